@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Runs every check and suite, then prints one line totalling them all: `N passed, N failed, N skipped`.
+// Lint and typecheck count as one check each; vitest suites count their tests; e2e suites theirs.
+// Everything that may open WebRTC runs inside a network namespace that has only loopback, so no test can
+// send a packet anywhere but 127.0.0.1 / ::1 (the project's network rule).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failures = [];
+
+function run(label, command, args, options = {}) {
+  console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
+  if (result.error) console.error(`${label}: ${result.error.message}`);
+  return result.status ?? 1;
+}
+
+function check(label, command, args) {
+  if (run(label, command, args) === 0) totals.passed += 1;
+  else {
+    totals.failed += 1;
+    failures.push(label);
+  }
+}
+
+/** Wraps a shell command so it runs in a fresh user + network namespace whose only interface is loopback. */
+function loopbackOnly(shellCommand) {
+  return ['unshare', ['-rn', 'sh', '-c', `ip link set lo up && ${shellCommand}`]];
+}
+
+function probeNamespace() {
+  const [command, args] = loopbackOnly('true');
+  const result = spawnSync(command, args, { stdio: 'pipe' });
+  if (result.status !== 0) {
+    console.error(
+      'Cannot create a loopback-only network namespace (`unshare -rn` with `ip` from iproute2).\n' +
+        'The suites open WebRTC connections and must not reach any other network; .ci/run installs what is needed.\n' +
+        String(result.stderr ?? result.error ?? ''),
+    );
+    process.exit(2);
+  }
+}
+
+function vitest() {
+  const report = '.vitest-report.json';
+  rmSync(report, { force: true });
+  const [command, args] = loopbackOnly(
+    `exec npx vitest run --reporter=default --reporter=json --outputFile.json=${report}`,
+  );
+  const status = run('unit and integration tests (vitest)', command, args);
+  if (!existsSync(report)) {
+    totals.failed += 1;
+    failures.push('vitest (no report: the runner itself failed)');
+    return;
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  totals.passed += result.numPassedTests;
+  totals.failed += result.numFailedTests;
+  totals.skipped += result.numPendingTests + result.numTodoTests;
+  // A file that fails to load has no tests to count; count the file so the failure is never invisible.
+  const brokenFiles = result.testResults.filter(
+    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+  );
+  totals.failed += brokenFiles.length;
+  if (status !== 0 || result.numFailedTests > 0 || brokenFiles.length > 0) failures.push('vitest');
+}
+
+probeNamespace();
+check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
+check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
+vitest();
+
+if (failures.length > 0) console.log(`\nFailed: ${failures.join(', ')}`);
+console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(totals.failed > 0 ? 1 : 0);
