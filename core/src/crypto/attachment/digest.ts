@@ -1,0 +1,33 @@
+import type { CryptoBackend } from '../backend/backend.js';
+import { KDF_LABELS } from '../kdf/labels.js';
+import { TAG_LENGTH } from './format.js';
+
+/**
+ * Collects each chunk's Poly1305 tag. Hashing 16 bytes per chunk instead of the whole ciphertext keeps the
+ * digest nearly free with tweetnacl's pure-JavaScript SHA-512 (see docs/crypto.md for what it commits to).
+ */
+export class TagDigest {
+  private tags = new Uint8Array(64 * TAG_LENGTH);
+  private length = 0;
+
+  constructor(private readonly header: Uint8Array) {}
+
+  add(box: Uint8Array): void {
+    if (this.length + TAG_LENGTH > this.tags.length) {
+      const grown = new Uint8Array(this.tags.length * 2);
+      grown.set(this.tags.subarray(0, this.length));
+      this.tags = grown;
+    }
+    this.tags.set(box.subarray(0, TAG_LENGTH), this.length);
+    this.length += TAG_LENGTH;
+  }
+
+  finish(backend: CryptoBackend): Uint8Array {
+    const label = KDF_LABELS.attachmentDigest;
+    const input = new Uint8Array(label.length + this.header.length + this.length);
+    input.set(label);
+    input.set(this.header, label.length);
+    input.set(this.tags.subarray(0, this.length), label.length + this.header.length);
+    return backend.sha512(input).slice(0, 32);
+  }
+}

@@ -1,0 +1,96 @@
+/// <reference types="node" />
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { tweetnaclBackend } from './tweetnacl.js';
+import type { CryptoBackend } from './backend.js';
+
+/** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
+const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
+/** DER prefixes of X25519 SubjectPublicKeyInfo and PKCS#8 private keys (RFC 8410). */
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+/** The relay verifies every connecting identity through this cache, so it holds many keys. */
+const KEY_CACHE_LIMIT = 10_000;
+const keyCache = new Map<string, KeyObject>();
+
+function publicKeyObject(publicKey: Uint8Array): KeyObject {
+  const id = Buffer.from(publicKey).toString('base64');
+  let key = keyCache.get(id);
+  if (!key) {
+    key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, publicKey]), format: 'der', type: 'spki' });
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(id, key);
+  }
+  return key;
+}
+
+/**
+ * Importing a PKCS#8 X25519 key costs OpenSSL more than the X25519 itself, and the same secret (an identity
+ * key, a signed prekey, the current ratchet key) is often used several times in a row. The cache is keyed by
+ * the array object, so it lives exactly as long as the caller's own copy of the secret, and it keeps the bytes
+ * it was made from, so a secret changed in place is imported again rather than served stale.
+ */
+const privateKeyCache = new WeakMap<Uint8Array, { bytes: Buffer; key: KeyObject }>();
+
+function x25519PrivateKey(secretKey: Uint8Array): KeyObject {
+  const cached = privateKeyCache.get(secretKey);
+  if (cached && cached.bytes.equals(secretKey)) return cached.key;
+  const key = createPrivateKey({
+    key: Buffer.concat([X25519_PKCS8_PREFIX, secretKey]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  privateKeyCache.set(secretKey, { bytes: Buffer.from(secretKey), key });
+  return key;
+}
+
+function toUint8Array(buffer: Buffer): Uint8Array {
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+}
+
+/**
+ * OpenSSL for SHA-512, X25519 and Ed25519 verification (tweetnacl verifies about a hundred signatures a
+ * second and does a few hundred X25519 operations).
+ * Node has no XSalsa20-Poly1305, so secretbox stays on tweetnacl: the same bytes, no faster.
+ */
+export const nodeNativeBackend: CryptoBackend = {
+  name: 'node-native',
+  sha512: (data) => toUint8Array(createHash('sha512').update(data).digest()),
+  ed25519Verify(message, signature, publicKey) {
+    if (publicKey.length !== 32 || signature.length !== 64) return false;
+    try {
+      return verify(null, message, publicKeyObject(publicKey), signature);
+    } catch {
+      return false;
+    }
+  },
+  x25519(secretKey, publicKey) {
+    // OpenSSL refuses an all-zero result with an exception; tweetnacl returns zeros. Return zeros too, so
+    // the caller's small-order check (identity/dh.ts) sees the same thing under both backends.
+    try {
+      const shared = diffieHellman({
+        privateKey: x25519PrivateKey(secretKey),
+        publicKey: createPublicKey({
+          key: Buffer.concat([X25519_SPKI_PREFIX, publicKey]),
+          format: 'der',
+          type: 'spki',
+        }),
+      });
+      return toUint8Array(shared);
+    } catch {
+      return new Uint8Array(32);
+    }
+  },
+  x25519Base(secretKey) {
+    const spki = createPublicKey(x25519PrivateKey(secretKey)).export({ format: 'der', type: 'spki' });
+    return toUint8Array(spki).slice(X25519_SPKI_PREFIX.length);
+  },
+  secretbox: tweetnaclBackend.secretbox,
+  secretboxOpen: tweetnaclBackend.secretboxOpen,
+};

@@ -1,0 +1,13 @@
+import nacl from 'tweetnacl';
+import type { CryptoBackend } from './backend.js';
+
+/** The portable default: pure JavaScript, identical in Node, browsers and Electron renderers. */
+export const tweetnaclBackend: CryptoBackend = {
+  name: 'tweetnacl',
+  sha512: (data) => nacl.hash(data),
+  ed25519Verify: (message, signature, publicKey) => nacl.sign.detached.verify(message, signature, publicKey),
+  x25519: (secretKey, publicKey) => nacl.scalarMult(secretKey, publicKey),
+  x25519Base: (secretKey) => nacl.scalarMult.base(secretKey),
+  secretbox: (message, nonce, key) => nacl.secretbox(message, nonce, key),
+  secretboxOpen: (box, nonce, key) => nacl.secretbox.open(box, nonce, key),
+};

@@ -1,0 +1,38 @@
+import type { CryptoOptions, IdentityKeyPair, ProtocolAddress } from '../crypto/index.js';
+import type { ClientDatabase } from '../storage/index.js';
+import type { ContentBody } from './content.js';
+import type { ParleyClientEvents } from './events.js';
+import type { Pairwise } from './pairwise.js';
+import type { EngineTimers } from './platform.js';
+import type { RelayConnection } from './relay-connection.js';
+import type { SerialQueue } from './serial-queue.js';
+import type { EngineStateStore } from './state-store.js';
+
+/** What the engine's parts share; ParleyClient builds it once and owns everything in it. */
+export interface EngineContext {
+  readonly db: ClientDatabase;
+  readonly identity: IdentityKeyPair;
+  readonly self: ProtocolAddress;
+  readonly crypto: CryptoOptions & { randomBytes: (length: number) => Uint8Array; now: () => number };
+  readonly timers: EngineTimers;
+  readonly state: EngineStateStore;
+  readonly queue: SerialQueue;
+  readonly pairwise: Pairwise;
+  readonly readReceipts: boolean;
+  now(): number;
+  newId(): string;
+  /** The next value of this device's message counter (orders messages sent in one millisecond). */
+  nextCounter(): number;
+  /** The relay connection that reaches `account` (today: the one relay). */
+  relayFor(account: string): RelayConnection;
+  emit<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void;
+  /**
+   * Queues a control message (receipt, edit, group change, …) to `recipients` through the outbox: written
+   * first, sent and retried like any message, logged under the control conversation for dedup.
+   */
+  sendControl(recipients: readonly ProtocolAddress[], body: ContentBody, groupId?: string): Promise<string>;
+}
+
+export function randomId(randomBytes: (length: number) => Uint8Array): string {
+  return [...randomBytes(16)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+}

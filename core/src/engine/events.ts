@@ -1,0 +1,79 @@
+import type { ParleyError } from '../errors/index.js';
+import type { Contact, MessageState, StoredMessage } from '../storage/index.js';
+import type { GroupState } from './content.js';
+import type { Route } from './direct-links.js';
+
+export interface StatusUpdate {
+  readonly statusId: string;
+  readonly author: string;
+  readonly text?: string;
+  /** base64url image bytes (small: the thumbnail rides inside the message). */
+  readonly image?: string;
+  readonly postedAt: number;
+  readonly expiresAt: number;
+  /** Accounts that viewed it (own statuses only). */
+  readonly viewedBy: readonly string[];
+}
+
+/** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */
+export interface ParleyClientEvents {
+  [event: string]: unknown;
+  /** Authenticated with a relay (again after every reconnect). */
+  connected: { readonly relayUrl: string };
+  disconnected: { readonly relayUrl: string; readonly reason: string };
+  /** A new incoming message was stored. */
+  message: { readonly message: StoredMessage; readonly via: 'direct' | 'relay' };
+  /** An outgoing message moved on: pending → sent → delivered → read, or failed with a reason. */
+  'message-state': {
+    readonly messageId: string;
+    readonly conversationId: string;
+    readonly state: MessageState;
+    readonly reason?: string;
+  };
+  'message-edited': { readonly messageId: string; readonly text: string; readonly editedAt: number };
+  'message-deleted': { readonly messageId: string; readonly reason: 'sender' | 'expired' };
+  reaction: {
+    readonly messageId: string;
+    readonly from: string;
+    readonly emoji: string;
+    readonly removed: boolean;
+  };
+  /** How this conversation's messages travel now. */
+  route: { readonly conversationId: string; readonly route: Route };
+  typing: { readonly account: string; readonly typing: boolean };
+  presence: { readonly account: string; readonly online: boolean; readonly lastSeen?: number };
+  'contact-added': Contact;
+  'disappearing-timer': { readonly conversationId: string; readonly expiresInMs: number | null };
+  group: { readonly state: GroupState; readonly removedSelf: boolean };
+  status: StatusUpdate;
+  'status-viewed': { readonly statusId: string; readonly viewer: string };
+  'status-expired': { readonly statusId: string };
+  'file-progress': {
+    readonly messageId: string;
+    readonly direction: 'send' | 'receive';
+    readonly bytes: number;
+    readonly total: number;
+  };
+  /** A file was announced: what to show before its bytes arrive (the thumbnail rides in the message). */
+  'file-offered': {
+    readonly messageId: string;
+    readonly name: string;
+    readonly mimeType: string;
+    readonly thumbnail?: Uint8Array;
+    readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
+  };
+  /** The peer confirmed every byte of a file we sent, and its hash. */
+  'file-sent': { readonly messageId: string };
+  /** A file arrived complete and decrypted into its sink; its digest matched. */
+  file: {
+    readonly messageId: string;
+    readonly name: string;
+    readonly mimeType: string;
+    readonly size: number;
+    /** The plaintext, when the default in-memory sink received it (no `fileSink` configured). */
+    readonly bytes?: Uint8Array;
+    readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
+  };
+  /** Something failed that no call is waiting for (an undecryptable blob, a rejected group change). */
+  error: ParleyError;
+}

@@ -1,0 +1,234 @@
+import { ParleyError } from '../errors/index.js';
+import {
+  deserializeAttachmentDescriptor,
+  serializeAttachmentDescriptor,
+  type ProtocolAddress,
+} from '../crypto/index.js';
+import type { PeerAddress } from '../link/link-manager.js';
+import { fromBase64Url, toBase64Url } from '../protocol/encoding.js';
+import { TransferReceiver } from '../transfer/receiver.js';
+import { TransferSender } from '../transfer/sender.js';
+import type { TransferSession } from '../transfer/session.js';
+import type { TransferEndpoint } from '../transfer/types.js';
+import { peerOf } from './addresses.js';
+import type { Content } from './content.js';
+import type { EngineContext } from './context.js';
+import { DecryptingWriter, EncryptingReader, ciphertextSize, sealFile } from './files/attachment-stream.js';
+import { MemoryFileSink, bytesSource, type FileSinkFactory, type FileSource } from './files/file-io.js';
+import type { RelayAttachments } from './relay-attachments.js';
+
+interface FileExtras {
+  readonly caption?: string;
+  /** A small preview (JPEG/WebP) of an image or video, sent inside the message. */
+  readonly thumbnail?: Uint8Array;
+  /** Voice messages: length and a waveform of up to 256 levels in [0, 1]. */
+  readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
+}
+
+/** A file to send: bytes in memory (small payloads), or a platform FileSource read a chunk at a time. */
+export type OutgoingFile = FileExtras &
+  (
+    | { readonly name: string; readonly mimeType: string; readonly bytes: Uint8Array }
+    | { readonly source: FileSource }
+  );
+
+export interface QueueFileMessage {
+  (options: {
+    conversationId: string;
+    recipient: ProtocolAddress;
+    body: Content['body'];
+    text: string;
+  }): Promise<string>;
+}
+
+/** The default largest file sent or accepted: 4 GiB (`maxFileBytes` in the client options). */
+export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
+
+export interface FileOptions {
+  /** Opens where a received file goes; by default memory (MemoryFileSink), for small files. */
+  readonly sink: FileSinkFactory;
+  readonly maxBytes: number;
+}
+
+type FileBody = Extract<Content['body'], { type: 'file' }>;
+
+/**
+ * Files over the direct link: encrypted as an attachment (crypto/attachment), announced by an ordinary
+ * message carrying its key, digest, thumbnail and voice metadata, and carried by core/src/transfer on the
+ * link's transfer channel. Transfers outlive links: when a link drops, every transfer to that peer waits and
+ * resumes from the receiver's last acknowledged chunk on the next link.
+ *
+ * Nothing holds a whole file: the sender reads the platform's FileSource twice, once to compute the digest
+ * the announcing message carries (and the relay's SHA-256) and once encrypting each chunk as the transfer
+ * asks for it; the receiver decrypts each chunk as it arrives and writes it to the platform's FileSink.
+ */
+export class FileManager {
+  /** Endpoints by peer key, attached to each new link's session. */
+  readonly #endpoints = new Map<string, Map<string, TransferEndpoint>>();
+  readonly #sessions = new Map<string, TransferSession>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly queueMessage: QueueFileMessage,
+    private readonly connect: (peer: PeerAddress) => void,
+    /** Whether the peer can be reached over a direct link now. */
+    private readonly reachable: (peer: PeerAddress) => Promise<boolean>,
+    /**
+     * A relay's attachment API, when the platform gave the engine `fetch` and SHA-256: the recipient's
+     * relay for an upload, our own for a download.
+     */
+    private readonly relay: (recipient?: string) => RelayAttachments | undefined,
+    private readonly options: FileOptions,
+  ) {}
+
+  /** Seals the file, sends the message announcing it, and starts the transfer; resolves the message id. */
+  async send(conversationId: string, recipient: ProtocolAddress, file: OutgoingFile): Promise<string> {
+    const source = 'source' in file ? file.source : bytesSource(file.bytes, file.name, file.mimeType);
+    if (source.size > this.options.maxBytes) throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is too large');
+    const peer = peerOf(recipient);
+    const relay = this.relay(recipient.name);
+    const viaRelay = relay !== undefined && !(await this.reachable(peer));
+    const sealed = await sealFile(source, this.ctx.crypto, { sha256: viaRelay });
+    const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
+    const transferId = this.ctx.newId();
+    const body: FileBody = {
+      type: 'file',
+      transferId,
+      name: source.name,
+      mimeType: source.mimeType,
+      size: ciphertext.size,
+      descriptor: serializeAttachmentDescriptor(sealed.descriptor),
+      ...(file.caption === undefined ? {} : { caption: file.caption }),
+      ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
+      ...(file.voice === undefined
+        ? {}
+        : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
+    };
+    const text = file.caption ?? source.name;
+    if (viaRelay && sealed.sha256 !== undefined) {
+      // The peer is offline: the bytes wait on the relay, and the message says where.
+      const relayHash = sealed.sha256;
+      let messageId = '';
+      await relay.upload(ciphertext, relayHash, [peer.identity], (bytes, total) =>
+        this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
+      );
+      messageId = await this.queueMessage({ conversationId, recipient, body: { ...body, relayHash }, text });
+      this.ctx.emit('file-sent', { messageId });
+      return messageId;
+    }
+    const messageId = await this.queueMessage({ conversationId, recipient, body, text });
+    const sender = new TransferSender({ id: transferId, size: ciphertext.size, source: ciphertext });
+    sender.on('progress', ({ bytes, total }) =>
+      this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
+    );
+    this.#track(peer, sender, sender.done, () => this.ctx.emit('file-sent', { messageId }));
+    return messageId;
+  }
+
+  /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
+  receive(sender: ProtocolAddress, messageId: string, body: FileBody): void {
+    this.ctx.emit('file-offered', {
+      messageId,
+      name: body.name,
+      mimeType: body.mimeType,
+      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+      ...(body.voice === undefined ? {} : { voice: body.voice }),
+    });
+    void this.#receive(sender, messageId, body).catch((error: unknown) => this.#failed(error));
+  }
+
+  async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    const descriptor = deserializeAttachmentDescriptor(body.descriptor);
+    if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
+      throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
+    if (descriptor.size > this.options.maxBytes)
+      throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
+    const info = { messageId, name: body.name, mimeType: body.mimeType, size: descriptor.size };
+    const sink = await this.options.sink(info);
+    const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto);
+    const arrived = () =>
+      this.ctx.emit('file', {
+        ...info,
+        ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
+        ...(body.voice === undefined ? {} : { voice: body.voice }),
+      });
+    const abort = () => sink.abort().catch(() => undefined);
+    if (body.relayHash !== undefined) {
+      const relay = this.relay();
+      try {
+        if (relay === undefined) throw new ParleyError('UNAVAILABLE', 'no attachment API configured');
+        await relay.download(
+          body.relayHash,
+          body.size,
+          (offset, bytes) => writer.write(offset, bytes),
+          (bytes, total) => this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+        );
+        await writer.finish();
+      } catch (error) {
+        await abort();
+        throw error;
+      }
+      await relay.acknowledge(body.relayHash);
+      arrived();
+      return;
+    }
+    const receiver = new TransferReceiver({
+      id: body.transferId,
+      size: body.size,
+      sink: writer,
+      verify: () => writer.finish(),
+    });
+    receiver.on('progress', ({ bytes, total }) =>
+      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+    );
+    void receiver.done.catch(abort);
+    this.#track(peerOf(sender), receiver, receiver.done, arrived);
+  }
+
+  #failed(error: unknown): void {
+    this.ctx.emit(
+      'error',
+      error instanceof ParleyError
+        ? error
+        : new ParleyError('INTERNAL', 'file transfer failed', { cause: error }),
+    );
+  }
+
+  /** A new link's transfer session: every transfer with that peer attaches (or resumes) on it. */
+  adopt(peer: PeerAddress, session: TransferSession): void {
+    const key = keyOf(peer);
+    this.#sessions.set(key, session);
+    session.on('close', () => {
+      if (this.#sessions.get(key) === session) this.#sessions.delete(key);
+    });
+    for (const endpoint of this.#endpoints.get(key)?.values() ?? []) session.attach(endpoint);
+  }
+
+  #track(peer: PeerAddress, endpoint: TransferEndpoint, done: Promise<void>, onDone: () => void): void {
+    const key = keyOf(peer);
+    let endpoints = this.#endpoints.get(key);
+    if (endpoints === undefined) this.#endpoints.set(key, (endpoints = new Map()));
+    endpoints.set(endpoint.id, endpoint);
+    const forget = () => endpoints.delete(endpoint.id);
+    done.then(
+      () => {
+        forget();
+        onDone();
+      },
+      (error: unknown) => {
+        forget();
+        this.ctx.emit(
+          'error',
+          error instanceof ParleyError ? error : new ParleyError('INTERNAL', 'transfer failed'),
+        );
+      },
+    );
+    const session = this.#sessions.get(key);
+    if (session !== undefined) session.attach(endpoint);
+    else this.connect(peer);
+  }
+}
+
+function keyOf(peer: PeerAddress): string {
+  return `${peer.identity}/${peer.deviceId}`;
+}

@@ -1,0 +1,56 @@
+import nacl from 'tweetnacl';
+import { describe, expect, it } from 'vitest';
+import { AttachmentDecryptor, type AttachmentDescriptor } from '../../crypto/index.js';
+import { concatBytes } from '../../protocol/encoding.js';
+import { DecryptingWriter, EncryptingReader, ciphertextSize, sealFile } from './attachment-stream.js';
+import { MemoryFileSink, bytesSource } from './file-io.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+
+const crypto = { randomBytes: (length: number) => nacl.randomBytes(length) };
+const CHUNK = 64 * 1024;
+
+function decryptWhole(ciphertext: Uint8Array, descriptor: AttachmentDescriptor): Uint8Array {
+  const decryptor = new AttachmentDecryptor(descriptor);
+  const out = decryptor.push(ciphertext);
+  return concatBytes(...out, decryptor.finish());
+}
+
+describe('attachment streams', () => {
+  it('produces the same ciphertext on every read, in any order, as the sealing pass hashed', async () => {
+    for (const size of [0, 1, CHUNK - 1, CHUNK, 3 * CHUNK + 17]) {
+      const plaintext = nacl.randomBytes(size);
+      const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+      const sealed = await sealFile(source, crypto, { sha256: true });
+      const reader = new EncryptingReader(source, sealed, crypto);
+      expect(reader.size).toBe(ciphertextSize(size, CHUNK));
+      const pieces: Uint8Array[] = [];
+      for (let offset = 0; offset < reader.size; offset += 16_000)
+        pieces.push(await reader.read(offset, Math.min(16_000, reader.size - offset)));
+      const whole = concatBytes(...pieces);
+      expect(decryptWhole(whole, sealed.descriptor)).toEqual(plaintext);
+      const hex = [...sha256.create().update(whole).digest()].map((b) => b.toString(16).padStart(2, '0'));
+      expect(sealed.sha256).toBe(hex.join(''));
+      // A resumed transfer reads an earlier part again.
+      const back = Math.max(0, reader.size - 100_000);
+      expect(await reader.read(back, reader.size - back)).toEqual(whole.subarray(back));
+    }
+  });
+
+  it('decrypts front to back into the sink, and refuses a tampered chunk', async () => {
+    const plaintext = nacl.randomBytes(2 * CHUNK + 5);
+    const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+    const sealed = await sealFile(source, crypto);
+    const ciphertext = await new EncryptingReader(source, sealed, crypto).read(0, sealed.ciphertextSize);
+    const sink = new MemoryFileSink(plaintext.length);
+    const writer = new DecryptingWriter(sink, sealed.descriptor, crypto);
+    for (let offset = 0; offset < ciphertext.length; offset += 7_000)
+      await writer.write(offset, ciphertext.subarray(offset, offset + 7_000));
+    await writer.finish();
+    expect(sink.bytes).toEqual(plaintext);
+
+    const tampered = ciphertext.slice();
+    tampered[100] = (tampered[100] ?? 0) ^ 1;
+    const victim = new DecryptingWriter(new MemoryFileSink(plaintext.length), sealed.descriptor, crypto);
+    await expect(victim.write(0, tampered)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  });
+});

@@ -1,0 +1,74 @@
+import { ParleyError } from '../../errors/index.js';
+
+/**
+ * A file to send, read a piece at a time: the platform gives the engine one of these instead of the whole
+ * file (node-file.node.ts over a file handle, blob-file.dom.ts over a Blob). `read` returns exactly
+ * `length` bytes at `offset`; reads may repeat (a resumed transfer reads its last chunks again).
+ */
+export interface FileSource {
+  readonly size: number;
+  readonly name: string;
+  readonly mimeType: string;
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Where a received file's plaintext goes, written front to back; `abort` if it failed. */
+export interface FileSink {
+  write(offset: number, bytes: Uint8Array): Promise<void>;
+  /** Every byte was written and checked. */
+  finish(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface IncomingFile {
+  readonly messageId: string;
+  readonly name: string;
+  readonly mimeType: string;
+  /** Plaintext bytes. */
+  readonly size: number;
+}
+
+/** Opens the sink for a file that is arriving (a temp file, the downloads folder, memory). */
+export type FileSinkFactory = (file: IncomingFile) => Promise<FileSink> | FileSink;
+
+/** Wraps bytes already in memory (small payloads, tests). */
+export function bytesSource(bytes: Uint8Array, name: string, mimeType: string): FileSource {
+  return {
+    size: bytes.length,
+    name,
+    mimeType,
+    read: async (offset, length) => bytes.subarray(offset, offset + length),
+  };
+}
+
+/** Collects the file in memory: the default sink, meant for small files. */
+export class MemoryFileSink implements FileSink {
+  readonly #buffer: Uint8Array;
+
+  constructor(readonly size: number) {
+    this.#buffer = new Uint8Array(size);
+  }
+
+  get bytes(): Uint8Array {
+    return this.#buffer;
+  }
+
+  async write(offset: number, bytes: Uint8Array): Promise<void> {
+    if (offset + bytes.length > this.size) throw new ParleyError('BAD_REQUEST', 'write beyond the file');
+    this.#buffer.set(bytes, offset);
+  }
+
+  async finish(): Promise<void> {}
+
+  async abort(): Promise<void> {}
+}
+
+/** The largest file the default, in-memory sink accepts; give the client a `fileSink` for larger files. */
+export const MAX_MEMORY_SINK_BYTES = 64 * 1024 * 1024;
+
+/** The default sink factory: files up to MAX_MEMORY_SINK_BYTES, collected in memory. */
+export const memorySinkFactory: FileSinkFactory = ({ size }) => {
+  if (size > MAX_MEMORY_SINK_BYTES)
+    throw new ParleyError('PAYLOAD_TOO_LARGE', 'file too large to receive in memory: configure a fileSink');
+  return new MemoryFileSink(size);
+};

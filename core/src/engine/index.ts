@@ -1,0 +1,34 @@
+/**
+ * The messaging engine: ParleyClient and what an application needs to drive it. Everything else under
+ * engine/ is internal.
+ */
+export { ParleyClient } from './parley-client.js';
+export type { EngineTuning, ParleyClientOptions } from './options.js';
+export type { ParleyClientEvents, StatusUpdate } from './events.js';
+export { formatContactLink, parseContactLink, type ContactLink } from './contact-link.js';
+export type { Route } from './direct-links.js';
+export type { GroupState } from './content.js';
+export { GroupManager } from './group-manager.js';
+export { StatusManager, STATUS_LIFETIME_MS } from './status-manager.js';
+export { InMemoryEngineStateStore, type EngineStateStore } from './state-store.js';
+export type { Reaction } from './reactions.js';
+export type { RetryPolicy } from './outbox-pump.js';
+export { DEFAULT_MAX_FILE_BYTES, type OutgoingFile } from './files.js';
+export {
+  MAX_MEMORY_SINK_BYTES,
+  MemoryFileSink,
+  bytesSource,
+  memorySinkFactory,
+  type FileSink,
+  type FileSinkFactory,
+  type FileSource,
+  type IncomingFile,
+} from './files/file-io.js';
+export { blobSource, type BlobLike } from './files/blob-file.dom.js';
+export {
+  systemTimers,
+  type EngineTimers,
+  type FetchLike,
+  type RelaySocket,
+  type SocketFactory,
+} from './platform.js';

@@ -1,0 +1,70 @@
+import type { WebRtcImplementation } from '../link/options.js';
+import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
+import type { FileSinkFactory } from './files/file-io.js';
+import type { RetryPolicy } from './outbox-pump.js';
+import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
+import type { EngineStateStore } from './state-store.js';
+
+export interface EngineTuning {
+  /** Ack timeout of relay requests. Default 10 s. */
+  readonly requestTimeoutMs: number;
+  /** How long a send waits for a direct link to open before using the relay. Default 5 s. */
+  readonly directOpenTimeoutMs: number;
+  /** How long a send over a link waits for the peer's acknowledgement. Default 5 s. */
+  readonly linkAckTimeoutMs: number;
+  /** Pause before reconnecting to a relay that ended the session (restart, shutdown). Default 1 s. */
+  readonly relayReconnectDelayMs: number;
+  /** After a link to a peer failed to open in time, go straight to the relay for this long. Default 60 s. */
+  readonly unreachableCooldownMs: number;
+  /** Delay before re-establishing a dropped link. Default 500 ms. */
+  readonly relinkDelayMs: number;
+  /** Disappearing messages and statuses are swept this often. Default 30 s. */
+  readonly sweepIntervalMs: number;
+  /** The signed prekey is replaced (and the bundle republished) once this old. Default 7 days. */
+  readonly signedPreKeyRotationMs: number;
+  /** A replaced signed prekey is kept this long for sessions peers started against it. Default 30 days. */
+  readonly signedPreKeyGraceMs: number;
+  readonly retry: RetryPolicy;
+}
+
+export const DEFAULT_TUNING: EngineTuning = {
+  requestTimeoutMs: 10_000,
+  directOpenTimeoutMs: 5_000,
+  linkAckTimeoutMs: 5_000,
+  relayReconnectDelayMs: 1_000,
+  relinkDelayMs: 500,
+  unreachableCooldownMs: 60_000,
+  sweepIntervalMs: 30_000,
+  signedPreKeyRotationMs: 7 * 24 * 60 * 60_000,
+  signedPreKeyGraceMs: 30 * 24 * 60 * 60_000,
+  // About three days of attempts at the maximum delay before a message is reported failed.
+  retry: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, pollMs: 1_000, maxAttempts: 1_000 },
+};
+
+export interface ParleyClientOptions {
+  /** The client database: the platform's `indexedDB` (fake-indexeddb's IDBFactory in Node tests). */
+  readonly indexedDB: IndexedDbFactory;
+  readonly databaseName: string;
+  readonly keyWrapper: KeyWrapperSource;
+  /** The relay this device registers with (its home relay; contacts' relays are added later). */
+  readonly relayUrl: string;
+  /** socket.io-client's `io`, wrapped: `(url) => io(url, { transports: ['websocket'], autoConnect: false })`. */
+  readonly socketFactory: SocketFactory;
+  /** WebRTC for direct links (`@roamhq/wrtc` in Node); without it every message goes through the relay. */
+  readonly wrtc?: WebRtcImplementation;
+  readonly displayName?: string;
+  /** Whether this device tells senders when their messages were read. Default true. */
+  readonly readReceipts?: boolean;
+  /** Where groups, statuses, timers and reactions are kept; by default the client database's sealed engine state. */
+  readonly stateStore?: EngineStateStore;
+  /** `fetch` for the relay's attachment API (files to offline peers); without it files need a direct link. */
+  readonly fetch?: FetchLike;
+  /** Where received files go (e.g. files/node-file.node.ts); by default memory, for files up to 64 MiB. */
+  readonly fileSink?: FileSinkFactory;
+  /** The largest file sent or accepted. Default 4 GiB. */
+  readonly maxFileBytes?: number;
+  readonly now?: () => number;
+  readonly randomBytes?: (length: number) => Uint8Array;
+  readonly timers?: EngineTimers;
+  readonly tuning?: Partial<EngineTuning>;
+}

@@ -1,0 +1,110 @@
+import { ParleyError } from '../errors/index.js';
+import type { DataLink, LinkCloseEvent } from './data-link.js';
+import { Reassembler, splitIntoFrames, type ReassembledMessage } from './framing.js';
+import { TypedEmitter } from './typed-emitter.js';
+
+/** Which layer a payload is for. The engine's messages and file transfers share one link. */
+export const LinkChannel = {
+  message: 0,
+  transfer: 1,
+} as const;
+
+export interface FramedLinkOptions {
+  /** The largest payload sent or accepted. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** How many split messages from the peer may be incomplete at once. Default 16. */
+  readonly maxPartialMessages?: number;
+  /**
+   * A malformed frame is dropped (with the message it belonged to) and reported as 'protocol-error'; the
+   * link stays usable. After this many, the peer is not worth talking to and the link closes. Default 16.
+   */
+  readonly maxProtocolErrors?: number;
+}
+
+export interface FramedLinkEvents {
+  [event: string]: unknown;
+  message: ReassembledMessage;
+  'protocol-error': ParleyError;
+  close: LinkCloseEvent;
+}
+
+const U32_LIMIT = 0x1_0000_0000;
+
+/**
+ * Payloads of any size (up to `maxMessageBytes`) over a DataLink, split into frames and put back together.
+ * Sends interleave at frame granularity, so a short message is not stuck behind a large one.
+ */
+export class FramedLink extends TypedEmitter<FramedLinkEvents> {
+  readonly link: DataLink;
+  readonly maxMessageBytes: number;
+  readonly #reassembler: Reassembler;
+  readonly #maxProtocolErrors: number;
+  #nextMessageId = 0;
+  #protocolErrors = 0;
+
+  constructor(link: DataLink, options: FramedLinkOptions = {}) {
+    super();
+    this.link = link;
+    this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+    this.#maxProtocolErrors = options.maxProtocolErrors ?? 16;
+    this.#reassembler = new Reassembler({
+      maxMessageBytes: this.maxMessageBytes,
+      ...(options.maxPartialMessages === undefined ? {} : { maxPartialMessages: options.maxPartialMessages }),
+    });
+    link.on('message', (frame) => this.#onFrame(frame));
+    link.on('close', (event) => {
+      this.#reassembler.clear();
+      this.emit('close', event);
+      this.removeAllListeners();
+    });
+  }
+
+  get protocolErrors(): number {
+    return this.#protocolErrors;
+  }
+
+  /** Sends one payload on `channel`; resolves when its last frame is handed to the data channel. */
+  async send(channel: number, payload: Uint8Array): Promise<void> {
+    if (!Number.isInteger(channel) || channel < 0 || channel > 255) {
+      throw new ParleyError('BAD_REQUEST', `channel ${channel} is not a byte`);
+    }
+    if (payload.byteLength > this.maxMessageBytes) {
+      throw new ParleyError(
+        'PAYLOAD_TOO_LARGE',
+        `payload of ${payload.byteLength} bytes exceeds the ${this.maxMessageBytes}-byte limit`,
+      );
+    }
+    const messageId = this.#nextMessageId;
+    this.#nextMessageId = (messageId + 1) % U32_LIMIT;
+    for (const frame of splitIntoFrames(channel, messageId, payload)) {
+      await this.link.send(frame);
+    }
+  }
+
+  close(error?: ParleyError): void {
+    this.link.close(error);
+  }
+
+  #onFrame(frame: Uint8Array): void {
+    let message: ReassembledMessage | undefined;
+    try {
+      message = this.#reassembler.push(frame);
+    } catch (error) {
+      const failure =
+        error instanceof ParleyError
+          ? error
+          : new ParleyError('BAD_REQUEST', 'unreadable frame', { cause: error });
+      this.#protocolErrors += 1;
+      this.emit('protocol-error', failure);
+      if (this.#protocolErrors >= this.#maxProtocolErrors) {
+        this.link.close(
+          new ParleyError('BAD_REQUEST', `peer sent ${this.#protocolErrors} malformed frames`, {
+            cause: failure,
+          }),
+        );
+      }
+      return;
+    }
+    if (message !== undefined) this.emit('message', message);
+  }
+}

@@ -1,0 +1,209 @@
+import { z } from 'zod';
+import { ParleyError } from '../errors/index.js';
+import { MAX_FRAME_BYTES } from './options.js';
+
+/**
+ * Framing: a payload of any size (up to a bound) travels as frames of at most MAX_FRAME_BYTES, each one
+ * data channel message. Every frame carries a fixed 16-byte big-endian header:
+ *
+ *   0  u8   version (1)
+ *   1  u8   channel: which layer the payload is for (engine messages, transfers…)
+ *   2  u16  flags, reserved, must be 0
+ *   4  u32  message id, chosen by the sender, unique among its messages in flight
+ *   8  u32  total length of the payload
+ *   12 u32  offset of this frame's bytes in the payload
+ *   16 …    bytes
+ *
+ * The data channel is reliable and ordered, so a message's frames arrive in order; the receiver still
+ * checks every field and never trusts a length it did not verify against the bytes it has.
+ */
+export const FRAME_VERSION = 1;
+export const FRAME_HEADER_BYTES = 16;
+export const MAX_FRAME_PAYLOAD_BYTES = MAX_FRAME_BYTES - FRAME_HEADER_BYTES;
+const U32_MAX = 0xffffffff;
+
+export const FrameHeaderSchema = z.strictObject({
+  version: z.literal(FRAME_VERSION),
+  channel: z.number().int().min(0).max(255),
+  flags: z.literal(0),
+  messageId: z.number().int().min(0).max(U32_MAX),
+  total: z.number().int().min(0).max(U32_MAX),
+  offset: z.number().int().min(0).max(U32_MAX),
+});
+
+export type FrameHeader = z.infer<typeof FrameHeaderSchema>;
+
+export interface Frame {
+  readonly header: FrameHeader;
+  readonly bytes: Uint8Array;
+}
+
+export function encodeFrame(header: Omit<FrameHeader, 'version' | 'flags'>, bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength > MAX_FRAME_PAYLOAD_BYTES) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `frame payload of ${bytes.byteLength} bytes is too large`);
+  }
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + bytes.byteLength);
+  const view = new DataView(frame.buffer);
+  view.setUint8(0, FRAME_VERSION);
+  view.setUint8(1, header.channel);
+  view.setUint16(2, 0);
+  view.setUint32(4, header.messageId);
+  view.setUint32(8, header.total);
+  view.setUint32(12, header.offset);
+  frame.set(bytes, FRAME_HEADER_BYTES);
+  return frame;
+}
+
+/** Parses one frame from the peer; throws BAD_REQUEST with the reason when it is not a well-formed frame. */
+export function decodeFrame(frame: Uint8Array): Frame {
+  if (frame.byteLength < FRAME_HEADER_BYTES) {
+    throw new ParleyError('BAD_REQUEST', `frame of ${frame.byteLength} bytes is shorter than its header`);
+  }
+  if (frame.byteLength > MAX_FRAME_BYTES) {
+    throw new ParleyError(
+      'PAYLOAD_TOO_LARGE',
+      `frame of ${frame.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`,
+    );
+  }
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const parsed = FrameHeaderSchema.safeParse({
+    version: view.getUint8(0),
+    channel: view.getUint8(1),
+    flags: view.getUint16(2),
+    messageId: view.getUint32(4),
+    total: view.getUint32(8),
+    offset: view.getUint32(12),
+  });
+  if (!parsed.success) {
+    throw new ParleyError('BAD_REQUEST', `malformed frame header: ${z.prettifyError(parsed.error)}`);
+  }
+  const bytes = frame.subarray(FRAME_HEADER_BYTES);
+  const { total, offset } = parsed.data;
+  if (offset + bytes.byteLength > total) {
+    throw new ParleyError(
+      'BAD_REQUEST',
+      `frame bytes ${offset}+${bytes.byteLength} run past the total ${total}`,
+    );
+  }
+  if (bytes.byteLength === 0 && total !== 0) {
+    throw new ParleyError('BAD_REQUEST', 'empty frame in a non-empty message');
+  }
+  return { header: parsed.data, bytes };
+}
+
+/** Yields the frames of one payload, building each only when asked (a large payload is never copied whole). */
+export function* splitIntoFrames(
+  channel: number,
+  messageId: number,
+  payload: Uint8Array,
+): Generator<Uint8Array> {
+  if (payload.byteLength > U32_MAX) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', 'payload exceeds 4 GiB');
+  }
+  const total = payload.byteLength;
+  let offset = 0;
+  do {
+    const bytes = payload.subarray(offset, offset + MAX_FRAME_PAYLOAD_BYTES);
+    yield encodeFrame({ channel, messageId, total, offset }, bytes);
+    offset += bytes.byteLength;
+  } while (offset < total);
+}
+
+export interface ReassemblerOptions {
+  /** The largest payload accepted. Default 1 MiB. */
+  readonly maxMessageBytes?: number;
+  /** How many split messages may be incomplete at once. Default 16. */
+  readonly maxPartialMessages?: number;
+}
+
+export interface ReassembledMessage {
+  readonly channel: number;
+  readonly payload: Uint8Array;
+}
+
+interface Partial {
+  readonly channel: number;
+  readonly total: number;
+  received: number;
+  readonly parts: Uint8Array[];
+}
+
+function concat(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/**
+ * Puts split payloads back together. Memory is bounded: at most `maxPartialMessages` incomplete messages,
+ * each holding at most `maxMessageBytes` bytes it actually received (nothing is allocated from a length
+ * the peer claims). A bad frame throws and discards the message it belonged to; other messages go on.
+ */
+export class Reassembler {
+  readonly maxMessageBytes: number;
+  readonly maxPartialMessages: number;
+  readonly #partials = new Map<number, Partial>();
+
+  constructor(options: ReassemblerOptions = {}) {
+    this.maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+    this.maxPartialMessages = options.maxPartialMessages ?? 16;
+  }
+
+  get partialCount(): number {
+    return this.#partials.size;
+  }
+
+  /** Takes one frame; returns the message it completes, if any. */
+  push(frame: Uint8Array): ReassembledMessage | undefined {
+    const { header, bytes } = decodeFrame(frame);
+    const { channel, messageId, total, offset } = header;
+    if (total > this.maxMessageBytes) {
+      this.#partials.delete(messageId);
+      throw new ParleyError(
+        'PAYLOAD_TOO_LARGE',
+        `message of ${total} bytes exceeds the ${this.maxMessageBytes}-byte limit`,
+      );
+    }
+    if (offset === 0) {
+      if (this.#partials.delete(messageId)) {
+        throw new ParleyError('BAD_REQUEST', `message ${messageId} restarted before it was complete`);
+      }
+      if (bytes.byteLength === total) return { channel, payload: bytes };
+      if (this.#partials.size >= this.maxPartialMessages) {
+        throw new ParleyError(
+          'PAYLOAD_TOO_LARGE',
+          `more than ${this.maxPartialMessages} split messages in flight`,
+        );
+      }
+      this.#partials.set(messageId, { channel, total, received: bytes.byteLength, parts: [bytes.slice()] });
+      return undefined;
+    }
+    const partial = this.#partials.get(messageId);
+    if (partial === undefined) {
+      throw new ParleyError(
+        'BAD_REQUEST',
+        `frame at offset ${offset} of message ${messageId}, which never started`,
+      );
+    }
+    if (partial.channel !== channel || partial.total !== total || partial.received !== offset) {
+      this.#partials.delete(messageId);
+      throw new ParleyError(
+        'BAD_REQUEST',
+        `frame of message ${messageId} does not continue it (expected offset ${partial.received} of ${partial.total})`,
+      );
+    }
+    partial.parts.push(bytes.slice());
+    partial.received += bytes.byteLength;
+    if (partial.received < total) return undefined;
+    this.#partials.delete(messageId);
+    return { channel, payload: concat(partial.parts, total) };
+  }
+
+  clear(): void {
+    this.#partials.clear();
+  }
+}

@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import { ParleyError, isParleyError } from '../errors/index.js';
+import { MAX_FRAME_BYTES } from './options.js';
+import { SendQueue, type DataChannelLike } from './send-queue.js';
+import { ManualTimers } from './testing/manual-timers.js';
+
+/** A data channel whose buffer drains only when the test says so. */
+class FakeChannel implements DataChannelLike {
+  bufferedAmount = 0;
+  bufferedAmountLowThreshold?: number;
+  readonly afterEachSend: number[] = [];
+  bytesSent = 0;
+  failNextSend = false;
+  readonly #listeners = new Set<() => void>();
+
+  constructor(withLowEvent: boolean) {
+    if (withLowEvent) this.bufferedAmountLowThreshold = 0;
+  }
+
+  send(data: Uint8Array): void {
+    if (this.failNextSend) throw new Error('channel closed underneath');
+    this.bufferedAmount += data.byteLength;
+    this.bytesSent += data.byteLength;
+    this.afterEachSend.push(this.bufferedAmount);
+  }
+
+  /** The network takes `bytes`; fires bufferedamountlow when crossing the threshold, as browsers do. */
+  drain(bytes: number): void {
+    const before = this.bufferedAmount;
+    this.bufferedAmount = Math.max(0, before - bytes);
+    const threshold = this.bufferedAmountLowThreshold;
+    if (threshold !== undefined && before > threshold && this.bufferedAmount <= threshold) {
+      for (const listener of this.#listeners) queueMicrotaskLike(listener);
+    }
+  }
+
+  addEventListener(_type: 'bufferedamountlow', listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'bufferedamountlow', listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+}
+
+function queueMicrotaskLike(callback: () => void): void {
+  void Promise.resolve().then(callback);
+}
+
+/** Lets every pending promise callback run. */
+const settle = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+const KiB = 1024;
+
+function queue(timers = new ManualTimers(), errors: unknown[] = []) {
+  return new SendQueue({
+    highWaterMark: 64 * KiB,
+    lowWaterMark: 32 * KiB,
+    drainPollMs: 5,
+    timers,
+    onSendError: (error) => errors.push(error),
+  });
+}
+
+describe('SendQueue', () => {
+  it('sends 5 MB without bufferedAmount ever passing the high-water mark, resuming on bufferedamountlow', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    sends.bind(channel);
+    expect(channel.bufferedAmountLowThreshold).toBe(32 * KiB);
+    const total = 5 * 1024 * KiB;
+    const frames = total / MAX_FRAME_BYTES;
+    const delivered = Array.from({ length: frames }, () => sends.send(new Uint8Array(MAX_FRAME_BYTES)));
+    await settle();
+    expect(channel.bytesSent).toBe(64 * KiB);
+    expect(sends.queued).toBe(frames - 4);
+    while (channel.bytesSent < total) {
+      channel.drain(channel.bufferedAmount);
+      await settle();
+    }
+    await Promise.all(delivered);
+    expect(Math.max(...channel.afterEachSend)).toBeLessThanOrEqual(64 * KiB);
+    expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
+    expect(sends.drainWaits).toBeGreaterThan(0);
+  });
+
+  it('waits until the buffer is at the low-water mark, not merely below the high one', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    sends.bind(channel);
+    for (let i = 0; i < 6; i++) void sends.send(new Uint8Array(MAX_FRAME_BYTES));
+    await settle();
+    expect(channel.bytesSent).toBe(64 * KiB);
+    channel.drain(16 * KiB); // 48 KiB buffered: a frame would fit, but the event has not fired
+    await settle();
+    expect(channel.bytesSent).toBe(64 * KiB);
+    channel.drain(16 * KiB); // 32 KiB: bufferedamountlow
+    await settle();
+    expect(channel.bytesSent).toBe(96 * KiB);
+  });
+
+  it('polls bufferedAmount where the channel has no bufferedamountlow event', async () => {
+    const timers = new ManualTimers();
+    const channel = new FakeChannel(false);
+    const sends = queue(timers);
+    sends.bind(channel);
+    const delivered = Array.from({ length: 8 }, () => sends.send(new Uint8Array(MAX_FRAME_BYTES)));
+    await settle();
+    expect(channel.bytesSent).toBe(64 * KiB);
+    expect(timers.pending).toBe(1);
+    channel.drain(16 * KiB);
+    timers.fireAll(); // still above the low-water mark: look again later
+    await settle();
+    expect(channel.bytesSent).toBe(64 * KiB);
+    expect(timers.pending).toBe(1);
+    channel.drain(channel.bufferedAmount);
+    timers.fireAll();
+    await Promise.all(delivered);
+    expect(channel.bytesSent).toBe(128 * KiB);
+    expect(Math.max(...channel.afterEachSend)).toBeLessThanOrEqual(64 * KiB);
+  });
+
+  it('holds frames until a channel is bound', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    const delivered = sends.send(new Uint8Array([1]));
+    await settle();
+    expect(sends.queued).toBe(1);
+    sends.bind(channel);
+    await delivered;
+    expect(channel.bytesSent).toBe(1);
+  });
+
+  it('rejects everything queued when closed, then every new frame', async () => {
+    const timers = new ManualTimers();
+    const channel = new FakeChannel(false);
+    const sends = queue(timers);
+    sends.bind(channel);
+    const delivered = Array.from({ length: 6 }, () => sends.send(new Uint8Array(MAX_FRAME_BYTES)));
+    await settle();
+    const closed = new ParleyError('CLOSED', 'link closed');
+    sends.close(closed);
+    sends.close(closed);
+    const results = await Promise.allSettled(delivered);
+    expect(results.map((result) => result.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'rejected',
+    ]);
+    await expect(sends.send(new Uint8Array([1]))).rejects.toSatisfy((error: unknown) =>
+      isParleyError(error, 'CLOSED'),
+    );
+    timers.fireAll();
+    expect(channel.bytesSent).toBe(64 * KiB);
+  });
+
+  it('stops and reports when the channel throws', async () => {
+    const errors: unknown[] = [];
+    const channel = new FakeChannel(true);
+    const sends = queue(new ManualTimers(), errors);
+    sends.bind(channel);
+    channel.failNextSend = true;
+    await expect(sends.send(new Uint8Array([1]))).rejects.toThrow(/closed underneath/);
+    expect(errors).toHaveLength(1);
+  });
+
+  it('refuses water marks that could leave a frame waiting forever', () => {
+    const make = () =>
+      new SendQueue({
+        highWaterMark: 64 * KiB,
+        lowWaterMark: 60 * KiB,
+        drainPollMs: 5,
+        timers: new ManualTimers(),
+        onSendError: () => {},
+      });
+    expect(make).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
+  });
+});

@@ -1,0 +1,164 @@
+import { ParleyError } from '../errors/index.js';
+import { MAX_FRAME_BYTES, type LinkTimers } from './options.js';
+
+/** The parts of RTCDataChannel that backpressure needs. */
+export interface DataChannelLike {
+  readonly bufferedAmount: number;
+  /** Absent (not a number) on stacks without the bufferedamountlow event, such as @roamhq/wrtc. */
+  bufferedAmountLowThreshold?: number;
+  send(data: Uint8Array): void;
+  addEventListener(type: 'bufferedamountlow', listener: () => void): void;
+  removeEventListener(type: 'bufferedamountlow', listener: () => void): void;
+}
+
+export interface SendQueueOptions {
+  readonly highWaterMark: number;
+  readonly lowWaterMark: number;
+  readonly drainPollMs: number;
+  readonly timers: LinkTimers;
+  /** A send that threw: the queue has stopped; the owner closes the link. */
+  readonly onSendError: (error: unknown) => void;
+}
+
+interface PendingSend {
+  readonly frame: Uint8Array;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Hands frames to a data channel in order, never letting `bufferedAmount + frame` pass the high-water
+ * mark: when the next frame does not fit, it waits for `bufferedamountlow` at the low-water mark, or, where
+ * the channel has no such event, polls `bufferedAmount` every `drainPollMs`. Frames queued before a
+ * channel is bound wait for it.
+ */
+export class SendQueue {
+  readonly highWaterMark: number;
+  readonly lowWaterMark: number;
+  readonly #drainPollMs: number;
+  readonly #timers: LinkTimers;
+  readonly #onSendError: (error: unknown) => void;
+  readonly #queue: PendingSend[] = [];
+  #channel: DataChannelLike | undefined;
+  #hasLowEvent = false;
+  #pumping = false;
+  #drainWaiter: (() => void) | undefined;
+  #drainTimer: unknown;
+  #closedWith: ParleyError | undefined;
+  #maxBufferedAmount = 0;
+  #drainWaits = 0;
+
+  constructor(options: SendQueueOptions) {
+    this.highWaterMark = options.highWaterMark;
+    this.lowWaterMark = options.lowWaterMark;
+    this.#drainPollMs = options.drainPollMs;
+    this.#timers = options.timers;
+    this.#onSendError = options.onSendError;
+    if (this.lowWaterMark < 0 || this.lowWaterMark > this.highWaterMark - MAX_FRAME_BYTES) {
+      // Otherwise a frame could wait for a bufferedamountlow event that never comes.
+      throw new ParleyError('BAD_REQUEST', 'lowWaterMark must be at most highWaterMark minus one frame');
+    }
+  }
+
+  /** The largest `bufferedAmount` seen right after handing over a frame; never above the high-water mark. */
+  get maxBufferedAmount(): number {
+    return this.#maxBufferedAmount;
+  }
+
+  /** How many times sending paused for the channel to drain: evidence that backpressure engaged. */
+  get drainWaits(): number {
+    return this.#drainWaits;
+  }
+
+  get bufferedAmount(): number {
+    return this.#channel?.bufferedAmount ?? 0;
+  }
+
+  get queued(): number {
+    return this.#queue.length;
+  }
+
+  /** Starts sending on `channel` (once the link is open). */
+  bind(channel: DataChannelLike): void {
+    if (this.#closedWith !== undefined || this.#channel !== undefined) return;
+    this.#channel = channel;
+    this.#hasLowEvent = typeof channel.bufferedAmountLowThreshold === 'number';
+    if (this.#hasLowEvent) {
+      channel.bufferedAmountLowThreshold = this.lowWaterMark;
+      channel.addEventListener('bufferedamountlow', this.#onLow);
+    }
+    void this.#pump();
+  }
+
+  /** Resolves when `frame` is handed to the channel; rejects with the close error if that never happens. */
+  send(frame: Uint8Array): Promise<void> {
+    if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ frame, resolve, reject });
+      void this.#pump();
+    });
+  }
+
+  /** Rejects everything queued with `error` and lets go of the channel. Harmless twice. */
+  close(error: ParleyError): void {
+    if (this.#closedWith !== undefined) return;
+    this.#closedWith = error;
+    if (this.#hasLowEvent) this.#channel?.removeEventListener('bufferedamountlow', this.#onLow);
+    this.#channel = undefined;
+    for (const pending of this.#queue.splice(0)) pending.reject(error);
+    this.#onLow();
+  }
+
+  readonly #onLow = (): void => {
+    if (this.#drainTimer !== undefined) {
+      this.#timers.clearTimeout(this.#drainTimer);
+      this.#drainTimer = undefined;
+    }
+    const waiter = this.#drainWaiter;
+    this.#drainWaiter = undefined;
+    waiter?.();
+  };
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      for (;;) {
+        const channel = this.#channel;
+        const next = this.#queue[0];
+        if (channel === undefined || next === undefined) return;
+        if (channel.bufferedAmount + next.frame.byteLength > this.highWaterMark) {
+          // bufferedAmount is above the low-water mark here (the constructor checks the margin), so the
+          // event will come (or the poll will see the drain), or close() will wake us.
+          this.#drainWaits += 1;
+          await new Promise<void>((resolve) => {
+            this.#drainWaiter = resolve;
+            if (!this.#hasLowEvent) this.#poll(channel);
+          });
+          continue;
+        }
+        this.#queue.shift();
+        try {
+          channel.send(next.frame);
+        } catch (error) {
+          next.reject(error);
+          this.#onSendError(error);
+          return;
+        }
+        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, channel.bufferedAmount);
+        next.resolve();
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #poll(channel: DataChannelLike): void {
+    this.#drainTimer = this.#timers.setTimeout(() => {
+      this.#drainTimer = undefined;
+      if (this.#channel !== channel) return;
+      if (channel.bufferedAmount <= this.lowWaterMark) this.#onLow();
+      else this.#poll(channel);
+    }, this.#drainPollMs);
+  }
+}

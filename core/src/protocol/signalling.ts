@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { IdentitySchema, TimestampSchema } from './common.js';
+import { LIMITS } from './limits.js';
+
+/**
+ * simple-peer's signal objects (offer/answer SDP, trickled candidates, renegotiation and transceiver
+ * requests). The relay does not interpret them beyond shape and size: they are the peers' business.
+ */
+export const SignalDataSchema = z.union([
+  z.object({
+    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+    sdp: z.string().max(LIMITS.maxSignalBytes),
+  }),
+  z.object({
+    type: z.literal('candidate').optional(),
+    candidate: z.object({
+      candidate: z.string().max(2048),
+      sdpMid: z.string().max(64).nullable().optional(),
+      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+      usernameFragment: z.string().max(256).nullable().optional(),
+    }),
+  }),
+  z.object({ renegotiate: z.literal(true) }),
+  z.object({
+    transceiverRequest: z.object({
+      kind: z.enum(['audio', 'video']),
+      // RTCRtpTransceiverInit as JSON: MediaStreams do not survive serialisation, so only these travel.
+      init: z
+        .object({
+          direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
+          sendEncodings: z
+            .array(z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])))
+            .max(8)
+            .optional(),
+        })
+        .optional(),
+    }),
+  }),
+]);
+// Every field above is capped, so a signal's size is bounded without serialising it again on the relay's
+// hottest path; the relay also walks each payload against its byte budget before the schema sees it.
+
+/**
+ * `linkId` names one peer connection attempt, so a late candidate for a connection that was replaced is
+ * dropped. `kind` leaves room for calls beside data links.
+ */
+export const SignalSchema = z.strictObject({
+  to: IdentitySchema,
+  linkId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+  kind: z.enum(['data', 'call']).default('data'),
+  data: SignalDataSchema,
+});
+
+export const IncomingSignalSchema = z.strictObject({
+  from: IdentitySchema,
+  linkId: z.string(),
+  kind: z.enum(['data', 'call']),
+  data: SignalDataSchema,
+});
+
+export const TypingSchema = z.strictObject({ to: IdentitySchema, typing: z.boolean() });
+export const IncomingTypingSchema = z.strictObject({ from: IdentitySchema, typing: z.boolean() });
+
+export const PresenceVisibilitySchema = z.strictObject({
+  /** Identities allowed to see this device's presence. Everyone else sees nothing. */
+  allow: z.array(IdentitySchema).max(LIMITS.maxPresenceIdentities),
+  /** Whether allowed watchers also see "last seen" while offline. */
+  lastSeen: z.boolean(),
+});
+
+export const PresenceSubscribeSchema = z.strictObject({
+  identities: z.array(IdentitySchema).max(LIMITS.maxPresenceIdentities),
+});
+
+export const PresenceStateSchema = z.strictObject({
+  identity: IdentitySchema,
+  online: z.boolean(),
+  lastSeen: TimestampSchema.optional(),
+});
+
+export type SignalData = z.infer<typeof SignalDataSchema>;
+export type Signal = z.infer<typeof SignalSchema>;
+export type IncomingSignal = z.infer<typeof IncomingSignalSchema>;
+export type PresenceState = z.infer<typeof PresenceStateSchema>;

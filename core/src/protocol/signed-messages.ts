@@ -1,0 +1,53 @@
+import { concatBytes, uint32be, utf8 } from './encoding.js';
+
+/**
+ * The exact bytes each Ed25519 signature in the protocol covers. Every signed object starts with its own
+ * domain label, so a signature made for one purpose can never be replayed as another.
+ */
+export const SIGNATURE_DOMAINS = {
+  auth: 'parley/relay-auth/v1',
+  identityDh: 'parley/identity-dh/v1',
+  signedPreKey: 'parley/signed-prekey/v1',
+  recallReceipt: 'parley/recall-receipt/v1',
+} as const;
+
+/** What a client signs to answer the relay's challenge: label ‖ 0x00 ‖ nonce(32) ‖ identity key(32). */
+export function authChallengeMessage(nonce: Uint8Array, identityKey: Uint8Array): Uint8Array {
+  return concatBytes(utf8(SIGNATURE_DOMAINS.auth), new Uint8Array([0]), nonce, identityKey);
+}
+
+/** label ‖ 0x00 ‖ X25519 identity key(32): binds the Diffie-Hellman identity key to the signing key. */
+export function identityDhMessage(dhPublicKey: Uint8Array): Uint8Array {
+  return concatBytes(utf8(SIGNATURE_DOMAINS.identityDh), new Uint8Array([0]), dhPublicKey);
+}
+
+/** label ‖ 0x00 ‖ keyId (uint32 big-endian) ‖ X25519 signed prekey(32). */
+export function signedPreKeyMessage(keyId: number, publicKey: Uint8Array): Uint8Array {
+  return concatBytes(utf8(SIGNATURE_DOMAINS.signedPreKey), new Uint8Array([0]), uint32be(keyId), publicKey);
+}
+
+export interface RecallReceiptBody {
+  blobId: string;
+  /** Recipients whose copy was deleted before they received it. */
+  recalledFor: string[];
+  /** Recipients who had already received (acknowledged) it. */
+  deliveredTo: string[];
+  recalledAt: number;
+  /** The relay's Ed25519 public key (base64url) that signs the receipt. */
+  relayKey: string;
+}
+
+/**
+ * label ‖ 0x00 ‖ UTF-8 JSON of the body with keys in the order of `RecallReceiptBody` and both recipient
+ * lists sorted, so relay and client derive the same bytes without a canonical-JSON library.
+ */
+export function recallReceiptMessage(body: RecallReceiptBody): Uint8Array {
+  const canonical = JSON.stringify({
+    blobId: body.blobId,
+    recalledFor: [...body.recalledFor].sort(),
+    deliveredTo: [...body.deliveredTo].sort(),
+    recalledAt: body.recalledAt,
+    relayKey: body.relayKey,
+  });
+  return concatBytes(utf8(SIGNATURE_DOMAINS.recallReceipt), new Uint8Array([0]), utf8(canonical));
+}

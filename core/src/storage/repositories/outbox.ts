@@ -1,0 +1,118 @@
+import { ParleyError } from '../../errors/index.js';
+import { inTransaction, type StorageContext } from '../context.js';
+import type { ParleyTransaction } from '../idb-environment.js';
+import type { InsertResult, OutboxEntry, OutboxState } from '../types.js';
+
+export interface NewOutboxEntry {
+  readonly id: string;
+  readonly messageId: string;
+  readonly conversationId: string;
+  readonly recipient: OutboxEntry['recipient'];
+  readonly payload: Uint8Array;
+  /** First attempt not before this time; defaults to now. */
+  readonly notBefore?: number;
+}
+
+/** What happened to one send attempt. */
+export type AttemptOutcome =
+  | { readonly result: 'sent' }
+  | { readonly result: 'retry'; readonly nextAttemptAt: number; readonly error: string }
+  | { readonly result: 'failed'; readonly error: string };
+
+/** Adds an entry as pending (a no-op reporting 'duplicate' if the id is queued already), inside the caller's tx. */
+export async function enqueueInTx(
+  tx: ParleyTransaction<'readwrite'>,
+  entry: NewOutboxEntry,
+  now: number,
+): Promise<InsertResult> {
+  const store = tx.objectStore('outbox');
+  if ((await store.getKey(entry.id)) !== undefined) return 'duplicate';
+  const { notBefore, ...rest } = entry;
+  await store.add({
+    ...rest,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: notBefore ?? now,
+    createdAt: now,
+  });
+  return 'inserted';
+}
+
+/** Entries without nextAttemptAt drop out of the due index. */
+function withoutSchedule(entry: OutboxEntry): OutboxEntry {
+  const { nextAttemptAt: _nextAttemptAt, ...rest } = entry;
+  return rest;
+}
+
+/**
+ * Messages waiting to be sent, one entry per recipient device. Entries are written before the first attempt
+ * (with the message, see ClientDatabase.commitOutgoing), so a restart loses none: `due(now)` finds them again.
+ */
+export class OutboxRepository {
+  constructor(private readonly context: StorageContext) {}
+
+  async enqueue(entry: NewOutboxEntry): Promise<InsertResult> {
+    const now = this.context.now();
+    return inTransaction(this.context.write(['outbox']), (tx) => enqueueInTx(tx, entry, now));
+  }
+
+  async get(id: string): Promise<OutboxEntry | undefined> {
+    return this.context.db.get('outbox', id);
+  }
+
+  async forMessage(messageId: string): Promise<OutboxEntry[]> {
+    return this.context.db.getAllFromIndex('outbox', 'byMessage', messageId);
+  }
+
+  /** Pending entries whose next attempt is due, earliest first, read from the sparse nextAttemptAt index. */
+  async due(now: number, limit = 100): Promise<OutboxEntry[]> {
+    const range = this.context.keyRange.bound(-Infinity, now);
+    return this.context.db.getAllFromIndex('outbox', 'byNextAttemptAt', range as never, limit);
+  }
+
+  /** Records one attempt: counts it, and either retires the entry from the schedule or re-schedules it. */
+  async markAttempt(id: string, outcome: AttemptOutcome): Promise<OutboxEntry> {
+    const at = this.context.now();
+    return this.update(id, (entry) => {
+      const attempted = { ...entry, attempts: entry.attempts + 1, lastAttemptAt: at };
+      switch (outcome.result) {
+        case 'sent':
+          return { ...withoutSchedule(attempted), state: 'sent' };
+        case 'retry':
+          return {
+            ...attempted,
+            state: 'pending',
+            nextAttemptAt: outcome.nextAttemptAt,
+            lastError: outcome.error,
+          };
+        case 'failed':
+          return { ...withoutSchedule(attempted), state: 'failed', lastError: outcome.error };
+      }
+    });
+  }
+
+  /** Receipts move an entry on to delivered or read; 'pending' re-queues a failed one now (a manual retry). */
+  async setState(id: string, state: OutboxState): Promise<OutboxEntry> {
+    const now = this.context.now();
+    return this.update(id, (entry) =>
+      state === 'pending' ? { ...entry, state, nextAttemptAt: now } : { ...withoutSchedule(entry), state },
+    );
+  }
+
+  async remove(id: string): Promise<void> {
+    await inTransaction(this.context.write(['outbox']), async (tx) => {
+      await tx.objectStore('outbox').delete(id);
+    });
+  }
+
+  private async update(id: string, change: (entry: OutboxEntry) => OutboxEntry): Promise<OutboxEntry> {
+    return inTransaction(this.context.write(['outbox']), async (tx) => {
+      const store = tx.objectStore('outbox');
+      const entry = await store.get(id);
+      if (entry === undefined) throw new ParleyError('NOT_FOUND', `no outbox entry ${id}`);
+      const next = change(entry);
+      await store.put(next);
+      return next;
+    });
+  }
+}

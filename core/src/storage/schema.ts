@@ -1,0 +1,122 @@
+import type { DBSchema } from 'idb';
+import type {
+  AttachmentMetadata,
+  Contact,
+  Conversation,
+  MessageSortKey,
+  OutboxEntry,
+  StoredMessage,
+} from './types.js';
+
+/** Bumped by exactly one for each file in migrations/; MIGRATIONS[i] upgrades version i to i + 1. */
+export const SCHEMA_VERSION = 3;
+
+/** Secret bytes as stored: the output of KeyWrapper.wrap, never the plain key. */
+export type WrappedBytes = Uint8Array;
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** This device's identity: the crypto layer's SerializedIdentity as JSON, wrapped. */
+export interface IdentityRow {
+  slot: 'self';
+  deviceId: number;
+  createdAt: number;
+  secret: WrappedBytes;
+}
+
+/** A ratchet session record (the crypto layer's JSON), wrapped; keyed by (account, device). */
+export interface SessionRow {
+  name: string;
+  deviceId: number;
+  record: WrappedBytes;
+  updatedAt: number;
+}
+
+/** A peer account's identity key and whether the user verified it; public, so not wrapped. */
+export interface TrustedIdentityRow {
+  name: string;
+  identityKey: Uint8Array;
+  verified: boolean;
+  firstSeen: number;
+}
+
+export type PreKeyKind = 'signed' | 'one-time';
+
+export interface PreKeyRow {
+  kind: PreKeyKind;
+  keyId: number;
+  record: WrappedBytes;
+}
+
+export interface SenderKeyRow {
+  groupId: string;
+  name: string;
+  deviceId: number;
+  record: WrappedBytes;
+}
+
+export interface AttachmentRow extends Omit<AttachmentMetadata, 'key'> {
+  key: WrappedBytes;
+}
+
+/**
+ * A message's search tokens. The multiEntry index byToken is the inverted index (token → message ids), so a
+ * prefix query is one key range over it, and re-indexing a message is one put or delete of its row.
+ */
+export interface SearchTokenRow {
+  messageId: string;
+  conversationId: string;
+  tokens: string[];
+}
+
+/**
+ * One value of the engine's state (group states with their members, admins, invite secret and sender-key
+ * bookkeeping; statuses; timers; contacts' relays; reactions): JSON, sealed with the key wrapper as a whole.
+ */
+export interface EngineStateRow {
+  key: string;
+  sealed: WrappedBytes;
+}
+
+export interface ParleySchema extends DBSchema {
+  meta: { key: string; value: MetaRow };
+  identity: { key: 'self'; value: IdentityRow };
+  sessions: { key: [string, number]; value: SessionRow; indexes: { byName: string } };
+  trustedIdentities: { key: string; value: TrustedIdentityRow };
+  preKeys: { key: [PreKeyKind, number]; value: PreKeyRow };
+  senderKeys: { key: [string, string, number]; value: SenderKeyRow; indexes: { byGroup: string } };
+  contacts: { key: string; value: Contact };
+  conversations: { key: string; value: Conversation; indexes: { byLastActivity: number } };
+  messages: {
+    key: string;
+    value: StoredMessage;
+    indexes: { byConversationOrder: [string, MessageSortKey] };
+  };
+  outbox: {
+    key: string;
+    value: OutboxEntry;
+    indexes: { byNextAttemptAt: number; byMessage: string };
+  };
+  attachments: { key: string; value: AttachmentRow; indexes: { byMessage: string } };
+  searchTokens: { key: string; value: SearchTokenRow; indexes: { byToken: string } };
+  engineState: { key: string; value: EngineStateRow };
+}
+
+export const STORE_NAMES = [
+  'meta',
+  'identity',
+  'sessions',
+  'trustedIdentities',
+  'preKeys',
+  'senderKeys',
+  'contacts',
+  'conversations',
+  'messages',
+  'outbox',
+  'attachments',
+  'searchTokens',
+  'engineState',
+] as const satisfies readonly (keyof ParleySchema)[];

@@ -1,0 +1,25 @@
+export {
+  DEFAULT_CHUNK_BYTES,
+  TransferControlSchema,
+  TransferIdSchema,
+  chunkCount,
+  chunkRange,
+  decodeTransferMessage,
+  encodeTransferMessage,
+} from './protocol.js';
+export type { TransferChunk, TransferControl, TransferMessage } from './protocol.js';
+export { TransferReceiver } from './receiver.js';
+export type { TransferCheckpoint, TransferReceiverOptions } from './receiver.js';
+export { TransferSender } from './sender.js';
+export type { TransferSenderOptions } from './sender.js';
+export { TransferSession } from './session.js';
+export type { TransferSessionEvents } from './session.js';
+export type {
+  TransferEndpoint,
+  TransferEvents,
+  TransferPort,
+  TransferProgress,
+  TransferSink,
+  TransferSource,
+  TransferState,
+} from './types.js';

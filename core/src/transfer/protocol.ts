@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { ParleyError } from '../errors/index.js';
+import { MAX_FRAME_PAYLOAD_BYTES } from '../link/framing.js';
+
+/**
+ * The file transfer protocol, one payload per message on the link's transfer channel.
+ *
+ * Control messages are a 0x01 byte then UTF-8 JSON:
+ *   hello  sender → receiver  {t:'hello', id, size, chunkSize}  on every (re)attach
+ *   ack    receiver → sender  {t:'ack', id, next, window?}      chunks [0, next) are written (cumulative)
+ *   done   receiver → sender  {t:'done', id, ok, reason?}       all written and the hash check ran
+ *   cancel either way         {t:'cancel', id, reason}
+ *
+ * A chunk is a 0x02 byte, the id's length (u8) and ASCII bytes, the chunk index as two big-endian u32
+ * (high, low: indices go past 2^32 for large files with small chunks), then the bytes. Chunk i covers
+ * bytes [i × chunkSize, min((i + 1) × chunkSize, size)). Everything here is peer input and is checked.
+ */
+export const CONTROL_TAG = 0x01;
+export const CHUNK_TAG = 0x02;
+const MAX_CONTROL_BYTES = 1024;
+const MAX_ID_LENGTH = 64;
+/** Tag, id length, the longest id and the index. */
+export const MAX_CHUNK_HEADER_BYTES = 1 + 1 + MAX_ID_LENGTH + 8;
+/** The default chunk fills exactly one 16 KiB link frame. */
+export const DEFAULT_CHUNK_BYTES = MAX_FRAME_PAYLOAD_BYTES - MAX_CHUNK_HEADER_BYTES;
+const TWO_POW_32 = 0x1_0000_0000;
+
+export const TransferIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'transfer id must be 1-64 base64url characters');
+const SizeSchema = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const ChunkSizeSchema = z
+  .number()
+  .int()
+  .min(1)
+  .max(16 * 1024 * 1024);
+
+export const TransferControlSchema = z.discriminatedUnion('t', [
+  z.strictObject({
+    t: z.literal('hello'),
+    id: TransferIdSchema,
+    size: SizeSchema,
+    chunkSize: ChunkSizeSchema,
+  }),
+  z.strictObject({
+    t: z.literal('ack'),
+    id: TransferIdSchema,
+    next: SizeSchema,
+    window: z.number().int().min(1).max(1_000_000).optional(),
+  }),
+  z.strictObject({
+    t: z.literal('done'),
+    id: TransferIdSchema,
+    ok: z.boolean(),
+    reason: z.string().max(256).optional(),
+  }),
+  z.strictObject({ t: z.literal('cancel'), id: TransferIdSchema, reason: z.string().max(256) }),
+]);
+
+export type TransferControl = z.infer<typeof TransferControlSchema>;
+
+export interface TransferChunk {
+  readonly t: 'chunk';
+  readonly id: string;
+  readonly index: number;
+  readonly bytes: Uint8Array;
+}
+
+export type TransferMessage = TransferControl | TransferChunk;
+
+export function encodeTransferMessage(message: TransferMessage): Uint8Array {
+  if (message.t !== 'chunk') {
+    const json = new TextEncoder().encode(JSON.stringify(message));
+    const out = new Uint8Array(1 + json.byteLength);
+    out[0] = CONTROL_TAG;
+    out.set(json, 1);
+    return out;
+  }
+  const id = new TextEncoder().encode(TransferIdSchema.parse(message.id));
+  if (!Number.isSafeInteger(message.index) || message.index < 0) {
+    throw new ParleyError('BAD_REQUEST', `chunk index ${message.index} is not a safe integer`);
+  }
+  const out = new Uint8Array(2 + id.byteLength + 8 + message.bytes.byteLength);
+  const view = new DataView(out.buffer);
+  out[0] = CHUNK_TAG;
+  out[1] = id.byteLength;
+  out.set(id, 2);
+  view.setUint32(2 + id.byteLength, Math.floor(message.index / TWO_POW_32));
+  view.setUint32(6 + id.byteLength, message.index % TWO_POW_32);
+  out.set(message.bytes, 10 + id.byteLength);
+  return out;
+}
+
+function bad(reason: string): ParleyError {
+  return new ParleyError('BAD_REQUEST', `malformed transfer message: ${reason}`);
+}
+
+/** Parses one transfer message from the peer; throws BAD_REQUEST saying what is wrong. */
+export function decodeTransferMessage(payload: Uint8Array): TransferMessage {
+  const tag = payload[0];
+  if (tag === CONTROL_TAG) {
+    if (payload.byteLength > MAX_CONTROL_BYTES) throw bad(`control message of ${payload.byteLength} bytes`);
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(1)));
+    } catch {
+      throw bad('control message is not UTF-8 JSON');
+    }
+    const parsed = TransferControlSchema.safeParse(json);
+    if (!parsed.success) throw bad(z.prettifyError(parsed.error));
+    return parsed.data;
+  }
+  if (tag === CHUNK_TAG) {
+    const idLength = payload[1];
+    if (idLength === undefined || idLength < 1 || idLength > MAX_ID_LENGTH) throw bad('chunk id length');
+    if (payload.byteLength < 10 + idLength) throw bad('chunk shorter than its header');
+    let id: string;
+    try {
+      id = new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(2, 2 + idLength));
+    } catch {
+      throw bad('chunk id is not text');
+    }
+    if (!TransferIdSchema.safeParse(id).success) throw bad('chunk id');
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    const high = view.getUint32(2 + idLength);
+    const low = view.getUint32(6 + idLength);
+    const index = high * TWO_POW_32 + low;
+    if (!Number.isSafeInteger(index)) throw bad('chunk index beyond 2^53');
+    return { t: 'chunk', id, index, bytes: payload.subarray(10 + idLength) };
+  }
+  throw bad(tag === undefined ? 'empty' : `unknown tag ${tag}`);
+}
+
+/** How many chunks a file of `size` bytes has. */
+export function chunkCount(size: number, chunkSize: number): number {
+  return Math.ceil(size / chunkSize);
+}
+
+/** The byte range of chunk `index`. Offsets stay below 2^53 because size does. */
+export function chunkRange(
+  index: number,
+  size: number,
+  chunkSize: number,
+): { offset: number; length: number } {
+  const offset = index * chunkSize;
+  return { offset, length: Math.max(0, Math.min(chunkSize, size - offset)) };
+}

@@ -1,0 +1,118 @@
+import { ParleyError } from '../errors/index.js';
+import { LinkChannel, type FramedLink } from '../link/framed-link.js';
+import { TypedEmitter } from '../link/typed-emitter.js';
+import { decodeTransferMessage, encodeTransferMessage, type TransferMessage } from './protocol.js';
+import type { TransferEndpoint, TransferPort } from './types.js';
+
+const MAX_UNCLAIMED_HELLOS = 64;
+
+export interface TransferSessionEvents {
+  [event: string]: unknown;
+  /**
+   * A message for a transfer nobody attached here: typically the hello of an incoming file. The engine
+   * creates its TransferReceiver (it knows the size from the message announcing the file) and attaches it.
+   */
+  'unknown-transfer': { readonly id: string; readonly message: TransferMessage };
+  /** A malformed transfer message from the peer; it was dropped. */
+  'protocol-error': ParleyError;
+  close: undefined;
+}
+
+/**
+ * The transfers riding on one link. Owns its attachments (a Map by id); when the link closes it detaches
+ * them all, and they wait, with their progress, for the next link's session to resume them.
+ */
+export class TransferSession extends TypedEmitter<TransferSessionEvents> {
+  readonly #link: FramedLink;
+  readonly #channel: number;
+  readonly #endpoints = new Map<string, TransferEndpoint>();
+  readonly #port: TransferPort;
+  /** Hellos for transfers nobody attached yet, replayed on attach (bounded: the peer chooses the ids). */
+  readonly #unclaimedHellos = new Map<string, TransferMessage>();
+  #closed = false;
+
+  constructor(link: FramedLink, channel: number = LinkChannel.transfer) {
+    super();
+    this.#link = link;
+    this.#channel = channel;
+    this.#port = {
+      send: async (message) => {
+        if (this.#closed) throw new ParleyError('CLOSED', 'transfer session is closed');
+        await this.#link.send(this.#channel, encodeTransferMessage(message));
+      },
+    };
+    link.on('message', ({ channel: on, payload }) => {
+      if (on === this.#channel) this.#onPayload(payload);
+    });
+    link.on('close', () => this.close());
+    if (link.link.state === 'closed') this.close();
+  }
+
+  get size(): number {
+    return this.#endpoints.size;
+  }
+
+  /** Puts a transfer on this link; a sender says hello, a receiver says where it stands. */
+  attach(endpoint: TransferEndpoint): void {
+    if (this.#closed) throw new ParleyError('CLOSED', 'transfer session is closed');
+    const existing = this.#endpoints.get(endpoint.id);
+    if (existing === endpoint) return;
+    if (existing !== undefined)
+      throw new ParleyError('CONFLICT', `transfer ${endpoint.id} is already attached`);
+    this.#endpoints.set(endpoint.id, endpoint);
+    endpoint.attach(this.#port);
+    const hello = this.#unclaimedHellos.get(endpoint.id);
+    if (hello !== undefined) {
+      this.#unclaimedHellos.delete(endpoint.id);
+      endpoint.handle(hello, this.#port);
+    }
+  }
+
+  /** Takes a transfer off this link without ending it. */
+  detach(endpoint: TransferEndpoint): void {
+    if (this.#endpoints.get(endpoint.id) !== endpoint) return;
+    this.#endpoints.delete(endpoint.id);
+    endpoint.detach(this.#port);
+  }
+
+  /** Detaches every transfer (they can resume elsewhere). Harmless when already closed. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const endpoint of [...this.#endpoints.values()]) endpoint.detach(this.#port);
+    this.#endpoints.clear();
+    this.#unclaimedHellos.clear();
+    this.emit('close', undefined);
+    this.removeAllListeners();
+  }
+
+  #onPayload(payload: Uint8Array): void {
+    if (this.#closed) return;
+    let message: TransferMessage;
+    try {
+      message = decodeTransferMessage(payload);
+    } catch (error) {
+      this.emit(
+        'protocol-error',
+        error instanceof ParleyError ? error : new ParleyError('BAD_REQUEST', 'unreadable transfer message'),
+      );
+      return;
+    }
+    const endpoint = this.#endpoints.get(message.id);
+    if (endpoint === undefined) {
+      if (message.t === 'hello') {
+        this.#unclaimedHellos.delete(message.id);
+        this.#unclaimedHellos.set(message.id, message);
+        const oldest = this.#unclaimedHellos.keys().next();
+        if (this.#unclaimedHellos.size > MAX_UNCLAIMED_HELLOS && oldest.done !== true) {
+          this.#unclaimedHellos.delete(oldest.value);
+        }
+      }
+      this.emit('unknown-transfer', { id: message.id, message });
+      return;
+    }
+    endpoint.handle(message, this.#port);
+    // A finished transfer needs no more of this link.
+    if (endpoint.state === 'cancelled' || endpoint.state === 'failed') this.#endpoints.delete(endpoint.id);
+  }
+}

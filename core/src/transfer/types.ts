@@ -1,0 +1,47 @@
+import type { ParleyError } from '../errors/index.js';
+import type { TransferMessage } from './protocol.js';
+
+/** Where the sender reads the (already encrypted) file from, a chunk at a time. */
+export interface TransferSource {
+  read(offset: number, length: number): Promise<Uint8Array>;
+}
+
+/** Where the receiver writes it. Writes come in order, one at a time. */
+export interface TransferSink {
+  write(offset: number, bytes: Uint8Array): Promise<void>;
+}
+
+export interface TransferProgress {
+  readonly bytes: number;
+  readonly total: number;
+}
+
+export type TransferState = 'waiting' | 'running' | 'complete' | 'cancelled' | 'failed';
+
+export interface TransferEvents {
+  [event: string]: unknown;
+  /** Sender: bytes the receiver acknowledged. Receiver: bytes written to the sink. */
+  progress: TransferProgress;
+  complete: undefined;
+  cancel: { readonly by: 'local' | 'remote'; readonly reason: string };
+  /** A fatal error (the transfer failed) or a protocol error from the peer (the message was dropped). */
+  error: ParleyError;
+}
+
+/** One link's way to reach the other end of a transfer; the TransferSession hands it out. */
+export interface TransferPort {
+  send(message: TransferMessage): Promise<void>;
+}
+
+/**
+ * A transfer end as a TransferSession drives it. The same object outlives links: attached to one link's
+ * session, detached when that link closes, attached to the next link's session to resume.
+ */
+export interface TransferEndpoint {
+  readonly id: string;
+  readonly role: 'sender' | 'receiver';
+  readonly state: TransferState;
+  attach(port: TransferPort): void;
+  detach(port: TransferPort): void;
+  handle(message: TransferMessage, port: TransferPort): void;
+}
