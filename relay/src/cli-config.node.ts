@@ -1,0 +1,182 @@
+import { defaultConfig, type AccessPolicy, type RelayConfig } from './config.js';
+
+/** What commander hands over: every option as typed text, repeatable ones as lists. Flags win over env. */
+export interface CliFlags {
+  port?: string;
+  host?: string;
+  dataDir?: string;
+  store?: string;
+  redisUrl?: string;
+  policy?: string;
+  otpWebhook?: string;
+  otpWebhookSecret?: string;
+  allowedOrigin?: string[];
+  turnUrl?: string[];
+  turnSecret?: string;
+  stunUrl?: string[];
+  blobTtlDays?: string;
+  attachmentMaxMb?: string;
+  attachmentQuotaMb?: string;
+  attachmentTtlDays?: string;
+  webRoot?: string;
+  logLevel?: string;
+}
+
+/** A flag or variable the operator got wrong; the CLI prints the message and exits with status 2. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Each setting's environment variable, documented in docs/relay-operations.md. */
+export const ENV = {
+  port: 'PORT',
+  host: 'HOST',
+  dataDir: 'PARLEY_DATA_DIR',
+  store: 'PARLEY_STORE',
+  redisUrl: 'PARLEY_REDIS_URL',
+  policy: 'PARLEY_POLICY',
+  otpWebhook: 'PARLEY_OTP_WEBHOOK',
+  otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
+  allowedOrigin: 'PARLEY_ALLOWED_ORIGINS',
+  turnUrl: 'PARLEY_TURN_URLS',
+  turnSecret: 'PARLEY_TURN_SECRET',
+  stunUrl: 'PARLEY_STUN_URLS',
+  blobTtlDays: 'PARLEY_BLOB_TTL_DAYS',
+  attachmentMaxMb: 'PARLEY_ATTACHMENT_MAX_MB',
+  attachmentQuotaMb: 'PARLEY_ATTACHMENT_QUOTA_MB',
+  attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
+  webRoot: 'PARLEY_WEB_ROOT',
+  logLevel: 'PARLEY_LOG_LEVEL',
+} as const satisfies Record<keyof CliFlags, string>;
+
+const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
+const LOG_LEVELS: ReadonlyArray<RelayConfig['logLevel']> = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+const DAY = 24 * 60 * 60;
+const MB = 1024 * 1024;
+
+/**
+ * Maps CLI flags and environment variables to a RelayConfig. Pure (no I/O), so every rule is unit-tested;
+ * throws ConfigError naming the setting for anything invalid rather than guessing.
+ */
+export function configFromFlags(flags: CliFlags, env: Record<string, string | undefined>): RelayConfig {
+  const text = (
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl'>,
+  ): string | undefined => {
+    const value = flags[key] ?? env[ENV[key]];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  };
+  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] => {
+    const values = flags[key]?.length ? flags[key] : (env[ENV[key]] ?? '').split(',');
+    return values.map((value) => value.trim()).filter(Boolean);
+  };
+  const base = defaultConfig();
+
+  const port = integer('port', text('port'), 0, 65_535) ?? base.port;
+  const redisUrl = text('redisUrl');
+  const storeKind = text('store') ?? (redisUrl ? 'redis' : 'sqlite');
+  if (storeKind !== 'sqlite' && storeKind !== 'redis') throw new ConfigError('store must be sqlite or redis');
+  if (storeKind === 'redis' && !redisUrl)
+    throw new ConfigError('--store redis needs --redis-url (or PARLEY_REDIS_URL)');
+  if (redisUrl) url('redis-url', redisUrl, ['redis:', 'rediss:']);
+
+  const policy = text('policy') ?? base.access.policy;
+  if (!POLICIES.includes(policy as AccessPolicy)) throw new ConfigError('policy must be open, invite or otp');
+  const webhook = text('otpWebhook');
+  if (webhook) url('otp-webhook', webhook, ['http:', 'https:']);
+  const webhookSecret = text('otpWebhookSecret');
+  if (webhookSecret && !webhook) throw new ConfigError('--otp-webhook-secret needs --otp-webhook');
+
+  const allowedOrigins = list('allowedOrigin');
+  for (const origin of allowedOrigins) {
+    if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
+  }
+  const turnUrls = list('turnUrl');
+  for (const turn of turnUrls) {
+    if (!/^turns?:/.test(turn))
+      throw new ConfigError(`turn-url must start with turn: or turns: (got ${turn})`);
+  }
+  const stunUrls = list('stunUrl');
+  for (const stun of stunUrls) {
+    if (!/^stuns?:/.test(stun))
+      throw new ConfigError(`stun-url must start with stun: or stuns: (got ${stun})`);
+  }
+  const turnSecret = text('turnSecret');
+  if (turnUrls.length > 0 && !turnSecret)
+    throw new ConfigError('--turn-url needs --turn-secret (or PARLEY_TURN_SECRET)');
+
+  const logLevel = text('logLevel') ?? base.logLevel;
+  if (!LOG_LEVELS.includes(logLevel as RelayConfig['logLevel'])) {
+    throw new ConfigError(`log-level must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const days = (key: 'blobTtlDays' | 'attachmentTtlDays', fallback: number) => {
+    const value = integer(
+      key === 'blobTtlDays' ? 'blob-ttl-days' : 'attachment-ttl-days',
+      text(key),
+      1,
+      3650,
+    );
+    return value === undefined ? fallback : value * DAY;
+  };
+  const megabytes = (key: 'attachmentMaxMb' | 'attachmentQuotaMb', fallback: number) => {
+    const name = key === 'attachmentMaxMb' ? 'attachment-max-mb' : 'attachment-quota-mb';
+    const value = integer(name, text(key), 1, 1024 * 1024);
+    return value === undefined ? fallback : value * MB;
+  };
+  const webRoot = text('webRoot');
+
+  return {
+    ...base,
+    port,
+    host: text('host') ?? base.host,
+    dataDir: text('dataDir') ?? base.dataDir,
+    store: storeKind === 'redis' && redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite' },
+    // One Redis serves both roles: the shared store and Socket.IO's adapter between relay processes.
+    ...(storeKind === 'redis' && redisUrl ? { redisAdapterUrl: redisUrl } : {}),
+    allowedOrigins,
+    access: {
+      ...base.access,
+      policy: policy as AccessPolicy,
+      otpSender: webhook
+        ? { kind: 'webhook', url: webhook, ...(webhookSecret ? { secret: webhookSecret } : {}) }
+        : { kind: 'console' },
+    },
+    blobTtlSeconds: days('blobTtlDays', base.blobTtlSeconds),
+    attachments: {
+      maxBytes: megabytes('attachmentMaxMb', base.attachments.maxBytes),
+      quotaBytes: megabytes('attachmentQuotaMb', base.attachments.quotaBytes),
+      ttlSeconds: days('attachmentTtlDays', base.attachments.ttlSeconds),
+    },
+    turn: { ...base.turn, urls: turnUrls, stunUrls, ...(turnSecret ? { secret: turnSecret } : {}) },
+    ...(webRoot ? { webRoot } : {}),
+    logLevel: logLevel as RelayConfig['logLevel'],
+  };
+}
+
+function integer(name: string, value: string | undefined, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new ConfigError(`${name} must be an integer ${min}-${max}`);
+  }
+  return parsed;
+}
+
+function url(name: string, value: string, protocols: string[]): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL (got ${value})`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(`${name} must use ${protocols.join(' or ')} (got ${value})`);
+  }
+}

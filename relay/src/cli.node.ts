@@ -1,0 +1,159 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ConfigError, configFromFlags, ENV, type CliFlags } from './cli-config.node.js';
+import type { RelayConfig } from './config.js';
+import { openStore } from './store/open.node.js';
+
+/**
+ * `parley-relay`: serve, mint invites, print stats. Flags win over environment variables; both are mapped in
+ * cli-config.node.ts. Exit status 2 means the operator's flags were wrong, 1 that the relay failed.
+ */
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function storeOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--data-dir <dir>', 'SQLite file and attachment bytes').env(ENV.dataDir))
+    .addOption(new Option('--store <kind>', 'sqlite (default) or redis').env(ENV.store))
+    .addOption(
+      new Option('--redis-url <url>', 'Redis for the store and the Socket.IO adapter').env(ENV.redisUrl),
+    );
+}
+
+function resolveConfig(flags: CliFlags): RelayConfig {
+  try {
+    // commander already merged the env of options declared with .env(); configFromFlags sees the rest.
+    return configFromFlags(flags, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`parley-relay: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
+
+async function serve(flags: CliFlags): Promise<void> {
+  const config = resolveConfig(flags);
+  // Loaded here so `invite` and `stats` do not pull in Socket.IO and the rest of the server.
+  const { startRelay } = await import('./relay.node.js');
+  const relay = await startRelay(config);
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    signals += 1;
+    if (signals > 1) {
+      // The operator insists: leave now; SQLite's WAL and Redis keep what was already committed.
+      relay.context.log.warn({ signal }, 'second signal, exiting without draining');
+      process.exit(1);
+    }
+    relay.context.log.info({ signal }, 'draining before exit');
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        relay.context.log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+async function invite(flags: CliFlags & { uses: string; expiresDays: string }): Promise<void> {
+  const config = resolveConfig(flags);
+  const uses = positive('uses', flags.uses);
+  const days = positive('expires-days', flags.expiresDays);
+  const token = randomBytes(24).toString('base64url');
+  const store = await openStore(config);
+  try {
+    // Only the hash is stored: a leaked database cannot be turned into working invites.
+    const tokenHash = createHash('sha256').update(token).digest('hex');
+    await store.access.createInvite(tokenHash, uses, Date.now() + days * 24 * 60 * 60 * 1000);
+  } finally {
+    await store.close();
+  }
+  console.log(token);
+}
+
+async function stats(flags: CliFlags): Promise<void> {
+  const config = resolveConfig(flags);
+  const store = await openStore(config);
+  try {
+    const [blobs, attachments] = await Promise.all([store.blobs.stats(), store.attachments.stats()]);
+    console.log(
+      JSON.stringify({
+        blobs: blobs.blobs,
+        blobBytes: blobs.bytes,
+        attachments: attachments.attachments,
+        attachmentBytes: attachments.bytes,
+      }),
+    );
+  } finally {
+    await store.close();
+  }
+}
+
+function positive(name: string, value: string): number {
+  const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return parsed;
+}
+
+const program = new Command('parley-relay')
+  .description(
+    "Parley's private relay: signalling, offline blobs and attachments for end-to-end encrypted chats",
+  )
+  .exitOverride((error) =>
+    process.exit(error.code === 'commander.helpDisplayed' || error.exitCode === 0 ? 0 : 2),
+  )
+  .showHelpAfterError();
+
+storeOptions(program.command('serve').description('run the relay'))
+  .addOption(new Option('--port <port>', 'TCP port (default 7777)').env(ENV.port))
+  .addOption(new Option('--host <host>', 'address to bind (default 0.0.0.0)').env(ENV.host))
+  .addOption(new Option('--policy <policy>', 'who may register: open, invite or otp').env(ENV.policy))
+  .addOption(new Option('--otp-webhook <url>', 'POSTs one-time codes here (otp policy)').env(ENV.otpWebhook))
+  .addOption(
+    new Option('--otp-webhook-secret <secret>', 'HMAC key for the webhook').env(ENV.otpWebhookSecret),
+  )
+  .option(
+    '--allowed-origin <origin>',
+    `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
+    collect,
+  )
+  .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
+  .addOption(
+    new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),
+  )
+  .option('--stun-url <url>', `STUN server handed to clients; repeatable (${ENV.stunUrl})`, collect)
+  .addOption(new Option('--blob-ttl-days <days>', 'offline blob lifetime (default 30)').env(ENV.blobTtlDays))
+  .addOption(
+    new Option('--attachment-max-mb <mb>', 'largest attachment (default 4096)').env(ENV.attachmentMaxMb),
+  )
+  .addOption(
+    new Option('--attachment-quota-mb <mb>', 'per-identity attachment bytes').env(ENV.attachmentQuotaMb),
+  )
+  .addOption(
+    new Option('--attachment-ttl-days <days>', 'attachment lifetime (default 30)').env(ENV.attachmentTtlDays),
+  )
+  .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+  .addOption(new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel))
+  .action((flags: CliFlags) => serve(flags));
+
+storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))
+  .option('--uses <n>', 'identities the token admits', '1')
+  .option('--expires-days <days>', 'days until the token expires', '7')
+  .action((flags: CliFlags & { uses: string; expiresDays: string }) => invite(flags));
+
+storeOptions(program.command('stats').description('print stored blob and attachment counts as JSON')).action(
+  (flags: CliFlags) => stats(flags),
+);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (error instanceof InvalidArgumentError) {
+    console.error(`parley-relay: ${error.message}`);
+    process.exit(2);
+  }
+  console.error('parley-relay:', error);
+  process.exit(1);
+});

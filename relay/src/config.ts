@@ -1,0 +1,67 @@
+import type { BlobQuota } from './store/types.js';
+
+export type AccessPolicy = 'open' | 'invite' | 'otp';
+
+export type OtpSenderConfig = { kind: 'console' } | { kind: 'webhook'; url: string; secret?: string };
+
+export type StoreConfig = { kind: 'sqlite' } | { kind: 'redis'; url: string };
+
+export interface RateLimit {
+  /** Events allowed per window. */
+  points: number;
+  windowSeconds: number;
+}
+
+export interface RelayConfig {
+  port: number;
+  host: string;
+  /** SQLite file, attachment bytes and the relay's own keys live here. */
+  dataDir: string;
+  store: StoreConfig;
+  /** When set, Socket.IO's Redis adapter routes events between relay processes sharing this Redis. */
+  redisAdapterUrl?: string;
+  /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
+  allowedOrigins: string[];
+  access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
+  blobTtlSeconds: number;
+  blobQuota: BlobQuota;
+  attachments: { maxBytes: number; quotaBytes: number; ttlSeconds: number };
+  turn: { urls: string[]; stunUrls: string[]; secret?: string; ttlSeconds: number };
+  rateLimits: { perConnection: RateLimit; perIdentity: RateLimit; authPerAddress: RateLimit };
+  /** Challenge lifetime; a challenge is also single-use. */
+  challengeTtlSeconds: number;
+  tokenTtlSeconds: number;
+  /** Directory of the built web client, served at `/` when present. */
+  webRoot?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+const DAY = 24 * 60 * 60;
+
+export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
+  return {
+    port: 7777,
+    host: '0.0.0.0',
+    dataDir: './data',
+    store: { kind: 'sqlite' },
+    allowedOrigins: [],
+    access: { policy: 'open', otpSender: { kind: 'console' }, otpMaxAttempts: 5, otpTtlSeconds: 600 },
+    blobTtlSeconds: 30 * DAY,
+    blobQuota: { maxBlobs: 100_000, maxBytes: 1024 * 1024 * 1024 },
+    attachments: {
+      maxBytes: 4 * 1024 * 1024 * 1024,
+      quotaBytes: 10 * 1024 * 1024 * 1024,
+      ttlSeconds: 30 * DAY,
+    },
+    turn: { urls: [], stunUrls: [], ttlSeconds: DAY },
+    rateLimits: {
+      perConnection: { points: 200, windowSeconds: 1 },
+      perIdentity: { points: 500, windowSeconds: 1 },
+      authPerAddress: { points: 50, windowSeconds: 10 },
+    },
+    challengeTtlSeconds: 30,
+    tokenTtlSeconds: DAY,
+    logLevel: 'info',
+    ...overrides,
+  };
+}

@@ -1,0 +1,19 @@
+import type { Ed25519Signer } from './auth/ed25519.node.js';
+import type { TokenIssuer } from './auth/tokens.node.js';
+import type { RelayConfig } from './config.js';
+import type { Logger } from './ops/logger.node.js';
+import type { RelayMetrics } from './ops/metrics.node.js';
+import type { RelayStore } from './store/types.js';
+
+/** Everything a handler may use, built once by `createRelay` and passed down; nothing is a module global. */
+export interface RelayContext {
+  readonly config: RelayConfig;
+  readonly store: RelayStore;
+  readonly log: Logger;
+  readonly metrics: RelayMetrics;
+  /** The relay's signing key (recall receipts); the same on every process of one deployment. */
+  readonly relayKey: Ed25519Signer;
+  readonly tokens: TokenIssuer;
+  readonly now: () => number;
+  readonly randomBytes: (length: number) => Uint8Array;
+}

@@ -1,0 +1,18 @@
+/**
+ * The relay package's public surface: start a relay in-process (tests, e2e, embedding), configure it, and open
+ * its stores. Everything else under src/ is internal. Node only: the relay never runs in a browser.
+ */
+export { startRelay, type Relay, type RelayOptions } from './relay.node.js';
+export {
+  defaultConfig,
+  type AccessPolicy,
+  type OtpSenderConfig,
+  type RateLimit,
+  type RelayConfig,
+  type StoreConfig,
+} from './config.js';
+export { configFromFlags, ConfigError, type CliFlags } from './cli-config.node.js';
+export { openStore, openSqliteStore, openRedisStore, SQLITE_FILE } from './store/index.js';
+export type * from './store/types.js';
+export type { SqliteStoreOptions, RedisStoreOptions } from './store/index.js';
+export type { RelayContext } from './context.js';

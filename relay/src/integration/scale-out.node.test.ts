@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../testing/redis-server.node.js';
+import { connectClient, makeIdentity, type TestClient } from '../testing/client.node.js';
+import { spawnRelay, type RelayChild } from './relay-child.node.js';
+
+/** Two relay processes sharing one real redis-server, as an operator scales out behind a load balancer. */
+let redis: RedisServer;
+let east: RelayChild;
+let west: RelayChild;
+const clients: TestClient[] = [];
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  const config = { store: { kind: 'redis' as const, url: redis.url }, redisAdapterUrl: redis.url };
+  [east, west] = await Promise.all([spawnRelay(config), spawnRelay(config)]);
+});
+afterAll(async () => {
+  for (const client of clients) client.close();
+  await Promise.all([east.stop(), west.stop()]);
+  await redis.stop();
+});
+
+async function on(relay: RelayChild, identity = makeIdentity()): Promise<TestClient> {
+  const client = await connectClient(relay.url, { identity });
+  clients.push(client);
+  return client;
+}
+
+describe('two relay processes sharing Redis', () => {
+  it('relays signals and typing between clients connected to different processes', async () => {
+    const alice = await on(east);
+    const bob = await on(west);
+    const ack = await alice.ok('signal', {
+      to: bob.identity,
+      linkId: 'l1',
+      data: { type: 'offer', sdp: 'v=0' },
+    });
+    expect(ack.delivered).toBe(true);
+    expect(await bob.next('signal')).toEqual({
+      from: alice.identity,
+      linkId: 'l1',
+      kind: 'data',
+      data: { type: 'offer', sdp: 'v=0' },
+    });
+    await bob.ok('typing', { to: alice.identity, typing: true });
+    expect(await alice.next('typing')).toEqual({ from: bob.identity, typing: true });
+  });
+
+  it('delivers a blob deposited on one process to its recipient online on the other, and the notice back', async () => {
+    const alice = await on(east);
+    const bob = await on(west);
+    const { id } = await alice.ok('blob:deposit', { recipients: [bob.identity], payload: Buffer.from('hi') });
+    const blob = await bob.next('blob');
+    expect(blob.id).toBe(id);
+    expect(Buffer.from(blob.payload as Uint8Array).toString()).toBe('hi');
+    await bob.ok('blob:ack', { ids: [id] });
+    expect(await alice.next('blob:delivered')).toMatchObject({ id, recipient: bob.identity });
+  });
+
+  it('delivers a blob deposited on one process when the recipient later connects to the other', async () => {
+    const alice = await on(east);
+    const carol = makeIdentity();
+    const { id } = await alice.ok('blob:deposit', { recipients: [carol.id], payload: Buffer.from('later') });
+    const carolClient = await on(west, carol);
+    expect((await carolClient.next('blob')).id).toBe(id);
+  });
+
+  it('tells allowed watchers on the other process when someone goes offline', async () => {
+    const aliceIdentity = makeIdentity();
+    const alice = await on(east, aliceIdentity);
+    const friend = await on(west);
+    await alice.ok('presence:visibility', { allow: [friend.identity], lastSeen: false });
+    expect(await friend.ok('presence:subscribe', { identities: [aliceIdentity.id] })).toMatchObject({
+      presence: [{ identity: aliceIdentity.id, online: true }],
+    });
+    alice.close();
+    expect(await friend.next('presence')).toEqual({ identity: aliceIdentity.id, online: false });
+  });
+});

@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import {
+  FetchedBundleSchema,
+  identityDhMessage,
+  signedPreKeyMessage,
+  toBase64Url,
+  type PreKeyBundle,
+} from '@parley/core';
+import type { TestClient } from '../testing/client.node.js';
+import { startRealtimeRelay, type RealtimeTestRelay } from './test-harness.node.js';
+
+let relay: RealtimeTestRelay | undefined;
+afterEach(async () => {
+  await relay?.stop();
+  relay = undefined;
+});
+
+function bundleFor(client: TestClient, oneTime: number, firstKeyId = 1): PreKeyBundle {
+  const dh = nacl.randomBytes(32);
+  const spk = nacl.randomBytes(32);
+  return {
+    identityKey: client.identity,
+    identityDhKey: toBase64Url(dh),
+    identityDhSignature: toBase64Url(nacl.sign.detached(identityDhMessage(dh), client.keys.secretKey)),
+    signedPreKey: {
+      keyId: 7,
+      publicKey: toBase64Url(spk),
+      signature: toBase64Url(nacl.sign.detached(signedPreKeyMessage(7, spk), client.keys.secretKey)),
+    },
+    oneTimePreKeys: Array.from({ length: oneTime }, (_, i) => ({
+      keyId: firstKeyId + i,
+      publicKey: toBase64Url(nacl.randomBytes(32)),
+    })),
+  };
+}
+
+describe('the prekey directory', () => {
+  it('hands each one-time prekey to one fetcher only and tells the owner when few remain', async () => {
+    relay = await startRealtimeRelay();
+    const bob = await relay.connect();
+    const alice = await relay.connect();
+    const carol = await relay.connect();
+    expect(await bob.ok('prekeys:publish', { bundle: bundleFor(bob, 21) })).toMatchObject({
+      oneTimePreKeys: 21,
+    });
+
+    const first = await alice.ok('prekeys:fetch', { identity: bob.identity });
+    const second = await carol.ok('prekeys:fetch', { identity: bob.identity });
+    FetchedBundleSchema.parse(first.bundle);
+    expect(first.bundle.oneTimePreKey?.keyId).not.toBe(second.bundle.oneTimePreKey?.keyId);
+    expect(await bob.next('prekeys:low')).toEqual({ remaining: 19 });
+  });
+
+  it('refuses a bundle that claims another identity or carries a bad signature', async () => {
+    relay = await startRealtimeRelay();
+    const bob = await relay.connect();
+    const mallory = await relay.connect();
+    const stolen = await mallory.request('prekeys:publish', { bundle: bundleFor(bob, 1) });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'BAD_BUNDLE' } });
+
+    const forged = bundleFor(bob, 1);
+    forged.signedPreKey.publicKey = toBase64Url(nacl.randomBytes(32));
+    const result = await bob.request('prekeys:publish', { bundle: forged });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_SIGNATURE' } });
+  });
+
+  it('says NOT_FOUND for an identity that never published', async () => {
+    relay = await startRealtimeRelay();
+    const alice = await relay.connect();
+    const bob = await relay.connect();
+    const result = await alice.request('prekeys:fetch', { identity: bob.identity });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+});
+
+describe('usernames', () => {
+  it('resolves a username case-insensitively to its owner and keeps it from others', async () => {
+    relay = await startRealtimeRelay();
+    const alice = await relay.connect();
+    const bob = await relay.connect();
+    await alice.ok('username:set', { username: 'Alice.W' });
+    expect(await bob.ok('username:resolve', { username: 'alice.w' })).toMatchObject({
+      identity: alice.identity,
+    });
+    expect(await bob.request('username:set', { username: 'ALICE.w' })).toMatchObject({
+      ok: false,
+      error: { code: 'USERNAME_TAKEN' },
+    });
+    await alice.ok('username:set', { username: null });
+    expect(await bob.request('username:resolve', { username: 'alice.w' })).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_FOUND' },
+    });
+  });
+});

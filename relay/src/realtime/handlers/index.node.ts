@@ -1,0 +1,28 @@
+import type { OtpSender } from '../../auth/otp-sender.node.js';
+import { auth, otpRequest, turnRefresh } from './auth.node.js';
+import { ackBlobs, ackNotices, depositBlob, recallBlob } from './blobs.node.js';
+import { fetchPreKeys, publishPreKeys, resolveUsername, setUsername } from './directory.node.js';
+import { setVisibility, subscribePresence } from './presence.node.js';
+import { signal, typing } from './signalling.node.js';
+import type { HandlerTable } from './types.js';
+
+/** Every client event and its handler; the type makes a missing entry a compile error. */
+export function handlerTable(otpSender: OtpSender): HandlerTable {
+  return {
+    auth,
+    'otp:request': otpRequest(otpSender),
+    'prekeys:publish': publishPreKeys,
+    'prekeys:fetch': fetchPreKeys,
+    'username:set': setUsername,
+    'username:resolve': resolveUsername,
+    'turn:refresh': turnRefresh,
+    signal,
+    typing,
+    'presence:visibility': setVisibility,
+    'presence:subscribe': subscribePresence,
+    'blob:deposit': depositBlob,
+    'blob:ack': ackBlobs,
+    'blob:recall': recallBlob,
+    'notice:ack': ackNotices,
+  };
+}

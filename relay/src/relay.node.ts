@@ -1,0 +1,119 @@
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server as IoServer } from 'socket.io';
+import { LIMITS } from '@parley/core';
+import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
+import { createTokenIssuer } from './auth/tokens.node.js';
+import type { RelayConfig } from './config.js';
+import type { RelayContext } from './context.js';
+import { createHttpHandler, type HttpHandler } from './http/index.node.js';
+import { createLogger, type Logger } from './ops/logger.node.js';
+import { createMetrics } from './ops/metrics.node.js';
+import { startHousekeeping } from './ops/housekeeping.node.js';
+import { attachRealtime, type Realtime } from './realtime/index.node.js';
+import { createRedisAdapter } from './realtime/redis-adapter.node.js';
+import { openStore } from './store/open.node.js';
+import type { RelayStore } from './store/types.js';
+
+export interface RelayOptions {
+  /** Injected for tests of expiry; defaults to Date.now. */
+  now?: () => number;
+  randomBytes?: (length: number) => Uint8Array;
+  /** An already opened store (tests share one between relays); otherwise opened from the config. */
+  store?: RelayStore;
+  logger?: Logger;
+}
+
+export interface Relay {
+  readonly context: RelayContext;
+  readonly io: IoServer;
+  readonly http: HttpServer;
+  /** The port actually bound (differs from config.port when that is 0). */
+  readonly port: number;
+  readonly url: string;
+  /** Stops accepting, lets in-flight writes finish, disconnects clients and closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function startRelay(config: RelayConfig, options: RelayOptions = {}): Promise<Relay> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const store = options.store ?? (await openStore(config));
+  const randomBytes = options.randomBytes ?? ((length: number) => new Uint8Array(nodeRandomBytes(length)));
+  const relaySeed = await store.secrets.getOrCreate('relay-signing-seed', () => randomBytes(32));
+  const tokenSecret = await store.secrets.getOrCreate('http-token-secret', () => randomBytes(32));
+  const context: RelayContext = {
+    config,
+    store,
+    log,
+    metrics: createMetrics(),
+    relayKey: ed25519SignerFromSeed(relaySeed),
+    tokens: createTokenIssuer(tokenSecret, config.tokenTtlSeconds * 1000),
+    now: options.now ?? Date.now,
+    randomBytes,
+  };
+
+  const httpHandler: HttpHandler = createHttpHandler(context);
+  const http = createServer((req, res) => httpHandler.handle(req, res));
+
+  const io = new IoServer(http, {
+    maxHttpBufferSize: LIMITS.maxPacketBytes,
+    // Browsers are held to the allowlist; native clients send no Origin and are authenticated by signature.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, origin === undefined || originAllowed(origin, config, req.headers.host));
+    },
+    serveClient: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+  });
+  const adapter = config.redisAdapterUrl ? await createRedisAdapter(config.redisAdapterUrl) : undefined;
+  if (adapter) io.adapter(adapter.adapter);
+
+  const realtime: Realtime = attachRealtime(io, context);
+  const housekeeping = startHousekeeping(context);
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  log.info({ port, store: config.store.kind, policy: config.access.policy }, 'relay listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      log.info('relay shutting down');
+      housekeeping.stop();
+      // Stop accepting first, then drain: handlers that already started their store write finish it.
+      const httpClosed = new Promise<void>((resolve) => http.close(() => resolve()));
+      await realtime.close();
+      await httpHandler.close();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      http.closeAllConnections();
+      await httpClosed;
+      await adapter?.close();
+      if (!options.store) await store.close();
+      log.info('relay stopped');
+    })();
+    return closing;
+  };
+
+  return { context, io, http, port, url, close };
+}
+
+function originAllowed(origin: string, config: RelayConfig, host: string | undefined): boolean {
+  if (config.allowedOrigins.includes('*') || config.allowedOrigins.includes(origin)) return true;
+  // The web client the relay itself serves is always allowed.
+  try {
+    return host !== undefined && new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}

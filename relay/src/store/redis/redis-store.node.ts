@@ -1,0 +1,61 @@
+import { Redis } from 'ioredis';
+import { StoreLifecycle } from '../lifecycle.js';
+import type { RelayStore } from '../types.js';
+import { RedisAccessStore } from './access.node.js';
+import { RedisAttachmentStore } from './attachments.node.js';
+import { RedisBlobStore } from './blobs.node.js';
+import { RedisDirectoryStore } from './directory.node.js';
+import { RedisPresenceStore, RedisSecretStore } from './presence.node.js';
+
+export interface RedisStoreOptions {
+  /** redis://host:port/db of a single Redis node (the Lua scripts do not support Cluster). */
+  url: string;
+  /** Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. */
+  prefix?: string;
+}
+
+/**
+ * The store for several relay processes sharing one Redis. Multi-step changes run as Lua scripts, so each is
+ * atomic across processes; commands issued in the same tick share one round trip (auto-pipelining).
+ * A method resolves once Redis acknowledged the write: how durable that is depends on the server's
+ * persistence settings — run it with `appendonly yes` (and `appendfsync everysec` or `always`), or a restart
+ * of Redis loses whatever it held only in memory.
+ */
+export class RedisRelayStore implements RelayStore {
+  readonly directory: RedisDirectoryStore;
+  readonly access: RedisAccessStore;
+  readonly blobs: RedisBlobStore;
+  readonly attachments: RedisAttachmentStore;
+  readonly presence: RedisPresenceStore;
+  readonly secrets: RedisSecretStore;
+  readonly #redis: Redis;
+  readonly #lifecycle = new StoreLifecycle('Redis');
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    const parts = [redis, prefix, this.#lifecycle] as const;
+    this.directory = new RedisDirectoryStore(...parts);
+    this.access = new RedisAccessStore(...parts);
+    this.blobs = new RedisBlobStore(...parts);
+    this.attachments = new RedisAttachmentStore(...parts);
+    this.presence = new RedisPresenceStore(...parts);
+    this.secrets = new RedisSecretStore(...parts);
+  }
+
+  async close(): Promise<void> {
+    if (!this.#lifecycle.markClosed()) return;
+    // QUIT is queued behind commands already sent, so writes in flight still complete.
+    await this.#redis.quit().catch(() => this.#redis.disconnect());
+  }
+}
+
+export async function openRedisStore(options: RedisStoreOptions): Promise<RelayStore> {
+  const redis = new Redis(options.url, { lazyConnect: true, enableAutoPipelining: true });
+  try {
+    await redis.connect();
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+  return new RedisRelayStore(redis, options.prefix ?? 'parley:');
+}
