@@ -1,0 +1,24 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { textFile } from './files.js';
+
+describe('text files in userData', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'parley-desktop-'));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('reads nothing before the first write, then what was written, leaving no temporary files', async () => {
+    const file = textFile(path.join(dir, 'nested', 'state.json'));
+    expect(await file.read()).toBeUndefined();
+    await file.write('one');
+    await file.write('two');
+    expect(await file.read()).toBe('two');
+    expect(await readdir(path.join(dir, 'nested'))).toEqual(['state.json']);
+  });
+});

@@ -1,0 +1,56 @@
+import { ParleyError } from '@parley/core';
+
+export interface CspOptions {
+  /** Relays the renderer talks to: http(s) or ws(s) origins, no paths, no wildcards. */
+  readonly relayOrigins: readonly string[];
+}
+
+/**
+ * Turns a relay URL into the sources connect-src needs: socket.io starts with http(s) polling and upgrades
+ * to ws(s), so both schemes are allowed for the same host. Throws on anything that is not a plain origin, so
+ * a crafted value cannot inject another directive (`;`), a keyword (`'unsafe-eval'`) or a wildcard.
+ */
+export function relaySources(relayOrigin: string): string[] {
+  let url: URL;
+  try {
+    url = new URL(relayOrigin);
+  } catch (error) {
+    throw new ParleyError('BAD_REQUEST', 'relay origin is not a URL', { cause: error });
+  }
+  const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+  const plain = url.protocol === 'http:' || url.protocol === 'ws:';
+  if (!secure && !plain) throw new ParleyError('BAD_REQUEST', 'relay origin must be http(s) or ws(s)');
+  if (url.username !== '' || url.password !== '' || url.host.includes('*'))
+    throw new ParleyError('BAD_REQUEST', 'relay origin must be a plain host');
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search !== '' || url.hash !== '')
+    throw new ParleyError('BAD_REQUEST', 'relay origin must not have a path, query or fragment');
+  return secure ? [`https://${url.host}`, `wss://${url.host}`] : [`http://${url.host}`, `ws://${url.host}`];
+}
+
+/**
+ * The renderer's Content-Security-Policy, set by main on every response (not a <meta> tag the page could
+ * drop): only the app's own scripts and styles, no eval, no inline script, no plugins, no framing, and
+ * network access only to the app and the configured relays. WebRTC media and data channels are not governed
+ * by CSP; blob:/mediastream: cover received files and call video.
+ */
+export function contentSecurityPolicy(options: CspOptions): string {
+  const relays = [...new Set(options.relayOrigins.flatMap(relaySources))].sort();
+  const directives: [string, ...string[]][] = [
+    ['default-src', "'none'"],
+    ['script-src', "'self'"],
+    ['style-src', "'self'"],
+    ['img-src', "'self'", 'blob:', 'data:'],
+    ['media-src', "'self'", 'blob:', 'mediastream:'],
+    ['font-src', "'self'"],
+    ['connect-src', "'self'", ...relays],
+    ['worker-src', "'self'"],
+    ['manifest-src', "'self'"],
+    ['object-src', "'none'"],
+    ['frame-src', "'none'"],
+    ['child-src', "'none'"],
+    ['frame-ancestors', "'none'"],
+    ['base-uri', "'none'"],
+    ['form-action', "'none'"],
+  ];
+  return directives.map((parts) => parts.join(' ')).join('; ');
+}
