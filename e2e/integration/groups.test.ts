@@ -1,0 +1,112 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCipher, utf8 } from '@parley/core';
+import { collect, next, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+describe('ParleyClient groups', () => {
+  it('lets a group of three talk, and a removed member reads nothing sent after the removal', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const carol = s.device('carol');
+    await startAll(alice, bob, carol);
+    const bobJoined = next(bob.c, 'group');
+    const carolJoined = next(carol.c, 'group');
+    const conversation = await alice.c.groups.create('climbing', [bob.c.account, carol.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    expect((await bobJoined).state).toMatchObject({ name: 'climbing', admins: [alice.c.account] });
+    await carolJoined;
+
+    const bobInbox = collect(bob.c, 'message');
+    const carolInbox = collect(carol.c, 'message');
+    const aliceInbox = collect(alice.c, 'message');
+    await alice.c.sendText(conversation, 'hello all');
+    await until(() => bobInbox.length === 1 && carolInbox.length === 1, 'the first group message');
+    expect(carolInbox[0]?.message).toMatchObject({ text: 'hello all', conversationId: conversation });
+    await bob.c.sendText(conversation, 'hi from bob');
+    await until(() => aliceInbox.length === 1 && carolInbox.length === 2, "bob's group message");
+
+    // A member who is not an admin cannot remove anyone.
+    await expect(bob.c.groups.removeMember(groupId, alice.c.account)).rejects.toMatchObject({
+      code: 'ACCESS_DENIED',
+    });
+
+    const carolRemoved = next(carol.c, 'group', (event) => event.removedSelf);
+    const bobSawRemoval = next(bob.c, 'group', (event) => !event.state.members.includes(carol.c.account));
+    await alice.c.groups.removeMember(groupId, carol.c.account);
+    await carolRemoved;
+    await bobSawRemoval;
+
+    await alice.c.sendText(conversation, 'after carol left');
+    await bob.c.sendText(conversation, 'bob after carol left');
+    await until(() => bobInbox.length === 2 && aliceInbox.length === 2, 'messages after the removal');
+    expect(bobInbox[1]?.message.text).toBe('after carol left');
+    // Carol has no sender key for what was sent after her removal: nothing new for her, ever.
+    expect(carolInbox.map(({ message }) => message.text)).toEqual(['hello all', 'hi from bob']);
+    expect(await carol.c.groups.isMember(groupId, carol.c.account)).toBe(false);
+
+    // And she could not read it if she got hold of it: Alice's sender key was rotated and never sent to her.
+    const sealed = await new GroupCipher(alice.c.db.senderKeys, alice.c.address).encrypt(
+      groupId,
+      utf8('secret'),
+    );
+    const carolCipher = new GroupCipher(carol.c.db.senderKeys, carol.c.address);
+    await expect(carolCipher.decrypt(groupId, alice.c.address, sealed)).rejects.toMatchObject({
+      code: 'SESSION_NOT_FOUND',
+    });
+  });
+
+  it('applies admin changes everywhere: promotion, renaming and a reset invite link', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const conversation = await alice.c.groups.create('book club', [bob.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
+    const oldLink = await alice.c.groups.inviteLink(groupId);
+    await alice.c.groups.resetInvite(groupId);
+    expect(await alice.c.groups.inviteLink(groupId)).not.toBe(oldLink);
+    await alice.c.groups.promote(groupId, bob.c.account);
+    await until(
+      async () => (await bob.c.groups.get(groupId))?.admins.includes(bob.c.account) === true,
+      'promotion',
+    );
+    await bob.c.groups.rename(groupId, 'reading club');
+    await until(async () => (await alice.c.groups.get(groupId))?.name === 'reading club', 'the rename');
+  });
+
+  it('adds whoever opens a current invite link, and nobody with a link that was reset', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const carol = s.device('carol');
+    const dave = s.device('dave');
+    await startAll(alice, bob);
+    await carol.start();
+    await dave.start();
+    await until(() => carol.c.connected && dave.c.connected, 'carol and dave to connect');
+    const conversation = await alice.c.groups.create('open mic', [bob.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    const link = await alice.c.groups.inviteLink(groupId);
+    await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
+    await expect(bob.c.groups.inviteLink(groupId)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+
+    const carolIn = next(carol.c, 'group', (event) => event.state.members.includes(carol.c.account));
+    expect(await carol.c.joinGroup(link)).toBe(conversation);
+    await carolIn;
+    await until(
+      async () => (await bob.c.groups.isMember(groupId, carol.c.account)) === true,
+      'bob to see carol',
+    );
+    const toCarol = next(carol.c, 'message');
+    await bob.c.sendText(conversation, 'welcome carol');
+    expect((await toCarol).message).toMatchObject({ text: 'welcome carol', conversationId: conversation });
+
+    await alice.c.groups.resetInvite(groupId);
+    const refused = next(alice.c, 'error', (error) => error.code === 'ACCESS_DENIED');
+    await dave.c.joinGroup(link);
+    await refused;
+    expect(await alice.c.groups.isMember(groupId, dave.c.account)).toBe(false);
+  });
+});

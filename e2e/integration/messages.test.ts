@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect, next, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+describe('ParleyClient messages', () => {
+  it('moves a message through sent, delivered and read, in that order', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const states: string[] = [];
+    alice.c.on('message-state', (event) => states.push(event.state));
+    const received = next(bob.c, 'message');
+    const sent = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'did you read this?');
+    const { message } = await received;
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
+    await bob.c.markRead([message.id]);
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'read', 'read');
+    const order = ['pending', 'sent', 'delivered', 'read'];
+    const ranks = states.map((state) => order.indexOf(state));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(states.slice(-2)).toEqual(['delivered', 'read']);
+  });
+
+  it('sends no read receipt from a device that turned them off', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob', { readReceipts: false });
+    await startAll(alice, bob);
+    const received = next(bob.c, 'message');
+    const sent = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'private reader');
+    await bob.c.markRead([(await received).message.id]);
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
+    // A later message's delivered receipt travels behind where a read receipt would have: none came.
+    const later = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'second');
+    await until(async () => (await alice.c.db.messages.get(later.id))?.state === 'delivered', 'delivered');
+    expect((await alice.c.db.messages.get(sent.id))?.state).toBe('delivered');
+  });
+
+  it('shows an edited and a deleted message to the recipient, and replies quote their original', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const conversation = alice.c.directConversation(bob.c.account);
+    const arrived = collect(bob.c, 'message');
+    const typo = await alice.c.sendText(conversation, 'helo');
+    const regret = await alice.c.sendText(conversation, 'something I regret');
+    await until(() => arrived.length === 2, 'two messages');
+
+    const edited = next(bob.c, 'message-edited');
+    const deleted = next(bob.c, 'message-deleted');
+    await alice.c.editMessage(typo.id, 'hello');
+    await alice.c.deleteForEveryone(regret.id);
+    expect(await edited).toMatchObject({ messageId: typo.id, text: 'hello' });
+    expect(await deleted).toMatchObject({ messageId: regret.id, reason: 'sender' });
+    expect(await bob.c.db.messages.get(typo.id)).toMatchObject({ text: 'hello' });
+    expect(await bob.c.db.messages.get(regret.id)).toMatchObject({ text: '' });
+    expect((await bob.c.db.messages.get(regret.id))?.deletedAt).toBeDefined();
+
+    // Only the sender may change a message.
+    await expect(bob.c.editMessage(typo.id, 'hijacked')).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+
+    const reply = next(alice.c, 'message');
+    await bob.c.sendText(bob.c.directConversation(alice.c.account), 'hello to you', { replyTo: typo.id });
+    expect((await reply).message).toMatchObject({ text: 'hello to you', replyTo: typo.id });
+    const reaction = next(alice.c, 'reaction');
+    await bob.c.react(typo.id, '👍');
+    expect(await reaction).toMatchObject({ messageId: typo.id, emoji: '👍', from: bob.c.account });
+  });
+});

@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TestDevice, TestRelay, next, until } from './support/harness.js';
+
+let relays: TestRelay[] = [];
+let devices: TestDevice[] = [];
+
+beforeEach(async () => {
+  relays = [await TestRelay.start(), await TestRelay.start()];
+});
+
+afterEach(async () => {
+  for (const device of devices) await device.stop();
+  devices = [];
+  for (const relay of relays) await relay.destroy();
+});
+
+describe('ParleyClient with contacts on other relays', () => {
+  it('reaches a contact whose home is another relay, directly and through that relay', async () => {
+    const [home, other] = relays as [TestRelay, TestRelay];
+    const alice = new TestDevice('alice', home);
+    const bob = new TestDevice('bob', other);
+    devices.push(alice, bob);
+    await alice.start();
+    await bob.start();
+    await until(() => alice.c.connected && bob.c.connected, 'both to connect');
+    await alice.c.addContact(bob.c.contactLink());
+    await bob.c.addContact(alice.c.contactLink());
+    const bobAccount = bob.c.account;
+
+    // Signals go through each side's home relay; the link itself is peer to peer.
+    const direct = next(bob.c, 'message');
+    const sent = await alice.c.sendText(alice.c.directConversation(bobAccount), 'across relays');
+    expect(await direct).toMatchObject({ via: 'direct', message: { text: 'across relays' } });
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
+
+    // Bob offline: Alice deposits on Bob's relay, where he finds it when he is back.
+    await bob.stop();
+    await alice.c.sendText(alice.c.directConversation(bobAccount), 'while you were away');
+    const bobAgain = await bob.start();
+    const relayed = await next(bobAgain, 'message');
+    expect(relayed).toMatchObject({ via: 'relay', message: { text: 'while you were away' } });
+
+    // Presence is watched on each contact's own relay.
+    await bobAgain.setPresenceVisibility();
+    await until(() => alice.c.connected, 'alice');
+    expect(await alice.c.subscribePresence([bobAccount])).toEqual([
+      expect.objectContaining({ account: bobAccount, online: true }),
+    ]);
+
+    const toAlice = next(alice.c, 'message');
+    await bobAgain.sendText(bobAgain.directConversation(alice.c.account), 'and back');
+    expect((await toAlice).message).toMatchObject({ text: 'and back' });
+  });
+});

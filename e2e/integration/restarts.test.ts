@@ -1,0 +1,119 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { collect, next, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+describe('ParleyClient across restarts', () => {
+  it('delivers offline messages in order after the relay restarts', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const bobAccount = bob.c.account;
+    const conversation = alice.c.directConversation(bobAccount);
+    await bob.stop();
+    const first = await alice.c.sendText(conversation, 'before the restart 1');
+    const second = await alice.c.sendText(conversation, 'before the restart 2');
+    await until(
+      async () =>
+        (await alice.c.db.messages.get(second.id))?.state === 'sent' &&
+        (await alice.c.db.messages.get(first.id))?.state === 'sent',
+      'deposited',
+    );
+
+    await s.relay().restart();
+    await until(() => alice.c.connected, 'alice to reconnect');
+    await alice.c.sendText(conversation, 'after the restart');
+
+    const bobClient = await bob.start();
+    const arrived = collect(bobClient, 'message');
+    await until(() => arrived.length >= 3, 'three messages');
+    expect(arrived.map(({ message }) => message.text)).toEqual([
+      'before the restart 1',
+      'before the restart 2',
+      'after the restart',
+    ]);
+  });
+
+  it('loses and duplicates nothing when the sender restarts with messages still in its outbox', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const conversation = alice.c.directConversation(bob.c.account);
+    const bobAccount = bob.c.account;
+    await bob.stop();
+    await s.relay().stop();
+    const texts = ['queued 1', 'queued 2', 'queued 3'];
+    const ids: string[] = [];
+    for (const text of texts) ids.push((await alice.c.sendText(conversation, text)).id);
+    // Nothing can be sent: the relay is down. Every message waits in the outbox, on disk.
+    for (const id of ids) expect((await alice.c.db.messages.get(id))?.state).toBe('pending');
+    await alice.stop();
+
+    await s.relay().restart();
+    const aliceClient = await alice.start();
+    await until(async () => {
+      const states = await Promise.all(ids.map(async (id) => (await aliceClient.db.messages.get(id))?.state));
+      return states.every((state) => state === 'sent');
+    }, 'the outbox to drain after the restart');
+
+    const bobClient = await bob.start();
+    const arrived = collect(bobClient, 'message');
+    await until(async () => (await aliceClient.db.messages.get(ids[2]!))?.state === 'delivered', 'delivered');
+    expect(arrived.map(({ message }) => message.text)).toEqual(texts);
+    const page = await bobClient.messages(bobClient.directConversation(aliceClient.account));
+    expect(page.messages).toHaveLength(texts.length);
+    expect(bobAccount).toBe(bobClient.account);
+  });
+
+  it('remembers its groups and disappearing timers across a restart', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const conversation = await alice.c.groups.create('ropes', [bob.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to join');
+    await alice.c.setDisappearingTimer(alice.c.directConversation(bob.c.account), 3_600_000);
+    await alice.stop();
+
+    const again = await alice.start();
+    expect(await again.groups.get(groupId)).toMatchObject({
+      name: 'ropes',
+      members: [again.account, bob.c.account],
+    });
+    expect(await again.disappearingTimer(again.directConversation(bob.c.account))).toBe(3_600_000);
+    const received = next(bob.c, 'message');
+    await again.sendText(conversation, 'still here');
+    expect((await received).message).toMatchObject({ text: 'still here', conversationId: conversation });
+  });
+
+  it('keeps reactions across a restart: the latest per person, and removals', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const carol = s.device('carol');
+    await startAll(alice, bob, carol);
+    const conversation = await alice.c.groups.create('ropes', [bob.c.account, carol.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to join');
+    await until(async () => (await carol.c.groups.get(groupId)) !== undefined, 'carol to join');
+    const sent = await alice.c.sendText(conversation, 'summit at noon');
+    await until(async () => (await bob.c.db.messages.get(sent.id)) !== undefined, 'bob to receive');
+    await until(async () => (await carol.c.db.messages.get(sent.id)) !== undefined, 'carol to receive');
+
+    const reactions = collect(alice.c, 'reaction');
+    await bob.c.react(sent.id, '👍');
+    await carol.c.react(sent.id, '🎉');
+    await until(() => reactions.length >= 2, 'two reactions');
+    await bob.c.react(sent.id, '❤️');
+    await carol.c.react(sent.id, '🎉', true);
+    await until(() => reactions.length >= 4, 'the change and the removal');
+    await alice.stop();
+
+    const again = await alice.start();
+    expect((await again.reactions(sent.id)).map(({ from, emoji }) => ({ from, emoji }))).toEqual([
+      { from: bob.c.account, emoji: '❤️' },
+    ]);
+    expect((await bob.c.reactions(sent.id)).map(({ emoji }) => emoji)).toEqual(['❤️']);
+  });
+});

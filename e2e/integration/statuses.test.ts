@@ -1,0 +1,70 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { STATUS_LIFETIME_MS, toBase64Url } from '@parley/core';
+import { next, scenario, startAll } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+describe('ParleyClient statuses', () => {
+  it('shows a status to the chosen contact, reports who viewed it, and expires it after 24 hours', async () => {
+    const clock = { now: Date.now() };
+    const now = () => clock.now;
+    const alice = s.device('alice', { now });
+    const bob = s.device('bob', { now });
+    await startAll(alice, bob);
+    const arrived = next(bob.c, 'status');
+    const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const posted = await alice.c.statuses.post({ text: 'at the summit', image: photo, to: [bob.c.account] });
+    expect(await arrived).toMatchObject({
+      statusId: posted.statusId,
+      text: 'at the summit',
+      image: toBase64Url(photo),
+      author: alice.c.account,
+    });
+
+    const viewed = next(alice.c, 'status-viewed');
+    await bob.c.statuses.markViewed(alice.c.account, posted.statusId);
+    expect(await viewed).toEqual({ statusId: posted.statusId, viewer: bob.c.account });
+    expect((await alice.c.statuses.list())[0]?.viewedBy).toEqual([bob.c.account]);
+
+    clock.now += STATUS_LIFETIME_MS - 1;
+    await bob.c.sweep();
+    expect(await bob.c.statuses.list()).toHaveLength(1);
+
+    clock.now += 1;
+    const expiredForBob = next(bob.c, 'status-expired');
+    const expiredForAlice = next(alice.c, 'status-expired');
+    await bob.c.sweep();
+    await alice.c.sweep();
+    expect(await expiredForBob).toEqual({ statusId: posted.statusId });
+    expect(await expiredForAlice).toEqual({ statusId: posted.statusId });
+    expect(await bob.c.statuses.list()).toEqual([]);
+    expect(await alice.c.statuses.list()).toEqual([]);
+  });
+
+  it('deletes disappearing messages on both sides when their timer runs out', async () => {
+    const clock = { now: Date.now() };
+    const now = () => clock.now;
+    const alice = s.device('alice', { now });
+    const bob = s.device('bob', { now });
+    await startAll(alice, bob);
+    const conversation = alice.c.directConversation(bob.c.account);
+    const timerSet = next(bob.c, 'disappearing-timer');
+    await alice.c.setDisappearingTimer(conversation, 60_000);
+    expect(await timerSet).toEqual({
+      conversationId: bob.c.directConversation(alice.c.account),
+      expiresInMs: 60_000,
+    });
+    const received = next(bob.c, 'message');
+    const sent = await alice.c.sendText(conversation, 'self-destructing');
+    await received;
+    clock.now += 60_000;
+    const gone = next(bob.c, 'message-deleted');
+    await bob.c.sweep();
+    await alice.c.sweep();
+    expect(await gone).toEqual({ messageId: sent.id, reason: 'expired' });
+    expect((await bob.c.db.messages.get(sent.id))?.text).toBe('');
+    expect((await alice.c.db.messages.get(sent.id))?.text).toBe('');
+  });
+});

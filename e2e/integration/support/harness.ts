@@ -1,0 +1,223 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import wrtc from '@roamhq/wrtc';
+import { freshIndexedDb } from '@parley/core/testing/indexeddb';
+import { io } from 'socket.io-client';
+import {
+  ParleyClient,
+  createSecretboxKeyWrapper,
+  type EngineTuning,
+  type FetchLike,
+  type FileSinkFactory,
+  type IndexedDbFactory,
+  type ParleyClientEvents,
+  type RelaySocket,
+} from '@parley/core';
+import { defaultConfig, startRelay, type Relay } from '@parley/relay';
+
+/** A relay on 127.0.0.1 with its real SQLite store; `restart()` brings it back on the same port and data. */
+export class TestRelay {
+  #relay: Relay | undefined;
+  #port = 0;
+
+  private constructor(readonly dataDir: string) {}
+
+  static async start(): Promise<TestRelay> {
+    const relay = new TestRelay(await mkdtemp(join(tmpdir(), 'parley-engine-')));
+    await relay.#start();
+    return relay;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}`;
+  }
+
+  async #start(): Promise<void> {
+    this.#relay = await startRelay(
+      defaultConfig({
+        port: this.#port,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+        dataDir: this.dataDir,
+        rateLimits: {
+          perConnection: { points: 100_000, windowSeconds: 1 },
+          perIdentity: { points: 100_000, windowSeconds: 1 },
+          authPerAddress: { points: 100_000, windowSeconds: 1 },
+        },
+      }),
+    );
+    this.#port = this.#relay.port;
+  }
+
+  async stop(): Promise<void> {
+    await this.#relay?.close();
+    this.#relay = undefined;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.#start();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    await rm(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Short waits so the suite runs fast; nothing asserts on timing. */
+export const FAST: Partial<EngineTuning> = {
+  requestTimeoutMs: 5_000,
+  directOpenTimeoutMs: 5_000,
+  linkAckTimeoutMs: 5_000,
+  relinkDelayMs: 100,
+  relayReconnectDelayMs: 100,
+  retry: { baseDelayMs: 100, maxDelayMs: 1_000, pollMs: 100, maxAttempts: 1_000 },
+};
+
+export interface DeviceOptions {
+  direct?: boolean;
+  /** Replaces global fetch for the relay's attachment API (to cut downloads off, say). */
+  fetch?: FetchLike;
+  fileSink?: FileSinkFactory;
+  readReceipts?: boolean;
+  now?: () => number;
+  tuning?: Partial<EngineTuning>;
+}
+
+/**
+ * One user's device whose storage outlives the client: `start()` again after `stop()` is the same device
+ * restarting (same IndexedDB, same engine state), as an app relaunch would be.
+ */
+export class TestDevice {
+  readonly indexedDB: IndexedDbFactory;
+  client: ParleyClient | undefined;
+
+  constructor(
+    readonly name: string,
+    private readonly relay: TestRelay,
+    private readonly options: DeviceOptions = {},
+  ) {
+    this.indexedDB = freshIndexedDb();
+  }
+
+  async start(): Promise<ParleyClient> {
+    const client = await ParleyClient.start({
+      indexedDB: this.indexedDB,
+      databaseName: `parley-${this.name}`,
+      keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
+      relayUrl: this.relay.url,
+      socketFactory: (url) =>
+        io(url, {
+          transports: ['websocket'],
+          autoConnect: false,
+          forceNew: true,
+          reconnectionDelay: 50,
+          reconnectionDelayMax: 200,
+        }) as unknown as RelaySocket,
+      ...(this.options.direct === false ? {} : { wrtc }),
+      displayName: this.name,
+      fetch: globalThis.fetch as unknown as FetchLike,
+      ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
+      ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
+      ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
+      ...(this.options.now === undefined ? {} : { now: this.options.now }),
+      tuning: { ...FAST, ...this.options.tuning },
+    });
+    this.client = client;
+    return client;
+  }
+
+  get c(): ParleyClient {
+    if (this.client === undefined) throw new Error(`${this.name} is not running`);
+    return this.client;
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.close();
+    this.client = undefined;
+  }
+}
+
+/** Resolves with the first `event` payload that satisfies `match`. */
+export function next<K extends keyof ParleyClientEvents>(
+  client: ParleyClient,
+  event: K,
+  match: (payload: ParleyClientEvents[K]) => boolean = () => true,
+): Promise<ParleyClientEvents[K]> {
+  return new Promise((resolve) => {
+    const off = client.on(event, (payload) => {
+      if (!match(payload)) return;
+      off();
+      resolve(payload);
+    });
+  });
+}
+
+/** Collects every `event` payload from now on. */
+export function collect<K extends keyof ParleyClientEvents>(
+  client: ParleyClient,
+  event: K,
+): ParleyClientEvents[K][] {
+  const seen: ParleyClientEvents[K][] = [];
+  client.on(event, (payload) => seen.push(payload));
+  return seen;
+}
+
+/** Waits until `check` holds, re-checking whenever `client` emits anything relevant (and at most every 20 ms). */
+export async function until(check: () => Promise<boolean> | boolean, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Two devices that know each other, both connected. */
+export async function pair(a: TestDevice, b: TestDevice): Promise<void> {
+  const [ca, cb] = [a.c, b.c];
+  await until(() => ca.connected && cb.connected, 'both clients to connect');
+  await ca.addContact(cb.contactLink());
+  await cb.addContact(ca.contactLink());
+}
+
+/** A relay per test and the devices it created, all closed after the test. */
+export function scenario(): {
+  relay: () => TestRelay;
+  device: (name: string, options?: DeviceOptions) => TestDevice;
+  setup: () => Promise<void>;
+  teardown: () => Promise<void>;
+} {
+  let relay: TestRelay | undefined;
+  let devices: TestDevice[] = [];
+  return {
+    relay: () => {
+      if (relay === undefined) throw new Error('no relay');
+      return relay;
+    },
+    device: (name, options) => {
+      if (relay === undefined) throw new Error('no relay');
+      const created = new TestDevice(name, relay, options);
+      devices.push(created);
+      return created;
+    },
+    setup: async () => {
+      relay = await TestRelay.start();
+    },
+    teardown: async () => {
+      for (const device of devices) await device.stop();
+      devices = [];
+      await relay?.destroy();
+      relay = undefined;
+    },
+  };
+}
+
+/** Starts each device and makes every pair contacts of each other. */
+export async function startAll(...devices: TestDevice[]): Promise<void> {
+  for (const device of devices) await device.start();
+  for (let i = 0; i < devices.length; i++) {
+    for (let j = i + 1; j < devices.length; j++) await pair(devices[i]!, devices[j]!);
+  }
+}
