@@ -52,6 +52,30 @@ import type { EngineStateStore } from './state-store.js';
 import { recordReaction, reactionsTo, type Reaction } from './reactions.js';
 import { importLegacyEngineState } from './state-store-indexeddb.js';
 import { StatusManager } from './status-manager.js';
+import { openBackup, sealBackup, type BackupCrypto } from './backup.js';
+import {
+  ConversationList,
+  recordMessageKind,
+  type ConversationSummary,
+  type SearchHit,
+} from './conversation-list.js';
+import {
+  checkPresenceVisibility,
+  checkTimer,
+  loadPrivacySettings,
+  savePrivacySettings,
+  type PresenceVisibility,
+  type PrivacySettings,
+} from './privacy-settings.js';
+import { loadProfile, parseProfile, saveProfile, sendProfile, type Profile } from './profile.js';
+import {
+  parseOtpAddress,
+  parseRelayAccess,
+  type AccessCredentials,
+  type OtpAddress,
+  type RelayAccess,
+} from './relay-access.js';
+import { Verification, type SafetyNumberView, type VerificationState } from './verification.js';
 
 /** Group messages held back for a sender key that has not arrived yet. */
 const MAX_DEFERRED = 256;
@@ -63,10 +87,15 @@ const MAX_DEFERRED = 256;
  */
 export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly account: string;
-  readonly displayName: string;
   readonly groups: GroupManager;
   readonly statuses: StatusManager;
   readonly #files: FileManager;
+  readonly #list: ConversationList;
+  readonly #verification: Verification;
+  #profile: Profile | undefined;
+  #privacy: PrivacySettings;
+  /** The invite or one-time code shown to the home relay until it admits this identity. */
+  #access: AccessCredentials | undefined;
 
   readonly #options: ParleyClientOptions;
   readonly #tuning: EngineTuning;
@@ -90,6 +119,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const now = options.now ?? (() => Date.now());
+    const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
     const db = await openClientDatabase({
       indexedDB: options.indexedDB,
       name: options.databaseName,
@@ -104,7 +134,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);
       }
       const state = options.stateStore ?? db.engineState;
-      const client = new ParleyClient(options, db, identity, deviceId, crypto, state);
+      const loaded = {
+        access,
+        profile: await loadProfile(state),
+        privacy: await loadPrivacySettings(state, options),
+      };
+      const client = new ParleyClient(options, db, identity, deviceId, crypto, state, loaded);
       for (const key of await state.keys('contact-relay:')) {
         const url = await state.get(key);
         if (typeof url === 'string') client.#contactRelays.set(key.slice('contact-relay:'.length), url);
@@ -124,15 +159,23 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     deviceId: number,
     crypto: CryptoOptions & { now: () => number; randomBytes: (length: number) => Uint8Array },
     state: EngineStateStore,
+    loaded: {
+      access?: AccessCredentials | undefined;
+      profile?: Profile | undefined;
+      privacy: PrivacySettings;
+    },
   ) {
     super();
     this.#options = options;
+    this.#access = loaded.access;
+    this.#profile = loaded.profile;
+    this.#privacy = loaded.privacy;
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.account = identityString(identity.identityKey);
-    this.displayName = options.displayName ?? this.account.slice(0, 8);
     const timers = options.timers ?? systemTimers;
     const queue = new SerialQueue();
     const self: ProtocolAddress = { name: this.account, deviceId };
+    const privacy = () => this.#privacy;
     this.#home = this.#connection(options.relayUrl, identity, timers);
     const ctx: EngineContext = {
       db,
@@ -148,12 +191,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         });
         return bundle;
       }),
-      readReceipts: options.readReceipts ?? true,
+      get readReceipts() {
+        return privacy().readReceipts;
+      },
       now: crypto.now,
       newId: () => randomId(crypto.randomBytes),
       nextCounter: () => this.#counter++,
       relayFor: (account) => this.#relayFor(account),
-      emit: (event, payload) => this.emit(event, payload),
+      emit: (event, payload) => {
+        this.emit(event, payload);
+        this.#observe(event, payload);
+      },
       sendControl: async (recipients, body, groupId) => {
         const content = await queueOutgoing(this.#ctx, {
           conversationId: controlConversationId(this.account),
@@ -172,6 +220,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       () => this.#home.url,
     );
     this.statuses = new StatusManager(ctx);
+    this.#list = new ConversationList(ctx, this.groups);
+    this.#verification = new Verification(ctx);
     this.#files = new FileManager(
       ctx,
       async ({ conversationId, recipient, body, text }) => {
@@ -181,6 +231,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           body,
           text,
         });
+        await recordMessageKind(this.#ctx, content.id, body);
+        this.#list.changed(conversationId);
         this.#pump.kick();
         return content.id;
       },
@@ -218,6 +270,171 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Authenticated with the home relay and its prekeys published there. */
   get connected(): boolean {
     return this.#home.ready && this.#published;
+  }
+
+  /** The name contacts see: the profile's, else the `displayName` option, else the account's first characters. */
+  get displayName(): string {
+    return this.#profile?.displayName ?? this.#options.displayName ?? this.account.slice(0, 8);
+  }
+
+  /** This account's profile as last set (persisted); undefined before the first `setProfile`. */
+  get profile(): Profile | undefined {
+    return this.#profile;
+  }
+
+  /**
+   * Sets the display name and avatar (small image bytes, at most MAX_AVATAR_BYTES: PAYLOAD_TOO_LARGE beyond)
+   * and sends them, end-to-end encrypted, to every contact (and later to every new contact).
+   */
+  async setProfile(profile: Profile): Promise<void> {
+    this.#assertOpen();
+    const checked = parseProfile(profile);
+    await saveProfile(this.#ctx.state, checked);
+    this.#profile = checked;
+    await sendProfile(this.#ctx, checked, await this.db.contacts.list());
+    this.#pump.kick();
+  }
+
+  /** Why the home relay refused this identity (wrong invite or code), until `setAccess` is tried. */
+  get accessDenied(): ParleyError | undefined {
+    return this.#home.refused;
+  }
+
+  /** After 'access-denied': authenticates again with another invite or one-time code. */
+  setAccess(access: RelayAccess): void {
+    this.#assertOpen();
+    this.#access = parseRelayAccess(access);
+    this.#home.retryAuth();
+  }
+
+  /** Asks the home relay (policy `otp`) to send a one-time code to this phone number or e-mail address. */
+  async requestOneTimeCode(address: OtpAddress): Promise<void> {
+    this.#assertOpen();
+    await this.#home.request('otp:request', parseOtpAddress(address));
+  }
+
+  /** The chat list: pinned first, then by last activity. `archived` filters (default: all). */
+  async conversations(options: { archived?: boolean } = {}): Promise<ConversationSummary[]> {
+    return this.#list.list(options);
+  }
+
+  async conversation(id: string): Promise<ConversationSummary> {
+    return this.#list.get(id);
+  }
+
+  async setPinned(conversationId: string, pinned: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'pinned', pinned);
+  }
+
+  async setArchived(conversationId: string, archived: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'archived', archived);
+  }
+
+  async setMuted(conversationId: string, muted: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'muted', muted);
+  }
+
+  /** Marks every unread incoming message of a conversation read (with read receipts if enabled). */
+  async markConversationRead(conversationId: string): Promise<void> {
+    this.#assertOpen();
+    await this.markRead(await this.#list.unreadMessages(conversationId));
+    await this.db.conversations.markRead(conversationId);
+    this.#list.changed(conversationId);
+  }
+
+  /** Messages whose words start with every term of `query`, newest first (local full-text index). */
+  async search(
+    query: string,
+    options: { conversationId?: string; limit?: number } = {},
+  ): Promise<SearchHit[]> {
+    return this.#list.search(query, options);
+  }
+
+  /** The safety number to compare with `account` (same digits on both sides) and this side's QR payload. */
+  async safetyNumber(account: string): Promise<SafetyNumberView> {
+    return this.#verification.safetyNumber(account);
+  }
+
+  /** Whether a QR payload scanned from the contact's screen matches (then `setVerified(account, true)`). */
+  async matchesSafetyQr(account: string, scanned: Uint8Array): Promise<boolean> {
+    return this.#verification.matchesSafetyQr(account, scanned);
+  }
+
+  /** Records that the user compared safety numbers (true) or withdraws it; emits 'verification'. */
+  async setVerified(account: string, verified: boolean): Promise<void> {
+    await this.#verification.setVerified(account, verified);
+  }
+
+  /** 'unverified', 'verified', or 'changed' (verified, then the identity key changed: warn until re-verified). */
+  async verification(account: string): Promise<VerificationState> {
+    return this.#verification.state(account);
+  }
+
+  /** The privacy settings in force (persisted; `readReceipts` given at start applies until changed here). */
+  get privacy(): PrivacySettings {
+    return this.#privacy;
+  }
+
+  get readReceipts(): boolean {
+    return this.#privacy.readReceipts;
+  }
+
+  /** Turns read receipts on or off from now on (kept across restarts). */
+  async setReadReceipts(enabled: boolean): Promise<void> {
+    if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'read receipts are on or off');
+    await this.#savePrivacy({ ...this.#privacy, readReceipts: enabled });
+  }
+
+  get presenceVisibility(): PresenceVisibility {
+    return this.#privacy.presence;
+  }
+
+  /** The timer new conversations start with (null: messages stay). */
+  get defaultDisappearingTimer(): number | null {
+    return this.#privacy.defaultDisappearingTimerMs;
+  }
+
+  async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
+    await this.#savePrivacy({ ...this.#privacy, defaultDisappearingTimerMs: checkTimer(expiresInMs) });
+  }
+
+  /**
+   * An encrypted backup of everything this device keeps (identity, sessions, prekeys, contacts,
+   * conversations, messages, groups and engine state), under a passphrase. Restore it with
+   * `ParleyClient.importBackup`; this device must then stop being used (its ratchet state moved).
+   */
+  async exportBackup(passphrase: string, options: BackupCrypto = {}): Promise<Uint8Array> {
+    this.#assertOpen();
+    return sealBackup(await this.db.snapshot(), passphrase, {
+      randomBytes: this.#ctx.crypto.randomBytes,
+      ...options,
+    });
+  }
+
+  /**
+   * Restores a backup into the (fresh, empty) database `options` name, then starts the client on it.
+   * DECRYPT_FAILED for a wrong passphrase and BAD_REQUEST for bytes that are not a backup, before anything is
+   * written; CONFLICT if that database already holds an account.
+   */
+  static async importBackup(
+    backup: Uint8Array,
+    passphrase: string,
+    options: ParleyClientOptions,
+    crypto: BackupCrypto = {},
+  ): Promise<ParleyClient> {
+    const snapshot = await openBackup(backup, passphrase, crypto);
+    const db = await openClientDatabase({
+      indexedDB: options.indexedDB,
+      name: options.databaseName,
+      keyWrapper: options.keyWrapper,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    try {
+      await db.restore(snapshot);
+    } finally {
+      db.close();
+    }
+    return ParleyClient.start(options);
   }
 
   /** A `parley://contact` link others can add this account from. */
@@ -291,6 +508,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     });
     if (expiresInMs !== null) await this.#scheduleExpiry(content.id, content.sentAt + expiresInMs);
+    this.#list.changed(conversationId);
     this.#pump.kick();
     const stored = await this.db.messages.get(content.id);
     if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after commit');
@@ -341,15 +559,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Marks incoming messages read and, if this device sends read receipts, tells their senders. */
   async markRead(messageIds: readonly string[]): Promise<void> {
     const bySender = new Map<string, { sender: ProtocolAddress; ids: string[] }>();
+    const perConversation = new Map<string, number>();
     for (const id of messageIds) {
       const message = await this.db.messages.get(id);
       if (message === undefined || message.direction !== 'incoming' || message.state === 'read') continue;
       await this.db.messages.setState(id, 'read');
+      perConversation.set(message.conversationId, (perConversation.get(message.conversationId) ?? 0) + 1);
       const key = `${message.sender.name}.${message.sender.deviceId}`;
       const entry = bySender.get(key) ?? { sender: message.sender, ids: [] };
       entry.ids.push(id);
       bySender.set(key, entry);
     }
+    await this.#list.messagesRead(perConversation);
     if (!this.#ctx.readReceipts) return;
     for (const { sender, ids } of bySender.values()) {
       await this.#ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
@@ -400,15 +621,34 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       .request('typing', { to: relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE }), typing });
   }
 
-  /** Who may see this device online: every contact (default) or the accounts given. */
+  /**
+   * Who may see this device online: every contact (default) or the accounts given, and whether they see
+   * last-seen times. Kept across restarts and applied again on every connect.
+   */
   async setPresenceVisibility(
     options: { allow?: readonly string[]; lastSeen?: boolean } = {},
   ): Promise<void> {
-    const allow = options.allow ?? (await this.db.contacts.list()).map((contact) => contact.account);
-    await this.#home.request('presence:visibility', {
-      allow: allow.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
+    const presence = checkPresenceVisibility({
+      allow: options.allow ?? 'contacts',
       lastSeen: options.lastSeen ?? true,
     });
+    await this.#savePrivacy({ ...this.#privacy, presence });
+    await this.#applyPresence();
+  }
+
+  async #applyPresence(): Promise<void> {
+    const { allow, lastSeen } = this.#privacy.presence;
+    const accounts = allow === 'contacts' ? (await this.db.contacts.list()).map((c) => c.account) : allow;
+    await this.#home.request('presence:visibility', {
+      allow: accounts.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
+      lastSeen,
+    });
+  }
+
+  async #savePrivacy(settings: PrivacySettings): Promise<void> {
+    this.#assertOpen();
+    await savePrivacySettings(this.#ctx.state, settings);
+    this.#privacy = settings;
   }
 
   /**
@@ -507,8 +747,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       timers,
       requestTimeoutMs: this.#tuning.requestTimeoutMs,
       reconnectDelayMs: this.#tuning.relayReconnectDelayMs,
+      // Only the home relay registers this identity; contacts' relays take its signature alone.
+      ...(url === this.#options.relayUrl ? { credentials: () => this.#access } : {}),
     });
     this.#relays.set(url, relay);
+    relay.on('refused', (error) => this.emit('access-denied', { relayUrl: url, error }));
     relay.on('ready', (auth) => void this.#onReady(relay, auth.turn));
     relay.on('down', ({ reason }) => {
       if (relay === this.#home) this.#published = false;
@@ -597,6 +840,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       if (this.#closed) return;
       if (relay === this.#home) this.#published = true;
       this.emit('connected', { relayUrl: relay.url });
+      void this.#applyPresence().catch((error: unknown) => this.#report(error));
       this.#pump.kick();
     } catch (error) {
       this.#report(error);
@@ -704,7 +948,29 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 
+  /** What the engine's own events set off: chat-list updates, and greeting a new contact. */
+  #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
+    this.#list.observe(event, payload);
+    if (event === 'contact-added') {
+      void this.#welcome(payload as Contact).catch((error: unknown) => this.#report(error));
+    }
+  }
+
+  /** A new contact gets our profile, sees our presence (if contacts may), and the default timer. */
+  async #welcome(contact: Contact): Promise<void> {
+    if (this.#closed) return;
+    if (this.#profile !== undefined) await sendProfile(this.#ctx, this.#profile, [contact]);
+    if (this.#privacy.presence.allow === 'contacts' && this.#home.ready) await this.#applyPresence();
+    const timer = this.#privacy.defaultDisappearingTimerMs;
+    const conversationId = directConversationId(contact.account);
+    if (timer !== null && (await this.#ctx.state.get(`timer:${conversationId}`)) === undefined) {
+      await this.setDisappearingTimer(conversationId, timer);
+    }
+    this.#pump.kick();
+  }
+
   async #afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void> {
+    await this.#verification.check(sender.name);
     await applyContent(
       this.#ctx,
       { files: this.#files, groups: this.groups, statuses: this.statuses },
