@@ -8,8 +8,6 @@ import {
 } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { IceServer, TurnGrant } from '../protocol/auth.js';
-import { toUint8Array } from '../protocol/encoding.js';
-import type { ServerPayload } from '../protocol/events.js';
 import {
   openClientDatabase,
   type ClientDatabase,
@@ -39,7 +37,7 @@ import { applyContent, conversationRecipients, ensureContact } from './effects.j
 import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files.js';
 import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
-import { receive, type IncomingHandlers, type Via } from './incoming.js';
+import type { IncomingHandlers, Via } from './incoming.js';
 import { OutboxPump } from './outbox-pump.js';
 import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
@@ -52,6 +50,10 @@ import type { EngineStateStore } from './state-store.js';
 import { recordReaction, reactionsTo, type Reaction } from './reactions.js';
 import { importLegacyEngineState } from './state-store-indexeddb.js';
 import { StatusManager } from './status-manager.js';
+import { AccountSettings } from './account-settings.js';
+import { BlobInbox } from './blob-inbox.js';
+import { applyPresenceVisibility, presenceOf, subscribePresence } from './presence.js';
+import { TurnGrants } from './turn-grant.js';
 import { openBackup, sealBackup, type BackupCrypto } from './backup.js';
 import {
   ConversationList,
@@ -59,15 +61,8 @@ import {
   type ConversationSummary,
   type SearchHit,
 } from './conversation-list.js';
-import {
-  checkPresenceVisibility,
-  checkTimer,
-  loadPrivacySettings,
-  savePrivacySettings,
-  type PresenceVisibility,
-  type PrivacySettings,
-} from './privacy-settings.js';
-import { loadProfile, parseProfile, saveProfile, sendProfile, type Profile } from './profile.js';
+import type { PresenceVisibility, PrivacySettings } from './privacy-settings.js';
+import type { Profile } from './profile.js';
 import {
   parseOtpAddress,
   parseRelayAccess,
@@ -76,9 +71,6 @@ import {
   type RelayAccess,
 } from './relay-access.js';
 import { Verification, type SafetyNumberView, type VerificationState } from './verification.js';
-
-/** Group messages held back for a sender key that has not arrived yet. */
-const MAX_DEFERRED = 256;
 
 /**
  * A Parley device: its identity and database, its relay connection(s), the outbox that delivers through
@@ -92,8 +84,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #files: FileManager;
   readonly #list: ConversationList;
   readonly #verification: Verification;
-  #profile: Profile | undefined;
-  #privacy: PrivacySettings;
+  // Assigned in start() right after construction (loading it is asynchronous), before anything runs.
+  #settings!: AccountSettings;
   /** The invite or one-time code shown to the home relay until it admits this identity. */
   #access: AccessCredentials | undefined;
 
@@ -103,16 +95,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #relays = new Map<string, RelayConnection>();
   readonly #home: RelayConnection;
   readonly #pump: OutboxPump;
-  readonly #inbox = new SerialQueue();
+  readonly #inbox: BlobInbox;
   /** Each contact's home relay (from its contact link), where we deposit for it and signal it. */
   readonly #contactRelays = new Map<string, string>();
-  readonly #deferred = new Map<string, { relay: RelayConnection; blob: ServerPayload<'blob'> }>();
-  readonly #handlers: IncomingHandlers;
   #direct: DirectLinks | undefined;
   #sweepTimer: unknown;
-  #turnTimer: unknown;
-  /** The TURN/STUN servers of the home relay's latest grant; never simple-peer's defaults. */
-  readonly #iceServers: IceServer[] = [];
+  readonly #turn: TurnGrants;
   #counter = 0;
   #published = false;
   #closed = false;
@@ -134,12 +122,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);
       }
       const state = options.stateStore ?? db.engineState;
-      const loaded = {
-        access,
-        profile: await loadProfile(state),
-        privacy: await loadPrivacySettings(state, options),
-      };
-      const client = new ParleyClient(options, db, identity, deviceId, crypto, state, loaded);
+      const client = new ParleyClient(options, db, identity, deviceId, crypto, state, access);
+      client.#settings = await AccountSettings.load(
+        client.#ctx,
+        {
+          applyPresence: async (presence) => {
+            if (client.#home.ready) await applyPresenceVisibility(client.#home, db, presence);
+          },
+          setTimer: (conversationId, ms) => client.setDisappearingTimer(conversationId, ms),
+          kick: () => client.#pump.kick(),
+        },
+        options,
+      );
       for (const key of await state.keys('contact-relay:')) {
         const url = await state.get(key);
         if (typeof url === 'string') client.#contactRelays.set(key.slice('contact-relay:'.length), url);
@@ -159,23 +153,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     deviceId: number,
     crypto: CryptoOptions & { now: () => number; randomBytes: (length: number) => Uint8Array },
     state: EngineStateStore,
-    loaded: {
-      access?: AccessCredentials | undefined;
-      profile?: Profile | undefined;
-      privacy: PrivacySettings;
-    },
+    access: AccessCredentials | undefined,
   ) {
     super();
     this.#options = options;
-    this.#access = loaded.access;
-    this.#profile = loaded.profile;
-    this.#privacy = loaded.privacy;
+    this.#access = access;
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.account = identityString(identity.identityKey);
     const timers = options.timers ?? systemTimers;
     const queue = new SerialQueue();
     const self: ProtocolAddress = { name: this.account, deviceId };
-    const privacy = () => this.#privacy;
+    const privacy = () => this.#settings.privacy;
     this.#home = this.#connection(options.relayUrl, identity, timers);
     const ctx: EngineContext = {
       db,
@@ -214,6 +202,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     };
     this.#ctx = ctx;
+    this.#turn = new TurnGrants(
+      timers,
+      crypto.now,
+      async () => (await this.#home.request('turn:refresh', {})).turn,
+      (error) => this.#report(error),
+    );
     this.groups = new GroupManager(
       ctx,
       () => this.#pump.kick(),
@@ -244,7 +238,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       },
     );
-    this.#handlers = {
+    const handlers: IncomingHandlers = {
       ensureContact: async (account) => {
         await this.#ensureContact(account);
       },
@@ -252,6 +246,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       beforeCommit: (sender, content, stage) => this.groups.beforeCommit(sender, content, stage),
       afterCommit: (sender, content, via) => this.#afterCommit(sender, content, via),
     };
+    this.#inbox = new BlobInbox(
+      ctx,
+      handlers,
+      (error) => this.#report(error),
+      () => this.#closed,
+    );
     this.#pump = new OutboxPump(
       db,
       timers,
@@ -274,12 +274,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   /** The name contacts see: the profile's, else the `displayName` option, else the account's first characters. */
   get displayName(): string {
-    return this.#profile?.displayName ?? this.#options.displayName ?? this.account.slice(0, 8);
+    return this.#settings.profile?.displayName ?? this.#options.displayName ?? this.account.slice(0, 8);
   }
 
   /** This account's profile as last set (persisted); undefined before the first `setProfile`. */
   get profile(): Profile | undefined {
-    return this.#profile;
+    return this.#settings.profile;
   }
 
   /**
@@ -288,11 +288,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    */
   async setProfile(profile: Profile): Promise<void> {
     this.#assertOpen();
-    const checked = parseProfile(profile);
-    await saveProfile(this.#ctx.state, checked);
-    this.#profile = checked;
-    await sendProfile(this.#ctx, checked, await this.db.contacts.list());
-    this.#pump.kick();
+    await this.#settings.setProfile(profile);
   }
 
   /** Why the home relay refused this identity (wrong invite or code), until `setAccess` is tried. */
@@ -372,30 +368,31 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   /** The privacy settings in force (persisted; `readReceipts` given at start applies until changed here). */
   get privacy(): PrivacySettings {
-    return this.#privacy;
+    return this.#settings.privacy;
   }
 
   get readReceipts(): boolean {
-    return this.#privacy.readReceipts;
+    return this.#settings.privacy.readReceipts;
   }
 
   /** Turns read receipts on or off from now on (kept across restarts). */
   async setReadReceipts(enabled: boolean): Promise<void> {
-    if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'read receipts are on or off');
-    await this.#savePrivacy({ ...this.#privacy, readReceipts: enabled });
+    this.#assertOpen();
+    await this.#settings.setReadReceipts(enabled);
   }
 
   get presenceVisibility(): PresenceVisibility {
-    return this.#privacy.presence;
+    return this.#settings.privacy.presence;
   }
 
   /** The timer new conversations start with (null: messages stay). */
   get defaultDisappearingTimer(): number | null {
-    return this.#privacy.defaultDisappearingTimerMs;
+    return this.#settings.privacy.defaultDisappearingTimerMs;
   }
 
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
-    await this.#savePrivacy({ ...this.#privacy, defaultDisappearingTimerMs: checkTimer(expiresInMs) });
+    this.#assertOpen();
+    await this.#settings.setDefaultDisappearingTimer(expiresInMs);
   }
 
   /**
@@ -628,48 +625,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   async setPresenceVisibility(
     options: { allow?: readonly string[]; lastSeen?: boolean } = {},
   ): Promise<void> {
-    const presence = checkPresenceVisibility({
-      allow: options.allow ?? 'contacts',
-      lastSeen: options.lastSeen ?? true,
-    });
-    await this.#savePrivacy({ ...this.#privacy, presence });
-    await this.#applyPresence();
-  }
-
-  async #applyPresence(): Promise<void> {
-    const { allow, lastSeen } = this.#privacy.presence;
-    const accounts = allow === 'contacts' ? (await this.db.contacts.list()).map((c) => c.account) : allow;
-    await this.#home.request('presence:visibility', {
-      allow: accounts.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
-      lastSeen,
-    });
-  }
-
-  async #savePrivacy(settings: PrivacySettings): Promise<void> {
     this.#assertOpen();
-    await savePrivacySettings(this.#ctx.state, settings);
-    this.#privacy = settings;
+    await this.#settings.setPresenceVisibility(options);
   }
 
-  /**
-   * Watches these accounts' presence (replacing the previous list), each on its own home relay; resolves
-   * their current states. Accounts that do not allow us see nothing.
-   */
+  /** Watches these accounts' presence (replacing the previous list); resolves their current states. */
   async subscribePresence(accounts: readonly string[]): Promise<ParleyClientEvents['presence'][]> {
-    const byRelay = new Map<RelayConnection, string[]>();
-    for (const relay of this.#relays.values()) if (relay.ready) byRelay.set(relay, []);
-    for (const account of accounts) {
-      const relay = this.#relayFor(account);
-      byRelay.set(relay, [...(byRelay.get(relay) ?? []), account]);
-    }
-    const answers = await Promise.all(
-      [...byRelay].map(([relay, list]) =>
-        relay.request('presence:subscribe', {
-          identities: list.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
-        }),
-      ),
-    );
-    return answers.flatMap(({ presence }) => presence.map((state) => this.#presence(state)));
+    return subscribePresence(this.#relays.values(), (account) => this.#relayFor(account), accounts);
   }
 
   async setUsername(username: string | null): Promise<void> {
@@ -699,7 +661,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
-    if (this.#turnTimer !== undefined) this.#ctx.timers.clearTimeout(this.#turnTimer);
+    this.#turn.close();
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     const pumpStopped = this.#pump.close();
@@ -758,7 +720,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       this.emit('disconnected', { relayUrl: url, reason });
     });
     relay.on('error', (error) => this.emit('error', error));
-    relay.on('blob', (blob) => void this.#onBlob(relay, blob));
+    relay.on('blob', (blob) => void this.#inbox.onBlob(relay, blob));
     relay.on('blob:delivered', (notice) => {
       void relay
         .request('notice:ack', { notices: [{ id: notice.id, recipient: notice.recipient }] })
@@ -772,38 +734,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     relay.on('typing', ({ from, typing }) =>
       this.emit('typing', { account: addressOfRelayIdentity(from).name, typing }),
     );
-    relay.on('presence', (state) => this.emit('presence', this.#presence(state)));
+    relay.on('presence', (state) => this.emit('presence', presenceOf(state)));
     return relay;
-  }
-
-  #presence(state: ServerPayload<'presence'>): ParleyClientEvents['presence'] {
-    return {
-      account: addressOfRelayIdentity(state.identity).name,
-      online: state.online,
-      ...(state.lastSeen === undefined ? {} : { lastSeen: state.lastSeen }),
-    };
-  }
-
-  /**
-   * New links use the home relay's current TURN grant: the array is updated in place (the link manager
-   * reads it for every link it creates), and refreshed with `turn:refresh` shortly before it expires.
-   */
-  #useTurnGrant(turn: TurnGrant): void {
-    this.#iceServers.splice(0, this.#iceServers.length, ...turn.iceServers);
-    if (this.#turnTimer !== undefined) this.#ctx.timers.clearTimeout(this.#turnTimer);
-    const lifetime = turn.expiresAt - this.#ctx.now();
-    if (this.#closed || turn.iceServers.length === 0 || lifetime <= 0) return;
-    this.#turnTimer = this.#ctx.timers.setTimeout(
-      () => {
-        this.#turnTimer = undefined;
-        if (this.#closed) return;
-        this.#home.request('turn:refresh', {}).then(
-          ({ turn: fresh }) => this.#useTurnGrant(fresh),
-          (error: unknown) => this.#report(error),
-        );
-      },
-      Math.max(1_000, lifetime * 0.9),
-    );
   }
 
   /** The connection to `account`'s relay: the home relay, or one opened (and authenticated) on first use. */
@@ -826,9 +758,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       return;
     }
     // Ready for links before anything else: peers may signal as soon as the relay says we are online.
-    if (relay === this.#home) this.#useTurnGrant(turn);
+    this.#turn.use(turn);
     if (this.#direct === undefined && this.#options.wrtc !== undefined && !this.#closed) {
-      this.#direct = this.#links(this.#iceServers);
+      this.#direct = this.#links(this.#turn.iceServers);
     }
     try {
       await this.#rotateSignedPreKey();
@@ -840,7 +772,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       if (this.#closed) return;
       if (relay === this.#home) this.#published = true;
       this.emit('connected', { relayUrl: relay.url });
-      void this.#applyPresence().catch((error: unknown) => this.#report(error));
+      void applyPresenceVisibility(relay, this.db, this.#settings.privacy.presence).catch((error: unknown) =>
+        this.#report(error),
+      );
       this.#pump.kick();
     } catch (error) {
       this.#report(error);
@@ -880,17 +814,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         const { delivered } = await relay.request('signal', { to: to.identity, ...signal });
         return delivered;
       },
-      onEnvelope: async (_from, envelope) => {
-        // Link envelopes join the same per-device order as relay blobs.
-        try {
-          const result = await receive(this.#ctx, this.#handlers, envelope, 'direct');
-          if (result === 'stored' && this.#deferred.size > 0) {
-            void this.#inbox.run('relay', () => this.#retryDeferred());
-          }
-        } catch (error) {
-          this.#report(error);
-        }
-      },
+      onEnvelope: (_from, envelope) => this.#inbox.onEnvelope(envelope),
       onRoute: (peer, route) => this.#route(directConversationId(addressOfPeer(peer).name), route),
       onError: (error) => this.emit('error', error),
       onSession: (peer, session) => this.#files.adopt(peer, session),
@@ -899,44 +823,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   #route(conversationId: string, route: Route): void {
     this.emit('route', { conversationId, route });
-  }
-
-  async #onBlob(relay: RelayConnection, blob: ServerPayload<'blob'>): Promise<void> {
-    // One blob at a time, in the order the relay pushes them (its deposit order).
-    await this.#inbox.run('relay', async () => {
-      const result = await this.#receiveBlob(relay, blob);
-      if (result === 'deferred') {
-        // A group message ahead of its sender key: kept (unacknowledged) until a key arrives.
-        this.#deferred.set(blob.id, { relay, blob });
-        if (this.#deferred.size > MAX_DEFERRED)
-          this.#deferred.delete(this.#deferred.keys().next().value ?? '');
-      } else if (result === 'stored') {
-        await this.#retryDeferred();
-      }
-    });
-  }
-
-  /** After anything was stored (it may have been a sender key), tries the held-back group messages again. */
-  async #retryDeferred(): Promise<void> {
-    for (const [id, waiting] of [...this.#deferred]) {
-      if ((await this.#receiveBlob(waiting.relay, waiting.blob)) !== 'deferred') this.#deferred.delete(id);
-    }
-  }
-
-  /** Receives one blob and acknowledges it unless it must wait; a blob that cannot be read is acked too. */
-  async #receiveBlob(relay: RelayConnection, blob: ServerPayload<'blob'>): Promise<string> {
-    if (this.#closed) return 'closed';
-    let result: string;
-    try {
-      result = await receive(this.#ctx, this.#handlers, toUint8Array(blob.payload).subarray(0), 'relay');
-    } catch (error) {
-      if (this.#closed) return 'closed';
-      this.#report(error);
-      result = 'rejected';
-    }
-    if (result === 'deferred' || this.#closed) return result;
-    await relay.request('blob:ack', { ids: [blob.id] }).catch((error: unknown) => this.#report(error));
-    return result;
   }
 
   async #attempt(entry: OutboxEntry, mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
@@ -952,21 +838,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
     if (event === 'contact-added') {
-      void this.#welcome(payload as Contact).catch((error: unknown) => this.#report(error));
+      if (!this.#closed)
+        void this.#settings.welcome(payload as Contact).catch((error: unknown) => this.#report(error));
     }
-  }
-
-  /** A new contact gets our profile, sees our presence (if contacts may), and the default timer. */
-  async #welcome(contact: Contact): Promise<void> {
-    if (this.#closed) return;
-    if (this.#profile !== undefined) await sendProfile(this.#ctx, this.#profile, [contact]);
-    if (this.#privacy.presence.allow === 'contacts' && this.#home.ready) await this.#applyPresence();
-    const timer = this.#privacy.defaultDisappearingTimerMs;
-    const conversationId = directConversationId(contact.account);
-    if (timer !== null && (await this.#ctx.state.get(`timer:${conversationId}`)) === undefined) {
-      await this.setDisappearingTimer(conversationId, timer);
-    }
-    this.#pump.kick();
   }
 
   async #afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void> {
