@@ -104,6 +104,12 @@ const Body = z.discriminatedUnion('type', [
     expiresAt: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('status-view'), statusId: Id }),
+  /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
+  z.strictObject({
+    type: z.literal('profile'),
+    displayName: z.string().min(1).max(64),
+    avatar: z.string().max(65_536).optional(),
+  }),
 ]);
 
 export const ContentSchema = z.strictObject({

@@ -7,6 +7,8 @@ import type { EngineContext } from './context.js';
 import type { FileManager } from './files.js';
 import type { GroupManager } from './group-manager.js';
 import type { Via } from './incoming.js';
+import { recordMessageKind } from './conversation-list.js';
+import { applyProfile } from './profile.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from './status-manager.js';
 
@@ -32,6 +34,7 @@ export async function applyContent(
       return;
     }
     case 'file': {
+      await recordMessageKind(ctx, content.id, body);
       const message = await ctx.db.messages.get(content.id);
       if (message !== undefined) ctx.emit('message', { message, via });
       parts.files.receive(sender, content.id, body);
@@ -94,6 +97,9 @@ export async function applyContent(
     case 'status-view':
       await parts.statuses.receive(sender, content);
       return;
+    case 'profile':
+      await applyProfile(ctx, sender.name, body);
+      return;
     case 'receipt':
       return;
   }
@@ -114,6 +120,7 @@ export async function ensureContact(
     deviceIds: existing?.deviceIds ?? [PRIMARY_DEVICE],
     addedAt: existing?.addedAt ?? ctx.now(),
     blocked: existing?.blocked ?? false,
+    ...(existing?.avatar === undefined ? {} : { avatar: existing.avatar }),
   };
   await ctx.db.contacts.put(contact);
   const conversationId = directConversationId(account);

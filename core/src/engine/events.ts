@@ -2,6 +2,8 @@ import type { ParleyError } from '../errors/index.js';
 import type { Contact, MessageState, StoredMessage } from '../storage/index.js';
 import type { GroupState } from './content.js';
 import type { Route } from './direct-links.js';
+import type { ConversationSummary } from './conversation-list.js';
+import type { VerificationState } from './verification.js';
 
 export interface StatusUpdate {
   readonly statusId: string;
@@ -43,6 +45,14 @@ export interface ParleyClientEvents {
   typing: { readonly account: string; readonly typing: boolean };
   presence: { readonly account: string; readonly online: boolean; readonly lastSeen?: number };
   'contact-added': Contact;
+  /** A contact's display name or avatar changed (its profile message arrived). */
+  'contact-updated': Contact;
+  /** What the chat list shows for this conversation changed: new message, read, rename, pin, archive, mute. */
+  'conversation-updated': ConversationSummary;
+  /** The relay refused this identity (wrong or missing invite / one-time code); `setAccess` tries again. */
+  'access-denied': { readonly relayUrl: string; readonly error: ParleyError };
+  /** A contact's verification changed: verified, unverified, or a verified key that changed. */
+  verification: { readonly account: string; readonly state: VerificationState };
   'disappearing-timer': { readonly conversationId: string; readonly expiresInMs: number | null };
   group: { readonly state: GroupState; readonly removedSelf: boolean };
   status: StatusUpdate;

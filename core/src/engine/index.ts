@@ -32,3 +32,23 @@ export {
   type RelaySocket,
   type SocketFactory,
 } from './platform.js';
+export {
+  ACCESS_ERROR_CODES,
+  fetchRelayInfo,
+  isAccessError,
+  requestOneTimeCode,
+  type AccessPolicy,
+  type OneTimeCodeRequest,
+  type OtpAddress,
+  type RelayAccess,
+  type RelayInfo,
+} from './relay-access.js';
+export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH, type Profile } from './profile.js';
+export type { ConversationSummary, MessageKind, MessagePreview, SearchHit } from './conversation-list.js';
+export type { SafetyNumberView, VerificationState } from './verification.js';
+export {
+  MAX_DISAPPEARING_TIMER_MS,
+  type PresenceVisibility,
+  type PrivacySettings,
+} from './privacy-settings.js';
+export { BACKUP_FORMAT_VERSION, MIN_BACKUP_PASSPHRASE_LENGTH, type BackupCrypto } from './backup.js';

@@ -2,6 +2,7 @@ import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
 import type { FileSinkFactory } from './files/file-io.js';
 import type { RetryPolicy } from './outbox-pump.js';
+import type { RelayAccess } from './relay-access.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
 import type { EngineStateStore } from './state-store.js';
 
@@ -53,6 +54,12 @@ export interface ParleyClientOptions {
   /** WebRTC for direct links (`@roamhq/wrtc` in Node); without it every message goes through the relay. */
   readonly wrtc?: WebRtcImplementation;
   readonly displayName?: string;
+  /**
+   * For a relay whose policy is `invite` or `otp` (see `fetchRelayInfo`): the invite token, or the one-time
+   * code `requestOneTimeCode` had sent, shown on this identity's first authentication. A wrong one emits
+   * 'access-denied' (INVITE_INVALID, OTP_INVALID, OTP_LOCKED, ACCESS_DENIED); `client.setAccess` retries.
+   */
+  readonly access?: RelayAccess;
   /** Whether this device tells senders when their messages were read. Default true. */
   readonly readReceipts?: boolean;
   /** Where groups, statuses, timers and reactions are kept; by default the client database's sealed engine state. */

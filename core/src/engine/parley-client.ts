@@ -8,8 +8,6 @@ import {
 } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { IceServer, TurnGrant } from '../protocol/auth.js';
-import { toUint8Array } from '../protocol/encoding.js';
-import type { ServerPayload } from '../protocol/events.js';
 import {
   openClientDatabase,
   type ClientDatabase,
@@ -39,7 +37,7 @@ import { applyContent, conversationRecipients, ensureContact } from './effects.j
 import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files.js';
 import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
-import { receive, type IncomingHandlers, type Via } from './incoming.js';
+import type { IncomingHandlers, Via } from './incoming.js';
 import { OutboxPump } from './outbox-pump.js';
 import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
@@ -52,9 +50,27 @@ import type { EngineStateStore } from './state-store.js';
 import { recordReaction, reactionsTo, type Reaction } from './reactions.js';
 import { importLegacyEngineState } from './state-store-indexeddb.js';
 import { StatusManager } from './status-manager.js';
-
-/** Group messages held back for a sender key that has not arrived yet. */
-const MAX_DEFERRED = 256;
+import { AccountSettings } from './account-settings.js';
+import { BlobInbox } from './blob-inbox.js';
+import { applyPresenceVisibility, presenceOf, subscribePresence } from './presence.js';
+import { TurnGrants } from './turn-grant.js';
+import { openBackup, sealBackup, type BackupCrypto } from './backup.js';
+import {
+  ConversationList,
+  recordMessageKind,
+  type ConversationSummary,
+  type SearchHit,
+} from './conversation-list.js';
+import type { PresenceVisibility, PrivacySettings } from './privacy-settings.js';
+import type { Profile } from './profile.js';
+import {
+  parseOtpAddress,
+  parseRelayAccess,
+  type AccessCredentials,
+  type OtpAddress,
+  type RelayAccess,
+} from './relay-access.js';
+import { Verification, type SafetyNumberView, type VerificationState } from './verification.js';
 
 /**
  * A Parley device: its identity and database, its relay connection(s), the outbox that delivers through
@@ -63,10 +79,15 @@ const MAX_DEFERRED = 256;
  */
 export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly account: string;
-  readonly displayName: string;
   readonly groups: GroupManager;
   readonly statuses: StatusManager;
   readonly #files: FileManager;
+  readonly #list: ConversationList;
+  readonly #verification: Verification;
+  // Assigned in start() right after construction (loading it is asynchronous), before anything runs.
+  #settings!: AccountSettings;
+  /** The invite or one-time code shown to the home relay until it admits this identity. */
+  #access: AccessCredentials | undefined;
 
   readonly #options: ParleyClientOptions;
   readonly #tuning: EngineTuning;
@@ -74,22 +95,19 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #relays = new Map<string, RelayConnection>();
   readonly #home: RelayConnection;
   readonly #pump: OutboxPump;
-  readonly #inbox = new SerialQueue();
+  readonly #inbox: BlobInbox;
   /** Each contact's home relay (from its contact link), where we deposit for it and signal it. */
   readonly #contactRelays = new Map<string, string>();
-  readonly #deferred = new Map<string, { relay: RelayConnection; blob: ServerPayload<'blob'> }>();
-  readonly #handlers: IncomingHandlers;
   #direct: DirectLinks | undefined;
   #sweepTimer: unknown;
-  #turnTimer: unknown;
-  /** The TURN/STUN servers of the home relay's latest grant; never simple-peer's defaults. */
-  readonly #iceServers: IceServer[] = [];
+  readonly #turn: TurnGrants;
   #counter = 0;
   #published = false;
   #closed = false;
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const now = options.now ?? (() => Date.now());
+    const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
     const db = await openClientDatabase({
       indexedDB: options.indexedDB,
       name: options.databaseName,
@@ -104,7 +122,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);
       }
       const state = options.stateStore ?? db.engineState;
-      const client = new ParleyClient(options, db, identity, deviceId, crypto, state);
+      const client = new ParleyClient(options, db, identity, deviceId, crypto, state, access);
+      client.#settings = await AccountSettings.load(
+        client.#ctx,
+        {
+          applyPresence: async (presence) => {
+            if (client.#home.ready) await applyPresenceVisibility(client.#home, db, presence);
+          },
+          setTimer: (conversationId, ms) => client.setDisappearingTimer(conversationId, ms),
+          kick: () => client.#pump.kick(),
+        },
+        options,
+      );
       for (const key of await state.keys('contact-relay:')) {
         const url = await state.get(key);
         if (typeof url === 'string') client.#contactRelays.set(key.slice('contact-relay:'.length), url);
@@ -124,15 +153,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     deviceId: number,
     crypto: CryptoOptions & { now: () => number; randomBytes: (length: number) => Uint8Array },
     state: EngineStateStore,
+    access: AccessCredentials | undefined,
   ) {
     super();
     this.#options = options;
+    this.#access = access;
     this.#tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.account = identityString(identity.identityKey);
-    this.displayName = options.displayName ?? this.account.slice(0, 8);
     const timers = options.timers ?? systemTimers;
     const queue = new SerialQueue();
     const self: ProtocolAddress = { name: this.account, deviceId };
+    const privacy = () => this.#settings.privacy;
     this.#home = this.#connection(options.relayUrl, identity, timers);
     const ctx: EngineContext = {
       db,
@@ -148,12 +179,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         });
         return bundle;
       }),
-      readReceipts: options.readReceipts ?? true,
+      get readReceipts() {
+        return privacy().readReceipts;
+      },
       now: crypto.now,
       newId: () => randomId(crypto.randomBytes),
       nextCounter: () => this.#counter++,
       relayFor: (account) => this.#relayFor(account),
-      emit: (event, payload) => this.emit(event, payload),
+      emit: (event, payload) => {
+        this.emit(event, payload);
+        this.#observe(event, payload);
+      },
       sendControl: async (recipients, body, groupId) => {
         const content = await queueOutgoing(this.#ctx, {
           conversationId: controlConversationId(this.account),
@@ -166,12 +202,20 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     };
     this.#ctx = ctx;
+    this.#turn = new TurnGrants(
+      timers,
+      crypto.now,
+      async () => (await this.#home.request('turn:refresh', {})).turn,
+      (error) => this.#report(error),
+    );
     this.groups = new GroupManager(
       ctx,
       () => this.#pump.kick(),
       () => this.#home.url,
     );
     this.statuses = new StatusManager(ctx);
+    this.#list = new ConversationList(ctx, this.groups);
+    this.#verification = new Verification(ctx);
     this.#files = new FileManager(
       ctx,
       async ({ conversationId, recipient, body, text }) => {
@@ -181,6 +225,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           body,
           text,
         });
+        await recordMessageKind(this.#ctx, content.id, body);
+        this.#list.changed(conversationId);
         this.#pump.kick();
         return content.id;
       },
@@ -192,7 +238,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       },
     );
-    this.#handlers = {
+    const handlers: IncomingHandlers = {
       ensureContact: async (account) => {
         await this.#ensureContact(account);
       },
@@ -200,6 +246,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       beforeCommit: (sender, content, stage) => this.groups.beforeCommit(sender, content, stage),
       afterCommit: (sender, content, via) => this.#afterCommit(sender, content, via),
     };
+    this.#inbox = new BlobInbox(
+      ctx,
+      handlers,
+      (error) => this.#report(error),
+      () => this.#closed,
+    );
     this.#pump = new OutboxPump(
       db,
       timers,
@@ -218,6 +270,168 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Authenticated with the home relay and its prekeys published there. */
   get connected(): boolean {
     return this.#home.ready && this.#published;
+  }
+
+  /** The name contacts see: the profile's, else the `displayName` option, else the account's first characters. */
+  get displayName(): string {
+    return this.#settings.profile?.displayName ?? this.#options.displayName ?? this.account.slice(0, 8);
+  }
+
+  /** This account's profile as last set (persisted); undefined before the first `setProfile`. */
+  get profile(): Profile | undefined {
+    return this.#settings.profile;
+  }
+
+  /**
+   * Sets the display name and avatar (small image bytes, at most MAX_AVATAR_BYTES: PAYLOAD_TOO_LARGE beyond)
+   * and sends them, end-to-end encrypted, to every contact (and later to every new contact).
+   */
+  async setProfile(profile: Profile): Promise<void> {
+    this.#assertOpen();
+    await this.#settings.setProfile(profile);
+  }
+
+  /** Why the home relay refused this identity (wrong invite or code), until `setAccess` is tried. */
+  get accessDenied(): ParleyError | undefined {
+    return this.#home.refused;
+  }
+
+  /** After 'access-denied': authenticates again with another invite or one-time code. */
+  setAccess(access: RelayAccess): void {
+    this.#assertOpen();
+    this.#access = parseRelayAccess(access);
+    this.#home.retryAuth();
+  }
+
+  /** Asks the home relay (policy `otp`) to send a one-time code to this phone number or e-mail address. */
+  async requestOneTimeCode(address: OtpAddress): Promise<void> {
+    this.#assertOpen();
+    await this.#home.request('otp:request', parseOtpAddress(address));
+  }
+
+  /** The chat list: pinned first, then by last activity. `archived` filters (default: all). */
+  async conversations(options: { archived?: boolean } = {}): Promise<ConversationSummary[]> {
+    return this.#list.list(options);
+  }
+
+  async conversation(id: string): Promise<ConversationSummary> {
+    return this.#list.get(id);
+  }
+
+  async setPinned(conversationId: string, pinned: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'pinned', pinned);
+  }
+
+  async setArchived(conversationId: string, archived: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'archived', archived);
+  }
+
+  async setMuted(conversationId: string, muted: boolean): Promise<void> {
+    await this.#list.setFlag(conversationId, 'muted', muted);
+  }
+
+  /** Marks every unread incoming message of a conversation read (with read receipts if enabled). */
+  async markConversationRead(conversationId: string): Promise<void> {
+    this.#assertOpen();
+    await this.markRead(await this.#list.unreadMessages(conversationId));
+    await this.db.conversations.markRead(conversationId);
+    this.#list.changed(conversationId);
+  }
+
+  /** Messages whose words start with every term of `query`, newest first (local full-text index). */
+  async search(
+    query: string,
+    options: { conversationId?: string; limit?: number } = {},
+  ): Promise<SearchHit[]> {
+    return this.#list.search(query, options);
+  }
+
+  /** The safety number to compare with `account` (same digits on both sides) and this side's QR payload. */
+  async safetyNumber(account: string): Promise<SafetyNumberView> {
+    return this.#verification.safetyNumber(account);
+  }
+
+  /** Whether a QR payload scanned from the contact's screen matches (then `setVerified(account, true)`). */
+  async matchesSafetyQr(account: string, scanned: Uint8Array): Promise<boolean> {
+    return this.#verification.matchesSafetyQr(account, scanned);
+  }
+
+  /** Records that the user compared safety numbers (true) or withdraws it; emits 'verification'. */
+  async setVerified(account: string, verified: boolean): Promise<void> {
+    await this.#verification.setVerified(account, verified);
+  }
+
+  /** 'unverified', 'verified', or 'changed' (verified, then the identity key changed: warn until re-verified). */
+  async verification(account: string): Promise<VerificationState> {
+    return this.#verification.state(account);
+  }
+
+  /** The privacy settings in force (persisted; `readReceipts` given at start applies until changed here). */
+  get privacy(): PrivacySettings {
+    return this.#settings.privacy;
+  }
+
+  get readReceipts(): boolean {
+    return this.#settings.privacy.readReceipts;
+  }
+
+  /** Turns read receipts on or off from now on (kept across restarts). */
+  async setReadReceipts(enabled: boolean): Promise<void> {
+    this.#assertOpen();
+    await this.#settings.setReadReceipts(enabled);
+  }
+
+  get presenceVisibility(): PresenceVisibility {
+    return this.#settings.privacy.presence;
+  }
+
+  /** The timer new conversations start with (null: messages stay). */
+  get defaultDisappearingTimer(): number | null {
+    return this.#settings.privacy.defaultDisappearingTimerMs;
+  }
+
+  async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
+    this.#assertOpen();
+    await this.#settings.setDefaultDisappearingTimer(expiresInMs);
+  }
+
+  /**
+   * An encrypted backup of everything this device keeps (identity, sessions, prekeys, contacts,
+   * conversations, messages, groups and engine state), under a passphrase. Restore it with
+   * `ParleyClient.importBackup`; this device must then stop being used (its ratchet state moved).
+   */
+  async exportBackup(passphrase: string, options: BackupCrypto = {}): Promise<Uint8Array> {
+    this.#assertOpen();
+    return sealBackup(await this.db.snapshot(), passphrase, {
+      randomBytes: this.#ctx.crypto.randomBytes,
+      ...options,
+    });
+  }
+
+  /**
+   * Restores a backup into the (fresh, empty) database `options` name, then starts the client on it.
+   * DECRYPT_FAILED for a wrong passphrase and BAD_REQUEST for bytes that are not a backup, before anything is
+   * written; CONFLICT if that database already holds an account.
+   */
+  static async importBackup(
+    backup: Uint8Array,
+    passphrase: string,
+    options: ParleyClientOptions,
+    crypto: BackupCrypto = {},
+  ): Promise<ParleyClient> {
+    const snapshot = await openBackup(backup, passphrase, crypto);
+    const db = await openClientDatabase({
+      indexedDB: options.indexedDB,
+      name: options.databaseName,
+      keyWrapper: options.keyWrapper,
+      ...(options.now === undefined ? {} : { now: options.now }),
+    });
+    try {
+      await db.restore(snapshot);
+    } finally {
+      db.close();
+    }
+    return ParleyClient.start(options);
   }
 
   /** A `parley://contact` link others can add this account from. */
@@ -291,6 +505,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     });
     if (expiresInMs !== null) await this.#scheduleExpiry(content.id, content.sentAt + expiresInMs);
+    this.#list.changed(conversationId);
     this.#pump.kick();
     const stored = await this.db.messages.get(content.id);
     if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after commit');
@@ -341,15 +556,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Marks incoming messages read and, if this device sends read receipts, tells their senders. */
   async markRead(messageIds: readonly string[]): Promise<void> {
     const bySender = new Map<string, { sender: ProtocolAddress; ids: string[] }>();
+    const perConversation = new Map<string, number>();
     for (const id of messageIds) {
       const message = await this.db.messages.get(id);
       if (message === undefined || message.direction !== 'incoming' || message.state === 'read') continue;
       await this.db.messages.setState(id, 'read');
+      perConversation.set(message.conversationId, (perConversation.get(message.conversationId) ?? 0) + 1);
       const key = `${message.sender.name}.${message.sender.deviceId}`;
       const entry = bySender.get(key) ?? { sender: message.sender, ids: [] };
       entry.ids.push(id);
       bySender.set(key, entry);
     }
+    await this.#list.messagesRead(perConversation);
     if (!this.#ctx.readReceipts) return;
     for (const { sender, ids } of bySender.values()) {
       await this.#ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
@@ -400,36 +618,20 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       .request('typing', { to: relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE }), typing });
   }
 
-  /** Who may see this device online: every contact (default) or the accounts given. */
+  /**
+   * Who may see this device online: every contact (default) or the accounts given, and whether they see
+   * last-seen times. Kept across restarts and applied again on every connect.
+   */
   async setPresenceVisibility(
     options: { allow?: readonly string[]; lastSeen?: boolean } = {},
   ): Promise<void> {
-    const allow = options.allow ?? (await this.db.contacts.list()).map((contact) => contact.account);
-    await this.#home.request('presence:visibility', {
-      allow: allow.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
-      lastSeen: options.lastSeen ?? true,
-    });
+    this.#assertOpen();
+    await this.#settings.setPresenceVisibility(options);
   }
 
-  /**
-   * Watches these accounts' presence (replacing the previous list), each on its own home relay; resolves
-   * their current states. Accounts that do not allow us see nothing.
-   */
+  /** Watches these accounts' presence (replacing the previous list); resolves their current states. */
   async subscribePresence(accounts: readonly string[]): Promise<ParleyClientEvents['presence'][]> {
-    const byRelay = new Map<RelayConnection, string[]>();
-    for (const relay of this.#relays.values()) if (relay.ready) byRelay.set(relay, []);
-    for (const account of accounts) {
-      const relay = this.#relayFor(account);
-      byRelay.set(relay, [...(byRelay.get(relay) ?? []), account]);
-    }
-    const answers = await Promise.all(
-      [...byRelay].map(([relay, list]) =>
-        relay.request('presence:subscribe', {
-          identities: list.map((account) => relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE })),
-        }),
-      ),
-    );
-    return answers.flatMap(({ presence }) => presence.map((state) => this.#presence(state)));
+    return subscribePresence(this.#relays.values(), (account) => this.#relayFor(account), accounts);
   }
 
   async setUsername(username: string | null): Promise<void> {
@@ -459,7 +661,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
-    if (this.#turnTimer !== undefined) this.#ctx.timers.clearTimeout(this.#turnTimer);
+    this.#turn.close();
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     const pumpStopped = this.#pump.close();
@@ -507,15 +709,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       timers,
       requestTimeoutMs: this.#tuning.requestTimeoutMs,
       reconnectDelayMs: this.#tuning.relayReconnectDelayMs,
+      // Only the home relay registers this identity; contacts' relays take its signature alone.
+      ...(url === this.#options.relayUrl ? { credentials: () => this.#access } : {}),
     });
     this.#relays.set(url, relay);
+    relay.on('refused', (error) => this.emit('access-denied', { relayUrl: url, error }));
     relay.on('ready', (auth) => void this.#onReady(relay, auth.turn));
     relay.on('down', ({ reason }) => {
       if (relay === this.#home) this.#published = false;
       this.emit('disconnected', { relayUrl: url, reason });
     });
     relay.on('error', (error) => this.emit('error', error));
-    relay.on('blob', (blob) => void this.#onBlob(relay, blob));
+    relay.on('blob', (blob) => void this.#inbox.onBlob(relay, blob));
     relay.on('blob:delivered', (notice) => {
       void relay
         .request('notice:ack', { notices: [{ id: notice.id, recipient: notice.recipient }] })
@@ -529,38 +734,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     relay.on('typing', ({ from, typing }) =>
       this.emit('typing', { account: addressOfRelayIdentity(from).name, typing }),
     );
-    relay.on('presence', (state) => this.emit('presence', this.#presence(state)));
+    relay.on('presence', (state) => this.emit('presence', presenceOf(state)));
     return relay;
-  }
-
-  #presence(state: ServerPayload<'presence'>): ParleyClientEvents['presence'] {
-    return {
-      account: addressOfRelayIdentity(state.identity).name,
-      online: state.online,
-      ...(state.lastSeen === undefined ? {} : { lastSeen: state.lastSeen }),
-    };
-  }
-
-  /**
-   * New links use the home relay's current TURN grant: the array is updated in place (the link manager
-   * reads it for every link it creates), and refreshed with `turn:refresh` shortly before it expires.
-   */
-  #useTurnGrant(turn: TurnGrant): void {
-    this.#iceServers.splice(0, this.#iceServers.length, ...turn.iceServers);
-    if (this.#turnTimer !== undefined) this.#ctx.timers.clearTimeout(this.#turnTimer);
-    const lifetime = turn.expiresAt - this.#ctx.now();
-    if (this.#closed || turn.iceServers.length === 0 || lifetime <= 0) return;
-    this.#turnTimer = this.#ctx.timers.setTimeout(
-      () => {
-        this.#turnTimer = undefined;
-        if (this.#closed) return;
-        this.#home.request('turn:refresh', {}).then(
-          ({ turn: fresh }) => this.#useTurnGrant(fresh),
-          (error: unknown) => this.#report(error),
-        );
-      },
-      Math.max(1_000, lifetime * 0.9),
-    );
   }
 
   /** The connection to `account`'s relay: the home relay, or one opened (and authenticated) on first use. */
@@ -583,9 +758,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       return;
     }
     // Ready for links before anything else: peers may signal as soon as the relay says we are online.
-    if (relay === this.#home) this.#useTurnGrant(turn);
+    this.#turn.use(turn);
     if (this.#direct === undefined && this.#options.wrtc !== undefined && !this.#closed) {
-      this.#direct = this.#links(this.#iceServers);
+      this.#direct = this.#links(this.#turn.iceServers);
     }
     try {
       await this.#rotateSignedPreKey();
@@ -597,6 +772,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       if (this.#closed) return;
       if (relay === this.#home) this.#published = true;
       this.emit('connected', { relayUrl: relay.url });
+      void applyPresenceVisibility(relay, this.db, this.#settings.privacy.presence).catch((error: unknown) =>
+        this.#report(error),
+      );
       this.#pump.kick();
     } catch (error) {
       this.#report(error);
@@ -636,17 +814,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         const { delivered } = await relay.request('signal', { to: to.identity, ...signal });
         return delivered;
       },
-      onEnvelope: async (_from, envelope) => {
-        // Link envelopes join the same per-device order as relay blobs.
-        try {
-          const result = await receive(this.#ctx, this.#handlers, envelope, 'direct');
-          if (result === 'stored' && this.#deferred.size > 0) {
-            void this.#inbox.run('relay', () => this.#retryDeferred());
-          }
-        } catch (error) {
-          this.#report(error);
-        }
-      },
+      onEnvelope: (_from, envelope) => this.#inbox.onEnvelope(envelope),
       onRoute: (peer, route) => this.#route(directConversationId(addressOfPeer(peer).name), route),
       onError: (error) => this.emit('error', error),
       onSession: (peer, session) => this.#files.adopt(peer, session),
@@ -655,44 +823,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   #route(conversationId: string, route: Route): void {
     this.emit('route', { conversationId, route });
-  }
-
-  async #onBlob(relay: RelayConnection, blob: ServerPayload<'blob'>): Promise<void> {
-    // One blob at a time, in the order the relay pushes them (its deposit order).
-    await this.#inbox.run('relay', async () => {
-      const result = await this.#receiveBlob(relay, blob);
-      if (result === 'deferred') {
-        // A group message ahead of its sender key: kept (unacknowledged) until a key arrives.
-        this.#deferred.set(blob.id, { relay, blob });
-        if (this.#deferred.size > MAX_DEFERRED)
-          this.#deferred.delete(this.#deferred.keys().next().value ?? '');
-      } else if (result === 'stored') {
-        await this.#retryDeferred();
-      }
-    });
-  }
-
-  /** After anything was stored (it may have been a sender key), tries the held-back group messages again. */
-  async #retryDeferred(): Promise<void> {
-    for (const [id, waiting] of [...this.#deferred]) {
-      if ((await this.#receiveBlob(waiting.relay, waiting.blob)) !== 'deferred') this.#deferred.delete(id);
-    }
-  }
-
-  /** Receives one blob and acknowledges it unless it must wait; a blob that cannot be read is acked too. */
-  async #receiveBlob(relay: RelayConnection, blob: ServerPayload<'blob'>): Promise<string> {
-    if (this.#closed) return 'closed';
-    let result: string;
-    try {
-      result = await receive(this.#ctx, this.#handlers, toUint8Array(blob.payload).subarray(0), 'relay');
-    } catch (error) {
-      if (this.#closed) return 'closed';
-      this.#report(error);
-      result = 'rejected';
-    }
-    if (result === 'deferred' || this.#closed) return result;
-    await relay.request('blob:ack', { ids: [blob.id] }).catch((error: unknown) => this.#report(error));
-    return result;
   }
 
   async #attempt(entry: OutboxEntry, mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
@@ -704,7 +834,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 
+  /** What the engine's own events set off: chat-list updates, and greeting a new contact. */
+  #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
+    this.#list.observe(event, payload);
+    if (event === 'contact-added') {
+      if (!this.#closed)
+        void this.#settings.welcome(payload as Contact).catch((error: unknown) => this.#report(error));
+    }
+  }
+
   async #afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void> {
+    await this.#verification.check(sender.name);
     await applyContent(
       this.#ctx,
       { files: this.#files, groups: this.groups, statuses: this.statuses },

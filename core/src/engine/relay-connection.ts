@@ -13,6 +13,7 @@ import {
 } from '../protocol/events.js';
 import type { AuthResult } from '../protocol/auth.js';
 import type { EngineTimers, RelaySocket, SocketFactory } from './platform.js';
+import { isAccessError, type AccessCredentials } from './relay-access.js';
 
 export type RelayConnectionEvents = {
   [E in ServerEventName]: ServerPayload<E>;
@@ -23,6 +24,11 @@ export type RelayConnectionEvents = {
   down: { reason: string };
   /** Something the relay sent did not match its schema, or the handshake failed. */
   error: ParleyError;
+  /**
+   * The relay's access policy refused this identity (ACCESS_DENIED, INVITE_INVALID, OTP_INVALID, OTP_LOCKED).
+   * The connection stops answering challenges until `retryAuth()`, so a wrong credential is not replayed.
+   */
+  refused: ParleyError;
 };
 
 export interface RelayConnectionOptions {
@@ -34,6 +40,8 @@ export interface RelayConnectionOptions {
   readonly requestTimeoutMs: number;
   /** Pause before reconnecting after the relay ended the session. */
   readonly reconnectDelayMs: number;
+  /** An invite or one-time code to show (relays that are not open want one on an identity's first auth). */
+  readonly credentials?: () => AccessCredentials | undefined;
 }
 
 const SERVER_EVENT_NAMES = Object.keys(SERVER_EVENTS) as ServerEventName[];
@@ -48,6 +56,10 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
   readonly #socket: RelaySocket;
   #auth: AuthResult | undefined;
   #reconnectTimer: unknown;
+  /** The latest challenge not answered yet (kept while refused, for `retryAuth`). */
+  #challenge: ServerPayload<'auth:challenge'> | undefined;
+  #refused: ParleyError | undefined;
+  #authenticating = false;
   /** Requests waiting for their ack: failed at once when the socket drops or the connection closes. */
   readonly #pending = new Set<(error: ParleyError) => void>();
   #closed = false;
@@ -62,6 +74,7 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
     }
     this.#socket.on('disconnect', (reason: unknown) => {
       this.#auth = undefined;
+      this.#challenge = undefined;
       this.#failPending(new ParleyError('UNAVAILABLE', `disconnected from ${this.url}`));
       if (this.#closed) return;
       this.emit('down', { reason: String(reason) });
@@ -81,6 +94,19 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
     return this.#auth;
   }
 
+  /** Why the relay's access policy refused us, until `retryAuth()`. */
+  get refused(): ParleyError | undefined {
+    return this.#refused;
+  }
+
+  /** Answers the relay's pending challenge again, with the credentials as they are now. */
+  retryAuth(): void {
+    this.#assertOpen();
+    this.#refused = undefined;
+    const challenge = this.#challenge;
+    if (challenge !== undefined) void this.#authenticate(challenge);
+  }
+
   get ready(): boolean {
     return this.#auth !== undefined && !this.#closed;
   }
@@ -93,7 +119,8 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
   /** Sends one event and resolves its success body; an error ack rejects with its ParleyError code. */
   async request<E extends ClientEventName>(event: E, payload: ClientPayload<E>): Promise<ClientResponses[E]> {
     this.#assertOpen();
-    if (event !== 'auth' && !this.ready) await this.#whenReady();
+    // `otp:request` is the one event a relay takes before authentication (to send an access code).
+    if (event !== 'auth' && event !== 'otp:request' && !this.ready) await this.#whenReady();
     const result = await new Promise<AckResult<ClientResponses[E]>>((resolve, reject) => {
       const fail = (error: ParleyError) => {
         this.#options.timers.clearTimeout(timer);
@@ -170,7 +197,9 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
       return;
     }
     if (event === 'auth:challenge') {
-      void this.#authenticate(parsed.data as ServerPayload<'auth:challenge'>);
+      this.#challenge = parsed.data as ServerPayload<'auth:challenge'>;
+      // A refused auth is followed by a fresh challenge that may arrive before the refusal: it waits.
+      if (this.#refused === undefined && !this.#authenticating) void this.#authenticate(this.#challenge);
       return;
     }
     // Typed per event by SERVER_EVENTS; TypeScript cannot correlate the two generics here.
@@ -179,23 +208,39 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
 
   async #authenticate(challenge: ServerPayload<'auth:challenge'>): Promise<void> {
     const { identity } = this.#options;
+    if (this.#challenge === challenge) this.#challenge = undefined;
+    this.#authenticating = true;
     const message = authChallengeMessage(fromBase64Url(challenge.nonce), identity.identityKey);
+    // An open relay ignores credentials; one that admitted this identity before does not need them.
+    const credentials = challenge.policy === 'open' ? undefined : this.#options.credentials?.();
     try {
       const auth = await this.request('auth', {
         identity: toBase64Url(identity.identityKey),
         signature: toBase64Url(sign(identity, message)),
+        ...credentials,
       });
+      this.#authenticating = false;
       if (this.#closed) return;
       this.#auth = auth;
       this.emit('ready', auth);
     } catch (error) {
+      this.#authenticating = false;
       if (this.#closed) return;
+      if (isAccessError(error)) {
+        // The relay sends a fresh challenge; it waits (in #challenge) for a new credential.
+        this.#refused = error;
+        this.emit('refused', error);
+        return;
+      }
       this.emit(
         'error',
         error instanceof ParleyError
           ? error
           : new ParleyError('AUTH_FAILED', 'handshake failed', { cause: error }),
       );
+      // Any other failure: answer the fresh challenge the relay sent meanwhile, as before.
+      const pending = this.#challenge;
+      if (pending !== undefined && this.#socket.connected) void this.#authenticate(pending);
     }
   }
 }

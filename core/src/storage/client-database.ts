@@ -28,6 +28,7 @@ import { EngineStateRepository } from './repositories/engine-state.js';
 import { MESSAGE_STORES, MessageRepository, insertMessageInTx } from './repositories/messages.js';
 import { OutboxRepository, enqueueInTx, type NewOutboxEntry } from './repositories/outbox.js';
 import { SCHEMA_VERSION } from './schema.js';
+import { isEmptyDatabase, restoreSnapshot, takeSnapshot, type DatabaseSnapshot } from './snapshot.js';
 import type { SenderKeyRow, SessionRow } from './schema.js';
 import type { InsertResult, NewMessage } from './types.js';
 
@@ -161,6 +162,21 @@ export class ClientDatabase {
       for (const entry of commit.outbox) await enqueueInTx(tx, entry, now);
       return result;
     });
+  }
+
+  /** Every record, secrets unwrapped, read in one transaction: what an encrypted backup holds. */
+  async snapshot(): Promise<DatabaseSnapshot> {
+    return takeSnapshot(this.context);
+  }
+
+  /** Writes a snapshot into this database, which must be empty (CONFLICT otherwise); all or nothing. */
+  async restore(snapshot: DatabaseSnapshot): Promise<void> {
+    await restoreSnapshot(this.context, snapshot);
+  }
+
+  /** No identity, contact, conversation or message yet. */
+  async isEmpty(): Promise<boolean> {
+    return isEmptyDatabase(this.context);
   }
 
   close(): void {

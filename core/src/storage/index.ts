@@ -20,5 +20,7 @@ export type { EngineStateRepository } from './repositories/engine-state.js';
 export type { MessageRepository, PageOptions, SearchOptions } from './repositories/messages.js';
 export type { AttemptOutcome, NewOutboxEntry, OutboxRepository } from './repositories/outbox.js';
 export { SCHEMA_VERSION } from './schema.js';
+export type { DatabaseSnapshot } from './snapshot.js';
+export { derivePassphraseKey } from './passphrase-key-wrapper.js';
 export { tokenize } from './tokenize.js';
 export * from './types.js';

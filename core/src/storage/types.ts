@@ -12,6 +12,8 @@ export interface Contact {
   readonly deviceIds: readonly number[];
   readonly addedAt: number;
   readonly blocked: boolean;
+  /** The small image the contact chose (its profile message); absent until it sends one. */
+  readonly avatar?: Uint8Array;
 }
 
 export type ConversationKind = 'direct' | 'group';
@@ -27,6 +29,10 @@ export interface Conversation {
   readonly lastMessageId?: string;
   readonly unreadCount: number;
   readonly archived: boolean;
+  /** Local only: shown above the others in the chat list. Absent (false) on records written before it existed. */
+  readonly pinned?: boolean;
+  /** Local only: no notifications. */
+  readonly muted?: boolean;
 }
 
 /** received: an incoming message; the others follow an outgoing message from the outbox to the peer's screen. */

@@ -12,25 +12,36 @@ import {
   type FileSinkFactory,
   type IndexedDbFactory,
   type ParleyClientEvents,
+  type RelayAccess,
   type RelaySocket,
 } from '@parley/core';
-import { defaultConfig, startRelay, type Relay } from '@parley/relay';
+import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
 
 /** A relay on 127.0.0.1 with its real SQLite store; `restart()` brings it back on the same port and data. */
 export class TestRelay {
   #relay: Relay | undefined;
   #port = 0;
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly config: Partial<RelayConfig> = {},
+  ) {}
 
-  static async start(): Promise<TestRelay> {
-    const relay = new TestRelay(await mkdtemp(join(tmpdir(), 'parley-engine-')));
+  /** `config` overrides the defaults (an access policy, say). */
+  static async start(config: Partial<RelayConfig> = {}): Promise<TestRelay> {
+    const relay = new TestRelay(await mkdtemp(join(tmpdir(), 'parley-engine-')), config);
     await relay.#start();
     return relay;
   }
 
   get url(): string {
     return `http://127.0.0.1:${this.#port}`;
+  }
+
+  /** The running relay (its store, to mint invites). */
+  get relay(): Relay {
+    if (this.#relay === undefined) throw new Error('the relay is stopped');
+    return this.#relay;
   }
 
   async #start(): Promise<void> {
@@ -45,6 +56,7 @@ export class TestRelay {
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
         },
+        ...this.config,
       }),
     );
     this.#port = this.#relay.port;
@@ -84,6 +96,10 @@ export interface DeviceOptions {
   readReceipts?: boolean;
   now?: () => number;
   tuning?: Partial<EngineTuning>;
+  /** The invite or one-time code for a relay that is not open. */
+  access?: RelayAccess;
+  /** Another device's database (a restored backup, say) instead of a fresh one. */
+  indexedDB?: IndexedDbFactory;
 }
 
 /**
@@ -99,11 +115,12 @@ export class TestDevice {
     private readonly relay: TestRelay,
     private readonly options: DeviceOptions = {},
   ) {
-    this.indexedDB = freshIndexedDb();
+    this.indexedDB = options.indexedDB ?? freshIndexedDb();
   }
 
-  async start(): Promise<ParleyClient> {
-    const client = await ParleyClient.start({
+  /** What `start()` passes to ParleyClient.start (importBackup takes the same). */
+  clientOptions(): Parameters<typeof ParleyClient.start>[0] {
+    return {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
       keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
@@ -123,8 +140,13 @@ export class TestDevice {
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
+      ...(this.options.access === undefined ? {} : { access: this.options.access }),
       tuning: { ...FAST, ...this.options.tuning },
-    });
+    };
+  }
+
+  async start(): Promise<ParleyClient> {
+    const client = await ParleyClient.start(this.clientOptions());
     this.client = client;
     return client;
   }
@@ -187,6 +209,8 @@ export function scenario(): {
   relay: () => TestRelay;
   device: (name: string, options?: DeviceOptions) => TestDevice;
   setup: () => Promise<void>;
+  /** A relay with this configuration (an access policy, say) instead of the default one. */
+  setupWith: (config: Partial<RelayConfig>) => Promise<void>;
   teardown: () => Promise<void>;
 } {
   let relay: TestRelay | undefined;
@@ -204,6 +228,9 @@ export function scenario(): {
     },
     setup: async () => {
       relay = await TestRelay.start();
+    },
+    setupWith: async (config) => {
+      relay = await TestRelay.start(config);
     },
     teardown: async () => {
       for (const device of devices) await device.stop();

@@ -52,6 +52,24 @@ export class ConversationRepository {
     });
   }
 
+  /**
+   * Read-modify-write of one conversation in one transaction (so a message inserted meanwhile is not undone).
+   * Returns the stored record, or undefined if there is no such conversation.
+   */
+  async update(
+    id: string,
+    change: (conversation: Conversation) => Conversation,
+  ): Promise<Conversation | undefined> {
+    return inTransaction(this.context.write(['conversations']), async (tx) => {
+      const store = tx.objectStore('conversations');
+      const conversation = await store.get(id);
+      if (conversation === undefined) return undefined;
+      const next = change(conversation);
+      await store.put({ ...next, members: [...next.members] });
+      return next;
+    });
+  }
+
   async markRead(id: string): Promise<void> {
     await inTransaction(this.context.write(['conversations']), async (tx) => {
       const store = tx.objectStore('conversations');

@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { next, pair, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+describe('privacy settings at runtime', () => {
+  it('turns read receipts off at runtime and keeps the choice across a restart', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    expect(bob.c.readReceipts).toBe(true);
+    await bob.c.setReadReceipts(false);
+    await bob.stop();
+    await bob.start();
+    expect(bob.c.readReceipts).toBe(false);
+    expect(bob.c.privacy.readReceipts).toBe(false);
+
+    const conversation = alice.c.directConversation(bob.c.account);
+    const received = next(bob.c, 'message');
+    const sent = await alice.c.sendText(conversation, 'read me quietly');
+    await bob.c.markRead([(await received).message.id]);
+    const later = await alice.c.sendText(conversation, 'second');
+    await until(async () => (await alice.c.db.messages.get(later.id))?.state === 'delivered', 'delivered');
+    expect((await alice.c.db.messages.get(sent.id))?.state).toBe('delivered');
+    await expect(bob.c.setReadReceipts('no' as unknown as boolean)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
+  it('keeps presence visibility (who sees us, last seen) across a restart', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    expect(alice.c.presenceVisibility).toEqual({ allow: 'contacts', lastSeen: true });
+    await alice.c.setPresenceVisibility({ allow: [], lastSeen: false });
+    await alice.stop();
+    await alice.start();
+    expect(alice.c.presenceVisibility).toEqual({ allow: [], lastSeen: false });
+    await until(() => alice.c.connected, 'alice back');
+    // Nobody is allowed: bob sees nothing of alice.
+    const states = await bob.c.subscribePresence([alice.c.account]);
+    expect(states.filter((state) => state.account === alice.c.account)).toEqual([]);
+    await alice.c.setPresenceVisibility({});
+    const visible = await bob.c.subscribePresence([alice.c.account]);
+    expect(visible.find((state) => state.account === alice.c.account)?.online).toBe(true);
+    await expect(alice.c.setPresenceVisibility({ allow: [''], lastSeen: true })).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+  });
+
+  it('starts new conversations with the default disappearing timer, on both sides', async () => {
+    const alice = s.device('alice');
+    const carol = s.device('carol');
+    await startAll(alice);
+    await alice.c.setDefaultDisappearingTimer(60_000);
+    expect(alice.c.defaultDisappearingTimer).toBe(60_000);
+    await carol.start();
+    const timer = next(carol.c, 'disappearing-timer');
+    await pair(alice, carol);
+    expect(await timer).toEqual({
+      conversationId: carol.c.directConversation(alice.c.account),
+      expiresInMs: 60_000,
+    });
+    expect(await alice.c.disappearingTimer(alice.c.directConversation(carol.c.account))).toBe(60_000);
+    await expect(alice.c.setDefaultDisappearingTimer(5)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await alice.stop();
+    await alice.start();
+    expect(alice.c.defaultDisappearingTimer).toBe(60_000);
+  });
+});
