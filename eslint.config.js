@@ -15,6 +15,7 @@ const NODE_BUILTINS = [
   'buffer',
   'url',
 ];
+const RENDERER_MESSAGE = 'the renderer has no Node: use the DOM, or ask main through window.parley';
 const PLATFORM_MESSAGE = 'core/ is platform-neutral; inject it or put it in a *.node.ts / *.dom.ts file';
 
 export default tseslint.config(
@@ -47,6 +48,26 @@ export default tseslint.config(
         },
       ],
       'no-restricted-globals': ['error', 'Buffer', 'process', 'window', 'document', 'require'],
+    },
+  },
+  {
+    // The web UI runs in browsers and Electron's sandboxed renderer: DOM globals, no Node. simple-peer's
+    // Buffer/process polyfill is the one exception, in platform/polyfills.dom.ts.
+    files: ['desktop/src/renderer/**/*.{ts,tsx}'],
+    ignores: ['desktop/src/renderer/**/*.test.ts', 'desktop/src/renderer/platform/polyfills.dom.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.map((name) => ({ name, message: RENDERER_MESSAGE })),
+          patterns: [
+            { group: ['node:*'], message: RENDERER_MESSAGE },
+            { group: ['**/main/*', 'electron'], message: RENDERER_MESSAGE },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require', '__dirname'],
     },
   },
 );

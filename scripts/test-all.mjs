@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Runs every check and suite, then prints one line totalling them all: `N passed, N failed, N skipped`.
-// Lint and typecheck count as one check each; vitest suites count their tests; e2e suites theirs.
+// Lint, typecheck and the web client build count as one check each; vitest and Playwright count their tests.
 // Everything that may open WebRTC runs inside a network namespace that has only loopback, so no test can
 // send a packet anywhere but 127.0.0.1 / ::1 (the project's network rule).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
@@ -66,10 +67,37 @@ function vitest() {
   if (status !== 0 || result.numFailedTests > 0 || brokenFiles.length > 0) failures.push('vitest');
 }
 
+function playwright() {
+  // Absolute: Playwright resolves a relative outputFile against the config's folder.
+  const report = path.resolve('.playwright-report.json');
+  rmSync(report, { force: true });
+  // Debian's Chromium, one browser per person, against a real relay serving the web client just built.
+  const [command, args] = loopbackOnly(
+    `PLAYWRIGHT_JSON_OUTPUT_NAME='${report}' exec npx playwright test -c e2e/playwright.config.ts`,
+  );
+  const status = run('browser scenarios (playwright, chromium)', command, args);
+  if (!existsSync(report)) {
+    totals.failed += 1;
+    failures.push('playwright (no report: the runner itself failed)');
+    return;
+  }
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  const { expected = 0, unexpected = 0, flaky = 0, skipped = 0 } = result.stats ?? {};
+  totals.passed += expected + flaky;
+  totals.failed += unexpected;
+  totals.skipped += skipped;
+  // Errors outside any test (a spec that fails to load, a broken fixture file) have no test to count.
+  const errors = (result.errors ?? []).length;
+  totals.failed += errors;
+  if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
+}
+
 probeNamespace();
 check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
 check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
 vitest();
+check('web client build (vite)', 'npm', ['run', '--silent', 'build:web']);
+playwright();
 
 if (failures.length > 0) console.log(`\nFailed: ${failures.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -1,0 +1,76 @@
+import { useCallback, useEffect, useState } from 'react';
+import { OnboardingScreen } from '../features/onboarding/OnboardingScreen.js';
+import { UnlockScreen } from '../features/onboarding/UnlockScreen.js';
+import { detectKeySource, type KeySource } from '../platform/key-source.dom.js';
+import { SessionProvider } from './client-context.js';
+import type { Registry } from './extensions.js';
+import { AppShell } from './layout/AppShell.js';
+import { NavigationProvider } from './navigation.js';
+import { loadProfile } from './profile.js';
+import { RegistryProvider } from './registry-context.js';
+import { closeSession, type Session } from './session.dom.js';
+
+type Phase =
+  | { readonly kind: 'starting' }
+  | { readonly kind: 'fatal'; readonly message: string }
+  | { readonly kind: 'onboarding'; readonly keys: KeySource }
+  | { readonly kind: 'locked'; readonly keys: KeySource }
+  | { readonly kind: 'ready'; readonly session: Session };
+
+/** Boot: find how keys are protected, then onboarding (no identity yet), unlock, or the messenger. */
+export function App({ registry }: { registry: Registry }) {
+  const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+
+  useEffect(() => {
+    let live = true;
+    detectKeySource().then(
+      (keys) => {
+        if (!live) return;
+        if (keys.kind === 'error') setPhase({ kind: 'fatal', message: keys.message });
+        else setPhase({ kind: loadProfile(localStorage) === undefined ? 'onboarding' : 'locked', keys });
+      },
+      (error: unknown) => live && setPhase({ kind: 'fatal', message: String(error) }),
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  const ready = useCallback((session: Session) => setPhase({ kind: 'ready', session }), []);
+
+  useEffect(() => {
+    if (phase.kind !== 'ready') return;
+    const session = phase.session;
+    const close = () => void closeSession(session);
+    window.addEventListener('pagehide', close);
+    return () => window.removeEventListener('pagehide', close);
+  }, [phase]);
+
+  switch (phase.kind) {
+    case 'starting':
+      return <div className="splash" role="status" aria-label="Starting Parley" />;
+    case 'fatal':
+      return (
+        <main className="splash">
+          <div role="alert" className="fatal">
+            <h1>Parley cannot open your keys</h1>
+            <p>{phase.message}</p>
+          </div>
+        </main>
+      );
+    case 'onboarding':
+      return <OnboardingScreen keys={phase.keys} onReady={ready} />;
+    case 'locked':
+      return <UnlockScreen keys={phase.keys} onReady={ready} />;
+    case 'ready':
+      return (
+        <SessionProvider session={phase.session}>
+          <RegistryProvider registry={registry}>
+            <NavigationProvider>
+              <AppShell />
+            </NavigationProvider>
+          </RegistryProvider>
+        </SessionProvider>
+      );
+  }
+}

@@ -1,0 +1,116 @@
+import type { ParleyClientEvents, Route } from '@parley/core';
+
+/** How long a "typing…" shows without a refresh, in case the peer's "stopped typing" never arrives. */
+export const TYPING_TTL_MS = 8_000;
+
+export interface PresenceState {
+  readonly online: boolean;
+  readonly lastSeen?: number;
+}
+
+type Source = {
+  on<K extends keyof ParleyClientEvents>(
+    event: K,
+    listener: (payload: ParleyClientEvents[K]) => void,
+  ): () => void;
+};
+
+interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/**
+ * The client's ephemeral state that arrives only as events (routes, presence, typing), kept from the moment
+ * the session starts so a conversation opened later still knows its route. A store for useSyncExternalStore:
+ * every change makes a new version, and readers pick what they need.
+ */
+export class LiveState {
+  readonly #routes = new Map<string, Route>();
+  readonly #presence = new Map<string, PresenceState>();
+  readonly #typing = new Map<string, unknown>();
+  readonly #listeners = new Set<() => void>();
+  readonly #unsubscribe: (() => void)[] = [];
+  #version = 0;
+  #local = 0;
+
+  constructor(
+    source: Source,
+    private readonly timers: Timers = {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+  ) {
+    this.#unsubscribe.push(
+      source.on('route', ({ conversationId, route }) => {
+        this.#routes.set(conversationId, route);
+        this.#changed();
+      }),
+      source.on('presence', (presence) => this.setPresence(presence)),
+      source.on('typing', ({ account, typing }) => this.#setTyping(account, typing)),
+      // A message from someone ends their typing indicator.
+      source.on('message', ({ message }) => {
+        if (this.#typing.has(message.sender.name)) this.#setTyping(message.sender.name, false);
+      }),
+    );
+  }
+
+  route(conversationId: string): Route | undefined {
+    return this.#routes.get(conversationId);
+  }
+
+  presence(account: string): PresenceState | undefined {
+    return this.#presence.get(account);
+  }
+
+  /** Moves when this device changed something the engine does not echo as an event (our own reaction). */
+  get localVersion(): number {
+    return this.#local;
+  }
+
+  localChange(): void {
+    this.#local += 1;
+    this.#changed();
+  }
+
+  isTyping(account: string): boolean {
+    return this.#typing.has(account);
+  }
+
+  setPresence({ account, online, lastSeen }: ParleyClientEvents['presence']): void {
+    this.#presence.set(account, { online, ...(lastSeen === undefined ? {} : { lastSeen }) });
+    if (!online && this.#typing.has(account)) this.#setTyping(account, false);
+    else this.#changed();
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  version = (): number => this.#version;
+
+  close(): void {
+    for (const stop of this.#unsubscribe.splice(0)) stop();
+    for (const handle of this.#typing.values()) this.timers.clearTimeout(handle);
+    this.#typing.clear();
+    this.#listeners.clear();
+  }
+
+  #setTyping(account: string, typing: boolean): void {
+    const previous = this.#typing.get(account);
+    if (previous !== undefined) this.timers.clearTimeout(previous);
+    if (typing) {
+      this.#typing.set(
+        account,
+        this.timers.setTimeout(() => this.#setTyping(account, false), TYPING_TTL_MS),
+      );
+    } else this.#typing.delete(account);
+    this.#changed();
+  }
+
+  #changed(): void {
+    this.#version += 1;
+    for (const listener of [...this.#listeners]) listener();
+  }
+}

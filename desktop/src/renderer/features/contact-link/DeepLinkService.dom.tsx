@@ -1,0 +1,27 @@
+import { useEffect } from 'react';
+import { formatContactLink } from '@parley/core';
+import type { ParleyDesktopApi } from '../../../preload/api.js';
+import { useClient } from '../../app/client-context.js';
+import { useNavigation } from '../../app/navigation.js';
+
+/**
+ * Desktop only: `parley://contact` links the shell received (argv, open-url) add the contact and open the
+ * chat. In a browser there is no `window.parley` and this renders nothing.
+ */
+export function DeepLinkService() {
+  const client = useClient();
+  const { openConversation } = useNavigation();
+  useEffect(() => {
+    const api = (window as Window & { parley?: ParleyDesktopApi }).parley;
+    if (api === undefined) return;
+    const add = (link: { account: string; relayUrl: string; displayName: string }) =>
+      void client.addContact(formatContactLink(link)).then(
+        (contact) => openConversation(client.directConversation(contact.account)),
+        () => undefined,
+      );
+    const stop = api.onContactLink(add);
+    void api.takePendingContactLinks().then((links) => links.forEach(add));
+    return stop;
+  }, [client, openConversation]);
+  return null;
+}

@@ -1,0 +1,61 @@
+import type { Conversation } from '@parley/core';
+import { useLive } from '../../app/client-context.js';
+import { useNavigation } from '../../app/navigation.js';
+import { useRegistry } from '../../app/registry-context.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { IconButton } from '../../ui/Button.js';
+import { Icon } from '../../ui/Icon.js';
+import { presenceLine } from './format.js';
+
+const ROUTE_LABELS = {
+  direct: { short: 'Direct', long: 'Messages go directly to this contact’s device' },
+  turn: { short: 'TURN', long: 'Messages go directly, through a TURN relay for the connection' },
+  relay: {
+    short: 'Relay',
+    long: 'Messages go through the relay, which stores them encrypted until delivered',
+  },
+} as const;
+
+export function ConversationHeader({ conversation }: { conversation: Conversation }) {
+  const { openConversation } = useNavigation();
+  const registry = useRegistry();
+  const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
+  const route = useLive((live) => live.route(conversation.id));
+  const subtitle = useLive((live) =>
+    peer === undefined ? '' : presenceLine(live.presence(peer), live.isTyping(peer), Date.now()),
+  );
+  const routeLabel = ROUTE_LABELS[route ?? 'relay'];
+  return (
+    <header className="pane-header conversation-header">
+      <IconButton
+        icon="back"
+        label="Back to chats"
+        className="back-button"
+        onClick={() => openConversation(undefined)}
+      />
+      <Avatar name={conversation.title} seed={conversation.id} size={40} />
+      <div className="conversation-title">
+        <h2>{conversation.title}</h2>
+        <p className="conversation-subtitle" aria-live="polite" data-testid="presence">
+          {subtitle}
+        </p>
+      </div>
+      <span className="e2e-lock" role="img" aria-label="End-to-end encrypted" title="End-to-end encrypted">
+        <Icon name="lock" size={16} />
+      </span>
+      <span
+        className={`route-badge route-${route ?? 'relay'}`}
+        role="status"
+        aria-label={`Route: ${routeLabel.short}`}
+        title={routeLabel.long}
+      >
+        {routeLabel.short}
+      </span>
+      <div className="pane-actions">
+        {registry.conversationHeaderActions.map((Action, index) => (
+          <Action key={index} conversation={conversation} />
+        ))}
+      </div>
+    </header>
+  );
+}

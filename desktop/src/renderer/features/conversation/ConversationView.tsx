@@ -1,0 +1,78 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Conversation, StoredMessage } from '@parley/core';
+import { useClient, useClientVersion, useSession } from '../../app/client-context.js';
+import { useMessages } from '../../app/data/use-messages.js';
+import { useRegistry } from '../../app/registry-context.js';
+import { Composer, type ComposerMode } from './Composer.js';
+import { ConversationHeader } from './ConversationHeader.js';
+import { MessageList } from './MessageList.js';
+
+/** One open conversation: header, the virtualised messages, the composer; marks what is seen as read. */
+export function ConversationView({ conversation }: { conversation: Conversation }) {
+  const client = useClient();
+  const { live } = useSession();
+  const registry = useRegistry();
+  const messages = useMessages(conversation.id);
+  const [mode, setMode] = useState<ComposerMode>({ kind: 'new' });
+  const marked = useRef(new Set<string>());
+
+  useMarkRead(conversation.id, messages.messages, marked.current);
+
+  const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
+  const connections = useClientVersion(['connected']);
+  useEffect(() => {
+    if (peer === undefined) return;
+    client.subscribePresence([peer]).then(
+      (states) => states.forEach((state) => live.setPresence(state)),
+      () => undefined, // offline or not allowed: the header simply shows no presence
+    );
+  }, [client, live, peer, connections]);
+
+  const onSent = useCallback((message: StoredMessage) => messages.add(message), [messages]);
+
+  return (
+    <section className="conversation-pane" aria-label={`Conversation with ${conversation.title}`}>
+      {registry.conversationServices.map((Service, index) => (
+        <Service key={index} conversation={conversation} />
+      ))}
+      <ConversationHeader conversation={conversation} />
+      <MessageList
+        conversation={conversation}
+        state={messages}
+        onReply={(message) => setMode({ kind: 'reply', message })}
+        onEdit={(message) => setMode({ kind: 'edit', message })}
+      />
+      <Composer
+        conversation={conversation}
+        mode={mode}
+        setMode={setMode}
+        onSent={onSent}
+        onEdited={(id) => void messages.refresh(id)}
+      />
+    </section>
+  );
+}
+
+/** Marks incoming messages read while the conversation is on screen and the page visible. */
+function useMarkRead(conversationId: string, messages: readonly StoredMessage[], marked: Set<string>) {
+  const client = useClient();
+  const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
+  useEffect(() => {
+    const onChange = () => setVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', onChange);
+    return () => document.removeEventListener('visibilitychange', onChange);
+  }, []);
+  useEffect(() => {
+    if (!visible) return;
+    const unread = messages
+      .filter((message) => message.direction === 'incoming' && message.state === 'received')
+      .map((message) => message.id)
+      .filter((id) => !marked.has(id));
+    if (unread.length === 0) return;
+    unread.forEach((id) => marked.add(id));
+    void (async () => {
+      await client.markRead(unread);
+      await client.db.conversations.markRead(conversationId);
+    })().catch(() => unread.forEach((id) => marked.delete(id)));
+  }, [client, conversationId, messages, visible, marked]);
+}

@@ -1,0 +1,121 @@
+import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { Conversation, StoredMessage } from '@parley/core';
+import type { MessagesState } from '../../app/data/use-messages.js';
+import { useLive } from '../../app/client-context.js';
+import { MessageBubble } from './MessageBubble.js';
+import { buildRows } from './rows.js';
+
+/** Distance from the top, in pixels, at which the next older page is read. */
+const LOAD_OLDER_AT = 400;
+
+/**
+ * The messages, virtualised (only what is on screen is in the DOM, so 10,000 messages scroll like 10). Opens at
+ * the newest message, follows new ones while the reader is at the bottom, and reads older pages as the reader
+ * scrolls up, keeping what was on screen in place.
+ */
+export function MessageList({
+  conversation,
+  state,
+  onReply,
+  onEdit,
+}: {
+  conversation: Conversation;
+  state: MessagesState;
+  onReply: (message: StoredMessage) => void;
+  onEdit: (message: StoredMessage) => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const rows = useMemo(() => buildRows(state.messages, Date.now()), [state.messages]);
+  const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
+  const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
+  const typing = useLive((live) => (peer === undefined ? false : live.isTyping(peer)));
+
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 64),
+    getItemKey: (index) => rows[index]?.key ?? index,
+    overscan: 12,
+  });
+
+  // Keep the view anchored: at the bottom when new messages come, on the same message when older ones load.
+  const anchor = useRef<{ firstKey: string | undefined; count: number; height: number; atBottom: boolean }>({
+    firstKey: undefined,
+    count: 0,
+    height: 0,
+    atBottom: true,
+  });
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element === null || rows.length === 0) return;
+    const previous = anchor.current;
+    const firstKey = rows[0]?.key;
+    if (previous.count === 0) {
+      virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    } else if (firstKey !== previous.firstKey) {
+      element.scrollTop += virtualizer.getTotalSize() - previous.height;
+    } else if (previous.atBottom && rows.length !== previous.count) {
+      virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
+    }
+    anchor.current = { ...previous, firstKey, count: rows.length, height: virtualizer.getTotalSize() };
+  }, [rows, virtualizer]);
+
+  const onScroll = () => {
+    const element = scroller.current;
+    if (element === null) return;
+    anchor.current.atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+    anchor.current.height = virtualizer.getTotalSize();
+    if (element.scrollTop < LOAD_OLDER_AT && state.hasOlder && !state.loadingOlder) void state.loadOlder();
+  };
+
+  const items = virtualizer.getVirtualItems();
+  return (
+    <div className="message-scroller" ref={scroller} onScroll={onScroll}>
+      <ol
+        className="message-list"
+        aria-label="Messages"
+        aria-busy={!state.loaded || state.loadingOlder}
+        style={{ height: virtualizer.getTotalSize() }}
+      >
+        {items.map((item) => {
+          const row = rows[item.index];
+          if (row === undefined) return null;
+          return (
+            <li
+              key={item.key}
+              data-index={item.index}
+              ref={virtualizer.measureElement}
+              className="message-row"
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              {row.kind === 'day' ? (
+                <div className="day-separator" role="separator" aria-label={row.label}>
+                  <span>{row.label}</span>
+                </div>
+              ) : (
+                <MessageBubble
+                  conversation={conversation}
+                  message={row.message}
+                  first={row.first}
+                  last={row.last}
+                  quoted={
+                    row.message.replyTo === undefined ? undefined : (byId.get(row.message.replyTo) ?? null)
+                  }
+                  onReply={onReply}
+                  onEdit={onEdit}
+                  onChanged={(id) => void state.refresh(id)}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ol>
+      {typing && (
+        <p className="typing-indicator" role="status">
+          {conversation.title} is typing…
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,132 @@
+import { useEffect, useRef, useState } from 'react';
+import type { Conversation, StoredMessage } from '@parley/core';
+import { useClient, useSession } from '../../app/client-context.js';
+import { useRegistry } from '../../app/registry-context.js';
+import { Button } from '../../ui/Button.js';
+import { Modal } from '../../ui/Modal.js';
+import { QUICK_REACTIONS } from './emoji.js';
+
+/** The per-message menu: react, reply, copy, edit and delete for everyone (own messages), then features'. */
+export function MessageMenu({
+  conversation,
+  message,
+  close,
+  onReply,
+  onEdit,
+  onChanged,
+}: {
+  conversation: Conversation;
+  message: StoredMessage;
+  close: () => void;
+  onReply: (message: StoredMessage) => void;
+  onEdit: (message: StoredMessage) => void;
+  onChanged: (messageId: string) => void;
+}) {
+  const client = useClient();
+  const { live } = useSession();
+  const registry = useRegistry();
+  const menu = useRef<HTMLDivElement>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const own = message.direction === 'outgoing';
+  const isText = message.attachmentIds === undefined || message.attachmentIds.length === 0;
+
+  useEffect(() => {
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onDown = (event: MouseEvent) => {
+      if (menu.current !== null && !menu.current.contains(event.target as Node)) close();
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [close]);
+
+  const act = (action: () => void | Promise<void>) => () => {
+    void Promise.resolve(action()).finally(() => undefined);
+    close();
+  };
+
+  if (confirmDelete) {
+    return (
+      <Modal title="Delete message?" onClose={close}>
+        <p>It will be deleted for everyone in this chat.</p>
+        <div className="modal-actions">
+          <Button variant="secondary" onClick={close}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              void client.deleteForEveryone(message.id).then(() => onChanged(message.id));
+              close();
+            }}
+          >
+            Delete for everyone
+          </Button>
+        </div>
+      </Modal>
+    );
+  }
+
+  return (
+    <div
+      className="message-menu"
+      role="menu"
+      aria-label="Message options"
+      ref={menu}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape') {
+          event.stopPropagation();
+          close();
+        }
+        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+          event.preventDefault();
+          const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+          const index = items.indexOf(document.activeElement as HTMLElement);
+          const next = items[(index + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length];
+          next?.focus();
+        }
+      }}
+    >
+      <div className="reaction-row" role="group" aria-label="React">
+        {QUICK_REACTIONS.map((emoji) => (
+          <button
+            key={emoji}
+            type="button"
+            role="menuitem"
+            aria-label={`React ${emoji}`}
+            onClick={act(async () => {
+              await client.react(message.id, emoji);
+              live.localChange();
+            })}
+          >
+            {emoji}
+          </button>
+        ))}
+      </div>
+      <button type="button" role="menuitem" onClick={act(() => onReply(message))}>
+        Reply
+      </button>
+      {isText && (
+        <button
+          type="button"
+          role="menuitem"
+          onClick={act(() => navigator.clipboard?.writeText(message.text))}
+        >
+          Copy
+        </button>
+      )}
+      {own && isText && (
+        <button type="button" role="menuitem" onClick={act(() => onEdit(message))}>
+          Edit
+        </button>
+      )}
+      {own && (
+        <button type="button" role="menuitem" className="danger" onClick={() => setConfirmDelete(true)}>
+          Delete for everyone
+        </button>
+      )}
+      {registry.messageActions.map((Action, index) => (
+        <Action key={index} message={message} conversation={conversation} close={close} />
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+/** Largest side of a stored avatar, in pixels: small enough for localStorage and a contact card. */
+export const AVATAR_SIZE = 128;
+
+/**
+ * Reads an image file the person picked and returns it downscaled to a square JPEG data: URL (centre crop).
+ * Rejects anything the browser cannot decode as an image.
+ */
+export async function downscaleAvatar(file: Blob, size = AVATAR_SIZE): Promise<string> {
+  if (!file.type.startsWith('image/')) throw new Error('Choose an image file for your picture');
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(file);
+  } catch {
+    throw new Error('That file could not be read as an image');
+  }
+  const side = Math.min(bitmap.width, bitmap.height);
+  const canvas = document.createElement('canvas');
+  canvas.width = size;
+  canvas.height = size;
+  const context = canvas.getContext('2d');
+  if (context === null) throw new Error('This browser cannot draw images');
+  context.drawImage(
+    bitmap,
+    (bitmap.width - side) / 2,
+    (bitmap.height - side) / 2,
+    side,
+    side,
+    0,
+    0,
+    size,
+    size,
+  );
+  bitmap.close();
+  return canvas.toDataURL('image/jpeg', 0.85);
+}

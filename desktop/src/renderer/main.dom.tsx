@@ -1,0 +1,16 @@
+// Entry of the web UI. The polyfills come first: simple-peer (loaded by core) needs Buffer and process.
+import './platform/polyfills.dom.js';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.js';
+import { Registry } from './app/extensions.js';
+import { features } from './features/index.js';
+import './app/theme.css';
+
+const root = document.getElementById('root');
+if (root === null) throw new Error('index.html has no #root');
+createRoot(root).render(
+  <StrictMode>
+    <App registry={new Registry(features)} />
+  </StrictMode>,
+);

@@ -1,0 +1,48 @@
+import { io } from 'socket.io-client';
+import type {
+  FetchLike,
+  IndexedDbFactory,
+  RelaySocket,
+  SocketFactory,
+  WebRtcImplementation,
+} from '@parley/core';
+
+/** What ParleyClient needs from a browser (or Electron's renderer), all taken from `window`. */
+export interface BrowserPlatform {
+  readonly indexedDB: IndexedDbFactory;
+  readonly socketFactory: SocketFactory;
+  readonly fetch: FetchLike;
+  /** WebRTC for direct links. ICE servers always come from the relay's grant, never simple-peer's defaults. */
+  readonly wrtc?: WebRtcImplementation;
+}
+
+export function browserPlatform(): BrowserPlatform {
+  const wrtc: WebRtcImplementation | undefined =
+    typeof RTCPeerConnection === 'function'
+      ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
+      : undefined;
+  return {
+    indexedDB: window.indexedDB as unknown as IndexedDbFactory,
+    // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
+    socketFactory: (url) =>
+      io(url, {
+        transports: ['websocket'],
+        autoConnect: false,
+        reconnection: true,
+      }) as unknown as RelaySocket,
+    // DOM's Response is structurally richer than FetchLike (getReader has overloads); the shapes agree.
+    fetch: (url, init) =>
+      window.fetch(url, {
+        ...(init?.method === undefined ? {} : { method: init.method }),
+        ...(init?.headers === undefined ? {} : { headers: init.headers }),
+        // The engine hands Uint8Array bodies; fetch takes them as BufferSource.
+        ...(init?.body === undefined ? {} : { body: init.body as BodyInit }),
+      }) as unknown as ReturnType<FetchLike>,
+    ...(wrtc === undefined ? {} : { wrtc }),
+  };
+}
+
+/** The relay a web client talks to by default: the one that served it. Electron (app://) has no default. */
+export function defaultRelayUrl(location: Pick<Location, 'protocol' | 'origin'>): string {
+  return location.protocol === 'http:' || location.protocol === 'https:' ? location.origin : '';
+}

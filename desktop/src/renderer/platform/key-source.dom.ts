@@ -1,0 +1,42 @@
+import {
+  passphraseKeyWrapper,
+  type KeyWrapper,
+  type KeyWrapperSource,
+  type Pbkdf2Subtle,
+} from '@parley/core';
+import type { ParleyDesktopApi } from '../../preload/api.js';
+import { desktopKeySource } from '../desktop-key.dom.js';
+
+/**
+ * How identity keys are protected at rest. This is the seam between the web client and the Electron shell:
+ * - in a browser there is no `window.parley`, so a passphrase protects them (PBKDF2, core's passphraseKeyWrapper);
+ * - in Electron the preload's `getDatabaseKey()` hands a safeStorage-protected key, and no passphrase is asked,
+ *   unless main says the OS cannot protect keys (then a passphrase, with main's reason shown), or the key is
+ *   lost (then an error that stops the app before the database is opened).
+ */
+export type KeySource =
+  | { readonly kind: 'passphrase'; readonly reason?: string }
+  | { readonly kind: 'device'; readonly wrapper: KeyWrapper }
+  | { readonly kind: 'error'; readonly message: string };
+
+function desktopApi(): Pick<ParleyDesktopApi, 'getDatabaseKey'> | undefined {
+  const api = (window as Window & { parley?: Partial<ParleyDesktopApi> }).parley;
+  return typeof api?.getDatabaseKey === 'function'
+    ? (api as Pick<ParleyDesktopApi, 'getDatabaseKey'>)
+    : undefined;
+}
+
+export async function detectKeySource(): Promise<KeySource> {
+  const api = desktopApi();
+  if (api === undefined) return { kind: 'passphrase' };
+  const source = await desktopKeySource(api);
+  if (source.kind === 'wrapper') return { kind: 'device', wrapper: source.wrapper };
+  if (source.kind === 'passphrase') return { kind: 'passphrase', reason: source.detail };
+  return { kind: 'error', message: source.message };
+}
+
+/** The wrapper the client database uses: the device key, or one derived from the passphrase typed. */
+export function keyWrapperFor(source: KeySource, passphrase: string): KeyWrapperSource {
+  if (source.kind === 'device') return source.wrapper;
+  return passphraseKeyWrapper({ passphrase, subtle: crypto.subtle as unknown as Pbkdf2Subtle });
+}

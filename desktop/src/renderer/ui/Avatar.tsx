@@ -1,0 +1,39 @@
+/** A round picture, or the name's initials on a colour derived from the account when there is no picture. */
+export function Avatar({
+  name,
+  seed,
+  image,
+  size = 40,
+}: {
+  name: string;
+  seed: string;
+  image?: string | undefined;
+  size?: number;
+}) {
+  const dimension = { width: size, height: size };
+  if (image !== undefined) return <img className="avatar" src={image} alt="" style={dimension} />;
+  return (
+    <span
+      className={`avatar avatar-initials avatar-hue-${hueIndex(seed)}`}
+      aria-hidden="true"
+      style={{ ...dimension, fontSize: size * 0.4 }}
+    >
+      {initials(name)}
+    </span>
+  );
+}
+
+export function initials(name: string): string {
+  const words = name
+    .trim()
+    .split(/\s+/u)
+    .filter((word) => word !== '');
+  const letters = words.length === 0 ? ['?'] : words.slice(0, 2).map((word) => [...word][0] ?? '');
+  return letters.join('').toUpperCase();
+}
+
+export function hueIndex(seed: string): number {
+  let hash = 0;
+  for (const char of seed) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
+  return hash % 8;
+}

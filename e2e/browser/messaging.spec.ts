@@ -1,0 +1,77 @@
+import { expect, test } from './support/fixtures.js';
+import {
+  addContact,
+  bubble,
+  chatRow,
+  conversation,
+  expectTick,
+  myContactLink,
+  onboard,
+  openChat,
+  sendText,
+  unlock,
+  visibleMessages,
+} from './support/ui.js';
+
+test('two people add each other by link, chat both ways, and ticks reach read', async ({
+  people,
+}, testInfo) => {
+  const [alice, bob] = await people('Alice', 'Bob');
+  if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  await onboard(bob.page, 'Bob');
+  await alice.page.screenshot({ path: testInfo.outputPath('chat-list-empty.png') });
+
+  const aliceLink = await myContactLink(alice.page);
+  const bobLink = await myContactLink(bob.page);
+  expect(aliceLink).toMatch(/^parley:\/\/contact\?/u);
+  await addContact(bob.page, aliceLink);
+  await addContact(alice.page, bobLink);
+  await expect(conversation(bob.page, 'Alice')).toBeVisible();
+  await expect(conversation(alice.page, 'Bob')).toBeVisible();
+
+  await sendText(bob.page, 'Hi Alice, it is Bob');
+  await expect(bubble(alice.page, 'Hi Alice, it is Bob')).toBeVisible();
+  await sendText(alice.page, 'Hello Bob!');
+  await expect(bubble(bob.page, 'Hello Bob!')).toBeVisible();
+
+  // Both have the conversation open and visible, so each reads the other's message.
+  await expectTick(bob.page, 'Hi Alice, it is Bob', 'Read');
+  await expectTick(alice.page, 'Hello Bob!', 'Read');
+  await expect(chatRow(alice.page, 'Bob')).toBeVisible();
+  await alice.page.screenshot({ path: testInfo.outputPath('conversation-alice.png') });
+  await bob.page.screenshot({ path: testInfo.outputPath('conversation-bob.png') });
+});
+
+test('messages sent while someone has closed their browser arrive in order when they come back', async ({
+  people,
+}, testInfo) => {
+  const [alice, bob] = await people('Alice', 'Bob');
+  if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  await onboard(bob.page, 'Bob');
+  await addContact(bob.page, await myContactLink(alice.page));
+  await addContact(alice.page, await myContactLink(bob.page));
+  await sendText(bob.page, 'before you go');
+  await expect(bubble(alice.page, 'before you go')).toBeVisible();
+
+  await alice.quit();
+  for (const text of ['first while away', 'second while away', 'third while away']) {
+    await sendText(bob.page, text);
+    await expectTick(bob.page, text, 'Sent');
+  }
+
+  const page = await alice.reopen();
+  await unlock(page);
+  await expect(chatRow(page, 'Bob')).toContainText('third while away');
+  await openChat(page, 'Bob');
+  await expect(bubble(page, 'third while away')).toBeVisible();
+  expect(await visibleMessages(page)).toEqual([
+    'before you go',
+    'first while away',
+    'second while away',
+    'third while away',
+  ]);
+  await expectTick(bob.page, 'third while away', 'Read');
+  await page.screenshot({ path: testInfo.outputPath('after-return.png') });
+});

@@ -1,0 +1,47 @@
+import { test as base } from '@playwright/test';
+import { assertChromium } from './chromium.js';
+import { Person } from './people.js';
+import { WebRelay } from './web-relay.js';
+
+interface Fixtures {
+  /** A fresh real relay for this test, serving the web client. */
+  relay: WebRelay;
+  /** Opens independent people (each their own Chromium and profile) on the relay's web client. */
+  people: (...names: string[]) => Promise<Person[]>;
+}
+
+export const test = base.extend<Fixtures>({
+  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
+  relay: async ({}, use) => {
+    assertChromium();
+    const relay = await WebRelay.start();
+    await use(relay);
+    await relay.close();
+  },
+  people: async ({ relay }, use, testInfo) => {
+    const opened: Person[] = [];
+    await use(async (...names) => {
+      const people = await Promise.all(names.map((name) => Person.open(name, relay.url)));
+      opened.push(...people);
+      return people;
+    });
+    for (const person of opened) {
+      if (testInfo.status !== testInfo.expectedStatus) {
+        const page = (() => {
+          try {
+            return person.page;
+          } catch {
+            return undefined;
+          }
+        })();
+        if (page !== undefined)
+          await page
+            .screenshot({ path: testInfo.outputPath(`failure-${person.name}.png`) })
+            .catch(() => undefined);
+      }
+      await person.destroy();
+    }
+  },
+});
+
+export { expect } from '@playwright/test';

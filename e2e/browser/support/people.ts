@@ -1,0 +1,64 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+
+/**
+ * One person: their own Chromium with its own profile folder, so IndexedDB and localStorage persist when
+ * they close the browser (`quit`) and come back (`reopen`), exactly like closing the app window.
+ */
+export class Person {
+  #context: BrowserContext | undefined;
+  #page: Page | undefined;
+  /** Dialogs (alert/confirm/prompt) any page of this person opened; an XSS payload would land here. */
+  readonly dialogs: string[] = [];
+
+  private constructor(
+    readonly name: string,
+    readonly url: string,
+    readonly profileDir: string,
+  ) {}
+
+  static async open(name: string, url: string): Promise<Person> {
+    const person = new Person(name, url, await mkdtemp(join(tmpdir(), `parley-${name.toLowerCase()}-`)));
+    await person.reopen();
+    return person;
+  }
+
+  get page(): Page {
+    if (this.#page === undefined) throw new Error(`${this.name} has closed their browser`);
+    return this.#page;
+  }
+
+  /** Starts the browser on the same profile and loads the web client. */
+  async reopen(): Promise<Page> {
+    this.#context = await chromium.launchPersistentContext(this.profileDir, {
+      executablePath: CHROMIUM,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 1100, height: 760 },
+      locale: 'en-GB',
+    });
+    const page = this.#context.pages()[0] ?? (await this.#context.newPage());
+    page.on('dialog', (dialog) => {
+      this.dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+      void dialog.dismiss();
+    });
+    page.on('pageerror', (error) => console.error(`[${this.name}] page error:`, error.message));
+    await page.goto(this.url);
+    this.#page = page;
+    return page;
+  }
+
+  /** Closes the browser entirely (every page, the renderer's IndexedDB connections, sockets). */
+  async quit(): Promise<void> {
+    await this.#context?.close();
+    this.#context = undefined;
+    this.#page = undefined;
+  }
+
+  async destroy(): Promise<void> {
+    await this.quit();
+    await rm(this.profileDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,97 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/*
+ * Drives the web client the way a person does: clicks and keystrokes on controls found by their role and
+ * accessible name. Nothing here reaches into the app's state.
+ */
+
+export const PASSPHRASE = 'correct horse battery staple';
+
+export type TickLabel = 'Pending' | 'Sent' | 'Delivered' | 'Read';
+
+/** First visit: name, passphrase twice, create; resolves when the chat list shows. */
+export async function onboard(page: Page, name: string, passphrase = PASSPHRASE): Promise<void> {
+  await typeInto(page.getByLabel('Your name', { exact: true }), name);
+  await typeInto(page.getByLabel('Passphrase', { exact: true }), passphrase);
+  await typeInto(page.getByLabel('Repeat passphrase', { exact: true }), passphrase);
+  await page.getByRole('button', { name: 'Create my identity' }).click();
+  await expect(page.getByRole('navigation', { name: 'Chats' })).toBeVisible();
+}
+
+/** Later visits: the passphrase opens the keys. */
+export async function unlock(page: Page, passphrase = PASSPHRASE): Promise<void> {
+  await typeInto(page.getByLabel('Passphrase', { exact: true }), passphrase);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('navigation', { name: 'Chats' })).toBeVisible();
+}
+
+/** Opens "My contact link", reads the link shown, closes the dialog with Esc. */
+export async function myContactLink(page: Page): Promise<string> {
+  await page.getByRole('button', { name: 'My contact link' }).click();
+  const dialog = page.getByRole('dialog', { name: 'My contact link' });
+  await expect(dialog.getByRole('img', { name: 'QR code of your contact link' })).toBeVisible();
+  const link = await dialog.getByRole('textbox').inputValue();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  return link;
+}
+
+/** Adds a contact by pasting their link (or typing a username); the chat with them opens. */
+export async function addContact(page: Page, linkOrUsername: string): Promise<void> {
+  await page.getByRole('button', { name: 'Add contact' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add a contact' });
+  await dialog.getByLabel('Contact link or username').click();
+  await page.keyboard.insertText(linkOrUsername); // a paste
+  await dialog.getByRole('button', { name: 'Add contact' }).click();
+  await expect(dialog).toBeHidden();
+}
+
+export function chatRow(page: Page, name: string): Locator {
+  return page
+    .getByRole('navigation', { name: 'Chats' })
+    .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}(,|$)`) });
+}
+
+export async function openChat(page: Page, name: string): Promise<void> {
+  await chatRow(page, name).click();
+  await expect(conversation(page, name)).toBeVisible();
+}
+
+export function conversation(page: Page, name: string): Locator {
+  return page.getByRole('region', { name: `Conversation with ${name}` });
+}
+
+/** Types a message in the open conversation and presses Enter. */
+export async function sendText(page: Page, text: string): Promise<void> {
+  const input = page.getByRole('textbox', { name: 'Type a message' });
+  await input.click();
+  await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect(input).toHaveValue('');
+}
+
+/** The bubble holding exactly this text in the open conversation. */
+export function bubble(page: Page, text: string): Locator {
+  return page
+    .getByRole('list', { name: 'Messages' })
+    .getByRole('article')
+    .filter({ has: page.getByText(text, { exact: true }) });
+}
+
+export async function expectTick(page: Page, text: string, tick: TickLabel): Promise<void> {
+  await expect(bubble(page, text).getByRole('img', { name: tick, exact: true })).toBeVisible();
+}
+
+/** The texts of the message bubbles on screen, oldest first. */
+export async function visibleMessages(page: Page): Promise<string[]> {
+  return page.getByRole('list', { name: 'Messages' }).locator('.bubble-text').allTextContents();
+}
+
+async function typeInto(field: Locator, text: string): Promise<void> {
+  await field.click();
+  await field.page().keyboard.type(text);
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
