@@ -101,8 +101,16 @@ describe('the conversation list', () => {
     await expect(alice.c.search('x'.repeat(300))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     const conversationId = await alice.c.groups.create('Plans', [bob.c.account]);
+    await alice.c.sendText(conversationId, 'saturday?');
+    await alice.c.setPinned(conversationId, true);
     const renamed = next(alice.c, 'conversation-updated', (u) => u.title === 'Weekend plans');
     await alice.c.groups.rename(conversationId.slice('group:'.length), 'Weekend plans');
     expect((await renamed).kind).toBe('group');
+    // A group change keeps what the list shows: pinned, and the last message.
+    expect(await alice.c.conversation(conversationId)).toMatchObject({
+      title: 'Weekend plans',
+      pinned: true,
+      lastMessage: { preview: 'saturday?' },
+    });
   });
 });

@@ -782,12 +782,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 
-  /** What the engine's own events set off: chat-list updates, and greeting a new contact. */
+  /** What the engine's own events set off: chat-list updates, and greeting a new contact or group. */
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
-    if (event === 'contact-added') {
-      if (!this.#closed)
-        void this.#settings.welcome(payload as Contact).catch((error: unknown) => this.#report(error));
+    if (this.#closed) return;
+    const report = (error: unknown) => this.#report(error);
+    if (event === 'contact-added') void this.#settings.welcome(payload as Contact).catch(report);
+    if (event === 'group') {
+      const { state } = payload as ParleyClientEvents['group'];
+      if (state.version === 1 && state.changedBy === this.account) {
+        void this.#settings.welcomeGroup(groupConversationId(state.groupId)).catch(report);
+      }
     }
   }
 
