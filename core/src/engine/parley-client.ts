@@ -43,7 +43,8 @@ import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js'
 import { Pairwise } from './pairwise.js';
 import { systemTimers } from './platform.js';
 import { RelayAttachments } from './relay-attachments.js';
-import { currentBundle, loadOrCreateIdentity, newPreKeyBatch, rotateSignedPreKey } from './prekeys.js';
+import { loadOrCreateIdentity } from './prekeys.js';
+import { PreKeyPublisher } from './prekey-publisher.js';
 import type { RelayConnection } from './relay-connection.js';
 import { RelayPool } from './relay-pool.js';
 import { SerialQueue } from './serial-queue.js';
@@ -102,6 +103,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #direct: DirectLinks | undefined;
   #sweepTimer: unknown;
   readonly #turn: TurnGrants;
+  readonly #preKeys: PreKeyPublisher;
   #counter = 0;
   #published = false;
   #closed = false;
@@ -184,7 +186,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
         this.#direct?.handleSignal(from, { linkId: signal.linkId, kind: signal.kind, data: signal.data });
       },
-      onPreKeysLow: (relay) => void this.#replenish(relay),
+      onPreKeysLow: (relay) =>
+        void this.#preKeys.replenish(relay).catch((error: unknown) => this.#report(error)),
     });
     const ctx: EngineContext = {
       db,
@@ -223,6 +226,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     };
     this.#ctx = ctx;
+    this.#preKeys = new PreKeyPublisher(ctx, {
+      rotationMs: this.#tuning.signedPreKeyRotationMs,
+      graceMs: this.#tuning.signedPreKeyGraceMs,
+    });
     this.#turn = new TurnGrants(
       timers,
       crypto.now,
@@ -590,11 +597,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
     await this.statuses.sweep();
-    if ((await this.#rotateSignedPreKey()) && this.#published) {
+    if ((await this.#preKeys.rotate()) && this.#published) {
       // A relay that is unreachable now gets the new bundle on the next connect (#onReady publishes it).
-      await this.#home
-        .request('prekeys:publish', { bundle: await currentBundle(this.db, this.#ctx.identity) })
-        .catch((error: unknown) => this.#report(error));
+      await this.#preKeys.republish(this.#home).catch((error: unknown) => this.#report(error));
     }
   }
 
@@ -711,12 +716,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       this.#direct = this.#links(this.#turn.iceServers);
     }
     try {
-      await this.#rotateSignedPreKey();
-      const created = (await this.db.preKeys.oneTimePreKeyIds()).length === 0;
-      const bundle = created
-        ? await newPreKeyBatch(this.db, this.#ctx.identity, this.#ctx.crypto)
-        : await currentBundle(this.db, this.#ctx.identity);
-      await relay.request('prekeys:publish', { bundle });
+      await this.#preKeys.publish(relay);
       if (this.#closed) return;
       if (relay === this.#home) this.#published = true;
       this.emit('connected', { relayUrl: relay.url });
@@ -724,23 +724,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         this.#report(error),
       );
       this.#pump.kick();
-    } catch (error) {
-      this.#report(error);
-    }
-  }
-
-  #rotateSignedPreKey(): Promise<boolean> {
-    return rotateSignedPreKey(this.db, this.#ctx.identity, this.#ctx.crypto, {
-      rotationMs: this.#tuning.signedPreKeyRotationMs,
-      graceMs: this.#tuning.signedPreKeyGraceMs,
-    });
-  }
-
-  async #replenish(relay: RelayConnection): Promise<void> {
-    try {
-      await relay.request('prekeys:publish', {
-        bundle: await newPreKeyBatch(this.db, this.#ctx.identity, this.#ctx.crypto),
-      });
     } catch (error) {
       this.#report(error);
     }
