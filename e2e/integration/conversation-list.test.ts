@@ -45,7 +45,7 @@ describe('the conversation list', () => {
     expect(bobRow.lastMessage).toMatchObject({ direction: 'outgoing', preview: 'hello there, Alice' });
   });
 
-  it('keeps pinned chats first, hides archived ones on request, and reports every change', async () => {
+  it('keeps pinned chats first, hides archived ones on request, mutes, and reports every change', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     const carol = s.device('carol');
@@ -66,6 +66,8 @@ describe('the conversation list', () => {
     await alice.c.setArchived(withBob, true);
     expect((await alice.c.conversations({ archived: false })).map((c) => c.id)).toEqual([withCarol]);
     expect((await alice.c.conversations({ archived: true })).map((c) => c.id)).toEqual([withBob]);
+    await alice.c.setMuted(withCarol, true);
+    expect((await alice.c.conversation(withCarol)).muted).toBe(true);
     await alice.c.setPinned(withCarol, false);
     await alice.c.setArchived(withBob, false);
     expect((await alice.c.conversations()).map((c) => c.id)).toEqual([withBob, withCarol]);
