@@ -45,7 +45,7 @@ describe('the conversation list', () => {
     expect(bobRow.lastMessage).toMatchObject({ direction: 'outgoing', preview: 'hello there, Alice' });
   });
 
-  it('keeps pinned chats first, hides archived ones on request, and reports every change', async () => {
+  it('keeps pinned chats first, hides archived ones on request, mutes, and reports every change', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     const carol = s.device('carol');
@@ -66,6 +66,8 @@ describe('the conversation list', () => {
     await alice.c.setArchived(withBob, true);
     expect((await alice.c.conversations({ archived: false })).map((c) => c.id)).toEqual([withCarol]);
     expect((await alice.c.conversations({ archived: true })).map((c) => c.id)).toEqual([withBob]);
+    await alice.c.setMuted(withCarol, true);
+    expect((await alice.c.conversation(withCarol)).muted).toBe(true);
     await alice.c.setPinned(withCarol, false);
     await alice.c.setArchived(withBob, false);
     expect((await alice.c.conversations()).map((c) => c.id)).toEqual([withBob, withCarol]);
@@ -101,8 +103,16 @@ describe('the conversation list', () => {
     await expect(alice.c.search('x'.repeat(300))).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     const conversationId = await alice.c.groups.create('Plans', [bob.c.account]);
+    await alice.c.sendText(conversationId, 'saturday?');
+    await alice.c.setPinned(conversationId, true);
     const renamed = next(alice.c, 'conversation-updated', (u) => u.title === 'Weekend plans');
     await alice.c.groups.rename(conversationId.slice('group:'.length), 'Weekend plans');
     expect((await renamed).kind).toBe('group');
+    // A group change keeps what the list shows: pinned, and the last message.
+    expect(await alice.c.conversation(conversationId)).toMatchObject({
+      title: 'Weekend plans',
+      pinned: true,
+      lastMessage: { preview: 'saturday?' },
+    });
   });
 });

@@ -50,7 +50,7 @@ describe('privacy settings at runtime', () => {
     });
   });
 
-  it('starts new conversations with the default disappearing timer, on both sides', async () => {
+  it('starts new conversations and groups with the default disappearing timer, on both sides', async () => {
     const alice = s.device('alice');
     const carol = s.device('carol');
     await startAll(alice);
@@ -64,6 +64,9 @@ describe('privacy settings at runtime', () => {
       expiresInMs: 60_000,
     });
     expect(await alice.c.disappearingTimer(alice.c.directConversation(carol.c.account))).toBe(60_000);
+    const group = await alice.c.groups.create('Ephemeral', [carol.c.account]);
+    await until(async () => (await alice.c.disappearingTimer(group)) === 60_000, 'group timer');
+    await until(async () => (await carol.c.disappearingTimer(group)) === 60_000, 'group timer at carol');
     await expect(alice.c.setDefaultDisappearingTimer(5)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     await alice.stop();
     await alice.start();

@@ -105,7 +105,11 @@ describe('relay access policies', () => {
       expect(alice.accessDenied?.code).toBe('OTP_INVALID');
       expect(() => alice.setAccess({ otp: { ...address, code: '12ab' } })).toThrow(/six digits/);
 
-      alice.setAccess({ otp: { ...address, code } });
+      // A refused client asks for a fresh code on its own (still unauthenticated) connection.
+      await alice.requestOneTimeCode(address);
+      const fresh = hook.codes[1]?.code ?? '';
+      expect(fresh).toMatch(/^\d{6}$/);
+      alice.setAccess({ otp: { ...address, code: fresh } });
       await until(() => alice.connected, 'admitted with the code');
     } finally {
       await hook.close();

@@ -90,6 +90,14 @@ export class AccountSettings {
     this.hooks.kick();
   }
 
+  /** A group this device just created starts with the default timer too. */
+  async welcomeGroup(conversationId: string): Promise<void> {
+    const timer = this.privacy.defaultDisappearingTimerMs;
+    if (timer !== null && (await this.ctx.state.get(`timer:${conversationId}`)) === undefined) {
+      await this.hooks.setTimer(conversationId, timer);
+    }
+  }
+
   async #save(privacy: PrivacySettings): Promise<void> {
     await savePrivacySettings(this.ctx.state, privacy);
     this.current = { ...this.current, privacy };

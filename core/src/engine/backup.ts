@@ -2,9 +2,11 @@ import nacl from 'tweetnacl';
 import { ParleyError } from '../errors/index.js';
 import { fromBase64Url, toBase64Url } from '../protocol/encoding.js';
 import {
+  openClientDatabase,
   PBKDF2_MIN_ITERATIONS,
   derivePassphraseKey,
   type DatabaseSnapshot,
+  type OpenClientDatabaseOptions,
   type KeyDerivationParams,
   type Pbkdf2Subtle,
 } from '../storage/index.js';
@@ -160,4 +162,23 @@ export async function openBackup(
     throw new ParleyError('BAD_REQUEST', 'the backup content is damaged');
   }
   return snapshot;
+}
+
+/**
+ * Restores a backup into a fresh database: decrypted first (so a wrong passphrase writes nothing), then
+ * written in one transaction into a database that must be empty (CONFLICT otherwise).
+ */
+export async function restoreBackup(
+  backup: Uint8Array,
+  passphrase: string,
+  database: OpenClientDatabaseOptions,
+  crypto: BackupCrypto = {},
+): Promise<void> {
+  const snapshot = await openBackup(backup, passphrase, crypto);
+  const db = await openClientDatabase(database);
+  try {
+    await db.restore(snapshot);
+  } finally {
+    db.close();
+  }
 }

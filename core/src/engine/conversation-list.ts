@@ -1,4 +1,5 @@
 import { ParleyError } from '../errors/index.js';
+import type { ProtocolAddress } from '../crypto/index.js';
 import { fromBase64Url } from '../protocol/encoding.js';
 import type { Conversation, ConversationKind, MessageState, StoredMessage } from '../storage/index.js';
 import type { ContentBody } from './content.js';
@@ -125,15 +126,31 @@ export class ConversationList {
     }
   }
 
-  /** After messages were marked read: lower the unread counts of their conversations. */
-  async messagesRead(counts: ReadonlyMap<string, number>): Promise<void> {
-    for (const [id, count] of counts) {
+  /**
+   * Marks incoming messages read and lowers their conversations' unread counts; returns them by sender
+   * device, for the read receipts.
+   */
+  async markRead(messageIds: readonly string[]): Promise<{ sender: ProtocolAddress; ids: string[] }[]> {
+    const bySender = new Map<string, { sender: ProtocolAddress; ids: string[] }>();
+    const perConversation = new Map<string, number>();
+    for (const id of messageIds) {
+      const message = await this.ctx.db.messages.get(id);
+      if (message === undefined || message.direction !== 'incoming' || message.state === 'read') continue;
+      await this.ctx.db.messages.setState(id, 'read');
+      perConversation.set(message.conversationId, (perConversation.get(message.conversationId) ?? 0) + 1);
+      const key = `${message.sender.name}.${message.sender.deviceId}`;
+      const entry = bySender.get(key) ?? { sender: message.sender, ids: [] };
+      entry.ids.push(id);
+      bySender.set(key, entry);
+    }
+    for (const [id, count] of perConversation) {
       await this.ctx.db.conversations.update(id, (record) => ({
         ...record,
         unreadCount: Math.max(0, record.unreadCount - count),
       }));
       this.changed(id);
     }
+    return [...bySender.values()];
   }
 
   async search(

@@ -41,10 +41,12 @@ import type { IncomingHandlers, Via } from './incoming.js';
 import { OutboxPump } from './outbox-pump.js';
 import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
-import { systemTimers, type EngineTimers } from './platform.js';
+import { systemTimers } from './platform.js';
 import { RelayAttachments } from './relay-attachments.js';
-import { currentBundle, loadOrCreateIdentity, newPreKeyBatch, rotateSignedPreKey } from './prekeys.js';
-import { RelayConnection } from './relay-connection.js';
+import { loadOrCreateIdentity } from './prekeys.js';
+import { PreKeyPublisher } from './prekey-publisher.js';
+import type { RelayConnection } from './relay-connection.js';
+import { RelayPool } from './relay-pool.js';
 import { SerialQueue } from './serial-queue.js';
 import type { EngineStateStore } from './state-store.js';
 import { recordReaction, reactionsTo, type Reaction } from './reactions.js';
@@ -52,9 +54,10 @@ import { importLegacyEngineState } from './state-store-indexeddb.js';
 import { StatusManager } from './status-manager.js';
 import { AccountSettings } from './account-settings.js';
 import { BlobInbox } from './blob-inbox.js';
-import { applyPresenceVisibility, presenceOf, subscribePresence } from './presence.js';
+import { applyPresenceVisibility, subscribePresence } from './presence.js';
 import { TurnGrants } from './turn-grant.js';
-import { openBackup, sealBackup, type BackupCrypto } from './backup.js';
+import { restoreBackup, sealBackup, type BackupCrypto } from './backup.js';
+import { conversationTimer, scheduleExpiry, sweepExpired } from './disappearing.js';
 import {
   ConversationList,
   recordMessageKind,
@@ -92,8 +95,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #options: ParleyClientOptions;
   readonly #tuning: EngineTuning;
   readonly #ctx: EngineContext;
-  readonly #relays = new Map<string, RelayConnection>();
-  readonly #home: RelayConnection;
+  readonly #relays: RelayPool;
   readonly #pump: OutboxPump;
   readonly #inbox: BlobInbox;
   /** Each contact's home relay (from its contact link), where we deposit for it and signal it. */
@@ -101,6 +103,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #direct: DirectLinks | undefined;
   #sweepTimer: unknown;
   readonly #turn: TurnGrants;
+  readonly #preKeys: PreKeyPublisher;
   #counter = 0;
   #published = false;
   #closed = false;
@@ -164,7 +167,28 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const queue = new SerialQueue();
     const self: ProtocolAddress = { name: this.account, deviceId };
     const privacy = () => this.#settings.privacy;
-    this.#home = this.#connection(options.relayUrl, identity, timers);
+    this.#relays = new RelayPool({
+      homeUrl: options.relayUrl,
+      socketFactory: options.socketFactory,
+      identity,
+      timers,
+      requestTimeoutMs: this.#tuning.requestTimeoutMs,
+      reconnectDelayMs: this.#tuning.relayReconnectDelayMs,
+      credentials: () => this.#access,
+      contactRelays: this.#contactRelays,
+      emit: (event, payload) => this.emit(event, payload),
+      onReady: (relay, auth) => void this.#onReady(relay, auth.turn),
+      onDown: (relay) => {
+        if (relay === this.#home) this.#published = false;
+      },
+      onBlob: (relay, blob) => void this.#inbox.onBlob(relay, blob),
+      onSignal: (signal) => {
+        const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
+        this.#direct?.handleSignal(from, { linkId: signal.linkId, kind: signal.kind, data: signal.data });
+      },
+      onPreKeysLow: (relay) =>
+        void this.#preKeys.replenish(relay).catch((error: unknown) => this.#report(error)),
+    });
     const ctx: EngineContext = {
       db,
       identity,
@@ -202,6 +226,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     };
     this.#ctx = ctx;
+    this.#preKeys = new PreKeyPublisher(ctx, {
+      rotationMs: this.#tuning.signedPreKeyRotationMs,
+      graceMs: this.#tuning.signedPreKeyGraceMs,
+    });
     this.#turn = new TurnGrants(
       timers,
       crypto.now,
@@ -419,18 +447,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     options: ParleyClientOptions,
     crypto: BackupCrypto = {},
   ): Promise<ParleyClient> {
-    const snapshot = await openBackup(backup, passphrase, crypto);
-    const db = await openClientDatabase({
-      indexedDB: options.indexedDB,
-      name: options.databaseName,
-      keyWrapper: options.keyWrapper,
-      ...(options.now === undefined ? {} : { now: options.now }),
-    });
-    try {
-      await db.restore(snapshot);
-    } finally {
-      db.close();
-    }
+    const { indexedDB, databaseName: name, keyWrapper, now } = options;
+    await restoreBackup(backup, passphrase, { indexedDB, name, keyWrapper, ...(now ? { now } : {}) }, crypto);
     return ParleyClient.start(options);
   }
 
@@ -504,7 +522,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         ...(expiresInMs === null ? {} : { expiresInMs }),
       },
     });
-    if (expiresInMs !== null) await this.#scheduleExpiry(content.id, content.sentAt + expiresInMs);
+    if (expiresInMs !== null) await scheduleExpiry(this.#ctx, content.id, content.sentAt + expiresInMs);
     this.#list.changed(conversationId);
     this.#pump.kick();
     const stored = await this.db.messages.get(content.id);
@@ -555,21 +573,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   /** Marks incoming messages read and, if this device sends read receipts, tells their senders. */
   async markRead(messageIds: readonly string[]): Promise<void> {
-    const bySender = new Map<string, { sender: ProtocolAddress; ids: string[] }>();
-    const perConversation = new Map<string, number>();
-    for (const id of messageIds) {
-      const message = await this.db.messages.get(id);
-      if (message === undefined || message.direction !== 'incoming' || message.state === 'read') continue;
-      await this.db.messages.setState(id, 'read');
-      perConversation.set(message.conversationId, (perConversation.get(message.conversationId) ?? 0) + 1);
-      const key = `${message.sender.name}.${message.sender.deviceId}`;
-      const entry = bySender.get(key) ?? { sender: message.sender, ids: [] };
-      entry.ids.push(id);
-      bySender.set(key, entry);
-    }
-    await this.#list.messagesRead(perConversation);
+    const bySender = await this.#list.markRead(messageIds);
     if (!this.#ctx.readReceipts) return;
-    for (const { sender, ids } of bySender.values()) {
+    for (const { sender, ids } of bySender) {
       await this.#ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
     }
   }
@@ -581,8 +587,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   async disappearingTimer(conversationId: string): Promise<number | null> {
-    const value = await this.#ctx.state.get(`timer:${conversationId}`);
-    return typeof value === 'number' ? value : null;
+    return conversationTimer(this.#ctx, conversationId);
   }
 
   /**
@@ -590,21 +595,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    * due, republishing the bundle (also runs on a timer).
    */
   async sweep(): Promise<void> {
-    const now = this.#ctx.now();
-    for (const key of await this.#ctx.state.keys('expire:')) {
-      const at = await this.#ctx.state.get(key);
-      if (typeof at !== 'number' || at > now) continue;
-      const messageId = key.slice('expire:'.length);
-      await this.db.messages.deleteForEveryone(messageId, now);
-      await this.#ctx.state.delete(key);
-      this.emit('message-deleted', { messageId, reason: 'expired' });
-    }
+    await sweepExpired(this.#ctx);
     await this.statuses.sweep();
-    if ((await this.#rotateSignedPreKey()) && this.#published) {
+    if ((await this.#preKeys.rotate()) && this.#published) {
       // A relay that is unreachable now gets the new bundle on the next connect (#onReady publishes it).
-      await this.#home
-        .request('prekeys:publish', { bundle: await currentBundle(this.db, this.#ctx.identity) })
-        .catch((error: unknown) => this.#report(error));
+      await this.#preKeys.republish(this.#home).catch((error: unknown) => this.#report(error));
     }
   }
 
@@ -631,7 +626,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   /** Watches these accounts' presence (replacing the previous list); resolves their current states. */
   async subscribePresence(accounts: readonly string[]): Promise<ParleyClientEvents['presence'][]> {
-    return subscribePresence(this.#relays.values(), (account) => this.#relayFor(account), accounts);
+    return subscribePresence(this.#relays.all, (account) => this.#relayFor(account), accounts);
   }
 
   async setUsername(username: string | null): Promise<void> {
@@ -666,8 +661,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     const pumpStopped = this.#pump.close();
     const linksClosed = this.#direct?.close();
-    for (const relay of this.#relays.values()) relay.close();
-    this.#relays.clear();
+    this.#relays.close();
     await pumpStopped;
     await linksClosed;
     await this.#inbox.idle();
@@ -701,53 +695,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     }, this.#tuning.sweepIntervalMs);
   }
 
-  #connection(url: string, identity: IdentityKeyPair, timers: EngineTimers): RelayConnection {
-    const relay = new RelayConnection({
-      url,
-      socketFactory: this.#options.socketFactory,
-      identity,
-      timers,
-      requestTimeoutMs: this.#tuning.requestTimeoutMs,
-      reconnectDelayMs: this.#tuning.relayReconnectDelayMs,
-      // Only the home relay registers this identity; contacts' relays take its signature alone.
-      ...(url === this.#options.relayUrl ? { credentials: () => this.#access } : {}),
-    });
-    this.#relays.set(url, relay);
-    relay.on('refused', (error) => this.emit('access-denied', { relayUrl: url, error }));
-    relay.on('ready', (auth) => void this.#onReady(relay, auth.turn));
-    relay.on('down', ({ reason }) => {
-      if (relay === this.#home) this.#published = false;
-      this.emit('disconnected', { relayUrl: url, reason });
-    });
-    relay.on('error', (error) => this.emit('error', error));
-    relay.on('blob', (blob) => void this.#inbox.onBlob(relay, blob));
-    relay.on('blob:delivered', (notice) => {
-      void relay
-        .request('notice:ack', { notices: [{ id: notice.id, recipient: notice.recipient }] })
-        .catch(() => undefined);
-    });
-    relay.on('prekeys:low', () => void this.#replenish(relay));
-    relay.on('signal', (signal) => {
-      const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
-      this.#direct?.handleSignal(from, { linkId: signal.linkId, kind: signal.kind, data: signal.data });
-    });
-    relay.on('typing', ({ from, typing }) =>
-      this.emit('typing', { account: addressOfRelayIdentity(from).name, typing }),
-    );
-    relay.on('presence', (state) => this.emit('presence', presenceOf(state)));
-    return relay;
+  get #home(): RelayConnection {
+    return this.#relays.home;
   }
 
-  /** The connection to `account`'s relay: the home relay, or one opened (and authenticated) on first use. */
   #relayFor(account: string): RelayConnection {
-    const url = this.#contactRelays.get(account);
-    if (url === undefined || url === this.#home.url) return this.#home;
-    const existing = this.#relays.get(url);
-    if (existing !== undefined) return existing;
-    if (this.#closed) throw new ParleyError('CLOSED', 'client is closed');
-    const relay = this.#connection(url, this.#ctx.identity, this.#ctx.timers);
-    relay.connect();
-    return relay;
+    return this.#relays.for(account);
   }
 
   async #onReady(relay: RelayConnection, turn: TurnGrant): Promise<void> {
@@ -763,12 +716,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       this.#direct = this.#links(this.#turn.iceServers);
     }
     try {
-      await this.#rotateSignedPreKey();
-      const created = (await this.db.preKeys.oneTimePreKeyIds()).length === 0;
-      const bundle = created
-        ? await newPreKeyBatch(this.db, this.#ctx.identity, this.#ctx.crypto)
-        : await currentBundle(this.db, this.#ctx.identity);
-      await relay.request('prekeys:publish', { bundle });
+      await this.#preKeys.publish(relay);
       if (this.#closed) return;
       if (relay === this.#home) this.#published = true;
       this.emit('connected', { relayUrl: relay.url });
@@ -776,23 +724,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         this.#report(error),
       );
       this.#pump.kick();
-    } catch (error) {
-      this.#report(error);
-    }
-  }
-
-  #rotateSignedPreKey(): Promise<boolean> {
-    return rotateSignedPreKey(this.db, this.#ctx.identity, this.#ctx.crypto, {
-      rotationMs: this.#tuning.signedPreKeyRotationMs,
-      graceMs: this.#tuning.signedPreKeyGraceMs,
-    });
-  }
-
-  async #replenish(relay: RelayConnection): Promise<void> {
-    try {
-      await relay.request('prekeys:publish', {
-        bundle: await newPreKeyBatch(this.db, this.#ctx.identity, this.#ctx.crypto),
-      });
     } catch (error) {
       this.#report(error);
     }
@@ -834,12 +765,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 
-  /** What the engine's own events set off: chat-list updates, and greeting a new contact. */
+  /** What the engine's own events set off: chat-list updates, and greeting a new contact or group. */
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
-    if (event === 'contact-added') {
-      if (!this.#closed)
-        void this.#settings.welcome(payload as Contact).catch((error: unknown) => this.#report(error));
+    if (this.#closed) return;
+    const report = (error: unknown) => this.#report(error);
+    if (event === 'contact-added') void this.#settings.welcome(payload as Contact).catch(report);
+    if (event === 'group') {
+      const { state } = payload as ParleyClientEvents['group'];
+      if (state.version === 1 && state.changedBy === this.account) {
+        void this.#settings.welcomeGroup(groupConversationId(state.groupId)).catch(report);
+      }
     }
   }
 
@@ -852,10 +788,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       content,
       via,
     );
-  }
-
-  async #scheduleExpiry(messageId: string, at: number): Promise<void> {
-    await this.#ctx.state.put(`expire:${messageId}`, at);
   }
 
   async #ensureContact(account: string, displayName?: string): Promise<Contact> {

@@ -33,23 +33,22 @@ export function isAccessError(error: unknown): error is ParleyError {
   return isParleyError(error) && ACCESS_ERROR_CODES.includes(error.code);
 }
 
-const RelayAccessSchema = z.union([
-  z.strictObject({ invite: TokenSchema }),
-  z.strictObject({
-    otp: z.strictObject({
-      ...OtpAddressSchema.shape,
-      code: z.string().regex(/^[0-9]{6}$/, 'the code has six digits'),
-    }),
-  }),
-]);
-
 /** Checks a credential typed by the user; throws BAD_REQUEST saying what is wrong with it. */
 export function parseRelayAccess(access: unknown): AccessCredentials {
-  const parsed = RelayAccessSchema.safeParse(access);
-  if (!parsed.success) {
-    throw new ParleyError('BAD_REQUEST', `invalid relay access: ${parsed.error.issues[0]?.message ?? ''}`);
+  const fail = (why: string) => new ParleyError('BAD_REQUEST', `invalid relay access: ${why}`);
+  if (typeof access !== 'object' || access === null) throw fail('expected { invite } or { otp }');
+  if (Object.keys(access).length !== 1) throw fail('give either an invite or a one-time code');
+  if ('invite' in access) {
+    const parsed = TokenSchema.safeParse(access.invite);
+    if (!parsed.success) throw fail('the invite is empty or too long');
+    return { invite: parsed.data };
   }
-  return parsed.data;
+  if ('otp' in access && typeof access.otp === 'object' && access.otp !== null) {
+    const { code, ...address } = access.otp as Record<string, unknown>;
+    if (typeof code !== 'string' || !/^[0-9]{6}$/.test(code)) throw fail('the code has six digits');
+    return { otp: { ...parseOtpAddress(address), code } };
+  }
+  throw fail('expected { invite } or { otp }');
 }
 
 export function parseOtpAddress(address: unknown): OtpAddress {
