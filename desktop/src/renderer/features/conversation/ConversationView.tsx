@@ -79,9 +79,9 @@ function useMarkRead(conversationId: string, messages: readonly StoredMessage[],
     if (unread.length === 0) return;
     unread.forEach((id) => marked.add(id));
     void (async () => {
-      await client.markRead(unread);
       await client.db.conversations.markRead(conversationId);
       live.localChange(); // the chat list's unread badge: not an engine event
+      await client.markRead(unread);
     })().catch(() => unread.forEach((id) => marked.delete(id)));
   }, [client, live, conversationId, messages, visible, marked]);
 }
