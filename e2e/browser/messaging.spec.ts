@@ -21,6 +21,13 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await alice.page.screenshot({ path: testInfo.outputPath('chat-list-empty.png') });
+  // Installable: the manifest is linked and the service worker is running.
+  await expect(alice.page.locator('link[rel="manifest"]')).toHaveAttribute('href', './manifest.webmanifest');
+  await expect
+    .poll(() =>
+      alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state),
+    )
+    .toBe('activated');
 
   const aliceLink = await myContactLink(alice.page);
   const bobLink = await myContactLink(bob.page);
