@@ -2,14 +2,50 @@
 // app://parley/ and the relay serves it at `/` (--web-root), so every URL in the output is relative.
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
+/**
+ * The web client's Content-Security-Policy as a <meta> tag, in the built page only (Vite's dev server needs
+ * an inline preamble). Same spirit as Electron's header CSP (main/policy/csp.ts), which still applies on
+ * desktop (both policies must pass): no inline or eval'd script, styles from files only. connect-src
+ * admits any http(s)/ws(s) origin because contacts' home relays are only known at run time.
+ */
+export const WEB_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob: mediastream:",
+  "font-src 'self'",
+  "connect-src 'self' https: wss: http: ws:",
+  "worker-src 'self'",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "frame-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+].join('; ');
+
+function contentSecurityPolicy(): Plugin {
+  return {
+    name: 'parley-csp-meta',
+    apply: 'build',
+    transformIndexHtml: () => [
+      {
+        tag: 'meta',
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: WEB_CSP },
+        injectTo: 'head-prepend',
+      },
+    ],
+  };
+}
 
 export default defineConfig({
   root: here('src/renderer'),
   base: './',
-  plugins: [react()],
+  plugins: [react(), contentSecurityPolicy()],
   // simple-peer and its streams are CommonJS written for Node: `global` is the only name they use bare
   // that a browser lacks at parse time; Buffer and process come from platform/polyfills.dom.ts.
   define: { global: 'globalThis' },

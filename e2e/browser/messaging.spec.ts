@@ -21,6 +21,13 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await alice.page.screenshot({ path: testInfo.outputPath('chat-list-empty.png') });
+  // Installable: the manifest is linked and the service worker is running.
+  await expect(alice.page.locator('link[rel="manifest"]')).toHaveAttribute('href', './manifest.webmanifest');
+  await expect
+    .poll(() =>
+      alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state),
+    )
+    .toBe('activated');
 
   const aliceLink = await myContactLink(alice.page);
   const bobLink = await myContactLink(bob.page);
@@ -54,6 +61,7 @@ test('messages sent while someone has closed their browser arrive in order when 
   await addContact(alice.page, await myContactLink(bob.page));
   await sendText(bob.page, 'before you go');
   await expect(bubble(alice.page, 'before you go')).toBeVisible();
+  await expectTick(bob.page, 'before you go', 'Read');
 
   await alice.quit();
   for (const text of ['first while away', 'second while away', 'third while away']) {
@@ -64,6 +72,8 @@ test('messages sent while someone has closed their browser arrive in order when 
   const page = await alice.reopen();
   await unlock(page);
   await expect(chatRow(page, 'Bob')).toContainText('third while away');
+  await expect(page.getByRole('button', { name: 'Bob, 3 unread' })).toBeVisible();
+  await expect(page).toHaveTitle('(3) Parley');
   await openChat(page, 'Bob');
   await expect(bubble(page, 'third while away')).toBeVisible();
   expect(await visibleMessages(page)).toEqual([
@@ -73,5 +83,6 @@ test('messages sent while someone has closed their browser arrive in order when 
     'third while away',
   ]);
   await expectTick(bob.page, 'third while away', 'Read');
+  await expect(page).toHaveTitle('Parley');
   await page.screenshot({ path: testInfo.outputPath('after-return.png') });
 });

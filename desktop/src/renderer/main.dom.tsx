@@ -14,3 +14,10 @@ createRoot(root).render(
     <App registry={new Registry(features)} />
   </StrictMode>,
 );
+
+// Installable as a PWA when served over http(s) by a relay; Electron's app:// has no service workers.
+if ((location.protocol === 'https:' || location.protocol === 'http:') && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('./sw.js').catch(() => undefined);
+  });
+}

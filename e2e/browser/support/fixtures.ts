@@ -25,6 +25,9 @@ export const test = base.extend<Fixtures>({
       opened.push(...people);
       return people;
     });
+    const violations = opened.flatMap((person) =>
+      person.cspViolations.map((text) => `${person.name}: ${text}`),
+    );
     for (const person of opened) {
       if (testInfo.status !== testInfo.expectedStatus) {
         const page = (() => {
@@ -41,6 +44,9 @@ export const test = base.extend<Fixtures>({
       }
       await person.destroy();
     }
+    // Inline styles or scripts would work in a lax browser and break in Electron: fail the scenario.
+    if (violations.length > 0)
+      throw new Error(`Content-Security-Policy violations:\n${violations.join('\n')}`);
   },
 });
 

@@ -13,6 +13,8 @@ export class Person {
   #page: Page | undefined;
   /** Dialogs (alert/confirm/prompt) any page of this person opened; an XSS payload would land here. */
   readonly dialogs: string[] = [];
+  /** Content-Security-Policy violations reported in the console (the built page carries a strict CSP). */
+  readonly cspViolations: string[] = [];
 
   private constructor(
     readonly name: string,
@@ -45,6 +47,10 @@ export class Person {
       void dialog.dismiss();
     });
     page.on('pageerror', (error) => console.error(`[${this.name}] page error:`, error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && message.text().includes('Content Security Policy'))
+        this.cspViolations.push(message.text());
+    });
     await page.goto(this.url);
     this.#page = page;
     return page;

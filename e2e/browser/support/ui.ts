@@ -70,12 +70,12 @@ export async function sendText(page: Page, text: string): Promise<void> {
   await expect(input).toHaveValue('');
 }
 
-/** The bubble holding exactly this text in the open conversation. */
+/** The bubble whose own text (not a quote of another message) is exactly this, in the open conversation. */
 export function bubble(page: Page, text: string): Locator {
   return page
     .getByRole('list', { name: 'Messages' })
     .getByRole('article')
-    .filter({ has: page.getByText(text, { exact: true }) });
+    .filter({ has: page.locator('.bubble-body').getByText(text, { exact: true }) });
 }
 
 export async function expectTick(page: Page, text: string, tick: TickLabel): Promise<void> {
@@ -94,4 +94,20 @@ async function typeInto(field: Locator, text: string): Promise<void> {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+/** Opens a message's menu (hover, then its options button) and picks an entry. */
+export async function messageAction(page: Page, text: string, action: string): Promise<void> {
+  const target = bubble(page, text);
+  await target.hover();
+  await target.getByRole('button', { name: 'Message options' }).click();
+  await page.getByRole('menu', { name: 'Message options' }).getByRole('menuitem', { name: action }).click();
+}
+
+/** Two people who added each other by link, each with the other's chat open. */
+export async function befriend(a: { page: Page }, b: { page: Page }): Promise<void> {
+  const linkA = await myContactLink(a.page);
+  const linkB = await myContactLink(b.page);
+  await addContact(b.page, linkA);
+  await addContact(a.page, linkB);
 }

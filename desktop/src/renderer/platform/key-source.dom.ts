@@ -6,6 +6,7 @@ import {
 } from '@parley/core';
 import type { ParleyDesktopApi } from '../../preload/api.js';
 import { desktopKeySource } from '../desktop-key.dom.js';
+import { desktopShell } from './desktop-shell.dom.js';
 
 /**
  * How identity keys are protected at rest. This is the seam between the web client and the Electron shell:
@@ -20,7 +21,7 @@ export type KeySource =
   | { readonly kind: 'error'; readonly message: string };
 
 function desktopApi(): Pick<ParleyDesktopApi, 'getDatabaseKey'> | undefined {
-  const api = (window as Window & { parley?: Partial<ParleyDesktopApi> }).parley;
+  const api = desktopShell();
   return typeof api?.getDatabaseKey === 'function'
     ? (api as Pick<ParleyDesktopApi, 'getDatabaseKey'>)
     : undefined;

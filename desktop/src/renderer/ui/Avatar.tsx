@@ -28,8 +28,11 @@ export function initials(name: string): string {
     .trim()
     .split(/\s+/u)
     .filter((word) => word !== '');
-  const letters = words.length === 0 ? ['?'] : words.slice(0, 2).map((word) => [...word][0] ?? '');
-  return letters.join('').toUpperCase();
+  const letters = words
+    .map((word) => [...word].find((char) => /[\p{L}\p{N}]/u.test(char)))
+    .filter((char): char is string => char !== undefined)
+    .slice(0, 2);
+  return letters.length === 0 ? '?' : letters.join('').toUpperCase();
 }
 
 export function hueIndex(seed: string): number {

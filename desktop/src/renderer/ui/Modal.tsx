@@ -1,9 +1,11 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { createPortal } from 'react-dom';
 import { IconButton } from './Button.js';
 
 /**
  * A modal dialog: labelled by its title, focus moved inside on open and restored on close, Esc and the
- * backdrop close it.
+ * backdrop close it. Rendered into <body> (a portal), so a dialog opened from inside a transformed element,
+ * such as a virtualised message row, still covers the window.
  */
 export function Modal({
   title,
@@ -24,7 +26,7 @@ export function Modal({
     (first ?? box.current)?.focus();
     return () => previous?.focus();
   }, []);
-  return (
+  return createPortal(
     <div
       className="modal-backdrop"
       onMouseDown={(event) => {
@@ -51,6 +53,7 @@ export function Modal({
         </header>
         <div className="modal-body">{children}</div>
       </div>
-    </div>
+    </div>,
+    document.body,
   );
 }

@@ -1,8 +1,8 @@
 import { useEffect } from 'react';
 import { formatContactLink } from '@parley/core';
-import type { ParleyDesktopApi } from '../../../preload/api.js';
 import { useClient } from '../../app/client-context.js';
 import { useNavigation } from '../../app/navigation.js';
+import { desktopShell } from '../../platform/desktop-shell.dom.js';
 
 /**
  * Desktop only: `parley://contact` links the shell received (argv, open-url) add the contact and open the
@@ -12,8 +12,8 @@ export function DeepLinkService() {
   const client = useClient();
   const { openConversation } = useNavigation();
   useEffect(() => {
-    const api = (window as Window & { parley?: ParleyDesktopApi }).parley;
-    if (api === undefined) return;
+    const api = desktopShell();
+    if (api?.onContactLink === undefined || api.takePendingContactLinks === undefined) return;
     const add = (link: { account: string; relayUrl: string; displayName: string }) =>
       void client.addContact(formatContactLink(link)).then(
         (contact) => openConversation(client.directConversation(contact.account)),

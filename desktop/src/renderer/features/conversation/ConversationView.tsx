@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
-import { useClient, useClientVersion, useSession } from '../../app/client-context.js';
+import { useClient, useClientEvent, useClientVersion, useSession } from '../../app/client-context.js';
 import { useMessages } from '../../app/data/use-messages.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Composer, type ComposerMode } from './Composer.js';
@@ -20,13 +20,20 @@ export function ConversationView({ conversation }: { conversation: Conversation 
 
   const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
   const connections = useClientVersion(['connected']);
+  // The peer may allow us only after we subscribed (they added us later): ask again when they write and
+  // we still know nothing.
+  const [asked, setAsked] = useState(0);
+  useClientEvent('message', ({ message }) => {
+    if (peer !== undefined && message.sender.name === peer && live.presence(peer) === undefined)
+      setAsked((value) => value + 1);
+  });
   useEffect(() => {
     if (peer === undefined) return;
     client.subscribePresence([peer]).then(
       (states) => states.forEach((state) => live.setPresence(state)),
       () => undefined, // offline or not allowed: the header simply shows no presence
     );
-  }, [client, live, peer, connections]);
+  }, [client, live, peer, connections, asked]);
 
   const onSent = useCallback((message: StoredMessage) => messages.add(message), [messages]);
 
@@ -56,6 +63,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
 /** Marks incoming messages read while the conversation is on screen and the page visible. */
 function useMarkRead(conversationId: string, messages: readonly StoredMessage[], marked: Set<string>) {
   const client = useClient();
+  const { live } = useSession();
   const [visible, setVisible] = useState(() => document.visibilityState === 'visible');
   useEffect(() => {
     const onChange = () => setVisible(document.visibilityState === 'visible');
@@ -71,8 +79,9 @@ function useMarkRead(conversationId: string, messages: readonly StoredMessage[],
     if (unread.length === 0) return;
     unread.forEach((id) => marked.add(id));
     void (async () => {
-      await client.markRead(unread);
       await client.db.conversations.markRead(conversationId);
+      live.localChange(); // the chat list's unread badge: not an engine event
+      await client.markRead(unread);
     })().catch(() => unread.forEach((id) => marked.delete(id)));
-  }, [client, conversationId, messages, visible, marked]);
+  }, [client, live, conversationId, messages, visible, marked]);
 }

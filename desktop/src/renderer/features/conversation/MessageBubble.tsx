@@ -28,6 +28,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   const registry = useRegistry();
   const contacts = useContacts();
   const [menuOpen, setMenuOpen] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>();
   const outgoing = message.direction === 'outgoing';
   const kind = messageKind(message);
   const Body = registry.messageBody(kind);
@@ -89,10 +90,16 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
             onReply={props.onReply}
             onEdit={props.onEdit}
             onChanged={props.onChanged}
+            onError={setFailure}
           />
         )}
       </article>
       <Reactions message={message} />
+      {failure !== undefined && (
+        <p role="alert" className="form-error bubble-error">
+          {failure}
+        </p>
+      )}
     </div>
   );
 });

@@ -50,7 +50,9 @@ export function MessageList({
     const element = scroller.current;
     if (element === null || rows.length === 0) return;
     const previous = anchor.current;
-    const firstKey = rows[0]?.key;
+    // The oldest message, not the first row: a day separator keeps its key when older messages of the
+    // same day are prepended.
+    const firstKey = state.messages[0]?.id;
     if (previous.count === 0) {
       virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     } else if (firstKey !== previous.firstKey) {
@@ -59,7 +61,10 @@ export function MessageList({
       virtualizer.scrollToIndex(rows.length - 1, { align: 'end' });
     }
     anchor.current = { ...previous, firstKey, count: rows.length, height: virtualizer.getTotalSize() };
-  }, [rows, virtualizer]);
+    // Still at the top after a page arrived (a short page, a tall window): read the next one.
+    if (element.scrollTop < LOAD_OLDER_AT && state.hasOlder && !state.loadingOlder && previous.count > 0)
+      void state.loadOlder();
+  }, [rows, virtualizer, state]);
 
   const onScroll = () => {
     const element = scroller.current;

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
 import { useClient, useSession } from '../../app/client-context.js';
 import { useRegistry } from '../../app/registry-context.js';
@@ -14,6 +14,7 @@ export function MessageMenu({
   onReply,
   onEdit,
   onChanged,
+  onError,
 }: {
   conversation: Conversation;
   message: StoredMessage;
@@ -21,12 +22,21 @@ export function MessageMenu({
   onReply: (message: StoredMessage) => void;
   onEdit: (message: StoredMessage) => void;
   onChanged: (messageId: string) => void;
+  onError: (message: string) => void;
 }) {
   const client = useClient();
   const { live } = useSession();
   const registry = useRegistry();
   const menu = useRef<HTMLDivElement>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [upward, setUpward] = useState(false);
+
+  // Near the bottom of the list the menu opens upwards, so it is never cut off by the scroller.
+  useLayoutEffect(() => {
+    const box = menu.current?.getBoundingClientRect();
+    const scroller = menu.current?.closest('.message-scroller')?.getBoundingClientRect();
+    if (box !== undefined && scroller !== undefined && box.bottom > scroller.bottom) setUpward(true);
+  }, []);
   const own = message.direction === 'outgoing';
   const isText = message.attachmentIds === undefined || message.attachmentIds.length === 0;
 
@@ -39,9 +49,12 @@ export function MessageMenu({
     return () => document.removeEventListener('mousedown', onDown);
   }, [close]);
 
+  // The menu closes at once; a failure (the relay refused, the message vanished) is shown as an alert.
   const act = (action: () => void | Promise<void>) => () => {
-    void Promise.resolve(action()).finally(() => undefined);
     close();
+    Promise.resolve()
+      .then(action)
+      .catch((error: unknown) => onError(error instanceof Error ? error.message : String(error)));
   };
 
   if (confirmDelete) {
@@ -54,10 +67,10 @@ export function MessageMenu({
           </Button>
           <Button
             variant="danger"
-            onClick={() => {
-              void client.deleteForEveryone(message.id).then(() => onChanged(message.id));
-              close();
-            }}
+            onClick={act(async () => {
+              await client.deleteForEveryone(message.id);
+              onChanged(message.id);
+            })}
           >
             Delete for everyone
           </Button>
@@ -68,7 +81,7 @@ export function MessageMenu({
 
   return (
     <div
-      className="message-menu"
+      className={`message-menu ${upward ? 'upward' : ''}`}
       role="menu"
       aria-label="Message options"
       ref={menu}

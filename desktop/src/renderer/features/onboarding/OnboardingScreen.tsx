@@ -3,6 +3,7 @@ import { saveProfile, normaliseRelayUrl, type Profile } from '../../app/profile.
 import { fetchRelayPolicy, relayAccessOptions, type RelayPolicy } from '../../app/relay-access.js';
 import { closeSession, startSession, whenConnected, type Session } from '../../app/session.dom.js';
 import { defaultRelayUrl } from '../../platform/browser-platform.dom.js';
+import { allowRelayInShell } from '../../platform/desktop-shell.dom.js';
 import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
@@ -80,6 +81,12 @@ export function OnboardingScreen({
         ...(avatar === undefined ? {} : { avatar }),
         ...(username.trim() === '' ? {} : { username: username.trim() }),
       };
+      if (await allowRelayInShell(relayUrl)) {
+        // Desktop: the CSP admits the relay from the next load; the unlock screen then starts the client.
+        saveProfile(localStorage, profile);
+        location.reload();
+        return;
+      }
       session = await startSession(profile, keyWrapperFor(keys, passphrase));
       await whenConnected(session.client);
       if (profile.username !== undefined) await session.client.setUsername(profile.username);

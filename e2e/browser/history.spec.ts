@@ -1,0 +1,40 @@
+import { expect, test } from './support/fixtures.js';
+import { befriend, bubble, onboard, openChat, sendText } from './support/ui.js';
+
+const COUNT = 110; // more than two pages of 50
+
+test('a long conversation opens at the newest message and loads older pages while scrolling up', async ({
+  people,
+}, testInfo) => {
+  const [alice, bob] = await people('Alice', 'Bob');
+  if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  await onboard(bob.page, 'Bob');
+  await befriend(alice, bob);
+  // Alice looks away (the chat list), so Bob's messages pile up unread.
+  await alice.page.getByRole('navigation', { name: 'Chats' }).getByRole('searchbox').click();
+
+  for (let n = 1; n <= COUNT; n += 1) await sendText(bob.page, `message ${n}`);
+  await expect(bubble(bob.page, `message ${COUNT}`)).toBeVisible();
+
+  await alice.page.reload();
+  await alice.page.getByLabel('Passphrase', { exact: true }).click();
+  await alice.page.keyboard.type('correct horse battery staple');
+  await alice.page.keyboard.press('Enter');
+  await openChat(alice.page, 'Bob');
+  await expect(bubble(alice.page, `message ${COUNT}`)).toBeVisible();
+  // Virtualised: only what is near the screen is in the page.
+  const rendered = await alice.page.getByRole('list', { name: 'Messages' }).getByRole('article').count();
+  expect(rendered).toBeLessThan(COUNT / 2);
+  await expect(bubble(alice.page, 'message 1')).toHaveCount(0);
+
+  const list = alice.page.getByRole('list', { name: 'Messages' });
+  await list.hover();
+  for (let step = 0; step < 200; step += 1) {
+    if ((await bubble(alice.page, 'message 1').count()) > 0) break;
+    await alice.page.mouse.wheel(0, -1500);
+  }
+  await expect(bubble(alice.page, 'message 1')).toBeVisible();
+  await expect(bubble(alice.page, 'message 2')).toBeVisible();
+  await alice.page.screenshot({ path: testInfo.outputPath('history-top.png') });
+});
