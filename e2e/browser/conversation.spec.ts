@@ -5,6 +5,7 @@ import {
   bubble,
   chatRow,
   conversation,
+  expectControlsLabelled,
   messageAction,
   onboard,
   sendText,
@@ -22,6 +23,11 @@ test('reply, react, edit and delete for everyone from the message menu reach the
   await sendText(bob.page, 'original text');
   await expect(bubble(alice.page, 'original text')).toBeVisible();
 
+  await bubble(alice.page, 'original text').hover();
+  await bubble(alice.page, 'original text').getByRole('button', { name: 'Message options' }).click();
+  await expectControlsLabelled(alice.page);
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByRole('menu', { name: 'Message options' })).toBeHidden();
   await messageAction(alice.page, 'original text', 'Reply');
   await expect(alice.page.getByText('Replying to')).toBeVisible();
   await sendText(alice.page, 'a reply');
@@ -119,7 +125,11 @@ test('someone found by username is added, and the composer inserts emoji and clo
   await addContact(dave.page, '@carol_k');
   await expect(conversation(dave.page, 'carol_k')).toBeVisible();
 
+  await dave.page.getByRole('button', { name: 'Add contact' }).click();
+  await expectControlsLabelled(dave.page);
+  await dave.page.keyboard.press('Escape');
   await dave.page.getByRole('button', { name: 'Emoji' }).click();
+  await expectControlsLabelled(dave.page);
   await dave.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: '🎉' }).click();
   await dave.page.keyboard.press('Escape');
   await expect(dave.page.getByRole('dialog', { name: 'Emoji' })).toBeHidden();

@@ -5,6 +5,7 @@ import {
   bubble,
   chatRow,
   conversation,
+  expectControlsLabelled,
   expectTick,
   myContactLink,
   onboard,
@@ -21,6 +22,7 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
 }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
   if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await expectControlsLabelled(alice.page);
   await alice.page.screenshot({ path: testInfo.outputPath('onboarding.png') });
   await onboard(alice.page, 'Alice', { picture: PICTURE });
   await onboard(bob.page, 'Bob');
@@ -34,6 +36,7 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
     )
     .toBe('activated');
 
+  await expectControlsLabelled(alice.page);
   const aliceLink = await myContactLink(alice.page);
   const bobLink = await myContactLink(bob.page);
   expect(aliceLink).toMatch(/^parley:\/\/contact\?/u);
@@ -51,7 +54,10 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   await expectTick(bob.page, 'Hi Alice, it is Bob', 'Read');
   await expectTick(alice.page, 'Hello Bob!', 'Read');
   await expect(chatRow(alice.page, 'Bob')).toBeVisible();
+  await expectControlsLabelled(alice.page);
   await alice.page.screenshot({ path: testInfo.outputPath('conversation-alice.png') });
+  await alice.page.emulateMedia({ colorScheme: 'dark' });
+  await alice.page.screenshot({ path: testInfo.outputPath('conversation-alice-dark.png') });
   await bob.page.screenshot({ path: testInfo.outputPath('conversation-bob.png') });
 });
 

@@ -126,3 +126,17 @@ export async function befriend(a: { page: Page }, b: { page: Page }): Promise<vo
   await addContact(b.page, linkA);
   await addContact(a.page, linkB);
 }
+
+/**
+ * Fails if any control on the page has no accessible name (read from the accessibility tree, as a screen
+ * reader would): a button, text box, search box, combo box, checkbox, link or menu item without a name.
+ */
+export async function expectControlsLabelled(page: Page): Promise<void> {
+  const tree = await page.locator('body').ariaSnapshot();
+  const unnamed = tree
+    .split('\n')
+    .filter((line) =>
+      /^\s*- (button|textbox|searchbox|combobox|checkbox|link|menuitem|slider)\s*(:|$)/u.test(line),
+    );
+  expect(unnamed, `controls without an accessible name:\n${tree}`).toEqual([]);
+}
