@@ -1,5 +1,15 @@
 import { expect, test } from './support/fixtures.js';
-import { befriend, bubble, chatRow, conversation, messageAction, onboard, sendText } from './support/ui.js';
+import {
+  addContact,
+  befriend,
+  bubble,
+  chatRow,
+  conversation,
+  expectControlsLabelled,
+  messageAction,
+  onboard,
+  sendText,
+} from './support/ui.js';
 
 test('reply, react, edit and delete for everyone from the message menu reach the other side', async ({
   people,
@@ -13,6 +23,11 @@ test('reply, react, edit and delete for everyone from the message menu reach the
   await sendText(bob.page, 'original text');
   await expect(bubble(alice.page, 'original text')).toBeVisible();
 
+  await bubble(alice.page, 'original text').hover();
+  await bubble(alice.page, 'original text').getByRole('button', { name: 'Message options' }).click();
+  await expectControlsLabelled(alice.page);
+  await alice.page.keyboard.press('Escape');
+  await expect(alice.page.getByRole('menu', { name: 'Message options' })).toBeHidden();
   await messageAction(alice.page, 'original text', 'Reply');
   await expect(alice.page.getByText('Replying to')).toBeVisible();
   await sendText(alice.page, 'a reply');
@@ -98,4 +113,43 @@ test('on a phone-sized screen the list and the conversation take turns', async (
   await bob.page.screenshot({ path: testInfo.outputPath('phone-chat-list.png') });
   await chatRow(bob.page, 'Alice').click();
   await expect(bubble(bob.page, 'hello phone')).toBeVisible();
+});
+
+test('someone found by username is added, and the composer inserts emoji and closes the picker with Esc', async ({
+  people,
+}) => {
+  const [carol, dave] = await people('Carol', 'Dave');
+  if (carol === undefined || dave === undefined) throw new Error('people did not open');
+  await onboard(carol.page, 'Carol', { username: 'carol_k' });
+  await onboard(dave.page, 'Dave');
+  await addContact(dave.page, '@carol_k');
+  await expect(conversation(dave.page, 'carol_k')).toBeVisible();
+
+  await dave.page.getByRole('button', { name: 'Add contact' }).click();
+  await expectControlsLabelled(dave.page);
+  await dave.page.keyboard.press('Escape');
+  await dave.page.getByRole('button', { name: 'Emoji' }).click();
+  await expectControlsLabelled(dave.page);
+  await dave.page.getByRole('dialog', { name: 'Emoji' }).getByRole('button', { name: '🎉' }).click();
+  await dave.page.keyboard.press('Escape');
+  await expect(dave.page.getByRole('dialog', { name: 'Emoji' })).toBeHidden();
+  const input = dave.page.getByRole('textbox', { name: 'Type a message' });
+  await expect(input).toHaveValue('🎉');
+  await input.click();
+  await dave.page.keyboard.press('End');
+  await dave.page.keyboard.type(' found you');
+  await dave.page.keyboard.press('Shift+Enter');
+  await dave.page.keyboard.type('second line');
+  await dave.page.keyboard.press('Enter');
+  const sent = bubble(dave.page, '🎉 found you second line');
+  await expect(sent).toBeVisible();
+  expect(await sent.locator('.bubble-text').innerText()).toBe('🎉 found you\nsecond line');
+
+  // Carol has never added Dave: his chat appears anyway, under a short form of his account.
+  const chats = carol.page
+    .getByRole('navigation', { name: 'Chats' })
+    .getByRole('list', { name: 'Conversations' });
+  await expect(chats.getByRole('button')).toHaveCount(1);
+  await chats.getByRole('button').click();
+  await expect(bubble(carol.page, '🎉 found you second line')).toBeVisible();
 });

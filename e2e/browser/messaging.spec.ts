@@ -1,9 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures.js';
 import {
   addContact,
   bubble,
   chatRow,
   conversation,
+  expectControlsLabelled,
   expectTick,
   myContactLink,
   onboard,
@@ -13,13 +15,18 @@ import {
   visibleMessages,
 } from './support/ui.js';
 
+const PICTURE = fileURLToPath(new URL('../../desktop/assets/icon.png', import.meta.url));
+
 test('two people add each other by link, chat both ways, and ticks reach read', async ({
   people,
 }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
   if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
+  await expectControlsLabelled(alice.page);
+  await alice.page.screenshot({ path: testInfo.outputPath('onboarding.png') });
+  await onboard(alice.page, 'Alice', { picture: PICTURE });
   await onboard(bob.page, 'Bob');
+  await expect(alice.page.getByRole('navigation', { name: 'Chats' }).locator('img.avatar')).toBeVisible();
   await alice.page.screenshot({ path: testInfo.outputPath('chat-list-empty.png') });
   // Installable: the manifest is linked and the service worker is running.
   await expect(alice.page.locator('link[rel="manifest"]')).toHaveAttribute('href', './manifest.webmanifest');
@@ -29,6 +36,7 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
     )
     .toBe('activated');
 
+  await expectControlsLabelled(alice.page);
   const aliceLink = await myContactLink(alice.page);
   const bobLink = await myContactLink(bob.page);
   expect(aliceLink).toMatch(/^parley:\/\/contact\?/u);
@@ -46,7 +54,10 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   await expectTick(bob.page, 'Hi Alice, it is Bob', 'Read');
   await expectTick(alice.page, 'Hello Bob!', 'Read');
   await expect(chatRow(alice.page, 'Bob')).toBeVisible();
+  await expectControlsLabelled(alice.page);
   await alice.page.screenshot({ path: testInfo.outputPath('conversation-alice.png') });
+  await alice.page.emulateMedia({ colorScheme: 'dark' });
+  await alice.page.screenshot({ path: testInfo.outputPath('conversation-alice-dark.png') });
   await bob.page.screenshot({ path: testInfo.outputPath('conversation-bob.png') });
 });
 
@@ -70,6 +81,11 @@ test('messages sent while someone has closed their browser arrive in order when 
   }
 
   const page = await alice.reopen();
+  await page.getByLabel('Passphrase', { exact: true }).click();
+  await page.keyboard.type('not my passphrase');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('alert')).toHaveText('That passphrase does not open the keys on this device');
+  await page.getByLabel('Passphrase', { exact: true }).clear();
   await unlock(page);
   await expect(chatRow(page, 'Bob')).toContainText('third while away');
   await expect(page.getByRole('button', { name: 'Bob, 3 unread' })).toBeVisible();

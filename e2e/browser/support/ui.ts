@@ -9,9 +9,24 @@ export const PASSPHRASE = 'correct horse battery staple';
 
 export type TickLabel = 'Pending' | 'Sent' | 'Delivered' | 'Read';
 
-/** First visit: name, passphrase twice, create; resolves when the chat list shows. */
-export async function onboard(page: Page, name: string, passphrase = PASSPHRASE): Promise<void> {
+export interface OnboardOptions {
+  readonly passphrase?: string;
+  /** A picture file to pick in the file chooser. */
+  readonly picture?: string;
+  readonly username?: string;
+}
+
+/** First visit: name (picture, username), passphrase twice, create; resolves when the chat list shows. */
+export async function onboard(page: Page, name: string, options: OnboardOptions = {}): Promise<void> {
+  const passphrase = options.passphrase ?? PASSPHRASE;
+  if (options.picture !== undefined) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByText('Choose a picture').click();
+    await (await chooser).setFiles(options.picture);
+    await expect(page.getByRole('main').locator('img.avatar')).toBeVisible();
+  }
   await typeInto(page.getByLabel('Your name', { exact: true }), name);
+  if (options.username !== undefined) await typeInto(page.getByLabel(/^Username/u), options.username);
   await typeInto(page.getByLabel('Passphrase', { exact: true }), passphrase);
   await typeInto(page.getByLabel('Repeat passphrase', { exact: true }), passphrase);
   await page.getByRole('button', { name: 'Create my identity' }).click();
@@ -110,4 +125,18 @@ export async function befriend(a: { page: Page }, b: { page: Page }): Promise<vo
   const linkB = await myContactLink(b.page);
   await addContact(b.page, linkA);
   await addContact(a.page, linkB);
+}
+
+/**
+ * Fails if any control on the page has no accessible name (read from the accessibility tree, as a screen
+ * reader would): a button, text box, search box, combo box, checkbox, link or menu item without a name.
+ */
+export async function expectControlsLabelled(page: Page): Promise<void> {
+  const tree = await page.locator('body').ariaSnapshot();
+  const unnamed = tree
+    .split('\n')
+    .filter((line) =>
+      /^\s*- (button|textbox|searchbox|combobox|checkbox|link|menuitem|slider)\s*(:|$)/u.test(line),
+    );
+  expect(unnamed, `controls without an accessible name:\n${tree}`).toEqual([]);
 }

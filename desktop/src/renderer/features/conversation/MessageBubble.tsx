@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
-import { useClient, useSession } from '../../app/client-context.js';
+import { useAsync, useClient, useSession } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import { useReactions } from '../../app/data/use-messages.js';
 import { messageKind } from '../../app/extensions.js';
@@ -49,7 +49,9 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
         data-state={message.state}
       >
         {conversation.kind === 'group' && !outgoing && first && <p className="bubble-sender">{senderName}</p>}
-        {quoted !== undefined && <Quote quoted={quoted} conversation={conversation} />}
+        {quoted !== undefined && message.replyTo !== undefined && (
+          <Quote replyTo={message.replyTo} loaded={quoted} conversation={conversation} />
+        )}
         <div className="bubble-body">
           {Body !== undefined ? (
             <Body message={message} conversation={conversation} />
@@ -104,9 +106,25 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
   );
 });
 
-function Quote({ quoted, conversation }: { quoted: StoredMessage | null; conversation: Conversation }) {
+function Quote({
+  replyTo,
+  loaded,
+  conversation,
+}: {
+  replyTo: string;
+  loaded: StoredMessage | null;
+  conversation: Conversation;
+}) {
+  const client = useClient();
   const contacts = useContacts();
-  if (quoted === null) return <blockquote className="quote">Original message not loaded</blockquote>;
+  // The quoted message may be on a page not loaded yet: read it from the database.
+  const { value: fetched } = useAsync(
+    async () => (loaded === null ? ((await client.db.messages.get(replyTo)) ?? null) : null),
+    [client, replyTo, loaded === null],
+  );
+  const quoted = loaded ?? fetched ?? null;
+  if (quoted === null || quoted.conversationId !== conversation.id)
+    return <blockquote className="quote">Original message not found</blockquote>;
   const name =
     quoted.direction === 'outgoing'
       ? 'You'
