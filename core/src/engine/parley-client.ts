@@ -197,6 +197,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         await this.#ensureContact(account);
       },
       isGroupMember: (groupId, account) => this.groups.isMember(groupId, account),
+      senderOfTag: (tag) => this.groups.senderOfTag(tag),
       beforeCommit: (sender, content, stage) => this.groups.beforeCommit(sender, content, stage),
       afterCommit: (sender, content, via) => this.#afterCommit(sender, content, via),
     };

@@ -33,6 +33,12 @@ export class TestRelay {
     return `http://127.0.0.1:${this.#port}`;
   }
 
+  /** The running relay's own store (SQLite here), to check what it keeps. */
+  get store(): Relay['context']['store'] {
+    if (this.#relay === undefined) throw new Error('the relay is not running');
+    return this.#relay.context.store;
+  }
+
   async #start(): Promise<void> {
     this.#relay = await startRelay(
       defaultConfig({
