@@ -101,22 +101,37 @@ describe('message content at rest', () => {
     ]);
     const [entry] = await db.outbox.forMessage('out1');
     expect(new TextDecoder().decode(entry?.payload)).toContain('lighthouse tomorrow');
+
+    // After a restart the same content key comes back from meta, and with it the same index hashes.
+    db.close();
+    const reopened = await open(indexedDB);
+    expect((await reopened.messages.search('lighthouse')).map((m) => m.id)).toEqual(['out1']);
+    expect((await reopened.messages.get('in2'))?.text).toBe('the pelican flew to Zanzibar');
   });
 
-  it('keeps prefix search for terms of two characters or more, and checks long terms against the text', async () => {
+  it('keeps prefix search for terms of three characters or more, and whole-word search for shorter ones', async () => {
     const db = await open(freshIndexedDb());
     await db.messages.insertMany([
       message({ id: 'm1', sentAt: 1, text: 'internationalisation is hard' }),
       message({ id: 'm2', sentAt: 2, text: 'internationalization, with a z' }),
       message({ id: 'm3', sentAt: 3, text: 'a b c' }),
     ]);
-    expect((await db.messages.search('in')).map((m) => m.id)).toEqual(['m2', 'm1']);
-    // Longer than the indexed prefixes: the 16-character prefix finds both, the text decides.
+    expect((await db.messages.search('int')).map((m) => m.id)).toEqual(['m2', 'm1']);
+    expect((await db.messages.search('interna')).map((m) => m.id)).toEqual(['m2', 'm1']);
+    // Between or past the indexed prefix lengths: the longest indexed prefix finds both, the text decides.
     expect((await db.messages.search('internationalis')).map((m) => m.id)).toEqual(['m1']);
     expect((await db.messages.search('internationalisation')).map((m) => m.id)).toEqual(['m1']);
     expect((await db.messages.search('internationalizati')).map((m) => m.id)).toEqual(['m2']);
-    // One character: whole one-letter words only.
+    // One or two characters: whole words only.
     expect((await db.messages.search('a')).map((m) => m.id)).toEqual(['m3', 'm2']);
+    expect((await db.messages.search('is')).map((m) => m.id)).toEqual(['m1']);
+    expect(await db.messages.search('in')).toEqual([]);
+    // Scripts without spaces: a token is a phrase, and its first characters are a word.
+    await db.messages.insert(message({ id: 'm4', sentAt: 4, text: '明天会议室见' }));
+    expect((await db.messages.search('明天')).map((m) => m.id)).toEqual(['m4']);
+    expect((await db.messages.search('明')).map((m) => m.id)).toEqual(['m4']);
+    expect((await db.messages.search('明天会议室见')).map((m) => m.id)).toEqual(['m4']);
+    expect(await db.messages.search('会议')).toEqual([]);
   });
 
   it('does not open under another database key', async () => {

@@ -46,19 +46,16 @@ export async function resealLegacyRows(
     const range = after === undefined ? undefined : keyRange.bound(after, [], true, false);
     const tx = startTransaction(db, ['messages', 'searchTokens'], 'readwrite');
     const batch = await inTransaction(tx, async () => {
-      let cursor = await tx.objectStore('messages').openCursor(range as never);
-      let last: string | undefined;
-      for (let seen = 0; cursor !== null && seen < BATCH; seen++) {
-        last = cursor.key;
-        const row = cursor.value;
-        if (!('sealedText' in row)) {
+      const store = tx.objectStore('messages');
+      const rows = await store.getAll(range as never, BATCH);
+      await Promise.all(
+        rows.flatMap((row) => {
+          if ('sealedText' in row) return [];
           const message = openMessage(cipher, row);
-          await cursor.update(sealMessage(cipher, message));
-          await indexMessage(tx, cipher, message);
-        }
-        cursor = seen + 1 < BATCH ? await cursor.continue() : null;
-      }
-      return last;
+          return [store.put(sealMessage(cipher, message)), indexMessage(tx, cipher, message)];
+        }),
+      );
+      return rows.at(-1)?.id;
     });
     if (batch === undefined) break;
     after = batch;
