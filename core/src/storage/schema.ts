@@ -58,9 +58,10 @@ export interface SenderKeyRow {
   record: WrappedBytes;
 }
 
-export interface AttachmentRow extends Omit<AttachmentMetadata, 'key'> {
+/** Since migration 005 the file name is sealed too (`sealedFileName`); older rows keep `fileName` in clear. */
+export type AttachmentRow = Omit<AttachmentMetadata, 'key' | 'fileName'> & {
   key: WrappedBytes;
-}
+} & ({ sealedFileName: WrappedBytes } | { fileName: string });
 
 /**
  * A message on disk since migration 005: its text (the words, a file's caption or name, an edit) sealed by the

@@ -82,6 +82,16 @@ describe('message content at rest', () => {
       message({ id: 'in2', sentAt: 1_700_000_000_002, text: 'the pelican has landed' }),
     );
     await db.messages.edit('in2', 'the pelican flew to Zanzibar', 1_700_000_000_003);
+    await db.attachments.put({
+      id: 'a1',
+      messageId: 'in1',
+      conversationId: 'conv-1',
+      fileName: 'harbour at Zanzibar.jpg',
+      mimeType: 'image/jpeg',
+      size: 10,
+      key: new Uint8Array(32).fill(4),
+      state: 'downloaded',
+    });
 
     const disk = await everythingOnDisk(indexedDB, 'sealed');
     for (const word of SECRET_WORDS) expect(disk).not.toContain(word);
@@ -99,6 +109,7 @@ describe('message content at rest', () => {
       'harbour.jpg',
       'Meet me at the lighthouse tomorrow',
     ]);
+    expect((await db.attachments.get('a1'))?.fileName).toBe('harbour at Zanzibar.jpg');
     const [entry] = await db.outbox.forMessage('out1');
     expect(new TextDecoder().decode(entry?.payload)).toContain('lighthouse tomorrow');
 
@@ -157,7 +168,7 @@ describe('migration 005', () => {
       message({ id: 'm1', sentAt: 1, text: 'Zanzibar ferry at dawn' }),
       message({ id: 'm2', sentAt: 2, text: 'the pelican knows' }),
     ];
-    const tx = v3.transaction(['messages', 'searchTokens', 'outbox'], 'readwrite');
+    const tx = v3.transaction(['messages', 'searchTokens', 'outbox', 'attachments'], 'readwrite');
     for (const m of old) {
       await tx.objectStore('messages').put({ ...m, sortKey: sortKeyOf(m) });
       await tx
@@ -175,6 +186,16 @@ describe('migration 005', () => {
       nextAttemptAt: 5,
       createdAt: 5,
     });
+    await tx.objectStore('attachments').put({
+      id: 'a1',
+      messageId: 'm1',
+      conversationId: 'conv-1',
+      fileName: 'ferry-timetable.pdf',
+      mimeType: 'application/pdf',
+      size: 10,
+      key: await keyWrapper.wrap(new Uint8Array(32).fill(4)),
+      state: 'downloaded',
+    });
     await tx.done;
     v3.close();
     const before = await openAtVersion(indexedDB, 'old', 3);
@@ -184,7 +205,9 @@ describe('migration 005', () => {
     const db = await open(indexedDB, 'old');
     expect(db.version).toBe(SCHEMA_VERSION);
     const disk = await everythingOnDisk(indexedDB, 'old');
-    for (const word of ['zanzibar', 'ferry', 'dawn', 'pelican', 'knows']) expect(disk).not.toContain(word);
+    for (const word of ['zanzibar', 'ferry', 'dawn', 'pelican', 'knows', 'timetable'])
+      expect(disk).not.toContain(word);
+    expect((await db.attachments.get('a1'))?.fileName).toBe('ferry-timetable.pdf');
     expect((await db.messages.search('zanz fer')).map((m) => m.id)).toEqual(['m1']);
     expect((await db.messages.search('pelican')).map((m) => m.id)).toEqual(['m2']);
     expect((await db.messages.page('conv-1')).messages.map((m) => m.text)).toEqual([

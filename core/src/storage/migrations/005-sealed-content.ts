@@ -16,7 +16,8 @@ export const META_RESEAL_PENDING = 'reseal005';
 const BATCH = 500;
 
 /**
- * Version 5: message text, outbox payloads and the search index are no longer stored in clear.
+ * Version 5: message text, outbox payloads, attachment file names and the search index are no longer stored
+ * in clear.
  *
  * IndexedDB cannot wait for the (asynchronous, possibly IPC-backed) KeyWrapper inside a version-change
  * transaction, so this migration has two halves. The schema step, here, deletes every plaintext search token
@@ -60,12 +61,20 @@ export async function resealLegacyRows(
     if (batch === undefined) break;
     after = batch;
   }
-  const tx = startTransaction(db, ['outbox', 'meta'], 'readwrite');
+  const tx = startTransaction(db, ['outbox', 'attachments', 'meta'], 'readwrite');
   await inTransaction(tx, async () => {
     const store = tx.objectStore('outbox');
     for (let cursor = await store.openCursor(); cursor !== null; cursor = await cursor.continue()) {
       if (!('sealedPayload' in cursor.value))
         await cursor.update(sealOutboxEntry(cipher, openOutboxEntry(cipher, cursor.value)));
+    }
+    const attachments = tx.objectStore('attachments');
+    for (let cursor = await attachments.openCursor(); cursor !== null; cursor = await cursor.continue()) {
+      const row = cursor.value;
+      if ('fileName' in row) {
+        const { fileName, ...rest } = row;
+        await cursor.update({ ...rest, sealedFileName: cipher.sealText(fileName) });
+      }
     }
     await tx.objectStore('meta').delete(META_RESEAL_PENDING);
   });
