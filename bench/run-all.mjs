@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = [
   { name: 'crypto', script: 'bench/crypto/index.ts' },
+  { name: 'storage', script: 'bench/storage/index.ts' },
   { name: 'relay', script: 'bench/relay/index.ts' },
   { name: 'engine', script: 'bench/engine/index.ts' },
 ];

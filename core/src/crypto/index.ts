@@ -63,6 +63,7 @@ export {
 } from './session/session-record.js';
 
 export { GroupCipher, type GroupCipherOptions } from './group/group-cipher.js';
+export { SENDER_KEY_TAG_LENGTH, senderKeyRecordTags, senderKeyTag } from './group/sender-key-tag.js';
 
 export * from './attachment/index.js';
 

@@ -5,6 +5,7 @@ import type { StagedCryptoStores } from '../storage/index.js';
 import { PRIMARY_DEVICE, groupConversationId } from './addresses.js';
 import { GroupStateSchema, type Content, type GroupState } from './content.js';
 import type { EngineContext } from './context.js';
+import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
 
 interface StoredGroup {
@@ -50,12 +51,22 @@ export function parseGroupInvite(link: string): GroupInvite {
  * is removed, every remaining member rotates its key and sends the new one to the remaining members only.
  */
 export class GroupManager {
+  /** Who sent a sealed group message, for the sender keys we hold (group-sealing.ts). */
+  readonly #tags: SenderTagIndex;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly kick: () => void,
     /** Our home relay, for invite links. */
     private readonly relayUrl: () => string,
-  ) {}
+  ) {
+    this.#tags = new SenderTagIndex(ctx.db, ctx.crypto);
+  }
+
+  /** The group and member whose sender key a sealed group message's tag names, if we were given it. */
+  senderOfTag(tag: Uint8Array): Promise<TaggedSender | undefined> {
+    return this.#tags.lookup(tag);
+  }
 
   async get(groupId: string): Promise<GroupState | undefined> {
     const stored = (await this.ctx.state.get(key(groupId))) as StoredGroup | undefined;
@@ -172,6 +183,7 @@ export class GroupManager {
 
   async afterCommit(sender: ProtocolAddress, content: Content): Promise<void> {
     const body = content.body;
+    if (body.type === 'sender-key') await this.#tags.added(body.groupId, sender);
     if (body.type !== 'group-state') return;
     const current = await this.get(body.state.groupId);
     try {
@@ -221,6 +233,7 @@ export class GroupManager {
     const removedSelf = !next.members.includes(self);
     if (removedSelf) {
       await this.ctx.db.senderKeys.deleteGroup(next.groupId);
+      this.#tags.invalidate();
       this.ctx.emit('group', { state: next, removedSelf });
       return;
     }

@@ -9,6 +9,7 @@ import {
 } from './addresses.js';
 import { decodeContent, isVisible, type Content } from './content.js';
 import type { EngineContext } from './context.js';
+import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from './group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
 
 export type Via = 'direct' | 'relay';
@@ -21,6 +22,8 @@ export interface IncomingHandlers {
   afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void>;
   /** Whether `sender` may send to this group now. */
   isGroupMember(groupId: string, account: string): Promise<boolean>;
+  /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
+  senderOfTag(tag: Uint8Array): Promise<{ groupId: string; sender: ProtocolAddress } | undefined>;
   ensureContact(account: string): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function receive(
       throw error;
     }
   }
+  if (kind === BLOB_GROUP_SEALED) return receiveSealedGroup(ctx, handlers, payload, via);
   if (kind === BLOB_GROUP) return receiveGroup(ctx, handlers, payload, via);
   throw new ParleyError('BAD_REQUEST', 'unknown blob kind');
 }
@@ -70,11 +74,38 @@ async function receiveGroup(
   if (typeof groupId !== 'string' || typeof name !== 'string' || typeof deviceId !== 'number') {
     throw new ParleyError('BAD_REQUEST', 'malformed group message header');
   }
-  if (!(await handlers.isGroupMember(groupId, name))) {
+  return decryptGroup(ctx, handlers, groupId, { name, deviceId }, payload.subarray(3 + length), via, false);
+}
+
+/**
+ * A sealed group message: the tag says whose sender key (in which group) to use, for members only. A tag we
+ * cannot map is a key that has not arrived yet, or one we were never given (a former or non-member): held
+ * back as 'deferred' like any message ahead of its key, and never attributed to anyone.
+ */
+async function receiveSealedGroup(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  payload: Uint8Array,
+  via: Via,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  const { tag, message } = openSealedGroupBlob(payload);
+  const found = await handlers.senderOfTag(tag);
+  if (found === undefined) return 'deferred';
+  return decryptGroup(ctx, handlers, found.groupId, found.sender, message, via, true);
+}
+
+async function decryptGroup(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  groupId: string,
+  sender: ProtocolAddress,
+  ciphertext: Uint8Array,
+  via: Via,
+  padded: boolean,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  if (!(await handlers.isGroupMember(groupId, sender.name))) {
     throw new ParleyError('ACCESS_DENIED', 'group message from someone who is not a member');
   }
-  const sender = { name, deviceId };
-  const ciphertext = payload.subarray(3 + length);
   return ctx.queue.run(addressKey(sender), async () => {
     const stage = ctx.db.stageCrypto();
     let plaintext: Uint8Array;
@@ -89,7 +120,7 @@ async function receiveGroup(
       if (isParleyError(error, 'DUPLICATE_MESSAGE')) return 'duplicate';
       throw error;
     }
-    const content = decodeContent(plaintext);
+    const content = decodeContent(padded ? unpadGroupContent(plaintext) : plaintext);
     if (content.groupId !== groupId)
       throw new ParleyError('BAD_REQUEST', 'group message names another group');
     return commit(ctx, handlers, sender, content, stage, via);

@@ -1,16 +1,21 @@
 import { ParleyError } from '../errors/index.js';
 import { GroupCipher, addressKey, type ProtocolAddress } from '../crypto/index.js';
-import { concatBytes, utf8 } from '../protocol/encoding.js';
+import { concatBytes } from '../protocol/encoding.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { MessageState, OutboxEntry, OutboxState } from '../storage/index.js';
 import { controlConversationId, peerOf, relayIdentityOf, directConversationId } from './addresses.js';
 import { decodeContent, encodeContent, type Content, type ContentBody } from './content.js';
 import type { EngineContext } from './context.js';
 import type { DirectLinks } from './direct-links.js';
+import { padGroupContent, sealedGroupBlob } from './group-sealing.js';
 
-/** Blob payloads start with their kind: a sealed one-to-one envelope, or a group message (one upload, many recipients). */
+/**
+ * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
+ * recipients) with a plain header, no longer sent but still read; a sealed group message (group-sealing.ts).
+ */
 export const BLOB_SEALED = 1;
 export const BLOB_GROUP = 2;
+export { BLOB_GROUP_SEALED } from './group-sealing.js';
 
 export interface QueueOptions {
   readonly conversationId: string;
@@ -120,16 +125,12 @@ async function attemptGroup(
     (sibling) => sibling.state === 'pending' && sibling.id !== entry.id && mayGo(sibling),
   );
   const batch = [entry, ...siblings];
-  const ciphertext = await ctx.queue.run(`group:${groupId}`, async () => {
+  // Sealed: the blob names neither the group nor us, only a tag members map to our sender key.
+  const payload = await ctx.queue.run(`group:${groupId}`, async () => {
     const cipher = new GroupCipher(ctx.db.senderKeys, ctx.self, ctx.crypto);
-    return cipher.encrypt(groupId, entry.payload);
+    const { tag, message } = await cipher.encryptTagged(groupId, padGroupContent(entry.payload));
+    return sealedGroupBlob(tag, message);
   });
-  const header = utf8(JSON.stringify({ g: groupId, s: ctx.self.name, d: ctx.self.deviceId }));
-  const payload = concatBytes(
-    new Uint8Array([BLOB_GROUP, header.length >> 8, header.length & 0xff]),
-    header,
-    ciphertext,
-  );
   await ctx.relayFor(entry.recipient.name).request('blob:deposit', {
     recipients: [...new Set(batch.map((item) => relayIdentityOf(item.recipient)))],
     payload,

@@ -35,6 +35,7 @@ import type { ParleyClientEvents } from './events.js';
 import { DEFAULT_TUNING, type EngineTuning, type ParleyClientOptions } from './options.js';
 import { applyContent, conversationRecipients, ensureContact } from './effects.js';
 import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files.js';
+import { GroupFiles } from './group-files.js';
 import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
 import type { IncomingHandlers, Via } from './incoming.js';
@@ -91,6 +92,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #settings!: AccountSettings;
   /** The invite or one-time code shown to the home relay until it admits this identity. */
   #access: AccessCredentials | undefined;
+  readonly #groupFiles: GroupFiles;
 
   readonly #options: ParleyClientOptions;
   readonly #tuning: EngineTuning;
@@ -266,11 +268,28 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
       },
     );
+    this.#groupFiles = new GroupFiles(ctx, {
+      maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      relay: (recipient) => this.#attachments(recipient),
+      queue: async ({ conversationId, groupId, recipients, body, text, id }) => {
+        const content = await queueOutgoing(this.#ctx, {
+          conversationId,
+          groupId,
+          recipients,
+          body,
+          text,
+          id,
+        });
+        this.#pump.kick();
+        return content.id;
+      },
+    });
     const handlers: IncomingHandlers = {
       ensureContact: async (account) => {
         await this.#ensureContact(account);
       },
       isGroupMember: (groupId, account) => this.groups.isMember(groupId, account),
+      senderOfTag: (tag) => this.groups.senderOfTag(tag),
       beforeCommit: (sender, content, stage) => this.groups.beforeCommit(sender, content, stage),
       afterCommit: (sender, content, via) => this.#afterCommit(sender, content, via),
     };
@@ -531,16 +550,18 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   /**
-   * Sends a file (image, video, voice message, anything) to a one-to-one conversation: the message
-   * announcing it goes like any message; the bytes go over the direct link and resume if it drops, or
-   * through the relay when the peer is offline. Large files come as a FileSource, read a chunk at a time.
+   * Sends a file (image, video, voice message, anything) to a conversation: the message announcing it goes
+   * like any message. One-to-one, the bytes go over the direct link and resume if it drops, or through the
+   * relay when the peer is offline; to a group, they are uploaded once to the relay for every member
+   * (group-files.ts). Large files come as a FileSource, read a chunk at a time.
    */
   async sendFile(conversationId: string, file: OutgoingFile): Promise<string> {
     this.#assertOpen();
     const { recipients, groupId } = await this.#recipients(conversationId);
+    if (groupId !== undefined) return this.#groupFiles.send(conversationId, groupId, recipients, file);
     const [recipient] = recipients;
-    if (groupId !== undefined || recipient === undefined || recipients.length !== 1) {
-      throw new ParleyError('BAD_REQUEST', 'files go to one-to-one conversations for now');
+    if (recipient === undefined || recipients.length !== 1) {
+      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
     }
     return this.#files.send(conversationId, recipient, file);
   }

@@ -13,7 +13,9 @@ import {
   type KeyWrapper,
   type KeyWrapperSource,
 } from './key-wrapper.js';
+import { ContentCipher, newContentKey } from './content-cipher.js';
 import { migrate } from './migrations/index.js';
+import { resealLegacyRows } from './migrations/005-sealed-content.js';
 import {
   IndexedDbIdentityStore,
   IndexedDbPreKeyStore,
@@ -56,6 +58,7 @@ export interface OutgoingCommit {
 
 const META_KEY_DERIVATION = 'keyDerivation';
 const META_KEY_CHECK = 'keyCheck';
+const META_CONTENT_KEY = 'contentKey';
 
 /**
  * Everything a Parley client keeps, in one IndexedDB database, behind small typed repositories. Methods of a closed
@@ -146,7 +149,7 @@ export class ClientDatabase {
           .put({ name, ...identity, identityKey: identity.identityKey.slice() });
       }
       for (const row of senderKeyRows) await tx.objectStore('senderKeys').put(row);
-      return insertMessageInTx(tx, commit.message);
+      return insertMessageInTx(tx, this.context.content, commit.message);
     });
   }
 
@@ -157,9 +160,9 @@ export class ClientDatabase {
   async commitOutgoing(commit: OutgoingCommit): Promise<InsertResult> {
     const now = this.context.now();
     return inTransaction(this.context.write(['outbox', ...MESSAGE_STORES]), async (tx) => {
-      const result = await insertMessageInTx(tx, commit.message);
+      const result = await insertMessageInTx(tx, this.context.content, commit.message);
       if (result === 'duplicate') return result;
-      for (const entry of commit.outbox) await enqueueInTx(tx, entry, now);
+      for (const entry of commit.outbox) await enqueueInTx(tx, this.context.content, entry, now);
       return result;
     });
   }
@@ -198,7 +201,10 @@ export async function openClientDatabase(options: OpenClientDatabaseOptions): Pr
   );
   try {
     const keyWrapper = await resolveKeyWrapper(db, options.keyWrapper);
-    const context = new StorageContext(db, keyRange, keyWrapper, options.now ?? (() => Date.now()));
+    const content = new ContentCipher(await resolveContentKey(db, keyWrapper));
+    const context = new StorageContext(db, keyRange, keyWrapper, options.now ?? (() => Date.now()), content);
+    // Migration 005's second half: rows written before it are re-encrypted now that the key is known.
+    await resealLegacyRows(db, content, keyRange);
     // Another tab or window wants to upgrade the schema: step aside rather than block it. And if the browser
     // drops the connection (storage cleared, disk error), later calls fail with CLOSED instead of hanging.
     db.addEventListener('versionchange', () => context.close());
@@ -234,4 +240,23 @@ async function resolveKeyWrapper(db: ParleyDb, source: KeyWrapperSource): Promis
     await meta.put({ key: META_KEY_CHECK, value: sample });
   });
   return wrapper;
+}
+
+/**
+ * The database's content key (content-cipher.ts): random, kept in `meta` wrapped by the KeyWrapper, created on
+ * the first open of a database that has none (a new one, or one migration 005 just upgraded).
+ */
+async function resolveContentKey(db: ParleyDb, wrapper: KeyWrapper): Promise<Uint8Array> {
+  const stored = (await db.get('meta', META_CONTENT_KEY))?.value as Uint8Array | undefined;
+  if (stored !== undefined) return wrapper.unwrap(stored);
+  const key = newContentKey();
+  const wrapped = await wrapper.wrap(key);
+  // Two windows opening at once: the first key written wins, and both use it.
+  const raced = await inTransaction(startTransaction(db, ['meta'], 'readwrite'), async (tx) => {
+    const meta = tx.objectStore('meta');
+    const existing = (await meta.get(META_CONTENT_KEY))?.value as Uint8Array | undefined;
+    if (existing === undefined) await meta.put({ key: META_CONTENT_KEY, value: wrapped });
+    return existing;
+  });
+  return raced === undefined ? key : wrapper.unwrap(raced);
 }

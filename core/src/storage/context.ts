@@ -6,6 +6,7 @@ import {
   type ParleyTransaction,
   type StoreName,
 } from './idb-environment.js';
+import type { ContentCipher } from './content-cipher.js';
 import type { KeyWrapper } from './key-wrapper.js';
 
 /** What every repository shares: the open database (until closed), key ranges, the key wrapper and the clock. */
@@ -17,6 +18,8 @@ export class StorageContext {
     readonly keyRange: KeyRangeConstructor,
     readonly keyWrapper: KeyWrapper,
     readonly now: () => number,
+    /** Seals user content and hashes search terms (content-cipher.ts). */
+    readonly content: ContentCipher,
   ) {}
 
   get db(): ParleyDb {

@@ -9,7 +9,7 @@ import type {
 } from './types.js';
 
 /** Bumped by exactly one for each file in migrations/; MIGRATIONS[i] upgrades version i to i + 1. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 5;
 
 /** Secret bytes as stored: the output of KeyWrapper.wrap, never the plain key. */
 export type WrappedBytes = Uint8Array;
@@ -58,12 +58,32 @@ export interface SenderKeyRow {
   record: WrappedBytes;
 }
 
-export interface AttachmentRow extends Omit<AttachmentMetadata, 'key'> {
+/** Since migration 005 the file name is sealed too (`sealedFileName`); older rows keep `fileName` in clear. */
+export type AttachmentRow = Omit<AttachmentMetadata, 'key' | 'fileName'> & {
   key: WrappedBytes;
-}
+} & ({ sealedFileName: WrappedBytes } | { fileName: string });
 
 /**
- * A message's search tokens. The multiEntry index byToken is the inverted index (token → message ids), so a
+ * A message on disk since migration 005: its text (the words, a file's caption or name, an edit) sealed by the
+ * ContentCipher; ids, order, state and timestamps stay clear for the indexes. A row still holding `text` in
+ * clear is one written before 005 that its data step has not re-encrypted yet.
+ */
+export interface SealedMessageRow extends Omit<StoredMessage, 'text'> {
+  sealedText: WrappedBytes;
+}
+
+export type MessageRow = SealedMessageRow | StoredMessage;
+
+/** An outbox entry on disk since migration 005: the payload (the message's whole content) sealed. */
+export interface SealedOutboxRow extends Omit<OutboxEntry, 'payload'> {
+  sealedPayload: WrappedBytes;
+}
+
+export type OutboxRow = SealedOutboxRow | OutboxEntry;
+
+/**
+ * A message's search tokens: since migration 005 keyed hashes of its tokens and their prefixes (ContentCipher),
+ * never the words. The multiEntry index byToken is the inverted index (token → message ids), so a
  * prefix query is one key range over it, and re-indexing a message is one put or delete of its row.
  */
 export interface SearchTokenRow {
@@ -92,12 +112,12 @@ export interface ParleySchema extends DBSchema {
   conversations: { key: string; value: Conversation; indexes: { byLastActivity: number } };
   messages: {
     key: string;
-    value: StoredMessage;
+    value: MessageRow;
     indexes: { byConversationOrder: [string, MessageSortKey] };
   };
   outbox: {
     key: string;
-    value: OutboxEntry;
+    value: OutboxRow;
     indexes: { byNextAttemptAt: number; byMessage: string };
   };
   attachments: { key: string; value: AttachmentRow; indexes: { byMessage: string } };

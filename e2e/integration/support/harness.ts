@@ -44,6 +44,11 @@ export class TestRelay {
     return this.#relay;
   }
 
+  /** The running relay's own store (SQLite here), to check what it keeps. */
+  get store(): Relay['context']['store'] {
+    return this.relay.context.store;
+  }
+
   async #start(): Promise<void> {
     this.#relay = await startRelay(
       defaultConfig({

@@ -7,6 +7,7 @@ import { KeyedQueue } from '../keyed-queue.js';
 import { KDF_LABELS } from '../kdf/labels.js';
 import { resolveOptions, type CryptoContext, type CryptoOptions } from '../options.js';
 import { kdfChain } from '../ratchet/kdf-chain.js';
+import { senderKeyTag } from './sender-key-tag.js';
 import type { ProtocolAddress, SenderKeyStore } from '../stores.js';
 import {
   MAX_SENDER_KEY_STATES,
@@ -110,7 +111,15 @@ export class GroupCipher {
   }
 
   /** version(1) ‖ keyId(u32) ‖ iteration(u32) ‖ secretbox ‖ Ed25519 signature(64). */
-  encrypt(groupId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+  async encrypt(groupId: string, plaintext: Uint8Array): Promise<Uint8Array> {
+    return (await this.encryptTagged(groupId, plaintext)).message;
+  }
+
+  /**
+   * Like {@link encrypt}, also returning the tag of the sender key generation that encrypted it
+   * (sender-key-tag.ts): what a sealed group message carries instead of naming its sender.
+   */
+  encryptTagged(groupId: string, plaintext: Uint8Array): Promise<{ tag: Uint8Array; message: Uint8Array }> {
     return this.queue.run(groupId, async () => {
       const record = await this.load(groupId, this.self);
       const state = record.states[0];
@@ -132,7 +141,8 @@ export class GroupCipher {
       state.chainKey = chainKey;
       state.iteration += 1;
       await this.save(groupId, this.self, record);
-      return concatBytes(body, signature);
+      const tag = senderKeyTag(this.context.backend, groupId, state.signingPublicKey);
+      return { tag, message: concatBytes(body, signature) };
     });
   }
 

@@ -8,6 +8,7 @@ export const KDF_LABELS = {
   x3dh: utf8('parley/x3dh/v1'),
   ratchetRoot: utf8('parley/ratchet/root/v1'),
   senderKeyMessage: utf8('parley/sender-key/message/v1'),
+  senderKeyTag: utf8('parley/sender-key/tag/v1'),
   sealedSenderEphemeral: utf8('parley/sealed-sender/ephemeral/v1'),
   sealedSenderStatic: utf8('parley/sealed-sender/static/v1'),
   attachmentDigest: utf8('parley/attachment/digest/v1'),

@@ -227,6 +227,20 @@ export class IndexedDbSenderKeyStore implements SenderKeyStore {
     });
   }
 
+  /** Every stored sender key record, unwrapped (to index the tags of sealed group messages). */
+  async list(): Promise<{ groupId: string; sender: ProtocolAddress; record: string }[]> {
+    const rows = await this.context.db.getAll('senderKeys');
+    const out: { groupId: string; sender: ProtocolAddress; record: string }[] = [];
+    for (const row of rows) {
+      out.push({
+        groupId: row.groupId,
+        sender: { name: row.name, deviceId: row.deviceId },
+        record: await this.context.unwrapText(row.record),
+      });
+    }
+    return out;
+  }
+
   /** Forgets every sender key of a group (after leaving it, or when members change and keys rotate). */
   async deleteGroup(groupId: string): Promise<void> {
     await inTransaction(this.context.write(['senderKeys']), async (tx) => {

@@ -2,6 +2,8 @@ import type { ParleyDb, ParleyTransaction } from '../idb-environment.js';
 import { migration001Initial } from './001-initial.js';
 import { migration002FullTextSearch } from './002-full-text-search.js';
 import { migration003EngineState } from './003-engine-state.js';
+import { migration004Reserved } from './004-reserved.js';
+import { migration005SealedContent } from './005-sealed-content.js';
 
 export type Migration = (db: ParleyDb, tx: ParleyTransaction<'versionchange'>) => void | Promise<void>;
 
@@ -10,6 +12,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration001Initial,
   migration002FullTextSearch,
   migration003EngineState,
+  migration004Reserved,
+  migration005SealedContent,
 ];
 
 /** Runs, in order and inside the one version-change transaction, every migration past `oldVersion`. */

@@ -8,8 +8,10 @@ export class AttachmentRepository {
 
   async put(attachment: AttachmentMetadata): Promise<void> {
     const key = await this.context.keyWrapper.wrap(attachment.key);
+    const { fileName, ...rest } = attachment;
+    const sealedFileName = this.context.content.sealText(fileName);
     await inTransaction(this.context.write(['attachments']), async (tx) => {
-      await tx.objectStore('attachments').put({ ...attachment, key });
+      await tx.objectStore('attachments').put({ ...rest, key, sealedFileName });
     });
   }
 
@@ -41,6 +43,9 @@ export class AttachmentRepository {
   }
 
   private async unwrapRow(row: AttachmentRow): Promise<AttachmentMetadata> {
-    return { ...row, key: await this.context.keyWrapper.unwrap(row.key) };
+    const key = await this.context.keyWrapper.unwrap(row.key);
+    if (!('sealedFileName' in row)) return { ...row, key };
+    const { sealedFileName, ...rest } = row;
+    return { ...rest, key, fileName: this.context.content.openText(sealedFileName) };
   }
 }

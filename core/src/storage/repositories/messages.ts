@@ -2,6 +2,8 @@ import { ParleyError } from '../../errors/index.js';
 import { inTransaction, type StorageContext } from '../context.js';
 import type { ParleyTransaction } from '../idb-environment.js';
 import { compareSortKeys, sortKeyOf } from '../ordering.js';
+import type { ContentCipher } from '../content-cipher.js';
+import type { MessageRow, SealedMessageRow } from '../schema.js';
 import { indexMessage } from '../search-index.js';
 import { tokenize } from '../tokenize.js';
 import type {
@@ -22,6 +24,19 @@ type WriteTx = ParleyTransaction<'readwrite'>;
 
 const PIPELINE_CHUNK = 500;
 
+/** The row written for a message: its text sealed (schema.ts, SealedMessageRow). */
+export function sealMessage(cipher: ContentCipher, message: StoredMessage): SealedMessageRow {
+  const { text, ...rest } = message;
+  return { ...rest, sealedText: cipher.sealText(text) };
+}
+
+/** The message a row holds; a row from before migration 005's data step still has its text in clear. */
+export function openMessage(cipher: ContentCipher, row: MessageRow): StoredMessage {
+  if (!('sealedText' in row)) return row;
+  const { sealedText, ...rest } = row;
+  return { ...rest, text: cipher.openText(sealedText) };
+}
+
 /**
  * Inserts each message unless one with its id exists or came earlier in the batch (then nothing changes and its
  * result is 'duplicate'), indexes its text and moves its conversation's last activity forward. Runs inside the
@@ -30,6 +45,7 @@ const PIPELINE_CHUNK = 500;
  */
 export async function insertMessagesInTx(
   tx: WriteTx,
+  cipher: ContentCipher,
   messages: readonly NewMessage[],
 ): Promise<InsertResult[]> {
   // Validate everything before the first write.
@@ -49,15 +65,24 @@ export async function insertMessagesInTx(
       seen.add(message.id);
       added.push(message);
     });
-    await Promise.all(added.flatMap((message) => [store.add(message), indexMessage(tx, message)]));
+    await Promise.all(
+      added.flatMap((message) => [
+        store.add(sealMessage(cipher, message)),
+        indexMessage(tx, cipher, message),
+      ]),
+    );
     fresh.push(...added);
   }
   await advanceConversations(tx, fresh);
   return results;
 }
 
-export async function insertMessageInTx(tx: WriteTx, message: NewMessage): Promise<InsertResult> {
-  const [result] = await insertMessagesInTx(tx, [message]);
+export async function insertMessageInTx(
+  tx: WriteTx,
+  cipher: ContentCipher,
+  message: NewMessage,
+): Promise<InsertResult> {
+  const [result] = await insertMessagesInTx(tx, cipher, [message]);
   return result ?? 'duplicate';
 }
 
@@ -103,16 +128,21 @@ export class MessageRepository {
 
   /** 'duplicate' when a message with this id is already stored (delivered twice, or a tombstone): nothing changes. */
   async insert(message: NewMessage): Promise<InsertResult> {
-    return inTransaction(this.context.write(MESSAGE_STORES), (tx) => insertMessageInTx(tx, message));
+    return inTransaction(this.context.write(MESSAGE_STORES), (tx) =>
+      insertMessageInTx(tx, this.context.content, message),
+    );
   }
 
   /** Many inserts in one transaction (history sync, imports): all land or none. */
   async insertMany(messages: readonly NewMessage[]): Promise<InsertResult[]> {
-    return inTransaction(this.context.write(MESSAGE_STORES), (tx) => insertMessagesInTx(tx, messages));
+    return inTransaction(this.context.write(MESSAGE_STORES), (tx) =>
+      insertMessagesInTx(tx, this.context.content, messages),
+    );
   }
 
   async get(id: string): Promise<StoredMessage | undefined> {
-    return this.context.db.get('messages', id);
+    const row = await this.context.db.get('messages', id);
+    return row === undefined ? undefined : openMessage(this.context.content, row);
   }
 
   /**
@@ -134,7 +164,7 @@ export class MessageRepository {
         .index('byConversationOrder')
         .openCursor(range as never, 'prev');
       while (cursor) {
-        found.push(cursor.value);
+        found.push(openMessage(this.context.content, cursor.value));
         if (found.length === limit) break;
         cursor = await cursor.continue();
       }
@@ -168,35 +198,41 @@ export class MessageRepository {
 
   /**
    * Messages whose text has, for every term of the query, a word starting with that term (case-insensitive,
-   * Unicode-aware), newest first. Tombstones never match: their tokens are removed with their text.
+   * Unicode-aware), newest first. Tombstones never match: their tokens are removed with their text. The index
+   * holds keyed hashes (content-cipher.ts), so a term is one exact key lookup; a term of one character
+   * matches whole one-character words only, and one longer than MAX_PREFIX is checked against the text.
    */
   async search(query: string, options: SearchOptions = {}): Promise<StoredMessage[]> {
     const terms = tokenize(query).sort((a, b) => b.length - a.length);
     if (terms.length === 0) return [];
-    const { keyRange } = this.context;
+    const { keyRange, content } = this.context;
+    const lookups = terms.map((term) => ({ term, ...content.queryTerm(term) }));
     const tx = this.context.read(['searchTokens', 'messages']);
     const hits = await inTransaction(tx, async () => {
       const byToken = tx.objectStore('searchTokens').index('byToken');
       let candidates: Set<string> | undefined;
       // Longest term first: it usually matches fewest messages, and the intersection only shrinks.
-      for (const term of terms) {
-        // Every token that starts with `term` sorts between `term` and `term` followed by the highest code unit.
-        const ids = await byToken.getAllKeys(keyRange.bound(term, `${term}\uffff`) as never);
+      for (const { hash } of lookups) {
+        const ids = await byToken.getAllKeys(keyRange.only(hash) as never);
         const previous = candidates;
         candidates = new Set(previous === undefined ? ids : ids.filter((id) => previous.has(id)));
         if (candidates.size === 0) return [];
       }
       const store = tx.objectStore('messages');
-      const found = await Promise.all([...(candidates ?? [])].map((id) => store.get(id)));
-      return found.filter(
-        (message): message is StoredMessage =>
-          message !== undefined &&
-          message.deletedAt === undefined &&
-          (options.conversationId === undefined || message.conversationId === options.conversationId),
-      );
+      return Promise.all([...(candidates ?? [])].map((id) => store.get(id)));
     });
-    hits.sort((a, b) => compareSortKeys(b.sortKey, a.sortKey));
-    return hits.slice(0, options.limit ?? DEFAULT_PAGE_SIZE);
+    const verify = lookups.filter((lookup) => lookup.verify).map((lookup) => lookup.term);
+    const found = hits
+      .filter((row): row is MessageRow => row !== undefined)
+      .map((row) => openMessage(content, row))
+      .filter(
+        (message) =>
+          message.deletedAt === undefined &&
+          (options.conversationId === undefined || message.conversationId === options.conversationId) &&
+          (verify.length === 0 || matchesAll(message.text, verify)),
+      );
+    found.sort((a, b) => compareSortKeys(b.sortKey, a.sortKey));
+    return found.slice(0, options.limit ?? DEFAULT_PAGE_SIZE);
   }
 
   /** Read-modify-write of one message in one transaction, keeping the search index in step with the text. */
@@ -205,14 +241,21 @@ export class MessageRepository {
     change: (message: StoredMessage) => StoredMessage | undefined,
   ): Promise<boolean> {
     return inTransaction(this.context.write(['messages', 'searchTokens']), async (tx) => {
-      const current = await tx.objectStore('messages').get(id);
-      if (current === undefined) return false;
+      const row = await tx.objectStore('messages').get(id);
+      if (row === undefined) return false;
+      const current = openMessage(this.context.content, row);
       const next = change(current);
       if (next === undefined) return false;
-      await tx.objectStore('messages').put(next);
+      await tx.objectStore('messages').put(sealMessage(this.context.content, next));
       if (next.text !== current.text || next.deletedAt !== current.deletedAt)
-        await indexMessage(tx, next, true);
+        await indexMessage(tx, this.context.content, next, true);
       return true;
     });
   }
+}
+
+/** Whether, for every term, the text has a word starting with it. */
+function matchesAll(text: string, terms: readonly string[]): boolean {
+  const words = tokenize(text);
+  return terms.every((term) => words.some((word) => word.startsWith(term)));
 }

@@ -1,6 +1,8 @@
 import { ParleyError } from '../../errors/index.js';
 import { inTransaction, type StorageContext } from '../context.js';
+import type { ContentCipher } from '../content-cipher.js';
 import type { ParleyTransaction } from '../idb-environment.js';
+import type { OutboxRow, SealedOutboxRow } from '../schema.js';
 import type { InsertResult, OutboxEntry, OutboxState } from '../types.js';
 
 export interface NewOutboxEntry {
@@ -22,20 +24,36 @@ export type AttemptOutcome =
 /** Adds an entry as pending (a no-op reporting 'duplicate' if the id is queued already), inside the caller's tx. */
 export async function enqueueInTx(
   tx: ParleyTransaction<'readwrite'>,
+  cipher: ContentCipher,
   entry: NewOutboxEntry,
   now: number,
 ): Promise<InsertResult> {
   const store = tx.objectStore('outbox');
   if ((await store.getKey(entry.id)) !== undefined) return 'duplicate';
   const { notBefore, ...rest } = entry;
-  await store.add({
-    ...rest,
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: notBefore ?? now,
-    createdAt: now,
-  });
+  await store.add(
+    sealOutboxEntry(cipher, {
+      ...rest,
+      state: 'pending',
+      attempts: 0,
+      nextAttemptAt: notBefore ?? now,
+      createdAt: now,
+    }),
+  );
   return 'inserted';
+}
+
+/** The row written for an entry: its payload (the message's whole content) sealed. */
+export function sealOutboxEntry(cipher: ContentCipher, entry: OutboxEntry): SealedOutboxRow {
+  const { payload, ...rest } = entry;
+  return { ...rest, sealedPayload: cipher.seal(payload) };
+}
+
+/** The entry a row holds; a row from before migration 005's data step still has its payload in clear. */
+export function openOutboxEntry(cipher: ContentCipher, row: OutboxRow): OutboxEntry {
+  if (!('sealedPayload' in row)) return row;
+  const { sealedPayload, ...rest } = row;
+  return { ...rest, payload: cipher.open(sealedPayload) };
 }
 
 /** Entries without nextAttemptAt drop out of the due index. */
@@ -53,21 +71,26 @@ export class OutboxRepository {
 
   async enqueue(entry: NewOutboxEntry): Promise<InsertResult> {
     const now = this.context.now();
-    return inTransaction(this.context.write(['outbox']), (tx) => enqueueInTx(tx, entry, now));
+    return inTransaction(this.context.write(['outbox']), (tx) =>
+      enqueueInTx(tx, this.context.content, entry, now),
+    );
   }
 
   async get(id: string): Promise<OutboxEntry | undefined> {
-    return this.context.db.get('outbox', id);
+    const row = await this.context.db.get('outbox', id);
+    return row === undefined ? undefined : openOutboxEntry(this.context.content, row);
   }
 
   async forMessage(messageId: string): Promise<OutboxEntry[]> {
-    return this.context.db.getAllFromIndex('outbox', 'byMessage', messageId);
+    const rows = await this.context.db.getAllFromIndex('outbox', 'byMessage', messageId);
+    return rows.map((row) => openOutboxEntry(this.context.content, row));
   }
 
   /** Pending entries whose next attempt is due, earliest first, read from the sparse nextAttemptAt index. */
   async due(now: number, limit = 100): Promise<OutboxEntry[]> {
     const range = this.context.keyRange.bound(-Infinity, now);
-    return this.context.db.getAllFromIndex('outbox', 'byNextAttemptAt', range as never, limit);
+    const rows = await this.context.db.getAllFromIndex('outbox', 'byNextAttemptAt', range as never, limit);
+    return rows.map((row) => openOutboxEntry(this.context.content, row));
   }
 
   /** Records one attempt: counts it, and either retires the entry from the schedule or re-schedules it. */
@@ -108,10 +131,10 @@ export class OutboxRepository {
   private async update(id: string, change: (entry: OutboxEntry) => OutboxEntry): Promise<OutboxEntry> {
     return inTransaction(this.context.write(['outbox']), async (tx) => {
       const store = tx.objectStore('outbox');
-      const entry = await store.get(id);
-      if (entry === undefined) throw new ParleyError('NOT_FOUND', `no outbox entry ${id}`);
-      const next = change(entry);
-      await store.put(next);
+      const row = await store.get(id);
+      if (row === undefined) throw new ParleyError('NOT_FOUND', `no outbox entry ${id}`);
+      const next = change(openOutboxEntry(this.context.content, row));
+      await store.put(sealOutboxEntry(this.context.content, next));
       return next;
     });
   }
