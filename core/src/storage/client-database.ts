@@ -174,7 +174,9 @@ export class ClientDatabase {
 
   /** Writes a snapshot into this database, which must be empty (CONFLICT otherwise); all or nothing. */
   async restore(snapshot: DatabaseSnapshot): Promise<void> {
-    await restoreSnapshot(this.context, snapshot);
+    const { contentKey } = await restoreSnapshot(this.context, snapshot);
+    // The restored rows are sealed under the source's content key, which replaced this database's own.
+    if (contentKey !== undefined) this.context.content.rekey(contentKey);
   }
 
   /** No identity, contact, conversation or message yet. */

@@ -45,17 +45,26 @@ const LABEL_SEARCH = utf8('parley/storage/search/v1');
  * the tokens, so a stolen database without the key shows neither text nor searchable words.
  */
 export class ContentCipher {
-  readonly #sealKey: Uint8Array;
-  readonly #index: Keyed;
+  #sealKey!: Uint8Array;
+  #index!: Keyed;
   /** Reused for every term: the keyed state is copied into it, so hashing a term allocates nothing. */
   #scratch: Keyed | undefined;
   readonly #digest = new Uint8Array(32);
 
   constructor(contentKey: Uint8Array) {
+    this.rekey(contentKey);
+  }
+
+  /**
+   * Switches to another content key. Only a backup restored into a fresh database needs it: its rows are
+   * sealed under the source database's content key, which the restore brings along.
+   */
+  rekey(contentKey: Uint8Array): void {
     if (contentKey.length !== 32) throw new ParleyError('INVALID_KEY', 'content key must be 32 bytes');
     const hash = sha512Hash(tweetnaclBackend);
     this.#sealKey = hkdf(hash, contentKey, new Uint8Array(0), LABEL_CONTENT, 32);
     this.#index = hmac.create(sha256, hkdf(hash, contentKey, new Uint8Array(0), LABEL_SEARCH, 32)) as Keyed;
+    this.#scratch = undefined;
   }
 
   /** format(1) ‖ random nonce(24) ‖ secretbox(bytes). */

@@ -26,6 +26,12 @@ const WRAPPED_FIELDS: Partial<Record<StoreName, string>> = {
 /** Meta rows tied to the source database's key. */
 const LOCAL_META = new Set(['keyDerivation', 'keyCheck']);
 
+/**
+ * Meta rows whose `value` is KeyWrapper output. The content key travels with the backup (unwrapped inside its
+ * encryption) because every message row and search hash was made under it.
+ */
+const META_CONTENT_KEY = 'contentKey';
+
 const PIPELINE_CHUNK = 500;
 
 /** Reads every store in ONE transaction (a consistent snapshot of a running client), then unwraps secrets. */
@@ -39,15 +45,14 @@ export async function takeSnapshot(context: StorageContext): Promise<DatabaseSna
   for (const [name, rows] of raw) {
     const field = WRAPPED_FIELDS[name];
     const kept = name === 'meta' ? rows.filter((row) => !LOCAL_META.has(String(row['key']))) : rows;
-    stores[name] =
-      field === undefined
-        ? kept
-        : await Promise.all(
-            kept.map(async (row) => ({
-              ...row,
-              [field]: await context.keyWrapper.unwrap(bytesOf(row[field])),
-            })),
-          );
+    stores[name] = await Promise.all(
+      kept.map(async (row) => {
+        if (name === 'meta' && row['key'] === META_CONTENT_KEY)
+          return { ...row, value: await context.keyWrapper.unwrap(bytesOf(row['value'])) };
+        if (field === undefined) return row;
+        return { ...row, [field]: await context.keyWrapper.unwrap(bytesOf(row[field])) };
+      }),
+    );
   }
   return { schemaVersion: SCHEMA_VERSION, stores };
 }
@@ -66,7 +71,10 @@ export async function isEmptyDatabase(context: StorageContext): Promise<boolean>
  * Writes a snapshot into an empty database: secrets are wrapped under this database's key first, then
  * everything goes in ONE transaction, so a failure leaves the database empty.
  */
-export async function restoreSnapshot(context: StorageContext, snapshot: DatabaseSnapshot): Promise<void> {
+export async function restoreSnapshot(
+  context: StorageContext,
+  snapshot: DatabaseSnapshot,
+): Promise<{ readonly contentKey: Uint8Array | undefined }> {
   if (snapshot.schemaVersion > SCHEMA_VERSION) {
     throw new ParleyError(
       'BAD_REQUEST',
@@ -83,6 +91,7 @@ export async function restoreSnapshot(context: StorageContext, snapshot: Databas
     );
   }
   const prepared: [StoreName, Record<string, unknown>[]][] = [];
+  let contentKey: Uint8Array | undefined;
   for (const name of STORE_NAMES) {
     const rows = snapshot.stores[name] ?? [];
     if (!Array.isArray(rows)) throw new ParleyError('BAD_REQUEST', `backup store ${name} is not a list`);
@@ -90,14 +99,16 @@ export async function restoreSnapshot(context: StorageContext, snapshot: Databas
     const kept = name === 'meta' ? rows.filter((row) => !LOCAL_META.has(String(row['key']))) : rows;
     prepared.push([
       name,
-      field === undefined
-        ? [...kept]
-        : await Promise.all(
-            kept.map(async (row) => ({
-              ...row,
-              [field]: await context.keyWrapper.wrap(bytesOf(row[field])),
-            })),
-          ),
+      await Promise.all(
+        kept.map(async (row) => {
+          if (name === 'meta' && row['key'] === META_CONTENT_KEY) {
+            contentKey = bytesOf(row['value']);
+            return { ...row, value: await context.keyWrapper.wrap(contentKey) };
+          }
+          if (field === undefined) return { ...row };
+          return { ...row, [field]: await context.keyWrapper.wrap(bytesOf(row[field])) };
+        }),
+      ),
     ]);
   }
   const tx = context.write(STORE_NAMES);
@@ -109,6 +120,7 @@ export async function restoreSnapshot(context: StorageContext, snapshot: Databas
       }
     }
   });
+  return { contentKey };
 }
 
 function bytesOf(value: unknown): Uint8Array {
