@@ -2,6 +2,8 @@ import nacl from 'tweetnacl';
 import { ParleyError, isParleyError } from '../errors/index.js';
 import {
   identityString,
+  tweetnaclBackend,
+  type CryptoBackend,
   type CryptoOptions,
   type IdentityKeyPair,
   type ProtocolAddress,
@@ -9,6 +11,7 @@ import {
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { IceServer, TurnGrant } from '../protocol/auth.js';
 import { toUint8Array } from '../protocol/encoding.js';
+import { LIMITS } from '../protocol/limits.js';
 import type { ServerPayload } from '../protocol/events.js';
 import {
   openClientDatabase,
@@ -41,9 +44,10 @@ import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
 import { receive, type IncomingHandlers, type Via } from './incoming.js';
 import { OutboxPump } from './outbox-pump.js';
-import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
+import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
 import { systemTimers, type EngineTimers } from './platform.js';
+import { ReceiptBatcher } from './receipts.js';
 import { RelayAttachments } from './relay-attachments.js';
 import { currentBundle, loadOrCreateIdentity, newPreKeyBatch, rotateSignedPreKey } from './prekeys.js';
 import { RelayConnection } from './relay-connection.js';
@@ -98,7 +102,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     try {
       const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-      const crypto = { now, randomBytes };
+      const crypto = { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend };
       const { identity, deviceId } = await loadOrCreateIdentity(db, crypto);
       if (options.stateStore === undefined) {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);
@@ -122,7 +126,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     readonly db: ClientDatabase,
     identity: IdentityKeyPair,
     deviceId: number,
-    crypto: CryptoOptions & { now: () => number; randomBytes: (length: number) => Uint8Array },
+    crypto: CryptoOptions & {
+      now: () => number;
+      randomBytes: (length: number) => Uint8Array;
+      backend: CryptoBackend;
+    },
     state: EngineStateStore,
   ) {
     super();
@@ -149,6 +157,14 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         return bundle;
       }),
       readReceipts: options.readReceipts ?? true,
+      receipts: new ReceiptBatcher(
+        timers,
+        this.#tuning.receiptDelayMs,
+        async (to, ids) => {
+          await this.#ctx.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
+        },
+        (error) => this.#report(error),
+      ),
       now: crypto.now,
       newId: () => randomId(crypto.randomBytes),
       nextCounter: () => this.#counter++,
@@ -161,7 +177,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           body,
           ...(groupId === undefined ? {} : { groupId }),
         });
-        this.#pump.kick();
+        this.#pump.kick(recipients);
         return content.id;
       },
     };
@@ -205,8 +221,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       timers,
       crypto.now,
       this.#tuning.retry,
-      (entry, mayGo) => this.#attempt(entry, mayGo),
+      (batch, mayGo) => this.#attempt(batch, mayGo),
       (entry) => refreshMessageState(this.#ctx, entry.messageId),
+      {
+        maxEntries: this.#tuning.batchMaxEntries,
+        maxBytes: Math.min(this.#tuning.batchMaxBytes, LIMITS.maxBlobBytes / 2),
+        batchable: (entry) => !isGroupEntry(entry),
+      },
     );
   }
 
@@ -291,7 +312,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     });
     if (expiresInMs !== null) await this.#scheduleExpiry(content.id, content.sentAt + expiresInMs);
-    this.#pump.kick();
+    this.#pump.kick(recipients);
     const stored = await this.db.messages.get(content.id);
     if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after commit');
     return stored;
@@ -470,6 +491,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     await linksClosed;
     await this.#inbox.idle();
     await this.#ctx.queue.idle();
+    // Receipts still coalescing are written to the outbox; they leave on the next start.
+    await this.#ctx.receipts.close();
     this.db.close();
     this.removeAllListeners();
   }
@@ -695,12 +718,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return result;
   }
 
-  async #attempt(entry: OutboxEntry, mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
+  async #attempt(batch: readonly OutboxEntry[], mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
     const routes = {
       direct: () => this.#direct,
       route: (id: string, route: Route) => this.#route(id, route),
     };
-    const settled = await attemptEntry(this.#ctx, entry, routes, mayGo);
+    const settled = await attemptBatch(this.#ctx, batch, routes, mayGo);
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 

@@ -7,6 +7,7 @@ import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  type CryptoBackend,
   type EngineTuning,
   type FetchLike,
   type FileSinkFactory,
@@ -14,12 +15,13 @@ import {
   type ParleyClientEvents,
   type RelaySocket,
 } from '@parley/core';
-import { defaultConfig, startRelay, type Relay } from '@parley/relay';
+import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
 
 /** A relay on 127.0.0.1 with its real SQLite store; `restart()` brings it back on the same port and data. */
 export class TestRelay {
   #relay: Relay | undefined;
   #port = 0;
+  #overrides: Partial<RelayConfig> = {};
 
   private constructor(readonly dataDir: string) {}
 
@@ -40,6 +42,7 @@ export class TestRelay {
         host: '127.0.0.1',
         logLevel: 'silent',
         dataDir: this.dataDir,
+        ...this.#overrides,
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
@@ -55,7 +58,9 @@ export class TestRelay {
     this.#relay = undefined;
   }
 
-  async restart(): Promise<void> {
+  /** Restarts on the same port and data; with `overrides`, under that configuration from now on. */
+  async restart(overrides?: Partial<RelayConfig>): Promise<void> {
+    if (overrides !== undefined) this.#overrides = overrides;
     await this.stop();
     await this.#start();
   }
@@ -84,6 +89,8 @@ export interface DeviceOptions {
   readReceipts?: boolean;
   now?: () => number;
   tuning?: Partial<EngineTuning>;
+  /** The engine's crypto backend; its default (tweetnacl) when absent. */
+  cryptoBackend?: CryptoBackend;
 }
 
 /**
@@ -123,6 +130,7 @@ export class TestDevice {
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
+      ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
       tuning: { ...FAST, ...this.options.tuning },
     });
     this.client = client;
