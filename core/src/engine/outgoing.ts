@@ -165,10 +165,15 @@ async function attemptGroup(
 const RANK: Record<OutboxState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
 
 /** The message's state from its entries: failed if any failed, else the least advanced of them. */
-export async function refreshMessageState(ctx: EngineContext, messageId: string): Promise<void> {
+export async function refreshMessageState(
+  ctx: EngineContext,
+  messageId: string,
+  /** The message's entries, if the caller has just read (and changed) them. */
+  known?: readonly OutboxEntry[],
+): Promise<void> {
   const message = await ctx.db.messages.get(messageId);
   if (message === undefined || message.direction !== 'outgoing') return;
-  const entries = await ctx.db.outbox.forMessage(messageId);
+  const entries = known ?? (await ctx.db.outbox.forMessage(messageId));
   if (entries.length === 0) return;
   const failed = entries.find((entry) => entry.state === 'failed');
   let state: MessageState;
@@ -202,8 +207,9 @@ export async function applyReceipt(
       (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
     );
     if (entry === undefined || entry.state === 'failed' || RANK[entry.state] >= RANK[receipt]) continue;
-    await ctx.db.outbox.setState(entry.id, receipt);
-    await refreshMessageState(ctx, id);
+    const updated = await ctx.db.outbox.setState(entry.id, receipt);
+    // One recipient device: its entry, just written, is the whole state. Several: read them all again.
+    await refreshMessageState(ctx, id, entries.length === 1 ? [updated] : undefined);
   }
 }
 
