@@ -26,6 +26,8 @@ interface Measured {
   readonly summary: LatencySummary;
   /** Messages that arrived by the other route. */
   readonly offRoute: number;
+  /** CPU time of this process (both devices) per message: hardly depends on the machine's other load. */
+  readonly cpuMsPerMessage: number;
 }
 
 async function engineLatency(
@@ -37,7 +39,9 @@ async function engineLatency(
   const conversation = a.directConversation(b.account);
   const times: number[] = [];
   let offRoute = 0;
+  let cpuStart = process.cpuUsage();
   for (let i = 0; i < WARM_UP + samples; i += 1) {
+    if (i === WARM_UP) cpuStart = process.cpuUsage();
     const text = `latency ${i}`;
     const arrived = next(b, 'message', ({ message }) => message.text === text);
     const started = performance.now();
@@ -48,7 +52,8 @@ async function engineLatency(
     times.push(elapsed);
     if (via !== route) offRoute += 1;
   }
-  return { summary: summarize(times), offRoute };
+  const cpu = process.cpuUsage(cpuStart);
+  return { summary: summarize(times), offRoute, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / samples };
 }
 
 async function rawRelayLatency(url: string, payloadBytes: number, samples: number): Promise<LatencySummary> {
@@ -169,6 +174,10 @@ async function main(): Promise<void> {
         result.relay.summary,
         rawRelay,
         'raw blob:deposit → blob push',
+      );
+      line(
+        `  client CPU per message (${result.backend}): direct ${result.direct.cpuMsPerMessage.toFixed(2)} ms, ` +
+          `relay ${result.relay.cpuMsPerMessage.toFixed(2)} ms (both devices, receipts included)`,
       );
       if (result.direct.offRoute + result.relay.offRoute > 0) {
         line(

@@ -94,6 +94,14 @@ function cpu(rate: Rate): string {
   return `relay ${Math.round(rate.serverCpu * 100)}% of a core, clients ${Math.round(rate.clientCpu * 100)}%`;
 }
 
+/**
+ * CPU time of this process (both clients) per message: unlike msg/s it hardly depends on what else the
+ * machine runs, so it compares runs taken under different loads.
+ */
+function cpuPerMessage(rate: Rate): string {
+  return `${((rate.clientCpu * rate.elapsedMs) / MESSAGES).toFixed(2)} ms client CPU per message`;
+}
+
 async function main(): Promise<void> {
   heading(
     `Messages through the relay, encrypted: ${count(MESSAGES)} short texts from one client to another ` +
@@ -126,7 +134,8 @@ async function main(): Promise<void> {
       line(
         `through relay (${name} crypto): ${count(rate.perSecond)} msg/s sent and received, encrypted ` +
           `= ${ratio(rate.perSecond, raw1.perSecond)} raw deposits one at a time, ` +
-          `${ratio(rate.perSecond, raw16.perSecond)} raw deposits 16 in flight; ${cpu(rate)}`,
+          `${ratio(rate.perSecond, raw16.perSecond)} raw deposits 16 in flight; ${cpu(rate)}; ` +
+          cpuPerMessage(rate),
       );
     }
     line(`raw deposits one at a time: ${count(raw1.perSecond)}/s; ${cpu(raw1)}`);
