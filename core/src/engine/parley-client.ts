@@ -47,6 +47,7 @@ import { OutboxPump } from './outbox-pump.js';
 import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
 import { systemTimers, type EngineTimers } from './platform.js';
+import { microBatch } from './micro-batch.js';
 import { ReceiptBatcher } from './receipts.js';
 import { RelayAttachments } from './relay-attachments.js';
 import { currentBundle, loadOrCreateIdentity, newPreKeyBatch, rotateSignedPreKey } from './prekeys.js';
@@ -83,6 +84,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #contactRelays = new Map<string, string>();
   readonly #deferred = new Map<string, { relay: RelayConnection; blob: ServerPayload<'blob'> }>();
   readonly #handlers: IncomingHandlers;
+  /** Blob acknowledgements per relay, coalesced over one turn of the event loop. */
+  readonly #acks = new Map<RelayConnection, (id: string) => void>();
   #direct: DirectLinks | undefined;
   #sweepTimer: unknown;
   #turnTimer: unknown;
@@ -539,11 +542,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     relay.on('error', (error) => this.emit('error', error));
     relay.on('blob', (blob) => void this.#onBlob(relay, blob));
-    relay.on('blob:delivered', (notice) => {
-      void relay
-        .request('notice:ack', { notices: [{ id: notice.id, recipient: notice.recipient }] })
-        .catch(() => undefined);
+    const ackNotice = microBatch<{ id: string; recipient: string }>(LIMITS.maxAckIds, (notices) => {
+      void relay.request('notice:ack', { notices }).catch(() => undefined);
     });
+    relay.on('blob:delivered', (notice) => ackNotice({ id: notice.id, recipient: notice.recipient }));
     relay.on('prekeys:low', () => void this.#replenish(relay));
     relay.on('signal', (signal) => {
       const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
@@ -714,8 +716,20 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       result = 'rejected';
     }
     if (result === 'deferred' || this.#closed) return result;
-    await relay.request('blob:ack', { ids: [blob.id] }).catch((error: unknown) => this.#report(error));
+    // Stored (or unreadable): the relay may forget it. The next blob does not wait for this round trip.
+    this.#blobAcks(relay)(blob.id);
     return result;
+  }
+
+  #blobAcks(relay: RelayConnection): (id: string) => void {
+    let ack = this.#acks.get(relay);
+    if (ack === undefined) {
+      ack = microBatch<string>(LIMITS.maxAckIds, (ids) => {
+        void relay.request('blob:ack', { ids }).catch((error: unknown) => this.#report(error));
+      });
+      this.#acks.set(relay, ack);
+    }
+    return ack;
   }
 
   async #attempt(batch: readonly OutboxEntry[], mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
