@@ -3,7 +3,8 @@
  * one device to the `message` event on the other (both in this process, so one clock). Messages go one at a
  * time, the next once the previous arrived. Each route is compared with the same trip without the engine:
  * a bare DataLink frame of the envelope's size for the direct link, and a raw `blob:deposit` of the same
- * bytes, pushed to an online recipient who acks it, for the relay.
+ * bytes, pushed to an online recipient who acks it, for the relay. Runs with the native (OpenSSL) crypto
+ * backend and with tweetnacl (the engine's default); `--backend=native` or `--backend=tweetnacl` runs one.
  */
 import { randomBytes } from 'node:crypto';
 import type { ParleyClient } from '@parley/core';
@@ -13,7 +14,7 @@ import { closeAll, connectAuthenticated } from '../relay/lib/lean-client.node.js
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
-import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
+import { next, openDirectLink, pair, selectedBackends, startDevice } from './lib/devices.node.js';
 import { openRawLinkPair } from './lib/raw-link.node.js';
 import { ms, summarize, type LatencySummary } from './lib/stats.js';
 
@@ -21,16 +22,26 @@ const WARM_UP = 20;
 const RELAY_SAMPLES = 300;
 const DIRECT_SAMPLES = 300;
 
+interface Measured {
+  readonly summary: LatencySummary;
+  /** Messages that arrived by the other route. */
+  readonly offRoute: number;
+  /** CPU time of this process (both devices) per message: hardly depends on the machine's other load. */
+  readonly cpuMsPerMessage: number;
+}
+
 async function engineLatency(
   a: ParleyClient,
   b: ParleyClient,
   samples: number,
   route: 'direct' | 'relay',
-): Promise<{ summary: LatencySummary; offRoute: number }> {
+): Promise<Measured> {
   const conversation = a.directConversation(b.account);
   const times: number[] = [];
   let offRoute = 0;
+  let cpuStart = process.cpuUsage();
   for (let i = 0; i < WARM_UP + samples; i += 1) {
+    if (i === WARM_UP) cpuStart = process.cpuUsage();
     const text = `latency ${i}`;
     const arrived = next(b, 'message', ({ message }) => message.text === text);
     const started = performance.now();
@@ -41,7 +52,8 @@ async function engineLatency(
     times.push(elapsed);
     if (via !== route) offRoute += 1;
   }
-  return { summary: summarize(times), offRoute };
+  const cpu = process.cpuUsage(cpuStart);
+  return { summary: summarize(times), offRoute, cpuMsPerMessage: (cpu.user + cpu.system) / 1000 / samples };
 }
 
 async function rawRelayLatency(url: string, payloadBytes: number, samples: number): Promise<LatencySummary> {
@@ -117,40 +129,64 @@ async function main(): Promise<void> {
   const relay = await startServerProcess('relay.node.ts');
   const clients: ParleyClient[] = [];
   try {
-    // Over the relay: devices without WebRTC.
     const deposits: number[] = [];
-    const ra = await startDevice('relay-a', relay.url, { direct: false, onDeposit: (b) => deposits.push(b) });
-    clients.push(ra);
-    const rb = await startDevice('relay-b', relay.url, { direct: false });
-    clients.push(rb);
-    await pair(ra, rb);
-    const viaRelay = await engineLatency(ra, rb, RELAY_SAMPLES, 'relay');
-    // Each phase's clients close before the next phase, so nothing they still send loads it.
-    for (const client of clients.splice(0)) await client.close();
+    const results: { backend: string; direct: Measured; relay: Measured }[] = [];
+    for (const backend of selectedBackends()) {
+      // Over the relay: devices without WebRTC.
+      const ra = await startDevice(`relay-a-${backend.name}`, relay.url, {
+        direct: false,
+        backend,
+        onDeposit: (b) => deposits.push(b),
+      });
+      clients.push(ra);
+      const rb = await startDevice(`relay-b-${backend.name}`, relay.url, { direct: false, backend });
+      clients.push(rb);
+      await pair(ra, rb);
+      const viaRelay = await engineLatency(ra, rb, RELAY_SAMPLES, 'relay');
+      // Each phase's clients close before the next phase, so nothing they still send loads it.
+      for (const client of clients.splice(0)) await client.close();
+
+      // Over a direct link: devices with WebRTC, link opened before measuring.
+      const da = await startDevice(`direct-a-${backend.name}`, relay.url, { direct: true, backend });
+      clients.push(da);
+      const db = await startDevice(`direct-b-${backend.name}`, relay.url, { direct: true, backend });
+      clients.push(db);
+      await pair(da, db);
+      await openDirectLink(da, db);
+      const direct = await engineLatency(da, db, DIRECT_SAMPLES, 'direct');
+      for (const client of clients.splice(0)) await client.close();
+      results.push({ backend: backend.name, direct, relay: viaRelay });
+    }
     // The envelope of a short text (deposits also carry the peer's first-message prekey header; take the median).
     const envelopeBytes = [...deposits].sort((x, y) => x - y)[Math.floor(deposits.length / 2)] ?? 512;
     const rawRelay = await rawRelayLatency(relay.url, envelopeBytes, RELAY_SAMPLES);
-
-    // Over a direct link: devices with WebRTC, link opened before measuring.
-    const da = await startDevice('direct-a', relay.url, { direct: true });
-    clients.push(da);
-    const db = await startDevice('direct-b', relay.url, { direct: true });
-    clients.push(db);
-    await pair(da, db);
-    await openDirectLink(da, db);
-    const direct = await engineLatency(da, db, DIRECT_SAMPLES, 'direct');
-    for (const client of clients.splice(0)) await client.close();
     const rawLink = await rawLinkLatency(envelopeBytes, DIRECT_SAMPLES);
 
-    report('text latency direct', direct.summary, rawLink, 'raw data channel frame');
-    report('text latency relay', viaRelay.summary, rawRelay, 'raw blob:deposit → blob push');
-    line(`(envelope of a short text: ${envelopeBytes} bytes; baselines send that many bytes)`);
-    if (direct.offRoute + viaRelay.offRoute > 0) {
-      line(
-        `warning: ${direct.offRoute} "direct" messages came through the relay and ` +
-          `${viaRelay.offRoute} "relay" messages did not`,
+    for (const result of results) {
+      report(
+        `text latency direct (${result.backend} crypto)`,
+        result.direct.summary,
+        rawLink,
+        'raw data channel frame',
       );
+      report(
+        `text latency relay (${result.backend} crypto)`,
+        result.relay.summary,
+        rawRelay,
+        'raw blob:deposit → blob push',
+      );
+      line(
+        `  client CPU per message (${result.backend}): direct ${result.direct.cpuMsPerMessage.toFixed(2)} ms, ` +
+          `relay ${result.relay.cpuMsPerMessage.toFixed(2)} ms (both devices, receipts included)`,
+      );
+      if (result.direct.offRoute + result.relay.offRoute > 0) {
+        line(
+          `warning: ${result.direct.offRoute} "direct" messages came through the relay and ` +
+            `${result.relay.offRoute} "relay" messages did not`,
+        );
+      }
     }
+    line(`(envelope of a short text: ${envelopeBytes} bytes; baselines send that many bytes)`);
   } finally {
     for (const client of clients) await client.close();
     await relay.stop();

@@ -4,7 +4,8 @@
  * The sender calls `sendText` back to back (each resolves once on disk; the outbox sends behind it); the
  * clock stops when the recipient's `message` event has fired for every one. Baselines in the same run: the
  * same number of raw `blob:deposit`s of the envelope's size between two bare authenticated sockets, the
- * recipient acking each blob, with one deposit in flight (as the engine's outbox sends) and with 16.
+ * recipient acking each blob, with one deposit in flight and with 16. Runs with the native (OpenSSL) crypto
+ * backend and with tweetnacl (the engine's default); `--backend=native` or `--backend=tweetnacl` runs one.
  */
 import { randomBytes } from 'node:crypto';
 import type { ParleyClient } from '@parley/core';
@@ -14,7 +15,7 @@ import { closeAll, connectAuthenticated, pooled } from '../relay/lib/lean-client
 import { runIfMain } from '../relay/lib/main.node.js';
 import { count, heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess, type ServerProcess } from '../relay/lib/server-process.node.js';
-import { pair, startDevice, until } from './lib/devices.node.js';
+import { pair, selectedBackends, startDevice, until } from './lib/devices.node.js';
 
 const MESSAGES = 500;
 const WARM_UP = 50;
@@ -93,6 +94,14 @@ function cpu(rate: Rate): string {
   return `relay ${Math.round(rate.serverCpu * 100)}% of a core, clients ${Math.round(rate.clientCpu * 100)}%`;
 }
 
+/**
+ * CPU time of this process (both clients) per message: unlike msg/s it hardly depends on what else the
+ * machine runs, so it compares runs taken under different loads.
+ */
+function cpuPerMessage(rate: Rate): string {
+  return `${((rate.clientCpu * rate.elapsedMs) / MESSAGES).toFixed(2)} ms client CPU per message`;
+}
+
 async function main(): Promise<void> {
   heading(
     `Messages through the relay, encrypted: ${count(MESSAGES)} short texts from one client to another ` +
@@ -102,30 +111,35 @@ async function main(): Promise<void> {
   const clients: ParleyClient[] = [];
   try {
     const deposits: number[] = [];
-    const a = await startDevice('a', relay.url, {
-      direct: false,
-      onDeposit: (bytes) => deposits.push(bytes),
-    });
-    clients.push(a);
-    const b = await startDevice('b', relay.url, { direct: false });
-    clients.push(b);
-    await pair(a, b);
-    const engine = await engineRate(relay, a, b);
-    // Closed before the baselines, so the receipts the recipient still has to send do not load them.
-    for (const client of clients.splice(0)) await client.close();
-    const envelopeBytes = [...deposits].sort((x, y) => x - y)[Math.floor(deposits.length / 2)] ?? 512;
+    const engine = new Map<string, Rate>();
+    for (const backend of selectedBackends()) {
+      const a = await startDevice(`a-${backend.name}`, relay.url, {
+        direct: false,
+        backend,
+        onDeposit: (bytes) => deposits.push(bytes),
+      });
+      clients.push(a);
+      const b = await startDevice(`b-${backend.name}`, relay.url, { direct: false, backend });
+      clients.push(b);
+      await pair(a, b);
+      engine.set(backend.name, await engineRate(relay, a, b));
+      // Closed before the next measurement, so the receipts the recipient still has to send do not load it.
+      for (const client of clients.splice(0)) await client.close();
+    }
+    // A single short text's envelope (the smallest deposit; batches of several texts are larger).
+    const envelopeBytes = deposits.length === 0 ? 512 : Math.min(...deposits);
     const raw1 = await rawRate(relay, envelopeBytes, 1);
     const raw16 = await rawRate(relay, envelopeBytes, 16);
-    line(
-      `through relay: ${count(engine.perSecond)} msg/s sent and received, encrypted ` +
-        `= ${ratio(engine.perSecond, raw1.perSecond)} raw deposits one at a time ` +
-        `(${count(raw1.perSecond)}/s); ${cpu(engine)}`,
-    );
+    for (const [name, rate] of engine) {
+      line(
+        `through relay (${name} crypto): ${count(rate.perSecond)} msg/s sent and received, encrypted ` +
+          `= ${ratio(rate.perSecond, raw1.perSecond)} raw deposits one at a time, ` +
+          `${ratio(rate.perSecond, raw16.perSecond)} raw deposits 16 in flight; ${cpu(rate)}; ` +
+          cpuPerMessage(rate),
+      );
+    }
     line(`raw deposits one at a time: ${count(raw1.perSecond)}/s; ${cpu(raw1)}`);
-    line(
-      `raw deposits, 16 in flight: ${count(raw16.perSecond)}/s; ${cpu(raw16)} ` +
-        `(engine = ${ratio(engine.perSecond, raw16.perSecond)} of this)`,
-    );
+    line(`raw deposits, 16 in flight: ${count(raw16.perSecond)}/s; ${cpu(raw16)}`);
     line(`(envelope of a short text: ${envelopeBytes} bytes; the raw deposits carry that many)`);
   } finally {
     for (const client of clients) await client.close();

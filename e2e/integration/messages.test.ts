@@ -68,4 +68,53 @@ describe('ParleyClient messages', () => {
     await bob.c.react(typo.id, '👍');
     expect(await reaction).toMatchObject({ messageId: typo.id, emoji: '👍', from: bob.c.account });
   });
+
+  it('acknowledges a burst of messages with far fewer delivered receipts than messages', async () => {
+    const alice = s.device('alice', { direct: false });
+    const bob = s.device('bob', { direct: false });
+    await startAll(alice, bob);
+    const conversation = alice.c.directConversation(bob.c.account);
+    const arrived = collect(bob.c, 'message');
+    const sent = [];
+    for (let i = 0; i < 20; i += 1) sent.push(await alice.c.sendText(conversation, `burst ${i}`));
+    await until(() => arrived.length === 20, 'the whole burst');
+    for (const message of sent)
+      await until(
+        async () => (await alice.c.db.messages.get(message.id))?.state === 'delivered',
+        'delivered',
+      );
+    // Bob sent nothing but receipts: each is an end-to-end encrypted control message in his outbox.
+    const receipts = await bob.c.db.messages.page(`control:${bob.c.account}`, { limit: 100 });
+    expect(receipts.messages.length).toBeGreaterThan(0);
+    expect(receipts.messages.length).toBeLessThanOrEqual(5);
+  });
+
+  it('receives a burst in write order, each message once, when the relay refuses some of it for a while', async () => {
+    // Two undelivered blobs per sender: while bob is away, alice's third envelope is refused (a retry
+    // later), and so is everything behind it, until bob collects what is held.
+    await s.relay().restart({ blobQuota: { maxBlobs: 2, maxBytes: 1024 * 1024 * 1024 } });
+    const alice = s.device('alice', { direct: false });
+    const bob = s.device('bob', { direct: false });
+    await startAll(alice, bob);
+    const conversation = alice.c.directConversation(bob.c.account);
+    await bob.stop();
+    const written: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      written.push(`ordered ${i}`);
+      ids.push((await alice.c.sendText(conversation, `ordered ${i}`)).id);
+      // Spread the burst over several batches, some of them refused.
+      if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const refused = async () => {
+      const entries = await Promise.all(ids.map(async (id) => (await alice.c.outboxEntries(id))[0]));
+      return entries.some((entry) => entry?.lastError?.startsWith('QUOTA_EXCEEDED') === true);
+    };
+    await until(refused, 'a refused deposit');
+    const client = await bob.start();
+    const arrived = collect(client, 'message');
+    await until(() => arrived.length >= 30, 'the whole burst');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(arrived.map(({ message }) => message.text)).toEqual(written);
+  });
 });

@@ -1,12 +1,15 @@
 import wrtc from '@roamhq/wrtc';
+import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { freshIndexedDb } from '@parley/core/testing/indexeddb';
 import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  type CryptoBackend,
   type FetchLike,
   type ParleyClientEvents,
   type RelaySocket,
+  tweetnaclBackend,
 } from '@parley/core';
 
 /**
@@ -22,6 +25,8 @@ export interface DeviceOptions {
   readonly onDeposit?: (bytes: number) => void;
   /** Called for every request to the relay's HTTP attachment API (files for peers without a direct link). */
   readonly onFetch?: (url: string) => void;
+  /** The engine's crypto backend; the engine's default (tweetnacl) when absent. */
+  readonly backend?: CryptoBackend;
 }
 
 export async function startDevice(
@@ -50,6 +55,7 @@ export async function startDevice(
     // simple-peer's default public STUN servers are never contacted.
     ...(options.direct ? { wrtc } : {}),
     displayName: name,
+    ...(options.backend === undefined ? {} : { cryptoBackend: options.backend }),
     fetch: (async (url, init) => {
       options.onFetch?.(url);
       return (globalThis.fetch as unknown as FetchLike)(url, init);
@@ -104,4 +110,17 @@ export async function openDirectLink(a: ParleyClient, b: ParleyClient): Promise<
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error('the direct link did not open');
+}
+
+/**
+ * The crypto backends a bench runs the engine with: native (OpenSSL through node:crypto) first, then the
+ * engine's default tweetnacl, or only the one named by `--backend=native|tweetnacl`.
+ */
+export function selectedBackends(argv: readonly string[] = process.argv): CryptoBackend[] {
+  const all = { native: nodeNativeBackend, tweetnacl: tweetnaclBackend };
+  const chosen = argv.find((arg) => arg.startsWith('--backend='))?.slice('--backend='.length);
+  if (chosen === undefined) return [all.native, all.tweetnacl];
+  if (chosen !== 'native' && chosen !== 'tweetnacl')
+    throw new Error(`--backend must be native or tweetnacl, not ${chosen}`);
+  return [all[chosen]];
 }

@@ -1,7 +1,9 @@
 import { toUint8Array } from '../protocol/encoding.js';
 import type { ServerPayload } from '../protocol/events.js';
+import { LIMITS } from '../protocol/limits.js';
 import type { EngineContext } from './context.js';
 import { receive, type IncomingHandlers } from './incoming.js';
+import { microBatch } from './micro-batch.js';
 import type { RelayConnection } from './relay-connection.js';
 import { SerialQueue } from './serial-queue.js';
 
@@ -16,6 +18,8 @@ const MAX_DEFERRED = 256;
 export class BlobInbox {
   readonly #queue = new SerialQueue();
   readonly #deferred = new Map<string, { relay: RelayConnection; blob: ServerPayload<'blob'> }>();
+  /** Blob acknowledgements per relay, coalesced over one turn of the event loop. */
+  readonly #acks = new Map<RelayConnection, (id: string) => void>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -71,7 +75,19 @@ export class BlobInbox {
       result = 'rejected';
     }
     if (result === 'deferred' || this.closed()) return result;
-    await relay.request('blob:ack', { ids: [blob.id] }).catch((error: unknown) => this.report(error));
+    // Stored (or unreadable): the relay may forget it. The next blob does not wait for this round trip.
+    this.#blobAcks(relay)(blob.id);
     return result;
+  }
+
+  #blobAcks(relay: RelayConnection): (id: string) => void {
+    let ack = this.#acks.get(relay);
+    if (ack === undefined) {
+      ack = microBatch<string>(LIMITS.maxAckIds, (ids) => {
+        void relay.request('blob:ack', { ids }).catch((error: unknown) => this.report(error));
+      });
+      this.#acks.set(relay, ack);
+    }
+    return ack;
   }
 }

@@ -3,6 +3,7 @@ import type { ClientDatabase } from '../storage/index.js';
 import type { ContentBody } from './content.js';
 import type { ParleyClientEvents } from './events.js';
 import type { Pairwise } from './pairwise.js';
+import type { ReceiptBatcher } from './receipts.js';
 import type { EngineTimers } from './platform.js';
 import type { RelayConnection } from './relay-connection.js';
 import type { SerialQueue } from './serial-queue.js';
@@ -19,6 +20,8 @@ export interface EngineContext {
   readonly queue: SerialQueue;
   readonly pairwise: Pairwise;
   readonly readReceipts: boolean;
+  /** Delivered receipts, coalesced per sender device before they go through the outbox. */
+  readonly receipts: ReceiptBatcher;
   now(): number;
   newId(): string;
   /** The next value of this device's message counter (orders messages sent in one millisecond). */

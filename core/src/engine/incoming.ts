@@ -8,6 +8,7 @@ import {
   PRIMARY_DEVICE,
 } from './addresses.js';
 import { decodeContent, isVisible, type Content } from './content.js';
+import { decodeContentBatch } from './content-batch.js';
 import type { EngineContext } from './context.js';
 import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from './group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
@@ -44,7 +45,7 @@ export async function receive(
   if (kind === BLOB_SEALED) {
     try {
       return await ctx.pairwise.open(payload.subarray(1), (opened) =>
-        commit(ctx, handlers, opened.sender, decodeContent(opened.plaintext), opened.stage, via),
+        commit(ctx, handlers, opened.sender, decodeContents(ctx, opened.plaintext), opened.stage, via),
       );
     } catch (error) {
       // A copy of a message already decrypted: its key is spent, the message is stored.
@@ -123,21 +124,65 @@ async function decryptGroup(
     const content = decodeContent(padded ? unpadGroupContent(plaintext) : plaintext);
     if (content.groupId !== groupId)
       throw new ParleyError('BAD_REQUEST', 'group message names another group');
-    return commit(ctx, handlers, sender, content, stage, via);
+    return commit(ctx, handlers, sender, [content], stage, via);
   });
 }
 
+/**
+ * The contents of one decrypted one-to-one message: one, or a batch the sender sealed together. A content
+ * of a batch that does not validate is reported and left out; the rest of the batch is still delivered.
+ */
+function decodeContents(ctx: EngineContext, plaintext: Uint8Array): Content[] {
+  const parts = decodeContentBatch(plaintext);
+  const [only] = parts;
+  if (parts.length === 1 && only !== undefined) return [decodeContent(only)];
+  const contents: Content[] = [];
+  for (const part of parts) {
+    try {
+      contents.push(decodeContent(part));
+    } catch (error) {
+      if (!isParleyError(error)) throw error;
+      ctx.emit('error', error);
+    }
+  }
+  return contents;
+}
+
+/**
+ * Stores what one decryption produced — the crypto changes and every content — in one transaction, then
+ * applies each stored content in order. Resolves 'duplicate' when every content was seen before.
+ */
 async function commit(
   ctx: EngineContext,
   handlers: IncomingHandlers,
   sender: ProtocolAddress,
-  content: Content,
+  contents: readonly Content[],
   stage: StagedCryptoStores,
   via: Via,
 ): Promise<'stored' | 'duplicate'> {
   if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
   await handlers.ensureContact(sender.name);
-  await handlers.beforeCommit(sender, content, stage);
+  for (const content of contents) await handlers.beforeCommit(sender, content, stage);
+  const receivedAt = ctx.now();
+  const results = await ctx.db.commitIncomingBatch({
+    crypto: stage.changes(),
+    messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+  });
+  const stored = contents.filter((_, index) => results[index] === 'inserted');
+  if (stored.length === 0) return 'duplicate';
+  // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
+  // coalesced per sender device (receipts.ts).
+  const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
+  ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
+  for (const content of stored) {
+    const body = content.body;
+    if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);
+    await handlers.afterCommit(sender, content, via);
+  }
+  return 'stored';
+}
+
+function incomingMessage(sender: ProtocolAddress, content: Content, receivedAt: number): NewMessage {
   const visible = isVisible(content.body);
   const conversationId = !visible
     ? controlConversationId(sender.name)
@@ -145,29 +190,16 @@ async function commit(
       ? groupConversationId(content.groupId)
       : directConversationId(sender.name);
   const body = content.body;
-  const message: NewMessage = {
+  return {
     id: content.id,
     conversationId,
     sender,
     sentAt: content.sentAt,
     senderCounter: content.counter,
-    receivedAt: ctx.now(),
+    receivedAt,
     direction: 'incoming',
     state: 'received',
     text: body.type === 'text' ? body.text : body.type === 'file' ? (body.caption ?? body.name) : '',
     ...(body.type === 'text' && body.replyTo !== undefined ? { replyTo: body.replyTo } : {}),
   };
-  const result = await ctx.db.commitIncoming({ crypto: stage.changes(), message });
-  if (result === 'duplicate') return 'duplicate';
-  if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);
-  else if (visible) {
-    // Delivered: this device has it on disk. A receipt is an end-to-end encrypted message like any other.
-    await ctx.sendControl([{ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }], {
-      type: 'receipt',
-      receipt: 'delivered',
-      ids: [content.id],
-    });
-  }
-  await handlers.afterCommit(sender, content, via);
-  return 'stored';
 }

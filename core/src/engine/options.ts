@@ -1,3 +1,4 @@
+import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
 import type { FileSinkFactory } from './files/file-io.js';
@@ -26,6 +27,18 @@ export interface EngineTuning {
   /** A replaced signed prekey is kept this long for sessions peers started against it. Default 30 days. */
   readonly signedPreKeyGraceMs: number;
   readonly retry: RetryPolicy;
+  /**
+   * A recipient device's pending one-to-one entries leave together, up to this many (and `batchMaxBytes` of
+   * contents) in one envelope. 1 sends every entry alone. Default 32.
+   */
+  readonly batchMaxEntries: number;
+  /** Default 64 KiB. */
+  readonly batchMaxBytes: number;
+  /**
+   * Delivered receipts wait this long for more messages from the same device, then go as one receipt for
+   * all of them. Default 25 ms.
+   */
+  readonly receiptDelayMs: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -40,6 +53,9 @@ export const DEFAULT_TUNING: EngineTuning = {
   signedPreKeyGraceMs: 30 * 24 * 60 * 60_000,
   // About three days of attempts at the maximum delay before a message is reported failed.
   retry: { baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, pollMs: 1_000, maxAttempts: 1_000 },
+  batchMaxEntries: 32,
+  batchMaxBytes: 64 * 1024,
+  receiptDelayMs: 25,
 };
 
 export interface ParleyClientOptions {
@@ -70,6 +86,12 @@ export interface ParleyClientOptions {
   readonly fileSink?: FileSinkFactory;
   /** The largest file sent or accepted. Default 4 GiB. */
   readonly maxFileBytes?: number;
+  /**
+   * The primitives every engine crypto call uses (sealed sender, ratchet, X3DH, groups, attachments). Default
+   * tweetnacl, which runs everywhere; Node hosts can pass `nodeNativeBackend` from `@parley/core/crypto/native`
+   * (OpenSSL, byte-identical output, several times faster). A speed choice only: peers need not agree.
+   */
+  readonly cryptoBackend?: CryptoBackend;
   readonly now?: () => number;
   readonly randomBytes?: (length: number) => Uint8Array;
   readonly timers?: EngineTimers;

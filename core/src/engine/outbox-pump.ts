@@ -1,3 +1,4 @@
+import { addressKey, type ProtocolAddress } from '../crypto/index.js';
 import { isParleyError, type ErrorCode } from '../errors/index.js';
 import type { AttemptOutcome, ClientDatabase, OutboxEntry } from '../storage/index.js';
 import type { EngineTimers } from './platform.js';
@@ -12,6 +13,26 @@ export interface RetryPolicy {
   readonly maxAttempts: number;
 }
 
+/** How many of one device's pending entries may travel together (in one envelope: one seal, one ack). */
+export interface BatchPolicy {
+  readonly maxEntries: number;
+  /** Sum of the entries' payload bytes; an entry larger than this still goes, alone. */
+  readonly maxBytes: number;
+  /** Whether an entry may share a batch with others (one-to-one entries; a group message goes alone). */
+  readonly batchable: (entry: OutboxEntry) => boolean;
+}
+
+/**
+ * Sends one batch: entries to one recipient device, oldest first, contiguous in that device's write order.
+ * Resolves once every entry of the batch was accepted, or throws and none was. May settle sibling entries
+ * of other devices itself (group fan-out), but only those `mayGo` allows: the ones next in line for an idle
+ * recipient (which `mayGo` then holds until this attempt ends).
+ */
+export type BatchAttempt = (
+  batch: readonly OutboxEntry[],
+  mayGo: (sibling: OutboxEntry) => boolean,
+) => Promise<void>;
+
 /** Errors that no retry can fix: the entry fails with the error as its reason. */
 const PERMANENT: readonly ErrorCode[] = [
   'BAD_REQUEST',
@@ -23,18 +44,29 @@ const PERMANENT: readonly ErrorCode[] = [
   'ACCESS_DENIED',
 ];
 
+const SNAPSHOT_LIMIT = 10_000;
+
 /**
- * Sends what the outbox holds, oldest first and one entry at a time (so a peer receives one sender's
- * messages in the order they were written), retrying failures with exponential backoff. Everything it
- * knows is in the database: after a restart it picks up where it stopped.
+ * Sends what the outbox holds, retrying failures with exponential backoff. Everything it knows is in the
+ * database: after a restart it picks up where it stopped.
+ *
+ * Order: a recipient device's entries leave in the order they were written (entry ids sort that way), one
+ * batch at a time per device. A batch is the device's oldest pending entry (its head) and the pending entries
+ * right behind it, and it succeeds or fails as a whole (one envelope, one acknowledgement), so a later entry
+ * can never be accepted while an earlier one waits for a retry: after a failure the whole batch waits, and so
+ * does everything written after it. Entries written while a batch is in flight form the next batch, so the
+ * pump sends as fast as batches are acknowledged without ever having two in flight to one device. Different
+ * devices are independent and proceed in parallel.
  */
 export class OutboxPump {
   #timer: unknown;
-  /** The oldest pending entry per recipient device, as of the last refresh. */
-  readonly #heads = new Map<string, OutboxEntry>();
-  /** Recipients whose entry failed in this pass: nothing newer goes to them until it is retried. */
-  readonly #blocked = new Set<string>();
+  /** Recipient devices with a batch in flight (or claimed by a group fan-out in flight). */
+  readonly #busy = new Set<string>();
+  readonly #lanes = new Set<Promise<void>>();
+  /** Entries of a batch that failed for good: tried again one by one, so only the culprit fails. */
+  readonly #solo = new Set<string>();
   #running: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
   #again = false;
   #closed = false;
 
@@ -43,19 +75,23 @@ export class OutboxPump {
     private readonly timers: EngineTimers,
     private readonly now: () => number,
     private readonly policy: RetryPolicy,
-    /**
-     * Sends one entry, or throws. May settle sibling entries itself (group fan-out), but only those
-     * `mayGo` allows: the ones next in line for their recipient.
-     */
-    private readonly attempt: (entry: OutboxEntry, mayGo: (sibling: OutboxEntry) => boolean) => Promise<void>,
+    private readonly attempt: BatchAttempt,
     private readonly settled: (entry: OutboxEntry) => Promise<void>,
+    private readonly batching: BatchPolicy = { maxEntries: 1, maxBytes: 0, batchable: () => false },
   ) {}
 
-  /** Runs the pump now (again, if it is running). */
-  kick(): void {
+  /**
+   * Runs the pump now (again, if it is running). With `recipients`, the devices that something was just
+   * queued for: if each has a batch in flight, nothing else changes now — the new entries go with the
+   * device's next batch, when its lane ends and the pump looks again — so a burst of sends does not make
+   * the pump re-read the outbox once per message.
+   */
+  kick(recipients?: readonly ProtocolAddress[]): void {
     if (this.#closed) return;
     if (this.#running !== undefined) {
+      if (recipients !== undefined && recipients.every((to) => this.#busy.has(addressKey(to)))) return;
       this.#again = true;
+      this.#wake?.();
       return;
     }
     this.#running = this.#drain().finally(() => {
@@ -67,12 +103,14 @@ export class OutboxPump {
     });
   }
 
-  /** Stops scheduling and waits for the attempt in progress. Idempotent. */
+  /** Stops scheduling and waits for the attempts in progress. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer !== undefined) this.timers.clearTimeout(this.#timer);
     this.#timer = undefined;
+    this.#wake?.();
     await this.#running;
+    await Promise.allSettled([...this.#lanes]);
   }
 
   #schedule(): void {
@@ -84,79 +122,159 @@ export class OutboxPump {
     }, this.policy.pollMs);
   }
 
+  /** Starts a batch for every idle device whose head is due, then waits for a lane to end or a kick. */
   async #drain(): Promise<void> {
-    await this.#refreshHeads();
     for (;;) {
       if (this.#closed || this.db.closed) return;
+      this.#again = false;
+      const woken = new Promise<void>((resolve) => (this.#wake = resolve));
       const now = this.now();
-      const due = (await this.db.outbox.due(now, 200))
-        .filter((entry) => this.#isHead(entry, now))
-        .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      if (due.length === 0) return;
-      for (const stale of due) {
-        if (this.#closed || this.db.closed) return;
-        const entry = await this.db.outbox.get(stale.id);
-        if (entry === undefined || entry.state !== 'pending') continue;
-        // An older entry to this device failed earlier in this pass: this one waits behind it.
-        if (this.#blocked.has(recipientKey(entry))) continue;
-        if (!(await this.#try(entry))) this.#blocked.add(recipientKey(entry));
+      const snapshot = await this.#snapshot(now);
+      for (const [key, queue] of snapshot) {
+        if (this.#busy.has(key)) continue;
+        const batch = this.#batchOf(queue);
+        if (batch.length === 0) continue;
+        this.#busy.add(key);
+        const lane = this.#send(key, batch, snapshot).finally(() => {
+          this.#busy.delete(key);
+          this.#lanes.delete(lane);
+          this.#wake?.();
+        });
+        this.#lanes.add(lane);
       }
-      await this.#refreshHeads();
+      if (this.#lanes.size === 0 && !this.#again) return;
+      await woken;
     }
   }
 
   /**
-   * One recipient device's messages leave in the order they were written (entry ids sort that way): an
-   * entry waits while an older one to the same device is pending, even if a retry rescheduled the older
-   * one later. A group's sender key therefore always precedes the group messages that need it.
+   * Every pending entry id by recipient device, oldest first, and which are due. Only ids are read (the
+   * recipient is the tail of an entry id, see outboxEntryId): the pump runs this after every batch, and
+   * reading every pending entry each time made a long outbox quadratic.
    */
-  #isHead(entry: OutboxEntry, now: number): boolean {
-    const key = recipientKey(entry);
-    if (this.#blocked.has(key)) return false;
-    const head = this.#heads.get(key);
-    return head === undefined || head.id >= entry.id || (head.nextAttemptAt ?? Infinity) <= now;
-  }
-
-  async #refreshHeads(): Promise<void> {
-    this.#blocked.clear();
-    this.#heads.clear();
-    for (const entry of await this.db.outbox.due(Number.MAX_SAFE_INTEGER, 10_000)) {
-      const key = recipientKey(entry);
-      const head = this.#heads.get(key);
-      if (head === undefined || entry.id < head.id) this.#heads.set(key, entry);
+  async #snapshot(now: number): Promise<Snapshot> {
+    const [pending, scheduled] = await Promise.all([
+      this.db.outbox.pendingIds(Number.MAX_SAFE_INTEGER, SNAPSHOT_LIMIT),
+      // Usually few: entries waiting for a retry.
+      this.db.outbox.pendingIds(Number.MAX_SAFE_INTEGER, SNAPSHOT_LIMIT, now),
+    ]);
+    const later = new Set(scheduled);
+    const byDevice: Snapshot = new Map();
+    for (const id of pending.sort()) {
+      const key = deviceOfId(id) ?? (await this.#deviceOfStored(id));
+      if (key === undefined) continue;
+      const queue = byDevice.get(key);
+      const item = { id, due: !later.has(id) };
+      if (queue === undefined) byDevice.set(key, [item]);
+      else queue.push(item);
     }
+    return byDevice;
   }
 
-  /** Resolves false when the entry stays pending (to be retried). */
-  async #try(entry: OutboxEntry): Promise<boolean> {
-    let outcome: AttemptOutcome;
-    try {
-      await this.attempt(entry, (sibling) => this.#isHead(sibling, this.now()));
-      outcome = { result: 'sent' };
-    } catch (error) {
-      if (this.#closed || this.db.closed) return false;
-      const reason =
-        error instanceof Error
-          ? `${isParleyError(error) ? error.code + ': ' : ''}${error.message}`
-          : String(error);
-      if (isParleyError(error) && PERMANENT.includes(error.code)) {
-        outcome = { result: 'failed', error: reason };
-      } else if (entry.attempts + 1 >= this.policy.maxAttempts) {
-        outcome = { result: 'failed', error: `gave up after ${entry.attempts + 1} attempts: ${reason}` };
-      } else {
-        const delay = Math.min(this.policy.baseDelayMs * 2 ** entry.attempts, this.policy.maxDelayMs);
-        outcome = { result: 'retry', nextAttemptAt: this.now() + delay, error: reason };
+  async #deviceOfStored(id: string): Promise<string | undefined> {
+    const entry = await this.db.outbox.get(id);
+    return entry === undefined ? undefined : recipientKey(entry);
+  }
+
+  /**
+   * The head, if due, and the due entries right behind it, up to the batch size; an entry behind the head
+   * whose own retry is scheduled later ends the batch (nothing may skip it). Size and kind are checked once
+   * the entries are read (#send).
+   */
+  #batchOf(queue: readonly SnapshotItem[]): string[] {
+    const [head] = queue;
+    if (head === undefined || !head.due) return [];
+    const batch = [head.id];
+    if (this.#solo.has(head.id)) return batch;
+    for (const item of queue.slice(1, this.batching.maxEntries)) {
+      if (!item.due || this.#solo.has(item.id)) break;
+      batch.push(item.id);
+    }
+    return batch;
+  }
+
+  async #send(key: string, ids: readonly string[], snapshot: Snapshot): Promise<void> {
+    // Read now: a group fan-out of another lane may have settled some since the snapshot. Only a prefix
+    // may go: dropping an entry from the middle would let the ones behind it overtake it.
+    const batch: OutboxEntry[] = [];
+    let bytes = 0;
+    for (const id of ids) {
+      const current = await this.db.outbox.get(id);
+      if (current === undefined || current.state !== 'pending' || recipientKey(current) !== key) {
+        if (batch.length === 0) continue;
+        break;
       }
+      const [first] = batch;
+      if (first !== undefined) {
+        bytes += current.payload.byteLength;
+        const fits = bytes <= this.batching.maxBytes;
+        if (!fits || !this.batching.batchable(first) || !this.batching.batchable(current)) break;
+      } else bytes = current.payload.byteLength;
+      batch.push(current);
     }
-    if (this.db.closed) return false;
-    const current = await this.db.outbox.get(entry.id);
-    if (current === undefined || current.state !== 'pending') return true;
-    const updated = await this.db.outbox.markAttempt(entry.id, outcome);
-    if (outcome.result !== 'retry') await this.settled(updated);
-    return outcome.result !== 'retry';
+    if (batch.length === 0 || this.#closed || this.db.closed) return;
+    const claimed: string[] = [];
+    const mayGo = (sibling: OutboxEntry): boolean => {
+      const key = recipientKey(sibling);
+      if (this.#busy.has(key) || snapshot.get(key)?.[0]?.id !== sibling.id) return false;
+      this.#busy.add(key);
+      claimed.push(key);
+      return true;
+    };
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.attempt(batch, mayGo);
+    } catch (error) {
+      failure = { error };
+    } finally {
+      for (const key of claimed) this.#busy.delete(key);
+    }
+    if (this.#closed || this.db.closed) return;
+    if (failure !== undefined && batch.length > 1 && this.#isPermanent(failure.error)) {
+      // Nothing of the batch was accepted; find the entry that cannot go by sending them one at a time.
+      for (const entry of batch) this.#solo.add(entry.id);
+      return;
+    }
+    for (const entry of batch) this.#solo.delete(entry.id);
+    const outcomes = batch.map((entry) => ({ entry, outcome: this.#outcome(entry, failure) }));
+    const updated = await this.db.outbox.markAttempts(
+      outcomes.map(({ entry, outcome }) => ({ id: entry.id, outcome })),
+    );
+    for (const entry of updated) if (entry.state !== 'pending') await this.settled(entry);
+  }
+
+  #outcome(entry: OutboxEntry, failure: { error: unknown } | undefined): AttemptOutcome {
+    if (failure === undefined) return { result: 'sent' };
+    const { error } = failure;
+    const reason =
+      error instanceof Error
+        ? `${isParleyError(error) ? error.code + ': ' : ''}${error.message}`
+        : String(error);
+    if (this.#isPermanent(error)) return { result: 'failed', error: reason };
+    if (entry.attempts + 1 >= this.policy.maxAttempts) {
+      return { result: 'failed', error: `gave up after ${entry.attempts + 1} attempts: ${reason}` };
+    }
+    const delay = Math.min(this.policy.baseDelayMs * 2 ** entry.attempts, this.policy.maxDelayMs);
+    return { result: 'retry', nextAttemptAt: this.now() + delay, error: reason };
+  }
+
+  #isPermanent(error: unknown): boolean {
+    return isParleyError(error) && PERMANENT.includes(error.code);
   }
 }
 
-function recipientKey(entry: OutboxEntry): string {
-  return `${entry.recipient.name}.${entry.recipient.deviceId}`;
+type SnapshotItem = { readonly id: string; readonly due: boolean };
+type Snapshot = Map<string, SnapshotItem[]>;
+
+/**
+ * `time.counter.messageId.account.device` (outboxEntryId; accounts and message ids have no dots): the
+ * recipient device is the last two parts. Undefined for any other shape, whose entry is read instead.
+ */
+function deviceOfId(id: string): string | undefined {
+  const parts = id.split('.');
+  return parts.length === 5 ? `${parts[3]}.${parts[4]}` : undefined;
+}
+
+export function recipientKey(entry: OutboxEntry): string {
+  return addressKey(entry.recipient);
 }

@@ -4,7 +4,8 @@ import { concatBytes } from '../protocol/encoding.js';
 import { LIMITS } from '../protocol/limits.js';
 import type { MessageState, OutboxEntry, OutboxState } from '../storage/index.js';
 import { controlConversationId, peerOf, relayIdentityOf, directConversationId } from './addresses.js';
-import { decodeContent, encodeContent, type Content, type ContentBody } from './content.js';
+import { encodeContent, type Content, type ContentBody } from './content.js';
+import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from './context.js';
 import type { DirectLinks } from './direct-links.js';
 import { padGroupContent, sealedGroupBlob } from './group-sealing.js';
@@ -85,27 +86,35 @@ export interface SendRoutes {
 }
 
 /**
- * One attempt at one outbox entry. One-to-one: sealed once, then over the open (or quickly opened) direct
- * link, else into the relay's offline store — the same envelope either way. Group: encrypted once with our
- * sender key and deposited once for every pending member (their entries are settled here too).
+ * One attempt at a batch of outbox entries to one device (see OutboxPump). One-to-one: the entries' contents
+ * are sealed together once, then go over the open (or quickly opened) direct link, else into the relay's
+ * offline store — the same envelope either way, accepted or refused as a whole. Group (always alone):
+ * encrypted once with our sender key and deposited once for every pending member (their entries are settled
+ * here too).
  */
-export async function attemptEntry(
+export async function attemptBatch(
   ctx: EngineContext,
-  entry: OutboxEntry,
+  batch: readonly OutboxEntry[],
   routes: SendRoutes,
   mayGo: (sibling: OutboxEntry) => boolean = () => true,
 ): Promise<OutboxEntry[]> {
-  const content = decodeContent(entry.payload);
-  if (content.groupId !== undefined) return attemptGroup(ctx, entry, content.groupId, mayGo);
+  const [entry] = batch;
+  if (entry === undefined) return [];
+  const groupId = groupIdOf(entry);
+  if (groupId !== undefined) {
+    if (batch.length > 1) throw new ParleyError('INTERNAL', 'a group message goes alone');
+    return attemptGroup(ctx, entry, groupId, mayGo);
+  }
   const relay = ctx.relayFor(entry.recipient.name);
   const envelope = concatBytes(
     new Uint8Array([BLOB_SEALED]),
-    await ctx.pairwise.seal(entry.recipient, entry.payload),
+    await ctx.pairwise.seal(entry.recipient, encodeContentBatch(batch.map((item) => item.payload))),
   );
   const direct = routes.direct();
   const conversationId = entry.conversationId.startsWith('control:')
     ? directConversationId(entry.recipient.name)
     : entry.conversationId;
+  // The link acknowledges the envelope by the first entry's id.
   if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
   if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient))) routes.route(conversationId, 'relay');
   await relay.request('blob:deposit', {
@@ -114,6 +123,19 @@ export async function attemptEntry(
   });
   return [];
 }
+
+/** Group messages are encrypted with a sender key and deposited once for all members: never batched. */
+export function isGroupEntry(entry: OutboxEntry): boolean {
+  return groupIdOf(entry) !== undefined;
+}
+
+/** The group of an entry's content (written by queueOutgoing, so valid JSON; no schema check needed). */
+function groupIdOf(entry: OutboxEntry): string | undefined {
+  const { groupId } = JSON.parse(textDecoder.decode(entry.payload)) as { groupId?: unknown };
+  return typeof groupId === 'string' ? groupId : undefined;
+}
+
+const textDecoder = new TextDecoder();
 
 async function attemptGroup(
   ctx: EngineContext,
@@ -144,10 +166,15 @@ async function attemptGroup(
 const RANK: Record<OutboxState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
 
 /** The message's state from its entries: failed if any failed, else the least advanced of them. */
-export async function refreshMessageState(ctx: EngineContext, messageId: string): Promise<void> {
+export async function refreshMessageState(
+  ctx: EngineContext,
+  messageId: string,
+  /** The message's entries, if the caller has just read (and changed) them. */
+  known?: readonly OutboxEntry[],
+): Promise<void> {
   const message = await ctx.db.messages.get(messageId);
   if (message === undefined || message.direction !== 'outgoing') return;
-  const entries = await ctx.db.outbox.forMessage(messageId);
+  const entries = known ?? (await ctx.db.outbox.forMessage(messageId));
   if (entries.length === 0) return;
   const failed = entries.find((entry) => entry.state === 'failed');
   let state: MessageState;
@@ -181,8 +208,9 @@ export async function applyReceipt(
       (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
     );
     if (entry === undefined || entry.state === 'failed' || RANK[entry.state] >= RANK[receipt]) continue;
-    await ctx.db.outbox.setState(entry.id, receipt);
-    await refreshMessageState(ctx, id);
+    const updated = await ctx.db.outbox.setState(entry.id, receipt);
+    // One recipient device: its entry, just written, is the whole state. Several: read them all again.
+    await refreshMessageState(ctx, id, entries.length === 1 ? [updated] : undefined);
   }
 }
 

@@ -1,14 +1,14 @@
-import { ParleyError } from '../errors/index.js';
+import { ParleyError, isParleyError } from '../errors/index.js';
 import {
   SessionCipher,
   addressKey,
-  deserializeSessionRecord,
   identityString,
   openSealed,
   sealToRecipient,
   type CryptoOptions,
   type IdentityKeyPair,
   type ProtocolAddress,
+  type PublicIdentity,
   type TrustOutcome,
 } from '../crypto/index.js';
 import type { FetchedBundle } from '../protocol/directory.js';
@@ -46,15 +46,15 @@ export class Pairwise {
   seal(to: ProtocolAddress, plaintext: Uint8Array): Promise<Uint8Array> {
     return this.queue.run(addressKey(to), async () => {
       const cipher = new SessionCipher(this.db, this.crypto);
-      if (!(await cipher.hasSession(to))) {
-        const bundle = await this.fetchBundle(to);
-        await cipher.initiate(to, bundle);
+      let encrypted: { message: Uint8Array; remote: PublicIdentity };
+      try {
+        encrypted = await cipher.encryptToPeer(to, plaintext);
+      } catch (error) {
+        if (!isParleyError(error, 'SESSION_NOT_FOUND')) throw error;
+        await cipher.initiate(to, await this.fetchBundle(to));
+        encrypted = await cipher.encryptToPeer(to, plaintext);
       }
-      const message = await cipher.encrypt(to, plaintext);
-      const record = await this.db.sessions.loadSession(to);
-      const remote = record === undefined ? undefined : deserializeSessionRecord(record).current?.remote;
-      if (remote === undefined)
-        throw new ParleyError('SESSION_NOT_FOUND', `no session with ${addressKey(to)}`);
+      const { message, remote } = encrypted;
       return sealToRecipient(this.local, this.deviceId, remote.identityDhKey, message, this.crypto);
     });
   }

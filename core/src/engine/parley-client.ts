@@ -2,12 +2,15 @@ import nacl from 'tweetnacl';
 import { ParleyError, isParleyError } from '../errors/index.js';
 import {
   identityString,
+  tweetnaclBackend,
+  type CryptoBackend,
   type CryptoOptions,
   type IdentityKeyPair,
   type ProtocolAddress,
 } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { IceServer, TurnGrant } from '../protocol/auth.js';
+import { LIMITS } from '../protocol/limits.js';
 import {
   openClientDatabase,
   type ClientDatabase,
@@ -40,9 +43,11 @@ import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
 import type { IncomingHandlers, Via } from './incoming.js';
 import { OutboxPump } from './outbox-pump.js';
-import { attemptEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
+import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
 import { systemTimers } from './platform.js';
+import { microBatch } from './micro-batch.js';
+import { ReceiptBatcher } from './receipts.js';
 import { RelayAttachments } from './relay-attachments.js';
 import { loadOrCreateIdentity } from './prekeys.js';
 import { PreKeyPublisher } from './prekey-publisher.js';
@@ -121,7 +126,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     try {
       const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-      const crypto = { now, randomBytes };
+      const crypto = { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend };
       const { identity, deviceId } = await loadOrCreateIdentity(db, crypto);
       if (options.stateStore === undefined) {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);
@@ -156,7 +161,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     readonly db: ClientDatabase,
     identity: IdentityKeyPair,
     deviceId: number,
-    crypto: CryptoOptions & { now: () => number; randomBytes: (length: number) => Uint8Array },
+    crypto: CryptoOptions & {
+      now: () => number;
+      randomBytes: (length: number) => Uint8Array;
+      backend: CryptoBackend;
+    },
     state: EngineStateStore,
     access: AccessCredentials | undefined,
   ) {
@@ -208,6 +217,14 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       get readReceipts() {
         return privacy().readReceipts;
       },
+      receipts: new ReceiptBatcher(
+        timers,
+        this.#tuning.receiptDelayMs,
+        async (to, ids) => {
+          await this.#ctx.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
+        },
+        (error) => this.#report(error),
+      ),
       now: crypto.now,
       newId: () => randomId(crypto.randomBytes),
       nextCounter: () => this.#counter++,
@@ -223,7 +240,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           body,
           ...(groupId === undefined ? {} : { groupId }),
         });
-        this.#pump.kick();
+        this.#pump.kick(recipients);
         return content.id;
       },
     };
@@ -304,8 +321,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       timers,
       crypto.now,
       this.#tuning.retry,
-      (entry, mayGo) => this.#attempt(entry, mayGo),
+      (batch, mayGo) => this.#attempt(batch, mayGo),
       (entry) => refreshMessageState(this.#ctx, entry.messageId),
+      {
+        maxEntries: this.#tuning.batchMaxEntries,
+        maxBytes: Math.min(this.#tuning.batchMaxBytes, LIMITS.maxBlobBytes / 2),
+        batchable: (entry) => !isGroupEntry(entry),
+      },
     );
   }
 
@@ -543,7 +565,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     if (expiresInMs !== null) await scheduleExpiry(this.#ctx, content.id, content.sentAt + expiresInMs);
     this.#list.changed(conversationId);
-    this.#pump.kick();
+    this.#pump.kick(recipients);
     const stored = await this.db.messages.get(content.id);
     if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after commit');
     return stored;
@@ -687,6 +709,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     await linksClosed;
     await this.#inbox.idle();
     await this.#ctx.queue.idle();
+    // Receipts still coalescing are written to the outbox; they leave on the next start.
+    await this.#ctx.receipts.close();
     this.db.close();
     this.removeAllListeners();
   }
@@ -777,12 +801,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.emit('route', { conversationId, route });
   }
 
-  async #attempt(entry: OutboxEntry, mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
+  async #attempt(batch: readonly OutboxEntry[], mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
     const routes = {
       direct: () => this.#direct,
       route: (id: string, route: Route) => this.#route(id, route),
     };
-    const settled = await attemptEntry(this.#ctx, entry, routes, mayGo);
+    const settled = await attemptBatch(this.#ctx, batch, routes, mayGo);
     for (const sibling of settled) await refreshMessageState(this.#ctx, sibling.messageId);
   }
 

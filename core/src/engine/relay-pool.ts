@@ -2,8 +2,10 @@ import { ParleyError } from '../errors/index.js';
 import type { IdentityKeyPair } from '../crypto/index.js';
 import type { AuthResult } from '../protocol/auth.js';
 import type { ServerPayload } from '../protocol/events.js';
+import { LIMITS } from '../protocol/limits.js';
 import { addressOfRelayIdentity } from './addresses.js';
 import type { ParleyClientEvents } from './events.js';
+import { microBatch } from './micro-batch.js';
 import type { EngineTimers, SocketFactory } from './platform.js';
 import { presenceOf } from './presence.js';
 import type { AccessCredentials } from './relay-access.js';
@@ -83,11 +85,10 @@ export class RelayPool {
     });
     relay.on('error', (error) => options.emit('error', error));
     relay.on('blob', (blob) => options.onBlob(relay, blob));
-    relay.on('blob:delivered', (notice) => {
-      void relay
-        .request('notice:ack', { notices: [{ id: notice.id, recipient: notice.recipient }] })
-        .catch(() => undefined);
+    const ackNotice = microBatch<{ id: string; recipient: string }>(LIMITS.maxAckIds, (notices) => {
+      void relay.request('notice:ack', { notices }).catch(() => undefined);
     });
+    relay.on('blob:delivered', (notice) => ackNotice({ id: notice.id, recipient: notice.recipient }));
     relay.on('prekeys:low', () => options.onPreKeysLow(relay));
     relay.on('signal', (signal) => options.onSignal(signal));
     relay.on('typing', ({ from, typing }) =>

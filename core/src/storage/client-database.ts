@@ -1,4 +1,5 @@
 import nacl from 'tweetnacl';
+import { ParleyError } from '../errors/index.js';
 import { StorageContext, inTransaction } from './context.js';
 import {
   openIndexedDb,
@@ -48,6 +49,11 @@ export interface IncomingCommit {
   /** What decrypting `message` changed: usually `stage.changes()` of the StagedCryptoStores it ran on. */
   readonly crypto: CryptoChanges;
   readonly message: NewMessage;
+}
+
+export interface IncomingBatchCommit {
+  readonly crypto: CryptoChanges;
+  readonly messages: readonly NewMessage[];
 }
 
 export interface OutgoingCommit {
@@ -119,6 +125,17 @@ export class ClientDatabase {
    * still commits the crypto changes (the key is spent either way) and returns 'duplicate'.
    */
   async commitIncoming(commit: IncomingCommit): Promise<InsertResult> {
+    const [result] = await this.commitIncomingBatch({ crypto: commit.crypto, messages: [commit.message] });
+    if (result === undefined) throw new ParleyError('INTERNAL', 'no result for the committed message');
+    return result;
+  }
+
+  /**
+   * {@link commitIncoming} for several messages that one decryption produced (a batch the sender sealed
+   * together): the crypto changes and every message in ONE transaction. Resolves each message's result, in
+   * order; duplicates among them add nothing.
+   */
+  async commitIncomingBatch(commit: IncomingBatchCommit): Promise<InsertResult[]> {
     const { sessions, removedOneTimePreKeys, trusted, senderKeys = [] } = commit.crypto;
     // Wrap first: nothing but IndexedDB requests may be awaited once the transaction is open.
     const rows: { key: [string, number]; row: SessionRow | null }[] = [];
@@ -149,7 +166,9 @@ export class ClientDatabase {
           .put({ name, ...identity, identityKey: identity.identityKey.slice() });
       }
       for (const row of senderKeyRows) await tx.objectStore('senderKeys').put(row);
-      return insertMessageInTx(tx, this.context.content, commit.message);
+      const results: InsertResult[] = [];
+      for (const message of commit.messages) results.push(await insertMessageInTx(tx, this.context.content, message));
+      return results;
     });
   }
 

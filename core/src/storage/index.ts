@@ -1,5 +1,10 @@
 export { ClientDatabase, openClientDatabase } from './client-database.js';
-export type { IncomingCommit, OpenClientDatabaseOptions, OutgoingCommit } from './client-database.js';
+export type {
+  IncomingBatchCommit,
+  IncomingCommit,
+  OpenClientDatabaseOptions,
+  OutgoingCommit,
+} from './client-database.js';
 export type { IndexedDbFactory } from './idb-environment.js';
 export { createSecretboxKeyWrapper } from './key-wrapper.js';
 export type { DerivedKeyWrapper, KeyDerivationParams, KeyWrapper, KeyWrapperSource } from './key-wrapper.js';

@@ -7,6 +7,7 @@ import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  type CryptoBackend,
   type EngineTuning,
   type FetchLike,
   type FileSinkFactory,
@@ -21,6 +22,7 @@ import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley
 export class TestRelay {
   #relay: Relay | undefined;
   #port = 0;
+  #overrides: Partial<RelayConfig> = {};
 
   private constructor(
     readonly dataDir: string,
@@ -56,6 +58,7 @@ export class TestRelay {
         host: '127.0.0.1',
         logLevel: 'silent',
         dataDir: this.dataDir,
+        ...this.#overrides,
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
@@ -72,7 +75,9 @@ export class TestRelay {
     this.#relay = undefined;
   }
 
-  async restart(): Promise<void> {
+  /** Restarts on the same port and data; with `overrides`, under that configuration from now on. */
+  async restart(overrides?: Partial<RelayConfig>): Promise<void> {
+    if (overrides !== undefined) this.#overrides = overrides;
     await this.stop();
     await this.#start();
   }
@@ -105,6 +110,8 @@ export interface DeviceOptions {
   access?: RelayAccess;
   /** Another device's database (a restored backup, say) instead of a fresh one. */
   indexedDB?: IndexedDbFactory;
+  /** The engine's crypto backend; its default (tweetnacl) when absent. */
+  cryptoBackend?: CryptoBackend;
 }
 
 /**
@@ -146,6 +153,7 @@ export class TestDevice {
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
+      ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
       tuning: { ...FAST, ...this.options.tuning },
     };
   }

@@ -103,6 +103,17 @@ export class SessionCipher {
   }
 
   encrypt(address: ProtocolAddress, plaintext: Uint8Array): Promise<Uint8Array> {
+    return this.encryptToPeer(address, plaintext).then(({ message }) => message);
+  }
+
+  /**
+   * {@link encrypt}, also resolving the identity the session is bound to (whose identity DH key a sealed
+   * envelope goes to), from the one record it loads.
+   */
+  encryptToPeer(
+    address: ProtocolAddress,
+    plaintext: Uint8Array,
+  ): Promise<{ message: Uint8Array; remote: PublicIdentity }> {
     return this.serial(address, async () => {
       const record = await this.load(address);
       const state = record.current;
@@ -118,7 +129,7 @@ export class SessionCipher {
       );
       wipe(messageKey);
       await this.save(address, record);
-      return message;
+      return { message, remote: state.remote };
     });
   }
 

@@ -62,6 +62,23 @@ function withoutSchedule(entry: OutboxEntry): OutboxEntry {
   return rest;
 }
 
+function attemptedEntry(entry: OutboxEntry, outcome: AttemptOutcome, at: number): OutboxEntry {
+  const attempted = { ...entry, attempts: entry.attempts + 1, lastAttemptAt: at };
+  switch (outcome.result) {
+    case 'sent':
+      return { ...withoutSchedule(attempted), state: 'sent' };
+    case 'retry':
+      return {
+        ...attempted,
+        state: 'pending',
+        nextAttemptAt: outcome.nextAttemptAt,
+        lastError: outcome.error,
+      };
+    case 'failed':
+      return { ...withoutSchedule(attempted), state: 'failed', lastError: outcome.error };
+  }
+}
+
 /**
  * Messages waiting to be sent, one entry per recipient device. Entries are written before the first attempt
  * (with the message, see ClientDatabase.commitOutgoing), so a restart loses none: `due(now)` finds them again.
@@ -93,24 +110,40 @@ export class OutboxRepository {
     return rows.map((row) => openOutboxEntry(this.context.content, row));
   }
 
+  /**
+   * Ids of pending entries whose next attempt is due by `until` (and after `after`, if given), from the
+   * sparse nextAttemptAt index, without reading the entries (cheap enough to call after every send).
+   */
+  async pendingIds(until: number, limit = 10_000, after = -Infinity): Promise<string[]> {
+    const range = this.context.keyRange.bound(after, until, after !== -Infinity);
+    return this.context.db.getAllKeysFromIndex('outbox', 'byNextAttemptAt', range as never, limit);
+  }
+
   /** Records one attempt: counts it, and either retires the entry from the schedule or re-schedules it. */
   async markAttempt(id: string, outcome: AttemptOutcome): Promise<OutboxEntry> {
     const at = this.context.now();
-    return this.update(id, (entry) => {
-      const attempted = { ...entry, attempts: entry.attempts + 1, lastAttemptAt: at };
-      switch (outcome.result) {
-        case 'sent':
-          return { ...withoutSchedule(attempted), state: 'sent' };
-        case 'retry':
-          return {
-            ...attempted,
-            state: 'pending',
-            nextAttemptAt: outcome.nextAttemptAt,
-            lastError: outcome.error,
-          };
-        case 'failed':
-          return { ...withoutSchedule(attempted), state: 'failed', lastError: outcome.error };
+    return this.update(id, (entry) => attemptedEntry(entry, outcome, at));
+  }
+
+  /**
+   * Records one attempt of several entries (a batch sent together) in one transaction; entries no longer
+   * pending (a receipt overtook the acknowledgement) are left alone. Resolves the entries it changed.
+   */
+  async markAttempts(
+    attempts: readonly { readonly id: string; readonly outcome: AttemptOutcome }[],
+  ): Promise<OutboxEntry[]> {
+    const at = this.context.now();
+    return inTransaction(this.context.write(['outbox']), async (tx) => {
+      const store = tx.objectStore('outbox');
+      const changed: OutboxEntry[] = [];
+      for (const { id, outcome } of attempts) {
+        const row = await store.get(id);
+        if (row === undefined || row.state !== 'pending') continue;
+        const next = attemptedEntry(openOutboxEntry(this.context.content, row), outcome, at);
+        await store.put(sealOutboxEntry(this.context.content, next));
+        changed.push(next);
       }
+      return changed;
     });
   }
 
