@@ -3,6 +3,7 @@ import { OnboardingScreen } from '../features/onboarding/OnboardingScreen.js';
 import { UnlockScreen } from '../features/onboarding/UnlockScreen.js';
 import { detectKeySource, type KeySource } from '../platform/key-source.dom.js';
 import { SessionProvider } from './client-context.js';
+import { ConversationsProvider } from './data/use-conversations.js';
 import type { Registry } from './extensions.js';
 import { AppShell } from './layout/AppShell.js';
 import { NavigationProvider } from './navigation.js';
@@ -67,7 +68,9 @@ export function App({ registry }: { registry: Registry }) {
         <SessionProvider session={phase.session}>
           <RegistryProvider registry={registry}>
             <NavigationProvider>
-              <AppShell />
+              <ConversationsProvider>
+                <AppShell />
+              </ConversationsProvider>
             </NavigationProvider>
           </RegistryProvider>
         </SessionProvider>
