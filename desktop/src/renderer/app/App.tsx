@@ -42,9 +42,18 @@ export function App({ registry }: { registry: Registry }) {
   useEffect(() => {
     if (phase.kind !== 'ready') return;
     const session = phase.session;
+    // Leaving the page closes the client (sockets, links, the database). A page the browser brings back from
+    // its back-forward cache would hold a closed client: reload it instead.
     const close = () => void closeSession(session);
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) location.reload();
+    };
     window.addEventListener('pagehide', close);
-    return () => window.removeEventListener('pagehide', close);
+    window.addEventListener('pageshow', restored);
+    return () => {
+      window.removeEventListener('pagehide', close);
+      window.removeEventListener('pageshow', restored);
+    };
   }, [phase]);
 
   switch (phase.kind) {
