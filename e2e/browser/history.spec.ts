@@ -36,5 +36,8 @@ test('a long conversation opens at the newest message and loads older pages whil
   }
   await expect(bubble(alice.page, 'message 1')).toBeVisible();
   await expect(bubble(alice.page, 'message 2')).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Scroll to the latest message' }).click();
+  await expect(bubble(alice.page, `message ${COUNT}`)).toBeVisible();
+  await expect(alice.page.getByRole('button', { name: 'Scroll to the latest message' })).toBeHidden();
   await alice.page.screenshot({ path: testInfo.outputPath('history-top.png') });
 });

@@ -102,3 +102,30 @@ test('messages sent while someone has closed their browser arrive in order when 
   await expect(page).toHaveTitle('Parley');
   await page.screenshot({ path: testInfo.outputPath('after-return.png') });
 });
+
+test('while the relay is down both people are told, and they chat again once it is back', async ({
+  people,
+  relay,
+}) => {
+  const [alice, bob] = await people('Alice', 'Bob');
+  if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  await onboard(bob.page, 'Bob');
+  const linkA = await myContactLink(alice.page);
+  const linkB = await myContactLink(bob.page);
+  await addContact(bob.page, linkA);
+  await addContact(alice.page, linkB);
+
+  await relay.stop();
+  const banner = (page: typeof alice.page) =>
+    page.getByRole('status').filter({ hasText: 'Connecting to your relay' });
+  await expect(banner(alice.page)).toBeVisible();
+  await expect(banner(bob.page)).toBeVisible();
+
+  await relay.resume();
+  await expect(banner(alice.page)).toBeHidden();
+  await expect(banner(bob.page)).toBeHidden();
+  await sendText(bob.page, 'back again');
+  await expect(bubble(alice.page, 'back again')).toBeVisible();
+  await expectTick(bob.page, 'back again', 'Read');
+});

@@ -13,20 +13,36 @@ export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', 
  * `/`. http://127.0.0.1 is a secure context, so camera, microphone and WebCrypto work as on https.
  */
 export class WebRelay {
-  private constructor(
-    private readonly relay: Relay,
-    readonly dataDir: string,
-  ) {}
+  #relay: Relay | undefined;
+  #port = 0;
+
+  private constructor(readonly dataDir: string) {}
 
   static async start(): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
-    const dataDir = await mkdtemp(join(tmpdir(), 'parley-browser-'));
-    const relay = await startRelay(
+    const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')));
+    await relay.resume();
+    return relay;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.#port}/`;
+  }
+
+  /** Shuts the relay down (its data stays): clients see it vanish. */
+  async stop(): Promise<void> {
+    await this.#relay?.close();
+    this.#relay = undefined;
+  }
+
+  /** Starts it again on the same port with the same data. */
+  async resume(): Promise<void> {
+    this.#relay = await startRelay(
       defaultConfig({
-        port: 0,
+        port: this.#port,
         host: '127.0.0.1',
-        dataDir,
+        dataDir: this.dataDir,
         webRoot: WEB_ROOT,
         logLevel: 'silent',
         rateLimits: {
@@ -36,15 +52,11 @@ export class WebRelay {
         },
       }),
     );
-    return new WebRelay(relay, dataDir);
-  }
-
-  get url(): string {
-    return `http://127.0.0.1:${this.relay.port}/`;
+    this.#port = this.#relay.port;
   }
 
   async close(): Promise<void> {
-    await this.relay.close();
+    await this.stop();
     await rm(this.dataDir, { recursive: true, force: true });
   }
 }

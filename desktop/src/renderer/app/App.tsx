@@ -3,6 +3,7 @@ import { OnboardingScreen } from '../features/onboarding/OnboardingScreen.js';
 import { UnlockScreen } from '../features/onboarding/UnlockScreen.js';
 import { detectKeySource, type KeySource } from '../platform/key-source.dom.js';
 import { SessionProvider } from './client-context.js';
+import { ConversationsProvider } from './data/use-conversations.js';
 import type { Registry } from './extensions.js';
 import { AppShell } from './layout/AppShell.js';
 import { NavigationProvider } from './navigation.js';
@@ -41,9 +42,18 @@ export function App({ registry }: { registry: Registry }) {
   useEffect(() => {
     if (phase.kind !== 'ready') return;
     const session = phase.session;
+    // Leaving the page closes the client (sockets, links, the database). A page the browser brings back from
+    // its back-forward cache would hold a closed client: reload it instead.
     const close = () => void closeSession(session);
+    const restored = (event: PageTransitionEvent) => {
+      if (event.persisted) location.reload();
+    };
     window.addEventListener('pagehide', close);
-    return () => window.removeEventListener('pagehide', close);
+    window.addEventListener('pageshow', restored);
+    return () => {
+      window.removeEventListener('pagehide', close);
+      window.removeEventListener('pageshow', restored);
+    };
   }, [phase]);
 
   switch (phase.kind) {
@@ -67,7 +77,9 @@ export function App({ registry }: { registry: Registry }) {
         <SessionProvider session={phase.session}>
           <RegistryProvider registry={registry}>
             <NavigationProvider>
-              <AppShell />
+              <ConversationsProvider>
+                <AppShell />
+              </ConversationsProvider>
             </NavigationProvider>
           </RegistryProvider>
         </SessionProvider>

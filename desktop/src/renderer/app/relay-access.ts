@@ -17,10 +17,8 @@ export async function fetchRelayPolicy(
 /**
  * SEAM (relay access, branch `coreui`): turns what the person typed into ParleyClient options for a relay
  * that admits by invite or one-time code. ParleyClientOptions has no `access` option in this build, so a
- * relay that asks for one is refused here with a clear message instead of being attempted without it.
- * When the engine gains `access?: RelayAccess` (`{ invite }` or `{ otp: { channel, address, code } }`),
- * return `{ access: { invite: credential } }` for 'invite'; for 'otp' the form also needs the address and
- * a "send me a code" button (the engine's requestOneTimeCode), then `{ access: { otp: … } }`.
+ * relay that asks for one is refused here with a clear message instead of being attempted without it. When
+ * the engine gains `access`, return it here; the onboarding form already collects the token or code.
  */
 export function relayAccessOptions(
   policy: RelayPolicy,

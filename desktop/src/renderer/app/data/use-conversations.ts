@@ -1,4 +1,4 @@
-import { useCallback, useState } from 'react';
+import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { Contact, Conversation, StoredMessage } from '@parley/core';
 import { useAsync, useClient, useClientVersion, useLive } from '../client-context.js';
 
@@ -19,9 +19,24 @@ const CHANGES = [
 
 /**
  * Conversations by recency with their last message, re-read whenever the engine changes something. Titles of
- * one-to-one chats are the contact's current name.
+ * one-to-one chats are the contact's current name. Read once for the whole app by <ConversationsProvider>,
+ * however many screens show them (the chat list, the unread badge, features).
  */
-export function useConversations(): { list: readonly ConversationSummary[] | undefined; reload: () => void } {
+export function useConversations(): ConversationsState {
+  const state = useContext(ConversationsContext);
+  if (state === null) throw new Error('useConversations outside <ConversationsProvider>');
+  return state;
+}
+
+export interface ConversationsState {
+  readonly list: readonly ConversationSummary[] | undefined;
+  /** Reads the list again now (after a change this device made that is not an engine event). */
+  readonly reload: () => void;
+}
+
+const ConversationsContext = createContext<ConversationsState | null>(null);
+
+export function ConversationsProvider({ children }: { children: ReactNode }) {
   const client = useClient();
   const version = useClientVersion(CHANGES);
   const [local, setLocal] = useLocalVersion();
@@ -40,7 +55,9 @@ export function useConversations(): { list: readonly ConversationSummary[] | und
       }),
     );
   }, [client, version, local, shared, contacts]);
-  return { list: value, reload: setLocal };
+  const state = useMemo(() => ({ list: value, reload: setLocal }), [value, setLocal]);
+  // createElement, not JSX: this file stays a .ts module that feature branches already import.
+  return createElement(ConversationsContext.Provider, { value: state }, children);
 }
 
 /** One conversation, re-read on every change (its title, unread count, members). */

@@ -8,6 +8,7 @@ import { Icon } from '../../ui/Icon.js';
 import { listTime } from '../conversation/format.js';
 import { tickFor } from '../conversation/ticks.js';
 import { filterChats } from './chat-filter.js';
+import { ConnectionBanner } from './ConnectionBanner.js';
 import './chats.css';
 
 /** The left column: who I am, the features' buttons, search (Ctrl/Cmd+K) and chats by recency. */
@@ -42,6 +43,7 @@ export function ChatListPane() {
           ))}
         </div>
       </header>
+      <ConnectionBanner />
       {registry.sidebarSections.map((Section, index) => (
         <Section key={index} />
       ))}

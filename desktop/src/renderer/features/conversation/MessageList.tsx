@@ -1,8 +1,9 @@
-import { useLayoutEffect, useMemo, useRef } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation, StoredMessage } from '@parley/core';
 import type { MessagesState } from '../../app/data/use-messages.js';
 import { useLive } from '../../app/client-context.js';
+import { IconButton } from '../../ui/Button.js';
 import { MessageBubble } from './MessageBubble.js';
 import { buildRows } from './rows.js';
 
@@ -66,60 +67,72 @@ export function MessageList({
       void state.loadOlder();
   }, [rows, virtualizer, state]);
 
+  const [awayFromBottom, setAwayFromBottom] = useState(false);
   const onScroll = () => {
     const element = scroller.current;
     if (element === null) return;
     anchor.current.atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < 80;
+    if (awayFromBottom === anchor.current.atBottom) setAwayFromBottom(!anchor.current.atBottom);
     anchor.current.height = virtualizer.getTotalSize();
     if (element.scrollTop < LOAD_OLDER_AT && state.hasOlder && !state.loadingOlder) void state.loadOlder();
   };
 
   const items = virtualizer.getVirtualItems();
   return (
-    <div className="message-scroller" ref={scroller} onScroll={onScroll}>
-      <ol
-        className="message-list"
-        aria-label="Messages"
-        aria-busy={!state.loaded || state.loadingOlder}
-        style={{ height: virtualizer.getTotalSize() }}
-      >
-        {items.map((item) => {
-          const row = rows[item.index];
-          if (row === undefined) return null;
-          return (
-            <li
-              key={item.key}
-              data-index={item.index}
-              ref={virtualizer.measureElement}
-              className="message-row"
-              style={{ transform: `translateY(${item.start}px)` }}
-            >
-              {row.kind === 'day' ? (
-                <div className="day-separator" role="separator" aria-label={row.label}>
-                  <span>{row.label}</span>
-                </div>
-              ) : (
-                <MessageBubble
-                  conversation={conversation}
-                  message={row.message}
-                  first={row.first}
-                  last={row.last}
-                  quoted={
-                    row.message.replyTo === undefined ? undefined : (byId.get(row.message.replyTo) ?? null)
-                  }
-                  onReply={onReply}
-                  onEdit={onEdit}
-                  onChanged={(id) => void state.refresh(id)}
-                />
-              )}
-            </li>
-          );
-        })}
-      </ol>
-      {typing && (
-        <p className="typing-indicator" role="status">
-          {conversation.title} is typing…
-        </p>
+    <div className="message-area">
+      <div className="message-scroller" ref={scroller} onScroll={onScroll}>
+        <ol
+          className="message-list"
+          aria-label="Messages"
+          aria-busy={!state.loaded || state.loadingOlder}
+          style={{ height: virtualizer.getTotalSize() }}
+        >
+          {items.map((item) => {
+            const row = rows[item.index];
+            if (row === undefined) return null;
+            return (
+              <li
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className="message-row"
+                style={{ transform: `translateY(${item.start}px)` }}
+              >
+                {row.kind === 'day' ? (
+                  <div className="day-separator" role="separator" aria-label={row.label}>
+                    <span>{row.label}</span>
+                  </div>
+                ) : (
+                  <MessageBubble
+                    conversation={conversation}
+                    message={row.message}
+                    first={row.first}
+                    last={row.last}
+                    quoted={
+                      row.message.replyTo === undefined ? undefined : (byId.get(row.message.replyTo) ?? null)
+                    }
+                    onReply={onReply}
+                    onEdit={onEdit}
+                    onChanged={(id) => void state.refresh(id)}
+                  />
+                )}
+              </li>
+            );
+          })}
+        </ol>
+        {typing && (
+          <p className="typing-indicator" role="status">
+            {conversation.title} is typing…
+          </p>
+        )}
+      </div>
+      {awayFromBottom && (
+        <IconButton
+          icon="chevronDown"
+          label="Scroll to the latest message"
+          className="scroll-to-latest"
+          onClick={() => virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })}
+        />
       )}
     </div>
   );
