@@ -1,4 +1,5 @@
 import type { Feature } from '../app/extensions.js';
+import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
 import { statusFeature } from './status/index.js';
 
@@ -10,7 +11,7 @@ export const features: readonly Feature[] = [
   contactLinkFeature,
   // groupsFeature,       features/groups/
   statusFeature,
-  // contactInfoFeature,  features/contact-info/
+  contactInfoFeature,
   // mediaFeature,        features/media/
   // settingsFeature,     features/settings/
 ];
