@@ -68,7 +68,7 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
   return (
     <div className="contact-info">
       <div className="contact-info-who">
-        <Avatar name={name} seed={account} size={96} />
+        <Avatar name={name} seed={client.directConversation(account)} size={96} />
         <h3>{name}</h3>
         {state === 'verified' && (
           <p className="contact-info-verified" role="status">
