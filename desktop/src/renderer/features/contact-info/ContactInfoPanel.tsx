@@ -1,6 +1,6 @@
 import QRCode from 'qrcode';
 import { useEffect, useId, useState, type ChangeEvent } from 'react';
-import { useAsync, useClient, useProfile, useSession } from '../../app/client-context.js';
+import { useAsync, useClient, useSession } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import type { SurfaceProps } from '../../app/extensions.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -14,7 +14,6 @@ import './contact-info.css';
 export function ContactInfoPanel({ params }: SurfaceProps) {
   const account = params['account'] ?? '';
   const client = useClient();
-  const profile = useProfile();
   const { live } = useSession();
   const contact = useContacts().get(account);
   const name = contact?.displayName ?? `${account.slice(0, 8)}…`;
@@ -81,7 +80,7 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
         <dt>Identity</dt>
         <dd className="contact-info-identity">{account}</dd>
         <dt>Relay</dt>
-        <dd>{profile.relayUrl}</dd>
+        <dd>{client.contactRelay(account)}</dd>
       </dl>
 
       <section className="contact-info-safety" aria-labelledby={`${switchId}-heading`}>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useClient, useProfile } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -34,6 +34,11 @@ export function StatusStrip() {
       : viewing === self
         ? mine
         : groups.find((g) => g.author === viewing)?.statuses;
+  const nothingLeft = viewing !== undefined && (viewed === undefined || viewed.length === 0);
+  useEffect(() => {
+    // Everything the viewer was playing expired: close it rather than reopen on that person's next status.
+    if (nothingLeft) setViewing(undefined);
+  }, [nothingLeft]);
 
   return (
     <section className="status-strip" aria-label="Status updates">
