@@ -57,6 +57,27 @@ test('a contact sees a status with a ring that turns seen, and the author sees w
   await alice.page.keyboard.press('Escape');
   await expect(mine).toBeHidden();
 
+  // An image with a caption (a screenshot taken above): the ring is new again and the viewer shows both.
+  await alice.page.getByRole('button', { name: 'Post a status' }).click();
+  await composer.getByRole('button', { name: 'Image' }).click();
+  const picker = alice.page.waitForEvent('filechooser');
+  await composer.getByLabel('Image', { exact: true }).click();
+  await (await picker).setFiles(testInfo.outputPath('status-viewer.png'));
+  await expect(composer.getByRole('img', { name: 'Chosen image' })).toBeVisible();
+  await composer.getByLabel('Caption').click();
+  await alice.page.keyboard.type('Summit view');
+  await composer.getByRole('button', { name: 'Post status' }).click();
+  await expect(composer).toBeHidden();
+  await expect(alice.page.getByRole('button', { name: 'My status, 2 posted' })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Status from Alice, new' }).click();
+  const imageViewer = bob.page.getByRole('dialog', { name: 'Status from Alice' });
+  await expect(imageViewer.getByRole('img', { name: 'Summit view' })).toBeVisible();
+  await expect(imageViewer.getByText('Summit view', { exact: true })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Pause' }).click();
+  await bob.page.screenshot({ path: testInfo.outputPath('status-viewer-image.png') });
+  await bob.page.keyboard.press('Escape');
+  await expect(bob.page.getByRole('button', { name: 'Status from Alice, seen' })).toBeVisible();
+
   // Both open contact info: the safety numbers on the two screens are the same 60 digits.
   await alice.page.getByRole('button', { name: 'Contact info' }).click();
   await bob.page.getByRole('button', { name: 'Contact info' }).click();
@@ -93,7 +114,7 @@ test('a contact sees a status with a ring that turns seen, and the author sees w
   // The same screens in the dark theme, to check they stay readable.
   await alice.page.emulateMedia({ colorScheme: 'dark' });
   await alice.page.screenshot({ path: testInfo.outputPath('contact-info-dark.png') });
-  await alice.page.getByRole('button', { name: 'My status, 1 posted' }).click();
+  await alice.page.getByRole('button', { name: 'My status, 2 posted' }).click();
   await expect(alice.page.getByRole('dialog', { name: 'My status' })).toBeVisible();
   await alice.page.getByRole('button', { name: 'Pause' }).click();
   await alice.page.screenshot({ path: testInfo.outputPath('status-viewer-dark.png') });
