@@ -10,7 +10,7 @@ async function safetyNumberShown(page: Page): Promise<string[]> {
   return blocks.allTextContents();
 }
 
-test('a contact sees a status with a ring that turns seen, and the author sees who viewed it', async ({
+test('a status seen by a contact turns its ring grey and shows in viewed by; safety numbers match on both sides', async ({
   people,
 }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
