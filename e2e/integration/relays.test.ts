@@ -26,6 +26,8 @@ describe('ParleyClient with contacts on other relays', () => {
     await alice.c.addContact(bob.c.contactLink());
     await bob.c.addContact(alice.c.contactLink());
     const bobAccount = bob.c.account;
+    expect(alice.c.contactRelay(bobAccount)).toBe(bob.c.contactRelay('no-such-account'));
+    expect(alice.c.contactRelay(bobAccount)).not.toBe(alice.c.contactRelay('no-such-account'));
 
     // Signals go through each side's home relay; the link itself is peer to peer.
     const direct = next(bob.c, 'message');

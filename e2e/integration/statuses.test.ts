@@ -23,9 +23,11 @@ describe('ParleyClient statuses', () => {
       author: alice.c.account,
     });
 
+    expect((await bob.c.statuses.list())[0]?.seen).toBeUndefined();
     const viewed = next(alice.c, 'status-viewed');
     await bob.c.statuses.markViewed(alice.c.account, posted.statusId);
     expect(await viewed).toEqual({ statusId: posted.statusId, viewer: bob.c.account });
+    expect((await bob.c.statuses.list())[0]?.seen).toBe(true);
     expect((await alice.c.statuses.list())[0]?.viewedBy).toEqual([bob.c.account]);
 
     clock.now += STATUS_LIFETIME_MS - 1;
@@ -41,6 +43,18 @@ describe('ParleyClient statuses', () => {
     expect(await expiredForAlice).toEqual({ statusId: posted.statusId });
     expect(await bob.c.statuses.list()).toEqual([]);
     expect(await alice.c.statuses.list()).toEqual([]);
+  });
+
+  it('carries a text status background colour to the contact, and refuses one that is not a colour', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const arrived = next(bob.c, 'status');
+    await alice.c.statuses.post({ text: 'good morning', background: '#1f7a5c', to: [bob.c.account] });
+    expect(await arrived).toMatchObject({ text: 'good morning', background: '#1f7a5c' });
+    await expect(
+      alice.c.statuses.post({ text: 'x', background: 'red; url(evil)', to: [bob.c.account] }),
+    ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
   it('deletes disappearing messages on both sides when their timer runs out', async () => {

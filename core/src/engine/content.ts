@@ -101,6 +101,10 @@ const Body = z.discriminatedUnion('type', [
       .string()
       .max(192 * 1024)
       .optional(),
+    background: z
+      .string()
+      .regex(/^#[0-9a-f]{6}$/u)
+      .optional(),
     expiresAt: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('status-view'), statusId: Id }),

@@ -11,10 +11,14 @@ export interface StatusUpdate {
   readonly text?: string;
   /** base64url image bytes (small: the thumbnail rides inside the message). */
   readonly image?: string;
+  /** Background colour of a text status, `#rrggbb`. */
+  readonly background?: string;
   readonly postedAt: number;
   readonly expiresAt: number;
   /** Accounts that viewed it (own statuses only). */
   readonly viewedBy: readonly string[];
+  /** This device's person opened it (received statuses only; `markViewed` sets it). */
+  readonly seen?: boolean;
 }
 
 /** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */

@@ -502,6 +502,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
   }
 
+  /** The relay `account` is reached at: the one from its contact link, else this account's home relay. */
+  contactRelay(account: string): string {
+    return this.#contactRelays.get(account) ?? this.#home.url;
+  }
+
   /** Adds (or updates) a contact from a `parley://contact` link and opens the conversation with it. */
   async addContact(link: string): Promise<Contact> {
     const parsed = parseContactLink(link);

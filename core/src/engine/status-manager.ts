@@ -9,6 +9,8 @@ import type { StatusUpdate } from './events.js';
 /** How long a status lives, everywhere. */
 export const STATUS_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
+const BACKGROUND = /^#[0-9a-f]{6}$/u;
+
 const key = (author: string, statusId: string) => `status:${author}:${statusId}`;
 
 /**
@@ -18,9 +20,18 @@ const key = (author: string, statusId: string) => `status:${author}:${statusId}`
 export class StatusManager {
   constructor(private readonly ctx: EngineContext) {}
 
-  async post(options: { text?: string; image?: Uint8Array; to: readonly string[] }): Promise<StatusUpdate> {
+  async post(options: {
+    text?: string;
+    image?: Uint8Array;
+    /** Background colour of a text status, `#rrggbb` (lower case). */
+    background?: string;
+    to: readonly string[];
+  }): Promise<StatusUpdate> {
     if (options.text === undefined && options.image === undefined) {
       throw new ParleyError('BAD_REQUEST', 'a status needs text or an image');
+    }
+    if (options.background !== undefined && !BACKGROUND.test(options.background)) {
+      throw new ParleyError('BAD_REQUEST', 'a status background is a colour like #1f7a5c');
     }
     const postedAt = this.ctx.now();
     const status: StatusUpdate = {
@@ -28,6 +39,7 @@ export class StatusManager {
       author: this.ctx.self.name,
       ...(options.text === undefined ? {} : { text: options.text }),
       ...(options.image === undefined ? {} : { image: toBase64Url(options.image) }),
+      ...(options.background === undefined ? {} : { background: options.background }),
       postedAt,
       expiresAt: postedAt + STATUS_LIFETIME_MS,
       viewedBy: [],
@@ -40,6 +52,7 @@ export class StatusManager {
         statusId: status.statusId,
         ...(status.text === undefined ? {} : { text: status.text }),
         ...(status.image === undefined ? {} : { image: status.image }),
+        ...(status.background === undefined ? {} : { background: status.background }),
         expiresAt: status.expiresAt,
       });
     }
@@ -57,10 +70,11 @@ export class StatusManager {
     return all.sort((a, b) => b.postedAt - a.postedAt);
   }
 
-  /** Tells the author we saw their status. */
+  /** Tells the author we saw their status, and remembers it here (`seen`) for the ring around them. */
   async markViewed(author: string, statusId: string): Promise<void> {
-    const status = await this.ctx.state.get(key(author, statusId));
+    const status = (await this.ctx.state.get(key(author, statusId))) as StatusUpdate | undefined;
     if (status === undefined) throw new ParleyError('NOT_FOUND', 'no such status');
+    if (status.seen !== true) await this.ctx.state.put(key(author, statusId), { ...status, seen: true });
     await this.ctx.sendControl([{ name: author, deviceId: PRIMARY_DEVICE }], {
       type: 'status-view',
       statusId,
@@ -78,6 +92,7 @@ export class StatusManager {
         author: sender.name,
         ...(body.text === undefined ? {} : { text: body.text }),
         ...(body.image === undefined ? {} : { image: body.image }),
+        ...(body.background === undefined ? {} : { background: body.background }),
         postedAt: content.sentAt,
         expiresAt,
         viewedBy: [],

@@ -1,6 +1,8 @@
 import type { Feature } from '../app/extensions.js';
+import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
 import { notificationsFeature } from './notifications/index.js';
+import { statusFeature } from './status/index.js';
 
 /**
  * Every feature plugged into the shell, one line each; order is the order of their buttons and menu entries.
@@ -10,8 +12,8 @@ export const features: readonly Feature[] = [
   contactLinkFeature,
   notificationsFeature,
   // groupsFeature,       features/groups/
-  // statusFeature,       features/status/
-  // contactInfoFeature,  features/contact-info/
+  statusFeature,
+  contactInfoFeature,
   // mediaFeature,        features/media/
   // settingsFeature,     features/settings/
 ];

@@ -1,0 +1,12 @@
+import type { Feature } from '../../app/extensions.js';
+import { StatusComposerDialog } from './StatusComposerDialog.js';
+import { StatusStrip } from './StatusStrip.js';
+
+/** 24-hour statuses: the strip of rings above the chat list, the composer and the full-screen viewer. */
+export const statusFeature: Feature = {
+  id: 'status',
+  sidebarSections: [StatusStrip],
+  dialogs: {
+    'status-compose': { title: 'Post a status', component: StatusComposerDialog },
+  },
+};
