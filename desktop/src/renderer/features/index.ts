@@ -1,5 +1,6 @@
 import type { Feature } from '../app/extensions.js';
 import { contactLinkFeature } from './contact-link/index.js';
+import { groupsFeature } from './groups/index.js';
 
 /**
  * Every feature plugged into the shell, one line each; order is the order of their buttons and menu entries.
@@ -7,7 +8,7 @@ import { contactLinkFeature } from './contact-link/index.js';
  */
 export const features: readonly Feature[] = [
   contactLinkFeature,
-  // groupsFeature,       features/groups/
+  groupsFeature,
   // statusFeature,       features/status/
   // contactInfoFeature,  features/contact-info/
   // mediaFeature,        features/media/
