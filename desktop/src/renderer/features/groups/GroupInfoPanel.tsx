@@ -4,6 +4,7 @@ import { useAsync, useClient } from '../../app/client-context.js';
 import type { SurfaceProps } from '../../app/extensions.js';
 import { useNavigation } from '../../app/navigation.js';
 import { Button, IconButton } from '../../ui/Button.js';
+import { Icon } from '../../ui/Icon.js';
 import { AvatarPicker } from './AvatarPicker.js';
 import { MemberList } from './MemberList.js';
 import {
@@ -95,7 +96,7 @@ function GroupInfo({ conversationId, state }: { conversationId: string; state: G
             onClick={() => openDialog('group-add-members', { conversationId })}
           >
             <span className="group-row-icon" aria-hidden="true">
-              +
+              <Icon name="add" size={22} />
             </span>
             Add members
           </button>
@@ -198,7 +199,7 @@ function InviteLink({
       {!shown ? (
         <button type="button" className="group-row-button" onClick={() => setShown(true)}>
           <span className="group-row-icon" aria-hidden="true">
-            🔗
+            <Icon name="link" size={22} />
           </span>
           Invite via link
         </button>
