@@ -208,6 +208,8 @@ export class GroupManager {
     const conversationId = groupConversationId(next.groupId);
     const conversation = await this.ctx.db.conversations.get(conversationId);
     await this.ctx.db.conversations.put({
+      // Keep what the group state does not decide: the last message, pinned, muted.
+      ...conversation,
       id: conversationId,
       kind: 'group',
       title: next.name,

@@ -5,7 +5,7 @@ const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
 
-describe('ParleyClient groups: coming back', () => {
+describe('ParleyClient groups: changes after the start', () => {
   it('lets a removed member who rejoins by invite link read and send to the group again', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
@@ -44,5 +44,21 @@ describe('ParleyClient groups: coming back', () => {
     await until(() => aliceInbox.length === 1 && bobInbox.length === 2, 'the others to read carol');
     expect(aliceInbox[0]?.message.text).toBe('glad to be back');
     expect(bobInbox.map(({ message }) => message.text)).toEqual(['welcome back', 'glad to be back']);
+  });
+
+  it('keeps the last message, pinned and muted of a group conversation through a group change', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const conversation = await alice.c.groups.create('band', [bob.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
+    const sent = await alice.c.sendText(conversation, 'rehearsal at eight');
+    await alice.c.setPinned(conversation, true);
+    await alice.c.setMuted(conversation, true);
+
+    await alice.c.groups.rename(groupId, 'the band');
+    const record = await alice.c.db.conversations.get(conversation);
+    expect(record).toMatchObject({ title: 'the band', lastMessageId: sent.id, pinned: true, muted: true });
   });
 });
