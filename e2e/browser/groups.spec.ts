@@ -53,6 +53,7 @@ test('an admin creates a group of three, removes a member who then receives noth
   await expect(dialog.getByText('Change group picture')).toBeVisible();
   await dialog.getByLabel('Group name', { exact: true }).click();
   await alice.page.keyboard.type(GROUP);
+  await alice.page.screenshot({ path: testInfo.outputPath('new-group-dialog.png') });
   await dialog.getByRole('button', { name: 'Create group' }).click();
   await expect(dialog).toBeHidden();
   await expect(conversation(alice.page, GROUP)).toBeVisible();
@@ -177,4 +178,23 @@ test('an admin creates a group of three, removes a member who then receives noth
   await expect(linkBox).not.toHaveValue(invite);
   await expect(linkBox).toHaveValue(/^parley:\/\/group\?/u);
   await expect(alice.page.getByText('You reset the group invite link')).toBeVisible();
+
+  // Alice makes Bob an admin: his panel now offers him the member menus.
+  await panel.getByRole('button', { name: 'Options for Bob' }).click();
+  await panel.getByRole('menuitem', { name: 'Make group admin' }).click();
+  await expect(members.getByRole('listitem', { name: 'Bob, admin' })).toBeVisible();
+  await expect(bobPanel.getByRole('listitem', { name: 'You, admin' })).toBeVisible();
+  await expect(bobPanel.getByRole('button', { name: 'Options for Carol' })).toBeVisible();
+  await expect(bob.page.getByText('Alice made you a group admin')).toBeVisible();
+
+  // Carol exits on her own; everyone sees it.
+  await carolChat.getByRole('button', { name: 'Group info' }).click();
+  await groupInfo(carol.page).getByRole('button', { name: 'Exit group' }).click();
+  const exit = carol.page.getByRole('dialog', { name: 'Are you sure?' });
+  await exit.getByRole('button', { name: 'Exit group' }).click();
+  await expect(exit).toBeHidden();
+  await expect(carolChat.getByRole('status').filter({ hasText: 'You left this group.' })).toBeVisible();
+  await expect(groupInfo(carol.page).getByRole('button', { name: 'Exit group' })).toHaveCount(0);
+  await expect(alice.page.getByText('Carol left')).toBeVisible();
+  await expect(members.getByRole('listitem')).toHaveCount(2);
 });
