@@ -36,7 +36,7 @@ export function ContactPicker({
                   onChange(next);
                 }}
               />
-              <Avatar name={contact.displayName} seed={contact.account} size={36} />
+              <Avatar name={contact.displayName} seed={`direct:${contact.account}`} size={36} />
               <span className="contact-choice-name">{contact.displayName}</span>
             </label>
           </li>

@@ -61,7 +61,7 @@ function MemberItem({
   const hasMenu = actions.makeAdmin || actions.remove;
   return (
     <li className="group-member" aria-label={row.admin ? `${row.name}, admin` : row.name}>
-      <Avatar name={row.name} seed={row.account} size={40} />
+      <Avatar name={row.name} seed={`direct:${row.account}`} size={40} />
       <span className="group-member-name">{row.name}</span>
       {row.admin && <span className="admin-badge">Admin</span>}
       {hasMenu && (
