@@ -237,7 +237,8 @@ export class GroupManager {
       this.ctx.emit('group', { state: next, removedSelf });
       return;
     }
-    const before = current?.members ?? [];
+    // Coming back after a removal is joining afresh: our old sender key was deleted, so everyone needs our new one.
+    const before = current?.members.includes(self) === true ? current.members : [];
     const removed = before.filter((member) => !next.members.includes(member));
     const added = next.members.filter((member) => !before.includes(member) && member !== self);
     const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);

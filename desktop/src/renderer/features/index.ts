@@ -1,6 +1,7 @@
 import type { Feature } from '../app/extensions.js';
 import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
+import { groupsFeature } from './groups/index.js';
 import { notificationsFeature } from './notifications/index.js';
 import { statusFeature } from './status/index.js';
 
@@ -11,7 +12,7 @@ import { statusFeature } from './status/index.js';
 export const features: readonly Feature[] = [
   contactLinkFeature,
   notificationsFeature,
-  // groupsFeature,       features/groups/
+  groupsFeature,
   statusFeature,
   contactInfoFeature,
   // mediaFeature,        features/media/
