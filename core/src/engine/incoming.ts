@@ -125,6 +125,7 @@ async function commit(
     state: 'received',
     text: body.type === 'text' ? body.text : body.type === 'file' ? (body.caption ?? body.name) : '',
     ...(body.type === 'text' && body.replyTo !== undefined ? { replyTo: body.replyTo } : {}),
+    ...(body.type === 'file' ? { attachmentIds: [body.transferId] } : {}),
   };
   const result = await ctx.db.commitIncoming({ crypto: stage.changes(), message });
   if (result === 'duplicate') return 'duplicate';
