@@ -1,5 +1,6 @@
 import type { Feature } from '../app/extensions.js';
 import { contactLinkFeature } from './contact-link/index.js';
+import { mediaFeature } from './media/index.js';
 
 /**
  * Every feature plugged into the shell, one line each; order is the order of their buttons and menu entries.
@@ -10,6 +11,6 @@ export const features: readonly Feature[] = [
   // groupsFeature,       features/groups/
   // statusFeature,       features/status/
   // contactInfoFeature,  features/contact-info/
-  // mediaFeature,        features/media/
+  mediaFeature,
   // settingsFeature,     features/settings/
 ];
