@@ -90,6 +90,9 @@ test('a photo sent while the other person is away arrives with its preview when 
   expect(await image.evaluate((img) => [img.naturalWidth, img.naturalHeight])).toEqual([640, 480]);
   await expect(page.getByText('Morning at the <b>harbour</b>', { exact: true })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('photo-bubbles.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: testInfo.outputPath('photo-bubbles-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
 
   await photo.click();
   const viewer = page.getByRole('dialog', { name: 'Media viewer' });
@@ -135,6 +138,8 @@ test('a 50 MB file goes over the direct link with a progress bar and arrives byt
   await expect(receiving).toBeHidden();
   await expect(messages(bob.page).getByText('50 MB')).toBeVisible();
   await bob.page.screenshot({ path: testInfo.outputPath('file-card.png') });
+  await bob.page.emulateMedia({ colorScheme: 'dark' });
+  await bob.page.screenshot({ path: testInfo.outputPath('file-card-dark.png') });
 
   const download = bob.page.waitForEvent('download');
   await save.click();

@@ -171,7 +171,7 @@ function VoiceNote({ info }: { info: FileInfo }) {
             <span
               key={index}
               className={`voice-bar ${index / BARS < played ? 'voice-bar-played' : ''}`}
-              style={{ height: `${Math.max(8, level * 100)}%` }}
+              style={{ height: `${Math.max(12, level * 100)}%` }}
             />
           ))}
         </div>
