@@ -78,6 +78,39 @@ describe('ParleyClient files', () => {
     expect(file.bytes).toEqual(pattern(40_000));
   });
 
+  it('remembers what each file message is on both sides, and when its bytes have arrived', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const arrived = next(bob.c, 'file');
+    const sentConfirmed = next(alice.c, 'file-sent');
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+      name: 'voice.webm',
+      mimeType: 'audio/webm',
+      bytes: pattern(30_000),
+      thumbnail: pattern(100),
+      voice: { durationMs: 1_200, waveform: [0.1, 0.9] },
+    });
+    const expected = {
+      messageId,
+      name: 'voice.webm',
+      mimeType: 'audio/webm',
+      size: 30_000,
+      thumbnail: pattern(100),
+      voice: { durationMs: 1_200, waveform: [0.1, 0.9] },
+    };
+    expect(await alice.c.fileInfo(messageId)).toMatchObject({ ...expected, direction: 'send' });
+    const sent = await alice.c.db.messages.get(messageId);
+    expect(sent?.attachmentIds).toHaveLength(1);
+    await arrived;
+    expect(await bob.c.fileInfo(messageId)).toEqual({ ...expected, direction: 'receive', state: 'complete' });
+    expect((await bob.c.db.messages.get(messageId))?.attachmentIds).toHaveLength(1);
+    await sentConfirmed;
+    expect((await alice.c.fileInfo(messageId))?.state).toBe('complete');
+    const text = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'not a file');
+    expect(await alice.c.fileInfo(text.id)).toBeUndefined();
+  });
+
   it('leaves a file on the relay for a peer who is offline, and the peer fetches it when back', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');

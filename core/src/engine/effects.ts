@@ -35,9 +35,10 @@ export async function applyContent(
     }
     case 'file': {
       await recordMessageKind(ctx, content.id, body);
+      // Remembered (fileInfo) before the message is announced, so a screen drawing it finds what it is.
+      await parts.files.receive(sender, content.id, body);
       const message = await ctx.db.messages.get(content.id);
       if (message !== undefined) ctx.emit('message', { message, via });
-      parts.files.receive(sender, content.id, body);
       return;
     }
     case 'edit':

@@ -76,6 +76,8 @@ export interface ParleyClientEvents {
     readonly thumbnail?: Uint8Array;
     readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
   };
+  /** A file we send or receive failed for good (the `error` event says why); its fileInfo says 'failed'. */
+  'file-failed': { readonly messageId: string };
   /** The peer confirmed every byte of a file we sent, and its hash. */
   'file-sent': { readonly messageId: string };
   /** A file arrived complete and decrypted into its sink; its digest matched. */

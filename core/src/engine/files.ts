@@ -15,6 +15,7 @@ import type { Content } from './content.js';
 import type { EngineContext } from './context.js';
 import { DecryptingWriter, EncryptingReader, ciphertextSize, sealFile } from './files/attachment-stream.js';
 import { MemoryFileSink, bytesSource, type FileSinkFactory, type FileSource } from './files/file-io.js';
+import { FileRecords } from './files/file-records.js';
 import type { RelayAttachments } from './relay-attachments.js';
 
 interface FileExtras {
@@ -34,6 +35,7 @@ export type OutgoingFile = FileExtras &
 
 export interface QueueFileMessage {
   (options: {
+    id: string;
     conversationId: string;
     recipient: ProtocolAddress;
     body: Content['body'];
@@ -66,6 +68,8 @@ export class FileManager {
   /** Endpoints by peer key, attached to each new link's session. */
   readonly #endpoints = new Map<string, Map<string, TransferEndpoint>>();
   readonly #sessions = new Map<string, TransferSession>();
+  /** What each file message was, for drawing it again after a restart (`ParleyClient.fileInfo`). */
+  readonly records: FileRecords;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -79,7 +83,9 @@ export class FileManager {
      */
     private readonly relay: (recipient?: string) => RelayAttachments | undefined,
     private readonly options: FileOptions,
-  ) {}
+  ) {
+    this.records = new FileRecords(ctx.state);
+  }
 
   /** Seals the file, sends the message announcing it, and starts the transfer; resolves the message id. */
   async send(conversationId: string, recipient: ProtocolAddress, file: OutgoingFile): Promise<string> {
@@ -91,6 +97,8 @@ export class FileManager {
     const sealed = await sealFile(source, this.ctx.crypto, { sha256: viaRelay });
     const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
     const transferId = this.ctx.newId();
+    // Chosen now so that upload progress already names the message it belongs to.
+    const messageId = this.ctx.newId();
     const body: FileBody = {
       type: 'file',
       transferId,
@@ -105,28 +113,71 @@ export class FileManager {
         : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
     };
     const text = file.caption ?? source.name;
+    await this.records.put({
+      messageId,
+      direction: 'send',
+      name: source.name,
+      mimeType: source.mimeType,
+      size: source.size,
+      ...(file.caption === undefined ? {} : { caption: file.caption }),
+      ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
+      ...(file.voice === undefined ? {} : { voice: file.voice }),
+      state: 'transferring',
+    });
+    const sent = async () => {
+      await this.records.setState(messageId, 'complete');
+      this.ctx.emit('file-sent', { messageId });
+    };
     if (viaRelay && sealed.sha256 !== undefined) {
       // The peer is offline: the bytes wait on the relay, and the message says where.
       const relayHash = sealed.sha256;
-      let messageId = '';
-      await relay.upload(ciphertext, relayHash, [peer.identity], (bytes, total) =>
-        this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
-      );
-      messageId = await this.queueMessage({ conversationId, recipient, body: { ...body, relayHash }, text });
-      this.ctx.emit('file-sent', { messageId });
+      try {
+        await relay.upload(ciphertext, relayHash, [peer.identity], (bytes, total) =>
+          this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
+        );
+      } catch (error) {
+        await this.records.delete(messageId); // no message was written: nothing to draw
+        throw error;
+      }
+      await this.queueMessage({
+        id: messageId,
+        conversationId,
+        recipient,
+        body: { ...body, relayHash },
+        text,
+      });
+      await sent();
       return messageId;
     }
-    const messageId = await this.queueMessage({ conversationId, recipient, body, text });
+    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
     const sender = new TransferSender({ id: transferId, size: ciphertext.size, source: ciphertext });
     sender.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
     );
-    this.#track(peer, sender, sender.done, () => this.ctx.emit('file-sent', { messageId }));
+    this.#track(peer, sender, sender.done, sent, messageId);
     return messageId;
   }
 
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
-  receive(sender: ProtocolAddress, messageId: string, body: FileBody): void {
+  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    const descriptorSize = (() => {
+      try {
+        return deserializeAttachmentDescriptor(body.descriptor).size;
+      } catch {
+        return 0; // #receive rejects it with a clear error
+      }
+    })();
+    await this.records.put({
+      messageId,
+      direction: 'receive',
+      name: body.name,
+      mimeType: body.mimeType,
+      size: descriptorSize,
+      ...(body.caption === undefined ? {} : { caption: body.caption }),
+      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+      ...(body.voice === undefined ? {} : { voice: body.voice }),
+      state: 'transferring',
+    });
     this.ctx.emit('file-offered', {
       messageId,
       name: body.name,
@@ -134,7 +185,7 @@ export class FileManager {
       ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
       ...(body.voice === undefined ? {} : { voice: body.voice }),
     });
-    void this.#receive(sender, messageId, body).catch((error: unknown) => this.#failed(error));
+    void this.#receive(sender, messageId, body).catch((error: unknown) => this.#failed(error, messageId));
   }
 
   async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
@@ -146,12 +197,14 @@ export class FileManager {
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: descriptor.size };
     const sink = await this.options.sink(info);
     const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto);
-    const arrived = () =>
+    const arrived = async () => {
+      await this.records.setState(messageId, 'complete');
       this.ctx.emit('file', {
         ...info,
         ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
         ...(body.voice === undefined ? {} : { voice: body.voice }),
       });
+    };
     const abort = () => sink.abort().catch(() => undefined);
     if (body.relayHash !== undefined) {
       const relay = this.relay();
@@ -169,7 +222,7 @@ export class FileManager {
         throw error;
       }
       await relay.acknowledge(body.relayHash);
-      arrived();
+      await arrived();
       return;
     }
     const receiver = new TransferReceiver({
@@ -182,10 +235,14 @@ export class FileManager {
       this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
     );
     void receiver.done.catch(abort);
-    this.#track(peerOf(sender), receiver, receiver.done, arrived);
+    this.#track(peerOf(sender), receiver, receiver.done, arrived, messageId);
   }
 
-  #failed(error: unknown): void {
+  #failed(error: unknown, messageId: string): void {
+    void this.records.setState(messageId, 'failed').then(
+      () => this.ctx.emit('file-failed', { messageId }),
+      () => this.ctx.emit('file-failed', { messageId }),
+    );
     this.ctx.emit(
       'error',
       error instanceof ParleyError
@@ -204,7 +261,13 @@ export class FileManager {
     for (const endpoint of this.#endpoints.get(key)?.values() ?? []) session.attach(endpoint);
   }
 
-  #track(peer: PeerAddress, endpoint: TransferEndpoint, done: Promise<void>, onDone: () => void): void {
+  #track(
+    peer: PeerAddress,
+    endpoint: TransferEndpoint,
+    done: Promise<void>,
+    onDone: () => Promise<void>,
+    messageId: string,
+  ): void {
     const key = keyOf(peer);
     let endpoints = this.#endpoints.get(key);
     if (endpoints === undefined) this.#endpoints.set(key, (endpoints = new Map()));
@@ -213,13 +276,13 @@ export class FileManager {
     done.then(
       () => {
         forget();
-        onDone();
+        onDone().catch((error: unknown) => this.#failed(error, messageId));
       },
       (error: unknown) => {
         forget();
-        this.ctx.emit(
-          'error',
+        this.#failed(
           error instanceof ParleyError ? error : new ParleyError('INTERNAL', 'transfer failed'),
+          messageId,
         );
       },
     );

@@ -201,5 +201,6 @@ function incomingMessage(sender: ProtocolAddress, content: Content, receivedAt: 
     state: 'received',
     text: body.type === 'text' ? body.text : body.type === 'file' ? (body.caption ?? body.name) : '',
     ...(body.type === 'text' && body.replyTo !== undefined ? { replyTo: body.replyTo } : {}),
+    ...(body.type === 'file' ? { attachmentIds: [body.transferId] } : {}),
   };
 }

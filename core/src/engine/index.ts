@@ -25,6 +25,13 @@ export {
   type IncomingFile,
 } from './files/file-io.js';
 export { blobSource, type BlobLike } from './files/blob-file.dom.js';
+export type { FileInfo, FileTransferState } from './files/file-records.js';
+export {
+  directoryHandleSinkFactory,
+  openDirectoryFileSink,
+  storedFileName,
+  type DirectoryHandleLike,
+} from './files/opfs-file.dom.js';
 export {
   systemTimers,
   type EngineTimers,

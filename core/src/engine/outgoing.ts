@@ -66,6 +66,7 @@ export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): 
       direction: 'outgoing',
       state: 'pending',
       text: options.text ?? '',
+      ...(options.body.type === 'file' ? { attachmentIds: [options.body.transferId] } : {}),
       ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     },
     outbox: options.recipients.map((recipient) => ({

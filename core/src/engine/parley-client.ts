@@ -39,6 +39,7 @@ import { DEFAULT_TUNING, type EngineTuning, type ParleyClientOptions } from './o
 import { applyContent, conversationRecipients, ensureContact } from './effects.js';
 import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files.js';
 import { GroupFiles } from './group-files.js';
+import type { FileInfo } from './files/file-records.js';
 import { memorySinkFactory } from './files/file-io.js';
 import { GroupManager, parseGroupInvite } from './group-manager.js';
 import type { IncomingHandlers, Via } from './incoming.js';
@@ -265,8 +266,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.#verification = new Verification(ctx);
     this.#files = new FileManager(
       ctx,
-      async ({ conversationId, recipient, body, text }) => {
+      async ({ id, conversationId, recipient, body, text }) => {
         const content = await queueOutgoing(this.#ctx, {
+          id,
           conversationId,
           recipients: [recipient],
           body,
@@ -591,6 +593,15 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
     }
     return this.#files.send(conversationId, recipient, file);
+  }
+
+  /**
+   * What a file message carries (name, type, size, caption, thumbnail, voice) and whether its bytes arrived
+   * (or reached the peer); undefined for a message that is not a file. Kept across restarts.
+   */
+  async fileInfo(messageId: string): Promise<FileInfo | undefined> {
+    this.#assertOpen();
+    return this.#files.records.get(messageId);
   }
 
   /** Edits our own message here and for everyone in its conversation. */

@@ -2,6 +2,7 @@ import type { Feature } from '../app/extensions.js';
 import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
 import { groupsFeature } from './groups/index.js';
+import { mediaFeature } from './media/index.js';
 import { notificationsFeature } from './notifications/index.js';
 import { statusFeature } from './status/index.js';
 
@@ -15,6 +16,6 @@ export const features: readonly Feature[] = [
   groupsFeature,
   statusFeature,
   contactInfoFeature,
-  // mediaFeature,        features/media/
+  mediaFeature,
   // settingsFeature,     features/settings/
 ];

@@ -1,0 +1,59 @@
+import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
+import type { EngineStateStore } from '../state-store.js';
+
+/** Where a file stands on this device: still moving, every byte here (or confirmed by the peer), or failed. */
+export type FileTransferState = 'transferring' | 'complete' | 'failed';
+
+/**
+ * What this device remembers of a file message, sent or received, so a screen can draw it again after a
+ * restart (the stored message keeps only its text: the caption or the name). The bytes live in the sink.
+ */
+export interface FileInfo {
+  readonly messageId: string;
+  readonly direction: 'send' | 'receive';
+  readonly name: string;
+  readonly mimeType: string;
+  /** Plaintext bytes. */
+  readonly size: number;
+  readonly caption?: string;
+  readonly thumbnail?: Uint8Array;
+  readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
+  readonly state: FileTransferState;
+}
+
+type StoredFileInfo = Omit<FileInfo, 'thumbnail'> & { readonly thumbnail?: string };
+
+const PREFIX = 'file:';
+
+/** File records in the engine's state store (sealed at rest like the rest of it), one per message. */
+export class FileRecords {
+  constructor(private readonly state: EngineStateStore) {}
+
+  async put(info: FileInfo): Promise<void> {
+    const { thumbnail, ...rest } = info;
+    const stored: StoredFileInfo = {
+      ...rest,
+      ...(thumbnail === undefined ? {} : { thumbnail: toBase64Url(thumbnail) }),
+    };
+    await this.state.put(PREFIX + info.messageId, stored);
+  }
+
+  async get(messageId: string): Promise<FileInfo | undefined> {
+    const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
+    if (stored === undefined) return undefined;
+    const { thumbnail, ...rest } = stored;
+    return { ...rest, ...(thumbnail === undefined ? {} : { thumbnail: fromBase64Url(thumbnail) }) };
+  }
+
+  /** Moves a known file to `state`; returns false for an unknown message. */
+  async setState(messageId: string, state: FileTransferState): Promise<boolean> {
+    const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
+    if (stored === undefined) return false;
+    await this.state.put(PREFIX + messageId, { ...stored, state });
+    return true;
+  }
+
+  async delete(messageId: string): Promise<void> {
+    await this.state.delete(PREFIX + messageId);
+  }
+}

@@ -1,0 +1,246 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
+import type { Person } from './support/people.js';
+import { expect, test } from './support/fixtures.js';
+import {
+  addContact,
+  conversation,
+  myContactLink,
+  onboard,
+  openChat,
+  sendText,
+  unlock,
+} from './support/ui.js';
+
+/*
+ * Files, photos and voice messages between two people on a real relay, driven by clicks, keys and the file
+ * chooser only: a photo that waits on the relay for someone who closed their browser, a 50 MB file over a
+ * direct WebRTC link checked byte for byte, and a voice message recorded from Chromium's fake microphone.
+ */
+
+test.describe.configure({ timeout: 300_000 });
+
+async function twoContacts(people: (...names: string[]) => Promise<Person[]>) {
+  const [alice, bob] = await people('Alice', 'Bob');
+  if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  await onboard(bob.page, 'Bob');
+  await addContact(bob.page, await myContactLink(alice.page));
+  await addContact(alice.page, await myContactLink(bob.page));
+  await expect(conversation(bob.page, 'Alice')).toBeVisible();
+  await expect(conversation(alice.page, 'Bob')).toBeVisible();
+  return { alice, bob };
+}
+
+/** Picks files with the composer's paperclip, through the browser's file chooser. */
+async function attach(page: Page, files: string[]): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach' }).click();
+  await (await chooser).setFiles(files);
+}
+
+function messages(page: Page) {
+  return page.getByRole('list', { name: 'Messages' });
+}
+
+test('a photo sent while the other person is away arrives with its preview when they return, and opens in the viewer', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  const sunrise = testInfo.outputPath('sunrise.png');
+  const harbour = testInfo.outputPath('harbour.png');
+  await writeFile(
+    sunrise,
+    png(640, 480, (x, y) => [255 - (y >> 1), 120 + (x >> 3), x >> 2]),
+  );
+  await writeFile(
+    harbour,
+    png(480, 640, (x, y) => [x >> 1, y >> 2, 200]),
+  );
+
+  await alice.quit();
+  await attach(bob.page, [sunrise, harbour]);
+  const dialog = bob.page.getByRole('dialog', { name: 'Send 2 files' });
+  await expect(dialog.getByRole('img', { name: 'Preview of sunrise.png' })).toBeVisible();
+  await dialog.getByLabel('Caption').fill('Morning at the <b>harbour</b>');
+  await bob.page.screenshot({ path: testInfo.outputPath('send-dialog.png') });
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(messages(bob.page).getByRole('button', { name: 'Open photo harbour.png' })).toBeVisible();
+  await expect(
+    messages(bob.page)
+      .getByRole('article')
+      .filter({ hasText: 'Morning at the <b>harbour</b>' })
+      .getByRole('img', {
+        name: 'Sent',
+        exact: true,
+      }),
+  ).toBeVisible({ timeout: 60_000 });
+
+  const page = await alice.reopen();
+  await unlock(page);
+  await openChat(page, 'Bob');
+  const photo = messages(page).getByRole('button', { name: 'Open photo sunrise.png' });
+  await expect(photo).toBeVisible({ timeout: 60_000 });
+  const image = photo.getByRole('img');
+  // The preview rides in the message; the full picture replaces it once its bytes came from the relay.
+  await expect(image).toHaveAttribute('data-full', 'true', { timeout: 60_000 });
+  expect(
+    await image.evaluate((img) => [
+      (img as HTMLImageElement).naturalWidth,
+      (img as HTMLImageElement).naturalHeight,
+    ]),
+  ).toEqual([640, 480]);
+  await expect(page.getByText('Morning at the <b>harbour</b>', { exact: true })).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('photo-bubbles.png') });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.screenshot({ path: testInfo.outputPath('photo-bubbles-dark.png') });
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  await photo.click();
+  const viewer = page.getByRole('dialog', { name: 'Media viewer' });
+  await expect(viewer).toBeVisible();
+  await expect(viewer.getByText('1 of 2')).toBeVisible();
+  await expect(viewer.getByRole('img', { name: 'Morning at the <b>harbour</b>' })).toHaveAttribute(
+    'data-full',
+    'true',
+  );
+  await page.screenshot({ path: testInfo.outputPath('viewer.png') });
+  await page.keyboard.press('ArrowRight');
+  await expect(viewer.getByText('2 of 2')).toBeVisible();
+  await expect(viewer.getByText('harbour.png', { exact: true })).toBeVisible();
+  await page.keyboard.press('ArrowLeft');
+  await expect(viewer.getByText('1 of 2')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(viewer).toBeHidden();
+});
+
+test('a 50 MB file goes over the direct link with a progress bar and arrives byte for byte', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  // A first message each way opens the direct link (WebRTC on loopback).
+  await sendText(alice.page, 'Sending you the survey data');
+  await sendText(bob.page, 'Ready');
+  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+
+  const original = randomBytes(50 * 1024 * 1024);
+  const path = testInfo.outputPath('survey-data.bin');
+  await writeFile(path, original);
+  await attach(alice.page, [path]);
+  const dialog = alice.page.getByRole('dialog', { name: 'Send file' });
+  await expect(dialog.getByText('50 MB')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Send' }).click();
+
+  const receiving = messages(bob.page).getByRole('progressbar', { name: 'Receiving survey-data.bin' });
+  await expect(receiving).toBeVisible({ timeout: 120_000 });
+  await bob.page.screenshot({ path: testInfo.outputPath('file-receiving.png') });
+  const save = messages(bob.page).getByRole('button', { name: 'Save survey-data.bin' });
+  await expect(save).toBeVisible({ timeout: 240_000 });
+  await expect(receiving).toBeHidden();
+  await expect(messages(bob.page).getByText('50 MB')).toBeVisible();
+  await bob.page.screenshot({ path: testInfo.outputPath('file-card.png') });
+  await bob.page.emulateMedia({ colorScheme: 'dark' });
+  await bob.page.screenshot({ path: testInfo.outputPath('file-card-dark.png') });
+
+  const download = bob.page.waitForEvent('download');
+  await save.click();
+  const saved = await (await download).path();
+  expect(sha256(await readFile(saved))).toBe(sha256(original));
+  // The sender's card finishes too, once the peer confirmed every byte.
+  await expect(messages(alice.page).getByRole('progressbar', { name: 'Sending survey-data.bin' })).toBeHidden(
+    {
+      timeout: 60_000,
+    },
+  );
+  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible();
+});
+
+test('a voice message recorded from the microphone shows its waveform and length, and plays on the other side', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  await bob.page.getByRole('button', { name: 'Record voice message' }).click();
+  const recording = bob.page.getByRole('group', { name: 'Recording a voice message' });
+  await expect(recording).toBeVisible();
+  await expect(recording.getByRole('timer', { name: 'Recording time' })).toHaveText('0:02', {
+    timeout: 10_000,
+  });
+  await bob.page.screenshot({ path: testInfo.outputPath('voice-recording.png') });
+  await recording.getByRole('button', { name: 'Send voice message' }).click();
+  await expect(recording).toBeHidden();
+
+  const play = messages(alice.page).getByRole('button', { name: 'Play voice message' });
+  await expect(play).toBeEnabled({ timeout: 60_000 });
+  const waveform = messages(alice.page).getByRole('img', { name: /^Waveform, 0:0[2-4]$/u });
+  await expect(waveform).toBeVisible();
+  // The fake microphone's beeps make a waveform with loud and quiet bars, not a flat line.
+  const heights = await waveform
+    .locator('.voice-bar')
+    .evaluateAll((bars) =>
+      bars.map((bar) => parseFloat(bar.getAttribute('style')?.match(/height:\s*([\d.]+)%/u)?.[1] ?? 'NaN')),
+    );
+  expect(Math.max(...heights)).toBe(100);
+  expect(Math.min(...heights)).toBeLessThan(100);
+  await alice.page.screenshot({ path: testInfo.outputPath('voice-bubble.png') });
+
+  await play.click();
+  await expect(messages(alice.page).getByRole('button', { name: 'Pause voice message' })).toBeVisible();
+  // It plays to the end and returns to its length.
+  await expect(messages(alice.page).getByRole('button', { name: 'Play voice message' })).toBeVisible({
+    timeout: 20_000,
+  });
+  await expect(messages(bob.page).getByRole('img', { name: /^Waveform, 0:0[2-4]$/u })).toBeVisible();
+  await bob.page.screenshot({ path: testInfo.outputPath('voice-bubble-sender.png') });
+});
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** An RGB PNG drawn by `pixel`, so the test needs no image file on disk. */
+function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => [number, number, number],
+): Buffer {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = pixel(x, y);
+      rows.set([r & 255, g & 255, b & 255], row + 1 + x * 3);
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
