@@ -121,6 +121,12 @@ test('the dark theme recolours the page and is remembered; settings in light and
   const page = dee.page;
   await onboard(page, 'Dee');
   const panel = await openSettings(page);
+  const name = panel.getByLabel('Your name', { exact: true });
+  await name.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(' Dee');
+  await panel.getByRole('button', { name: 'Save profile' }).click();
+  await expect(panel.getByRole('status').filter({ hasText: 'Profile saved' })).toBeVisible();
   await expect(panel.getByRole('radio', { name: 'System default' })).toBeChecked();
   const body = page.locator('body');
   await expect(body).toHaveCSS('background-color', 'rgb(240, 242, 245)');
@@ -133,15 +139,17 @@ test('the dark theme recolours the page and is remembered; settings in light and
   await panel.getByRole('heading', { name: 'Backup' }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: testInfo.outputPath('settings-dark-bottom.png') });
 
-  // Remembered: the unlock screen after a reload is dark already.
+  // Remembered: the unlock screen after a reload is dark already, and shows the new name.
   await page.reload();
   await expect(page.getByLabel('Passphrase', { exact: true })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Dee Dee' })).toBeVisible();
   await expect(body).toHaveCSS('background-color', 'rgb(12, 19, 23)');
 
   await page.getByLabel('Passphrase', { exact: true }).click();
   await page.keyboard.type(PASSPHRASE);
   await page.keyboard.press('Enter');
   const again = await openSettings(page);
+  await expect(again.getByLabel('Your name', { exact: true })).toHaveValue('Dee Dee');
   await again.getByRole('radio', { name: 'Light' }).click();
   await expect(body).toHaveCSS('background-color', 'rgb(240, 242, 245)');
 });
