@@ -19,8 +19,8 @@ export interface PrivacySettings {
 }
 
 const KEY = 'settings:privacy';
-/** The longest timer offered: four weeks. */
-export const MAX_DISAPPEARING_TIMER_MS = 28 * 24 * 60 * 60_000;
+/** The longest timer offered: 90 days (the longest choice settings offers, as in other messengers). */
+export const MAX_DISAPPEARING_TIMER_MS = 90 * 24 * 60 * 60_000;
 
 export function checkTimer(expiresInMs: number | null): number | null {
   if (expiresInMs === null) return null;

@@ -1,9 +1,10 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, startRelay, type Relay } from '@parley/relay';
+import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
 
 /** The built web client (npm run build:web). */
 export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', import.meta.url));
@@ -16,12 +17,16 @@ export class WebRelay {
   #relay: Relay | undefined;
   #port = 0;
 
-  private constructor(readonly dataDir: string) {}
+  private constructor(
+    readonly dataDir: string,
+    private readonly policy: RelayConfig['access']['policy'],
+  ) {}
 
-  static async start(): Promise<WebRelay> {
+  /** `policy`: who may register (default open); invite tokens come from `createInvite`. */
+  static async start(options: { policy?: RelayConfig['access']['policy'] } = {}): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
-    const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')));
+    const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')), options.policy ?? 'open');
     await relay.resume();
     return relay;
   }
@@ -38,8 +43,10 @@ export class WebRelay {
 
   /** Starts it again on the same port with the same data. */
   async resume(): Promise<void> {
+    const base = defaultConfig();
     this.#relay = await startRelay(
       defaultConfig({
+        access: { ...base.access, policy: this.policy },
         port: this.#port,
         host: '127.0.0.1',
         dataDir: this.dataDir,
@@ -53,6 +60,15 @@ export class WebRelay {
       }),
     );
     this.#port = this.#relay.port;
+  }
+
+  /** A one-use invite token, as `parley-relay invite` mints it (only its hash is stored). */
+  async createInvite(): Promise<string> {
+    const token = randomBytes(24).toString('base64url');
+    const tokenHash = createHash('sha256').update(token).digest('hex');
+    if (this.#relay === undefined) throw new Error('the relay is stopped');
+    await this.#relay.context.store.access.createInvite(tokenHash, 1, Date.now() + 24 * 60 * 60 * 1000);
+    return token;
   }
 
   async close(): Promise<void> {

@@ -1,34 +1,50 @@
-import type { ParleyClientOptions } from '@parley/core';
+import {
+  fetchRelayInfo,
+  type AccessPolicy,
+  type FetchLike,
+  type OtpAddress,
+  type RelayAccess,
+} from '@parley/core';
 
 /** A relay's access policy, as its `GET /v1/relay` reports it. */
-export type RelayPolicy = 'open' | 'invite' | 'otp';
+export type RelayPolicy = AccessPolicy;
 
-export async function fetchRelayPolicy(
-  relayUrl: string,
-  fetchImpl: (url: string) => Promise<{ ok: boolean; json(): Promise<unknown> }>,
-): Promise<RelayPolicy> {
-  const response = await fetchImpl(`${relayUrl}/v1/relay`);
-  if (!response.ok) throw new Error('That address does not answer like a Parley relay');
-  const body = (await response.json()) as { policy?: unknown };
-  if (body.policy === 'open' || body.policy === 'invite' || body.policy === 'otp') return body.policy;
-  throw new Error('That relay reports an access policy this version does not know');
+export async function fetchRelayPolicy(relayUrl: string, fetchImpl: FetchLike): Promise<RelayPolicy> {
+  return (await fetchRelayInfo(relayUrl, fetchImpl)).policy;
+}
+
+/** What onboarding collected for a relay that is not open: an invite, or a code sent to an address. */
+export interface AccessInput {
+  readonly invite: string;
+  readonly otpAddress: string;
+  readonly code: string;
+}
+
+/** Where a one-time code goes, from what was typed: a phone number (E.164, spaces allowed) or an e-mail. */
+export function otpAddressFrom(typed: string): OtpAddress {
+  const value = typed.trim();
+  if (value.includes('@')) return { channel: 'email', address: value };
+  const phone = value.replace(/[\s().-]/gu, '');
+  if (!/^\+[0-9]{6,15}$/u.test(phone))
+    throw new Error('Enter a phone number with its country code (like +44 7700 900123) or an e-mail address');
+  return { channel: 'sms', address: phone };
 }
 
 /**
- * SEAM (relay access, branch `coreui`): turns what the person typed into ParleyClient options for a relay
- * that admits by invite or one-time code. ParleyClientOptions has no `access` option in this build, so a
- * relay that asks for one is refused here with a clear message instead of being attempted without it. When
- * the engine gains `access`, return it here; the onboarding form already collects the token or code.
+ * Turns what the person typed into ParleyClient's `access` option for the relay's policy (none when it is
+ * open), or throws a sentence the form shows; the engine checks the credential again at start.
  */
 export function relayAccessOptions(
   policy: RelayPolicy,
-  credential: string,
-): Partial<Pick<ParleyClientOptions, 'relayUrl'>> {
+  input: AccessInput,
+): { readonly access?: RelayAccess } {
   if (policy === 'open') return {};
-  void credential;
-  throw new Error(
-    policy === 'invite'
-      ? 'This relay admits people by invite, which this version of Parley cannot present yet.'
-      : 'This relay admits people by one-time code, which this version of Parley cannot present yet.',
-  );
+  if (policy === 'invite') {
+    const invite = input.invite.trim();
+    if (invite === '') throw new Error('This relay admits people by invite: paste your invite token');
+    return { access: { invite } };
+  }
+  const code = input.code.replace(/\s/gu, '');
+  if (!/^[0-9]{6}$/u.test(code)) throw new Error('Enter the 6-digit code the relay sent you');
+  return { access: { otp: { ...otpAddressFrom(input.otpAddress), code } } };
 }

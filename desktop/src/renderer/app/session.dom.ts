@@ -1,4 +1,9 @@
-import { ParleyClient, type KeyWrapperSource } from '@parley/core';
+import {
+  ParleyClient,
+  type KeyWrapperSource,
+  type ParleyClientOptions,
+  type RelayAccess,
+} from '@parley/core';
 import { browserPlatform } from '../platform/browser-platform.dom.js';
 import { LiveState } from './live-state.js';
 import { DATABASE_NAME, type Profile } from './profile.js';
@@ -10,28 +15,48 @@ export interface Session {
   readonly live: LiveState;
 }
 
-export async function startSession(profile: Profile, keyWrapper: KeyWrapperSource): Promise<Session> {
-  const client = await ParleyClient.start({
+function clientOptions(
+  profile: Profile,
+  keyWrapper: KeyWrapperSource,
+  access: RelayAccess | undefined,
+): ParleyClientOptions {
+  return {
     ...browserPlatform(),
     databaseName: DATABASE_NAME,
     keyWrapper,
     relayUrl: profile.relayUrl,
     displayName: profile.displayName,
-  });
-  sharePresenceWithContacts(client);
-  return { client, profile, live: new LiveState(client) };
+    ...(access === undefined ? {} : { access }),
+  };
 }
 
 /**
- * The relay shows this device's presence only to the accounts it names: every contact, re-sent on each
- * (re)connect and whenever a contact is added. SEAM (features/settings): last-seen privacy replaces this call.
+ * Starts the client on this device's database. `access` (an invite or one-time code) is shown to a relay
+ * that is not open on the identity's first authentication. Presence visibility and read receipts follow
+ * the settings the engine keeps (features/settings changes them).
  */
-function sharePresenceWithContacts(client: ParleyClient): void {
-  const share = () => {
-    if (client.connected) client.setPresenceVisibility().catch(() => undefined);
-  };
-  client.on('connected', () => setTimeout(share, 0));
-  client.on('contact-added', share);
+export async function startSession(
+  profile: Profile,
+  keyWrapper: KeyWrapperSource,
+  access?: RelayAccess,
+): Promise<Session> {
+  const client = await ParleyClient.start(clientOptions(profile, keyWrapper, access));
+  return { client, profile, live: new LiveState(client) };
+}
+
+/** Restores an encrypted backup into this device's (empty) database and starts the client on it. */
+export async function restoreSession(
+  profile: Profile,
+  keyWrapper: KeyWrapperSource,
+  backup: Uint8Array,
+  passphrase: string,
+): Promise<Session> {
+  const client = await ParleyClient.importBackup(
+    backup,
+    passphrase,
+    clientOptions(profile, keyWrapper, undefined),
+  );
+  return { client, profile, live: new LiveState(client) };
 }
 
 export async function closeSession(session: Session): Promise<void> {
@@ -39,19 +64,28 @@ export async function closeSession(session: Session): Promise<void> {
   await session.client.close();
 }
 
-/** Resolves once the client is authenticated with its home relay (prekeys published), or rejects after `ms`. */
+/**
+ * Resolves once the client is authenticated with its home relay (prekeys published); rejects with the
+ * relay's refusal (wrong invite or code) as soon as it comes, or after `ms` without an answer.
+ */
 export function whenConnected(client: ParleyClient, ms = 15_000): Promise<void> {
   if (client.connected) return Promise.resolve();
+  if (client.accessDenied !== undefined) return Promise.reject(client.accessDenied);
   return new Promise((resolve, reject) => {
-    const poll = setInterval(() => {
-      if (!client.connected) return;
+    const finish = (error?: unknown) => {
       clearInterval(poll);
       clearTimeout(timer);
-      resolve();
+      stopDenied();
+      if (error === undefined) resolve();
+      else reject(error instanceof Error ? error : new Error(String(error)));
+    };
+    const stopDenied = client.on('access-denied', ({ error }) => finish(error));
+    const poll = setInterval(() => {
+      if (client.connected) finish();
     }, 100);
-    const timer = setTimeout(() => {
-      clearInterval(poll);
-      reject(new Error('The relay did not answer; check its address and your connection'));
-    }, ms);
+    const timer = setTimeout(
+      () => finish(new Error('The relay did not answer; check its address and your connection')),
+      ms,
+    );
   });
 }

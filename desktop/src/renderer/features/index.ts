@@ -4,6 +4,7 @@ import { contactLinkFeature } from './contact-link/index.js';
 import { groupsFeature } from './groups/index.js';
 import { mediaFeature } from './media/index.js';
 import { notificationsFeature } from './notifications/index.js';
+import { settingsFeature } from './settings/index.js';
 import { statusFeature } from './status/index.js';
 
 /**
@@ -17,5 +18,5 @@ export const features: readonly Feature[] = [
   statusFeature,
   contactInfoFeature,
   mediaFeature,
-  // settingsFeature,     features/settings/
+  settingsFeature,
 ];

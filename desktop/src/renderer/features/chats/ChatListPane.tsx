@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { useProfile } from '../../app/client-context.js';
+import { useLive, useProfile } from '../../app/client-context.js';
 import { useConversations, type ConversationSummary } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
+import { loadProfile } from '../../app/profile.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { Icon } from '../../ui/Icon.js';
@@ -13,7 +14,10 @@ import './chats.css';
 
 /** The left column: who I am, the features' buttons, search (Ctrl/Cmd+K) and chats by recency. */
 export function ChatListPane() {
-  const profile = useProfile();
+  const started = useProfile();
+  // Settings saves a new name or picture to localStorage and announces it with live.localChange().
+  useLive((live) => live.localVersion);
+  const profile = loadProfile(localStorage) ?? started;
   const registry = useRegistry();
   const { list } = useConversations();
   const [query, setQuery] = useState('');

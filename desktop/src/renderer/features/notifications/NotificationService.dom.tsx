@@ -3,12 +3,15 @@ import { useClient, useClientEvent } from '../../app/client-context.js';
 import { conversationTitle, useContacts, useConversations } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
 import { desktopShell } from '../../platform/desktop-shell.dom.js';
+import { loadNotificationPrefs } from './notification-prefs.js';
+import { playNotificationSound } from './notification-sound.dom.js';
 import { notificationBody, shouldNotify, titleWithUnread } from './notification-text.js';
 
 /**
  * Tells the person about messages they are not looking at: the unread total in the window title and, on
  * desktop, the tray/dock badge; a native notification per message (Electron's, or the browser's when the
- * page was granted the permission: features/settings asks for it). A click opens the conversation.
+ * page was granted the permission: features/settings asks for it, and turns them or their sound off). A
+ * click opens the conversation.
  */
 export function NotificationService() {
   const client = useClient();
@@ -30,15 +33,18 @@ export function NotificationService() {
 
   useClientEvent('message', ({ message }) => {
     if (!shouldNotify(message, open.current, document.visibilityState === 'visible')) return;
+    const prefs = loadNotificationPrefs(localStorage);
+    if (!prefs.enabled) return;
     void (async () => {
       const conversation = await client.db.conversations.get(message.conversationId);
       const title = conversation === undefined ? 'Parley' : conversationTitle(conversation, contacts);
       const body = notificationBody(message);
       const shell = desktopShell();
+      if (prefs.sound) playNotificationSound();
       if (shell?.showNotification !== undefined) {
         await shell.showNotification({ conversationId: message.conversationId, title, body });
       } else if (typeof Notification === 'function' && Notification.permission === 'granted') {
-        const shown = new Notification(title, { body, tag: message.conversationId });
+        const shown = new Notification(title, { body, tag: message.conversationId, silent: true });
         shown.onclick = () => {
           window.focus();
           openConversation(message.conversationId);

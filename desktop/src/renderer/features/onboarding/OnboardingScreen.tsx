@@ -1,19 +1,31 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { isAccessError } from '@parley/core';
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { saveProfile, normaliseRelayUrl, type Profile } from '../../app/profile.js';
-import { fetchRelayPolicy, relayAccessOptions, type RelayPolicy } from '../../app/relay-access.js';
+import {
+  fetchRelayPolicy,
+  relayAccessOptions,
+  type AccessInput,
+  type RelayPolicy,
+} from '../../app/relay-access.js';
 import { closeSession, startSession, whenConnected, type Session } from '../../app/session.dom.js';
-import { defaultRelayUrl } from '../../platform/browser-platform.dom.js';
+import { browserPlatform, defaultRelayUrl } from '../../platform/browser-platform.dom.js';
 import { allowRelayInShell } from '../../platform/desktop-shell.dom.js';
 import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
-import { downscaleAvatar } from './avatar-image.dom.js';
+import { dataUrlToBytes } from './avatar-bytes.js';
+import { downscaleAvatarToFit } from './avatar-image.dom.js';
 import { describeError } from './errors.js';
+import { RelayAccessFields } from './RelayAccessFields.js';
+import { RestoreBackupForm } from './RestoreBackupForm.js';
 import './onboarding.css';
 
 export const MIN_PASSPHRASE = 8;
 
-/** Creates the identity: name, picture, relay (and its access policy), passphrase for the keys at rest. */
+/**
+ * Creates the identity: name, picture, relay (and what its access policy asks: an invite or a one-time code),
+ * passphrase for the keys at rest. Or restores one from a backup exported on another device.
+ */
 export function OnboardingScreen({
   keys,
   onReady,
@@ -24,7 +36,6 @@ export function OnboardingScreen({
   const ids = {
     name: useId(),
     relay: useId(),
-    access: useId(),
     user: useId(),
     pass: useId(),
     again: useId(),
@@ -33,7 +44,10 @@ export function OnboardingScreen({
   const [avatar, setAvatar] = useState<string | undefined>();
   const [relay, setRelay] = useState(() => defaultRelayUrl(location));
   const [policy, setPolicy] = useState<RelayPolicy | undefined>();
-  const [credential, setCredential] = useState('');
+  const [access, setAccess] = useState<AccessInput>({ invite: '', otpAddress: '', code: '' });
+  const [restoring, setRestoring] = useState(false);
+  /** A client the relay refused (wrong invite or code): the next attempt shows it another credential. */
+  const refused = useRef<Session | undefined>(undefined);
   const [username, setUsername] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [again, setAgain] = useState('');
@@ -50,7 +64,7 @@ export function OnboardingScreen({
       } catch {
         return setPolicy(undefined);
       }
-      fetchRelayPolicy(url, (address) => fetch(address)).then(
+      fetchRelayPolicy(url, browserPlatform().fetch).then(
         (found) => live && setPolicy(found),
         () => live && setPolicy(undefined),
       );
@@ -69,11 +83,11 @@ export function OnboardingScreen({
     if (needsPassphrase && passphrase.length < MIN_PASSPHRASE)
       return setError(`Choose a passphrase of at least ${MIN_PASSPHRASE} characters`);
     if (needsPassphrase && passphrase !== again) return setError('The two passphrases differ');
-    let session: Session | undefined;
+    let session: Session | undefined = refused.current;
     setBusy(true);
     try {
       const relayUrl = normaliseRelayUrl(relay);
-      relayAccessOptions(policy ?? 'open', credential);
+      const { access: credential } = relayAccessOptions(policy ?? 'open', access);
       const profile: Profile = {
         displayName,
         relayUrl,
@@ -81,23 +95,45 @@ export function OnboardingScreen({
         ...(avatar === undefined ? {} : { avatar }),
         ...(username.trim() === '' ? {} : { username: username.trim() }),
       };
-      if (await allowRelayInShell(relayUrl)) {
+      if (session === undefined && (await allowRelayInShell(relayUrl))) {
         // Desktop: the CSP admits the relay from the next load; the unlock screen then starts the client.
         saveProfile(localStorage, profile);
         location.reload();
         return;
       }
-      session = await startSession(profile, keyWrapperFor(keys, passphrase));
+      if (session === undefined) {
+        session = await startSession(profile, keyWrapperFor(keys, passphrase), credential);
+      } else if (credential !== undefined) {
+        session.client.setAccess(credential);
+      }
       await whenConnected(session.client);
+      refused.current = undefined;
+      await session.client.setProfile({
+        displayName,
+        ...(avatar === undefined ? {} : { avatar: dataUrlToBytes(avatar) }),
+      });
       if (profile.username !== undefined) await session.client.setUsername(profile.username);
       saveProfile(localStorage, profile);
-      onReady(session);
+      onReady({ ...session, profile });
     } catch (failure) {
-      if (session !== undefined) await closeSession(session);
+      if (session !== undefined && isAccessError(failure)) {
+        // The identity exists on this device; keep it and present another credential on the next try.
+        refused.current = session;
+      } else if (session !== undefined) {
+        refused.current = undefined;
+        await closeSession(session);
+      }
       setError(describeError(failure));
       setBusy(false);
     }
   }
+
+  if (restoring)
+    return (
+      <main className="onboarding">
+        <RestoreBackupForm keys={keys} relay={relay} onReady={onReady} onCancel={() => setRestoring(false)} />
+      </main>
+    );
 
   return (
     <main className="onboarding">
@@ -119,7 +155,7 @@ export function OnboardingScreen({
               onChange={(event) => {
                 const file = event.target.files?.[0];
                 if (file !== undefined)
-                  downscaleAvatar(file).then(setAvatar, (failure: unknown) =>
+                  downscaleAvatarToFit(file).then(setAvatar, (failure: unknown) =>
                     setError(describeError(failure)),
                   );
               }}
@@ -147,16 +183,8 @@ export function OnboardingScreen({
           required
         />
 
-        {policy !== undefined && policy !== 'open' && (
-          <>
-            <label htmlFor={ids.access}>{policy === 'invite' ? 'Invite token' : 'One-time code'}</label>
-            <input
-              id={ids.access}
-              value={credential}
-              autoComplete="one-time-code"
-              onChange={(event) => setCredential(event.target.value)}
-            />
-          </>
+        {policy !== undefined && (
+          <RelayAccessFields policy={policy} relayUrl={relay} value={access} onChange={setAccess} />
         )}
 
         <label htmlFor={ids.user}>Username (optional, lets people find you on this relay)</label>
@@ -202,6 +230,14 @@ export function OnboardingScreen({
         <Button type="submit" disabled={busy}>
           {busy ? 'Creating your identity…' : 'Create my identity'}
         </Button>
+        <button
+          type="button"
+          className="link-button onboarding-switch"
+          disabled={busy || refused.current !== undefined}
+          onClick={() => setRestoring(true)}
+        >
+          Restore from backup
+        </button>
       </form>
     </main>
   );

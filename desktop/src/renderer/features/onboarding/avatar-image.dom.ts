@@ -1,3 +1,5 @@
+import { fitsAvatarLimit } from './avatar-bytes.js';
+
 /** Largest side of a stored avatar, in pixels: small enough for localStorage and a contact card. */
 export const AVATAR_SIZE = 128;
 
@@ -5,7 +7,7 @@ export const AVATAR_SIZE = 128;
  * Reads an image file the person picked and returns it downscaled to a square JPEG data: URL (centre crop).
  * Rejects anything the browser cannot decode as an image.
  */
-export async function downscaleAvatar(file: Blob, size = AVATAR_SIZE): Promise<string> {
+export async function downscaleAvatar(file: Blob, size = AVATAR_SIZE, quality = 0.85): Promise<string> {
   if (!file.type.startsWith('image/')) throw new Error('Choose an image file for your picture');
   let bitmap: ImageBitmap;
   try {
@@ -31,5 +33,19 @@ export async function downscaleAvatar(file: Blob, size = AVATAR_SIZE): Promise<s
     size,
   );
   bitmap.close();
-  return canvas.toDataURL('image/jpeg', 0.85);
+  return canvas.toDataURL('image/jpeg', quality);
+}
+
+/** The picture downscaled until its bytes fit what a profile may carry (MAX_AVATAR_BYTES). */
+export async function downscaleAvatarToFit(file: Blob): Promise<string> {
+  for (const [size, quality] of [
+    [AVATAR_SIZE, 0.85],
+    [AVATAR_SIZE, 0.6],
+    [96, 0.6],
+    [64, 0.5],
+  ] as const) {
+    const url = await downscaleAvatar(file, size, quality);
+    if (fitsAvatarLimit(url)) return url;
+  }
+  throw new Error('That picture stays too large even when shrunk; choose a simpler one');
 }

@@ -1,0 +1,86 @@
+import { useId, useState, type FormEvent } from 'react';
+import { MAX_DISPLAY_NAME_LENGTH } from '@parley/core';
+import { useClient, useSession } from '../../app/client-context.js';
+import { saveProfile } from '../../app/profile.js';
+import { Avatar } from '../../ui/Avatar.js';
+import { Button } from '../../ui/Button.js';
+import { bytesToDataUrl, dataUrlToBytes } from '../onboarding/avatar-bytes.js';
+import { downscaleAvatarToFit } from '../onboarding/avatar-image.dom.js';
+import { describeError } from '../onboarding/errors.js';
+import { SettingsSection } from './SettingsPanel.js';
+
+/** Name and picture contacts see (sent end-to-end encrypted to each of them by client.setProfile). */
+export function ProfileSection() {
+  const client = useClient();
+  const session = useSession();
+  const nameId = useId();
+  const current = client.profile;
+  const [name, setName] = useState(current?.displayName ?? client.displayName);
+  const [avatar, setAvatar] = useState<string | undefined>(
+    current?.avatar !== undefined ? bytesToDataUrl(current.avatar) : session.profile.avatar,
+  );
+  const [status, setStatus] = useState<{ error: boolean; text: string } | undefined>();
+  const [busy, setBusy] = useState(false);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setStatus(undefined);
+    setBusy(true);
+    try {
+      const displayName = name.trim();
+      await client.setProfile({
+        displayName,
+        ...(avatar === undefined ? {} : { avatar: dataUrlToBytes(avatar) }),
+      });
+      const { avatar: _previous, ...rest } = session.profile;
+      saveProfile(localStorage, { ...rest, displayName, ...(avatar === undefined ? {} : { avatar }) });
+      session.live.localChange();
+      setStatus({ error: false, text: 'Profile saved and sent to your contacts' });
+    } catch (failure) {
+      setStatus({ error: true, text: describeError(failure) });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <SettingsSection title="Profile">
+      <form className="settings-profile" onSubmit={(event) => void save(event)}>
+        <div className="settings-avatar">
+          <Avatar name={name || '?'} seed={client.displayName} image={avatar} size={96} />
+          <label className="button button-secondary">
+            Change picture
+            <input
+              type="file"
+              accept="image/*"
+              className="visually-hidden"
+              aria-label="Profile picture"
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                if (file !== undefined)
+                  downscaleAvatarToFit(file).then(setAvatar, (failure: unknown) =>
+                    setStatus({ error: true, text: describeError(failure) }),
+                  );
+              }}
+            />
+          </label>
+        </div>
+        <label htmlFor={nameId}>Your name</label>
+        <input
+          id={nameId}
+          value={name}
+          maxLength={MAX_DISPLAY_NAME_LENGTH}
+          onChange={(event) => setName(event.target.value)}
+        />
+        {status !== undefined && (
+          <p role={status.error ? 'alert' : 'status'} className={status.error ? 'form-error' : 'hint'}>
+            {status.text}
+          </p>
+        )}
+        <Button type="submit" disabled={busy}>
+          Save profile
+        </Button>
+      </form>
+    </SettingsSection>
+  );
+}

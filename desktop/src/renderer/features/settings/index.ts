@@ -1,0 +1,10 @@
+import type { Feature } from '../../app/extensions.js';
+import { SettingsButton } from './SettingsButton.js';
+import { SettingsPanel } from './SettingsPanel.js';
+
+/** Settings from the chat list's header: profile, privacy, chats (theme), notifications, relay, backup. */
+export const settingsFeature: Feature = {
+  id: 'settings',
+  sidebarActions: [SettingsButton],
+  panels: { settings: { title: 'Settings', component: SettingsPanel } },
+};
