@@ -62,9 +62,12 @@ export async function addContact(page: Page, linkOrUsername: string): Promise<vo
 }
 
 export function chatRow(page: Page, name: string): Locator {
-  return page
-    .getByRole('navigation', { name: 'Chats' })
-    .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)}(,|$)`) });
+  return (
+    page
+      .getByRole('navigation', { name: 'Chats' })
+      // Named by what it shows: "Bob , 3 unread, 14:09 last words" (Chromium puts a space between flex items).
+      .getByRole('button', { name: new RegExp(`^${escapeRegExp(name)} ?(,|$)`) })
+  );
 }
 
 export async function openChat(page: Page, name: string): Promise<void> {

@@ -99,13 +99,18 @@ function ChatRow({ chat }: { chat: ConversationSummary }) {
         type="button"
         className={`chat-row ${selected ? 'selected' : ''}`}
         aria-current={selected ? 'true' : undefined}
-        aria-label={`${conversation.title}${unread > 0 ? `, ${unread} unread` : ''}`}
         onClick={() => openConversation(conversation.id)}
       >
+        {/* The row is named by what it shows (WCAG 2.5.3, label in name): title first, then the unread
+            count, time and preview; the hidden punctuation keeps a screen reader's reading apart. */}
         <Avatar name={conversation.title} seed={conversation.id} size={48} />
         <span className="chat-row-text">
           <span className="chat-row-top">
             <span className="chat-row-name">{conversation.title}</span>
+            <span className="visually-hidden">
+              {unread > 0 ? `, ${unread} unread` : ''}
+              {', '}
+            </span>
             {lastMessage !== undefined && (
               <time className={`chat-row-time ${unread > 0 ? 'unread' : ''}`}>
                 {listTime(lastMessage.sentAt, Date.now())}
