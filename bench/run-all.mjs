@@ -13,6 +13,8 @@ const suites = [
   { name: 'storage', script: 'bench/storage/index.ts' },
   { name: 'relay', script: 'bench/relay/index.ts' },
   { name: 'engine', script: 'bench/engine/index.ts' },
+  // Needs the built web client and Debian's Chromium.
+  { name: 'ui', script: 'bench/ui/index.ts', before: 'npm run build:web' },
 ];
 
 function loopbackOnly(shellCommand) {
@@ -38,6 +40,13 @@ for (const suite of suites) {
     continue;
   }
   console.log(`\n=== ${suite.name}: ${suite.script}`);
+  if (
+    suite.before !== undefined &&
+    spawnSync(suite.before, { cwd: root, stdio: 'inherit', shell: true }).status !== 0
+  ) {
+    failed.push(suite.name);
+    continue;
+  }
   const [command, args] = loopbackOnly(`exec node --import tsx ${suite.script}`);
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) failed.push(suite.name);
