@@ -47,7 +47,6 @@ import { OutboxPump } from './outbox-pump.js';
 import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
 import { Pairwise } from './pairwise.js';
 import { systemTimers } from './platform.js';
-import { microBatch } from './micro-batch.js';
 import { ReceiptBatcher } from './receipts.js';
 import { RelayAttachments } from './relay-attachments.js';
 import { loadOrCreateIdentity } from './prekeys.js';
