@@ -103,6 +103,17 @@ export class OutboxPump {
     });
   }
 
+  /**
+   * Resolves once the pump has nothing in flight and nothing due now (entries waiting for a retry later do
+   * not count): what a backup waits for, so no envelope leaves after its snapshot was taken.
+   */
+  async whenSettled(): Promise<void> {
+    while (this.#running !== undefined) {
+      await this.#running;
+      await Promise.allSettled([...this.#lanes]);
+    }
+  }
+
   /** Stops scheduling and waits for the attempts in progress. Idempotent. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -472,6 +472,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    */
   async exportBackup(passphrase: string, options: BackupCrypto = {}): Promise<Uint8Array> {
     this.#assertOpen();
+    // Receipts still coalescing would otherwise be sealed and sent after the snapshot, using ratchet
+    // message keys the restored device then uses again for other content (which its contact drops).
+    await this.#ctx.receipts.flush();
+    this.#pump.kick();
+    await this.#pump.whenSettled();
     return sealBackup(await this.db.snapshot(), passphrase, {
       randomBytes: this.#ctx.crypto.randomBytes,
       ...options,
