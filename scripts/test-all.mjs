@@ -59,11 +59,15 @@ function vitest() {
   totals.passed += result.numPassedTests;
   totals.failed += result.numFailedTests;
   totals.skipped += result.numPendingTests + result.numTodoTests;
-  // A file that fails to load has no tests to count; count the file so the failure is never invisible.
+  // A file that fails to load, or whose worker crashed part-way (the tests after the crash never ran), has no
+  // failed test to count: count the file, so the failure is never invisible in the totals.
   const brokenFiles = result.testResults.filter(
-    (file) => file.status === 'failed' && file.assertionResults.length === 0,
+    (file) => file.status === 'failed' && !file.assertionResults.some((test) => test.status === 'failed'),
   );
   totals.failed += brokenFiles.length;
+  // Errors outside any file (an unhandled rejection, a worker that died between files) fail the run too.
+  const unexplained = status !== 0 && result.numFailedTests === 0 && brokenFiles.length === 0;
+  if (unexplained) totals.failed += 1;
   if (status !== 0 || result.numFailedTests > 0 || brokenFiles.length > 0) failures.push('vitest');
 }
 
@@ -89,6 +93,7 @@ function playwright() {
   // Errors outside any test (a spec that fails to load, a broken fixture file) have no test to count.
   const errors = (result.errors ?? []).length;
   totals.failed += errors;
+  if (status !== 0 && unexpected === 0 && errors === 0) totals.failed += 1;
   if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
 }
 
