@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MAX_FRAME_BYTES, type ParleyClient } from '@parley/core';
+import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
@@ -92,9 +93,17 @@ async function main(): Promise<void> {
     const onFetch = () => {
       relayFetches += 1;
     };
-    const a = await startDevice('file-a', relay.url, { direct: true, onFetch });
+    const a = await startDevice('file-a', relay.url, {
+      direct: true,
+      onFetch,
+      cryptoBackend: nodeNativeBackend,
+    });
     clients.push(a);
-    const b = await startDevice('file-b', relay.url, { direct: true, onFetch });
+    const b = await startDevice('file-b', relay.url, {
+      direct: true,
+      onFetch,
+      cryptoBackend: nodeNativeBackend,
+    });
     clients.push(b);
     await pair(a, b);
     await openDirectLink(a, b);

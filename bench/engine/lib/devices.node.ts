@@ -4,6 +4,7 @@ import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  type CryptoBackend,
   type FetchLike,
   type ParleyClientEvents,
   type RelaySocket,
@@ -22,6 +23,8 @@ export interface DeviceOptions {
   readonly onDeposit?: (bytes: number) => void;
   /** Called for every request to the relay's HTTP attachment API (files for peers without a direct link). */
   readonly onFetch?: (url: string) => void;
+  /** The engine's crypto backend; by default its own default (tweetnacl). */
+  readonly cryptoBackend?: CryptoBackend;
 }
 
 export async function startDevice(
@@ -50,6 +53,7 @@ export async function startDevice(
     // simple-peer's default public STUN servers are never contacted.
     ...(options.direct ? { wrtc } : {}),
     displayName: name,
+    ...(options.cryptoBackend === undefined ? {} : { cryptoBackend: options.cryptoBackend }),
     fetch: (async (url, init) => {
       options.onFetch?.(url);
       return (globalThis.fetch as unknown as FetchLike)(url, init);

@@ -1,7 +1,9 @@
 import { ParleyError } from '../errors/index.js';
 import {
-  deserializeAttachmentDescriptor,
+  deserializeAttachmentKeys,
+  sealAttachmentDigest,
   serializeAttachmentDescriptor,
+  serializeAttachmentKeys,
   type ProtocolAddress,
 } from '../crypto/index.js';
 import type { PeerAddress } from '../link/link-manager.js';
@@ -13,7 +15,13 @@ import type { TransferEndpoint } from '../transfer/types.js';
 import { peerOf } from './addresses.js';
 import type { Content } from './content.js';
 import type { EngineContext } from './context.js';
-import { DecryptingWriter, EncryptingReader, ciphertextSize, sealFile } from './files/attachment-stream.js';
+import {
+  DecryptingWriter,
+  EncryptingReader,
+  ciphertextSize,
+  prepareFile,
+  sealFile,
+} from './files/attachment-stream.js';
 import { MemoryFileSink, bytesSource, type FileSinkFactory, type FileSource } from './files/file-io.js';
 import type { RelayAttachments } from './relay-attachments.js';
 
@@ -58,9 +66,12 @@ type FileBody = Extract<Content['body'], { type: 'file' }>;
  * link's transfer channel. Transfers outlive links: when a link drops, every transfer to that peer waits and
  * resumes from the receiver's last acknowledged chunk on the next link.
  *
- * Nothing holds a whole file: the sender reads the platform's FileSource twice, once to compute the digest
- * the announcing message carries (and the relay's SHA-256) and once encrypting each chunk as the transfer
- * asks for it; the receiver decrypts each chunk as it arrives and writes it to the platform's FileSink.
+ * Nothing holds a whole file. Over a direct link the sender reads the platform's FileSource once, encrypting
+ * each chunk as the transfer asks for it: the announcing message carries the key but not the digest, which
+ * follows the last chunk as the transfer's trailer, sealed under the file's key. Through the relay it reads
+ * the file twice, since the upload is named by the ciphertext's SHA-256 and the message must carry the
+ * digest. The receiver decrypts each chunk as it arrives, writes it to the platform's FileSink, and reports
+ * the file only once the digest checked out.
  */
 export class FileManager {
   /** Endpoints by peer key, attached to each new link's session. */
@@ -88,16 +99,7 @@ export class FileManager {
     const peer = peerOf(recipient);
     const relay = this.relay(recipient.name);
     const viaRelay = relay !== undefined && !(await this.reachable(peer));
-    const sealed = await sealFile(source, this.ctx.crypto, { sha256: viaRelay });
-    const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
-    const transferId = this.ctx.newId();
-    const body: FileBody = {
-      type: 'file',
-      transferId,
-      name: source.name,
-      mimeType: source.mimeType,
-      size: ciphertext.size,
-      descriptor: serializeAttachmentDescriptor(sealed.descriptor),
+    const extras = {
       ...(file.caption === undefined ? {} : { caption: file.caption }),
       ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
       ...(file.voice === undefined
@@ -105,19 +107,52 @@ export class FileManager {
         : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
     };
     const text = file.caption ?? source.name;
-    if (viaRelay && sealed.sha256 !== undefined) {
+    const transferId = this.ctx.newId();
+    if (viaRelay) {
       // The peer is offline: the bytes wait on the relay, and the message says where.
-      const relayHash = sealed.sha256;
+      const sealed = await sealFile(source, this.ctx.crypto, { sha256: true });
+      const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
+      const relayHash = sealed.sha256 ?? '';
       let messageId = '';
       await relay.upload(ciphertext, relayHash, [peer.identity], (bytes, total) =>
         this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
       );
-      messageId = await this.queueMessage({ conversationId, recipient, body: { ...body, relayHash }, text });
+      const body: FileBody = {
+        type: 'file',
+        transferId,
+        name: source.name,
+        mimeType: source.mimeType,
+        size: ciphertext.size,
+        descriptor: serializeAttachmentDescriptor(sealed.descriptor),
+        relayHash,
+        ...extras,
+      };
+      messageId = await this.queueMessage({ conversationId, recipient, body, text });
       this.ctx.emit('file-sent', { messageId });
       return messageId;
     }
+    // Direct: one pass, encrypting as the transfer reads; the digest trails the last chunk.
+    const prepared = prepareFile(source.size, this.ctx.crypto);
+    const ciphertext = new EncryptingReader(source, prepared, this.ctx.crypto);
+    const body: FileBody = {
+      type: 'file',
+      transferId,
+      name: source.name,
+      mimeType: source.mimeType,
+      size: ciphertext.size,
+      descriptor: serializeAttachmentKeys(prepared.keys),
+      ...extras,
+    };
     const messageId = await this.queueMessage({ conversationId, recipient, body, text });
-    const sender = new TransferSender({ id: transferId, size: ciphertext.size, source: ciphertext });
+    const sender = new TransferSender({
+      id: transferId,
+      size: ciphertext.size,
+      source: ciphertext,
+      trailer: async () =>
+        toBase64Url(
+          sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), this.ctx.crypto),
+        ),
+    });
     sender.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
     );
@@ -138,7 +173,9 @@ export class FileManager {
   }
 
   async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
-    const descriptor = deserializeAttachmentDescriptor(body.descriptor);
+    const descriptor = deserializeAttachmentKeys(body.descriptor);
+    if (body.relayHash !== undefined && descriptor.digest === undefined)
+      throw new ParleyError('BAD_REQUEST', 'a file on the relay must carry its digest');
     if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
       throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
     if (descriptor.size > this.options.maxBytes)
@@ -172,11 +209,13 @@ export class FileManager {
       arrived();
       return;
     }
+    const trailing = descriptor.digest === undefined;
     const receiver = new TransferReceiver({
       id: body.transferId,
       size: body.size,
       sink: writer,
-      verify: () => writer.finish(),
+      trailer: trailing,
+      verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
     });
     receiver.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),

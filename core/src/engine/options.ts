@@ -1,3 +1,4 @@
+import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
 import type { FileSinkFactory } from './files/file-io.js';
@@ -65,6 +66,12 @@ export interface ParleyClientOptions {
   readonly maxFileBytes?: number;
   readonly now?: () => number;
   readonly randomBytes?: (length: number) => Uint8Array;
+  /**
+   * The crypto primitives' implementation; by default tweetnacl (pure JavaScript, runs anywhere). Node hosts
+   * pass `nodeNativeBackend` from `@parley/core/crypto/native` (OpenSSL and libsodium, byte-identical output):
+   * file transfers need its secretbox to keep up with a direct link.
+   */
+  readonly cryptoBackend?: CryptoBackend;
   readonly timers?: EngineTimers;
   readonly tuning?: Partial<EngineTuning>;
 }

@@ -98,7 +98,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     try {
       const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-      const crypto = { now, randomBytes };
+      const crypto = {
+        now,
+        randomBytes,
+        ...(options.cryptoBackend === undefined ? {} : { backend: options.cryptoBackend }),
+      };
       const { identity, deviceId } = await loadOrCreateIdentity(db, crypto);
       if (options.stateStore === undefined) {
         await importLegacyEngineState(options.indexedDB, db, options.databaseName);

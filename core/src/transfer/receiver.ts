@@ -15,13 +15,16 @@ export interface TransferReceiverOptions {
   readonly size: number;
   readonly sink: TransferSink;
   /**
-   * The final hash check, once every byte is written: throw (ideally a ParleyError) if the file is not
-   * what was promised. The crypto layer's attachment digest goes here.
+   * The final hash check, once every byte is written (and the trailer came, if one is expected): throw
+   * (ideally a ParleyError) if the file is not what was promised. The crypto layer's attachment digest goes
+   * here.
    */
-  readonly verify?: () => Promise<void>;
+  readonly verify?: (trailer: string | undefined) => Promise<void>;
+  /** The sender follows the last chunk with a trailer (TransferSenderOptions.trailer); finish waits for it. */
+  readonly trailer?: boolean;
   /** The largest chunk accepted. Default 256 KiB. */
   readonly maxChunkBytes?: number;
-  /** Most chunks received and not yet written; told to the sender as its window. Default 64. */
+  /** Most chunks received and not yet written; told to the sender as its window. Default 256 (4 MiB). */
   readonly window?: number;
   /** Acknowledge after this many written chunks (and whenever nothing is queued). Default window / 4. */
   readonly ackEvery?: number;
@@ -49,7 +52,9 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   readonly done: Promise<void>;
 
   readonly #sink: TransferSink;
-  readonly #verify: (() => Promise<void>) | undefined;
+  readonly #verify: ((trailer: string | undefined) => Promise<void>) | undefined;
+  readonly #needsTrailer: boolean;
+  #trailer: string | undefined;
   readonly #maxChunkBytes: number;
   readonly #window: number;
   readonly #ackEvery: number;
@@ -76,8 +81,9 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.size = options.size;
     this.#sink = options.sink;
     this.#verify = options.verify;
+    this.#needsTrailer = options.trailer === true;
     this.#maxChunkBytes = options.maxChunkBytes ?? 256 * 1024;
-    this.#window = options.window ?? 64;
+    this.#window = options.window ?? 256;
     this.#ackEvery = Math.max(1, options.ackEvery ?? Math.floor(this.#window / 4));
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
@@ -136,6 +142,13 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
         return;
       case 'chunk':
         this.#onChunk(message, port);
+        return;
+      case 'trailer':
+        if (!this.#needsTrailer) this.#protocolError('a trailer nobody expects');
+        else if (this.#trailer === undefined) {
+          this.#trailer = message.value;
+          if (this.#written === this.#totalChunks && this.#chunkSize !== undefined) this.#queueFinish();
+        }
         return;
       case 'cancel':
         this.#cancelled('remote', message.reason);
@@ -238,10 +251,11 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
 
   async #finish(): Promise<void> {
     if (this.#state !== 'running') return;
+    if (this.#needsTrailer && this.#trailer === undefined) return; // its arrival finishes
     let verdict: { ok: boolean; reason?: string } = { ok: true };
     let failure: ParleyError | undefined;
     try {
-      await this.#verify?.();
+      await this.#verify?.(this.#trailer);
     } catch (error) {
       failure = isParleyError(error)
         ? error

@@ -147,6 +147,54 @@ describe('file transfer', () => {
     expect(source.bytesRead).toBe(file.byteLength - checkpoint.chunks * sender.chunkSize);
   });
 
+  it("waits for the sender's trailer before its final check, and gets it on the next link after a drop", async () => {
+    const file = patternBytes(300_000, 7);
+    const sink = new MemorySink(file.byteLength);
+    let release: (value: string) => void = () => undefined;
+    const gate = new Promise<string>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    const sender = new TransferSender({
+      id: 'trailing',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      trailer: () => {
+        asked += 1;
+        return gate;
+      },
+    });
+    const checked: (string | undefined)[] = [];
+    const receiver = new TransferReceiver({
+      id: 'trailing',
+      size: file.byteLength,
+      sink,
+      trailer: true,
+      verify: async (trailer) => {
+        checked.push(trailer);
+      },
+    });
+    const first = await sessions('trailer-first');
+    first.sb.attach(receiver);
+    first.sa.attach(sender);
+    while (asked === 0 || receiver.writtenBytes < file.byteLength)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // Every byte is in, but without the trailer the receiver neither checks nor finishes.
+    expect(receiver.state).toBe('running');
+    expect(checked).toEqual([]);
+    const dropped = whenClosed(first.b);
+    first.a.close();
+    await dropped;
+    release('digest-sealed-under-the-key');
+    const second = await sessions('trailer-second');
+    second.sb.attach(receiver);
+    second.sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(checked).toEqual(['digest-sealed-under-the-key']);
+    expect(asked).toBe(2);
+    expect(same(sink.bytes, file)).toBe(true);
+  });
+
   it("holds the sender to the receiver's window while the receiver is slow", async () => {
     const file = patternBytes(400_000);
     const source = new MemorySource(file);
