@@ -60,6 +60,50 @@ describe('ParleyClient files', () => {
     expect(Math.min(...afterDrop)).toBeGreaterThan(0);
   });
 
+  it('tells the sender when the recipient has no room for the file, and the message fails with why', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob', {
+      fileSink: () => {
+        throw Object.assign(new Error(`ENOSPC: no space left on device, open '${dir}/secret/path'`), {
+          code: 'ENOSPC',
+        });
+      },
+    });
+    await startAll(alice, bob);
+    const failedHere = next(alice.c, 'file-failed');
+    const failedThere = next(bob.c, 'file-failed');
+    const messageFailed = next(alice.c, 'message-state', ({ state }) => state === 'failed');
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+      name: 'big.iso',
+      mimeType: 'application/octet-stream',
+      bytes: pattern(200_000),
+    });
+    const refusal = await failedHere;
+    expect(refusal).toMatchObject({ messageId, direction: 'send' });
+    expect(refusal.reason).toContain('not enough space on the recipient device');
+    expect(refusal.reason).not.toContain('secret'); // no local path travels to the peer
+    expect(await failedThere).toMatchObject({ messageId, direction: 'receive' });
+    const state = await messageFailed;
+    expect(state).toMatchObject({ messageId, state: 'failed' });
+    expect(state.reason).toContain('not enough space');
+    expect((await alice.c.db.messages.get(messageId))?.state).toBe('failed');
+  });
+
+  it("tells the sender when the file is over the recipient's size limit", async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob', { maxFileBytes: 100_000 });
+    await startAll(alice, bob);
+    const failed = next(alice.c, 'file-failed');
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+      name: 'movie.mkv',
+      mimeType: 'video/x-matroska',
+      bytes: pattern(150_000),
+    });
+    const refusal = await failed;
+    expect(refusal).toMatchObject({ messageId, direction: 'send' });
+    expect(refusal.reason).toContain('PAYLOAD_TOO_LARGE');
+  });
+
   it('sends a voice message with its duration, waveform and the bytes', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');

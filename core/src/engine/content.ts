@@ -76,6 +76,8 @@ const Body = z.discriminatedUnion('type', [
       })
       .optional(),
   }),
+  /** The recipient of file message `target` cannot take it (no space, refused, over its size limit). */
+  z.strictObject({ type: z.literal('file-refused'), target: Id, reason: z.string().max(256) }),
   z.strictObject({
     type: z.literal('receipt'),
     receipt: z.enum(['delivered', 'read']),

@@ -94,6 +94,9 @@ export async function applyContent(
     case 'status-view':
       await parts.statuses.receive(sender, content);
       return;
+    case 'file-refused':
+      await parts.files.refused(sender, body.target, body.reason);
+      return;
     case 'receipt':
       return;
   }

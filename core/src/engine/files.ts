@@ -12,7 +12,7 @@ import { TransferReceiver } from '../transfer/receiver.js';
 import { TransferSender } from '../transfer/sender.js';
 import type { TransferSession } from '../transfer/session.js';
 import type { TransferEndpoint } from '../transfer/types.js';
-import { peerOf } from './addresses.js';
+import { PRIMARY_DEVICE, peerOf } from './addresses.js';
 import type { Content } from './content.js';
 import type { EngineContext } from './context.js';
 import {
@@ -22,7 +22,15 @@ import {
   prepareFile,
   sealFile,
 } from './files/attachment-stream.js';
-import { MemoryFileSink, bytesSource, type FileSinkFactory, type FileSource } from './files/file-io.js';
+import {
+  MemoryFileSink,
+  bytesSource,
+  type FileSink,
+  type FileSinkFactory,
+  type FileSource,
+} from './files/file-io.js';
+import { refusalReason } from './files/refusal.js';
+import { refreshMessageState } from './outgoing.js';
 import type { RelayAttachments } from './relay-attachments.js';
 
 interface FileExtras {
@@ -77,6 +85,8 @@ export class FileManager {
   /** Endpoints by peer key, attached to each new link's session. */
   readonly #endpoints = new Map<string, Map<string, TransferEndpoint>>();
   readonly #sessions = new Map<string, TransferSession>();
+  /** Our transfers under way, by the id of the message announcing them. */
+  readonly #sending = new Map<string, TransferSender>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -156,6 +166,8 @@ export class FileManager {
     sender.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
     );
+    this.#sending.set(messageId, sender);
+    void sender.done.catch(() => undefined).finally(() => this.#sending.delete(messageId));
     this.#track(peer, sender, sender.done, () => this.ctx.emit('file-sent', { messageId }));
     return messageId;
   }
@@ -172,20 +184,49 @@ export class FileManager {
     void this.#receive(sender, messageId, body).catch((error: unknown) => this.#failed(error));
   }
 
+  /**
+   * The recipient of our file message `messageId` cannot take it: that message is failed with its reason.
+   * Only that recipient may say so (the ratchet authenticated the sender of the refusal).
+   */
+  async refused(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
+    const entry = (await this.ctx.db.outbox.forMessage(messageId)).find(
+      (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
+    );
+    if (entry === undefined || entry.state === 'failed') return;
+    const why = `the recipient cannot take the file: ${reason}`;
+    await this.ctx.db.outbox.markAttempt(entry.id, { result: 'failed', error: why });
+    this.#sending.get(messageId)?.cancel('refused by the recipient');
+    await refreshMessageState(this.ctx, messageId);
+    this.ctx.emit('file-failed', { messageId, direction: 'send', reason: why });
+  }
+
   async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
-    const descriptor = deserializeAttachmentKeys(body.descriptor);
-    if (body.relayHash !== undefined && descriptor.digest === undefined)
-      throw new ParleyError('BAD_REQUEST', 'a file on the relay must carry its digest');
-    if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
-      throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
-    if (descriptor.size > this.options.maxBytes)
-      throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
-    const info = { messageId, name: body.name, mimeType: body.mimeType, size: descriptor.size };
-    const sink = await this.options.sink(info);
+    const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
+    let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
+    let sink: FileSink;
+    try {
+      descriptor = deserializeAttachmentKeys(body.descriptor);
+      if (body.relayHash !== undefined && descriptor.digest === undefined)
+        throw new ParleyError('BAD_REQUEST', 'a file on the relay must carry its digest');
+      if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
+        throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
+      if (descriptor.size > this.options.maxBytes)
+        throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
+      sink = await this.options.sink({ ...info, size: descriptor.size });
+    } catch (error) {
+      // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
+      // instead of waiting for a transfer that will never start.
+      const reason = refusalReason(error);
+      const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+      await this.ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
+      this.ctx.emit('file-failed', { messageId, direction: 'receive', reason });
+      throw error;
+    }
     const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto);
     const arrived = () =>
       this.ctx.emit('file', {
         ...info,
+        size: descriptor.size,
         ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
         ...(body.voice === undefined ? {} : { voice: body.voice }),
       });

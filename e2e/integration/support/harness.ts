@@ -81,6 +81,7 @@ export interface DeviceOptions {
   /** Replaces global fetch for the relay's attachment API (to cut downloads off, say). */
   fetch?: FetchLike;
   fileSink?: FileSinkFactory;
+  maxFileBytes?: number;
   readReceipts?: boolean;
   now?: () => number;
   tuning?: Partial<EngineTuning>;
@@ -121,6 +122,7 @@ export class TestDevice {
       fetch: globalThis.fetch as unknown as FetchLike,
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
+      ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       tuning: { ...FAST, ...this.options.tuning },
