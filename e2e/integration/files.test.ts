@@ -210,6 +210,44 @@ describe('ParleyClient files', () => {
     expect(256 * DEFAULT_CHUNK_BYTES + 3 * CRYPTO_CHUNK).toBeLessThan(size * 0.6);
   });
 
+  it('retries an interrupted relay upload from where the relay stopped', async () => {
+    const cutAt = 700_000;
+    const calls: string[] = [];
+    const cuttingFetch: FetchLike = async (url, init) => {
+      const method = init?.method ?? 'GET';
+      if (url.includes('/v1/attachments'))
+        calls.push(`${method} ${init?.headers?.['upload-offset'] ?? ''}`.trim());
+      const body = init?.body;
+      if (
+        method !== 'PATCH' ||
+        calls.filter((call) => call.startsWith('PATCH')).length > 1 ||
+        !(body instanceof Uint8Array)
+      )
+        return fetch(url, init);
+      // The first PATCH's connection breaks after `cutAt` bytes reached the relay: the relay keeps them,
+      // the client never hears back.
+      await fetch(url, { ...init, body: body.subarray(0, cutAt) });
+      throw new TypeError('fetch failed: connection reset');
+    };
+    const alice = s.device('alice', { fetch: cuttingFetch });
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const bobAccount = bob.c.account;
+    await bob.stop();
+    const bytes = pattern(1_500_000);
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bobAccount), {
+      name: 'notes.pdf',
+      mimeType: 'application/pdf',
+      bytes,
+    });
+    // Asked the relay where it stood, and sent only the rest.
+    expect(calls).toEqual(['POST', 'PATCH 0', 'HEAD', `PATCH ${cutAt}`]);
+    const bobClient = await bob.start();
+    const arrived = await next(bobClient, 'file');
+    expect(arrived).toMatchObject({ messageId, name: 'notes.pdf' });
+    expect(arrived.bytes).toEqual(bytes);
+  });
+
   it('resumes an interrupted relay download with a Range request', async () => {
     const cutAfter = 300_000;
     const requests: { range: string | undefined }[] = [];
