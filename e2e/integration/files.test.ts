@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_CHUNK_BYTES, type FetchLike, type FileSink, type FileSource } from '@parley/core';
-import { createFileSink, openFileSource } from '@parley/core/files/node';
+import {
+  createFileSink,
+  directorySinkFactory,
+  openFileSource,
+  reopenFileSource,
+} from '@parley/core/files/node';
 import { next, scenario, startAll } from './support/harness.js';
 
 const s = scenario();
@@ -102,6 +107,63 @@ describe('ParleyClient files', () => {
     const refusal = await failed;
     expect(refusal).toMatchObject({ messageId, direction: 'send' });
     expect(refusal.reason).toContain('PAYLOAD_TOO_LARGE');
+  });
+
+  it('finishes a file from disk after the sending app is closed mid-transfer and started again', async () => {
+    const size = 6 * 1024 * 1024 + 777;
+    const bytes = pattern(size);
+    await writeFile(join(dir, 'film.mp4'), bytes);
+    const alice = s.device('alice', { reopenFileSource });
+    const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
+    await startAll(alice, bob);
+    const source = await openFileSource(join(dir, 'film.mp4'), { mimeType: 'video/mp4' });
+    // The sender quits once about a third of the file is in, as a user closing the app would.
+    const progress: number[] = [];
+    let quitting: Promise<void> | undefined;
+    bob.c.on('file-progress', ({ bytes: done, total }) => {
+      progress.push(done);
+      if (quitting === undefined && done > total / 3) quitting = alice.stop();
+    });
+    const arrived = next(bob.c, 'file');
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), { source });
+    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    await quitting;
+    await source.close();
+    const atQuit = progress.at(-1) ?? 0;
+    expect(atQuit).toBeLessThan(size);
+
+    // Same database, new process state: the transfer comes back by itself and resumes.
+    const again = await alice.start();
+    const sent = next(again, 'file-sent', (event) => event.messageId === messageId);
+    const file = await arrived;
+    await sent;
+    expect(file).toMatchObject({ messageId, name: 'film.mp4', size });
+    expect((await readFile(join(dir, `${messageId}-film.mp4`))).equals(bytes)).toBe(true);
+    // It resumed from the receiver's checkpoint: the bytes already in were not sent again.
+    const afterRestart = progress.slice(progress.indexOf(atQuit) + 1);
+    expect(Math.min(...afterRestart)).toBeGreaterThanOrEqual(atQuit - 256 * DEFAULT_CHUNK_BYTES);
+  });
+
+  it('fails an in-memory file cut by a restart of the sending app, saying why', async () => {
+    const alice = s.device('alice', { reopenFileSource });
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    let quitting: Promise<void> | undefined;
+    bob.c.on('file-progress', ({ bytes: done }) => {
+      if (quitting === undefined && done > 0) quitting = alice.stop();
+    });
+    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+      name: 'memo.bin',
+      mimeType: 'application/octet-stream',
+      bytes: pattern(3 * 1024 * 1024),
+    });
+    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    await quitting;
+    const again = await alice.start();
+    const failed = await next(again, 'file-failed');
+    expect(failed).toMatchObject({ messageId, direction: 'send' });
+    expect(failed.reason).toContain('in memory');
+    expect((await again.db.messages.get(messageId))?.state).toBe('failed');
   });
 
   it('sends a voice message with its duration, waveform and the bytes', async () => {

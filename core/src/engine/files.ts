@@ -28,7 +28,14 @@ import {
   type FileSink,
   type FileSinkFactory,
   type FileSource,
+  type FileSourceOpener,
 } from './files/file-io.js';
+import {
+  OUTGOING_FILE_PREFIX,
+  decodeOutgoingRecord,
+  encodeOutgoingRecord,
+  type OutgoingFileRecord,
+} from './files/outgoing-record.js';
 import { refusalReason } from './files/refusal.js';
 import { refreshMessageState } from './outgoing.js';
 import type { RelayAttachments } from './relay-attachments.js';
@@ -64,6 +71,8 @@ export interface FileOptions {
   /** Opens where a received file goes; by default memory (MemoryFileSink), for small files. */
   readonly sink: FileSinkFactory;
   readonly maxBytes: number;
+  /** Opens a file being sent again after a restart (files/node-file.node.ts: reopenFileSource). */
+  readonly reopen?: FileSourceOpener;
 }
 
 type FileBody = Extract<Content['body'], { type: 'file' }>;
@@ -87,6 +96,7 @@ export class FileManager {
   readonly #sessions = new Map<string, TransferSession>();
   /** Our transfers under way, by the id of the message announcing them. */
   readonly #sending = new Map<string, TransferSender>();
+  #restored = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -143,17 +153,68 @@ export class FileManager {
     }
     // Direct: one pass, encrypting as the transfer reads; the digest trails the last chunk.
     const prepared = prepareFile(source.size, this.ctx.crypto);
-    const ciphertext = new EncryptingReader(source, prepared, this.ctx.crypto);
     const body: FileBody = {
       type: 'file',
       transferId,
       name: source.name,
       mimeType: source.mimeType,
-      size: ciphertext.size,
+      size: prepared.ciphertextSize,
       descriptor: serializeAttachmentKeys(prepared.keys),
       ...extras,
     };
     const messageId = await this.queueMessage({ conversationId, recipient, body, text });
+    const record: OutgoingFileRecord = {
+      messageId,
+      transferId,
+      recipient,
+      prepared,
+      ...(source.reopen === undefined ? {} : { source: source.reopen }),
+    };
+    // Kept until the transfer ends, so it survives an app restart (restore()).
+    await this.ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
+    this.#startSending(record, source);
+    return messageId;
+  }
+
+  /**
+   * After a restart: every file that was going over a direct link resumes where the receiver's checkpoint
+   * says (same key and nonces, so the same ciphertext), once a link to the peer opens. A file whose source
+   * cannot be opened again (bytes that were in memory, a file gone or changed) fails with the reason.
+   */
+  async restore(): Promise<void> {
+    if (this.#restored) return;
+    this.#restored = true;
+    for (const key of await this.ctx.state.keys(OUTGOING_FILE_PREFIX)) {
+      const record = decodeOutgoingRecord(await this.ctx.state.get(key), ciphertextSize);
+      if (record === undefined) {
+        await this.ctx.state.delete(key);
+        continue;
+      }
+      if (this.#sending.has(record.messageId)) continue;
+      let source: FileSource;
+      try {
+        if (record.source === undefined)
+          throw new ParleyError('UNAVAILABLE', 'the file was in memory when the app restarted');
+        if (this.options.reopen === undefined)
+          throw new ParleyError('UNAVAILABLE', 'this app cannot open files again after a restart');
+        source = await this.options.reopen(record.source);
+        if (source.size !== record.prepared.keys.size) {
+          await source.close?.();
+          throw new ParleyError('CONFLICT', 'the file to send changed size');
+        }
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : 'the file could not be opened again';
+        await this.#failSending(record.messageId, record.recipient, `transfer not resumed: ${reason}`);
+        await this.ctx.state.delete(key);
+        continue;
+      }
+      this.#startSending(record, source, () => source.close?.());
+    }
+  }
+
+  #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
+    const { messageId, transferId, prepared } = record;
+    const ciphertext = new EncryptingReader(source, prepared, this.ctx.crypto);
     const sender = new TransferSender({
       id: transferId,
       size: ciphertext.size,
@@ -167,9 +228,30 @@ export class FileManager {
       this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
     );
     this.#sending.set(messageId, sender);
-    void sender.done.catch(() => undefined).finally(() => this.#sending.delete(messageId));
-    this.#track(peer, sender, sender.done, () => this.ctx.emit('file-sent', { messageId }));
-    return messageId;
+    void sender.done
+      .catch(() => undefined)
+      .finally(async () => {
+        this.#sending.delete(messageId);
+        await this.ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
+        await closeSource?.();
+      })
+      .catch((error: unknown) => this.#failed(error));
+    this.#track(peerOf(record.recipient), sender, sender.done, () =>
+      this.ctx.emit('file-sent', { messageId }),
+    );
+  }
+
+  /** Fails our file message `messageId` to `recipient` with `reason`: its state, and a 'file-failed' event. */
+  async #failSending(messageId: string, recipient: ProtocolAddress, reason: string): Promise<void> {
+    const entry = (await this.ctx.db.outbox.forMessage(messageId)).find(
+      (candidate) =>
+        candidate.recipient.name === recipient.name && candidate.recipient.deviceId === recipient.deviceId,
+    );
+    if (entry === undefined || entry.state === 'failed') return;
+    await this.ctx.db.outbox.markAttempt(entry.id, { result: 'failed', error: reason });
+    this.#sending.get(messageId)?.cancel(reason.slice(0, 256));
+    await refreshMessageState(this.ctx, messageId);
+    this.ctx.emit('file-failed', { messageId, direction: 'send', reason });
   }
 
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
@@ -189,15 +271,7 @@ export class FileManager {
    * Only that recipient may say so (the ratchet authenticated the sender of the refusal).
    */
   async refused(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
-    const entry = (await this.ctx.db.outbox.forMessage(messageId)).find(
-      (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
-    );
-    if (entry === undefined || entry.state === 'failed') return;
-    const why = `the recipient cannot take the file: ${reason}`;
-    await this.ctx.db.outbox.markAttempt(entry.id, { result: 'failed', error: why });
-    this.#sending.get(messageId)?.cancel('refused by the recipient');
-    await refreshMessageState(this.ctx, messageId);
-    this.ctx.emit('file-failed', { messageId, direction: 'send', reason: why });
+    await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
   }
 
   async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {

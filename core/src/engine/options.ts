@@ -1,7 +1,7 @@
 import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
-import type { FileSinkFactory } from './files/file-io.js';
+import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
 import type { RetryPolicy } from './outbox-pump.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
 import type { EngineStateStore } from './state-store.js';
@@ -62,6 +62,11 @@ export interface ParleyClientOptions {
   readonly fetch?: FetchLike;
   /** Where received files go (e.g. files/node-file.node.ts); by default memory, for files up to 64 MiB. */
   readonly fileSink?: FileSinkFactory;
+  /**
+   * Opens a file being sent again after the app restarts, from the descriptor its FileSource carried
+   * (`reopenFileSource` from `@parley/core/files/node`). Without it, a direct transfer cut by a restart fails.
+   */
+  readonly reopenFileSource?: FileSourceOpener;
   /** The largest file sent or accepted. Default 4 GiB. */
   readonly maxFileBytes?: number;
   readonly now?: () => number;

@@ -194,6 +194,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       {
         sink: options.fileSink ?? memorySinkFactory,
         maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        ...(options.reopenFileSource === undefined ? {} : { reopen: options.reopenFileSource }),
       },
     );
     this.#handlers = {
@@ -590,6 +591,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (relay === this.#home) this.#useTurnGrant(turn);
     if (this.#direct === undefined && this.#options.wrtc !== undefined && !this.#closed) {
       this.#direct = this.#links(this.#iceServers);
+      // Files that were going over direct links before a restart resume (once, on the first connection).
+      void this.#files.restore().catch((error: unknown) => this.#report(error));
     }
     try {
       await this.#rotateSignedPreKey();

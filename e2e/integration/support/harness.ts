@@ -10,6 +10,7 @@ import {
   type EngineTuning,
   type FetchLike,
   type FileSinkFactory,
+  type FileSourceOpener,
   type IndexedDbFactory,
   type ParleyClientEvents,
   type RelaySocket,
@@ -81,6 +82,7 @@ export interface DeviceOptions {
   /** Replaces global fetch for the relay's attachment API (to cut downloads off, say). */
   fetch?: FetchLike;
   fileSink?: FileSinkFactory;
+  reopenFileSource?: FileSourceOpener;
   maxFileBytes?: number;
   readReceipts?: boolean;
   now?: () => number;
@@ -123,6 +125,9 @@ export class TestDevice {
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
+      ...(this.options.reopenFileSource === undefined
+        ? {}
+        : { reopenFileSource: this.options.reopenFileSource }),
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       tuning: { ...FAST, ...this.options.tuning },
