@@ -23,14 +23,8 @@ export interface TransferSenderOptions {
   readonly source: TransferSource;
   /** Bytes per chunk. Default: what fills one 16 KiB link frame. */
   readonly chunkSize?: number;
-  /** Most chunks sent and not yet acknowledged. Default 256 (4 MiB with default chunks). */
+  /** Most chunks sent and not yet acknowledged. Default 64 (1 MiB with default chunks). */
   readonly window?: number;
-  /**
-   * Let the event loop run every this many chunks (default 8). A window's worth of chunks is otherwise sent
-   * in one run of promise continuations, and nothing else (the acks, the app, and in a single-process test
-   * the receiving side) gets a turn until the window closes.
-   */
-  readonly yieldEvery?: number;
   /**
    * A value the receiver needs to finish that exists only once every chunk was read (the file's digest when
    * it is encrypted as it is sent): asked for after the last chunk went out, and sent after it on every
@@ -57,7 +51,6 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
   /** The port the trailer was last sent on. */
   #trailerSentOn: TransferPort | undefined;
   readonly #window: number;
-  readonly #yieldEvery: number;
   #peerWindow = Number.POSITIVE_INFINITY;
   #state: TransferState = 'waiting';
   #port: TransferPort | undefined;
@@ -82,8 +75,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
       throw new ParleyError('BAD_REQUEST', 'chunkSize must be a positive integer');
     }
-    this.#window = options.window ?? 256;
-    this.#yieldEvery = Math.max(1, options.yieldEvery ?? 8);
+    this.#window = options.window ?? 64;
     this.totalChunks = chunkCount(this.size, this.chunkSize);
     this.#source = options.source;
     this.#trailer = options.trailer;
@@ -203,7 +195,6 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
         }
         if (this.#port !== port || this.#nextToSend !== index || this.#state !== 'running') return;
         this.#nextToSend = index + 1;
-        if (index % this.#yieldEvery === this.#yieldEvery - 1) await yieldToEventLoop();
         try {
           await port.send({ t: 'chunk', id: this.id, index, bytes });
         } catch {
@@ -273,13 +264,4 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
   #isFinished(): boolean {
     return this.#state === 'complete' || this.#state === 'cancelled' || this.#state === 'failed';
   }
-}
-
-/** A macrotask turn: setImmediate where there is one (Node), else a zero timeout. */
-function yieldToEventLoop(): Promise<void> {
-  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
-  return new Promise((resolve) => {
-    if (immediate !== undefined) immediate(resolve);
-    else setTimeout(resolve, 0);
-  });
 }
