@@ -51,6 +51,8 @@ interface EngineRound {
   readonly encryptMs: number;
   /** Until the receiver's progress reaches the last byte. */
   readonly transferMs: number;
+  /** Until the receiver wrote its first chunk: the announcing message's trip and the transfer's handshake. */
+  readonly startMs: number;
   /** From the last byte to the `file` event: the last chunk and the digest check (chunks decrypt as they come). */
   readonly decryptMs: number;
 }
@@ -64,7 +66,9 @@ async function engineRound(
   const name = `bench-${round}.bin`;
   const arrived = next(b, 'file', (event) => event.name === name, 120_000);
   let lastByteAt = Number.NaN;
+  let firstByteAt = Number.NaN;
   const offProgress = b.on('file-progress', ({ direction, bytes, total }) => {
+    if (direction === 'receive' && Number.isNaN(firstByteAt)) firstByteAt = performance.now();
     if (direction === 'receive' && bytes === total) lastByteAt = performance.now();
   });
   const started = performance.now();
@@ -82,6 +86,7 @@ async function engineRound(
     totalMs: done - started,
     encryptMs: sentAt - started,
     transferMs: lastByteAt - sentAt,
+    startMs: firstByteAt - sentAt,
     decryptMs: done - lastByteAt,
   };
 }
@@ -111,7 +116,7 @@ function report(title: string, layout: Layout): void {
     line(
       `  best engine round: encrypt + announce ${Math.round(best.encryptMs)} ms, transfer ` +
         `${Math.round(best.transferMs)} ms (${mbPerSecond(FILE_BYTES, best.transferMs).toFixed(1)} MB/s on the ` +
-        `link)` +
+        `link${Number.isNaN(best.startMs) ? '' : `, of which ${Math.round(best.startMs)} ms before the first chunk was in`})` +
         (Number.isNaN(best.decryptMs) ? '' : `, last chunk + digest check ${Math.round(best.decryptMs)} ms`),
     );
   }
@@ -228,6 +233,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
         totalMs: done - begun,
         encryptMs: sentAt - begun,
         transferMs: done - sentAt,
+        startMs: Number.NaN,
         decryptMs: Number.NaN,
       };
     };
