@@ -6,7 +6,8 @@ import { MAX_FRAME_PAYLOAD_BYTES } from '../link/framing.js';
  * The file transfer protocol, one payload per message on the link's transfer channel.
  *
  * Control messages are a 0x01 byte then UTF-8 JSON:
- *   hello  sender → receiver  {t:'hello', id, size, chunkSize}  on every (re)attach
+ *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?}  on every (re)attach; window:
+ *                                                               the sender's, so acks come often enough
  *   ack    receiver → sender  {t:'ack', id, next, window?}      chunks [0, next) are written (cumulative)
  *   trailer sender → receiver {t:'trailer', id, value}          after the last chunk, when the file's check
  *                                                               value exists only once it was all read
@@ -43,6 +44,7 @@ export const TransferControlSchema = z.discriminatedUnion('t', [
     id: TransferIdSchema,
     size: SizeSchema,
     chunkSize: ChunkSizeSchema,
+    window: z.number().int().min(1).max(1_000_000).optional(),
   }),
   z.strictObject({
     t: z.literal('ack'),

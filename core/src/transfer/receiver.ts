@@ -26,7 +26,10 @@ export interface TransferReceiverOptions {
   readonly maxChunkBytes?: number;
   /** Most chunks received and not yet written; told to the sender as its window. Default 64. */
   readonly window?: number;
-  /** Acknowledge after this many written chunks (and whenever nothing is queued). Default window / 4. */
+  /**
+   * Acknowledge after this many written chunks (and the last one). Default a quarter of the smaller of this
+   * window and the sender's (its hello says), so a sender never waits for an ack that is not coming.
+   */
   readonly ackEvery?: number;
   /**
    * Where an earlier receiver of this transfer stopped (its `checkpoint`, persisted by the engine), so a
@@ -57,7 +60,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   #trailer: string | undefined;
   readonly #maxChunkBytes: number;
   readonly #window: number;
-  readonly #ackEvery: number;
+  #ackEvery: number;
   #state: TransferState = 'waiting';
   #port: TransferPort | undefined;
   #chunkSize: number | undefined;
@@ -138,6 +141,8 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     if (this.#state === 'complete' && message.t !== 'hello') return;
     switch (message.t) {
       case 'hello':
+        if (message.window !== undefined)
+          this.#ackEvery = Math.min(this.#ackEvery, Math.max(1, Math.floor(message.window / 4)));
         this.#onHello(message.size, message.chunkSize, port);
         return;
       case 'chunk':
@@ -232,12 +237,11 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       this.#written += 1;
       this.emit('progress', { bytes: this.writtenBytes, total: this.size });
       const current = this.#port;
-      // Ack every `ackEvery` chunks while streaming, and whenever nothing else is queued: a sender with a
-      // window smaller than `ackEvery` would otherwise wait for an ack that never comes.
-      const idle = this.#written === this.#expected;
+      // Ack every `ackEvery` chunks (at most a quarter of the sender's window, so it never stalls on it), not
+      // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack.
       if (
         current !== undefined &&
-        (idle || this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
+        (this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
       ) {
         this.#ack(current);
       }

@@ -104,7 +104,13 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (this.#isFinished()) return;
     this.#port = port;
     this.#started = false;
-    this.#send(port, { t: 'hello', id: this.id, size: this.size, chunkSize: this.chunkSize });
+    this.#send(port, {
+      t: 'hello',
+      id: this.id,
+      size: this.size,
+      chunkSize: this.chunkSize,
+      window: this.#window,
+    });
   }
 
   detach(port: TransferPort): void {

@@ -195,6 +195,27 @@ describe('file transfer', () => {
     expect(same(sink.bytes, file)).toBe(true);
   });
 
+  it('acknowledges in batches of a quarter window, not every chunk, even when the receiver keeps up', async () => {
+    const file = patternBytes(3_000_000, 11);
+    const sender = new TransferSender({
+      id: 'batched',
+      size: file.byteLength,
+      source: new MemorySource(file),
+    });
+    const receiver = new TransferReceiver({
+      id: 'batched',
+      size: file.byteLength,
+      sink: new MemorySink(file.byteLength),
+    });
+    const acks = recordProgress(sender); // one progress event per ack that moved the sender on
+    const { sa, sb } = await sessions('batched');
+    sb.attach(receiver);
+    sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(sender.totalChunks).toBeGreaterThan(150);
+    expect(acks.length).toBeLessThanOrEqual(Math.ceil(sender.totalChunks / 16) + 1);
+  });
+
   it("holds the sender to the receiver's window while the receiver is slow", async () => {
     const file = patternBytes(400_000);
     const source = new MemorySource(file);
