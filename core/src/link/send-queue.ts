@@ -47,13 +47,6 @@ export class SendQueue {
   #closedWith: ParleyError | undefined;
   #maxBufferedAmount = 0;
   #drainWaits = 0;
-  /**
-   * An upper bound of the channel's bufferedAmount: the last value read plus every byte handed over since
-   * (the channel only drains in between). Reading bufferedAmount is a synchronous call into the WebRTC
-   * stack's own thread (in @roamhq/wrtc it blocks while that thread is busy), so it is read only when this
-   * bound says the next frame might not fit.
-   */
-  #bound = 0;
 
   constructor(options: SendQueueOptions) {
     this.highWaterMark = options.highWaterMark;
@@ -67,10 +60,7 @@ export class SendQueue {
     }
   }
 
-  /**
-   * The largest `bufferedAmount` right after handing over a frame (as its upper bound: the last value read
-   * plus the bytes handed over since); never above the high-water mark.
-   */
+  /** The largest `bufferedAmount` seen right after handing over a frame; never above the high-water mark. */
   get maxBufferedAmount(): number {
     return this.#maxBufferedAmount;
   }
@@ -137,8 +127,7 @@ export class SendQueue {
         const channel = this.#channel;
         const next = this.#queue[0];
         if (channel === undefined || next === undefined) return;
-        if (this.#bound + next.frame.byteLength > this.highWaterMark) this.#bound = channel.bufferedAmount;
-        if (this.#bound + next.frame.byteLength > this.highWaterMark) {
+        if (channel.bufferedAmount + next.frame.byteLength > this.highWaterMark) {
           // bufferedAmount is above the low-water mark here (the constructor checks the margin), so the
           // event will come (or the poll will see the drain), or close() will wake us.
           this.#drainWaits += 1;
@@ -156,8 +145,7 @@ export class SendQueue {
           this.#onSendError(error);
           return;
         }
-        this.#bound += next.frame.byteLength;
-        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, this.#bound);
+        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, channel.bufferedAmount);
         next.resolve();
       }
     } finally {
