@@ -47,11 +47,14 @@ const Body = z.discriminatedUnion('type', [
     mimeType: z.string().max(128),
     /** Ciphertext bytes the transfer carries. */
     size: z.number().int().nonnegative(),
-    /** The attachment key and digest (crypto/attachment), serialised. */
+    /**
+     * The attachment key and digest (crypto/attachment), serialised. Over a direct link the digest is
+     * absent: it follows the last chunk as the transfer's trailer, sealed under the key.
+     */
     descriptor: z.strictObject({
       version: z.literal(1),
       key: z.string().max(64),
-      digest: z.string().max(64),
+      digest: z.string().max(64).optional(),
       size: z.number().int().nonnegative(),
       chunkSize: z.number().int().positive(),
     }),
@@ -73,6 +76,8 @@ const Body = z.discriminatedUnion('type', [
       })
       .optional(),
   }),
+  /** The recipient of file message `target` cannot take it (no space, refused, over its size limit). */
+  z.strictObject({ type: z.literal('file-refused'), target: Id, reason: z.string().max(256) }),
   z.strictObject({
     type: z.literal('receipt'),
     receipt: z.enum(['delivered', 'read']),

@@ -101,6 +101,9 @@ export async function applyContent(
     case 'profile':
       await applyProfile(ctx, sender.name, body);
       return;
+    case 'file-refused':
+      await parts.files.refused(sender, body.target, body.reason);
+      return;
     case 'receipt':
       return;
   }

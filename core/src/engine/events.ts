@@ -76,8 +76,15 @@ export interface ParleyClientEvents {
     readonly thumbnail?: Uint8Array;
     readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
   };
-  /** A file we send or receive failed for good (the `error` event says why); its fileInfo says 'failed'. */
-  'file-failed': { readonly messageId: string };
+  /**
+   * A file will not arrive. Sending: the recipient refused it (no space, refused, over its size limit) and
+   * the message is now failed with `reason`. Receiving: this device could not take it (the sender was told).
+   */
+  'file-failed': {
+    readonly messageId: string;
+    readonly direction: 'send' | 'receive';
+    readonly reason: string;
+  };
   /** The peer confirmed every byte of a file we sent, and its hash. */
   'file-sent': { readonly messageId: string };
   /** A file arrived complete and decrypted into its sink; its digest matched. */

@@ -22,6 +22,8 @@ export {
   type FileSink,
   type FileSinkFactory,
   type FileSource,
+  type FileSourceDescriptor,
+  type FileSourceOpener,
   type IncomingFile,
 } from './files/file-io.js';
 export { blobSource, type BlobLike } from './files/blob-file.dom.js';

@@ -1,7 +1,7 @@
 import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
-import type { FileSinkFactory } from './files/file-io.js';
+import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
 import type { RetryPolicy } from './outbox-pump.js';
 import type { RelayAccess } from './relay-access.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
@@ -84,12 +84,18 @@ export interface ParleyClientOptions {
   readonly fetch?: FetchLike;
   /** Where received files go (e.g. files/node-file.node.ts); by default memory, for files up to 64 MiB. */
   readonly fileSink?: FileSinkFactory;
+  /**
+   * Opens a file being sent again after the app restarts, from the descriptor its FileSource carried
+   * (`reopenFileSource` from `@parley/core/files/node`). Without it, a direct transfer cut by a restart fails.
+   */
+  readonly reopenFileSource?: FileSourceOpener;
   /** The largest file sent or accepted. Default 4 GiB. */
   readonly maxFileBytes?: number;
   /**
    * The primitives every engine crypto call uses (sealed sender, ratchet, X3DH, groups, attachments). Default
    * tweetnacl, which runs everywhere; Node hosts can pass `nodeNativeBackend` from `@parley/core/crypto/native`
-   * (OpenSSL, byte-identical output, several times faster). A speed choice only: peers need not agree.
+   * (OpenSSL and libsodium, byte-identical output, several times faster; file transfers need its secretbox to
+   * keep up with a direct link). A speed choice only: peers need not agree.
    */
   readonly cryptoBackend?: CryptoBackend;
   readonly now?: () => number;

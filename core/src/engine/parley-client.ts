@@ -284,6 +284,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       {
         sink: options.fileSink ?? memorySinkFactory,
         maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+        ...(options.reopenFileSource === undefined ? {} : { reopen: options.reopenFileSource }),
       },
     );
     this.#groupFiles = new GroupFiles(ctx, {
@@ -779,6 +780,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.#turn.use(turn);
     if (this.#direct === undefined && this.#options.wrtc !== undefined && !this.#closed) {
       this.#direct = this.#links(this.#turn.iceServers);
+      // Files that were going over direct links before a restart resume (once, on the first connection).
+      void this.#files.restore().catch((error: unknown) => this.#report(error));
     }
     try {
       await this.#preKeys.publish(relay);

@@ -3,13 +3,34 @@ import type { FetchLike } from './platform.js';
 
 /** PATCH size: a few MiB per request, read from the file (and encrypted) as it goes. */
 const UPLOAD_PIECE = 4 * 1024 * 1024;
-/** A download cut off this many times in a row (no byte arriving in between) gives up. */
-const DOWNLOAD_ATTEMPTS = 5;
+/** How an interrupted upload or download is retried. */
+export interface TransferRetryPolicy {
+  /** Attempts in a row without a byte of progress before giving up. Default 6. */
+  readonly attempts: number;
+  /** The first pause; each failure in a row doubles it, up to `maxDelayMs`. Default 250 ms. */
+  readonly baseDelayMs: number;
+  /** Default 8 s. */
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_TRANSFER_RETRY: TransferRetryPolicy = {
+  attempts: 6,
+  baseDelayMs: 250,
+  maxDelayMs: 8_000,
+};
 
 export interface RelayAttachmentOptions {
   readonly baseUrl: string;
   readonly token: () => string;
   readonly fetch: FetchLike;
+  readonly retry?: TransferRetryPolicy;
+  /** Waits between attempts; by default a timer. */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** A relay answer worth trying again: the connection broke (fetch threw) or the relay is unavailable. */
+function retryable(error: unknown): boolean {
+  return !isParleyError(error) || error.code === 'UNAVAILABLE';
 }
 
 /** The ciphertext to upload, read a piece at a time. */
@@ -23,11 +44,26 @@ export interface CiphertextSource {
  * reachable directly: create, upload in resumable PATCHes, download with Range, acknowledge.
  */
 export class RelayAttachments {
-  constructor(private readonly options: RelayAttachmentOptions) {}
+  readonly #retry: TransferRetryPolicy;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(private readonly options: RelayAttachmentOptions) {
+    this.#retry = options.retry ?? DEFAULT_TRANSFER_RETRY;
+    this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** The pause before the next attempt after `failures` failures in a row: exponential, with jitter. */
+  #backoff(failures: number): Promise<void> {
+    const { baseDelayMs, maxDelayMs } = this.#retry;
+    const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, failures - 1));
+    return this.#sleep(delay / 2 + (Math.random() * delay) / 2);
+  }
 
   /**
    * Uploads ciphertext whose SHA-256 (hex) is `hash` for `recipients` (relay identities), a PATCH of a few
-   * MiB at a time from where the relay says it stands, so a retried upload continues.
+   * MiB at a time from where the relay says it stands. A broken connection or an unavailable relay is
+   * retried with backoff: the relay is asked (HEAD, Upload-Offset) how much it kept, and the upload goes on
+   * from there; it gives up after `retry.attempts` failures in a row without progress.
    */
   async upload(
     source: CiphertextSource,
@@ -35,24 +71,50 @@ export class RelayAttachments {
     recipients: readonly string[],
     progress: (bytes: number, total: number) => void,
   ): Promise<void> {
-    const created = await this.#call('POST', `/v1/attachments`, {
-      json: { hash, size: source.size, recipients },
-    });
-    let status = (await created.json()) as { offset?: unknown; complete?: unknown };
-    let offset = typeof status.offset === 'number' ? status.offset : 0;
-    while (status.complete !== true && offset < source.size) {
-      const piece = await source.read(offset, Math.min(UPLOAD_PIECE, source.size - offset));
-      const response = await this.#call('PATCH', `/v1/attachments/${hash}`, {
-        body: piece,
-        headers: { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
-        allow: [409],
-      });
-      // 409: our idea of the offset was stale (a retried upload); the relay says where to go on.
-      status = (await response.json()) as typeof status;
-      if (typeof status.offset !== 'number')
-        throw new ParleyError('INTERNAL', 'attachment upload lost its offset');
-      offset = status.offset;
-      progress(offset, source.size);
+    let created = false;
+    let offset = 0;
+    let failures = 0;
+    for (;;) {
+      const before = offset;
+      try {
+        if (!created) {
+          const response = await this.#call('POST', `/v1/attachments`, {
+            json: { hash, size: source.size, recipients },
+          });
+          created = true;
+          const status = (await response.json()) as { offset?: unknown; complete?: unknown };
+          if (status.complete === true) return;
+          offset = typeof status.offset === 'number' ? status.offset : 0;
+        } else {
+          // After a failure: where did the relay get to? (It keeps what arrived before the cut.)
+          const response = await this.#call('HEAD', `/v1/attachments/${hash}/status`);
+          offset = uploadOffset(response.headers.get('upload-offset'));
+        }
+        while (offset < source.size) {
+          const piece = await source.read(offset, Math.min(UPLOAD_PIECE, source.size - offset));
+          const response = await this.#call('PATCH', `/v1/attachments/${hash}`, {
+            body: piece,
+            headers: { 'upload-offset': String(offset), 'content-type': 'application/offset+octet-stream' },
+            allow: [409],
+          });
+          // 409: our idea of the offset was stale (a retried upload); the relay says where to go on.
+          const status = (await response.json()) as { offset?: unknown; complete?: unknown };
+          if (typeof status.offset !== 'number')
+            throw new ParleyError('INTERNAL', 'attachment upload lost its offset');
+          offset = status.offset;
+          progress(offset, source.size);
+          if (status.complete === true) return;
+        }
+        return;
+      } catch (error) {
+        failures = offset > before ? 1 : failures + 1;
+        if (!retryable(error) || failures >= this.#retry.attempts) {
+          throw isParleyError(error)
+            ? error
+            : new ParleyError('UNAVAILABLE', 'attachment upload failed', { cause: error });
+        }
+        await this.#backoff(failures);
+      }
     }
   }
 
@@ -101,11 +163,13 @@ export class RelayAttachments {
         // A failed write or a bad attachment is final; a dropped connection is retried from where it stopped.
         const fatal = writing || (isParleyError(error) && error.code !== 'UNAVAILABLE');
         failures = received > before ? 1 : failures + 1;
-        if (fatal || failures >= DOWNLOAD_ATTEMPTS) {
+        if (fatal || failures >= this.#retry.attempts) {
           throw isParleyError(error)
             ? error
             : new ParleyError('UNAVAILABLE', 'attachment download failed', { cause: error });
         }
+        // Right away after progress (the connection was cut mid-body), with growing pauses otherwise.
+        if (received === before) await this.#backoff(failures);
       }
     }
   }
@@ -145,4 +209,11 @@ export class RelayAttachments {
     }
     return response;
   }
+}
+
+function uploadOffset(header: string | null): number {
+  const offset = Number(header);
+  if (header === null || !Number.isSafeInteger(offset) || offset < 0)
+    throw new ParleyError('UNAVAILABLE', 'the relay did not say where the upload stands');
+  return offset;
 }

@@ -1,6 +1,12 @@
 import { ParleyError } from '../errors/index.js';
 import type { DataLink, LinkCloseEvent } from './data-link.js';
-import { Reassembler, splitIntoFrames, type ReassembledMessage } from './framing.js';
+import {
+  MAX_FRAME_PAYLOAD_BYTES,
+  Reassembler,
+  encodeFrameParts,
+  splitIntoFrames,
+  type ReassembledMessage,
+} from './framing.js';
 import { TypedEmitter } from './typed-emitter.js';
 
 /** Which layer a payload is for. The engine's messages and file transfers share one link. */
@@ -63,11 +69,25 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
     return this.#protocolErrors;
   }
 
-  /** Sends one payload on `channel`; resolves when its last frame is handed to the data channel. */
-  async send(channel: number, payload: Uint8Array): Promise<void> {
-    if (!Number.isInteger(channel) || channel < 0 || channel > 255) {
-      throw new ParleyError('BAD_REQUEST', `channel ${channel} is not a byte`);
+  /**
+   * Sends one payload on `channel`; resolves when its last frame is handed to the data channel. The payload
+   * may come in parts (a header and a body): a payload that fits one frame is then copied only once.
+   */
+  async send(channel: number, payload: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    if (!(payload instanceof Uint8Array)) {
+      let length = 0;
+      for (const part of payload) length += part.byteLength;
+      if (length > MAX_FRAME_PAYLOAD_BYTES || length > this.maxMessageBytes) {
+        await this.send(channel, concatParts(payload, length));
+        return;
+      }
+      this.#checkChannel(channel);
+      const messageId = this.#nextMessageId;
+      this.#nextMessageId = (messageId + 1) % U32_LIMIT;
+      await this.link.send(encodeFrameParts({ channel, messageId, total: length, offset: 0 }, payload));
+      return;
     }
+    this.#checkChannel(channel);
     if (payload.byteLength > this.maxMessageBytes) {
       throw new ParleyError(
         'PAYLOAD_TOO_LARGE',
@@ -83,6 +103,12 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
 
   close(error?: ParleyError): void {
     this.link.close(error);
+  }
+
+  #checkChannel(channel: number): void {
+    if (!Number.isInteger(channel) || channel < 0 || channel > 255) {
+      throw new ParleyError('BAD_REQUEST', `channel ${channel} is not a byte`);
+    }
   }
 
   #onFrame(frame: Uint8Array): void {
@@ -107,4 +133,14 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
     }
     if (message !== undefined) this.emit('message', message);
   }
+}
+
+function concatParts(parts: readonly Uint8Array[], length: number): Uint8Array {
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
 }

@@ -39,10 +39,20 @@ export interface Frame {
 }
 
 export function encodeFrame(header: Omit<FrameHeader, 'version' | 'flags'>, bytes: Uint8Array): Uint8Array {
-  if (bytes.byteLength > MAX_FRAME_PAYLOAD_BYTES) {
-    throw new ParleyError('PAYLOAD_TOO_LARGE', `frame payload of ${bytes.byteLength} bytes is too large`);
+  return encodeFrameParts(header, [bytes]);
+}
+
+/** One frame whose bytes are `parts` one after another: a header and a body are copied once, into the frame. */
+export function encodeFrameParts(
+  header: Omit<FrameHeader, 'version' | 'flags'>,
+  parts: readonly Uint8Array[],
+): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  if (length > MAX_FRAME_PAYLOAD_BYTES) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', `frame payload of ${length} bytes is too large`);
   }
-  const frame = new Uint8Array(FRAME_HEADER_BYTES + bytes.byteLength);
+  const frame = new Uint8Array(FRAME_HEADER_BYTES + length);
   const view = new DataView(frame.buffer);
   view.setUint8(0, FRAME_VERSION);
   view.setUint8(1, header.channel);
@@ -50,7 +60,11 @@ export function encodeFrame(header: Omit<FrameHeader, 'version' | 'flags'>, byte
   view.setUint32(4, header.messageId);
   view.setUint32(8, header.total);
   view.setUint32(12, header.offset);
-  frame.set(bytes, FRAME_HEADER_BYTES);
+  let offset = FRAME_HEADER_BYTES;
+  for (const part of parts) {
+    frame.set(part, offset);
+    offset += part.byteLength;
+  }
   return frame;
 }
 
@@ -66,19 +80,23 @@ export function decodeFrame(frame: Uint8Array): Frame {
     );
   }
   const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
-  const parsed = FrameHeaderSchema.safeParse({
+  const header = {
     version: view.getUint8(0),
     channel: view.getUint8(1),
     flags: view.getUint16(2),
     messageId: view.getUint32(4),
     total: view.getUint32(8),
     offset: view.getUint32(12),
-  });
-  if (!parsed.success) {
-    throw new ParleyError('BAD_REQUEST', `malformed frame header: ${z.prettifyError(parsed.error)}`);
+  };
+  // Every frame passes here, so the schema runs only to explain a bad header: the other fields are a u8 and
+  // u32s, in range by construction; only the version and the flags can be wrong.
+  if (header.version !== FRAME_VERSION || header.flags !== 0) {
+    const parsed = FrameHeaderSchema.safeParse(header);
+    const reason = parsed.success ? 'unknown version or flags' : z.prettifyError(parsed.error);
+    throw new ParleyError('BAD_REQUEST', `malformed frame header: ${reason}`);
   }
   const bytes = frame.subarray(FRAME_HEADER_BYTES);
-  const { total, offset } = parsed.data;
+  const { total, offset } = header;
   if (offset + bytes.byteLength > total) {
     throw new ParleyError(
       'BAD_REQUEST',
@@ -88,7 +106,7 @@ export function decodeFrame(frame: Uint8Array): Frame {
   if (bytes.byteLength === 0 && total !== 0) {
     throw new ParleyError('BAD_REQUEST', 'empty frame in a non-empty message');
   }
-  return { header: parsed.data, bytes };
+  return { header: header as FrameHeader, bytes }; // version and flags checked above
 }
 
 /** Yields the frames of one payload, building each only when asked (a large payload is never copied whole). */

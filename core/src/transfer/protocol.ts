@@ -6,8 +6,11 @@ import { MAX_FRAME_PAYLOAD_BYTES } from '../link/framing.js';
  * The file transfer protocol, one payload per message on the link's transfer channel.
  *
  * Control messages are a 0x01 byte then UTF-8 JSON:
- *   hello  sender → receiver  {t:'hello', id, size, chunkSize}  on every (re)attach
+ *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?}  on every (re)attach; window:
+ *                                                               the sender's, so acks come often enough
  *   ack    receiver → sender  {t:'ack', id, next, window?}      chunks [0, next) are written (cumulative)
+ *   trailer sender → receiver {t:'trailer', id, value}          after the last chunk, when the file's check
+ *                                                               value exists only once it was all read
  *   done   receiver → sender  {t:'done', id, ok, reason?}       all written and the hash check ran
  *   cancel either way         {t:'cancel', id, reason}
  *
@@ -41,12 +44,18 @@ export const TransferControlSchema = z.discriminatedUnion('t', [
     id: TransferIdSchema,
     size: SizeSchema,
     chunkSize: ChunkSizeSchema,
+    window: z.number().int().min(1).max(1_000_000).optional(),
   }),
   z.strictObject({
     t: z.literal('ack'),
     id: TransferIdSchema,
     next: SizeSchema,
     window: z.number().int().min(1).max(1_000_000).optional(),
+  }),
+  z.strictObject({
+    t: z.literal('trailer'),
+    id: TransferIdSchema,
+    value: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'trailer is 1-256 base64url characters'),
   }),
   z.strictObject({
     t: z.literal('done'),
@@ -69,26 +78,67 @@ export interface TransferChunk {
 export type TransferMessage = TransferControl | TransferChunk;
 
 export function encodeTransferMessage(message: TransferMessage): Uint8Array {
+  const parts = encodeTransferMessageParts(message);
+  if (parts.length === 1 && parts[0] !== undefined) return parts[0];
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.byteLength;
+  }
+  return out;
+}
+
+/** The id last encoded: a sender encodes the same id for every chunk. */
+let lastId: { id: string; bytes: Uint8Array } | undefined;
+
+function encodeId(id: string): Uint8Array {
+  if (lastId?.id !== id) lastId = { id, bytes: new TextEncoder().encode(TransferIdSchema.parse(id)) };
+  return lastId.bytes;
+}
+
+/**
+ * A message as parts to be sent one after the other: a chunk is its small header and its bytes, untouched,
+ * so the link copies them once, into the frame (FramedLink.send takes parts).
+ */
+export function encodeTransferMessageParts(message: TransferMessage): Uint8Array[] {
   if (message.t !== 'chunk') {
     const json = new TextEncoder().encode(JSON.stringify(message));
     const out = new Uint8Array(1 + json.byteLength);
     out[0] = CONTROL_TAG;
     out.set(json, 1);
-    return out;
+    return [out];
   }
-  const id = new TextEncoder().encode(TransferIdSchema.parse(message.id));
+  const id = encodeId(message.id);
   if (!Number.isSafeInteger(message.index) || message.index < 0) {
     throw new ParleyError('BAD_REQUEST', `chunk index ${message.index} is not a safe integer`);
   }
-  const out = new Uint8Array(2 + id.byteLength + 8 + message.bytes.byteLength);
-  const view = new DataView(out.buffer);
-  out[0] = CHUNK_TAG;
-  out[1] = id.byteLength;
-  out.set(id, 2);
+  const header = new Uint8Array(2 + id.byteLength + 8);
+  const view = new DataView(header.buffer);
+  header[0] = CHUNK_TAG;
+  header[1] = id.byteLength;
+  header.set(id, 2);
   view.setUint32(2 + id.byteLength, Math.floor(message.index / TWO_POW_32));
   view.setUint32(6 + id.byteLength, message.index % TWO_POW_32);
-  out.set(message.bytes, 10 + id.byteLength);
-  return out;
+  return [header, message.bytes];
+}
+
+/** A chunk's id as text, if every byte is one of the id alphabet (A-Z a-z 0-9 _ -). */
+function decodeId(bytes: Uint8Array): string | undefined {
+  let id = '';
+  for (const byte of bytes) {
+    const ok =
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      (byte >= 0x30 && byte <= 0x39) ||
+      byte === 0x5f ||
+      byte === 0x2d;
+    if (!ok) return undefined;
+    id += String.fromCharCode(byte);
+  }
+  return id;
 }
 
 function bad(reason: string): ParleyError {
@@ -114,13 +164,9 @@ export function decodeTransferMessage(payload: Uint8Array): TransferMessage {
     const idLength = payload[1];
     if (idLength === undefined || idLength < 1 || idLength > MAX_ID_LENGTH) throw bad('chunk id length');
     if (payload.byteLength < 10 + idLength) throw bad('chunk shorter than its header');
-    let id: string;
-    try {
-      id = new TextDecoder('utf-8', { fatal: true }).decode(payload.subarray(2, 2 + idLength));
-    } catch {
-      throw bad('chunk id is not text');
-    }
-    if (!TransferIdSchema.safeParse(id).success) throw bad('chunk id');
+    // Every chunk passes here: the id is checked byte by byte rather than through the schema.
+    const id = decodeId(payload.subarray(2, 2 + idLength));
+    if (id === undefined) throw bad('chunk id');
     const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
     const high = view.getUint32(2 + idLength);
     const low = view.getUint32(6 + idLength);

@@ -15,15 +15,21 @@ export interface TransferReceiverOptions {
   readonly size: number;
   readonly sink: TransferSink;
   /**
-   * The final hash check, once every byte is written: throw (ideally a ParleyError) if the file is not
-   * what was promised. The crypto layer's attachment digest goes here.
+   * The final hash check, once every byte is written (and the trailer came, if one is expected): throw
+   * (ideally a ParleyError) if the file is not what was promised. The crypto layer's attachment digest goes
+   * here.
    */
-  readonly verify?: () => Promise<void>;
+  readonly verify?: (trailer: string | undefined) => Promise<void>;
+  /** The sender follows the last chunk with a trailer (TransferSenderOptions.trailer); finish waits for it. */
+  readonly trailer?: boolean;
   /** The largest chunk accepted. Default 256 KiB. */
   readonly maxChunkBytes?: number;
   /** Most chunks received and not yet written; told to the sender as its window. Default 64. */
   readonly window?: number;
-  /** Acknowledge after this many written chunks (and whenever nothing is queued). Default window / 4. */
+  /**
+   * Acknowledge after this many written chunks (and the last one). Default a quarter of the smaller of this
+   * window and the sender's (its hello says), so a sender never waits for an ack that is not coming.
+   */
   readonly ackEvery?: number;
   /**
    * Where an earlier receiver of this transfer stopped (its `checkpoint`, persisted by the engine), so a
@@ -49,10 +55,12 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   readonly done: Promise<void>;
 
   readonly #sink: TransferSink;
-  readonly #verify: (() => Promise<void>) | undefined;
+  readonly #verify: ((trailer: string | undefined) => Promise<void>) | undefined;
+  readonly #needsTrailer: boolean;
+  #trailer: string | undefined;
   readonly #maxChunkBytes: number;
   readonly #window: number;
-  readonly #ackEvery: number;
+  #ackEvery: number;
   #state: TransferState = 'waiting';
   #port: TransferPort | undefined;
   #chunkSize: number | undefined;
@@ -76,6 +84,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.size = options.size;
     this.#sink = options.sink;
     this.#verify = options.verify;
+    this.#needsTrailer = options.trailer === true;
     this.#maxChunkBytes = options.maxChunkBytes ?? 256 * 1024;
     this.#window = options.window ?? 64;
     this.#ackEvery = Math.max(1, options.ackEvery ?? Math.floor(this.#window / 4));
@@ -132,10 +141,19 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     if (this.#state === 'complete' && message.t !== 'hello') return;
     switch (message.t) {
       case 'hello':
+        if (message.window !== undefined)
+          this.#ackEvery = Math.min(this.#ackEvery, Math.max(1, Math.floor(message.window / 4)));
         this.#onHello(message.size, message.chunkSize, port);
         return;
       case 'chunk':
         this.#onChunk(message, port);
+        return;
+      case 'trailer':
+        if (!this.#needsTrailer) this.#protocolError('a trailer nobody expects');
+        else if (this.#trailer === undefined) {
+          this.#trailer = message.value;
+          if (this.#written === this.#totalChunks && this.#chunkSize !== undefined) this.#queueFinish();
+        }
         return;
       case 'cancel':
         this.#cancelled('remote', message.reason);
@@ -219,12 +237,11 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       this.#written += 1;
       this.emit('progress', { bytes: this.writtenBytes, total: this.size });
       const current = this.#port;
-      // Ack every `ackEvery` chunks while streaming, and whenever nothing else is queued: a sender with a
-      // window smaller than `ackEvery` would otherwise wait for an ack that never comes.
-      const idle = this.#written === this.#expected;
+      // Ack every `ackEvery` chunks (at most a quarter of the sender's window, so it never stalls on it), not
+      // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack.
       if (
         current !== undefined &&
-        (idle || this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
+        (this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
       ) {
         this.#ack(current);
       }
@@ -238,10 +255,11 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
 
   async #finish(): Promise<void> {
     if (this.#state !== 'running') return;
+    if (this.#needsTrailer && this.#trailer === undefined) return; // its arrival finishes
     let verdict: { ok: boolean; reason?: string } = { ok: true };
     let failure: ParleyError | undefined;
     try {
-      await this.#verify?.();
+      await this.#verify?.(this.#trailer);
     } catch (error) {
       failure = isParleyError(error)
         ? error

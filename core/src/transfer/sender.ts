@@ -25,6 +25,12 @@ export interface TransferSenderOptions {
   readonly chunkSize?: number;
   /** Most chunks sent and not yet acknowledged. Default 64 (1 MiB with default chunks). */
   readonly window?: number;
+  /**
+   * A value the receiver needs to finish that exists only once every chunk was read (the file's digest when
+   * it is encrypted as it is sent): asked for after the last chunk went out, and sent after it on every
+   * link that reaches the end.
+   */
+  readonly trailer?: () => string | Promise<string>;
 }
 
 /**
@@ -41,6 +47,9 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
   readonly done: Promise<void>;
 
   readonly #source: TransferSource;
+  readonly #trailer: (() => string | Promise<string>) | undefined;
+  /** The port the trailer was last sent on. */
+  #trailerSentOn: TransferPort | undefined;
   readonly #window: number;
   #peerWindow = Number.POSITIVE_INFINITY;
   #state: TransferState = 'waiting';
@@ -69,6 +78,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     this.#window = options.window ?? 64;
     this.totalChunks = chunkCount(this.size, this.chunkSize);
     this.#source = options.source;
+    this.#trailer = options.trailer;
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;
       this.#rejectDone = reject;
@@ -94,7 +104,13 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (this.#isFinished()) return;
     this.#port = port;
     this.#started = false;
-    this.#send(port, { t: 'hello', id: this.id, size: this.size, chunkSize: this.chunkSize });
+    this.#send(port, {
+      t: 'hello',
+      id: this.id,
+      size: this.size,
+      chunkSize: this.chunkSize,
+      window: this.#window,
+    });
   }
 
   detach(port: TransferPort): void {
@@ -198,6 +214,22 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (this.#port === port && this.#state === 'running' && this.#nextToSend < this.totalChunks) {
       if (this.#nextToSend - this.#acked < Math.min(this.#window, this.#peerWindow)) void this.#pump(port);
     }
+    if (this.#port === port && this.#state === 'running' && this.#nextToSend === this.totalChunks)
+      await this.#sendTrailer(port);
+  }
+
+  async #sendTrailer(port: TransferPort): Promise<void> {
+    if (this.#trailer === undefined || this.#trailerSentOn === port) return;
+    this.#trailerSentOn = port;
+    let value: string;
+    try {
+      value = await this.#trailer();
+    } catch (error) {
+      this.#fail('INTERNAL', 'could not finish reading the file', error);
+      return;
+    }
+    if (this.#port === port && this.#state === 'running')
+      this.#send(port, { t: 'trailer', id: this.id, value });
   }
 
   #send(port: TransferPort, message: TransferMessage): void {

@@ -1,7 +1,7 @@
 import { ParleyError } from '../errors/index.js';
 import { LinkChannel, type FramedLink } from '../link/framed-link.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
-import { decodeTransferMessage, encodeTransferMessage, type TransferMessage } from './protocol.js';
+import { decodeTransferMessage, encodeTransferMessageParts, type TransferMessage } from './protocol.js';
 import type { TransferEndpoint, TransferPort } from './types.js';
 
 const MAX_UNCLAIMED_HELLOS = 64;
@@ -38,7 +38,7 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     this.#port = {
       send: async (message) => {
         if (this.#closed) throw new ParleyError('CLOSED', 'transfer session is closed');
-        await this.#link.send(this.#channel, encodeTransferMessage(message));
+        await this.#link.send(this.#channel, encodeTransferMessageParts(message));
       },
     };
     link.on('message', ({ channel: on, payload }) => {

@@ -147,6 +147,75 @@ describe('file transfer', () => {
     expect(source.bytesRead).toBe(file.byteLength - checkpoint.chunks * sender.chunkSize);
   });
 
+  it("waits for the sender's trailer before its final check, and gets it on the next link after a drop", async () => {
+    const file = patternBytes(300_000, 7);
+    const sink = new MemorySink(file.byteLength);
+    let release: (value: string) => void = () => undefined;
+    const gate = new Promise<string>((resolve) => {
+      release = resolve;
+    });
+    let asked = 0;
+    const sender = new TransferSender({
+      id: 'trailing',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      trailer: () => {
+        asked += 1;
+        return gate;
+      },
+    });
+    const checked: (string | undefined)[] = [];
+    const receiver = new TransferReceiver({
+      id: 'trailing',
+      size: file.byteLength,
+      sink,
+      trailer: true,
+      verify: async (trailer) => {
+        checked.push(trailer);
+      },
+    });
+    const first = await sessions('trailer-first');
+    first.sb.attach(receiver);
+    first.sa.attach(sender);
+    while (asked === 0 || receiver.writtenBytes < file.byteLength)
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    // Every byte is in, but without the trailer the receiver neither checks nor finishes.
+    expect(receiver.state).toBe('running');
+    expect(checked).toEqual([]);
+    const dropped = whenClosed(first.b);
+    first.a.close();
+    await dropped;
+    release('digest-sealed-under-the-key');
+    const second = await sessions('trailer-second');
+    second.sb.attach(receiver);
+    second.sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(checked).toEqual(['digest-sealed-under-the-key']);
+    expect(asked).toBe(2);
+    expect(same(sink.bytes, file)).toBe(true);
+  });
+
+  it('acknowledges in batches of a quarter window, not every chunk, even when the receiver keeps up', async () => {
+    const file = patternBytes(3_000_000, 11);
+    const sender = new TransferSender({
+      id: 'batched',
+      size: file.byteLength,
+      source: new MemorySource(file),
+    });
+    const receiver = new TransferReceiver({
+      id: 'batched',
+      size: file.byteLength,
+      sink: new MemorySink(file.byteLength),
+    });
+    const acks = recordProgress(sender); // one progress event per ack that moved the sender on
+    const { sa, sb } = await sessions('batched');
+    sb.attach(receiver);
+    sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(sender.totalChunks).toBeGreaterThan(150);
+    expect(acks.length).toBeLessThanOrEqual(Math.ceil(sender.totalChunks / 16) + 1);
+  });
+
   it("holds the sender to the receiver's window while the receiver is slow", async () => {
     const file = patternBytes(400_000);
     const source = new MemorySource(file);

@@ -11,6 +11,7 @@ import {
   type EngineTuning,
   type FetchLike,
   type FileSinkFactory,
+  type FileSourceOpener,
   type IndexedDbFactory,
   type ParleyClientEvents,
   type RelayAccess,
@@ -103,6 +104,8 @@ export interface DeviceOptions {
   /** Replaces global fetch for the relay's attachment API (to cut downloads off, say). */
   fetch?: FetchLike;
   fileSink?: FileSinkFactory;
+  reopenFileSource?: FileSourceOpener;
+  maxFileBytes?: number;
   readReceipts?: boolean;
   now?: () => number;
   tuning?: Partial<EngineTuning>;
@@ -150,6 +153,10 @@ export class TestDevice {
       fetch: globalThis.fetch as unknown as FetchLike,
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
+      ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
+      ...(this.options.reopenFileSource === undefined
+        ? {}
+        : { reopenFileSource: this.options.reopenFileSource }),
       ...(this.options.readReceipts === undefined ? {} : { readReceipts: this.options.readReceipts }),
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       ...(this.options.access === undefined ? {} : { access: this.options.access }),

@@ -9,11 +9,12 @@ import {
   parseAttachmentHeader,
   writeChunkNonce,
   type AttachmentDescriptor,
+  type AttachmentKeys,
 } from './format.js';
 
 function openChunk(
   context: CryptoContext,
-  descriptor: AttachmentDescriptor,
+  descriptor: AttachmentKeys,
   nonce: Uint8Array,
   index: number,
   box: Uint8Array,
@@ -56,7 +57,8 @@ export function decryptAttachmentChunk(
 
 /**
  * Decrypts a blob fed in pieces of any size. Every chunk is authenticated before its plaintext is returned;
- * `finish` fails with TRUNCATED if the final chunk never came, and checks the digest and the size.
+ * `finish` fails with TRUNCATED if the final chunk never came, and checks the digest and the size. The
+ * digest is the descriptor's, or, when it trails the file, the one `finish` is given.
  */
 export class AttachmentDecryptor {
   private readonly context: CryptoContext;
@@ -70,7 +72,7 @@ export class AttachmentDecryptor {
   private finished = false;
 
   constructor(
-    private readonly descriptor: AttachmentDescriptor,
+    private readonly descriptor: AttachmentKeys & { readonly digest?: Uint8Array },
     options?: CryptoOptions,
   ) {
     this.context = resolveOptions(options);
@@ -113,10 +115,16 @@ export class AttachmentDecryptor {
     return out;
   }
 
-  /** The plaintext of the final chunk. */
-  finish(): Uint8Array {
+  /** The blob's header (nonce prefix and chunk size), once its first bytes came. */
+  get header(): Uint8Array | undefined {
+    return this.digest?.header;
+  }
+
+  /** The plaintext of the final chunk. `digest`: the trailing digest, when the descriptor has none. */
+  finish(digest: Uint8Array | undefined = this.descriptor.digest): Uint8Array {
     if (this.finished) throw new ParleyError('CLOSED', 'attachment decryptor already finished');
     this.finished = true;
+    if (digest === undefined) throw new ParleyError('BAD_REQUEST', 'no attachment digest to check');
     if (!this.digest || this.buffered < TAG_LENGTH)
       throw new ParleyError('TRUNCATED', 'attachment ends before its last chunk');
     if (this.buffered === this.boxLength) {
@@ -125,7 +133,7 @@ export class AttachmentDecryptor {
     const last = this.open(this.buffer.subarray(0, this.buffered), true);
     if (this.size !== this.descriptor.size)
       throw new ParleyError('TRUNCATED', 'attachment size does not match');
-    if (!equalBytes(this.digest.finish(this.context.backend), this.descriptor.digest)) {
+    if (!equalBytes(this.digest.finish(this.context.backend), digest)) {
       throw new ParleyError('DECRYPT_FAILED', 'attachment digest does not match');
     }
     return last;

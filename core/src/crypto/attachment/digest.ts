@@ -10,7 +10,12 @@ export class TagDigest {
   private tags = new Uint8Array(64 * TAG_LENGTH);
   private length = 0;
 
-  constructor(private readonly header: Uint8Array) {}
+  constructor(readonly header: Uint8Array) {}
+
+  /** Tags added so far: one per chunk. */
+  get chunks(): number {
+    return this.length / TAG_LENGTH;
+  }
 
   add(box: Uint8Array): void {
     if (this.length + TAG_LENGTH > this.tags.length) {

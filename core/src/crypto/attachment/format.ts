@@ -11,14 +11,18 @@ export const TAG_LENGTH = 16;
 const MIN_CHUNK = 1024;
 const MAX_CHUNK = 16 * 1024 * 1024;
 
-/** What travels inside the ratchet-encrypted message that announces the file. */
-export interface AttachmentDescriptor {
+/** What opens an attachment's chunks: its key and shape. */
+export interface AttachmentKeys {
   key: Uint8Array;
-  /** SHA-512(label ‖ header ‖ every chunk's Poly1305 tag)[0..32], checked when the last chunk arrives. */
-  digest: Uint8Array;
   /** Plaintext length in bytes. */
   size: number;
   chunkSize: number;
+}
+
+/** What travels inside the ratchet-encrypted message that announces the file. */
+export interface AttachmentDescriptor extends AttachmentKeys {
+  /** SHA-512(label ‖ header ‖ every chunk's Poly1305 tag)[0..32], checked when the last chunk arrives. */
+  digest: Uint8Array;
 }
 
 export interface AttachmentHeader {
@@ -69,7 +73,11 @@ export function chunkCount(descriptor: Pick<AttachmentDescriptor, 'size' | 'chun
 export interface SerializedAttachmentDescriptor {
   version: 1;
   key: string;
-  digest: string;
+  /**
+   * Absent when the digest trails the file instead (a direct transfer encrypts as it sends, so the digest
+   * exists only after the last chunk: it comes sealed under the key, see sealAttachmentDigest).
+   */
+  digest?: string | undefined;
   size: number;
   chunkSize: number;
 }
@@ -86,14 +94,30 @@ export function serializeAttachmentDescriptor(
   };
 }
 
-export function deserializeAttachmentDescriptor(data: SerializedAttachmentDescriptor): AttachmentDescriptor {
+/** The key and shape of an attachment whose digest trails it (see SerializedAttachmentDescriptor.digest). */
+export function serializeAttachmentKeys(keys: AttachmentKeys): SerializedAttachmentDescriptor {
+  return { version: 1, key: toBase64Url(keys.key), size: keys.size, chunkSize: keys.chunkSize };
+}
+
+/** A descriptor with or without its digest (a direct transfer's digest trails the file). */
+export function deserializeAttachmentKeys(
+  data: SerializedAttachmentDescriptor,
+): AttachmentKeys & { digest?: Uint8Array } {
   if (data.version !== 1) throw new ParleyError('BAD_REQUEST', 'unknown attachment descriptor version');
   checkChunkSize(data.chunkSize);
   if (!Number.isSafeInteger(data.size) || data.size < 0)
     throw new ParleyError('BAD_REQUEST', 'bad attachment size');
   const key = fromBase64Url(data.key);
+  if (key.length !== 32) throw new ParleyError('INVALID_KEY', 'bad attachment key');
+  const keys = { key, size: data.size, chunkSize: data.chunkSize };
+  if (data.digest === undefined) return keys;
   const digest = fromBase64Url(data.digest);
-  if (key.length !== 32 || digest.length !== 32)
-    throw new ParleyError('INVALID_KEY', 'bad attachment key or digest');
-  return { key, digest, size: data.size, chunkSize: data.chunkSize };
+  if (digest.length !== 32) throw new ParleyError('INVALID_KEY', 'bad attachment digest');
+  return { ...keys, digest };
+}
+
+export function deserializeAttachmentDescriptor(data: SerializedAttachmentDescriptor): AttachmentDescriptor {
+  const { digest, ...keys } = deserializeAttachmentKeys(data);
+  if (digest === undefined) throw new ParleyError('INVALID_KEY', 'attachment descriptor without its digest');
+  return { ...keys, digest };
 }

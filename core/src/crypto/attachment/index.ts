@@ -5,11 +5,18 @@ export {
   type AttachmentEncryptOptions,
 } from './encrypt.js';
 export { AttachmentDecryptor, decryptAttachmentChunk, decryptAttachmentStream } from './decrypt.js';
+export { TagDigest } from './digest.js';
 export {
   ATTACHMENT_HEADER_LENGTH,
   DEFAULT_CHUNK_SIZE,
+  NONCE_PREFIX_LENGTH,
   deserializeAttachmentDescriptor,
+  deserializeAttachmentKeys,
+  encodeAttachmentHeader,
   serializeAttachmentDescriptor,
+  serializeAttachmentKeys,
   type AttachmentDescriptor,
+  type AttachmentKeys,
   type SerializedAttachmentDescriptor,
 } from './format.js';
+export { openAttachmentDigest, sealAttachmentDigest } from './trailer.js';

@@ -28,6 +28,21 @@ describe('crypto backends give identical bytes', () => {
     );
   });
 
+  it('secretbox refuses a flipped bit, a wrong key and a box shorter than its tag under both backends', () => {
+    const key = nacl.randomBytes(32);
+    const nonce = nacl.randomBytes(24);
+    const box = tweetnaclBackend.secretbox(nacl.randomBytes(64 * 1024), nonce, key);
+    for (const backend of backends) {
+      for (const at of [0, 15, 16, box.length - 1]) {
+        const tampered = box.slice();
+        tampered[at] = (tampered[at] ?? 0) ^ 1;
+        expect(backend.secretboxOpen(tampered, nonce, key)).toBeNull();
+      }
+      expect(backend.secretboxOpen(box, nonce, nacl.randomBytes(32))).toBeNull();
+      expect(backend.secretboxOpen(box.subarray(0, 15), nonce, key)).toBeNull();
+    }
+  });
+
   it('X25519 agrees on random keys, and both return zeros for a small-order point', () => {
     fc.assert(
       fc.property(

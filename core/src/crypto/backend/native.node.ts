@@ -7,7 +7,7 @@ import {
   verify,
   type KeyObject,
 } from 'node:crypto';
-import { tweetnaclBackend } from './tweetnacl.js';
+import { crypto_secretbox_easy, crypto_secretbox_open_easy } from 'sodium-native';
 import type { CryptoBackend } from './backend.js';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo; the raw 32-byte key follows it. */
@@ -68,10 +68,13 @@ function toUint8Array(buffer: Buffer): Uint8Array {
   return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
 
+const SECRETBOX_TAG_BYTES = 16;
+
 /**
  * OpenSSL for SHA-512, X25519 and Ed25519 verification (tweetnacl verifies about a hundred signatures a
- * second and does a few hundred X25519 operations).
- * Node has no XSalsa20-Poly1305, so secretbox stays on tweetnacl: the same bytes, no faster.
+ * second and does a few hundred X25519 operations). Node has no XSalsa20-Poly1305, so secretbox comes from
+ * libsodium (sodium-native): the same bytes as nacl.secretbox (tag ‖ ciphertext), about 1.4 GB/s on 64 KiB
+ * attachment chunks where tweetnacl does 100–140 MB/s — what lets a file transfer keep up with the link.
  */
 export const nodeNativeBackend: CryptoBackend = {
   name: 'node-native',
@@ -102,6 +105,14 @@ export const nodeNativeBackend: CryptoBackend = {
     if (x === undefined) throw new Error('X25519 public key export without x');
     return toUint8Array(Buffer.from(x, 'base64url'));
   },
-  secretbox: tweetnaclBackend.secretbox,
-  secretboxOpen: tweetnaclBackend.secretboxOpen,
+  secretbox(message, nonce, key) {
+    const box = new Uint8Array(message.length + SECRETBOX_TAG_BYTES);
+    crypto_secretbox_easy(box, message, nonce, key);
+    return box;
+  },
+  secretboxOpen(box, nonce, key) {
+    if (box.length < SECRETBOX_TAG_BYTES) return null;
+    const message = new Uint8Array(box.length - SECRETBOX_TAG_BYTES);
+    return crypto_secretbox_open_easy(message, box, nonce, key) ? message : null;
+  },
 };

@@ -1,8 +1,19 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
-import { AttachmentDecryptor, type AttachmentDescriptor } from '../../crypto/index.js';
+import {
+  AttachmentDecryptor,
+  AttachmentEncryptor,
+  sealAttachmentDigest,
+  type AttachmentDescriptor,
+} from '../../crypto/index.js';
 import { concatBytes } from '../../protocol/encoding.js';
-import { DecryptingWriter, EncryptingReader, ciphertextSize, sealFile } from './attachment-stream.js';
+import {
+  DecryptingWriter,
+  EncryptingReader,
+  ciphertextSize,
+  prepareFile,
+  sealFile,
+} from './attachment-stream.js';
 import { MemoryFileSink, bytesSource } from './file-io.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
@@ -52,5 +63,52 @@ describe('attachment streams', () => {
     tampered[100] = (tampered[100] ?? 0) ^ 1;
     const victim = new DecryptingWriter(new MemoryFileSink(plaintext.length), sealed.descriptor, crypto);
     await expect(victim.write(0, tampered)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  });
+
+  it('encrypts in one pass as it is read, and its trailing digest is the one a full pass computes', async () => {
+    for (const size of [0, CHUNK, 3 * CHUNK + 17]) {
+      const plaintext = nacl.randomBytes(size);
+      const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+      const prepared = prepareFile(size, crypto);
+      const reader = new EncryptingReader(source, prepared, crypto);
+      const pieces: Uint8Array[] = [];
+      for (let offset = 0; offset < reader.size; offset += 16_000)
+        pieces.push((await reader.read(offset, Math.min(16_000, reader.size - offset))).slice());
+      const digest = await reader.digest();
+      const full = new AttachmentEncryptor({
+        chunkSize: CHUNK,
+        key: prepared.keys.key,
+        noncePrefix: prepared.header.subarray(5),
+      });
+      full.push(plaintext);
+      expect(digest).toEqual(full.finish().descriptor.digest);
+
+      const sink = new MemoryFileSink(size);
+      const writer = new DecryptingWriter(sink, prepared.keys, crypto);
+      await writer.write(0, concatBytes(...pieces));
+      await writer.finish(sealAttachmentDigest(prepared.keys, prepared.header, digest));
+      expect(sink.bytes).toEqual(plaintext);
+    }
+  });
+
+  it('refuses a file whose trailing digest is missing, sealed under another key or wrong', async () => {
+    const plaintext = nacl.randomBytes(2 * CHUNK + 9);
+    const prepared = prepareFile(plaintext.length, crypto);
+    const reader = new EncryptingReader(bytesSource(plaintext, 'f', 'x'), prepared, crypto);
+    const ciphertext = (await reader.read(0, reader.size)).slice();
+    const digest = await reader.digest();
+    const other = prepareFile(plaintext.length, crypto);
+    const wrong = digest.map((byte, i) => (i === 0 ? byte ^ 1 : byte));
+    const trailers = [
+      { sealed: undefined, code: 'TRUNCATED' },
+      { sealed: sealAttachmentDigest(other.keys, prepared.header, digest), code: 'DECRYPT_FAILED' },
+      { sealed: sealAttachmentDigest(prepared.keys, other.header, digest), code: 'DECRYPT_FAILED' },
+      { sealed: sealAttachmentDigest(prepared.keys, prepared.header, wrong), code: 'DECRYPT_FAILED' },
+    ];
+    for (const { sealed, code } of trailers) {
+      const writer = new DecryptingWriter(new MemoryFileSink(plaintext.length), prepared.keys, crypto);
+      await writer.write(0, ciphertext);
+      await expect(writer.finish(sealed)).rejects.toMatchObject({ code });
+    }
   });
 });

@@ -3,22 +3,35 @@ import {
   AttachmentDecryptor,
   AttachmentEncryptor,
   DEFAULT_CHUNK_SIZE,
+  NONCE_PREFIX_LENGTH,
+  TagDigest,
+  encodeAttachmentHeader,
   encryptAttachmentChunk,
+  openAttachmentDigest,
   type AttachmentDescriptor,
+  type AttachmentKeys,
   type CryptoOptions,
 } from '../../crypto/index.js';
+import { resolveOptions } from '../../crypto/options.js';
 import { ParleyError } from '../../errors/index.js';
 import type { FileSink, FileSource } from './file-io.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 const TAG_LENGTH = 16;
 
-/** A file encrypted as an attachment, without its ciphertext: what a second pass needs to produce it again. */
-export interface SealedFile {
-  readonly descriptor: AttachmentDescriptor;
+type RandomCrypto = CryptoOptions & { randomBytes: (length: number) => Uint8Array };
+
+/** A file about to be encrypted as an attachment: its key, header and size, before any byte was read. */
+export interface PreparedFile {
+  readonly keys: AttachmentKeys;
   readonly header: Uint8Array;
   /** Bytes of header ‖ every encrypted chunk. */
   readonly ciphertextSize: number;
+}
+
+/** A prepared file after a full pass: its digest (for the descriptor), and the relay's SHA-256 if asked. */
+export interface SealedFile extends PreparedFile {
+  readonly descriptor: AttachmentDescriptor;
   /** Hex SHA-256 of the whole ciphertext (the relay's name for an upload), when asked for. */
   readonly sha256?: string;
 }
@@ -27,92 +40,133 @@ export function ciphertextSize(size: number, chunkSize: number): number {
   return ATTACHMENT_HEADER_LENGTH + size + (Math.floor(size / chunkSize) + 1) * TAG_LENGTH;
 }
 
-/**
- * The first pass over a file to send: encrypts it chunk by chunk and keeps only the digest (and, for the
- * relay, an incremental SHA-256 of the ciphertext), since the message announcing the file must carry the
- * digest before its first byte leaves. Memory: one chunk.
- */
-export async function sealFile(
-  source: FileSource,
-  crypto: CryptoOptions & { randomBytes: (length: number) => Uint8Array },
-  options: { sha256?: boolean } = {},
-): Promise<SealedFile> {
-  const chunkSize = DEFAULT_CHUNK_SIZE;
-  const encryptor = new AttachmentEncryptor({
-    ...crypto,
-    chunkSize,
-    key: crypto.randomBytes(32),
-    noncePrefix: crypto.randomBytes(16),
-  });
-  const hash = options.sha256 === true ? sha256.create().update(encryptor.header) : undefined;
-  for (let offset = 0; offset < source.size; offset += chunkSize) {
-    const plaintext = await readExactly(source, offset, Math.min(chunkSize, source.size - offset));
-    for (const box of encryptor.push(plaintext)) hash?.update(box);
-  }
-  const { chunk, descriptor } = encryptor.finish();
-  hash?.update(chunk);
+/** Draws the key and nonce prefix for `size` bytes; reads nothing. */
+export function prepareFile(
+  size: number,
+  crypto: RandomCrypto,
+  chunkSize = DEFAULT_CHUNK_SIZE,
+): PreparedFile {
   return {
-    descriptor,
-    header: encryptor.header,
-    ciphertextSize: ciphertextSize(source.size, chunkSize),
-    ...(hash === undefined ? {} : { sha256: hex(hash.digest()) }),
+    keys: { key: crypto.randomBytes(32), size, chunkSize },
+    header: encodeAttachmentHeader({ chunkSize, noncePrefix: crypto.randomBytes(NONCE_PREFIX_LENGTH) }),
+    ciphertextSize: ciphertextSize(size, chunkSize),
   };
 }
 
 /**
- * The ciphertext of a sealed file as a random-access source: each read encrypts the chunks it covers from
- * the plaintext source, keeping only the last one (reads come front to back, in pieces smaller than a chunk).
+ * A full pass over a file, for the relay: its content address (SHA-256 of the ciphertext) and the
+ * descriptor's digest are needed before the upload starts and the message announcing it is sent. A direct
+ * transfer skips this pass: it encrypts once, as it sends, and the digest trails the file. Memory: one chunk.
+ */
+export async function sealFile(
+  source: FileSource,
+  crypto: RandomCrypto,
+  options: { sha256?: boolean } = {},
+): Promise<SealedFile> {
+  const prepared = prepareFile(source.size, crypto);
+  const { keys } = prepared;
+  const encryptor = new AttachmentEncryptor({
+    ...crypto,
+    chunkSize: keys.chunkSize,
+    key: keys.key,
+    noncePrefix: prepared.header.subarray(5),
+  });
+  const hash = options.sha256 === true ? sha256.create().update(encryptor.header) : undefined;
+  for (let offset = 0; offset < source.size; offset += keys.chunkSize) {
+    const plaintext = await readExactly(source, offset, Math.min(keys.chunkSize, source.size - offset));
+    for (const box of encryptor.push(plaintext)) hash?.update(box);
+  }
+  const { chunk, descriptor } = encryptor.finish();
+  hash?.update(chunk);
+  return { ...prepared, descriptor, ...(hash === undefined ? {} : { sha256: hex(hash.digest()) }) };
+}
+
+/**
+ * The ciphertext of a prepared file as a random-access source: each read encrypts the chunks it covers from
+ * the plaintext source, keeping the last one and reading the next one's plaintext ahead (reads come front to
+ * back, in pieces smaller than a chunk). The first time each chunk is encrypted its tag goes into the
+ * digest, so `digest()` is ready once the last chunk was read, without a second pass.
  */
 export class EncryptingReader {
   readonly size: number;
   readonly #boxLength: number;
+  readonly #count: number;
+  readonly #digest: TagDigest;
+  readonly #crypto: CryptoOptions;
   #cached: { index: number; box: Uint8Array } | undefined;
+  #ahead: { index: number; plaintext: Promise<Uint8Array> } | undefined;
 
   constructor(
     private readonly source: FileSource,
-    private readonly sealed: SealedFile,
-    private readonly crypto: CryptoOptions,
+    private readonly file: PreparedFile,
+    crypto: CryptoOptions,
   ) {
-    this.size = sealed.ciphertextSize;
-    this.#boxLength = sealed.descriptor.chunkSize + TAG_LENGTH;
+    if (source.size !== file.keys.size) throw new ParleyError('BAD_REQUEST', 'source size changed');
+    this.size = file.ciphertextSize;
+    this.#boxLength = file.keys.chunkSize + TAG_LENGTH;
+    this.#count = Math.floor(file.keys.size / file.keys.chunkSize) + 1;
+    this.#digest = new TagDigest(file.header);
+    this.#crypto = crypto;
   }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    if (offset < 0 || offset + length > this.size)
+    if (offset < 0 || length < 0 || offset + length > this.size)
       throw new ParleyError('BAD_REQUEST', 'read beyond the ciphertext');
-    const out = new Uint8Array(length);
+    let out: Uint8Array | undefined;
     let filled = 0;
     while (filled < length) {
       const position = offset + filled;
       let piece: Uint8Array;
       if (position < ATTACHMENT_HEADER_LENGTH) {
-        piece = this.sealed.header.subarray(position, position + length - filled);
+        piece = this.file.header.subarray(position, position + length - filled);
       } else {
         const index = Math.floor((position - ATTACHMENT_HEADER_LENGTH) / this.#boxLength);
         const within = position - ATTACHMENT_HEADER_LENGTH - index * this.#boxLength;
         const box = await this.#box(index);
         piece = box.subarray(within, within + length - filled);
       }
+      // A read inside one chunk is a view of it; only a read across a boundary is copied.
+      if (filled === 0 && piece.length === length) return piece;
+      out ??= new Uint8Array(length);
       out.set(piece, filled);
       filled += piece.length;
     }
-    return out;
+    return out ?? new Uint8Array(0);
+  }
+
+  /** The attachment digest: every chunk's tag, encrypting any chunk never read (e.g. before a restart). */
+  async digest(): Promise<Uint8Array> {
+    while (this.#digest.chunks < this.#count) await this.#box(this.#digest.chunks);
+    return this.#digest.finish(resolveOptions(this.#crypto).backend);
   }
 
   async #box(index: number): Promise<Uint8Array> {
     if (this.#cached?.index === index) return this.#cached.box;
-    const { chunkSize, size } = this.sealed.descriptor;
-    const start = index * chunkSize;
-    const plaintext = await readExactly(this.source, start, Math.min(chunkSize, size - start));
-    const box = encryptAttachmentChunk(
-      this.sealed.descriptor,
-      this.sealed.header,
-      index,
-      plaintext,
-      this.crypto,
-    );
+    // Tags go into the digest in order: a read that skips ahead (a resume after a restart) encrypts the
+    // chunks in between first.
+    while (this.#digest.chunks < index) await this.#box(this.#digest.chunks);
+    const plaintext = await this.#plaintext(index);
+    if (index + 1 < this.#count) {
+      const next = index + 1;
+      this.#ahead = { index: next, plaintext: this.#readChunk(next) };
+      this.#ahead.plaintext.catch(() => undefined); // a failed read-ahead fails the read that needs it
+    }
+    const box = encryptAttachmentChunk(this.file.keys, this.file.header, index, plaintext, this.#crypto);
+    if (index === this.#digest.chunks) this.#digest.add(box);
     this.#cached = { index, box };
     return box;
+  }
+
+  #plaintext(index: number): Promise<Uint8Array> {
+    const ahead = this.#ahead;
+    this.#ahead = undefined;
+    return ahead?.index === index ? ahead.plaintext : this.#readChunk(index);
+  }
+
+  #readChunk(index: number): Promise<Uint8Array> {
+    const { chunkSize, size } = this.file.keys;
+    const start = index * chunkSize;
+    return readExactly(this.source, start, Math.min(chunkSize, size - start));
   }
 }
 
@@ -127,10 +181,10 @@ export class DecryptingWriter {
 
   constructor(
     private readonly sink: FileSink,
-    descriptor: AttachmentDescriptor,
-    crypto: CryptoOptions,
+    private readonly keys: AttachmentKeys & { readonly digest?: Uint8Array },
+    private readonly crypto: CryptoOptions,
   ) {
-    this.#decryptor = new AttachmentDecryptor(descriptor, crypto);
+    this.#decryptor = new AttachmentDecryptor(keys, crypto);
   }
 
   /** Ciphertext bytes taken so far. */
@@ -145,8 +199,16 @@ export class DecryptingWriter {
     for (const plaintext of this.#decryptor.push(bytes)) await this.#out(plaintext);
   }
 
-  async finish(): Promise<void> {
-    await this.#out(this.#decryptor.finish());
+  /** `sealedDigest`: the trailing digest (sealAttachmentDigest), when the descriptor came without one. */
+  async finish(sealedDigest?: Uint8Array): Promise<void> {
+    let digest = this.keys.digest;
+    if (digest === undefined) {
+      const header = this.#decryptor.header;
+      if (sealedDigest === undefined || header === undefined)
+        throw new ParleyError('TRUNCATED', 'the attachment ended without its digest');
+      digest = openAttachmentDigest(this.keys, header, sealedDigest, this.crypto);
+    }
+    await this.#out(this.#decryptor.finish(digest));
     await this.sink.finish();
   }
 

@@ -10,7 +10,21 @@ export interface FileSource {
   readonly name: string;
   readonly mimeType: string;
   read(offset: number, length: number): Promise<Uint8Array>;
+  /**
+   * How to open this file again after the app restarts (node-file.node.ts: its path, size and modification
+   * time), for the client's `reopenFileSource`. Absent for bytes in memory: a transfer of those cannot
+   * survive a restart and fails with that reason.
+   */
+  readonly reopen?: FileSourceDescriptor;
+  /** Called once the engine is done with a source it opened itself (through `reopenFileSource`). */
+  close?(): Promise<void>;
 }
+
+/** Plain JSON naming a file for the platform that made it; `kind` says which platform adapter reads it. */
+export type FileSourceDescriptor = { readonly kind: string } & Readonly<Record<string, string | number>>;
+
+/** Opens a file again from its descriptor after a restart; throws (clearly) if it is gone or changed. */
+export type FileSourceOpener = (descriptor: FileSourceDescriptor) => Promise<FileSource>;
 
 /** Where a received file's plaintext goes, written front to back; `abort` if it failed. */
 export interface FileSink {

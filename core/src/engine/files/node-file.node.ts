@@ -1,19 +1,29 @@
 /// <reference types="node" />
 import { open, rm } from 'node:fs/promises';
-import { basename, join } from 'node:path';
-import type { FileSink, FileSinkFactory, FileSource } from './file-io.js';
+import { basename, join, resolve } from 'node:path';
+import { ParleyError } from '../../errors/index.js';
+import type { FileSink, FileSinkFactory, FileSource, FileSourceDescriptor } from './file-io.js';
 
-/** A file on disk as a FileSource; `close` the handle when the transfer is done. */
+const KIND = 'node-file';
+
+/**
+ * A file on disk as a FileSource; `close` the handle when the transfer is done. It carries a descriptor
+ * (path, size, modification time) so a transfer of it survives an app restart: pass `reopenFileSource` as
+ * the client's `reopenFileSource`.
+ */
 export async function openFileSource(
   path: string,
   options: { name?: string; mimeType?: string } = {},
 ): Promise<FileSource & { close(): Promise<void> }> {
   const handle = await open(path, 'r');
-  const { size } = await handle.stat();
+  const { size, mtimeMs } = await handle.stat();
+  const name = options.name ?? basename(path);
+  const mimeType = options.mimeType ?? 'application/octet-stream';
   return {
     size,
-    name: options.name ?? basename(path),
-    mimeType: options.mimeType ?? 'application/octet-stream',
+    name,
+    mimeType,
+    reopen: { kind: KIND, path: resolve(path), size, mtimeMs, name, mimeType },
     read: async (offset, length) => {
       const bytes = new Uint8Array(length);
       let done = 0;
@@ -26,6 +36,24 @@ export async function openFileSource(
     },
     close: () => handle.close(),
   };
+}
+
+/** Opens a file described by openFileSource again, refusing one that is gone or changed since. */
+export async function reopenFileSource(descriptor: FileSourceDescriptor): Promise<FileSource> {
+  const { kind, path, size, mtimeMs, name, mimeType } = descriptor;
+  if (kind !== KIND || typeof path !== 'string' || typeof name !== 'string' || typeof mimeType !== 'string')
+    throw new ParleyError('BAD_REQUEST', `not a file on this disk (${kind})`);
+  let source: FileSource & { close(): Promise<void> };
+  try {
+    source = await openFileSource(path, { name, mimeType });
+  } catch (error) {
+    throw new ParleyError('NOT_FOUND', `the file to send is gone: ${name}`, { cause: error });
+  }
+  if (source.size !== size || source.reopen?.mtimeMs !== mtimeMs) {
+    await source.close();
+    throw new ParleyError('CONFLICT', `the file to send changed since it was sent: ${name}`);
+  }
+  return source;
 }
 
 /** Writes a received file to `path`; an aborted file is removed. */

@@ -1,0 +1,82 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** Parent → receiver process. */
+export type RemoteRequest =
+  | { type: 'start'; relayUrl: string }
+  | { type: 'add-contact'; contactLink: string }
+  | { type: 'raw-open' }
+  | { type: 'raw-signal'; data: unknown }
+  | { type: 'raw-expect'; bytes: number }
+  | { type: 'stop' };
+
+/** Receiver process → parent. */
+export type RemoteEvent =
+  | { type: 'started'; account: string; contactLink: string }
+  | { type: 'contact-added' }
+  | { type: 'message'; text: string; via: 'direct' | 'relay' }
+  | { type: 'file'; name: string; size: number; received: number }
+  | { type: 'raw-open' }
+  | { type: 'raw-signal'; data: unknown }
+  | { type: 'raw-ready' }
+  | { type: 'raw-done' }
+  | { type: 'stopped' };
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** The receiving device in its own process (processes/receiver.node.ts), driven over IPC. */
+export class RemoteReceiver {
+  readonly #child: ChildProcess;
+  readonly #listeners = new Set<(event: RemoteEvent) => void>();
+
+  constructor() {
+    this.#child = fork(fileURLToPath(new URL('../processes/receiver.node.ts', import.meta.url)), [], {
+      cwd: REPO_ROOT,
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (event: RemoteEvent) => {
+      for (const listener of [...this.#listeners]) listener(event);
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? -1;
+  }
+
+  send(request: RemoteRequest): void {
+    this.#child.send(request);
+  }
+
+  on(listener: (event: RemoteEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** The next event that satisfies `match`. */
+  next<T extends RemoteEvent['type']>(
+    type: T,
+    match: (event: Extract<RemoteEvent, { type: T }>) => boolean = () => true,
+    timeoutMs = 120_000,
+  ): Promise<Extract<RemoteEvent, { type: T }>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        off();
+        reject(new Error(`timed out waiting for the receiver's ${type}`));
+      }, timeoutMs);
+      const off = this.on((event) => {
+        if (event.type !== type || !match(event as Extract<RemoteEvent, { type: T }>)) return;
+        clearTimeout(timer);
+        off();
+        resolve(event as Extract<RemoteEvent, { type: T }>);
+      });
+    });
+  }
+
+  async stop(): Promise<void> {
+    const stopped = this.next('stopped', () => true, 10_000).catch(() => undefined);
+    this.send({ type: 'stop' });
+    await stopped;
+    this.#child.kill();
+  }
+}
