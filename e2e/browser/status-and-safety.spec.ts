@@ -32,10 +32,10 @@ test('a status seen by a contact turns its ring grey and shows in viewed by; saf
   await alice.page.screenshot({ path: testInfo.outputPath('status-composer.png') });
   await composer.getByRole('button', { name: 'Post status' }).click();
   await expect(composer).toBeHidden();
-  await expect(alice.page.getByRole('button', { name: 'My status, 1 posted' })).toBeVisible();
+  await expect(alice.page.getByRole('button', { name: /^My status ?, 1 posted/ })).toBeVisible();
 
   // Bob sees a coloured ring around Alice, opens her status; the ring turns grey.
-  const newRing = bob.page.getByRole('button', { name: 'Status from Alice, new' });
+  const newRing = bob.page.getByRole('button', { name: /^Status from Alice ?, new/ });
   await expect(newRing).toBeVisible();
   await bob.page.screenshot({ path: testInfo.outputPath('status-strip-new.png') });
   await newRing.click();
@@ -45,10 +45,10 @@ test('a status seen by a contact turns its ring grey and shows in viewed by; saf
   await bob.page.screenshot({ path: testInfo.outputPath('status-viewer.png') });
   await bob.page.keyboard.press('Escape');
   await expect(viewer).toBeHidden();
-  await expect(bob.page.getByRole('button', { name: 'Status from Alice, seen' })).toBeVisible();
+  await expect(bob.page.getByRole('button', { name: /^Status from Alice ?, seen/ })).toBeVisible();
 
   // Alice opens her own status: Bob is in "viewed by".
-  await alice.page.getByRole('button', { name: 'My status, 1 posted' }).click();
+  await alice.page.getByRole('button', { name: /^My status ?, 1 posted/ }).click();
   const mine = alice.page.getByRole('dialog', { name: 'My status' });
   await mine.getByRole('button', { name: /^Viewed by/u }).click();
   await expect(mine.getByRole('list', { name: 'Viewed by' }).getByRole('listitem')).toHaveText(['Bob']);
@@ -68,15 +68,15 @@ test('a status seen by a contact turns its ring grey and shows in viewed by; saf
   await alice.page.keyboard.type('Summit view');
   await composer.getByRole('button', { name: 'Post status' }).click();
   await expect(composer).toBeHidden();
-  await expect(alice.page.getByRole('button', { name: 'My status, 2 posted' })).toBeVisible();
-  await bob.page.getByRole('button', { name: 'Status from Alice, new' }).click();
+  await expect(alice.page.getByRole('button', { name: /^My status ?, 2 posted/ })).toBeVisible();
+  await bob.page.getByRole('button', { name: /^Status from Alice ?, new/ }).click();
   const imageViewer = bob.page.getByRole('dialog', { name: 'Status from Alice' });
   await expect(imageViewer.getByRole('img', { name: 'Summit view' })).toBeVisible();
   await expect(imageViewer.getByText('Summit view', { exact: true })).toBeVisible();
   await bob.page.getByRole('button', { name: 'Pause' }).click();
   await bob.page.screenshot({ path: testInfo.outputPath('status-viewer-image.png') });
   await bob.page.keyboard.press('Escape');
-  await expect(bob.page.getByRole('button', { name: 'Status from Alice, seen' })).toBeVisible();
+  await expect(bob.page.getByRole('button', { name: /^Status from Alice ?, seen/ })).toBeVisible();
 
   // Both open contact info: the safety numbers on the two screens are the same 60 digits.
   await alice.page.getByRole('button', { name: 'Contact info' }).click();
@@ -114,7 +114,7 @@ test('a status seen by a contact turns its ring grey and shows in viewed by; saf
   // The same screens in the dark theme, to check they stay readable.
   await alice.page.emulateMedia({ colorScheme: 'dark' });
   await alice.page.screenshot({ path: testInfo.outputPath('contact-info-dark.png') });
-  await alice.page.getByRole('button', { name: 'My status, 2 posted' }).click();
+  await alice.page.getByRole('button', { name: /^My status ?, 2 posted/ }).click();
   await expect(alice.page.getByRole('dialog', { name: 'My status' })).toBeVisible();
   await alice.page.getByRole('button', { name: 'Pause' }).click();
   await alice.page.screenshot({ path: testInfo.outputPath('status-viewer-dark.png') });

@@ -22,7 +22,9 @@ describe('voice message waveform', () => {
 
   it('draws a waveform received from a peer in the bars the bubble has, clamping bad levels', () => {
     expect(resampleWaveform([0, 1], 4)).toEqual([0, 0, 1, 1]);
-    expect(resampleWaveform([0.2, 0.4, 0.6, 0.8], 2)).toEqual([0.2, 0.6]);
+    // Narrowing keeps each slice's peak, so the loudest level always shows at full height.
+    expect(resampleWaveform([0.2, 0.4, 0.6, 0.8], 2)).toEqual([0.4, 0.8]);
+    expect(resampleWaveform([0.1, 1, 0.2, 0.3], 2)).toEqual([1, 0.3]);
     expect(resampleWaveform([2, -1, Number.NaN], 3)).toEqual([1, 0, 0]);
     expect(resampleWaveform([], 2)).toEqual([0, 0]);
   });

@@ -24,11 +24,19 @@ export function waveformPeaks(samples: ArrayLike<number>, bars = WAVEFORM_BARS):
   return peaks.map((peak) => Math.round((peak / loudest) * 100) / 100);
 }
 
-/** A waveform drawn in `bars` bars whatever its stored length (a peer may send fewer or more levels). */
+/**
+ * A waveform drawn in `bars` bars whatever its stored length (a peer may send fewer or more levels). Each bar
+ * shows the loudest level of the slice it covers, so narrowing never drops a peak.
+ */
 export function resampleWaveform(levels: readonly number[], bars: number): number[] {
   if (levels.length === 0) return new Array<number>(bars).fill(0);
+  const clamp = (level: number | undefined) =>
+    level !== undefined && Number.isFinite(level) ? Math.min(1, Math.max(0, level)) : 0;
   return Array.from({ length: bars }, (_, bar) => {
-    const level = levels[Math.min(levels.length - 1, Math.floor((bar * levels.length) / bars))] ?? 0;
-    return Number.isFinite(level) ? Math.min(1, Math.max(0, level)) : 0;
+    const start = Math.min(levels.length - 1, Math.floor((bar * levels.length) / bars));
+    const end = Math.max(start + 1, Math.floor(((bar + 1) * levels.length) / bars));
+    let peak = 0;
+    for (let i = start; i < end && i < levels.length; i++) peak = Math.max(peak, clamp(levels[i]));
+    return peak;
   });
 }

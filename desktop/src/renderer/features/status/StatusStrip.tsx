@@ -47,7 +47,6 @@ export function StatusStrip() {
           <button
             type="button"
             className="status-person"
-            aria-label={mine.length === 0 ? 'My status, none posted' : `My status, ${mine.length} posted`}
             onClick={() => (mine.length === 0 ? openDialog('status-compose') : setViewing(self))}
           >
             <Ring state={mine.length === 0 ? 'none' : 'mine'}>
@@ -58,7 +57,13 @@ export function StatusStrip() {
                 size={44}
               />
             </Ring>
-            <span className="status-name">My status</span>
+            {/* Named by what it shows (WCAG 2.5.3, label in name), the count for screen readers only. */}
+            <span className="status-name">
+              My status
+              <span className="visually-hidden">
+                {mine.length === 0 ? ', none posted' : `, ${mine.length} posted`}
+              </span>
+            </span>
           </button>
           <IconButton
             icon="add"
@@ -74,14 +79,17 @@ export function StatusStrip() {
               <button
                 type="button"
                 className="status-person"
-                aria-label={`Status from ${name}, ${group.ring === 'unseen' ? 'new' : 'seen'}`}
                 data-ring={group.ring}
                 onClick={() => setViewing(group.author)}
               >
                 <Ring state={group.ring}>
                   <Avatar name={name} seed={client.directConversation(group.author)} size={44} />
                 </Ring>
-                <span className="status-name">{name}</span>
+                <span className="status-name">
+                  <span className="visually-hidden">Status from </span>
+                  {name}
+                  <span className="visually-hidden">{group.ring === 'unseen' ? ', new' : ', seen'}</span>
+                </span>
               </button>
             </li>
           );
