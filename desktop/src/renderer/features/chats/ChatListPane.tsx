@@ -48,6 +48,10 @@ export function ChatListPane() {
 
   const sections = splitChats(list ?? []);
   const archivedOnly = showArchived && sections.archived.length > 0;
+  // The last archived chat was unarchived: back to the main list, and it stays there next time.
+  useEffect(() => {
+    if (showArchived && list !== undefined && sections.archived.length === 0) setShowArchived(false);
+  }, [showArchived, list, sections.archived.length]);
   const chats = filterChats(archivedOnly ? sections.archived : sections.chats, query);
   return (
     <nav className="chat-list-pane" aria-label="Chats">
