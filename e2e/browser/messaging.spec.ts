@@ -26,7 +26,9 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   await alice.page.screenshot({ path: testInfo.outputPath('onboarding.png') });
   await onboard(alice.page, 'Alice', { picture: PICTURE });
   await onboard(bob.page, 'Bob');
-  await expect(alice.page.getByRole('navigation', { name: 'Chats' }).locator('img.avatar')).toBeVisible();
+  await expect(
+    alice.page.getByRole('navigation', { name: 'Chats' }).locator('header img.avatar'),
+  ).toBeVisible();
   await alice.page.screenshot({ path: testInfo.outputPath('chat-list-empty.png') });
   // Installable: the manifest is linked and the service worker is running.
   await expect(alice.page.locator('link[rel="manifest"]')).toHaveAttribute('href', './manifest.webmanifest');
