@@ -95,10 +95,10 @@ export function ChatListPane() {
       <ul className="chat-list" aria-label={archivedOnly ? 'Archived conversations' : 'Conversations'}>
         {!archivedOnly && sections.archived.length > 0 && (
           <li>
+            {/* Named by what it shows, "Archived (2)": the parentheses are for screen readers only. */}
             <button
               type="button"
               className="chat-row archived-row"
-              aria-label={`Archived (${sections.archived.length})`}
               onClick={() => {
                 setQuery('');
                 setShowArchived(true);
@@ -110,8 +110,9 @@ export function ChatListPane() {
               <span className="chat-row-text">
                 <span className="chat-row-top">
                   <span className="chat-row-name">Archived</span>
-                  <span className="archived-count">
-                    {sections.archivedUnread > 0 ? sections.archivedUnread : sections.archived.length}
+                  <span className={`archived-count ${sections.archivedUnread > 0 ? 'unread' : ''}`}>
+                    <span aria-hidden="true">{sections.archived.length}</span>
+                    <span className="visually-hidden">({sections.archived.length})</span>
                   </span>
                 </span>
               </span>
