@@ -1,9 +1,9 @@
 import { ParleyError } from '../errors/index.js';
 import type { ProtocolAddress } from '../crypto/index.js';
-import { fromBase64Url } from '../protocol/encoding.js';
 import type { Conversation, ConversationKind, MessageState, StoredMessage } from '../storage/index.js';
 import type { ContentBody } from './content.js';
 import { directConversationId } from './addresses.js';
+import { avatarBytesFromText } from './avatar-text.js';
 import type { EngineContext } from './context.js';
 import type { ParleyClientEvents } from './events.js';
 import type { GroupManager } from './group-manager.js';
@@ -240,7 +240,7 @@ export class ConversationList {
       const state = await this.groups.get(record.id.slice('group:'.length));
       if (state !== undefined) {
         title = state.name;
-        avatar = decodeAvatar(state.avatar);
+        avatar = avatarBytesFromText(state.avatar);
       }
     }
     const last =
@@ -285,14 +285,5 @@ export class ConversationList {
       sender: message.sender.name,
       state: message.state,
     };
-  }
-}
-
-function decodeAvatar(avatar: string | undefined): Uint8Array | undefined {
-  if (avatar === undefined || avatar.length === 0) return undefined;
-  try {
-    return fromBase64Url(avatar);
-  } catch {
-    return undefined;
   }
 }

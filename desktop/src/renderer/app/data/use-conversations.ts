@@ -1,26 +1,37 @@
-import { createContext, createElement, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
-import type { Contact, Conversation, StoredMessage } from '@parley/core';
-import { useAsync, useClient, useClientVersion, useLive } from '../client-context.js';
+import {
+  createContext,
+  createElement,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
+import type { Contact, Conversation, ConversationSummary } from '@parley/core';
+import { useAsync, useClient, useClientEvent, useClientVersion, useLive } from '../client-context.js';
+import { upsertChat } from './chat-order.js';
 
-export interface ConversationSummary {
-  readonly conversation: Conversation;
-  readonly lastMessage?: StoredMessage;
-}
+export type { ConversationSummary };
 
+/** What changes a conversation record (useConversation) or a contact (useContacts). */
 const CHANGES = [
   'message',
   'message-state',
   'message-edited',
   'message-deleted',
   'contact-added',
+  'contact-updated',
+  'conversation-updated',
   'group',
   'connected',
 ] as const;
 
 /**
- * Conversations by recency with their last message, re-read whenever the engine changes something. Titles of
- * one-to-one chats are the contact's current name. Read once for the whole app by <ConversationsProvider>,
- * however many screens show them (the chat list, the unread badge, features).
+ * Every chat-list row (the engine's `client.conversations()`: title and avatar of the contact or group, last
+ * message preview, unread, pinned, archived), pinned first then by recency, archived ones included (the list
+ * splits them). Read once for the whole app by <ConversationsProvider>, however many screens show them.
  */
 export function useConversations(): ConversationsState {
   const state = useContext(ConversationsContext);
@@ -36,28 +47,52 @@ export interface ConversationsState {
 
 const ConversationsContext = createContext<ConversationsState | null>(null);
 
+/**
+ * Reads the whole list once (and again on reconnect or a local change), then keeps it current from the
+ * engine's 'conversation-updated' events, which carry the changed row: one event, one row replaced, no
+ * re-read of every conversation per message. Rows that change while a read is running are applied on top.
+ */
 export function ConversationsProvider({ children }: { children: ReactNode }) {
   const client = useClient();
-  const version = useClientVersion(CHANGES);
-  const [local, setLocal] = useLocalVersion();
+  const connected = useClientVersion(['connected']);
+  const [local, reload] = useLocalVersion();
   const shared = useLive((live) => live.localVersion);
-  const contacts = useContacts();
-  const { value } = useAsync(async () => {
-    const conversations = await client.db.conversations.listRecent(500);
-    return Promise.all(
-      conversations.map(async (conversation): Promise<ConversationSummary> => {
-        const lastMessage =
-          conversation.lastMessageId === undefined
-            ? undefined
-            : await client.db.messages.get(conversation.lastMessageId);
-        const titled = { ...conversation, title: conversationTitle(conversation, contacts) };
-        return lastMessage === undefined ? { conversation: titled } : { conversation: titled, lastMessage };
-      }),
+  const [list, setList] = useState<readonly ConversationSummary[] | undefined>();
+  const pending = useRef<ConversationSummary[] | null>(null);
+
+  useEffect(() => {
+    let current = true;
+    pending.current = [];
+    client.conversations().then(
+      (read) => {
+        if (!current) return;
+        const late = pending.current ?? [];
+        pending.current = null;
+        setList(late.reduce<readonly ConversationSummary[]>(upsertChat, read));
+      },
+      () => {
+        if (current) pending.current = null;
+      },
     );
-  }, [client, version, local, shared, contacts]);
-  const state = useMemo(() => ({ list: value, reload: setLocal }), [value, setLocal]);
+    return () => {
+      current = false;
+    };
+  }, [client, connected, local, shared]);
+
+  useClientEvent('conversation-updated', (summary) => {
+    pending.current?.push(summary);
+    setList((previous) => (previous === undefined ? previous : upsertChat(previous, summary)));
+  });
+
+  const state = useMemo(() => ({ list, reload }), [list, reload]);
   // createElement, not JSX: this file stays a .ts module that feature branches already import.
   return createElement(ConversationsContext.Provider, { value: state }, children);
+}
+
+/** One chat-list row by id (title, avatar…), from the shared list. */
+export function useConversationSummary(id: string | undefined): ConversationSummary | undefined {
+  const { list } = useConversations();
+  return id === undefined ? undefined : list?.find((chat) => chat.id === id);
 }
 
 /** One conversation, re-read on every change (its title, unread count, members). */
@@ -74,7 +109,7 @@ export function useConversation(id: string | undefined): Conversation | undefine
 /** Every contact by account, for names in group conversations and the add-contact screens. */
 export function useContacts(): ReadonlyMap<string, Contact> {
   const client = useClient();
-  const version = useClientVersion(['contact-added', 'group']);
+  const version = useClientVersion(['contact-added', 'contact-updated', 'group']);
   const local = useLive((live) => live.localVersion);
   const { value } = useAsync(
     async () => new Map((await client.contacts()).map((contact) => [contact.account, contact])),
@@ -84,8 +119,8 @@ export function useContacts(): ReadonlyMap<string, Contact> {
 }
 
 /**
- * A conversation's name: for a one-to-one chat the contact's current name (it changes when their link is
- * added again), else the stored title.
+ * A conversation's name: for a one-to-one chat the contact's current name (their profile, or the name in
+ * the link they were added by), else the stored title.
  */
 export function conversationTitle(conversation: Conversation, contacts: ReadonlyMap<string, Contact>): string {
   if (conversation.kind !== 'direct') return conversation.title;

@@ -1,4 +1,4 @@
-import type { ConversationSummary } from '../../app/data/use-conversations.js';
+import type { ConversationSummary } from '@parley/core';
 
 /** Case- and accent-insensitive form used to match names. */
 export function foldForSearch(text: string): string {
@@ -14,8 +14,8 @@ export function filterChats(
     .split(/\s+/u)
     .filter((word) => word !== '');
   if (words.length === 0) return chats;
-  return chats.filter(({ conversation }) => {
-    const name = foldForSearch(conversation.title);
+  return chats.filter(({ title }) => {
+    const name = foldForSearch(title);
     return words.every((word) => name.includes(word));
   });
 }

@@ -1,10 +1,12 @@
 import type { Conversation } from '@parley/core';
 import { useLive } from '../../app/client-context.js';
+import { useConversationSummary } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
+import { avatarUrl } from '../chats/avatar-url.js';
 import { presenceLine } from './format.js';
 
 const ROUTE_LABELS = {
@@ -25,6 +27,8 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
     peer === undefined ? '' : presenceLine(live.presence(peer), live.isTyping(peer), Date.now()),
   );
   const routeLabel = ROUTE_LABELS[route ?? 'relay'];
+  // The contact's profile picture or the group's, kept current by the chat list's 'conversation-updated'.
+  const summary = useConversationSummary(conversation.id);
   return (
     <header className="pane-header conversation-header">
       <IconButton
@@ -33,7 +37,7 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
         className="back-button"
         onClick={() => openConversation(undefined)}
       />
-      <Avatar name={conversation.title} seed={conversation.id} size={40} />
+      <Avatar name={conversation.title} seed={conversation.id} image={avatarUrl(summary?.avatar)} size={40} />
       <div className="conversation-title">
         <h2>{conversation.title}</h2>
         <p className="conversation-subtitle" aria-live="polite" data-testid="presence">

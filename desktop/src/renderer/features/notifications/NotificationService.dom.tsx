@@ -21,7 +21,7 @@ export function NotificationService() {
   const open = useRef(conversationId);
   open.current = conversationId;
 
-  const unread = (list ?? []).reduce((sum, { conversation }) => sum + conversation.unreadCount, 0);
+  const unread = (list ?? []).reduce((sum, chat) => sum + chat.unreadCount, 0);
   useEffect(() => {
     document.title = titleWithUnread(unread);
     desktopShell()

@@ -1,0 +1,99 @@
+import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import type { ConversationSummary } from '@parley/core';
+import { useClient } from '../../app/client-context.js';
+import { describeError } from '../onboarding/errors.js';
+import { pinRefusal } from './chat-list-model.js';
+
+/** A chat row's menu: pin / unpin, archive / unarchive, mark as read. Arrow keys move, Esc closes. */
+export function ChatMenu({
+  chat,
+  all,
+  close,
+  onError,
+}: {
+  chat: ConversationSummary;
+  all: readonly ConversationSummary[];
+  close: () => void;
+  onError: (message: string | undefined) => void;
+}) {
+  const client = useClient();
+  const menu = useRef<HTMLDivElement>(null);
+  const [upward, setUpward] = useState(false);
+
+  // Near the bottom of the list the menu opens upwards, so the list's scroller never cuts it off.
+  useLayoutEffect(() => {
+    const box = menu.current?.getBoundingClientRect();
+    const list = menu.current?.closest('.chat-list')?.getBoundingClientRect();
+    if (box !== undefined && list !== undefined && box.bottom > list.bottom && box.height < list.height)
+      setUpward(true);
+  }, []);
+
+  useEffect(() => {
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const onDown = (event: MouseEvent) => {
+      if (menu.current !== null && !menu.current.contains(event.target as Node)) close();
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [close]);
+
+  // The menu closes at once; the row changes when the engine announces it ('conversation-updated').
+  const act = (action: () => Promise<void>) => () => {
+    close();
+    onError(undefined);
+    action().catch((error: unknown) => onError(describeError(error)));
+  };
+
+  return (
+    <div
+      className={`chat-menu ${upward ? 'upward' : ''}`}
+      role="menu"
+      aria-label="Chat options"
+      ref={menu}
+      onKeyDown={(event) => {
+        if (event.key === 'Escape' || event.key === 'Tab') {
+          event.preventDefault();
+          event.stopPropagation();
+          close();
+        }
+        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+          event.preventDefault();
+          const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
+          const index = items.indexOf(document.activeElement as HTMLElement);
+          const next = items[(index + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length];
+          next?.focus();
+        }
+      }}
+    >
+      {!chat.archived && (
+        <button
+          type="button"
+          role="menuitem"
+          onClick={act(async () => {
+            const refusal = chat.pinned ? undefined : pinRefusal(all, chat.id);
+            if (refusal !== undefined) throw new Error(refusal);
+            await client.setPinned(chat.id, !chat.pinned);
+          })}
+        >
+          {chat.pinned ? 'Unpin chat' : 'Pin chat'}
+        </button>
+      )}
+      <button
+        type="button"
+        role="menuitem"
+        onClick={act(async () => {
+          // As WhatsApp: an archived chat is not pinned (it would come back pinned otherwise).
+          if (!chat.archived && chat.pinned) await client.setPinned(chat.id, false);
+          await client.setArchived(chat.id, !chat.archived);
+        })}
+      >
+        {chat.archived ? 'Unarchive chat' : 'Archive chat'}
+      </button>
+      {chat.unreadCount > 0 && (
+        <button type="button" role="menuitem" onClick={act(() => client.markConversationRead(chat.id))}>
+          Mark as read
+        </button>
+      )}
+    </div>
+  );
+}
