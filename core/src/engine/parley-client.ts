@@ -288,6 +288,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     );
     this.#groupFiles = new GroupFiles(ctx, {
       maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      records: this.#files.records,
       relay: (recipient) => this.#attachments(recipient),
       queue: async ({ conversationId, groupId, recipients, body, text, id }) => {
         const content = await queueOutgoing(this.#ctx, {
@@ -298,6 +299,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           text,
           id,
         });
+        await recordMessageKind(this.#ctx, content.id, body);
+        this.#list.changed(conversationId);
         this.#pump.kick();
         return content.id;
       },
