@@ -167,7 +167,8 @@ export class ClientDatabase {
       }
       for (const row of senderKeyRows) await tx.objectStore('senderKeys').put(row);
       const results: InsertResult[] = [];
-      for (const message of commit.messages) results.push(await insertMessageInTx(tx, this.context.content, message));
+      for (const message of commit.messages)
+        results.push(await insertMessageInTx(tx, this.context.content, message));
       return results;
     });
   }
