@@ -62,6 +62,15 @@ describe('group changes as lines in the conversation', () => {
     // Not searchable either.
     expect(await bob.c.search('choir')).toEqual([]);
 
+    // A line is nobody's message: its author cannot edit or delete it (every device holds it under one id).
+    const [line] = (await alice.c.messages(conversation, { limit: 100 })).messages.filter(
+      ({ kind }) => kind === 'group-change',
+    );
+    await expect(alice.c.editMessage(line?.id ?? '', 'rewritten')).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+    });
+    await expect(alice.c.deleteForEveryone(line?.id ?? '')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+
     await bob.stop();
     const again = await bob.start();
     expect(await history(again, conversation)).toEqual(expected);

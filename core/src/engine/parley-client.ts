@@ -871,6 +871,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (message === undefined) throw new ParleyError('NOT_FOUND', `no message ${messageId}`);
     if (message.direction !== 'outgoing')
       throw new ParleyError('ACCESS_DENIED', 'only the sender may change a message');
+    if (message.kind !== undefined)
+      throw new ParleyError('BAD_REQUEST', 'a group-change line is not a message anyone sent');
     return message;
   }
 
