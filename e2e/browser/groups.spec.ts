@@ -9,6 +9,7 @@ import {
   onboard,
   openChat,
   sendText,
+  unlock,
   visibleMessages,
 } from './support/ui.js';
 
@@ -16,6 +17,11 @@ const GROUP = 'Weekend trip';
 
 function groupInfo(page: Page) {
   return page.getByRole('complementary', { name: 'Group info' });
+}
+
+/** The open conversation oldest first: message texts and, where they happened, the group-change lines. */
+async function timeline(page: Page): Promise<string[]> {
+  return page.getByRole('list', { name: 'Messages' }).locator('.bubble-text, .system-line').allTextContents();
 }
 
 async function openGroupInfo(page: Page) {
@@ -68,9 +74,13 @@ test('an admin creates a group of three, removes a member who then receives noth
     for (const text of ['Hello group, it is Alice', 'Bob here', 'Carol here too'])
       await expect(bubble(person.page, text)).toBeVisible();
   }
+  // The group's changes are lines among the messages, where they happened (kept by the engine).
   await expect(
-    conversation(bob.page, GROUP).getByRole('list', { name: 'Group changes' }).getByText('Alice added you'),
+    conversation(bob.page, GROUP)
+      .getByRole('list', { name: 'Messages' })
+      .getByText(`Alice added you to “${GROUP}”`),
   ).toBeVisible();
+  await expect(conversation(bob.page, GROUP).getByRole('list', { name: 'Group changes' })).toHaveCount(0);
 
   // Bob is not an admin: no menu on anyone, and what only admins may do is refused with a clear message.
   await openGroupInfo(bob.page);
@@ -122,6 +132,26 @@ test('an admin creates a group of three, removes a member who then receives noth
   await expect(bubble(bob.page, 'Now just the two of us')).toBeVisible();
   await sendText(bob.page, 'Carol cannot read this');
   await expect(bubble(alice.page, 'Carol cannot read this')).toBeVisible();
+  // The picture chosen in the dialog is set just after the group is created: its own change.
+  const bobSaw = [
+    `Alice added you to “${GROUP}”`,
+    'Alice changed the group picture',
+    'Hello group, it is Alice',
+    'Bob here',
+    'Carol here too',
+    'Alice removed Carol',
+    'Now just the two of us',
+    'Carol cannot read this',
+  ];
+  expect(await timeline(bob.page)).toEqual(bobSaw);
+  expect(await timeline(alice.page)).toEqual([
+    `You created group “${GROUP}”`,
+    'You changed the group picture',
+    ...bobSaw.slice(2, 5),
+    'You removed Carol',
+    ...bobSaw.slice(6),
+  ]);
+  await bob.page.screenshot({ path: testInfo.outputPath('group-change-lines.png') });
 
   // Carol cannot send to the group any more, and what Alice and Bob wrote after the removal never reached
   // her: Bob's device, which wrote its message after Carol's removal reached Alice, shares its new key
@@ -197,4 +227,23 @@ test('an admin creates a group of three, removes a member who then receives noth
   await expect(groupInfo(carol.page).getByRole('button', { name: 'Exit group' })).toHaveCount(0);
   await expect(alice.page.getByText('Carol left')).toBeVisible();
   await expect(members.getByRole('listitem')).toHaveCount(2);
+
+  // The lines are kept: after a restart Bob's conversation reads the same, in the same order.
+  const bobFull = [
+    ...bobSaw,
+    'Alice added Carol',
+    'Welcome back, Carol',
+    'Am I still here?',
+    'Alice reset the group invite link',
+    'Alice made you a group admin',
+    'Carol left',
+  ];
+  await expect.poll(() => timeline(bob.page)).toEqual(bobFull);
+  await bob.quit();
+  const page = await bob.reopen();
+  await unlock(page);
+  await openChat(page, GROUP);
+  await expect(page.getByText('Carol left')).toBeVisible();
+  expect(await timeline(page)).toEqual(bobFull);
+  await page.screenshot({ path: testInfo.outputPath('group-change-lines-after-restart.png') });
 });

@@ -131,4 +131,59 @@ describe('files to a group', () => {
     expect(file.voice).toEqual({ durationMs: 4_000, waveform: [0.1, 0.9, 0.4] });
     expect(file.bytes).toEqual(pattern(30_000));
   });
+  it('remembers a photo with its thumbnail and a voice note sent to a group, at the sender and every member', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const carol = s.device('carol');
+    await startAll(alice, bob, carol);
+    const conversation = await alice.c.groups.create('trip', [bob.c.account, carol.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    for (const member of [bob, carol])
+      await until(async () => (await member.c.groups.get(groupId)) !== undefined, `${member.name} to join`);
+
+    const thumbnail = pattern(800);
+    const photoAt = [next(bob.c, 'file'), next(carol.c, 'file')];
+    const photo = await alice.c.sendFile(conversation, {
+      name: 'summit.jpg',
+      mimeType: 'image/jpeg',
+      bytes: pattern(50_000),
+      thumbnail,
+      caption: 'at the top',
+    });
+    await Promise.all(photoAt);
+    const photoInfo = {
+      messageId: photo,
+      name: 'summit.jpg',
+      mimeType: 'image/jpeg',
+      size: 50_000,
+      caption: 'at the top',
+      thumbnail,
+      state: 'complete',
+    };
+    expect(await alice.c.fileInfo(photo)).toEqual({ ...photoInfo, direction: 'send' });
+    for (const member of [bob, carol])
+      expect(await member.c.fileInfo(photo)).toEqual({ ...photoInfo, direction: 'receive' });
+
+    const voice = { durationMs: 2_500, waveform: [0.2, 0.8, 0.5, 0.1] };
+    const noteAt = [next(alice.c, 'file'), next(carol.c, 'file')];
+    const note = await bob.c.sendFile(conversation, {
+      name: 'voice.webm',
+      mimeType: 'audio/webm',
+      bytes: pattern(12_000),
+      voice,
+    });
+    await Promise.all(noteAt);
+    const noteInfo = { messageId: note, name: 'voice.webm', mimeType: 'audio/webm', size: 12_000, voice };
+    expect(await bob.c.fileInfo(note)).toEqual({ ...noteInfo, direction: 'send', state: 'complete' });
+    for (const member of [alice, carol]) {
+      expect(await member.c.fileInfo(note)).toEqual({ ...noteInfo, direction: 'receive', state: 'complete' });
+      const [summary] = (await member.c.conversations()).filter(({ id }) => id === conversation);
+      expect(summary?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
+    }
+    const [own] = (await alice.c.conversations()).filter(({ id }) => id === conversation);
+    expect(own?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
+    // Bob's own summary names his voice note too (recorded when he sent it).
+    const [bobs] = (await bob.c.conversations()).filter(({ id }) => id === conversation);
+    expect(bobs?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
+  });
 });

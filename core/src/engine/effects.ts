@@ -45,8 +45,10 @@ export async function applyContent(
     case 'delete': {
       const target = await ctx.db.messages.get(body.target);
       // Only the original sender may edit or delete; the ratchet authenticated who this is from.
+      // A group-change line carries the same id on every device; nobody may rewrite it.
       if (
         target === undefined ||
+        target.kind !== undefined ||
         target.sender.name !== sender.name ||
         target.sender.deviceId !== sender.deviceId
       ) {

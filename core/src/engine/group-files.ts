@@ -7,12 +7,15 @@ import type { EngineContext } from './context.js';
 import type { OutgoingFile } from './files.js';
 import { EncryptingReader, sealFile } from './files/attachment-stream.js';
 import { bytesSource } from './files/file-io.js';
+import type { FileRecords } from './files/file-records.js';
 import type { RelayAttachments } from './relay-attachments.js';
 
 type FileBody = Extract<ContentBody, { type: 'file' }>;
 
 export interface GroupFileOptions {
   readonly maxBytes: number;
+  /** Where file messages are remembered for drawing them again (the one FileManager keeps, `fileInfo`). */
+  readonly records: FileRecords;
   /** The attachment API of the relay the group's members use; undefined without `fetch` or before auth. */
   readonly relay: (recipient: string) => RelayAttachments | undefined;
   /** Writes the announcing group message (outbox, sender key) and resolves its id. */
@@ -77,9 +80,27 @@ export class GroupFiles {
     };
     const messageId = this.ctx.newId();
     const audience = [...new Set(recipients.map((recipient) => relayIdentityOf(recipient)))];
-    await relay.upload(ciphertext, relayHash, audience, (bytes, total) =>
-      this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
-    );
+    const { records } = this.options;
+    // Remembered like a one-to-one file, before any progress event names the message.
+    await records.put({
+      messageId,
+      direction: 'send',
+      name: source.name,
+      mimeType: source.mimeType,
+      size: source.size,
+      ...(file.caption === undefined ? {} : { caption: file.caption }),
+      ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
+      ...(file.voice === undefined ? {} : { voice: file.voice }),
+      state: 'transferring',
+    });
+    try {
+      await relay.upload(ciphertext, relayHash, audience, (bytes, total) =>
+        this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
+      );
+    } catch (error) {
+      await records.delete(messageId); // no message was written: nothing to draw
+      throw error;
+    }
     await this.options.queue({
       conversationId,
       groupId,
@@ -88,6 +109,8 @@ export class GroupFiles {
       text: file.caption ?? source.name,
       id: messageId,
     });
+    // Every byte is on the relay for every member: done here, as a one-to-one file left on the relay is.
+    await records.setState(messageId, 'complete');
     this.ctx.emit('file-sent', { messageId });
     return messageId;
   }

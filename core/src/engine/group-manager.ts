@@ -5,6 +5,7 @@ import type { StagedCryptoStores } from '../storage/index.js';
 import { PRIMARY_DEVICE, groupConversationId } from './addresses.js';
 import { GroupStateSchema, type Content, type GroupState } from './content.js';
 import type { EngineContext } from './context.js';
+import { recordGroupChange } from './group-changes.js';
 import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
 
@@ -192,7 +193,10 @@ export class GroupManager {
       if (error instanceof ParleyError) this.ctx.emit('error', error);
       return;
     }
-    await this.apply(current, body.state, body.signature);
+    await this.apply(current, body.state, body.signature, {
+      sentAt: content.sentAt,
+      counter: content.counter,
+    });
   }
 
   private async change(groupId: string, update: (state: GroupState) => GroupState): Promise<GroupState> {
@@ -209,11 +213,17 @@ export class GroupManager {
     validateGroupState(current, next, signature, this.ctx.self.name, this.ctx.crypto);
     const audience = [...new Set([...(current?.members ?? []), ...next.members])];
     await this.ctx.sendControl(this.others(audience), { type: 'group-state', state: next, signature });
-    await this.apply(current, next, signature);
+    await this.apply(current, next, signature, { sentAt: this.ctx.now(), counter: this.ctx.nextCounter() });
     this.kick();
   }
 
-  private async apply(current: GroupState | undefined, next: GroupState, signature: string): Promise<void> {
+  /** Stores an accepted state and writes its line into the conversation (`at`: when its author made it). */
+  private async apply(
+    current: GroupState | undefined,
+    next: GroupState,
+    signature: string,
+    at: { readonly sentAt: number; readonly counter: number },
+  ): Promise<void> {
     const self = this.ctx.self.name;
     const stored: StoredGroup = { state: next, signature };
     await this.ctx.state.put(key(next.groupId), stored);
@@ -230,6 +240,8 @@ export class GroupManager {
       unreadCount: conversation?.unreadCount ?? 0,
       archived: conversation?.archived ?? false,
     });
+    // Before the 'group' event, so a screen that re-reads the conversation on it finds the line.
+    await recordGroupChange(this.ctx, current, next, at);
     const removedSelf = !next.members.includes(self);
     if (removedSelf) {
       await this.ctx.db.senderKeys.deleteGroup(next.groupId);

@@ -9,6 +9,12 @@ export { formatContactLink, parseContactLink, type ContactLink } from './contact
 export type { Route } from './direct-links.js';
 export type { GroupState } from './content.js';
 export { GroupManager } from './group-manager.js';
+export {
+  groupChangeBetween,
+  groupChangeMessageId,
+  groupChangeOf,
+  type GroupChange,
+} from './group-changes.js';
 export { StatusManager, STATUS_LIFETIME_MS } from './status-manager.js';
 export { InMemoryEngineStateStore, type EngineStateStore } from './state-store.js';
 export type { Reaction } from './reactions.js';

@@ -289,6 +289,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     );
     this.#groupFiles = new GroupFiles(ctx, {
       maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+      records: this.#files.records,
       relay: (recipient) => this.#attachments(recipient),
       queue: async ({ conversationId, groupId, recipients, body, text, id }) => {
         const content = await queueOutgoing(this.#ctx, {
@@ -299,6 +300,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           text,
           id,
         });
+        await recordMessageKind(this.#ctx, content.id, body);
+        this.#list.changed(conversationId);
         this.#pump.kick();
         return content.id;
       },
@@ -876,6 +879,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (message === undefined) throw new ParleyError('NOT_FOUND', `no message ${messageId}`);
     if (message.direction !== 'outgoing')
       throw new ParleyError('ACCESS_DENIED', 'only the sender may change a message');
+    if (message.kind !== undefined)
+      throw new ParleyError('BAD_REQUEST', 'a group-change line is not a message anyone sent');
     return message;
   }
 

@@ -67,6 +67,12 @@ export interface NewMessage {
   readonly text: string;
   readonly attachmentIds?: readonly string[];
   readonly replyTo?: string;
+  /**
+   * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
+   * for an accepted group change (its text is the change, engine/group-changes.ts); never sent, never unread,
+   * not searchable, and it does not become the conversation's last message.
+   */
+  readonly kind?: 'group-change';
 }
 
 export interface StoredMessage extends NewMessage {

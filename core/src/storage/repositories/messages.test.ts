@@ -83,6 +83,32 @@ describe('inserting messages', () => {
     await db.conversations.markRead('conv-1');
     expect((await db.conversations.get('conv-1'))?.unreadCount).toBe(0);
   });
+
+  it('keeps a group-change line in order without counting it unread, making it the last message or indexing it', async () => {
+    await db.conversations.put({
+      id: 'conv-1',
+      kind: 'group',
+      title: 'Band',
+      members: [ALICE.name],
+      lastActivity: 0,
+      unreadCount: 0,
+      archived: false,
+    });
+    await db.messages.insert(message({ id: 'hello', sentAt: 1_000, text: 'rehearsal tonight' }));
+    await db.messages.insert(
+      message({ id: 'line', sentAt: 2_000, kind: 'group-change', state: 'read', text: '{"rehearsal":1}' }),
+    );
+    expect(await db.conversations.get('conv-1')).toMatchObject({
+      lastActivity: 1_000,
+      lastMessageId: 'hello',
+      unreadCount: 1,
+    });
+    expect((await allNewestFirst()).map(({ id, kind }) => ({ id, kind }))).toEqual([
+      { id: 'line', kind: 'group-change' },
+      { id: 'hello', kind: undefined },
+    ]);
+    expect((await db.messages.search('rehearsal')).map(({ id }) => id)).toEqual(['hello']);
+  });
 });
 
 describe('message order', () => {

@@ -68,12 +68,17 @@ export async function insertMessagesInTx(
     await Promise.all(
       added.flatMap((message) => [
         store.add(sealMessage(cipher, message)),
-        indexMessage(tx, cipher, message),
+        // A system line (a group change) is not something anyone wrote: not searchable.
+        ...(message.kind === undefined ? [indexMessage(tx, cipher, message)] : []),
       ]),
     );
     fresh.push(...added);
   }
-  await advanceConversations(tx, fresh);
+  // System lines neither count as unread nor become the chat list's last message.
+  await advanceConversations(
+    tx,
+    fresh.filter((message) => message.kind === undefined),
+  );
   return results;
 }
 

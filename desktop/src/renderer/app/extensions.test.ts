@@ -34,5 +34,6 @@ describe('feature registry', () => {
     expect(messageKind(base)).toBe('text');
     expect(messageKind({ ...base, attachmentIds: ['f'] })).toBe('file');
     expect(messageKind({ ...base, attachmentIds: ['f'], deletedAt: 1 })).toBe('deleted');
+    expect(messageKind({ ...base, kind: 'group-change' })).toBe('system');
   });
 });

@@ -8,7 +8,7 @@ import type { Conversation, StoredMessage } from '@parley/core';
  */
 
 /** What a message is, for choosing the component that draws its body. */
-export type MessageKind = 'text' | 'file' | 'deleted';
+export type MessageKind = 'text' | 'file' | 'deleted' | 'system';
 
 export interface ConversationSlotProps {
   readonly conversation: Conversation;
@@ -51,7 +51,10 @@ export interface Feature {
   readonly composerActions?: readonly ComponentType<ComposerSlotProps>[];
   /** Drop targets or paste handlers that wrap the conversation: receive the conversation and render null. */
   readonly conversationServices?: readonly ComponentType<ConversationSlotProps>[];
-  /** Message bodies by kind; 'text' and 'deleted' are built in, a feature may take over 'file'. */
+  /**
+   * Message bodies by kind; 'text' and 'deleted' are built in, a feature may take over 'file'. 'system'
+   * draws the engine's own lines (group changes) as a centred row without bubble, menu or ticks.
+   */
   readonly messageBodies?: Partial<Record<MessageKind, ComponentType<MessageBodyProps>>>;
   /** Extra entries in a message's menu (after reply/react/edit/delete). */
   readonly messageActions?: readonly ComponentType<MessageActionProps>[];
@@ -68,6 +71,8 @@ export interface Feature {
 }
 
 export function messageKind(message: StoredMessage): MessageKind {
+  // A line the engine wrote (a group change): a centred system row, not a bubble.
+  if (message.kind !== undefined) return 'system';
   if (message.deletedAt !== undefined) return 'deleted';
   if (message.attachmentIds !== undefined && message.attachmentIds.length > 0) return 'file';
   return 'text';

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { MessageSortKey, Reaction, StoredMessage } from '@parley/core';
+import { groupChangeMessageId, type MessageSortKey, type Reaction, type StoredMessage } from '@parley/core';
 import { useAsync, useClient, useClientEvent, useClientVersion, useLive } from '../client-context.js';
 import { mergeMessages } from './message-order.js';
 
@@ -73,6 +73,11 @@ export function useMessages(conversationId: string): MessagesState {
   });
   useClientEvent('message-state', ({ conversationId: id, messageId }) => {
     if (id === conversationId) void reread(messageId);
+  });
+  // A group change: the engine wrote its line into the conversation before reporting it.
+  useClientEvent('group', ({ state }) => {
+    if (conversationId === `group:${state.groupId}`)
+      void reread(groupChangeMessageId(state.groupId, state.version));
   });
   useClientEvent('message-edited', ({ messageId }) => void reread(messageId));
   useClientEvent('message-deleted', ({ messageId }) => void reread(messageId));

@@ -3,6 +3,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation, StoredMessage } from '@parley/core';
 import type { MessagesState } from '../../app/data/use-messages.js';
 import { useLive } from '../../app/client-context.js';
+import { messageKind } from '../../app/extensions.js';
+import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { MessageBubble } from './MessageBubble.js';
 import { buildRows } from './rows.js';
@@ -102,6 +104,8 @@ export function MessageList({
                   <div className="day-separator" role="separator" aria-label={row.label}>
                     <span>{row.label}</span>
                   </div>
+                ) : messageKind(row.message) === 'system' ? (
+                  <SystemRow conversation={conversation} message={row.message} />
                 ) : (
                   <MessageBubble
                     conversation={conversation}
@@ -134,6 +138,16 @@ export function MessageList({
           onClick={() => virtualizer.scrollToIndex(rows.length - 1, { align: 'end' })}
         />
       )}
+    </div>
+  );
+}
+
+/** A line the engine wrote (a group change), centred, drawn by the feature that registered 'system'. */
+function SystemRow({ conversation, message }: { conversation: Conversation; message: StoredMessage }) {
+  const Body = useRegistry().messageBody('system');
+  return (
+    <div className="system-row" data-message-id={message.id}>
+      {Body !== undefined && <Body message={message} conversation={conversation} />}
     </div>
   );
 }

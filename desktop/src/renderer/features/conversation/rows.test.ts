@@ -63,6 +63,23 @@ describe('conversation rows', () => {
     ]);
   });
 
+  it('ends a run at a group-change line, which stands alone', () => {
+    const rows = buildRows(
+      [
+        message('a', at(21, 9, 0), 'bob', 'incoming'),
+        { ...message('line', at(21, 9, 1), 'bob', 'incoming'), kind: 'group-change' },
+        message('b', at(21, 9, 2), 'bob', 'incoming'),
+      ],
+      at(21, 12),
+    );
+    const runs = rows.flatMap((row) => (row.kind === 'message' ? [[row.key, row.first, row.last]] : []));
+    expect(runs).toEqual([
+      ['a', true, true],
+      ['line', true, true],
+      ['b', true, true],
+    ]);
+  });
+
   it('names days within a week by weekday and older days by date', () => {
     const now = at(21, 12);
     expect(dayLabel(at(18, 12), now, 'en-GB')).toBe(

@@ -63,6 +63,9 @@ export function buildRows(messages: readonly StoredMessage[], now: number, local
 
 function sameRun(a: StoredMessage, b: StoredMessage): boolean {
   return (
+    // A system line (a group change) stands alone and ends the run around it.
+    a.kind === undefined &&
+    b.kind === undefined &&
     a.sender.name === b.sender.name &&
     a.direction === b.direction &&
     dayKey(a.sentAt) === dayKey(b.sentAt) &&

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ParleyError, type GroupState } from '@parley/core';
+import { ParleyError, groupChangeBetween, groupChangeOf, type GroupState } from '@parley/core';
 import {
+  describeChange,
   describeGroupChange,
   describeGroupError,
   formerMemberNotice,
@@ -98,6 +99,21 @@ describe('system lines for group changes', () => {
       'Ann changed the group picture',
       'Ann reset the group invite link',
     ]);
+  });
+
+  it('reads a line the engine stored: the change, not the states', () => {
+    const stored = groupChangeBetween(team, {
+      ...team,
+      version: 2,
+      members: ['ann', 'me', 'cat'],
+      changedBy: 'bob',
+    });
+    expect(stored).toBeDefined();
+    if (stored === undefined) return;
+    const line = { kind: 'group-change' as const, text: JSON.stringify(stored) };
+    const change = groupChangeOf(line);
+    expect(change === undefined ? [] : describeChange(change, 'me', nameOf)).toEqual(['Bob left']);
+    expect(describeGroupChange(team, { ...team, version: 2 }, 'me', nameOf)).toEqual([]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { isParleyError, type GroupState } from '@parley/core';
+import { groupChangeBetween, isParleyError, type GroupChange, type GroupState } from '@parley/core';
 
 /*
  * What the group screens decide without touching the DOM: who may do what, how members are listed, what a
@@ -85,45 +85,54 @@ export function strangerName(account: string): string {
 
 /**
  * The lines a conversation shows for one group change (WhatsApp's grey system lines): who created, added,
- * removed, left, made an admin, renamed, changed the picture or reset the invite link. `before` is
- * undefined for the first state this device sees.
+ * removed, left, made an admin, renamed, changed the picture or reset the invite link. The engine stores
+ * each accepted change as a line (`groupChangeOf`); its first line for a group is the creation, or us
+ * being added.
  */
+export function describeChange(
+  change: GroupChange,
+  self: string,
+  nameOf: (account: string) => string,
+): string[] {
+  const who = (account: string) => (account === self ? 'You' : nameOf(account));
+  const whom = (account: string) => (account === self ? 'you' : nameOf(account));
+  const author = who(change.by);
+  if (change.first) {
+    return change.by !== self
+      ? [`${author} added you to “${change.name}”`]
+      : [`${author} created group “${change.name}”`];
+  }
+  const lines: string[] = [];
+  for (const member of change.removed) {
+    lines.push(member === change.by ? `${who(member)} left` : `${author} removed ${whom(member)}`);
+  }
+  if (change.added.length > 0) lines.push(`${author} added ${listOf(change.added.map(whom))}`);
+  for (const admin of change.admins) {
+    lines.push(
+      admin === self ? `${author} made you a group admin` : `${author} made ${whom(admin)} a group admin`,
+    );
+  }
+  if (change.renamed) lines.push(`${author} changed the group name to “${change.name}”`);
+  if (change.picture !== undefined) {
+    lines.push(
+      change.picture === 'removed'
+        ? `${author} removed the group picture`
+        : `${author} changed the group picture`,
+    );
+  }
+  if (change.inviteReset) lines.push(`${author} reset the group invite link`);
+  return lines;
+}
+
+/** The lines for the change from `before` (undefined: the first state seen) to `after`. */
 export function describeGroupChange(
   before: GroupState | undefined,
   after: GroupState,
   self: string,
   nameOf: (account: string) => string,
 ): string[] {
-  const who = (account: string) => (account === self ? 'You' : nameOf(account));
-  const whom = (account: string) => (account === self ? 'you' : nameOf(account));
-  const author = who(after.changedBy);
-  if (before === undefined) {
-    return after.members.includes(self) && after.changedBy !== self
-      ? [`${author} added you to “${after.name}”`]
-      : [`${author} created group “${after.name}”`];
-  }
-  const lines: string[] = [];
-  const removed = before.members.filter((member) => !after.members.includes(member));
-  const added = after.members.filter((member) => !before.members.includes(member));
-  for (const member of removed) {
-    lines.push(member === after.changedBy ? `${who(member)} left` : `${author} removed ${whom(member)}`);
-  }
-  if (added.length > 0) lines.push(`${author} added ${listOf(added.map(whom))}`);
-  for (const admin of after.admins.filter((account) => !before.admins.includes(account))) {
-    lines.push(
-      admin === self ? `${author} made you a group admin` : `${author} made ${whom(admin)} a group admin`,
-    );
-  }
-  if (after.name !== before.name) lines.push(`${author} changed the group name to “${after.name}”`);
-  if (after.avatar !== before.avatar) {
-    lines.push(
-      after.avatar === undefined
-        ? `${author} removed the group picture`
-        : `${author} changed the group picture`,
-    );
-  }
-  if (after.inviteToken !== before.inviteToken) lines.push(`${author} reset the group invite link`);
-  return lines;
+  const change = groupChangeBetween(before, after);
+  return change === undefined ? [] : describeChange(change, self, nameOf);
 }
 
 /** The banner a person sees in a group they are no longer part of. */

@@ -1,6 +1,6 @@
 import type { Feature } from '../../app/extensions.js';
 import { AddMembersDialog } from './AddMembersDialog.js';
-import { GroupChangeService } from './ChangeLogService.js';
+import { GroupChangeLine } from './GroupChangeLine.js';
 import { GroupConfirmDialog } from './GroupConfirmDialog.js';
 import { GroupInfoPanel } from './GroupInfoPanel.js';
 import { GroupNotices } from './GroupNotices.js';
@@ -10,7 +10,7 @@ import { GroupInfoButton, NewGroupButton } from './buttons.js';
 
 /**
  * Groups: "New group" and joining by invite link from the chat list; "Group info" from a group's header
- * (name, picture, members and admins, invite link, exit); system lines for group changes in the chat.
+ * (name, picture, members and admins, invite link, exit); the engine's group-change lines in the chat.
  */
 export const groupsFeature: Feature = {
   id: 'groups',
@@ -24,5 +24,5 @@ export const groupsFeature: Feature = {
     'group-add-members': { title: 'Add members', component: AddMembersDialog },
     'group-confirm': { title: 'Are you sure?', component: GroupConfirmDialog },
   },
-  services: [GroupChangeService],
+  messageBodies: { system: GroupChangeLine },
 };

@@ -6,7 +6,6 @@ import { addPendingFiles } from './media-state.js';
 /** The composer's paperclip: chooses files, which open the preview/caption dialog before sending. */
 export function AttachButton({ conversation }: ComposerSlotProps) {
   const input = useRef<HTMLInputElement>(null);
-  if (conversation.kind !== 'direct') return null; // the engine sends files to one-to-one chats only, for now
   return (
     <>
       <MediaIconButton icon="attach" label="Attach" onClick={() => input.current?.click()} />

@@ -92,7 +92,6 @@ export function VoiceRecorder({ conversation }: ComposerSlotProps) {
     }
   }
 
-  if (conversation.kind !== 'direct') return null; // the engine sends files to one-to-one chats only, for now
   if (active) {
     return (
       <div className="voice-recording" role="group" aria-label="Recording a voice message">

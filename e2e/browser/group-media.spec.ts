@@ -1,0 +1,168 @@
+import { writeFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import { addContact, conversation, myContactLink, onboard, openChat, unlock } from './support/ui.js';
+
+/*
+ * Files in a group chat, on a real relay, by clicks and the file chooser only: Alice sends a photo to a group
+ * of three (encrypted once, uploaded once for both members), Bob and Carol see its preview under her name
+ * and open it full size in the viewer; Bob answers with a voice message from the fake microphone.
+ */
+
+test.describe.configure({ timeout: 300_000 });
+
+const GROUP = 'Climbing club';
+
+function messages(page: Page) {
+  return page.getByRole('list', { name: 'Messages' });
+}
+
+test('a photo and a voice message in a group of three reach both other members with preview, name and viewer', async ({
+  people,
+}, testInfo) => {
+  const [alice, bob, carol] = await people('Alice', 'Bob', 'Carol');
+  if (alice === undefined || bob === undefined || carol === undefined) throw new Error('people did not open');
+  for (const person of [alice, bob, carol]) await onboard(person.page, person.name);
+  const links = new Map<string, string>();
+  for (const person of [alice, bob, carol]) links.set(person.name, await myContactLink(person.page));
+  for (const person of [alice, bob, carol]) {
+    for (const other of [alice, bob, carol]) {
+      if (other !== person) await addContact(person.page, links.get(other.name) ?? '');
+    }
+  }
+
+  await alice.page.getByRole('button', { name: 'New group' }).click();
+  const dialog = alice.page.getByRole('dialog', { name: 'New group' });
+  await dialog.getByRole('checkbox', { name: 'Bob' }).click();
+  await dialog.getByRole('checkbox', { name: 'Carol' }).click();
+  await dialog.getByLabel('Group name', { exact: true }).click();
+  await alice.page.keyboard.type(GROUP);
+  await dialog.getByRole('button', { name: 'Create group' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(conversation(alice.page, GROUP)).toBeVisible();
+  await openChat(bob.page, GROUP);
+  await openChat(carol.page, GROUP);
+
+  // Alice: the paperclip is there in a group too; a photo with a caption.
+  const crag = testInfo.outputPath('crag.png');
+  await writeFile(
+    crag,
+    png(640, 480, (x, y) => [90 + (y >> 2), 140 + (x >> 4), 60 + (x >> 3)]),
+  );
+  const chooser = alice.page.waitForEvent('filechooser');
+  await conversation(alice.page, GROUP).getByRole('button', { name: 'Attach' }).click();
+  await (await chooser).setFiles(crag);
+  const send = alice.page.getByRole('dialog', { name: 'Send photo' });
+  await expect(send.getByRole('img', { name: 'Preview of crag.png' })).toBeVisible();
+  await send.getByLabel('Caption').fill('The north face, Saturday');
+  await send.getByRole('button', { name: 'Send' }).click();
+  await expect(send).toBeHidden();
+  await expect(
+    messages(alice.page)
+      .getByRole('article')
+      .filter({ hasText: 'The north face, Saturday' })
+      .getByRole('img', { name: 'Sent', exact: true }),
+  ).toBeVisible({ timeout: 60_000 });
+
+  for (const person of [bob, carol]) {
+    const page = person.page;
+    // Under Alice's name, as her text would be, with the preview replaced by the full picture once here.
+    const fromAlice = messages(page).getByRole('article', { name: /^Alice at / });
+    await expect(fromAlice.locator('.bubble-sender')).toHaveText('Alice');
+    const photo = fromAlice.getByRole('button', { name: 'Open photo crag.png' });
+    await expect(photo).toBeVisible({ timeout: 60_000 });
+    await expect(photo.getByRole('img')).toHaveAttribute('data-full', 'true', { timeout: 60_000 });
+    await expect(fromAlice.getByText('The north face, Saturday', { exact: true })).toBeVisible();
+    await photo.click();
+    const viewer = page.getByRole('dialog', { name: 'Media viewer' });
+    const full = viewer.getByRole('img', { name: 'The north face, Saturday' });
+    await expect(full).toHaveAttribute('data-full', 'true');
+    expect(
+      await full.evaluate((img) => [
+        (img as HTMLImageElement).naturalWidth,
+        (img as HTMLImageElement).naturalHeight,
+      ]),
+    ).toEqual([640, 480]);
+    await page.screenshot({ path: testInfo.outputPath(`viewer-${person.name.toLowerCase()}.png`) });
+    await page.keyboard.press('Escape');
+    await expect(viewer).toBeHidden();
+  }
+
+  // Bob answers with a voice message; Alice and Carol can play it.
+  await conversation(bob.page, GROUP).getByRole('button', { name: 'Record voice message' }).click();
+  const recording = bob.page.getByRole('group', { name: 'Recording a voice message' });
+  await expect(recording.getByRole('timer', { name: 'Recording time' })).toHaveText('0:02', {
+    timeout: 10_000,
+  });
+  await recording.getByRole('button', { name: 'Send voice message' }).click();
+  await expect(recording).toBeHidden();
+  for (const page of [alice.page, carol.page]) {
+    const fromBob = messages(page).getByRole('article', { name: /^Bob at / });
+    await expect(fromBob.locator('.bubble-sender')).toHaveText('Bob');
+    await expect(fromBob.getByRole('button', { name: 'Play voice message' })).toBeEnabled({
+      timeout: 60_000,
+    });
+    await expect(fromBob.getByRole('img', { name: /^Waveform, 0:0[2-4]$/u })).toBeVisible();
+  }
+  await carol.page.getByRole('button', { name: 'Play voice message' }).click();
+  await expect(messages(carol.page).getByRole('button', { name: 'Pause voice message' })).toBeVisible();
+  await carol.page.screenshot({ path: testInfo.outputPath('group-media.png') });
+  await carol.page.emulateMedia({ colorScheme: 'dark' });
+  await carol.page.screenshot({ path: testInfo.outputPath('group-media-dark.png') });
+  await carol.page.emulateMedia({ colorScheme: 'light' });
+
+  // What Carol received was written to her browser's private file system: after a restart the photo opens
+  // full size from there, and the voice message plays.
+  await carol.quit();
+  const page = await carol.reopen();
+  await unlock(page);
+  await openChat(page, GROUP);
+  const photo = messages(page).getByRole('button', { name: 'Open photo crag.png' });
+  await expect(photo.getByRole('img')).toHaveAttribute('data-full', 'true', { timeout: 60_000 });
+  await expect(messages(page).getByRole('button', { name: 'Play voice message' })).toBeEnabled();
+});
+
+/** An RGB PNG drawn by `pixel`, so the test needs no image file on disk. */
+function png(
+  width: number,
+  height: number,
+  pixel: (x: number, y: number) => [number, number, number],
+): Buffer {
+  const rows = Buffer.alloc((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const row = y * (width * 3 + 1);
+    for (let x = 0; x < width; x++) {
+      const [r, g, b] = pixel(x, y);
+      rows.set([r & 255, g & 255, b & 255], row + 1 + x * 3);
+    }
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+function crc32(bytes: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (const byte of bytes) {
+    crc ^= byte;
+    for (let bit = 0; bit < 8; bit++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
