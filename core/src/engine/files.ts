@@ -36,7 +36,7 @@ import {
   encodeOutgoingRecord,
   type OutgoingFileRecord,
 } from './files/outgoing-record.js';
-import { FileRecords } from './files/file-records.js';
+import { FileRecords, type FileInfo } from './files/file-records.js';
 import { refusalReason } from './files/refusal.js';
 import { refreshMessageState } from './outgoing.js';
 import type { RelayAttachments } from './relay-attachments.js';
@@ -64,6 +64,32 @@ export interface QueueFileMessage {
     body: Content['body'];
     text: string;
   }): Promise<string>;
+}
+
+/** What a file message carries beside the file itself: caption, thumbnail and voice metadata. */
+export function fileBodyExtras(file: FileExtras): Pick<FileBody, 'caption' | 'thumbnail' | 'voice'> {
+  return {
+    ...(file.caption === undefined ? {} : { caption: file.caption }),
+    ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
+    ...(file.voice === undefined
+      ? {}
+      : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
+  };
+}
+
+/** The record of a file this device starts sending (FileRecords), before its first progress event. */
+export function outgoingFileInfo(messageId: string, source: FileSource, file: FileExtras): FileInfo {
+  return {
+    messageId,
+    direction: 'send',
+    name: source.name,
+    mimeType: source.mimeType,
+    size: source.size,
+    ...(file.caption === undefined ? {} : { caption: file.caption }),
+    ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
+    ...(file.voice === undefined ? {} : { voice: file.voice }),
+    state: 'transferring',
+  };
 }
 
 /** The default largest file sent or accepted: 4 GiB (`maxFileBytes` in the client options). */
@@ -125,28 +151,12 @@ export class FileManager {
     const peer = peerOf(recipient);
     const relay = this.relay(recipient.name);
     const viaRelay = relay !== undefined && !(await this.reachable(peer));
-    const extras = {
-      ...(file.caption === undefined ? {} : { caption: file.caption }),
-      ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
-      ...(file.voice === undefined
-        ? {}
-        : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
-    };
+    const extras = fileBodyExtras(file);
     const text = file.caption ?? source.name;
     const transferId = this.ctx.newId();
     // Chosen now so that upload progress already names the message it belongs to.
     const messageId = this.ctx.newId();
-    await this.records.put({
-      messageId,
-      direction: 'send',
-      name: source.name,
-      mimeType: source.mimeType,
-      size: source.size,
-      ...(file.caption === undefined ? {} : { caption: file.caption }),
-      ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
-      ...(file.voice === undefined ? {} : { voice: file.voice }),
-      state: 'transferring',
-    });
+    await this.records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
       // The peer is offline: the bytes wait on the relay, and the message says where.
       const sealed = await sealFile(source, this.ctx.crypto, { sha256: true });

@@ -1,10 +1,9 @@
 import { ParleyError } from '../errors/index.js';
 import { serializeAttachmentDescriptor, type ProtocolAddress } from '../crypto/index.js';
-import { toBase64Url } from '../protocol/encoding.js';
 import { relayIdentityOf } from './addresses.js';
 import type { ContentBody } from './content.js';
 import type { EngineContext } from './context.js';
-import type { OutgoingFile } from './files.js';
+import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './files.js';
 import { EncryptingReader, sealFile } from './files/attachment-stream.js';
 import { bytesSource } from './files/file-io.js';
 import type { FileRecords } from './files/file-records.js';
@@ -72,27 +71,13 @@ export class GroupFiles {
       size: ciphertext.size,
       descriptor: serializeAttachmentDescriptor(sealed.descriptor),
       relayHash,
-      ...(file.caption === undefined ? {} : { caption: file.caption }),
-      ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
-      ...(file.voice === undefined
-        ? {}
-        : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
+      ...fileBodyExtras(file),
     };
     const messageId = this.ctx.newId();
     const audience = [...new Set(recipients.map((recipient) => relayIdentityOf(recipient)))];
     const { records } = this.options;
     // Remembered like a one-to-one file, before any progress event names the message.
-    await records.put({
-      messageId,
-      direction: 'send',
-      name: source.name,
-      mimeType: source.mimeType,
-      size: source.size,
-      ...(file.caption === undefined ? {} : { caption: file.caption }),
-      ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
-      ...(file.voice === undefined ? {} : { voice: file.voice }),
-      state: 'transferring',
-    });
+    await records.put(outgoingFileInfo(messageId, source, file));
     try {
       await relay.upload(ciphertext, relayHash, audience, (bytes, total) =>
         this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),

@@ -1,15 +1,9 @@
 import jsQR from 'jsqr';
+import { withImageBitmap } from '../../ui/image-file.dom.js';
 
 /** The raw bytes of the QR code in a picture (a screenshot or photo of the contact's safety-number code). */
 export async function readQrBytes(file: File): Promise<Uint8Array> {
-  if (!file.type.startsWith('image/')) throw new Error('Choose a picture of the code (PNG, JPEG…)');
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new Error('That file could not be read as an image');
-  }
-  try {
+  return withImageBitmap(file, 'Choose a picture of the code (PNG, JPEG…)', (bitmap) => {
     const canvas = document.createElement('canvas');
     canvas.width = bitmap.width;
     canvas.height = bitmap.height;
@@ -20,7 +14,5 @@ export async function readQrBytes(file: File): Promise<Uint8Array> {
     const code = jsQR(pixels.data, pixels.width, pixels.height, { inversionAttempts: 'attemptBoth' });
     if (code === null) throw new Error('No QR code found in that picture');
     return Uint8Array.from(code.binaryData);
-  } finally {
-    bitmap.close();
-  }
+  });
 }

@@ -1,3 +1,4 @@
+import { withImageBitmap } from '../../ui/image-file.dom.js';
 import { fitsAvatarLimit } from './avatar-bytes.js';
 
 /** Largest side of a stored avatar, in pixels: small enough for localStorage and a contact card. */
@@ -8,32 +9,26 @@ export const AVATAR_SIZE = 128;
  * Rejects anything the browser cannot decode as an image.
  */
 export async function downscaleAvatar(file: Blob, size = AVATAR_SIZE, quality = 0.85): Promise<string> {
-  if (!file.type.startsWith('image/')) throw new Error('Choose an image file for your picture');
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new Error('That file could not be read as an image');
-  }
-  const side = Math.min(bitmap.width, bitmap.height);
-  const canvas = document.createElement('canvas');
-  canvas.width = size;
-  canvas.height = size;
-  const context = canvas.getContext('2d');
-  if (context === null) throw new Error('This browser cannot draw images');
-  context.drawImage(
-    bitmap,
-    (bitmap.width - side) / 2,
-    (bitmap.height - side) / 2,
-    side,
-    side,
-    0,
-    0,
-    size,
-    size,
-  );
-  bitmap.close();
-  return canvas.toDataURL('image/jpeg', quality);
+  return withImageBitmap(file, 'Choose an image file for your picture', (bitmap) => {
+    const side = Math.min(bitmap.width, bitmap.height);
+    const canvas = document.createElement('canvas');
+    canvas.width = size;
+    canvas.height = size;
+    const context = canvas.getContext('2d');
+    if (context === null) throw new Error('This browser cannot draw images');
+    context.drawImage(
+      bitmap,
+      (bitmap.width - side) / 2,
+      (bitmap.height - side) / 2,
+      side,
+      side,
+      0,
+      0,
+      size,
+      size,
+    );
+    return canvas.toDataURL('image/jpeg', quality);
+  });
 }
 
 /** The picture downscaled until its bytes fit what a profile may carry (MAX_AVATAR_BYTES). */

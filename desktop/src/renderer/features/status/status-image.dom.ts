@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { fromBase64Url } from '@parley/core';
+import { withImageBitmap } from '../../ui/image-file.dom.js';
 
 /** What fits in a status message (the engine caps the base64url text at 192 KiB). */
 const MAX_BYTES = 140 * 1024;
@@ -13,14 +14,7 @@ const ATTEMPTS: readonly (readonly [side: number, quality: number])[] = [
 
 /** A picture chosen for a status, re-encoded as a JPEG small enough to ride inside the status message. */
 export async function statusImageBytes(file: File): Promise<Uint8Array> {
-  if (!file.type.startsWith('image/')) throw new Error('Choose an image file (JPEG, PNG, WebP…)');
-  let bitmap: ImageBitmap;
-  try {
-    bitmap = await createImageBitmap(file);
-  } catch {
-    throw new Error('That file could not be read as an image');
-  }
-  try {
+  return withImageBitmap(file, 'Choose an image file (JPEG, PNG, WebP…)', async (bitmap) => {
     for (const [side, quality] of ATTEMPTS) {
       const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
       const canvas = document.createElement('canvas');
@@ -30,10 +24,8 @@ export async function statusImageBytes(file: File): Promise<Uint8Array> {
       const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
       if (blob !== null && blob.size <= MAX_BYTES) return new Uint8Array(await blob.arrayBuffer());
     }
-  } finally {
-    bitmap.close();
-  }
-  throw new Error('That image is too detailed to post as a status');
+    throw new Error('That image is too detailed to post as a status');
+  });
 }
 
 /** An object URL for a status image (base64url bytes), revoked when it changes or the component goes. */
