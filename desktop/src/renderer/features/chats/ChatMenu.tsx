@@ -3,6 +3,7 @@ import type { ConversationSummary } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
 import { describeError } from '../onboarding/errors.js';
 import { pinRefusal } from './chat-list-model.js';
+import { moveMenuFocus } from '../../ui/menu-keys.dom.js';
 
 /** A chat row's menu: pin / unpin, archive / unarchive, mark as read. Arrow keys move, Esc closes. */
 export function ChatMenu({
@@ -56,13 +57,7 @@ export function ChatMenu({
           event.stopPropagation();
           close();
         }
-        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-          event.preventDefault();
-          const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-          const index = items.indexOf(document.activeElement as HTMLElement);
-          const next = items[(index + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length];
-          next?.focus();
-        }
+        if (moveMenuFocus(menu.current, event.key)) event.preventDefault();
       }}
     >
       {!chat.archived && (

@@ -5,6 +5,7 @@ import { useRegistry } from '../../app/registry-context.js';
 import { Button } from '../../ui/Button.js';
 import { Modal } from '../../ui/Modal.js';
 import { QUICK_REACTIONS } from './emoji.js';
+import { moveMenuFocus } from '../../ui/menu-keys.dom.js';
 
 /** The per-message menu: react, reply, copy, edit and delete for everyone (own messages), then features'. */
 export function MessageMenu({
@@ -90,13 +91,7 @@ export function MessageMenu({
           event.stopPropagation();
           close();
         }
-        if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
-          event.preventDefault();
-          const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitem"]') ?? [])];
-          const index = items.indexOf(document.activeElement as HTMLElement);
-          const next = items[(index + (event.key === 'ArrowDown' ? 1 : items.length - 1)) % items.length];
-          next?.focus();
-        }
+        if (moveMenuFocus(menu.current, event.key)) event.preventDefault();
       }}
     >
       <div className="reaction-row" role="group" aria-label="React">
