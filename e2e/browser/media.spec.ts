@@ -45,7 +45,7 @@ function messages(page: Page) {
   return page.getByRole('list', { name: 'Messages' });
 }
 
-test('a photo sent while the other person is away arrives with its preview when they return, and opens in the viewer', async ({
+test('three messages and photos sent while the other person is away arrive in order with their previews when they return, and open in the viewer', async ({
   people,
 }, testInfo) => {
   const { alice, bob } = await twoContacts(people);
@@ -61,6 +61,8 @@ test('a photo sent while the other person is away arrives with its preview when 
   );
 
   await alice.quit();
+  const away = ['first while away', 'second while away', 'third while away'];
+  for (const text of away) await sendText(bob.page, text);
   await attach(bob.page, [sunrise, harbour]);
   const dialog = bob.page.getByRole('dialog', { name: 'Send 2 files' });
   await expect(dialog.getByRole('img', { name: 'Preview of sunrise.png' })).toBeVisible();
@@ -84,6 +86,22 @@ test('a photo sent while the other person is away arrives with its preview when 
   await openChat(page, 'Bob');
   const photo = messages(page).getByRole('button', { name: 'Open photo sunrise.png' });
   await expect(photo).toBeVisible({ timeout: 60_000 });
+  // In the order Bob sent them: the three texts, then the two photos.
+  const order = await messages(page)
+    .getByRole('article')
+    .evaluateAll((articles) =>
+      articles.map(
+        (article) =>
+          article.querySelector('[aria-label^="Open photo"]')?.getAttribute('aria-label') ??
+          article.querySelector('.bubble-text')?.textContent ??
+          '',
+      ),
+    );
+  expect(order.filter((item) => away.includes(item) || item.startsWith('Open photo'))).toEqual([
+    ...away,
+    'Open photo sunrise.png',
+    'Open photo harbour.png',
+  ]);
   const image = photo.getByRole('img');
   // The preview rides in the message; the full picture replaces it once its bytes came from the relay.
   await expect(image).toHaveAttribute('data-full', 'true', { timeout: 60_000 });
