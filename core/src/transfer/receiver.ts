@@ -24,7 +24,7 @@ export interface TransferReceiverOptions {
   readonly trailer?: boolean;
   /** The largest chunk accepted. Default 256 KiB. */
   readonly maxChunkBytes?: number;
-  /** Most chunks received and not yet written; told to the sender as its window. Default 64. */
+  /** Most chunks received and not yet written; told to the sender as its window. Default 256 (4 MiB). */
   readonly window?: number;
   /**
    * Acknowledge after this many written chunks (and the last one). Default a quarter of the smaller of this
@@ -86,7 +86,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.#verify = options.verify;
     this.#needsTrailer = options.trailer === true;
     this.#maxChunkBytes = options.maxChunkBytes ?? 256 * 1024;
-    this.#window = options.window ?? 64;
+    this.#window = options.window ?? 256;
     this.#ackEvery = Math.max(1, options.ackEvery ?? Math.floor(this.#window / 4));
     this.done = new Promise<void>((resolve, reject) => {
       this.#resolveDone = resolve;

@@ -75,7 +75,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (!Number.isSafeInteger(this.chunkSize) || this.chunkSize < 1) {
       throw new ParleyError('BAD_REQUEST', 'chunkSize must be a positive integer');
     }
-    this.#window = options.window ?? 64;
+    this.#window = options.window ?? 256;
     this.totalChunks = chunkCount(this.size, this.chunkSize);
     this.#source = options.source;
     this.#trailer = options.trailer;
