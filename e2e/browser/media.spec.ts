@@ -86,6 +86,9 @@ test('three messages and photos sent while the other person is away arrive in or
   await openChat(page, 'Bob');
   const photo = messages(page).getByRole('button', { name: 'Open photo sunrise.png' });
   await expect(photo).toBeVisible({ timeout: 60_000 });
+  await expect(messages(page).getByRole('button', { name: 'Open photo harbour.png' })).toBeVisible({
+    timeout: 60_000,
+  });
   // In the order Bob sent them: the three texts, then the two photos.
   const order = await messages(page)
     .getByRole('article')
