@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { png } from './support/png.js';
-import { addContact, conversation, myContactLink, onboard, openChat, unlock } from './support/ui.js';
+import { addEachOther, conversation, onboard, openChat, unlock } from './support/ui.js';
 
 /*
  * Files in a group chat, on a real relay, by clicks and the file chooser only: Alice sends a photo to a group
@@ -24,13 +24,7 @@ test('a photo and a voice message in a group of three reach both other members w
   const [alice, bob, carol] = await people('Alice', 'Bob', 'Carol');
   if (alice === undefined || bob === undefined || carol === undefined) throw new Error('people did not open');
   for (const person of [alice, bob, carol]) await onboard(person.page, person.name);
-  const links = new Map<string, string>();
-  for (const person of [alice, bob, carol]) links.set(person.name, await myContactLink(person.page));
-  for (const person of [alice, bob, carol]) {
-    for (const other of [alice, bob, carol]) {
-      if (other !== person) await addContact(person.page, links.get(other.name) ?? '');
-    }
-  }
+  await addEachOther([alice, bob, carol]);
 
   await alice.page.getByRole('button', { name: 'New group' }).click();
   const dialog = alice.page.getByRole('dialog', { name: 'New group' });

@@ -1,11 +1,10 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import {
-  addContact,
+  addEachOther,
   bubble,
   chatRow,
   conversation,
-  myContactLink,
   onboard,
   openChat,
   sendText,
@@ -36,14 +35,7 @@ test('an admin creates a group of three, removes a member who then receives noth
   if (alice === undefined || bob === undefined || carol === undefined) throw new Error('people did not open');
   for (const person of [alice, bob, carol]) await onboard(person.page, person.name);
 
-  // Everyone adds everyone by link.
-  const links = new Map<string, string>();
-  for (const person of [alice, bob, carol]) links.set(person.name, await myContactLink(person.page));
-  for (const person of [alice, bob, carol]) {
-    for (const other of [alice, bob, carol]) {
-      if (other !== person) await addContact(person.page, links.get(other.name) ?? '');
-    }
-  }
+  await addEachOther([alice, bob, carol]);
 
   // Alice: New group → pick Bob and Carol → name it → create; the group opens.
   await alice.page.getByRole('button', { name: 'New group' }).click();

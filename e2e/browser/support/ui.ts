@@ -122,6 +122,17 @@ export async function messageAction(page: Page, text: string, action: string): P
   await page.getByRole('menu', { name: 'Message options' }).getByRole('menuitem', { name: action }).click();
 }
 
+/** Everyone adds everyone else by their contact link. */
+export async function addEachOther(people: readonly { name: string; page: Page }[]): Promise<void> {
+  const links = new Map<string, string>();
+  for (const person of people) links.set(person.name, await myContactLink(person.page));
+  for (const person of people) {
+    for (const other of people) {
+      if (other !== person) await addContact(person.page, links.get(other.name) ?? '');
+    }
+  }
+}
+
 /** Two people who added each other by link, each with the other's chat open. */
 export async function befriend(a: { page: Page }, b: { page: Page }): Promise<void> {
   const linkA = await myContactLink(a.page);

@@ -1,9 +1,9 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { ConversationSummary } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
 import { describeError } from '../onboarding/errors.js';
 import { pinRefusal } from './chat-list-model.js';
-import { moveMenuFocus } from '../../ui/menu-keys.dom.js';
+import { moveMenuFocus, useMenuFocusAndDismiss } from '../../ui/menu-keys.dom.js';
 
 /** A chat row's menu: pin / unpin, archive / unarchive, mark as read. Arrow keys move, Esc closes. */
 export function ChatMenu({
@@ -29,14 +29,7 @@ export function ChatMenu({
       setUpward(true);
   }, []);
 
-  useEffect(() => {
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const onDown = (event: MouseEvent) => {
-      if (menu.current !== null && !menu.current.contains(event.target as Node)) close();
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [close]);
+  useMenuFocusAndDismiss(menu, close);
 
   // The menu closes at once; the row changes when the engine announces it ('conversation-updated').
   const act = (action: () => Promise<void>) => () => {

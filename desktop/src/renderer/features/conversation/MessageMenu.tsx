@@ -1,11 +1,11 @@
-import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useLayoutEffect, useRef, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
 import { useClient, useSession } from '../../app/client-context.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Button } from '../../ui/Button.js';
 import { Modal } from '../../ui/Modal.js';
 import { QUICK_REACTIONS } from './emoji.js';
-import { moveMenuFocus } from '../../ui/menu-keys.dom.js';
+import { moveMenuFocus, useMenuFocusAndDismiss } from '../../ui/menu-keys.dom.js';
 
 /** The per-message menu: react, reply, copy, edit and delete for everyone (own messages), then features'. */
 export function MessageMenu({
@@ -41,14 +41,7 @@ export function MessageMenu({
   const own = message.direction === 'outgoing';
   const isText = message.attachmentIds === undefined || message.attachmentIds.length === 0;
 
-  useEffect(() => {
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const onDown = (event: MouseEvent) => {
-      if (menu.current !== null && !menu.current.contains(event.target as Node)) close();
-    };
-    document.addEventListener('mousedown', onDown);
-    return () => document.removeEventListener('mousedown', onDown);
-  }, [close]);
+  useMenuFocusAndDismiss(menu, close);
 
   // The menu closes at once; a failure (the relay refused, the message vanished) is shown as an alert.
   const act = (action: () => void | Promise<void>) => () => {
