@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Compiles the relay to plain JavaScript in dist/, for `npm start`, the `parley-relay` bin and `npm pack`:
-// - dist/cli.js and dist/index.js: the relay's TypeScript and the parts of @parley/core it uses, compiled and
+// Compiles the relay to plain JavaScript in build/, for `npm start`, the `parley-relay` bin and `npm pack`:
+// - build/cli.js and build/index.js: the relay's TypeScript and the parts of @parley/core it uses, compiled and
 //   bundled by esbuild (core is a private workspace package, so the relay package carries its compiled code
 //   rather than depending on it); every other package stays an ordinary dependency, imported at run time;
-// - dist/web/: the built web client (desktop/dist/renderer, `npm run build:web`), served by default.
+// - build/web/: the built web client (desktop/dist/renderer, `npm run build:web`), served by default.
 // Types are checked by `tsc -b`, not here. Fails if the bundle imports a package the relay does not declare.
 import { build } from 'esbuild';
 import { cp, readFile, rm } from 'node:fs/promises';
@@ -12,7 +12,8 @@ import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const relay = fileURLToPath(new URL('..', import.meta.url));
-const dist = `${relay}dist`;
+// Not dist/: that is where `tsc -b` keeps the relay's declarations for the projects that reference it.
+const dist = `${relay}build`;
 const webBuild = fileURLToPath(new URL('../../desktop/dist/renderer/', import.meta.url));
 const manifest = JSON.parse(await readFile(`${relay}package.json`, 'utf8'));
 const declared = new Set(Object.keys(manifest.dependencies ?? {}));
@@ -90,4 +91,4 @@ if (existsSync(`${webBuild}index.html`)) {
     'relay build: no web client in desktop/dist/renderer (npm run build:web); packaging without it',
   );
 }
-console.log(`relay build: ${Object.keys(result.metafile.outputs).length} files in relay/dist`);
+console.log(`relay build: ${Object.keys(result.metafile.outputs).length} files in relay/build`);

@@ -16,7 +16,7 @@ import { openStore } from './store/open.node.js';
  */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The web client built into the package (dist/web beside the compiled CLI), served unless --web-root says otherwise. */
+/** The web client built into the package (build/web beside the compiled CLI), served unless --web-root says otherwise. */
 const BUNDLED_WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
 
 function storeOptions(command: Command): Command {
@@ -225,7 +225,7 @@ program
   .action((file: string) => configCheck(file));
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof InvalidArgumentError) {
+  if (error instanceof InvalidArgumentError || error instanceof ConfigError) {
     console.error(`parley-relay: ${error.message}`);
     process.exit(2);
   }
