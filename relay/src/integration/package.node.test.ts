@@ -101,7 +101,6 @@ afterAll(async () => {
 describe('the packed relay', () => {
   it('installs from its tarball with compiled code, the web client and run-time dependencies only', () => {
     expect(existsSync(bin)).toBe(true);
-    expect(registry.unknown).toEqual(new Set());
     const files = readdirSync(installedPackage);
     expect(files).toEqual(expect.arrayContaining(['bin', 'build', 'package.json']));
     expect(files).not.toContain('src');

@@ -13,8 +13,6 @@ import { join } from 'node:path';
  */
 export interface LoopbackRegistry {
   readonly url: string;
-  /** Package names npm asked for that the lock does not have (a dependency the repository never installed). */
-  readonly unknown: Set<string>;
   close(): Promise<void>;
 }
 
@@ -46,7 +44,6 @@ export async function startLoopbackRegistry(
     if (!versions.has(name)) versions.set(name, new Map());
     versions.get(name)?.set(entry.version, entry);
   }
-  const unknown = new Set<string>();
   let base = '';
 
   const server: Server = createServer((req, res) => {
@@ -60,10 +57,9 @@ export async function startLoopbackRegistry(
       return void res.end(readFileSync(file));
     }
     const known = versions.get(path);
-    if (!known) {
-      unknown.add(path);
+    // npm also asks about optional peers it will not install (bufferutil for ws, say): not found is the answer.
+    if (!known)
       return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-    }
     const manifest = Object.fromEntries(
       [...known].map(([version, entry]) => [version, packument(path, version, entry, base)]),
     );
@@ -75,7 +71,6 @@ export async function startLoopbackRegistry(
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,
-    unknown,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
