@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseToml, TomlError } from 'smol-toml';
-import { OPTIONAL_SETTINGS, type RelayConfig } from './config.js';
+import { OPTIONAL_SETTINGS, PATH_SETTINGS, type RelayConfig } from './config.js';
 import { ConfigError } from './config-error.js';
 
 /**
  * The relay's TOML configuration file (`--config parley-relay.toml`). Its tables and keys are RelayConfig's own
  * (config.ts), checked against the shape of `defaultConfig()` rather than a second hand-written schema: an
  * option added to RelayConfig with a default is configurable from the file with no change here, and an
- * optional one without a default only needs its line in OPTIONAL_SETTINGS. Unknown keys and values of the wrong
+ * optional one without a default only needs its line in OPTIONAL_SETTINGS, and a path its line in PATH_SETTINGS. Unknown keys and values of the wrong
  * type are errors naming the key (`rateLimits.perIdentity.points must be a number`).
  */
 
@@ -41,14 +41,23 @@ export function configFromFile(
     throw new ConfigError(`${source.name}: not valid TOML${where}: ${first}`);
   }
   const merged = mergeTable(base as unknown as Record<string, Json>, document, '', source.name);
-  const config = merged as unknown as RelayConfig;
   // Paths in a file mean the file's folder, wherever the relay is started from.
-  const paths: Partial<RelayConfig> = {};
-  if (typeof document['dataDir'] === 'string') paths.dataDir = resolve(source.folder, config.dataDir);
-  if (typeof document['webRoot'] === 'string' && config.webRoot !== undefined) {
-    paths.webRoot = resolve(source.folder, config.webRoot);
+  for (const path of PATH_SETTINGS) {
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    const [given, table] = [lookup(document, keys), lookup(merged, keys)];
+    const value = given?.[last];
+    if (typeof value === 'string' && table) table[last] = resolve(source.folder, value);
   }
-  return { ...config, ...paths };
+  return merged as unknown as RelayConfig;
+}
+
+function lookup(tree: Record<string, unknown>, keys: string[]): Record<string, unknown> | undefined {
+  let node: unknown = tree;
+  for (const key of keys) {
+    node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  }
+  return typeof node === 'object' && node !== null ? (node as Record<string, unknown>) : undefined;
 }
 
 function mergeTable(

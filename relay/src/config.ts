@@ -65,6 +65,9 @@ export const OPTIONAL_SETTINGS: Readonly<
   'turn.secret': 'string',
 };
 
+/** Settings that are file system paths: in a configuration file they are relative to the file's folder. */
+export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot'];
+
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return {
     port: 7777,
