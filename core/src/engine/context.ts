@@ -1,13 +1,13 @@
 import type { CryptoOptions, IdentityKeyPair, ProtocolAddress } from '../crypto/index.js';
 import type { ClientDatabase } from '../storage/index.js';
-import type { ContentBody } from './content.js';
+import type { ContentBody } from './messaging/content.js';
 import type { ParleyClientEvents } from './events.js';
-import type { Pairwise } from './pairwise.js';
-import type { ReceiptBatcher } from './receipts.js';
+import type { Pairwise } from './messaging/pairwise.js';
+import type { ReceiptBatcher } from './messaging/receipts.js';
 import type { EngineTimers } from './platform.js';
-import type { RelayConnection } from './relay-connection.js';
-import type { SerialQueue } from './serial-queue.js';
-import type { EngineStateStore } from './state-store.js';
+import type { RelayConnection } from './relay/relay-connection.js';
+import type { SerialQueue } from './shared/serial-queue.js';
+import type { EngineStateStore } from './shared/state-store.js';
 
 /** What the engine's parts share; ParleyClient builds it once and owns everything in it. */
 export interface EngineContext {

@@ -1,9 +1,9 @@
 import type { ParleyError } from '../errors/index.js';
 import type { Contact, MessageState, StoredMessage } from '../storage/index.js';
-import type { GroupState } from './content.js';
-import type { Route } from './direct-links.js';
-import type { ConversationSummary } from './conversation-list.js';
-import type { VerificationState } from './verification.js';
+import type { GroupState } from './messaging/content.js';
+import type { Route } from './links/direct-links.js';
+import type { ConversationSummary } from './conversations/conversation-list.js';
+import type { VerificationState } from './contacts/verification.js';
 
 export interface StatusUpdate {
   readonly statusId: string;

@@ -5,21 +5,21 @@
 export { ParleyClient } from './parley-client.js';
 export type { EngineTuning, ParleyClientOptions } from './options.js';
 export type { ParleyClientEvents, StatusUpdate } from './events.js';
-export { formatContactLink, parseContactLink, type ContactLink } from './contact-link.js';
-export type { Route } from './direct-links.js';
-export type { GroupState } from './content.js';
-export { GroupManager } from './group-manager.js';
+export { formatContactLink, parseContactLink, type ContactLink } from './contacts/contact-link.js';
+export type { Route } from './links/direct-links.js';
+export type { GroupState } from './messaging/content.js';
+export { GroupManager } from './groups/group-manager.js';
 export {
   groupChangeBetween,
   groupChangeMessageId,
   groupChangeOf,
   type GroupChange,
-} from './group-changes.js';
-export { StatusManager, STATUS_LIFETIME_MS } from './status-manager.js';
-export { InMemoryEngineStateStore, type EngineStateStore } from './state-store.js';
-export type { Reaction } from './reactions.js';
-export type { RetryPolicy } from './outbox-pump.js';
-export { DEFAULT_MAX_FILE_BYTES, type OutgoingFile } from './files.js';
+} from './groups/group-changes.js';
+export { StatusManager, STATUS_LIFETIME_MS } from './status/status-manager.js';
+export { InMemoryEngineStateStore, type EngineStateStore } from './shared/state-store.js';
+export type { Reaction } from './messaging/reactions.js';
+export type { RetryPolicy } from './messaging/outbox-pump.js';
+export { DEFAULT_MAX_FILE_BYTES, type OutgoingFile } from './files/file-manager.js';
 export {
   MAX_MEMORY_SINK_BYTES,
   MemoryFileSink,
@@ -57,13 +57,18 @@ export {
   type OtpAddress,
   type RelayAccess,
   type RelayInfo,
-} from './relay-access.js';
-export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH, type Profile } from './profile.js';
-export type { ConversationSummary, MessageKind, MessagePreview, SearchHit } from './conversation-list.js';
-export type { SafetyNumberView, VerificationState } from './verification.js';
+} from './relay/relay-access.js';
+export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH, type Profile } from './account/profile.js';
+export type {
+  ConversationSummary,
+  MessageKind,
+  MessagePreview,
+  SearchHit,
+} from './conversations/conversation-list.js';
+export type { SafetyNumberView, VerificationState } from './contacts/verification.js';
 export {
   MAX_DISAPPEARING_TIMER_MS,
   type PresenceVisibility,
   type PrivacySettings,
-} from './privacy-settings.js';
-export { BACKUP_FORMAT_VERSION, MIN_BACKUP_PASSPHRASE_LENGTH, type BackupCrypto } from './backup.js';
+} from './account/privacy-settings.js';
+export { BACKUP_FORMAT_VERSION, MIN_BACKUP_PASSPHRASE_LENGTH, type BackupCrypto } from './account/backup.js';

@@ -29,57 +29,57 @@ import {
   groupConversationId,
   peerOf,
   relayIdentityOf,
-} from './addresses.js';
-import { formatContactLink, parseContactLink } from './contact-link.js';
-import type { Content, ContentBody } from './content.js';
+} from './shared/addresses.js';
+import { formatContactLink, parseContactLink } from './contacts/contact-link.js';
+import type { Content, ContentBody } from './messaging/content.js';
 import { randomId, type EngineContext } from './context.js';
-import { DirectLinks, type Route } from './direct-links.js';
+import { DirectLinks, type Route } from './links/direct-links.js';
 import type { ParleyClientEvents } from './events.js';
 import { DEFAULT_TUNING, type EngineTuning, type ParleyClientOptions } from './options.js';
-import { applyContent, conversationRecipients, ensureContact } from './effects.js';
-import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files.js';
-import { GroupFiles } from './group-files.js';
+import { applyContent, conversationRecipients, ensureContact } from './messaging/effects.js';
+import { DEFAULT_MAX_FILE_BYTES, FileManager, type OutgoingFile } from './files/file-manager.js';
+import { GroupFiles } from './files/group-files.js';
 import type { FileInfo } from './files/file-records.js';
 import { memorySinkFactory } from './files/file-io.js';
-import { GroupManager, parseGroupInvite } from './group-manager.js';
-import type { IncomingHandlers, Via } from './incoming.js';
-import { OutboxPump } from './outbox-pump.js';
-import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './outgoing.js';
-import { Pairwise } from './pairwise.js';
+import { GroupManager, parseGroupInvite } from './groups/group-manager.js';
+import type { IncomingHandlers, Via } from './messaging/incoming.js';
+import { OutboxPump } from './messaging/outbox-pump.js';
+import { attemptBatch, isGroupEntry, queueOutgoing, refreshMessageState } from './messaging/outgoing.js';
+import { Pairwise } from './messaging/pairwise.js';
 import { systemTimers } from './platform.js';
-import { ReceiptBatcher } from './receipts.js';
-import { RelayAttachments } from './relay-attachments.js';
-import { loadOrCreateIdentity } from './prekeys.js';
-import { PreKeyPublisher } from './prekey-publisher.js';
-import type { RelayConnection } from './relay-connection.js';
-import { RelayPool } from './relay-pool.js';
-import { SerialQueue } from './serial-queue.js';
-import type { EngineStateStore } from './state-store.js';
-import { recordReaction, reactionsTo, type Reaction } from './reactions.js';
-import { importLegacyEngineState } from './state-store-indexeddb.js';
-import { StatusManager } from './status-manager.js';
-import { AccountSettings } from './account-settings.js';
-import { BlobInbox } from './blob-inbox.js';
-import { applyPresenceVisibility, subscribePresence } from './presence.js';
-import { TurnGrants } from './turn-grant.js';
-import { restoreBackup, sealBackup, type BackupCrypto } from './backup.js';
-import { conversationTimer, scheduleExpiry, sweepExpired } from './disappearing.js';
+import { ReceiptBatcher } from './messaging/receipts.js';
+import { RelayAttachments } from './relay/relay-attachments.js';
+import { loadOrCreateIdentity } from './account/prekeys.js';
+import { PreKeyPublisher } from './account/prekey-publisher.js';
+import type { RelayConnection } from './relay/relay-connection.js';
+import { RelayPool } from './relay/relay-pool.js';
+import { SerialQueue } from './shared/serial-queue.js';
+import type { EngineStateStore } from './shared/state-store.js';
+import { recordReaction, reactionsTo, type Reaction } from './messaging/reactions.js';
+import { importLegacyEngineState } from './shared/state-store-indexeddb.js';
+import { StatusManager } from './status/status-manager.js';
+import { AccountSettings } from './account/account-settings.js';
+import { BlobInbox } from './relay/blob-inbox.js';
+import { applyPresenceVisibility, subscribePresence } from './presence/presence.js';
+import { TurnGrants } from './relay/turn-grant.js';
+import { restoreBackup, sealBackup, type BackupCrypto } from './account/backup.js';
+import { conversationTimer, scheduleExpiry, sweepExpired } from './conversations/disappearing.js';
 import {
   ConversationList,
   recordMessageKind,
   type ConversationSummary,
   type SearchHit,
-} from './conversation-list.js';
-import type { PresenceVisibility, PrivacySettings } from './privacy-settings.js';
-import type { Profile } from './profile.js';
+} from './conversations/conversation-list.js';
+import type { PresenceVisibility, PrivacySettings } from './account/privacy-settings.js';
+import type { Profile } from './account/profile.js';
 import {
   parseOtpAddress,
   parseRelayAccess,
   type AccessCredentials,
   type OtpAddress,
   type RelayAccess,
-} from './relay-access.js';
-import { Verification, type SafetyNumberView, type VerificationState } from './verification.js';
+} from './relay/relay-access.js';
+import { Verification, type SafetyNumberView, type VerificationState } from './contacts/verification.js';
 
 /**
  * A Parley device: its identity and database, its relay connection(s), the outbox that delivers through
