@@ -3,7 +3,7 @@ import { useClient } from '../../app/client-context.js';
 import { Button } from '../../ui/Button.js';
 import { describeError } from '../onboarding/errors.js';
 import { backupFileName, backupPassphraseProblem } from './backup-file.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 /** Saves every chat, encrypted under a passphrase, as a `.parley-backup` file to restore on another device. */
 export function BackupSection() {

@@ -11,7 +11,7 @@ import {
   timerLabel,
   type LastSeenChoice,
 } from './privacy-choices.js';
-import { SettingsSection, SwitchRow } from './SettingsPanel.js';
+import { SettingsSection, SwitchRow } from './settings-rows.js';
 
 /** Read receipts, who sees last seen & online, and the timer new chats start with (kept by the engine). */
 export function PrivacySection() {

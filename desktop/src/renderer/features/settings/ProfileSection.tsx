@@ -7,7 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { bytesToDataUrl, dataUrlToBytes } from '../onboarding/avatar-bytes.js';
 import { downscaleAvatarToFit } from '../onboarding/avatar-image.dom.js';
 import { describeError } from '../onboarding/errors.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 /** Name and picture contacts see (sent end-to-end encrypted to each of them by client.setProfile). */
 export function ProfileSection() {

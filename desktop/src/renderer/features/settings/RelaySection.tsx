@@ -2,7 +2,7 @@ import { fetchRelayInfo } from '@parley/core';
 import { useAsync, useClient, useClientVersion, useProfile } from '../../app/client-context.js';
 import { browserPlatform } from '../../platform/browser-platform.dom.js';
 import { describeError } from '../onboarding/errors.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 const POLICY_TEXT = {
   open: 'Open: anyone may create an identity here',
