@@ -2,6 +2,8 @@ import { ParleyError } from '../../errors/index.js';
 import type { Contact } from '../../storage/index.js';
 import { directConversationId } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
+import type { ParleyClientEvents } from '../events.js';
+import { groupConversationId } from '../shared/addresses.js';
 import {
   checkPresenceVisibility,
   checkTimer,
@@ -75,6 +77,18 @@ export class AccountSettings {
 
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
     await this.#save({ ...this.privacy, defaultDisappearingTimerMs: checkTimer(expiresInMs) });
+  }
+
+  /** Greets what the engine's events announce: a new contact, and a group this device just created. */
+  observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): Promise<void> {
+    if (event === 'contact-added') return this.welcome(payload as Contact);
+    if (event === 'group') {
+      const { state } = payload as ParleyClientEvents['group'];
+      if (state.version === 1 && state.changedBy === this.ctx.self.name) {
+        return this.welcomeGroup(groupConversationId(state.groupId));
+      }
+    }
+    return Promise.resolve();
   }
 
   /** A new contact gets our profile, sees our presence (if contacts may), and the default timer. */

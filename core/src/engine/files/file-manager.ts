@@ -12,8 +12,8 @@ import { TransferReceiver } from '../../transfer/receiver.js';
 import { TransferSender } from '../../transfer/sender.js';
 import type { TransferSession } from '../../transfer/session.js';
 import type { TransferEndpoint } from '../../transfer/types.js';
+import { TransferSessions } from './transfer-sessions.js';
 import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
-import type { Content } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import {
   DecryptingWriter,
@@ -22,88 +22,25 @@ import {
   prepareFile,
   sealFile,
 } from './attachment-stream.js';
-import {
-  MemoryFileSink,
-  bytesSource,
-  type FileSink,
-  type FileSinkFactory,
-  type FileSource,
-  type FileSourceOpener,
-} from './file-io.js';
+import { MemoryFileSink, bytesSource, type FileSink, type FileSource } from './file-io.js';
 import {
   OUTGOING_FILE_PREFIX,
   decodeOutgoingRecord,
   encodeOutgoingRecord,
   type OutgoingFileRecord,
 } from './outgoing-record.js';
-import { FileRecords, type FileInfo } from './file-records.js';
+import { FileRecords } from './file-records.js';
 import { refusalReason } from './refusal.js';
+import {
+  fileBodyExtras,
+  outgoingFileInfo,
+  type FileBody,
+  type FileOptions,
+  type OutgoingFile,
+  type QueueFileMessage,
+} from './types.js';
 import { refreshMessageState } from '../messaging/outgoing.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
-
-interface FileExtras {
-  readonly caption?: string;
-  /** A small preview (JPEG/WebP) of an image or video, sent inside the message. */
-  readonly thumbnail?: Uint8Array;
-  /** Voice messages: length and a waveform of up to 256 levels in [0, 1]. */
-  readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
-}
-
-/** A file to send: bytes in memory (small payloads), or a platform FileSource read a chunk at a time. */
-export type OutgoingFile = FileExtras &
-  (
-    | { readonly name: string; readonly mimeType: string; readonly bytes: Uint8Array }
-    | { readonly source: FileSource }
-  );
-
-export interface QueueFileMessage {
-  (options: {
-    id: string;
-    conversationId: string;
-    recipient: ProtocolAddress;
-    body: Content['body'];
-    text: string;
-  }): Promise<string>;
-}
-
-/** What a file message carries beside the file itself: caption, thumbnail and voice metadata. */
-export function fileBodyExtras(file: FileExtras): Pick<FileBody, 'caption' | 'thumbnail' | 'voice'> {
-  return {
-    ...(file.caption === undefined ? {} : { caption: file.caption }),
-    ...(file.thumbnail === undefined ? {} : { thumbnail: toBase64Url(file.thumbnail) }),
-    ...(file.voice === undefined
-      ? {}
-      : { voice: { durationMs: file.voice.durationMs, waveform: [...file.voice.waveform] } }),
-  };
-}
-
-/** The record of a file this device starts sending (FileRecords), before its first progress event. */
-export function outgoingFileInfo(messageId: string, source: FileSource, file: FileExtras): FileInfo {
-  return {
-    messageId,
-    direction: 'send',
-    name: source.name,
-    mimeType: source.mimeType,
-    size: source.size,
-    ...(file.caption === undefined ? {} : { caption: file.caption }),
-    ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
-    ...(file.voice === undefined ? {} : { voice: file.voice }),
-    state: 'transferring',
-  };
-}
-
-/** The default largest file sent or accepted: 4 GiB (`maxFileBytes` in the client options). */
-export const DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024 * 1024;
-
-export interface FileOptions {
-  /** Opens where a received file goes; by default memory (MemoryFileSink), for small files. */
-  readonly sink: FileSinkFactory;
-  readonly maxBytes: number;
-  /** Opens a file being sent again after a restart (files/node-file.node.ts: reopenFileSource). */
-  readonly reopen?: FileSourceOpener;
-}
-
-type FileBody = Extract<Content['body'], { type: 'file' }>;
 
 /**
  * Files over the direct link: encrypted as an attachment (crypto/attachment), announced by an ordinary
@@ -119,9 +56,7 @@ type FileBody = Extract<Content['body'], { type: 'file' }>;
  * the file only once the digest checked out.
  */
 export class FileManager {
-  /** Endpoints by peer key, attached to each new link's session. */
-  readonly #endpoints = new Map<string, Map<string, TransferEndpoint>>();
-  readonly #sessions = new Map<string, TransferSession>();
+  readonly #sessions: TransferSessions;
   /** Our transfers under way, by the id of the message announcing them. */
   readonly #sending = new Map<string, TransferSender>();
   #restored = false;
@@ -131,7 +66,7 @@ export class FileManager {
   constructor(
     private readonly ctx: EngineContext,
     private readonly queueMessage: QueueFileMessage,
-    private readonly connect: (peer: PeerAddress) => void,
+    connect: (peer: PeerAddress) => void,
     /** Whether the peer can be reached over a direct link now. */
     private readonly reachable: (peer: PeerAddress) => Promise<boolean>,
     /**
@@ -142,6 +77,7 @@ export class FileManager {
     private readonly options: FileOptions,
   ) {
     this.records = new FileRecords(ctx.state);
+    this.#sessions = new TransferSessions(connect);
   }
 
   /** Seals the file, sends the message announcing it, and starts the transfer; resolves the message id. */
@@ -426,12 +362,7 @@ export class FileManager {
 
   /** A new link's transfer session: every transfer with that peer attaches (or resumes) on it. */
   adopt(peer: PeerAddress, session: TransferSession): void {
-    const key = keyOf(peer);
-    this.#sessions.set(key, session);
-    session.on('close', () => {
-      if (this.#sessions.get(key) === session) this.#sessions.delete(key);
-    });
-    for (const endpoint of this.#endpoints.get(key)?.values() ?? []) session.attach(endpoint);
+    this.#sessions.adopt(peer, session);
   }
 
   #track(
@@ -441,11 +372,7 @@ export class FileManager {
     onDone: () => Promise<void>,
     file: { messageId: string; direction: 'send' | 'receive' },
   ): void {
-    const key = keyOf(peer);
-    let endpoints = this.#endpoints.get(key);
-    if (endpoints === undefined) this.#endpoints.set(key, (endpoints = new Map()));
-    endpoints.set(endpoint.id, endpoint);
-    const forget = () => endpoints.delete(endpoint.id);
+    const forget = this.#sessions.attach(peer, endpoint);
     done.then(
       () => {
         forget();
@@ -459,12 +386,5 @@ export class FileManager {
         );
       },
     );
-    const session = this.#sessions.get(key);
-    if (session !== undefined) session.attach(endpoint);
-    else this.connect(peer);
   }
-}
-
-function keyOf(peer: PeerAddress): string {
-  return `${peer.identity}/${peer.deviceId}`;
 }

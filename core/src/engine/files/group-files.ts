@@ -3,7 +3,7 @@ import { serializeAttachmentDescriptor, type ProtocolAddress } from '../../crypt
 import { relayIdentityOf } from '../shared/addresses.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
-import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './file-manager.js';
+import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './types.js';
 import { EncryptingReader, sealFile } from './attachment-stream.js';
 import { bytesSource } from './file-io.js';
 import type { FileRecords } from './file-records.js';

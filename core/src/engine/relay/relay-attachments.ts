@@ -1,5 +1,6 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
 import type { FetchLike } from '../platform.js';
+import type { RelayConnection } from './relay-connection.js';
 
 /** PATCH size: a few MiB per request, read from the file (and encrypted) as it goes. */
 const UPLOAD_PIECE = 4 * 1024 * 1024;
@@ -216,4 +217,21 @@ function uploadOffset(header: string | null): number {
   if (header === null || !Number.isSafeInteger(offset) || offset < 0)
     throw new ParleyError('UNAVAILABLE', 'the relay did not say where the upload stands');
   return offset;
+}
+
+/** The attachment API of an authenticated relay; undefined without `fetch` or before its first auth. */
+export function attachmentsOf(
+  relay: RelayConnection,
+  fetch: FetchLike | undefined,
+): RelayAttachments | undefined {
+  if (fetch === undefined || relay.auth === undefined) return undefined;
+  return new RelayAttachments({
+    baseUrl: relay.url.replace(/^ws/, 'http').replace(/\/$/, ''),
+    token: () => {
+      const token = relay.auth?.token;
+      if (token === undefined) throw new ParleyError('UNAVAILABLE', 'not connected to the relay');
+      return token;
+    },
+    fetch,
+  });
 }

@@ -4,7 +4,7 @@ import { toBase64Url } from '../../protocol/encoding.js';
 import { PRIMARY_DEVICE } from '../shared/addresses.js';
 import type { Content } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
-import type { StatusUpdate } from '../events.js';
+import type { StatusUpdate } from './types.js';
 
 /** How long a status lives, everywhere. */
 export const STATUS_LIFETIME_MS = 24 * 60 * 60 * 1000;

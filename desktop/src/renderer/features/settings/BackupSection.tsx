@@ -21,7 +21,7 @@ export function BackupSection() {
     setStatus(undefined);
     setBusy(true);
     try {
-      const bytes = await client.exportBackup(passphrase);
+      const bytes = await client.backup.export(passphrase);
       const name = backupFileName(new Date());
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
       const link = document.createElement('a');

@@ -16,7 +16,7 @@ export function RelaySection() {
   const { relayUrl } = useProfile();
   useClientVersion(['connected', 'disconnected', 'access-denied']);
   const info = useAsync(() => fetchRelayInfo(relayUrl, browserPlatform().fetch), [relayUrl]);
-  const denied = client.accessDenied;
+  const denied = client.access.denied;
   const state =
     denied !== undefined
       ? `Refused: ${describeError(denied)}`
