@@ -18,7 +18,7 @@ import { startLoopbackRegistry, type LoopbackRegistry } from '../testing/loopbac
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const RELAY = join(REPO, 'relay');
 const WEB_BUILD = join(REPO, 'desktop', 'dist', 'renderer', 'index.html');
-// Compiling better-sqlite3 took 12 minutes at a load average of 20 on 2 cores; the whole test 12 min 6 s.
+// Mostly npm compiling better-sqlite3: the whole test took 12 minutes at a load average of 20 on 2 cores.
 const INSTALL_TIMEOUT_MS = 25 * 60_000;
 
 let root: string;
