@@ -42,11 +42,7 @@ export async function startServerProcess(script: string, options: object = {}): 
   const compiled = script === 'relay.node.ts' && process.env.BENCH_RELAY === 'compiled';
   const child: ChildProcess = fork(
     fileURLToPath(new URL(`../servers/${compiled ? 'relay-compiled.mjs' : script}`, import.meta.url)),
-    [
-      JSON.stringify(
-        compiled ? { ...options, rateLimits: BENCH_RATE_LIMITS, blobQuota: BENCH_BLOB_QUOTA } : options,
-      ),
-    ],
+    [JSON.stringify(compiled ? compiledOverrides(options) : options)],
     {
       cwd: REPO_ROOT,
       execArgv: compiled ? ['--expose-gc'] : ['--expose-gc', '--import', 'tsx'],
@@ -116,6 +112,12 @@ export async function startServerProcess(script: string, options: object = {}): 
         child.kill('SIGTERM');
       })),
   };
+}
+
+/** relay.node.ts's options as the config overrides relay-compiled.mjs applies. */
+function compiledOverrides(options: { redisUrl?: string }): object {
+  const store = options.redisUrl ? { kind: 'redis', url: options.redisUrl } : { kind: 'sqlite' };
+  return { store, rateLimits: BENCH_RATE_LIMITS, blobQuota: BENCH_BLOB_QUOTA };
 }
 
 /** The child's side of the protocol: announce the port, answer requests, exit cleanly on SIGTERM. */
