@@ -1,4 +1,4 @@
-import { defaultConfig, type AccessPolicy, type RelayConfig } from './config.js';
+import { defaultConfig, type AccessPolicy, type RedisAdapterMode, type RelayConfig } from './config.js';
 
 /** What commander hands over: every option as typed text, repeatable ones as lists. Flags win over env. */
 export interface CliFlags {
@@ -7,6 +7,8 @@ export interface CliFlags {
   dataDir?: string;
   store?: string;
   redisUrl?: string;
+  redisCluster?: boolean;
+  redisAdapter?: string;
   policy?: string;
   otpWebhook?: string;
   otpWebhookSecret?: string;
@@ -20,6 +22,8 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** A flag or variable the operator got wrong; the CLI prints the message and exits with status 2. */
@@ -34,6 +38,8 @@ export const ENV = {
   dataDir: 'PARLEY_DATA_DIR',
   store: 'PARLEY_STORE',
   redisUrl: 'PARLEY_REDIS_URL',
+  redisCluster: 'PARLEY_REDIS_CLUSTER',
+  redisAdapter: 'PARLEY_REDIS_ADAPTER',
   policy: 'PARLEY_POLICY',
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
@@ -47,6 +53,8 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  tlsCert: 'PARLEY_TLS_CERT',
+  tlsKey: 'PARLEY_TLS_KEY',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
@@ -68,7 +76,7 @@ const MB = 1024 * 1024;
  */
 export function configFromFlags(flags: CliFlags, env: Record<string, string | undefined>): RelayConfig {
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl'>,
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'redisCluster'>,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -85,7 +93,19 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
   if (storeKind !== 'sqlite' && storeKind !== 'redis') throw new ConfigError('store must be sqlite or redis');
   if (storeKind === 'redis' && !redisUrl)
     throw new ConfigError('--store redis needs --redis-url (or PARLEY_REDIS_URL)');
-  if (redisUrl) url('redis-url', redisUrl, ['redis:', 'rediss:']);
+  const redisCluster = flags.redisCluster ?? /^(1|true|yes)$/i.test(env[ENV.redisCluster]?.trim() ?? '');
+  // A Cluster is named by its seed nodes, comma-separated; a single Redis by one URL.
+  for (const each of redisCluster && redisUrl ? redisUrl.split(',') : redisUrl ? [redisUrl] : [])
+    url('redis-url', each.trim(), ['redis:', 'rediss:']);
+  if (redisCluster && !redisUrl)
+    throw new ConfigError('--redis-cluster needs --redis-url (or PARLEY_REDIS_URL)');
+  const redisAdapter = text('redisAdapter');
+  if (redisAdapter !== undefined && redisAdapter !== 'classic' && redisAdapter !== 'sharded')
+    throw new ConfigError('redis-adapter must be classic or sharded');
+  const tlsCert = text('tlsCert');
+  const tlsKey = text('tlsKey');
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError('--tls-cert and --tls-key go together');
 
   const policy = text('policy') ?? base.access.policy;
   if (!POLICIES.includes(policy as AccessPolicy)) throw new ConfigError('policy must be open, invite or otp');
@@ -140,6 +160,9 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     store: storeKind === 'redis' && redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite' },
     // One Redis serves both roles: the shared store and Socket.IO's adapter between relay processes.
     ...(storeKind === 'redis' && redisUrl ? { redisAdapterUrl: redisUrl } : {}),
+    ...(redisCluster ? { redisCluster } : {}),
+    ...(redisAdapter ? { redisAdapterMode: redisAdapter as RedisAdapterMode } : {}),
+    ...(tlsCert && tlsKey ? { tls: { certFile: tlsCert, keyFile: tlsKey } } : {}),
     allowedOrigins,
     access: {
       ...base.access,

@@ -16,7 +16,8 @@ function storeOptions(command: Command): Command {
     .addOption(new Option('--store <kind>', 'sqlite (default) or redis').env(ENV.store))
     .addOption(
       new Option('--redis-url <url>', 'Redis for the store and the Socket.IO adapter').env(ENV.redisUrl),
-    );
+    )
+    .option('--redis-cluster', `the Redis URL names Cluster nodes, comma-separated (${ENV.redisCluster}=1)`);
 }
 
 function resolveConfig(flags: CliFlags): RelayConfig {
@@ -56,6 +57,13 @@ async function serve(flags: CliFlags): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Certificate renewal (certbot's deploy hook, `systemctl reload`): new connections get the new files.
+  process.on('SIGHUP', () => {
+    if (!config.tls) return void relay.context.log.warn('SIGHUP ignored: the relay serves plain HTTP');
+    relay.reloadTls().catch((error: unknown) => {
+      relay.context.log.error({ err: error }, 'TLS reload failed; keeping the current certificate');
+    });
+  });
 }
 
 async function invite(flags: CliFlags & { uses: string; expiresDays: string }): Promise<void> {
@@ -138,6 +146,13 @@ storeOptions(program.command('serve').description('run the relay'))
   )
   .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
   .addOption(new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel))
+  .addOption(
+    new Option('--redis-adapter <mode>', 'classic or sharded (Redis 7) Pub/Sub between processes').env(
+      ENV.redisAdapter,
+    ),
+  )
+  .addOption(new Option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain').env(ENV.tlsCert))
+  .addOption(new Option('--tls-key <file>', 'and this PEM private key; SIGHUP re-reads both').env(ENV.tlsKey))
   .action((flags: CliFlags) => serve(flags));
 
 storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))

@@ -6,6 +6,13 @@ export type OtpSenderConfig = { kind: 'console' } | { kind: 'webhook'; url: stri
 
 export type StoreConfig = { kind: 'sqlite' } | { kind: 'redis'; url: string };
 
+export type RedisAdapterMode = 'classic' | 'sharded';
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
 export interface RateLimit {
   /** Events allowed per window. */
   points: number;
@@ -20,6 +27,18 @@ export interface RelayConfig {
   store: StoreConfig;
   /** When set, Socket.IO's Redis adapter routes events between relay processes sharing this Redis. */
   redisAdapterUrl?: string;
+  /**
+   * The Redis URLs (store and adapter) name nodes of a Redis Cluster, comma-separated seeds: both connect
+   * with ioredis's Cluster client and the store keeps its keys under one hash tag.
+   */
+  redisCluster?: boolean;
+  /**
+   * `classic` publishes on one Pub/Sub channel every node sees; `sharded` uses Redis 7 sharded Pub/Sub (a
+   * channel per identity room, spread over a Cluster's shards). Default: sharded on a Cluster, else classic.
+   */
+  redisAdapterMode?: RedisAdapterMode;
+  /** PEM files; when set the relay serves HTTPS and WSS itself and re-reads them on `reloadTls()` (SIGHUP). */
+  tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };

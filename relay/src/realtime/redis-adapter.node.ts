@@ -1,8 +1,9 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import type { RedisAdapterMode } from '../config.js';
+import { connectRedis, duplicateRedis, type RedisTarget } from '../store/redis/client.node.js';
 
 export interface RedisAdapterHandle {
-  adapter: ReturnType<typeof createAdapter>;
+  adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
   /** Disconnects both Redis connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -10,20 +11,35 @@ export interface RedisAdapterHandle {
 /**
  * Socket.IO's Redis adapter over ioredis: rooms, emits and `serverSideEmit` span every relay process that
  * shares this Redis. Pub/sub needs a connection of its own, hence two.
+ *
+ * `classic` PUBLISHes on a channel per namespace, which a Cluster forwards to every node; `sharded` uses
+ * Redis 7's SPUBLISH with a channel per identity room ("dynamic" subscriptions), so each signal goes to the
+ * one shard owning its room's channel and to the processes holding that room only.
  */
-export async function createRedisAdapter(url: string): Promise<RedisAdapterHandle> {
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
-  const sub = pub.duplicate();
+export async function createRedisAdapter(
+  target: RedisTarget,
+  mode: RedisAdapterMode = target.cluster ? 'sharded' : 'classic',
+): Promise<RedisAdapterHandle> {
+  // On a Cluster, SSUBSCRIBE must reach the node that owns each channel's slot: ioredis keeps one
+  // subscriber connection per master for that only when asked.
+  const pub = await connectRedis(
+    target,
+    { maxRetriesPerRequest: null },
+    { shardedSubscribers: mode === 'sharded' },
+  );
+  let sub;
   try {
-    await Promise.all([pub.connect(), sub.connect()]);
+    sub = await duplicateRedis(pub);
   } catch (error) {
     pub.disconnect();
-    sub.disconnect();
     throw error;
   }
   let closing: Promise<void> | undefined;
   return {
-    adapter: createAdapter(pub, sub),
+    adapter:
+      mode === 'sharded'
+        ? createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' })
+        : createAdapter(pub, sub),
     close() {
       closing ??= (async () => {
         await Promise.allSettled([pub.quit(), sub.quit()]);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { AccessStore, OtpCheck } from '../types.js';
 import { LuaScript, text } from './lua.node.js';
@@ -38,7 +38,7 @@ return redis.call('HINCRBY', key, 'sends', 1)
 
 export class RedisAccessStore implements AccessStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}

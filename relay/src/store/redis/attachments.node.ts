@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import { unique, type StoreLifecycle } from '../lifecycle.js';
 import type { AttachmentRecord, AttachmentStore } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -103,7 +103,7 @@ return 1
 
 export class RedisAttachmentStore implements AttachmentStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}

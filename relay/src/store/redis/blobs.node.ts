@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ParleyError, type DeliveryNotice } from '@parley/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import { unique, type StoreLifecycle } from '../lifecycle.js';
 import type { BlobQuota, BlobStore, DepositRecord, RecallOutcome, StoredBlob } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -179,7 +179,7 @@ const EXPIRE_BATCH = 500;
 
 export class RedisBlobStore implements BlobStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}

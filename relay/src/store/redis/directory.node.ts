@@ -1,5 +1,5 @@
 import type { FetchedBundle, PreKeyBundle } from '@parley/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { DirectoryStore } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -45,7 +45,7 @@ return 1
 
 export class RedisDirectoryStore implements DirectoryStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}

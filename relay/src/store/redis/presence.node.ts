@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { PresenceStore, PresenceVisibility, SecretStore } from '../types.js';
 
 export class RedisPresenceStore implements PresenceStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}
@@ -47,7 +47,7 @@ export class RedisPresenceStore implements PresenceStore {
 
 export class RedisSecretStore implements SecretStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly lifecycle: StoreLifecycle,
   ) {}

@@ -1,16 +1,21 @@
-import { Redis } from 'ioredis';
 import { StoreLifecycle } from '../lifecycle.js';
 import type { RelayStore } from '../types.js';
 import { RedisAccessStore } from './access.node.js';
 import { RedisAttachmentStore } from './attachments.node.js';
 import { RedisBlobStore } from './blobs.node.js';
+import { connectRedis, type RedisClient } from './client.node.js';
 import { RedisDirectoryStore } from './directory.node.js';
 import { RedisPresenceStore, RedisSecretStore } from './presence.node.js';
 
 export interface RedisStoreOptions {
-  /** redis://host:port/db of a single Redis node (the Lua scripts do not support Cluster). */
+  /** redis://host:port/db of a single Redis node, or with `cluster` comma-separated seeds of a Cluster. */
   url: string;
-  /** Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. */
+  cluster?: boolean;
+  /**
+   * Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. On a
+   * Cluster it becomes a hash tag (`{parley}:`) unless it has one, so every key shares one slot: the Lua
+   * scripts change several keys at once, which Cluster allows only within a slot.
+   */
   prefix?: string;
 }
 
@@ -28,10 +33,10 @@ export class RedisRelayStore implements RelayStore {
   readonly attachments: RedisAttachmentStore;
   readonly presence: RedisPresenceStore;
   readonly secrets: RedisSecretStore;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #lifecycle = new StoreLifecycle('Redis');
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, prefix: string) {
     this.#redis = redis;
     const parts = [redis, prefix, this.#lifecycle] as const;
     this.directory = new RedisDirectoryStore(...parts);
@@ -50,12 +55,13 @@ export class RedisRelayStore implements RelayStore {
 }
 
 export async function openRedisStore(options: RedisStoreOptions): Promise<RelayStore> {
-  const redis = new Redis(options.url, { lazyConnect: true, enableAutoPipelining: true });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
-  return new RedisRelayStore(redis, options.prefix ?? 'parley:');
+  const redis = await connectRedis(options, { enableAutoPipelining: true });
+  const prefix = options.prefix ?? 'parley:';
+  return new RedisRelayStore(redis, options.cluster ? clusterPrefix(prefix) : prefix);
+}
+
+/** `parley:` → `{parley}:`; a prefix that already has a hash tag is kept as it is. */
+export function clusterPrefix(prefix: string): string {
+  if (/\{[^}]+\}/.test(prefix)) return prefix;
+  return `{${prefix.replace(/:$/, '')}}:`;
 }
