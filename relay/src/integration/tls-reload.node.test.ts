@@ -78,7 +78,7 @@ afterAll(async () => {
 });
 
 async function client(ca: Buffer): Promise<TestClient> {
-  const connected = await connectClient(`https://127.0.0.1:${port}`, { ca });
+  const connected = await connectClient(`https://127.0.0.1:${port}`, { ca: ca.toString() });
   clients.push(connected);
   return connected;
 }

@@ -37,7 +37,7 @@ export interface ConnectOptions {
   /** Ack timeout of `request`. */
   timeoutMs?: number;
   /** For an https:// relay: the only certificate (PEM) this client trusts. */
-  ca?: string | Buffer;
+  ca?: string;
 }
 
 export interface TestClient {
