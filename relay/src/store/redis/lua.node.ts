@@ -8,8 +8,8 @@ export type LuaArg = string | number | Buffer;
 /**
  * A Lua script run atomically by Redis: nothing else runs between its commands, which is how one-time
  * prekeys, invites and usernames are handed out once even with several relay processes on one Redis.
- * Scripts get the key prefix as ARGV[1] and build their keys from it. The prefix is also declared as the
- * script's one key, which routes the script on a Redis Cluster: there the prefix is a hash tag (`{parley}:`),
+ * Scripts get their key prefix as ARGV[1] and build their keys from it. The prefix is also declared as the
+ * script's one key, which routes the script on a Redis Cluster: there it carries a hash tag (keys.node.ts),
  * so every key a script builds lives in that one slot, as Cluster requires. Sent by SHA and re-sent in full only when the server does not know it yet (after a restart).
  */
 export class LuaScript {

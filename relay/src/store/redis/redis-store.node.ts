@@ -4,6 +4,7 @@ import { RedisAccessStore } from './access.node.js';
 import { RedisAttachmentStore } from './attachments.node.js';
 import { RedisBlobStore } from './blobs.node.js';
 import { connectRedis, type RedisClient } from './client.node.js';
+import { clusterKeys, singleNodeKeys, type KeySpace } from './keys.node.js';
 import { RedisDirectoryStore } from './directory.node.js';
 import { RedisPresenceStore, RedisSecretStore } from './presence.node.js';
 
@@ -13,8 +14,7 @@ export interface RedisStoreOptions {
   cluster?: boolean;
   /**
    * Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. On a
-   * Cluster it becomes a hash tag (`{parley}:`) unless it has one, so every key shares one slot: the Lua
-   * scripts change several keys at once, which Cluster allows only within a slot.
+   * Cluster, keys get hash tags from it (keys.node.ts): one slot per identity, one for what is shared.
    */
   prefix?: string;
 }
@@ -36,9 +36,9 @@ export class RedisRelayStore implements RelayStore {
   readonly #redis: RedisClient;
   readonly #lifecycle = new StoreLifecycle('Redis');
 
-  constructor(redis: RedisClient, prefix: string) {
+  constructor(redis: RedisClient, keys: KeySpace) {
     this.#redis = redis;
-    const parts = [redis, prefix, this.#lifecycle] as const;
+    const parts = [redis, keys, this.#lifecycle] as const;
     this.directory = new RedisDirectoryStore(...parts);
     this.access = new RedisAccessStore(...parts);
     this.blobs = new RedisBlobStore(...parts);
@@ -57,11 +57,5 @@ export class RedisRelayStore implements RelayStore {
 export async function openRedisStore(options: RedisStoreOptions): Promise<RelayStore> {
   const redis = await connectRedis(options, { enableAutoPipelining: true });
   const prefix = options.prefix ?? 'parley:';
-  return new RedisRelayStore(redis, options.cluster ? clusterPrefix(prefix) : prefix);
-}
-
-/** `parley:` → `{parley}:`; a prefix that already has a hash tag is kept as it is. */
-export function clusterPrefix(prefix: string): string {
-  if (/\{[^}]+\}/.test(prefix)) return prefix;
-  return `{${prefix.replace(/:$/, '')}}:`;
+  return new RedisRelayStore(redis, options.cluster ? clusterKeys(prefix) : singleNodeKeys(prefix));
 }
