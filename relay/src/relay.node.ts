@@ -92,7 +92,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     : undefined;
   if (adapter) io.adapter(adapter.adapter);
 
-  const realtime: Realtime = attachRealtime(io, context);
+  const realtime: Realtime = attachRealtime(io, context, adapter ?? {});
   const housekeeping = startHousekeeping(context);
 
   await new Promise<void>((resolve, reject) => {

@@ -83,6 +83,18 @@ describe.each(LAYOUTS)('two relay processes sharing $name', ({ cluster, mode }) 
     else expect(shardChannels).toEqual([]);
   });
 
+  it('acks a signal as delivered only while its recipient is connected to some process', async () => {
+    const alice = await on(east);
+    const bobIdentity = makeIdentity();
+    const delivered = async (to: string) =>
+      (await alice.ok('signal', { to, linkId: 'l2', data: { type: 'offer', sdp: 'v=0' } })).delivered;
+    expect(await delivered(bobIdentity.id)).toBe(false);
+    const bob = await on(west, bobIdentity);
+    expect(await delivered(bob.identity)).toBe(true);
+    bob.close();
+    await expect.poll(() => delivered(bob.identity)).toBe(false);
+  });
+
   it('delivers a blob deposited on one process to its recipient online on the other, and the notice back', async () => {
     const alice = await on(east);
     const bob = await on(west);

@@ -1,8 +1,10 @@
 import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { Cluster } from 'ioredis';
 import type { RedisAdapterMode } from '../config.js';
+import type { RoomProbe } from './hub.node.js';
 import { connectRedis, duplicateRedis, type RedisTarget } from '../store/redis/client.node.js';
 
-export interface RedisAdapterHandle {
+export interface RedisAdapterHandle extends RoomProbe {
   adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
   /** Disconnects both Redis connections. Idempotent. */
   close(): Promise<void>;
@@ -35,7 +37,18 @@ export async function createRedisAdapter(
     throw error;
   }
   let closing: Promise<void> | undefined;
+  // The sharded adapter's "dynamic" mode subscribes each process to `socket.io#/#<room>#` while it holds
+  // the room, so the channel's subscriber count says whether anyone does. A Cluster node counts only its
+  // own shard channels and ioredis does not route PUBSUB by channel, so ask every master: a round trip per
+  // shard rather than one per relay process.
+  const roomOccupied = async (room: string): Promise<boolean> => {
+    const channel = `socket.io#/#${room}#`;
+    const nodes = pub instanceof Cluster ? pub.nodes('master') : [pub];
+    const replies = await Promise.all(nodes.map((node) => node.call('PUBSUB', 'SHARDNUMSUB', channel)));
+    return replies.some((reply) => Array.isArray(reply) && Number(reply[1]) > 0);
+  };
   return {
+    ...(mode === 'sharded' ? { roomOccupied } : {}),
     adapter:
       mode === 'sharded'
         ? createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' })
