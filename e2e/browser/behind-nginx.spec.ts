@@ -2,15 +2,7 @@ import { request as httpsRequest } from 'node:https';
 import { expect, test } from './support/fixtures.js';
 import { startNginx } from './support/nginx.js';
 import { Person } from './support/people.js';
-import {
-  addContact,
-  bubble,
-  conversation,
-  expectTick,
-  myContactLink,
-  onboard,
-  sendText,
-} from './support/ui.js';
+import { befriend, bubble, conversation, expectTick, onboard, sendText } from './support/ui.js';
 
 /** GET through the proxy, trusting only its throwaway certificate; resolves the status code. */
 function statusOf(url: string, ca: Buffer): Promise<number> {
@@ -49,8 +41,7 @@ test('two people onboard and chat through nginx terminating TLS in front of the 
 
     await onboard(alice.page, 'Alice');
     await onboard(bob.page, 'Bob');
-    await addContact(bob.page, await myContactLink(alice.page));
-    await addContact(alice.page, await myContactLink(bob.page));
+    await befriend(alice, bob);
     await expect(conversation(bob.page, 'Alice')).toBeVisible();
     await expect(conversation(alice.page, 'Bob')).toBeVisible();
 

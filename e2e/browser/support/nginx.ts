@@ -1,11 +1,11 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { makeCertificate, type TestCertificate } from '@parley/relay';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,6 @@ export interface NginxProxy {
   url: string;
   /** The throwaway self-signed certificate nginx presents (PEM), for a client's `ca`. */
   cert: Buffer;
-  fingerprint: string;
   stop(): Promise<void>;
 }
 
@@ -29,7 +28,7 @@ export interface NginxProxy {
 export function siteForTest(
   site: string,
   ports: { https: number; http: number; relay: number },
-  dir: string,
+  certificate: Pick<TestCertificate, 'certFile' | 'keyFile'>,
 ) {
   const replaced = site
     // Comments mention the production values too; only directives count.
@@ -38,8 +37,8 @@ export function siteForTest(
     .replace('listen 443 ssl;', `listen 127.0.0.1:${ports.https} ssl;`)
     .replace('listen 80;', `listen 127.0.0.1:${ports.http};`)
     .replace(/^\s*listen \[::\]:\d+( ssl)?;\n/gmu, '')
-    .replace('/etc/letsencrypt/live/relay.example.org/fullchain.pem', join(dir, 'proxy.crt'))
-    .replace('/etc/letsencrypt/live/relay.example.org/privkey.pem', join(dir, 'proxy.key'));
+    .replace('/etc/letsencrypt/live/relay.example.org/fullchain.pem', certificate.certFile)
+    .replace('/etc/letsencrypt/live/relay.example.org/privkey.pem', certificate.keyFile);
   if (replaced.includes('7777') || replaced.includes('letsencrypt') || /listen (80|443)\b/u.test(replaced))
     throw new Error('deploy/nginx/parley-relay.conf changed shape: update siteForTest');
   return replaced;
@@ -72,49 +71,33 @@ http {
 /** Writes the configuration and certificate into a fresh folder; `nginx -t` checks it there. */
 export async function prepareNginx(
   relayPort: number,
-): Promise<{ dir: string; httpsPort: number; args: string[] }> {
+): Promise<{ dir: string; httpsPort: number; args: string[]; certificate: TestCertificate }> {
   const dir = await mkdtemp(join(tmpdir(), 'parley-nginx-'));
   await mkdir(join(dir, 'logs'));
-  await run('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=parley nginx test',
-    '-addext',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    '-keyout',
-    join(dir, 'proxy.key'),
-    '-out',
-    join(dir, 'proxy.crt'),
-  ]);
+  const certificate = await makeCertificate(dir, 'proxy');
   const ports = { https: await freePort(), http: await freePort(), relay: relayPort };
-  await writeFile(join(dir, 'site.conf'), siteForTest(await readFile(NGINX_SITE, 'utf8'), ports, dir));
+  await writeFile(
+    join(dir, 'site.conf'),
+    siteForTest(await readFile(NGINX_SITE, 'utf8'), ports, certificate),
+  );
   await writeFile(join(dir, 'nginx.conf'), mainConfig(dir));
   // -e: the compiled-in error log under /var/log is not ours to write before the config is read.
-  return { dir, httpsPort: ports.https, args: ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'] };
+  const args = ['-p', dir, '-c', join(dir, 'nginx.conf'), '-e', 'stderr'];
+  return { dir, httpsPort: ports.https, args, certificate };
 }
 
 /** Starts Debian's nginx on 127.0.0.1 in front of a relay listening on `relayPort`. */
 export async function startNginx(relayPort: number): Promise<NginxProxy> {
-  const { dir, httpsPort, args } = await prepareNginx(relayPort);
+  const { dir, httpsPort, args, certificate } = await prepareNginx(relayPort);
   await run(NGINX, ['-t', ...args]);
   const child = spawn(NGINX, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   await waitForPort(httpsPort, child, () => stderr);
-  const cert = await readFile(join(dir, 'proxy.crt'));
   let stopped: Promise<void> | undefined;
   return {
     url: `https://127.0.0.1:${httpsPort}/`,
-    cert,
-    fingerprint: new X509Certificate(cert).fingerprint256,
+    cert: certificate.cert,
     stop: () =>
       (stopped ??= (async () => {
         if (child.exitCode === null && child.signalCode === null) {
