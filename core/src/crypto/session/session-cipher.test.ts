@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../protocol/encoding.js';
 import { nodeNativeBackend } from '../backend/native.node.js';
-import { markVerified } from '../identity/trust.js';
+import { checkTrust, markVerified } from '../identity/trust.js';
 import { generateIdentity } from '../identity/identity.js';
 import { makeParty, read, text } from '../testing/parties.js';
 
@@ -50,6 +50,31 @@ describe('X3DH session set-up', () => {
       code('BAD_BUNDLE'),
     );
     expect(await alice.cipher.hasSession(bob.address)).toBe(false);
+  });
+
+  it("refuses a relay's answer to a fetch for Bob that is Mallory's valid bundle", async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    const mallory = makeParty();
+    // Every signature in it is good: only the account it was fetched for tells it apart.
+    await expect(alice.cipher.initiate(bob.address, mallory.fetchBundle())).rejects.toThrow(
+      code('UNTRUSTED_IDENTITY'),
+    );
+    expect(await alice.cipher.hasSession(bob.address)).toBe(false);
+    expect(await alice.identities.getTrusted(bob.address.name)).toBeUndefined();
+  });
+
+  it('keeps no trusted key under an account name that does not encode it', async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    const mallory = makeParty();
+    await expect(
+      checkTrust(alice.identities, bob.address.name, mallory.identity.identityKey, 0),
+    ).rejects.toThrow(code('UNTRUSTED_IDENTITY'));
+    await expect(
+      markVerified(alice.identities, bob.address.name, mallory.identity.identityKey, 0),
+    ).rejects.toThrow(code('UNTRUSTED_IDENTITY'));
+    expect(await checkTrust(alice.identities, bob.address.name, bob.identity.identityKey, 0)).toBe('new');
   });
 
   it('keeps carrying the X3DH header until Bob replies, so a lost first message orphans nothing', async () => {
