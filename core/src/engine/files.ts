@@ -40,6 +40,7 @@ import { FileRecords, type FileInfo } from './files/file-records.js';
 import { refusalReason } from './files/refusal.js';
 import { refreshMessageState } from './outgoing.js';
 import type { RelayAttachments } from './relay-attachments.js';
+import { namespacedId } from './trust/message-ids.js';
 
 interface FileExtras {
   readonly caption?: string;
@@ -155,7 +156,7 @@ export class FileManager {
     const text = file.caption ?? source.name;
     const transferId = this.ctx.newId();
     // Chosen now so that upload progress already names the message it belongs to.
-    const messageId = this.ctx.newId();
+    const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
     await this.records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
       // The peer is offline: the bytes wait on the relay, and the message says where.

@@ -8,6 +8,7 @@ import type { EngineContext } from './context.js';
 import { recordGroupChange } from './group-changes.js';
 import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
+import { isCreatedBy, namespacedId } from './trust/message-ids.js';
 
 interface StoredGroup {
   state: GroupState;
@@ -15,6 +16,8 @@ interface StoredGroup {
 }
 
 const key = (groupId: string) => `group:${groupId}`;
+/** The admin we asked to join a group through its invite link, until its first state arrives. */
+const joinKey = (groupId: string) => `group-join:${groupId}`;
 
 export const INVITE_PREFIX = 'parley://group?';
 
@@ -89,7 +92,8 @@ export class GroupManager {
 
   /** Creates a group with us as its only admin; resolves its conversation id. */
   async create(name: string, members: readonly string[]): Promise<string> {
-    const groupId = this.ctx.newId();
+    // In our namespace: the id commits to our key, so members can tell who created the group.
+    const groupId = namespacedId(this.ctx.self.name, this.ctx.newId());
     const state: GroupState = {
       groupId,
       version: 1,
@@ -182,6 +186,19 @@ export class GroupManager {
       throw new ParleyError('BAD_REQUEST', 'sender key names another group');
   }
 
+  /**
+   * Asks `invite.admin` to add us. Remembered, so that the first state of this group we accept is the one
+   * that admin sends (see `#mayIntroduce`).
+   */
+  async requestJoin(invite: GroupInvite): Promise<void> {
+    await this.ctx.state.put(joinKey(invite.groupId), invite.admin);
+    await this.ctx.sendControl([{ name: invite.admin, deviceId: PRIMARY_DEVICE }], {
+      type: 'group-join',
+      groupId: invite.groupId,
+      token: invite.token,
+    });
+  }
+
   async afterCommit(sender: ProtocolAddress, content: Content): Promise<void> {
     const body = content.body;
     if (body.type === 'sender-key') await this.#tags.added(body.groupId, sender);
@@ -189,14 +206,30 @@ export class GroupManager {
     const current = await this.get(body.state.groupId);
     try {
       validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto);
+      if (current === undefined && !(await this.#mayIntroduce(body.state.groupId, sender.name)))
+        throw new ParleyError(
+          'ACCESS_DENIED',
+          'a new group comes from its creator or the admin we asked to join, not from anyone else',
+        );
     } catch (error) {
       if (error instanceof ParleyError) this.ctx.emit('error', error);
       return;
     }
+    if (current === undefined) await this.ctx.state.delete(joinKey(body.state.groupId));
     await this.apply(current, body.state, body.signature, {
       sentAt: content.sentAt,
       counter: content.counter,
     });
+  }
+
+  /**
+   * Who may give us the first state of a group we do not know: its creator (the group id is in the creator's
+   * namespace, trust/message-ids.ts) or the admin whose invite we opened. Anyone else who learnt the id could
+   * otherwise seed a state of their own with a huge version, and every genuine change would then be stale.
+   */
+  async #mayIntroduce(groupId: string, sender: string): Promise<boolean> {
+    if (isCreatedBy(groupId, sender)) return true;
+    return (await this.ctx.state.get(joinKey(groupId))) === sender;
   }
 
   private async change(groupId: string, update: (state: GroupState) => GroupState): Promise<GroupState> {

@@ -540,11 +540,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           displayName: invite.admin.slice(0, 8),
         }),
       );
-    await this.#ctx.sendControl([{ name: invite.admin, deviceId: PRIMARY_DEVICE }], {
-      type: 'group-join',
-      groupId: invite.groupId,
-      token: invite.token,
-    });
+    await this.groups.requestJoin(invite);
     return groupConversationId(invite.groupId);
   }
 
