@@ -1,5 +1,5 @@
 import { ParleyError } from '../errors/index.js';
-import { GroupCipher, type ProtocolAddress } from '../crypto/index.js';
+import { GroupCipher, resolveOptions, senderKeyRecordTags, type ProtocolAddress } from '../crypto/index.js';
 import { fromBase64Url, toBase64Url } from '../protocol/encoding.js';
 import type { StagedCryptoStores } from '../storage/index.js';
 import { PRIMARY_DEVICE, groupConversationId } from './addresses.js';
@@ -184,6 +184,30 @@ export class GroupManager {
     const groupId = await cipher.processDistribution(sender, fromBase64Url(content.body.distribution));
     if (groupId !== content.body.groupId)
       throw new ParleyError('BAD_REQUEST', 'sender key names another group');
+    await this.#requireOwnSigningKey(groupId, sender, stage);
+  }
+
+  /**
+   * A member who was given Carol's sender key could send it on as its own: its tag would then map to that
+   * member, and Carol's messages, whose signatures still verify, would be shown as the member's. A signing
+   * key already registered for someone else in this group is refused.
+   */
+  async #requireOwnSigningKey(
+    groupId: string,
+    sender: ProtocolAddress,
+    stage: StagedCryptoStores,
+  ): Promise<void> {
+    const record = await stage.senderKeys.loadSenderKey(groupId, sender);
+    if (record === undefined) return;
+    const { backend } = resolveOptions(this.ctx.crypto);
+    for (const tag of senderKeyRecordTags(backend, groupId, record)) {
+      const holder = await this.#tags.lookup(tag);
+      if (
+        holder !== undefined &&
+        (holder.sender.name !== sender.name || holder.sender.deviceId !== sender.deviceId)
+      )
+        throw new ParleyError('ACCESS_DENIED', "a sender key whose signing key is another member's");
+    }
   }
 
   /**
