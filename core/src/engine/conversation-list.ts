@@ -8,6 +8,7 @@ import type { EngineContext } from './context.js';
 import type { ParleyClientEvents } from './events.js';
 import type { GroupManager } from './group-manager.js';
 import { SerialQueue } from './serial-queue.js';
+import { displayText } from './trust/display-text.js';
 
 /** What a chat list row shows for one conversation. */
 export interface ConversationSummary {
@@ -239,7 +240,7 @@ export class ConversationList {
     } else {
       const state = await this.groups.get(record.id.slice('group:'.length));
       if (state !== undefined) {
-        title = state.name;
+        title = displayText(state.name);
         avatar = avatarBytesFromText(state.avatar);
       }
     }

@@ -8,6 +8,7 @@ import type { EngineContext } from './context.js';
 import { recordGroupChange } from './group-changes.js';
 import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
+import { displayText } from './trust/display-text.js';
 import { isCreatedBy, namespacedId } from './trust/message-ids.js';
 
 interface StoredGroup {
@@ -291,7 +292,8 @@ export class GroupManager {
       ...conversation,
       id: conversationId,
       kind: 'group',
-      title: next.name,
+      // The signed name stays as its admin wrote it; what is shown loses disguising characters.
+      title: displayText(next.name),
       members: next.members.filter((member) => member !== self),
       lastActivity: conversation?.lastActivity ?? this.ctx.now(),
       unreadCount: conversation?.unreadCount ?? 0,
