@@ -6,6 +6,8 @@ export { ParleyClient } from './parley-client.js';
 export type { EngineTuning, ParleyClientOptions } from './options.js';
 export type { ParleyClientEvents, StatusUpdate } from './events.js';
 export { formatContactLink, parseContactLink, type ContactLink } from './contact-link.js';
+export type { ContactLinkPreview } from './trust/contact-links.js';
+export { displayText } from './trust/display-text.js';
 export type { Route } from './direct-links.js';
 export type { GroupState } from './content.js';
 export { GroupManager } from './group-manager.js';

@@ -30,7 +30,8 @@ import {
   peerOf,
   relayIdentityOf,
 } from './addresses.js';
-import { formatContactLink, parseContactLink } from './contact-link.js';
+import { formatContactLink } from './contact-link.js';
+import { previewContactLink, type ContactLinkPreview } from './trust/contact-links.js';
 import type { Content, ContentBody } from './content.js';
 import { randomId, type EngineContext } from './context.js';
 import { DirectLinks, type Route } from './direct-links.js';
@@ -517,13 +518,20 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return this.#contactRelays.get(account) ?? this.#home.url;
   }
 
-  /** Adds (or updates) a contact from a `parley://contact` link and opens the conversation with it. */
+  /** What `addContact(link)` would do (trust/contact-links.ts), for a confirmation. */
+  previewContactLink(link: string): Promise<ContactLinkPreview> {
+    return previewContactLink(this.#ctx, link, (account) => this.contactRelay(account));
+  }
+
+  /** Adds a contact from a `parley://contact` link; a known contact is returned unchanged. */
   async addContact(link: string): Promise<Contact> {
-    const parsed = parseContactLink(link);
-    if (parsed.account === this.account) throw new ParleyError('BAD_REQUEST', 'that is this account');
-    await this.#ctx.state.put(`contact-relay:${parsed.account}`, parsed.relayUrl);
-    this.#contactRelays.set(parsed.account, parsed.relayUrl);
-    return this.#ensureContact(parsed.account, parsed.displayName);
+    const { contact, account, relayUrl, displayName } = await this.previewContactLink(link);
+    // A known contact keeps its name and relay; one that only wrote to us first had no relay recorded yet.
+    if (contact !== undefined && this.#contactRelays.has(account)) return contact;
+    await this.#ctx.state.put(`contact-relay:${account}`, relayUrl);
+    this.#contactRelays.set(account, relayUrl);
+    if (contact !== undefined) return contact;
+    return this.#ensureContact(account, displayName);
   }
 
   /**
