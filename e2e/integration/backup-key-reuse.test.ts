@@ -64,5 +64,18 @@ describe('restoring a backup (issue 9, item 4)', () => {
 
     const uses = keyUses(await pending(), (envelope) => openSealed(bobIdentity, envelope).content);
     expect(uses.filter((use, index) => uses.indexOf(use) !== index)).toEqual([]);
+
+    // Bob still reads everything: the old device's messages, and the restored one's on its fresh keys.
+    await bob.start();
+    const texts = async () =>
+      [
+        ...(await bob.c.messages(bob.c.directConversation(restored.c.account))).messages,
+        ...(await bob.c.messages(conversation)).messages,
+      ].map((message) => message.text);
+    const all = ['meet at noon', 'the code is 4711', 'attack at dawn', 'the vault is open'];
+    await until(async () => {
+      const got = await texts();
+      return all.every((text) => got.includes(text));
+    }, 'bob to read all four');
   });
 });

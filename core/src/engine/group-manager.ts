@@ -10,6 +10,7 @@ import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
 import { displayText } from './trust/display-text.js';
 import { isCreatedBy, namespacedId } from './trust/message-ids.js';
+import { REDISTRIBUTE_KEY } from './trust/restore.js';
 
 interface StoredGroup {
   state: GroupState;
@@ -89,6 +90,26 @@ export class GroupManager {
       throw new ParleyError('ACCESS_DENIED', 'not a member of this group');
     }
     return this.others(state.members);
+  }
+
+  /**
+   * After a restore (trust/restore.ts) our sender keys were rotated before the client started: each group's
+   * other members get the new one. Idempotent; a crash before the end repeats it on the next start.
+   */
+  async finishRestore(): Promise<void> {
+    const groups = await this.ctx.state.get(REDISTRIBUTE_KEY);
+    if (!Array.isArray(groups)) return;
+    const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);
+    for (const groupId of groups) {
+      const state = typeof groupId === 'string' ? await this.get(groupId) : undefined;
+      if (state === undefined || !state.members.includes(this.ctx.self.name)) continue;
+      const distribution = await this.ctx.queue.run(`group:${state.groupId}`, () =>
+        cipher.distribution(state.groupId),
+      );
+      await this.sendKey(state.groupId, distribution, this.others(state.members));
+    }
+    await this.ctx.state.delete(REDISTRIBUTE_KEY);
+    this.kick();
   }
 
   /** Creates a group with us as its only admin; resolves its conversation id. */

@@ -755,6 +755,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   #start(): void {
+    void this.groups.finishRestore().catch((error: unknown) => this.#report(error));
     this.#home.connect();
     this.#pump.kick();
     this.#scheduleSweep();

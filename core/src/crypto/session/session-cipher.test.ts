@@ -4,6 +4,7 @@ import { nodeNativeBackend } from '../backend/native.node.js';
 import { checkTrust, markVerified } from '../identity/trust.js';
 import { generateIdentity } from '../identity/identity.js';
 import { makeParty, read, text } from '../testing/parties.js';
+import { retireSendingChains } from './session-record.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -118,6 +119,25 @@ describe('X3DH session set-up', () => {
       firstSeen: 0,
     });
     expect(await alice.cipher.initiate(bob.address, bob.fetchBundle())).toBe('changed');
+  });
+});
+
+describe('a session restored from a backup', () => {
+  it('sends nothing more on the chains it had, yet still reads what was in flight', async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    await alice.cipher.initiate(bob.address, bob.fetchBundle());
+    await bob.cipher.decrypt(alice.address, await alice.cipher.encrypt(bob.address, text('hi')));
+    const inFlight = await bob.cipher.encrypt(alice.address, text('still coming'));
+    const stored = await alice.sessions.loadSession(bob.address);
+    if (stored === undefined) throw new Error('no session');
+    await alice.sessions.storeSession(bob.address, retireSendingChains(stored));
+    await expect(alice.cipher.encrypt(bob.address, text('again'))).rejects.toThrow(code('SESSION_NOT_FOUND'));
+    expect(read((await alice.cipher.decrypt(bob.address, inFlight)).plaintext)).toBe('still coming');
+    // A fresh session from a new bundle sends again, and Bob reads it.
+    await alice.cipher.initiate(bob.address, bob.fetchBundle());
+    const fresh = await alice.cipher.encrypt(bob.address, text('new session'));
+    expect(read((await bob.cipher.decrypt(alice.address, fresh)).plaintext)).toBe('new session');
   });
 });
 
