@@ -36,30 +36,30 @@ describe('restoring a backup (issue 9, item 4)', () => {
     const groupId = conversation.slice('group:'.length);
     await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
     const warm = next(bob.c, 'message', ({ message }) => message.text === 'hello');
-    await alice.c.sendText(conversation, 'hello');
+    await alice.c.messages.send(conversation, 'hello');
     await warm;
     const backToAlice = next(alice.c, 'message', ({ message }) => message.text === 'hi');
-    await bob.c.sendText(bob.c.directConversation(alice.c.account), 'hi');
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'hi');
     await backToAlice;
 
-    const backup = await alice.c.exportBackup(PASSPHRASE);
+    const backup = await alice.c.backup.export(PASSPHRASE);
     const bobIdentity = await bob.c.db.identities.getLocalIdentity();
     const bobRelayId = toBase64Url(bobIdentity.identityKey);
-    const withBob = alice.c.directConversation(bob.c.account);
+    const withBob = alice.c.conversations.direct(bob.c.account);
     await bob.stop();
     const pending = async () =>
       (await s.relay().store.blobs.pending(bobRelayId, 1000)).map((blob) => blob.payload);
     // The old device goes on after the backup was made (as it does when the backup is a week old).
-    await alice.c.sendText(withBob, 'meet at noon');
-    await alice.c.sendText(conversation, 'the code is 4711');
+    await alice.c.messages.send(withBob, 'meet at noon');
+    await alice.c.messages.send(conversation, 'the code is 4711');
     await until(async () => (await pending()).length >= 2, 'the old device to deposit both');
     await alice.stop();
 
     const restored = s.device('alice-restored', { direct: false, indexedDB: freshIndexedDb() });
     restored.client = await ParleyClient.importBackup(backup, PASSPHRASE, restored.clientOptions());
     const before = (await pending()).length;
-    await restored.c.sendText(withBob, 'attack at dawn');
-    await restored.c.sendText(conversation, 'the vault is open');
+    await restored.c.messages.send(withBob, 'attack at dawn');
+    await restored.c.messages.send(conversation, 'the vault is open');
     await until(async () => (await pending()).length >= before + 2, 'the restored device to deposit both');
 
     const uses = keyUses(await pending(), (envelope) => openSealed(bobIdentity, envelope).content);
@@ -69,8 +69,8 @@ describe('restoring a backup (issue 9, item 4)', () => {
     await bob.start();
     const texts = async () =>
       [
-        ...(await bob.c.messages(bob.c.directConversation(restored.c.account))).messages,
-        ...(await bob.c.messages(conversation)).messages,
+        ...(await bob.c.messages.page(bob.c.conversations.direct(restored.c.account))).messages,
+        ...(await bob.c.messages.page(conversation)).messages,
       ].map((message) => message.text);
     const all = ['meet at noon', 'the code is 4711', 'attack at dawn', 'the vault is open'];
     await until(async () => {

@@ -11,17 +11,17 @@ describe('contact links (issue 9, item 6)', () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob', { direct: false });
     await startAll(alice, bob);
-    const before = (await alice.c.contacts()).find((contact) => contact.account === bob.c.account);
+    const before = (await alice.c.contacts.list()).find((contact) => contact.account === bob.c.account);
     const forged = formatContactLink({
       account: bob.c.account,
       relayUrl: 'wss://relay.mallory.example',
       displayName: 'Bob (new number)',
     });
-    const contact = await alice.c.addContact(forged);
+    const contact = await alice.c.contacts.add(forged);
     expect(contact.displayName).toBe(before?.displayName);
-    expect(alice.c.contactRelay(bob.c.account)).toBe(bob.c.contactRelay(bob.c.account));
+    expect(alice.c.contacts.relayOf(bob.c.account)).toBe(bob.c.contacts.relayOf(bob.c.account));
     // What the app shows before asking: that the link would change a contact it already knows.
-    const preview = await alice.c.previewContactLink(forged);
+    const preview = await alice.c.contacts.preview(forged);
     expect(preview).toMatchObject({ known: true, relayChanged: true, nameChanged: true });
   });
 
@@ -30,9 +30,9 @@ describe('contact links (issue 9, item 6)', () => {
     const bob = s.device('bob', { direct: false });
     await alice.start();
     await bob.start();
-    const preview = await alice.c.previewContactLink(bob.c.contactLink());
+    const preview = await alice.c.contacts.preview(bob.c.profile.contactLink());
     expect(preview).toMatchObject({ known: false, account: bob.c.account, displayName: 'bob' });
-    await alice.c.addContact(bob.c.contactLink());
-    expect(alice.c.contactRelay(bob.c.account)).toBe(s.relay().url);
+    await alice.c.contacts.add(bob.c.profile.contactLink());
+    expect(alice.c.contacts.relayOf(bob.c.account)).toBe(s.relay().url);
   });
 });

@@ -33,7 +33,7 @@ const content = (
 async function settled(mallory: TestDevice, to: TestDevice): Promise<void> {
   const marker = `marker ${hex()}`;
   const seen = next(to.c, 'message', ({ message }) => message.text === marker);
-  await mallory.c.sendText(mallory.c.directConversation(to.c.account), marker);
+  await mallory.c.messages.send(mallory.c.conversations.direct(to.c.account), marker);
   await seen;
 }
 
@@ -70,9 +70,9 @@ describe('one-to-one content cannot speak for a group (issue 9, item 3)', () => 
       content(mallory, { type: 'timer', expiresInMs: 1000 }, { groupId }),
     );
     await settled(mallory, alice);
-    const page = await alice.c.messages(`group:${groupId}`);
+    const page = await alice.c.messages.page(`group:${groupId}`);
     expect(page.messages.map((message) => message.text)).not.toContain('I am Carol');
-    expect(await alice.c.disappearingTimer(`group:${groupId}`)).toBeNull();
+    expect(await alice.c.conversations.disappearingTimer(`group:${groupId}`)).toBeNull();
   });
 
   it("cannot pre-empt another sender's message id", async () => {
@@ -121,7 +121,7 @@ describe('group state and sender keys (issue 9, item 8)', () => {
     await sendForged(mallory, carol.c.account, content(mallory, { type: 'group-state', ...forged }));
     await settled(mallory, carol);
     const joined = next(carol.c, 'group', ({ state }) => state.admins.includes(alice.c.account));
-    await carol.c.joinGroup(link);
+    await carol.c.groups.join(link);
     const { state } = await joined;
     expect(state.members).toEqual(expect.arrayContaining([alice.c.account, bob.c.account, carol.c.account]));
     expect((await carol.c.groups.get(groupId))?.admins).toEqual([alice.c.account]);
@@ -135,7 +135,7 @@ describe('group state and sender keys (issue 9, item 8)', () => {
     const groupId = await groupOf(alice, 'family', [carol, mallory]);
     const warmUp = next(mallory.c, 'message', ({ message }) => message.text === 'hello');
     const alsoAlice = next(alice.c, 'message', ({ message }) => message.text === 'hello');
-    await carol.c.sendText(`group:${groupId}`, 'hello');
+    await carol.c.messages.send(`group:${groupId}`, 'hello');
     await Promise.all([warmUp, alsoAlice]);
     const stolen = await replayedDistribution(mallory, groupId, carol.c.account);
     await settled(mallory, alice);
@@ -146,7 +146,7 @@ describe('group state and sender keys (issue 9, item 8)', () => {
     );
     await settled(mallory, alice);
     const got = next(alice.c, 'message', ({ message }) => message.text === 'signed by carol');
-    await carol.c.sendText(`group:${groupId}`, 'signed by carol');
+    await carol.c.messages.send(`group:${groupId}`, 'signed by carol');
     expect((await got).message.sender.name).toBe(carol.c.account);
   });
 
@@ -179,20 +179,20 @@ describe('what is shown of names and times (issue 9, item 8)', () => {
     await startAll(alice, mallory);
     const tricky = 'Bob\u202Egnp.exe\u200B\u2066';
     const renamed = next(alice.c, 'contact-updated', (contact) => contact.account === mallory.c.account);
-    await mallory.c.setProfile({ displayName: tricky });
+    await mallory.c.profile.set({ displayName: tricky });
     expect((await renamed).displayName).toBe('Bobgnp.exe');
     const conversation = await mallory.c.groups.create(`Family\u202Eevil`, [alice.c.account]);
     const groupId = conversation.slice('group:'.length);
     await until(async () => (await alice.c.groups.get(groupId)) !== undefined, 'alice to learn the group');
-    expect((await alice.c.conversation(conversation)).title).toBe('Familyevil');
+    expect((await alice.c.conversations.get(conversation)).title).toBe('Familyevil');
     const file = next(alice.c, 'message', ({ message }) => message.attachmentIds !== undefined);
-    await mallory.c.sendFile(mallory.c.directConversation(alice.c.account), {
+    await mallory.c.files.send(mallory.c.conversations.direct(alice.c.account), {
       name: 'invoice\u202Efdp.exe',
       mimeType: 'application/octet-stream',
       bytes: new Uint8Array([1, 2, 3]),
     });
     const { message } = await file;
-    expect((await alice.c.fileInfo(message.id))?.name).toBe('invoicefdp.exe');
+    expect((await alice.c.files.info(message.id))?.name).toBe('invoicefdp.exe');
   });
 
   it("clamps a sender's sentAt to when the message could have been sent", async () => {

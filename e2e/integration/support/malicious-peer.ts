@@ -51,7 +51,7 @@ export async function deposit(
   recipients: readonly string[],
   payload: Uint8Array,
 ): Promise<void> {
-  const socket = from.sockets.get(from.c.contactRelay(from.c.account));
+  const socket = from.sockets.get(from.c.contacts.relayOf(from.c.account));
   if (socket === undefined) throw new Error(`${from.name} has no relay socket`);
   const ack = await new Promise<{ ok: boolean; error?: { message?: string } }>((resolve) =>
     socket.emit(

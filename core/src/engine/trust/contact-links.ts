@@ -1,6 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import type { Contact } from '../../storage/index.js';
-import { parseContactLink } from '../contact-link.js';
+import { parseContactLink } from '../contacts/contact-link.js';
 import type { EngineContext } from '../context.js';
 import { displayText } from './display-text.js';
 

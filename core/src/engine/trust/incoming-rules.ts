@@ -1,6 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
-import type { Content, ContentBody } from '../content.js';
+import type { Content, ContentBody } from '../messaging/content.js';
 import { displayText } from './display-text.js';
 import { mayUseId } from './message-ids.js';
 

@@ -21,7 +21,7 @@ export function DeepLinkService() {
     if (api?.onContactLink === undefined || api.takePendingContactLinks === undefined) return;
     const ask = (parts: { account: string; relayUrl: string; displayName: string }) => {
       const link = formatContactLink(parts);
-      void client.previewContactLink(link).then(
+      void client.contacts.preview(link).then(
         (preview) => setAsking((queue) => [...queue, { link, preview }]),
         () => undefined,
       );
@@ -36,8 +36,8 @@ export function DeepLinkService() {
   const done = () => setAsking((queue) => queue.slice(1));
   const confirm = () => {
     done();
-    void client.addContact(current.link).then(
-      (contact) => openConversation(client.directConversation(contact.account)),
+    void client.contacts.add(current.link).then(
+      (contact) => openConversation(client.conversations.direct(contact.account)),
       () => undefined,
     );
   };
