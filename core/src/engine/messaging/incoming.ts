@@ -12,6 +12,7 @@ import { decodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
 import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from '../groups/group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
+import { owedReceiptKey } from './receipts.js';
 import { admitContent, type Channel } from '../trust/incoming-rules.js';
 
 export type Via = 'direct' | 'relay';
@@ -175,16 +176,27 @@ async function commit(
   const contents = admitContents(ctx, sender, received, channel, receivedAt);
   await handlers.ensureContact(sender.name);
   for (const content of contents) await handlers.beforeCommit(sender, content, stage);
+  // The delivered receipt is owed from the moment the messages are on disk, so the debt is written in the
+  // same transaction (receipts.ts): an app that dies inside the coalescing window pays it on its next start.
+  const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+  const visible = contents.filter((content) => isVisible(content.body)).map((content) => content.id);
+  const [firstVisible] = visible;
+  const owed =
+    firstVisible === undefined
+      ? undefined
+      : { key: owedReceiptKey(from, firstVisible), value: { to: from, ids: visible } };
   const results = await ctx.db.commitIncomingBatch({
     crypto: stage.changes(),
     messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+    ...(owed === undefined ? {} : { onInsert: owed }),
   });
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
   // coalesced per sender device (receipts.ts).
   const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
-  ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
+  if (delivered.length > 0) ctx.receipts.delivered(from, delivered, owed?.key);
+  else if (owed !== undefined) void ctx.db.engineState.delete(owed.key).catch(ctx.report);
   for (const content of stored) {
     const body = content.body;
     if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);
