@@ -159,11 +159,17 @@ describe('ParleyClient files', () => {
     });
     while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     await quitting;
+    const told = next(bob.c, 'file-failed', (event) => event.messageId === messageId);
     const again = await alice.start();
     const failed = await next(again, 'file-failed');
     expect(failed).toMatchObject({ messageId, direction: 'send' });
     expect(failed.reason).toContain('in memory');
     expect((await again.db.messages.get(messageId))?.state).toBe('failed');
+    // The receiver is told why instead of waiting for bytes that will never come.
+    const heard = await told;
+    expect(heard).toMatchObject({ messageId, direction: 'receive' });
+    expect(heard.reason).toMatch(/^the sender cannot send the file: .*in memory/);
+    expect((await bob.c.files.info(messageId))?.state).toBe('failed');
   });
 
   it('sends a voice message with its duration, waveform and the bytes', async () => {

@@ -60,6 +60,8 @@ export class FileManager {
   readonly #sessions: TransferSessions;
   /** Our transfers under way, by the id of the message announcing them. */
   readonly #sending = new Map<string, TransferSender>();
+  /** Files coming to us over a link, by the id of the message announcing them, with who announced them. */
+  readonly #receiving = new Map<string, { from: string; receiver: TransferReceiver }>();
   #restored = false;
   /** What each file message was, for drawing it again after a restart (`ParleyClient.fileInfo`). */
   readonly records: FileRecords;
@@ -175,6 +177,12 @@ export class FileManager {
       } catch (error) {
         const reason = error instanceof Error ? error.message : 'the file could not be opened again';
         await this.#failSending(record.messageId, record.recipient, `transfer not resumed: ${reason}`);
+        // The recipient would otherwise wait for bytes that never come: say so, end-to-end encrypted.
+        await this.ctx.sendControl([record.recipient], {
+          type: 'file-withdrawn',
+          target: record.messageId,
+          reason: reason.slice(0, 256),
+        });
         await this.ctx.state.delete(key);
         continue;
       }
@@ -272,6 +280,21 @@ export class FileManager {
     await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
   }
 
+  /**
+   * The sender of file message `messageId` cannot send it after all: our transfer stops, and the file
+   * fails with its reason. Only the device that announced the file may withdraw it (the ratchet
+   * authenticated `from`); anyone else's word changes nothing.
+   */
+  async withdrawn(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
+    const receiving = this.#receiving.get(messageId);
+    if (receiving === undefined || receiving.from !== from.name) return;
+    this.#receiving.delete(messageId);
+    const why = `the sender cannot send the file: ${reason}`;
+    await this.records.setState(messageId, 'failed');
+    receiving.receiver.cancel(why.slice(0, 256));
+    this.ctx.emit('file-failed', { messageId, direction: 'receive', reason: why });
+  }
+
   async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
     let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
@@ -336,7 +359,8 @@ export class FileManager {
     receiver.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
     );
-    void receiver.done.catch(abort);
+    this.#receiving.set(messageId, { from: sender.name, receiver });
+    void receiver.done.catch(abort).finally(() => this.#receiving.delete(messageId));
     this.#track(peerOf(sender), receiver, receiver.done, arrived, { messageId, direction: 'receive' });
   }
 

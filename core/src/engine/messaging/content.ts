@@ -78,6 +78,8 @@ const Body = z.discriminatedUnion('type', [
   }),
   /** The recipient of file message `target` cannot take it (no space, refused, over its size limit). */
   z.strictObject({ type: z.literal('file-refused'), target: Id, reason: z.string().max(256) }),
+  /** The sender of file message `target` cannot send its bytes (its file was gone after a restart, say). */
+  z.strictObject({ type: z.literal('file-withdrawn'), target: Id, reason: z.string().max(256) }),
   z.strictObject({
     type: z.literal('receipt'),
     receipt: z.enum(['delivered', 'read']),
