@@ -1,5 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import {
+  attachmentOffset,
   deserializeAttachmentKeys,
   sealAttachmentDigest,
   serializeAttachmentDescriptor,
@@ -30,6 +31,8 @@ import {
   type OutgoingFileRecord,
 } from './outgoing-record.js';
 import { FileRecords } from './file-records.js';
+import { ReceiveCheckpoints } from './receive-checkpoints.js';
+import { INCOMING_FILE_PREFIX, decodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 import { refusalReason } from './refusal.js';
 import {
   fileBodyExtras,
@@ -156,6 +159,7 @@ export class FileManager {
   async restore(): Promise<void> {
     if (this.#restored) return;
     this.#restored = true;
+    await this.#restoreReceiving();
     for (const key of await this.ctx.state.keys(OUTGOING_FILE_PREFIX)) {
       const record = decodeOutgoingRecord(await this.ctx.state.get(key), ciphertextSize);
       if (record === undefined) {
@@ -295,7 +299,32 @@ export class FileManager {
     this.ctx.emit('file-failed', { messageId, direction: 'receive', reason: why });
   }
 
-  async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+  /**
+   * After a restart: every file that was coming over a direct link continues from its checkpoint, into the
+   * same sink, if the sink factory can open it again (`resumes`); otherwise from its first byte.
+   */
+  async #restoreReceiving(): Promise<void> {
+    for (const key of await this.ctx.state.keys(INCOMING_FILE_PREFIX)) {
+      const record = decodeIncomingRecord(await this.ctx.state.get(key));
+      if (record === undefined || (await this.records.get(record.messageId))?.state !== 'transferring') {
+        await this.ctx.state.delete(key);
+        continue;
+      }
+      if (this.#receiving.has(record.messageId)) continue;
+      const { messageId, sender, body } = record;
+      const resumable = this.options.sink.resumes === true ? record : { messageId, sender, body };
+      void this.#receive(record.sender, record.messageId, record.body, resumable).catch((error: unknown) =>
+        this.#failed(error, { messageId: record.messageId, direction: 'receive' }),
+      );
+    }
+  }
+
+  async #receive(
+    sender: ProtocolAddress,
+    messageId: string,
+    body: FileBody,
+    restored?: IncomingFileRecord,
+  ): Promise<void> {
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
     let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
     let sink: FileSink;
@@ -307,7 +336,8 @@ export class FileManager {
         throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
       if (descriptor.size > this.options.maxBytes)
         throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
-      sink = await this.options.sink({ ...info, size: descriptor.size });
+      const resume = restored?.checkpoint !== undefined && restored.transferChunkSize !== undefined;
+      sink = await this.options.sink({ ...info, size: descriptor.size, ...(resume ? { resume } : {}) });
     } catch (error) {
       // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
       // instead of waiting for a transfer that will never start.
@@ -318,7 +348,9 @@ export class FileManager {
       this.ctx.emit('file-failed', { messageId, direction: 'receive', reason });
       throw error;
     }
-    const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto);
+    const transferChunkSize = restored?.transferChunkSize;
+    const checkpoint = transferChunkSize === undefined ? undefined : restored?.checkpoint;
+    const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto, checkpoint);
     const arrived = async () => {
       await this.records.setState(messageId, 'complete');
       this.ctx.emit('file', {
@@ -355,12 +387,40 @@ export class FileManager {
       sink: writer,
       trailer: trailing,
       verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
+      ...(checkpoint === undefined || transferChunkSize === undefined
+        ? {}
+        : {
+            // The transfer chunk holding the first byte the writer has not taken; it skips the rest.
+            resume: {
+              chunkSize: transferChunkSize,
+              chunks: Math.floor(attachmentOffset(checkpoint, descriptor.chunkSize) / transferChunkSize),
+            },
+          }),
     });
-    receiver.on('progress', ({ bytes, total }) =>
-      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+    const key = INCOMING_FILE_PREFIX + messageId;
+    const keep = new ReceiveCheckpoints(
+      this.ctx.state,
+      key,
+      { messageId, sender: { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, body },
+      (error) => this.#report(error),
+      checkpoint === undefined || transferChunkSize === undefined
+        ? undefined
+        : { checkpoint, transferChunkSize },
     );
+    await keep.start();
+    receiver.on('progress', ({ bytes, total }) => {
+      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total });
+      // Every chunk the writer opened is in the sink once the receiver reports progress.
+      keep.offer(writer.checkpoint(), receiver.checkpoint?.chunkSize);
+    });
     this.#receiving.set(messageId, { from: sender.name, receiver });
-    void receiver.done.catch(abort).finally(() => this.#receiving.delete(messageId));
+    void receiver.done
+      .catch(abort)
+      .finally(async () => {
+        this.#receiving.delete(messageId);
+        await keep.end();
+      })
+      .catch((error: unknown) => this.#report(error));
     this.#track(peerOf(sender), receiver, receiver.done, arrived, { messageId, direction: 'receive' });
   }
 
