@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { defaultConfig, type AccessPolicy, type RelayConfig } from './config.js';
 
 /** What commander hands over: every option as typed text, repeatable ones as lists. Flags win over env. */
@@ -20,6 +21,10 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  trustedProxy?: string[];
+  storageMaxMb?: string;
+  deliveryRecordDays?: string;
+  admissionsPerHour?: string;
 }
 
 /** A flag or variable the operator got wrong; the CLI prints the message and exits with status 2. */
@@ -47,6 +52,10 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  trustedProxy: 'PARLEY_TRUSTED_PROXIES',
+  storageMaxMb: 'PARLEY_STORAGE_MAX_MB',
+  deliveryRecordDays: 'PARLEY_DELIVERY_RECORD_DAYS',
+  admissionsPerHour: 'PARLEY_ADMISSIONS_PER_HOUR',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
@@ -68,12 +77,12 @@ const MB = 1024 * 1024;
  */
 export function configFromFlags(flags: CliFlags, env: Record<string, string | undefined>): RelayConfig {
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl'>,
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy'>,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] => {
+  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy'): string[] => {
     const values = flags[key]?.length ? flags[key] : (env[ENV[key]] ?? '').split(',');
     return values.map((value) => value.trim()).filter(Boolean);
   };
@@ -131,6 +140,13 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     return value === undefined ? fallback : value * MB;
   };
   const webRoot = text('webRoot');
+  const trustedProxies = list('trustedProxy');
+  for (const proxy of trustedProxies) {
+    if (isIP(proxy) === 0) throw new ConfigError(`trusted-proxy must be an IP address (got ${proxy})`);
+  }
+  const storageMaxMb = integer('storage-max-mb', text('storageMaxMb'), 1, 1024 * 1024 * 1024);
+  const deliveryRecordDays = integer('delivery-record-days', text('deliveryRecordDays'), 1, 365);
+  const admissionsPerHour = integer('admissions-per-hour', text('admissionsPerHour'), 1, 1_000_000);
 
   return {
     ...base,
@@ -156,6 +172,16 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     },
     turn: { ...base.turn, urls: turnUrls, stunUrls, ...(turnSecret ? { secret: turnSecret } : {}) },
     ...(webRoot ? { webRoot } : {}),
+    trustedProxies,
+    storageMaxBytes: storageMaxMb === undefined ? base.storageMaxBytes : storageMaxMb * MB,
+    deliveryRecordTtlSeconds:
+      deliveryRecordDays === undefined ? base.deliveryRecordTtlSeconds : deliveryRecordDays * DAY,
+    rateLimits: {
+      ...base.rateLimits,
+      ...(admissionsPerHour === undefined
+        ? {}
+        : { admissionsPerAddress: { points: admissionsPerHour, windowSeconds: 60 * 60 } }),
+    },
     logLevel: logLevel as RelayConfig['logLevel'],
   };
 }

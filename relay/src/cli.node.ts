@@ -137,6 +137,24 @@ storeOptions(program.command('serve').description('run the relay'))
     new Option('--attachment-ttl-days <days>', 'attachment lifetime (default 30)').env(ENV.attachmentTtlDays),
   )
   .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+  .option(
+    '--trusted-proxy <ip>',
+    `reverse proxy whose X-Forwarded-For is believed; repeatable (${ENV.trustedProxy}=a,b)`,
+    collect,
+  )
+  .addOption(
+    new Option('--storage-max-mb <mb>', 'blob and attachment bytes on the whole relay').env(ENV.storageMaxMb),
+  )
+  .addOption(
+    new Option('--delivery-record-days <days>', 'unacknowledged delivery notices kept (default 7)').env(
+      ENV.deliveryRecordDays,
+    ),
+  )
+  .addOption(
+    new Option('--admissions-per-hour <n>', 'new identities per address on an open relay (default 100)').env(
+      ENV.admissionsPerHour,
+    ),
+  )
   .addOption(new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel))
   .action((flags: CliFlags) => serve(flags));
 

@@ -68,7 +68,7 @@ export function createDispatcher(table: HandlerTable, hub: Hub, ctx: RelayContex
       const handler = table[event] as EventHandler<ClientEventName>;
       spend(perConnection, session.socket.id);
       if (session.identity !== undefined) spend(perIdentity, session.identity);
-      else spend(authPerAddress, session.socket.handshake.address);
+      else spend(authPerAddress, session.address);
       if (!payloadFits(payload, handler.maxBytes ?? DEFAULT_MAX_BYTES)) {
         throw new ParleyError('PAYLOAD_TOO_LARGE', `${event} payload is too large`);
       }

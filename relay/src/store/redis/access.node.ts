@@ -29,11 +29,28 @@ return 'invalid'
 const COUNT_SEND = new LuaScript(`
 local key = ARGV[1]..'otp-sends:'..ARGV[2]
 local window = redis.call('HGET', key, 'window')
+redis.call('ZADD', ARGV[1]..'otp-expiry', ARGV[3], 's '..ARGV[2])
 if not window or tonumber(window) < tonumber(ARGV[3]) then
   redis.call('HSET', key, 'window', ARGV[3], 'sends', 1)
   return 1
 end
 return redis.call('HINCRBY', key, 'sends', 1)
+`);
+
+// otp-expiry holds "c <address>" scored by the code's expiry and "s <address>" by its send window's start.
+const EXPIRE_OTP = new LuaScript(`
+local p = ARGV[1]
+local function sweep(kind, prefix, before)
+  for _, member in ipairs(redis.call('ZRANGEBYSCORE', p..'otp-expiry', '-inf', before)) do
+    if string.sub(member, 1, 2) == kind..' ' then
+      redis.call('DEL', p..prefix..string.sub(member, 3))
+      redis.call('ZREM', p..'otp-expiry', member)
+    end
+  end
+end
+sweep('c', 'otp:', ARGV[2])
+sweep('s', 'otp-sends:', '('..ARGV[3])
+return 0
 `);
 
 export class RedisAccessStore implements AccessStore {
@@ -43,15 +60,15 @@ export class RedisAccessStore implements AccessStore {
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
-  async isAdmitted(identity: string): Promise<boolean> {
+  async isAdmitted(identityHash: string): Promise<boolean> {
     this.lifecycle.check();
-    return (await this.redis.hexists(`${this.prefix}admitted`, identity)) === 1;
+    return (await this.redis.sismember(`${this.prefix}admitted-hashes`, identityHash)) === 1;
   }
 
-  async admit(identity: string, now: number): Promise<void> {
+  async admit(identityHash: string): Promise<void> {
     this.lifecycle.check();
-    // The first admission time is kept: it says when the identity joined.
-    await this.redis.hsetnx(`${this.prefix}admitted`, identity, now);
+    // No admission time: when someone joined is not something delivery needs.
+    await this.redis.sadd(`${this.prefix}admitted-hashes`, identityHash);
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
@@ -75,6 +92,7 @@ export class RedisAccessStore implements AccessStore {
       'wrong',
       0,
     );
+    await this.redis.zadd(`${this.prefix}otp-expiry`, expiresAt, `c ${address}`);
   }
 
   async checkOtp(address: string, codeHash: string, now: number, maxAttempts: number): Promise<OtpCheck> {
@@ -87,5 +105,10 @@ export class RedisAccessStore implements AccessStore {
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
     return Number(await COUNT_SEND.run(this.redis, [this.prefix, address, windowStart]));
+  }
+
+  async expire(now: number, sendWindowStart: number): Promise<void> {
+    this.lifecycle.check();
+    await EXPIRE_OTP.run(this.redis, [this.prefix, now, sendWindowStart]);
   }
 }

@@ -83,4 +83,13 @@ export class RedisDirectoryStore implements DirectoryStore {
     this.lifecycle.check();
     return this.redis.get(`${this.prefix}username:${username}`);
   }
+
+  async remaining(identity: string): Promise<number | null> {
+    this.lifecycle.check();
+    const [published, count] = await Promise.all([
+      this.redis.exists(`${this.prefix}bundle:${identity}`),
+      this.redis.zcard(`${this.prefix}prekeys:${identity}`),
+    ]);
+    return published === 1 ? count : null;
+  }
 }

@@ -1,4 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { keyedHash, METADATA_KEY_NAME } from '../keyed-hash.node.js';
 import { StoreLifecycle } from '../lifecycle.js';
 import type { RelayStore } from '../types.js';
 import { RedisAccessStore } from './access.node.js';
@@ -42,6 +44,11 @@ export class RedisRelayStore implements RelayStore {
     this.secrets = new RedisSecretStore(...parts);
   }
 
+  /** Redis frees a deleted key's memory itself; its AOF is rewritten by the server's own policy. */
+  async compact(): Promise<void> {
+    this.#lifecycle.check();
+  }
+
   async close(): Promise<void> {
     if (!this.#lifecycle.markClosed()) return;
     // QUIT is queued behind commands already sent, so writes in flight still complete.
@@ -57,5 +64,21 @@ export async function openRedisStore(options: RedisStoreOptions): Promise<RelayS
     redis.disconnect();
     throw error;
   }
-  return new RedisRelayStore(redis, options.prefix ?? 'parley:');
+  const store = new RedisRelayStore(redis, options.prefix ?? 'parley:');
+  await upgradeAdmitted(redis, options.prefix ?? 'parley:', store);
+  return store;
+}
+
+/**
+ * Before issue 10 admitted identities were a hash of identity → time, readable by anyone with the dump;
+ * they become keyed hashes, rewritten here once, so nobody admitted loses admission.
+ */
+async function upgradeAdmitted(redis: Redis, prefix: string, store: RelayStore): Promise<void> {
+  const old = `${prefix}admitted`;
+  if ((await redis.exists(old)) === 0) return;
+  const key = await store.secrets.getOrCreate(METADATA_KEY_NAME, () => new Uint8Array(randomBytes(32)));
+  const identities = await redis.hkeys(old);
+  const hashes = identities.map((identity) => keyedHash(key, 'admitted', identity));
+  if (hashes.length > 0) await redis.sadd(`${prefix}admitted-hashes`, ...hashes);
+  await redis.del(old);
 }

@@ -17,9 +17,9 @@ export class SqliteAccessStore implements AccessStore {
     private readonly lifecycle: StoreLifecycle,
   ) {
     this.#statements = {
-      isAdmitted: db.prepare('SELECT 1 FROM admitted WHERE identity = ?').pluck(),
-      // The first admission time is kept: it says when the identity joined.
-      admit: db.prepare('INSERT OR IGNORE INTO admitted (identity, admitted_at) VALUES (?, ?)'),
+      isAdmitted: db.prepare('SELECT 1 FROM admitted WHERE identity_hash = ?').pluck(),
+      // No admission time: when someone joined is not something delivery needs.
+      admit: db.prepare('INSERT OR IGNORE INTO admitted (identity_hash) VALUES (?)'),
       createInvite: db.prepare(
         'INSERT OR REPLACE INTO invites (token_hash, uses_left, expires_at) VALUES (?, ?, ?)',
       ),
@@ -43,17 +43,19 @@ export class SqliteAccessStore implements AccessStore {
          RETURNING sends`,
         )
         .pluck(),
+      expireOtps: db.prepare('DELETE FROM otps WHERE expires_at <= ?'),
+      expireSends: db.prepare('DELETE FROM otp_sends WHERE window_start < ?'),
     };
   }
 
-  async isAdmitted(identity: string): Promise<boolean> {
+  async isAdmitted(identityHash: string): Promise<boolean> {
     this.lifecycle.check();
-    return this.#statements.isAdmitted.get(identity) !== undefined;
+    return this.#statements.isAdmitted.get(identityHash) !== undefined;
   }
 
-  async admit(identity: string, now: number): Promise<void> {
+  async admit(identityHash: string): Promise<void> {
     this.lifecycle.check();
-    await this.queue.run(() => this.#statements.admit.run(identity, now));
+    await this.queue.run(() => this.#statements.admit.run(identityHash));
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
@@ -92,5 +94,13 @@ export class SqliteAccessStore implements AccessStore {
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
     return this.queue.run(() => Number(this.#statements.countSend.get({ address, windowStart })));
+  }
+
+  async expire(now: number, sendWindowStart: number): Promise<void> {
+    this.lifecycle.check();
+    await this.queue.run(() => {
+      this.#statements.expireOtps.run(now);
+      this.#statements.expireSends.run(sendWindowStart);
+    });
   }
 }
