@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../testing/redis-server.node.js';
 import { describeRelayStore } from '../contract.test-suite.js';
@@ -23,5 +24,25 @@ describeRelayStore('Redis', {
       await openRedisStore({ url: server.url, prefix }),
       await openRedisStore({ url: server.url, prefix }),
     ];
+  },
+  inspectable: async () => {
+    const prefix = freshPrefix();
+    const store = await openRedisStore({ url: server.url, prefix });
+    const raw = new Redis(server.url);
+    const keys = () => raw.keys(`${prefix}*`);
+    return {
+      store,
+      // Key names and the serialized value of each key, as a dump of the server would hold them.
+      residue: async () => {
+        const names = await keys();
+        const values = await Promise.all(names.map((name) => raw.dumpBuffer(name)));
+        return Buffer.concat([Buffer.from(names.join('\n')), ...values.filter((v) => v !== null)]);
+      },
+      remaining: async () => (await keys()).map((name) => name.slice(prefix.length)),
+      close: async () => {
+        raw.disconnect();
+        await store.close();
+      },
+    };
   },
 });
