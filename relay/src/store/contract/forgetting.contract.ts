@@ -49,6 +49,9 @@ export function forgettingContract(open: () => Promise<InspectableStore>): void 
         await store.directory.setUsername(alice, 'forget-me-name');
         await store.access.saveOtp('FORGET-ME-otp-key', 'code-hash', 3_000);
         await store.access.countOtpSend('FORGET-ME-otp-key', 0);
+        await store.access.createInvite('FORGET-ME-invite', 1, 90_000);
+        await store.access.createInvite('FORGET-ME-old-invite', 5, 2_000);
+        expect(await store.access.redeemInvite('FORGET-ME-invite', 1_000)).toBe(true);
         await store.presence.setVisibility(alice, { allow: ['FORGET-ME-allowed'], lastSeen: true });
         await store.presence.setLastSeen(alice, 1_500);
 

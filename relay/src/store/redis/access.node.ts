@@ -7,7 +7,10 @@ const REDEEM = new LuaScript(`
 local key = ARGV[1]..'invite:'..ARGV[2]
 local f = redis.call('HMGET', key, 'uses', 'expiresAt')
 if not f[1] or tonumber(f[1]) <= 0 or tonumber(f[2]) <= tonumber(ARGV[3]) then return 0 end
-redis.call('HINCRBY', key, 'uses', -1)
+if redis.call('HINCRBY', key, 'uses', -1) <= 0 then
+  redis.call('DEL', key)
+  redis.call('ZREM', ARGV[1]..'otp-expiry', 'i '..ARGV[2])
+end
 return 1
 `);
 
@@ -37,7 +40,8 @@ end
 return redis.call('HINCRBY', key, 'sends', 1)
 `);
 
-// otp-expiry holds "c <address>" scored by the code's expiry and "s <address>" by its send window's start.
+// otp-expiry holds "c <address>" scored by the code's expiry, "s <address>" by its send window's start and
+// "i <token hash>" by the invite's expiry.
 const EXPIRE_OTP = new LuaScript(`
 local p = ARGV[1]
 local function sweep(kind, prefix, before)
@@ -49,6 +53,7 @@ local function sweep(kind, prefix, before)
   end
 end
 sweep('c', 'otp:', ARGV[2])
+sweep('i', 'invite:', ARGV[2])
 sweep('s', 'otp-sends:', '('..ARGV[3])
 return 0
 `);
@@ -74,6 +79,7 @@ export class RedisAccessStore implements AccessStore {
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
     this.lifecycle.check();
     await this.redis.hset(`${this.prefix}invite:${tokenHash}`, 'uses', uses, 'expiresAt', expiresAt);
+    await this.redis.zadd(`${this.prefix}otp-expiry`, expiresAt, `i ${tokenHash}`);
   }
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {

@@ -26,6 +26,7 @@ export class SqliteAccessStore implements AccessStore {
       redeemInvite: db.prepare(
         'UPDATE invites SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left > 0 AND expires_at > ?',
       ),
+      dropSpent: db.prepare('DELETE FROM invites WHERE token_hash = ? AND uses_left <= 0'),
       saveOtp: db.prepare(
         'INSERT OR REPLACE INTO otps (address, code_hash, expires_at, wrong_attempts) VALUES (?, ?, ?, 0)',
       ),
@@ -44,6 +45,7 @@ export class SqliteAccessStore implements AccessStore {
         )
         .pluck(),
       expireOtps: db.prepare('DELETE FROM otps WHERE expires_at <= ?'),
+      expireInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ? OR uses_left <= 0'),
       expireSends: db.prepare('DELETE FROM otp_sends WHERE window_start < ?'),
     };
   }
@@ -65,7 +67,11 @@ export class SqliteAccessStore implements AccessStore {
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {
     this.lifecycle.check();
-    return this.queue.run(() => this.#statements.redeemInvite.run(tokenHash, now).changes === 1);
+    return this.queue.run(() => {
+      const redeemed = this.#statements.redeemInvite.run(tokenHash, now).changes === 1;
+      this.#statements.dropSpent.run(tokenHash);
+      return redeemed;
+    });
   }
 
   async saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void> {
@@ -100,6 +106,7 @@ export class SqliteAccessStore implements AccessStore {
     this.lifecycle.check();
     await this.queue.run(() => {
       this.#statements.expireOtps.run(now);
+      this.#statements.expireInvites.run(now);
       this.#statements.expireSends.run(sendWindowStart);
     });
   }
