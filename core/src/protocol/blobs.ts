@@ -14,7 +14,7 @@ export const DepositSchema = z.strictObject({
   recipients: z.array(IdentitySchema).min(1).max(LIMITS.maxRecipients),
   payload: BinarySchema.refine(
     (bytes) => bytes.byteLength <= LIMITS.maxBlobBytes,
-    `payload must be at most ${LIMITS.maxBlobBytes} bytes`,
+    { message: `payload must be at most ${LIMITS.maxBlobBytes} bytes`, params: { tooBig: true } },
   ),
   /** Shorter than the relay's default expiry if the sender wants; never longer. */
   ttlSeconds: z.number().int().positive().optional(),
