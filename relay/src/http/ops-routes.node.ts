@@ -50,8 +50,9 @@ export function opsRoutes(ctx: RelayContext, isClosing: () => boolean): Route[] 
             tokenTtlSeconds: config.tokenTtlSeconds,
             otpTtlSeconds: config.access.otpTtlSeconds,
             otpMaxAttempts: config.access.otpMaxAttempts,
-            rates: config.rateLimits,
           },
+          // Beside `limits`, whose values are all numbers (clients parse it as a number map).
+          rates: config.rateLimits,
         });
       },
     },
