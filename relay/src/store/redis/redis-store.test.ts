@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../testing/redis-server.node.js';
 import { describeRelayStore } from '../contract.test-suite.js';
+import { identity } from '../contract/fixtures.js';
+import { keyedHash, METADATA_KEY_NAME } from '../keyed-hash.node.js';
 import { openRedisStore } from './redis-store.node.js';
 
 let server: RedisServer;
@@ -45,4 +47,24 @@ describeRelayStore('Redis', {
       },
     };
   },
+});
+
+describe('Redis store upgrade', () => {
+  it('rewrites clear-text admitted identities as keyed hashes, so nobody admitted loses admission', async () => {
+    const prefix = freshPrefix();
+    const raw = new Redis(server.url);
+    try {
+      await raw.hset(`${prefix}admitted`, identity(7), 1);
+      const store = await openRedisStore({ url: server.url, prefix });
+      try {
+        const key = await store.secrets.getOrCreate(METADATA_KEY_NAME, () => new Uint8Array(1));
+        expect(await store.access.isAdmitted(keyedHash(key, 'admitted', identity(7)))).toBe(true);
+        expect(await raw.exists(`${prefix}admitted`)).toBe(0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      raw.disconnect();
+    }
+  });
 });
