@@ -3,6 +3,7 @@ import type { Socket } from 'socket.io';
 import type { Challenge } from '../auth/challenge.node.js';
 import type { RelayContext } from '../context.js';
 import { BlobFeed } from './blob-feed.node.js';
+import { PushRecorder } from './push-recorder.node.js';
 
 /** What the relay knows about one connection. The identity is set only by a verified `auth`. */
 export class Session {
@@ -17,26 +18,18 @@ export class Session {
 
   /** Where the connection comes from (through the trusted-proxy setting), for per-address limits. */
   readonly address: string;
-  /** Pushes in flight, chained so blobs still reach the socket in deposit order. */
-  #pushes: Promise<void> = Promise.resolve();
 
   constructor(
     readonly socket: Socket,
     ctx: RelayContext,
   ) {
     this.address = ctx.clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
-    this.feed = new BlobFeed((blob) => {
-      // Recorded before the bytes go out, so a recall never claims "never received" for a pushed copy.
-      const identity = this.identity;
-      if (identity === undefined) return;
-      this.#pushes = this.#pushes
-        .then(() => ctx.store.blobs.markPushed(identity, [blob.id]))
-        .then(
-          () => void socket.emit('blob', blob),
-          (error: unknown) =>
-            ctx.log.error({ err: error }, 'recording a push failed; the blob waits for reconnect'),
-        );
-    }, ctx.now);
+    const pushes = new PushRecorder(
+      ctx,
+      () => this.identity,
+      (blob) => socket.emit('blob', blob),
+    );
+    this.feed = new BlobFeed((blob) => pushes.push(blob), ctx.now);
   }
 
   /** The authenticated identity; handlers that need one only run after auth, so this failing is a bug guard. */
