@@ -132,7 +132,8 @@ export function parsePayload<S extends z.ZodType>(schema: S, input: unknown, wha
 
 /** A string, list or binary longer than its maximum (not a fixed-length field of the wrong length). */
 function isOverLimit(issue: z.core.$ZodIssue): boolean {
-  if (issue.code === 'too_big') return issue.exact !== true && issue.origin !== 'number' && issue.origin !== 'bigint';
+  if (issue.code === 'too_big')
+    return issue.exact !== true && issue.origin !== 'number' && issue.origin !== 'bigint';
   return issue.code === 'custom' && (issue.params as { tooBig?: unknown } | undefined)?.tooBig === true;
 }
 
