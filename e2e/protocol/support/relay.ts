@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../../relay/bin/parley-relay.mjs', import.meta.url));
+/** The CLI's sources, run as docs/relay-operations.md says for development (the bin needs a build first). */
+const CLI = fileURLToPath(new URL('../../../relay/src/cli.node.ts', import.meta.url));
+const NODE_ARGS = ['--import', 'tsx', CLI];
 
 export interface RelayProcess {
   url: string;
@@ -22,7 +24,9 @@ export interface RelayProcess {
 
 /** Prints a new invite token for a relay data directory, as `parley-relay invite` does for an operator. */
 export function createInvite(dataDir: string): string {
-  const result = spawnSync(process.execPath, [CLI, 'invite', '--data-dir', dataDir], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [...NODE_ARGS, 'invite', '--data-dir', dataDir], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`invite failed: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -36,7 +40,7 @@ export async function startRelayProcess(flags: string[] = [], dataDir?: string):
   const child: ChildProcess = spawn(
     process.execPath,
     [
-      CLI,
+      ...NODE_ARGS,
       'serve',
       '--port',
       '0',
