@@ -38,6 +38,8 @@ export interface ConnectOptions {
   timeoutMs?: number;
   /** Extra handshake headers (X-Forwarded-For, as a reverse proxy would add). */
   headers?: Record<string, string>;
+  /** For an https:// relay: the only certificate (PEM) this client trusts. */
+  ca?: string;
 }
 
 export interface TestClient {
@@ -86,6 +88,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     forceNew: true,
     autoConnect: false,
     ...(options.headers ? { extraHeaders: options.headers } : {}),
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
   });
   const queues = new Map<string, unknown[]>();
   const waiters = new Map<string, Array<(value: unknown) => void>>();

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
+import type { KeySpace } from './keys.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { AccessStore, OtpCheck } from '../types.js';
 import { LuaScript, text } from './lua.node.js';
@@ -7,9 +8,10 @@ const REDEEM = new LuaScript(`
 local key = ARGV[1]..'invite:'..ARGV[2]
 local f = redis.call('HMGET', key, 'uses', 'expiresAt')
 if not f[1] or tonumber(f[1]) <= 0 or tonumber(f[2]) <= tonumber(ARGV[3]) then return 0 end
+-- 2: that was the last use, the invite is gone (the caller drops it from the expiry index).
 if redis.call('HINCRBY', key, 'uses', -1) <= 0 then
   redis.call('DEL', key)
-  redis.call('ZREM', ARGV[1]..'otp-expiry', 'i '..ARGV[2])
+  return 2
 end
 return 1
 `);
@@ -32,7 +34,6 @@ return 'invalid'
 const COUNT_SEND = new LuaScript(`
 local key = ARGV[1]..'otp-sends:'..ARGV[2]
 local window = redis.call('HGET', key, 'window')
-redis.call('ZADD', ARGV[1]..'otp-expiry', ARGV[3], 's '..ARGV[2])
 if not window or tonumber(window) < tonumber(ARGV[3]) then
   redis.call('HSET', key, 'window', ARGV[3], 'sends', 1)
   return 1
@@ -40,57 +41,58 @@ end
 return redis.call('HINCRBY', key, 'sends', 1)
 `);
 
-// otp-expiry holds "c <address>" scored by the code's expiry, "s <address>" by its send window's start and
-// "i <token hash>" by the invite's expiry.
-const EXPIRE_OTP = new LuaScript(`
-local p = ARGV[1]
-local function sweep(kind, prefix, before)
-  for _, member in ipairs(redis.call('ZRANGEBYSCORE', p..'otp-expiry', '-inf', before)) do
-    if string.sub(member, 1, 2) == kind..' ' then
-      redis.call('DEL', p..prefix..string.sub(member, 3))
-      redis.call('ZREM', p..'otp-expiry', member)
-    end
-  end
-end
-sweep('c', 'otp:', ARGV[2])
-sweep('i', 'invite:', ARGV[2])
-sweep('s', 'otp-sends:', '('..ARGV[3])
-return 0
-`);
+/**
+ * otp-expiry (in the shared slot) indexes what must be forgotten on time: "c <address>" scored by the code's
+ * expiry, "s <address>" by its send window's start, "i <token hash>" by the invite's expiry. The sweep runs
+ * one command per key, not one script, because on a Cluster those keys live in their owners' slots.
+ */
+const SWEEPS = [
+  { kind: 'c', key: 'otp:' },
+  { kind: 'i', key: 'invite:' },
+  { kind: 's', key: 'otp-sends:' },
+] as const;
 
 export class RedisAccessStore implements AccessStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
   async isAdmitted(identityHash: string): Promise<boolean> {
     this.lifecycle.check();
-    return (await this.redis.sismember(`${this.prefix}admitted-hashes`, identityHash)) === 1;
+    return (await this.redis.sismember(`${this.keys.of(identityHash)}admitted-hashes`, identityHash)) === 1;
   }
 
   async admit(identityHash: string): Promise<void> {
     this.lifecycle.check();
     // No admission time: when someone joined is not something delivery needs.
-    await this.redis.sadd(`${this.prefix}admitted-hashes`, identityHash);
+    await this.redis.sadd(`${this.keys.of(identityHash)}admitted-hashes`, identityHash);
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
     this.lifecycle.check();
-    await this.redis.hset(`${this.prefix}invite:${tokenHash}`, 'uses', uses, 'expiresAt', expiresAt);
-    await this.redis.zadd(`${this.prefix}otp-expiry`, expiresAt, `i ${tokenHash}`);
+    await this.redis.hset(
+      `${this.keys.of(tokenHash)}invite:${tokenHash}`,
+      'uses',
+      uses,
+      'expiresAt',
+      expiresAt,
+    );
+    await this.#index(expiresAt, `i ${tokenHash}`);
   }
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {
     this.lifecycle.check();
-    return Number(await REDEEM.run(this.redis, [this.prefix, tokenHash, now])) === 1;
+    const outcome = Number(await REDEEM.run(this.redis, [this.keys.of(tokenHash), tokenHash, now]));
+    if (outcome === 2) await this.redis.zrem(`${this.keys.shared}otp-expiry`, `i ${tokenHash}`);
+    return outcome > 0;
   }
 
   async saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void> {
     this.lifecycle.check();
     await this.redis.hset(
-      `${this.prefix}otp:${address}`,
+      `${this.keys.of(address)}otp:${address}`,
       'code',
       codeHash,
       'expiresAt',
@@ -98,23 +100,38 @@ export class RedisAccessStore implements AccessStore {
       'wrong',
       0,
     );
-    await this.redis.zadd(`${this.prefix}otp-expiry`, expiresAt, `c ${address}`);
+    await this.#index(expiresAt, `c ${address}`);
   }
 
   async checkOtp(address: string, codeHash: string, now: number, maxAttempts: number): Promise<OtpCheck> {
     this.lifecycle.check();
     return text(
-      await CHECK_OTP.run(this.redis, [this.prefix, address, codeHash, now, maxAttempts]),
+      await CHECK_OTP.run(this.redis, [this.keys.of(address), address, codeHash, now, maxAttempts]),
     ) as OtpCheck;
   }
 
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
-    return Number(await COUNT_SEND.run(this.redis, [this.prefix, address, windowStart]));
+    const sends = Number(await COUNT_SEND.run(this.redis, [this.keys.of(address), address, windowStart]));
+    await this.#index(windowStart, `s ${address}`);
+    return sends;
   }
 
   async expire(now: number, sendWindowStart: number): Promise<void> {
     this.lifecycle.check();
-    await EXPIRE_OTP.run(this.redis, [this.prefix, now, sendWindowStart]);
+    const index = `${this.keys.shared}otp-expiry`;
+    for (const { kind, key } of SWEEPS) {
+      const before = kind === 's' ? `(${sendWindowStart}` : String(now);
+      for (const member of await this.redis.zrangebyscore(index, '-inf', before)) {
+        if (!member.startsWith(`${kind} `)) continue;
+        const owner = member.slice(2);
+        await this.redis.del(`${this.keys.of(owner)}${key}${owner}`);
+        await this.redis.zrem(index, member);
+      }
+    }
+  }
+
+  #index(at: number, member: string): Promise<unknown> {
+    return this.redis.zadd(`${this.keys.shared}otp-expiry`, at, member);
   }
 }
