@@ -3,6 +3,7 @@ import './platform/polyfills.dom.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import { chooseEmojiFont } from './app/emoji-font.dom.js';
 import { Registry } from './app/extensions.js';
 import { features } from './features/index.js';
 import { applyStoredTheme } from './features/settings/theme.dom.js';
@@ -11,6 +12,7 @@ import './app/theme.css';
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 applyStoredTheme();
+void chooseEmojiFont();
 createRoot(root).render(
   <StrictMode>
     <App registry={new Registry(features)} />
