@@ -66,6 +66,8 @@ test('emoji use the shipped font in the picker, messages and previews, and one t
   // Bob's device drew them (and his chat list's preview) in the shipped font too.
   await expect.poll(() => emojiFacesLoaded(bob.page)).toBeGreaterThan(0);
   await bob.page.evaluate('document.fonts.ready');
+  // Drawn, not blank: the 🎉 bubble's text shows more colours than its background's.
+  expect(await paintedColours(bob.page, '🎉')).toBeGreaterThan(4);
   const normal = await fontSizeOf(bob.page, 'Normal text with 🙂 in it');
   expect(await fontSizeOf(bob.page, '🎉')).toBeGreaterThan(normal * 2);
   expect(await fontSizeOf(bob.page, '👍❤️😂')).toBeGreaterThan(normal * 1.5);
