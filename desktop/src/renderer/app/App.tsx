@@ -10,6 +10,7 @@ import { NavigationProvider } from './navigation.js';
 import { loadProfile } from './profile.js';
 import { RegistryProvider } from './registry-context.js';
 import { closeSession, type Session } from './session.dom.js';
+import { errorText } from '../ui/error-text.js';
 
 type Phase =
   | { readonly kind: 'starting' }
@@ -30,7 +31,7 @@ export function App({ registry }: { registry: Registry }) {
         if (keys.kind === 'error') setPhase({ kind: 'fatal', message: keys.message });
         else setPhase({ kind: loadProfile(localStorage) === undefined ? 'onboarding' : 'locked', keys });
       },
-      (error: unknown) => live && setPhase({ kind: 'fatal', message: String(error) }),
+      (error: unknown) => live && setPhase({ kind: 'fatal', message: errorText(error, 'Opening Parley') }),
     );
     return () => {
       live = false;

@@ -5,6 +5,7 @@ import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { EmojiPicker } from './EmojiPicker.js';
 import { TypingSignal } from './typing-signal.js';
+import { errorText } from '../../ui/error-text.js';
 
 export type ComposerMode =
   | { readonly kind: 'new' }
@@ -94,7 +95,7 @@ export function Composer({
       }
     } catch (failure) {
       setText(body);
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure, 'Sending the message'));
     }
   }
 

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useClient, useProfile } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
 import { StatusViewer } from './StatusViewer.dom.js';
 import { contactStatusGroups, myStatuses, type RingState } from './status-rings.js';
@@ -52,7 +52,7 @@ export function StatusStrip() {
             <Ring state={mine.length === 0 ? 'none' : 'mine'}>
               <Avatar
                 name={profile.displayName}
-                seed={profile.displayName}
+                seed={personSeed(client.account)}
                 image={profile.avatar}
                 size={44}
               />
