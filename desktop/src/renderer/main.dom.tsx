@@ -4,8 +4,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
 import { chooseEmojiFont } from './app/emoji-font.dom.js';
-import { Registry } from './app/extensions.js';
-import { features } from './features/index.js';
 import { applyStoredTheme } from './features/settings/theme.dom.js';
 import './app/theme.css';
 
@@ -15,7 +13,7 @@ applyStoredTheme();
 void chooseEmojiFont();
 createRoot(root).render(
   <StrictMode>
-    <App registry={new Registry(features)} />
+    <App />
   </StrictMode>,
 );
 
