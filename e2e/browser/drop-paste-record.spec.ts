@@ -1,6 +1,7 @@
 import type { JSHandle, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { befriend, conversation, onboard } from './support/ui.js';
+import { openFriends } from './support/friends.js';
+import { conversation } from './support/ui.js';
 
 function messages(page: Page) {
   return page.getByRole('list', { name: 'Messages' });
@@ -21,11 +22,7 @@ function filesTransfer(page: Page, files: { name: string; type: string; text: st
 test('a file dragged onto the conversation is sent from the send dialog, and an image pasted into the composer opens it', async ({
   people,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await befriend(alice, bob);
+  const [alice, bob] = await openFriends(people, 'Alice', 'Bob');
   const pane = conversation(alice.page, 'Bob');
 
   // Drag: entering shows the drop overlay, dropping opens the send dialog with the file.
@@ -72,11 +69,7 @@ test('a file dragged onto the conversation is sent from the send dialog, and an 
 test('holding the microphone records, and letting go sends the voice message', async ({
   people,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await befriend(alice, bob);
+  const [alice, bob] = await openFriends(people, 'Alice', 'Bob');
 
   const mic = bob.page.getByRole('button', { name: 'Record voice message' });
   await mic.hover();

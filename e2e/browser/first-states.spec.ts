@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Locator, Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { expect, test } from './support/fixtures.js';
 import {
   addEachOther,
@@ -46,6 +47,7 @@ test('a new chat opens with the encryption notice and its safety number; avatar 
   await expect(notice).toContainText('end-to-end encrypted');
   await expect(notice).toContainText('not even the relay');
   await bob.page.screenshot({ path: testInfo.outputPath('new-chat-notice.png') });
+  await expectNoSeriousA11yViolations(bob.page, 'new chat with the encryption notice');
   await notice.getByRole('button', { name: 'Verify the safety number' }).click();
   const info = bob.page.getByRole('complementary', { name: 'Contact info' });
   await expect(info.getByRole('list', { name: 'Safety number' }).getByRole('listitem')).toHaveCount(12);
@@ -128,5 +130,6 @@ test('a group header lists its members, "You" shows your picture, and a removed 
   await expect(carolChat.getByRole('textbox', { name: 'Type a message' })).toHaveCount(0);
   await expect(carolChat.getByRole('button', { name: 'Send' })).toHaveCount(0);
   await carol.page.screenshot({ path: testInfo.outputPath('removed-member.png') });
+  await expectNoSeriousA11yViolations(carol.page, 'group after being removed');
   await expect(group.getByTestId('presence')).toHaveText('Bob, You');
 });

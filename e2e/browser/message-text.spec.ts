@@ -1,7 +1,9 @@
 import type { Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { expect, test } from './support/fixtures.js';
+import { openFriends } from './support/friends.js';
 import { decodePng } from './support/png.js';
-import { befriend, bubble, conversation, onboard, sendText } from './support/ui.js';
+import { bubble, conversation, sendText } from './support/ui.js';
 
 /** Pastes a text into the composer and sends it (typing 300 words key by key would take minutes). */
 async function pasteAndSend(page: Page, text: string): Promise<void> {
@@ -42,11 +44,7 @@ function fontSizeOf(page: Page, text: string): Promise<number> {
 test('emoji use the shipped font in the picker, messages and previews, and one to three emoji alone show large', async ({
   people,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await befriend(alice, bob);
+  const [alice, bob] = await openFriends(people, 'Alice', 'Bob');
 
   // The picker draws its emoji in the shipped font.
   await alice.page.getByRole('button', { name: 'Emoji' }).click();
@@ -82,11 +80,7 @@ test('a long message folds behind "Read more", and http(s) links open outside th
   people,
   relay,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await befriend(alice, bob);
+  const [alice, bob] = await openFriends(people, 'Alice', 'Bob');
 
   const words = Array.from({ length: 320 }, (_, i) => `word${i}`);
   await pasteAndSend(alice.page, `A long story: ${words.join(' ')} THE-END`);
@@ -112,6 +106,10 @@ test('a long message folds behind "Read more", and http(s) links open outside th
   await expect(links).toHaveAttribute('rel', 'noopener noreferrer');
   await expect(withLink.locator('b')).toHaveCount(0);
   await bob.page.screenshot({ path: testInfo.outputPath('link.png') });
+  await expectNoSeriousA11yViolations(bob.page, 'a link and a folded message');
+  await bob.page.emulateMedia({ colorScheme: 'dark' });
+  await expectNoSeriousA11yViolations(bob.page, 'a link and a folded message (dark)');
+  await bob.page.emulateMedia({ colorScheme: 'light' });
 
   // Clicking opens a separate tab that cannot reach back into Parley and is told nothing of where it came from.
   const opened = bob.page.waitForEvent('popup');

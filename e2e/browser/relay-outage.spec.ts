@@ -1,15 +1,13 @@
+import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { expect, test } from './support/fixtures.js';
-import { befriend, bubble, conversation, expectTick, onboard, sendText } from './support/ui.js';
+import { openFriends } from './support/friends.js';
+import { bubble, conversation, expectTick, sendText } from './support/ui.js';
 
 test('during a relay outage the header stops saying online, and the banner says direct chats still deliver', async ({
   people,
   relay,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await befriend(alice, bob);
+  const [alice, bob] = await openFriends(people, 'Alice', 'Bob');
   await sendText(alice.page, 'hello before the outage');
   await expect(bubble(bob.page, 'hello before the outage')).toBeVisible();
   const header = conversation(alice.page, 'Bob');
@@ -34,6 +32,7 @@ test('during a relay outage the header stops saying online, and the banner says 
   await sendText(alice.page, 'waiting for the relay');
   await expectTick(alice.page, 'waiting for the relay', 'Pending');
   await alice.page.screenshot({ path: testInfo.outputPath('outage-unknown.png') });
+  await expectNoSeriousA11yViolations(alice.page, 'relay outage banner');
 
   await relay.resume();
   await expect(banner).toBeHidden();
