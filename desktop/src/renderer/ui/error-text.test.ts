@@ -20,6 +20,10 @@ describe('errorText', () => {
     expect(errorText(new Error(''))).toBe('That did not work.');
   });
 
+  it('keeps a message already written for a person', () => {
+    expect(errorText(new Error('No QR code found in that picture'))).toBe('No QR code found in that picture');
+  });
+
   it('explains a browser permission refusal', () => {
     expect(errorText(new DOMException('Permission denied', 'NotAllowedError'))).toMatch(
       /^Parley is not allowed to use that\./u,

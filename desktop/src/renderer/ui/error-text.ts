@@ -38,9 +38,11 @@ export function errorText(error: unknown, doing?: string): string {
     const known = DOM_ERRORS[error.name];
     if (known !== undefined) return known;
   }
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = (error instanceof Error ? error.message : String(error)).trim();
+  // Already written for a person (our own messages start with a capital): shown as it is.
+  if (/^\p{Lu}/u.test(detail) && detail.includes(' ')) return detail;
   const lead = doing === undefined ? 'That did not work' : `${doing} did not work`;
-  return detail.trim() === '' ? `${lead}.` : `${lead}: ${asSentence(detail)}`;
+  return detail === '' ? `${lead}.` : `${lead}: ${asSentence(detail)}`;
 }
 
 const DOM_ERRORS: Record<string, string> = {
