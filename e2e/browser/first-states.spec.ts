@@ -7,6 +7,7 @@ import {
   befriend,
   chatRow,
   conversation,
+  createGroup,
   expectControlsLabelled,
   onboard,
   openChat,
@@ -93,14 +94,7 @@ test('a group header lists its members, "You" shows your picture, and a removed 
   await onboard(carol.page, 'Carol');
   await addEachOther([alice, bob, carol]);
 
-  await alice.page.getByRole('button', { name: 'New group' }).click();
-  const dialog = alice.page.getByRole('dialog', { name: 'New group' });
-  await dialog.getByRole('checkbox', { name: 'Bob' }).click();
-  await dialog.getByRole('checkbox', { name: 'Carol' }).click();
-  await dialog.getByLabel('Group name', { exact: true }).click();
-  await alice.page.keyboard.type(GROUP);
-  await dialog.getByRole('button', { name: 'Create group' }).click();
-  await expect(dialog).toBeHidden();
+  await createGroup(alice.page, GROUP, ['Bob', 'Carol']);
 
   const group = conversation(alice.page, GROUP);
   await expect(group.getByTestId('presence')).toHaveText('Bob, Carol, You');

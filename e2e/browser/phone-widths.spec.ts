@@ -1,9 +1,9 @@
-import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { checkAtPhoneWidths } from './support/layout.js';
 import {
   addEachOther,
   conversation,
+  createGroup,
   expectControlsLabelled,
   onboard,
   openChat,
@@ -16,16 +16,6 @@ import {
  */
 
 const GROUP = 'Phone group';
-
-async function createGroup(page: Page, members: readonly string[]): Promise<void> {
-  await page.getByRole('button', { name: 'New group' }).click();
-  const dialog = page.getByRole('dialog', { name: 'New group' });
-  for (const member of members) await dialog.getByRole('checkbox', { name: member }).click();
-  await dialog.getByLabel('Group name', { exact: true }).click();
-  await page.keyboard.type(GROUP);
-  await dialog.getByRole('button', { name: 'Create group' }).click();
-  await expect(dialog).toBeHidden();
-}
 
 test('every main screen fits a phone at 360, 390 and 768 px: controls inside the viewport and reachable', async ({
   people,
@@ -97,8 +87,7 @@ test('every main screen fits a phone at 360, 390 and 768 px: controls inside the
 
   // A group conversation and its info panel.
   await page.getByRole('button', { name: 'Back to chats' }).click();
-  await createGroup(page, ['Bob']);
-  await expect(conversation(page, GROUP)).toBeVisible();
+  await createGroup(page, GROUP, ['Bob']);
   await checkAtPhoneWidths(page, 'group conversation', shot);
   await conversation(page, GROUP).getByRole('button', { name: 'Group info' }).click();
   await expect(page.getByRole('complementary', { name: 'Group info' })).toBeVisible();

@@ -18,7 +18,7 @@ export function EncryptionNotice({ conversation }: { conversation: Conversation 
       {peer !== undefined && (
         <button
           type="button"
-          className="encryption-notice-link"
+          className="text-button"
           onClick={() => openPanel('contact-info', { account: peer })}
         >
           Verify the safety number

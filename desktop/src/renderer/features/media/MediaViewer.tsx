@@ -4,6 +4,7 @@ import { useClient } from '../../app/client-context.js';
 import { MediaIconButton } from './MediaIcon.js';
 import { saveAs, useFileInfo, useFileUrl, useThumbnailUrl } from './media-files.dom.js';
 import { mediaKind } from './media-format.js';
+import { viewerTarget } from './media-state.js';
 import './media.css';
 
 /** How far back the viewer looks for a conversation's photos and videos. */

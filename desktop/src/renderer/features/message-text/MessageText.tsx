@@ -26,7 +26,7 @@ export function MessageText({ text, className = 'bubble-text' }: { text: string;
       {cut !== undefined && (
         <>
           {'… '}
-          <button type="button" className="read-more" onClick={() => setExpanded(true)}>
+          <button type="button" className="text-button" onClick={() => setExpanded(true)}>
             Read more
           </button>
         </>
