@@ -15,11 +15,12 @@ export type RemoteEvent =
   | { type: 'started'; account: string; contactLink: string }
   | { type: 'contact-added' }
   | { type: 'message'; text: string; via: 'direct' | 'relay' }
-  | { type: 'file'; name: string; size: number; received: number }
+  /** `cpuMs`: the receiver process's CPU time (user + system) so far, for per-CPU figures under load. */
+  | { type: 'file'; name: string; size: number; received: number; cpuMs: number }
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
-  | { type: 'raw-ready' }
-  | { type: 'raw-done' }
+  | { type: 'raw-ready'; cpuMs: number }
+  | { type: 'raw-done'; cpuMs: number }
   | { type: 'stopped' };
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
