@@ -1,6 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
 import {
-  attachmentOffset,
   deserializeAttachmentKeys,
   sealAttachmentDigest,
   serializeAttachmentDescriptor,
@@ -9,7 +8,7 @@ import {
 } from '../../crypto/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
-import { TransferReceiver } from '../../transfer/receiver.js';
+import type { TransferReceiver } from '../../transfer/receiver.js';
 import { TransferSender } from '../../transfer/sender.js';
 import type { TransferSession } from '../../transfer/session.js';
 import type { TransferEndpoint } from '../../transfer/types.js';
@@ -31,7 +30,7 @@ import {
   type OutgoingFileRecord,
 } from './outgoing-record.js';
 import { FileRecords } from './file-records.js';
-import { ReceiveCheckpoints } from './receive-checkpoints.js';
+import { resumableReceiver } from './receive-checkpoints.js';
 import { INCOMING_FILE_PREFIX, decodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 import { refusalReason } from './refusal.js';
 import {
@@ -380,45 +379,27 @@ export class FileManager {
       await arrived();
       return;
     }
-    const trailing = descriptor.digest === undefined;
-    const receiver = new TransferReceiver({
-      id: body.transferId,
-      size: body.size,
-      sink: writer,
-      trailer: trailing,
-      verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
+    const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    const { receiver, ended } = await resumableReceiver({
+      state: this.ctx.state,
+      file: { messageId, sender: from, body },
+      writer,
+      trailing: descriptor.digest === undefined,
+      attachmentChunkSize: descriptor.chunkSize,
       ...(checkpoint === undefined || transferChunkSize === undefined
         ? {}
-        : {
-            // The transfer chunk holding the first byte the writer has not taken; it skips the rest.
-            resume: {
-              chunkSize: transferChunkSize,
-              chunks: Math.floor(attachmentOffset(checkpoint, descriptor.chunkSize) / transferChunkSize),
-            },
-          }),
+        : { resume: { checkpoint, transferChunkSize } }),
+      report: (error) => this.#report(error),
     });
-    const key = INCOMING_FILE_PREFIX + messageId;
-    const keep = new ReceiveCheckpoints(
-      this.ctx.state,
-      key,
-      { messageId, sender: { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, body },
-      (error) => this.#report(error),
-      checkpoint === undefined || transferChunkSize === undefined
-        ? undefined
-        : { checkpoint, transferChunkSize },
+    receiver.on('progress', ({ bytes, total }) =>
+      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
     );
-    await keep.start();
-    receiver.on('progress', ({ bytes, total }) => {
-      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total });
-      // Every chunk the writer opened is in the sink once the receiver reports progress.
-      keep.offer(writer.checkpoint(), receiver.checkpoint?.chunkSize);
-    });
     this.#receiving.set(messageId, { from: sender.name, receiver });
     void receiver.done
       .catch(abort)
       .finally(async () => {
         this.#receiving.delete(messageId);
-        await keep.end();
+        await ended();
       })
       .catch((error: unknown) => this.#report(error));
     this.#track(peerOf(sender), receiver, receiver.done, arrived, { messageId, direction: 'receive' });

@@ -1,6 +1,9 @@
-import type { AttachmentCheckpoint } from '../../crypto/index.js';
+import { attachmentOffset, type AttachmentCheckpoint } from '../../crypto/index.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
+import { TransferReceiver } from '../../transfer/receiver.js';
 import type { EngineStateStore } from '../shared/state-store.js';
-import { encodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
+import type { DecryptingWriter } from './attachment-stream.js';
+import { INCOMING_FILE_PREFIX, encodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 
 /** Attachment chunks (64 KiB each) between two saved checkpoints at least: 1 MiB. */
 const MIN_STEP = 16;
@@ -57,4 +60,49 @@ export class ReceiveCheckpoints {
     await this.#saved;
     await this.state.delete(this.key);
   }
+}
+
+/**
+ * The receiving end of a direct file: a TransferReceiver writing through `writer`, resumed at the transfer
+ * chunk that holds the first byte past `resume`'s checkpoint (the writer skips the rest: same key and
+ * nonces, same ciphertext), with its record kept up to date. `ended()` once it is done either way.
+ */
+export async function resumableReceiver(options: {
+  readonly state: EngineStateStore;
+  readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>;
+  readonly writer: DecryptingWriter;
+  readonly trailing: boolean;
+  readonly attachmentChunkSize: number;
+  readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };
+  readonly report: (error: unknown) => void;
+}): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
+  const { file, writer, resume } = options;
+  const receiver = new TransferReceiver({
+    id: file.body.transferId,
+    size: file.body.size,
+    sink: writer,
+    trailer: options.trailing,
+    verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
+    ...(resume === undefined
+      ? {}
+      : {
+          resume: {
+            chunkSize: resume.transferChunkSize,
+            chunks: Math.floor(
+              attachmentOffset(resume.checkpoint, options.attachmentChunkSize) / resume.transferChunkSize,
+            ),
+          },
+        }),
+  });
+  const keep = new ReceiveCheckpoints(
+    options.state,
+    INCOMING_FILE_PREFIX + file.messageId,
+    file,
+    options.report,
+    resume,
+  );
+  await keep.start();
+  // Every chunk the writer opened is in the sink once the receiver reports progress.
+  receiver.on('progress', () => keep.offer(writer.checkpoint(), receiver.checkpoint?.chunkSize));
+  return { receiver, ended: () => keep.end() };
 }
