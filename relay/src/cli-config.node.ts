@@ -20,6 +20,7 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  sfuUrl?: string;
 }
 
 /** A flag or variable the operator got wrong; the CLI prints the message and exits with status 2. */
@@ -47,6 +48,7 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  sfuUrl: 'PARLEY_SFU_URL',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
@@ -131,6 +133,8 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     return value === undefined ? fallback : value * MB;
   };
   const webRoot = text('webRoot');
+  const sfuUrl = text('sfuUrl');
+  if (sfuUrl !== undefined) url('sfu-url', sfuUrl, ['http:', 'https:']);
 
   return {
     ...base,
@@ -156,6 +160,7 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     },
     turn: { ...base.turn, urls: turnUrls, stunUrls, ...(turnSecret ? { secret: turnSecret } : {}) },
     ...(webRoot ? { webRoot } : {}),
+    sfu: { ...base.sfu, ...(sfuUrl ? { url: sfuUrl } : {}) },
     logLevel: logLevel as RelayConfig['logLevel'],
   };
 }

@@ -137,6 +137,7 @@ storeOptions(program.command('serve').description('run the relay'))
     new Option('--attachment-ttl-days <days>', 'attachment lifetime (default 30)').env(ENV.attachmentTtlDays),
   )
   .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+  .addOption(new Option('--sfu-url <url>', 'public URL of the group-call SFU (parley-sfu)').env(ENV.sfuUrl))
   .addOption(new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel))
   .action((flags: CliFlags) => serve(flags));
 

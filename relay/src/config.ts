@@ -31,6 +31,11 @@ export interface RelayConfig {
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
+  /**
+   * The group-call SFU beside this relay: its public URL (handed to clients in `/v1/relay` and with each join
+   * token) and how long a join token lives. Without a URL, `sfu:token` answers UNAVAILABLE.
+   */
+  sfu: { url?: string; tokenTtlSeconds: number };
   /** Directory of the built web client, served at `/` when present. */
   webRoot?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -54,6 +59,8 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       ttlSeconds: 30 * DAY,
     },
     turn: { urls: [], stunUrls: [], ttlSeconds: DAY },
+    // Long enough to connect and join, short enough that a leaked token is soon worthless.
+    sfu: { tokenTtlSeconds: 60 },
     rateLimits: {
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },

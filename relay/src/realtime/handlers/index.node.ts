@@ -3,6 +3,7 @@ import { auth, otpRequest, turnRefresh } from './auth.node.js';
 import { ackBlobs, ackNotices, depositBlob, recallBlob } from './blobs.node.js';
 import { fetchPreKeys, publishPreKeys, resolveUsername, setUsername } from './directory.node.js';
 import { setVisibility, subscribePresence } from './presence.node.js';
+import { sfuToken } from './sfu.node.js';
 import { signal, typing } from './signalling.node.js';
 import type { HandlerTable } from './types.js';
 
@@ -24,5 +25,6 @@ export function handlerTable(otpSender: OtpSender): HandlerTable {
     'blob:ack': ackBlobs,
     'blob:recall': recallBlob,
     'notice:ack': ackNotices,
+    'sfu:token': sfuToken,
   };
 }

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# Prints the path of a mediasoup-worker binary that matches the installed mediasoup, building it if needed.
+#
+#   export MEDIASOUP_WORKER_BIN="$(sfu/scripts/build-worker.sh)"
+#
+# 1. A worker mediasoup's own install put in place (a normal machine: its postinstall downloads a prebuilt
+#    binary from GitHub) is used as it is.
+# 2. Otherwise the worker is built from the C++ sources inside node_modules/mediasoup/worker, in a copy (the
+#    installed package is never modified), against Debian's libraries: each meson subproject ("wrap", which
+#    would be downloaded) is replaced by a stand-in from worker-standins/, libsrtp 3 by libsrtp 2.5 behind a
+#    compatibility header. See docs/sfu.md and /work/shared/mediasoup-worker.md for the facts it rests on.
+# 3. The binary is cached outside the clone under a key made of mediasoup's version, the Debian package
+#    versions, and this script and its stand-ins, so CI rebuilds only when one of them changes:
+#      ${XDG_CACHE_HOME:-$HOME/.cache}/parley/mediasoup-worker/<key>/mediasoup-worker
+#
+# Everything but the final path goes to stderr. Environment: PARLEY_WORKER_CACHE (cache root),
+# PARLEY_WORKER_JOBS (ninja -j, default: cores), MEDIASOUP_DIR (the mediasoup package, default: found from the
+# repository's node_modules).
+set -euo pipefail
+
+# Bump when the build steps below change what ends up in the binary (comments and messages do not count).
+recipe_revision=1
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+standins="$here/worker-standins"
+
+say() { echo "build-worker: $*" >&2; }
+die() {
+  echo "build-worker: error: $*" >&2
+  exit 1
+}
+
+# --- the installed mediasoup -------------------------------------------------------------------------------
+mediasoup="${MEDIASOUP_DIR:-}"
+if [ -z "$mediasoup" ]; then
+  for candidate in "$repo/sfu/node_modules/mediasoup" "$repo/node_modules/mediasoup"; do
+    if [ -f "$candidate/package.json" ]; then
+      mediasoup="$candidate"
+      break
+    fi
+  done
+fi
+[ -n "$mediasoup" ] && [ -f "$mediasoup/package.json" ] ||
+  die "mediasoup is not installed (run npm ci first); looked in sfu/node_modules and node_modules"
+version="$(node -p "require(process.argv[1]).version" "$mediasoup/package.json")"
+
+prebuilt="$mediasoup/worker/out/Release/mediasoup-worker"
+if [ -x "$prebuilt" ]; then
+  say "using the worker mediasoup $version installed itself"
+  echo "$prebuilt"
+  exit 0
+fi
+
+# --- the cache key -----------------------------------------------------------------------------------------
+# Debian packages whose headers, libraries or tools end up in the binary (or decide how it is built).
+debian_packages=(g++ pkg-config meson ninja-build libuv1-dev libssl-dev libabsl-dev libsrtp2-dev
+  flatbuffers-compiler libflatbuffers-dev)
+missing=()
+package_versions=""
+for package in "${debian_packages[@]}"; do
+  if package_version="$(dpkg-query -W -f='${Version}' "$package" 2>/dev/null)" && [ -n "$package_version" ]; then
+    package_versions+="$package=$package_version;"
+  else
+    missing+=("$package")
+  fi
+done
+((${#missing[@]} == 0)) ||
+  die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]}; .ci/run installs them)"
+
+recipe_hash="$(
+  {
+    echo "$package_versions"
+    echo "recipe $recipe_revision"
+    (cd "$standins" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+  } | sha256sum | cut -c1-16
+)"
+key="$version-$recipe_hash"
+cache_root="${PARLEY_WORKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parley/mediasoup-worker}"
+target="$cache_root/$key/mediasoup-worker"
+
+if [ -x "$target" ]; then
+  say "cached worker for mediasoup $version ($key)"
+  echo "$target"
+  exit 0
+fi
+
+mkdir -p "$cache_root"
+# One build at a time per cache: a second caller waits and then finds the binary.
+exec 9>"$cache_root/.lock"
+flock 9
+if [ -x "$target" ]; then
+  echo "$target"
+  exit 0
+fi
+
+# --- every subproject the worker asks for must have a stand-in -----------------------------------------------
+sources="$mediasoup/worker"
+[ -f "$sources/meson.build" ] || die "$sources/meson.build not found: this mediasoup has no worker sources"
+# Subprojects only the worker's tests or Windows builds use: never configured here.
+not_needed=" catch2 wingetopt "
+asked="$(
+  {
+    grep -ozP "subproject\(\s*'[^']+'" "$sources/meson.build" | tr '\0' '\n' | grep -oP "'\K[^']+"
+    grep -ohP "dependency\(\s*'\K[^']+" "$sources/meson.build"
+  } | sort -u
+)"
+for name in $asked; do
+  case "$not_needed" in *" $name "*) continue ;; esac
+  [ -d "$standins/$name" ] || die "mediasoup $version's worker asks for the subproject or dependency '$name', \
+which has no stand-in in $standins. Add one backed by a Debian package (see its README.md), or use \
+mediasoup's prebuilt worker."
+done
+
+# --- build in a copy ---------------------------------------------------------------------------------------
+work="$(mktemp -d "$cache_root/.build-XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+say "building mediasoup-worker $version from source in $work (about 8 minutes on 2 cores)"
+cp -a "$sources" "$work/worker"
+cd "$work/worker"
+rm -rf subprojects
+mkdir subprojects
+for name in $asked; do
+  case "$not_needed" in *" $name "*) continue ;; esac
+  cp -a "$standins/$name" "subprojects/$name"
+done
+# Debian 12's meson is 1.0.1; the worker declares >= 1.1.0 but uses nothing from 1.1.
+sed -i -E "s/meson_version: *'>= *1\.1\.0'/meson_version: '>= 1.0.0'/" meson.build
+
+jobs="${PARLEY_WORKER_JOBS:-$(nproc)}"
+# The settings mediasoup's own build uses for its release worker.
+meson setup --wrap-mode=nodownload --buildtype=release -Db_ndebug=true build >&2 ||
+  die "meson setup failed (see above)"
+ninja -C build -j "$jobs" mediasoup-worker >&2 ||
+  die "compiling the worker failed (see above): a mediasoup release may call libsrtp-3, abseil or libuv \
+functions the stand-ins lack"
+
+mkdir -p "$cache_root/$key"
+cp build/mediasoup-worker "$cache_root/$key/.mediasoup-worker.tmp"
+mv "$cache_root/$key/.mediasoup-worker.tmp" "$target"
+say "built $target"
+echo "$target"
