@@ -2,9 +2,12 @@
 # Prints the path of a mediasoup-worker binary that matches the installed mediasoup, building it if needed.
 #
 #   export MEDIASOUP_WORKER_BIN="$(sfu/scripts/build-worker.sh)"
+#   sfu/scripts/build-worker.sh --check   # print it only if it is already there (exit 3 otherwise)
 #
-# 1. A worker mediasoup's own install put in place (a normal machine: its postinstall downloads a prebuilt
-#    binary from GitHub) is used as it is.
+# 1. mediasoup's prebuilt worker where there is one: in the package (when its postinstall ran) or fetched
+#    from mediasoup's GitHub release for this version and platform, checked to run here, and cached (a
+#    normal machine). Root package.json disables mediasoup's postinstall in allowScripts: where GitHub is
+#    unreachable it fails, which would fail (or, for an optional dependency, silently drop) the install.
 # 2. Otherwise the worker is built from the C++ sources inside node_modules/mediasoup/worker, in a copy (the
 #    installed package is never modified), against Debian's libraries: each meson subproject ("wrap", which
 #    would be downloaded) is replaced by a stand-in from worker-standins/, libsrtp 3 by libsrtp 2.5 behind a
@@ -24,6 +27,16 @@ recipe_revision=1
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 standins="$here/worker-standins"
+
+mode=build
+case "${1:-}" in
+  --check) mode=check ;;
+  "") ;;
+  *)
+    echo "usage: $0 [--check]" >&2
+    exit 2
+    ;;
+esac
 
 say() { echo "build-worker: $*" >&2; }
 die() {
@@ -52,6 +65,41 @@ if [ -x "$prebuilt" ]; then
   exit 0
 fi
 
+cache_root="${PARLEY_WORKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parley/mediasoup-worker}"
+mkdir -p "$cache_root"
+
+# mediasoup's release binary, named as its own installer names it; mediasoup-worker run without its
+# environment exits with status 41, which is how mediasoup checks a download runs on this host.
+fetched="$cache_root/$version-prebuilt/mediasoup-worker"
+if [ -x "$fetched" ]; then
+  say "using mediasoup $version's prebuilt worker"
+  echo "$fetched"
+  exit 0
+fi
+if [ "$mode" = build ] && [ "${PARLEY_WORKER_PREBUILT:-1}" != 0 ] && [ "$(uname -s)" = Linux ]; then
+  platform="$(node -p 'process.platform + "-" + process.arch')"
+  tarball="mediasoup-worker-$version-$platform-kernel$(uname -r | cut -d. -f1).tgz"
+  download="$(mktemp -d "$cache_root/.download-XXXXXX")"
+  if curl -fsSL --connect-timeout 10 --max-time 300 -o "$download/worker.tgz" \
+    "https://github.com/versatica/mediasoup/releases/download/$version/$tarball" 2>/dev/null &&
+    tar -xzf "$download/worker.tgz" -C "$download" 2>/dev/null && [ -f "$download/mediasoup-worker" ]; then
+    status=0
+    env -i "$download/mediasoup-worker" >/dev/null 2>&1 || status=$?
+    if [ "$status" -eq 41 ]; then
+      mkdir -p "$(dirname "$fetched")"
+      mv "$download/mediasoup-worker" "$fetched"
+      rm -rf "$download"
+      say "fetched mediasoup $version's prebuilt worker"
+      echo "$fetched"
+      exit 0
+    fi
+    say "mediasoup's prebuilt worker does not run on this host (status $status); building from source"
+  else
+    say "no prebuilt worker reachable for $tarball; building from source"
+  fi
+  rm -rf "$download"
+fi
+
 # --- the cache key -----------------------------------------------------------------------------------------
 # Debian packages whose headers, libraries or tools end up in the binary (or decide how it is built).
 debian_packages=(g++ pkg-config meson ninja-build libuv1-dev libssl-dev libabsl-dev libsrtp2-dev
@@ -65,6 +113,10 @@ for package in "${debian_packages[@]}"; do
     missing+=("$package")
   fi
 done
+if ((${#missing[@]})) && [ "$mode" = check ]; then
+  say "no worker: missing Debian packages ${missing[*]}"
+  exit 3
+fi
 ((${#missing[@]} == 0)) ||
   die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]}; .ci/run installs them)"
 
@@ -76,7 +128,6 @@ recipe_hash="$(
   } | sha256sum | cut -c1-16
 )"
 key="$version-$recipe_hash"
-cache_root="${PARLEY_WORKER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parley/mediasoup-worker}"
 target="$cache_root/$key/mediasoup-worker"
 
 if [ -x "$target" ]; then
@@ -84,8 +135,11 @@ if [ -x "$target" ]; then
   echo "$target"
   exit 0
 fi
+if [ "$mode" = check ]; then
+  say "no worker for mediasoup $version yet (sfu/scripts/build-worker.sh builds it)"
+  exit 3
+fi
 
-mkdir -p "$cache_root"
 # One build at a time per cache: a second caller waits and then finds the binary.
 exec 9>"$cache_root/.lock"
 flock 9
