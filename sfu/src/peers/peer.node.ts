@@ -11,6 +11,13 @@ export type ProducerData = {
 };
 
 /**
+ * What one peer may hold at once: a client needs two transports (send, receive; plus a reconnect's overlap),
+ * a microphone, a camera and a screen share with its audio, and a consumer per remote track. The caps keep
+ * one token holder from exhausting a worker.
+ */
+export const PEER_LIMITS = { transports: 4, producers: 6, consumers: 400 } as const;
+
+/**
  * One participant in one room: the router it was placed on, and everything it created there. Ownership is a
  * tree: closing the peer closes its transports, which closes their producers and consumers (mediasoup's own
  * tree), and the maps forget each child when it closes for any reason.
@@ -31,6 +38,14 @@ export class Peer {
 
   get isClosed(): boolean {
     return this.closed;
+  }
+
+  /** Throws QUOTA_EXCEEDED (before anything is created) when the peer already holds its cap of `what`. */
+  assertRoomFor(what: keyof typeof PEER_LIMITS): void {
+    this.assertOpen();
+    if (this[what].size >= PEER_LIMITS[what]) {
+      throw new ParleyError('QUOTA_EXCEEDED', `at most ${PEER_LIMITS[what]} ${what} per peer`);
+    }
   }
 
   addTransport(transport: types.Transport): void {

@@ -14,6 +14,7 @@ export async function consume(
   transport: types.Transport,
   request: { producerId: string; rtpCapabilities: unknown; viewport?: Viewport | undefined },
 ): Promise<SfuResponses['consume']> {
+  peer.assertRoomFor('consumers');
   const producer = room.producer(request.producerId);
   await room.bringProducerTo(peer, request.producerId);
   const rtpCapabilities = request.rtpCapabilities as types.RtpCapabilities;

@@ -101,6 +101,7 @@ export class Room {
     peer: Peer,
     plain: { comedia?: boolean | undefined } | undefined,
   ): Promise<types.Transport> {
+    peer.assertRoomFor('transports');
     const transport = plain
       ? await peer.router.createPlainTransport({
           listenInfo: {
@@ -133,6 +134,7 @@ export class Room {
     transport: types.Transport,
     request: { kind: 'audio' | 'video'; source: ProducerData['source']; rtpParameters: unknown },
   ): Promise<types.Producer<ProducerData>> {
+    peer.assertRoomFor('producers');
     const producer = await transport.produce<ProducerData>({
       kind: request.kind,
       rtpParameters: request.rtpParameters as types.RtpParameters,

@@ -134,6 +134,19 @@ describe('joining a room', () => {
   });
 });
 
+describe('what one peer may hold', () => {
+  it('refuses transports beyond the cap, so one token cannot exhaust a worker', async () => {
+    sfu = await startTestSfu();
+    const client = await sfu.connect();
+    await client.ok('join', { token: sfu.token(newIdentity(), sfu.newRoom()) });
+    for (let index = 0; index < 4; index += 1) await client.ok('transport:create', { direction: 'recv' });
+    expect(await client.request('transport:create', { direction: 'recv' })).toMatchObject({
+      ok: false,
+      error: { code: 'QUOTA_EXCEEDED' },
+    });
+  });
+});
+
 describe('leaving a room', () => {
   for (const how of ['leave', 'socket drop'] as const) {
     it(`closes every transport, producer and consumer of the peer (${how})`, async () => {
