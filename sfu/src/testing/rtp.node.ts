@@ -83,8 +83,10 @@ export async function rtpReceiver(): Promise<RtpReceiver> {
   const counts = new Map<number, number>();
   const waiters: Array<{ ssrc: number; count: number; resolve: () => void }> = [];
   socket.on('message', (message) => {
-    // RTCP (payload types 200-204 in the second byte) shares the socket with rtcp-mux; count RTP only.
-    if (message.length < 12 || (message[1] ?? 0) >= 200) return;
+    // RTCP shares the socket with rtcp-mux; its packet types 200-207 read as RTP payload types 72-79 once
+    // the marker bit is masked off (RFC 5761), which no RTP stream here uses. Count RTP only.
+    const payloadType = (message[1] ?? 0) & 0x7f;
+    if (message.length < 12 || (payloadType >= 72 && payloadType <= 79)) return;
     const ssrc = message.readUInt32BE(8);
     const count = (counts.get(ssrc) ?? 0) + 1;
     counts.set(ssrc, count);
