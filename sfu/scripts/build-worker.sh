@@ -21,6 +21,10 @@
 # repository's node_modules).
 set -euo pipefail
 
+# The whole script is one compound command, so bash reads it completely before running any of it: editing
+# (or updating) this file while a long build runs cannot change what the running build does next.
+{
+
 # Bump when the build steps below change what ends up in the binary (comments and messages do not count).
 recipe_revision=1
 
@@ -194,3 +198,5 @@ cp build/mediasoup-worker "$cache_root/$key/.mediasoup-worker.tmp"
 mv "$cache_root/$key/.mediasoup-worker.tmp" "$target"
 say "built $target"
 echo "$target"
+exit 0
+}

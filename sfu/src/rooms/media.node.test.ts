@@ -99,7 +99,7 @@ describe('media through the SFU', () => {
     audio.close();
   });
 
-  it('reports audio levels and the active speaker to the room', async () => {
+  it('reports each speaker’s audio level to the room', async () => {
     sfu = await startTestSfu({ audioLevels: { intervalMs: 250, thresholdDbov: -127 } });
     const room = sfu.newRoom();
     const alice = await joinPeer(sfu, room);
