@@ -4,7 +4,7 @@
 // builds here). The relay then tells clients where the SFU is (`/v1/relay`, `sfu:token`), and the SFU reads
 // the relay's public key from the relay's /v1/relay: nothing is shared but that key.
 //
-// The two are separate processes (relay/ and sfu/ never import each other). Arguments go to the relay.
+// The relay runs compiled (bin/parley-relay.mjs; the root `npm start` builds it first). The two are separate processes (relay/ and sfu/ never import each other). Arguments go to the relay.
 // PARLEY_NO_SFU=1 starts the relay alone; PARLEY_SFU_URL overrides the URL handed to clients (the default,
 // http://localhost:7780, suits one machine; put the public address there behind a proxy).
 import { spawn, spawnSync } from 'node:child_process';
@@ -68,7 +68,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   });
 }
 
-start('relay', process.execPath, ['--import', 'tsx', 'src/cli.node.ts', 'serve', ...args], env);
+start('relay', process.execPath, ['bin/parley-relay.mjs', 'serve', ...args], env);
 if (worker) {
   start('sfu', process.execPath, [join(repo, 'sfu/bin/parley-sfu.mjs')], {
     ...process.env,

@@ -1,10 +1,31 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromFlags } from './cli-config.node.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, configFromFlags, defaultDataDir } from './cli-config.node.js';
 import { defaultConfig } from './config.js';
 
 describe('configFromFlags', () => {
   it('gives the defaults when nothing is set', () => {
     expect(configFromFlags({}, {})).toEqual(defaultConfig());
+  });
+
+  it('maps trusted proxies, the storage ceiling, the delivery-record bound and the admission rate', () => {
+    const config = configFromFlags(
+      { trustedProxy: ['10.0.0.1', '::1'], storageMaxMb: '2048', deliveryRecordDays: '2' },
+      { PARLEY_ADMISSIONS_PER_HOUR: '5' },
+    );
+    expect(config.trustedProxies).toEqual(['10.0.0.1', '::1']);
+    expect(config.storageMaxBytes).toBe(2048 * 1024 * 1024);
+    expect(config.deliveryRecordTtlSeconds).toBe(2 * 24 * 60 * 60);
+    expect(config.rateLimits.admissionsPerAddress).toEqual({ points: 5, windowSeconds: 3600 });
+    expect(configFromFlags({}, { PARLEY_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.2' }).trustedProxies).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+    ]);
+    expect(() => configFromFlags({ trustedProxy: ['proxy.example'] }, {})).toThrow(
+      'trusted-proxy must be an IP address (got proxy.example)',
+    );
+    expect(() => configFromFlags({ deliveryRecordDays: '0' }, {})).toThrow(ConfigError);
   });
 
   it('reads PORT and PARLEY_DATA_DIR from the environment', () => {
@@ -48,6 +69,38 @@ describe('configFromFlags', () => {
     expect(() => configFromFlags({ store: 'postgres' }, {})).toThrow('store must be sqlite or redis');
     expect(() => configFromFlags({ redisUrl: 'http://x' }, {})).toThrow(
       'redis-url must use redis: or rediss:',
+    );
+  });
+
+  it('reads a Redis Cluster as comma-separated seed nodes, with the sharded adapter on request', () => {
+    const seeds = 'redis://10.0.0.1:7000,redis://10.0.0.2:7000';
+    const config = configFromFlags({ redisUrl: seeds, redisCluster: true, redisAdapter: 'sharded' }, {});
+    expect(config.store).toEqual({ kind: 'redis', url: seeds });
+    expect(config.redisCluster).toBe(true);
+    expect(config.redisAdapterMode).toBe('sharded');
+    const fromEnv = configFromFlags(
+      {},
+      { PARLEY_REDIS_URL: seeds, PARLEY_REDIS_CLUSTER: '1', PARLEY_REDIS_ADAPTER: 'classic' },
+    );
+    expect(fromEnv.redisCluster).toBe(true);
+    expect(fromEnv.redisAdapterMode).toBe('classic');
+    expect(() => configFromFlags({ redisCluster: true }, {})).toThrow('--redis-cluster needs --redis-url');
+    expect(() => configFromFlags({ redisUrl: 'redis://a:1,http://b:2', redisCluster: true }, {})).toThrow(
+      'redis-url must use redis: or rediss: (got http://b:2)',
+    );
+    expect(() => configFromFlags({ redisUrl: seeds, redisCluster: true, redisAdapter: 'fast' }, {})).toThrow(
+      'redis-adapter must be classic or sharded',
+    );
+  });
+
+  it('serves TLS only with both a certificate and a key', () => {
+    const config = configFromFlags(
+      { tlsCert: '/etc/parley/cert.pem' },
+      { PARLEY_TLS_KEY: '/etc/parley/key.pem' },
+    );
+    expect(config.tls).toEqual({ certFile: '/etc/parley/cert.pem', keyFile: '/etc/parley/key.pem' });
+    expect(() => configFromFlags({ tlsCert: '/etc/parley/cert.pem' }, {})).toThrow(
+      '--tls-cert and --tls-key go together',
     );
   });
 
@@ -119,8 +172,19 @@ describe('configFromFlags', () => {
   });
 
   it('sets the web root and log level, and refuses unknown levels', () => {
-    const config = configFromFlags({ webRoot: './web', logLevel: 'debug', host: '127.0.0.1' }, {});
-    expect(config).toMatchObject({ webRoot: './web', logLevel: 'debug', host: '127.0.0.1' });
+    const config = configFromFlags({ webRoot: '/srv/web', logLevel: 'debug', host: '127.0.0.1' }, {});
+    expect(config).toMatchObject({ webRoot: '/srv/web', logLevel: 'debug', host: '127.0.0.1' });
     expect(() => configFromFlags({ logLevel: 'loud' }, {})).toThrow('log-level must be one of');
+  });
+
+  it('takes relative paths from the folder npm was started in, not the package folder it runs scripts in', () => {
+    const config = configFromFlags({ dataDir: 'state', webRoot: './web' }, { INIT_CWD: '/home/op' });
+    expect(config).toMatchObject({ dataDir: '/home/op/state', webRoot: '/home/op/web' });
+  });
+
+  it('keeps data in the documented folder when nothing says otherwise', () => {
+    expect(defaultDataDir({ STATE_DIRECTORY: '/var/lib/parley-relay' })).toBe('/var/lib/parley-relay');
+    expect(defaultDataDir({ XDG_DATA_HOME: '/home/op/.data' })).toBe('/home/op/.data/parley-relay');
+    expect(defaultDataDir({})).toBe(join(homedir(), '.local', 'share', 'parley-relay'));
   });
 });

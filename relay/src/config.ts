@@ -1,10 +1,18 @@
 import type { BlobQuota } from './store/types.js';
 
 export type AccessPolicy = 'open' | 'invite' | 'otp';
+export const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
 
 export type OtpSenderConfig = { kind: 'console' } | { kind: 'webhook'; url: string; secret?: string };
 
 export type StoreConfig = { kind: 'sqlite' } | { kind: 'redis'; url: string };
+
+export type RedisAdapterMode = 'classic' | 'sharded';
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
 
 export interface RateLimit {
   /** Events allowed per window. */
@@ -20,6 +28,18 @@ export interface RelayConfig {
   store: StoreConfig;
   /** When set, Socket.IO's Redis adapter routes events between relay processes sharing this Redis. */
   redisAdapterUrl?: string;
+  /**
+   * The Redis URLs (store and adapter) name nodes of a Redis Cluster, comma-separated seeds: both connect
+   * with ioredis's Cluster client and the store keeps its keys under one hash tag.
+   */
+  redisCluster?: boolean;
+  /**
+   * `classic` publishes on one Pub/Sub channel every node sees; `sharded` uses Redis 7 sharded Pub/Sub (a
+   * channel per identity room, spread over a Cluster's shards). Default: sharded on a Cluster, else classic.
+   */
+  redisAdapterMode?: RedisAdapterMode;
+  /** PEM files; when set the relay serves HTTPS and WSS itself and re-reads them on `reloadTls()` (SIGHUP). */
+  tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
@@ -27,7 +47,27 @@ export interface RelayConfig {
   blobQuota: BlobQuota;
   attachments: { maxBytes: number; quotaBytes: number; ttlSeconds: number };
   turn: { urls: string[]; stunUrls: string[]; secret?: string; ttlSeconds: number };
-  rateLimits: { perConnection: RateLimit; perIdentity: RateLimit; authPerAddress: RateLimit };
+  rateLimits: {
+    perConnection: RateLimit;
+    perIdentity: RateLimit;
+    /** Every event a not yet authenticated connection sends, per client address. */
+    authPerAddress: RateLimit;
+    /** Failed `auth` attempts per client address; successes do not count. */
+    authFailuresPerAddress: RateLimit;
+    /** Failed `auth` attempts per claimed identity, whatever address they come from. */
+    authFailuresPerIdentity: RateLimit;
+    /** New identities admitted per client address on an `open` relay (identities are free otherwise). */
+    admissionsPerAddress: RateLimit;
+  };
+  /**
+   * Addresses of reverse proxies whose `X-Forwarded-For` is believed; the client address is the right-most
+   * entry that is not one of them. Empty: the TCP peer address is the client's, and the header is ignored.
+   */
+  trustedProxies: string[];
+  /** Offline blob payloads plus attachment bytes on the whole relay; deposits and uploads past it fail. */
+  storageMaxBytes: number;
+  /** How long a delivery record (the sender's `blob:delivered` notice) is kept when never acknowledged. */
+  deliveryRecordTtlSeconds: number;
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
@@ -41,7 +81,41 @@ export interface RelayConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+export const LOG_LEVELS: ReadonlyArray<RelayConfig['logLevel']> = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
 const DAY = 24 * 60 * 60;
+
+/**
+ * RelayConfig's optional settings that have no default, by dotted path, with their kind: the configuration file
+ * (config-file.node.ts) learns every other setting from defaultConfig()'s shape, so a new option with a default
+ * needs nothing more; a new optional one without a default is listed here.
+ */
+export const OPTIONAL_SETTINGS: Readonly<
+  Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'table'>
+> = {
+  redisAdapterUrl: 'string',
+  webRoot: 'string',
+  'store.url': 'string',
+  'access.otpSender.url': 'string',
+  'access.otpSender.secret': 'string',
+  'turn.secret': 'string',
+  redisCluster: 'boolean',
+  redisAdapterMode: 'string',
+  tls: 'table',
+  'tls.certFile': 'string',
+  'tls.keyFile': 'string',
+};
+
+/** Settings that are file system paths: in a configuration file they are relative to the file's folder. */
+export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot', 'tls.certFile', 'tls.keyFile'];
 
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return {
@@ -65,7 +139,13 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },
       authPerAddress: { points: 50, windowSeconds: 10 },
+      authFailuresPerAddress: { points: 20, windowSeconds: 60 },
+      authFailuresPerIdentity: { points: 10, windowSeconds: 60 },
+      admissionsPerAddress: { points: 100, windowSeconds: 60 * 60 },
     },
+    trustedProxies: [],
+    storageMaxBytes: 100 * 1024 * 1024 * 1024,
+    deliveryRecordTtlSeconds: 7 * DAY,
     challengeTtlSeconds: 30,
     tokenTtlSeconds: DAY,
     logLevel: 'info',

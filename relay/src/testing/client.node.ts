@@ -36,6 +36,10 @@ export interface ConnectOptions {
   prepare?: (socket: Socket) => void;
   /** Ack timeout of `request`. */
   timeoutMs?: number;
+  /** Extra handshake headers (X-Forwarded-For, as a reverse proxy would add). */
+  headers?: Record<string, string>;
+  /** For an https:// relay: the only certificate (PEM) this client trusts. */
+  ca?: string;
 }
 
 export interface TestClient {
@@ -83,6 +87,8 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     reconnection: false,
     forceNew: true,
     autoConnect: false,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
   });
   const queues = new Map<string, unknown[]>();
   const waiters = new Map<string, Array<(value: unknown) => void>>();
