@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { levels } from 'pino';
 import { defaultSfuConfig, type SfuConfig } from './config.js';
 
 /** What commander hands over: every option as text, repeatable ones as lists. Flags win over env. */
@@ -41,15 +42,8 @@ export class SfuConfigError extends Error {
   override readonly name = 'SfuConfigError';
 }
 
-const LOG_LEVELS: ReadonlyArray<SfuConfig['logLevel']> = [
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'silent',
-];
+/** pino's own level names, and `silent`. */
+const LOG_LEVELS: readonly string[] = [...Object.keys(levels.values), 'silent'];
 
 /**
  * Flags (already merged with their environment variables by commander) → config. The relay's public key
@@ -68,7 +62,7 @@ export function sfuConfigFromFlags(flags: SfuCliFlags, relayPublicKey: Uint8Arra
     return parsed;
   };
   const logLevel = text(flags.logLevel) ?? 'info';
-  if (!LOG_LEVELS.includes(logLevel as SfuConfig['logLevel'])) {
+  if (!LOG_LEVELS.includes(logLevel)) {
     throw new SfuConfigError(`log-level must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const base = defaultSfuConfig({ relayPublicKey, workers: availableParallelism() });
