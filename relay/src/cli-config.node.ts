@@ -11,6 +11,7 @@ export interface CliFlags {
   otpWebhook?: string;
   otpWebhookSecret?: string;
   allowedOrigin?: string[];
+  publicUrl?: string[];
   turnUrl?: string[];
   turnSecret?: string;
   stunUrl?: string[];
@@ -38,6 +39,7 @@ export const ENV = {
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
   allowedOrigin: 'PARLEY_ALLOWED_ORIGINS',
+  publicUrl: 'PARLEY_PUBLIC_URLS',
   turnUrl: 'PARLEY_TURN_URLS',
   turnSecret: 'PARLEY_TURN_SECRET',
   stunUrl: 'PARLEY_STUN_URLS',
@@ -68,12 +70,12 @@ const MB = 1024 * 1024;
  */
 export function configFromFlags(flags: CliFlags, env: Record<string, string | undefined>): RelayConfig {
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl'>,
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl'>,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] => {
+  const list = (key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl'): string[] => {
     const values = flags[key]?.length ? flags[key] : (env[ENV[key]] ?? '').split(',');
     return values.map((value) => value.trim()).filter(Boolean);
   };
@@ -98,6 +100,8 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
   for (const origin of allowedOrigins) {
     if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
   }
+  const publicUrls = list('publicUrl');
+  for (const publicUrl of publicUrls) url('public-url', publicUrl, ['http:', 'https:', 'ws:', 'wss:']);
   const turnUrls = list('turnUrl');
   for (const turn of turnUrls) {
     if (!/^turns?:/.test(turn))
@@ -141,6 +145,7 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     // One Redis serves both roles: the shared store and Socket.IO's adapter between relay processes.
     ...(storeKind === 'redis' && redisUrl ? { redisAdapterUrl: redisUrl } : {}),
     allowedOrigins,
+    publicUrls,
     access: {
       ...base.access,
       policy: policy as AccessPolicy,

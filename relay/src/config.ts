@@ -22,6 +22,11 @@ export interface RelayConfig {
   redisAdapterUrl?: string;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
+  /**
+   * The URLs clients dial to reach this relay when it is not dialled at its listening address (behind a
+   * reverse proxy or a DNS name). A login must name one of these or the listening address (docs/protocol.md).
+   */
+  publicUrls: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
   blobTtlSeconds: number;
   blobQuota: BlobQuota;
@@ -45,6 +50,7 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
     dataDir: './data',
     store: { kind: 'sqlite' },
     allowedOrigins: [],
+    publicUrls: [],
     access: { policy: 'open', otpSender: { kind: 'console' }, otpMaxAttempts: 5, otpTtlSeconds: 600 },
     blobTtlSeconds: 30 * DAY,
     blobQuota: { maxBlobs: 100_000, maxBytes: 1024 * 1024 * 1024 },

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Server as IoServer } from 'socket.io';
 import { LIMITS } from '@parley/core';
 import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
+import { relayHosts } from './auth/relay-hosts.node.js';
 import { createTokenIssuer } from './auth/tokens.node.js';
 import type { RelayConfig } from './config.js';
 import type { RelayContext } from './context.js';
@@ -49,6 +50,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     metrics: createMetrics(),
     relayKey: ed25519SignerFromSeed(relaySeed),
     tokens: createTokenIssuer(tokenSecret, config.tokenTtlSeconds * 1000),
+    relayHosts: new Set(),
     now: options.now ?? Date.now,
     randomBytes,
   };
@@ -81,6 +83,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     });
   });
   const port = (http.address() as AddressInfo).port;
+  for (const name of relayHosts(config.publicUrls, config.host, port)) context.relayHosts.add(name);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   log.info({ port, store: config.store.kind, policy: config.access.policy }, 'relay listening');

@@ -115,6 +115,8 @@ export interface DeviceOptions {
   indexedDB?: IndexedDbFactory;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
+  /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
+  relayUrl?: string;
 }
 
 /**
@@ -139,7 +141,7 @@ export class TestDevice {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
       keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
-      relayUrl: this.relay.url,
+      relayUrl: this.options.relayUrl ?? this.relay.url,
       socketFactory: (url) =>
         io(url, {
           transports: ['websocket'],

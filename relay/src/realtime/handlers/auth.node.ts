@@ -45,7 +45,7 @@ export const auth: EventHandler<'auth'> = {
     session.challenge = undefined;
     try {
       const now = ctx.now();
-      verifyChallengeAnswer(challenge, request.identity, request.signature, now);
+      verifyChallengeAnswer(challenge, request, { key: ctx.relayKey.publicKey, hosts: ctx.relayHosts }, now);
       await admitIdentity(ctx.store.access, ctx.config.access, request, now);
     } catch (error) {
       if (session.socket.connected) issueChallenge(ctx, session);
