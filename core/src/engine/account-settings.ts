@@ -73,6 +73,11 @@ export class AccountSettings {
     await this.hooks.applyPresence(presence);
   }
 
+  async setRelayOnlyLinks(enabled: boolean): Promise<void> {
+    if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'relay-only links are on or off');
+    await this.#save({ ...this.privacy, relayOnlyLinks: enabled });
+  }
+
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
     await this.#save({ ...this.privacy, defaultDisappearingTimerMs: checkTimer(expiresInMs) });
   }

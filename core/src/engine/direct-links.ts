@@ -4,6 +4,7 @@ import { FramedLink, LinkChannel } from '../link/framed-link.js';
 import { LinkManager, type LinkSignal, type PeerAddress } from '../link/link-manager.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IceServer } from '../protocol/auth.js';
+import type { SealedSignalData, WireSignalData } from '../protocol/signalling.js';
 import { concatBytes, utf8 } from '../protocol/encoding.js';
 import { TransferSession } from '../transfer/session.js';
 import type { EngineTimers } from './platform.js';
@@ -25,14 +26,32 @@ export interface DirectLinksOptions {
   /** After a link to a peer timed out opening, sends skip the direct route to it for this long. */
   readonly unreachableCooldownMs: number;
   readonly now: () => number;
-  /** Sends a signal through the relay; resolves whether the peer was online to receive it. */
-  readonly sendSignal: (to: PeerAddress, signal: LinkSignal) => Promise<boolean>;
+  /** Sends a (sealed) signal through the relay; resolves whether the peer was online to receive it. */
+  readonly sendSignal: (to: PeerAddress, signal: WireLinkSignal) => Promise<boolean>;
+  /** Whether `peer` may link to us at all: a contact the person accepted. Others' signals get no answer. */
+  readonly mayLink: (peer: PeerAddress) => Promise<boolean>;
+  /** Seals and opens signals in the pair's session (signal-sealing.ts); open throws for anything altered. */
+  readonly sealer: {
+    seal(to: PeerAddress, signal: LinkSignal): Promise<SealedSignalData>;
+    open(from: PeerAddress, signal: WireLinkSignal): Promise<LinkSignal>;
+  };
+  /** 'relay': gather only TURN candidates, so no peer learns this device's addresses (read per link). */
+  readonly transportPolicy: () => 'all' | 'relay';
+  /** A link refused because its signalling did not open: altered or replaced on the way (fail closed). */
+  readonly onRefused: (peer: PeerAddress, error: ParleyError) => void;
   /** Handles one envelope from a peer; resolves once it is stored (then the peer gets its ack). */
   readonly onEnvelope: (from: PeerAddress, envelope: Uint8Array) => Promise<void>;
   readonly onRoute: (peer: PeerAddress, route: Route) => void;
   readonly onError: (error: ParleyError) => void;
   /** Each new link's file-transfer session, so transfers attach (or resume) on it. */
   readonly onSession: (peer: PeerAddress, session: TransferSession) => void;
+}
+
+/** A signal as it travels through the relay: linkId and kind in clear, the data sealed. */
+export interface WireLinkSignal {
+  readonly linkId: string;
+  readonly kind: 'data' | 'call';
+  readonly data: WireSignalData;
 }
 
 const FRAME_ENVELOPE = 1;
@@ -66,6 +85,9 @@ export class DirectLinks {
   readonly #framed = new Map<DataLink, FramedLink>();
   readonly #acks = new Map<string, () => void>();
   readonly #timers = new Set<unknown>();
+  /** Per peer, the signals being opened (in) or sealed (out): each in arrival order, one at a time. */
+  readonly #inbound = new Map<string, Promise<void>>();
+  readonly #outbound = new Map<string, Promise<void>>();
   /** Peers whose last link attempt timed out (online but unreachable, or without WebRTC), until when. */
   readonly #unreachableUntil = new Map<string, number>();
   #closed = false;
@@ -78,16 +100,45 @@ export class DirectLinks {
       ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
       timers: options.timers,
       connectTimeoutMs: options.openTimeoutMs,
+      transportPolicy: options.transportPolicy,
       sendSignal: (to, signal) => this.#signal(to, signal),
     });
     this.#manager.on('link', ({ peer, link }) => this.#adopt(peer, link));
   }
 
-  /** A signal from the relay for one of our links (or an offer that starts one). */
-  handleSignal(from: PeerAddress, signal: LinkSignal): void {
+  /**
+   * A signal from the relay for one of our links (or an offer that starts one). Only an accepted contact's
+   * signals are looked at, and only once they open in the pair's session; one that does not open closes
+   * the link it names (fail closed) and is reported, so no altered SDP or candidate reaches WebRTC.
+   */
+  handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
+    if (this.#closed) return;
+    const key = peerKey(from);
+    const next = (this.#inbound.get(key) ?? Promise.resolve()).then(() => this.#open(from, signal));
+    this.#inbound.set(key, next);
+    void next.finally(() => {
+      if (this.#inbound.get(key) === next) this.#inbound.delete(key);
+    });
+  }
+
+  async #open(from: PeerAddress, signal: WireLinkSignal): Promise<void> {
+    if (this.#closed || !(await this.#options.mayLink(from))) return;
+    let opened: LinkSignal;
+    try {
+      opened = await this.#options.sealer.open(from, signal);
+    } catch (error) {
+      if (this.#closed) return;
+      const link = this.#manager.get(from);
+      if (link?.linkId === signal.linkId) link.close();
+      this.#options.onRefused(
+        from,
+        error instanceof ParleyError ? error : new ParleyError('DECRYPT_FAILED', 'signal did not open'),
+      );
+      return;
+    }
     if (this.#closed) return;
     try {
-      this.#manager.handleSignal(from, signal);
+      this.#manager.handleSignal(from, opened);
     } catch (error) {
       this.#options.onError(
         error instanceof ParleyError ? error : new ParleyError('BAD_REQUEST', 'bad signal'),
@@ -172,17 +223,31 @@ export class DirectLinks {
   }
 
   #signal(to: PeerAddress, signal: LinkSignal): void {
-    void this.#options.sendSignal(to, signal).then(
-      (delivered) => {
+    const giveUp = () => {
+      const link = this.#manager.get(to);
+      if (link?.linkId === signal.linkId && link.state === 'connecting') link.close();
+    };
+    // Sealed one after another per peer, so the ratchet messages leave in the order simple-peer made them.
+    const key = peerKey(to);
+    const next = (this.#outbound.get(key) ?? Promise.resolve()).then(async () => {
+      if (this.#closed) return;
+      try {
+        const data = await this.#options.sealer.seal(to, signal);
+        const delivered = this.#options.sendSignal(to, { linkId: signal.linkId, kind: signal.kind, data });
         // The peer is offline: give up on this attempt now instead of waiting for the timeout.
-        const link = this.#manager.get(to);
-        if (!delivered && link?.linkId === signal.linkId && link.state === 'connecting') link.close();
-      },
-      () => {
-        const link = this.#manager.get(to);
-        if (link?.linkId === signal.linkId && link.state === 'connecting') link.close();
-      },
-    );
+        void delivered.then((online) => online || giveUp(), giveUp);
+      } catch (error) {
+        giveUp();
+        if (!this.#closed)
+          this.#options.onError(
+            error instanceof ParleyError ? error : new ParleyError('INTERNAL', String(error)),
+          );
+      }
+    });
+    this.#outbound.set(key, next);
+    void next.finally(() => {
+      if (this.#outbound.get(key) === next) this.#outbound.delete(key);
+    });
   }
 
   #adopt(peer: PeerAddress, link: DataLink): void {

@@ -60,6 +60,8 @@ import { importLegacyEngineState } from './state-store-indexeddb.js';
 import { StatusManager } from './status-manager.js';
 import { AccountSettings } from './account-settings.js';
 import { BlobInbox } from './blob-inbox.js';
+import { isAccepted, mayLink, setContactChoice } from './contact-requests.js';
+import { SignalSealer } from './signal-sealing.js';
 import { applyPresenceVisibility, subscribePresence } from './presence.js';
 import { TurnGrants } from './turn-grant.js';
 import { restoreBackup, sealBackup, type BackupCrypto } from './backup.js';
@@ -307,9 +309,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     });
     const handlers: IncomingHandlers = {
-      ensureContact: async (account) => {
-        await this.#ensureContact(account);
-      },
+      ensureContact: (account) => this.#ensureContact(account),
       isGroupMember: (groupId, account) => this.groups.isMember(groupId, account),
       senderOfTag: (tag) => this.groups.senderOfTag(tag),
       beforeCommit: (sender, content, stage) => this.groups.beforeCommit(sender, content, stage),
@@ -459,6 +459,15 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return this.#settings.privacy.presence;
   }
 
+  /**
+   * "Relay-only calls and links" (kept across restarts): links opened from now on use only TURN candidates,
+   * hiding this device's IP addresses from contacts; without a TURN server, messages go through the relay.
+   */
+  async setRelayOnlyLinks(enabled: boolean): Promise<void> {
+    this.#assertOpen();
+    await this.#settings.setRelayOnlyLinks(enabled);
+  }
+
   /** The timer new conversations start with (null: messages stay). */
   get defaultDisappearingTimer(): number | null {
     return this.#settings.privacy.defaultDisappearingTimerMs;
@@ -523,7 +532,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (parsed.account === this.account) throw new ParleyError('BAD_REQUEST', 'that is this account');
     await this.#ctx.state.put(`contact-relay:${parsed.account}`, parsed.relayUrl);
     this.#contactRelays.set(parsed.account, parsed.relayUrl);
-    return this.#ensureContact(parsed.account, parsed.displayName);
+    return ensureContact(this.#ctx, parsed.account, parsed.displayName, true);
   }
 
   /**
@@ -546,6 +555,29 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       token: invite.token,
     });
     return groupConversationId(invite.groupId);
+  }
+
+  /**
+   * Accepts a message request (someone who wrote first; `contact.accepted === false`), or unblocks: from now
+   * on the contact gets receipts, our profile and presence, and may open a direct link to this device.
+   */
+  async acceptContact(account: string): Promise<Contact> {
+    this.#assertOpen();
+    const { contact, changed } = await setContactChoice(this.#ctx, account, {
+      accepted: true,
+      blocked: false,
+    });
+    if (changed) await this.#settings.welcome(contact);
+    return contact;
+  }
+
+  /** Blocks an account: its messages are dropped, it gets nothing from us, and its link is closed. */
+  async blockContact(account: string): Promise<Contact> {
+    this.#assertOpen();
+    const { contact } = await setContactChoice(this.#ctx, account, { accepted: false, blocked: true });
+    this.dropDirectLink(account);
+    if (this.#home.ready) await applyPresenceVisibility(this.#home, this.db, this.#settings.privacy.presence);
+    return contact;
   }
 
   async contacts(): Promise<Contact[]> {
@@ -643,6 +675,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const bySender = await this.#list.markRead(messageIds);
     if (!this.#ctx.readReceipts) return;
     for (const { sender, ids } of bySender) {
+      if (!(await mayLink(this.db, sender.name))) continue;
       await this.#ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
     }
   }
@@ -816,6 +849,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         const { delivered } = await relay.request('signal', { to: to.identity, ...signal });
         return delivered;
       },
+      mayLink: (peer) => mayLink(this.db, addressOfPeer(peer).name),
+      sealer: new SignalSealer(this.#ctx),
+      transportPolicy: () => (this.#settings.privacy.relayOnlyLinks ? 'relay' : 'all'),
+      onRefused: (peer, error) => {
+        const account = addressOfPeer(peer).name;
+        this.emit('link-refused', { conversationId: directConversationId(account), account, error });
+      },
       onEnvelope: (_from, envelope) => this.#inbox.onEnvelope(envelope),
       onRoute: (peer, route) => this.#route(directConversationId(addressOfPeer(peer).name), route),
       onError: (error) => this.emit('error', error),
@@ -841,7 +881,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.#list.observe(event, payload);
     if (this.#closed) return;
     const report = (error: unknown) => this.#report(error);
-    if (event === 'contact-added') void this.#settings.welcome(payload as Contact).catch(report);
+    // A message request is greeted only once accepted (acceptContact): a stranger learns nothing first.
+    if (event === 'contact-added' && isAccepted(payload as Contact))
+      void this.#settings.welcome(payload as Contact).catch(report);
     if (event === 'group') {
       const { state } = payload as ParleyClientEvents['group'];
       if (state.version === 1 && state.changedBy === this.account) {

@@ -29,14 +29,18 @@ export class RelayInTheMiddle {
   readonly #io: Server;
   readonly #upstreams = new Set<ClientSocket>();
 
-  private constructor(upstreamUrl: string, options: MiddleOptions) {
+  private constructor(upstreamUrl: () => string, options: MiddleOptions) {
     this.#http = createServer();
     this.#io = new Server(this.#http, { serveClient: false });
-    this.#io.on('connection', (client: Socket) => this.#relay(client, upstreamUrl, options));
+    this.#io.on('connection', (client: Socket) => this.#relay(client, upstreamUrl(), options));
   }
 
-  static async start(upstreamUrl: string, options: MiddleOptions = {}): Promise<RelayInTheMiddle> {
-    const middle = new RelayInTheMiddle(upstreamUrl, options);
+  /** `upstream` is read at each connection, so the real relay may start after the middle (to name it). */
+  static async start(
+    upstream: string | (() => string),
+    options: MiddleOptions = {},
+  ): Promise<RelayInTheMiddle> {
+    const middle = new RelayInTheMiddle(typeof upstream === 'string' ? () => upstream : upstream, options);
     await new Promise<void>((resolve) => middle.#http.listen(0, '127.0.0.1', resolve));
     return middle;
   }

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseIdentityString, toBase64Url } from '@parley/core';
+import { collect, next, scenario, until, type TestDevice } from './support/harness.js';
+
+// Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && …'`.
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+/** Alice and Mallory, connected; Mallory has Alice's contact link, Alice has never heard of Mallory. */
+async function aliceAndStranger(): Promise<{ alice: TestDevice; mallory: TestDevice }> {
+  const alice = s.device('alice');
+  const mallory = s.device('mallory');
+  await alice.start();
+  await mallory.start();
+  await until(() => alice.c.connected && mallory.c.connected, 'both to connect');
+  await mallory.c.addContact(alice.c.contactLink());
+  return { alice, mallory };
+}
+
+describe('strangers and message requests', () => {
+  it('answers no offer from a stranger and shows their message as a request', async () => {
+    const { alice, mallory } = await aliceAndStranger();
+    const aliceRoutes = collect(alice.c, 'route');
+    const malloryRoutes = collect(mallory.c, 'route');
+    const received = next(alice.c, 'message');
+    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'hello, answer my offer');
+    // Her client must not have answered: the message came through the relay, no link ever opened.
+    expect(await received).toMatchObject({ via: 'relay', message: { text: 'hello, answer my offer' } });
+    expect([...aliceRoutes, ...malloryRoutes].filter((event) => event.route !== 'relay')).toEqual([]);
+    expect(await alice.c.db.contacts.get(mallory.c.account)).toMatchObject({ accepted: false });
+    // No delivery receipt told Mallory that Alice's device is online.
+    const [sent] = (await mallory.c.messages(mallory.c.directConversation(alice.c.account))).messages;
+    expect(sent?.state).toBe('sent');
+  });
+
+  it('opens links with a request once it is accepted', async () => {
+    const { alice, mallory } = await aliceAndStranger();
+    const request = next(alice.c, 'message');
+    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'may I?');
+    await request;
+    expect((await alice.c.acceptContact(mallory.c.account)).accepted).toBe(true);
+    const reply = next(mallory.c, 'message');
+    await alice.c.sendText(alice.c.directConversation(mallory.c.account), 'yes');
+    expect(await reply).toMatchObject({ via: 'direct', message: { text: 'yes' } });
+  });
+
+  it('gives a blocked identity nothing: its messages are dropped and its offers unanswered', async () => {
+    const { alice, mallory } = await aliceAndStranger();
+    const first = next(alice.c, 'message');
+    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'first');
+    await first;
+    await alice.c.blockContact(mallory.c.account);
+    const toAlice = mallory.c.directConversation(alice.c.account);
+    const relayed = next(mallory.c, 'message-state', (event) => event.state === 'sent');
+    const blocked = await mallory.c.sendText(toAlice, 'after the block');
+    // The relay took it and Alice's device acknowledged (dropped) it: nothing is left to redeliver.
+    const aliceId = toBase64Url(parseIdentityString(alice.c.account));
+    expect((await relayed).messageId).toBe(blocked.id);
+    await until(
+      async () => (await s.relay().store.blobs.pending(aliceId, 10)).length === 0,
+      'Alice to drop it',
+    );
+    const page = await alice.c.messages(alice.c.directConversation(mallory.c.account));
+    expect(page.messages.map((message) => message.text)).toEqual(['first']);
+    expect((await mallory.c.messages(toAlice)).messages.find((m) => m.id === blocked.id)?.state).toBe('sent');
+  });
+});
