@@ -33,6 +33,11 @@ export interface RelayConfig {
   attachments: { maxBytes: number; quotaBytes: number; ttlSeconds: number };
   turn: { urls: string[]; stunUrls: string[]; secret?: string; ttlSeconds: number };
   rateLimits: { perConnection: RateLimit; perIdentity: RateLimit; authPerAddress: RateLimit };
+  /**
+   * `prekeys:fetch` budgets: per requesting identity, and per target identity whoever asks (many Sybil
+   * identities together drain a target's one-time prekeys no faster than this). RATE_LIMITED beyond.
+   */
+  prekeyFetchLimits: { perRequester: RateLimit; perTarget: RateLimit };
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
@@ -64,6 +69,10 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },
       authPerAddress: { points: 50, windowSeconds: 10 },
+    },
+    prekeyFetchLimits: {
+      perRequester: { points: 60, windowSeconds: 60 },
+      perTarget: { points: 30, windowSeconds: 60 },
     },
     challengeTtlSeconds: 30,
     tokenTtlSeconds: DAY,

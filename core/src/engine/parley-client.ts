@@ -247,10 +247,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
     };
     this.#ctx = ctx;
-    this.#preKeys = new PreKeyPublisher(ctx, {
-      rotationMs: this.#tuning.signedPreKeyRotationMs,
-      graceMs: this.#tuning.signedPreKeyGraceMs,
-    });
+    this.#preKeys = new PreKeyPublisher(
+      ctx,
+      { rotationMs: this.#tuning.signedPreKeyRotationMs, graceMs: this.#tuning.signedPreKeyGraceMs },
+      (relay) => relay === this.#home,
+    );
     this.#turn = new TurnGrants(
       timers,
       crypto.now,

@@ -65,6 +65,11 @@ export class TestRelay {
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
         },
+        // Suites fetch bundles in bursts (a stranger draining prekeys, say); prekey-fetch limits have their own.
+        prekeyFetchLimits: {
+          perRequester: { points: 100_000, windowSeconds: 1 },
+          perTarget: { points: 100_000, windowSeconds: 1 },
+        },
         ...this.config,
       }),
     );
