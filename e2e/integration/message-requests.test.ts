@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIdentityString, toBase64Url } from '@parley/core';
-import { collect, next, scenario, until, type TestDevice } from './support/harness.js';
+import { collect, next, scenario, until, type DeviceOptions, type TestDevice } from './support/harness.js';
+import { RelayInTheMiddle } from './support/relay-in-the-middle.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && …'`.
 const s = scenario();
@@ -8,9 +9,11 @@ beforeEach(s.setup);
 afterEach(s.teardown);
 
 /** Alice and Mallory, connected; Mallory has Alice's contact link, Alice has never heard of Mallory. */
-async function aliceAndStranger(): Promise<{ alice: TestDevice; mallory: TestDevice }> {
+async function aliceAndStranger(
+  malloryOptions: DeviceOptions = {},
+): Promise<{ alice: TestDevice; mallory: TestDevice }> {
   const alice = s.device('alice');
-  const mallory = s.device('mallory');
+  const mallory = s.device('mallory', malloryOptions);
   await alice.start();
   await mallory.start();
   await until(() => alice.c.connected && mallory.c.connected, 'both to connect');
@@ -32,6 +35,32 @@ describe('strangers and message requests', () => {
     // No delivery receipt told Mallory that Alice's device is online.
     const [sent] = (await mallory.c.messages(mallory.c.directConversation(alice.c.account))).messages;
     expect(sent?.state).toBe('sent');
+  });
+
+  it('offers no link to a request it replies to before accepting', async () => {
+    // Mallory's relay connection passes through a recorder: it sees every signal that reaches her.
+    const signalsToMallory: unknown[] = [];
+    const middle = await RelayInTheMiddle.start(s.relay().url, {
+      down: (event, payload) => {
+        if (event === 'signal') signalsToMallory.push(payload);
+        return payload;
+      },
+    });
+    try {
+      await s.relay().restart({ publicUrls: [middle.url] });
+      const { alice, mallory } = await aliceAndStranger({ relayUrl: middle.url });
+      const request = next(alice.c, 'message');
+      await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'write back?');
+      await request;
+      signalsToMallory.length = 0;
+      const reply = next(mallory.c, 'message');
+      await alice.c.sendText(alice.c.directConversation(mallory.c.account), 'replying, not accepting');
+      expect(await reply).toMatchObject({ via: 'relay', message: { text: 'replying, not accepting' } });
+      // An offer would have carried Alice's candidates (her addresses) to someone she has not accepted.
+      expect(signalsToMallory).toEqual([]);
+    } finally {
+      await middle.close();
+    }
   });
 
   it('opens links with a request once it is accepted', async () => {

@@ -152,7 +152,7 @@ export class DirectLinks {
 
   /** Whether a link to `peer` is open, or opens within the open timeout. */
   async reachable(peer: PeerAddress): Promise<boolean> {
-    if (this.#closed) return false;
+    if (this.#closed || !(await this.#options.mayLink(peer)) || this.#closed) return false;
     return this.#whenOpen(this.#manager.connect(peer));
   }
 
@@ -172,6 +172,8 @@ export class DirectLinks {
     if (this.#closed) return false;
     const until = this.#unreachableUntil.get(peerKey(peer));
     if (until !== undefined && until > this.#options.now() && !this.isOpen(peer)) return false;
+    // Our offer carries our candidates too: a message request (not accepted) gets no link either way.
+    if (!(await this.#options.mayLink(peer)) || this.#closed) return false;
     const link = this.#manager.connect(peer);
     if (!(await this.#whenOpen(link))) return false;
     const framed = this.#framed.get(link);
