@@ -1,4 +1,3 @@
-import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import {
   addContact,
@@ -8,16 +7,10 @@ import {
   myContactLink,
   onboard,
   openChat,
+  openSettings,
   sendText,
   unlock,
 } from './support/ui.js';
-
-async function openSettings(page: Page): Promise<Locator> {
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  const panel = page.getByRole('complementary', { name: 'Settings' });
-  await expect(panel.getByRole('heading', { name: 'Privacy' })).toBeVisible();
-  return panel;
-}
 
 test('a stranger’s message is a request to accept or block; accepting opens the conversation', async ({
   people,
