@@ -72,7 +72,7 @@ async function engineRound(
     if (direction === 'receive' && bytes === total) lastByteAt = performance.now();
   });
   const started = performance.now();
-  await a.sendFile(a.directConversation(b.account), {
+  await a.files.send(a.conversations.direct(b.account), {
     name,
     mimeType: 'application/octet-stream',
     bytes: file,
@@ -176,15 +176,15 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     const started = remote.next('started');
     remote.send({ type: 'start', relayUrl });
     const { account, contactLink } = await started;
-    await sender.addContact(contactLink);
+    await sender.contacts.add(contactLink);
     const added = remote.next('contact-added');
-    remote.send({ type: 'add-contact', contactLink: sender.contactLink() });
+    remote.send({ type: 'add-contact', contactLink: sender.profile.contactLink() });
     await added;
-    const conversation = sender.directConversation(account);
+    const conversation = sender.conversations.direct(account);
     for (let attempt = 0; ; attempt += 1) {
       if (attempt === 20) throw new Error('the direct link did not open');
       const arrived = remote.next('message', ({ text }) => text === `open ${attempt}`);
-      await sender.sendText(conversation, `open ${attempt}`);
+      await sender.messages.send(conversation, `open ${attempt}`);
       if ((await arrived).via === 'direct') break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -224,7 +224,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       const name = `bench2-${round}.bin`;
       const arrived = remote.next('file', (event) => event.name === name);
       const begun = performance.now();
-      await sender.sendFile(conversation, { name, mimeType: 'application/octet-stream', bytes });
+      await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
       const sentAt = performance.now();
       const { received } = await arrived;
       const done = performance.now();

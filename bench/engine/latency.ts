@@ -36,7 +36,7 @@ async function engineLatency(
   samples: number,
   route: 'direct' | 'relay',
 ): Promise<Measured> {
-  const conversation = a.directConversation(b.account);
+  const conversation = a.conversations.direct(b.account);
   const times: number[] = [];
   let offRoute = 0;
   let cpuStart = process.cpuUsage();
@@ -45,7 +45,7 @@ async function engineLatency(
     const text = `latency ${i}`;
     const arrived = next(b, 'message', ({ message }) => message.text === text);
     const started = performance.now();
-    await a.sendText(conversation, text);
+    await a.messages.send(conversation, text);
     const { via } = await arrived;
     const elapsed = performance.now() - started;
     if (i < WARM_UP) continue;

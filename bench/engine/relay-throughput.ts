@@ -45,17 +45,17 @@ async function measure(relay: ServerProcess, messages: number, work: () => Promi
 }
 
 async function engineRate(relay: ServerProcess, a: ParleyClient, b: ParleyClient): Promise<Rate> {
-  const conversation = a.directConversation(b.account);
+  const conversation = a.conversations.direct(b.account);
   let received = 0;
   const off = b.on('message', () => {
     received += 1;
   });
   try {
-    for (let i = 0; i < WARM_UP; i += 1) await a.sendText(conversation, `warm-up ${i}`);
+    for (let i = 0; i < WARM_UP; i += 1) await a.messages.send(conversation, `warm-up ${i}`);
     await until(() => received >= WARM_UP, 'warm-up messages', TIMEOUT_MS);
     received = 0;
     return await measure(relay, MESSAGES, async () => {
-      for (let i = 0; i < MESSAGES; i += 1) await a.sendText(conversation, `message ${i}`);
+      for (let i = 0; i < MESSAGES; i += 1) await a.messages.send(conversation, `message ${i}`);
       await until(() => received >= MESSAGES, 'every message to arrive', TIMEOUT_MS);
     });
   } finally {

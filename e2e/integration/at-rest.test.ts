@@ -55,12 +55,12 @@ describe('what a device keeps on disk', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     const got = next(bob.c, 'message');
-    await alice.c.sendText(conversation, 'The albatross lands at Quillbury wharf');
+    await alice.c.messages.send(conversation, 'The albatross lands at Quillbury wharf');
     await got;
     const file = next(bob.c, 'file');
-    await alice.c.sendFile(conversation, {
+    await alice.c.files.send(conversation, {
       name: 'marmalade-recipe.txt',
       mimeType: 'text/plain',
       bytes: new TextEncoder().encode('secret ingredient: bergamot'),
@@ -72,7 +72,7 @@ describe('what a device keeps on disk', () => {
       m.text.includes('albatross'),
     );
     if (sent === undefined) throw new Error('the sent message is not stored');
-    await alice.c.editMessage(sent.id, 'The cormorant lands instead');
+    await alice.c.messages.edit(sent.id, 'The cormorant lands instead');
     await edited;
     await until(async () => (await bob.c.db.messages.search('cormorant')).length === 1, 'the edit at bob');
     expect((await bob.c.db.messages.search('parsn')).length).toBe(1);

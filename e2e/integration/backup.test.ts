@@ -14,20 +14,20 @@ describe('encrypted backups', () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob', { direct: false });
     await startAll(alice, bob);
-    const withBob = alice.c.directConversation(bob.c.account);
-    const withAlice = bob.c.directConversation(alice.c.account);
+    const withBob = alice.c.conversations.direct(bob.c.account);
+    const withAlice = bob.c.conversations.direct(alice.c.account);
     for (const text of ['one', 'two']) {
       const arrived = next(bob.c, 'message');
-      await alice.c.sendText(withBob, text);
+      await alice.c.messages.send(withBob, text);
       await arrived;
       const back = next(alice.c, 'message');
-      await bob.c.sendText(withAlice, `re: ${text}`);
+      await bob.c.messages.send(withAlice, `re: ${text}`);
       await back;
     }
-    await alice.c.setProfile({ displayName: 'Alice' });
-    await alice.c.setPinned(withBob, true);
+    await alice.c.profile.set({ displayName: 'Alice' });
+    await alice.c.conversations.setPinned(withBob, true);
     const account = alice.c.account;
-    const backup = await alice.c.exportBackup(PASSPHRASE);
+    const backup = await alice.c.backup.export(PASSPHRASE);
     // The old device stops: its ratchet state moves to the new one.
     await alice.stop();
 
@@ -40,25 +40,25 @@ describe('encrypted backups', () => {
     const client = await ParleyClient.importBackup(backup, PASSPHRASE, restored.clientOptions());
     restored.client = client;
     expect(client.account).toBe(account);
-    expect(client.displayName).toBe('Alice');
-    const page = await client.messages(withBob);
+    expect(client.profile.displayName).toBe('Alice');
+    const page = await client.messages.page(withBob);
     expect(page.messages.map((m) => m.text).reverse()).toEqual(['one', 're: one', 'two', 're: two']);
-    expect((await client.conversation(withBob)).pinned).toBe(true);
-    expect((await client.contacts()).map((c) => c.account)).toEqual([bob.c.account]);
+    expect((await client.conversations.get(withBob)).pinned).toBe(true);
+    expect((await client.contacts.list()).map((c) => c.account)).toEqual([bob.c.account]);
 
     await until(() => client.connected, 'restored device connected');
     const arrived = next(client, 'message');
-    await bob.c.sendText(withAlice, 'are you on the new machine?');
+    await bob.c.messages.send(withAlice, 'are you on the new machine?');
     expect((await arrived).message.text).toBe('are you on the new machine?');
     const reply = next(bob.c, 'message');
-    await client.sendText(withBob, 'yes, restored from the backup');
+    await client.messages.send(withBob, 'yes, restored from the backup');
     expect((await reply).message.text).toBe('yes, restored from the backup');
   });
 
   it('refuses to restore into a database that already holds an account', async () => {
     const alice = s.device('alice', { direct: false });
     await startAll(alice);
-    const backup = await alice.c.exportBackup(PASSPHRASE);
+    const backup = await alice.c.backup.export(PASSPHRASE);
     const options = alice.clientOptions();
     await alice.stop();
     await expect(ParleyClient.importBackup(backup, PASSPHRASE, options)).rejects.toMatchObject({
@@ -66,6 +66,6 @@ describe('encrypted backups', () => {
       message: expect.stringMatching(/not empty/),
     });
     await expect(alice.start()).resolves.toBeDefined();
-    await expect(alice.c.exportBackup('short')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(alice.c.backup.export('short')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 });

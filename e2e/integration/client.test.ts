@@ -52,7 +52,7 @@ describe('ParleyClient', () => {
     const alice = s.device('alice');
     const first = await alice.start();
     const account = first.account;
-    const link = first.contactLink();
+    const link = first.profile.contactLink();
     expect(link).toMatch(/^parley:\/\/contact\?/);
     await alice.stop();
     const again = await alice.start();
@@ -60,9 +60,9 @@ describe('ParleyClient', () => {
 
     const bob = s.device('bob');
     const bobClient = await bob.start();
-    const contact = await bobClient.addContact(link);
+    const contact = await bobClient.contacts.add(link);
     expect(contact).toMatchObject({ account, displayName: 'alice', deviceIds: [1] });
-    await expect(bobClient.addContact(bobClient.contactLink())).rejects.toMatchObject({
+    await expect(bobClient.contacts.add(bobClient.profile.contactLink())).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });
@@ -73,11 +73,11 @@ describe('ParleyClient', () => {
     await until(() => alice.c.connected, 'alice to connect');
     // Someone who never registered with this relay: there are no prekeys to start a session with.
     const stranger = identityString(generateIdentity().identityKey);
-    await alice.c.addContact(
+    await alice.c.contacts.add(
       formatContactLink({ account: stranger, relayUrl: s.relay().url, displayName: 'nobody' }),
     );
     const failed = next(alice.c, 'message-state', (event) => event.state === 'failed');
-    const sent = await alice.c.sendText(alice.c.directConversation(stranger), 'hello?');
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(stranger), 'hello?');
     const event = await failed;
     expect(event.messageId).toBe(sent.id);
     expect(event.reason).toMatch(/gave up after 3 attempts: NOT_FOUND/);
@@ -103,16 +103,16 @@ describe('ParleyClient', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    await alice.c.setPresenceVisibility();
-    const states = await bob.c.subscribePresence([alice.c.account]);
+    await alice.c.settings.setPresenceVisibility();
+    const states = await bob.c.presence.subscribe([alice.c.account]);
     expect(states).toEqual([expect.objectContaining({ account: alice.c.account, online: true })]);
 
     const typing = next(bob.c, 'typing');
-    await alice.c.setTyping(bob.c.account, true);
+    await alice.c.presence.setTyping(bob.c.account, true);
     expect(await typing).toEqual({ account: alice.c.account, typing: true });
 
-    await alice.c.setUsername('alice_climbs');
-    expect(await bob.c.resolveUsername('Alice_Climbs')).toBe(alice.c.account);
+    await alice.c.profile.setUsername('alice_climbs');
+    expect(await bob.c.contacts.resolveUsername('Alice_Climbs')).toBe(alice.c.account);
   });
 
   it('keeps working when an application listener throws', async () => {
@@ -126,12 +126,12 @@ describe('ParleyClient', () => {
       bob.c.on('message', () => {
         throw new Error('buggy listener');
       });
-      const conversation = alice.c.directConversation(bob.c.account);
+      const conversation = alice.c.conversations.direct(bob.c.account);
       const first = next(bob.c, 'message');
-      await alice.c.sendText(conversation, 'one');
+      await alice.c.messages.send(conversation, 'one');
       await first;
       const second = next(bob.c, 'message');
-      await alice.c.sendText(conversation, 'two');
+      await alice.c.messages.send(conversation, 'two');
       expect((await second).message.text).toBe('two');
       await until(() => thrown.length === 2, 'both listener errors reported');
     } finally {

@@ -29,7 +29,10 @@ describe('ParleyClient delivery', () => {
     await pair(alice, bob);
     const routes = collect(alice.c, 'route');
     const received = next(bob.c, 'message');
-    const sent = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'hello over webrtc');
+    const sent = await alice.c.messages.send(
+      alice.c.conversations.direct(bob.c.account),
+      'hello over webrtc',
+    );
     const { message, via } = await received;
     expect(message).toMatchObject({ id: sent.id, text: 'hello over webrtc', direction: 'incoming' });
     expect(via).toBe('direct');
@@ -45,10 +48,10 @@ describe('ParleyClient delivery', () => {
     await pair(alice, bob);
     const bobAccount = bob.c.account;
     await bob.stop();
-    const conversation = alice.c.directConversation(bobAccount);
+    const conversation = alice.c.conversations.direct(bobAccount);
     const texts = ['one', 'two', 'three', 'four', 'five'];
     const ids: string[] = [];
-    for (const text of texts) ids.push((await alice.c.sendText(conversation, text)).id);
+    for (const text of texts) ids.push((await alice.c.messages.send(conversation, text)).id);
     await until(async () => {
       const states = await Promise.all(ids.map(async (id) => (await alice.c.db.messages.get(id))?.state));
       return states.every((state) => state === 'sent');
@@ -59,7 +62,7 @@ describe('ParleyClient delivery', () => {
     await until(() => arrived.length >= texts.length, 'all five messages');
     expect(arrived.map(({ message }) => message.text)).toEqual(texts);
     expect(arrived.every(({ via }) => via === 'relay')).toBe(true);
-    const page = await bobClient.messages(bobClient.directConversation(alice.c.account));
+    const page = await bobClient.messages.page(bobClient.conversations.direct(alice.c.account));
     expect(page.messages.map((message) => message.text).reverse()).toEqual(texts);
     await until(async () => (await alice.c.db.messages.get(ids[4]!))?.state === 'delivered', 'delivered');
   });

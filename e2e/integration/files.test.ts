@@ -44,12 +44,12 @@ describe('ParleyClient files', () => {
       // Cut the link once, somewhere in the middle of the file.
       if (!dropped && done > 0 && done < total / 2) {
         dropped = true;
-        bob.c.dropDirectLink(alice.c.account);
+        bob.c.links.drop(alice.c.account);
       }
     });
     const arrived = next(bob.c, 'file');
     const sentConfirmed = next(alice.c, 'file-sent');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'summit.raw',
       mimeType: 'application/octet-stream',
       bytes,
@@ -78,7 +78,7 @@ describe('ParleyClient files', () => {
     const failedHere = next(alice.c, 'file-failed');
     const failedThere = next(bob.c, 'file-failed');
     const messageFailed = next(alice.c, 'message-state', ({ state }) => state === 'failed');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'big.iso',
       mimeType: 'application/octet-stream',
       bytes: pattern(200_000),
@@ -99,7 +99,7 @@ describe('ParleyClient files', () => {
     const bob = s.device('bob', { maxFileBytes: 100_000 });
     await startAll(alice, bob);
     const failed = next(alice.c, 'file-failed');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'movie.mkv',
       mimeType: 'video/x-matroska',
       bytes: pattern(150_000),
@@ -125,7 +125,7 @@ describe('ParleyClient files', () => {
       if (quitting === undefined && done > total / 3) quitting = alice.stop();
     });
     const arrived = next(bob.c, 'file');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), { source });
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
     while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     await quitting;
     await source.close();
@@ -152,7 +152,7 @@ describe('ParleyClient files', () => {
     bob.c.on('file-progress', ({ bytes: done }) => {
       if (quitting === undefined && done > 0) quitting = alice.stop();
     });
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'memo.bin',
       mimeType: 'application/octet-stream',
       bytes: pattern(3 * 1024 * 1024),
@@ -172,7 +172,7 @@ describe('ParleyClient files', () => {
     await startAll(alice, bob);
     const announced = next(bob.c, 'message');
     const arrived = next(bob.c, 'file');
-    await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'voice.opus',
       mimeType: 'audio/ogg',
       bytes: pattern(40_000),
@@ -190,7 +190,7 @@ describe('ParleyClient files', () => {
     await startAll(alice, bob);
     const arrived = next(bob.c, 'file');
     const sentConfirmed = next(alice.c, 'file-sent');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
       name: 'voice.webm',
       mimeType: 'audio/webm',
       bytes: pattern(30_000),
@@ -205,16 +205,20 @@ describe('ParleyClient files', () => {
       thumbnail: pattern(100),
       voice: { durationMs: 1_200, waveform: [0.1, 0.9] },
     };
-    expect(await alice.c.fileInfo(messageId)).toMatchObject({ ...expected, direction: 'send' });
+    expect(await alice.c.files.info(messageId)).toMatchObject({ ...expected, direction: 'send' });
     const sent = await alice.c.db.messages.get(messageId);
     expect(sent?.attachmentIds).toHaveLength(1);
     await arrived;
-    expect(await bob.c.fileInfo(messageId)).toEqual({ ...expected, direction: 'receive', state: 'complete' });
+    expect(await bob.c.files.info(messageId)).toEqual({
+      ...expected,
+      direction: 'receive',
+      state: 'complete',
+    });
     expect((await bob.c.db.messages.get(messageId))?.attachmentIds).toHaveLength(1);
     await sentConfirmed;
-    expect((await alice.c.fileInfo(messageId))?.state).toBe('complete');
-    const text = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'not a file');
-    expect(await alice.c.fileInfo(text.id)).toBeUndefined();
+    expect((await alice.c.files.info(messageId))?.state).toBe('complete');
+    const text = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'not a file');
+    expect(await alice.c.files.info(text.id)).toBeUndefined();
   });
 
   it('leaves a file on the relay for a peer who is offline, and the peer fetches it when back', async () => {
@@ -224,7 +228,7 @@ describe('ParleyClient files', () => {
     const bobAccount = bob.c.account;
     await bob.stop();
     const bytes = pattern(600_000);
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bobAccount), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
       name: 'photo.jpg',
       mimeType: 'image/jpeg',
       bytes,
@@ -285,7 +289,7 @@ describe('ParleyClient files', () => {
     });
     await startAll(alice, bob);
     const arrived = next(bob.c, 'file');
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bob.c.account), { source });
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
     const received = await arrived;
     await file.close();
     expect(received).toMatchObject({ messageId, name: 'in.bin', mimeType: 'video/mp4', size });
@@ -330,7 +334,7 @@ describe('ParleyClient files', () => {
     const bobAccount = bob.c.account;
     await bob.stop();
     const bytes = pattern(1_500_000);
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bobAccount), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
       name: 'notes.pdf',
       mimeType: 'application/pdf',
       bytes,
@@ -376,7 +380,7 @@ describe('ParleyClient files', () => {
     const bobAccount = bob.c.account;
     await bob.stop();
     const bytes = pattern(1_500_000);
-    const messageId = await alice.c.sendFile(alice.c.directConversation(bobAccount), {
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
       name: 'archive.zip',
       mimeType: 'application/zip',
       bytes,

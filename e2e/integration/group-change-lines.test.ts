@@ -8,7 +8,7 @@ afterEach(s.teardown);
 
 /** A group conversation oldest first: texts as they are, change lines as "change:<by>:+added:-removed". */
 async function history(client: ParleyClient, conversationId: string): Promise<string[]> {
-  const page = await client.messages(conversationId, { limit: 100 });
+  const page = await client.messages.page(conversationId, { limit: 100 });
   return [...page.messages].reverse().map((message) => {
     const change = groupChangeOf(message);
     if (message.kind === undefined) return message.text;
@@ -29,7 +29,7 @@ describe('group changes as lines in the conversation', () => {
     await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
 
     const atBob = next(bob.c, 'message', ({ message }) => message.conversationId === conversation);
-    await alice.c.sendText(conversation, 'first rehearsal friday');
+    await alice.c.messages.send(conversation, 'first rehearsal friday');
     await atBob;
     const carolAdded = next(bob.c, 'group', ({ state }) => state.members.includes(carol.c.account));
     await alice.c.groups.addMembers(groupId, [carol.c.account]);
@@ -39,7 +39,7 @@ describe('group changes as lines in the conversation', () => {
     await alice.c.groups.removeMember(groupId, carol.c.account);
     await carolRemoved;
     const later = next(alice.c, 'message', ({ message }) => message.conversationId === conversation);
-    await bob.c.sendText(conversation, 'see you there');
+    await bob.c.messages.send(conversation, 'see you there');
     await later;
 
     const a = (account: string) => account.slice(0, 6);
@@ -57,19 +57,19 @@ describe('group changes as lines in the conversation', () => {
     expect(await history(carol.c, conversation)).toEqual([`change:${al}:+:-:first`, `change:${al}:+:-${ca}`]);
 
     // Lines are never unread and never the chat list's last message.
-    const [bobRow] = (await bob.c.conversations()).filter(({ id }) => id === conversation);
+    const [bobRow] = (await bob.c.conversations.list()).filter(({ id }) => id === conversation);
     expect(bobRow).toMatchObject({ unreadCount: 1, lastMessage: { preview: 'see you there' } });
     // Not searchable either.
-    expect(await bob.c.search('choir')).toEqual([]);
+    expect(await bob.c.conversations.search('choir')).toEqual([]);
 
     // A line is nobody's message: its author cannot edit or delete it (every device holds it under one id).
-    const [line] = (await alice.c.messages(conversation, { limit: 100 })).messages.filter(
+    const [line] = (await alice.c.messages.page(conversation, { limit: 100 })).messages.filter(
       ({ kind }) => kind === 'group-change',
     );
-    await expect(alice.c.editMessage(line?.id ?? '', 'rewritten')).rejects.toMatchObject({
+    await expect(alice.c.messages.edit(line?.id ?? '', 'rewritten')).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
-    await expect(alice.c.deleteForEveryone(line?.id ?? '')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    await expect(alice.c.messages.delete(line?.id ?? '')).rejects.toMatchObject({ code: 'BAD_REQUEST' });
 
     await bob.stop();
     const again = await bob.start();

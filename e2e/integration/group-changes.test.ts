@@ -27,7 +27,7 @@ describe('ParleyClient groups: changes after the start', () => {
     );
 
     const carolBack = next(carol.c, 'group', (event) => event.state.members.includes(carol.c.account));
-    await carol.c.joinGroup(await alice.c.groups.inviteLink(groupId));
+    await carol.c.groups.join(await alice.c.groups.inviteLink(groupId));
     await carolBack;
     await until(
       async () => (await bob.c.groups.isMember(groupId, carol.c.account)) === true,
@@ -37,10 +37,10 @@ describe('ParleyClient groups: changes after the start', () => {
     const carolInbox = collect(carol.c, 'message');
     const aliceInbox = collect(alice.c, 'message');
     const bobInbox = collect(bob.c, 'message');
-    await alice.c.sendText(conversation, 'welcome back');
+    await alice.c.messages.send(conversation, 'welcome back');
     await until(() => carolInbox.length === 1, 'carol to read the group again');
     // Her sender key was deleted when she was removed: the others need her new one to read her.
-    await carol.c.sendText(conversation, 'glad to be back');
+    await carol.c.messages.send(conversation, 'glad to be back');
     await until(() => aliceInbox.length === 1 && bobInbox.length === 2, 'the others to read carol');
     expect(aliceInbox[0]?.message.text).toBe('glad to be back');
     expect(bobInbox.map(({ message }) => message.text)).toEqual(['welcome back', 'glad to be back']);
@@ -53,9 +53,9 @@ describe('ParleyClient groups: changes after the start', () => {
     const conversation = await alice.c.groups.create('band', [bob.c.account]);
     const groupId = conversation.slice('group:'.length);
     await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to learn the group');
-    const sent = await alice.c.sendText(conversation, 'rehearsal at eight');
-    await alice.c.setPinned(conversation, true);
-    await alice.c.setMuted(conversation, true);
+    const sent = await alice.c.messages.send(conversation, 'rehearsal at eight');
+    await alice.c.conversations.setPinned(conversation, true);
+    await alice.c.conversations.setMuted(conversation, true);
 
     await alice.c.groups.rename(groupId, 'the band');
     const record = await alice.c.db.conversations.get(conversation);

@@ -61,7 +61,7 @@ describe('files to a group', () => {
     const sent = next(alice.c, 'file-sent');
     const bytes = pattern(900_000);
     const thumbnail = pattern(1_500);
-    const messageId = await alice.c.sendFile(conversation, {
+    const messageId = await alice.c.files.send(conversation, {
       name: 'route.jpg',
       mimeType: 'image/jpeg',
       bytes,
@@ -105,7 +105,7 @@ describe('files to a group', () => {
     // Dave, removed before the send, gets neither the announcement nor the file: a direct message sent
     // after it reaches him, the file never does.
     const toDave = next(dave.c, 'message');
-    await alice.c.sendText(alice.c.directConversation(dave.c.account), 'you left the expedition');
+    await alice.c.messages.send(alice.c.conversations.direct(dave.c.account), 'you left the expedition');
     expect((await toDave).message.text).toBe('you left the expedition');
     expect(daveOffers).toEqual([]);
     expect(daveMessages.filter(({ message }) => message.conversationId === conversation)).toEqual([]);
@@ -121,7 +121,7 @@ describe('files to a group', () => {
       'bob to join',
     );
     const arrived = next(bob.c, 'file');
-    await alice.c.sendFile(conversation, {
+    await alice.c.files.send(conversation, {
       name: 'riff.opus',
       mimeType: 'audio/ogg',
       bytes: pattern(30_000),
@@ -143,7 +143,7 @@ describe('files to a group', () => {
 
     const thumbnail = pattern(800);
     const photoAt = [next(bob.c, 'file'), next(carol.c, 'file')];
-    const photo = await alice.c.sendFile(conversation, {
+    const photo = await alice.c.files.send(conversation, {
       name: 'summit.jpg',
       mimeType: 'image/jpeg',
       bytes: pattern(50_000),
@@ -160,13 +160,13 @@ describe('files to a group', () => {
       thumbnail,
       state: 'complete',
     };
-    expect(await alice.c.fileInfo(photo)).toEqual({ ...photoInfo, direction: 'send' });
+    expect(await alice.c.files.info(photo)).toEqual({ ...photoInfo, direction: 'send' });
     for (const member of [bob, carol])
-      expect(await member.c.fileInfo(photo)).toEqual({ ...photoInfo, direction: 'receive' });
+      expect(await member.c.files.info(photo)).toEqual({ ...photoInfo, direction: 'receive' });
 
     const voice = { durationMs: 2_500, waveform: [0.2, 0.8, 0.5, 0.1] };
     const noteAt = [next(alice.c, 'file'), next(carol.c, 'file')];
-    const note = await bob.c.sendFile(conversation, {
+    const note = await bob.c.files.send(conversation, {
       name: 'voice.webm',
       mimeType: 'audio/webm',
       bytes: pattern(12_000),
@@ -174,16 +174,20 @@ describe('files to a group', () => {
     });
     await Promise.all(noteAt);
     const noteInfo = { messageId: note, name: 'voice.webm', mimeType: 'audio/webm', size: 12_000, voice };
-    expect(await bob.c.fileInfo(note)).toEqual({ ...noteInfo, direction: 'send', state: 'complete' });
+    expect(await bob.c.files.info(note)).toEqual({ ...noteInfo, direction: 'send', state: 'complete' });
     for (const member of [alice, carol]) {
-      expect(await member.c.fileInfo(note)).toEqual({ ...noteInfo, direction: 'receive', state: 'complete' });
-      const [summary] = (await member.c.conversations()).filter(({ id }) => id === conversation);
+      expect(await member.c.files.info(note)).toEqual({
+        ...noteInfo,
+        direction: 'receive',
+        state: 'complete',
+      });
+      const [summary] = (await member.c.conversations.list()).filter(({ id }) => id === conversation);
       expect(summary?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
     }
-    const [own] = (await alice.c.conversations()).filter(({ id }) => id === conversation);
+    const [own] = (await alice.c.conversations.list()).filter(({ id }) => id === conversation);
     expect(own?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
     // Bob's own summary names his voice note too (recorded when he sent it).
-    const [bobs] = (await bob.c.conversations()).filter(({ id }) => id === conversation);
+    const [bobs] = (await bob.c.conversations.list()).filter(({ id }) => id === conversation);
     expect(bobs?.lastMessage).toMatchObject({ messageId: note, kind: 'voice' });
   });
 });

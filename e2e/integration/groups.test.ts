@@ -22,10 +22,10 @@ describe('ParleyClient groups', () => {
     const bobInbox = collect(bob.c, 'message');
     const carolInbox = collect(carol.c, 'message');
     const aliceInbox = collect(alice.c, 'message');
-    await alice.c.sendText(conversation, 'hello all');
+    await alice.c.messages.send(conversation, 'hello all');
     await until(() => bobInbox.length === 1 && carolInbox.length === 1, 'the first group message');
     expect(carolInbox[0]?.message).toMatchObject({ text: 'hello all', conversationId: conversation });
-    await bob.c.sendText(conversation, 'hi from bob');
+    await bob.c.messages.send(conversation, 'hi from bob');
     await until(() => aliceInbox.length === 1 && carolInbox.length === 2, "bob's group message");
 
     // A member who is not an admin cannot remove anyone.
@@ -39,8 +39,8 @@ describe('ParleyClient groups', () => {
     await carolRemoved;
     await bobSawRemoval;
 
-    await alice.c.sendText(conversation, 'after carol left');
-    await bob.c.sendText(conversation, 'bob after carol left');
+    await alice.c.messages.send(conversation, 'after carol left');
+    await bob.c.messages.send(conversation, 'bob after carol left');
     await until(() => bobInbox.length === 2 && aliceInbox.length === 2, 'messages after the removal');
     expect(bobInbox[1]?.message.text).toBe('after carol left');
     // Carol has no sender key for what was sent after her removal: nothing new for her, ever.
@@ -93,19 +93,19 @@ describe('ParleyClient groups', () => {
     await expect(bob.c.groups.inviteLink(groupId)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
 
     const carolIn = next(carol.c, 'group', (event) => event.state.members.includes(carol.c.account));
-    expect(await carol.c.joinGroup(link)).toBe(conversation);
+    expect(await carol.c.groups.join(link)).toBe(conversation);
     await carolIn;
     await until(
       async () => (await bob.c.groups.isMember(groupId, carol.c.account)) === true,
       'bob to see carol',
     );
     const toCarol = next(carol.c, 'message');
-    await bob.c.sendText(conversation, 'welcome carol');
+    await bob.c.messages.send(conversation, 'welcome carol');
     expect((await toCarol).message).toMatchObject({ text: 'welcome carol', conversationId: conversation });
 
     await alice.c.groups.resetInvite(groupId);
     const refused = next(alice.c, 'error', (error) => error.code === 'ACCESS_DENIED');
-    await dave.c.joinGroup(link);
+    await dave.c.groups.join(link);
     await refused;
     expect(await alice.c.groups.isMember(groupId, dave.c.account)).toBe(false);
   });
@@ -149,7 +149,7 @@ describe('sealed group messages', () => {
     await until(async () => (await alice.c.groups.get(groupId))?.members.length === 3, 'the group');
     await bob.stop();
     const carolGot = next(carol.c, 'message', ({ message }) => message.conversationId === conversation);
-    await alice.c.sendText(conversation, 'who is on call');
+    await alice.c.messages.send(conversation, 'who is on call');
     const atCarol = await carolGot;
     expect(atCarol.message).toMatchObject({ text: 'who is on call', sender: { name: alice.c.account } });
     let stored: Uint8Array[] = [];
@@ -189,7 +189,7 @@ describe('sealed group messages', () => {
     await carolRemoved;
     await bobSaw;
     await bob.stop();
-    await alice.c.sendText(conversation, 'carol is gone');
+    await alice.c.messages.send(conversation, 'carol is gone');
     let later: Uint8Array | undefined;
     await until(async () => {
       later = (await s.relay().store.blobs.pending(bobRelayId, 100))

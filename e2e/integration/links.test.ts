@@ -10,20 +10,20 @@ describe('ParleyClient direct links', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    const toBob = alice.c.directConversation(bob.c.account);
+    const toBob = alice.c.conversations.direct(bob.c.account);
     const first = next(bob.c, 'message');
-    await alice.c.sendText(toBob, 'first, direct');
+    await alice.c.messages.send(toBob, 'first, direct');
     expect((await first).via).toBe('direct');
 
     // Alice's side closes; Bob sees the link drop and opens a new one, with a new linkId.
     const relayed = next(alice.c, 'route', (event) => event.route === 'relay');
     const back = next(bob.c, 'route', (event) => event.route === 'direct');
-    alice.c.dropDirectLink(bob.c.account);
+    alice.c.links.drop(bob.c.account);
     await relayed;
     await back;
 
     const second = next(bob.c, 'message');
-    await alice.c.sendText(toBob, 'second, over the new link');
+    await alice.c.messages.send(toBob, 'second, over the new link');
     expect(await second).toMatchObject({ via: 'direct', message: { text: 'second, over the new link' } });
   });
 
@@ -32,14 +32,14 @@ describe('ParleyClient direct links', () => {
     const bob = s.device('bob');
     await startAll(alice, bob);
     const received = next(bob.c, 'message');
-    await alice.c.sendText(alice.c.directConversation(bob.c.account), 'through the relay');
+    await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'through the relay');
     expect((await received).via).toBe('relay');
 
     // Bob's link attempts to Alice never open (she has no WebRTC): his messages still arrive, by relay.
     const replies: string[] = [];
     alice.c.on('message', ({ message, via }) => replies.push(`${message.text}/${via}`));
-    await bob.c.sendText(bob.c.directConversation(alice.c.account), 'reply 1');
-    await bob.c.sendText(bob.c.directConversation(alice.c.account), 'reply 2');
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'reply 1');
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'reply 2');
     await until(() => replies.length === 2, 'both replies');
     expect(replies).toEqual(['reply 1/relay', 'reply 2/relay']);
   });

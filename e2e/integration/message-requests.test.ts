@@ -17,7 +17,7 @@ async function aliceAndStranger(
   await alice.start();
   await mallory.start();
   await until(() => alice.c.connected && mallory.c.connected, 'both to connect');
-  await mallory.c.addContact(alice.c.contactLink());
+  await mallory.c.contacts.add(alice.c.profile.contactLink());
   return { alice, mallory };
 }
 
@@ -27,13 +27,13 @@ describe('strangers and message requests', () => {
     const aliceRoutes = collect(alice.c, 'route');
     const malloryRoutes = collect(mallory.c, 'route');
     const received = next(alice.c, 'message');
-    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'hello, answer my offer');
+    await mallory.c.messages.send(mallory.c.conversations.direct(alice.c.account), 'hello, answer my offer');
     // Her client must not have answered: the message came through the relay, no link ever opened.
     expect(await received).toMatchObject({ via: 'relay', message: { text: 'hello, answer my offer' } });
     expect([...aliceRoutes, ...malloryRoutes].filter((event) => event.route !== 'relay')).toEqual([]);
     expect(await alice.c.db.contacts.get(mallory.c.account)).toMatchObject({ accepted: false });
     // No delivery receipt told Mallory that Alice's device is online.
-    const [sent] = (await mallory.c.messages(mallory.c.directConversation(alice.c.account))).messages;
+    const [sent] = (await mallory.c.messages.page(mallory.c.conversations.direct(alice.c.account))).messages;
     expect(sent?.state).toBe('sent');
   });
 
@@ -50,11 +50,11 @@ describe('strangers and message requests', () => {
       await s.relay().restart({ publicUrls: [middle.url] });
       const { alice, mallory } = await aliceAndStranger({ relayUrl: middle.url });
       const request = next(alice.c, 'message');
-      await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'write back?');
+      await mallory.c.messages.send(mallory.c.conversations.direct(alice.c.account), 'write back?');
       await request;
       signalsToMallory.length = 0;
       const reply = next(mallory.c, 'message');
-      await alice.c.sendText(alice.c.directConversation(mallory.c.account), 'replying, not accepting');
+      await alice.c.messages.send(alice.c.conversations.direct(mallory.c.account), 'replying, not accepting');
       expect(await reply).toMatchObject({ via: 'relay', message: { text: 'replying, not accepting' } });
       // An offer would have carried Alice's candidates (her addresses) to someone she has not accepted.
       expect(signalsToMallory).toEqual([]);
@@ -66,23 +66,23 @@ describe('strangers and message requests', () => {
   it('opens links with a request once it is accepted', async () => {
     const { alice, mallory } = await aliceAndStranger();
     const request = next(alice.c, 'message');
-    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'may I?');
+    await mallory.c.messages.send(mallory.c.conversations.direct(alice.c.account), 'may I?');
     await request;
-    expect((await alice.c.acceptContact(mallory.c.account)).accepted).toBe(true);
+    expect((await alice.c.contacts.accept(mallory.c.account)).accepted).toBe(true);
     const reply = next(mallory.c, 'message');
-    await alice.c.sendText(alice.c.directConversation(mallory.c.account), 'yes');
+    await alice.c.messages.send(alice.c.conversations.direct(mallory.c.account), 'yes');
     expect(await reply).toMatchObject({ via: 'direct', message: { text: 'yes' } });
   });
 
   it('gives a blocked identity nothing: its messages are dropped and its offers unanswered', async () => {
     const { alice, mallory } = await aliceAndStranger();
     const first = next(alice.c, 'message');
-    await mallory.c.sendText(mallory.c.directConversation(alice.c.account), 'first');
+    await mallory.c.messages.send(mallory.c.conversations.direct(alice.c.account), 'first');
     await first;
-    await alice.c.blockContact(mallory.c.account);
-    const toAlice = mallory.c.directConversation(alice.c.account);
+    await alice.c.contacts.block(mallory.c.account);
+    const toAlice = mallory.c.conversations.direct(alice.c.account);
     const relayed = next(mallory.c, 'message-state', (event) => event.state === 'sent');
-    const blocked = await mallory.c.sendText(toAlice, 'after the block');
+    const blocked = await mallory.c.messages.send(toAlice, 'after the block');
     // The relay took it and Alice's device acknowledged (dropped) it: nothing is left to redeliver.
     const aliceId = toBase64Url(parseIdentityString(alice.c.account));
     expect((await relayed).messageId).toBe(blocked.id);
@@ -90,8 +90,10 @@ describe('strangers and message requests', () => {
       async () => (await s.relay().store.blobs.pending(aliceId, 10)).length === 0,
       'Alice to drop it',
     );
-    const page = await alice.c.messages(alice.c.directConversation(mallory.c.account));
+    const page = await alice.c.messages.page(alice.c.conversations.direct(mallory.c.account));
     expect(page.messages.map((message) => message.text)).toEqual(['first']);
-    expect((await mallory.c.messages(toAlice)).messages.find((m) => m.id === blocked.id)?.state).toBe('sent');
+    expect((await mallory.c.messages.page(toAlice)).messages.find((m) => m.id === blocked.id)?.state).toBe(
+      'sent',
+    );
   });
 });

@@ -13,10 +13,13 @@ describe('ParleyClient messages', () => {
     const states: string[] = [];
     alice.c.on('message-state', (event) => states.push(event.state));
     const received = next(bob.c, 'message');
-    const sent = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'did you read this?');
+    const sent = await alice.c.messages.send(
+      alice.c.conversations.direct(bob.c.account),
+      'did you read this?',
+    );
     const { message } = await received;
     await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
-    await bob.c.markRead([message.id]);
+    await bob.c.messages.markRead([message.id]);
     await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'read', 'read');
     const order = ['pending', 'sent', 'delivered', 'read'];
     const ranks = states.map((state) => order.indexOf(state));
@@ -29,11 +32,11 @@ describe('ParleyClient messages', () => {
     const bob = s.device('bob', { readReceipts: false });
     await startAll(alice, bob);
     const received = next(bob.c, 'message');
-    const sent = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'private reader');
-    await bob.c.markRead([(await received).message.id]);
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'private reader');
+    await bob.c.messages.markRead([(await received).message.id]);
     await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
     // A later message's delivered receipt travels behind where a read receipt would have: none came.
-    const later = await alice.c.sendText(alice.c.directConversation(bob.c.account), 'second');
+    const later = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'second');
     await until(async () => (await alice.c.db.messages.get(later.id))?.state === 'delivered', 'delivered');
     expect((await alice.c.db.messages.get(sent.id))?.state).toBe('delivered');
   });
@@ -42,16 +45,16 @@ describe('ParleyClient messages', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     const arrived = collect(bob.c, 'message');
-    const typo = await alice.c.sendText(conversation, 'helo');
-    const regret = await alice.c.sendText(conversation, 'something I regret');
+    const typo = await alice.c.messages.send(conversation, 'helo');
+    const regret = await alice.c.messages.send(conversation, 'something I regret');
     await until(() => arrived.length === 2, 'two messages');
 
     const edited = next(bob.c, 'message-edited');
     const deleted = next(bob.c, 'message-deleted');
-    await alice.c.editMessage(typo.id, 'hello');
-    await alice.c.deleteForEveryone(regret.id);
+    await alice.c.messages.edit(typo.id, 'hello');
+    await alice.c.messages.delete(regret.id);
     expect(await edited).toMatchObject({ messageId: typo.id, text: 'hello' });
     expect(await deleted).toMatchObject({ messageId: regret.id, reason: 'sender' });
     expect(await bob.c.db.messages.get(typo.id)).toMatchObject({ text: 'hello' });
@@ -59,13 +62,15 @@ describe('ParleyClient messages', () => {
     expect((await bob.c.db.messages.get(regret.id))?.deletedAt).toBeDefined();
 
     // Only the sender may change a message.
-    await expect(bob.c.editMessage(typo.id, 'hijacked')).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(bob.c.messages.edit(typo.id, 'hijacked')).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
 
     const reply = next(alice.c, 'message');
-    await bob.c.sendText(bob.c.directConversation(alice.c.account), 'hello to you', { replyTo: typo.id });
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'hello to you', {
+      replyTo: typo.id,
+    });
     expect((await reply).message).toMatchObject({ text: 'hello to you', replyTo: typo.id });
     const reaction = next(alice.c, 'reaction');
-    await bob.c.react(typo.id, '👍');
+    await bob.c.messages.react(typo.id, '👍');
     expect(await reaction).toMatchObject({ messageId: typo.id, emoji: '👍', from: bob.c.account });
   });
 
@@ -73,10 +78,10 @@ describe('ParleyClient messages', () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob', { direct: false });
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     const arrived = collect(bob.c, 'message');
     const sent = [];
-    for (let i = 0; i < 20; i += 1) sent.push(await alice.c.sendText(conversation, `burst ${i}`));
+    for (let i = 0; i < 20; i += 1) sent.push(await alice.c.messages.send(conversation, `burst ${i}`));
     await until(() => arrived.length === 20, 'the whole burst');
     for (const message of sent)
       await until(
@@ -96,18 +101,18 @@ describe('ParleyClient messages', () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob', { direct: false });
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     await bob.stop();
     const written: string[] = [];
     const ids: string[] = [];
     for (let i = 0; i < 30; i += 1) {
       written.push(`ordered ${i}`);
-      ids.push((await alice.c.sendText(conversation, `ordered ${i}`)).id);
+      ids.push((await alice.c.messages.send(conversation, `ordered ${i}`)).id);
       // Spread the burst over several batches, some of them refused.
       if (i % 5 === 4) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const refused = async () => {
-      const entries = await Promise.all(ids.map(async (id) => (await alice.c.outboxEntries(id))[0]));
+      const entries = await Promise.all(ids.map(async (id) => (await alice.c.messages.outboxEntries(id))[0]));
       return entries.some((entry) => entry?.lastError?.startsWith('QUOTA_EXCEEDED') === true);
     };
     await until(refused, 'a refused deposit');

@@ -26,7 +26,7 @@ describe('signed prekey rotation', () => {
 
     // Carol fetches Bob's bundle only now: only the republished one can start a session Bob can decrypt.
     const received = next(bob.c, 'message');
-    await carol.c.sendText(carol.c.directConversation(bob.c.account), 'hello after two rotations');
+    await carol.c.messages.send(carol.c.conversations.direct(bob.c.account), 'hello after two rotations');
     expect((await received).message.text).toBe('hello after two rotations');
   });
 });

@@ -59,20 +59,20 @@ describe('relay access policies', () => {
       );
 
     const nobody = await s.device('nobody').start();
-    await until(() => nobody.accessDenied !== undefined, 'refusal without invite');
-    expect(nobody.accessDenied?.code).toBe('ACCESS_DENIED');
+    await until(() => nobody.access.denied !== undefined, 'refusal without invite');
+    expect(nobody.access.denied?.code).toBe('ACCESS_DENIED');
 
     const device = s.device('alice', { access: { invite: 'not-the-invite' } });
     const alice = await device.start();
     const denied: string[] = [];
     alice.on('access-denied', ({ error }) => denied.push(error.code));
-    await until(() => alice.accessDenied !== undefined, 'refusal of a wrong invite');
-    expect(alice.accessDenied?.code).toBe('INVITE_INVALID');
+    await until(() => alice.access.denied !== undefined, 'refusal of a wrong invite');
+    expect(alice.access.denied?.code).toBe('INVITE_INVALID');
     expect(alice.connected).toBe(false);
 
-    alice.setAccess({ invite: token });
+    alice.access.set({ invite: token });
     await until(() => alice.connected, 'admitted with the invite');
-    expect(alice.accessDenied).toBeUndefined();
+    expect(alice.access.denied).toBeUndefined();
     // The wrong invite was shown once, not replayed against every fresh challenge.
     expect(denied.length).toBeLessThanOrEqual(1);
 
@@ -101,15 +101,15 @@ describe('relay access policies', () => {
 
       const wrong = code === '000000' ? '111111' : '000000';
       const alice = await s.device('alice', { access: { otp: { ...address, code: wrong } } }).start();
-      await until(() => alice.accessDenied !== undefined, 'refusal of a wrong code');
-      expect(alice.accessDenied?.code).toBe('OTP_INVALID');
-      expect(() => alice.setAccess({ otp: { ...address, code: '12ab' } })).toThrow(/six digits/);
+      await until(() => alice.access.denied !== undefined, 'refusal of a wrong code');
+      expect(alice.access.denied?.code).toBe('OTP_INVALID');
+      expect(() => alice.access.set({ otp: { ...address, code: '12ab' } })).toThrow(/six digits/);
 
       // A refused client asks for a fresh code on its own (still unauthenticated) connection.
-      await alice.requestOneTimeCode(address);
+      await alice.access.requestOneTimeCode(address);
       const fresh = hook.codes[1]?.code ?? '';
       expect(fresh).toMatch(/^\d{6}$/);
-      alice.setAccess({ otp: { ...address, code: fresh } });
+      alice.access.set({ otp: { ...address, code: fresh } });
       await until(() => alice.connected, 'admitted with the code');
     } finally {
       await hook.close();

@@ -23,34 +23,34 @@ describe('ParleyClient with contacts on other relays', () => {
     await alice.start();
     await bob.start();
     await until(() => alice.c.connected && bob.c.connected, 'both to connect');
-    await alice.c.addContact(bob.c.contactLink());
-    await bob.c.addContact(alice.c.contactLink());
+    await alice.c.contacts.add(bob.c.profile.contactLink());
+    await bob.c.contacts.add(alice.c.profile.contactLink());
     const bobAccount = bob.c.account;
-    expect(alice.c.contactRelay(bobAccount)).toBe(bob.c.contactRelay('no-such-account'));
-    expect(alice.c.contactRelay(bobAccount)).not.toBe(alice.c.contactRelay('no-such-account'));
+    expect(alice.c.contacts.relayOf(bobAccount)).toBe(bob.c.contacts.relayOf('no-such-account'));
+    expect(alice.c.contacts.relayOf(bobAccount)).not.toBe(alice.c.contacts.relayOf('no-such-account'));
 
     // Signals go through each side's home relay; the link itself is peer to peer.
     const direct = next(bob.c, 'message');
-    const sent = await alice.c.sendText(alice.c.directConversation(bobAccount), 'across relays');
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(bobAccount), 'across relays');
     expect(await direct).toMatchObject({ via: 'direct', message: { text: 'across relays' } });
     await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
 
     // Bob offline: Alice deposits on Bob's relay, where he finds it when he is back.
     await bob.stop();
-    await alice.c.sendText(alice.c.directConversation(bobAccount), 'while you were away');
+    await alice.c.messages.send(alice.c.conversations.direct(bobAccount), 'while you were away');
     const bobAgain = await bob.start();
     const relayed = await next(bobAgain, 'message');
     expect(relayed).toMatchObject({ via: 'relay', message: { text: 'while you were away' } });
 
     // Presence is watched on each contact's own relay.
-    await bobAgain.setPresenceVisibility();
+    await bobAgain.settings.setPresenceVisibility();
     await until(() => alice.c.connected, 'alice');
-    expect(await alice.c.subscribePresence([bobAccount])).toEqual([
+    expect(await alice.c.presence.subscribe([bobAccount])).toEqual([
       expect.objectContaining({ account: bobAccount, online: true }),
     ]);
 
     const toAlice = next(alice.c, 'message');
-    await bobAgain.sendText(bobAgain.directConversation(alice.c.account), 'and back');
+    await bobAgain.messages.send(bobAgain.conversations.direct(alice.c.account), 'and back');
     expect((await toAlice).message).toMatchObject({ text: 'and back' });
   });
 });

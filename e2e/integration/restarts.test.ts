@@ -11,10 +11,10 @@ describe('ParleyClient across restarts', () => {
     const bob = s.device('bob');
     await startAll(alice, bob);
     const bobAccount = bob.c.account;
-    const conversation = alice.c.directConversation(bobAccount);
+    const conversation = alice.c.conversations.direct(bobAccount);
     await bob.stop();
-    const first = await alice.c.sendText(conversation, 'before the restart 1');
-    const second = await alice.c.sendText(conversation, 'before the restart 2');
+    const first = await alice.c.messages.send(conversation, 'before the restart 1');
+    const second = await alice.c.messages.send(conversation, 'before the restart 2');
     await until(
       async () =>
         (await alice.c.db.messages.get(second.id))?.state === 'sent' &&
@@ -24,7 +24,7 @@ describe('ParleyClient across restarts', () => {
 
     await s.relay().restart();
     await until(() => alice.c.connected, 'alice to reconnect');
-    await alice.c.sendText(conversation, 'after the restart');
+    await alice.c.messages.send(conversation, 'after the restart');
 
     const bobClient = await bob.start();
     const arrived = collect(bobClient, 'message');
@@ -40,13 +40,13 @@ describe('ParleyClient across restarts', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     const bobAccount = bob.c.account;
     await bob.stop();
     await s.relay().stop();
     const texts = ['queued 1', 'queued 2', 'queued 3'];
     const ids: string[] = [];
-    for (const text of texts) ids.push((await alice.c.sendText(conversation, text)).id);
+    for (const text of texts) ids.push((await alice.c.messages.send(conversation, text)).id);
     // Nothing can be sent: the relay is down. Every message waits in the outbox, on disk.
     for (const id of ids) expect((await alice.c.db.messages.get(id))?.state).toBe('pending');
     await alice.stop();
@@ -62,7 +62,7 @@ describe('ParleyClient across restarts', () => {
     const arrived = collect(bobClient, 'message');
     await until(async () => (await aliceClient.db.messages.get(ids[2]!))?.state === 'delivered', 'delivered');
     expect(arrived.map(({ message }) => message.text)).toEqual(texts);
-    const page = await bobClient.messages(bobClient.directConversation(aliceClient.account));
+    const page = await bobClient.messages.page(bobClient.conversations.direct(aliceClient.account));
     expect(page.messages).toHaveLength(texts.length);
     expect(bobAccount).toBe(bobClient.account);
   });
@@ -74,7 +74,7 @@ describe('ParleyClient across restarts', () => {
     const conversation = await alice.c.groups.create('ropes', [bob.c.account]);
     const groupId = conversation.slice('group:'.length);
     await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to join');
-    await alice.c.setDisappearingTimer(alice.c.directConversation(bob.c.account), 3_600_000);
+    await alice.c.conversations.setDisappearingTimer(alice.c.conversations.direct(bob.c.account), 3_600_000);
     await alice.stop();
 
     const again = await alice.start();
@@ -82,9 +82,11 @@ describe('ParleyClient across restarts', () => {
       name: 'ropes',
       members: [again.account, bob.c.account],
     });
-    expect(await again.disappearingTimer(again.directConversation(bob.c.account))).toBe(3_600_000);
+    expect(await again.conversations.disappearingTimer(again.conversations.direct(bob.c.account))).toBe(
+      3_600_000,
+    );
     const received = next(bob.c, 'message');
-    await again.sendText(conversation, 'still here');
+    await again.messages.send(conversation, 'still here');
     expect((await received).message).toMatchObject({ text: 'still here', conversationId: conversation });
   });
 
@@ -97,23 +99,23 @@ describe('ParleyClient across restarts', () => {
     const groupId = conversation.slice('group:'.length);
     await until(async () => (await bob.c.groups.get(groupId)) !== undefined, 'bob to join');
     await until(async () => (await carol.c.groups.get(groupId)) !== undefined, 'carol to join');
-    const sent = await alice.c.sendText(conversation, 'summit at noon');
+    const sent = await alice.c.messages.send(conversation, 'summit at noon');
     await until(async () => (await bob.c.db.messages.get(sent.id)) !== undefined, 'bob to receive');
     await until(async () => (await carol.c.db.messages.get(sent.id)) !== undefined, 'carol to receive');
 
     const reactions = collect(alice.c, 'reaction');
-    await bob.c.react(sent.id, '👍');
-    await carol.c.react(sent.id, '🎉');
+    await bob.c.messages.react(sent.id, '👍');
+    await carol.c.messages.react(sent.id, '🎉');
     await until(() => reactions.length >= 2, 'two reactions');
-    await bob.c.react(sent.id, '❤️');
-    await carol.c.react(sent.id, '🎉', true);
+    await bob.c.messages.react(sent.id, '❤️');
+    await carol.c.messages.react(sent.id, '🎉', true);
     await until(() => reactions.length >= 4, 'the change and the removal');
     await alice.stop();
 
     const again = await alice.start();
-    expect((await again.reactions(sent.id)).map(({ from, emoji }) => ({ from, emoji }))).toEqual([
+    expect((await again.messages.reactions(sent.id)).map(({ from, emoji }) => ({ from, emoji }))).toEqual([
       { from: bob.c.account, emoji: '❤️' },
     ]);
-    expect((await bob.c.reactions(sent.id)).map(({ emoji }) => emoji)).toEqual(['❤️']);
+    expect((await bob.c.messages.reactions(sent.id)).map(({ emoji }) => emoji)).toEqual(['❤️']);
   });
 });

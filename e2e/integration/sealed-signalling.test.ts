@@ -47,7 +47,10 @@ describe('signalling sealed end to end', () => {
       return payload;
     });
     const received = next(bob.c, 'message');
-    await alice.c.sendText(alice.c.directConversation(bob.c.account), 'over a link the relay set up blind');
+    await alice.c.messages.send(
+      alice.c.conversations.direct(bob.c.account),
+      'over a link the relay set up blind',
+    );
     expect((await received).via).toBe('direct');
     expect(seen.length).toBeGreaterThan(0);
     for (const data of seen) {
@@ -69,10 +72,10 @@ describe('signalling sealed end to end', () => {
     });
     const refused = next(bob.c, 'link-refused');
     const received = next(bob.c, 'message');
-    await alice.c.sendText(alice.c.directConversation(bob.c.account), 'still arrives');
+    await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'still arrives');
     const event = await refused;
     expect(event).toMatchObject({ account: alice.c.account, error: { code: 'DECRYPT_FAILED' } });
-    expect(event.conversationId).toBe(bob.c.directConversation(alice.c.account));
+    expect(event.conversationId).toBe(bob.c.conversations.direct(alice.c.account));
     // Fail closed means no link; the message still goes, through the relay (sealed as always).
     expect(await received).toMatchObject({ via: 'relay', message: { text: 'still arrives' } });
   });

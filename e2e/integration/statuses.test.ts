@@ -15,7 +15,7 @@ describe('ParleyClient statuses', () => {
     await startAll(alice, bob);
     const arrived = next(bob.c, 'status');
     const photo = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
-    const posted = await alice.c.statuses.post({ text: 'at the summit', image: photo, to: [bob.c.account] });
+    const posted = await alice.c.status.post({ text: 'at the summit', image: photo, to: [bob.c.account] });
     expect(await arrived).toMatchObject({
       statusId: posted.statusId,
       text: 'at the summit',
@@ -23,16 +23,16 @@ describe('ParleyClient statuses', () => {
       author: alice.c.account,
     });
 
-    expect((await bob.c.statuses.list())[0]?.seen).toBeUndefined();
+    expect((await bob.c.status.list())[0]?.seen).toBeUndefined();
     const viewed = next(alice.c, 'status-viewed');
-    await bob.c.statuses.markViewed(alice.c.account, posted.statusId);
+    await bob.c.status.markViewed(alice.c.account, posted.statusId);
     expect(await viewed).toEqual({ statusId: posted.statusId, viewer: bob.c.account });
-    expect((await bob.c.statuses.list())[0]?.seen).toBe(true);
-    expect((await alice.c.statuses.list())[0]?.viewedBy).toEqual([bob.c.account]);
+    expect((await bob.c.status.list())[0]?.seen).toBe(true);
+    expect((await alice.c.status.list())[0]?.viewedBy).toEqual([bob.c.account]);
 
     clock.now += STATUS_LIFETIME_MS - 1;
     await bob.c.sweep();
-    expect(await bob.c.statuses.list()).toHaveLength(1);
+    expect(await bob.c.status.list()).toHaveLength(1);
 
     clock.now += 1;
     const expiredForBob = next(bob.c, 'status-expired');
@@ -41,8 +41,8 @@ describe('ParleyClient statuses', () => {
     await alice.c.sweep();
     expect(await expiredForBob).toEqual({ statusId: posted.statusId });
     expect(await expiredForAlice).toEqual({ statusId: posted.statusId });
-    expect(await bob.c.statuses.list()).toEqual([]);
-    expect(await alice.c.statuses.list()).toEqual([]);
+    expect(await bob.c.status.list()).toEqual([]);
+    expect(await alice.c.status.list()).toEqual([]);
   });
 
   it('carries a text status background colour to the contact, and refuses one that is not a colour', async () => {
@@ -50,10 +50,10 @@ describe('ParleyClient statuses', () => {
     const bob = s.device('bob');
     await startAll(alice, bob);
     const arrived = next(bob.c, 'status');
-    await alice.c.statuses.post({ text: 'good morning', background: '#1f7a5c', to: [bob.c.account] });
+    await alice.c.status.post({ text: 'good morning', background: '#1f7a5c', to: [bob.c.account] });
     expect(await arrived).toMatchObject({ text: 'good morning', background: '#1f7a5c' });
     await expect(
-      alice.c.statuses.post({ text: 'x', background: 'red; url(evil)', to: [bob.c.account] }),
+      alice.c.status.post({ text: 'x', background: 'red; url(evil)', to: [bob.c.account] }),
     ).rejects.toMatchObject({ code: 'BAD_REQUEST' });
   });
 
@@ -63,15 +63,15 @@ describe('ParleyClient statuses', () => {
     const alice = s.device('alice', { now });
     const bob = s.device('bob', { now });
     await startAll(alice, bob);
-    const conversation = alice.c.directConversation(bob.c.account);
+    const conversation = alice.c.conversations.direct(bob.c.account);
     const timerSet = next(bob.c, 'disappearing-timer');
-    await alice.c.setDisappearingTimer(conversation, 60_000);
+    await alice.c.conversations.setDisappearingTimer(conversation, 60_000);
     expect(await timerSet).toEqual({
-      conversationId: bob.c.directConversation(alice.c.account),
+      conversationId: bob.c.conversations.direct(alice.c.account),
       expiresInMs: 60_000,
     });
     const received = next(bob.c, 'message');
-    const sent = await alice.c.sendText(conversation, 'self-destructing');
+    const sent = await alice.c.messages.send(conversation, 'self-destructing');
     await received;
     clock.now += 60_000;
     const gone = next(bob.c, 'message-deleted');

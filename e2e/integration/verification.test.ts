@@ -11,14 +11,14 @@ describe('safety numbers and verification', () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
-    const seenByAlice = await alice.c.safetyNumber(bob.c.account);
-    const seenByBob = await bob.c.safetyNumber(alice.c.account);
+    const seenByAlice = await alice.c.contacts.safetyNumber(bob.c.account);
+    const seenByBob = await bob.c.contacts.safetyNumber(alice.c.account);
     expect(seenByAlice.digits).toBe(seenByBob.digits);
     expect(seenByAlice.digits).toMatch(/^(\d{5} ){11}\d{5}$/);
     expect(seenByAlice.groups).toHaveLength(12);
-    expect(await alice.c.matchesSafetyQr(bob.c.account, seenByBob.qrPayload)).toBe(true);
-    expect(await alice.c.matchesSafetyQr(bob.c.account, seenByAlice.qrPayload)).toBe(false);
-    await expect(alice.c.safetyNumber('not-a-contact')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await alice.c.contacts.matchesSafetyQr(bob.c.account, seenByBob.qrPayload)).toBe(true);
+    expect(await alice.c.contacts.matchesSafetyQr(bob.c.account, seenByAlice.qrPayload)).toBe(false);
+    await expect(alice.c.contacts.safetyNumber('not-a-contact')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it("shows a verified contact whose identity key changed as 'changed' until the user verifies again", async () => {
@@ -26,27 +26,29 @@ describe('safety numbers and verification', () => {
     const bob = s.device('bob');
     await startAll(alice, bob);
     const events = collect(alice.c, 'verification');
-    expect(await alice.c.verification(bob.c.account)).toBe('unverified');
-    await alice.c.setVerified(bob.c.account, true);
-    expect(await alice.c.verification(bob.c.account)).toBe('verified');
+    expect(await alice.c.contacts.verification(bob.c.account)).toBe('unverified');
+    await alice.c.contacts.setVerified(bob.c.account, true);
+    expect(await alice.c.contacts.verification(bob.c.account)).toBe('verified');
 
     // What the crypto layer keeps when a contact's key changes: another trusted key for that account.
-    const before = await alice.c.safetyNumber(bob.c.account);
+    const before = await alice.c.contacts.safetyNumber(bob.c.account);
     await alice.c.db.identities.saveTrusted(bob.c.account, {
       identityKey: nacl.sign.keyPair().publicKey,
       verified: false,
       firstSeen: Date.now(),
     });
-    expect(await alice.c.verification(bob.c.account)).toBe('changed');
-    expect((await alice.c.safetyNumber(bob.c.account)).digits).not.toBe(before.digits);
+    expect(await alice.c.contacts.verification(bob.c.account)).toBe('changed');
+    expect((await alice.c.contacts.safetyNumber(bob.c.account)).digits).not.toBe(before.digits);
 
-    await alice.c.setVerified(bob.c.account, true);
-    expect(await alice.c.verification(bob.c.account)).toBe('verified');
-    await alice.c.setVerified(bob.c.account, false);
-    expect(await alice.c.verification(bob.c.account)).toBe('unverified');
+    await alice.c.contacts.setVerified(bob.c.account, true);
+    expect(await alice.c.contacts.verification(bob.c.account)).toBe('verified');
+    await alice.c.contacts.setVerified(bob.c.account, false);
+    expect(await alice.c.contacts.verification(bob.c.account)).toBe('unverified');
     await until(() => events.length === 4, 'four verification events');
     expect(events.map((e) => e.state)).toEqual(['verified', 'changed', 'verified', 'unverified']);
-    await expect(alice.c.setVerified(bob.c.account, 'yes' as unknown as boolean)).rejects.toMatchObject({
+    await expect(
+      alice.c.contacts.setVerified(bob.c.account, 'yes' as unknown as boolean),
+    ).rejects.toMatchObject({
       code: 'BAD_REQUEST',
     });
   });

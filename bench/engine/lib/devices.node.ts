@@ -95,16 +95,16 @@ export async function until(check: () => boolean, what: string, timeoutMs = 30_0
 /** Two connected devices that know each other. */
 export async function pair(a: ParleyClient, b: ParleyClient): Promise<void> {
   await until(() => a.connected && b.connected, 'both clients to connect');
-  await a.addContact(b.contactLink());
-  await b.addContact(a.contactLink());
+  await a.contacts.add(b.profile.contactLink());
+  await b.contacts.add(a.profile.contactLink());
 }
 
 /** Sends text from `a` to `b` until one arrives over the direct link (the first sends open it). */
 export async function openDirectLink(a: ParleyClient, b: ParleyClient): Promise<void> {
-  const conversation = a.directConversation(b.account);
+  const conversation = a.conversations.direct(b.account);
   for (let attempt = 0; attempt < 20; attempt += 1) {
     const arrived = next(b, 'message', ({ message }) => message.text === `open ${attempt}`);
-    await a.sendText(conversation, `open ${attempt}`);
+    await a.messages.send(conversation, `open ${attempt}`);
     const { via } = await arrived;
     if (via === 'direct') return;
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -28,11 +28,11 @@ async function handle(request: RemoteRequest): Promise<void> {
       started.on('file', ({ name, size, bytes }) =>
         send({ type: 'file', name, size, received: bytes?.byteLength ?? -1 }),
       );
-      send({ type: 'started', account: started.account, contactLink: started.contactLink() });
+      send({ type: 'started', account: started.account, contactLink: started.profile.contactLink() });
       return;
     }
     case 'add-contact':
-      await client?.addContact(request.contactLink);
+      await client?.contacts.add(request.contactLink);
       send({ type: 'contact-added' });
       return;
     case 'raw-open':

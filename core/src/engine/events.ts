@@ -1,25 +1,10 @@
 import type { ParleyError } from '../errors/index.js';
 import type { Contact, MessageState, StoredMessage } from '../storage/index.js';
-import type { GroupState } from './content.js';
-import type { Route } from './direct-links.js';
-import type { ConversationSummary } from './conversation-list.js';
-import type { VerificationState } from './verification.js';
-
-export interface StatusUpdate {
-  readonly statusId: string;
-  readonly author: string;
-  readonly text?: string;
-  /** base64url image bytes (small: the thumbnail rides inside the message). */
-  readonly image?: string;
-  /** Background colour of a text status, `#rrggbb`. */
-  readonly background?: string;
-  readonly postedAt: number;
-  readonly expiresAt: number;
-  /** Accounts that viewed it (own statuses only). */
-  readonly viewedBy: readonly string[];
-  /** This device's person opened it (received statuses only; `markViewed` sets it). */
-  readonly seen?: boolean;
-}
+import type { GroupState } from './messaging/content.js';
+import type { ConversationSummary } from './conversations/types.js';
+import type { VerificationState } from './contacts/types.js';
+import type { StatusUpdate } from './status/types.js';
+import type { Route } from './links/direct-links.js';
 
 /** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */
 export interface ParleyClientEvents {

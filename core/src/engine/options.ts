@@ -2,10 +2,10 @@ import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
 import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
-import type { RetryPolicy } from './outbox-pump.js';
-import type { RelayAccess } from './relay-access.js';
+import type { RetryPolicy } from './messaging/outbox-pump.js';
+import type { RelayAccess } from './relay/relay-access.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
-import type { EngineStateStore } from './state-store.js';
+import type { EngineStateStore } from './shared/state-store.js';
 
 export interface EngineTuning {
   /** Ack timeout of relay requests. Default 10 s. */

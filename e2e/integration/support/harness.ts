@@ -227,8 +227,8 @@ export async function until(check: () => Promise<boolean> | boolean, what = 'con
 export async function pair(a: TestDevice, b: TestDevice): Promise<void> {
   const [ca, cb] = [a.c, b.c];
   await until(() => ca.connected && cb.connected, 'both clients to connect');
-  await ca.addContact(cb.contactLink());
-  await cb.addContact(ca.contactLink());
+  await ca.contacts.add(cb.profile.contactLink());
+  await cb.contacts.add(ca.profile.contactLink());
 }
 
 /** A relay per test and the devices it created, all closed after the test. */

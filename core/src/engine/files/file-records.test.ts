@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InMemoryEngineStateStore } from '../state-store.js';
+import { InMemoryEngineStateStore } from '../shared/state-store.js';
 import { FileRecords } from './file-records.js';
 
 describe('file records', () => {

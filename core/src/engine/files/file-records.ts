@@ -1,5 +1,5 @@
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
-import type { EngineStateStore } from '../state-store.js';
+import type { EngineStateStore } from '../shared/state-store.js';
 
 /** Where a file stands on this device: still moving, every byte here (or confirmed by the peer), or failed. */
 export type FileTransferState = 'transferring' | 'complete' | 'failed';

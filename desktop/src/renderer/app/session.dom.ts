@@ -70,7 +70,7 @@ export async function closeSession(session: Session): Promise<void> {
  */
 export function whenConnected(client: ParleyClient, ms = 15_000): Promise<void> {
   if (client.connected) return Promise.resolve();
-  if (client.accessDenied !== undefined) return Promise.reject(client.accessDenied);
+  if (client.access.denied !== undefined) return Promise.reject(client.access.denied);
   return new Promise((resolve, reject) => {
     const finish = (error?: unknown) => {
       clearInterval(poll);

@@ -63,7 +63,7 @@ export function ConversationsProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     let current = true;
     pending.current = [];
-    client.conversations().then(
+    client.conversations.list().then(
       (read) => {
         if (!current) return;
         const late = pending.current ?? [];
@@ -112,7 +112,7 @@ export function useContacts(): ReadonlyMap<string, Contact> {
   const version = useClientVersion(['contact-added', 'contact-updated', 'group']);
   const local = useLive((live) => live.localVersion);
   const { value } = useAsync(
-    async () => new Map((await client.contacts()).map((contact) => [contact.account, contact])),
+    async () => new Map((await client.contacts.list()).map((contact) => [contact.account, contact])),
     [client, version, local],
   );
   return value ?? EMPTY;

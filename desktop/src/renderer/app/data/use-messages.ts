@@ -39,7 +39,7 @@ export function useMessages(conversationId: string): MessagesState {
   useEffect(() => {
     let live = true;
     setLoaded(undefined);
-    void client.messages(conversationId, { limit: PAGE_SIZE }).then((page) => {
+    void client.messages.page(conversationId, { limit: PAGE_SIZE }).then((page) => {
       if (!live) return;
       setLoaded({
         conversationId,
@@ -86,7 +86,7 @@ export function useMessages(conversationId: string): MessagesState {
     if (loaded === undefined || loaded.cursor === undefined || loadingOlder) return;
     setLoadingOlder(true);
     try {
-      const page = await client.messages(loaded.conversationId, { before: loaded.cursor, limit: PAGE_SIZE });
+      const page = await client.messages.page(loaded.conversationId, { before: loaded.cursor, limit: PAGE_SIZE });
       setLoaded((previous) =>
         previous === undefined || previous.conversationId !== loaded.conversationId
           ? previous
@@ -118,6 +118,6 @@ export function useReactions(messageId: string): readonly Reaction[] {
   const client = useClient();
   const version = useClientVersion(['reaction']);
   const local = useLive((live) => live.localVersion);
-  const { value } = useAsync(() => client.reactions(messageId), [client, messageId, version, local]);
+  const { value } = useAsync(() => client.messages.reactions(messageId), [client, messageId, version, local]);
   return value ?? [];
 }

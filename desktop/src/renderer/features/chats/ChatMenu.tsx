@@ -60,7 +60,7 @@ export function ChatMenu({
           onClick={act(async () => {
             const refusal = chat.pinned ? undefined : pinRefusal(all, chat.id);
             if (refusal !== undefined) throw new Error(refusal);
-            await client.setPinned(chat.id, !chat.pinned);
+            await client.conversations.setPinned(chat.id, !chat.pinned);
           })}
         >
           {chat.pinned ? 'Unpin chat' : 'Pin chat'}
@@ -71,14 +71,14 @@ export function ChatMenu({
         role="menuitem"
         onClick={act(async () => {
           // As WhatsApp: an archived chat is not pinned (it would come back pinned otherwise).
-          if (!chat.archived && chat.pinned) await client.setPinned(chat.id, false);
-          await client.setArchived(chat.id, !chat.archived);
+          if (!chat.archived && chat.pinned) await client.conversations.setPinned(chat.id, false);
+          await client.conversations.setArchived(chat.id, !chat.archived);
         })}
       >
         {chat.archived ? 'Unarchive chat' : 'Archive chat'}
       </button>
       {chat.unreadCount > 0 && (
-        <button type="button" role="menuitem" onClick={act(() => client.markConversationRead(chat.id))}>
+        <button type="button" role="menuitem" onClick={act(() => client.conversations.markRead(chat.id))}>
           Mark as read
         </button>
       )}

@@ -18,7 +18,10 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
   const contact = useContacts().get(account);
   const name = contact?.displayName ?? `${account.slice(0, 8)}…`;
   const state = useVerification(account);
-  const { value: number, error } = useAsync(() => client.safetyNumber(account), [client, account, state]);
+  const { value: number, error } = useAsync(
+    () => client.contacts.safetyNumber(account),
+    [client, account, state],
+  );
   const qr = useSafetyQr(number?.qrPayload);
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<{ kind: 'ok' | 'error'; text: string } | undefined>();
@@ -29,7 +32,7 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
     setBusy(true);
     setNote(undefined);
     try {
-      await client.setVerified(account, verified);
+      await client.contacts.setVerified(account, verified);
       live.localChange();
     } catch (failure) {
       setNote({ kind: 'error', text: describeError(failure) });
@@ -46,8 +49,8 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
     setNote(undefined);
     try {
       const scanned = await readQrBytes(file);
-      if (await client.matchesSafetyQr(account, scanned)) {
-        await client.setVerified(account, true);
+      if (await client.contacts.matchesSafetyQr(account, scanned)) {
+        await client.contacts.setVerified(account, true);
         live.localChange();
         setNote({ kind: 'ok', text: `The codes match: ${name} is verified.` });
       } else {
@@ -67,7 +70,7 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
   return (
     <div className="contact-info">
       <div className="contact-info-who">
-        <Avatar name={name} seed={client.directConversation(account)} size={96} />
+        <Avatar name={name} seed={client.conversations.direct(account)} size={96} />
         <h3>{name}</h3>
         {state === 'verified' && (
           <p className="contact-info-verified" role="status">
@@ -80,7 +83,7 @@ export function ContactInfoPanel({ params }: SurfaceProps) {
         <dt>Identity</dt>
         <dd className="contact-info-identity">{account}</dd>
         <dt>Relay</dt>
-        <dd>{client.contactRelay(account)}</dd>
+        <dd>{client.contacts.relayOf(account)}</dd>
       </dl>
 
       <section className="contact-info-safety" aria-labelledby={`${switchId}-heading`}>

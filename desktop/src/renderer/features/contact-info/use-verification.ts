@@ -7,7 +7,10 @@ export function useVerification(account: string | undefined): VerificationState 
   const version = useClientVersion(['verification', 'message']);
   const local = useLive((live) => live.localVersion);
   const { value } = useAsync(
-    async () => ({ account, state: account === undefined ? undefined : await client.verification(account) }),
+    async () => ({
+      account,
+      state: account === undefined ? undefined : await client.contacts.verification(account),
+    }),
     [client, account, version, local],
   );
   // useAsync keeps the previous value while reloading: never show another contact's state.

@@ -49,13 +49,13 @@ export function AddContactDialog({ close }: SurfaceProps) {
       let link = entry;
       if (!entry.toLowerCase().startsWith('parley:')) {
         const username = entry.replace(/^@/u, '');
-        const account = await client.resolveUsername(username);
+        const account = await client.contacts.resolveUsername(username);
         link = formatContactLink({ account, relayUrl: profile.relayUrl, displayName: username });
       }
-      const contact = await client.addContact(link);
+      const contact = await client.contacts.add(link);
       live.localChange(); // a known contact's new name is not an engine event
       close();
-      openConversation(client.directConversation(contact.account));
+      openConversation(client.conversations.direct(contact.account));
     } catch (failure) {
       setError(describeError(failure));
       setBusy(false);

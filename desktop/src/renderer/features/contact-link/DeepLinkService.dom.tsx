@@ -15,8 +15,8 @@ export function DeepLinkService() {
     const api = desktopShell();
     if (api?.onContactLink === undefined || api.takePendingContactLinks === undefined) return;
     const add = (link: { account: string; relayUrl: string; displayName: string }) =>
-      void client.addContact(formatContactLink(link)).then(
-        (contact) => openConversation(client.directConversation(contact.account)),
+      void client.contacts.add(formatContactLink(link)).then(
+        (contact) => openConversation(client.conversations.direct(contact.account)),
         () => undefined,
       );
     const stop = api.onContactLink(add);

@@ -8,7 +8,7 @@ import './contact-link.css';
 /** The link others add this account from, as text to copy and as a QR code to scan. */
 export function MyContactLinkDialog(_props: SurfaceProps) {
   const client = useClient();
-  const link = client.contactLink();
+  const link = client.profile.contactLink();
   const [qr, setQr] = useState<string | undefined>();
   const [copied, setCopied] = useState(false);
   useEffect(() => {

@@ -37,7 +37,7 @@ export function Composer({
   useEffect(() => {
     if (peer === undefined) return;
     const signal = new TypingSignal((value) => {
-      client.setTyping(peer, value).catch(() => undefined); // best effort: typing is never queued
+      client.presence.setTyping(peer, value).catch(() => undefined); // best effort: typing is never queued
     });
     typing.current = signal;
     return () => {
@@ -81,11 +81,11 @@ export function Composer({
     try {
       if (current.kind === 'edit') {
         if (body !== current.message.text) {
-          await client.editMessage(current.message.id, body);
+          await client.messages.edit(current.message.id, body);
           onEdited(current.message.id);
         }
       } else {
-        const stored = await client.sendText(
+        const stored = await client.messages.send(
           conversation.id,
           body,
           current.kind === 'reply' ? { replyTo: current.message.id } : {},

@@ -30,7 +30,7 @@ export function ContactRequestBanner({ conversation }: { conversation: Conversat
       {contact?.blocked === true ? (
         <div className="contact-request" role="region" aria-label="Blocked contact">
           <p>You blocked {contact.displayName}. You get nothing from them, and they get nothing from you.</p>
-          <Button variant="secondary" onClick={() => act(() => client.acceptContact(contact.account))}>
+          <Button variant="secondary" onClick={() => act(() => client.contacts.accept(contact.account))}>
             Unblock
           </Button>
         </div>
@@ -41,8 +41,8 @@ export function ContactRequestBanner({ conversation }: { conversation: Conversat
             device and see no receipts, profile or online status.
           </p>
           <div className="contact-request-actions">
-            <Button onClick={() => act(() => client.acceptContact(contact.account))}>Accept</Button>
-            <Button variant="danger" onClick={() => act(() => client.blockContact(contact.account))}>
+            <Button onClick={() => act(() => client.contacts.accept(contact.account))}>Accept</Button>
+            <Button variant="danger" onClick={() => act(() => client.contacts.block(contact.account))}>
               Block
             </Button>
           </div>

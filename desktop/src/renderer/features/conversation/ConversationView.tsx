@@ -30,7 +30,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
   });
   useEffect(() => {
     if (peer === undefined) return;
-    client.subscribePresence([peer]).then(
+    client.presence.subscribe([peer]).then(
       (states) => states.forEach((state) => live.setPresence(state)),
       () => undefined, // offline or not allowed: the header simply shows no presence
     );
@@ -83,7 +83,7 @@ function useMarkRead(conversationId: string, messages: readonly StoredMessage[],
     void (async () => {
       await client.db.conversations.markRead(conversationId);
       live.localChange(); // the chat list's unread badge: not an engine event
-      await client.markRead(unread);
+      await client.messages.markRead(unread);
     })().catch(() => unread.forEach((id) => marked.delete(id)));
   }, [client, live, conversationId, messages, visible, marked]);
 }

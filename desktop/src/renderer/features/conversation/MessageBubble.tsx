@@ -162,7 +162,7 @@ function Reactions({ message }: { message: StoredMessage }) {
             aria-pressed={mine}
             aria-label={`${emoji} ${count}${mine ? ', yours: remove' : ''}`}
             disabled={!mine}
-            onClick={() => void client.react(message.id, emoji, true).then(() => live.localChange())}
+            onClick={() => void client.messages.react(message.id, emoji, true).then(() => live.localChange())}
           >
             {emoji} {count > 1 ? count : ''}
           </button>

@@ -62,7 +62,7 @@ export function MessageMenu({
           <Button
             variant="danger"
             onClick={act(async () => {
-              await client.deleteForEveryone(message.id);
+              await client.messages.delete(message.id);
               onChanged(message.id);
             })}
           >
@@ -95,7 +95,7 @@ export function MessageMenu({
             role="menuitem"
             aria-label={`React ${emoji}`}
             onClick={act(async () => {
-              await client.react(message.id, emoji);
+              await client.messages.react(message.id, emoji);
               live.localChange();
             })}
           >

@@ -32,7 +32,7 @@ export function JoinGroupDialog({ close }: SurfaceProps) {
     if (link === '') return setError('Paste a group invite link');
     setError(undefined);
     try {
-      const conversationId = await client.joinGroup(link);
+      const conversationId = await client.groups.join(link);
       live.localChange(); // the inviting admin may be a new contact
       const groupId = groupIdOf(conversationId);
       if (groupId !== undefined && (await client.groups.isMember(groupId, client.account))) {

@@ -13,11 +13,11 @@ const VIEWER_MESSAGES = 500;
 
 /** The photos and videos of a conversation, oldest first (message ids). */
 async function conversationMedia(client: ParleyClient, conversationId: string): Promise<string[]> {
-  const page = await client.messages(conversationId, { limit: VIEWER_MESSAGES });
+  const page = await client.messages.page(conversationId, { limit: VIEWER_MESSAGES });
   const files = page.messages.filter(
     (message) => message.deletedAt === undefined && (message.attachmentIds?.length ?? 0) > 0,
   );
-  const infos = await Promise.all(files.map((message) => client.fileInfo(message.id)));
+  const infos = await Promise.all(files.map((message) => client.files.info(message.id)));
   return infos
     .filter((info): info is FileInfo => info !== undefined)
     .filter((info) => {

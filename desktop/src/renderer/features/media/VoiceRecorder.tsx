@@ -83,7 +83,7 @@ export function VoiceRecorder({ conversation }: ComposerSlotProps) {
       const extension = mimeType.includes('ogg') ? 'ogg' : 'webm';
       const name = `Voice message ${new Date().toISOString().slice(0, 19).replace('T', ' ')}.${extension}`;
       const bytes = new Uint8Array(await audio.arrayBuffer());
-      const messageId = await client.sendFile(conversation.id, { name, mimeType, bytes, voice });
+      const messageId = await client.files.send(conversation.id, { name, mimeType, bytes, voice });
       keepFile(client, messageId, audio);
       void storeFile(messageId, audio).catch(() => undefined);
       setStatus(undefined);

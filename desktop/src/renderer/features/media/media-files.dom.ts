@@ -41,7 +41,7 @@ export async function sendFiles(
   for (const [index, file] of files.entries()) {
     const thumbnail = await makeThumbnail(file);
     const text = index === 0 ? caption.trim() : '';
-    const messageId = await client.sendFile(conversationId, {
+    const messageId = await client.files.send(conversationId, {
       source: blobSource(file, file.name),
       ...(text === '' ? {} : { caption: text }),
       ...(thumbnail === undefined ? {} : { thumbnail }),
@@ -59,7 +59,7 @@ const FILE_EVENTS = ['file', 'file-sent', 'file-failed', 'file-offered'] as cons
 export function useFileInfo(messageId: string): FileInfo | undefined {
   const client = useClient();
   const version = useClientVersion(FILE_EVENTS);
-  return useAsync(() => client.fileInfo(messageId), [client, messageId, version]).value;
+  return useAsync(() => client.files.info(messageId), [client, messageId, version]).value;
 }
 
 /** An object URL for the file's bytes while mounted, once they are here. */

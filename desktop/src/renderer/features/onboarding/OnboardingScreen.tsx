@@ -104,15 +104,15 @@ export function OnboardingScreen({
       if (session === undefined) {
         session = await startSession(profile, keyWrapperFor(keys, passphrase), credential);
       } else if (credential !== undefined) {
-        session.client.setAccess(credential);
+        session.client.access.set(credential);
       }
       await whenConnected(session.client);
       refused.current = undefined;
-      await session.client.setProfile({
+      await session.client.profile.set({
         displayName,
         ...(avatar === undefined ? {} : { avatar: dataUrlToBytes(avatar) }),
       });
-      if (profile.username !== undefined) await session.client.setUsername(profile.username);
+      if (profile.username !== undefined) await session.client.profile.setUsername(profile.username);
       saveProfile(localStorage, profile);
       onReady({ ...session, profile });
     } catch (failure) {

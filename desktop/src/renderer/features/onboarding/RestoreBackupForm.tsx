@@ -53,10 +53,13 @@ export function RestoreBackupForm({
       const reloadFirst = await allowRelayInShell(profile.relayUrl);
       session = await restoreSession(profile, keyWrapperFor(keys, passphrase), bytes, passphrase);
       const { client } = session;
-      const avatar = client.profile?.avatar === undefined ? undefined : bytesToDataUrl(client.profile.avatar);
+      const avatar =
+        client.profile.current?.avatar === undefined
+          ? undefined
+          : bytesToDataUrl(client.profile.current.avatar);
       const restored: Profile = {
         ...profile,
-        displayName: client.displayName,
+        displayName: client.profile.displayName,
         ...(avatar === undefined ? {} : { avatar }),
       };
       saveProfile(localStorage, restored);

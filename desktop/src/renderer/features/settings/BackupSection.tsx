@@ -3,7 +3,7 @@ import { useClient } from '../../app/client-context.js';
 import { Button } from '../../ui/Button.js';
 import { describeError } from '../onboarding/errors.js';
 import { backupFileName, backupPassphraseProblem } from './backup-file.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 /** Saves every chat, encrypted under a passphrase, as a `.parley-backup` file to restore on another device. */
 export function BackupSection() {
@@ -21,7 +21,7 @@ export function BackupSection() {
     setStatus(undefined);
     setBusy(true);
     try {
-      const bytes = await client.exportBackup(passphrase);
+      const bytes = await client.backup.export(passphrase);
       const name = backupFileName(new Date());
       const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
       const link = document.createElement('a');

@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { THEME_CHOICES, type ThemeChoice } from './theme.js';
 import { loadTheme, saveTheme } from './theme.dom.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 /** The colour theme: the system's, or always light or dark (remembered on this device). */
 export function ChatsSection() {

@@ -7,7 +7,7 @@ import {
   type NotificationPrefs,
 } from '../notifications/notification-prefs.js';
 import { playNotificationSound } from '../notifications/notification-sound.dom.js';
-import { SettingsSection, SwitchRow } from './SettingsPanel.js';
+import { SettingsSection, SwitchRow } from './settings-rows.js';
 
 type Permission = NotificationPermission | 'desktop' | 'unsupported';
 

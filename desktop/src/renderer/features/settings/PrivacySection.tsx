@@ -11,15 +11,17 @@ import {
   timerLabel,
   type LastSeenChoice,
 } from './privacy-choices.js';
-import { SettingsSection, SwitchRow } from './SettingsPanel.js';
+import { SettingsSection, SwitchRow } from './settings-rows.js';
 
 /** Read receipts, who sees last seen & online, and the timer new chats start with (kept by the engine). */
 export function PrivacySection() {
   const client = useClient();
   const contacts = useContacts();
   const ids = { lastSeen: useId(), timer: useId() };
-  const [privacy, setPrivacy] = useState(() => client.privacy);
-  const [choice, setChoice] = useState<LastSeenChoice>(() => lastSeenChoice(client.privacy.presence));
+  const [privacy, setPrivacy] = useState(() => client.settings.privacy);
+  const [choice, setChoice] = useState<LastSeenChoice>(() =>
+    lastSeenChoice(client.settings.privacy.presence),
+  );
   const [error, setError] = useState<string | undefined>();
 
   async function change(apply: () => Promise<void>) {
@@ -29,7 +31,7 @@ export function PrivacySection() {
     } catch (failure) {
       setError(describeError(failure));
     }
-    setPrivacy(client.privacy);
+    setPrivacy(client.settings.privacy);
   }
 
   const chosen = chosenAccounts(privacy.presence);
@@ -37,7 +39,7 @@ export function PrivacySection() {
     setChoice(next);
     // "Only the contacts I choose" with nobody chosen yet shows the list first; nothing changes until a pick.
     if (next === 'chosen' && accounts.length === 0) return;
-    void change(() => client.setPresenceVisibility(presenceOptions(next, accounts)));
+    void change(() => client.settings.setPresenceVisibility(presenceOptions(next, accounts)));
   };
   const timer = privacy.defaultDisappearingTimerMs;
   const timerChoices = TIMER_CHOICES.some((option) => option.ms === timer)
@@ -50,13 +52,13 @@ export function PrivacySection() {
         label="Read receipts"
         hint="When off, your contacts do not see when you have read their messages."
         checked={privacy.readReceipts}
-        onChange={(enabled) => void change(() => client.setReadReceipts(enabled))}
+        onChange={(enabled) => void change(() => client.settings.setReadReceipts(enabled))}
       />
       <SwitchRow
         label="Relay-only calls and links"
         hint="Connections to contacts go through a TURN relay, so not even they learn your IP address. Without one, messages go through your relay."
         checked={privacy.relayOnlyLinks}
-        onChange={(enabled) => void change(() => client.setRelayOnlyLinks(enabled))}
+        onChange={(enabled) => void change(() => client.settings.setRelayOnlyLinks(enabled))}
       />
       <fieldset className="settings-choices">
         <legend id={ids.lastSeen}>Last seen &amp; online</legend>
@@ -107,7 +109,7 @@ export function PrivacySection() {
           value={String(timer)}
           onChange={(event) => {
             const ms = event.target.value === 'null' ? null : Number(event.target.value);
-            void change(() => client.setDefaultDisappearingTimer(ms));
+            void change(() => client.settings.setDefaultDisappearingTimer(ms));
           }}
         >
           {timerChoices.map((option) => (

@@ -7,15 +7,15 @@ import { Button } from '../../ui/Button.js';
 import { bytesToDataUrl, dataUrlToBytes } from '../onboarding/avatar-bytes.js';
 import { downscaleAvatarToFit } from '../onboarding/avatar-image.dom.js';
 import { describeError } from '../onboarding/errors.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 /** Name and picture contacts see (sent end-to-end encrypted to each of them by client.setProfile). */
 export function ProfileSection() {
   const client = useClient();
   const session = useSession();
   const nameId = useId();
-  const current = client.profile;
-  const [name, setName] = useState(current?.displayName ?? client.displayName);
+  const current = client.profile.current;
+  const [name, setName] = useState(current?.displayName ?? client.profile.displayName);
   const [avatar, setAvatar] = useState<string | undefined>(
     current?.avatar !== undefined ? bytesToDataUrl(current.avatar) : session.profile.avatar,
   );
@@ -28,7 +28,7 @@ export function ProfileSection() {
     setBusy(true);
     try {
       const displayName = name.trim();
-      await client.setProfile({
+      await client.profile.set({
         displayName,
         ...(avatar === undefined ? {} : { avatar: dataUrlToBytes(avatar) }),
       });
@@ -47,7 +47,7 @@ export function ProfileSection() {
     <SettingsSection title="Profile">
       <form className="settings-profile" onSubmit={(event) => void save(event)}>
         <div className="settings-avatar">
-          <Avatar name={name || '?'} seed={client.displayName} image={avatar} size={96} />
+          <Avatar name={name || '?'} seed={client.profile.displayName} image={avatar} size={96} />
           <label className="button button-secondary">
             Change picture
             <input

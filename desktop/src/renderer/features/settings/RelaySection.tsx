@@ -2,7 +2,7 @@ import { fetchRelayInfo } from '@parley/core';
 import { useAsync, useClient, useClientVersion, useProfile } from '../../app/client-context.js';
 import { browserPlatform } from '../../platform/browser-platform.dom.js';
 import { describeError } from '../onboarding/errors.js';
-import { SettingsSection } from './SettingsPanel.js';
+import { SettingsSection } from './settings-rows.js';
 
 const POLICY_TEXT = {
   open: 'Open: anyone may create an identity here',
@@ -16,7 +16,7 @@ export function RelaySection() {
   const { relayUrl } = useProfile();
   useClientVersion(['connected', 'disconnected', 'access-denied']);
   const info = useAsync(() => fetchRelayInfo(relayUrl, browserPlatform().fetch), [relayUrl]);
-  const denied = client.accessDenied;
+  const denied = client.access.denied;
   const state =
     denied !== undefined
       ? `Refused: ${describeError(denied)}`

@@ -37,10 +37,10 @@ export function StatusComposerDialog({ close }: SurfaceProps) {
     try {
       const to = contacts.map((contact) => contact.account).filter((account) => !excluded.has(account));
       if (kind === 'text') {
-        await client.statuses.post({ text: trimmed, background, to });
+        await client.status.post({ text: trimmed, background, to });
       } else if (file !== undefined) {
         const image = await statusImageBytes(file);
-        await client.statuses.post({ image, ...(trimmed === '' ? {} : { text: trimmed }), to });
+        await client.status.post({ image, ...(trimmed === '' ? {} : { text: trimmed }), to });
       }
       live.localChange();
       close();

@@ -83,7 +83,7 @@ export function StatusStrip() {
                 onClick={() => setViewing(group.author)}
               >
                 <Ring state={group.ring}>
-                  <Avatar name={name} seed={client.directConversation(group.author)} size={44} />
+                  <Avatar name={name} seed={client.conversations.direct(group.author)} size={44} />
                 </Ring>
                 <span className="status-name">
                   <span className="visually-hidden">Status from </span>

@@ -61,7 +61,7 @@ export function StatusViewer({
   const unseen = current !== undefined && !mine && current.seen !== true;
   useEffect(() => {
     if (statusId === undefined || !unseen) return;
-    client.statuses.markViewed(author, statusId).then(
+    client.status.markViewed(author, statusId).then(
       () => live.localChange(),
       () => undefined, // expired meanwhile: the list re-reads and the viewer closes
     );

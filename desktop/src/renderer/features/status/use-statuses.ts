@@ -15,7 +15,7 @@ export function useStatuses(): readonly StatusUpdate[] | undefined {
   const version = useClientVersion(CHANGES);
   const local = useLive((live) => live.localVersion);
   const [expiredAt, setExpiredAt] = useState(0);
-  const { value } = useAsync(() => client.statuses.list(), [client, version, local, expiredAt]);
+  const { value } = useAsync(() => client.status.list(), [client, version, local, expiredAt]);
   useEffect(() => {
     const at = nextExpiry(value ?? [], Date.now());
     if (at === undefined) return;

@@ -1,0 +1,90 @@
+import { ParleyError } from '../../errors/index.js';
+import type { PeerAddress } from '../../link/link-manager.js';
+import type { TransferSession } from '../../transfer/session.js';
+import type { EngineContext } from '../context.js';
+import type { Recipients } from '../messaging/messages-service.js';
+import type { QueueOptions } from '../messaging/outgoing.js';
+import type { RelayAttachments } from '../relay/relay-attachments.js';
+import { FileManager } from './file-manager.js';
+import type { FileInfo } from './file-records.js';
+import { GroupFiles } from './group-files.js';
+import type { FileOptions, OutgoingFile } from './types.js';
+
+export interface FileRoutes {
+  /** Writes a file announcement and its outbox entries and sends them; resolves the message id. */
+  queue(options: QueueOptions): Promise<string>;
+  /** Opens a direct link to the peer (transfers attach to its session). */
+  connect(peer: PeerAddress): void;
+  /** Whether the peer can be reached over a direct link now. */
+  reachable(peer: PeerAddress): Promise<boolean>;
+  /** A relay's attachment API (the recipient's, or our own without one); undefined without `fetch`. */
+  attachments(recipient?: string): RelayAttachments | undefined;
+}
+
+/**
+ * `client.files`: sending files to a conversation (one-to-one over the direct link or the relay's attachment
+ * API, to a group once through the relay) and what each file message carries.
+ */
+export class FilesService {
+  /** One-to-one transfers; incoming file messages and new link sessions go to it. */
+  readonly manager: FileManager;
+  readonly #group: GroupFiles;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly recipients: Recipients,
+    routes: FileRoutes,
+    options: FileOptions,
+  ) {
+    this.manager = new FileManager(
+      ctx,
+      ({ id, conversationId, recipient, body, text }) =>
+        routes.queue({ id, conversationId, recipients: [recipient], body, text }),
+      (peer) => routes.connect(peer),
+      (peer) => routes.reachable(peer),
+      (recipient) => routes.attachments(recipient),
+      options,
+    );
+    this.#group = new GroupFiles(ctx, {
+      maxBytes: options.maxBytes,
+      records: this.manager.records,
+      relay: (recipient) => routes.attachments(recipient),
+      queue: (message) => routes.queue(message),
+    });
+  }
+
+  /**
+   * Sends a file (image, video, voice message, anything) to a conversation: the message announcing it goes
+   * like any message. One-to-one, the bytes go over the direct link and resume if it drops, or through the
+   * relay when the peer is offline; to a group, they are uploaded once to the relay for every member
+   * (group-files.ts). Large files come as a FileSource, read a chunk at a time.
+   */
+  async send(conversationId: string, file: OutgoingFile): Promise<string> {
+    this.ctx.assertOpen();
+    const { recipients, groupId } = await this.recipients(conversationId);
+    if (groupId !== undefined) return this.#group.send(conversationId, groupId, recipients, file);
+    const [recipient] = recipients;
+    if (recipient === undefined || recipients.length !== 1) {
+      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
+    }
+    return this.manager.send(conversationId, recipient, file);
+  }
+
+  /**
+   * What a file message carries (name, type, size, caption, thumbnail, voice) and whether its bytes arrived
+   * (or reached the peer); undefined for a message that is not a file. Kept across restarts.
+   */
+  async info(messageId: string): Promise<FileInfo | undefined> {
+    this.ctx.assertOpen();
+    return this.manager.records.get(messageId);
+  }
+
+  /** Files that were going over direct links before a restart resume (once, on the first connection). */
+  restore(): void {
+    void this.manager.restore().catch((error: unknown) => this.ctx.report(error));
+  }
+
+  adopt(peer: PeerAddress, session: TransferSession): void {
+    this.manager.adopt(peer, session);
+  }
+}

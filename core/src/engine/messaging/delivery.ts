@@ -1,0 +1,92 @@
+import type { ProtocolAddress } from '../../crypto/index.js';
+import { LIMITS } from '../../protocol/limits.js';
+import type { OutboxEntry } from '../../storage/index.js';
+import type { EngineContext } from '../context.js';
+import type { EngineTuning } from '../options.js';
+import { recordMessageKind } from '../conversations/conversation-list.js';
+import { controlConversationId } from '../shared/addresses.js';
+import type { ContentBody } from './content.js';
+import { OutboxPump } from './outbox-pump.js';
+import {
+  attemptBatch,
+  isGroupEntry,
+  queueOutgoing,
+  refreshMessageState,
+  type QueueOptions,
+  type SendRoutes,
+} from './outgoing.js';
+
+/**
+ * The way out: every message and control message is written to the outbox (queueOutgoing) and the pump sends
+ * it over a direct link or the relay (attemptBatch), in order per recipient device, retrying until it goes.
+ */
+export class Delivery {
+  readonly #pump: OutboxPump;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    tuning: EngineTuning,
+    private readonly routes: SendRoutes,
+    /** A visible message was queued in this conversation (the chat list redraws it). */
+    private readonly changed: (conversationId: string) => void,
+  ) {
+    this.#pump = new OutboxPump(
+      ctx.db,
+      ctx.timers,
+      ctx.crypto.now,
+      tuning.retry,
+      (batch, mayGo) => this.#attempt(batch, mayGo),
+      (entry) => refreshMessageState(ctx, entry.messageId),
+      {
+        maxEntries: tuning.batchMaxEntries,
+        maxBytes: Math.min(tuning.batchMaxBytes, LIMITS.maxBlobBytes / 2),
+        batchable: (entry) => !isGroupEntry(entry),
+      },
+    );
+  }
+
+  /** Runs the pump now; `recipients`: the devices something was just queued for. */
+  kick(recipients?: readonly ProtocolAddress[]): void {
+    this.#pump.kick(recipients);
+  }
+
+  /** Writes a file announcement (one-to-one or group) and its outbox entries, then sends them. */
+  async queue(options: QueueOptions): Promise<string> {
+    const content = await queueOutgoing(this.ctx, options);
+    await recordMessageKind(this.ctx, content.id, options.body);
+    this.changed(options.conversationId);
+    this.#pump.kick();
+    return content.id;
+  }
+
+  /** Queues a control message (receipt, edit, group change, …), logged under the control conversation. */
+  async sendControl(
+    recipients: readonly ProtocolAddress[],
+    body: ContentBody,
+    groupId?: string,
+  ): Promise<string> {
+    const content = await queueOutgoing(this.ctx, {
+      conversationId: controlConversationId(this.ctx.self.name),
+      recipients,
+      body,
+      ...(groupId === undefined ? {} : { groupId }),
+    });
+    this.#pump.kick(recipients);
+    return content.id;
+  }
+
+  /** Resolves once nothing is in flight or due now (what a backup waits for). */
+  async whenSettled(): Promise<void> {
+    this.#pump.kick();
+    await this.#pump.whenSettled();
+  }
+
+  close(): Promise<void> {
+    return this.#pump.close();
+  }
+
+  async #attempt(batch: readonly OutboxEntry[], mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
+    const settled = await attemptBatch(this.ctx, batch, this.routes, mayGo);
+    for (const sibling of settled) await refreshMessageState(this.ctx, sibling.messageId);
+  }
+}

@@ -1,0 +1,212 @@
+import { ParleyError, isParleyError } from '../../errors/index.js';
+import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
+import type { Contact, NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
+import {
+  controlConversationId,
+  directConversationId,
+  groupConversationId,
+  PRIMARY_DEVICE,
+} from '../shared/addresses.js';
+import { decodeContent, isVisible, type Content } from './content.js';
+import { decodeContentBatch } from './content-batch.js';
+import type { EngineContext } from '../context.js';
+import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from '../groups/group-sealing.js';
+import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
+
+export type Via = 'direct' | 'relay';
+
+/** What ParleyClient plugs in for the parts of a message that are not plain delivery. */
+export interface IncomingHandlers {
+  /** Runs before the commit, on the same staged stores (sender keys). Throw to reject the message. */
+  beforeCommit(sender: ProtocolAddress, content: Content, stage: StagedCryptoStores): Promise<void>;
+  /** Runs once the message is stored, never for a duplicate. */
+  afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void>;
+  /** Whether `sender` may send to this group now. */
+  isGroupMember(groupId: string, account: string): Promise<boolean>;
+  /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
+  senderOfTag(tag: Uint8Array): Promise<{ groupId: string; sender: ProtocolAddress } | undefined>;
+  /** The sender's contact, created as a message request the first time it writes. */
+  ensureContact(account: string): Promise<Contact>;
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * Decrypts, validates and stores one blob or link envelope. The crypto step and the message are committed
+ * together; a copy seen before (relay redelivery, a resend after a lost link ack) changes nothing.
+ * Resolves 'stored', 'duplicate', or 'deferred' when a group message came before its sender key.
+ */
+export async function receive(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  payload: Uint8Array,
+  via: Via,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  const kind = payload[0];
+  if (kind === BLOB_SEALED) {
+    try {
+      return await ctx.pairwise.open(payload.subarray(1), (opened) =>
+        commit(ctx, handlers, opened.sender, decodeContents(ctx, opened.plaintext), opened.stage, via),
+      );
+    } catch (error) {
+      // A copy of a message already decrypted: its key is spent, the message is stored.
+      if (isParleyError(error, 'DUPLICATE_MESSAGE')) return 'duplicate';
+      throw error;
+    }
+  }
+  if (kind === BLOB_GROUP_SEALED) return receiveSealedGroup(ctx, handlers, payload, via);
+  if (kind === BLOB_GROUP) return receiveGroup(ctx, handlers, payload, via);
+  throw new ParleyError('BAD_REQUEST', 'unknown blob kind');
+}
+
+async function receiveGroup(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  payload: Uint8Array,
+  via: Via,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  const length = ((payload[1] ?? 0) << 8) | (payload[2] ?? 0);
+  let header: { g?: unknown; s?: unknown; d?: unknown };
+  try {
+    header = JSON.parse(decoder.decode(payload.subarray(3, 3 + length))) as typeof header;
+  } catch (error) {
+    throw new ParleyError('BAD_REQUEST', 'malformed group message header', { cause: error });
+  }
+  const { g: groupId, s: name, d: deviceId } = header;
+  if (typeof groupId !== 'string' || typeof name !== 'string' || typeof deviceId !== 'number') {
+    throw new ParleyError('BAD_REQUEST', 'malformed group message header');
+  }
+  return decryptGroup(ctx, handlers, groupId, { name, deviceId }, payload.subarray(3 + length), via, false);
+}
+
+/**
+ * A sealed group message: the tag says whose sender key (in which group) to use, for members only. A tag we
+ * cannot map is a key that has not arrived yet, or one we were never given (a former or non-member): held
+ * back as 'deferred' like any message ahead of its key, and never attributed to anyone.
+ */
+async function receiveSealedGroup(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  payload: Uint8Array,
+  via: Via,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  const { tag, message } = openSealedGroupBlob(payload);
+  const found = await handlers.senderOfTag(tag);
+  if (found === undefined) return 'deferred';
+  return decryptGroup(ctx, handlers, found.groupId, found.sender, message, via, true);
+}
+
+async function decryptGroup(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  groupId: string,
+  sender: ProtocolAddress,
+  ciphertext: Uint8Array,
+  via: Via,
+  padded: boolean,
+): Promise<'stored' | 'duplicate' | 'deferred'> {
+  if (!(await handlers.isGroupMember(groupId, sender.name))) {
+    throw new ParleyError('ACCESS_DENIED', 'group message from someone who is not a member');
+  }
+  return ctx.queue.run(addressKey(sender), async () => {
+    const stage = ctx.db.stageCrypto();
+    let plaintext: Uint8Array;
+    try {
+      plaintext = await new GroupCipher(stage.senderKeys, ctx.self, ctx.crypto).decrypt(
+        groupId,
+        sender,
+        ciphertext,
+      );
+    } catch (error) {
+      if (isParleyError(error, 'SESSION_NOT_FOUND')) return 'deferred';
+      if (isParleyError(error, 'DUPLICATE_MESSAGE')) return 'duplicate';
+      throw error;
+    }
+    const content = decodeContent(padded ? unpadGroupContent(plaintext) : plaintext);
+    if (content.groupId !== groupId)
+      throw new ParleyError('BAD_REQUEST', 'group message names another group');
+    return commit(ctx, handlers, sender, [content], stage, via);
+  });
+}
+
+/**
+ * The contents of one decrypted one-to-one message: one, or a batch the sender sealed together. A content
+ * of a batch that does not validate is reported and left out; the rest of the batch is still delivered.
+ */
+function decodeContents(ctx: EngineContext, plaintext: Uint8Array): Content[] {
+  const parts = decodeContentBatch(plaintext);
+  const [only] = parts;
+  if (parts.length === 1 && only !== undefined) return [decodeContent(only)];
+  const contents: Content[] = [];
+  for (const part of parts) {
+    try {
+      contents.push(decodeContent(part));
+    } catch (error) {
+      if (!isParleyError(error)) throw error;
+      ctx.emit('error', error);
+    }
+  }
+  return contents;
+}
+
+/**
+ * Stores what one decryption produced — the crypto changes and every content — in one transaction, then
+ * applies each stored content in order. Resolves 'duplicate' when every content was seen before.
+ */
+async function commit(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  sender: ProtocolAddress,
+  contents: readonly Content[],
+  stage: StagedCryptoStores,
+  via: Via,
+): Promise<'stored' | 'duplicate'> {
+  if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
+  const contact = await handlers.ensureContact(sender.name);
+  // A blocked identity gets nothing: its messages are dropped unread (and acknowledged, so not resent).
+  if (contact.blocked) return 'duplicate';
+  for (const content of contents) await handlers.beforeCommit(sender, content, stage);
+  const receivedAt = ctx.now();
+  const results = await ctx.db.commitIncomingBatch({
+    crypto: stage.changes(),
+    messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+  });
+  const stored = contents.filter((_, index) => results[index] === 'inserted');
+  if (stored.length === 0) return 'duplicate';
+  // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
+  // coalesced per sender device (receipts.ts).
+  // A message request gets no receipts until accepted: they would tell a stranger this device is online.
+  const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
+  if (isAccepted(contact))
+    ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
+  for (const content of stored) {
+    const body = content.body;
+    if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);
+    await handlers.afterCommit(sender, content, via);
+  }
+  return 'stored';
+}
+
+function incomingMessage(sender: ProtocolAddress, content: Content, receivedAt: number): NewMessage {
+  const visible = isVisible(content.body);
+  const conversationId = !visible
+    ? controlConversationId(sender.name)
+    : content.groupId !== undefined
+      ? groupConversationId(content.groupId)
+      : directConversationId(sender.name);
+  const body = content.body;
+  return {
+    id: content.id,
+    conversationId,
+    sender,
+    sentAt: content.sentAt,
+    senderCounter: content.counter,
+    receivedAt,
+    direction: 'incoming',
+    state: 'received',
+    text: body.type === 'text' ? body.text : body.type === 'file' ? (body.caption ?? body.name) : '',
+    ...(body.type === 'text' && body.replyTo !== undefined ? { replyTo: body.replyTo } : {}),
+    ...(body.type === 'file' ? { attachmentIds: [body.transferId] } : {}),
+  };
+}

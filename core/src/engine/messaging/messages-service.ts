@@ -1,0 +1,120 @@
+import { ParleyError } from '../../errors/index.js';
+import type { ProtocolAddress } from '../../crypto/index.js';
+import type { MessagePage, OutboxEntry, PageOptions, StoredMessage } from '../../storage/index.js';
+import type { EngineContext } from '../context.js';
+import { mayLink } from '../contacts/contact-requests.js';
+import type { ConversationList } from '../conversations/conversation-list.js';
+import { conversationTimer, scheduleExpiry } from '../conversations/disappearing.js';
+import type { ContentBody } from './content.js';
+import { queueOutgoing } from './outgoing.js';
+import { reactionsTo, recordReaction, type Reaction } from './reactions.js';
+
+/** Who a message to a conversation goes to (the contact's devices, or the group's other members). */
+export type Recipients = (
+  conversationId: string,
+) => Promise<{ recipients: ProtocolAddress[]; groupId?: string }>;
+
+/**
+ * `client.messages`: sending text, changing our own messages (edit, delete for everyone, react), read
+ * receipts and reading a conversation's pages. Every change is a control message through the outbox.
+ */
+export class MessagesService {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly list: ConversationList,
+    private readonly recipients: Recipients,
+  ) {}
+
+  /** Sends text (optionally a reply) to a one-to-one or group conversation; resolves once it is on disk. */
+  async send(
+    conversationId: string,
+    text: string,
+    options: { replyTo?: string } = {},
+  ): Promise<StoredMessage> {
+    this.ctx.assertOpen();
+    const { recipients, groupId } = await this.recipients(conversationId);
+    const expiresInMs = await conversationTimer(this.ctx, conversationId);
+    const content = await queueOutgoing(this.ctx, {
+      conversationId,
+      recipients,
+      text,
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+      ...(groupId === undefined ? {} : { groupId }),
+      body: {
+        type: 'text',
+        text,
+        ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+        ...(expiresInMs === null ? {} : { expiresInMs }),
+      },
+    });
+    if (expiresInMs !== null) await scheduleExpiry(this.ctx, content.id, content.sentAt + expiresInMs);
+    this.list.changed(conversationId);
+    this.ctx.kick(recipients);
+    const stored = await this.ctx.db.messages.get(content.id);
+    if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after commit');
+    return stored;
+  }
+
+  /** A page of a conversation's messages, newest first. */
+  async page(conversationId: string, options?: PageOptions): Promise<MessagePage> {
+    return this.ctx.db.messages.page(conversationId, options);
+  }
+
+  /** Edits our own message here and for everyone in its conversation. */
+  async edit(messageId: string, text: string): Promise<void> {
+    const message = await this.#own(messageId);
+    await this.ctx.db.messages.edit(messageId, text, this.ctx.now());
+    await this.control(message.conversationId, { type: 'edit', target: messageId, text });
+  }
+
+  /** Delete-for-everyone of our own message: a tombstone here and at every recipient. */
+  async delete(messageId: string): Promise<void> {
+    const message = await this.#own(messageId);
+    await this.ctx.db.messages.deleteForEveryone(messageId, this.ctx.now());
+    await this.control(message.conversationId, { type: 'delete', target: messageId });
+  }
+
+  async react(messageId: string, emoji: string, remove = false): Promise<void> {
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message === undefined) throw new ParleyError('NOT_FOUND', `no message ${messageId}`);
+    await recordReaction(this.ctx.state, messageId, this.ctx.self.name, emoji, remove, this.ctx.now());
+    await this.control(message.conversationId, { type: 'reaction', target: messageId, emoji, remove });
+  }
+
+  /** The current reactions to a message (ours included), one per account; kept across restarts. */
+  async reactions(messageId: string): Promise<Reaction[]> {
+    return reactionsTo(this.ctx.state, messageId);
+  }
+
+  /** Marks incoming messages read and, if this device sends read receipts, tells their senders. */
+  async markRead(messageIds: readonly string[]): Promise<void> {
+    const bySender = await this.list.markRead(messageIds);
+    if (!this.ctx.readReceipts) return;
+    for (const { sender, ids } of bySender) {
+      // A message request gets no read receipts until accepted.
+      if (!(await mayLink(this.ctx.db, sender.name))) continue;
+      await this.ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
+    }
+  }
+
+  /** The outbox entries of one message, one per recipient device. */
+  async outboxEntries(messageId: string): Promise<OutboxEntry[]> {
+    return this.ctx.db.outbox.forMessage(messageId);
+  }
+
+  /** Sends a control message to everyone in the conversation. */
+  async control(conversationId: string, body: ContentBody): Promise<void> {
+    const { recipients, groupId } = await this.recipients(conversationId);
+    await this.ctx.sendControl(recipients, body, groupId);
+  }
+
+  async #own(messageId: string): Promise<StoredMessage> {
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message === undefined) throw new ParleyError('NOT_FOUND', `no message ${messageId}`);
+    if (message.direction !== 'outgoing')
+      throw new ParleyError('ACCESS_DENIED', 'only the sender may change a message');
+    if (message.kind !== undefined)
+      throw new ParleyError('BAD_REQUEST', 'a group-change line is not a message anyone sent');
+    return message;
+  }
+}

@@ -1,0 +1,218 @@
+import { ParleyError } from '../../errors/index.js';
+import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
+import { concatBytes } from '../../protocol/encoding.js';
+import { LIMITS } from '../../protocol/limits.js';
+import type { MessageState, OutboxEntry, OutboxState } from '../../storage/index.js';
+import { controlConversationId, peerOf, relayIdentityOf, directConversationId } from '../shared/addresses.js';
+import { encodeContent, type Content, type ContentBody } from './content.js';
+import { encodeContentBatch } from './content-batch.js';
+import type { EngineContext } from '../context.js';
+import type { DirectLinks } from '../links/direct-links.js';
+import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
+
+/**
+ * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
+ * recipients) with a plain header, no longer sent but still read; a sealed group message (group-sealing.ts).
+ */
+export const BLOB_SEALED = 1;
+export const BLOB_GROUP = 2;
+export { BLOB_GROUP_SEALED } from '../groups/group-sealing.js';
+
+export interface QueueOptions {
+  readonly conversationId: string;
+  readonly recipients: readonly ProtocolAddress[];
+  readonly body: ContentBody;
+  readonly groupId?: string;
+  /** Shown text for visible messages; control messages store ''. */
+  readonly text?: string;
+  readonly replyTo?: string;
+  readonly id?: string;
+}
+
+/**
+ * Outbox entry ids sort in the order messages were written (sender time, then this device's counter),
+ * so the pump can keep each recipient's messages in that order however retries reschedule them.
+ */
+export function outboxEntryId(content: Content, recipient: ProtocolAddress): string {
+  const time = content.sentAt.toString(36).padStart(9, '0');
+  const counter = content.counter.toString(36).padStart(7, '0');
+  return `${time}.${counter}.${content.id}.${addressKey(recipient)}`;
+}
+
+/** Writes a message and one outbox entry per recipient device in one transaction, before any send. */
+export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): Promise<Content> {
+  const id = options.id ?? ctx.newId();
+  const sentAt = ctx.now();
+  const content: Content = {
+    v: 1,
+    id,
+    sentAt,
+    counter: ctx.nextCounter(),
+    ...(options.groupId === undefined ? {} : { groupId: options.groupId }),
+    body: options.body,
+  };
+  const payload = encodeContent(content);
+  if (payload.byteLength > LIMITS.maxBlobBytes - 1024) {
+    throw new ParleyError('PAYLOAD_TOO_LARGE', 'message is too large; send it as an attachment');
+  }
+  await ctx.db.commitOutgoing({
+    message: {
+      id,
+      conversationId: options.conversationId,
+      sender: ctx.self,
+      sentAt,
+      senderCounter: content.counter,
+      receivedAt: sentAt,
+      direction: 'outgoing',
+      state: 'pending',
+      text: options.text ?? '',
+      ...(options.body.type === 'file' ? { attachmentIds: [options.body.transferId] } : {}),
+      ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
+    },
+    outbox: options.recipients.map((recipient) => ({
+      id: outboxEntryId(content, recipient),
+      messageId: id,
+      conversationId: options.conversationId,
+      recipient,
+      payload,
+    })),
+  });
+  return content;
+}
+
+export interface SendRoutes {
+  /** Undefined when direct links are off or not set up yet (no TURN grant before the first auth). */
+  direct(): DirectLinks | undefined;
+  route(conversationId: string, route: 'direct' | 'turn' | 'relay'): void;
+}
+
+/**
+ * One attempt at a batch of outbox entries to one device (see OutboxPump). One-to-one: the entries' contents
+ * are sealed together once, then go over the open (or quickly opened) direct link, else into the relay's
+ * offline store — the same envelope either way, accepted or refused as a whole. Group (always alone):
+ * encrypted once with our sender key and deposited once for every pending member (their entries are settled
+ * here too).
+ */
+export async function attemptBatch(
+  ctx: EngineContext,
+  batch: readonly OutboxEntry[],
+  routes: SendRoutes,
+  mayGo: (sibling: OutboxEntry) => boolean = () => true,
+): Promise<OutboxEntry[]> {
+  const [entry] = batch;
+  if (entry === undefined) return [];
+  const groupId = groupIdOf(entry);
+  if (groupId !== undefined) {
+    if (batch.length > 1) throw new ParleyError('INTERNAL', 'a group message goes alone');
+    return attemptGroup(ctx, entry, groupId, mayGo);
+  }
+  const relay = ctx.relayFor(entry.recipient.name);
+  const envelope = concatBytes(
+    new Uint8Array([BLOB_SEALED]),
+    await ctx.pairwise.seal(entry.recipient, encodeContentBatch(batch.map((item) => item.payload))),
+  );
+  const direct = routes.direct();
+  const conversationId = entry.conversationId.startsWith('control:')
+    ? directConversationId(entry.recipient.name)
+    : entry.conversationId;
+  // The link acknowledges the envelope by the first entry's id.
+  if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
+  if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient))) routes.route(conversationId, 'relay');
+  await relay.request('blob:deposit', {
+    recipients: [relayIdentityOf(entry.recipient)],
+    payload: envelope,
+  });
+  return [];
+}
+
+/** Group messages are encrypted with a sender key and deposited once for all members: never batched. */
+export function isGroupEntry(entry: OutboxEntry): boolean {
+  return groupIdOf(entry) !== undefined;
+}
+
+/** The group of an entry's content (written by queueOutgoing, so valid JSON; no schema check needed). */
+function groupIdOf(entry: OutboxEntry): string | undefined {
+  const { groupId } = JSON.parse(textDecoder.decode(entry.payload)) as { groupId?: unknown };
+  return typeof groupId === 'string' ? groupId : undefined;
+}
+
+const textDecoder = new TextDecoder();
+
+async function attemptGroup(
+  ctx: EngineContext,
+  entry: OutboxEntry,
+  groupId: string,
+  mayGo: (sibling: OutboxEntry) => boolean,
+): Promise<OutboxEntry[]> {
+  const siblings = (await ctx.db.outbox.forMessage(entry.messageId)).filter(
+    (sibling) => sibling.state === 'pending' && sibling.id !== entry.id && mayGo(sibling),
+  );
+  const batch = [entry, ...siblings];
+  // Sealed: the blob names neither the group nor us, only a tag members map to our sender key.
+  const payload = await ctx.queue.run(`group:${groupId}`, async () => {
+    const cipher = new GroupCipher(ctx.db.senderKeys, ctx.self, ctx.crypto);
+    const { tag, message } = await cipher.encryptTagged(groupId, padGroupContent(entry.payload));
+    return sealedGroupBlob(tag, message);
+  });
+  await ctx.relayFor(entry.recipient.name).request('blob:deposit', {
+    recipients: [...new Set(batch.map((item) => relayIdentityOf(item.recipient)))],
+    payload,
+  });
+  const settled: OutboxEntry[] = [];
+  for (const sibling of siblings)
+    settled.push(await ctx.db.outbox.markAttempt(sibling.id, { result: 'sent' }));
+  return settled;
+}
+
+const RANK: Record<OutboxState, number> = { pending: 0, sent: 1, delivered: 2, read: 3, failed: -1 };
+
+/** The message's state from its entries: failed if any failed, else the least advanced of them. */
+export async function refreshMessageState(
+  ctx: EngineContext,
+  messageId: string,
+  /** The message's entries, if the caller has just read (and changed) them. */
+  known?: readonly OutboxEntry[],
+): Promise<void> {
+  const message = await ctx.db.messages.get(messageId);
+  if (message === undefined || message.direction !== 'outgoing') return;
+  const entries = known ?? (await ctx.db.outbox.forMessage(messageId));
+  if (entries.length === 0) return;
+  const failed = entries.find((entry) => entry.state === 'failed');
+  let state: MessageState;
+  if (failed !== undefined) state = 'failed';
+  else
+    state = entries.reduce<OutboxState>(
+      (low, entry) => (RANK[entry.state] < RANK[low] ? entry.state : low),
+      'read',
+    );
+  if (state === message.state) return;
+  await ctx.db.messages.setState(messageId, state);
+  if (message.conversationId.startsWith('control:')) return;
+  ctx.emit('message-state', {
+    messageId,
+    conversationId: message.conversationId,
+    state,
+    ...(failed?.lastError === undefined ? {} : { reason: failed.lastError }),
+  });
+}
+
+/** A delivered or read receipt from `from` for our messages `ids`: states only ever move forward. */
+export async function applyReceipt(
+  ctx: EngineContext,
+  from: ProtocolAddress,
+  receipt: 'delivered' | 'read',
+  ids: readonly string[],
+): Promise<void> {
+  for (const id of ids) {
+    const entries = await ctx.db.outbox.forMessage(id);
+    const entry = entries.find(
+      (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
+    );
+    if (entry === undefined || entry.state === 'failed' || RANK[entry.state] >= RANK[receipt]) continue;
+    const updated = await ctx.db.outbox.setState(entry.id, receipt);
+    // One recipient device: its entry, just written, is the whole state. Several: read them all again.
+    await refreshMessageState(ctx, id, entries.length === 1 ? [updated] : undefined);
+  }
+}
+
+export { controlConversationId };

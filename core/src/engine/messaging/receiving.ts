@@ -1,0 +1,35 @@
+import type { Verification } from '../contacts/verification.js';
+import type { EngineContext } from '../context.js';
+import type { FileManager } from '../files/file-manager.js';
+import type { GroupManager } from '../groups/group-manager.js';
+import type { StatusManager } from '../status/status-manager.js';
+import { applyContent, ensureContact } from './effects.js';
+import type { IncomingHandlers } from './incoming.js';
+
+/**
+ * What a received message sets off beyond being stored, wired to the concepts that own it: group sender
+ * keys and membership (groups/), the sender's verification (contacts/), and the message's effects.
+ */
+export function receivingHandlers(
+  ctx: EngineContext,
+  parts: {
+    groups: GroupManager;
+    verification: Verification;
+    statuses: StatusManager;
+    /** Late: the files service is built after the inbox's owner. */
+    files: () => FileManager;
+  },
+): IncomingHandlers {
+  const { groups } = parts;
+  return {
+    ensureContact: (account) => ensureContact(ctx, account),
+    isGroupMember: (groupId, account) => groups.isMember(groupId, account),
+    senderOfTag: (tag) => groups.senderOfTag(tag),
+    beforeCommit: (sender, content, stage) => groups.beforeCommit(sender, content, stage),
+    afterCommit: async (sender, content, via) => {
+      await parts.verification.check(sender.name);
+      const effects = { files: parts.files(), groups, statuses: parts.statuses };
+      await applyContent(ctx, effects, sender, content, via);
+    },
+  };
+}
