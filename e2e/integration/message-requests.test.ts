@@ -11,8 +11,9 @@ afterEach(s.teardown);
 /** Alice and Mallory, connected; Mallory has Alice's contact link, Alice has never heard of Mallory. */
 async function aliceAndStranger(
   malloryOptions: DeviceOptions = {},
+  aliceOptions: DeviceOptions = {},
 ): Promise<{ alice: TestDevice; mallory: TestDevice }> {
-  const alice = s.device('alice');
+  const alice = s.device('alice', aliceOptions);
   const mallory = s.device('mallory', malloryOptions);
   await alice.start();
   await mallory.start();
@@ -23,7 +24,8 @@ async function aliceAndStranger(
 
 describe('strangers and message requests', () => {
   it('answers no offer from a stranger and shows their message as a request', async () => {
-    const { alice, mallory } = await aliceAndStranger();
+    // Alice queues delivery receipts at once, so one for Mallory would leave before anything Alice sends later.
+    const { alice, mallory } = await aliceAndStranger({}, { tuning: { receiptDelayMs: 0 } });
     const aliceRoutes = collect(alice.c, 'route');
     const malloryRoutes = collect(mallory.c, 'route');
     const received = next(alice.c, 'message');
@@ -32,8 +34,15 @@ describe('strangers and message requests', () => {
     expect(await received).toMatchObject({ via: 'relay', message: { text: 'hello, answer my offer' } });
     expect([...aliceRoutes, ...malloryRoutes].filter((event) => event.route !== 'relay')).toEqual([]);
     expect(await alice.c.db.contacts.get(mallory.c.account)).toMatchObject({ accepted: false });
-    // No delivery receipt told Mallory that Alice's device is online.
-    const [sent] = (await mallory.c.messages.page(mallory.c.conversations.direct(alice.c.account))).messages;
+    // No delivery receipt told Mallory that Alice's device is online: Alice's later reply finds it still 'sent'.
+    await alice.c.contacts.accept(mallory.c.account);
+    const reply = next(mallory.c, 'message');
+    await alice.c.messages.send(alice.c.conversations.direct(mallory.c.account), 'accepted now');
+    await reply;
+    const toAlice = mallory.c.conversations.direct(alice.c.account);
+    const sent = (await mallory.c.messages.page(toAlice)).messages.find(
+      (message) => message.text === 'hello, answer my offer',
+    );
     expect(sent?.state).toBe('sent');
   });
 
