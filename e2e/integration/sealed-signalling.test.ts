@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayInTheMiddle, type Rewrite } from './support/relay-in-the-middle.js';
-import { next, pair, scenario, type TestDevice } from './support/harness.js';
+import { next, pair, scenario, until, type TestDevice } from './support/harness.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && …'`.
 const s = scenario();
@@ -17,8 +17,11 @@ type SignalData = { sdp?: string; candidate?: unknown; sealed?: string };
  * Alice and Bob, contacts of each other, both of whose home relay is run by a malicious operator: its
  * front end (the middle, which the relay lists as its public URL) sees and may rewrite every event.
  */
-async function behindMaliciousRelay(down: Rewrite): Promise<{ alice: TestDevice; bob: TestDevice }> {
-  middle = await RelayInTheMiddle.start(() => s.relay().url, { down });
+async function behindMaliciousRelay(
+  down: Rewrite,
+  up?: Rewrite,
+): Promise<{ alice: TestDevice; bob: TestDevice }> {
+  middle = await RelayInTheMiddle.start(() => s.relay().url, { down, ...(up === undefined ? {} : { up }) });
   await s.setupWith({ publicUrls: [middle.url] });
   const alice = s.device('alice', { relayUrl: middle.url });
   const bob = s.device('bob', { relayUrl: middle.url });
@@ -78,5 +81,33 @@ describe('signalling sealed end to end', () => {
     expect(event.conversationId).toBe(bob.c.conversations.direct(alice.c.account));
     // Fail closed means no link; the message still goes, through the relay (sealed as always).
     expect(await received).toMatchObject({ via: 'relay', message: { text: 'still arrives' } });
+  });
+
+  it('stops sealing offers to a peer that stays offline, so its session never skips past its limit', async () => {
+    let signalsUp = 0;
+    const { alice, bob } = await behindMaliciousRelay(
+      (_event, payload) => payload,
+      (event, payload) => {
+        if (event === 'signal') signalsUp += 1;
+        return payload;
+      },
+    );
+    const conversation = alice.c.conversations.direct(bob.c.account);
+    await bob.stop();
+    // Each sealed offer the relay cannot deliver is a ratchet message Bob never sees; he skips at most 1,000.
+    for (let i = 0; i < 80; i++) {
+      const sent = next(alice.c, 'message-state', (event) => event.state === 'sent');
+      await alice.c.messages.send(conversation, `while you were away ${i}`);
+      await sent;
+    }
+    // MAX_UNDELIVERED_SIGNALS (32), and the few sealed before the relay's first "not delivered" came back.
+    expect(signalsUp).toBeLessThanOrEqual(40);
+    const back = await bob.start();
+    await until(
+      async () =>
+        (await back.messages.page(back.conversations.direct(alice.c.account), { limit: 100 })).messages
+          .length === 80,
+      'every message to arrive and decrypt',
+    );
   });
 });

@@ -54,6 +54,13 @@ export interface WireLinkSignal {
   readonly data: WireSignalData;
 }
 
+/**
+ * Sealed signals the relay could not hand to an offline peer, at most, before this device stops trying links
+ * to it. Each one advanced the pair's ratchet by a message the peer will never see, and a receiver skips at
+ * most 1,000 in one step (docs/crypto.md); the count starts again when the peer signals or takes a signal.
+ */
+export const MAX_UNDELIVERED_SIGNALS = 32;
+
 const FRAME_ENVELOPE = 1;
 const FRAME_ACK = 2;
 const decoder = new TextDecoder();
@@ -88,6 +95,8 @@ export class DirectLinks {
   /** Per peer, the signals being opened (in) or sealed (out): each in arrival order, one at a time. */
   readonly #inbound = new Map<string, Promise<void>>();
   readonly #outbound = new Map<string, Promise<void>>();
+  /** Per peer, sealed signals lost because it was offline since it was last heard (MAX_UNDELIVERED_SIGNALS). */
+  readonly #undelivered = new Map<string, number>();
   /** Peers whose last link attempt timed out (online but unreachable, or without WebRTC), until when. */
   readonly #unreachableUntil = new Map<string, number>();
   #closed = false;
@@ -137,6 +146,7 @@ export class DirectLinks {
       return;
     }
     if (this.#closed) return;
+    this.#undelivered.delete(peerKey(from));
     try {
       this.#manager.handleSignal(from, opened);
     } catch (error) {
@@ -152,7 +162,7 @@ export class DirectLinks {
 
   /** Whether a link to `peer` is open, or opens within the open timeout. */
   async reachable(peer: PeerAddress): Promise<boolean> {
-    if (this.#closed || !(await this.#options.mayLink(peer)) || this.#closed) return false;
+    if (this.#closed || !(await this.#mayTry(peer))) return false;
     return this.#whenOpen(this.#manager.connect(peer));
   }
 
@@ -172,8 +182,7 @@ export class DirectLinks {
     if (this.#closed) return false;
     const until = this.#unreachableUntil.get(peerKey(peer));
     if (until !== undefined && until > this.#options.now() && !this.isOpen(peer)) return false;
-    // Our offer carries our candidates too: a message request (not accepted) gets no link either way.
-    if (!(await this.#options.mayLink(peer)) || this.#closed) return false;
+    if (!(await this.#mayTry(peer))) return false;
     const link = this.#manager.connect(peer);
     if (!(await this.#whenOpen(link))) return false;
     const framed = this.#framed.get(link);
@@ -224,6 +233,16 @@ export class DirectLinks {
     });
   }
 
+  /**
+   * Whether to try a link to `peer` now: an open one is used; otherwise only to an accepted contact (our offer
+   * carries our candidates, which a message request must not get) not gone quiet (MAX_UNDELIVERED_SIGNALS).
+   */
+  async #mayTry(peer: PeerAddress): Promise<boolean> {
+    if (this.isOpen(peer)) return true;
+    if ((this.#undelivered.get(peerKey(peer)) ?? 0) >= MAX_UNDELIVERED_SIGNALS) return false;
+    return (await this.#options.mayLink(peer)) && !this.#closed;
+  }
+
   #signal(to: PeerAddress, signal: LinkSignal): void {
     const giveUp = () => {
       const link = this.#manager.get(to);
@@ -233,11 +252,22 @@ export class DirectLinks {
     const key = peerKey(to);
     const next = (this.#outbound.get(key) ?? Promise.resolve()).then(async () => {
       if (this.#closed) return;
+      if ((this.#undelivered.get(key) ?? 0) >= MAX_UNDELIVERED_SIGNALS) {
+        giveUp();
+        return;
+      }
       try {
         const data = await this.#options.sealer.seal(to, signal);
+        // Not awaited: the next signal leaves right behind this one, in order, without waiting for the ack.
         const delivered = this.#options.sendSignal(to, { linkId: signal.linkId, kind: signal.kind, data });
-        // The peer is offline: give up on this attempt now instead of waiting for the timeout.
-        void delivered.then((online) => online || giveUp(), giveUp);
+        void delivered.then((online) => {
+          if (online) this.#undelivered.delete(key);
+          else {
+            // The peer is offline: this sealed signal is lost, and the attempt given up now, not at the timeout.
+            this.#undelivered.set(key, (this.#undelivered.get(key) ?? 0) + 1);
+            giveUp();
+          }
+        }, giveUp);
       } catch (error) {
         giveUp();
         if (!this.#closed)
