@@ -9,6 +9,7 @@ import type { GroupManager } from '../groups/group-manager.js';
 import type { Via } from './incoming.js';
 import { recordMessageKind } from '../conversations/conversation-list.js';
 import { applyProfile } from '../account/profile.js';
+import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
 
@@ -122,17 +123,14 @@ export async function ensureContact(
   accept = false,
 ): Promise<Contact> {
   const existing = await ctx.db.contacts.get(account);
+  const shown = displayName === undefined ? undefined : displayText(displayName) || account.slice(0, 8);
   const accepting = accept && existing?.accepted === false;
   const accepted = accept ? true : existing === undefined ? false : existing.accepted;
-  if (
-    existing !== undefined &&
-    !accepting &&
-    (displayName === undefined || existing.displayName === displayName)
-  )
+  if (existing !== undefined && !accepting && (shown === undefined || existing.displayName === shown))
     return existing;
   const contact: Contact = {
     account,
-    displayName: displayName ?? existing?.displayName ?? account.slice(0, 8),
+    displayName: shown ?? existing?.displayName ?? account.slice(0, 8),
     deviceIds: existing?.deviceIds ?? [PRIMARY_DEVICE],
     addedAt: existing?.addedAt ?? ctx.now(),
     blocked: existing?.blocked ?? false,

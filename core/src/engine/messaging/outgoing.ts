@@ -9,6 +9,7 @@ import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
 import type { DirectLinks } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
+import { namespacedId } from '../trust/message-ids.js';
 
 /**
  * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
@@ -41,7 +42,7 @@ export function outboxEntryId(content: Content, recipient: ProtocolAddress): str
 
 /** Writes a message and one outbox entry per recipient device in one transaction, before any send. */
 export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): Promise<Content> {
-  const id = options.id ?? ctx.newId();
+  const id = options.id ?? namespacedId(ctx.self.name, ctx.newId());
   const sentAt = ctx.now();
   const content: Content = {
     v: 1,
