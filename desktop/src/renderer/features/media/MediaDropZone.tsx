@@ -7,6 +7,7 @@ import { sendFiles } from './media-files.dom.js';
 import { formatBytes, mediaKind, typeLabel } from './media-format.js';
 import { addPendingFiles, pendingFiles } from './media-state.js';
 import './media.css';
+import { errorText } from '../../ui/error-text.js';
 
 /**
  * Mounted in the open conversation: files dragged onto it or pasted into it (and those the paperclip chose)
@@ -96,7 +97,7 @@ function SendFilesDialog({ conversationId, files }: { conversationId: string; fi
       await sendFiles(client, conversationId, files, caption);
       close();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure, 'Sending the file'));
       setSending(false);
     }
   }
