@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
@@ -36,6 +37,10 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  trustedProxy?: string[];
+  storageMaxMb?: string;
+  deliveryRecordDays?: string;
+  admissionsPerHour?: string;
   tlsCert?: string;
   tlsKey?: string;
 }
@@ -64,6 +69,10 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  trustedProxy: 'PARLEY_TRUSTED_PROXIES',
+  storageMaxMb: 'PARLEY_STORAGE_MAX_MB',
+  deliveryRecordDays: 'PARLEY_DELIVERY_RECORD_DAYS',
+  admissionsPerHour: 'PARLEY_ADMISSIONS_PER_HOUR',
   tlsCert: 'PARLEY_TLS_CERT',
   tlsKey: 'PARLEY_TLS_KEY',
 } as const satisfies Record<keyof CliFlags, string>;
@@ -99,14 +108,16 @@ export function configFromFlags(
   const text = (
     key: Exclude<
       keyof CliFlags,
-      'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'config' | 'redisCluster'
+      'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
     >,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   /** A repeatable flag, else its comma-listed variable, else undefined (keep the base's list). */
-  const list = (key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl'): string[] | undefined => {
+  const list = (
+    key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy',
+  ): string[] | undefined => {
     const values = flags[key]?.length ? flags[key] : env[ENV[key]]?.split(',');
     const cleaned = values?.map((value) => value.trim()).filter(Boolean);
     return cleaned?.length ? cleaned : undefined;
@@ -179,6 +190,13 @@ export function configFromFlags(
     return value === undefined ? fallback : value * MB;
   };
   const webRoot = path(text('webRoot')) ?? base.webRoot;
+  const trustedProxies = list('trustedProxy') ?? base.trustedProxies;
+  for (const proxy of trustedProxies) {
+    if (isIP(proxy) === 0) throw new ConfigError(`trusted-proxy must be an IP address (got ${proxy})`);
+  }
+  const storageMaxMb = integer('storage-max-mb', text('storageMaxMb'), 1, 1024 * 1024 * 1024);
+  const deliveryRecordDays = integer('delivery-record-days', text('deliveryRecordDays'), 1, 365);
+  const admissionsPerHour = integer('admissions-per-hour', text('admissionsPerHour'), 1, 1_000_000);
   const { webRoot: _baseWebRoot, redisAdapterUrl: baseAdapterUrl, ...rest } = base;
 
   const redisStore = storeKind === 'redis' && redisUrl !== undefined;
@@ -212,6 +230,16 @@ export function configFromFlags(
     },
     turn: { ...base.turn, urls: turnUrls, stunUrls, ...(turnSecret ? { secret: turnSecret } : {}) },
     ...(webRoot ? { webRoot } : {}),
+    trustedProxies,
+    storageMaxBytes: storageMaxMb === undefined ? base.storageMaxBytes : storageMaxMb * MB,
+    deliveryRecordTtlSeconds:
+      deliveryRecordDays === undefined ? base.deliveryRecordTtlSeconds : deliveryRecordDays * DAY,
+    rateLimits: {
+      ...base.rateLimits,
+      ...(admissionsPerHour === undefined
+        ? {}
+        : { admissionsPerAddress: { points: admissionsPerHour, windowSeconds: 60 * 60 } }),
+    },
     logLevel: logLevel as RelayConfig['logLevel'],
   };
 }

@@ -195,6 +195,32 @@ function serveOptions(command: Command): Command {
     );
 }
 
+/** What the relay keeps and whom it believes: proxies, the storage ceiling, delivery records, admissions. */
+function limitOptions(command: Command): Command {
+  return command
+    .option(
+      '--trusted-proxy <ip>',
+      `reverse proxy whose X-Forwarded-For is believed; repeatable (${ENV.trustedProxy}=a,b)`,
+      collect,
+    )
+    .addOption(
+      new Option('--storage-max-mb <mb>', 'blob and attachment bytes on the whole relay').env(
+        ENV.storageMaxMb,
+      ),
+    )
+    .addOption(
+      new Option('--delivery-record-days <days>', 'unacknowledged delivery notices kept (default 7)').env(
+        ENV.deliveryRecordDays,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--admissions-per-hour <n>',
+        'new identities per address on an open relay (default 100)',
+      ).env(ENV.admissionsPerHour),
+    );
+}
+
 /** How the relay meets the network beyond one process: TLS it terminates itself, and the Redis adapter mode. */
 function edgeOptions(command: Command): Command {
   return command
@@ -211,9 +237,9 @@ function edgeOptions(command: Command): Command {
     );
 }
 
-edgeOptions(serveOptions(storeOptions(program.command('serve').description('run the relay')))).action(
-  (flags: CliFlags) => serve(flags),
-);
+limitOptions(
+  edgeOptions(serveOptions(storeOptions(program.command('serve').description('run the relay')))),
+).action((flags: CliFlags) => serve(flags));
 
 storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))
   .option('--uses <n>', 'identities the token admits', '1')

@@ -52,7 +52,27 @@ export interface RelayConfig {
   blobQuota: BlobQuota;
   attachments: { maxBytes: number; quotaBytes: number; ttlSeconds: number };
   turn: { urls: string[]; stunUrls: string[]; secret?: string; ttlSeconds: number };
-  rateLimits: { perConnection: RateLimit; perIdentity: RateLimit; authPerAddress: RateLimit };
+  rateLimits: {
+    perConnection: RateLimit;
+    perIdentity: RateLimit;
+    /** Every event a not yet authenticated connection sends, per client address. */
+    authPerAddress: RateLimit;
+    /** Failed `auth` attempts per client address; successes do not count. */
+    authFailuresPerAddress: RateLimit;
+    /** Failed `auth` attempts per claimed identity, whatever address they come from. */
+    authFailuresPerIdentity: RateLimit;
+    /** New identities admitted per client address on an `open` relay (identities are free otherwise). */
+    admissionsPerAddress: RateLimit;
+  };
+  /**
+   * Addresses of reverse proxies whose `X-Forwarded-For` is believed; the client address is the right-most
+   * entry that is not one of them. Empty: the TCP peer address is the client's, and the header is ignored.
+   */
+  trustedProxies: string[];
+  /** Offline blob payloads plus attachment bytes on the whole relay; deposits and uploads past it fail. */
+  storageMaxBytes: number;
+  /** How long a delivery record (the sender's `blob:delivered` notice) is kept when never acknowledged. */
+  deliveryRecordTtlSeconds: number;
   /**
    * `prekeys:fetch` budgets: per requesting identity, and per target identity whoever asks (many Sybil
    * identities together drain a target's one-time prekeys no faster than this). RATE_LIMITED beyond.
@@ -123,11 +143,17 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },
       authPerAddress: { points: 50, windowSeconds: 10 },
+      authFailuresPerAddress: { points: 20, windowSeconds: 60 },
+      authFailuresPerIdentity: { points: 10, windowSeconds: 60 },
+      admissionsPerAddress: { points: 100, windowSeconds: 60 * 60 },
     },
     prekeyFetchLimits: {
       perRequester: { points: 60, windowSeconds: 60 },
       perTarget: { points: 30, windowSeconds: 60 },
     },
+    trustedProxies: [],
+    storageMaxBytes: 100 * 1024 * 1024 * 1024,
+    deliveryRecordTtlSeconds: 7 * DAY,
     challengeTtlSeconds: 30,
     tokenTtlSeconds: DAY,
     logLevel: 'info',

@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import { LIMITS } from '@parley/core';
+import { AuthGuards } from './auth/auth-guards.js';
+import { clientAddress } from './auth/client-address.js';
 import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
 import { relayHosts } from './auth/relay-hosts.node.js';
 import { createTokenIssuer } from './auth/tokens.node.js';
@@ -22,6 +24,7 @@ import { createMetrics } from './ops/metrics.node.js';
 import { startHousekeeping } from './ops/housekeeping.node.js';
 import { attachRealtime, type Realtime } from './realtime/index.node.js';
 import { createRedisAdapter } from './realtime/redis-adapter.node.js';
+import { keyedHash, METADATA_KEY_NAME } from './store/keyed-hash.node.js';
 import { openStore } from './store/open.node.js';
 import type { RelayStore } from './store/types.js';
 
@@ -58,6 +61,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const randomBytes = options.randomBytes ?? ((length: number) => new Uint8Array(nodeRandomBytes(length)));
   const relaySeed = await store.secrets.getOrCreate('relay-signing-seed', () => randomBytes(32));
   const tokenSecret = await store.secrets.getOrCreate('http-token-secret', () => randomBytes(32));
+  const metadataKey = await store.secrets.getOrCreate(METADATA_KEY_NAME, () => randomBytes(32));
   const context: RelayContext = {
     config,
     store,
@@ -68,6 +72,9 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     relayHosts: new Set(),
     now: options.now ?? Date.now,
     randomBytes,
+    authGuards: new AuthGuards(config.rateLimits, options.now ?? Date.now),
+    keyedHash: (purpose, value) => keyedHash(metadataKey, purpose, value),
+    clientAddress: (peer, forwardedFor) => clientAddress(peer, forwardedFor, config.trustedProxies),
   };
 
   const httpHandler: HttpHandler = createHttpHandler(context);

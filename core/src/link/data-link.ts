@@ -1,6 +1,6 @@
 import SimplePeer from 'simple-peer';
 import { ParleyError, isParleyError, type ErrorCode } from '../errors/index.js';
-import { SignalDataSchema, type SignalData } from '../protocol/signalling.js';
+import { LocalSignalDataSchema, SignalDataSchema, type SignalData } from '../protocol/signalling.js';
 import { MAX_FRAME_BYTES, defaultTimers, type DataLinkOptions, type LinkTimers } from './options.js';
 import { routeFromStats, type LinkRoute, type StatsReport } from './route.js';
 import { SendQueue, type DataChannelLike } from './send-queue.js';
@@ -253,7 +253,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
 
   #onLocalSignal(data: unknown): void {
     if (this.#state === 'closed') return;
-    const parsed = SignalDataSchema.safeParse(data);
+    const parsed = LocalSignalDataSchema.safeParse(data);
     if (!parsed.success) {
       this.emit('error', new ParleyError('INTERNAL', 'WebRTC produced a signal the protocol does not allow'));
       return;

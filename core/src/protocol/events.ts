@@ -125,7 +125,16 @@ export function parsePayload<S extends z.ZodType>(schema: S, input: unknown, wha
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new ParleyError('BAD_REQUEST', `invalid ${what}${where}: ${issue?.message ?? 'malformed'}`);
+  const message = `invalid ${what}${where}: ${issue?.message ?? 'malformed'}`;
+  // One limit, one code: over any documented size or count limit is PAYLOAD_TOO_LARGE, whichever check saw it.
+  throw new ParleyError(issue && isOverLimit(issue) ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message);
+}
+
+/** A string, list or binary longer than its maximum (not a fixed-length field of the wrong length). */
+function isOverLimit(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'too_big')
+    return issue.exact !== true && issue.origin !== 'number' && issue.origin !== 'bigint';
+  return issue.code === 'custom' && (issue.params as { tooBig?: unknown } | undefined)?.tooBig === true;
 }
 
 export function isClientEventName(name: unknown): name is ClientEventName {

@@ -5,40 +5,47 @@ import { LIMITS } from './limits.js';
 /**
  * simple-peer's signal objects (offer/answer SDP, trickled candidates, renegotiation and transceiver
  * requests). The relay does not interpret them beyond shape and size: they are the peers' business.
+ * Built twice: strict for the wire (an unknown key anywhere is BAD_REQUEST, as docs/protocol.md says), and
+ * stripping for what the local WebRTC stack hands us (browsers add fields over time; only these travel).
  */
-export const SignalDataSchema = z.union([
-  z.object({
-    type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
-    sdp: z.string().max(LIMITS.maxSignalBytes),
-  }),
-  z.object({
-    type: z.literal('candidate').optional(),
-    candidate: z.object({
-      candidate: z.string().max(2048),
-      sdpMid: z.string().max(64).nullable().optional(),
-      sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
-      usernameFragment: z.string().max(256).nullable().optional(),
+function signalData(object: typeof z.object | typeof z.strictObject) {
+  return z.union([
+    object({
+      type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+      sdp: z.string().max(LIMITS.maxSignalBytes),
     }),
-  }),
-  z.object({ renegotiate: z.literal(true) }),
-  z.object({
-    transceiverRequest: z.object({
-      kind: z.enum(['audio', 'video']),
-      // RTCRtpTransceiverInit as JSON: MediaStreams do not survive serialisation, so only these travel.
-      init: z
-        .object({
+    object({
+      type: z.literal('candidate').optional(),
+      candidate: object({
+        candidate: z.string().max(2048),
+        sdpMid: z.string().max(64).nullable().optional(),
+        sdpMLineIndex: z.number().int().min(0).max(1024).nullable().optional(),
+        usernameFragment: z.string().max(256).nullable().optional(),
+      }),
+    }),
+    object({ renegotiate: z.literal(true) }),
+    object({
+      transceiverRequest: object({
+        kind: z.enum(['audio', 'video']),
+        // RTCRtpTransceiverInit as JSON: MediaStreams do not survive serialisation, so only these travel.
+        init: object({
           direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
           sendEncodings: z
             .array(z.record(z.string().max(64), z.union([z.string().max(256), z.number(), z.boolean()])))
             .max(8)
             .optional(),
-        })
-        .optional(),
+        }).optional(),
+      }),
     }),
-  }),
-]);
+  ]);
+}
+
+export const SignalDataSchema = signalData(z.strictObject);
+/** For signals from the local WebRTC stack before they are sent: unknown keys are dropped, not refused. */
+export const LocalSignalDataSchema = signalData(z.object);
 // Every field above is capped, so a signal's size is bounded without serialising it again on the relay's
-// hottest path; the relay also walks each payload against its byte budget before the schema sees it.
+// hottest path; the relay also walks each payload against its byte budget (the whole `signal` payload at most
+// LIMITS.maxSignalBytes, PAYLOAD_TOO_LARGE) before the schema sees it.
 
 /**
  * A signal sealed end to end (docs/protocol.md, "Sealed signals"): the whole simple-peer signal, with its

@@ -58,6 +58,9 @@ export class WebRelay {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
+          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
         },
       }),
     );

@@ -64,6 +64,9 @@ export class TestRelay {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
+          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
         },
         // Suites fetch bundles in bursts (a stranger draining prekeys, say); prekey-fetch limits have their own.
         prekeyFetchLimits: {

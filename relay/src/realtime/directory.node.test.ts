@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import {
-  FetchedBundleSchema,
-  identityDhMessage,
-  signedPreKeyMessage,
-  toBase64Url,
-  type PreKeyBundle,
-} from '@parley/core';
-import type { TestClient } from '../testing/client.node.js';
+import { FetchedBundleSchema, toBase64Url } from '@parley/core';
+import { bundleFor } from '../testing/bundles.node.js';
 import { startRealtimeRelay, type RealtimeTestRelay } from './test-harness.node.js';
 
 let relay: RealtimeTestRelay | undefined;
@@ -15,25 +9,6 @@ afterEach(async () => {
   await relay?.stop();
   relay = undefined;
 });
-
-function bundleFor(client: TestClient, oneTime: number, firstKeyId = 1): PreKeyBundle {
-  const dh = nacl.randomBytes(32);
-  const spk = nacl.randomBytes(32);
-  return {
-    identityKey: client.identity,
-    identityDhKey: toBase64Url(dh),
-    identityDhSignature: toBase64Url(nacl.sign.detached(identityDhMessage(dh), client.keys.secretKey)),
-    signedPreKey: {
-      keyId: 7,
-      publicKey: toBase64Url(spk),
-      signature: toBase64Url(nacl.sign.detached(signedPreKeyMessage(7, spk), client.keys.secretKey)),
-    },
-    oneTimePreKeys: Array.from({ length: oneTime }, (_, i) => ({
-      keyId: firstKeyId + i,
-      publicKey: toBase64Url(nacl.randomBytes(32)),
-    })),
-  };
-}
 
 describe('the prekey directory', () => {
   it('hands each one-time prekey to one fetcher only and tells the owner when few remain', async () => {

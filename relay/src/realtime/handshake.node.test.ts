@@ -1,5 +1,3 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import {
@@ -11,6 +9,7 @@ import {
 } from '@parley/core';
 import { sha256Hex } from '../auth/otp.node.js';
 import { makeIdentity } from '../testing/client.node.js';
+import { startOtpWebhook } from '../testing/otp-webhook.node.js';
 import { startRealtimeRelay, type RealtimeTestRelay } from './test-harness.node.js';
 
 let relay: RealtimeTestRelay | undefined;
@@ -199,24 +198,8 @@ describe('the invite policy', () => {
 });
 
 describe('the one-time code policy', () => {
-  async function webhook() {
-    const bodies: Array<{ body: Record<string, string>; signature: string | undefined }> = [];
-    const server = createServer((req: IncomingMessage, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      req.on('end', () => {
-        const header = req.headers['x-parley-signature'];
-        bodies.push({ body: JSON.parse(text) as Record<string, string>, signature: header as string });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/otp`;
-    return { url, bodies, close: () => new Promise((resolve) => server.close(resolve)) };
-  }
-
   it('admits an identity with the code the webhook delivered, and locks after too many wrong codes', async () => {
-    const hook = await webhook();
+    const hook = await startOtpWebhook();
     try {
       relay = await startRealtimeRelay({
         access: {
@@ -261,7 +244,7 @@ describe('the one-time code policy', () => {
   });
 
   it('limits how many codes one connection may request', async () => {
-    const hook = await webhook();
+    const hook = await startOtpWebhook();
     try {
       relay = await startRealtimeRelay({
         access: {

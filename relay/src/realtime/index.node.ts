@@ -33,7 +33,7 @@ export function attachRealtime(io: Server, ctx: RelayContext, rooms: RoomProbe =
       socket.disconnect(true);
       return;
     }
-    const session = new Session(socket, ctx.now);
+    const session = new Session(socket, ctx);
     ctx.metrics.connectedClients.inc();
     socket.onAny((event: unknown, ...args: unknown[]) => dispatcher.dispatch(session, event, args));
     socket.on('disconnect', () => {

@@ -37,6 +37,8 @@ export interface ConnectOptions {
   prepare?: (socket: Socket) => void;
   /** Ack timeout of `request`. */
   timeoutMs?: number;
+  /** Extra handshake headers (X-Forwarded-For, as a reverse proxy would add). */
+  headers?: Record<string, string>;
   /** For an https:// relay: the only certificate (PEM) this client trusts. */
   ca?: string;
 }
@@ -89,6 +91,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     reconnection: false,
     forceNew: true,
     autoConnect: false,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
   });
   const queues = new Map<string, unknown[]>();

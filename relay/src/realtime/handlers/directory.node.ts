@@ -66,7 +66,10 @@ export function fetchPreKeys(ctx: RelayContext): EventHandler<'prekeys:fetch'> {
       spendOrRefuse(targets, identity, "too many fetches of this identity's prekeys; try again later");
       const taken = await ctx.store.directory.take(identity);
       if (!taken) throw new ParleyError('NOT_FOUND', 'that identity has published no prekeys');
-      if (taken.remaining < PREKEYS_LOW_THRESHOLD) {
+      // Once, when this fetch took the supply below the threshold; the owner hears it again on every connect.
+      const crossed =
+        taken.bundle.oneTimePreKey !== undefined && taken.remaining === PREKEYS_LOW_THRESHOLD - 1;
+      if (crossed) {
         hub.io.to(identityRoom(identity)).emit('prekeys:low', { remaining: taken.remaining });
       }
       return { bundle: taken.bundle };
