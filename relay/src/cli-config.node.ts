@@ -27,6 +27,7 @@ export interface CliFlags {
   otpWebhook?: string;
   otpWebhookSecret?: string;
   allowedOrigin?: string[];
+  publicUrl?: string[];
   turnUrl?: string[];
   turnSecret?: string;
   stunUrl?: string[];
@@ -59,6 +60,7 @@ export const ENV = {
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
   allowedOrigin: 'PARLEY_ALLOWED_ORIGINS',
+  publicUrl: 'PARLEY_PUBLIC_URLS',
   turnUrl: 'PARLEY_TURN_URLS',
   turnSecret: 'PARLEY_TURN_SECRET',
   stunUrl: 'PARLEY_STUN_URLS',
@@ -108,14 +110,16 @@ export function configFromFlags(
   const text = (
     key: Exclude<
       keyof CliFlags,
-      'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
+      'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
     >,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   /** A repeatable flag, else its comma-listed variable, else undefined (keep the base's list). */
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy'): string[] | undefined => {
+  const list = (
+    key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy',
+  ): string[] | undefined => {
     const values = flags[key]?.length ? flags[key] : env[ENV[key]]?.split(',');
     const cleaned = values?.map((value) => value.trim()).filter(Boolean);
     return cleaned?.length ? cleaned : undefined;
@@ -153,6 +157,8 @@ export function configFromFlags(
   for (const origin of allowedOrigins) {
     if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
   }
+  const publicUrls = list('publicUrl') ?? base.publicUrls;
+  for (const publicUrl of publicUrls) url('public-url', publicUrl, ['http:', 'https:', 'ws:', 'wss:']);
   const turnUrls = list('turnUrl') ?? base.turn.urls;
   for (const turn of turnUrls) {
     if (!/^turns?:/.test(turn))
@@ -211,6 +217,7 @@ export function configFromFlags(
     ...(redisAdapter ? { redisAdapterMode: redisAdapter as RedisAdapterMode } : {}),
     ...(tlsCert && tlsKey ? { tls: { certFile: resolve(cwd, tlsCert), keyFile: resolve(cwd, tlsKey) } } : {}),
     allowedOrigins,
+    publicUrls,
     access: {
       ...base.access,
       policy: policy as AccessPolicy,

@@ -165,6 +165,11 @@ function serveOptions(command: Command): Command {
       `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
       collect,
     )
+    .option(
+      '--public-url <url>',
+      `URL clients dial when it is not the listening address (proxy, DNS name); repeatable (${ENV.publicUrl})`,
+      collect,
+    )
     .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
     .addOption(
       new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),

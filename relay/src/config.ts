@@ -42,6 +42,11 @@ export interface RelayConfig {
   tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
+  /**
+   * The URLs clients dial to reach this relay when it is not dialled at its listening address (behind a
+   * reverse proxy or a DNS name). A login must name one of these or the listening address (docs/protocol.md).
+   */
+  publicUrls: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
   blobTtlSeconds: number;
   blobQuota: BlobQuota;
@@ -68,6 +73,11 @@ export interface RelayConfig {
   storageMaxBytes: number;
   /** How long a delivery record (the sender's `blob:delivered` notice) is kept when never acknowledged. */
   deliveryRecordTtlSeconds: number;
+  /**
+   * `prekeys:fetch` budgets: per requesting identity, and per target identity whoever asks (many Sybil
+   * identities together drain a target's one-time prekeys no faster than this). RATE_LIMITED beyond.
+   */
+  prekeyFetchLimits: { perRequester: RateLimit; perTarget: RateLimit };
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
@@ -124,6 +134,7 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
     dataDir: './data',
     store: { kind: 'sqlite' },
     allowedOrigins: [],
+    publicUrls: [],
     access: { policy: 'open', otpSender: { kind: 'console' }, otpMaxAttempts: 5, otpTtlSeconds: 600 },
     blobTtlSeconds: 30 * DAY,
     blobQuota: { maxBlobs: 100_000, maxBytes: 1024 * 1024 * 1024 },
@@ -142,6 +153,10 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       authFailuresPerAddress: { points: 20, windowSeconds: 60 },
       authFailuresPerIdentity: { points: 10, windowSeconds: 60 },
       admissionsPerAddress: { points: 100, windowSeconds: 60 * 60 },
+    },
+    prekeyFetchLimits: {
+      perRequester: { points: 60, windowSeconds: 60 },
+      perTarget: { points: 30, windowSeconds: 60 },
     },
     trustedProxies: [],
     storageMaxBytes: 100 * 1024 * 1024 * 1024,
