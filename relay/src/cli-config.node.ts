@@ -27,6 +27,7 @@ export interface CliFlags {
   otpWebhook?: string;
   otpWebhookSecret?: string;
   allowedOrigin?: string[];
+  publicUrl?: string[];
   turnUrl?: string[];
   turnSecret?: string;
   stunUrl?: string[];
@@ -42,6 +43,7 @@ export interface CliFlags {
   admissionsPerHour?: string;
   tlsCert?: string;
   tlsKey?: string;
+  sfuUrl?: string;
 }
 
 /** Each setting's environment variable, documented in docs/relay-operations.md. */
@@ -58,6 +60,7 @@ export const ENV = {
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
   allowedOrigin: 'PARLEY_ALLOWED_ORIGINS',
+  publicUrl: 'PARLEY_PUBLIC_URLS',
   turnUrl: 'PARLEY_TURN_URLS',
   turnSecret: 'PARLEY_TURN_SECRET',
   stunUrl: 'PARLEY_STUN_URLS',
@@ -73,6 +76,7 @@ export const ENV = {
   admissionsPerHour: 'PARLEY_ADMISSIONS_PER_HOUR',
   tlsCert: 'PARLEY_TLS_CERT',
   tlsKey: 'PARLEY_TLS_KEY',
+  sfuUrl: 'PARLEY_SFU_URL',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const DAY = 24 * 60 * 60;
@@ -106,14 +110,16 @@ export function configFromFlags(
   const text = (
     key: Exclude<
       keyof CliFlags,
-      'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
+      'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
     >,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   /** A repeatable flag, else its comma-listed variable, else undefined (keep the base's list). */
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'trustedProxy'): string[] | undefined => {
+  const list = (
+    key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy',
+  ): string[] | undefined => {
     const values = flags[key]?.length ? flags[key] : env[ENV[key]]?.split(',');
     const cleaned = values?.map((value) => value.trim()).filter(Boolean);
     return cleaned?.length ? cleaned : undefined;
@@ -151,6 +157,8 @@ export function configFromFlags(
   for (const origin of allowedOrigins) {
     if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
   }
+  const publicUrls = list('publicUrl') ?? base.publicUrls;
+  for (const publicUrl of publicUrls) url('public-url', publicUrl, ['http:', 'https:', 'ws:', 'wss:']);
   const turnUrls = list('turnUrl') ?? base.turn.urls;
   for (const turn of turnUrls) {
     if (!/^turns?:/.test(turn))
@@ -184,6 +192,8 @@ export function configFromFlags(
     return value === undefined ? fallback : value * MB;
   };
   const webRoot = path(text('webRoot')) ?? base.webRoot;
+  const sfuUrl = text('sfuUrl');
+  if (sfuUrl !== undefined) url('sfu-url', sfuUrl, ['http:', 'https:']);
   const trustedProxies = list('trustedProxy') ?? base.trustedProxies;
   for (const proxy of trustedProxies) {
     if (isIP(proxy) === 0) throw new ConfigError(`trusted-proxy must be an IP address (got ${proxy})`);
@@ -207,6 +217,7 @@ export function configFromFlags(
     ...(redisAdapter ? { redisAdapterMode: redisAdapter as RedisAdapterMode } : {}),
     ...(tlsCert && tlsKey ? { tls: { certFile: resolve(cwd, tlsCert), keyFile: resolve(cwd, tlsKey) } } : {}),
     allowedOrigins,
+    publicUrls,
     access: {
       ...base.access,
       policy: policy as AccessPolicy,
@@ -234,6 +245,7 @@ export function configFromFlags(
         : { admissionsPerAddress: { points: admissionsPerHour, windowSeconds: 60 * 60 } }),
     },
     logLevel: logLevel as RelayConfig['logLevel'],
+    sfu: { ...base.sfu, ...(sfuUrl ? { url: sfuUrl } : {}) },
   };
 }
 

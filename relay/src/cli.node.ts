@@ -165,6 +165,11 @@ function serveOptions(command: Command): Command {
       `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
       collect,
     )
+    .option(
+      '--public-url <url>',
+      `URL clients dial when it is not the listening address (proxy, DNS name); repeatable (${ENV.publicUrl})`,
+      collect,
+    )
     .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
     .addOption(
       new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),
@@ -185,6 +190,7 @@ function serveOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+    .addOption(new Option('--sfu-url <url>', 'public URL of the group-call SFU (parley-sfu)').env(ENV.sfuUrl))
     .addOption(
       new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel),
     );

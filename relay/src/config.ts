@@ -42,6 +42,11 @@ export interface RelayConfig {
   tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
+  /**
+   * The URLs clients dial to reach this relay when it is not dialled at its listening address (behind a
+   * reverse proxy or a DNS name). A login must name one of these or the listening address (docs/protocol.md).
+   */
+  publicUrls: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
   blobTtlSeconds: number;
   blobQuota: BlobQuota;
@@ -68,9 +73,19 @@ export interface RelayConfig {
   storageMaxBytes: number;
   /** How long a delivery record (the sender's `blob:delivered` notice) is kept when never acknowledged. */
   deliveryRecordTtlSeconds: number;
+  /**
+   * `prekeys:fetch` budgets: per requesting identity, and per target identity whoever asks (many Sybil
+   * identities together drain a target's one-time prekeys no faster than this). RATE_LIMITED beyond.
+   */
+  prekeyFetchLimits: { perRequester: RateLimit; perTarget: RateLimit };
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
+  /**
+   * The group-call SFU beside this relay: its public URL (handed to clients in `/v1/relay` and with each join
+   * token) and how long a join token lives. Without a URL, `sfu:token` answers UNAVAILABLE.
+   */
+  sfu: { url?: string; tokenTtlSeconds: number };
   /** Directory of the built web client, served at `/` when present. */
   webRoot?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -119,6 +134,7 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
     dataDir: './data',
     store: { kind: 'sqlite' },
     allowedOrigins: [],
+    publicUrls: [],
     access: { policy: 'open', otpSender: { kind: 'console' }, otpMaxAttempts: 5, otpTtlSeconds: 600 },
     blobTtlSeconds: 30 * DAY,
     blobQuota: { maxBlobs: 100_000, maxBytes: 1024 * 1024 * 1024 },
@@ -128,6 +144,8 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       ttlSeconds: 30 * DAY,
     },
     turn: { urls: [], stunUrls: [], ttlSeconds: DAY },
+    // Long enough to connect and join, short enough that a leaked token is soon worthless.
+    sfu: { tokenTtlSeconds: 60 },
     rateLimits: {
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },
@@ -135,6 +153,10 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       authFailuresPerAddress: { points: 20, windowSeconds: 60 },
       authFailuresPerIdentity: { points: 10, windowSeconds: 60 },
       admissionsPerAddress: { points: 100, windowSeconds: 60 * 60 },
+    },
+    prekeyFetchLimits: {
+      perRequester: { points: 60, windowSeconds: 60 },
+      perTarget: { points: 30, windowSeconds: 60 },
     },
     trustedProxies: [],
     storageMaxBytes: 100 * 1024 * 1024 * 1024,

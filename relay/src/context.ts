@@ -16,6 +16,11 @@ export interface RelayContext {
   /** The relay's signing key (recall receipts); the same on every process of one deployment. */
   readonly relayKey: Ed25519Signer;
   readonly tokens: TokenIssuer;
+  /**
+   * The hosts (`relayHostOf` form) a client may have dialled to reach this relay: the public URLs and the
+   * listening address. Filled once the server listens (the port may be chosen then); logins name one.
+   */
+  readonly relayHosts: Set<string>;
   readonly now: () => number;
   readonly randomBytes: (length: number) => Uint8Array;
   /** HMAC under the relay's metadata key: what the store keeps instead of identities, addresses, allow lists. */

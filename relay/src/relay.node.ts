@@ -13,6 +13,7 @@ import { LIMITS } from '@parley/core';
 import { AuthGuards } from './auth/auth-guards.js';
 import { clientAddress } from './auth/client-address.js';
 import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
+import { relayHosts } from './auth/relay-hosts.node.js';
 import { createTokenIssuer } from './auth/tokens.node.js';
 import type { RelayConfig } from './config.js';
 import type { RelayContext } from './context.js';
@@ -68,6 +69,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     metrics: createMetrics(),
     relayKey: ed25519SignerFromSeed(relaySeed),
     tokens: createTokenIssuer(tokenSecret, config.tokenTtlSeconds * 1000),
+    relayHosts: new Set(),
     now: options.now ?? Date.now,
     randomBytes,
     authGuards: new AuthGuards(config.rateLimits, options.now ?? Date.now),
@@ -111,6 +113,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     });
   });
   const port = (http.address() as AddressInfo).port;
+  for (const name of relayHosts(config.publicUrls, config.host, port)) context.relayHosts.add(name);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // What an operator needs on start: where the data is (to back it up) and the key clients will pin.

@@ -125,7 +125,10 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
         initiator: options.initiator,
         trickle: true,
         // Always pass our own list, so simple-peer's default public STUN servers are never contacted.
-        config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+        config: {
+          iceServers: options.iceServers.map((server) => ({ ...server })),
+          iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+        },
         ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc as SimplePeer.Options['wrtc'] }),
       }) as unknown as PeerLike;
     } catch (error) {

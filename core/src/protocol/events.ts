@@ -35,6 +35,7 @@ import {
   TypingSchema,
   type PresenceState,
 } from './signalling.js';
+import { SfuRoomIdSchema } from './sfu-token.js';
 
 export interface WireError {
   code: ErrorCode;
@@ -67,6 +68,8 @@ export const CLIENT_EVENTS = {
   'blob:ack': AckBlobsSchema,
   'blob:recall': RecallSchema,
   'notice:ack': AckNoticesSchema,
+  /** A join token for an SFU room (group calls); docs/sfu.md. */
+  'sfu:token': z.strictObject({ room: SfuRoomIdSchema }),
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
@@ -91,6 +94,8 @@ export interface ClientResponses {
   'blob:ack': { acknowledged: number };
   'blob:recall': { receipt: RecallReceipt };
   'notice:ack': { acknowledged: number };
+  /** `url` is where the SFU's Socket.IO endpoint is; `expiresAt` in Unix milliseconds. */
+  'sfu:token': { token: string; url: string; expiresAt: number };
 }
 
 /** Socket.IO's typed map for the client → relay direction. */

@@ -48,6 +48,21 @@ export const LocalSignalDataSchema = signalData(z.object);
 // LIMITS.maxSignalBytes, PAYLOAD_TOO_LARGE) before the schema sees it.
 
 /**
+ * A signal sealed end to end (docs/protocol.md, "Sealed signals"): the whole simple-peer signal, with its
+ * linkId and kind, encrypted in the pair's Double Ratchet session inside sealed sender. The relay forwards
+ * it without learning SDP or candidates (so neither addresses nor DTLS fingerprints), and cannot alter it.
+ */
+export const SealedSignalDataSchema = z.strictObject({
+  sealed: z
+    .string()
+    .max(LIMITS.maxSignalBytes)
+    .regex(/^[A-Za-z0-9_-]+$/),
+});
+
+/** What the relay forwards: Parley clients send and accept only sealed data; the clear shapes are inside. */
+export const WireSignalDataSchema = z.union([SealedSignalDataSchema, SignalDataSchema]);
+
+/**
  * `linkId` names one peer connection attempt, so a late candidate for a connection that was replaced is
  * dropped. `kind` leaves room for calls beside data links.
  */
@@ -55,14 +70,14 @@ export const SignalSchema = z.strictObject({
   to: IdentitySchema,
   linkId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
   kind: z.enum(['data', 'call']).default('data'),
-  data: SignalDataSchema,
+  data: WireSignalDataSchema,
 });
 
 export const IncomingSignalSchema = z.strictObject({
   from: IdentitySchema,
   linkId: z.string(),
   kind: z.enum(['data', 'call']),
-  data: SignalDataSchema,
+  data: WireSignalDataSchema,
 });
 
 export const TypingSchema = z.strictObject({ to: IdentitySchema, typing: z.boolean() });
@@ -86,6 +101,8 @@ export const PresenceStateSchema = z.strictObject({
 });
 
 export type SignalData = z.infer<typeof SignalDataSchema>;
+export type SealedSignalData = z.infer<typeof SealedSignalDataSchema>;
+export type WireSignalData = z.infer<typeof WireSignalDataSchema>;
 export type Signal = z.infer<typeof SignalSchema>;
 export type IncomingSignal = z.infer<typeof IncomingSignalSchema>;
 export type PresenceState = z.infer<typeof PresenceStateSchema>;

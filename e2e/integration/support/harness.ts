@@ -70,6 +70,11 @@ export class TestRelay {
           authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
           admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
         },
+        // Suites fetch bundles in bursts (a stranger draining prekeys, say); prekey-fetch limits have their own.
+        prekeyFetchLimits: {
+          perRequester: { points: 100_000, windowSeconds: 1 },
+          perTarget: { points: 100_000, windowSeconds: 1 },
+        },
         ...this.config,
       }),
     );
@@ -120,6 +125,8 @@ export interface DeviceOptions {
   indexedDB?: IndexedDbFactory;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
+  /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
+  relayUrl?: string;
 }
 
 /**
@@ -166,7 +173,7 @@ export class TestDevice {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
       keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
-      relayUrl: this.relay.url,
+      relayUrl: this.options.relayUrl ?? this.relay.url,
       socketFactory: (url) => {
         const socket = io(url, {
           transports: ['websocket'],

@@ -11,17 +11,33 @@ export interface Challenge {
   expiresAt: number;
   relayKey: string;
   policy: 'open' | 'invite' | 'otp';
+  /** Not on the wire: the URL this client dialled, whose host the answer names. */
+  dialled: string;
 }
 
-const AUTH_LABEL = 'parley/relay-auth/v1';
+const AUTH_LABEL = 'parley/relay-auth/v2';
 
-/** message = label ‖ 0x00 ‖ nonce (32 bytes) ‖ identity key (32 bytes): 85 bytes. */
+/** The relay as the client dialled it: the URL's host, lower-case, `:port` unless the scheme's default. */
+export function relayHostOf(url: string): string {
+  return new URL(url).host.toLowerCase();
+}
+
+/**
+ * message = label ‖ 0x00 ‖ nonce (32) ‖ identity key (32) ‖ relay key (32, from the challenge) ‖
+ * len(relayHost) (uint32 BE) ‖ relayHost (UTF-8).
+ */
 export function authMessage(challenge: Challenge, identity: Identity): Buffer {
+  const host = Buffer.from(relayHostOf(challenge.dialled), 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(host.length);
   return Buffer.concat([
     Buffer.from(AUTH_LABEL, 'ascii'),
     Buffer.from([0]),
     fromBase64Url(challenge.nonce),
     fromBase64Url(identity.id),
+    fromBase64Url(challenge.relayKey),
+    length,
+    host,
   ]);
 }
 
@@ -30,9 +46,10 @@ export function answerChallenge(
   challenge: Challenge,
   identity: Identity,
   signer: Identity = identity,
-): { identity: string; signature: string } {
+): { identity: string; signature: string; relayHost: string } {
   return {
     identity: identity.id,
     signature: sign(null, authMessage(challenge, identity), signer.privateKey).toString('base64url'),
+    relayHost: relayHostOf(challenge.dialled),
   };
 }

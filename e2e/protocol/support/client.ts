@@ -59,7 +59,7 @@ export async function connect(url: string, options: ConnectOptions = {}): Promis
   let challenge: Challenge | undefined;
   for (const event of RELAY_EVENTS) {
     socket.on(event, (payload: Record<string, unknown>) => {
-      if (event === 'auth:challenge') challenge = payload as unknown as Challenge;
+      if (event === 'auth:challenge') challenge = { ...(payload as unknown as Challenge), dialled: url };
       const waiter = waiters.get(event)?.shift();
       if (waiter) waiter(payload);
       else queues.set(event, [...(queues.get(event) ?? []), payload]);

@@ -48,6 +48,8 @@ export function opsRoutes(ctx: RelayContext, isClosing: () => boolean): Route[] 
         sendJson(res, 200, {
           relayKey: Buffer.from(ctx.relayKey.publicKey).toString('base64url'),
           policy: config.access.policy,
+          // Where group calls go; null when this relay runs no SFU (calls then stay peer to peer).
+          sfu: config.sfu.url === undefined ? null : { url: config.sfu.url },
           limits: {
             ...LIMITS,
             blobTtlSeconds: config.blobTtlSeconds,

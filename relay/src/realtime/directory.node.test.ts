@@ -40,6 +40,46 @@ describe('the prekey directory', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_SIGNATURE' } });
   });
 
+  it('limits how many bundles one requester may fetch, so nobody drains one-time prekeys alone', async () => {
+    relay = await startRealtimeRelay({
+      prekeyFetchLimits: {
+        perRequester: { points: 3, windowSeconds: 60 },
+        perTarget: { points: 100, windowSeconds: 60 },
+      },
+    });
+    const bob = await relay.connect();
+    const carol = await relay.connect();
+    const mallory = await relay.connect();
+    await bob.ok('prekeys:publish', { bundle: bundleFor(bob, 50) });
+    await carol.ok('prekeys:publish', { bundle: bundleFor(carol, 50) });
+    for (let i = 0; i < 3; i++) await mallory.ok('prekeys:fetch', { identity: bob.identity });
+    // Spread over targets or not, the requester's budget is spent.
+    for (const target of [bob, carol]) {
+      const refused = await mallory.request('prekeys:fetch', { identity: target.identity });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: 60 } });
+    }
+    relay.clock.now += 60_000;
+    await mallory.ok('prekeys:fetch', { identity: bob.identity });
+  });
+
+  it('limits how many bundles of one target are handed out, whoever asks', async () => {
+    relay = await startRealtimeRelay({
+      prekeyFetchLimits: {
+        perRequester: { points: 100, windowSeconds: 60 },
+        perTarget: { points: 2, windowSeconds: 60 },
+      },
+    });
+    const bob = await relay.connect();
+    await bob.ok('prekeys:publish', { bundle: bundleFor(bob, 50) });
+    // Many identities (a Sybil) together get no more of Bob's keys than the per-target budget.
+    const sybils = await Promise.all([relay.connect(), relay.connect(), relay.connect()]);
+    const answers = [];
+    for (const sybil of sybils)
+      answers.push(await sybil.request('prekeys:fetch', { identity: bob.identity }));
+    expect(answers.map((answer) => answer.ok)).toEqual([true, true, false]);
+    expect(answers[2]).toMatchObject({ error: { code: 'RATE_LIMITED' } });
+  });
+
   it('says NOT_FOUND for an identity that never published', async () => {
     relay = await startRealtimeRelay();
     const alice = await relay.connect();

@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import { AuthChallengeSchema, AuthResultSchema } from '@parley/core';
+import {
+  AuthChallengeSchema,
+  AuthResultSchema,
+  authChallengeMessage,
+  fromBase64Url,
+  toBase64Url,
+} from '@parley/core';
 import { sha256Hex } from '../auth/otp.node.js';
 import { makeIdentity } from '../testing/client.node.js';
 import { startOtpWebhook } from '../testing/otp-webhook.node.js';
@@ -30,6 +36,7 @@ describe('the auth handshake', () => {
     const result = await client.request('auth', {
       identity: client.identity,
       signature: client.sign(nacl.sign.keyPair()),
+      relayHost: client.relayHost,
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     const fresh = await client.next('auth:challenge');
@@ -41,19 +48,82 @@ describe('the auth handshake', () => {
     const client = await relay.connect({ skipAuth: true });
     const signature = client.sign();
     // Spend the challenge with a wrong answer, then replay the right one against it.
-    await client.request('auth', { identity: client.identity, signature: client.sign(nacl.sign.keyPair()) });
+    await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(nacl.sign.keyPair()),
+      relayHost: client.relayHost,
+    });
     await client.next('auth:challenge');
-    const replay = await client.request('auth', { identity: client.identity, signature });
+    const replay = await client.request('auth', {
+      identity: client.identity,
+      signature,
+      relayHost: client.relayHost,
+    });
     expect(replay).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
-    const good = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const good = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(good.ok).toBe(true);
+  });
+
+  it('refuses a login signed for the relay the client dialled when that is another relay', async () => {
+    relay = await startRealtimeRelay();
+    const client = await relay.connect({ skipAuth: true });
+    const challenge = client.challenge();
+    // What relay E gets from a victim it handed this relay's challenge: a signature naming E's host.
+    const elsewhere = 'relay-e.example:7777';
+    const message = authChallengeMessage(
+      fromBase64Url(challenge.nonce),
+      client.keys.publicKey,
+      fromBase64Url(challenge.relayKey),
+      elsewhere,
+    );
+    const signature = toBase64Url(nacl.sign.detached(message, client.keys.secretKey));
+    for (const relayHost of [elsewhere, client.relayHost]) {
+      const result = await client.request('auth', { identity: client.identity, signature, relayHost });
+      expect(result, relayHost).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+      await client.next('auth:challenge');
+    }
+  });
+
+  it('refuses a login signed for another relay key, and a v1 signature that names no relay', async () => {
+    relay = await startRealtimeRelay();
+    const client = await relay.connect({ skipAuth: true });
+    const nonce = fromBase64Url(client.challenge().nonce);
+    const otherKey = nacl.sign.keyPair().publicKey;
+    const forOtherKey = authChallengeMessage(nonce, client.keys.publicKey, otherKey, client.relayHost);
+    const bad = await client.request('auth', {
+      identity: client.identity,
+      signature: toBase64Url(nacl.sign.detached(forOtherKey, client.keys.secretKey)),
+      relayHost: client.relayHost,
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    const fresh = fromBase64Url((await client.next('auth:challenge')).nonce);
+    const v1 = new Uint8Array([
+      ...new TextEncoder().encode('parley/relay-auth/v1'),
+      0,
+      ...fresh,
+      ...client.keys.publicKey,
+    ]);
+    const old = await client.request('auth', {
+      identity: client.identity,
+      signature: toBase64Url(nacl.sign.detached(v1, client.keys.secretKey)),
+      relayHost: client.relayHost,
+    });
+    expect(old).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
   });
 
   it('refuses an answer that arrives after the challenge expired', async () => {
     relay = await startRealtimeRelay({ challengeTtlSeconds: 30 });
     const client = await relay.connect({ skipAuth: true });
     relay.clock.now += 31_000;
-    const result = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const result = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'CHALLENGE_EXPIRED' } });
   });
 
@@ -75,7 +145,11 @@ describe('the auth handshake', () => {
   it('refuses a second auth on an authenticated connection', async () => {
     relay = await startRealtimeRelay();
     const client = await relay.connect();
-    const again = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const again = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_AUTHENTICATED' } });
   });
 

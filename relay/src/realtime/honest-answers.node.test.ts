@@ -84,7 +84,11 @@ describe('logins behind a trusted proxy', () => {
     for (let i = 0; i < 4; i += 1) {
       const client = await relay.connect({ skipAuth: true, headers: attacker });
       const victim = makeIdentity();
-      const forged = await client.request('auth', { identity: victim.id, signature: client.sign() });
+      const forged = await client.request('auth', {
+        identity: victim.id,
+        signature: client.sign(),
+        relayHost: client.relayHost,
+      });
       expect(forged).toMatchObject({ ok: false, error: { code: i < 3 ? 'AUTH_FAILED' : 'RATE_LIMITED' } });
     }
     // Another client behind the same proxy logs in; so does the identity the attacker claimed.
@@ -97,7 +101,11 @@ describe('logins behind a trusted proxy', () => {
     });
     const keys = nacl.sign.keyPair();
     expect(
-      await spoof.request('auth', { identity: spoof.identity, signature: spoof.sign(keys) }),
+      await spoof.request('auth', {
+        identity: spoof.identity,
+        signature: spoof.sign(keys),
+        relayHost: spoof.relayHost,
+      }),
     ).toMatchObject({
       error: { code: 'RATE_LIMITED' },
     });

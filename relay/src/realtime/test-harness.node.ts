@@ -34,6 +34,7 @@ export async function startRealtimeRelay(overrides: Partial<RelayConfig> = {}): 
       logLevel: 'silent',
       dataDir,
       rateLimits: GENEROUS,
+      prekeyFetchLimits: { perRequester: GENEROUS.perIdentity, perTarget: GENEROUS.perIdentity },
       ...overrides,
     }),
     { now: () => clock.now },

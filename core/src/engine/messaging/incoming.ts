@@ -1,6 +1,7 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
 import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
-import type { NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import type { Contact, NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
 import {
   controlConversationId,
   directConversationId,
@@ -27,7 +28,8 @@ export interface IncomingHandlers {
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
   senderOfTag(tag: Uint8Array): Promise<{ groupId: string; sender: ProtocolAddress } | undefined>;
-  ensureContact(account: string): Promise<void>;
+  /** The sender's contact, created as a message request the first time it writes. */
+  ensureContact(account: string): Promise<Contact>;
 }
 
 const decoder = new TextDecoder();
@@ -174,12 +176,17 @@ async function commit(
   if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
   const receivedAt = ctx.now();
   const contents = admitContents(ctx, sender, received, channel, receivedAt);
-  await handlers.ensureContact(sender.name);
+  const contact = await handlers.ensureContact(sender.name);
+  // A blocked identity gets nothing: its messages are dropped unread (and acknowledged, so not resent).
+  if (contact.blocked) return 'duplicate';
   for (const content of contents) await handlers.beforeCommit(sender, content, stage);
   // The delivered receipt is owed from the moment the messages are on disk, so the debt is written in the
   // same transaction (receipts.ts): an app that dies inside the coalescing window pays it on its next start.
   const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
-  const visible = contents.filter((content) => isVisible(content.body)).map((content) => content.id);
+  // A message request gets no receipts until accepted: they would tell a stranger this device is online.
+  const visible = isAccepted(contact)
+    ? contents.filter((content) => isVisible(content.body)).map((content) => content.id)
+    : [];
   const [firstVisible] = visible;
   const owed =
     firstVisible === undefined
@@ -195,7 +202,7 @@ async function commit(
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
   // coalesced per sender device (receipts.ts).
   const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
-  if (delivered.length > 0) ctx.receipts.delivered(from, delivered, owed?.key);
+  if (delivered.length > 0 && owed !== undefined) ctx.receipts.delivered(from, delivered, owed.key);
   else if (owed !== undefined) void ctx.db.engineState.delete(owed.key).catch(ctx.report);
   for (const content of stored) {
     const body = content.body;

@@ -48,7 +48,12 @@ export const auth: EventHandler<'auth'> = {
       const now = ctx.now();
       ctx.authGuards.check(session.address, request.identity);
       try {
-        verifyChallengeAnswer(challenge, request.identity, request.signature, now);
+        verifyChallengeAnswer(
+          challenge,
+          request,
+          { key: ctx.relayKey.publicKey, hosts: ctx.relayHosts },
+          now,
+        );
         signatureValid = true;
         await admitIdentity(
           {
