@@ -68,7 +68,8 @@ async function handle(request: RemoteRequest): Promise<void> {
     case 'stop':
       raw?.close();
       await client?.close();
-      send({ type: 'stopped' });
+      // Exit by itself once the parent heard it, so a --cpu-prof profile (BENCH_RECEIVER_PROFILE) is written.
+      process.send?.({ type: 'stopped' } satisfies RemoteEvent, () => process.exit(0));
       return;
   }
 }
