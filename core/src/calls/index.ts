@@ -19,3 +19,7 @@ export type {
   CallTimeouts,
   CallTimers,
 } from './types.js';
+export { CALL_ID_PATTERN, CallControlSchema, isCallSignal } from './control-messages.js';
+export type { CallControl } from './control-messages.js';
+export { fingerprintAuthenticated, sdpFingerprints } from './sdp-fingerprint.js';
+export type { DtlsFingerprint } from './sdp-fingerprint.js';
