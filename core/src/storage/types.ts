@@ -74,10 +74,11 @@ export interface NewMessage {
   readonly replyTo?: string;
   /**
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
-   * for an accepted group change (its text is the change, engine/group-changes.ts); never sent, never unread,
+   * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
+   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts). Both never sent, never unread,
    * not searchable, and it does not become the conversation's last message.
    */
-  readonly kind?: 'group-change';
+  readonly kind?: 'group-change' | 'call';
 }
 
 export interface StoredMessage extends NewMessage {
