@@ -1,8 +1,11 @@
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import type { EngineStateStore } from '../shared/state-store.js';
 
-/** Where a file stands on this device: still moving, every byte here (or confirmed by the peer), or failed. */
-export type FileTransferState = 'transferring' | 'complete' | 'failed';
+/**
+ * Where a file stands on this device: still moving, every byte here (or confirmed by the peer), failed, or
+ * cancelled by one of the two people.
+ */
+export type FileTransferState = 'transferring' | 'complete' | 'failed' | 'cancelled';
 
 /**
  * What this device remembers of a file message, sent or received, so a screen can draw it again after a

@@ -113,6 +113,8 @@ const Body = z.discriminatedUnion('type', [
     expiresAt: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('status-view'), statusId: Id }),
+  /** The author took a status down: every viewer drops it. */
+  z.strictObject({ type: z.literal('status-delete'), statusId: Id }),
   /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
   z.strictObject({
     type: z.literal('profile'),

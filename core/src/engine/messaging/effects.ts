@@ -98,6 +98,7 @@ export async function applyContent(
       return;
     case 'status':
     case 'status-view':
+    case 'status-delete':
       await parts.statuses.receive(sender, content);
       return;
     case 'profile':
