@@ -1,0 +1,94 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { FetchLike } from '@parley/core';
+import { collect, next, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+function pattern(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+  return bytes;
+}
+
+/** Uploads and transfers a person cancels: they stop, and both sides say so. */
+describe('ParleyClient cancelling files', () => {
+  it('shows a relay upload at once, cancels it midway, and the peer never hears of it', async () => {
+    // The second piece waits until the test lets it go, so the cancel lands mid-upload, not after it.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstPiece = () => {};
+    const pieceDone = new Promise<void>((resolve) => (firstPiece = resolve));
+    let patches = 0;
+    const holdingFetch: FetchLike = async (url, init) => {
+      if (init?.method === 'PATCH' && ++patches === 2) await held;
+      const response = await fetch(url, init);
+      if (init?.method === 'PATCH' && patches === 1) firstPiece();
+      return response;
+    };
+    const alice = s.device('alice', { fetch: holdingFetch });
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const bobAccount = bob.c.account;
+    await bob.stop();
+    const toBob = alice.c.conversations.direct(bobAccount);
+
+    const { messageId, uploaded } = await alice.c.files.start(toBob, {
+      name: 'holiday.mov',
+      mimeType: 'video/quicktime',
+      bytes: pattern(10 * 1024 * 1024),
+    });
+    // The message shows before the upload is done.
+    expect(await alice.c.db.messages.get(messageId)).toMatchObject({ state: 'pending' });
+    expect((await alice.c.messages.page(toBob)).messages.map((m) => m.id)).toContain(messageId);
+    expect(await alice.c.files.info(messageId)).toMatchObject({ state: 'transferring' });
+
+    await pieceDone;
+    const cancelled = next(alice.c, 'file-cancelled');
+    const failed = next(alice.c, 'message-state', (event) => event.messageId === messageId);
+    alice.c.files.cancel(messageId);
+    release();
+    await expect(uploaded).rejects.toMatchObject({ code: 'CLOSED' });
+    expect(await cancelled).toEqual({ messageId, direction: 'send', by: 'local' });
+    expect(await failed).toMatchObject({ state: 'failed', reason: 'you cancelled the upload' });
+    expect(await alice.c.files.info(messageId)).toMatchObject({ state: 'cancelled' });
+    // 10 MiB go in three 4 MiB pieces: it stopped before the last.
+    expect(patches).toBeLessThan(3);
+
+    const client = await bob.start();
+    const offered = collect(client, 'file-offered');
+    const after = next(client, 'message', ({ message }) => message.text === 'never mind');
+    await alice.c.messages.send(toBob, 'never mind');
+    await after;
+    expect(offered).toEqual([]);
+  });
+
+  it('stops a direct transfer the receiver cancels, and both sides report it cancelled', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const toBob = alice.c.conversations.direct(bob.c.account);
+    const first = next(bob.c, 'message');
+    await alice.c.messages.send(toBob, 'a big one is coming');
+    expect((await first).via).toBe('direct');
+
+    const progress = next(bob.c, 'file-progress', (event) => event.direction === 'receive');
+    const { messageId } = await alice.c.files.start(toBob, {
+      name: 'archive.zip',
+      mimeType: 'application/zip',
+      bytes: pattern(40 * 1024 * 1024),
+    });
+    await progress;
+    const here = next(bob.c, 'file-cancelled');
+    const there = next(alice.c, 'file-cancelled');
+    const arrived = collect(bob.c, 'file');
+    bob.c.files.cancel(messageId);
+    expect(await here).toEqual({ messageId, direction: 'receive', by: 'local' });
+    expect(await there).toEqual({ messageId, direction: 'send', by: 'remote' });
+    await until(async () => (await alice.c.files.info(messageId))?.state === 'cancelled', 'sender record');
+    await until(async () => (await bob.c.files.info(messageId))?.state === 'cancelled', 'receiver record');
+    expect(arrived).toEqual([]);
+    expect(() => bob.c.files.cancel(messageId)).toThrow(/no transfer/u);
+  });
+});
