@@ -69,6 +69,12 @@ export class Delivery {
     await draftOutgoing(this.ctx, draft);
     await recordMessageKind(this.ctx, draft.id, kind);
     this.changed(draft.conversationId);
+    // A screen showing the conversation learns of it here (it is in no 'message' event: nobody sent it).
+    this.ctx.emit('message-state', {
+      messageId: draft.id,
+      conversationId: draft.conversationId,
+      state: 'pending',
+    });
   }
 
   async release(options: QueueOptions): Promise<void> {
