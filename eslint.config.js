@@ -19,7 +19,16 @@ const RENDERER_MESSAGE = 'the renderer has no Node: use the DOM, or ask main thr
 const PLATFORM_MESSAGE = 'core/ is platform-neutral; inject it or put it in a *.node.ts / *.dom.ts file';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '**/data/**', 'coverage/**', 'test-results/**'] },
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      'relay/build/**',
+      '**/data/**',
+      'coverage/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs every check and suite, then prints one line totalling them all: `N passed, N failed, N skipped`.
-// Lint, typecheck and the web client build count as one check each; vitest and Playwright count their tests.
+// Lint, typecheck and the build count as one check each; vitest and Playwright count their tests.
 // Everything that may open WebRTC runs inside a network namespace that has only loopback, so no test can
 // send a packet anywhere but 127.0.0.1 / ::1 (the project's network rule).
 import { spawnSync } from 'node:child_process';
@@ -100,8 +100,10 @@ function playwright() {
 probeNamespace();
 check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
 check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
+// The release build (web client, then the compiled relay) before the suites: the packaging test installs it
+// and the browser scenarios load the web client it built.
+check('build (npm run build: web client and compiled relay)', 'npm', ['run', '--silent', 'build']);
 vitest();
-check('web client build (vite)', 'npm', ['run', '--silent', 'build:web']);
 playwright();
 
 if (failures.length > 0) console.log(`\nFailed: ${failures.join(', ')}`);

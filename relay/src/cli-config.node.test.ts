@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFromFlags } from './cli-config.node.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, configFromFlags, defaultDataDir } from './cli-config.node.js';
 import { defaultConfig } from './config.js';
 
 describe('configFromFlags', () => {
@@ -119,8 +121,19 @@ describe('configFromFlags', () => {
   });
 
   it('sets the web root and log level, and refuses unknown levels', () => {
-    const config = configFromFlags({ webRoot: './web', logLevel: 'debug', host: '127.0.0.1' }, {});
-    expect(config).toMatchObject({ webRoot: './web', logLevel: 'debug', host: '127.0.0.1' });
+    const config = configFromFlags({ webRoot: '/srv/web', logLevel: 'debug', host: '127.0.0.1' }, {});
+    expect(config).toMatchObject({ webRoot: '/srv/web', logLevel: 'debug', host: '127.0.0.1' });
     expect(() => configFromFlags({ logLevel: 'loud' }, {})).toThrow('log-level must be one of');
+  });
+
+  it('takes relative paths from the folder npm was started in, not the package folder it runs scripts in', () => {
+    const config = configFromFlags({ dataDir: 'state', webRoot: './web' }, { INIT_CWD: '/home/op' });
+    expect(config).toMatchObject({ dataDir: '/home/op/state', webRoot: '/home/op/web' });
+  });
+
+  it('keeps data in the documented folder when nothing says otherwise', () => {
+    expect(defaultDataDir({ STATE_DIRECTORY: '/var/lib/parley-relay' })).toBe('/var/lib/parley-relay');
+    expect(defaultDataDir({ XDG_DATA_HOME: '/home/op/.data' })).toBe('/home/op/.data/parley-relay');
+    expect(defaultDataDir({})).toBe(join(homedir(), '.local', 'share', 'parley-relay'));
   });
 });

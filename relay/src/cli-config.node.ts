@@ -1,7 +1,13 @@
-import { defaultConfig, type AccessPolicy, type RelayConfig } from './config.js';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from './config-error.js';
+import { defaultConfig, LOG_LEVELS, POLICIES, type AccessPolicy, type RelayConfig } from './config.js';
+
+export { ConfigError };
 
 /** What commander hands over: every option as typed text, repeatable ones as lists. Flags win over env. */
 export interface CliFlags {
+  config?: string;
   port?: string;
   host?: string;
   dataDir?: string;
@@ -22,13 +28,9 @@ export interface CliFlags {
   logLevel?: string;
 }
 
-/** A flag or variable the operator got wrong; the CLI prints the message and exits with status 2. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
 /** Each setting's environment variable, documented in docs/relay-operations.md. */
 export const ENV = {
+  config: 'PARLEY_CONFIG',
   port: 'PORT',
   host: 'HOST',
   dataDir: 'PARLEY_DATA_DIR',
@@ -49,39 +51,49 @@ export const ENV = {
   logLevel: 'PARLEY_LOG_LEVEL',
 } as const satisfies Record<keyof CliFlags, string>;
 
-const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
-const LOG_LEVELS: ReadonlyArray<RelayConfig['logLevel']> = [
-  'fatal',
-  'error',
-  'warn',
-  'info',
-  'debug',
-  'trace',
-  'silent',
-];
 const DAY = 24 * 60 * 60;
 const MB = 1024 * 1024;
 
 /**
- * Maps CLI flags and environment variables to a RelayConfig. Pure (no I/O), so every rule is unit-tested;
- * throws ConfigError naming the setting for anything invalid rather than guessing.
+ * Where the relay keeps its data when nothing says otherwise, the same whichever folder it is started from:
+ * systemd's StateDirectory (`$STATE_DIRECTORY`) under a service manager, else the XDG data folder
+ * (`$XDG_DATA_HOME/parley-relay`, by default `~/.local/share/parley-relay`).
  */
-export function configFromFlags(flags: CliFlags, env: Record<string, string | undefined>): RelayConfig {
+export function defaultDataDir(env: Record<string, string | undefined>): string {
+  const state = env['STATE_DIRECTORY']?.split(':')[0];
+  if (state) return state;
+  const xdg = env['XDG_DATA_HOME'];
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'share'), 'parley-relay');
+}
+
+/**
+ * Maps CLI flags and environment variables over `base` (the defaults, or what a configuration file set) to a
+ * RelayConfig. Pure (no I/O), so every rule is unit-tested; throws ConfigError naming the setting for anything
+ * invalid rather than guessing. Relative paths are taken from where the operator ran the command: npm runs
+ * scripts in the package folder but says where it was started in INIT_CWD.
+ */
+export function configFromFlags(
+  flags: CliFlags,
+  env: Record<string, string | undefined>,
+  base: RelayConfig = defaultConfig(),
+): RelayConfig {
+  const cwd = env['INIT_CWD'] ?? process.cwd();
+  const path = (value: string | undefined) => (value === undefined ? undefined : resolve(cwd, value));
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl'>,
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'config'>,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] => {
-    const values = flags[key]?.length ? flags[key] : (env[ENV[key]] ?? '').split(',');
-    return values.map((value) => value.trim()).filter(Boolean);
+  /** A repeatable flag, else its comma-listed variable, else undefined (keep the base's list). */
+  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] | undefined => {
+    const values = flags[key]?.length ? flags[key] : env[ENV[key]]?.split(',');
+    const cleaned = values?.map((value) => value.trim()).filter(Boolean);
+    return cleaned?.length ? cleaned : undefined;
   };
-  const base = defaultConfig();
-
-  const port = integer('port', text('port'), 0, 65_535) ?? base.port;
-  const redisUrl = text('redisUrl');
-  const storeKind = text('store') ?? (redisUrl ? 'redis' : 'sqlite');
+  const port = integer('port', text('port') ?? String(base.port), 0, 65_535) ?? base.port;
+  const redisUrl = text('redisUrl') ?? (base.store.kind === 'redis' ? base.store.url : undefined);
+  const storeKind = text('store') ?? (text('redisUrl') ? 'redis' : base.store.kind);
   if (storeKind !== 'sqlite' && storeKind !== 'redis') throw new ConfigError('store must be sqlite or redis');
   if (storeKind === 'redis' && !redisUrl)
     throw new ConfigError('--store redis needs --redis-url (or PARLEY_REDIS_URL)');
@@ -89,26 +101,28 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
 
   const policy = text('policy') ?? base.access.policy;
   if (!POLICIES.includes(policy as AccessPolicy)) throw new ConfigError('policy must be open, invite or otp');
-  const webhook = text('otpWebhook');
+  const baseSender = base.access.otpSender;
+  const webhook = text('otpWebhook') ?? (baseSender.kind === 'webhook' ? baseSender.url : undefined);
   if (webhook) url('otp-webhook', webhook, ['http:', 'https:']);
-  const webhookSecret = text('otpWebhookSecret');
+  const webhookSecret =
+    text('otpWebhookSecret') ?? (baseSender.kind === 'webhook' ? baseSender.secret : undefined);
   if (webhookSecret && !webhook) throw new ConfigError('--otp-webhook-secret needs --otp-webhook');
 
-  const allowedOrigins = list('allowedOrigin');
+  const allowedOrigins = list('allowedOrigin') ?? base.allowedOrigins;
   for (const origin of allowedOrigins) {
     if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
   }
-  const turnUrls = list('turnUrl');
+  const turnUrls = list('turnUrl') ?? base.turn.urls;
   for (const turn of turnUrls) {
     if (!/^turns?:/.test(turn))
       throw new ConfigError(`turn-url must start with turn: or turns: (got ${turn})`);
   }
-  const stunUrls = list('stunUrl');
+  const stunUrls = list('stunUrl') ?? base.turn.stunUrls;
   for (const stun of stunUrls) {
     if (!/^stuns?:/.test(stun))
       throw new ConfigError(`stun-url must start with stun: or stuns: (got ${stun})`);
   }
-  const turnSecret = text('turnSecret');
+  const turnSecret = text('turnSecret') ?? base.turn.secret;
   if (turnUrls.length > 0 && !turnSecret)
     throw new ConfigError('--turn-url needs --turn-secret (or PARLEY_TURN_SECRET)');
 
@@ -130,16 +144,19 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     const value = integer(name, text(key), 1, 1024 * 1024);
     return value === undefined ? fallback : value * MB;
   };
-  const webRoot = text('webRoot');
+  const webRoot = path(text('webRoot')) ?? base.webRoot;
+  const { webRoot: _baseWebRoot, redisAdapterUrl: baseAdapterUrl, ...rest } = base;
 
+  const redisStore = storeKind === 'redis' && redisUrl !== undefined;
+  // One Redis serves both roles unless a file names another adapter: the shared store and Socket.IO's adapter.
+  const adapterUrl = baseAdapterUrl ?? (redisStore ? redisUrl : undefined);
   return {
-    ...base,
+    ...rest,
     port,
     host: text('host') ?? base.host,
-    dataDir: text('dataDir') ?? base.dataDir,
-    store: storeKind === 'redis' && redisUrl ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite' },
-    // One Redis serves both roles: the shared store and Socket.IO's adapter between relay processes.
-    ...(storeKind === 'redis' && redisUrl ? { redisAdapterUrl: redisUrl } : {}),
+    dataDir: path(text('dataDir')) ?? base.dataDir,
+    store: redisStore ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite' },
+    ...(adapterUrl !== undefined ? { redisAdapterUrl: adapterUrl } : {}),
     allowedOrigins,
     access: {
       ...base.access,
@@ -150,6 +167,7 @@ export function configFromFlags(flags: CliFlags, env: Record<string, string | un
     },
     blobTtlSeconds: days('blobTtlDays', base.blobTtlSeconds),
     attachments: {
+      ...base.attachments,
       maxBytes: megabytes('attachmentMaxMb', base.attachments.maxBytes),
       quotaBytes: megabytes('attachmentQuotaMb', base.attachments.quotaBytes),
       ttlSeconds: days('attachmentTtlDays', base.attachments.ttlSeconds),

@@ -1,17 +1,29 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { ConfigError, configFromFlags, ENV, type CliFlags } from './cli-config.node.js';
-import type { RelayConfig } from './config.js';
+import { ConfigError, configFromFlags, defaultDataDir, ENV, type CliFlags } from './cli-config.node.js';
+import { readConfigFile } from './config-file.node.js';
+import { defaultConfig, type RelayConfig } from './config.js';
+import { backupRelay, restoreRelay } from './ops/backup.node.js';
 import { openStore } from './store/open.node.js';
 
 /**
- * `parley-relay`: serve, mint invites, print stats. Flags win over environment variables; both are mapped in
- * cli-config.node.ts. Exit status 2 means the operator's flags were wrong, 1 that the relay failed.
+ * `parley-relay`: serve, mint invites, print stats, back up and restore, check a configuration file. Flags win
+ * over environment variables, which win over the file (`--config`), which wins over the defaults; the mapping is
+ * cli-config.node.ts and config-file.node.ts. Exit status 2 means the operator's settings were wrong, 1 that the
+ * relay failed.
  */
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** The web client built into the package (build/web beside the compiled CLI), served unless --web-root says otherwise. */
+const BUNDLED_WEB_ROOT = fileURLToPath(new URL('./web/', import.meta.url));
+
 function storeOptions(command: Command): Command {
   return command
+    .addOption(
+      new Option('--config <file>', 'TOML configuration file (docs/relay-operations.md)').env(ENV.config),
+    )
     .addOption(new Option('--data-dir <dir>', 'SQLite file and attachment bytes').env(ENV.dataDir))
     .addOption(new Option('--store <kind>', 'sqlite (default) or redis').env(ENV.store))
     .addOption(
@@ -19,10 +31,23 @@ function storeOptions(command: Command): Command {
     );
 }
 
+/** Defaults as the CLI sees them: the documented data folder, and the web client when the package has one. */
+function cliDefaults(): RelayConfig {
+  const webRoot = existsSync(`${BUNDLED_WEB_ROOT}index.html`) ? { webRoot: BUNDLED_WEB_ROOT } : {};
+  return defaultConfig({ dataDir: defaultDataDir(process.env), ...webRoot });
+}
+
 function resolveConfig(flags: CliFlags): RelayConfig {
-  try {
+  return exitOnConfigError(() => {
+    const base = flags.config ? readConfigFile(flags.config, cliDefaults()) : cliDefaults();
     // commander already merged the env of options declared with .env(); configFromFlags sees the rest.
-    return configFromFlags(flags, process.env);
+    return configFromFlags(flags, process.env, base);
+  });
+}
+
+function exitOnConfigError<T>(build: () => T): T {
+  try {
+    return build();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`parley-relay: ${error.message}`);
@@ -92,6 +117,13 @@ async function stats(flags: CliFlags): Promise<void> {
   }
 }
 
+function configCheck(file: string): void {
+  const config = exitOnConfigError(() => configFromFlags({}, {}, readConfigFile(file, cliDefaults())));
+  console.log(
+    `${file}: ok (store ${config.store.kind}, policy ${config.access.policy}, port ${config.port})`,
+  );
+}
+
 function positive(name: string, value: string): number {
   const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(parsed) || parsed < 1)
@@ -108,37 +140,51 @@ const program = new Command('parley-relay')
   )
   .showHelpAfterError();
 
-storeOptions(program.command('serve').description('run the relay'))
-  .addOption(new Option('--port <port>', 'TCP port (default 7777)').env(ENV.port))
-  .addOption(new Option('--host <host>', 'address to bind (default 0.0.0.0)').env(ENV.host))
-  .addOption(new Option('--policy <policy>', 'who may register: open, invite or otp').env(ENV.policy))
-  .addOption(new Option('--otp-webhook <url>', 'POSTs one-time codes here (otp policy)').env(ENV.otpWebhook))
-  .addOption(
-    new Option('--otp-webhook-secret <secret>', 'HMAC key for the webhook').env(ENV.otpWebhookSecret),
-  )
-  .option(
-    '--allowed-origin <origin>',
-    `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
-    collect,
-  )
-  .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
-  .addOption(
-    new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),
-  )
-  .option('--stun-url <url>', `STUN server handed to clients; repeatable (${ENV.stunUrl})`, collect)
-  .addOption(new Option('--blob-ttl-days <days>', 'offline blob lifetime (default 30)').env(ENV.blobTtlDays))
-  .addOption(
-    new Option('--attachment-max-mb <mb>', 'largest attachment (default 4096)').env(ENV.attachmentMaxMb),
-  )
-  .addOption(
-    new Option('--attachment-quota-mb <mb>', 'per-identity attachment bytes').env(ENV.attachmentQuotaMb),
-  )
-  .addOption(
-    new Option('--attachment-ttl-days <days>', 'attachment lifetime (default 30)').env(ENV.attachmentTtlDays),
-  )
-  .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
-  .addOption(new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel))
-  .action((flags: CliFlags) => serve(flags));
+/** The serve command's own options; new groups (TLS, adapters) go in beside these as their own functions. */
+function serveOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--port <port>', 'TCP port (default 7777)').env(ENV.port))
+    .addOption(new Option('--host <host>', 'address to bind (default 0.0.0.0)').env(ENV.host))
+    .addOption(new Option('--policy <policy>', 'who may register: open, invite or otp').env(ENV.policy))
+    .addOption(
+      new Option('--otp-webhook <url>', 'POSTs one-time codes here (otp policy)').env(ENV.otpWebhook),
+    )
+    .addOption(
+      new Option('--otp-webhook-secret <secret>', 'HMAC key for the webhook').env(ENV.otpWebhookSecret),
+    )
+    .option(
+      '--allowed-origin <origin>',
+      `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
+      collect,
+    )
+    .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
+    .addOption(
+      new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),
+    )
+    .option('--stun-url <url>', `STUN server handed to clients; repeatable (${ENV.stunUrl})`, collect)
+    .addOption(
+      new Option('--blob-ttl-days <days>', 'offline blob lifetime (default 30)').env(ENV.blobTtlDays),
+    )
+    .addOption(
+      new Option('--attachment-max-mb <mb>', 'largest attachment (default 4096)').env(ENV.attachmentMaxMb),
+    )
+    .addOption(
+      new Option('--attachment-quota-mb <mb>', 'per-identity attachment bytes').env(ENV.attachmentQuotaMb),
+    )
+    .addOption(
+      new Option('--attachment-ttl-days <days>', 'attachment lifetime (default 30)').env(
+        ENV.attachmentTtlDays,
+      ),
+    )
+    .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+    .addOption(
+      new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel),
+    );
+}
+
+serveOptions(storeOptions(program.command('serve').description('run the relay'))).action((flags: CliFlags) =>
+  serve(flags),
+);
 
 storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))
   .option('--uses <n>', 'identities the token admits', '1')
@@ -149,8 +195,37 @@ storeOptions(program.command('stats').description('print stored blob and attachm
   (flags: CliFlags) => stats(flags),
 );
 
+storeOptions(
+  program
+    .command('backup')
+    .description('copy the SQLite store (with the relay key) to a folder while the relay runs')
+    .argument('<dest>', 'folder to write parley.sqlite into (created if missing)'),
+).action(async (dest: string, flags: CliFlags) => {
+  const result = await backupRelay(resolveConfig(flags), dest);
+  console.log(JSON.stringify(result));
+});
+
+storeOptions(
+  program
+    .command('restore')
+    .description('put a backup back into the data directory (stop the relay first)')
+    .argument('<src>', 'a folder written by parley-relay backup')
+    .option('--force', 'replace an existing store in the data directory'),
+).action(async (src: string, flags: CliFlags & { force?: boolean }) => {
+  const result = await restoreRelay(resolveConfig(flags), src, { force: flags.force === true });
+  console.log(JSON.stringify(result));
+});
+
+program
+  .command('config')
+  .description('configuration files')
+  .command('check')
+  .description('validate a TOML configuration file and exit 0, or name what is wrong and exit 2')
+  .argument('<file>')
+  .action((file: string) => configCheck(file));
+
 program.parseAsync(process.argv).catch((error: unknown) => {
-  if (error instanceof InvalidArgumentError) {
+  if (error instanceof InvalidArgumentError || error instanceof ConfigError) {
     console.error(`parley-relay: ${error.message}`);
     process.exit(2);
   }

@@ -1,6 +1,7 @@
 import type { BlobQuota } from './store/types.js';
 
 export type AccessPolicy = 'open' | 'invite' | 'otp';
+export const POLICIES: readonly AccessPolicy[] = ['open', 'invite', 'otp'];
 
 export type OtpSenderConfig = { kind: 'console' } | { kind: 'webhook'; url: string; secret?: string };
 
@@ -36,7 +37,36 @@ export interface RelayConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+export const LOG_LEVELS: ReadonlyArray<RelayConfig['logLevel']> = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+
 const DAY = 24 * 60 * 60;
+
+/**
+ * RelayConfig's optional settings that have no default, by dotted path, with their kind: the configuration file
+ * (config-file.node.ts) learns every other setting from defaultConfig()'s shape, so a new option with a default
+ * needs nothing more; a new optional one without a default is listed here.
+ */
+export const OPTIONAL_SETTINGS: Readonly<
+  Record<string, 'string' | 'number' | 'boolean' | 'string[]' | 'table'>
+> = {
+  redisAdapterUrl: 'string',
+  webRoot: 'string',
+  'store.url': 'string',
+  'access.otpSender.url': 'string',
+  'access.otpSender.secret': 'string',
+  'turn.secret': 'string',
+};
+
+/** Settings that are file system paths: in a configuration file they are relative to the file's folder. */
+export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot'];
 
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return {

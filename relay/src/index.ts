@@ -11,7 +11,9 @@ export {
   type RelayConfig,
   type StoreConfig,
 } from './config.js';
-export { configFromFlags, ConfigError, type CliFlags } from './cli-config.node.js';
+export { configFromFlags, ConfigError, defaultDataDir, type CliFlags } from './cli-config.node.js';
+export { configFromFile, readConfigFile } from './config-file.node.js';
+export { backupRelay, restoreRelay } from './ops/backup.node.js';
 export { openStore, openSqliteStore, openRedisStore, SQLITE_FILE } from './store/index.js';
 export type * from './store/types.js';
 export type { SqliteStoreOptions, RedisStoreOptions } from './store/index.js';

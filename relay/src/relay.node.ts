@@ -1,6 +1,7 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import { LIMITS } from '@parley/core';
 import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
@@ -83,7 +84,19 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const port = (http.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  log.info({ port, store: config.store.kind, policy: config.access.policy }, 'relay listening');
+  // What an operator needs on start: where the data is (to back it up) and the key clients will pin.
+  log.info(
+    {
+      url,
+      port,
+      store: config.store.kind,
+      dataDir: resolve(config.dataDir),
+      relayKey: Buffer.from(context.relayKey.publicKey).toString('base64url'),
+      policy: config.access.policy,
+      webRoot: config.webRoot ?? null,
+    },
+    'relay listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () => {

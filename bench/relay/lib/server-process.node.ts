@@ -3,6 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BENCH_BLOB_QUOTA, BENCH_RATE_LIMITS } from './bench-limits.js';
 
 /**
  * A server under test in its own process, so it gets a core of its own and its RSS and CPU time are its own
@@ -37,12 +38,14 @@ const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const TICKS_PER_SECOND = 100;
 
 export async function startServerProcess(script: string, options: object = {}): Promise<ServerProcess> {
+  // BENCH_RELAY=compiled runs the relay as deployed (relay/build under plain node) instead of its sources.
+  const compiled = script === 'relay.node.ts' && process.env.BENCH_RELAY === 'compiled';
   const child: ChildProcess = fork(
-    fileURLToPath(new URL(`../servers/${script}`, import.meta.url)),
-    [JSON.stringify(options)],
+    fileURLToPath(new URL(`../servers/${compiled ? 'relay-compiled.mjs' : script}`, import.meta.url)),
+    [JSON.stringify(compiled ? compiledOverrides(options) : options)],
     {
       cwd: REPO_ROOT,
-      execArgv: ['--expose-gc', '--import', 'tsx'],
+      execArgv: compiled ? ['--expose-gc'] : ['--expose-gc', '--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     },
   );
@@ -109,6 +112,12 @@ export async function startServerProcess(script: string, options: object = {}): 
         child.kill('SIGTERM');
       })),
   };
+}
+
+/** relay.node.ts's options as the config overrides relay-compiled.mjs applies. */
+function compiledOverrides(options: { redisUrl?: string }): object {
+  const store = options.redisUrl ? { kind: 'redis', url: options.redisUrl } : { kind: 'sqlite' };
+  return { store, rateLimits: BENCH_RATE_LIMITS, blobQuota: BENCH_BLOB_QUOTA };
 }
 
 /** The child's side of the protocol: announce the port, answer requests, exit cleanly on SIGTERM. */

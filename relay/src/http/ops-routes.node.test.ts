@@ -33,6 +33,19 @@ describe('operations endpoints', () => {
     expect(await response.json()).toEqual({ status: 'ok' });
   });
 
+  it('reports ready while the store answers, and not ready once the store is gone', async () => {
+    t = await startTestRelay();
+    const ready = await fetch(`${t.relay.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready' });
+
+    await t.relay.context.store.close();
+    const gone = await fetch(`${t.relay.url}/readyz`);
+    expect(gone.status).toBe(503);
+    expect(await gone.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
+    expect((await fetch(`${t.relay.url}/healthz`)).status).toBe(200);
+  });
+
   it('exposes Prometheus metrics with the relay gauges', async () => {
     t = await startTestRelay();
     const response = await fetch(`${t.relay.url}/metrics`);

@@ -4,16 +4,29 @@ import { refreshStoreGauges } from '../ops/housekeeping.node.js';
 import { sendError, sendJson } from './respond.node.js';
 import type { Route } from './router.node.js';
 
-/** Health, metrics and the relay's public description: no authentication, nothing per user. */
+/** How long /readyz waits for the store: a Redis that is down queues commands rather than failing them. */
+const STORE_PROBE_MS = 2_000;
+/** A key no identity has: reading it is one indexed lookup on every store back end. */
+const PROBE_IDENTITY = 'readyz-probe';
+
+/** Health, readiness, metrics and the relay's public description: no authentication, nothing per user. */
 export function opsRoutes(ctx: RelayContext, isClosing: () => boolean): Route[] {
   return [
     {
       method: 'GET',
       pattern: '/healthz',
-      handle: ({ res }) => {
-        // Load balancers stop sending new clients as soon as shutdown starts.
+      // Liveness: the process answers. Restarting a relay that is draining or waiting for its store helps nobody.
+      handle: ({ res }) => sendJson(res, 200, { status: 'ok' }),
+    },
+    {
+      method: 'GET',
+      pattern: '/readyz',
+      handle: async ({ res }) => {
+        // Readiness: load balancers stop sending new clients as soon as shutdown starts or the store is gone.
         if (isClosing()) return sendError(res, { code: 'UNAVAILABLE', message: 'shutting down' });
-        sendJson(res, 200, { status: 'ok' });
+        const problem = await probeStore(ctx);
+        if (problem) return sendError(res, { code: 'UNAVAILABLE', message: `store unreachable: ${problem}` });
+        sendJson(res, 200, { status: 'ready' });
       },
     },
     {
@@ -46,4 +59,22 @@ export function opsRoutes(ctx: RelayContext, isClosing: () => boolean): Route[] 
       },
     },
   ];
+}
+
+async function probeStore(ctx: RelayContext): Promise<string | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${STORE_PROBE_MS} ms`), STORE_PROBE_MS);
+  });
+  try {
+    return await Promise.race([
+      ctx.store.access.isAdmitted(PROBE_IDENTITY).then(
+        () => undefined,
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

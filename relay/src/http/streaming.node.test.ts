@@ -92,7 +92,7 @@ describe('attachment streaming', () => {
 });
 
 describe('closing the HTTP handler', () => {
-  it('keeps what an interrupted upload wrote, then refuses new uploads and reports unhealthy', async () => {
+  it('keeps what an interrupted upload wrote, then refuses new uploads and reports not ready (still alive)', async () => {
     // A handler of its own on a second server, so closing it leaves the relay (and its store) running.
     const handler = createHttpHandler(t.relay.context);
     const server = createServer((req, res) => handler.handle(req, res));
@@ -119,9 +119,10 @@ describe('closing the HTTP handler', () => {
       await handler.close();
       expect((await t.relay.context.store.attachments.get(hash))?.offset).toBe(MB);
 
-      const health = await fetch(`${url}/healthz`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ error: { code: 'UNAVAILABLE' } });
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ error: { code: 'UNAVAILABLE', message: 'shutting down' } });
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
       const refused = await fetch(`${url}/v1/attachments/${hash}`, {
         method: 'PATCH',
         headers: { authorization: `Bearer ${t.token(alice)}`, 'upload-offset': String(MB) },
