@@ -3,17 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import type { Person } from './support/people.js';
 import { expect, test } from './support/fixtures.js';
-import {
-  addContact,
-  bubble,
-  conversation,
-  messageAction,
-  myContactLink,
-  onboard,
-  openChat,
-  sendText,
-  unlock,
-} from './support/ui.js';
+import { attach, messages, twoContacts } from './support/files-and-pairs.js';
+import { bubble, messageAction, openChat, sendText, unlock } from './support/ui.js';
 
 /*
  * A person in control of what they sent, against a real relay: the route turns direct by itself when both
@@ -22,28 +13,6 @@ import {
  */
 
 test.describe.configure({ timeout: 300_000 });
-
-async function twoContacts(people: (...names: string[]) => Promise<Person[]>) {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
-  await expect(conversation(bob.page, 'Alice')).toBeVisible();
-  await expect(conversation(alice.page, 'Bob')).toBeVisible();
-  return { alice, bob };
-}
-
-async function attach(page: Page, files: string[]): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Attach' }).click();
-  await (await chooser).setFiles(files);
-}
-
-function messages(page: Page) {
-  return page.getByRole('list', { name: 'Messages' });
-}
 
 function route(page: Page, name: 'Direct' | 'Relay') {
   return page.getByRole('status', { name: `Route: ${name}` });

@@ -14,12 +14,7 @@ import type { TransferEndpoint } from '../../transfer/types.js';
 import { TransferSessions } from './transfer-sessions.js';
 import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
-import {
-  DecryptingWriter,
-  EncryptingReader,
-  ciphertextSize,
-  prepareFile,
-} from './attachment-stream.js';
+import { DecryptingWriter, EncryptingReader, ciphertextSize, prepareFile } from './attachment-stream.js';
 import { MemoryFileSink, bytesSource, type FileSink, type FileSource } from './file-io.js';
 import {
   OUTGOING_FILE_PREFIX,

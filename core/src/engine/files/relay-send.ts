@@ -50,7 +50,11 @@ export async function sendViaRelay(
   const { ctx, records, drafts, relay, flag } = deps;
   await drafts.draft(
     { id: message.id, conversationId: message.conversationId, text: message.text, attachmentId: transferId },
-    { type: 'file', mimeType: source.mimeType, ...(extras.voice === undefined ? {} : { voice: extras.voice }) },
+    {
+      type: 'file',
+      mimeType: source.mimeType,
+      ...(extras.voice === undefined ? {} : { voice: extras.voice }),
+    },
   );
   const upload = async () => {
     const sealed = await sealFile(source, ctx.crypto, { sha256: true });

@@ -77,7 +77,8 @@ export class MessagesService {
     const message = await this.#own(messageId);
     const recall = message.deletedAt === undefined ? await recallHeld(this.ctx, message) : undefined;
     await this.ctx.db.messages.deleteForEveryone(messageId, this.ctx.now(), recall);
-    if (recall === undefined) await this.control(message.conversationId, { type: 'delete', target: messageId });
+    if (recall === undefined)
+      await this.control(message.conversationId, { type: 'delete', target: messageId });
     else this.list.changed(message.conversationId);
     const stored = await this.ctx.db.messages.get(messageId);
     if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after delete');

@@ -76,7 +76,10 @@ export function receiptSignedBy(
  * then the caller falls back to an ordinary delete-for-everyone. The rest of the blob's batch goes back to
  * pending, so those messages are sent again.
  */
-export async function recallHeld(ctx: EngineContext, message: StoredMessage): Promise<RecallProof | undefined> {
+export async function recallHeld(
+  ctx: EngineContext,
+  message: StoredMessage,
+): Promise<RecallProof | undefined> {
   const held = (await ctx.state.get(heldKey(message.id))) as HeldDeposit | undefined;
   if (held === undefined) return undefined;
   const entries = await ctx.db.outbox.forMessage(message.id);

@@ -72,11 +72,7 @@ export function MediaDropZone({ conversation }: ConversationSlotProps) {
         </div>
       )}
       {pending !== undefined && pending.conversationId === conversation.id && (
-        <SendFilesDialog
-          conversationId={conversation.id}
-          files={pending.files}
-          failure={pending.failure}
-        />
+        <SendFilesDialog conversationId={conversation.id} files={pending.files} failure={pending.failure} />
       )}
     </span>
   );
