@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import type { Person } from './support/people.js';
 import { expect, test } from './support/fixtures.js';
@@ -68,6 +68,7 @@ test('a relay upload closes the dialog at once, shows its percentage and can be 
   await bobReturns(bob);
   await expect(bubble(bob.page, 'never mind the video')).toBeVisible();
   await expect(messages(bob.page).getByText('holiday-video.bin')).toHaveCount(0);
+  await rm(path); // 120 MB of test input, not a result
 });
 
 test('a direct transfer shows progress on both sides, the receiver cancels it, both show it; my own file opens instead of downloading', async ({
@@ -99,11 +100,12 @@ test('a direct transfer shows progress on both sides, the receiver cancels it, b
   await messages(bob.page).getByRole('button', { name: 'Cancel receiving archive.bin' }).click();
 
   await expect(receiving).toBeHidden();
-  await expect(messages(bob.page).getByText(/cancelled/u)).toBeVisible();
+  await expect(messages(bob.page).getByText(/you cancelled it/u)).toBeVisible();
   await expect(messages(alice.page).getByRole('progressbar', { name: 'Sending archive.bin' })).toBeHidden();
-  await expect(messages(alice.page).getByText(/cancelled/iu)).toBeVisible();
+  await expect(messages(alice.page).getByText(/cancelled by the recipient/u)).toBeVisible();
   await alice.page.screenshot({ path: testInfo.outputPath('direct-cancelled-sender.png') });
   await bob.page.screenshot({ path: testInfo.outputPath('direct-cancelled-receiver.png') });
+  await rm(big); // 200 MB of test input, not a result
 });
 
 test('delete for everyone before delivery recalls the message from the relay and shows its verified receipt', async ({

@@ -46,7 +46,7 @@ describe('ParleyClient cancelling files', () => {
     await expect(uploaded).rejects.toMatchObject({ code: 'CLOSED' });
     expect(await cancelled).toEqual({ messageId, direction: 'send', by: 'local' });
     expect(await failed).toMatchObject({ state: 'failed', reason: 'you cancelled the upload' });
-    expect(await alice.c.files.info(messageId)).toMatchObject({ state: 'cancelled' });
+    expect(await alice.c.files.info(messageId)).toMatchObject({ state: 'cancelled', cancelledBy: 'local' });
     // 10 MiB go in three 4 MiB pieces: it stopped before the last.
     expect(patches).toBeLessThan(3);
 
@@ -82,6 +82,8 @@ describe('ParleyClient cancelling files', () => {
     expect(await there).toEqual({ messageId, direction: 'send', by: 'remote' });
     await until(async () => (await alice.c.files.info(messageId))?.state === 'cancelled', 'sender record');
     await until(async () => (await bob.c.files.info(messageId))?.state === 'cancelled', 'receiver record');
+    expect(await alice.c.files.info(messageId)).toMatchObject({ cancelledBy: 'remote' });
+    expect(await bob.c.files.info(messageId)).toMatchObject({ cancelledBy: 'local' });
     expect(arrived).toEqual([]);
     expect(() => bob.c.files.cancel(messageId)).toThrow(/no transfer/u);
   });

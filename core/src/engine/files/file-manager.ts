@@ -168,7 +168,7 @@ export class FileManager {
     if (reason !== PERSON_CANCELLED) return; // a refusal or failure, reported as such
     this.#cancelled.add(messageId);
     void (async () => {
-      await this.records.setState(messageId, 'cancelled');
+      await this.records.cancel(messageId, by);
       this.ctx.emit('file-cancelled', { messageId, direction, by });
     })().catch((error: unknown) => this.#report(error));
   }

@@ -22,6 +22,8 @@ export interface FileInfo {
   readonly thumbnail?: Uint8Array;
   readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
   readonly state: FileTransferState;
+  /** Who stopped a cancelled transfer: this device's person, or the other side. */
+  readonly cancelledBy?: 'local' | 'remote';
 }
 
 type StoredFileInfo = Omit<FileInfo, 'thumbnail'> & { readonly thumbnail?: string };
@@ -53,6 +55,14 @@ export class FileRecords {
     const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
     if (stored === undefined) return false;
     await this.state.put(PREFIX + messageId, { ...stored, state });
+    return true;
+  }
+
+  /** A person cancelled the transfer, here or at the other end. */
+  async cancel(messageId: string, by: 'local' | 'remote'): Promise<boolean> {
+    const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
+    if (stored === undefined) return false;
+    await this.state.put(PREFIX + messageId, { ...stored, state: 'cancelled', cancelledBy: by });
     return true;
   }
 

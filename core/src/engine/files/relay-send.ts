@@ -90,7 +90,8 @@ export async function sendViaRelay(
     const reason = flag.cancelled
       ? 'you cancelled the upload'
       : `the upload failed: ${error instanceof Error ? error.message : String(error)}`;
-    await records.setState(message.id, flag.cancelled ? 'cancelled' : 'failed');
+    if (flag.cancelled) await records.cancel(message.id, 'local');
+    else await records.setState(message.id, 'failed');
     await ctx.db.messages.setState(message.id, 'failed');
     ctx.emit('message-state', {
       messageId: message.id,

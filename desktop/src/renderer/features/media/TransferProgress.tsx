@@ -52,7 +52,10 @@ export function TransferProgress({ info }: { info: FileInfo }) {
 
 /** What a file that stopped says instead of its progress. */
 export function transferEnding(info: FileInfo): string | undefined {
-  if (info.state === 'cancelled') return info.direction === 'send' ? 'You cancelled it' : 'Cancelled';
+  if (info.state === 'cancelled') {
+    if (info.cancelledBy === 'local') return 'You cancelled it';
+    return info.direction === 'send' ? 'Cancelled by the recipient' : 'Cancelled by the sender';
+  }
   if (info.state === 'failed') return 'Transfer failed';
   return undefined;
 }
