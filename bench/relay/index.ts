@@ -7,7 +7,14 @@ import { runSuite } from '../lib/run-suite.node.js';
 runSuite({
   name: 'Relay',
   from: import.meta.url,
-  benches: ['auth.ts', 'signalling.ts', 'blobs-store.ts', 'blobs-relay.ts', 'memory.ts'],
+  benches: [
+    'auth.ts',
+    'signalling.ts',
+    'signalling-scale-out.ts',
+    'blobs-store.ts',
+    'blobs-relay.ts',
+    'memory.ts',
+  ],
   // Each bench takes 10–60 s.
   timeoutMs: 5 * 60_000,
 });

@@ -28,14 +28,14 @@ const ROUNDS = 3;
 /** About the size of a trickled data-channel offer. */
 const SDP = `v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n${'a=x'.repeat(100)}`;
 
-interface Measurement {
+export interface Measurement {
   perSecond: number;
   perServerCpuSecond: number;
   errors: number;
   window: CpuWindow;
 }
 
-async function measure(
+export async function measure(
   server: ServerProcess,
   label: string,
   connect: (url: string, identity: BenchIdentity) => Promise<RelaySocket>,
@@ -94,11 +94,11 @@ async function measureWith(script: string, connect: typeof connectBare, label: s
 }
 
 /** The best round by one figure: other load on the machine only ever lowers a round, never raises it. */
-function best(rounds: Measurement[], figure: 'perSecond' | 'perServerCpuSecond'): number {
+export function best(rounds: Measurement[], figure: 'perSecond' | 'perServerCpuSecond'): number {
   return Math.max(...rounds.map((round) => round[figure]));
 }
 
-function describe(name: string, rounds: Measurement[]): string {
+export function describe(name: string, rounds: Measurement[]): string {
   const each = rounds.map((r) => {
     const errors = r.errors > 0 ? `, ${count(r.errors)} error acks` : '';
     return `${count(r.perSecond)} msg/s, ${count(r.perServerCpuSecond)} per CPU-second (${cpuShares(r.window)}${errors})`;

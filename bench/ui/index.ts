@@ -8,6 +8,8 @@
  * - time to open a conversation holding 100,000 messages against one holding 50;
  * - frame times while scrolling up through a 10,000-message conversation against the same wheel gestures
  *   over a static page of 10,000 lines.
+ * - the JavaScript the first screen loads (gzipped KB) against all of the build's.
+ * With PARLEY_BENCH_UI=first-load only the first-load figures run (sizes, onboarding, unlock).
  * Nothing here asserts a number.
  */
 import { createServer, type Server } from 'node:http';
@@ -18,9 +20,12 @@ import { Person } from '../../e2e/browser/support/people.js';
 import { chatRow, onboard, PASSPHRASE, unlock } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import type { SeedRequest } from './seed.dom.js';
+import { formatSize, scriptSizes } from './initial-js.js';
 import { frameStats, median, type FrameStats } from './stats.js';
 
 const ROUNDS = 5;
+const FIRST_LOAD_ONLY = process.env.PARLEY_BENCH_UI === 'first-load';
+const DIST = fileURLToPath(new URL('../../desktop/dist/renderer', import.meta.url));
 const BIG = 100_000;
 const SMALL = 50;
 const SCROLL = 10_000;
@@ -120,6 +125,11 @@ async function main(): Promise<void> {
       `Web client benches (Chromium ${process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium'}, headless, ${ROUNDS} rounds each)`,
     );
 
+    const sizes = await scriptSizes(DIST);
+    console.log(
+      `  initial JavaScript: ${formatSize(sizes.initial)}; all JavaScript: ${formatSize(sizes.all)}`,
+    );
+
     // 1. First interactive screen, first visit: a fresh profile each round.
     const onboarding: number[] = [];
     const staticInput: number[] = [];
@@ -148,18 +158,20 @@ async function main(): Promise<void> {
       conversations: { Big: BIG, Small: SMALL, Scroll: SCROLL },
     };
     // Evaluated over the DevTools protocol, which the page's CSP (script-src 'self') does not govern.
-    await person.page.evaluate(await seedBundle());
+    if (!FIRST_LOAD_ONLY) await person.page.evaluate(await seedBundle());
     const seedStart = performance.now();
-    await person.page.evaluate(
-      (request) =>
-        (globalThis as unknown as { parleyBenchSeed: (r: SeedRequest) => Promise<void> }).parleyBenchSeed(
-          request,
-        ),
-      seed,
-    );
-    console.log(
-      `  (seeded ${BIG + SMALL + SCROLL} messages through core's storage in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`,
-    );
+    if (!FIRST_LOAD_ONLY)
+      await person.page.evaluate(
+        (request) =>
+          (globalThis as unknown as { parleyBenchSeed: (r: SeedRequest) => Promise<void> }).parleyBenchSeed(
+            request,
+          ),
+        seed,
+      );
+    if (!FIRST_LOAD_ONLY)
+      console.log(
+        `  (seeded ${BIG + SMALL + SCROLL} messages through core's storage in ${((performance.now() - seedStart) / 1000).toFixed(1)} s)`,
+      );
 
     const unlockScreen: number[] = [];
     const unlockToChats: number[] = [];
@@ -173,6 +185,8 @@ async function main(): Promise<void> {
     console.log(
       `  first interactive screen, returning (unlock): ${unlockFirst.toFixed(0)} ms = ${(unlockFirst / staticFirst).toFixed(2)}× the static page; passphrase → chat list ${median(unlockToChats).toFixed(0)} ms (PBKDF2 ≥ 600,000 iterations, then the database opens)`,
     );
+
+    if (FIRST_LOAD_ONLY) return;
 
     // 3. Opening conversations: the newest message of each shows.
     const page = person.page;

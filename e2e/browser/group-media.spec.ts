@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { png } from './support/png.js';
-import { addEachOther, conversation, onboard, openChat, unlock } from './support/ui.js';
+import { addEachOther, conversation, createGroup, onboard, openChat, unlock } from './support/ui.js';
 
 /*
  * Files in a group chat, on a real relay, by clicks and the file chooser only: Alice sends a photo to a group
@@ -26,15 +26,7 @@ test('a photo and a voice message in a group of three reach both other members w
   for (const person of [alice, bob, carol]) await onboard(person.page, person.name);
   await addEachOther([alice, bob, carol]);
 
-  await alice.page.getByRole('button', { name: 'New group' }).click();
-  const dialog = alice.page.getByRole('dialog', { name: 'New group' });
-  await dialog.getByRole('checkbox', { name: 'Bob' }).click();
-  await dialog.getByRole('checkbox', { name: 'Carol' }).click();
-  await dialog.getByLabel('Group name', { exact: true }).click();
-  await alice.page.keyboard.type(GROUP);
-  await dialog.getByRole('button', { name: 'Create group' }).click();
-  await expect(dialog).toBeHidden();
-  await expect(conversation(alice.page, GROUP)).toBeVisible();
+  await createGroup(alice.page, GROUP, ['Bob', 'Carol']);
   await openChat(bob.page, GROUP);
   await openChat(carol.page, GROUP);
 

@@ -120,7 +120,7 @@ test('while the relay is down both people are told, and they chat again once it 
 
   await relay.stop();
   const banner = (page: typeof alice.page) =>
-    page.getByRole('status').filter({ hasText: 'Connecting to your relay' });
+    page.getByRole('status').filter({ hasText: 'Your relay can’t be reached' });
   await expect(banner(alice.page)).toBeVisible();
   await expect(banner(bob.page)).toBeVisible();
 

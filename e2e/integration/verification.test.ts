@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
+import { parseIdentityString } from '@parley/core';
 import { collect, scenario, startAll, until } from './support/harness.js';
 
 const s = scenario();
@@ -39,6 +40,16 @@ describe('safety numbers and verification', () => {
     });
     expect(await alice.c.contacts.verification(bob.c.account)).toBe('changed');
     expect((await alice.c.contacts.safetyNumber(bob.c.account)).digits).not.toBe(before.digits);
+    // A key that is not the one the account name encodes cannot be verified (issue 9, item 1).
+    await expect(alice.c.contacts.setVerified(bob.c.account, true)).rejects.toMatchObject({
+      code: 'UNTRUSTED_IDENTITY',
+    });
+    // Bob's own key again, as a session started from his bundle stores it; the user verifies it.
+    await alice.c.db.identities.saveTrusted(bob.c.account, {
+      identityKey: parseIdentityString(bob.c.account),
+      verified: false,
+      firstSeen: Date.now(),
+    });
 
     await alice.c.contacts.setVerified(bob.c.account, true);
     expect(await alice.c.contacts.verification(bob.c.account)).toBe('verified');

@@ -53,6 +53,38 @@ describe('configFromFlags', () => {
     );
   });
 
+  it('reads a Redis Cluster as comma-separated seed nodes, with the sharded adapter on request', () => {
+    const seeds = 'redis://10.0.0.1:7000,redis://10.0.0.2:7000';
+    const config = configFromFlags({ redisUrl: seeds, redisCluster: true, redisAdapter: 'sharded' }, {});
+    expect(config.store).toEqual({ kind: 'redis', url: seeds });
+    expect(config.redisCluster).toBe(true);
+    expect(config.redisAdapterMode).toBe('sharded');
+    const fromEnv = configFromFlags(
+      {},
+      { PARLEY_REDIS_URL: seeds, PARLEY_REDIS_CLUSTER: '1', PARLEY_REDIS_ADAPTER: 'classic' },
+    );
+    expect(fromEnv.redisCluster).toBe(true);
+    expect(fromEnv.redisAdapterMode).toBe('classic');
+    expect(() => configFromFlags({ redisCluster: true }, {})).toThrow('--redis-cluster needs --redis-url');
+    expect(() => configFromFlags({ redisUrl: 'redis://a:1,http://b:2', redisCluster: true }, {})).toThrow(
+      'redis-url must use redis: or rediss: (got http://b:2)',
+    );
+    expect(() => configFromFlags({ redisUrl: seeds, redisCluster: true, redisAdapter: 'fast' }, {})).toThrow(
+      'redis-adapter must be classic or sharded',
+    );
+  });
+
+  it('serves TLS only with both a certificate and a key', () => {
+    const config = configFromFlags(
+      { tlsCert: '/etc/parley/cert.pem' },
+      { PARLEY_TLS_KEY: '/etc/parley/key.pem' },
+    );
+    expect(config.tls).toEqual({ certFile: '/etc/parley/cert.pem', keyFile: '/etc/parley/key.pem' });
+    expect(() => configFromFlags({ tlsCert: '/etc/parley/cert.pem' }, {})).toThrow(
+      '--tls-cert and --tls-key go together',
+    );
+  });
+
   it('maps the OTP webhook and refuses unknown policies', () => {
     const config = configFromFlags(
       { policy: 'otp', otpWebhook: 'https://sms.example/send', otpWebhookSecret: 's3cret' },

@@ -1,7 +1,14 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
-import { defaultConfig, LOG_LEVELS, POLICIES, type AccessPolicy, type RelayConfig } from './config.js';
+import {
+  defaultConfig,
+  LOG_LEVELS,
+  POLICIES,
+  type AccessPolicy,
+  type RedisAdapterMode,
+  type RelayConfig,
+} from './config.js';
 
 export { ConfigError };
 
@@ -13,6 +20,8 @@ export interface CliFlags {
   dataDir?: string;
   store?: string;
   redisUrl?: string;
+  redisCluster?: boolean;
+  redisAdapter?: string;
   policy?: string;
   otpWebhook?: string;
   otpWebhookSecret?: string;
@@ -26,6 +35,8 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** Each setting's environment variable, documented in docs/relay-operations.md. */
@@ -36,6 +47,8 @@ export const ENV = {
   dataDir: 'PARLEY_DATA_DIR',
   store: 'PARLEY_STORE',
   redisUrl: 'PARLEY_REDIS_URL',
+  redisCluster: 'PARLEY_REDIS_CLUSTER',
+  redisAdapter: 'PARLEY_REDIS_ADAPTER',
   policy: 'PARLEY_POLICY',
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
@@ -49,6 +62,8 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  tlsCert: 'PARLEY_TLS_CERT',
+  tlsKey: 'PARLEY_TLS_KEY',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const DAY = 24 * 60 * 60;
@@ -80,7 +95,7 @@ export function configFromFlags(
   const cwd = env['INIT_CWD'] ?? process.cwd();
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(cwd, value));
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'config'>,
+    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'config' | 'redisCluster'>,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
@@ -97,7 +112,19 @@ export function configFromFlags(
   if (storeKind !== 'sqlite' && storeKind !== 'redis') throw new ConfigError('store must be sqlite or redis');
   if (storeKind === 'redis' && !redisUrl)
     throw new ConfigError('--store redis needs --redis-url (or PARLEY_REDIS_URL)');
-  if (redisUrl) url('redis-url', redisUrl, ['redis:', 'rediss:']);
+  const redisCluster = flags.redisCluster ?? /^(1|true|yes)$/i.test(env[ENV.redisCluster]?.trim() ?? '');
+  // A Cluster is named by its seed nodes, comma-separated; a single Redis by one URL.
+  for (const each of redisCluster && redisUrl ? redisUrl.split(',') : redisUrl ? [redisUrl] : [])
+    url('redis-url', each.trim(), ['redis:', 'rediss:']);
+  if (redisCluster && !redisUrl)
+    throw new ConfigError('--redis-cluster needs --redis-url (or PARLEY_REDIS_URL)');
+  const redisAdapter = text('redisAdapter');
+  if (redisAdapter !== undefined && redisAdapter !== 'classic' && redisAdapter !== 'sharded')
+    throw new ConfigError('redis-adapter must be classic or sharded');
+  const tlsCert = text('tlsCert');
+  const tlsKey = text('tlsKey');
+  if ((tlsCert === undefined) !== (tlsKey === undefined))
+    throw new ConfigError('--tls-cert and --tls-key go together');
 
   const policy = text('policy') ?? base.access.policy;
   if (!POLICIES.includes(policy as AccessPolicy)) throw new ConfigError('policy must be open, invite or otp');
@@ -157,6 +184,9 @@ export function configFromFlags(
     dataDir: path(text('dataDir')) ?? base.dataDir,
     store: redisStore ? { kind: 'redis', url: redisUrl } : { kind: 'sqlite' },
     ...(adapterUrl !== undefined ? { redisAdapterUrl: adapterUrl } : {}),
+    ...(redisCluster ? { redisCluster } : {}),
+    ...(redisAdapter ? { redisAdapterMode: redisAdapter as RedisAdapterMode } : {}),
+    ...(tlsCert && tlsKey ? { tls: { certFile: resolve(cwd, tlsCert), keyFile: resolve(cwd, tlsKey) } } : {}),
     allowedOrigins,
     access: {
       ...base.access,

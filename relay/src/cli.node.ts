@@ -28,7 +28,8 @@ function storeOptions(command: Command): Command {
     .addOption(new Option('--store <kind>', 'sqlite (default) or redis').env(ENV.store))
     .addOption(
       new Option('--redis-url <url>', 'Redis for the store and the Socket.IO adapter').env(ENV.redisUrl),
-    );
+    )
+    .option('--redis-cluster', `the Redis URL names Cluster nodes, comma-separated (${ENV.redisCluster}=1)`);
 }
 
 /** Defaults as the CLI sees them: the documented data folder, and the web client when the package has one. */
@@ -81,6 +82,13 @@ async function serve(flags: CliFlags): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+  // Certificate renewal (certbot's deploy hook, `systemctl reload`): new connections get the new files.
+  process.on('SIGHUP', () => {
+    if (!config.tls) return void relay.context.log.warn('SIGHUP ignored: the relay serves plain HTTP');
+    relay.reloadTls().catch((error: unknown) => {
+      relay.context.log.error({ err: error }, 'TLS reload failed; keeping the current certificate');
+    });
+  });
 }
 
 async function invite(flags: CliFlags & { uses: string; expiresDays: string }): Promise<void> {
@@ -182,8 +190,24 @@ function serveOptions(command: Command): Command {
     );
 }
 
-serveOptions(storeOptions(program.command('serve').description('run the relay'))).action((flags: CliFlags) =>
-  serve(flags),
+/** How the relay meets the network beyond one process: TLS it terminates itself, and the Redis adapter mode. */
+function edgeOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--redis-adapter <mode>', 'classic or sharded (Redis 7) Pub/Sub between processes').env(
+        ENV.redisAdapter,
+      ),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'serve HTTPS with this PEM certificate chain').env(ENV.tlsCert),
+    )
+    .addOption(
+      new Option('--tls-key <file>', 'and this PEM private key; SIGHUP re-reads both').env(ENV.tlsKey),
+    );
+}
+
+edgeOptions(serveOptions(storeOptions(program.command('serve').description('run the relay')))).action(
+  (flags: CliFlags) => serve(flags),
 );
 
 storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))

@@ -41,6 +41,7 @@ describe('the relay configuration file', () => {
       setPath(expected, path, changed(value));
     }
     for (const [path, kind] of Object.entries(OPTIONAL_SETTINGS)) {
+      if (kind === 'table') continue; // set through its own keys below it
       const value = kind === 'number' ? 42 : kind === 'boolean' ? true : kind === 'string[]' ? ['x'] : 'x';
       setPath(document, path, value);
       setPath(expected, path, value);
@@ -51,6 +52,7 @@ describe('the relay configuration file', () => {
       ...expected,
       dataDir: '/etc/parley/data-changed',
       webRoot: '/etc/parley/x',
+      tls: { certFile: '/etc/parley/x', keyFile: '/etc/parley/x' },
     });
     expect(leaves(defaultConfig() as unknown as Tree).length).toBeGreaterThan(20);
   });

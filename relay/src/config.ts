@@ -7,6 +7,13 @@ export type OtpSenderConfig = { kind: 'console' } | { kind: 'webhook'; url: stri
 
 export type StoreConfig = { kind: 'sqlite' } | { kind: 'redis'; url: string };
 
+export type RedisAdapterMode = 'classic' | 'sharded';
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+}
+
 export interface RateLimit {
   /** Events allowed per window. */
   points: number;
@@ -21,6 +28,18 @@ export interface RelayConfig {
   store: StoreConfig;
   /** When set, Socket.IO's Redis adapter routes events between relay processes sharing this Redis. */
   redisAdapterUrl?: string;
+  /**
+   * The Redis URLs (store and adapter) name nodes of a Redis Cluster, comma-separated seeds: both connect
+   * with ioredis's Cluster client and the store keeps its keys under one hash tag.
+   */
+  redisCluster?: boolean;
+  /**
+   * `classic` publishes on one Pub/Sub channel every node sees; `sharded` uses Redis 7 sharded Pub/Sub (a
+   * channel per identity room, spread over a Cluster's shards). Default: sharded on a Cluster, else classic.
+   */
+  redisAdapterMode?: RedisAdapterMode;
+  /** PEM files; when set the relay serves HTTPS and WSS itself and re-reads them on `reloadTls()` (SIGHUP). */
+  tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
@@ -63,10 +82,15 @@ export const OPTIONAL_SETTINGS: Readonly<
   'access.otpSender.url': 'string',
   'access.otpSender.secret': 'string',
   'turn.secret': 'string',
+  redisCluster: 'boolean',
+  redisAdapterMode: 'string',
+  tls: 'table',
+  'tls.certFile': 'string',
+  'tls.keyFile': 'string',
 };
 
 /** Settings that are file system paths: in a configuration file they are relative to the file's folder. */
-export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot'];
+export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot', 'tls.certFile', 'tls.keyFile'];
 
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return {

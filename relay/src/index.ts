@@ -18,3 +18,5 @@ export { openStore, openSqliteStore, openRedisStore, SQLITE_FILE } from './store
 export type * from './store/types.js';
 export type { SqliteStoreOptions, RedisStoreOptions } from './store/index.js';
 export type { RelayContext } from './context.js';
+/** A throwaway self-signed certificate (openssl), for tests and trials of `--tls-cert` or a TLS proxy. */
+export { makeCertificate, type TestCertificate } from './testing/certificate.node.js';

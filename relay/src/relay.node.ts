@@ -1,5 +1,11 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
-import { createServer, type Server as HttpServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
@@ -9,6 +15,7 @@ import { createTokenIssuer } from './auth/tokens.node.js';
 import type { RelayConfig } from './config.js';
 import type { RelayContext } from './context.js';
 import { createHttpHandler, type HttpHandler } from './http/index.node.js';
+import { readTlsFiles, reloadTls } from './http/tls.node.js';
 import { createLogger, type Logger } from './ops/logger.node.js';
 import { createMetrics } from './ops/metrics.node.js';
 import { startHousekeeping } from './ops/housekeeping.node.js';
@@ -29,10 +36,17 @@ export interface RelayOptions {
 export interface Relay {
   readonly context: RelayContext;
   readonly io: IoServer;
-  readonly http: HttpServer;
+  /** HTTPS when the config names TLS files. */
+  readonly http: HttpServer | HttpsServer;
   /** The port actually bound (differs from config.port when that is 0). */
   readonly port: number;
   readonly url: string;
+  /**
+   * Re-reads the TLS certificate and key (the CLI calls it on SIGHUP): new connections get the new
+   * certificate, open ones stay. Rejects, keeping the current certificate, when the files are unusable or
+   * the relay serves plain HTTP.
+   */
+  reloadTls(): Promise<void>;
   /** Stops accepting, lets in-flight writes finish, disconnects clients and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -55,7 +69,10 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   };
 
   const httpHandler: HttpHandler = createHttpHandler(context);
-  const http = createServer((req, res) => httpHandler.handle(req, res));
+  const handle = (req: IncomingMessage, res: ServerResponse) => httpHandler.handle(req, res);
+  const tls = config.tls;
+  const https = tls ? createHttpsServer(await readTlsFiles(tls), handle) : undefined;
+  const http = https ?? createServer(handle);
 
   const io = new IoServer(http, {
     maxHttpBufferSize: LIMITS.maxPacketBytes,
@@ -68,10 +85,15 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     pingInterval: 25_000,
     pingTimeout: 20_000,
   });
-  const adapter = config.redisAdapterUrl ? await createRedisAdapter(config.redisAdapterUrl) : undefined;
+  const adapter = config.redisAdapterUrl
+    ? await createRedisAdapter(
+        { url: config.redisAdapterUrl, cluster: config.redisCluster === true },
+        config.redisAdapterMode,
+      )
+    : undefined;
   if (adapter) io.adapter(adapter.adapter);
 
-  const realtime: Realtime = attachRealtime(io, context);
+  const realtime: Realtime = attachRealtime(io, context, adapter ?? {});
   const housekeeping = startHousekeeping(context);
 
   await new Promise<void>((resolve, reject) => {
@@ -83,12 +105,13 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   });
   const port = (http.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // What an operator needs on start: where the data is (to back it up) and the key clients will pin.
   log.info(
     {
       url,
       port,
+      tls: https !== undefined,
       store: config.store.kind,
       dataDir: resolve(config.dataDir),
       relayKey: Buffer.from(context.relayKey.publicKey).toString('base64url'),
@@ -118,7 +141,14 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     return closing;
   };
 
-  return { context, io, http, port, url, close };
+  const reload = async () => {
+    if (!https || !tls)
+      throw new Error('this relay serves plain HTTP: start it with --tls-cert and --tls-key');
+    await reloadTls(https, tls);
+    log.info({ certFile: tls.certFile }, 'TLS certificate reloaded');
+  };
+
+  return { context, io, http, port, url, reloadTls: reload, close };
 }
 
 function originAllowed(origin: string, config: RelayConfig, host: string | undefined): boolean {

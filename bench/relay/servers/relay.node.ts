@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig } from '../../../relay/src/config.js';
+import { defaultConfig, type RedisAdapterMode } from '../../../relay/src/config.js';
 import { startRelay } from '../../../relay/src/relay.node.js';
 import { parseOptions, serveParent } from '../lib/server-process.node.js';
 import { BENCH_BLOB_QUOTA, BENCH_RATE_LIMITS } from '../lib/bench-limits.js';
@@ -14,6 +14,10 @@ import { BENCH_BLOB_QUOTA, BENCH_RATE_LIMITS } from '../lib/bench-limits.js';
 export interface RelayServerOptions {
   /** Redis URL for the Redis store; SQLite in a temp directory otherwise. */
   redisUrl?: string;
+  /** With redisUrl: also route Socket.IO through Redis with this adapter, as a scaled-out relay does. */
+  adapter?: RedisAdapterMode;
+  /** redisUrl names Redis Cluster nodes. */
+  cluster?: boolean;
 }
 
 const options = parseOptions<RelayServerOptions>();
@@ -25,6 +29,10 @@ const relay = await startRelay(
     dataDir,
     logLevel: 'silent',
     store: options.redisUrl ? { kind: 'redis', url: options.redisUrl } : { kind: 'sqlite' },
+    ...(options.redisUrl && options.adapter
+      ? { redisAdapterUrl: options.redisUrl, redisAdapterMode: options.adapter }
+      : {}),
+    ...(options.cluster ? { redisCluster: true } : {}),
     rateLimits: BENCH_RATE_LIMITS,
     blobQuota: BENCH_BLOB_QUOTA,
   }),

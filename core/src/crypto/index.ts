@@ -58,6 +58,7 @@ export {
 } from './session/session-cipher.js';
 export {
   deserializeSessionRecord,
+  retireSendingChains,
   serializeSessionRecord,
   type SessionRecord,
 } from './session/session-record.js';

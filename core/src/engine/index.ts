@@ -23,3 +23,4 @@ export * from './relay/index.js';
 export * from './links/index.js';
 export * from './presence/index.js';
 export * from './shared/index.js';
+export * from './trust/index.js';

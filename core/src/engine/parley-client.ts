@@ -240,6 +240,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       options,
     );
     await this.contacts.load();
+    void this.groups.finishRestore().catch((error: unknown) => this.#report(error));
     this.#relays.home.connect();
     this.#delivery.kick();
     this.#scheduleSweep();

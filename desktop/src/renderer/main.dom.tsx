@@ -3,17 +3,17 @@ import './platform/polyfills.dom.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
-import { Registry } from './app/extensions.js';
-import { features } from './features/index.js';
+import { chooseEmojiFont } from './app/emoji-font.dom.js';
 import { applyStoredTheme } from './features/settings/theme.dom.js';
 import './app/theme.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
 applyStoredTheme();
+void chooseEmojiFont();
 createRoot(root).render(
   <StrictMode>
-    <App registry={new Registry(features)} />
+    <App />
   </StrictMode>,
 );
 

@@ -20,10 +20,13 @@ export class Person {
     readonly name: string,
     readonly url: string,
     readonly profileDir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  static async open(name: string, url: string): Promise<Person> {
-    const person = new Person(name, url, await mkdtemp(join(tmpdir(), `parley-${name.toLowerCase()}-`)));
+  /** `extraArgs`: Chromium flags for this scenario only (e.g. trusting a test proxy's certificate). */
+  static async open(name: string, url: string, extraArgs: readonly string[] = []): Promise<Person> {
+    const profileDir = await mkdtemp(join(tmpdir(), `parley-${name.toLowerCase()}-`));
+    const person = new Person(name, url, profileDir, extraArgs);
     await person.reopen();
     return person;
   }
@@ -37,7 +40,7 @@ export class Person {
   async reopen(): Promise<Page> {
     this.#context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...this.extraArgs],
       viewport: { width: 1100, height: 760 },
       locale: 'en-GB',
     });

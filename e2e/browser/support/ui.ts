@@ -154,3 +154,15 @@ export async function expectControlsLabelled(page: Page): Promise<void> {
     );
   expect(unnamed, `controls without an accessible name:\n${tree}`).toEqual([]);
 }
+
+/** New group → tick the members → name it → Create group; the group's conversation opens. */
+export async function createGroup(page: Page, name: string, members: readonly string[]): Promise<void> {
+  await page.getByRole('button', { name: 'New group' }).click();
+  const dialog = page.getByRole('dialog', { name: 'New group' });
+  for (const member of members) await dialog.getByRole('checkbox', { name: member }).click();
+  await dialog.getByLabel('Group name', { exact: true }).click();
+  await page.keyboard.type(name);
+  await dialog.getByRole('button', { name: 'Create group' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(conversation(page, name)).toBeVisible();
+}

@@ -124,6 +124,8 @@ export interface DeviceOptions {
 export class TestDevice {
   readonly indexedDB: IndexedDbFactory;
   client: ParleyClient | undefined;
+  /** The relay socket the client opened to each relay URL (a malicious peer sends on it: malicious-peer.ts). */
+  readonly sockets = new Map<string, RelaySocket>();
 
   constructor(
     readonly name: string,
@@ -140,14 +142,17 @@ export class TestDevice {
       databaseName: `parley-${this.name}`,
       keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
       relayUrl: this.relay.url,
-      socketFactory: (url) =>
-        io(url, {
+      socketFactory: (url) => {
+        const socket = io(url, {
           transports: ['websocket'],
           autoConnect: false,
           forceNew: true,
           reconnectionDelay: 50,
           reconnectionDelayMax: 200,
-        }) as unknown as RelaySocket,
+        }) as unknown as RelaySocket;
+        this.sockets.set(url, socket);
+        return socket;
+      },
       ...(this.options.direct === false ? {} : { wrtc }),
       displayName: this.name,
       fetch: globalThis.fetch as unknown as FetchLike,

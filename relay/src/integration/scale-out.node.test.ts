@@ -1,32 +1,64 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from '../testing/redis-server.node.js';
+import type { RedisAdapterMode } from '../config.js';
+import { startRedisCluster } from '../testing/redis-cluster.node.js';
+import { startRedisServer } from '../testing/redis-server.node.js';
 import { connectClient, makeIdentity, type TestClient } from '../testing/client.node.js';
 import { spawnRelay, type RelayChild } from './relay-child.node.js';
 
-/** Two relay processes sharing one real redis-server, as an operator scales out behind a load balancer. */
-let redis: RedisServer;
-let east: RelayChild;
-let west: RelayChild;
-const clients: TestClient[] = [];
+/**
+ * Two relay processes sharing Redis, as an operator scales out behind a load balancer: one redis-server with
+ * the classic adapter and with the sharded one (Redis 7 SPUBLISH), and a real three-node Redis Cluster
+ * (store under one hash tag, sharded Pub/Sub spread over the shards).
+ */
+const run = promisify(execFile);
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-  const config = { store: { kind: 'redis' as const, url: redis.url }, redisAdapterUrl: redis.url };
-  [east, west] = await Promise.all([spawnRelay(config), spawnRelay(config)]);
-});
-afterAll(async () => {
-  for (const client of clients) client.close();
-  await Promise.all([east.stop(), west.stop()]);
-  await redis.stop();
-});
+const LAYOUTS: Array<{ name: string; cluster: boolean; mode: RedisAdapterMode }> = [
+  { name: 'one Redis, classic adapter', cluster: false, mode: 'classic' },
+  { name: 'one Redis, sharded adapter', cluster: false, mode: 'sharded' },
+  { name: 'a three-node Redis Cluster, sharded adapter', cluster: true, mode: 'sharded' },
+];
 
-async function on(relay: RelayChild, identity = makeIdentity()): Promise<TestClient> {
-  const client = await connectClient(relay.url, { identity });
-  clients.push(client);
-  return client;
+/** Runs one redis-cli command against every node named in a (comma-separated) URL and joins the lines. */
+async function redisCli(urls: string, args: string[]): Promise<string[]> {
+  const replies = await Promise.all(
+    urls.split(',').map(async (url) => {
+      const { stdout } = await run('redis-cli', ['-p', new URL(url).port, ...args]);
+      return stdout.split('\n').filter(Boolean);
+    }),
+  );
+  return replies.flat();
 }
 
-describe('two relay processes sharing Redis', () => {
+describe.each(LAYOUTS)('two relay processes sharing $name', ({ cluster, mode }) => {
+  let redis: { url: string; stop(): Promise<void> };
+  let east: RelayChild;
+  let west: RelayChild;
+  const clients: TestClient[] = [];
+
+  beforeAll(async () => {
+    redis = cluster ? await startRedisCluster(3) : await startRedisServer();
+    const config = {
+      store: { kind: 'redis' as const, url: redis.url },
+      redisAdapterUrl: redis.url,
+      redisCluster: cluster,
+      redisAdapterMode: mode,
+    };
+    [east, west] = await Promise.all([spawnRelay(config), spawnRelay(config)]);
+  }, 60_000);
+  afterAll(async () => {
+    for (const client of clients) client.close();
+    await Promise.all([east.stop(), west.stop()]);
+    await redis.stop();
+  });
+
+  async function on(relay: RelayChild, identity = makeIdentity()): Promise<TestClient> {
+    const client = await connectClient(relay.url, { identity });
+    clients.push(client);
+    return client;
+  }
+
   it('relays signals and typing between clients connected to different processes', async () => {
     const alice = await on(east);
     const bob = await on(west);
@@ -44,6 +76,23 @@ describe('two relay processes sharing Redis', () => {
     });
     await bob.ok('typing', { to: alice.identity, typing: true });
     expect(await alice.next('typing')).toEqual({ from: bob.identity, typing: true });
+    // The sharded adapter subscribes with SSUBSCRIBE (a channel per identity room), the classic one with
+    // SUBSCRIBE: ask Redis which kind it holds, on every node of a Cluster.
+    const shardChannels = await redisCli(redis.url, ['pubsub', 'shardchannels', 'socket.io*']);
+    if (mode === 'sharded') expect(shardChannels).toContain(`socket.io#/#id:${bob.identity}#`);
+    else expect(shardChannels).toEqual([]);
+  });
+
+  it('acks a signal as delivered only while its recipient is connected to some process', async () => {
+    const alice = await on(east);
+    const bobIdentity = makeIdentity();
+    const delivered = async (to: string) =>
+      (await alice.ok('signal', { to, linkId: 'l2', data: { type: 'offer', sdp: 'v=0' } })).delivered;
+    expect(await delivered(bobIdentity.id)).toBe(false);
+    const bob = await on(west, bobIdentity);
+    expect(await delivered(bob.identity)).toBe(true);
+    bob.close();
+    await expect.poll(() => delivered(bob.identity)).toBe(false);
   });
 
   it('delivers a blob deposited on one process to its recipient online on the other, and the notice back', async () => {

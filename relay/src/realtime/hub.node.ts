@@ -7,6 +7,15 @@ import type { Session } from './session.node.js';
 
 const BLOB_CHANNEL = 'parley:blob';
 
+/** What the adapter can tell about rooms on other processes without asking each of them. */
+export interface RoomProbe {
+  /**
+   * Whether any process holds a socket in the room: with the sharded adapter, one `PUBSUB SHARDNUMSUB` on the
+   * room's channel instead of a `fetchSockets` round trip through every process.
+   */
+  roomOccupied?: (room: string) => Promise<boolean>;
+}
+
 interface WireBlob {
   id: string;
   payload: string;
@@ -31,6 +40,7 @@ export class Hub {
     readonly ctx: RelayContext,
     /** True when a Redis adapter joins this process to others. */
     readonly clustered: boolean,
+    private readonly probe: RoomProbe = {},
   ) {
     this.#rooms = io.of('/').adapter.rooms;
     if (clustered) {
@@ -74,10 +84,14 @@ export class Hub {
     return (this.#rooms.get(identityRoom(identity))?.size ?? 0) > 0;
   }
 
-  /** Whether any process has a socket of the identity (one adapter round trip when clustered). */
+  /**
+   * Whether any process has a socket of the identity: one Redis round trip with the sharded adapter, else a
+   * `fetchSockets` that every other process answers.
+   */
   async online(identity: string): Promise<boolean> {
     if (this.onlineHere(identity)) return true;
     if (!this.clustered) return false;
+    if (this.probe.roomOccupied) return this.probe.roomOccupied(identityRoom(identity));
     return (await this.io.in(identityRoom(identity)).fetchSockets()).length > 0;
   }
 

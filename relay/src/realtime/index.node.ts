@@ -5,7 +5,7 @@ import type { RelayContext } from '../context.js';
 import { createDispatcher } from './dispatch.node.js';
 import { issueChallenge } from './handlers/auth.node.js';
 import { handlerTable } from './handlers/index.node.js';
-import { Hub } from './hub.node.js';
+import { Hub, type RoomProbe } from './hub.node.js';
 import { Session } from './session.node.js';
 
 export interface Realtime {
@@ -17,8 +17,8 @@ export interface Realtime {
  * Wires the relay's realtime half onto a Socket.IO server: a challenge on connect, one dispatcher for every
  * event, presence and last-seen on disconnect. `ctx.config.redisAdapterUrl` tells it other processes exist.
  */
-export function attachRealtime(io: Server, ctx: RelayContext): Realtime {
-  const hub = new Hub(io, ctx, ctx.config.redisAdapterUrl !== undefined);
+export function attachRealtime(io: Server, ctx: RelayContext, rooms: RoomProbe = {}): Realtime {
+  const hub = new Hub(io, ctx, ctx.config.redisAdapterUrl !== undefined, rooms);
   const otpSender = createOtpSender(
     ctx.config.access.otpSender,
     ctx.log,

@@ -1,8 +1,11 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
+import { createAdapter, createShardedAdapter } from '@socket.io/redis-adapter';
+import { Cluster } from 'ioredis';
+import type { RedisAdapterMode } from '../config.js';
+import type { RoomProbe } from './hub.node.js';
+import { connectRedis, duplicateRedis, type RedisTarget } from '../store/redis/client.node.js';
 
-export interface RedisAdapterHandle {
-  adapter: ReturnType<typeof createAdapter>;
+export interface RedisAdapterHandle extends RoomProbe {
+  adapter: ReturnType<typeof createAdapter> | ReturnType<typeof createShardedAdapter>;
   /** Disconnects both Redis connections. Idempotent. */
   close(): Promise<void>;
 }
@@ -10,20 +13,46 @@ export interface RedisAdapterHandle {
 /**
  * Socket.IO's Redis adapter over ioredis: rooms, emits and `serverSideEmit` span every relay process that
  * shares this Redis. Pub/sub needs a connection of its own, hence two.
+ *
+ * `classic` PUBLISHes on a channel per namespace, which a Cluster forwards to every node; `sharded` uses
+ * Redis 7's SPUBLISH with a channel per identity room ("dynamic" subscriptions), so each signal goes to the
+ * one shard owning its room's channel and to the processes holding that room only.
  */
-export async function createRedisAdapter(url: string): Promise<RedisAdapterHandle> {
-  const pub = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: null });
-  const sub = pub.duplicate();
+export async function createRedisAdapter(
+  target: RedisTarget,
+  mode: RedisAdapterMode = target.cluster ? 'sharded' : 'classic',
+): Promise<RedisAdapterHandle> {
+  // On a Cluster, SSUBSCRIBE must reach the node that owns each channel's slot: ioredis keeps one
+  // subscriber connection per master for that only when asked.
+  const pub = await connectRedis(
+    target,
+    { maxRetriesPerRequest: null },
+    { shardedSubscribers: mode === 'sharded' },
+  );
+  let sub;
   try {
-    await Promise.all([pub.connect(), sub.connect()]);
+    sub = await duplicateRedis(pub);
   } catch (error) {
     pub.disconnect();
-    sub.disconnect();
     throw error;
   }
   let closing: Promise<void> | undefined;
+  // The sharded adapter's "dynamic" mode subscribes each process to `socket.io#/#<room>#` while it holds
+  // the room, so the channel's subscriber count says whether anyone does. A Cluster node counts only its
+  // own shard channels and ioredis does not route PUBSUB by channel, so ask every master: a round trip per
+  // shard rather than one per relay process.
+  const roomOccupied = async (room: string): Promise<boolean> => {
+    const channel = `socket.io#/#${room}#`;
+    const nodes = pub instanceof Cluster ? pub.nodes('master') : [pub];
+    const replies = await Promise.all(nodes.map((node) => node.call('PUBSUB', 'SHARDNUMSUB', channel)));
+    return replies.some((reply) => Array.isArray(reply) && Number(reply[1]) > 0);
+  };
   return {
-    adapter: createAdapter(pub, sub),
+    ...(mode === 'sharded' ? { roomOccupied } : {}),
+    adapter:
+      mode === 'sharded'
+        ? createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' })
+        : createAdapter(pub, sub),
     close() {
       closing ??= (async () => {
         await Promise.allSettled([pub.quit(), sub.quit()]);

@@ -10,7 +10,8 @@ export const SQLITE_FILE = 'parley.sqlite';
 
 /** Opens the store the configuration names: SQLite in the data directory (created if missing) or Redis. */
 export async function openStore(config: RelayConfig): Promise<RelayStore> {
-  if (config.store.kind === 'redis') return openRedisStore({ url: config.store.url });
+  if (config.store.kind === 'redis')
+    return openRedisStore({ url: config.store.url, cluster: config.redisCluster === true });
   await mkdir(config.dataDir, { recursive: true });
   return openSqliteStore({ path: join(config.dataDir, SQLITE_FILE) });
 }

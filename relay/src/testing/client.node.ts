@@ -36,6 +36,8 @@ export interface ConnectOptions {
   prepare?: (socket: Socket) => void;
   /** Ack timeout of `request`. */
   timeoutMs?: number;
+  /** For an https:// relay: the only certificate (PEM) this client trusts. */
+  ca?: string;
 }
 
 export interface TestClient {
@@ -83,6 +85,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     reconnection: false,
     forceNew: true,
     autoConnect: false,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
   });
   const queues = new Map<string, unknown[]>();
   const waiters = new Map<string, Array<(value: unknown) => void>>();

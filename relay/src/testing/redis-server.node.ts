@@ -15,6 +15,8 @@ export interface RedisServer {
 export interface RedisServerOptions {
   /** Append-only file with fsync every second, for tests that restart Redis and expect data back. */
   appendOnly?: boolean;
+  /** Starts the node with cluster mode on (its bus on another free port), for testing/redis-cluster.node.ts. */
+  cluster?: boolean;
 }
 
 const BINARY_CANDIDATES = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'];
@@ -53,6 +55,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
         'yes',
         '--loglevel',
         'warning',
+        // The bus port defaults to port + 10000, which may be taken or past 65535: pick a free one.
+        ...(options.cluster ? ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf'] : []),
+        ...(options.cluster ? ['--cluster-port', String(await freePort())] : []),
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -84,7 +89,7 @@ async function stop(child: ChildProcess, dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

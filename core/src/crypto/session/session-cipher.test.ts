@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { toBase64Url } from '../../protocol/encoding.js';
 import { nodeNativeBackend } from '../backend/native.node.js';
-import { markVerified } from '../identity/trust.js';
+import { checkTrust, markVerified } from '../identity/trust.js';
 import { generateIdentity } from '../identity/identity.js';
 import { makeParty, read, text } from '../testing/parties.js';
+import { retireSendingChains } from './session-record.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 
@@ -52,6 +53,31 @@ describe('X3DH session set-up', () => {
     expect(await alice.cipher.hasSession(bob.address)).toBe(false);
   });
 
+  it("refuses a relay's answer to a fetch for Bob that is Mallory's valid bundle", async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    const mallory = makeParty();
+    // Every signature in it is good: only the account it was fetched for tells it apart.
+    await expect(alice.cipher.initiate(bob.address, mallory.fetchBundle())).rejects.toThrow(
+      code('UNTRUSTED_IDENTITY'),
+    );
+    expect(await alice.cipher.hasSession(bob.address)).toBe(false);
+    expect(await alice.identities.getTrusted(bob.address.name)).toBeUndefined();
+  });
+
+  it('keeps no trusted key under an account name that does not encode it', async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    const mallory = makeParty();
+    await expect(
+      checkTrust(alice.identities, bob.address.name, mallory.identity.identityKey, 0),
+    ).rejects.toThrow(code('UNTRUSTED_IDENTITY'));
+    await expect(
+      markVerified(alice.identities, bob.address.name, mallory.identity.identityKey, 0),
+    ).rejects.toThrow(code('UNTRUSTED_IDENTITY'));
+    expect(await checkTrust(alice.identities, bob.address.name, bob.identity.identityKey, 0)).toBe('new');
+  });
+
   it('keeps carrying the X3DH header until Bob replies, so a lost first message orphans nothing', async () => {
     const alice = makeParty();
     const bob = makeParty();
@@ -71,7 +97,12 @@ describe('X3DH session set-up', () => {
   it('refuses a prekey message when the verified identity of the sender has changed', async () => {
     const alice = makeParty();
     const bob = makeParty();
-    await markVerified(bob.identities, alice.address.name, generateIdentity().identityKey, 0);
+    // A verified key kept from before (stored directly: the trust functions refuse a key not the account's).
+    await bob.identities.saveTrusted(alice.address.name, {
+      identityKey: generateIdentity().identityKey,
+      verified: true,
+      firstSeen: 0,
+    });
     await alice.cipher.initiate(bob.address, bob.fetchBundle());
     const message = await alice.cipher.encrypt(bob.address, text('hi'));
     await expect(bob.cipher.decrypt(alice.address, message)).rejects.toThrow(code('UNTRUSTED_IDENTITY'));
@@ -88,6 +119,25 @@ describe('X3DH session set-up', () => {
       firstSeen: 0,
     });
     expect(await alice.cipher.initiate(bob.address, bob.fetchBundle())).toBe('changed');
+  });
+});
+
+describe('a session restored from a backup', () => {
+  it('sends nothing more on the chains it had, yet still reads what was in flight', async () => {
+    const alice = makeParty();
+    const bob = makeParty();
+    await alice.cipher.initiate(bob.address, bob.fetchBundle());
+    await bob.cipher.decrypt(alice.address, await alice.cipher.encrypt(bob.address, text('hi')));
+    const inFlight = await bob.cipher.encrypt(alice.address, text('still coming'));
+    const stored = await alice.sessions.loadSession(bob.address);
+    if (stored === undefined) throw new Error('no session');
+    await alice.sessions.storeSession(bob.address, retireSendingChains(stored));
+    await expect(alice.cipher.encrypt(bob.address, text('again'))).rejects.toThrow(code('SESSION_NOT_FOUND'));
+    expect(read((await alice.cipher.decrypt(bob.address, inFlight)).plaintext)).toBe('still coming');
+    // A fresh session from a new bundle sends again, and Bob reads it.
+    await alice.cipher.initiate(bob.address, bob.fetchBundle());
+    const fresh = await alice.cipher.encrypt(bob.address, text('new session'));
+    expect(read((await bob.cipher.decrypt(alice.address, fresh)).plaintext)).toBe('new session');
   });
 });
 

@@ -135,3 +135,16 @@ export function promoteState(record: SessionRecord, state: SessionState): void {
   record.current = state;
   record.previous = rest.slice(0, MAX_PREVIOUS_SESSIONS);
 }
+
+/**
+ * A record restored from a backup: every state loses its sending chain. The device the backup came from may
+ * have sent further on those chains after the backup was made; sending on them again would reuse message keys
+ * and nonces. Receiving still works (messages in flight decrypt), a DH ratchet step the peer starts gives a
+ * state a fresh sending chain, and until then encrypting fails with SESSION_NOT_FOUND, so the caller starts a
+ * new session from a fresh bundle.
+ */
+export function retireSendingChains(text: string): string {
+  const record = deserializeSessionRecord(text);
+  for (const state of [record.current, ...record.previous]) if (state) state.ratchet.send = null;
+  return serializeSessionRecord(record);
+}

@@ -10,6 +10,7 @@ import {
   type KeyDerivationParams,
   type Pbkdf2Subtle,
 } from '../../storage/index.js';
+import { rekeyRestored } from '../trust/restore.js';
 
 /*
  * An encrypted backup of a whole client database (docs/crypto.md, "Backups"):
@@ -178,6 +179,8 @@ export async function restoreBackup(
   const db = await openClientDatabase(database);
   try {
     await db.restore(snapshot);
+    // Before any client runs on it: nothing may be sent again under a key the old device used.
+    await rekeyRestored(db, snapshot);
   } finally {
     db.close();
   }

@@ -1,12 +1,11 @@
-import { ParleyError } from '../../errors/index.js';
 import type { Contact } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
 import { ensureContact } from '../messaging/effects.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { addressOfRelayIdentity } from '../shared/addresses.js';
-import { parseContactLink } from './contact-link.js';
 import type { SafetyNumberView, VerificationState } from './types.js';
 import type { Verification } from './verification.js';
+import { previewContactLink, type ContactLinkPreview } from '../trust/contact-links.js';
 
 const RELAY_PREFIX = 'contact-relay:';
 
@@ -36,13 +35,22 @@ export class ContactsService {
     return this.ctx.db.contacts.list();
   }
 
-  /** Adds (or updates) a contact from a `parley://contact` link and opens the conversation with it. */
+  /** What `add(link)` would do (trust/contact-links.ts), for the app to confirm first. */
+  preview(link: string): Promise<ContactLinkPreview> {
+    return previewContactLink(this.ctx, link, (account) => this.relayOf(account));
+  }
+
+  /**
+   * Adds a contact from a `parley://contact` link and opens the conversation with it. A known contact is
+   * returned unchanged: a link anyone can make never replaces its relay or name (one that only wrote to us
+   * first, with no relay recorded yet, takes the link's relay).
+   */
   async add(link: string): Promise<Contact> {
-    const parsed = parseContactLink(link);
-    if (parsed.account === this.ctx.self.name) throw new ParleyError('BAD_REQUEST', 'that is this account');
-    await this.ctx.state.put(`${RELAY_PREFIX}${parsed.account}`, parsed.relayUrl);
-    this.relays.set(parsed.account, parsed.relayUrl);
-    return ensureContact(this.ctx, parsed.account, parsed.displayName);
+    const { contact, account, relayUrl, displayName } = await this.preview(link);
+    if (contact !== undefined && this.relays.has(account)) return contact;
+    await this.ctx.state.put(`${RELAY_PREFIX}${account}`, relayUrl);
+    this.relays.set(account, relayUrl);
+    return contact ?? ensureContact(this.ctx, account, displayName);
   }
 
   /** The relay `account` is reached at: the one from its contact link, else this account's home relay. */

@@ -9,6 +9,7 @@ import type { ParleyClientEvents } from '../events.js';
 import type { GroupManager } from '../groups/group-manager.js';
 import { SerialQueue } from '../shared/serial-queue.js';
 import type { ConversationSummary, MessageKind, MessagePreview, SearchHit } from './types.js';
+import { displayText } from '../trust/display-text.js';
 
 export const MAX_SEARCH_QUERY_LENGTH = 256;
 const KIND_PREFIX = 'message-kind:';
@@ -205,7 +206,7 @@ export class ConversationList {
     } else {
       const state = await this.groups.get(record.id.slice('group:'.length));
       if (state !== undefined) {
-        title = state.name;
+        title = displayText(state.name);
         avatar = avatarBytesFromText(state.avatar);
       }
     }

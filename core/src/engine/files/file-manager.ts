@@ -35,6 +35,7 @@ import {
 } from './types.js';
 import { refreshMessageState } from '../messaging/outgoing.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
+import { namespacedId } from '../trust/message-ids.js';
 
 /**
  * Files over the direct link: encrypted as an attachment (crypto/attachment), announced by an ordinary
@@ -106,7 +107,7 @@ export class FileManager {
     const text = file.caption ?? source.name;
     const transferId = this.ctx.newId();
     // Chosen now so that upload progress already names the message it belongs to.
-    const messageId = this.ctx.newId();
+    const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
     await this.records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
       const flag: CancelFlag = { cancelled: false };

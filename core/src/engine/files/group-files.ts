@@ -8,6 +8,7 @@ import { EncryptingReader, sealFile } from './attachment-stream.js';
 import { bytesSource } from './file-io.js';
 import type { FileRecords } from './file-records.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
+import { namespacedId } from '../trust/message-ids.js';
 
 type FileBody = Extract<ContentBody, { type: 'file' }>;
 
@@ -73,7 +74,7 @@ export class GroupFiles {
       relayHash,
       ...fileBodyExtras(file),
     };
-    const messageId = this.ctx.newId();
+    const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
     const audience = [...new Set(recipients.map((recipient) => relayIdentityOf(recipient)))];
     const { records } = this.options;
     // Remembered like a one-to-one file, before any progress event names the message.

@@ -1,5 +1,10 @@
 import { ParleyError } from '../../errors/index.js';
-import { GroupCipher, type ProtocolAddress } from '../../crypto/index.js';
+import {
+  GroupCipher,
+  resolveOptions,
+  senderKeyRecordTags,
+  type ProtocolAddress,
+} from '../../crypto/index.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import type { StagedCryptoStores } from '../../storage/index.js';
 import { PRIMARY_DEVICE, groupConversationId } from '../shared/addresses.js';
@@ -8,6 +13,9 @@ import type { EngineContext } from '../context.js';
 import { recordGroupChange } from './group-changes.js';
 import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
+import { displayText } from '../trust/display-text.js';
+import { isCreatedBy, namespacedId } from '../trust/message-ids.js';
+import { REDISTRIBUTE_KEY } from '../trust/restore.js';
 
 interface StoredGroup {
   state: GroupState;
@@ -15,6 +23,8 @@ interface StoredGroup {
 }
 
 const key = (groupId: string) => `group:${groupId}`;
+/** The admin we asked to join a group through its invite link, until its first state arrives. */
+const joinKey = (groupId: string) => `group-join:${groupId}`;
 
 export const INVITE_PREFIX = 'parley://group?';
 
@@ -87,9 +97,30 @@ export class GroupManager {
     return this.others(state.members);
   }
 
+  /**
+   * After a restore (trust/restore.ts) our sender keys were rotated before the client started: each group's
+   * other members get the new one. Idempotent; a crash before the end repeats it on the next start.
+   */
+  async finishRestore(): Promise<void> {
+    const groups = await this.ctx.state.get(REDISTRIBUTE_KEY);
+    if (!Array.isArray(groups)) return;
+    const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);
+    for (const groupId of groups) {
+      const state = typeof groupId === 'string' ? await this.get(groupId) : undefined;
+      if (state === undefined || !state.members.includes(this.ctx.self.name)) continue;
+      const distribution = await this.ctx.queue.run(`group:${state.groupId}`, () =>
+        cipher.distribution(state.groupId),
+      );
+      await this.sendKey(state.groupId, distribution, this.others(state.members));
+    }
+    await this.ctx.state.delete(REDISTRIBUTE_KEY);
+    this.kick();
+  }
+
   /** Creates a group with us as its only admin; resolves its conversation id. */
   async create(name: string, members: readonly string[]): Promise<string> {
-    const groupId = this.ctx.newId();
+    // In our namespace: the id commits to our key, so members can tell who created the group.
+    const groupId = namespacedId(this.ctx.self.name, this.ctx.newId());
     const state: GroupState = {
       groupId,
       version: 1,
@@ -180,6 +211,43 @@ export class GroupManager {
     const groupId = await cipher.processDistribution(sender, fromBase64Url(content.body.distribution));
     if (groupId !== content.body.groupId)
       throw new ParleyError('BAD_REQUEST', 'sender key names another group');
+    await this.#requireOwnSigningKey(groupId, sender, stage);
+  }
+
+  /**
+   * A member who was given Carol's sender key could send it on as its own: its tag would then map to that
+   * member, and Carol's messages, whose signatures still verify, would be shown as the member's. A signing
+   * key already registered for someone else in this group is refused.
+   */
+  async #requireOwnSigningKey(
+    groupId: string,
+    sender: ProtocolAddress,
+    stage: StagedCryptoStores,
+  ): Promise<void> {
+    const record = await stage.senderKeys.loadSenderKey(groupId, sender);
+    if (record === undefined) return;
+    const { backend } = resolveOptions(this.ctx.crypto);
+    for (const tag of senderKeyRecordTags(backend, groupId, record)) {
+      const holder = await this.#tags.lookup(tag);
+      if (
+        holder !== undefined &&
+        (holder.sender.name !== sender.name || holder.sender.deviceId !== sender.deviceId)
+      )
+        throw new ParleyError('ACCESS_DENIED', "a sender key whose signing key is another member's");
+    }
+  }
+
+  /**
+   * Asks `invite.admin` to add us. Remembered, so that the first state of this group we accept is the one
+   * that admin sends (see `#mayIntroduce`).
+   */
+  async requestJoin(invite: GroupInvite): Promise<void> {
+    await this.ctx.state.put(joinKey(invite.groupId), invite.admin);
+    await this.ctx.sendControl([{ name: invite.admin, deviceId: PRIMARY_DEVICE }], {
+      type: 'group-join',
+      groupId: invite.groupId,
+      token: invite.token,
+    });
   }
 
   async afterCommit(sender: ProtocolAddress, content: Content): Promise<void> {
@@ -189,14 +257,30 @@ export class GroupManager {
     const current = await this.get(body.state.groupId);
     try {
       validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto);
+      if (current === undefined && !(await this.#mayIntroduce(body.state.groupId, sender.name)))
+        throw new ParleyError(
+          'ACCESS_DENIED',
+          'a new group comes from its creator or the admin we asked to join, not from anyone else',
+        );
     } catch (error) {
       if (error instanceof ParleyError) this.ctx.emit('error', error);
       return;
     }
+    if (current === undefined) await this.ctx.state.delete(joinKey(body.state.groupId));
     await this.apply(current, body.state, body.signature, {
       sentAt: content.sentAt,
       counter: content.counter,
     });
+  }
+
+  /**
+   * Who may give us the first state of a group we do not know: its creator (the group id is in the creator's
+   * namespace, trust/message-ids.ts) or the admin whose invite we opened. Anyone else who learnt the id could
+   * otherwise seed a state of their own with a huge version, and every genuine change would then be stale.
+   */
+  async #mayIntroduce(groupId: string, sender: string): Promise<boolean> {
+    if (isCreatedBy(groupId, sender)) return true;
+    return (await this.ctx.state.get(joinKey(groupId))) === sender;
   }
 
   private async change(groupId: string, update: (state: GroupState) => GroupState): Promise<GroupState> {
@@ -234,7 +318,8 @@ export class GroupManager {
       ...conversation,
       id: conversationId,
       kind: 'group',
-      title: next.name,
+      // The signed name stays as its admin wrote it; what is shown loses disguising characters.
+      title: displayText(next.name),
       members: next.members.filter((member) => member !== self),
       lastActivity: conversation?.lastActivity ?? this.ctx.now(),
       unreadCount: conversation?.unreadCount ?? 0,

@@ -2,7 +2,7 @@ import type { Contact } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
 import { formatContactLink } from '../contacts/contact-link.js';
 import type { GroupState } from '../messaging/content.js';
-import { PRIMARY_DEVICE, groupConversationId } from '../shared/addresses.js';
+import { groupConversationId } from '../shared/addresses.js';
 import { parseGroupInvite, type GroupManager } from './group-manager.js';
 import type { TaggedSender } from './group-sealing.js';
 
@@ -22,6 +22,11 @@ export class GroupsService {
     private readonly manager: GroupManager,
     private readonly contacts: GroupContacts,
   ) {}
+
+  /** After a restore: sends our rotated sender keys to each group's members (trust/restore.ts). */
+  finishRestore(): Promise<void> {
+    return this.manager.finishRestore();
+  }
 
   get(groupId: string): Promise<GroupState | undefined> {
     return this.manager.get(groupId);
@@ -85,11 +90,7 @@ export class GroupsService {
           displayName: invite.admin.slice(0, 8),
         }),
       );
-    await this.ctx.sendControl([{ name: invite.admin, deviceId: PRIMARY_DEVICE }], {
-      type: 'group-join',
-      groupId: invite.groupId,
-      token: invite.token,
-    });
+    await this.manager.requestJoin(invite);
     return groupConversationId(invite.groupId);
   }
 }

@@ -9,6 +9,7 @@ import type { GroupManager } from '../groups/group-manager.js';
 import type { Via } from './incoming.js';
 import { recordMessageKind } from '../conversations/conversation-list.js';
 import { applyProfile } from '../account/profile.js';
+import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
 
@@ -119,11 +120,11 @@ export async function ensureContact(
   displayName?: string,
 ): Promise<Contact> {
   const existing = await ctx.db.contacts.get(account);
-  if (existing !== undefined && (displayName === undefined || existing.displayName === displayName))
-    return existing;
+  const shown = displayName === undefined ? undefined : displayText(displayName) || account.slice(0, 8);
+  if (existing !== undefined && (shown === undefined || existing.displayName === shown)) return existing;
   const contact: Contact = {
     account,
-    displayName: displayName ?? existing?.displayName ?? account.slice(0, 8),
+    displayName: shown ?? existing?.displayName ?? account.slice(0, 8),
     deviceIds: existing?.deviceIds ?? [PRIMARY_DEVICE],
     addedAt: existing?.addedAt ?? ctx.now(),
     blocked: existing?.blocked ?? false,

@@ -12,6 +12,7 @@ import { decodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
 import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from '../groups/group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
+import { admitContent, type Channel } from '../trust/incoming-rules.js';
 
 export type Via = 'direct' | 'relay';
 
@@ -45,7 +46,15 @@ export async function receive(
   if (kind === BLOB_SEALED) {
     try {
       return await ctx.pairwise.open(payload.subarray(1), (opened) =>
-        commit(ctx, handlers, opened.sender, decodeContents(ctx, opened.plaintext), opened.stage, via),
+        commit(
+          ctx,
+          handlers,
+          opened.sender,
+          decodeContents(ctx, opened.plaintext),
+          opened.stage,
+          via,
+          'pairwise',
+        ),
       );
     } catch (error) {
       // A copy of a message already decrypted: its key is spent, the message is stored.
@@ -124,7 +133,7 @@ async function decryptGroup(
     const content = decodeContent(padded ? unpadGroupContent(plaintext) : plaintext);
     if (content.groupId !== groupId)
       throw new ParleyError('BAD_REQUEST', 'group message names another group');
-    return commit(ctx, handlers, sender, [content], stage, via);
+    return commit(ctx, handlers, sender, [content], stage, via, 'group');
   });
 }
 
@@ -156,14 +165,16 @@ async function commit(
   ctx: EngineContext,
   handlers: IncomingHandlers,
   sender: ProtocolAddress,
-  contents: readonly Content[],
+  received: readonly Content[],
   stage: StagedCryptoStores,
   via: Via,
+  channel: Channel,
 ): Promise<'stored' | 'duplicate'> {
   if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
+  const receivedAt = ctx.now();
+  const contents = admitContents(ctx, sender, received, channel, receivedAt);
   await handlers.ensureContact(sender.name);
   for (const content of contents) await handlers.beforeCommit(sender, content, stage);
-  const receivedAt = ctx.now();
   const results = await ctx.db.commitIncomingBatch({
     crypto: stage.changes(),
     messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
@@ -180,6 +191,32 @@ async function commit(
     await handlers.afterCommit(sender, content, via);
   }
   return 'stored';
+}
+
+/**
+ * The contents that meet the rules of trust/incoming-rules.ts. A group message is one content: refused, it
+ * throws. A content of a one-to-one batch that is refused is reported and left out, like one that does not
+ * validate; the ratchet step is still committed (with whatever remains), so later messages decrypt.
+ */
+function admitContents(
+  ctx: EngineContext,
+  sender: ProtocolAddress,
+  contents: readonly Content[],
+  channel: Channel,
+  receivedAt: number,
+): Content[] {
+  if (channel === 'group')
+    return contents.map((content) => admitContent(sender, content, channel, receivedAt));
+  const admitted: Content[] = [];
+  for (const content of contents) {
+    try {
+      admitted.push(admitContent(sender, content, channel, receivedAt));
+    } catch (error) {
+      if (!isParleyError(error)) throw error;
+      ctx.emit('error', error);
+    }
+  }
+  return admitted;
 }
 
 function incomingMessage(sender: ProtocolAddress, content: Content, receivedAt: number): NewMessage {

@@ -10,6 +10,7 @@ import type { EngineContext } from '../context.js';
 import type { DirectLinks } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
 import { forgetDeposit, rememberDeposit } from './recall.js';
+import { namespacedId } from '../trust/message-ids.js';
 
 /**
  * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
@@ -44,7 +45,8 @@ export function outboxEntryId(content: Content, recipient: ProtocolAddress): str
 function newContent(ctx: EngineContext, options: QueueOptions): { content: Content; payload: Uint8Array } {
   const content: Content = {
     v: 1,
-    id: options.id ?? ctx.newId(),
+    // Namespaced by sender (trust/message-ids.ts), so nobody else can claim or overwrite its id.
+    id: options.id ?? namespacedId(ctx.self.name, ctx.newId()),
     sentAt: ctx.now(),
     counter: ctx.nextCounter(),
     ...(options.groupId === undefined ? {} : { groupId: options.groupId }),

@@ -4,11 +4,22 @@ import { LIMITS } from '../../protocol/limits.js';
 import type { EngineContext } from '../context.js';
 import { receive, type IncomingHandlers } from '../messaging/incoming.js';
 import { microBatch } from '../shared/micro-batch.js';
+import { ParleyError } from '../../errors/index.js';
 import type { RelayConnection } from './relay-connection.js';
 import { SerialQueue } from '../shared/serial-queue.js';
 
 /** Group messages held back for a sender key that has not arrived yet. */
 const MAX_DEFERRED = 256;
+
+/**
+ * How long a group message may wait for its sender key (injected clock, across restarts). A member's key
+ * leaves before its messages on the same lane, so one that is still missing after this was never meant
+ * for us (a former member's, a non-member's, random bytes): acknowledged and dropped, or the relay would
+ * resend it on every connect until it expires.
+ */
+export const MAX_DEFERRED_WAIT_MS = 2 * 24 * 60 * 60 * 1000;
+
+const deferredKey = (blobId: string) => `deferred-blob:${blobId}`;
 
 /**
  * Incoming relay blobs, one at a time in the order the relay pushes them (its deposit order), acknowledged
@@ -74,10 +85,30 @@ export class BlobInbox {
       this.report(error);
       result = 'rejected';
     }
-    if (result === 'deferred' || this.closed()) return result;
+    if (this.closed()) return result;
+    if (result === 'deferred') {
+      if (!(await this.#waitedTooLong(blob.id))) return result;
+      this.report(new ParleyError('DECRYPT_FAILED', 'dropped a group message whose sender key never came'));
+      result = 'dropped';
+    } else if (this.#deferred.has(blob.id)) {
+      await this.ctx.state.delete(deferredKey(blob.id));
+    }
     // Stored (or unreadable): the relay may forget it. The next blob does not wait for this round trip.
     this.#blobAcks(relay)(blob.id);
     return result;
+  }
+
+  /** Whether a deferred blob has waited MAX_DEFERRED_WAIT_MS since we first saw it (then forgotten). */
+  async #waitedTooLong(blobId: string): Promise<boolean> {
+    const now = this.ctx.now();
+    const firstSeen = await this.ctx.state.get(deferredKey(blobId));
+    if (typeof firstSeen !== 'number') {
+      await this.ctx.state.put(deferredKey(blobId), now);
+      return false;
+    }
+    if (now - firstSeen < MAX_DEFERRED_WAIT_MS) return false;
+    await this.ctx.state.delete(deferredKey(blobId));
+    return true;
   }
 
   #blobAcks(relay: RelayConnection): (id: string) => void {

@@ -1,15 +1,15 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { OnboardingScreen } from '../features/onboarding/OnboardingScreen.js';
 import { UnlockScreen } from '../features/onboarding/UnlockScreen.js';
 import { detectKeySource, type KeySource } from '../platform/key-source.dom.js';
-import { SessionProvider } from './client-context.js';
-import { ConversationsProvider } from './data/use-conversations.js';
-import type { Registry } from './extensions.js';
-import { AppShell } from './layout/AppShell.js';
-import { NavigationProvider } from './navigation.js';
 import { loadProfile } from './profile.js';
-import { RegistryProvider } from './registry-context.js';
 import { closeSession, type Session } from './session.dom.js';
+import { errorText } from '../ui/error-text.js';
+
+// The messenger and every feature load apart from the first screen (onboarding or unlock), which only
+// needs the key source and the session; they are fetched while the person types (see below).
+const loadMessenger = () => import('./Messenger.js');
+const Messenger = lazy(() => loadMessenger().then((module) => ({ default: module.Messenger })));
 
 type Phase =
   | { readonly kind: 'starting' }
@@ -19,8 +19,12 @@ type Phase =
   | { readonly kind: 'ready'; readonly session: Session };
 
 /** Boot: find how keys are protected, then onboarding (no identity yet), unlock, or the messenger. */
-export function App({ registry }: { registry: Registry }) {
+export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
+  const asking = phase.kind === 'onboarding' || phase.kind === 'locked';
+  useEffect(() => {
+    if (asking) void loadMessenger().catch(() => undefined); // a retry happens when it is rendered
+  }, [asking]);
 
   useEffect(() => {
     let live = true;
@@ -30,7 +34,7 @@ export function App({ registry }: { registry: Registry }) {
         if (keys.kind === 'error') setPhase({ kind: 'fatal', message: keys.message });
         else setPhase({ kind: loadProfile(localStorage) === undefined ? 'onboarding' : 'locked', keys });
       },
-      (error: unknown) => live && setPhase({ kind: 'fatal', message: String(error) }),
+      (error: unknown) => live && setPhase({ kind: 'fatal', message: errorText(error, 'Opening Parley') }),
     );
     return () => {
       live = false;
@@ -74,15 +78,9 @@ export function App({ registry }: { registry: Registry }) {
       return <UnlockScreen keys={phase.keys} onReady={ready} />;
     case 'ready':
       return (
-        <SessionProvider session={phase.session}>
-          <RegistryProvider registry={registry}>
-            <NavigationProvider>
-              <ConversationsProvider>
-                <AppShell />
-              </ConversationsProvider>
-            </NavigationProvider>
-          </RegistryProvider>
-        </SessionProvider>
+        <Suspense fallback={<div className="splash" role="status" aria-label="Opening your chats" />}>
+          <Messenger session={phase.session} />
+        </Suspense>
       );
   }
 }

@@ -20,6 +20,8 @@ export interface ComposerSlotProps {
   readonly insertText: (text: string) => void;
 }
 
+export type ComposerNoticeHook = (conversation: Conversation) => string | undefined;
+
 export interface MessageBodyProps {
   readonly message: StoredMessage;
   readonly conversation: Conversation;
@@ -52,6 +54,11 @@ export interface Feature {
   /** Drop targets or paste handlers that wrap the conversation: receive the conversation and render null. */
   readonly conversationServices?: readonly ComponentType<ConversationSlotProps>[];
   /**
+   * Why this conversation cannot be written to now (a removed group member): React hooks, called on every
+   * render of the open conversation in a fixed order. The first sentence returned replaces the composer.
+   */
+  readonly composerNotices?: readonly ComposerNoticeHook[];
+  /**
    * Message bodies by kind; 'text' and 'deleted' are built in, a feature may take over 'file'. 'system'
    * draws the engine's own lines (group changes) as a centred row without bubble, menu or ticks.
    */
@@ -83,6 +90,7 @@ export class Registry {
   readonly conversationHeaderActions: readonly ComponentType<ConversationSlotProps>[];
   readonly composerActions: readonly ComponentType<ComposerSlotProps>[];
   readonly conversationServices: readonly ComponentType<ConversationSlotProps>[];
+  readonly composerNotices: readonly ComposerNoticeHook[];
   readonly messageActions: readonly ComponentType<MessageActionProps>[];
   readonly sidebarActions: readonly ComponentType[];
   readonly sidebarSections: readonly ComponentType[];
@@ -97,6 +105,7 @@ export class Registry {
     this.conversationHeaderActions = all((f) => f.conversationHeaderActions);
     this.composerActions = all((f) => f.composerActions);
     this.conversationServices = all((f) => f.conversationServices);
+    this.composerNotices = all((f) => f.composerNotices);
     this.messageActions = all((f) => f.messageActions);
     this.sidebarActions = all((f) => f.sidebarActions);
     this.sidebarSections = all((f) => f.sidebarSections);

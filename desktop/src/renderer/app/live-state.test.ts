@@ -60,4 +60,28 @@ describe('live state', () => {
     live.close();
     expect(clock.pending.size).toBe(0);
   });
+
+  it('knows when the relay was lost and when a direct link fell back to the relay', () => {
+    const events = new Events();
+    let clock = 1_000;
+    const live = new LiveState(events, { ...manualTimers().timers, now: () => clock });
+    events.fire('connected', { relayUrl: 'http://r' });
+    events.fire('route', { conversationId: 'direct:a', route: 'direct' });
+    events.fire('route', { conversationId: 'direct:b', route: 'relay' });
+    expect(live.reach('direct:a')).toEqual({ relayConnected: true, direct: true });
+    expect(live.directCount()).toBe(1);
+
+    clock = 2_000;
+    events.fire('disconnected', { relayUrl: 'http://r', reason: 'transport close' });
+    expect(live.relayConnected).toBe(false);
+    expect(live.reach('direct:b')).toEqual({ relayConnected: false, direct: false, lastSure: 2_000 });
+
+    clock = 3_000;
+    events.fire('route', { conversationId: 'direct:a', route: 'relay' });
+    expect(live.reach('direct:a')).toEqual({ relayConnected: false, direct: false, lastSure: 3_000 });
+    expect(live.directCount()).toBe(0);
+
+    events.fire('connected', { relayUrl: 'http://r' });
+    expect(live.reach('direct:b')).toEqual({ relayConnected: true, direct: false });
+  });
 });

@@ -9,6 +9,8 @@ export interface PresenceState {
 }
 
 type Source = {
+  /** Whether the home relay answers now (ParleyClient's getter); false when absent. */
+  readonly connected?: boolean;
   on<K extends keyof ParleyClientEvents>(
     event: K,
     listener: (payload: ParleyClientEvents[K]) => void,
@@ -18,6 +20,19 @@ type Source = {
 interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  /** The wall clock (Date.now by default): when the relay or a direct link was lost. */
+  now?(): number;
+}
+
+/**
+ * What this device can know about a conversation's peer right now. Presence comes through the relay; a
+ * direct link shows the peer's app is running. With neither, a peer who was online is only "last seen" at
+ * the moment we stopped knowing (`lastSure`).
+ */
+export interface Reach {
+  readonly relayConnected: boolean;
+  readonly direct: boolean;
+  readonly lastSure?: number;
 }
 
 /**
@@ -31,6 +46,9 @@ export class LiveState {
   readonly #typing = new Map<string, unknown>();
   readonly #listeners = new Set<() => void>();
   readonly #unsubscribe: (() => void)[] = [];
+  readonly #leftDirectAt = new Map<string, number>();
+  #relayConnected: boolean;
+  #relayLostAt: number | undefined;
   #version = 0;
   #local = 0;
 
@@ -41,9 +59,23 @@ export class LiveState {
       clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     },
   ) {
+    this.#relayConnected = source.connected ?? false;
     this.#unsubscribe.push(
       source.on('route', ({ conversationId, route }) => {
+        const before = this.#routes.get(conversationId);
+        if (before !== undefined && before !== 'relay' && route === 'relay')
+          this.#leftDirectAt.set(conversationId, this.#now());
         this.#routes.set(conversationId, route);
+        this.#changed();
+      }),
+      source.on('connected', () => {
+        this.#relayConnected = true;
+        this.#relayLostAt = undefined;
+        this.#changed();
+      }),
+      source.on('disconnected', () => {
+        if (this.#relayConnected) this.#relayLostAt = this.#now();
+        this.#relayConnected = false;
         this.#changed();
       }),
       source.on('presence', (presence) => this.setPresence(presence)),
@@ -57,6 +89,30 @@ export class LiveState {
 
   route(conversationId: string): Route | undefined {
     return this.#routes.get(conversationId);
+  }
+
+  get relayConnected(): boolean {
+    return this.#relayConnected;
+  }
+
+  /** Conversations whose messages travel over a direct link now (they still deliver without the relay). */
+  directCount(): number {
+    let count = 0;
+    for (const route of this.#routes.values()) if (route !== 'relay') count += 1;
+    return count;
+  }
+
+  reach(conversationId: string): Reach {
+    const route = this.#routes.get(conversationId);
+    const direct = route !== undefined && route !== 'relay';
+    const times = [this.#relayLostAt, this.#leftDirectAt.get(conversationId)].filter(
+      (time): time is number => time !== undefined,
+    );
+    return {
+      relayConnected: this.#relayConnected,
+      direct,
+      ...(times.length === 0 ? {} : { lastSure: Math.max(...times) }),
+    };
   }
 
   presence(account: string): PresenceState | undefined {
@@ -107,6 +163,10 @@ export class LiveState {
       );
     } else this.#typing.delete(account);
     this.#changed();
+  }
+
+  #now(): number {
+    return this.timers.now?.() ?? Date.now();
   }
 
   #changed(): void {

@@ -40,3 +40,11 @@ export function hueIndex(seed: string): number {
   for (const char of seed) hash = (hash * 31 + (char.codePointAt(0) ?? 0)) >>> 0;
   return hash % 8;
 }
+
+/**
+ * The seed of a person's avatar colour: their account (the same string as their direct conversation's id),
+ * so the colour is the same on every device that shows them, their own included.
+ */
+export function personSeed(account: string): string {
+  return `direct:${account}`;
+}

@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
+import type { KeySpace } from './keys.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { AccessStore, OtpCheck } from '../types.js';
 import { LuaScript, text } from './lua.node.js';
@@ -38,36 +39,42 @@ return redis.call('HINCRBY', key, 'sends', 1)
 
 export class RedisAccessStore implements AccessStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
   async isAdmitted(identity: string): Promise<boolean> {
     this.lifecycle.check();
-    return (await this.redis.hexists(`${this.prefix}admitted`, identity)) === 1;
+    return (await this.redis.hexists(`${this.keys.of(identity)}admitted`, identity)) === 1;
   }
 
   async admit(identity: string, now: number): Promise<void> {
     this.lifecycle.check();
     // The first admission time is kept: it says when the identity joined.
-    await this.redis.hsetnx(`${this.prefix}admitted`, identity, now);
+    await this.redis.hsetnx(`${this.keys.of(identity)}admitted`, identity, now);
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
     this.lifecycle.check();
-    await this.redis.hset(`${this.prefix}invite:${tokenHash}`, 'uses', uses, 'expiresAt', expiresAt);
+    await this.redis.hset(
+      `${this.keys.of(tokenHash)}invite:${tokenHash}`,
+      'uses',
+      uses,
+      'expiresAt',
+      expiresAt,
+    );
   }
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {
     this.lifecycle.check();
-    return Number(await REDEEM.run(this.redis, [this.prefix, tokenHash, now])) === 1;
+    return Number(await REDEEM.run(this.redis, [this.keys.of(tokenHash), tokenHash, now])) === 1;
   }
 
   async saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void> {
     this.lifecycle.check();
     await this.redis.hset(
-      `${this.prefix}otp:${address}`,
+      `${this.keys.of(address)}otp:${address}`,
       'code',
       codeHash,
       'expiresAt',
@@ -80,12 +87,12 @@ export class RedisAccessStore implements AccessStore {
   async checkOtp(address: string, codeHash: string, now: number, maxAttempts: number): Promise<OtpCheck> {
     this.lifecycle.check();
     return text(
-      await CHECK_OTP.run(this.redis, [this.prefix, address, codeHash, now, maxAttempts]),
+      await CHECK_OTP.run(this.redis, [this.keys.of(address), address, codeHash, now, maxAttempts]),
     ) as OtpCheck;
   }
 
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
-    return Number(await COUNT_SEND.run(this.redis, [this.prefix, address, windowStart]));
+    return Number(await COUNT_SEND.run(this.redis, [this.keys.of(address), address, windowStart]));
   }
 }

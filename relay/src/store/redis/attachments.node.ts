@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
+import type { KeySpace } from './keys.node.js';
 import { unique, type StoreLifecycle } from '../lifecycle.js';
 import type { AttachmentRecord, AttachmentStore } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -103,8 +104,8 @@ return 1
 
 export class RedisAttachmentStore implements AttachmentStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
@@ -114,7 +115,7 @@ export class RedisAttachmentStore implements AttachmentStore {
   ): Promise<AttachmentRecord> {
     this.lifecycle.check();
     const reply = await CREATE.run(this.redis, [
-      this.prefix,
+      this.keys.shared,
       record.hash,
       record.size,
       record.uploader,
@@ -128,32 +129,32 @@ export class RedisAttachmentStore implements AttachmentStore {
 
   async get(hash: string): Promise<AttachmentRecord | null> {
     this.lifecycle.check();
-    return parse(hash, await GET.run(this.redis, [this.prefix, hash]));
+    return parse(hash, await GET.run(this.redis, [this.keys.shared, hash]));
   }
 
   async setOffset(hash: string, offset: number, complete: boolean): Promise<void> {
     this.lifecycle.check();
-    await SET_OFFSET.run(this.redis, [this.prefix, hash, offset, complete ? 1 : 0]);
+    await SET_OFFSET.run(this.redis, [this.keys.shared, hash, offset, complete ? 1 : 0]);
   }
 
   async markFetched(hash: string, recipient: string): Promise<boolean> {
     this.lifecycle.check();
-    return Number(await MARK_FETCHED.run(this.redis, [this.prefix, hash, recipient])) === 0;
+    return Number(await MARK_FETCHED.run(this.redis, [this.keys.shared, hash, recipient])) === 0;
   }
 
   async expire(now: number): Promise<string[]> {
     this.lifecycle.check();
-    return list(await EXPIRE.run(this.redis, [this.prefix, now])).map(text);
+    return list(await EXPIRE.run(this.redis, [this.keys.shared, now])).map(text);
   }
 
   async remove(hash: string): Promise<void> {
     this.lifecycle.check();
-    await REMOVE.run(this.redis, [this.prefix, hash]);
+    await REMOVE.run(this.redis, [this.keys.shared, hash]);
   }
 
   async stats(): Promise<{ attachments: number; bytes: number }> {
     this.lifecycle.check();
-    const [count, bytes] = await this.redis.hmget(`${this.prefix}att-stats`, 'count', 'bytes');
+    const [count, bytes] = await this.redis.hmget(`${this.keys.shared}att-stats`, 'count', 'bytes');
     return { attachments: Number(count ?? 0), bytes: Number(bytes ?? 0) };
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ParleyError, type DeliveryNotice } from '@parley/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
+import type { KeySpace } from './keys.node.js';
 import { unique, type StoreLifecycle } from '../lifecycle.js';
 import type { BlobQuota, BlobStore, DepositRecord, RecallOutcome, StoredBlob } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -179,8 +180,8 @@ const EXPIRE_BATCH = 500;
 
 export class RedisBlobStore implements BlobStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
@@ -192,7 +193,7 @@ export class RedisBlobStore implements BlobStore {
     const id = randomBytes(16).toString('base64url');
     const payload = Buffer.from(record.payload.buffer, record.payload.byteOffset, record.payload.byteLength);
     await DEPOSIT.run(this.redis, [
-      this.prefix,
+      this.keys.shared,
       id,
       record.sender,
       payload,
@@ -208,7 +209,9 @@ export class RedisBlobStore implements BlobStore {
 
   async pending(recipient: string, limit: number, afterId?: string): Promise<StoredBlob[]> {
     this.lifecycle.check();
-    const reply = list(await PENDING.runBuffers(this.redis, [this.prefix, recipient, limit, afterId ?? '']));
+    const reply = list(
+      await PENDING.runBuffers(this.redis, [this.keys.shared, recipient, limit, afterId ?? '']),
+    );
     const blobs: StoredBlob[] = [];
     for (let i = 0; i + 3 < reply.length; i += 4) {
       const payload = reply[i + 1] as Buffer;
@@ -225,7 +228,7 @@ export class RedisBlobStore implements BlobStore {
   async ack(recipient: string, ids: string[], now: number): Promise<Array<{ id: string; sender: string }>> {
     this.lifecycle.check();
     if (ids.length === 0) return [];
-    const reply = list(await ACK.run(this.redis, [this.prefix, recipient, now, ...unique(ids)]));
+    const reply = list(await ACK.run(this.redis, [this.keys.shared, recipient, now, ...unique(ids)]));
     const changed: Array<{ id: string; sender: string }> = [];
     for (let i = 0; i + 1 < reply.length; i += 2)
       changed.push({ id: text(reply[i]), sender: text(reply[i + 1]) });
@@ -234,7 +237,7 @@ export class RedisBlobStore implements BlobStore {
 
   async recall(sender: string, id: string): Promise<RecallOutcome | null> {
     this.lifecycle.check();
-    const reply = await RECALL.run(this.redis, [this.prefix, sender, id]);
+    const reply = await RECALL.run(this.redis, [this.keys.shared, sender, id]);
     if (reply === null) return null;
     const [recalledFor, deliveredTo] = list(reply);
     return { recalledFor: list(recalledFor).map(text), deliveredTo: list(deliveredTo).map(text) };
@@ -243,7 +246,7 @@ export class RedisBlobStore implements BlobStore {
   async notices(sender: string, limit: number): Promise<DeliveryNotice[]> {
     this.lifecycle.check();
     if (limit <= 0) return [];
-    const reply = list(await NOTICES.run(this.redis, [this.prefix, sender, limit]));
+    const reply = list(await NOTICES.run(this.redis, [this.keys.shared, sender, limit]));
     const notices: DeliveryNotice[] = [];
     for (let i = 0; i + 1 < reply.length; i += 2) {
       const [id = '', recipient = ''] = text(reply[i]).split(' ');
@@ -256,14 +259,16 @@ export class RedisBlobStore implements BlobStore {
     this.lifecycle.check();
     if (notices.length === 0) return 0;
     const members = unique(notices.map((notice) => `${notice.id} ${notice.recipient}`));
-    return Number(await ACK_NOTICES.run(this.redis, [this.prefix, sender, ...members]));
+    return Number(await ACK_NOTICES.run(this.redis, [this.keys.shared, sender, ...members]));
   }
 
   async expire(now: number): Promise<number> {
     this.lifecycle.check();
     let removed = 0;
     for (;;) {
-      const [seen, gone] = list(await EXPIRE.run(this.redis, [this.prefix, now, EXPIRE_BATCH])).map(Number);
+      const [seen, gone] = list(await EXPIRE.run(this.redis, [this.keys.shared, now, EXPIRE_BATCH])).map(
+        Number,
+      );
       removed += gone ?? 0;
       if ((seen ?? 0) < EXPIRE_BATCH) return removed;
     }
@@ -271,7 +276,7 @@ export class RedisBlobStore implements BlobStore {
 
   async stats(): Promise<{ blobs: number; bytes: number }> {
     this.lifecycle.check();
-    const [blobs, bytes] = await this.redis.hmget(`${this.prefix}blob-stats`, 'blobs', 'bytes');
+    const [blobs, bytes] = await this.redis.hmget(`${this.keys.shared}blob-stats`, 'blobs', 'bytes');
     return { blobs: Number(blobs ?? 0), bytes: Number(bytes ?? 0) };
   }
 }

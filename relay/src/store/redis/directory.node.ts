@@ -1,5 +1,6 @@
 import type { FetchedBundle, PreKeyBundle } from '@parley/core';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
+import type { KeySpace } from './keys.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { DirectoryStore } from '../types.js';
 import { list, LuaScript, text } from './lua.node.js';
@@ -45,8 +46,8 @@ return 1
 
 export class RedisDirectoryStore implements DirectoryStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
@@ -55,12 +56,14 @@ export class RedisDirectoryStore implements DirectoryStore {
     const spk = bundle.signedPreKey;
     const keys = bundle.oneTimePreKeys.flatMap((key) => [key.keyId, key.publicKey]);
     const args = [bundle.identityDhKey, bundle.identityDhSignature, spk.keyId, spk.publicKey, spk.signature];
-    return Number(await PUBLISH.run(this.redis, [this.prefix, bundle.identityKey, ...args, ...keys]));
+    return Number(
+      await PUBLISH.run(this.redis, [this.keys.of(bundle.identityKey), bundle.identityKey, ...args, ...keys]),
+    );
   }
 
   async take(identity: string): Promise<{ bundle: FetchedBundle; remaining: number } | null> {
     this.lifecycle.check();
-    const reply = await TAKE.run(this.redis, [this.prefix, identity]);
+    const reply = await TAKE.run(this.redis, [this.keys.of(identity), identity]);
     if (reply === null) return null;
     const [dhKey, dhSig, spkId, spkPub, spkSig, oneTime, remaining] = list(reply);
     const bundle: FetchedBundle = {
@@ -76,11 +79,11 @@ export class RedisDirectoryStore implements DirectoryStore {
 
   async setUsername(identity: string, username: string | null): Promise<void> {
     this.lifecycle.check();
-    await SET_USERNAME.run(this.redis, [this.prefix, identity, username ?? '']);
+    await SET_USERNAME.run(this.redis, [this.keys.shared, identity, username ?? '']);
   }
 
   async resolveUsername(username: string): Promise<string | null> {
     this.lifecycle.check();
-    return this.redis.get(`${this.prefix}username:${username}`);
+    return this.redis.get(`${this.keys.shared}username:${username}`);
   }
 }

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { ParleyError, isErrorCode } from '@parley/core';
-import { Command, type Redis } from 'ioredis';
+import { Command } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 
 export type LuaArg = string | number | Buffer;
 
 /**
  * A Lua script run atomically by Redis: nothing else runs between its commands, which is how one-time
  * prekeys, invites and usernames are handed out once even with several relay processes on one Redis.
- * Scripts get the key prefix as ARGV[1] and build their keys from it, so they need a single Redis node,
- * not Cluster. Sent by SHA and re-sent in full only when the server does not know it yet (after a restart).
+ * Scripts get their key prefix as ARGV[1] and build their keys from it. The prefix is also declared as the
+ * script's one key, which routes the script on a Redis Cluster: there it carries a hash tag (keys.node.ts),
+ * so every key a script builds lives in that one slot, as Cluster requires. Sent by SHA and re-sent in full only when the server does not know it yet (after a restart).
  */
 export class LuaScript {
   readonly #sha: string;
@@ -18,18 +20,22 @@ export class LuaScript {
   }
 
   /** Runs with string replies. Scripts fail with `redis.error_reply('<ErrorCode>')` to throw that ParleyError. */
-  run(redis: Redis, args: LuaArg[]): Promise<unknown> {
+  run(redis: RedisClient, args: LuaArg[]): Promise<unknown> {
     return this.#call(redis, args, false);
   }
 
   /** Runs with Buffer replies, for scripts that return payloads. */
-  runBuffers(redis: Redis, args: LuaArg[]): Promise<unknown> {
+  runBuffers(redis: RedisClient, args: LuaArg[]): Promise<unknown> {
     return this.#call(redis, args, true);
   }
 
-  async #call(redis: Redis, args: LuaArg[], buffers: boolean): Promise<unknown> {
+  async #call(redis: RedisClient, args: LuaArg[], buffers: boolean): Promise<unknown> {
+    const [prefix] = args;
+    if (typeof prefix !== 'string') throw new Error('a Lua script takes the key prefix first');
     const send = (name: 'evalsha' | 'eval', script: string): Promise<unknown> => {
-      const command = new Command(name, [script, 0, ...args], { replyEncoding: buffers ? null : 'utf8' });
+      const command = new Command(name, [script, 1, prefix, ...args], {
+        replyEncoding: buffers ? null : 'utf8',
+      });
       void redis.sendCommand(command);
       return command.promise;
     };

@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './client.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
+import type { KeySpace } from './keys.node.js';
 import type { PresenceStore, PresenceVisibility, SecretStore } from '../types.js';
 
 export class RedisPresenceStore implements PresenceStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
@@ -41,20 +42,20 @@ export class RedisPresenceStore implements PresenceStore {
   }
 
   #key(identity: string): string {
-    return `${this.prefix}presence:${identity}`;
+    return `${this.keys.of(identity)}presence:${identity}`;
   }
 }
 
 export class RedisSecretStore implements SecretStore {
   constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
+    private readonly redis: RedisClient,
+    private readonly keys: KeySpace,
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
   async getOrCreate(name: string, create: () => Uint8Array): Promise<Uint8Array> {
     this.lifecycle.check();
-    const key = `${this.prefix}secret:${name}`;
+    const key = `${this.keys.shared}secret:${name}`;
     const existing = await this.redis.getBuffer(key);
     if (existing) return new Uint8Array(existing);
     const fresh = create();

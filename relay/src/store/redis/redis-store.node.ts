@@ -1,16 +1,21 @@
-import { Redis } from 'ioredis';
 import { StoreLifecycle } from '../lifecycle.js';
 import type { RelayStore } from '../types.js';
 import { RedisAccessStore } from './access.node.js';
 import { RedisAttachmentStore } from './attachments.node.js';
 import { RedisBlobStore } from './blobs.node.js';
+import { connectRedis, type RedisClient } from './client.node.js';
+import { clusterKeys, singleNodeKeys, type KeySpace } from './keys.node.js';
 import { RedisDirectoryStore } from './directory.node.js';
 import { RedisPresenceStore, RedisSecretStore } from './presence.node.js';
 
 export interface RedisStoreOptions {
-  /** redis://host:port/db of a single Redis node (the Lua scripts do not support Cluster). */
+  /** redis://host:port/db of a single Redis node, or with `cluster` comma-separated seeds of a Cluster. */
   url: string;
-  /** Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. */
+  cluster?: boolean;
+  /**
+   * Every key starts with it, so tests and deployments sharing one Redis stay apart. Default `parley:`. On a
+   * Cluster, keys get hash tags from it (keys.node.ts): one slot per identity, one for what is shared.
+   */
   prefix?: string;
 }
 
@@ -28,12 +33,12 @@ export class RedisRelayStore implements RelayStore {
   readonly attachments: RedisAttachmentStore;
   readonly presence: RedisPresenceStore;
   readonly secrets: RedisSecretStore;
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #lifecycle = new StoreLifecycle('Redis');
 
-  constructor(redis: Redis, prefix: string) {
+  constructor(redis: RedisClient, keys: KeySpace) {
     this.#redis = redis;
-    const parts = [redis, prefix, this.#lifecycle] as const;
+    const parts = [redis, keys, this.#lifecycle] as const;
     this.directory = new RedisDirectoryStore(...parts);
     this.access = new RedisAccessStore(...parts);
     this.blobs = new RedisBlobStore(...parts);
@@ -50,12 +55,7 @@ export class RedisRelayStore implements RelayStore {
 }
 
 export async function openRedisStore(options: RedisStoreOptions): Promise<RelayStore> {
-  const redis = new Redis(options.url, { lazyConnect: true, enableAutoPipelining: true });
-  try {
-    await redis.connect();
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
-  return new RedisRelayStore(redis, options.prefix ?? 'parley:');
+  const redis = await connectRedis(options, { enableAutoPipelining: true });
+  const prefix = options.prefix ?? 'parley:';
+  return new RedisRelayStore(redis, options.cluster ? clusterKeys(prefix) : singleNodeKeys(prefix));
 }

@@ -14,7 +14,7 @@ export function AppShell() {
   const registry = useRegistry();
   const focus = panel !== undefined ? 'panel' : conversationId !== undefined ? 'conversation' : 'list';
   return (
-    <div className={`app-shell focus-${focus}`}>
+    <div className={`app-shell focus-${focus} ${conversationId === undefined ? '' : 'conversation-open'}`}>
       {registry.services.map((Service, index) => (
         <Service key={index} />
       ))}

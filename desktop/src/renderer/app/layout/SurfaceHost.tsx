@@ -1,3 +1,4 @@
+import { Suspense } from 'react';
 import { IconButton } from '../../ui/Button.js';
 import { Modal } from '../../ui/Modal.js';
 import { useNavigation } from '../navigation.js';
@@ -24,15 +25,28 @@ export function SurfaceHost() {
             <h2>{panelSurface.title}</h2>
           </header>
           <div className="side-panel-body">
-            <panelSurface.component params={panel.params} close={closePanel} />
+            <Suspense fallback={<Loading />}>
+              <panelSurface.component params={panel.params} close={closePanel} />
+            </Suspense>
           </div>
         </aside>
       )}
       {dialog !== undefined && dialogSurface !== undefined && (
         <Modal title={dialogSurface.title} onClose={closeDialog}>
-          <dialogSurface.component params={dialog.params} close={closeDialog} />
+          <Suspense fallback={<Loading />}>
+            <dialogSurface.component params={dialog.params} close={closeDialog} />
+          </Suspense>
         </Modal>
       )}
     </>
+  );
+}
+
+/** While a surface's code loads (features load their heavy panels and dialogs on first use). */
+function Loading() {
+  return (
+    <p className="surface-loading" role="status">
+      Loading…
+    </p>
   );
 }

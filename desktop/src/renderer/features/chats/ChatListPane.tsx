@@ -1,11 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ConversationSummary } from '@parley/core';
-import { useLive, useProfile } from '../../app/client-context.js';
+import { useClient } from '../../app/client-context.js';
 import { useContacts, useConversations } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
-import { loadProfile } from '../../app/profile.js';
+import { useOwnProfile } from '../../app/own-profile.js';
 import { useRegistry } from '../../app/registry-context.js';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { listTime } from '../conversation/format.js';
@@ -23,10 +23,8 @@ import './chats.css';
  * archive, mark as read. The archived list replaces the main one until "Back".
  */
 export function ChatListPane() {
-  const started = useProfile();
-  // Settings saves a new name or picture to localStorage and announces it with live.localChange().
-  useLive((live) => live.localVersion);
-  const profile = loadProfile(localStorage) ?? started;
+  const client = useClient();
+  const profile = useOwnProfile();
   const registry = useRegistry();
   const { list } = useConversations();
   const [query, setQuery] = useState('');
@@ -62,7 +60,12 @@ export function ChatListPane() {
         </header>
       ) : (
         <header className="pane-header">
-          <Avatar name={profile.displayName} seed={profile.displayName} image={profile.avatar} size={40} />
+          <Avatar
+            name={profile.displayName}
+            seed={personSeed(client.account)}
+            image={profile.avatar}
+            size={40}
+          />
           <h1 className="pane-title">Chats</h1>
           <div className="pane-actions">
             {registry.sidebarActions.map((Action, index) => (
@@ -196,22 +199,24 @@ function ChatRow({
               </time>
             )}
           </span>
-          <span className="chat-row-bottom">
-            <span className="chat-row-preview">
-              {tick !== undefined && <span className={`tick tick-${tick.tone}`}>{tick.glyph} </span>}
-              {preview}
+          {(preview !== '' || tick !== undefined || chat.pinned || unread > 0) && (
+            <span className="chat-row-bottom">
+              <span className="chat-row-preview">
+                {tick !== undefined && <span className={`tick tick-${tick.tone}`}>{tick.glyph} </span>}
+                {preview}
+              </span>
+              {chat.pinned && (
+                <span className="chat-row-pin" title="Pinned" data-testid="pinned">
+                  <Icon name="pin" size={16} />
+                </span>
+              )}
+              {unread > 0 && (
+                <span className="unread-badge" aria-hidden="true">
+                  {unread}
+                </span>
+              )}
             </span>
-            {chat.pinned && (
-              <span className="chat-row-pin" title="Pinned" data-testid="pinned">
-                <Icon name="pin" size={16} />
-              </span>
-            )}
-            {unread > 0 && (
-              <span className="unread-badge" aria-hidden="true">
-                {unread}
-              </span>
-            )}
-          </span>
+          )}
         </span>
       </button>
       <button

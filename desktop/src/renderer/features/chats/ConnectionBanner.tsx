@@ -1,16 +1,19 @@
-import { useState } from 'react';
-import { useClient, useClientEvent } from '../../app/client-context.js';
+import { useLive } from '../../app/client-context.js';
 
-/** Says so while the home relay is unreachable: messages then wait in the outbox (◷) until it is back. */
+/**
+ * Says so while the home relay is unreachable, and what still works: chats with a direct link keep
+ * delivering; everything else waits in the outbox (◷) until the relay answers again.
+ */
 export function ConnectionBanner() {
-  const client = useClient();
-  const [connected, setConnected] = useState(() => client.connected);
-  useClientEvent('connected', () => setConnected(client.connected));
-  useClientEvent('disconnected', () => setConnected(client.connected));
-  if (connected) return null;
+  const state = useLive((live) =>
+    live.relayConnected ? 'connected' : live.directCount() > 0 ? 'direct' : 'waiting',
+  );
+  if (state === 'connected') return null;
   return (
     <p className="connection-banner" role="status">
-      Connecting to your relay… Messages you send will leave once it answers.
+      {state === 'direct'
+        ? 'Your relay can’t be reached. Chats marked Direct still deliver; other messages wait on this device and leave when the relay is back.'
+        : 'Your relay can’t be reached. Messages you send wait on this device and leave when it’s back.'}
     </p>
   );
 }

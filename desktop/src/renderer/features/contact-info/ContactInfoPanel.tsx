@@ -8,6 +8,7 @@ import { describeError } from '../onboarding/errors.js';
 import { readQrBytes } from './scan-qr.dom.js';
 import { safetyNumberBlocks, verificationLine } from './safety-number.js';
 import { useVerification } from './use-verification.js';
+import '../../ui/switch.css';
 import './contact-info.css';
 
 /** Who this contact is, the safety number to compare with them (digits and QR), and marking them verified. */

@@ -1,7 +1,12 @@
 import type { Feature } from '../../app/extensions.js';
-import { ContactInfoPanel } from './ContactInfoPanel.js';
+import { lazy } from 'react';
 import { ContactInfoButton, VerifiedBadge } from './header.js';
 import { KeyChangedBanner } from './KeyChangedBanner.js';
+
+// The panel carries the safety number's QR code and the QR reader: loaded when opened.
+const ContactInfoPanel = lazy(() =>
+  import('./ContactInfoPanel.js').then((module) => ({ default: module.ContactInfoPanel })),
+);
 
 /** Contact info: safety number with its QR code, marking a contact verified, and the key-changed warning. */
 export const contactInfoFeature: Feature = {

@@ -1,8 +1,15 @@
 import type { Feature } from '../../app/extensions.js';
 import { AddContactButton, MyLinkButton } from './buttons.js';
-import { AddContactDialog } from './AddContactDialog.js';
+import { lazy } from 'react';
 import { DeepLinkService } from './DeepLinkService.dom.js';
-import { MyContactLinkDialog } from './MyContactLinkDialog.js';
+
+// The dialogs carry the QR encoder and the QR reader: loaded when opened.
+const MyContactLinkDialog = lazy(() =>
+  import('./MyContactLinkDialog.js').then((module) => ({ default: module.MyContactLinkDialog })),
+);
+const AddContactDialog = lazy(() =>
+  import('./AddContactDialog.js').then((module) => ({ default: module.AddContactDialog })),
+);
 
 /** "My contact link" with its QR code, and adding a contact by link or username. */
 export const contactLinkFeature: Feature = {

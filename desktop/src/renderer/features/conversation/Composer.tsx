@@ -1,10 +1,15 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
-import { EmojiPicker } from './EmojiPicker.js';
 import { TypingSignal } from './typing-signal.js';
+import { errorText } from '../../ui/error-text.js';
+
+// The picker (and its emoji list) loads the first time it is opened.
+const EmojiPicker = lazy(() =>
+  import('./EmojiPicker.js').then((module) => ({ default: module.EmojiPicker })),
+);
 
 export type ComposerMode =
   | { readonly kind: 'new' }
@@ -94,7 +99,7 @@ export function Composer({
       }
     } catch (failure) {
       setText(body);
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(errorText(failure, 'Sending the message'));
     }
   }
 
@@ -158,13 +163,15 @@ export function Composer({
         <IconButton icon="send" label="Send" onClick={() => void send()} />
       </div>
       {picker && (
-        <EmojiPicker
-          onPick={(emoji) => insertText(emoji)}
-          onClose={() => {
-            setPicker(false);
-            input.current?.focus();
-          }}
-        />
+        <Suspense fallback={null}>
+          <EmojiPicker
+            onPick={(emoji) => insertText(emoji)}
+            onClose={() => {
+              setPicker(false);
+              input.current?.focus();
+            }}
+          />
+        </Suspense>
       )}
     </footer>
   );

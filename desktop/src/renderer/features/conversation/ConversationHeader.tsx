@@ -1,13 +1,13 @@
 import type { Conversation } from '@parley/core';
 import { useLive } from '../../app/client-context.js';
-import { useConversationSummary } from '../../app/data/use-conversations.js';
+import { useContacts, useConversationSummary } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Avatar } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
 import { Icon } from '../../ui/Icon.js';
 import { avatarUrl } from '../chats/avatar-url.js';
-import { presenceLine } from './format.js';
+import { memberLine, presenceLine } from './format.js';
 
 const ROUTE_LABELS = {
   direct: { short: 'Direct', long: 'Messages go directly to this contact’s device' },
@@ -23,9 +23,25 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
   const registry = useRegistry();
   const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
   const route = useLive((live) => live.route(conversation.id));
-  const subtitle = useLive((live) =>
-    peer === undefined ? '' : presenceLine(live.presence(peer), live.isTyping(peer), Date.now()),
+  const contacts = useContacts();
+  const presence = useLive((live) =>
+    peer === undefined
+      ? ''
+      : presenceLine(
+          live.presence(peer),
+          live.isTyping(peer),
+          Date.now(),
+          undefined,
+          live.reach(conversation.id),
+        ),
   );
+  const subtitle =
+    conversation.kind === 'group'
+      ? memberLine(
+          conversation.members,
+          (account) => contacts.get(account)?.displayName ?? account.slice(0, 8),
+        )
+      : presence;
   const routeLabel = ROUTE_LABELS[route ?? 'relay'];
   // The contact's profile picture or the group's, kept current by the chat list's 'conversation-updated'.
   const summary = useConversationSummary(conversation.id);

@@ -4,6 +4,7 @@ import { useClient, useClientEvent, useClientVersion, useSession } from '../../a
 import { useMessages } from '../../app/data/use-messages.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Composer, type ComposerMode } from './Composer.js';
+import { ComposerNotice, useComposerNotice } from './ComposerNotice.js';
 import { ConversationHeader } from './ConversationHeader.js';
 import { MessageList } from './MessageList.js';
 
@@ -35,6 +36,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
     );
   }, [client, live, peer, connections, asked]);
 
+  const notice = useComposerNotice(conversation);
   const onSent = useCallback((message: StoredMessage) => messages.add(message), [messages]);
 
   return (
@@ -49,13 +51,17 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         onReply={(message) => setMode({ kind: 'reply', message })}
         onEdit={(message) => setMode({ kind: 'edit', message })}
       />
-      <Composer
-        conversation={conversation}
-        mode={mode}
-        setMode={setMode}
-        onSent={onSent}
-        onEdited={(id) => void messages.refresh(id)}
-      />
+      {notice !== undefined ? (
+        <ComposerNotice text={notice} />
+      ) : (
+        <Composer
+          conversation={conversation}
+          mode={mode}
+          setMode={setMode}
+          onSent={onSent}
+          onEdited={(id) => void messages.refresh(id)}
+        />
+      )}
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { useReactions } from '../../app/data/use-messages.js';
 import { messageKind } from '../../app/extensions.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
+import { MessageText } from '../message-text/MessageText.js';
 import { MessageMenu } from './MessageMenu.js';
 import { RecallNotice } from './RecallNotice.js';
 import { timeOfDay } from './format.js';
@@ -65,7 +66,7 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
           ) : kind === 'file' ? (
             <p className="bubble-text">📎 {message.text || 'File'}</p>
           ) : (
-            <p className="bubble-text">{message.text}</p>
+            <MessageText text={message.text} />
           )}
         </div>
         <footer className="bubble-meta">

@@ -7,7 +7,10 @@ import { messageKind } from '../../app/extensions.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { MessageBubble } from './MessageBubble.js';
-import { buildRows } from './rows.js';
+import { EncryptionNotice } from './EncryptionNotice.js';
+import { buildRows, type Row } from './rows.js';
+
+type ListRow = Row | { readonly kind: 'notice'; readonly key: string };
 
 /** Distance from the top, in pixels, at which the next older page is read. */
 const LOAD_OLDER_AT = 400;
@@ -29,7 +32,12 @@ export function MessageList({
   onEdit: (message: StoredMessage) => void;
 }) {
   const scroller = useRef<HTMLDivElement>(null);
-  const rows = useMemo(() => buildRows(state.messages, Date.now()), [state.messages]);
+  // The encryption notice heads the conversation once its very first message is loaded (or it is empty).
+  const atStart = state.loaded && !state.hasOlder;
+  const rows = useMemo<ListRow[]>(() => {
+    const built = buildRows(state.messages, Date.now());
+    return atStart ? [{ kind: 'notice', key: 'encryption-notice' }, ...built] : built;
+  }, [state.messages, atStart]);
   const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
   const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
   const typing = useLive((live) => (peer === undefined ? false : live.isTyping(peer)));
@@ -37,7 +45,7 @@ export function MessageList({
   const virtualizer = useVirtualizer({
     count: rows.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : 64),
+    estimateSize: (index) => (rows[index]?.kind === 'day' ? 40 : rows[index]?.kind === 'notice' ? 80 : 64),
     getItemKey: (index) => rows[index]?.key ?? index,
     overscan: 12,
   });
@@ -100,7 +108,9 @@ export function MessageList({
                 className="message-row"
                 style={{ transform: `translateY(${item.start}px)` }}
               >
-                {row.kind === 'day' ? (
+                {row.kind === 'notice' ? (
+                  <EncryptionNotice conversation={conversation} />
+                ) : row.kind === 'day' ? (
                   <div className="day-separator" role="separator" aria-label={row.label}>
                     <span>{row.label}</span>
                   </div>

@@ -6,6 +6,7 @@ import { Button } from '../../ui/Button.js';
 import { Modal } from '../../ui/Modal.js';
 import { QUICK_REACTIONS } from './emoji.js';
 import { moveMenuFocus, useMenuFocusAndDismiss } from '../../ui/menu-keys.dom.js';
+import { errorText } from '../../ui/error-text.js';
 
 /** The per-message menu: react, reply, copy, edit and delete for everyone (own messages), then features'. */
 export function MessageMenu({
@@ -48,7 +49,7 @@ export function MessageMenu({
     close();
     Promise.resolve()
       .then(action)
-      .catch((error: unknown) => onError(error instanceof Error ? error.message : String(error)));
+      .catch((error: unknown) => onError(errorText(error)));
   };
 
   if (confirmDelete) {

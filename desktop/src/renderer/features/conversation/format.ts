@@ -1,4 +1,4 @@
-import type { PresenceState } from '../../app/live-state.js';
+import type { PresenceState, Reach } from '../../app/live-state.js';
 
 export function timeOfDay(at: number, locale?: string): string {
   return new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
@@ -14,19 +14,38 @@ export function listTime(at: number, now: number, locale?: string): string {
   return a.toLocaleDateString(locale, { day: 'numeric', month: 'numeric', year: '2-digit' });
 }
 
-/** The header's subtitle: typing beats online beats last seen; nothing when presence is not shared. */
+/**
+ * The header's subtitle: typing beats online beats last seen; nothing when presence is not shared. Only
+ * what can be known is said: without the relay and without a direct link, someone who was online reads
+ * "last seen" at the moment we stopped knowing, or "online status unknown" when there is no such moment. A direct link up
+ * means their app is running.
+ */
 export function presenceLine(
   presence: PresenceState | undefined,
   typing: boolean,
   now: number,
   locale?: string,
+  reach: Reach = { relayConnected: true, direct: false },
 ): string {
   if (typing) return 'typing…';
   if (presence === undefined) return '';
-  if (presence.online) return 'online';
-  if (presence.lastSeen === undefined) return '';
-  const a = new Date(presence.lastSeen);
-  if (a.toDateString() === new Date(now).toDateString())
-    return `last seen today at ${timeOfDay(presence.lastSeen, locale)}`;
-  return `last seen ${listTime(presence.lastSeen, now, locale)} at ${timeOfDay(presence.lastSeen, locale)}`;
+  const known = reach.relayConnected || reach.direct;
+  if (presence.online) {
+    if (known) return 'online';
+    return reach.lastSure === undefined ? 'online status unknown' : lastSeen(reach.lastSure, now, locale);
+  }
+  if (presence.lastSeen === undefined) return known ? '' : 'online status unknown';
+  return lastSeen(presence.lastSeen, now, locale);
+}
+
+/** A group header's second line: the members by name, sorted, "You" last (WhatsApp's). */
+export function memberLine(members: readonly string[], nameOf: (account: string) => string): string {
+  const names = members.map(nameOf).sort((a, b) => a.localeCompare(b));
+  return [...names, 'You'].join(', ');
+}
+
+function lastSeen(at: number, now: number, locale?: string): string {
+  if (new Date(at).toDateString() === new Date(now).toDateString())
+    return `last seen today at ${timeOfDay(at, locale)}`;
+  return `last seen ${listTime(at, now, locale)} at ${timeOfDay(at, locale)}`;
 }

@@ -100,3 +100,35 @@ describe('presence line', () => {
     expect(presenceLine(undefined, false, now)).toBe('');
   });
 });
+
+describe('presence line without the relay', () => {
+  const now = at(21, 12);
+  const lost = at(21, 11, 40);
+
+  it('says "last seen" at the moment the relay was lost for someone who was online, not "online"', () => {
+    expect(
+      presenceLine({ online: true }, false, now, 'en-GB', {
+        relayConnected: false,
+        direct: false,
+        lastSure: lost,
+      }),
+    ).toBe('last seen today at 11:40');
+    expect(
+      presenceLine({ online: true }, false, now, 'en-GB', { relayConnected: false, direct: false }),
+    ).toBe('online status unknown');
+  });
+
+  it('still says online over a direct link, which shows their app is running', () => {
+    expect(presenceLine({ online: true }, false, now, 'en-GB', { relayConnected: false, direct: true })).toBe(
+      'online',
+    );
+  });
+
+  it('keeps a known last seen, and says nothing when presence is not shared', () => {
+    const reach = { relayConnected: false, direct: false, lastSure: lost };
+    expect(presenceLine({ online: false, lastSeen: at(21, 9, 5) }, false, now, 'en-GB', reach)).toBe(
+      'last seen today at 09:05',
+    );
+    expect(presenceLine(undefined, false, now, 'en-GB', reach)).toBe('');
+  });
+});

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { Avatar } from '../../ui/Avatar.js';
 import { groupAvatarFrom } from './group-avatar.dom.js';
+import { errorText } from '../../ui/error-text.js';
 
 /**
  * The group picture: the current one (or initials), and a file button to pick another, downscaled before
@@ -44,7 +45,7 @@ export function AvatarPicker({
           if (file === undefined) return;
           setError(undefined);
           groupAvatarFrom(file).then(onPick, (failure: unknown) =>
-            setError(failure instanceof Error ? failure.message : String(failure)),
+            setError(errorText(failure, 'Reading the picture')),
           );
         }}
       />

@@ -1,5 +1,5 @@
 import type { Contact } from '@parley/core';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 
 /** Contacts with a checkbox each (WhatsApp's "Add group members"); `exclude` hides who is already in. */
 export function ContactPicker({
@@ -36,7 +36,7 @@ export function ContactPicker({
                   onChange(next);
                 }}
               />
-              <Avatar name={contact.displayName} seed={`direct:${contact.account}`} size={36} />
+              <Avatar name={contact.displayName} seed={personSeed(contact.account)} size={36} />
               <span className="contact-choice-name">{contact.displayName}</span>
             </label>
           </li>

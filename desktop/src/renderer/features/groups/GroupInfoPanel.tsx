@@ -1,5 +1,5 @@
 import { useCallback, useId, useState } from 'react';
-import type { GroupState } from '@parley/core';
+import { displayText, type GroupState } from '@parley/core';
 import { useAsync, useClient } from '../../app/client-context.js';
 import type { SurfaceProps } from '../../app/extensions.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -67,7 +67,7 @@ function GroupInfo({ conversationId, state }: { conversationId: string; state: G
           onPick={(avatar) => run('picture', () => client.groups.rename(state.groupId, state.name, avatar))}
         />
         <GroupName
-          name={state.name}
+          name={displayText(state.name)}
           editable={abilities.participate}
           onSave={(name) => run('rename', () => client.groups.rename(state.groupId, name))}
         />

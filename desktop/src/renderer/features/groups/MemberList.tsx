@@ -1,8 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import type { GroupState } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
+import { useOwnProfile } from '../../app/own-profile.js';
 import { useNavigation } from '../../app/navigation.js';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
 import { memberActions, memberRows, type GroupAction, type MemberRow } from './group-rules.js';
 
@@ -51,6 +52,7 @@ function MemberItem({
   run: (action: GroupAction, work: () => Promise<unknown>) => void;
 }) {
   const client = useClient();
+  const profile = useOwnProfile();
   const { openDialog } = useNavigation();
   const actions = memberActions(state, self, row.account);
   const [open, setOpen] = useState(false);
@@ -61,7 +63,12 @@ function MemberItem({
   const hasMenu = actions.makeAdmin || actions.remove;
   return (
     <li className="group-member" aria-label={row.admin ? `${row.name}, admin` : row.name}>
-      <Avatar name={row.name} seed={`direct:${row.account}`} size={40} />
+      <Avatar
+        name={row.name}
+        seed={personSeed(row.account)}
+        image={row.account === self ? profile.avatar : undefined}
+        size={40}
+      />
       <span className="group-member-name">{row.name}</span>
       {row.admin && <span className="admin-badge">Admin</span>}
       {hasMenu && (

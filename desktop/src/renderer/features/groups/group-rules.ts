@@ -1,4 +1,5 @@
 import { groupChangeBetween, isParleyError, type GroupChange, type GroupState } from '@parley/core';
+import { errorText } from '../../ui/error-text.js';
 
 /*
  * What the group screens decide without touching the DOM: who may do what, how members are listed, what a
@@ -178,9 +179,9 @@ export function describeGroupError(action: GroupAction, error: unknown): string 
     if (error.code === 'ACCESS_DENIED') return REFUSED[action];
     if (action === 'join' && error.code === 'BAD_REQUEST')
       return 'That is not a Parley group invite link (it starts with parley://group?).';
-    return error.message;
+    return errorText(error);
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }
 
 function listOf(names: readonly string[]): string {

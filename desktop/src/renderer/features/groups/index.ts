@@ -3,9 +3,9 @@ import { AddMembersDialog } from './AddMembersDialog.js';
 import { GroupChangeLine } from './GroupChangeLine.js';
 import { GroupConfirmDialog } from './GroupConfirmDialog.js';
 import { GroupInfoPanel } from './GroupInfoPanel.js';
-import { GroupNotices } from './GroupNotices.js';
 import { JoinGroupDialog } from './JoinGroupDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
+import { useFormerMemberNotice } from './former-member.js';
 import { GroupInfoButton, NewGroupButton } from './buttons.js';
 
 /**
@@ -16,7 +16,7 @@ export const groupsFeature: Feature = {
   id: 'groups',
   sidebarActions: [NewGroupButton],
   conversationHeaderActions: [GroupInfoButton],
-  conversationServices: [GroupNotices],
+  composerNotices: [useFormerMemberNotice],
   panels: { 'group-info': { title: 'Group info', component: GroupInfoPanel } },
   dialogs: {
     'new-group': { title: 'New group', component: NewGroupDialog },

@@ -7,6 +7,7 @@ import { sendFiles } from './media-files.dom.js';
 import { formatBytes, mediaKind, typeLabel } from './media-format.js';
 import { addPendingFiles, pendingFiles } from './media-state.js';
 import './media.css';
+import { errorText } from '../../ui/error-text.js';
 
 /**
  * Mounted in the open conversation: files dragged onto it or pasted into it (and those the paperclip chose)
@@ -103,7 +104,7 @@ function SendFilesDialog({
       pendingFiles.set({
         conversationId,
         files,
-        failure: error instanceof Error ? error.message : String(error),
+        failure: errorText(error, 'Sending the file'),
       });
     });
   }

@@ -1,5 +1,4 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { createPortal } from 'react-dom';
+import { useEffect, useRef, useState } from 'react';
 import type { FileInfo, ParleyClient } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
 import { MediaIconButton } from './MediaIcon.js';
@@ -29,16 +28,7 @@ async function conversationMedia(client: ParleyClient, conversationId: string): 
 }
 
 /** The full-screen viewer, mounted once: Esc closes, the arrow keys move through the conversation's media. */
-export function MediaViewerHost() {
-  const target = useSyncExternalStore(viewerTarget.subscribe, viewerTarget.get);
-  if (target === undefined) return null;
-  return createPortal(
-    <MediaViewer conversationId={target.conversationId} messageId={target.messageId} />,
-    document.body,
-  );
-}
-
-function MediaViewer({ conversationId, messageId }: { conversationId: string; messageId: string }) {
+export function MediaViewer({ conversationId, messageId }: { conversationId: string; messageId: string }) {
   const client = useClient();
   const box = useRef<HTMLDivElement>(null);
   const [media, setMedia] = useState<string[]>([messageId]);

@@ -6,6 +6,7 @@ import { analyseVoice } from './media-capture.dom.js';
 import { keepFile } from './media-files.dom.js';
 import { formatDuration } from './media-format.js';
 import { storeFile } from '../../platform/received-files.dom.js';
+import { errorText } from '../../ui/error-text.js';
 
 /** Holding the button this long and letting go sends; a shorter press starts a recording stopped by a click. */
 const HOLD_MS = 400;
@@ -58,7 +59,7 @@ export function VoiceRecorder({ conversation }: ComposerSlotProps) {
       setElapsed(0);
       setActive(true);
     } catch (error) {
-      setStatus(`Cannot record: ${error instanceof Error ? error.message : String(error)}`);
+      setStatus(errorText(error, 'Recording'));
     }
   }
 
@@ -88,7 +89,7 @@ export function VoiceRecorder({ conversation }: ComposerSlotProps) {
       void storeFile(messageId, audio).catch(() => undefined);
       setStatus(undefined);
     } catch (error) {
-      setStatus(`Voice message not sent: ${error instanceof Error ? error.message : String(error)}`);
+      setStatus(errorText(error, 'Sending the voice message'));
     }
   }
 

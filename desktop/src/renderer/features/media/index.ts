@@ -2,7 +2,7 @@ import type { Feature } from '../../app/extensions.js';
 import { AttachButton } from './AttachButton.js';
 import { FileMessageBody } from './FileMessageBody.js';
 import { MediaDropZone } from './MediaDropZone.js';
-import { MediaViewerHost } from './MediaViewer.js';
+import { MediaViewerHost } from './MediaViewerHost.js';
 import { VoiceRecorder } from './VoiceRecorder.js';
 import { MemoryFilesService } from './media-files.dom.js';
 

@@ -1,4 +1,5 @@
 import { isParleyError } from '@parley/core';
+import { errorText } from '../../ui/error-text.js';
 
 /** A sentence for the person, from whatever a start or a request threw. */
 export function describeError(error: unknown): string {
@@ -12,8 +13,8 @@ export function describeError(error: unknown): string {
       case 'OTP_LOCKED':
         return `The relay refused access: ${error.message}`;
       default:
-        return error.message;
+        return errorText(error);
     }
   }
-  return error instanceof Error ? error.message : String(error);
+  return errorText(error);
 }

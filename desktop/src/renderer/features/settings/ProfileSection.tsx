@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { MAX_DISPLAY_NAME_LENGTH } from '@parley/core';
 import { useClient, useSession } from '../../app/client-context.js';
 import { saveProfile } from '../../app/profile.js';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import { bytesToDataUrl, dataUrlToBytes } from '../onboarding/avatar-bytes.js';
 import { downscaleAvatarToFit } from '../onboarding/avatar-image.dom.js';
@@ -47,7 +47,7 @@ export function ProfileSection() {
     <SettingsSection title="Profile">
       <form className="settings-profile" onSubmit={(event) => void save(event)}>
         <div className="settings-avatar">
-          <Avatar name={name || '?'} seed={client.profile.displayName} image={avatar} size={96} />
+          <Avatar name={name || '?'} seed={personSeed(client.account)} image={avatar} size={96} />
           <label className="button button-secondary">
             Change picture
             <input

@@ -5,6 +5,7 @@ import { NotificationsSection } from './NotificationsSection.dom.js';
 import { PrivacySection } from './PrivacySection.js';
 import { ProfileSection } from './ProfileSection.js';
 import { RelaySection } from './RelaySection.js';
+import '../../ui/switch.css';
 import './settings.css';
 
 /** Every setting on one scrolling panel, section by section as in WhatsApp Desktop. */

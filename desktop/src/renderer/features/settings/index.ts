@@ -1,6 +1,10 @@
+import { lazy } from 'react';
 import type { Feature } from '../../app/extensions.js';
 import { SettingsButton } from './SettingsButton.js';
-import { SettingsPanel } from './SettingsPanel.js';
+
+const SettingsPanel = lazy(() =>
+  import('./SettingsPanel.js').then((module) => ({ default: module.SettingsPanel })),
+);
 
 /** Settings from the chat list's header: profile, privacy, chats (theme), notifications, relay, backup. */
 export const settingsFeature: Feature = {

@@ -1,13 +1,16 @@
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import { useClient, useProfile } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
-import { Avatar } from '../../ui/Avatar.js';
+import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { IconButton } from '../../ui/Button.js';
-import { StatusViewer } from './StatusViewer.dom.js';
 import { contactStatusGroups, myStatuses, type RingState } from './status-rings.js';
 import { useStatuses } from './use-statuses.js';
 import './status.css';
+
+const StatusViewer = lazy(() =>
+  import('./StatusViewer.dom.js').then((module) => ({ default: module.StatusViewer })),
+);
 
 /**
  * The strip above the chat list: "My status" (post one, or watch mine and who viewed them) and every contact
@@ -52,7 +55,7 @@ export function StatusStrip() {
             <Ring state={mine.length === 0 ? 'none' : 'mine'}>
               <Avatar
                 name={profile.displayName}
-                seed={profile.displayName}
+                seed={personSeed(client.account)}
                 image={profile.avatar}
                 size={44}
               />
@@ -96,14 +99,16 @@ export function StatusStrip() {
         })}
       </ul>
       {viewing !== undefined && viewed !== undefined && viewed.length > 0 && (
-        <StatusViewer
-          author={viewing}
-          name={viewing === self ? 'My status' : nameOf(viewing)}
-          mine={viewing === self}
-          statuses={viewed}
-          nameOf={nameOf}
-          onClose={() => setViewing(undefined)}
-        />
+        <Suspense fallback={null}>
+          <StatusViewer
+            author={viewing}
+            name={viewing === self ? 'My status' : nameOf(viewing)}
+            mine={viewing === self}
+            statuses={viewed}
+            nameOf={nameOf}
+            onClose={() => setViewing(undefined)}
+          />
+        </Suspense>
       )}
     </section>
   );

@@ -1,0 +1,16 @@
+import type { Conversation } from '@parley/core';
+import { useClient } from '../../app/client-context.js';
+import { formerMemberNotice, groupIdOf } from './group-rules.js';
+import { useGroupState, useNameOf } from './use-group.js';
+
+/**
+ * For someone no longer in a group: why they cannot send or receive its messages, shown in place of the
+ * composer (as WhatsApp does) so there is nothing to type into and no send to fail.
+ */
+export function useFormerMemberNotice(conversation: Conversation): string | undefined {
+  const client = useClient();
+  const nameOf = useNameOf();
+  const groupId = conversation.kind === 'group' ? groupIdOf(conversation.id) : undefined;
+  const { state } = useGroupState(groupId);
+  return state === undefined ? undefined : formerMemberNotice(state, client.account, nameOf);
+}
