@@ -41,14 +41,21 @@ export function outboxEntryId(content: Content, recipient: ProtocolAddress): str
   return `${time}.${counter}.${content.id}.${addressKey(recipient)}`;
 }
 
-/** The content of a new message: its id, this device's time and counter, checked against the blob limit. */
-function newContent(ctx: EngineContext, options: QueueOptions): { content: Content; payload: Uint8Array } {
+/**
+ * The content of a new message: its id, this device's time and counter (or those a draft was written with),
+ * checked against the blob limit.
+ */
+function newContent(
+  ctx: EngineContext,
+  options: QueueOptions,
+  at?: { sentAt: number; counter: number },
+): { content: Content; payload: Uint8Array } {
   const content: Content = {
     v: 1,
     // Namespaced by sender (trust/message-ids.ts), so nobody else can claim or overwrite its id.
     id: options.id ?? namespacedId(ctx.self.name, ctx.newId()),
-    sentAt: ctx.now(),
-    counter: ctx.nextCounter(),
+    sentAt: at?.sentAt ?? ctx.now(),
+    counter: at?.counter ?? ctx.nextCounter(),
     ...(options.groupId === undefined ? {} : { groupId: options.groupId }),
     body: options.body,
   };
@@ -118,9 +125,16 @@ export async function draftOutgoing(
   });
 }
 
-/** Sends a drafted message (options.id) with its final content: one outbox entry per recipient device. */
+/**
+ * Sends a drafted message (options.id) with its final content: one outbox entry per recipient device. It
+ * keeps the draft's time and counter, so it sorts where the person sent it, at both ends, however long its
+ * upload took and whichever of several uploads ended first.
+ */
 export async function releaseDraft(ctx: EngineContext, options: QueueOptions): Promise<Content> {
-  const { content, payload } = newContent(ctx, options);
+  const draft = options.id === undefined ? undefined : await ctx.db.messages.get(options.id);
+  if (draft === undefined) throw new ParleyError('NOT_FOUND', 'no drafted message to send');
+  const at = { sentAt: draft.sentAt, counter: draft.senderCounter };
+  const { content, payload } = newContent(ctx, options, at);
   for (const entry of outboxEntries(options, content, payload)) await ctx.db.outbox.enqueue(entry);
   return content;
 }
