@@ -46,6 +46,8 @@ test('a relay upload closes the dialog at once, shows its percentage and can be 
 }, testInfo) => {
   const { alice, bob } = await twoContacts(people);
   await bob.quit();
+  // Their link closes with Bob's browser: from now on files go to the relay.
+  await expect(route(alice.page, 'Relay')).toBeVisible();
   const path = testInfo.outputPath('holiday-video.bin');
   await writeFile(path, randomBytes(120 * 1024 * 1024));
   await attach(alice.page, [path]);

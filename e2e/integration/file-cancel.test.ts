@@ -87,4 +87,32 @@ describe('ParleyClient cancelling files', () => {
     expect(arrived).toEqual([]);
     expect(() => bob.c.files.cancel(messageId)).toThrow(/no transfer/u);
   });
+
+  it('stops a direct transfer its sender cancels; the receiver hears it once, by the sender', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const toBob = alice.c.conversations.direct(bob.c.account);
+    const first = next(bob.c, 'message');
+    await alice.c.messages.send(toBob, 'a big one is coming');
+    expect((await first).via).toBe('direct');
+
+    const progress = next(bob.c, 'file-progress', (event) => event.direction === 'receive');
+    const { messageId } = await alice.c.files.start(toBob, {
+      name: 'archive.zip',
+      mimeType: 'application/zip',
+      bytes: pattern(40 * 1024 * 1024),
+    });
+    await progress;
+    const heard = collect(bob.c, 'file-cancelled');
+    const here = next(alice.c, 'file-cancelled');
+    alice.c.files.cancel(messageId);
+    expect(await here).toEqual({ messageId, direction: 'send', by: 'local' });
+    // The control message telling Bob goes before this text: once it is here, so is the cancel.
+    const after = next(bob.c, 'message', ({ message }) => message.text === 'sorry, wrong file');
+    await alice.c.messages.send(toBob, 'sorry, wrong file');
+    await after;
+    expect(heard).toEqual([{ messageId, direction: 'receive', by: 'remote' }]);
+    expect(await bob.c.files.info(messageId)).toMatchObject({ state: 'cancelled', cancelledBy: 'remote' });
+  });
 });

@@ -55,6 +55,8 @@ export class FileManager {
   /** Our transfers under way, by the id of the message announcing them. */
   readonly #sending = new Map<string, TransferSender>();
   readonly #receiving = new Map<string, TransferReceiver>();
+  /** Whom each of our direct transfers goes to (to tell them of a cancel). */
+  readonly #recipients = new Map<string, ProtocolAddress>();
   /** Relay uploads and downloads under way, by message id: what `cancel` flips. */
   readonly #relayTransfers = new Map<string, CancelFlag>();
   /** Transfers a person cancelled: their failure is not reported as one. */
@@ -159,14 +161,34 @@ export class FileManager {
       flag.cancelled = true;
       return;
     }
-    const endpoint = this.#sending.get(messageId) ?? this.#receiving.get(messageId);
+    const sender = this.#sending.get(messageId);
+    const endpoint = sender ?? this.#receiving.get(messageId);
     if (endpoint === undefined) throw new ParleyError('NOT_FOUND', 'no transfer of that file is under way');
     endpoint.cancel(PERSON_CANCELLED);
+    // A receiver that never joined the transfer (offline, no link yet) would wait for it forever: tell it.
+    const recipient = sender === undefined ? undefined : this.#recipients.get(messageId);
+    if (recipient !== undefined) {
+      void this.ctx
+        .sendControl([recipient], { type: 'file-cancelled', target: messageId })
+        .catch((error: unknown) => this.#report(error));
+    }
+  }
+
+  /** The sender of `messageId` cancelled it: stop waiting for (or receiving) it. Only its sender may. */
+  async cancelledBySender(from: ProtocolAddress, messageId: string): Promise<void> {
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message === undefined || message.sender.name !== from.name) return;
+    const info = await this.records.get(messageId);
+    if (info === undefined || info.state !== 'transferring' || this.#cancelled.has(messageId)) return;
+    this.#cancelled.add(messageId); // so our own stop below is not reported as ours
+    this.#receiving.get(messageId)?.cancel(PERSON_CANCELLED);
+    await this.records.cancel(messageId, 'remote');
+    this.ctx.emit('file-cancelled', { messageId, direction: 'receive', by: 'remote' });
   }
 
   /** A transfer ended by a person's cancel, at either end: recorded, and told once. */
   #onCancel(messageId: string, direction: 'send' | 'receive', by: 'local' | 'remote', reason: string): void {
-    if (reason !== PERSON_CANCELLED) return; // a refusal or failure, reported as such
+    if (reason !== PERSON_CANCELLED || this.#cancelled.has(messageId)) return; // reported otherwise
     this.#cancelled.add(messageId);
     void (async () => {
       await this.records.cancel(messageId, by);
@@ -227,10 +249,12 @@ export class FileManager {
     );
     sender.on('cancel', ({ by, reason }) => this.#onCancel(messageId, 'send', by, reason));
     this.#sending.set(messageId, sender);
+    this.#recipients.set(messageId, record.recipient);
     void sender.done
       .catch(() => undefined)
       .finally(async () => {
         this.#sending.delete(messageId);
+        this.#recipients.delete(messageId);
         await this.ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
         await closeSource?.();
       })

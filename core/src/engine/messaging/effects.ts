@@ -105,6 +105,9 @@ export async function applyContent(
     case 'profile':
       await applyProfile(ctx, sender.name, body);
       return;
+    case 'file-cancelled':
+      await parts.files.cancelledBySender(sender, body.target);
+      return;
     case 'file-refused':
       await parts.files.refused(sender, body.target, body.reason);
       return;
