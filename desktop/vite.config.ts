@@ -42,10 +42,26 @@ function contentSecurityPolicy(): Plugin {
   };
 }
 
+/**
+ * Fontsource's CSS lists a .woff fallback after each .woff2 file; every browser Parley runs in (Chromium 120+,
+ * Electron) takes the .woff2, so the fallbacks would only double the emoji fonts' weight in the build and in the
+ * relay's package (about 17 MB). Drop them from @fontsource stylesheets before Vite resolves their URLs.
+ */
+function woff2Only(): Plugin {
+  return {
+    name: 'parley-woff2-only',
+    enforce: 'pre',
+    transform(code, id) {
+      if (!/[\\/]@fontsource[\\/].+\.css$/u.test(id)) return undefined;
+      return code.replace(/,\s*url\([^)]+\.woff\)\s*format\(['"]woff['"]\)/gu, '');
+    },
+  };
+}
+
 export default defineConfig({
   root: here('src/renderer'),
   base: './',
-  plugins: [react(), contentSecurityPolicy()],
+  plugins: [woff2Only(), react(), contentSecurityPolicy()],
   // simple-peer and its streams are CommonJS written for Node: `global` is the only name they use bare
   // that a browser lacks at parse time; Buffer and process come from platform/polyfills.dom.ts.
   define: { global: 'globalThis' },

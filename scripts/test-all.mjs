@@ -97,7 +97,27 @@ function playwright() {
   if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
 }
 
+/**
+ * The SFU suites run against a real mediasoup worker (none are skipped): MEDIASOUP_WORKER_BIN when the caller
+ * set it (.ci/run does), else whatever sfu/scripts/build-worker.sh finds or builds (cached after the first time).
+ */
+function mediasoupWorker() {
+  if (process.env.MEDIASOUP_WORKER_BIN) return;
+  console.log('\n=== mediasoup worker: sfu/scripts/build-worker.sh');
+  const result = spawnSync('bash', ['sfu/scripts/build-worker.sh'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    encoding: 'utf8',
+  });
+  const binary = result.stdout?.trim().split('\n').at(-1);
+  if (result.status === 0 && binary) process.env.MEDIASOUP_WORKER_BIN = binary;
+  else {
+    totals.failed += 1;
+    failures.push('mediasoup worker (sfu/scripts/build-worker.sh)');
+  }
+}
+
 probeNamespace();
+mediasoupWorker();
 check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
 check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
 // The release build (web client, then the compiled relay) before the suites: the packaging test installs it

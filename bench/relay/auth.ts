@@ -30,7 +30,12 @@ function signedSamples(count: number): Signed[] {
   return Array.from({ length: count }, () => {
     const { publicKey, privateKey } = generateKeyPairSync('ed25519');
     const spki = publicKey.export({ format: 'der', type: 'spki' });
-    const message = authChallengeMessage(new Uint8Array(randomBytes(32)), new Uint8Array(spki.subarray(12)));
+    const message = authChallengeMessage(
+      new Uint8Array(randomBytes(32)),
+      new Uint8Array(spki.subarray(12)),
+      new Uint8Array(randomBytes(32)),
+      'relay.example.org',
+    );
     return { key: publicKey, spki, message, signature: sign(null, message, privateKey) };
   });
 }

@@ -86,6 +86,7 @@ export async function storeThroughput(store: RelayStore): Promise<Throughput> {
           recipient,
           page.map((blob) => blob.id),
           now,
+          now + 7 * 24 * 3600 * 1000,
         );
         drained += page.length;
       }

@@ -1,7 +1,7 @@
-import type { Locator, Page } from '@playwright/test';
+import type { Locator } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { Person } from './support/people.js';
-import { PASSPHRASE, befriend, bubble, onboard, openChat, sendText } from './support/ui.js';
+import { PASSPHRASE, befriend, bubble, onboard, openChat, openSettings, sendText } from './support/ui.js';
 import { WebRelay } from './support/web-relay.js';
 
 const BACKUP_PASSPHRASE = 'a long backup passphrase';
@@ -9,17 +9,6 @@ const BACKUP_PASSPHRASE = 'a long backup passphrase';
 async function typeInto(field: Locator, text: string): Promise<void> {
   await field.click();
   await field.page().keyboard.type(text);
-}
-
-function settingsPanel(page: Page): Locator {
-  return page.getByRole('complementary', { name: 'Settings' });
-}
-
-async function openSettings(page: Page): Promise<Locator> {
-  await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  const panel = settingsPanel(page);
-  await expect(panel.getByRole('heading', { name: 'Profile' })).toBeVisible();
-  return panel;
 }
 
 test('a backup restores the chats in a fresh browser, and the conversation goes on from there', async ({

@@ -5,6 +5,7 @@ import {
   generateIdentity,
   identityString,
   parseIdentityString,
+  relayHostOf,
   sign,
   toBase64Url,
 } from '@parley/core';
@@ -18,7 +19,9 @@ const s = scenario();
 async function rawRelayClient(url: string) {
   const identity = generateIdentity();
   const socket = io(url, { transports: ['websocket'], forceNew: true, reconnection: false });
-  const challenge = await new Promise<{ nonce: string }>((resolve) => socket.once('auth:challenge', resolve));
+  const challenge = await new Promise<{ nonce: string; relayKey: string }>((resolve) =>
+    socket.once('auth:challenge', resolve),
+  );
   const request = async (event: string, payload: unknown) => {
     const ack = (await socket.timeout(5_000).emitWithAck(event, payload)) as { ok: boolean };
     if (!ack.ok) throw new Error(`${event} refused: ${JSON.stringify(ack)}`);
@@ -27,8 +30,17 @@ async function rawRelayClient(url: string) {
   await request('auth', {
     identity: toBase64Url(identity.identityKey),
     signature: toBase64Url(
-      sign(identity, authChallengeMessage(fromBase64Url(challenge.nonce), identity.identityKey)),
+      sign(
+        identity,
+        authChallengeMessage(
+          fromBase64Url(challenge.nonce),
+          identity.identityKey,
+          fromBase64Url(challenge.relayKey),
+          relayHostOf(url),
+        ),
+      ),
     ),
+    relayHost: relayHostOf(url),
   });
   return { request, close: () => socket.close() };
 }

@@ -9,6 +9,25 @@ describe('configFromFlags', () => {
     expect(configFromFlags({}, {})).toEqual(defaultConfig());
   });
 
+  it('maps trusted proxies, the storage ceiling, the delivery-record bound and the admission rate', () => {
+    const config = configFromFlags(
+      { trustedProxy: ['10.0.0.1', '::1'], storageMaxMb: '2048', deliveryRecordDays: '2' },
+      { PARLEY_ADMISSIONS_PER_HOUR: '5' },
+    );
+    expect(config.trustedProxies).toEqual(['10.0.0.1', '::1']);
+    expect(config.storageMaxBytes).toBe(2048 * 1024 * 1024);
+    expect(config.deliveryRecordTtlSeconds).toBe(2 * 24 * 60 * 60);
+    expect(config.rateLimits.admissionsPerAddress).toEqual({ points: 5, windowSeconds: 3600 });
+    expect(configFromFlags({}, { PARLEY_TRUSTED_PROXIES: '10.0.0.1, 10.0.0.2' }).trustedProxies).toEqual([
+      '10.0.0.1',
+      '10.0.0.2',
+    ]);
+    expect(() => configFromFlags({ trustedProxy: ['proxy.example'] }, {})).toThrow(
+      'trusted-proxy must be an IP address (got proxy.example)',
+    );
+    expect(() => configFromFlags({ deliveryRecordDays: '0' }, {})).toThrow(ConfigError);
+  });
+
   it('reads PORT and PARLEY_DATA_DIR from the environment', () => {
     const config = configFromFlags({}, { PORT: '7788', PARLEY_DATA_DIR: '/tmp/x' });
     expect(config.port).toBe(7788);

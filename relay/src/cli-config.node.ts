@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './config-error.js';
@@ -26,6 +27,7 @@ export interface CliFlags {
   otpWebhook?: string;
   otpWebhookSecret?: string;
   allowedOrigin?: string[];
+  publicUrl?: string[];
   turnUrl?: string[];
   turnSecret?: string;
   stunUrl?: string[];
@@ -35,8 +37,13 @@ export interface CliFlags {
   attachmentTtlDays?: string;
   webRoot?: string;
   logLevel?: string;
+  trustedProxy?: string[];
+  storageMaxMb?: string;
+  deliveryRecordDays?: string;
+  admissionsPerHour?: string;
   tlsCert?: string;
   tlsKey?: string;
+  sfuUrl?: string;
 }
 
 /** Each setting's environment variable, documented in docs/relay-operations.md. */
@@ -53,6 +60,7 @@ export const ENV = {
   otpWebhook: 'PARLEY_OTP_WEBHOOK',
   otpWebhookSecret: 'PARLEY_OTP_WEBHOOK_SECRET',
   allowedOrigin: 'PARLEY_ALLOWED_ORIGINS',
+  publicUrl: 'PARLEY_PUBLIC_URLS',
   turnUrl: 'PARLEY_TURN_URLS',
   turnSecret: 'PARLEY_TURN_SECRET',
   stunUrl: 'PARLEY_STUN_URLS',
@@ -62,8 +70,13 @@ export const ENV = {
   attachmentTtlDays: 'PARLEY_ATTACHMENT_TTL_DAYS',
   webRoot: 'PARLEY_WEB_ROOT',
   logLevel: 'PARLEY_LOG_LEVEL',
+  trustedProxy: 'PARLEY_TRUSTED_PROXIES',
+  storageMaxMb: 'PARLEY_STORAGE_MAX_MB',
+  deliveryRecordDays: 'PARLEY_DELIVERY_RECORD_DAYS',
+  admissionsPerHour: 'PARLEY_ADMISSIONS_PER_HOUR',
   tlsCert: 'PARLEY_TLS_CERT',
   tlsKey: 'PARLEY_TLS_KEY',
+  sfuUrl: 'PARLEY_SFU_URL',
 } as const satisfies Record<keyof CliFlags, string>;
 
 const DAY = 24 * 60 * 60;
@@ -95,13 +108,18 @@ export function configFromFlags(
   const cwd = env['INIT_CWD'] ?? process.cwd();
   const path = (value: string | undefined) => (value === undefined ? undefined : resolve(cwd, value));
   const text = (
-    key: Exclude<keyof CliFlags, 'allowedOrigin' | 'turnUrl' | 'stunUrl' | 'config' | 'redisCluster'>,
+    key: Exclude<
+      keyof CliFlags,
+      'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy' | 'config' | 'redisCluster'
+    >,
   ): string | undefined => {
     const value = flags[key] ?? env[ENV[key]];
     return value === undefined || value.trim() === '' ? undefined : value.trim();
   };
   /** A repeatable flag, else its comma-listed variable, else undefined (keep the base's list). */
-  const list = (key: 'allowedOrigin' | 'turnUrl' | 'stunUrl'): string[] | undefined => {
+  const list = (
+    key: 'allowedOrigin' | 'publicUrl' | 'turnUrl' | 'stunUrl' | 'trustedProxy',
+  ): string[] | undefined => {
     const values = flags[key]?.length ? flags[key] : env[ENV[key]]?.split(',');
     const cleaned = values?.map((value) => value.trim()).filter(Boolean);
     return cleaned?.length ? cleaned : undefined;
@@ -139,6 +157,8 @@ export function configFromFlags(
   for (const origin of allowedOrigins) {
     if (origin !== '*') url('allowed-origin', origin, ['http:', 'https:']);
   }
+  const publicUrls = list('publicUrl') ?? base.publicUrls;
+  for (const publicUrl of publicUrls) url('public-url', publicUrl, ['http:', 'https:', 'ws:', 'wss:']);
   const turnUrls = list('turnUrl') ?? base.turn.urls;
   for (const turn of turnUrls) {
     if (!/^turns?:/.test(turn))
@@ -172,6 +192,15 @@ export function configFromFlags(
     return value === undefined ? fallback : value * MB;
   };
   const webRoot = path(text('webRoot')) ?? base.webRoot;
+  const sfuUrl = text('sfuUrl');
+  if (sfuUrl !== undefined) url('sfu-url', sfuUrl, ['http:', 'https:']);
+  const trustedProxies = list('trustedProxy') ?? base.trustedProxies;
+  for (const proxy of trustedProxies) {
+    if (isIP(proxy) === 0) throw new ConfigError(`trusted-proxy must be an IP address (got ${proxy})`);
+  }
+  const storageMaxMb = integer('storage-max-mb', text('storageMaxMb'), 1, 1024 * 1024 * 1024);
+  const deliveryRecordDays = integer('delivery-record-days', text('deliveryRecordDays'), 1, 365);
+  const admissionsPerHour = integer('admissions-per-hour', text('admissionsPerHour'), 1, 1_000_000);
   const { webRoot: _baseWebRoot, redisAdapterUrl: baseAdapterUrl, ...rest } = base;
 
   const redisStore = storeKind === 'redis' && redisUrl !== undefined;
@@ -188,6 +217,7 @@ export function configFromFlags(
     ...(redisAdapter ? { redisAdapterMode: redisAdapter as RedisAdapterMode } : {}),
     ...(tlsCert && tlsKey ? { tls: { certFile: resolve(cwd, tlsCert), keyFile: resolve(cwd, tlsKey) } } : {}),
     allowedOrigins,
+    publicUrls,
     access: {
       ...base.access,
       policy: policy as AccessPolicy,
@@ -204,7 +234,18 @@ export function configFromFlags(
     },
     turn: { ...base.turn, urls: turnUrls, stunUrls, ...(turnSecret ? { secret: turnSecret } : {}) },
     ...(webRoot ? { webRoot } : {}),
+    trustedProxies,
+    storageMaxBytes: storageMaxMb === undefined ? base.storageMaxBytes : storageMaxMb * MB,
+    deliveryRecordTtlSeconds:
+      deliveryRecordDays === undefined ? base.deliveryRecordTtlSeconds : deliveryRecordDays * DAY,
+    rateLimits: {
+      ...base.rateLimits,
+      ...(admissionsPerHour === undefined
+        ? {}
+        : { admissionsPerAddress: { points: admissionsPerHour, windowSeconds: 60 * 60 } }),
+    },
     logLevel: logLevel as RelayConfig['logLevel'],
+    sfu: { ...base.sfu, ...(sfuUrl ? { url: sfuUrl } : {}) },
   };
 }
 

@@ -165,6 +165,11 @@ function serveOptions(command: Command): Command {
       `browser origin allowed to connect; repeatable (${ENV.allowedOrigin}=a,b)`,
       collect,
     )
+    .option(
+      '--public-url <url>',
+      `URL clients dial when it is not the listening address (proxy, DNS name); repeatable (${ENV.publicUrl})`,
+      collect,
+    )
     .option('--turn-url <url>', `TURN server handed to clients; repeatable (${ENV.turnUrl})`, collect)
     .addOption(
       new Option('--turn-secret <secret>', 'shared secret for TURN REST credentials').env(ENV.turnSecret),
@@ -185,8 +190,35 @@ function serveOptions(command: Command): Command {
       ),
     )
     .addOption(new Option('--web-root <dir>', 'serve the built web client from here').env(ENV.webRoot))
+    .addOption(new Option('--sfu-url <url>', 'public URL of the group-call SFU (parley-sfu)').env(ENV.sfuUrl))
     .addOption(
       new Option('--log-level <level>', 'fatal … trace, or silent (default info)').env(ENV.logLevel),
+    );
+}
+
+/** What the relay keeps and whom it believes: proxies, the storage ceiling, delivery records, admissions. */
+function limitOptions(command: Command): Command {
+  return command
+    .option(
+      '--trusted-proxy <ip>',
+      `reverse proxy whose X-Forwarded-For is believed; repeatable (${ENV.trustedProxy}=a,b)`,
+      collect,
+    )
+    .addOption(
+      new Option('--storage-max-mb <mb>', 'blob and attachment bytes on the whole relay').env(
+        ENV.storageMaxMb,
+      ),
+    )
+    .addOption(
+      new Option('--delivery-record-days <days>', 'unacknowledged delivery notices kept (default 7)').env(
+        ENV.deliveryRecordDays,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--admissions-per-hour <n>',
+        'new identities per address on an open relay (default 100)',
+      ).env(ENV.admissionsPerHour),
     );
 }
 
@@ -206,9 +238,9 @@ function edgeOptions(command: Command): Command {
     );
 }
 
-edgeOptions(serveOptions(storeOptions(program.command('serve').description('run the relay')))).action(
-  (flags: CliFlags) => serve(flags),
-);
+limitOptions(
+  edgeOptions(serveOptions(storeOptions(program.command('serve').description('run the relay')))),
+).action((flags: CliFlags) => serve(flags));
 
 storeOptions(program.command('invite').description('print a new invite token (for the invite policy)'))
   .option('--uses <n>', 'identities the token admits', '1')

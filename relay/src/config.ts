@@ -42,15 +42,50 @@ export interface RelayConfig {
   tls?: TlsFiles;
   /** Browser origins allowed to connect; requests without an Origin header (native clients) always are. */
   allowedOrigins: string[];
+  /**
+   * The URLs clients dial to reach this relay when it is not dialled at its listening address (behind a
+   * reverse proxy or a DNS name). A login must name one of these or the listening address (docs/protocol.md).
+   */
+  publicUrls: string[];
   access: { policy: AccessPolicy; otpSender: OtpSenderConfig; otpMaxAttempts: number; otpTtlSeconds: number };
   blobTtlSeconds: number;
   blobQuota: BlobQuota;
   attachments: { maxBytes: number; quotaBytes: number; ttlSeconds: number };
   turn: { urls: string[]; stunUrls: string[]; secret?: string; ttlSeconds: number };
-  rateLimits: { perConnection: RateLimit; perIdentity: RateLimit; authPerAddress: RateLimit };
+  rateLimits: {
+    perConnection: RateLimit;
+    perIdentity: RateLimit;
+    /** Every event a not yet authenticated connection sends, per client address. */
+    authPerAddress: RateLimit;
+    /** Failed `auth` attempts per client address; successes do not count. */
+    authFailuresPerAddress: RateLimit;
+    /** Failed `auth` attempts per claimed identity, whatever address they come from. */
+    authFailuresPerIdentity: RateLimit;
+    /** New identities admitted per client address on an `open` relay (identities are free otherwise). */
+    admissionsPerAddress: RateLimit;
+  };
+  /**
+   * Addresses of reverse proxies whose `X-Forwarded-For` is believed; the client address is the right-most
+   * entry that is not one of them. Empty: the TCP peer address is the client's, and the header is ignored.
+   */
+  trustedProxies: string[];
+  /** Offline blob payloads plus attachment bytes on the whole relay; deposits and uploads past it fail. */
+  storageMaxBytes: number;
+  /** How long a delivery record (the sender's `blob:delivered` notice) is kept when never acknowledged. */
+  deliveryRecordTtlSeconds: number;
+  /**
+   * `prekeys:fetch` budgets: per requesting identity, and per target identity whoever asks (many Sybil
+   * identities together drain a target's one-time prekeys no faster than this). RATE_LIMITED beyond.
+   */
+  prekeyFetchLimits: { perRequester: RateLimit; perTarget: RateLimit };
   /** Challenge lifetime; a challenge is also single-use. */
   challengeTtlSeconds: number;
   tokenTtlSeconds: number;
+  /**
+   * The group-call SFU beside this relay: its public URL (handed to clients in `/v1/relay` and with each join
+   * token) and how long a join token lives. Without a URL, `sfu:token` answers UNAVAILABLE.
+   */
+  sfu: { url?: string; tokenTtlSeconds: number };
   /** Directory of the built web client, served at `/` when present. */
   webRoot?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -99,6 +134,7 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
     dataDir: './data',
     store: { kind: 'sqlite' },
     allowedOrigins: [],
+    publicUrls: [],
     access: { policy: 'open', otpSender: { kind: 'console' }, otpMaxAttempts: 5, otpTtlSeconds: 600 },
     blobTtlSeconds: 30 * DAY,
     blobQuota: { maxBlobs: 100_000, maxBytes: 1024 * 1024 * 1024 },
@@ -108,11 +144,23 @@ export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig
       ttlSeconds: 30 * DAY,
     },
     turn: { urls: [], stunUrls: [], ttlSeconds: DAY },
+    // Long enough to connect and join, short enough that a leaked token is soon worthless.
+    sfu: { tokenTtlSeconds: 60 },
     rateLimits: {
       perConnection: { points: 200, windowSeconds: 1 },
       perIdentity: { points: 500, windowSeconds: 1 },
       authPerAddress: { points: 50, windowSeconds: 10 },
+      authFailuresPerAddress: { points: 20, windowSeconds: 60 },
+      authFailuresPerIdentity: { points: 10, windowSeconds: 60 },
+      admissionsPerAddress: { points: 100, windowSeconds: 60 * 60 },
     },
+    prekeyFetchLimits: {
+      perRequester: { points: 60, windowSeconds: 60 },
+      perTarget: { points: 30, windowSeconds: 60 },
+    },
+    trustedProxies: [],
+    storageMaxBytes: 100 * 1024 * 1024 * 1024,
+    deliveryRecordTtlSeconds: 7 * DAY,
     challengeTtlSeconds: 30,
     tokenTtlSeconds: DAY,
     logLevel: 'info',

@@ -10,7 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Server as IoServer } from 'socket.io';
 import { LIMITS } from '@parley/core';
+import { AuthGuards } from './auth/auth-guards.js';
+import { clientAddress } from './auth/client-address.js';
 import { ed25519SignerFromSeed } from './auth/ed25519.node.js';
+import { relayHosts } from './auth/relay-hosts.node.js';
 import { createTokenIssuer } from './auth/tokens.node.js';
 import type { RelayConfig } from './config.js';
 import type { RelayContext } from './context.js';
@@ -21,6 +24,7 @@ import { createMetrics } from './ops/metrics.node.js';
 import { startHousekeeping } from './ops/housekeeping.node.js';
 import { attachRealtime, type Realtime } from './realtime/index.node.js';
 import { createRedisAdapter } from './realtime/redis-adapter.node.js';
+import { keyedHash, METADATA_KEY_NAME } from './store/keyed-hash.node.js';
 import { openStore } from './store/open.node.js';
 import type { RelayStore } from './store/types.js';
 
@@ -57,6 +61,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const randomBytes = options.randomBytes ?? ((length: number) => new Uint8Array(nodeRandomBytes(length)));
   const relaySeed = await store.secrets.getOrCreate('relay-signing-seed', () => randomBytes(32));
   const tokenSecret = await store.secrets.getOrCreate('http-token-secret', () => randomBytes(32));
+  const metadataKey = await store.secrets.getOrCreate(METADATA_KEY_NAME, () => randomBytes(32));
   const context: RelayContext = {
     config,
     store,
@@ -64,8 +69,12 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     metrics: createMetrics(),
     relayKey: ed25519SignerFromSeed(relaySeed),
     tokens: createTokenIssuer(tokenSecret, config.tokenTtlSeconds * 1000),
+    relayHosts: new Set(),
     now: options.now ?? Date.now,
     randomBytes,
+    authGuards: new AuthGuards(config.rateLimits, options.now ?? Date.now),
+    keyedHash: (purpose, value) => keyedHash(metadataKey, purpose, value),
+    clientAddress: (peer, forwardedFor) => clientAddress(peer, forwardedFor, config.trustedProxies),
   };
 
   const httpHandler: HttpHandler = createHttpHandler(context);
@@ -104,6 +113,7 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
     });
   });
   const port = (http.address() as AddressInfo).port;
+  for (const name of relayHosts(config.publicUrls, config.host, port)) context.relayHosts.add(name);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // What an operator needs on start: where the data is (to back it up) and the key clients will pin.

@@ -5,6 +5,9 @@ export const BENCH_RATE_LIMITS: RelayConfig['rateLimits'] = {
   perConnection: { points: 1_000_000_000, windowSeconds: 1 },
   perIdentity: { points: 1_000_000_000, windowSeconds: 1 },
   authPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
+  authFailuresPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
+  authFailuresPerIdentity: { points: 1_000_000_000, windowSeconds: 1 },
+  admissionsPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
 };
 
 export const BENCH_BLOB_QUOTA: RelayConfig['blobQuota'] = { maxBlobs: 100_000_000, maxBytes: 1024 ** 4 };

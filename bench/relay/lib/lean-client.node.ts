@@ -1,6 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import {
   authChallengeMessage,
+  relayHostOf,
   fromBase64Url,
   toBase64Url,
   type ClientToServerEvents,
@@ -49,10 +50,17 @@ export function connectAuthenticated(
     };
     socket.once('connect_error', fail);
     socket.once('auth:challenge', (challenge) => {
+      const relayHost = relayHostOf(url);
       const signature = identity.signer.sign(
-        authChallengeMessage(fromBase64Url(challenge.nonce), identity.signer.publicKey),
+        authChallengeMessage(
+          fromBase64Url(challenge.nonce),
+          identity.signer.publicKey,
+          fromBase64Url(challenge.relayKey),
+          relayHost,
+        ),
       );
-      socket.emit('auth', { identity: identity.id, signature: toBase64Url(signature) }, (result) => {
+      const answer = { identity: identity.id, signature: toBase64Url(signature), relayHost };
+      socket.emit('auth', answer, (result) => {
         if (!result.ok) return fail(new Error(`auth refused: ${result.error.code} ${result.error.message}`));
         clearTimeout(timer);
         resolve(socket);

@@ -23,6 +23,8 @@ export interface EngineContext {
   readonly queue: SerialQueue;
   readonly pairwise: Pairwise;
   readonly readReceipts: boolean;
+  /** "Relay-only calls and links": new links gather only TURN candidates (ICE policy `relay`). */
+  readonly relayOnlyLinks: boolean;
   /** Delivered receipts, coalesced per sender device before they go through the outbox. */
   readonly receipts: ReceiptBatcher;
   now(): number;

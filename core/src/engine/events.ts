@@ -34,6 +34,11 @@ export interface ParleyClientEvents {
   typing: { readonly account: string; readonly typing: boolean };
   presence: { readonly account: string; readonly online: boolean; readonly lastSeen?: number };
   'contact-added': Contact;
+  /**
+   * A direct link was refused because its signalling did not open in the pair's session: the relay (or
+   * someone) altered, replayed or replaced it. The link fails closed; messages keep going through the relay.
+   */
+  'link-refused': { readonly conversationId: string; readonly account: string; readonly error: ParleyError };
   /** A contact's display name or avatar changed (its profile message arrived). */
   'contact-updated': Contact;
   /** What the chat list shows for this conversation changed: new message, read, rename, pin, archive, mute. */

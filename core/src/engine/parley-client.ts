@@ -133,6 +133,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       get readReceipts() {
         return accountSettings().privacy.readReceipts;
       },
+      get relayOnlyLinks() {
+        return accountSettings().privacy.relayOnlyLinks;
+      },
       receipts: new ReceiptBatcher(
         timers,
         tuning.receiptDelayMs,
@@ -165,7 +168,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const recipients = (conversationId: string) => conversationRecipients(ctx, groupManager, conversationId);
     const verification = new Verification(ctx);
     this.#list = new ConversationList(ctx, groupManager);
-    this.contacts = new ContactsService(ctx, verification, home);
+    this.contacts = new ContactsService(ctx, verification, home, {
+      welcome: (contact) => this.#accountSettings.welcome(contact),
+      blocked: async (account) => {
+        this.links.drop(account);
+        await this.#accountSettings.contactsChanged();
+      },
+    });
     this.access = new AccessService(ctx, home, access);
     this.#relays = new Relays(
       ctx,

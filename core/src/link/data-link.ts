@@ -1,6 +1,6 @@
 import SimplePeer from 'simple-peer';
 import { ParleyError, isParleyError, type ErrorCode } from '../errors/index.js';
-import { SignalDataSchema, type SignalData } from '../protocol/signalling.js';
+import { LocalSignalDataSchema, SignalDataSchema, type SignalData } from '../protocol/signalling.js';
 import { MAX_FRAME_BYTES, defaultTimers, type DataLinkOptions, type LinkTimers } from './options.js';
 import { routeFromStats, type LinkRoute, type StatsReport } from './route.js';
 import { SendQueue, type DataChannelLike } from './send-queue.js';
@@ -125,7 +125,10 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
         initiator: options.initiator,
         trickle: true,
         // Always pass our own list, so simple-peer's default public STUN servers are never contacted.
-        config: { iceServers: options.iceServers.map((server) => ({ ...server })) },
+        config: {
+          iceServers: options.iceServers.map((server) => ({ ...server })),
+          iceTransportPolicy: options.iceTransportPolicy ?? 'all',
+        },
         ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc as SimplePeer.Options['wrtc'] }),
       }) as unknown as PeerLike;
     } catch (error) {
@@ -250,7 +253,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
 
   #onLocalSignal(data: unknown): void {
     if (this.#state === 'closed') return;
-    const parsed = SignalDataSchema.safeParse(data);
+    const parsed = LocalSignalDataSchema.safeParse(data);
     if (!parsed.success) {
       this.emit('error', new ParleyError('INTERNAL', 'WebRTC produced a signal the protocol does not allow'));
       return;

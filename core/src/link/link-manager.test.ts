@@ -138,4 +138,38 @@ describe('LinkManager', () => {
     await a.whenClosed();
     expect(() => a.connect(bob)).toThrow(expect.objectContaining({ code: 'CLOSED' }));
   });
+
+  /** What Alice's signals reveal of her addresses (host or reflexive candidates), under an ICE policy. */
+  async function addressesAliceSignals(policy: 'all' | 'relay'): Promise<string[]> {
+    const fromAlice: LinkSignal[] = [];
+    let bobCandidates = 0;
+    const byDevice = new Map<string, LinkManager>();
+    const relay = (from: PeerAddress) => (to: PeerAddress, signal: LinkSignal) => {
+      if (from === alice) fromAlice.push(signal);
+      else if ('candidate' in signal.data) bobCandidates += 1;
+      setTimeout(() => byDevice.get(to.deviceId)?.handleSignal(from, signal), 0);
+    };
+    const a = new LinkManager({
+      self: alice,
+      iceServers: [],
+      wrtc: testWrtc,
+      sendSignal: relay(alice),
+      transportPolicy: () => policy,
+    });
+    const b = new LinkManager({ self: bob, iceServers: [], wrtc: testWrtc, sendSignal: relay(bob) });
+    managers.push(a, b);
+    byDevice.set(alice.deviceId, a).set(bob.deviceId, b);
+    a.connect(bob);
+    // No TURN server here, so a relay-only link cannot open; Bob's answer and candidates show ICE ran.
+    while (bobCandidates === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    return fromAlice.flatMap(({ data }) => {
+      const { sdp, candidate } = data as { sdp?: string; candidate?: { candidate: string } };
+      return `${sdp ?? ''} ${candidate?.candidate ?? ''}`.match(/ typ (host|srflx|prflx)/g) ?? [];
+    });
+  }
+
+  it('with the relay-only policy, signals no address of its own; by default it does', async () => {
+    expect(await addressesAliceSignals('relay')).toEqual([]);
+    expect((await addressesAliceSignals('all')).length).toBeGreaterThan(0);
+  });
 });

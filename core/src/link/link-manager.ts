@@ -34,7 +34,12 @@ export type LinkSignal = z.infer<typeof LinkSignalSchema>;
  */
 export type SignalOutcome = 'delivered' | 'new-link' | 'stale' | 'unknown-link' | 'glare' | 'unhandled-kind';
 
-export interface LinkManagerOptions extends Omit<DataLinkOptions, 'initiator' | 'linkId' | 'sendSignal'> {
+export interface LinkManagerOptions extends Omit<
+  DataLinkOptions,
+  'initiator' | 'linkId' | 'sendSignal' | 'iceTransportPolicy'
+> {
+  /** Each new link's ICE transport policy, read when it is created (a setting may change in between). */
+  readonly transportPolicy?: () => 'all' | 'relay';
   /** This device; breaks ties when both devices open a link to each other at the same moment. */
   readonly self: PeerAddress;
   readonly sendSignal: (to: PeerAddress, signal: LinkSignal) => void;
@@ -179,10 +184,12 @@ export class LinkManager extends TypedEmitter<LinkManagerEvents> {
       sendSignal,
       newLinkId: _newLinkId,
       retiredLinkIds: _retired,
+      transportPolicy,
       ...linkOptions
     } = this.#options;
     const link = new DataLink({
       ...linkOptions,
+      iceTransportPolicy: transportPolicy?.() ?? 'all',
       initiator,
       linkId,
       sendSignal: (data) => sendSignal(peer, { linkId, kind: 'data', data }),

@@ -35,6 +35,11 @@ export interface DataLinkOptions {
    * only talks to servers the user's relay configured (its TURN grant; [] for loopback tests).
    */
   readonly iceServers: readonly IceServer[];
+  /**
+   * RTCConfiguration.iceTransportPolicy. 'relay' gathers only TURN candidates: the peer (and the relay
+   * carrying signals) never sees this device's host or server-reflexive addresses. Default 'all'.
+   */
+  readonly iceTransportPolicy?: 'all' | 'relay';
   /** The WebRTC implementation; the browser's globals when omitted. */
   readonly wrtc?: WebRtcImplementation;
   /** Delivers one of our signals to the peer (through the relay, as a `SignalSchema` message). */

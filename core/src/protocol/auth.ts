@@ -32,8 +32,14 @@ export const OtpAddressSchema = z.strictObject({
 
 export const AuthRequestSchema = z.strictObject({
   identity: IdentitySchema,
-  /** Ed25519 signature over `authChallengeMessage(nonce, identity)`. */
+  /** Ed25519 signature over `authChallengeMessage(nonce, identity, relayKey, relayHost)`. */
   signature: SignatureSchema,
+  /** The host the client dialled (`relayHostOf` its URL), as signed; the relay refuses one not its own. */
+  relayHost: z
+    .string()
+    .min(1)
+    .max(262)
+    .regex(/^[a-z0-9.:[\]_-]+$/, 'relayHost must be a lower-case host[:port]'),
   /** Required once per identity when the relay's policy is `invite`. */
   invite: TokenSchema.optional(),
   /** Required once per identity when the relay's policy is `otp`. */

@@ -12,10 +12,10 @@ import { LIMITS } from './limits.js';
 export const DepositSchema = z.strictObject({
   /** One or many recipients: the relay fans a group message out from a single upload. */
   recipients: z.array(IdentitySchema).min(1).max(LIMITS.maxRecipients),
-  payload: BinarySchema.refine(
-    (bytes) => bytes.byteLength <= LIMITS.maxBlobBytes,
-    `payload must be at most ${LIMITS.maxBlobBytes} bytes`,
-  ),
+  payload: BinarySchema.refine((bytes) => bytes.byteLength <= LIMITS.maxBlobBytes, {
+    message: `payload must be at most ${LIMITS.maxBlobBytes} bytes`,
+    params: { tooBig: true },
+  }),
   /** Shorter than the relay's default expiry if the sender wants; never longer. */
   ttlSeconds: z.number().int().positive().optional(),
 });

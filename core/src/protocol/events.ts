@@ -35,6 +35,7 @@ import {
   TypingSchema,
   type PresenceState,
 } from './signalling.js';
+import { SfuRoomIdSchema } from './sfu-token.js';
 
 export interface WireError {
   code: ErrorCode;
@@ -67,6 +68,8 @@ export const CLIENT_EVENTS = {
   'blob:ack': AckBlobsSchema,
   'blob:recall': RecallSchema,
   'notice:ack': AckNoticesSchema,
+  /** A join token for an SFU room (group calls); docs/sfu.md. */
+  'sfu:token': z.strictObject({ room: SfuRoomIdSchema }),
 } as const;
 
 export type ClientEventName = keyof typeof CLIENT_EVENTS;
@@ -91,6 +94,8 @@ export interface ClientResponses {
   'blob:ack': { acknowledged: number };
   'blob:recall': { receipt: RecallReceipt };
   'notice:ack': { acknowledged: number };
+  /** `url` is where the SFU's Socket.IO endpoint is; `expiresAt` in Unix milliseconds. */
+  'sfu:token': { token: string; url: string; expiresAt: number };
 }
 
 /** Socket.IO's typed map for the client → relay direction. */
@@ -125,7 +130,16 @@ export function parsePayload<S extends z.ZodType>(schema: S, input: unknown, wha
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new ParleyError('BAD_REQUEST', `invalid ${what}${where}: ${issue?.message ?? 'malformed'}`);
+  const message = `invalid ${what}${where}: ${issue?.message ?? 'malformed'}`;
+  // One limit, one code: over any documented size or count limit is PAYLOAD_TOO_LARGE, whichever check saw it.
+  throw new ParleyError(issue && isOverLimit(issue) ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST', message);
+}
+
+/** A string, list or binary longer than its maximum (not a fixed-length field of the wrong length). */
+function isOverLimit(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'too_big')
+    return issue.exact !== true && issue.origin !== 'number' && issue.origin !== 'bigint';
+  return issue.code === 'custom' && (issue.params as { tooBig?: unknown } | undefined)?.tooBig === true;
 }
 
 export function isClientEventName(name: unknown): name is ClientEventName {

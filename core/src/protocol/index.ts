@@ -8,3 +8,5 @@ export * from './limits.js';
 export * from './signalling.js';
 export * from './signed-messages.js';
 export * from './attachments.js';
+export * from './sfu.js';
+export * from './sfu-token.js';

@@ -5,15 +5,41 @@ import { concatBytes, uint32be, utf8 } from './encoding.js';
  * domain label, so a signature made for one purpose can never be replayed as another.
  */
 export const SIGNATURE_DOMAINS = {
-  auth: 'parley/relay-auth/v1',
+  auth: 'parley/relay-auth/v2',
   identityDh: 'parley/identity-dh/v1',
   signedPreKey: 'parley/signed-prekey/v1',
   recallReceipt: 'parley/recall-receipt/v1',
 } as const;
 
-/** What a client signs to answer the relay's challenge: label ‖ 0x00 ‖ nonce(32) ‖ identity key(32). */
-export function authChallengeMessage(nonce: Uint8Array, identityKey: Uint8Array): Uint8Array {
-  return concatBytes(utf8(SIGNATURE_DOMAINS.auth), new Uint8Array([0]), nonce, identityKey);
+/**
+ * The relay a login is for, as the client dialled it: the URL's host (lower-case hostname, `:port` unless the
+ * scheme's default). A relay that passes another relay's challenge through gets a signature naming itself.
+ */
+export function relayHostOf(url: string): string {
+  return new URL(url).host.toLowerCase();
+}
+
+/**
+ * What a client signs to answer the relay's challenge (v2): label ‖ 0x00 ‖ nonce(32) ‖ identity key(32) ‖
+ * relay key(32, from the challenge) ‖ len(u32) ‖ UTF-8 relay host (`relayHostOf` the URL it dialled).
+ * v1 named no relay, so relay E could pass relay H's challenge on and log in at H with the answer.
+ */
+export function authChallengeMessage(
+  nonce: Uint8Array,
+  identityKey: Uint8Array,
+  relayKey: Uint8Array,
+  relayHost: string,
+): Uint8Array {
+  const host = utf8(relayHost);
+  return concatBytes(
+    utf8(SIGNATURE_DOMAINS.auth),
+    new Uint8Array([0]),
+    nonce,
+    identityKey,
+    relayKey,
+    uint32be(host.length),
+    host,
+  );
 }
 
 /** label ‖ 0x00 ‖ X25519 identity key(32): binds the Diffie-Hellman identity key to the signing key. */

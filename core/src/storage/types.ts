@@ -13,6 +13,11 @@ export interface Contact {
   readonly deviceIds: readonly number[];
   readonly addedAt: number;
   readonly blocked: boolean;
+  /**
+   * false: a message request (someone who wrote first), until the person accepts or blocks it. Absent on
+   * contacts added from a link and on records from before requests existed: accepted.
+   */
+  readonly accepted?: boolean;
   /** The small image the contact chose (its profile message); absent until it sends one. */
   readonly avatar?: Uint8Array;
 }

@@ -166,3 +166,16 @@ export async function createGroup(page: Page, name: string, members: readonly st
   await expect(dialog).toBeHidden();
   await expect(conversation(page, name)).toBeVisible();
 }
+
+/** The settings side panel. */
+export function settingsPanel(page: Page): Locator {
+  return page.getByRole('complementary', { name: 'Settings' });
+}
+
+/** Opens settings and waits for its first section. */
+export async function openSettings(page: Page): Promise<Locator> {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const panel = settingsPanel(page);
+  await expect(panel.getByRole('heading', { name: 'Profile' })).toBeVisible();
+  return panel;
+}

@@ -16,6 +16,7 @@ export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', 
 export class WebRelay {
   #relay: Relay | undefined;
   #port = 0;
+  #publicUrls: string[] = [];
 
   private constructor(
     readonly dataDir: string,
@@ -51,15 +52,29 @@ export class WebRelay {
         host: '127.0.0.1',
         dataDir: this.dataDir,
         webRoot: WEB_ROOT,
+        publicUrls: this.#publicUrls,
         logLevel: 'silent',
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
+          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
         },
       }),
     );
     this.#port = this.#relay.port;
+  }
+
+  /**
+   * Restarts the relay (same port and data) knowing `url` as one of its own, as `--public-url` does for a
+   * relay behind a proxy: logins dialled through that URL name it.
+   */
+  async addPublicUrl(url: string): Promise<void> {
+    this.#publicUrls = [...this.#publicUrls, url];
+    await this.stop();
+    await this.resume();
   }
 
   /** A one-use invite token, as `parley-relay invite` mints it (only its hash is stored). */

@@ -64,6 +64,14 @@ export class TestRelay {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
           authPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
+          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
+          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
+        },
+        // Suites fetch bundles in bursts (a stranger draining prekeys, say); prekey-fetch limits have their own.
+        prekeyFetchLimits: {
+          perRequester: { points: 100_000, windowSeconds: 1 },
+          perTarget: { points: 100_000, windowSeconds: 1 },
         },
         ...this.config,
       }),
@@ -115,6 +123,8 @@ export interface DeviceOptions {
   indexedDB?: IndexedDbFactory;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
+  /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
+  relayUrl?: string;
 }
 
 /**
@@ -141,7 +151,7 @@ export class TestDevice {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
       keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
-      relayUrl: this.relay.url,
+      relayUrl: this.options.relayUrl ?? this.relay.url,
       socketFactory: (url) => {
         const socket = io(url, {
           transports: ['websocket'],

@@ -61,23 +61,44 @@ describe('auth challenges', () => {
   const pair = nacl.sign.keyPair();
   const identity = toBase64Url(pair.publicKey);
   const challenge = newChallenge(() => new Uint8Array(32).fill(7), 1_000, 30);
-  const answer = toBase64Url(
-    nacl.sign.detached(authChallengeMessage(challenge.nonce, pair.publicKey), pair.secretKey),
-  );
+  const relayKey = new Uint8Array(32).fill(3);
+  const relay = { key: relayKey, hosts: new Set(['relay-h.example']) };
+  const signFor = (host: string) =>
+    toBase64Url(
+      nacl.sign.detached(
+        authChallengeMessage(challenge.nonce, pair.publicKey, relayKey, host),
+        pair.secretKey,
+      ),
+    );
+  const answer = signFor('relay-h.example');
+  const answerOf = (who: string, signature = answer, relayHost = 'relay-h.example') => ({
+    identity: who,
+    signature,
+    relayHost,
+  });
 
   it('accepts the owner’s signature before the challenge expires', () => {
-    expect(() => verifyChallengeAnswer(challenge, identity, answer, 31_000)).not.toThrow();
+    expect(() => verifyChallengeAnswer(challenge, answerOf(identity), relay, 31_000)).not.toThrow();
+  });
+
+  it('refuses an answer signed for another relay host, whichever host it claims', () => {
+    const forE = signFor('relay-e.example');
+    for (const host of ['relay-e.example', 'relay-h.example']) {
+      expect(() => verifyChallengeAnswer(challenge, answerOf(identity, forE, host), relay, 2_000)).toThrow(
+        expect.objectContaining({ code: 'AUTH_FAILED' }),
+      );
+    }
   });
 
   it('refuses a late answer, an answer for another identity, and an answer with no challenge', () => {
-    expect(() => verifyChallengeAnswer(challenge, identity, answer, 31_001)).toThrow(
+    expect(() => verifyChallengeAnswer(challenge, answerOf(identity), relay, 31_001)).toThrow(
       expect.objectContaining({ code: 'CHALLENGE_EXPIRED' }),
     );
     const other = toBase64Url(nacl.sign.keyPair().publicKey);
-    expect(() => verifyChallengeAnswer(challenge, other, answer, 2_000)).toThrow(
+    expect(() => verifyChallengeAnswer(challenge, answerOf(other), relay, 2_000)).toThrow(
       expect.objectContaining({ code: 'AUTH_FAILED' }),
     );
-    expect(() => verifyChallengeAnswer(undefined, identity, answer, 2_000)).toThrow(
+    expect(() => verifyChallengeAnswer(undefined, answerOf(identity), relay, 2_000)).toThrow(
       expect.objectContaining({ code: 'AUTH_FAILED' }),
     );
   });

@@ -20,15 +20,20 @@ export function newChallenge(
  */
 export function verifyChallengeAnswer(
   challenge: Challenge | undefined,
-  identity: string,
-  signature: string,
+  answer: { identity: string; signature: string; relayHost: string },
+  relay: { key: Uint8Array; hosts: ReadonlySet<string> },
   now: number,
 ): void {
+  const { identity, signature, relayHost } = answer;
   if (!challenge) throw new ParleyError('AUTH_FAILED', 'no challenge is outstanding; answer the latest one');
   if (now > challenge.expiresAt) throw new ParleyError('CHALLENGE_EXPIRED', 'the challenge expired');
   // The schema has checked both are canonical base64url of the right length.
   const identityKey = fromBase64Url(identity);
-  const message = authChallengeMessage(challenge.nonce, identityKey);
+  // The answer must name this relay (v2): one that passed our challenge on got a signature naming itself.
+  if (!relay.hosts.has(relayHost)) {
+    throw new ParleyError('AUTH_FAILED', `this relay is not ${relayHost}: sign for the relay you dialled`);
+  }
+  const message = authChallengeMessage(challenge.nonce, identityKey, relay.key, relayHost);
   if (!verifyEd25519(identityKey, message, fromBase64Url(signature))) {
     throw new ParleyError('AUTH_FAILED', 'the signature does not verify for this identity');
   }

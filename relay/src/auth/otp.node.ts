@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 
+/** Sends per address are counted in windows of this length; housekeeping forgets older counters. */
+export const OTP_SEND_WINDOW_MS = 60 * 60 * 1000;
+
 /** A uniformly random 6-digit code; rejection sampling keeps `% 1e6` from favouring low codes. */
 export function generateOtpCode(randomBytes: (length: number) => Uint8Array): string {
   const limit = Math.floor(0x1_0000_0000 / 1_000_000) * 1_000_000;

@@ -261,6 +261,19 @@ describe('attachment download', () => {
     expect((await call('GET', `/v1/attachments/${hash}`, { as: alice })).status).toBe(200);
   });
 
+  it('cannot be claimed by someone who only knows its hash', async () => {
+    const hash = await uploadWhole(randomBytes(1000));
+    const bytes = { hash, size: 1000, recipients: [carol] };
+    const claim = await call('POST', '/v1/attachments', { as: carol, json: bytes });
+    expect(claim.status).toBe(403);
+    expect(await claim.json()).toMatchObject({ error: { code: 'ACCESS_DENIED' } });
+    expect((await call('GET', `/v1/attachments/${hash}`, { as: carol })).status).toBe(403);
+    // The uploader may still add a recipient (a retried or extended share).
+    const again = await call('POST', '/v1/attachments', { as: alice, json: bytes });
+    expect(again.status).toBe(200);
+    expect((await call('GET', `/v1/attachments/${hash}`, { as: carol })).status).toBe(200);
+  });
+
   it('is refused until the upload is complete', async () => {
     const bytes = randomBytes(1000);
     await create(bytes);

@@ -14,6 +14,7 @@ import type { AttachmentFiles } from './attachment-files.node.js';
 import { parseRange } from './range.node.js';
 import { readJson, sendError, sendJson } from './respond.node.js';
 import type { Route, RouteRequest } from './router.node.js';
+import { checkStorageCeiling } from '../store/ceiling.node.js';
 
 /** Fsync and record progress at least this often during one long PATCH, so a relay crash loses little. */
 const CHECKPOINT_BYTES = 16 * 1024 * 1024;
@@ -115,6 +116,7 @@ export function attachmentRoutes(ctx: RelayContext, options: AttachmentRoutesOpt
     const now = ctx.now();
     const ttlSeconds = Math.min(request.ttlSeconds ?? limits.ttlSeconds, limits.ttlSeconds);
     const existed = (await store.get(request.hash)) !== null;
+    if (!existed) await checkStorageCeiling(ctx, request.size);
     const record = await store.create(
       {
         hash: request.hash,

@@ -139,4 +139,27 @@ describe('web root', () => {
       await rm(parent, { recursive: true, force: true });
     }
   });
+
+  it('serves the web client under a strict CSP that no page may frame, without sniffing or referrers', async () => {
+    const webRoot = await mkdtemp(join(tmpdir(), 'parley-web-'));
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><title>Parley</title>');
+    await writeFile(join(webRoot, 'app.js'), 'console.log(1)');
+    try {
+      t = await startTestRelay({ webRoot });
+      for (const path of ['/', '/app.js', '/chats/42']) {
+        const { headers } = await fetch(`${t.relay.url}${path}`);
+        const csp = headers.get('content-security-policy') ?? '';
+        // A page that frames the client could overlay it (clickjacking); <meta> CSP cannot forbid framing.
+        expect(csp, path).toContain("frame-ancestors 'none'");
+        expect(csp, path).toContain("script-src 'self'");
+        expect(csp, path).toContain("default-src 'none'");
+        expect(csp, path).not.toMatch(/unsafe-(inline|eval)/);
+        expect(headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(headers.get('referrer-policy'), path).toBe('no-referrer');
+        expect(headers.get('x-frame-options'), path).toBe('DENY');
+      }
+    } finally {
+      await rm(webRoot, { recursive: true, force: true });
+    }
+  });
 });

@@ -48,13 +48,26 @@ export function opsRoutes(ctx: RelayContext, isClosing: () => boolean): Route[] 
         sendJson(res, 200, {
           relayKey: Buffer.from(ctx.relayKey.publicKey).toString('base64url'),
           policy: config.access.policy,
+          // Where group calls go; null when this relay runs no SFU (calls then stay peer to peer).
+          sfu: config.sfu.url === undefined ? null : { url: config.sfu.url },
           limits: {
             ...LIMITS,
             blobTtlSeconds: config.blobTtlSeconds,
             attachmentMaxBytes: config.attachments.maxBytes,
             attachmentQuotaBytes: config.attachments.quotaBytes,
             attachmentTtlSeconds: config.attachments.ttlSeconds,
+            // Quotas and rates, so a client can tell a limit from a fault without reading the relay's config.
+            blobQuotaCopies: config.blobQuota.maxBlobs,
+            blobQuotaBytes: config.blobQuota.maxBytes,
+            storageMaxBytes: config.storageMaxBytes,
+            deliveryRecordTtlSeconds: config.deliveryRecordTtlSeconds,
+            challengeTtlSeconds: config.challengeTtlSeconds,
+            tokenTtlSeconds: config.tokenTtlSeconds,
+            otpTtlSeconds: config.access.otpTtlSeconds,
+            otpMaxAttempts: config.access.otpMaxAttempts,
           },
+          // Beside `limits`, whose values are all numbers (clients parse it as a number map).
+          rates: config.rateLimits,
         });
       },
     },

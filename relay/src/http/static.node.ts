@@ -3,6 +3,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { WEB_CLIENT_HEADERS } from './web-client-headers.node.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -67,7 +68,7 @@ export function createStaticHandler(root: string) {
     res.writeHead(200, {
       'Content-Type': type,
       'Content-Length': file.size,
-      'X-Content-Type-Options': 'nosniff',
+      ...WEB_CLIENT_HEADERS,
       // index.html must be revalidated so a new client version is picked up; hashed assets may be cached.
       'Cache-Control': file.path.endsWith('.html') ? 'no-cache' : 'public, max-age=3600',
     });

@@ -133,4 +133,7 @@ const generous = {
   perConnection: { points: 1_000_000, windowSeconds: 1 },
   perIdentity: { points: 1_000_000, windowSeconds: 1 },
   authPerAddress: { points: 1_000_000, windowSeconds: 1 },
+  authFailuresPerAddress: { points: 1_000_000, windowSeconds: 1 },
+  authFailuresPerIdentity: { points: 1_000_000, windowSeconds: 1 },
+  admissionsPerAddress: { points: 1_000_000, windowSeconds: 1 },
 };

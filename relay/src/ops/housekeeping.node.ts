@@ -1,3 +1,4 @@
+import { OTP_SEND_WINDOW_MS } from '../auth/otp.node.js';
 import type { RelayContext } from '../context.js';
 import { createAttachmentFiles, type AttachmentFiles } from '../http/attachment-files.node.js';
 
@@ -41,11 +42,14 @@ export async function runHousekeeping(ctx: RelayContext, files: AttachmentFiles)
     for (const hash of expired) await files.remove(hash);
     if (expired.length > 0) ctx.log.info({ removed: expired.length }, 'expired attachments');
   });
+  await step('one-time codes', () => ctx.store.access.expire(now, now - OTP_SEND_WINDOW_MS));
   await step('orphaned attachment files', async () => {
     for (const hash of await files.list()) {
       if ((await ctx.store.attachments.get(hash)) === null) await files.remove(hash);
     }
   });
+  // Last: what the steps above deleted leaves the files (free pages, WAL) too.
+  await step('compact', () => ctx.store.compact());
   await step('gauges', () => refreshStoreGauges(ctx));
 }
 

@@ -1,13 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import {
-  FetchedBundleSchema,
-  identityDhMessage,
-  signedPreKeyMessage,
-  toBase64Url,
-  type PreKeyBundle,
-} from '@parley/core';
-import type { TestClient } from '../testing/client.node.js';
+import { FetchedBundleSchema, toBase64Url } from '@parley/core';
+import { bundleFor } from '../testing/bundles.node.js';
 import { startRealtimeRelay, type RealtimeTestRelay } from './test-harness.node.js';
 
 let relay: RealtimeTestRelay | undefined;
@@ -15,25 +9,6 @@ afterEach(async () => {
   await relay?.stop();
   relay = undefined;
 });
-
-function bundleFor(client: TestClient, oneTime: number, firstKeyId = 1): PreKeyBundle {
-  const dh = nacl.randomBytes(32);
-  const spk = nacl.randomBytes(32);
-  return {
-    identityKey: client.identity,
-    identityDhKey: toBase64Url(dh),
-    identityDhSignature: toBase64Url(nacl.sign.detached(identityDhMessage(dh), client.keys.secretKey)),
-    signedPreKey: {
-      keyId: 7,
-      publicKey: toBase64Url(spk),
-      signature: toBase64Url(nacl.sign.detached(signedPreKeyMessage(7, spk), client.keys.secretKey)),
-    },
-    oneTimePreKeys: Array.from({ length: oneTime }, (_, i) => ({
-      keyId: firstKeyId + i,
-      publicKey: toBase64Url(nacl.randomBytes(32)),
-    })),
-  };
-}
 
 describe('the prekey directory', () => {
   it('hands each one-time prekey to one fetcher only and tells the owner when few remain', async () => {
@@ -63,6 +38,46 @@ describe('the prekey directory', () => {
     forged.signedPreKey.publicKey = toBase64Url(nacl.randomBytes(32));
     const result = await bob.request('prekeys:publish', { bundle: forged });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_SIGNATURE' } });
+  });
+
+  it('limits how many bundles one requester may fetch, so nobody drains one-time prekeys alone', async () => {
+    relay = await startRealtimeRelay({
+      prekeyFetchLimits: {
+        perRequester: { points: 3, windowSeconds: 60 },
+        perTarget: { points: 100, windowSeconds: 60 },
+      },
+    });
+    const bob = await relay.connect();
+    const carol = await relay.connect();
+    const mallory = await relay.connect();
+    await bob.ok('prekeys:publish', { bundle: bundleFor(bob, 50) });
+    await carol.ok('prekeys:publish', { bundle: bundleFor(carol, 50) });
+    for (let i = 0; i < 3; i++) await mallory.ok('prekeys:fetch', { identity: bob.identity });
+    // Spread over targets or not, the requester's budget is spent.
+    for (const target of [bob, carol]) {
+      const refused = await mallory.request('prekeys:fetch', { identity: target.identity });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryAfter: 60 } });
+    }
+    relay.clock.now += 60_000;
+    await mallory.ok('prekeys:fetch', { identity: bob.identity });
+  });
+
+  it('limits how many bundles of one target are handed out, whoever asks', async () => {
+    relay = await startRealtimeRelay({
+      prekeyFetchLimits: {
+        perRequester: { points: 100, windowSeconds: 60 },
+        perTarget: { points: 2, windowSeconds: 60 },
+      },
+    });
+    const bob = await relay.connect();
+    await bob.ok('prekeys:publish', { bundle: bundleFor(bob, 50) });
+    // Many identities (a Sybil) together get no more of Bob's keys than the per-target budget.
+    const sybils = await Promise.all([relay.connect(), relay.connect(), relay.connect()]);
+    const answers = [];
+    for (const sybil of sybils)
+      answers.push(await sybil.request('prekeys:fetch', { identity: bob.identity }));
+    expect(answers.map((answer) => answer.ok)).toEqual([true, true, false]);
+    expect(answers[2]).toMatchObject({ error: { code: 'RATE_LIMITED' } });
   });
 
   it('says NOT_FOUND for an identity that never published', async () => {

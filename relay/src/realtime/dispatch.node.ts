@@ -68,7 +68,7 @@ export function createDispatcher(table: HandlerTable, hub: Hub, ctx: RelayContex
       const handler = table[event] as EventHandler<ClientEventName>;
       spend(perConnection, session.socket.id);
       if (session.identity !== undefined) spend(perIdentity, session.identity);
-      else spend(authPerAddress, session.socket.handshake.address);
+      else spend(authPerAddress, session.address);
       if (!payloadFits(payload, handler.maxBytes ?? DEFAULT_MAX_BYTES)) {
         throw new ParleyError('PAYLOAD_TOO_LARGE', `${event} payload is too large`);
       }
@@ -97,12 +97,15 @@ export function createDispatcher(table: HandlerTable, hub: Hub, ctx: RelayContex
 
   function succeed(event: ClientEventName, ack: AckFn | undefined, body: object): void {
     count(event, 'ok');
+    // One line per event at debug (docs/relay-operations.md): name and outcome only, never who or what.
+    ctx.log.debug({ event, outcome: 'ok' }, 'event');
     ack?.({ ok: true, ...body });
   }
 
   function fail(event: ClientEventName, ack: AckFn | undefined, error: unknown): void {
     const wire = toWireError(error, event, ctx);
     count(event, wire.code);
+    ctx.log.debug({ event, outcome: wire.code }, 'event');
     ack?.({ ok: false, error: wire });
   }
 
@@ -124,6 +127,7 @@ export function createDispatcher(table: HandlerTable, hub: Hub, ctx: RelayContex
       if (!isClientEventName(event)) {
         // Unknown names are counted under one label: client-chosen strings must not grow the metrics.
         count('unknown', 'UNKNOWN_EVENT');
+        ctx.log.debug({ event: 'unknown', outcome: 'UNKNOWN_EVENT' }, 'event');
         ack?.({ ok: false, error: { code: 'UNKNOWN_EVENT', message: 'unknown event' } });
         return;
       }

@@ -30,6 +30,14 @@ export class EventBudget {
     return 0;
   }
 
+  /** Like `take` but spends nothing: the milliseconds until `key` may spend again, 0 when it may now. */
+  peek(key: string): number {
+    const now = this.now();
+    const window = this.windows.get(key);
+    if (window === undefined || now - window.start >= this.windowMs || window.used < this.points) return 0;
+    return Math.max(1, this.windowMs - (now - window.start));
+  }
+
   /** Drops windows that have run out, at most once a window, so idle keys do not accumulate. */
   private sweep(now: number): void {
     if (now - this.lastSweep < this.windowMs) return;

@@ -1,10 +1,15 @@
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import { AuthChallengeSchema, AuthResultSchema } from '@parley/core';
+import {
+  AuthChallengeSchema,
+  AuthResultSchema,
+  authChallengeMessage,
+  fromBase64Url,
+  toBase64Url,
+} from '@parley/core';
 import { sha256Hex } from '../auth/otp.node.js';
 import { makeIdentity } from '../testing/client.node.js';
+import { startOtpWebhook } from '../testing/otp-webhook.node.js';
 import { startRealtimeRelay, type RealtimeTestRelay } from './test-harness.node.js';
 
 let relay: RealtimeTestRelay | undefined;
@@ -31,6 +36,7 @@ describe('the auth handshake', () => {
     const result = await client.request('auth', {
       identity: client.identity,
       signature: client.sign(nacl.sign.keyPair()),
+      relayHost: client.relayHost,
     });
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
     const fresh = await client.next('auth:challenge');
@@ -42,19 +48,82 @@ describe('the auth handshake', () => {
     const client = await relay.connect({ skipAuth: true });
     const signature = client.sign();
     // Spend the challenge with a wrong answer, then replay the right one against it.
-    await client.request('auth', { identity: client.identity, signature: client.sign(nacl.sign.keyPair()) });
+    await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(nacl.sign.keyPair()),
+      relayHost: client.relayHost,
+    });
     await client.next('auth:challenge');
-    const replay = await client.request('auth', { identity: client.identity, signature });
+    const replay = await client.request('auth', {
+      identity: client.identity,
+      signature,
+      relayHost: client.relayHost,
+    });
     expect(replay).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
-    const good = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const good = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(good.ok).toBe(true);
+  });
+
+  it('refuses a login signed for the relay the client dialled when that is another relay', async () => {
+    relay = await startRealtimeRelay();
+    const client = await relay.connect({ skipAuth: true });
+    const challenge = client.challenge();
+    // What relay E gets from a victim it handed this relay's challenge: a signature naming E's host.
+    const elsewhere = 'relay-e.example:7777';
+    const message = authChallengeMessage(
+      fromBase64Url(challenge.nonce),
+      client.keys.publicKey,
+      fromBase64Url(challenge.relayKey),
+      elsewhere,
+    );
+    const signature = toBase64Url(nacl.sign.detached(message, client.keys.secretKey));
+    for (const relayHost of [elsewhere, client.relayHost]) {
+      const result = await client.request('auth', { identity: client.identity, signature, relayHost });
+      expect(result, relayHost).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+      await client.next('auth:challenge');
+    }
+  });
+
+  it('refuses a login signed for another relay key, and a v1 signature that names no relay', async () => {
+    relay = await startRealtimeRelay();
+    const client = await relay.connect({ skipAuth: true });
+    const nonce = fromBase64Url(client.challenge().nonce);
+    const otherKey = nacl.sign.keyPair().publicKey;
+    const forOtherKey = authChallengeMessage(nonce, client.keys.publicKey, otherKey, client.relayHost);
+    const bad = await client.request('auth', {
+      identity: client.identity,
+      signature: toBase64Url(nacl.sign.detached(forOtherKey, client.keys.secretKey)),
+      relayHost: client.relayHost,
+    });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
+    const fresh = fromBase64Url((await client.next('auth:challenge')).nonce);
+    const v1 = new Uint8Array([
+      ...new TextEncoder().encode('parley/relay-auth/v1'),
+      0,
+      ...fresh,
+      ...client.keys.publicKey,
+    ]);
+    const old = await client.request('auth', {
+      identity: client.identity,
+      signature: toBase64Url(nacl.sign.detached(v1, client.keys.secretKey)),
+      relayHost: client.relayHost,
+    });
+    expect(old).toMatchObject({ ok: false, error: { code: 'AUTH_FAILED' } });
   });
 
   it('refuses an answer that arrives after the challenge expired', async () => {
     relay = await startRealtimeRelay({ challengeTtlSeconds: 30 });
     const client = await relay.connect({ skipAuth: true });
     relay.clock.now += 31_000;
-    const result = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const result = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'CHALLENGE_EXPIRED' } });
   });
 
@@ -76,7 +145,11 @@ describe('the auth handshake', () => {
   it('refuses a second auth on an authenticated connection', async () => {
     relay = await startRealtimeRelay();
     const client = await relay.connect();
-    const again = await client.request('auth', { identity: client.identity, signature: client.sign() });
+    const again = await client.request('auth', {
+      identity: client.identity,
+      signature: client.sign(),
+      relayHost: client.relayHost,
+    });
     expect(again).toMatchObject({ ok: false, error: { code: 'ALREADY_AUTHENTICATED' } });
   });
 
@@ -125,24 +198,8 @@ describe('the invite policy', () => {
 });
 
 describe('the one-time code policy', () => {
-  async function webhook() {
-    const bodies: Array<{ body: Record<string, string>; signature: string | undefined }> = [];
-    const server = createServer((req: IncomingMessage, res) => {
-      let text = '';
-      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      req.on('end', () => {
-        const header = req.headers['x-parley-signature'];
-        bodies.push({ body: JSON.parse(text) as Record<string, string>, signature: header as string });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/otp`;
-    return { url, bodies, close: () => new Promise((resolve) => server.close(resolve)) };
-  }
-
   it('admits an identity with the code the webhook delivered, and locks after too many wrong codes', async () => {
-    const hook = await webhook();
+    const hook = await startOtpWebhook();
     try {
       relay = await startRealtimeRelay({
         access: {
@@ -187,7 +244,7 @@ describe('the one-time code policy', () => {
   });
 
   it('limits how many codes one connection may request', async () => {
-    const hook = await webhook();
+    const hook = await startOtpWebhook();
     try {
       relay = await startRealtimeRelay({
         access: {

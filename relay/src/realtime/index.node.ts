@@ -24,7 +24,7 @@ export function attachRealtime(io: Server, ctx: RelayContext, rooms: RoomProbe =
     ctx.log,
     toBase64Url(ctx.relayKey.publicKey),
   );
-  const dispatcher = createDispatcher(handlerTable(otpSender), hub, ctx);
+  const dispatcher = createDispatcher(handlerTable(otpSender, ctx), hub, ctx);
   const departures = new Set<Promise<void>>();
   let closing: Promise<void> | undefined;
 
@@ -33,7 +33,7 @@ export function attachRealtime(io: Server, ctx: RelayContext, rooms: RoomProbe =
       socket.disconnect(true);
       return;
     }
-    const session = new Session(socket, ctx.now);
+    const session = new Session(socket, ctx);
     ctx.metrics.connectedClients.inc();
     socket.onAny((event: unknown, ...args: unknown[]) => dispatcher.dispatch(session, event, args));
     socket.on('disconnect', () => {

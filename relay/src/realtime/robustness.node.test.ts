@@ -17,6 +17,9 @@ describe('rate limits', () => {
         perConnection: { points: 5, windowSeconds: 60 },
         perIdentity: { points: 1_000, windowSeconds: 60 },
         authPerAddress: { points: 1_000, windowSeconds: 60 },
+        authFailuresPerAddress: { points: 1_000, windowSeconds: 60 },
+        authFailuresPerIdentity: { points: 1_000, windowSeconds: 60 },
+        admissionsPerAddress: { points: 1_000, windowSeconds: 60 },
       },
     });
     // Auth itself spends one point.
@@ -38,6 +41,9 @@ describe('rate limits', () => {
         perConnection: { points: 1_000, windowSeconds: 60 },
         perIdentity: { points: 6, windowSeconds: 60 },
         authPerAddress: { points: 1_000, windowSeconds: 60 },
+        authFailuresPerAddress: { points: 1_000, windowSeconds: 60 },
+        authFailuresPerIdentity: { points: 1_000, windowSeconds: 60 },
+        admissionsPerAddress: { points: 1_000, windowSeconds: 60 },
       },
     });
     const identity = makeIdentity();

@@ -1,7 +1,9 @@
 import { ParleyError } from '@parley/core';
 import type { Socket } from 'socket.io';
 import type { Challenge } from '../auth/challenge.node.js';
+import type { RelayContext } from '../context.js';
 import { BlobFeed } from './blob-feed.node.js';
+import { PushRecorder } from './push-recorder.node.js';
 
 /** What the relay knows about one connection. The identity is set only by a verified `auth`. */
 export class Session {
@@ -14,11 +16,20 @@ export class Session {
   readonly feed: BlobFeed;
   challengeTimer: NodeJS.Timeout | undefined;
 
+  /** Where the connection comes from (through the trusted-proxy setting), for per-address limits. */
+  readonly address: string;
+
   constructor(
     readonly socket: Socket,
-    now: () => number,
+    ctx: RelayContext,
   ) {
-    this.feed = new BlobFeed((blob) => socket.emit('blob', blob), now);
+    this.address = ctx.clientAddress(socket.handshake.address, socket.handshake.headers['x-forwarded-for']);
+    const pushes = new PushRecorder(
+      ctx,
+      () => this.identity,
+      (blob) => socket.emit('blob', blob),
+    );
+    this.feed = new BlobFeed((blob) => pushes.push(blob), ctx.now);
   }
 
   /** The authenticated identity; handlers that need one only run after auth, so this failing is a bug guard. */

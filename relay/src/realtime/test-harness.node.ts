@@ -10,6 +10,9 @@ const GENEROUS: RelayConfig['rateLimits'] = {
   perConnection: { points: 100_000, windowSeconds: 1 },
   perIdentity: { points: 100_000, windowSeconds: 1 },
   authPerAddress: { points: 100_000, windowSeconds: 1 },
+  authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
+  authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
+  admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
 };
 
 /** A real relay on 127.0.0.1 with the real SQLite store in a fresh data directory and a fake clock. */
@@ -31,6 +34,7 @@ export async function startRealtimeRelay(overrides: Partial<RelayConfig> = {}): 
       logLevel: 'silent',
       dataDir,
       rateLimits: GENEROUS,
+      prekeyFetchLimits: { perRequester: GENEROUS.perIdentity, perTarget: GENEROUS.perIdentity },
       ...overrides,
     }),
     { now: () => clock.now },

@@ -5,6 +5,7 @@ import { accessContract } from './contract/access.contract.js';
 import { attachmentsContract } from './contract/attachments.contract.js';
 import { blobsContract } from './contract/blobs.contract.js';
 import { directoryContract } from './contract/directory.contract.js';
+import { forgettingContract, type InspectableStore } from './contract/forgetting.contract.js';
 import { identity } from './contract/fixtures.js';
 import { presenceContract } from './contract/presence.contract.js';
 
@@ -13,6 +14,8 @@ export interface StoreHarness {
   open(): Promise<RelayStore>;
   /** Two stores over one fresh back end (one file, one Redis prefix), as two relay processes would have. */
   openPair(): Promise<[RelayStore, RelayStore]>;
+  /** A fresh store whose raw back end (files, keys) the test reads as an auditor would. */
+  inspectable?: () => Promise<InspectableStore>;
 }
 
 /** The behaviour every RelayStore back end must have; each back end's test file runs it once. */
@@ -36,6 +39,8 @@ export function describeRelayStore(name: string, harness: StoreHarness): void {
     blobsContract(store);
     attachmentsContract(store);
     presenceContract(store, () => harness.openPair());
+    const inspectable = harness.inspectable;
+    if (inspectable) forgettingContract(inspectable);
 
     describe('lifecycle', () => {
       it('closes idempotently and fails every method with CLOSED afterwards', async () => {

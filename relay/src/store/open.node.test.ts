@@ -23,7 +23,7 @@ describe('openStore', () => {
   it('creates the data directory and the SQLite file in it', async () => {
     const dataDir = join(dir, 'nested', 'data');
     const store = await openStore(defaultConfig({ dataDir, store: { kind: 'sqlite' } }));
-    await store.access.admit(identity(1), 1);
+    await store.access.admit(identity(1));
     await store.close();
     expect(existsSync(join(dataDir, SQLITE_FILE))).toBe(true);
   });
@@ -31,7 +31,7 @@ describe('openStore', () => {
   it('opens Redis at the configured URL', async () => {
     const store = await openStore(defaultConfig({ store: { kind: 'redis', url: redis.url } }));
     try {
-      await store.access.admit(identity(1), 1);
+      await store.access.admit(identity(1));
       expect(await store.access.isAdmitted(identity(1))).toBe(true);
     } finally {
       await store.close();

@@ -13,6 +13,11 @@ export interface RelayStore {
   readonly attachments: AttachmentStore;
   readonly presence: PresenceStore;
   readonly secrets: SecretStore;
+  /**
+   * Gives the space of deleted rows back (SQLite: incremental vacuum, then a WAL checkpoint that truncates the
+   * WAL, so deleted bytes are in no file any more; Redis frees memory by itself). Housekeeping calls it.
+   */
+  compact(): Promise<void>;
   /** Flushes and closes. Idempotent; every method fails with CLOSED afterwards. */
   close(): Promise<void>;
 }
@@ -32,19 +37,27 @@ export interface DirectoryStore {
   /** Reserves `username` (already lower-cased) for identity, replacing its previous one; null releases it. Throws USERNAME_TAKEN. */
   setUsername(identity: string, username: string | null): Promise<void>;
   resolveUsername(username: string): Promise<string | null>;
+  /** One-time prekeys the identity has left; null when it never published. */
+  remaining(identity: string): Promise<number | null>;
 }
 
 export type OtpCheck = 'ok' | 'invalid' | 'locked' | 'expired';
 
 export interface AccessStore {
-  /** Whether the identity has passed the relay's access policy before (it then needs only its signature). */
-  isAdmitted(identity: string): Promise<boolean>;
-  admit(identity: string, now: number): Promise<void>;
+  /**
+   * Whether the identity has passed the relay's access policy before (it then needs only its signature).
+   * Callers pass a keyed hash of the identity, never the identity: the table is not a member list.
+   */
+  isAdmitted(identityHash: string): Promise<boolean>;
+  admit(identityHash: string): Promise<void>;
   /** Stores an invite by the SHA-256 (hex) of its token; `uses` is how many identities it admits. */
   createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void>;
   /** Atomically spends one use of an unexpired invite. */
   redeemInvite(tokenHash: string, now: number): Promise<boolean>;
-  /** Replaces any pending code for the address; resets its attempt counter. */
+  /**
+   * Addresses are keyed hashes (see `auth/otp.node.ts`), never phone numbers or e-mail addresses.
+   * Replaces any pending code for the address; resets its attempt counter.
+   */
   saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void>;
   /**
    * Checks a code: 'ok' consumes it; a wrong code counts an attempt, and after `maxAttempts` wrong ones the
@@ -53,6 +66,8 @@ export interface AccessStore {
   checkOtp(address: string, codeHash: string, now: number, maxAttempts: number): Promise<OtpCheck>;
   /** Counts OTP sends per address in the current window, for the send limit. Returns the count after this one. */
   countOtpSend(address: string, windowStart: number): Promise<number>;
+  /** Deletes codes that expired by `now` and send counters whose window started before `sendWindowStart`. */
+  expire(now: number, sendWindowStart: number): Promise<void>;
 }
 
 export interface StoredBlob {
@@ -78,7 +93,11 @@ export interface DepositRecord {
 }
 
 export interface RecallOutcome {
+  /** Recipients the bytes never went to: their copy was deleted before it was pushed or fetched. */
   recalledFor: string[];
+  /** Recipients whose copy was pushed to a connected socket but not acknowledged (deleted now too). */
+  pushedTo: string[];
+  /** Recipients that acknowledged the blob. */
   deliveredTo: string[];
 }
 
@@ -88,20 +107,31 @@ export interface BlobStore {
   /** Undelivered, unexpired blobs for recipient in deposit order, starting after `afterId` if given. */
   pending(recipient: string, limit: number, afterId?: string): Promise<StoredBlob[]>;
   /**
-   * Marks the recipient's copies delivered and deletes each payload no recipient still waits for; records a
-   * delivery notice for the sender in the same step. Returns the blobs whose state changed with their
-   * senders (acking twice is harmless and returns nothing the second time).
+   * Records that the recipient's copies were handed to a connected socket, before they are emitted: a recall
+   * then no longer claims the recipient never received them.
    */
-  ack(recipient: string, ids: string[], now: number): Promise<Array<{ id: string; sender: string }>>;
+  markPushed(recipient: string, ids: string[]): Promise<void>;
   /**
-   * Deletes every undelivered copy of the sender's blob. Null when no such blob of this sender exists
-   * (never deposited, expired, or someone else's).
+   * Deletes the recipient's copies and, with the last copy, the blob's row and payload; records a delivery
+   * notice for the sender, kept until `noticeExpiresAt` unless the sender acknowledges it first. Returns the
+   * blobs whose state changed with their senders (acking twice is harmless and returns nothing the second time).
+   */
+  ack(
+    recipient: string,
+    ids: string[],
+    now: number,
+    noticeExpiresAt: number,
+  ): Promise<Array<{ id: string; sender: string }>>;
+  /**
+   * Deletes every undelivered copy of the sender's blob and the blob itself. Null when the relay holds nothing
+   * of it for this sender (never deposited, expired, recalled before, someone else's, or delivered and its
+   * notices acknowledged); `{ recalledFor: [], pushedTo: [], deliveredTo }` when only notices remain.
    */
   recall(sender: string, id: string): Promise<RecallOutcome | null>;
   /** Delivery notices the sender has not acknowledged yet, oldest first. */
   notices(sender: string, limit: number): Promise<DeliveryNotice[]>;
   ackNotices(sender: string, notices: Array<{ id: string; recipient: string }>): Promise<number>;
-  /** Deletes what expired before `now` (blobs, delivery records, notices). Returns blobs removed. */
+  /** Deletes what expired by `now` (blobs, delivery records, notices). Returns blobs removed. */
   expire(now: number): Promise<number>;
   stats(): Promise<{ blobs: number; bytes: number }>;
 }
@@ -121,9 +151,10 @@ export interface AttachmentRecord {
 
 export interface AttachmentStore {
   /**
-   * Creates the record, or returns the existing one for the same hash (content addressing: a second
-   * uploader of identical ciphertext adds its recipients). Throws QUOTA_EXCEEDED when the uploader's
-   * unfinished and undelivered attachments would pass `maxBytes`; CONFLICT when the hash exists with another size.
+   * Creates the record, or, when the same uploader creates it again (a retry), adds recipients and extends it.
+   * Throws ACCESS_DENIED when another identity uploaded that hash (nobody else may add themselves, download
+   * it or pin the uploader's quota); QUOTA_EXCEEDED when the uploader's unfinished and undelivered
+   * attachments would pass `maxBytes`; CONFLICT when the hash exists with another size.
    */
   create(
     record: Omit<AttachmentRecord, 'offset' | 'complete' | 'waiting'> & { recipients: string[] },
@@ -141,13 +172,16 @@ export interface AttachmentStore {
 }
 
 export interface PresenceVisibility {
+  /** Keyed hashes of the identities allowed to see this one (the caller hashes; the store never sees names). */
   allow: string[];
   lastSeen: boolean;
 }
 
 export interface PresenceStore {
+  /** An empty allow list without last seen deletes the identity's presence row altogether. */
   setVisibility(identity: string, visibility: PresenceVisibility): Promise<void>;
   getVisibility(identity: string): Promise<PresenceVisibility | null>;
+  /** Stored only for identities that share last seen; for the others it is a no-op. */
   setLastSeen(identity: string, at: number): Promise<void>;
   getLastSeen(identity: string): Promise<number | null>;
 }

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import nacl from 'tweetnacl';
 import {
   authChallengeMessage,
+  relayHostOf,
   fromBase64Url,
   toBase64Url,
   type AckResult,
@@ -36,6 +37,8 @@ export interface ConnectOptions {
   prepare?: (socket: Socket) => void;
   /** Ack timeout of `request`. */
   timeoutMs?: number;
+  /** Extra handshake headers (X-Forwarded-For, as a reverse proxy would add). */
+  headers?: Record<string, string>;
   /** For an https:// relay: the only certificate (PEM) this client trusts. */
   ca?: string;
 }
@@ -60,6 +63,8 @@ export interface TestClient {
   received<E extends ServerEventName>(event: E): ServerPayload<E>[];
   /** Signs the latest challenge as this identity (or another key pair, for spoofing tests). */
   sign(keys?: nacl.SignKeyPair): string;
+  /** The host this client dialled, which `sign` names and an `auth` request carries. */
+  readonly relayHost: string;
   close(): void;
 }
 
@@ -78,6 +83,7 @@ const BUFFERED: ServerEventName[] = [
  * challenge, with every server event buffered so a test can await it after it arrived.
  */
 export async function connectClient(url: string, options: ConnectOptions = {}): Promise<TestClient> {
+  const relayHost = relayHostOf(url);
   const identity = options.identity ?? makeIdentity();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const socket = io(url, {
@@ -85,6 +91,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     reconnection: false,
     forceNew: true,
     autoConnect: false,
+    ...(options.headers ? { extraHeaders: options.headers } : {}),
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
   });
   const queues = new Map<string, unknown[]>();
@@ -121,7 +128,12 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
 
   const sign = (keys: nacl.SignKeyPair = identity.keys) => {
     if (!latestChallenge) throw new Error('no challenge received yet');
-    const message = authChallengeMessage(fromBase64Url(latestChallenge.nonce), identity.keys.publicKey);
+    const message = authChallengeMessage(
+      fromBase64Url(latestChallenge.nonce),
+      identity.keys.publicKey,
+      fromBase64Url(latestChallenge.relayKey),
+      relayHost,
+    );
     return toBase64Url(nacl.sign.detached(message, keys.secretKey));
   };
 
@@ -138,6 +150,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
     const result = await request('auth', {
       identity: identity.id,
       signature: sign(),
+      relayHost,
       ...(options.invite !== undefined ? { invite: options.invite } : {}),
       ...(options.otp !== undefined ? { otp: options.otp } : {}),
     });
@@ -173,6 +186,7 @@ export async function connectClient(url: string, options: ConnectOptions = {}): 
       return queued as ServerPayload<E>[];
     },
     sign,
+    relayHost,
     close: () => socket.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import type { Contact } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
 import { directConversationId } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
 import type { ParleyClientEvents } from '../events.js';
@@ -75,13 +76,19 @@ export class AccountSettings {
     await this.hooks.applyPresence(presence);
   }
 
+  async setRelayOnlyLinks(enabled: boolean): Promise<void> {
+    if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'relay-only links are on or off');
+    await this.#save({ ...this.privacy, relayOnlyLinks: enabled });
+  }
+
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {
     await this.#save({ ...this.privacy, defaultDisappearingTimerMs: checkTimer(expiresInMs) });
   }
 
   /** Greets what the engine's events announce: a new contact, and a group this device just created. */
   observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): Promise<void> {
-    if (event === 'contact-added') return this.welcome(payload as Contact);
+    // A message request is greeted only once accepted (ContactsService.accept): a stranger learns nothing.
+    if (event === 'contact-added' && isAccepted(payload as Contact)) return this.welcome(payload as Contact);
     if (event === 'group') {
       const { state } = payload as ParleyClientEvents['group'];
       if (state.version === 1 && state.changedBy === this.ctx.self.name) {
@@ -89,6 +96,12 @@ export class AccountSettings {
       }
     }
     return Promise.resolve();
+  }
+
+  /** The contact list changed who may see our presence ('contacts' follows it): tell the relay again. */
+  async contactsChanged(): Promise<void> {
+    const { presence } = this.current.privacy;
+    if (presence.allow === 'contacts') await this.hooks.applyPresence(presence);
   }
 
   /** A new contact gets our profile, sees our presence (if contacts may), and the default timer. */

@@ -16,6 +16,11 @@ export interface PrivacySettings {
   readonly presence: PresenceVisibility;
   /** The disappearing-message timer new conversations start with; null: messages stay. */
   readonly defaultDisappearingTimerMs: number | null;
+  /**
+   * "Relay-only calls and links": direct links gather only TURN candidates (ICE policy `relay`), so not even
+   * accepted contacts learn this device's IP addresses. Off by default (direct is faster).
+   */
+  readonly relayOnlyLinks: boolean;
 }
 
 const KEY = 'settings:privacy';
@@ -68,6 +73,7 @@ export async function loadPrivacySettings(
         : { allow: 'contacts', lastSeen: true },
     defaultDisappearingTimerMs:
       typeof stored?.defaultDisappearingTimerMs === 'number' ? stored.defaultDisappearingTimerMs : null,
+    relayOnlyLinks: stored?.relayOnlyLinks === true,
   };
 }
 

@@ -1,6 +1,7 @@
 import { ParleyError } from '../../errors/index.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import type { Contact } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
 import { PRIMARY_DEVICE, directConversationId } from '../shared/addresses.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
@@ -76,14 +77,12 @@ export async function sendProfile(
   profile: Profile,
   contacts: readonly Contact[],
 ): Promise<void> {
-  const recipients = contacts
-    .filter((contact) => !contact.blocked)
-    .flatMap((contact) =>
-      (contact.deviceIds.length === 0 ? [PRIMARY_DEVICE] : contact.deviceIds).map((deviceId) => ({
-        name: contact.account,
-        deviceId,
-      })),
-    );
+  const recipients = contacts.filter(isAccepted).flatMap((contact) =>
+    (contact.deviceIds.length === 0 ? [PRIMARY_DEVICE] : contact.deviceIds).map((deviceId) => ({
+      name: contact.account,
+      deviceId,
+    })),
+  );
   if (recipients.length === 0) return;
   await ctx.sendControl(recipients, profileBody(profile));
 }

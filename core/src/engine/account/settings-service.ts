@@ -39,6 +39,15 @@ export class SettingsService {
     await this.settings().setPresenceVisibility(options);
   }
 
+  /**
+   * "Relay-only calls and links" (kept across restarts): links opened from now on use only TURN candidates,
+   * hiding this device's IP addresses from contacts; without a TURN server, messages go through the relay.
+   */
+  async setRelayOnlyLinks(enabled: boolean): Promise<void> {
+    this.ctx.assertOpen();
+    await this.settings().setRelayOnlyLinks(enabled);
+  }
+
   /** The timer new conversations start with (null: messages stay). */
   get defaultDisappearingTimer(): number | null {
     return this.privacy.defaultDisappearingTimerMs;

@@ -3,6 +3,7 @@ import type { EngineContext } from '../context.js';
 import { ensureContact } from '../messaging/effects.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { addressOfRelayIdentity } from '../shared/addresses.js';
+import { setContactChoice } from './contact-requests.js';
 import type { SafetyNumberView, VerificationState } from './types.js';
 import type { Verification } from './verification.js';
 import { previewContactLink, type ContactLinkPreview } from '../trust/contact-links.js';
@@ -21,6 +22,12 @@ export class ContactsService {
     private readonly ctx: EngineContext,
     private readonly verifier: Verification,
     private readonly home: () => RelayConnection,
+    private readonly chosen: {
+      /** An accepted contact gets our profile, presence and default timer. */
+      welcome(contact: Contact): Promise<void>;
+      /** A blocked contact's link closes and it leaves the presence list. */
+      blocked(account: string): Promise<void>;
+    },
   ) {}
 
   /** Reads the contacts' relays kept in engine state (once, at start). */
@@ -47,10 +54,35 @@ export class ContactsService {
    */
   async add(link: string): Promise<Contact> {
     const { contact, account, relayUrl, displayName } = await this.preview(link);
-    if (contact !== undefined && this.relays.has(account)) return contact;
-    await this.ctx.state.put(`${RELAY_PREFIX}${account}`, relayUrl);
-    this.relays.set(account, relayUrl);
-    return contact ?? ensureContact(this.ctx, account, displayName);
+    if (contact === undefined || !this.relays.has(account)) {
+      await this.ctx.state.put(`${RELAY_PREFIX}${account}`, relayUrl);
+      this.relays.set(account, relayUrl);
+    }
+    if (contact === undefined) return ensureContact(this.ctx, account, displayName, true);
+    // Adding the link of someone who wrote first accepts their request (a blocked one stays blocked).
+    return contact.accepted === false && !contact.blocked ? this.accept(account) : contact;
+  }
+
+  /**
+   * Accepts a message request (someone who wrote first; `contact.accepted === false`), or unblocks: from now
+   * on the contact gets receipts, our profile and presence, and may open a direct link to this device.
+   */
+  async accept(account: string): Promise<Contact> {
+    this.ctx.assertOpen();
+    const { contact, changed } = await setContactChoice(this.ctx, account, {
+      accepted: true,
+      blocked: false,
+    });
+    if (changed) await this.chosen.welcome(contact);
+    return contact;
+  }
+
+  /** Blocks an account: its messages are dropped, it gets nothing from us, and its link is closed. */
+  async block(account: string): Promise<Contact> {
+    this.ctx.assertOpen();
+    const { contact } = await setContactChoice(this.ctx, account, { accepted: false, blocked: true });
+    await this.chosen.blocked(account);
+    return contact;
   }
 
   /** The relay `account` is reached at: the one from its contact link, else this account's home relay. */

@@ -4,6 +4,7 @@ import { FramedLink, LinkChannel } from '../../link/framed-link.js';
 import { LinkManager, type LinkSignal, type PeerAddress } from '../../link/link-manager.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
+import type { SealedSignalData, WireSignalData } from '../../protocol/signalling.js';
 import { concatBytes, utf8 } from '../../protocol/encoding.js';
 import { TransferSession } from '../../transfer/session.js';
 import type { EngineTimers } from '../platform.js';
@@ -25,8 +26,19 @@ export interface DirectLinksOptions {
   /** After a link to a peer timed out opening, sends skip the direct route to it for this long. */
   readonly unreachableCooldownMs: number;
   readonly now: () => number;
-  /** Sends a signal through the relay; resolves whether the peer was online to receive it. */
-  readonly sendSignal: (to: PeerAddress, signal: LinkSignal) => Promise<boolean>;
+  /** Sends a (sealed) signal through the relay; resolves whether the peer was online to receive it. */
+  readonly sendSignal: (to: PeerAddress, signal: WireLinkSignal) => Promise<boolean>;
+  /** Whether `peer` may link to us at all: a contact the person accepted. Others' signals get no answer. */
+  readonly mayLink: (peer: PeerAddress) => Promise<boolean>;
+  /** Seals and opens signals in the pair's session (signal-sealing.ts); open throws for anything altered. */
+  readonly sealer: {
+    seal(to: PeerAddress, signal: LinkSignal): Promise<SealedSignalData>;
+    open(from: PeerAddress, signal: WireLinkSignal): Promise<LinkSignal>;
+  };
+  /** 'relay': gather only TURN candidates, so no peer learns this device's addresses (read per link). */
+  readonly transportPolicy: () => 'all' | 'relay';
+  /** A link refused because its signalling did not open: altered or replaced on the way (fail closed). */
+  readonly onRefused: (peer: PeerAddress, error: ParleyError) => void;
   /** Handles one envelope from a peer; resolves once it is stored (then the peer gets its ack). */
   readonly onEnvelope: (from: PeerAddress, envelope: Uint8Array) => Promise<void>;
   readonly onRoute: (peer: PeerAddress, route: Route) => void;
@@ -34,6 +46,20 @@ export interface DirectLinksOptions {
   /** Each new link's file-transfer session, so transfers attach (or resume) on it. */
   readonly onSession: (peer: PeerAddress, session: TransferSession) => void;
 }
+
+/** A signal as it travels through the relay: linkId and kind in clear, the data sealed. */
+export interface WireLinkSignal {
+  readonly linkId: string;
+  readonly kind: 'data' | 'call';
+  readonly data: WireSignalData;
+}
+
+/**
+ * Sealed signals the relay could not hand to an offline peer, at most, before this device stops trying links
+ * to it. Each one advanced the pair's ratchet by a message the peer will never see, and a receiver skips at
+ * most 1,000 in one step (docs/crypto.md); the count starts again when the peer signals or takes a signal.
+ */
+export const MAX_UNDELIVERED_SIGNALS = 32;
 
 const FRAME_ENVELOPE = 1;
 const FRAME_ACK = 2;
@@ -66,6 +92,11 @@ export class DirectLinks {
   readonly #framed = new Map<DataLink, FramedLink>();
   readonly #acks = new Map<string, () => void>();
   readonly #timers = new Set<unknown>();
+  /** Per peer, the signals being opened (in) or sealed (out): each in arrival order, one at a time. */
+  readonly #inbound = new Map<string, Promise<void>>();
+  readonly #outbound = new Map<string, Promise<void>>();
+  /** Per peer, sealed signals lost because it was offline since it was last heard (MAX_UNDELIVERED_SIGNALS). */
+  readonly #undelivered = new Map<string, number>();
   /** Peers whose last link attempt timed out (online but unreachable, or without WebRTC), until when. */
   readonly #unreachableUntil = new Map<string, number>();
   #closed = false;
@@ -78,16 +109,46 @@ export class DirectLinks {
       ...(options.wrtc === undefined ? {} : { wrtc: options.wrtc }),
       timers: options.timers,
       connectTimeoutMs: options.openTimeoutMs,
+      transportPolicy: options.transportPolicy,
       sendSignal: (to, signal) => this.#signal(to, signal),
     });
     this.#manager.on('link', ({ peer, link }) => this.#adopt(peer, link));
   }
 
-  /** A signal from the relay for one of our links (or an offer that starts one). */
-  handleSignal(from: PeerAddress, signal: LinkSignal): void {
+  /**
+   * A signal from the relay for one of our links (or an offer that starts one). Only an accepted contact's
+   * signals are looked at, and only once they open in the pair's session; one that does not open closes
+   * the link it names (fail closed) and is reported, so no altered SDP or candidate reaches WebRTC.
+   */
+  handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
     if (this.#closed) return;
+    const key = peerKey(from);
+    const next = (this.#inbound.get(key) ?? Promise.resolve()).then(() => this.#open(from, signal));
+    this.#inbound.set(key, next);
+    void next.finally(() => {
+      if (this.#inbound.get(key) === next) this.#inbound.delete(key);
+    });
+  }
+
+  async #open(from: PeerAddress, signal: WireLinkSignal): Promise<void> {
+    if (this.#closed || !(await this.#options.mayLink(from))) return;
+    let opened: LinkSignal;
     try {
-      this.#manager.handleSignal(from, signal);
+      opened = await this.#options.sealer.open(from, signal);
+    } catch (error) {
+      if (this.#closed) return;
+      const link = this.#manager.get(from);
+      if (link?.linkId === signal.linkId) link.close();
+      this.#options.onRefused(
+        from,
+        error instanceof ParleyError ? error : new ParleyError('DECRYPT_FAILED', 'signal did not open'),
+      );
+      return;
+    }
+    if (this.#closed) return;
+    this.#undelivered.delete(peerKey(from));
+    try {
+      this.#manager.handleSignal(from, opened);
     } catch (error) {
       this.#options.onError(
         error instanceof ParleyError ? error : new ParleyError('BAD_REQUEST', 'bad signal'),
@@ -101,7 +162,7 @@ export class DirectLinks {
 
   /** Whether a link to `peer` is open, or opens within the open timeout. */
   async reachable(peer: PeerAddress): Promise<boolean> {
-    if (this.#closed) return false;
+    if (this.#closed || !(await this.#mayTry(peer))) return false;
     return this.#whenOpen(this.#manager.connect(peer));
   }
 
@@ -121,6 +182,7 @@ export class DirectLinks {
     if (this.#closed) return false;
     const until = this.#unreachableUntil.get(peerKey(peer));
     if (until !== undefined && until > this.#options.now() && !this.isOpen(peer)) return false;
+    if (!(await this.#mayTry(peer))) return false;
     const link = this.#manager.connect(peer);
     if (!(await this.#whenOpen(link))) return false;
     const framed = this.#framed.get(link);
@@ -171,18 +233,53 @@ export class DirectLinks {
     });
   }
 
+  /**
+   * Whether to try a link to `peer` now: an open one is used; otherwise only to an accepted contact (our offer
+   * carries our candidates, which a message request must not get) not gone quiet (MAX_UNDELIVERED_SIGNALS).
+   */
+  async #mayTry(peer: PeerAddress): Promise<boolean> {
+    if (this.isOpen(peer)) return true;
+    if ((this.#undelivered.get(peerKey(peer)) ?? 0) >= MAX_UNDELIVERED_SIGNALS) return false;
+    return (await this.#options.mayLink(peer)) && !this.#closed;
+  }
+
   #signal(to: PeerAddress, signal: LinkSignal): void {
-    void this.#options.sendSignal(to, signal).then(
-      (delivered) => {
-        // The peer is offline: give up on this attempt now instead of waiting for the timeout.
-        const link = this.#manager.get(to);
-        if (!delivered && link?.linkId === signal.linkId && link.state === 'connecting') link.close();
-      },
-      () => {
-        const link = this.#manager.get(to);
-        if (link?.linkId === signal.linkId && link.state === 'connecting') link.close();
-      },
-    );
+    const giveUp = () => {
+      const link = this.#manager.get(to);
+      if (link?.linkId === signal.linkId && link.state === 'connecting') link.close();
+    };
+    // Sealed one after another per peer, so the ratchet messages leave in the order simple-peer made them.
+    const key = peerKey(to);
+    const next = (this.#outbound.get(key) ?? Promise.resolve()).then(async () => {
+      if (this.#closed) return;
+      if ((this.#undelivered.get(key) ?? 0) >= MAX_UNDELIVERED_SIGNALS) {
+        giveUp();
+        return;
+      }
+      try {
+        const data = await this.#options.sealer.seal(to, signal);
+        // Not awaited: the next signal leaves right behind this one, in order, without waiting for the ack.
+        const delivered = this.#options.sendSignal(to, { linkId: signal.linkId, kind: signal.kind, data });
+        void delivered.then((online) => {
+          if (online) this.#undelivered.delete(key);
+          else {
+            // The peer is offline: this sealed signal is lost, and the attempt given up now, not at the timeout.
+            this.#undelivered.set(key, (this.#undelivered.get(key) ?? 0) + 1);
+            giveUp();
+          }
+        }, giveUp);
+      } catch (error) {
+        giveUp();
+        if (!this.#closed)
+          this.#options.onError(
+            error instanceof ParleyError ? error : new ParleyError('INTERNAL', String(error)),
+          );
+      }
+    });
+    this.#outbound.set(key, next);
+    void next.finally(() => {
+      if (this.#outbound.get(key) === next) this.#outbound.delete(key);
+    });
   }
 
   #adopt(peer: PeerAddress, link: DataLink): void {

@@ -8,7 +8,9 @@ import type { EngineTuning } from '../options.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { PRIMARY_DEVICE, addressOfPeer, directConversationId, peerOf } from '../shared/addresses.js';
 import type { SendRoutes } from '../messaging/outgoing.js';
+import { mayLink } from '../contacts/contact-requests.js';
 import { DirectLinks, type Route } from './direct-links.js';
+import { SignalSealer } from './signal-sealing.js';
 
 export interface LinkHandlers {
   /** An envelope that arrived over a link; resolves once it is stored (then the peer gets its ack). */
@@ -55,6 +57,13 @@ export class LinksService implements SendRoutes {
         const relay = this.relayFor(addressOfPeer(to).name);
         const { delivered } = await relay.request('signal', { to: to.identity, ...signal });
         return delivered;
+      },
+      mayLink: (peer) => mayLink(this.ctx.db, addressOfPeer(peer).name),
+      sealer: new SignalSealer(this.ctx),
+      transportPolicy: () => (this.ctx.relayOnlyLinks ? 'relay' : 'all'),
+      onRefused: (peer, error) => {
+        const account = addressOfPeer(peer).name;
+        this.ctx.emit('link-refused', { conversationId: directConversationId(account), account, error });
       },
       onEnvelope: (_from, envelope) => this.handlers.onEnvelope(envelope),
       onRoute: (peer, route) => this.route(directConversationId(addressOfPeer(peer).name), route),

@@ -116,21 +116,29 @@ export async function applyContent(
   }
 }
 
-/** The contact (and its one-to-one conversation) for `account`, created the first time it is seen. */
+/**
+ * The contact (and its one-to-one conversation) for `account`, created the first time it is seen: as a
+ * message request when someone wrote first, accepted when the person added it (`accept`, from a link).
+ */
 export async function ensureContact(
   ctx: EngineContext,
   account: string,
   displayName?: string,
+  accept = false,
 ): Promise<Contact> {
   const existing = await ctx.db.contacts.get(account);
   const shown = displayName === undefined ? undefined : displayText(displayName) || account.slice(0, 8);
-  if (existing !== undefined && (shown === undefined || existing.displayName === shown)) return existing;
+  const accepting = accept && existing?.accepted === false;
+  const accepted = accept ? true : existing === undefined ? false : existing.accepted;
+  if (existing !== undefined && !accepting && (shown === undefined || existing.displayName === shown))
+    return existing;
   const contact: Contact = {
     account,
     displayName: shown ?? existing?.displayName ?? account.slice(0, 8),
     deviceIds: existing?.deviceIds ?? [PRIMARY_DEVICE],
     addedAt: existing?.addedAt ?? ctx.now(),
     blocked: existing?.blocked ?? false,
+    ...(accepted === undefined ? {} : { accepted }),
     ...(existing?.avatar === undefined ? {} : { avatar: existing.avatar }),
   };
   await ctx.db.contacts.put(contact);
@@ -147,6 +155,7 @@ export async function ensureContact(
     });
   }
   if (existing === undefined) ctx.emit('contact-added', contact);
+  else if (accepting) ctx.emit('contact-updated', contact);
   return contact;
 }
 

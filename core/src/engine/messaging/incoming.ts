@@ -1,6 +1,7 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
 import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
-import type { NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import type { Contact, NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
 import {
   controlConversationId,
   directConversationId,
@@ -26,7 +27,8 @@ export interface IncomingHandlers {
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
   senderOfTag(tag: Uint8Array): Promise<{ groupId: string; sender: ProtocolAddress } | undefined>;
-  ensureContact(account: string): Promise<void>;
+  /** The sender's contact, created as a message request the first time it writes. */
+  ensureContact(account: string): Promise<Contact>;
 }
 
 const decoder = new TextDecoder();
@@ -173,7 +175,9 @@ async function commit(
   if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
   const receivedAt = ctx.now();
   const contents = admitContents(ctx, sender, received, channel, receivedAt);
-  await handlers.ensureContact(sender.name);
+  const contact = await handlers.ensureContact(sender.name);
+  // A blocked identity gets nothing: its messages are dropped unread (and acknowledged, so not resent).
+  if (contact.blocked) return 'duplicate';
   for (const content of contents) await handlers.beforeCommit(sender, content, stage);
   const results = await ctx.db.commitIncomingBatch({
     crypto: stage.changes(),
@@ -183,8 +187,10 @@ async function commit(
   if (stored.length === 0) return 'duplicate';
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
   // coalesced per sender device (receipts.ts).
+  // A message request gets no receipts until accepted: they would tell a stranger this device is online.
   const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
-  ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
+  if (isAccepted(contact))
+    ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
   for (const content of stored) {
     const body = content.body;
     if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);

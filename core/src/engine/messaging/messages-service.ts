@@ -2,6 +2,7 @@ import { ParleyError } from '../../errors/index.js';
 import { resolveOptions, type ProtocolAddress } from '../../crypto/index.js';
 import type { MessagePage, OutboxEntry, PageOptions, StoredMessage } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
+import { mayLink } from '../contacts/contact-requests.js';
 import type { ConversationList } from '../conversations/conversation-list.js';
 import { conversationTimer, scheduleExpiry } from '../conversations/disappearing.js';
 import type { ContentBody } from './content.js';
@@ -112,6 +113,8 @@ export class MessagesService {
     const bySender = await this.list.markRead(messageIds);
     if (!this.ctx.readReceipts) return;
     for (const { sender, ids } of bySender) {
+      // A message request gets no read receipts until accepted.
+      if (!(await mayLink(this.ctx.db, sender.name))) continue;
       await this.ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
     }
   }

@@ -22,9 +22,7 @@ export function receivingHandlers(
 ): IncomingHandlers {
   const { groups } = parts;
   return {
-    ensureContact: async (account) => {
-      await ensureContact(ctx, account);
-    },
+    ensureContact: (account) => ensureContact(ctx, account),
     isGroupMember: (groupId, account) => groups.isMember(groupId, account),
     senderOfTag: (tag) => groups.senderOfTag(tag),
     beforeCommit: (sender, content, stage) => groups.beforeCommit(sender, content, stage),

@@ -1,5 +1,6 @@
 import type { ServerPayload } from '../../protocol/events.js';
 import type { ClientDatabase } from '../../storage/index.js';
+import { isAccepted } from '../contacts/contact-requests.js';
 import { PRIMARY_DEVICE, addressOfRelayIdentity, relayIdentityOf } from '../shared/addresses.js';
 import type { ParleyClientEvents } from '../events.js';
 import type { PresenceVisibility } from '../account/privacy-settings.js';
@@ -23,7 +24,9 @@ export async function applyPresenceVisibility(
   db: ClientDatabase,
   { allow, lastSeen }: PresenceVisibility,
 ): Promise<void> {
-  const accounts = allow === 'contacts' ? (await db.contacts.list()).map((c) => c.account) : allow;
+  // 'contacts' means the ones the person chose: not message requests from strangers, not blocked accounts.
+  const accounts =
+    allow === 'contacts' ? (await db.contacts.list()).filter(isAccepted).map((c) => c.account) : allow;
   await home.request('presence:visibility', { allow: relayIdentities(accounts), lastSeen });
 }
 

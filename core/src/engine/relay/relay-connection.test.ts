@@ -63,11 +63,12 @@ describe('RelayConnection', () => {
     socket.server('auth:challenge', {
       nonce: 'A'.repeat(43),
       expiresAt: 1,
-      relayKey: 'B'.repeat(43),
+      relayKey: 'BA'.repeat(21) + 'A',
       policy: 'open',
     });
     const auth = socket.sent.find((sent) => sent.event === 'auth');
-    expect(auth?.payload).toMatchObject({ signature: expect.any(String) });
+    // The answer names the relay it is for: the host this connection dialled.
+    expect(auth?.payload).toMatchObject({ signature: expect.any(String), relayHost: 'relay.test' });
     auth?.ack({
       ok: true,
       identity: 'C'.repeat(43),

@@ -1,7 +1,7 @@
 import { ParleyError, isErrorCode } from '../../errors/index.js';
 import { sign, type IdentityKeyPair } from '../../crypto/index.js';
 import { TypedEmitter } from '../../link/typed-emitter.js';
-import { authChallengeMessage, fromBase64Url, toBase64Url } from '../../protocol/index.js';
+import { authChallengeMessage, fromBase64Url, relayHostOf, toBase64Url } from '../../protocol/index.js';
 import {
   SERVER_EVENTS,
   type AckResult,
@@ -218,13 +218,21 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
     const { identity } = this.#options;
     if (this.#challenge === challenge) this.#challenge = undefined;
     this.#authenticating = true;
-    const message = authChallengeMessage(fromBase64Url(challenge.nonce), identity.identityKey);
+    // Names the relay: its key from the challenge and the host we dialled, so no other relay can use it.
+    const relayHost = relayHostOf(this.url);
+    const message = authChallengeMessage(
+      fromBase64Url(challenge.nonce),
+      identity.identityKey,
+      fromBase64Url(challenge.relayKey),
+      relayHost,
+    );
     // An open relay ignores credentials; one that admitted this identity before does not need them.
     const credentials = challenge.policy === 'open' ? undefined : this.#options.credentials?.();
     try {
       const auth = await this.request('auth', {
         identity: toBase64Url(identity.identityKey),
         signature: toBase64Url(sign(identity, message)),
+        relayHost,
         ...credentials,
       });
       this.#authenticating = false;

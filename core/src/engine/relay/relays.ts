@@ -42,10 +42,11 @@ export class Relays {
     private readonly hooks: RelayHooks,
   ) {
     const { tuning } = options;
-    this.#preKeys = new PreKeyPublisher(ctx, {
-      rotationMs: tuning.signedPreKeyRotationMs,
-      graceMs: tuning.signedPreKeyGraceMs,
-    });
+    this.#preKeys = new PreKeyPublisher(
+      ctx,
+      { rotationMs: tuning.signedPreKeyRotationMs, graceMs: tuning.signedPreKeyGraceMs },
+      (relay) => relay === this.home,
+    );
     this.#turn = new TurnGrants(
       ctx.timers,
       ctx.crypto.now,

@@ -1,18 +1,18 @@
-import { ParleyError, toBase64Url } from '@parley/core';
+import { isParleyError, ParleyError, toBase64Url } from '@parley/core';
 import { admitIdentity } from '../../auth/access.node.js';
 import { newChallenge, verifyChallengeAnswer } from '../../auth/challenge.node.js';
-import { generateOtpCode, otpAddressKey, otpCodeHash } from '../../auth/otp.node.js';
+import { generateOtpCode, OTP_SEND_WINDOW_MS, otpAddressKey, otpCodeHash } from '../../auth/otp.node.js';
 import type { OtpSender } from '../../auth/otp-sender.node.js';
 import { turnGrant } from '../../auth/turn.node.js';
 import type { RelayContext } from '../../context.js';
 import { identityRoom } from '../rooms.js';
+import { PREKEYS_LOW_THRESHOLD } from './directory.node.js';
 import type { Session } from '../session.node.js';
 import type { EventHandler } from './types.js';
 
 /** Codes one address may be sent per hour, and one connection may ask for: SMS costs the operator money. */
 const OTP_SENDS_PER_ADDRESS_PER_HOUR = 5;
 const OTP_REQUESTS_PER_CONNECTION = 3;
-const HOUR_MS = 60 * 60 * 1000;
 /** How many delivery notices are pushed at auth; the rest follow once these are acknowledged and it reconnects. */
 const NOTICES_AT_AUTH = 1000;
 
@@ -43,10 +43,34 @@ export const auth: EventHandler<'auth'> = {
     // Single use: the first answer consumes the nonce whatever its outcome.
     const challenge = session.challenge;
     session.challenge = undefined;
+    let signatureValid = false;
     try {
       const now = ctx.now();
-      verifyChallengeAnswer(challenge, request.identity, request.signature, now);
-      await admitIdentity(ctx.store.access, ctx.config.access, request, now);
+      ctx.authGuards.check(session.address, request.identity);
+      try {
+        verifyChallengeAnswer(
+          challenge,
+          request,
+          { key: ctx.relayKey.publicKey, hosts: ctx.relayHosts },
+          now,
+        );
+        signatureValid = true;
+        await admitIdentity(
+          {
+            access: ctx.store.access,
+            config: ctx.config.access,
+            keyedHash: ctx.keyedHash,
+            admittingNew: () => ctx.authGuards.admitting(session.address),
+          },
+          request,
+          now,
+        );
+      } catch (error) {
+        if (!isParleyError(error, 'RATE_LIMITED')) {
+          ctx.authGuards.failed(session.address, request.identity, signatureValid);
+        }
+        throw error;
+      }
     } catch (error) {
       if (session.socket.connected) issueChallenge(ctx, session);
       throw error;
@@ -67,6 +91,11 @@ export const auth: EventHandler<'auth'> = {
       await hub.announcePresence(identity, true);
       const notices = await ctx.store.blobs.notices(identity, NOTICES_AT_AUTH);
       for (const notice of notices) session.socket.emit('blob:delivered', notice);
+      // Said on every connect while the supply is low: a warning sent while the device was away is not lost.
+      const remaining = await ctx.store.directory.remaining(identity);
+      if (remaining !== null && remaining < PREKEYS_LOW_THRESHOLD) {
+        session.socket.emit('prekeys:low', { remaining });
+      }
       await session.feed.drain(
         (limit, afterId) => ctx.store.blobs.pending(identity, limit, afterId),
         () => session.socket.connected && !hub.closing,
@@ -95,11 +124,12 @@ export function otpRequest(sender: OtpSender): EventHandler<'otp:request'> {
         });
       }
       const now = ctx.now();
-      const windowStart = now - (now % HOUR_MS);
-      const key = otpAddressKey(channel, address);
+      const windowStart = now - (now % OTP_SEND_WINDOW_MS);
+      // Only a keyed hash of the address is stored; the address itself goes to the sender and is forgotten.
+      const key = ctx.keyedHash('otp', otpAddressKey(channel, address));
       if ((await ctx.store.access.countOtpSend(key, windowStart)) > OTP_SENDS_PER_ADDRESS_PER_HOUR) {
         throw Object.assign(new ParleyError('RATE_LIMITED', 'too many codes sent to this address'), {
-          retryAfter: Math.ceil((windowStart + HOUR_MS - now) / 1000),
+          retryAfter: Math.ceil((windowStart + OTP_SEND_WINDOW_MS - now) / 1000),
         });
       }
       const code = generateOtpCode(ctx.randomBytes);

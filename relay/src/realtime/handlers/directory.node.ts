@@ -6,6 +6,9 @@ import {
   type PreKeyBundle,
 } from '@parley/core';
 import { verifyEd25519 } from '../../auth/ed25519.node.js';
+import type { RateLimit } from '../../config.js';
+import type { RelayContext } from '../../context.js';
+import { EventBudget } from '../event-budget.js';
 import { identityRoom } from '../rooms.js';
 import type { EventHandler } from './types.js';
 
@@ -47,16 +50,40 @@ export const publishPreKeys: EventHandler<'prekeys:publish'> = {
   },
 };
 
-export const fetchPreKeys: EventHandler<'prekeys:fetch'> = {
-  async handle({ identity }, { ctx, hub }) {
-    const taken = await ctx.store.directory.take(identity);
-    if (!taken) throw new ParleyError('NOT_FOUND', 'that identity has published no prekeys');
-    if (taken.remaining < PREKEYS_LOW_THRESHOLD) {
-      hub.io.to(identityRoom(identity)).emit('prekeys:low', { remaining: taken.remaining });
-    }
-    return { bundle: taken.bundle };
-  },
-};
+/**
+ * Hands out a bundle with one one-time prekey, within two budgets (config.prekeyFetchLimits): the
+ * requester's, and the target's whoever asks, so no one, nor a crowd of identities, drains a device's
+ * one-time prekeys faster than its owner replenishes them. Per process, like the dispatcher's limits.
+ */
+export function fetchPreKeys(ctx: RelayContext): EventHandler<'prekeys:fetch'> {
+  const { perRequester, perTarget } = ctx.config.prekeyFetchLimits;
+  const budget = (limit: RateLimit) => new EventBudget(limit.points, limit.windowSeconds * 1000, ctx.now);
+  const requesters = budget(perRequester);
+  const targets = budget(perTarget);
+  return {
+    async handle({ identity }, { ctx, hub, session }) {
+      spendOrRefuse(requesters, session.me, 'too many prekey fetches; slow down');
+      spendOrRefuse(targets, identity, "too many fetches of this identity's prekeys; try again later");
+      const taken = await ctx.store.directory.take(identity);
+      if (!taken) throw new ParleyError('NOT_FOUND', 'that identity has published no prekeys');
+      // Once, when this fetch took the supply below the threshold; the owner hears it again on every connect.
+      const crossed =
+        taken.bundle.oneTimePreKey !== undefined && taken.remaining === PREKEYS_LOW_THRESHOLD - 1;
+      if (crossed) {
+        hub.io.to(identityRoom(identity)).emit('prekeys:low', { remaining: taken.remaining });
+      }
+      return { bundle: taken.bundle };
+    },
+  };
+}
+
+function spendOrRefuse(budget: EventBudget, key: string, message: string): void {
+  const waitMs = budget.take(key);
+  if (waitMs > 0) {
+    const error = new ParleyError('RATE_LIMITED', message);
+    throw Object.assign(error, { retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) });
+  }
+}
 
 export const setUsername: EventHandler<'username:set'> = {
   async handle({ username }, { ctx, session }) {

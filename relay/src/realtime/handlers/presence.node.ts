@@ -8,7 +8,9 @@ const PRESENCE_MAX_BYTES = 320 * 1024;
 export const setVisibility: EventHandler<'presence:visibility'> = {
   maxBytes: PRESENCE_MAX_BYTES,
   async handle({ allow, lastSeen }, { ctx, session }) {
-    await ctx.store.presence.setVisibility(session.me, { allow: [...new Set(allow)], lastSeen });
+    // Stored as keyed hashes: the store never holds a readable list of who may see whom.
+    const hashes = [...new Set(allow)].map((watcher) => ctx.keyedHash('presence', watcher));
+    await ctx.store.presence.setVisibility(session.me, { allow: hashes, lastSeen });
     return {};
   },
 };
@@ -22,7 +24,7 @@ export const setVisibility: EventHandler<'presence:visibility'> = {
 export const subscribePresence: EventHandler<'presence:subscribe'> = {
   maxBytes: PRESENCE_MAX_BYTES,
   async handle({ identities }, { ctx, hub, session }) {
-    const me = session.me;
+    const me = ctx.keyedHash('presence', session.me);
     const targets = [...new Set(identities)];
     for (const old of session.watching) void session.socket.leave(watchRoom(old, me));
     session.watching = targets;

@@ -1,3 +1,4 @@
+import { LIMITS } from '@parley/core';
 import type { EventHandler } from './types.js';
 import { identityRoom } from '../rooms.js';
 
@@ -9,6 +10,8 @@ import { identityRoom } from '../rooms.js';
  * the peer processed the signal.
  */
 export const signal: EventHandler<'signal'> = {
+  // The documented limit applies to the whole signal: one limit, answered PAYLOAD_TOO_LARGE.
+  maxBytes: LIMITS.maxSignalBytes,
   handle({ to, linkId, kind, data }, { hub, session }) {
     hub.io.to(identityRoom(to)).emit('signal', { from: session.me, linkId, kind, data });
     const here = hub.onlineHere(to);

@@ -7,6 +7,7 @@ export function attachmentsContract(store: () => RelayStore): void {
   const alice = identity(1);
   const bob = identity(2);
   const carol = identity(3);
+  const dave = identity(4);
   const upload = (hash: string, size: number, uploader = alice, recipients = [bob]) => ({
     hash,
     size,
@@ -38,11 +39,17 @@ export function attachmentsContract(store: () => RelayStore): void {
       expect(await store().attachments.get('unknown')).toBeNull();
     });
 
-    it('dedupes identical ciphertext and adds the second uploader’s recipients', async () => {
+    it('lets only the uploader add recipients to or extend an attachment', async () => {
       await store().attachments.create(upload('h1', 100, alice, [bob]), 1_000);
-      const again = await store().attachments.create(upload('h1', 100, bob, [carol]), 1_000);
+      // Anyone who learns the hash trying to add themselves (to download it or pin the uploader's quota).
+      const intruder = await store()
+        .attachments.create({ ...upload('h1', 100, carol, [carol]), expiresAt: 99_000 }, 1_000)
+        .catch((e: unknown) => e);
+      expect(isParleyError(intruder, 'ACCESS_DENIED')).toBe(true);
+      expect(await store().attachments.get('h1')).toMatchObject({ waiting: [bob], expiresAt: 10_000 });
+      const again = await store().attachments.create(upload('h1', 100, alice, [dave]), 1_000);
       expect(again.uploader).toBe(alice);
-      expect(again.waiting.sort()).toEqual([bob, carol].sort());
+      expect(again.waiting.sort()).toEqual([bob, dave].sort());
       expect(await store().attachments.stats()).toMatchObject({ attachments: 1 });
     });
 

@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { RelayStore } from '../types.js';
 import { BLOB_ID, identity, payload, record, ROOMY } from './fixtures.js';
 
+/** When a delivery notice is forgotten if its sender never acknowledges it. */
+const KEEP = 100_000;
+
 export function blobsContract(store: () => RelayStore): void {
   const alice = identity(1);
   const bob = identity(2);
@@ -39,29 +42,29 @@ export function blobsContract(store: () => RelayStore): void {
       for (const recipient of [bob, carol, dave]) {
         expect((await store().blobs.pending(recipient, 10)).map((blob) => blob.id)).toEqual([id]);
       }
-      expect(await store().blobs.ack(bob, [id], 2_000)).toEqual([{ id, sender: alice }]);
+      expect(await store().blobs.ack(bob, [id], 2_000, KEEP)).toEqual([{ id, sender: alice }]);
       expect(await store().blobs.pending(bob, 10)).toEqual([]);
-      expect(await store().blobs.ack(carol, [id], 2_000)).toEqual([{ id, sender: alice }]);
+      expect(await store().blobs.ack(carol, [id], 2_000, KEEP)).toEqual([{ id, sender: alice }]);
       expect(await store().blobs.stats()).toEqual({ blobs: 1, bytes: 3 });
       expect((await store().blobs.pending(dave, 10))[0]?.payload).toEqual(payload(1, 2, 3));
-      await store().blobs.ack(dave, [id], 2_000);
+      await store().blobs.ack(dave, [id], 2_000, KEEP);
       expect(await store().blobs.stats()).toEqual({ blobs: 0, bytes: 0 });
     });
 
     it('treats a second ack, or an ack by a non-recipient, as harmless', async () => {
       const { id } = await store().blobs.deposit(record(alice, [bob], payload(1)), ROOMY);
-      expect(await store().blobs.ack(carol, [id], 2_000)).toEqual([]);
-      expect(await store().blobs.ack(bob, [id, id], 2_000)).toEqual([{ id, sender: alice }]);
-      expect(await store().blobs.ack(bob, [id, 'unknown'], 2_000)).toEqual([]);
+      expect(await store().blobs.ack(carol, [id], 2_000, KEEP)).toEqual([]);
+      expect(await store().blobs.ack(bob, [id, id], 2_000, KEEP)).toEqual([{ id, sender: alice }]);
+      expect(await store().blobs.ack(bob, [id, 'unknown'], 2_000, KEEP)).toEqual([]);
       expect(await store().blobs.notices(alice, 10)).toHaveLength(1);
     });
 
     it('tells the sender about each delivery until it acks the notice', async () => {
       const first = await store().blobs.deposit(record(alice, [bob, carol], payload(1)), ROOMY);
       const second = await store().blobs.deposit(record(alice, [bob], payload(2)), ROOMY);
-      await store().blobs.ack(bob, [first.id], 2_000);
-      await store().blobs.ack(carol, [first.id], 3_000);
-      await store().blobs.ack(bob, [second.id], 4_000);
+      await store().blobs.ack(bob, [first.id], 2_000, KEEP);
+      await store().blobs.ack(carol, [first.id], 3_000, KEEP);
+      await store().blobs.ack(bob, [second.id], 4_000, KEEP);
       expect(await store().blobs.notices(alice, 10)).toEqual([
         { id: first.id, recipient: bob, deliveredAt: 2_000 },
         { id: first.id, recipient: carol, deliveredAt: 3_000 },
@@ -83,7 +86,7 @@ export function blobsContract(store: () => RelayStore): void {
 
     it('recalls undelivered copies and reports who already received the blob', async () => {
       const { id } = await store().blobs.deposit(record(alice, [bob, carol, dave], payload(9, 9)), ROOMY);
-      await store().blobs.ack(carol, [id], 2_000);
+      await store().blobs.ack(carol, [id], 2_000, KEEP);
       expect(await store().blobs.recall(bob, id)).toBeNull();
       const outcome = await store().blobs.recall(alice, id);
       expect(outcome?.recalledFor.sort()).toEqual([bob, dave].sort());
@@ -91,18 +94,27 @@ export function blobsContract(store: () => RelayStore): void {
       expect(await store().blobs.pending(bob, 10)).toEqual([]);
       expect(await store().blobs.pending(dave, 10)).toEqual([]);
       expect(await store().blobs.stats()).toEqual({ blobs: 0, bytes: 0 });
-      expect(await store().blobs.ack(dave, [id], 3_000)).toEqual([]);
-      expect(await store().blobs.recall(alice, id)).toEqual({ recalledFor: [], deliveredTo: [carol] });
+      expect(await store().blobs.ack(dave, [id], 3_000, KEEP)).toEqual([]);
+      expect(await store().blobs.recall(alice, id)).toEqual({
+        recalledFor: [],
+        pushedTo: [],
+        deliveredTo: [carol],
+      });
       expect(await store().blobs.recall(alice, 'never-deposited')).toBeNull();
     });
 
     it('expires blobs, their delivery records and notices at the injected time', async () => {
       const early = await store().blobs.deposit(record(alice, [bob, carol], payload(1), 1_000), ROOMY);
       const late = await store().blobs.deposit(record(alice, [bob], payload(2), 5_000), ROOMY);
-      await store().blobs.ack(carol, [early.id], 2_000);
+      await store().blobs.ack(carol, [early.id], 2_000, 12_000);
       expect(await store().blobs.expire(10_999)).toBe(0);
       expect(await store().blobs.expire(11_000)).toBe(1);
       expect((await store().blobs.pending(bob, 10)).map((blob) => blob.id)).toEqual([late.id]);
+      // The notice outlives its blob until its own bound, then it goes too.
+      expect(await store().blobs.notices(alice, 10)).toEqual([
+        { id: early.id, recipient: carol, deliveredAt: 2_000 },
+      ]);
+      expect(await store().blobs.expire(12_000)).toBe(0);
       expect(await store().blobs.notices(alice, 10)).toEqual([]);
       expect(await store().blobs.recall(alice, early.id)).toBeNull();
       expect(await store().blobs.stats()).toEqual({ blobs: 1, bytes: 1 });
@@ -129,7 +141,7 @@ export function blobsContract(store: () => RelayStore): void {
         .catch((e: unknown) => e);
       expect(isParleyError(overCount, 'QUOTA_EXCEEDED')).toBe(true);
       await store().blobs.deposit(record(carol, [bob], payload(4)), quota);
-      await store().blobs.ack(bob, [id], 2_000);
+      await store().blobs.ack(bob, [id], 2_000, KEEP);
       await store().blobs.deposit(record(alice, [bob], payload(4)), quota);
       const overBytes = await store()
         .blobs.deposit(record(dave, [bob], new Uint8Array(11)), quota)

@@ -7,12 +7,16 @@ export function presenceContract(
   pair: () => Promise<[RelayStore, RelayStore]>,
 ): void {
   describe('presence', () => {
-    it('stores visibility and last seen independently', async () => {
+    it('stores last seen only for identities that share it', async () => {
       const alice = identity(1);
       expect(await store().presence.getVisibility(alice)).toBeNull();
       expect(await store().presence.getLastSeen(alice)).toBeNull();
       await store().presence.setLastSeen(alice, 5_000);
       expect(await store().presence.getVisibility(alice)).toBeNull();
+      expect(await store().presence.getLastSeen(alice)).toBeNull();
+      await store().presence.setVisibility(alice, { allow: [identity(2)], lastSeen: false });
+      await store().presence.setLastSeen(alice, 5_500);
+      expect(await store().presence.getLastSeen(alice)).toBeNull();
       await store().presence.setVisibility(alice, { allow: [identity(2), identity(3)], lastSeen: true });
       await store().presence.setLastSeen(alice, 6_000);
       expect(await store().presence.getVisibility(alice)).toEqual({
@@ -20,8 +24,13 @@ export function presenceContract(
         lastSeen: true,
       });
       expect(await store().presence.getLastSeen(alice)).toBe(6_000);
+      // Turning last seen off forgets the stored time; sharing nothing forgets the identity's row.
+      await store().presence.setVisibility(alice, { allow: [identity(2)], lastSeen: false });
+      expect(await store().presence.getLastSeen(alice)).toBeNull();
+      await store().presence.setVisibility(alice, { allow: [identity(2)], lastSeen: true });
+      expect(await store().presence.getLastSeen(alice)).toBeNull();
       await store().presence.setVisibility(alice, { allow: [], lastSeen: false });
-      expect(await store().presence.getVisibility(alice)).toEqual({ allow: [], lastSeen: false });
+      expect(await store().presence.getVisibility(alice)).toBeNull();
     });
   });
 

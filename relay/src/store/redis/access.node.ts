@@ -8,7 +8,11 @@ const REDEEM = new LuaScript(`
 local key = ARGV[1]..'invite:'..ARGV[2]
 local f = redis.call('HMGET', key, 'uses', 'expiresAt')
 if not f[1] or tonumber(f[1]) <= 0 or tonumber(f[2]) <= tonumber(ARGV[3]) then return 0 end
-redis.call('HINCRBY', key, 'uses', -1)
+-- 2: that was the last use, the invite is gone (the caller drops it from the expiry index).
+if redis.call('HINCRBY', key, 'uses', -1) <= 0 then
+  redis.call('DEL', key)
+  return 2
+end
 return 1
 `);
 
@@ -37,6 +41,17 @@ end
 return redis.call('HINCRBY', key, 'sends', 1)
 `);
 
+/**
+ * otp-expiry (in the shared slot) indexes what must be forgotten on time: "c <address>" scored by the code's
+ * expiry, "s <address>" by its send window's start, "i <token hash>" by the invite's expiry. The sweep runs
+ * one command per key, not one script, because on a Cluster those keys live in their owners' slots.
+ */
+const SWEEPS = [
+  { kind: 'c', key: 'otp:' },
+  { kind: 'i', key: 'invite:' },
+  { kind: 's', key: 'otp-sends:' },
+] as const;
+
 export class RedisAccessStore implements AccessStore {
   constructor(
     private readonly redis: RedisClient,
@@ -44,15 +59,15 @@ export class RedisAccessStore implements AccessStore {
     private readonly lifecycle: StoreLifecycle,
   ) {}
 
-  async isAdmitted(identity: string): Promise<boolean> {
+  async isAdmitted(identityHash: string): Promise<boolean> {
     this.lifecycle.check();
-    return (await this.redis.hexists(`${this.keys.of(identity)}admitted`, identity)) === 1;
+    return (await this.redis.sismember(`${this.keys.of(identityHash)}admitted-hashes`, identityHash)) === 1;
   }
 
-  async admit(identity: string, now: number): Promise<void> {
+  async admit(identityHash: string): Promise<void> {
     this.lifecycle.check();
-    // The first admission time is kept: it says when the identity joined.
-    await this.redis.hsetnx(`${this.keys.of(identity)}admitted`, identity, now);
+    // No admission time: when someone joined is not something delivery needs.
+    await this.redis.sadd(`${this.keys.of(identityHash)}admitted-hashes`, identityHash);
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
@@ -64,11 +79,14 @@ export class RedisAccessStore implements AccessStore {
       'expiresAt',
       expiresAt,
     );
+    await this.#index(expiresAt, `i ${tokenHash}`);
   }
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {
     this.lifecycle.check();
-    return Number(await REDEEM.run(this.redis, [this.keys.of(tokenHash), tokenHash, now])) === 1;
+    const outcome = Number(await REDEEM.run(this.redis, [this.keys.of(tokenHash), tokenHash, now]));
+    if (outcome === 2) await this.redis.zrem(`${this.keys.shared}otp-expiry`, `i ${tokenHash}`);
+    return outcome > 0;
   }
 
   async saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void> {
@@ -82,6 +100,7 @@ export class RedisAccessStore implements AccessStore {
       'wrong',
       0,
     );
+    await this.#index(expiresAt, `c ${address}`);
   }
 
   async checkOtp(address: string, codeHash: string, now: number, maxAttempts: number): Promise<OtpCheck> {
@@ -93,6 +112,26 @@ export class RedisAccessStore implements AccessStore {
 
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
-    return Number(await COUNT_SEND.run(this.redis, [this.keys.of(address), address, windowStart]));
+    const sends = Number(await COUNT_SEND.run(this.redis, [this.keys.of(address), address, windowStart]));
+    await this.#index(windowStart, `s ${address}`);
+    return sends;
+  }
+
+  async expire(now: number, sendWindowStart: number): Promise<void> {
+    this.lifecycle.check();
+    const index = `${this.keys.shared}otp-expiry`;
+    for (const { kind, key } of SWEEPS) {
+      const before = kind === 's' ? `(${sendWindowStart}` : String(now);
+      for (const member of await this.redis.zrangebyscore(index, '-inf', before)) {
+        if (!member.startsWith(`${kind} `)) continue;
+        const owner = member.slice(2);
+        await this.redis.del(`${this.keys.of(owner)}${key}${owner}`);
+        await this.redis.zrem(index, member);
+      }
+    }
+  }
+
+  #index(at: number, member: string): Promise<unknown> {
+    return this.redis.zadd(`${this.keys.shared}otp-expiry`, at, member);
   }
 }

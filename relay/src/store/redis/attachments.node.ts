@@ -32,12 +32,13 @@ end
 `;
 
 // The quota counts what the uploader still occupies: unfinished uploads and finished ones not yet fetched.
-// A later uploader of the same bytes adds recipients and may extend the expiry, but uses no quota.
+// Only its uploader may create it again (a retry): that adds recipients and may extend the expiry.
 const CREATE = new LuaScript(`${READ}
 local p, h, size, uploader = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local key = p..'att:'..h
-local existing = redis.call('HMGET', key, 'size', 'expiresAt')
+local existing = redis.call('HMGET', key, 'size', 'expiresAt', 'uploader')
 if existing[1] then
+  if existing[3] ~= uploader then return redis.error_reply('ACCESS_DENIED') end
   if existing[1] ~= size then return redis.error_reply('CONFLICT') end
   if tonumber(ARGV[6]) > tonumber(existing[2]) then
     redis.call('HSET', key, 'expiresAt', ARGV[6])

@@ -8,13 +8,16 @@ import { list, LuaScript, text } from './lua.node.js';
 
 /*
  * Layout under the prefix:
- *   blob:<id>        hash: sender, payload (dropped once nobody waits), size, depositedAt, expiresAt, seq,
- *                    waiting, and a field per recipient: w:<recipient> while undelivered, d:<recipient> = time
+ *   blob:<id>        hash: sender, payload, size, depositedAt, expiresAt, seq, waiting, and per recipient
+ *                    w:<recipient> while undelivered, p:<recipient> once pushed to a socket, d:<recipient> once
+ *                    acknowledged while other copies still wait. Deleted with its last copy.
  *   inbox:<r>        sorted set of the recipient's undelivered ids, scored by the global blob-seq (deposit order)
  *   blob-expiry      sorted set of every blob id by expiresAt, swept by expire(now)
- *   usage:<sender>   hash: copies, bytes (the sender's quota); blob-stats: blobs, bytes
- *   notices:<s>      sorted set of "id recipient" by delivery order; notice-at:<s> their delivery times
+ *   usage:<sender>   hash: copies, bytes (the sender's quota), deleted when both are 0; blob-stats: blobs, bytes
+ *   notices:<s>      sorted set of "id recipient" by delivery order; notice-at:<s> their delivery times;
+ *   notice-expiry    sorted set of "sender id recipient" by the time the notice is forgotten unacknowledged
  * Times come from the caller's clock (tests inject one), so no key gets a Redis TTL: expire(now) removes them.
+ * Redis deletes a hash or sorted set when its last field goes, so nothing lingers once delivery is done.
  */
 
 const DEPOSIT = new LuaScript(`
@@ -63,28 +66,53 @@ end
 return out
 `);
 
-const ACK = new LuaScript(`
-local p, r, now = ARGV[1], ARGV[2], ARGV[3]
+const RELEASE = `
+local function release(p, sender, copies, size, gone)
+  local usage = p..'usage:'..sender
+  local c = redis.call('HINCRBY', usage, 'copies', 0 - copies)
+  local b = redis.call('HINCRBY', usage, 'bytes', 0 - size)
+  if c <= 0 and b <= 0 then redis.call('DEL', usage) end
+  if gone then
+    redis.call('HINCRBY', p..'blob-stats', 'blobs', -1)
+    redis.call('HINCRBY', p..'blob-stats', 'bytes', 0 - size)
+  end
+end
+local function forget(p, id)
+  redis.call('DEL', p..'blob:'..id)
+  redis.call('ZREM', p..'blob-expiry', id)
+end
+`;
+
+const MARK_PUSHED = new LuaScript(`
+local p, r = ARGV[1], ARGV[2]
+for i = 3, #ARGV do
+  local key = p..'blob:'..ARGV[i]
+  if redis.call('HEXISTS', key, 'w:'..r) == 1 then redis.call('HSET', key, 'p:'..r, 1) end
+end
+return 0
+`);
+
+const ACK = new LuaScript(`${RELEASE}
+local p, r, now, keep = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local out = {}
-for i = 4, #ARGV do
+for i = 5, #ARGV do
   local id = ARGV[i]
   local key = p..'blob:'..id
   if redis.call('HDEL', key, 'w:'..r) == 1 then
-    redis.call('HSET', key, 'd:'..r, now)
+    redis.call('HDEL', key, 'p:'..r)
     redis.call('ZREM', p..'inbox:'..r, id)
     local sender = redis.call('HGET', key, 'sender')
-    local usage = p..'usage:'..sender
-    redis.call('HINCRBY', usage, 'copies', -1)
     if redis.call('HINCRBY', key, 'waiting', -1) <= 0 then
-      local size = tonumber(redis.call('HGET', key, 'size'))
-      redis.call('HDEL', key, 'payload')
-      redis.call('HINCRBY', usage, 'bytes', 0 - size)
-      redis.call('HINCRBY', p..'blob-stats', 'blobs', -1)
-      redis.call('HINCRBY', p..'blob-stats', 'bytes', 0 - size)
+      release(p, sender, 1, tonumber(redis.call('HGET', key, 'size')), true)
+      forget(p, id)
+    else
+      redis.call('HSET', key, 'd:'..r, 1)
+      release(p, sender, 1, 0, false)
     end
     local member = id..' '..r
     redis.call('ZADD', p..'notices:'..sender, redis.call('INCR', p..'notice-seq'), member)
     redis.call('HSET', p..'notice-at:'..sender, member, now)
+    redis.call('ZADD', p..'notice-expiry', keep, sender..' '..member)
     out[#out + 1] = id
     out[#out + 1] = sender
   end
@@ -92,31 +120,34 @@ end
 return out
 `);
 
-const RECALL = new LuaScript(`
+const RECALL = new LuaScript(`${RELEASE}
 local p, sender, id = ARGV[1], ARGV[2], ARGV[3]
 local key = p..'blob:'..id
-if redis.call('HGET', key, 'sender') ~= sender then return false end
-local recalled, delivered = {}, {}
+local notified = {}
+for _, member in ipairs(redis.call('ZRANGE', p..'notices:'..sender, 0, -1)) do
+  local space = string.find(member, ' ', 1, true)
+  if string.sub(member, 1, space - 1) == id then notified[#notified + 1] = string.sub(member, space + 1) end
+end
+if redis.call('HGET', key, 'sender') ~= sender then
+  if #notified == 0 then return false end
+  return {{}, {}, notified}
+end
+local recalled, pushed, delivered = {}, {}, notified
+local waiting = 0
 for _, field in ipairs(redis.call('HKEYS', key)) do
   local kind, who = string.sub(field, 1, 2), string.sub(field, 3)
   if kind == 'w:' then
-    recalled[#recalled + 1] = who
-    redis.call('HDEL', key, field)
+    waiting = waiting + 1
     redis.call('ZREM', p..'inbox:'..who, id)
+    if redis.call('HEXISTS', key, 'p:'..who) == 1 then pushed[#pushed + 1] = who
+    else recalled[#recalled + 1] = who end
   elseif kind == 'd:' then
     delivered[#delivered + 1] = who
   end
 end
-if #recalled > 0 then
-  local size = tonumber(redis.call('HGET', key, 'size'))
-  redis.call('HDEL', key, 'payload')
-  redis.call('HSET', key, 'waiting', 0)
-  redis.call('HINCRBY', p..'usage:'..sender, 'copies', -#recalled)
-  redis.call('HINCRBY', p..'usage:'..sender, 'bytes', 0 - size)
-  redis.call('HINCRBY', p..'blob-stats', 'blobs', -1)
-  redis.call('HINCRBY', p..'blob-stats', 'bytes', 0 - size)
-end
-return {recalled, delivered}
+release(p, sender, waiting, tonumber(redis.call('HGET', key, 'size')), true)
+forget(p, id)
+return {recalled, pushed, delivered}
 `);
 
 const NOTICES = new LuaScript(`
@@ -135,13 +166,27 @@ local removed = 0
 for i = 3, #ARGV do
   if redis.call('ZREM', p..'notices:'..s, ARGV[i]) == 1 then
     redis.call('HDEL', p..'notice-at:'..s, ARGV[i])
+    redis.call('ZREM', p..'notice-expiry', s..' '..ARGV[i])
     removed = removed + 1
   end
 end
 return removed
 `);
 
-const EXPIRE = new LuaScript(`
+const EXPIRE_NOTICES = new LuaScript(`
+local p = ARGV[1]
+local members = redis.call('ZRANGEBYSCORE', p..'notice-expiry', '-inf', ARGV[2], 'LIMIT', 0, ARGV[3])
+for _, member in ipairs(members) do
+  local space = string.find(member, ' ', 1, true)
+  local sender, rest = string.sub(member, 1, space - 1), string.sub(member, space + 1)
+  redis.call('ZREM', p..'notices:'..sender, rest)
+  redis.call('HDEL', p..'notice-at:'..sender, rest)
+  redis.call('ZREM', p..'notice-expiry', member)
+end
+return #members
+`);
+
+const EXPIRE = new LuaScript(`${RELEASE}
 local p = ARGV[1]
 local ids = redis.call('ZRANGEBYSCORE', p..'blob-expiry', '-inf', ARGV[2], 'LIMIT', 0, ARGV[3])
 local removed = 0
@@ -151,26 +196,15 @@ for _, id in ipairs(ids) do
   if sender then
     local waiting = 0
     for _, field in ipairs(redis.call('HKEYS', key)) do
-      local kind, who = string.sub(field, 1, 2), string.sub(field, 3)
-      if kind == 'w:' then
+      if string.sub(field, 1, 2) == 'w:' then
         waiting = waiting + 1
-        redis.call('ZREM', p..'inbox:'..who, id)
-      elseif kind == 'd:' then
-        redis.call('ZREM', p..'notices:'..sender, id..' '..who)
-        redis.call('HDEL', p..'notice-at:'..sender, id..' '..who)
+        redis.call('ZREM', p..'inbox:'..string.sub(field, 3), id)
       end
     end
-    if waiting > 0 then
-      local size = tonumber(redis.call('HGET', key, 'size'))
-      redis.call('HINCRBY', p..'usage:'..sender, 'copies', -waiting)
-      redis.call('HINCRBY', p..'usage:'..sender, 'bytes', 0 - size)
-      redis.call('HINCRBY', p..'blob-stats', 'blobs', -1)
-      redis.call('HINCRBY', p..'blob-stats', 'bytes', 0 - size)
-      removed = removed + 1
-    end
-    redis.call('DEL', key)
+    release(p, sender, waiting, tonumber(redis.call('HGET', key, 'size')), true)
+    removed = removed + 1
   end
-  redis.call('ZREM', p..'blob-expiry', id)
+  forget(p, id)
 end
 return {#ids, removed}
 `);
@@ -225,10 +259,23 @@ export class RedisBlobStore implements BlobStore {
     return blobs;
   }
 
-  async ack(recipient: string, ids: string[], now: number): Promise<Array<{ id: string; sender: string }>> {
+  async markPushed(recipient: string, ids: string[]): Promise<void> {
+    this.lifecycle.check();
+    if (ids.length === 0) return;
+    await MARK_PUSHED.run(this.redis, [this.keys.shared, recipient, ...ids]);
+  }
+
+  async ack(
+    recipient: string,
+    ids: string[],
+    now: number,
+    noticeExpiresAt: number,
+  ): Promise<Array<{ id: string; sender: string }>> {
     this.lifecycle.check();
     if (ids.length === 0) return [];
-    const reply = list(await ACK.run(this.redis, [this.keys.shared, recipient, now, ...unique(ids)]));
+    const reply = list(
+      await ACK.run(this.redis, [this.keys.shared, recipient, now, noticeExpiresAt, ...unique(ids)]),
+    );
     const changed: Array<{ id: string; sender: string }> = [];
     for (let i = 0; i + 1 < reply.length; i += 2)
       changed.push({ id: text(reply[i]), sender: text(reply[i + 1]) });
@@ -239,8 +286,12 @@ export class RedisBlobStore implements BlobStore {
     this.lifecycle.check();
     const reply = await RECALL.run(this.redis, [this.keys.shared, sender, id]);
     if (reply === null) return null;
-    const [recalledFor, deliveredTo] = list(reply);
-    return { recalledFor: list(recalledFor).map(text), deliveredTo: list(deliveredTo).map(text) };
+    const [recalledFor, pushedTo, deliveredTo] = list(reply);
+    return {
+      recalledFor: list(recalledFor).map(text),
+      pushedTo: list(pushedTo).map(text),
+      deliveredTo: unique(list(deliveredTo).map(text)),
+    };
   }
 
   async notices(sender: string, limit: number): Promise<DeliveryNotice[]> {
@@ -264,6 +315,9 @@ export class RedisBlobStore implements BlobStore {
 
   async expire(now: number): Promise<number> {
     this.lifecycle.check();
+    while (
+      Number(await EXPIRE_NOTICES.run(this.redis, [this.keys.shared, now, EXPIRE_BATCH])) === EXPIRE_BATCH
+    );
     let removed = 0;
     for (;;) {
       const [seen, gone] = list(await EXPIRE.run(this.redis, [this.keys.shared, now, EXPIRE_BATCH])).map(

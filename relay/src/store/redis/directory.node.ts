@@ -86,4 +86,13 @@ export class RedisDirectoryStore implements DirectoryStore {
     this.lifecycle.check();
     return this.redis.get(`${this.keys.shared}username:${username}`);
   }
+
+  async remaining(identity: string): Promise<number | null> {
+    this.lifecycle.check();
+    const [published, count] = await Promise.all([
+      this.redis.exists(`${this.keys.of(identity)}bundle:${identity}`),
+      this.redis.zcard(`${this.keys.of(identity)}prekeys:${identity}`),
+    ]);
+    return published === 1 ? count : null;
+  }
 }

@@ -70,6 +70,7 @@ const MESSAGES: Partial<Record<string, string>> = {
   QUOTA_EXCEEDED: 'over the quota on this relay',
   CONFLICT: 'an attachment with this hash exists with another size',
   NOT_FOUND: 'no such record',
+  ACCESS_DENIED: 'another identity uploaded this attachment',
 };
 
 /** Redis replies strings (or Buffers from runBuffers); both read back as text here. */

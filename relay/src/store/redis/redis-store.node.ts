@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { keyedHash, METADATA_KEY_NAME } from '../keyed-hash.node.js';
 import { StoreLifecycle } from '../lifecycle.js';
 import type { RelayStore } from '../types.js';
 import { RedisAccessStore } from './access.node.js';
@@ -47,6 +49,11 @@ export class RedisRelayStore implements RelayStore {
     this.secrets = new RedisSecretStore(...parts);
   }
 
+  /** Redis frees a deleted key's memory itself; its AOF is rewritten by the server's own policy. */
+  async compact(): Promise<void> {
+    this.#lifecycle.check();
+  }
+
   async close(): Promise<void> {
     if (!this.#lifecycle.markClosed()) return;
     // QUIT is queued behind commands already sent, so writes in flight still complete.
@@ -57,5 +64,22 @@ export class RedisRelayStore implements RelayStore {
 export async function openRedisStore(options: RedisStoreOptions): Promise<RelayStore> {
   const redis = await connectRedis(options, { enableAutoPipelining: true });
   const prefix = options.prefix ?? 'parley:';
-  return new RedisRelayStore(redis, options.cluster ? clusterKeys(prefix) : singleNodeKeys(prefix));
+  const store = new RedisRelayStore(redis, options.cluster ? clusterKeys(prefix) : singleNodeKeys(prefix));
+  // Cluster support came after keyed admissions: only a single node can hold the old clear-text hash.
+  if (!options.cluster) await upgradeAdmitted(redis, prefix, store);
+  return store;
+}
+
+/**
+ * Before issue 10 admitted identities were a hash of identity → time, readable by anyone with the dump;
+ * they become keyed hashes, rewritten here once, so nobody admitted loses admission.
+ */
+async function upgradeAdmitted(redis: RedisClient, prefix: string, store: RelayStore): Promise<void> {
+  const old = `${prefix}admitted`;
+  if ((await redis.exists(old)) === 0) return;
+  const key = await store.secrets.getOrCreate(METADATA_KEY_NAME, () => new Uint8Array(randomBytes(32)));
+  const identities = await redis.hkeys(old);
+  const hashes = identities.map((identity) => keyedHash(key, 'admitted', identity));
+  if (hashes.length > 0) await redis.sadd(`${prefix}admitted-hashes`, ...hashes);
+  await redis.del(old);
 }

@@ -17,15 +17,16 @@ export class SqliteAccessStore implements AccessStore {
     private readonly lifecycle: StoreLifecycle,
   ) {
     this.#statements = {
-      isAdmitted: db.prepare('SELECT 1 FROM admitted WHERE identity = ?').pluck(),
-      // The first admission time is kept: it says when the identity joined.
-      admit: db.prepare('INSERT OR IGNORE INTO admitted (identity, admitted_at) VALUES (?, ?)'),
+      isAdmitted: db.prepare('SELECT 1 FROM admitted WHERE identity_hash = ?').pluck(),
+      // No admission time: when someone joined is not something delivery needs.
+      admit: db.prepare('INSERT OR IGNORE INTO admitted (identity_hash) VALUES (?)'),
       createInvite: db.prepare(
         'INSERT OR REPLACE INTO invites (token_hash, uses_left, expires_at) VALUES (?, ?, ?)',
       ),
       redeemInvite: db.prepare(
         'UPDATE invites SET uses_left = uses_left - 1 WHERE token_hash = ? AND uses_left > 0 AND expires_at > ?',
       ),
+      dropSpent: db.prepare('DELETE FROM invites WHERE token_hash = ? AND uses_left <= 0'),
       saveOtp: db.prepare(
         'INSERT OR REPLACE INTO otps (address, code_hash, expires_at, wrong_attempts) VALUES (?, ?, ?, 0)',
       ),
@@ -43,17 +44,20 @@ export class SqliteAccessStore implements AccessStore {
          RETURNING sends`,
         )
         .pluck(),
+      expireOtps: db.prepare('DELETE FROM otps WHERE expires_at <= ?'),
+      expireInvites: db.prepare('DELETE FROM invites WHERE expires_at <= ? OR uses_left <= 0'),
+      expireSends: db.prepare('DELETE FROM otp_sends WHERE window_start < ?'),
     };
   }
 
-  async isAdmitted(identity: string): Promise<boolean> {
+  async isAdmitted(identityHash: string): Promise<boolean> {
     this.lifecycle.check();
-    return this.#statements.isAdmitted.get(identity) !== undefined;
+    return this.#statements.isAdmitted.get(identityHash) !== undefined;
   }
 
-  async admit(identity: string, now: number): Promise<void> {
+  async admit(identityHash: string): Promise<void> {
     this.lifecycle.check();
-    await this.queue.run(() => this.#statements.admit.run(identity, now));
+    await this.queue.run(() => this.#statements.admit.run(identityHash));
   }
 
   async createInvite(tokenHash: string, uses: number, expiresAt: number): Promise<void> {
@@ -63,7 +67,11 @@ export class SqliteAccessStore implements AccessStore {
 
   async redeemInvite(tokenHash: string, now: number): Promise<boolean> {
     this.lifecycle.check();
-    return this.queue.run(() => this.#statements.redeemInvite.run(tokenHash, now).changes === 1);
+    return this.queue.run(() => {
+      const redeemed = this.#statements.redeemInvite.run(tokenHash, now).changes === 1;
+      this.#statements.dropSpent.run(tokenHash);
+      return redeemed;
+    });
   }
 
   async saveOtp(address: string, codeHash: string, expiresAt: number): Promise<void> {
@@ -92,5 +100,14 @@ export class SqliteAccessStore implements AccessStore {
   async countOtpSend(address: string, windowStart: number): Promise<number> {
     this.lifecycle.check();
     return this.queue.run(() => Number(this.#statements.countSend.get({ address, windowStart })));
+  }
+
+  async expire(now: number, sendWindowStart: number): Promise<void> {
+    this.lifecycle.check();
+    await this.queue.run(() => {
+      this.#statements.expireOtps.run(now);
+      this.#statements.expireInvites.run(now);
+      this.#statements.expireSends.run(sendWindowStart);
+    });
   }
 }

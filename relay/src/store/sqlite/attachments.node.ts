@@ -65,6 +65,9 @@ export class SqliteAttachmentStore implements AttachmentStore {
       if (existing && existing.size !== record.size) {
         throw new ParleyError('CONFLICT', 'an attachment with this hash exists with another size');
       }
+      if (existing && existing.uploader !== record.uploader) {
+        throw new ParleyError('ACCESS_DENIED', 'another identity uploaded this attachment');
+      }
       if (existing) {
         s.extend.run(record.expiresAt, record.hash);
       } else {

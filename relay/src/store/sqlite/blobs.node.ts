@@ -49,32 +49,37 @@ export class SqliteBlobStore implements BlobStore {
          WHERE w.recipient = ? AND w.blob_seq > ? ORDER BY w.blob_seq LIMIT ?`,
       ),
       blob: db.prepare<[string], BlobRow>('SELECT seq, sender, size, waiting FROM blobs WHERE id = ?'),
-      deleteWaiting: db.prepare('DELETE FROM waiting WHERE recipient = ? AND blob_seq = ?'),
-      insertDelivered: db.prepare(
-        'INSERT OR IGNORE INTO delivered (blob_seq, recipient, delivered_at) VALUES (?, ?, ?)',
+      markPushed: db.prepare(
+        'UPDATE waiting SET pushed = 1 WHERE recipient = ? AND blob_seq = (SELECT seq FROM blobs WHERE id = ?)',
       ),
+      deleteWaiting: db.prepare('DELETE FROM waiting WHERE recipient = ? AND blob_seq = ?'),
+      insertDelivered: db.prepare('INSERT OR IGNORE INTO delivered (blob_seq, recipient) VALUES (?, ?)'),
       insertNotice: db.prepare(
-        `INSERT OR IGNORE INTO notices (blob_seq, recipient, sender, blob_id, delivered_at)
+        `INSERT OR IGNORE INTO notices (blob_id, recipient, sender, delivered_at, expires_at)
          VALUES (?, ?, ?, ?, ?)`,
       ),
       setWaiting: db.prepare('UPDATE blobs SET waiting = ? WHERE seq = ?'),
-      dropPayload: db.prepare('UPDATE blobs SET waiting = 0, payload = NULL WHERE seq = ?'),
-      waitingFor: db.prepare<[number], string>('SELECT recipient FROM waiting WHERE blob_seq = ?').pluck(),
+      waitingFor: db.prepare<[number], { recipient: string; pushed: number }>(
+        'SELECT recipient, pushed FROM waiting WHERE blob_seq = ?',
+      ),
       deliveredTo: db.prepare<[number], string>('SELECT recipient FROM delivered WHERE blob_seq = ?').pluck(),
+      noticeRecipients: db
+        .prepare<[string, string], string>('SELECT recipient FROM notices WHERE blob_id = ? AND sender = ?')
+        .pluck(),
       deleteAllWaiting: db.prepare('DELETE FROM waiting WHERE blob_seq = ?'),
       notices: db.prepare<[string, number], DeliveryNotice>(
         `SELECT blob_id AS id, recipient, delivered_at AS deliveredAt FROM notices WHERE sender = ?
-         ORDER BY delivered_at, blob_seq LIMIT ?`,
+         ORDER BY delivered_at, blob_id, recipient LIMIT ?`,
       ),
-      ackNotice: db.prepare(
-        `DELETE FROM notices WHERE blob_seq = (SELECT seq FROM blobs WHERE id = ?) AND recipient = ? AND sender = ?`,
-      ),
+      ackNotice: db.prepare('DELETE FROM notices WHERE blob_id = ? AND recipient = ? AND sender = ?'),
       expired: db.prepare<[number, number], BlobRow>(
         'SELECT seq, sender, size, waiting FROM blobs WHERE expires_at <= ? ORDER BY expires_at LIMIT ?',
       ),
+      expireNotices: db.prepare('DELETE FROM notices WHERE expires_at <= ?'),
       deleteDelivered: db.prepare('DELETE FROM delivered WHERE blob_seq = ?'),
-      deleteNotices: db.prepare('DELETE FROM notices WHERE blob_seq = ?'),
       deleteBlob: db.prepare('DELETE FROM blobs WHERE seq = ?'),
+      // A sender with nothing left on the relay has no row: the table is not a list of everyone who sent.
+      dropIdleUsage: db.prepare('DELETE FROM sender_usage WHERE sender = ? AND copies <= 0 AND bytes <= 0'),
       stats: db.prepare<[], { blobs: number; bytes: number }>(
         'SELECT COALESCE(SUM(payloads), 0) AS blobs, COALESCE(SUM(bytes), 0) AS bytes FROM sender_usage',
       ),
@@ -122,7 +127,21 @@ export class SqliteBlobStore implements BlobStore {
     }));
   }
 
-  async ack(recipient: string, ids: string[], now: number): Promise<Array<{ id: string; sender: string }>> {
+  async markPushed(recipient: string, ids: string[]): Promise<void> {
+    this.lifecycle.check();
+    if (ids.length === 0) return;
+    const s = this.#statements;
+    await this.queue.run(() => {
+      for (const id of ids) s.markPushed.run(recipient, id);
+    });
+  }
+
+  async ack(
+    recipient: string,
+    ids: string[],
+    now: number,
+    noticeExpiresAt: number,
+  ): Promise<Array<{ id: string; sender: string }>> {
     this.lifecycle.check();
     const s = this.#statements;
     return this.queue.run(() => {
@@ -130,12 +149,16 @@ export class SqliteBlobStore implements BlobStore {
       for (const id of unique(ids)) {
         const blob = s.blob.get(id);
         if (!blob || s.deleteWaiting.run(recipient, blob.seq).changes === 0) continue;
-        s.insertDelivered.run(blob.seq, recipient, now);
-        s.insertNotice.run(blob.seq, recipient, blob.sender, id, now);
+        s.insertNotice.run(id, recipient, blob.sender, now, noticeExpiresAt);
         const lastCopy = blob.waiting <= 1;
-        if (lastCopy) s.dropPayload.run(blob.seq);
-        else s.setWaiting.run(blob.waiting - 1, blob.seq);
-        s.addUsage.run(blob.sender, -1, lastCopy ? -1 : 0, lastCopy ? -blob.size : 0);
+        if (lastCopy) {
+          this.#forget(blob.seq);
+        } else {
+          // Kept only while other copies wait, so a recall can say who already has it.
+          s.insertDelivered.run(blob.seq, recipient);
+          s.setWaiting.run(blob.waiting - 1, blob.seq);
+        }
+        this.#release(blob.sender, 1, lastCopy ? blob.size : 0, lastCopy);
         changed.push({ id, sender: blob.sender });
       }
       return changed;
@@ -145,17 +168,37 @@ export class SqliteBlobStore implements BlobStore {
   async recall(sender: string, id: string): Promise<RecallOutcome | null> {
     this.lifecycle.check();
     const s = this.#statements;
-    return this.queue.run(() => {
+    return this.queue.run((): RecallOutcome | null => {
       const blob = s.blob.get(id);
-      if (!blob || blob.sender !== sender) return null;
-      const recalledFor = s.waitingFor.all(blob.seq);
-      if (recalledFor.length > 0) {
-        s.deleteAllWaiting.run(blob.seq);
-        s.dropPayload.run(blob.seq);
-        s.addUsage.run(sender, -recalledFor.length, -1, -blob.size);
+      if (!blob || blob.sender !== sender) {
+        // Every copy was acknowledged: the notices not yet acknowledged are all that is left of it.
+        const notified = s.noticeRecipients.all(id, sender);
+        return notified.length > 0 ? { recalledFor: [], pushedTo: [], deliveredTo: notified } : null;
       }
-      return { recalledFor, deliveredTo: s.deliveredTo.all(blob.seq) };
+      const waiting = s.waitingFor.all(blob.seq);
+      const deliveredTo = unique([...s.deliveredTo.all(blob.seq), ...s.noticeRecipients.all(id, sender)]);
+      this.#forget(blob.seq);
+      this.#release(sender, waiting.length, blob.size, true);
+      return {
+        recalledFor: waiting.filter((copy) => copy.pushed === 0).map((copy) => copy.recipient),
+        pushedTo: waiting.filter((copy) => copy.pushed === 1).map((copy) => copy.recipient),
+        deliveredTo,
+      };
     });
+  }
+
+  /** Deletes the blob's row, payload, remaining copies and delivery records. */
+  #forget(seq: number): void {
+    const s = this.#statements;
+    s.deleteAllWaiting.run(seq);
+    s.deleteDelivered.run(seq);
+    s.deleteBlob.run(seq);
+  }
+
+  #release(sender: string, copies: number, bytes: number, payloadGone: boolean): void {
+    const s = this.#statements;
+    s.addUsage.run(sender, -copies, payloadGone ? -1 : 0, -bytes);
+    s.dropIdleUsage.run(sender);
   }
 
   async notices(sender: string, limit: number): Promise<DeliveryNotice[]> {
@@ -175,29 +218,22 @@ export class SqliteBlobStore implements BlobStore {
 
   async expire(now: number): Promise<number> {
     this.lifecycle.check();
+    await this.queue.run(() => this.#statements.expireNotices.run(now));
     let removed = 0;
     for (;;) {
       const batch = await this.queue.run(() => this.#expireBatch(now));
-      removed += batch.removed;
-      if (batch.seen < EXPIRE_BATCH) return removed;
+      removed += batch;
+      if (batch < EXPIRE_BATCH) return removed;
     }
   }
 
-  #expireBatch(now: number): { seen: number; removed: number } {
-    const s = this.#statements;
-    const rows = s.expired.all(now, EXPIRE_BATCH);
-    let removed = 0;
+  #expireBatch(now: number): number {
+    const rows = this.#statements.expired.all(now, EXPIRE_BATCH);
     for (const blob of rows) {
-      if (blob.waiting > 0) {
-        s.deleteAllWaiting.run(blob.seq);
-        s.addUsage.run(blob.sender, -blob.waiting, -1, -blob.size);
-        removed += 1;
-      }
-      s.deleteDelivered.run(blob.seq);
-      s.deleteNotices.run(blob.seq);
-      s.deleteBlob.run(blob.seq);
+      this.#forget(blob.seq);
+      this.#release(blob.sender, blob.waiting, blob.size, true);
     }
-    return { seen: rows.length, removed };
+    return rows.length;
   }
 
   async stats(): Promise<{ blobs: number; bytes: number }> {

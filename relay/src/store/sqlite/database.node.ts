@@ -11,6 +11,12 @@ export type SqliteDatabase = Database.Database;
 export function openDatabase(path: string): SqliteDatabase {
   const db = new Database(path);
   try {
+    // Deleted rows are overwritten with zeros, not left readable in free pages (issue 10: deleted means gone).
+    db.pragma('secure_delete = ON');
+    // Free pages are given back to the file system by `PRAGMA incremental_vacuum` (housekeeping runs it), so
+    // the file shrinks after a mass delete. Only takes effect on an empty file; older files get one VACUUM.
+    db.pragma('auto_vacuum = INCREMENTAL');
+    if (Number(db.pragma('auto_vacuum', { simple: true })) !== 2 && path !== ':memory:') db.exec('VACUUM');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     // Another process (a restarted relay, a backup tool) may hold the lock briefly.
@@ -30,9 +36,19 @@ export function migrate(db: SqliteDatabase): void {
     if (migration.version <= current) continue;
     db.transaction(() => {
       db.exec(migration.sql);
+      migration.up?.(db);
       db.pragma(`user_version = ${migration.version}`);
     })();
   }
+}
+
+/**
+ * Returns free pages to the file system and checkpoints the WAL into the main file, truncating the WAL: the
+ * old page images it held (with deleted rows in them) are gone from disk too. Run outside any transaction.
+ */
+export function compactDatabase(db: SqliteDatabase): void {
+  db.pragma('incremental_vacuum');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 interface Job {

@@ -106,4 +106,10 @@ export class SqliteDirectoryStore implements DirectoryStore {
     this.lifecycle.check();
     return this.#statements.ownerOf.get(username) ?? null;
   }
+
+  async remaining(identity: string): Promise<number | null> {
+    this.lifecycle.check();
+    if (!this.#statements.bundle.get(identity)) return null;
+    return Number(this.#statements.countPreKeys.get(identity));
+  }
 }

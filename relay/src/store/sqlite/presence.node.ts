@@ -12,42 +12,47 @@ export class SqlitePresenceStore implements PresenceStore {
   ) {
     this.#statements = {
       setVisibility: db.prepare(
-        `INSERT INTO presence (identity, allow_list, last_seen_visible) VALUES (?, ?, ?)
-         ON CONFLICT (identity) DO UPDATE SET allow_list = excluded.allow_list,
-           last_seen_visible = excluded.last_seen_visible`,
+        `INSERT INTO presence (identity, allow_hashes, last_seen_visible) VALUES (?, ?, ?)
+         ON CONFLICT (identity) DO UPDATE SET allow_hashes = excluded.allow_hashes,
+           last_seen_visible = excluded.last_seen_visible,
+           last_seen_at = CASE WHEN excluded.last_seen_visible = 1 THEN last_seen_at END`,
       ),
-      visibility: db.prepare<[string], { allow_list: string | null; last_seen_visible: number | null }>(
-        'SELECT allow_list, last_seen_visible FROM presence WHERE identity = ?',
+      deleteRow: db.prepare('DELETE FROM presence WHERE identity = ?'),
+      visibility: db.prepare<[string], { allow_hashes: string; last_seen_visible: number }>(
+        'SELECT allow_hashes, last_seen_visible FROM presence WHERE identity = ?',
       ),
+      // Only for identities that share it: nobody else's last connection time is written anywhere.
       setLastSeen: db.prepare(
-        `INSERT INTO presence (identity, last_seen_at) VALUES (?, ?)
-         ON CONFLICT (identity) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+        'UPDATE presence SET last_seen_at = ? WHERE identity = ? AND last_seen_visible = 1',
       ),
       lastSeen: db
-        .prepare<[string], number | null>('SELECT last_seen_at FROM presence WHERE identity = ?')
+        .prepare<[string], number | null>(
+          'SELECT last_seen_at FROM presence WHERE identity = ? AND last_seen_visible = 1',
+        )
         .pluck(),
     };
   }
 
   async setVisibility(identity: string, visibility: PresenceVisibility): Promise<void> {
     this.lifecycle.check();
+    const s = this.#statements;
     const allow = JSON.stringify(visibility.allow);
-    await this.queue.run(() =>
-      this.#statements.setVisibility.run(identity, allow, visibility.lastSeen ? 1 : 0),
-    );
+    await this.queue.run(() => {
+      if (visibility.allow.length === 0 && !visibility.lastSeen) s.deleteRow.run(identity);
+      else s.setVisibility.run(identity, allow, visibility.lastSeen ? 1 : 0);
+    });
   }
 
   async getVisibility(identity: string): Promise<PresenceVisibility | null> {
     this.lifecycle.check();
     const row = this.#statements.visibility.get(identity);
-    // A row may exist only for lastSeen; visibility counts as unset until setVisibility wrote it.
-    if (!row || row.allow_list === null) return null;
-    return { allow: JSON.parse(row.allow_list) as string[], lastSeen: row.last_seen_visible === 1 };
+    if (!row) return null;
+    return { allow: JSON.parse(row.allow_hashes) as string[], lastSeen: row.last_seen_visible === 1 };
   }
 
   async setLastSeen(identity: string, at: number): Promise<void> {
     this.lifecycle.check();
-    await this.queue.run(() => this.#statements.setLastSeen.run(identity, at));
+    await this.queue.run(() => this.#statements.setLastSeen.run(at, identity));
   }
 
   async getLastSeen(identity: string): Promise<number | null> {

@@ -3,7 +3,7 @@ import type { RelayStore } from '../types.js';
 import { SqliteAccessStore } from './access.node.js';
 import { SqliteAttachmentStore } from './attachments.node.js';
 import { SqliteBlobStore } from './blobs.node.js';
-import { openDatabase, WriteQueue, type SqliteDatabase } from './database.node.js';
+import { compactDatabase, openDatabase, WriteQueue, type SqliteDatabase } from './database.node.js';
 import { SqliteDirectoryStore } from './directory.node.js';
 import { SqlitePresenceStore, SqliteSecretStore } from './presence.node.js';
 
@@ -38,6 +38,13 @@ export class SqliteRelayStore implements RelayStore {
     this.attachments = new SqliteAttachmentStore(...parts);
     this.presence = new SqlitePresenceStore(...parts);
     this.secrets = new SqliteSecretStore(...parts);
+  }
+
+  async compact(): Promise<void> {
+    this.#lifecycle.check();
+    // Whatever is queued commits first, so its deletes are part of what gets vacuumed.
+    this.#queue.flush();
+    compactDatabase(this.#db);
   }
 
   async close(): Promise<void> {

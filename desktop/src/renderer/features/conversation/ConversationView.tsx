@@ -4,6 +4,7 @@ import { useClient, useClientEvent, useClientVersion, useSession } from '../../a
 import { useMessages } from '../../app/data/use-messages.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { Composer, type ComposerMode } from './Composer.js';
+import { ContactRequestBanner } from './ContactRequestBanner.js';
 import { ComposerNotice, useComposerNotice } from './ComposerNotice.js';
 import { ConversationHeader } from './ConversationHeader.js';
 import { MessageList } from './MessageList.js';
@@ -45,6 +46,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
         <Service key={index} conversation={conversation} />
       ))}
       <ConversationHeader conversation={conversation} />
+      <ContactRequestBanner conversation={conversation} />
       <MessageList
         conversation={conversation}
         state={messages}

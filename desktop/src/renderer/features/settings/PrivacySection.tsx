@@ -54,6 +54,12 @@ export function PrivacySection() {
         checked={privacy.readReceipts}
         onChange={(enabled) => void change(() => client.settings.setReadReceipts(enabled))}
       />
+      <SwitchRow
+        label="Relay-only calls and links"
+        hint="Connections to contacts go through a TURN relay, so not even they learn your IP address. Without one, messages go through your relay."
+        checked={privacy.relayOnlyLinks}
+        onChange={(enabled) => void change(() => client.settings.setRelayOnlyLinks(enabled))}
+      />
       <fieldset className="settings-choices">
         <legend id={ids.lastSeen}>Last seen &amp; online</legend>
         {LAST_SEEN_CHOICES.map((option) => (

@@ -1,0 +1,86 @@
+/** Ed25519 and X25519 keys and the signed objects of docs/protocol.md, with node:crypto only. */
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+
+export interface Identity {
+  /** The Ed25519 public key, unpadded base64url (43 characters): the identity on the relay. */
+  id: string;
+  privateKey: KeyObject;
+}
+
+export const fromBase64Url = (text: string): Buffer => Buffer.from(text, 'base64url');
+
+function rawPublic(key: KeyObject): string {
+  const jwk = key.export({ format: 'jwk' });
+  if (typeof jwk.x !== 'string') throw new Error('expected an OKP key');
+  return jwk.x;
+}
+
+export function newIdentity(): Identity {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  return { id: rawPublic(publicKey), privateKey };
+}
+
+export function x25519PublicKey(): string {
+  return rawPublic(generateKeyPairSync('x25519').publicKey);
+}
+
+const labelled = (label: string, ...parts: Buffer[]) =>
+  Buffer.concat([Buffer.from(label, 'ascii'), Buffer.from([0]), ...parts]);
+
+function uint32(value: number): Buffer {
+  const bytes = Buffer.alloc(4);
+  bytes.writeUInt32BE(value);
+  return bytes;
+}
+
+export interface Bundle {
+  identityKey: string;
+  identityDhKey: string;
+  identityDhSignature: string;
+  signedPreKey: { keyId: number; publicKey: string; signature: string };
+  oneTimePreKeys: Array<{ keyId: number; publicKey: string }>;
+}
+
+/** A PreKeyBundle signed as the document says; `signer` lets a test sign with the wrong key. */
+export function bundle(owner: Identity, oneTime: number, signer: Identity = owner): Bundle {
+  const dh = x25519PublicKey();
+  const spk = x25519PublicKey();
+  const signWith = (message: Buffer) => sign(null, message, signer.privateKey).toString('base64url');
+  return {
+    identityKey: owner.id,
+    identityDhKey: dh,
+    identityDhSignature: signWith(labelled('parley/identity-dh/v1', fromBase64Url(dh))),
+    signedPreKey: {
+      keyId: 7,
+      publicKey: spk,
+      signature: signWith(labelled('parley/signed-prekey/v1', uint32(7), fromBase64Url(spk))),
+    },
+    oneTimePreKeys: Array.from({ length: oneTime }, (_, i) => ({
+      keyId: i + 1,
+      publicKey: x25519PublicKey(),
+    })),
+  };
+}
+
+export interface RecallReceipt {
+  blobId: string;
+  recalledFor: string[];
+  deliveredTo: string[];
+  recalledAt: number;
+  relayKey: string;
+  signature: string;
+}
+
+/** Checks a recall receipt against the relay key, from the bytes the document defines. */
+export function receiptVerifies(receipt: RecallReceipt): boolean {
+  const body = {
+    blobId: receipt.blobId,
+    recalledFor: receipt.recalledFor,
+    deliveredTo: receipt.deliveredTo,
+    recalledAt: receipt.recalledAt,
+    relayKey: receipt.relayKey,
+  };
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: receipt.relayKey }, format: 'jwk' });
+  const message = labelled('parley/recall-receipt/v1', Buffer.from(JSON.stringify(body), 'utf8'));
+  return verify(null, message, key, fromBase64Url(receipt.signature));
+}
