@@ -6,6 +6,25 @@ const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
 
+/** Alice and Bob linked directly, a 40 MiB file from Alice already arriving at Bob. */
+async function directTransferUnderWay() {
+  const alice = s.device('alice');
+  const bob = s.device('bob');
+  await startAll(alice, bob);
+  const toBob = alice.c.conversations.direct(bob.c.account);
+  const first = next(bob.c, 'message');
+  await alice.c.messages.send(toBob, 'a big one is coming');
+  expect((await first).via).toBe('direct');
+  const progress = next(bob.c, 'file-progress', (event) => event.direction === 'receive');
+  const { messageId } = await alice.c.files.start(toBob, {
+    name: 'archive.zip',
+    mimeType: 'application/zip',
+    bytes: pattern(40 * 1024 * 1024),
+  });
+  await progress;
+  return { alice, bob, toBob, messageId };
+}
+
 /** Uploads and transfers a person cancels: they stop, and both sides say so. */
 describe('ParleyClient cancelling files', () => {
   it('shows a relay upload at once, cancels it midway, and the peer never hears of it', async () => {
@@ -59,21 +78,7 @@ describe('ParleyClient cancelling files', () => {
   });
 
   it('stops a direct transfer the receiver cancels, and both sides report it cancelled', async () => {
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    await startAll(alice, bob);
-    const toBob = alice.c.conversations.direct(bob.c.account);
-    const first = next(bob.c, 'message');
-    await alice.c.messages.send(toBob, 'a big one is coming');
-    expect((await first).via).toBe('direct');
-
-    const progress = next(bob.c, 'file-progress', (event) => event.direction === 'receive');
-    const { messageId } = await alice.c.files.start(toBob, {
-      name: 'archive.zip',
-      mimeType: 'application/zip',
-      bytes: pattern(40 * 1024 * 1024),
-    });
-    await progress;
+    const { alice, bob, messageId } = await directTransferUnderWay();
     const here = next(bob.c, 'file-cancelled');
     const there = next(alice.c, 'file-cancelled');
     const arrived = collect(bob.c, 'file');
@@ -89,21 +94,7 @@ describe('ParleyClient cancelling files', () => {
   });
 
   it('stops a direct transfer its sender cancels; the receiver hears it once, by the sender', async () => {
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    await startAll(alice, bob);
-    const toBob = alice.c.conversations.direct(bob.c.account);
-    const first = next(bob.c, 'message');
-    await alice.c.messages.send(toBob, 'a big one is coming');
-    expect((await first).via).toBe('direct');
-
-    const progress = next(bob.c, 'file-progress', (event) => event.direction === 'receive');
-    const { messageId } = await alice.c.files.start(toBob, {
-      name: 'archive.zip',
-      mimeType: 'application/zip',
-      bytes: pattern(40 * 1024 * 1024),
-    });
-    await progress;
+    const { alice, bob, toBob, messageId } = await directTransferUnderWay();
     const heard = collect(bob.c, 'file-cancelled');
     const here = next(alice.c, 'file-cancelled');
     alice.c.files.cancel(messageId);
