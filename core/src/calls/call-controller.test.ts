@@ -102,10 +102,7 @@ describe('CallController', () => {
 
   it('a second caller gets busy; the callee logs it as missed and keeps its call', () => {
     const net = new CallNet(['alice', 'bob', 'carol']);
-    const call = net.party('alice').controller.place('bob', 'audio');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'audio') };
     net.party('bob').controller.mediaConnected(call.callId);
     const other = net.party('carol').controller.place('bob', 'video');
     net.deliver();
@@ -176,10 +173,7 @@ describe('CallController', () => {
 
   it('fails both sides with ice-failed when media does not connect within 30 s', () => {
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'audio');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'audio') };
     net.clock.advance(30_000);
     net.deliver();
     for (const name of ['alice', 'bob']) {
@@ -191,10 +185,7 @@ describe('CallController', () => {
 
   it('fails closed with the reason on both sides when the DTLS fingerprint is not the authenticated one', () => {
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'video');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'video') };
     net.party('bob').controller.mediaFailed(call.callId, 'fingerprint-not-authenticated');
     net.deliver();
     expect(net.party('bob').states.at(-1)?.endReason).toEqual({
@@ -215,10 +206,7 @@ describe('CallController', () => {
 
   it('restarts ICE every 3 s while disconnected and recovers when media returns', () => {
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'audio');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'audio') };
     const alice = net.party('alice');
     alice.controller.mediaConnected(call.callId);
     alice.controller.mediaDisconnected(call.callId);
@@ -243,10 +231,7 @@ describe('CallController', () => {
 
   it('gives up 30 s after the media path went down, keeping the answered duration', () => {
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'audio');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'audio') };
     net.party('alice').controller.mediaConnected(call.callId);
     net.party('bob').controller.mediaConnected(call.callId);
     net.clock.advance(20_000);
@@ -308,10 +293,7 @@ describe('CallController', () => {
 
   it('close() hangs up the current call', () => {
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'audio');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'audio') };
     net.party('alice').controller.mediaConnected(call.callId);
     net.party('alice').controller.close();
     net.deliver();

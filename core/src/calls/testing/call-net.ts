@@ -68,6 +68,22 @@ export class CallNet {
     }
   }
 
+  /**
+   * `caller` calls `callee`, who answers; with `connected`, both report media up (the call is active).
+   * Resolves the call id.
+   */
+  answeredCall(caller: string, callee: string, media: 'audio' | 'video', connected = false): string {
+    const { callId } = this.party(caller).controller.place(callee, media);
+    this.deliver();
+    this.party(callee).controller.accept(callId);
+    this.deliver();
+    if (connected) {
+      this.party(caller).controller.mediaConnected(callId);
+      this.party(callee).controller.mediaConnected(callId);
+    }
+    return callId;
+  }
+
   /** Drop every queued signal (a lost message). */
   drop(): void {
     this.#queue.length = 0;

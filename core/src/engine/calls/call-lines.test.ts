@@ -14,10 +14,7 @@ describe('call lines', () => {
     const db = await openTestDatabase();
     opened.push(db);
     const net = new CallNet(['alice', 'bob']);
-    const call = net.party('alice').controller.place('bob', 'video');
-    net.deliver();
-    net.party('bob').controller.accept(call.callId);
-    net.deliver();
+    const call = { callId: net.answeredCall('alice', 'bob', 'video') };
     net.party('alice').controller.mediaConnected(call.callId);
     net.clock.advance(90_000);
     net.party('alice').controller.hangup(call.callId);
