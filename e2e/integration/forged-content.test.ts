@@ -183,7 +183,9 @@ describe('what is shown of names and times (issue 9, item 8)', () => {
     expect((await renamed).displayName).toBe('Bobgnp.exe');
     const conversation = await mallory.c.groups.create(`Family\u202Eevil`, [alice.c.account]);
     const groupId = conversation.slice('group:'.length);
-    await until(async () => (await alice.c.groups.get(groupId)) !== undefined, 'alice to learn the group');
+    // The group's state is stored before its conversation row: wait for the row the chat list shows.
+    const listed = async () => (await alice.c.conversations.list()).some(({ id }) => id === conversation);
+    await until(listed, 'alice to list the group');
     expect((await alice.c.conversations.get(conversation)).title).toBe('Familyevil');
     const file = next(alice.c, 'message', ({ message }) => message.attachmentIds !== undefined);
     await mallory.c.files.send(mallory.c.conversations.direct(alice.c.account), {

@@ -80,7 +80,10 @@ if [ -x "$fetched" ]; then
   echo "$fetched"
   exit 0
 fi
-if [ "$mode" = build ] && [ "${PARLEY_WORKER_PREBUILT:-1}" != 0 ] && [ "$(uname -s)" = Linux ]; then
+# mediasoup's own prebuilt worker (a normal machine reaches its release downloads), tried only when no worker
+# is cached here: a machine that cannot reach it fails at once and builds from source instead.
+try_prebuilt() {
+  [ "$mode" = build ] && [ "${PARLEY_WORKER_PREBUILT:-1}" != 0 ] && [ "$(uname -s)" = Linux ] || return 0
   platform="$(node -p 'process.platform + "-" + process.arch')"
   tarball="mediasoup-worker-$version-$platform-kernel$(uname -r | cut -d. -f1).tgz"
   download="$(mktemp -d "$cache_root/.download-XXXXXX")"
@@ -102,7 +105,7 @@ if [ "$mode" = build ] && [ "${PARLEY_WORKER_PREBUILT:-1}" != 0 ] && [ "$(uname 
     say "no prebuilt worker reachable for $tarball; building from source"
   fi
   rm -rf "$download"
-fi
+}
 
 # --- the cache key -----------------------------------------------------------------------------------------
 # Debian packages whose headers, libraries or tools end up in the binary (or decide how it is built).
@@ -121,6 +124,7 @@ if ((${#missing[@]})) && [ "$mode" = check ]; then
   say "no worker: missing Debian packages ${missing[*]}"
   exit 3
 fi
+((${#missing[@]} == 0)) || try_prebuilt
 ((${#missing[@]} == 0)) ||
   die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]}; .ci/run installs them)"
 
@@ -139,6 +143,7 @@ if [ -x "$target" ]; then
   echo "$target"
   exit 0
 fi
+try_prebuilt
 if [ "$mode" = check ]; then
   say "no worker for mediasoup $version yet (sfu/scripts/build-worker.sh builds it)"
   exit 3
