@@ -46,6 +46,15 @@ describe('auth', () => {
   });
 });
 
+describe('sfu', () => {
+  it('sfu:token is UNAVAILABLE from a relay that runs no SFU', async () => {
+    const alice = await client();
+    const room = Buffer.alloc(32, 7).toString('base64url');
+    const refused = await alice.request('sfu:token', { room });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+  });
+});
+
 describe('directory', () => {
   it('prekeys:publish, prekeys:fetch hand each one-time prekey out once; prekeys:low on crossing and on connect', async () => {
     const owner = newIdentity();
