@@ -62,7 +62,7 @@ function checkRules(accountKey: Uint8Array, devices: readonly DeviceListEntry[])
  * than the highest it has published or seen for the account (`nextCounter`).
  */
 export function signDeviceList(
-  account: IdentityKeyPair,
+  account: Pick<IdentityKeyPair, 'identityKey' | 'signingSecretKey'>,
   counter: number,
   devices: readonly DeviceListEntry[],
 ): VerifiedDeviceList {
