@@ -126,7 +126,7 @@ describe('signed device list', () => {
     expect(signDeviceList(primary, 1, devices.slice(0, 6)).devices).toHaveLength(6);
   });
 
-  it('refuses lists without the primary under the account key, with repeated ids or repeated keys', () => {
+  it('refuses lists without the primary under the account key, with repeated or unordered ids, or repeated keys', () => {
     const primary = generateIdentity();
     const other = generateIdentity().identityKey;
     const wire = (devices: { deviceId: number; identityKey: Uint8Array }[]) =>
@@ -143,36 +143,29 @@ describe('signed device list', () => {
         },
         primary,
       );
-    expect(
-      code(() => verifyDeviceList(backend, wire([{ deviceId: 2, identityKey: primary.identityKey }]))),
-    ).toBe('BAD_REQUEST');
-    expect(code(() => verifyDeviceList(backend, wire([{ deviceId: 1, identityKey: other }])))).toBe(
-      'BAD_REQUEST',
-    );
-    expect(
-      code(() =>
-        verifyDeviceList(
-          backend,
-          wire([
-            { deviceId: 1, identityKey: primary.identityKey },
-            { deviceId: 2, identityKey: other },
-            { deviceId: 2, identityKey: generateIdentity().identityKey },
-          ]),
-        ),
-      ),
-    ).toBe('BAD_REQUEST');
-    expect(
-      code(() =>
-        verifyDeviceList(
-          backend,
-          wire([
-            { deviceId: 1, identityKey: primary.identityKey },
-            { deviceId: 2, identityKey: other },
-            { deviceId: 3, identityKey: other },
-          ]),
-        ),
-      ),
-    ).toBe('BAD_REQUEST');
+    const me = primary.identityKey;
+    const refused: Array<{ deviceId: number; identityKey: Uint8Array }[]> = [
+      [{ deviceId: 2, identityKey: me }], // no device 1
+      [{ deviceId: 1, identityKey: other }], // device 1 is not the account key
+      [
+        { deviceId: 1, identityKey: me },
+        { deviceId: 2, identityKey: other },
+        { deviceId: 2, identityKey: generateIdentity().identityKey },
+      ],
+      [
+        { deviceId: 1, identityKey: me },
+        { deviceId: 3, identityKey: other },
+        { deviceId: 2, identityKey: generateIdentity().identityKey },
+      ],
+      [
+        { deviceId: 1, identityKey: me },
+        { deviceId: 2, identityKey: other },
+        { deviceId: 3, identityKey: other },
+      ],
+    ];
+    for (const devices of refused) {
+      expect(code(() => verifyDeviceList(backend, wire(devices)))).toBe('BAD_REQUEST');
+    }
     expect(
       code(() =>
         verifyDeviceList(backend, { ...wire([{ deviceId: 1, identityKey: primary.identityKey }]), extra: 1 }),
