@@ -5,3 +5,4 @@ export * from './link/index.js';
 export * from './transfer/index.js';
 export * from './storage/index.js';
 export * from './engine/index.js';
+export * from './calls/index.js';

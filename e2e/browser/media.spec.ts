@@ -1,18 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Page } from '@playwright/test';
-import type { Person } from './support/people.js';
 import { expect, test } from './support/fixtures.js';
+import { attach, messages, twoContacts } from './support/files-and-pairs.js';
 import { png } from './support/png.js';
-import {
-  addContact,
-  conversation,
-  myContactLink,
-  onboard,
-  openChat,
-  sendText,
-  unlock,
-} from './support/ui.js';
+import { openChat, sendText, unlock } from './support/ui.js';
 
 /*
  * Files, photos and voice messages between two people on a real relay, driven by clicks, keys and the file
@@ -21,29 +12,6 @@ import {
  */
 
 test.describe.configure({ timeout: 300_000 });
-
-async function twoContacts(people: (...names: string[]) => Promise<Person[]>) {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
-  await expect(conversation(bob.page, 'Alice')).toBeVisible();
-  await expect(conversation(alice.page, 'Bob')).toBeVisible();
-  return { alice, bob };
-}
-
-/** Picks files with the composer's paperclip, through the browser's file chooser. */
-async function attach(page: Page, files: string[]): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Attach' }).click();
-  await (await chooser).setFiles(files);
-}
-
-function messages(page: Page) {
-  return page.getByRole('list', { name: 'Messages' });
-}
 
 test('three messages and photos sent while the other person is away arrive in order with their previews when they return, and open in the viewer', async ({
   people,

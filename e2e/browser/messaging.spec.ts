@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './support/fixtures.js';
+import { twoContacts } from './support/files-and-pairs.js';
 import {
   addContact,
   bubble,
@@ -66,12 +67,7 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
 test('messages sent while someone has closed their browser arrive in order when they come back', async ({
   people,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
+  const { alice, bob } = await twoContacts(people);
   await sendText(bob.page, 'before you go');
   await expect(bubble(alice.page, 'before you go')).toBeVisible();
   await expectTick(bob.page, 'before you go', 'Read');

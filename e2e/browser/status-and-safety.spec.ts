@@ -1,5 +1,5 @@
 import { expect, test } from './support/fixtures.js';
-import { addContact, conversation, myContactLink, onboard } from './support/ui.js';
+import { twoContacts } from './support/files-and-pairs.js';
 import type { Page } from '@playwright/test';
 
 /** The 12 blocks of the safety number shown in the open contact info panel. */
@@ -13,14 +13,7 @@ async function safetyNumberShown(page: Page): Promise<string[]> {
 test('a status seen by a contact turns its ring grey and shows in viewed by; safety numbers match on both sides', async ({
   people,
 }, testInfo) => {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
-  await expect(conversation(alice.page, 'Bob')).toBeVisible();
-  await expect(conversation(bob.page, 'Alice')).toBeVisible();
+  const { alice, bob } = await twoContacts(people);
 
   // Alice posts a text status on a blue background, to all her contacts (the default).
   await alice.page.getByRole('button', { name: 'Post a status' }).click();

@@ -9,7 +9,7 @@ import {
   openFileSource,
   reopenFileSource,
 } from '@parley/core/files/node';
-import { next, scenario, startAll } from './support/harness.js';
+import { next, scenario, startAll, pattern } from './support/harness.js';
 
 const s = scenario();
 let dir = '';
@@ -24,12 +24,6 @@ afterEach(async () => {
 
 /** The attachment layer's chunk: the most plaintext the engine should ever ask for or hand over at once. */
 const CRYPTO_CHUNK = 64 * 1024;
-
-function pattern(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
-  return bytes;
-}
 
 describe('ParleyClient files', () => {
   it('resumes a file over a new link after the link drops mid-transfer', async () => {

@@ -1,16 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseIdentityString, toBase64Url, type FetchLike } from '@parley/core';
-import { collect, next, scenario, startAll, until } from './support/harness.js';
+import { collect, next, scenario, startAll, until, pattern } from './support/harness.js';
 
 const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
-
-function pattern(size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
-  for (let i = 0; i < size; i++) bytes[i] = (i * 7 + (i >> 9)) & 0xff;
-  return bytes;
-}
 
 const relayId = (account: string) => toBase64Url(parseIdentityString(account));
 

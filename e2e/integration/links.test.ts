@@ -27,6 +27,23 @@ describe('ParleyClient direct links', () => {
     expect(await second).toMatchObject({ via: 'direct', message: { text: 'second, over the new link' } });
   });
 
+  it('links two online contacts directly on its own after one restarts, with nothing sent', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    await bob.stop();
+
+    // Bob comes back; neither writes. His connection offers Alice a link, and her side reports it.
+    const aliceDirect = next(alice.c, 'route', (event) => event.route === 'direct');
+    const client = await bob.start();
+    const bobDirect = next(client, 'route', (event) => event.route === 'direct');
+    expect(await aliceDirect).toEqual({
+      conversationId: alice.c.conversations.direct(client.account),
+      route: 'direct',
+    });
+    expect(await bobDirect).toMatchObject({ route: 'direct' });
+  });
+
   it('falls back to the relay when direct links are unavailable', async () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob');

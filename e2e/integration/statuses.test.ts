@@ -45,6 +45,35 @@ describe('ParleyClient statuses', () => {
     expect(await alice.c.status.list()).toEqual([]);
   });
 
+  it('takes a deleted status down on every viewer, also one that was offline, and only its author can', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const carol = s.device('carol');
+    await startAll(alice, bob, carol);
+    const toBob = next(bob.c, 'status');
+    const toCarol = next(carol.c, 'status');
+    const posted = await alice.c.status.post({ text: 'wrong photo', to: [bob.c.account, carol.c.account] });
+    await toBob;
+    await toCarol;
+    // A viewer cannot delete someone else's status: there is none of theirs by that id.
+    await expect(bob.c.status.delete(posted.statusId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    await carol.stop();
+    const goneForBob = next(bob.c, 'status-deleted');
+    const goneHere = next(alice.c, 'status-deleted');
+    await alice.c.status.delete(posted.statusId);
+    expect(await goneHere).toEqual({ statusId: posted.statusId, author: alice.c.account });
+    expect(await goneForBob).toEqual({ statusId: posted.statusId, author: alice.c.account });
+    expect(await alice.c.status.list()).toEqual([]);
+    expect(await bob.c.status.list()).toEqual([]);
+
+    // Carol was offline: the deletion waited on the relay and reaches her when she is back.
+    const client = await carol.start();
+    const goneForCarol = next(client, 'status-deleted');
+    expect(await goneForCarol).toEqual({ statusId: posted.statusId, author: alice.c.account });
+    expect(await client.status.list()).toEqual([]);
+  });
+
   it('carries a text status background colour to the contact, and refuses one that is not a colour', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');

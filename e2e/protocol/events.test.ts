@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type Client } from './support/client.js';
-import { bundle, newIdentity, receiptVerifies, type RecallReceipt } from './support/keys.js';
+import { bundle, deviceList, newIdentity, receiptVerifies, type RecallReceipt } from './support/keys.js';
 import { startRelayProcess, type RelayProcess } from './support/relay.js';
 
 let relay: RelayProcess;
@@ -46,6 +46,15 @@ describe('auth', () => {
   });
 });
 
+describe('sfu', () => {
+  it('sfu:token is UNAVAILABLE from a relay that runs no SFU', async () => {
+    const alice = await client();
+    const room = Buffer.alloc(32, 7).toString('base64url');
+    const refused = await alice.request('sfu:token', { room });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+  });
+});
+
 describe('directory', () => {
   it('prekeys:publish, prekeys:fetch hand each one-time prekey out once; prekeys:low on crossing and on connect', async () => {
     const owner = newIdentity();
@@ -68,6 +77,31 @@ describe('directory', () => {
     bob.close();
     const again = await client({ identity: owner });
     expect(await again.next('prekeys:low')).toEqual({ remaining: 18 });
+  });
+
+  it('devices:publish keeps the signed device list with the highest counter, devices:fetch returns it', async () => {
+    const owner = newIdentity();
+    const laptop = newIdentity();
+    const primary = await client({ identity: owner });
+    expect(await primary.ok('devices:publish', { list: deviceList(owner, 1) })).toEqual({
+      ok: true,
+      counter: 1,
+    });
+    const linked = deviceList(owner, 2, [laptop]);
+    // A linked device the list names may publish it too.
+    const fromLaptop = await client({ identity: laptop });
+    expect(await fromLaptop.ok('devices:publish', { list: linked })).toEqual({ ok: true, counter: 2 });
+    const alice = await client();
+    expect(await alice.ok('devices:fetch', { account: owner.id })).toEqual({ ok: true, list: linked });
+    // Replaying the older list (to bring back a removed device, or hide a new one) is refused.
+    const rollback = await primary.request('devices:publish', { list: deviceList(owner, 1) });
+    expect(rollback).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    const forged = await primary.request('devices:publish', { list: deviceList(owner, 3, [], laptop) });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'INVALID_SIGNATURE' } });
+    const stranger = await alice.request('devices:publish', { list: deviceList(owner, 3) });
+    expect(stranger).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+    const none = await alice.request('devices:fetch', { account: laptop.id });
+    expect(none).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   });
 
   it('username:set reserves a case-insensitive name, username:resolve finds it, null releases it', async () => {

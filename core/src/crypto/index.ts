@@ -98,3 +98,14 @@ export {
   type SessionStore,
   type TrustedIdentity,
 } from './stores.js';
+
+export {
+  UNSEEN_DEVICE_DROP_MS,
+  acceptDeviceList,
+  nextCounter,
+  signDeviceList,
+  unseenDevices,
+  verifyDeviceBundle,
+  verifyDeviceList,
+  type VerifiedDeviceList,
+} from './devices/index.js';

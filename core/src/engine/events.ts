@@ -52,6 +52,8 @@ export interface ParleyClientEvents {
   status: StatusUpdate;
   'status-viewed': { readonly statusId: string; readonly viewer: string };
   'status-expired': { readonly statusId: string };
+  /** Its author deleted a status (here, or on their device and told us): no longer shown. */
+  'status-deleted': { readonly statusId: string; readonly author: string };
   'file-progress': {
     readonly messageId: string;
     readonly direction: 'send' | 'receive';
@@ -77,6 +79,12 @@ export interface ParleyClientEvents {
   };
   /** The peer confirmed every byte of a file we sent, and its hash. */
   'file-sent': { readonly messageId: string };
+  /** A transfer was cancelled, here (`by: 'local'`) or by the other side: it stopped and will not resume. */
+  'file-cancelled': {
+    readonly messageId: string;
+    readonly direction: 'send' | 'receive';
+    readonly by: 'local' | 'remote';
+  };
   /** A file arrived complete and decrypted into its sink; its digest matched. */
   file: {
     readonly messageId: string;

@@ -22,5 +22,6 @@ export * from './status/index.js';
 export * from './relay/index.js';
 export * from './links/index.js';
 export * from './presence/index.js';
+export * from './calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';

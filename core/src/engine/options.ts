@@ -22,6 +22,12 @@ export interface EngineTuning {
   readonly relinkDelayMs: number;
   /** Disappearing messages and statuses are swept this often. Default 30 s. */
   readonly sweepIntervalMs: number;
+  /**
+   * On every home-relay connection, offer a direct link to this many contacts (most recently added last, so
+   * the newest are tried), so two devices that are both online talk directly before anyone writes. An
+   * offline contact costs one signal (the relay's ack says so). 0 links only on activity. Default 32.
+   */
+  readonly linkOnConnect: number;
   /** The signed prekey is replaced (and the bundle republished) once this old. Default 7 days. */
   readonly signedPreKeyRotationMs: number;
   /** A replaced signed prekey is kept this long for sessions peers started against it. Default 30 days. */
@@ -49,6 +55,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   relinkDelayMs: 500,
   unreachableCooldownMs: 60_000,
   sweepIntervalMs: 30_000,
+  linkOnConnect: 32,
   signedPreKeyRotationMs: 7 * 24 * 60 * 60_000,
   signedPreKeyGraceMs: 30 * 24 * 60 * 60_000,
   // About three days of attempts at the maximum delay before a message is reported failed.

@@ -189,6 +189,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       {
         homeReady: (iceServers) => {
           if (this.links.start(iceServers)) this.files.restore();
+          void this.links.linkContacts().catch(report);
         },
         connected: (relay) =>
           void applyPresenceVisibility(relay, db, this.settings.privacy.presence).catch(report),
@@ -214,6 +215,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         connect: (peer) => this.links.connect(peer),
         reachable: (peer) => this.links.reachable(peer),
         attachments: (to) => attachmentsOf(to === undefined ? home() : relayFor(to), options.fetch),
+        drafts: {
+          draft: (draft, body) => this.#delivery.draft(draft, body),
+          release: (message) => this.#delivery.release(message),
+        },
       },
       fileOptions(options),
     );

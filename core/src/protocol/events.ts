@@ -18,6 +18,7 @@ import {
   type RecallReceipt,
 } from './blobs.js';
 import { IdentitySchema } from './common.js';
+import { FetchDeviceListSchema, PublishDeviceListSchema, type SignedDeviceList } from './devices.js';
 import {
   FetchPreKeysSchema,
   PublishPreKeysSchema,
@@ -57,6 +58,9 @@ export const CLIENT_EVENTS = {
   'otp:request': OtpRequestSchema,
   'prekeys:publish': PublishPreKeysSchema,
   'prekeys:fetch': FetchPreKeysSchema,
+  /** Linked devices: the account's signed device list (docs/crypto.md "Linked devices"). */
+  'devices:publish': PublishDeviceListSchema,
+  'devices:fetch': FetchDeviceListSchema,
   'username:set': SetUsernameSchema,
   'username:resolve': ResolveUsernameSchema,
   'turn:refresh': z.strictObject({}),
@@ -83,6 +87,8 @@ export interface ClientResponses {
   'otp:request': object;
   'prekeys:publish': { oneTimePreKeys: number };
   'prekeys:fetch': { bundle: FetchedBundle };
+  'devices:publish': { counter: number };
+  'devices:fetch': { list: SignedDeviceList };
   'username:set': object;
   'username:resolve': { identity: string };
   'turn:refresh': { turn: TurnGrant };

@@ -1,6 +1,7 @@
 export * from './auth.js';
 export * from './blobs.js';
 export * from './common.js';
+export * from './devices.js';
 export * from './directory.js';
 export * from './encoding.js';
 export * from './events.js';

@@ -9,6 +9,7 @@ export const SIGNATURE_DOMAINS = {
   identityDh: 'parley/identity-dh/v1',
   signedPreKey: 'parley/signed-prekey/v1',
   recallReceipt: 'parley/recall-receipt/v1',
+  deviceList: 'parley/device-list/v1',
 } as const;
 
 /**
@@ -50,6 +51,40 @@ export function identityDhMessage(dhPublicKey: Uint8Array): Uint8Array {
 /** label ‖ 0x00 ‖ keyId (uint32 big-endian) ‖ X25519 signed prekey(32). */
 export function signedPreKeyMessage(keyId: number, publicKey: Uint8Array): Uint8Array {
   return concatBytes(utf8(SIGNATURE_DOMAINS.signedPreKey), new Uint8Array([0]), uint32be(keyId), publicKey);
+}
+
+/** One device of a signed device list, in bytes. */
+export interface DeviceListEntry {
+  deviceId: number;
+  identityKey: Uint8Array;
+  addedAt: number;
+}
+
+/**
+ * label ‖ 0x00 ‖ account key(32) ‖ counter(u32) ‖ n(u32) ‖ n × (deviceId(u32) ‖ identity key(32) ‖
+ * addedAt(u32 high ‖ u32 low, milliseconds)). Fixed-width fields, so no two lists share these bytes.
+ */
+export function deviceListMessage(
+  accountKey: Uint8Array,
+  counter: number,
+  devices: readonly DeviceListEntry[],
+): Uint8Array {
+  const parts: Uint8Array[] = [
+    utf8(SIGNATURE_DOMAINS.deviceList),
+    new Uint8Array([0]),
+    accountKey,
+    uint32be(counter),
+    uint32be(devices.length),
+  ];
+  for (const device of devices) {
+    parts.push(
+      uint32be(device.deviceId),
+      device.identityKey,
+      uint32be(Math.floor(device.addedAt / 0x100000000)),
+      uint32be(device.addedAt % 0x100000000),
+    );
+  }
+  return concatBytes(...parts);
 }
 
 export interface RecallReceiptBody {

@@ -1,4 +1,5 @@
 import type { ProtocolAddress } from '../crypto/index.js';
+import type { RecallReceipt } from '../protocol/blobs.js';
 
 /*
  * Records kept in the client database. Peers are addressed as the crypto layer's ProtocolAddress, (account
@@ -74,10 +75,11 @@ export interface NewMessage {
   readonly replyTo?: string;
   /**
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
-   * for an accepted group change (its text is the change, engine/group-changes.ts); never sent, never unread,
+   * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
+   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts). Both never sent, never unread,
    * not searchable, and it does not become the conversation's last message.
    */
-  readonly kind?: 'group-change';
+  readonly kind?: 'group-change' | 'call';
 }
 
 export interface StoredMessage extends NewMessage {
@@ -85,6 +87,18 @@ export interface StoredMessage extends NewMessage {
   readonly editedAt?: number;
   /** Set by delete-for-everyone: the text is gone, the record stays as a tombstone so a late copy is not revived. */
   readonly deletedAt?: number;
+  /**
+   * Deleted before delivery: the relay's signed receipt that it deleted the copy before the recipient got it
+   * (docs/protocol.md, "Recall"), and the relay that held it. Optional, no index: no migration.
+   */
+  readonly recall?: RecallProof;
+}
+
+export interface RecallProof {
+  readonly receipt: RecallReceipt;
+  readonly relayUrl: string;
+  /** The recipient (relay identity) the receipt must name as never having received it. */
+  readonly recipient: string;
 }
 
 export type InsertResult = 'inserted' | 'duplicate';

@@ -318,3 +318,10 @@ export async function startAll(...devices: TestDevice[]): Promise<void> {
     for (let j = i + 1; j < devices.length; j++) await pair(devices[i]!, devices[j]!);
   }
 }
+
+/** Bytes of a recognisable, non-repeating-per-chunk pattern (files whose every byte is checked). */
+export function pattern(size: number): Uint8Array {
+  const bytes = new Uint8Array(size);
+  for (let i = 0; i < size; i++) bytes[i] = (i * 31 + (i >> 8)) & 0xff;
+  return bytes;
+}

@@ -84,3 +84,45 @@ export function receiptVerifies(receipt: RecallReceipt): boolean {
   const message = labelled('parley/recall-receipt/v1', Buffer.from(JSON.stringify(body), 'utf8'));
   return verify(null, message, key, fromBase64Url(receipt.signature));
 }
+
+export interface DeviceList {
+  version: 1;
+  account: string;
+  counter: number;
+  devices: Array<{ deviceId: number; identityKey: string; addedAt: number }>;
+  signature: string;
+}
+
+/**
+ * A SignedDeviceList as the document defines it: device 1 is the account, the others follow as ids 2, 3, …;
+ * `signer` lets a test sign with the wrong key.
+ */
+export function deviceList(
+  account: Identity,
+  counter: number,
+  linked: Identity[] = [],
+  signer: Identity = account,
+): DeviceList {
+  const devices = [account, ...linked].map((device, index) => ({
+    deviceId: index + 1,
+    identityKey: device.id,
+    addedAt: 1_700_000_000_000 + index,
+  }));
+  const body = devices.map((device) =>
+    Buffer.concat([
+      uint32(device.deviceId),
+      fromBase64Url(device.identityKey),
+      uint32(Math.floor(device.addedAt / 2 ** 32)),
+      uint32(device.addedAt % 2 ** 32),
+    ]),
+  );
+  const message = labelled(
+    'parley/device-list/v1',
+    fromBase64Url(account.id),
+    uint32(counter),
+    uint32(devices.length),
+    ...body,
+  );
+  const signature = sign(null, message, signer.privateKey).toString('base64url');
+  return { version: 1, account: account.id, counter, devices, signature };
+}

@@ -1,4 +1,4 @@
-import type { DeliveryNotice, FetchedBundle, PreKeyBundle } from '@parley/core';
+import type { DeliveryNotice, FetchedBundle, PreKeyBundle, SignedDeviceList } from '@parley/core';
 
 /**
  * The relay's storage, as injected async interfaces. SQLite (default, one file) and Redis (shared by several
@@ -39,6 +39,14 @@ export interface DirectoryStore {
   resolveUsername(username: string): Promise<string | null>;
   /** One-time prekeys the identity has left; null when it never published. */
   remaining(identity: string): Promise<number | null>;
+  /**
+   * Keeps `list` (already verified by the caller) as its account's current device list when its counter is
+   * above the one held. The same list again is a harmless retry; a lower counter, or another list under the
+   * held counter, throws CONFLICT and leaves the held list, so nobody can roll an account's devices back.
+   */
+  publishDeviceList(list: SignedDeviceList): Promise<void>;
+  /** The account's current device list, exactly as published; null when it never published one. */
+  deviceList(account: string): Promise<SignedDeviceList | null>;
 }
 
 export type OtpCheck = 'ok' | 'invalid' | 'locked' | 'expired';

@@ -16,10 +16,17 @@ const KIND_PREFIX = 'message-kind:';
 const LIST_LIMIT = 10_000;
 
 /** Remembers what kind of file a message announced, for previews (the stored text is the name/caption). */
+/** What a file message's kind is read from, before its full body exists (an upload still under way). */
+export interface FileKindHint {
+  readonly type: 'file';
+  readonly mimeType: string;
+  readonly voice?: unknown;
+}
+
 export async function recordMessageKind(
   ctx: EngineContext,
   messageId: string,
-  body: ContentBody,
+  body: ContentBody | FileKindHint,
 ): Promise<void> {
   if (body.type !== 'file') return;
   const kind: MessageKind =

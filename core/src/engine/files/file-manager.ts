@@ -2,7 +2,6 @@ import { ParleyError } from '../../errors/index.js';
 import {
   deserializeAttachmentKeys,
   sealAttachmentDigest,
-  serializeAttachmentDescriptor,
   serializeAttachmentKeys,
   type ProtocolAddress,
 } from '../../crypto/index.js';
@@ -15,13 +14,7 @@ import type { TransferEndpoint } from '../../transfer/types.js';
 import { TransferSessions } from './transfer-sessions.js';
 import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
-import {
-  DecryptingWriter,
-  EncryptingReader,
-  ciphertextSize,
-  prepareFile,
-  sealFile,
-} from './attachment-stream.js';
+import { DecryptingWriter, EncryptingReader, ciphertextSize, prepareFile } from './attachment-stream.js';
 import { MemoryFileSink, bytesSource, type FileSink, type FileSource } from './file-io.js';
 import {
   OUTGOING_FILE_PREFIX,
@@ -33,6 +26,7 @@ import { FileRecords } from './file-records.js';
 import { resumableReceiver } from './receive-checkpoints.js';
 import { INCOMING_FILE_PREFIX, decodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 import { refusalReason } from './refusal.js';
+import { PERSON_CANCELLED, sendViaRelay, type CancelFlag, type FileDrafts } from './relay-send.js';
 import {
   fileBodyExtras,
   outgoingFileInfo,
@@ -62,8 +56,13 @@ export class FileManager {
   readonly #sessions: TransferSessions;
   /** Our transfers under way, by the id of the message announcing them. */
   readonly #sending = new Map<string, TransferSender>();
-  /** Files coming to us over a link, by the id of the message announcing them, with who announced them. */
-  readonly #receiving = new Map<string, { from: string; receiver: TransferReceiver }>();
+  readonly #receiving = new Map<string, TransferReceiver>();
+  /** Whom each of our direct transfers goes to (to tell them of a cancel). */
+  readonly #recipients = new Map<string, ProtocolAddress>();
+  /** Relay uploads and downloads under way, by message id: what `cancel` flips. */
+  readonly #relayTransfers = new Map<string, CancelFlag>();
+  /** Transfers a person cancelled: their failure is not reported as one. */
+  readonly #cancelled = new Set<string>();
   #restored = false;
   /** What each file message was, for drawing it again after a restart (`ParleyClient.fileInfo`). */
   readonly records: FileRecords;
@@ -80,6 +79,7 @@ export class FileManager {
      */
     private readonly relay: (recipient?: string) => RelayAttachments | undefined,
     private readonly options: FileOptions,
+    private readonly drafts: FileDrafts,
   ) {
     this.records = new FileRecords(ctx.state);
     this.#sessions = new TransferSessions(connect);
@@ -87,6 +87,21 @@ export class FileManager {
 
   /** Seals the file, sends the message announcing it, and starts the transfer; resolves the message id. */
   async send(conversationId: string, recipient: ProtocolAddress, file: OutgoingFile): Promise<string> {
+    const { messageId, uploaded } = await this.start(conversationId, recipient, file);
+    await uploaded;
+    return messageId;
+  }
+
+  /**
+   * Like `send`, but resolves as soon as the message shows: through the relay, `uploaded` settles when the
+   * bytes are there and the message has gone (it rejects on failure or cancel, the message then failed);
+   * over a link it is already settled, the transfer running behind the message.
+   */
+  async start(
+    conversationId: string,
+    recipient: ProtocolAddress,
+    file: OutgoingFile,
+  ): Promise<{ messageId: string; uploaded: Promise<void> }> {
     const source = 'source' in file ? file.source : bytesSource(file.bytes, file.name, file.mimeType);
     if (source.size > this.options.maxBytes) throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is too large');
     const peer = peerOf(recipient);
@@ -99,31 +114,19 @@ export class FileManager {
     const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
     await this.records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
-      // The peer is offline: the bytes wait on the relay, and the message says where.
-      const sealed = await sealFile(source, this.ctx.crypto, { sha256: true });
-      const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
-      const relayHash = sealed.sha256 ?? '';
-      try {
-        await relay.upload(ciphertext, relayHash, [peer.identity], (bytes, total) =>
-          this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
-        );
-      } catch (error) {
-        await this.records.delete(messageId); // no message was written: nothing to draw
-        throw error;
-      }
-      const body: FileBody = {
-        type: 'file',
+      const flag: CancelFlag = { cancelled: false };
+      this.#relayTransfers.set(messageId, flag);
+      const { uploaded } = await sendViaRelay(
+        { ctx: this.ctx, records: this.records, drafts: this.drafts, relay, flag },
+        { id: messageId, conversationId, recipient, text },
+        source,
         transferId,
-        name: source.name,
-        mimeType: source.mimeType,
-        size: ciphertext.size,
-        descriptor: serializeAttachmentDescriptor(sealed.descriptor),
-        relayHash,
-        ...extras,
-      };
-      await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
-      await this.#sent(messageId);
-      return messageId;
+        extras,
+        peer.identity,
+      );
+      const settled = uploaded.then(() => this.#sent(messageId));
+      void settled.finally(() => this.#relayTransfers.delete(messageId)).catch(() => undefined);
+      return { messageId, uploaded: settled };
     }
     // Direct: one pass, encrypting as the transfer reads; the digest trails the last chunk.
     const prepared = prepareFile(source.size, this.ctx.crypto);
@@ -147,7 +150,52 @@ export class FileManager {
     // Kept until the transfer ends, so it survives an app restart (restore()).
     await this.ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
     this.#startSending(record, source);
-    return messageId;
+    return { messageId, uploaded: Promise.resolve() };
+  }
+
+  /**
+   * A person cancels a file still moving, sending or receiving: a relay upload or download stops before its
+   * next piece; a direct transfer stops at both ends (the peer's side reports 'file-cancelled' by 'remote').
+   */
+  cancel(messageId: string): void {
+    const flag = this.#relayTransfers.get(messageId);
+    if (flag !== undefined) {
+      flag.cancelled = true;
+      return;
+    }
+    const sender = this.#sending.get(messageId);
+    const endpoint = sender ?? this.#receiving.get(messageId);
+    if (endpoint === undefined) throw new ParleyError('NOT_FOUND', 'no transfer of that file is under way');
+    endpoint.cancel(PERSON_CANCELLED);
+    // A receiver that never joined the transfer (offline, no link yet) would wait for it forever: tell it.
+    const recipient = sender === undefined ? undefined : this.#recipients.get(messageId);
+    if (recipient !== undefined) {
+      void this.ctx
+        .sendControl([recipient], { type: 'file-cancelled', target: messageId })
+        .catch((error: unknown) => this.#report(error));
+    }
+  }
+
+  /** The sender of `messageId` cancelled it: stop waiting for (or receiving) it. Only its sender may. */
+  async cancelledBySender(from: ProtocolAddress, messageId: string): Promise<void> {
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message === undefined || message.sender.name !== from.name) return;
+    const info = await this.records.get(messageId);
+    if (info === undefined || info.state !== 'transferring' || this.#cancelled.has(messageId)) return;
+    this.#cancelled.add(messageId); // so our own stop below is not reported as ours
+    this.#receiving.get(messageId)?.cancel(PERSON_CANCELLED);
+    await this.records.cancel(messageId, 'remote');
+    this.ctx.emit('file-cancelled', { messageId, direction: 'receive', by: 'remote' });
+  }
+
+  /** A transfer ended by a person's cancel, at either end: recorded, and told once. */
+  #onCancel(messageId: string, direction: 'send' | 'receive', by: 'local' | 'remote', reason: string): void {
+    if (reason !== PERSON_CANCELLED || this.#cancelled.has(messageId)) return; // reported otherwise
+    this.#cancelled.add(messageId);
+    void (async () => {
+      await this.records.cancel(messageId, by);
+      this.ctx.emit('file-cancelled', { messageId, direction, by });
+    })().catch((error: unknown) => this.#report(error));
   }
 
   /**
@@ -208,11 +256,14 @@ export class FileManager {
     sender.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
     );
+    sender.on('cancel', ({ by, reason }) => this.#onCancel(messageId, 'send', by, reason));
     this.#sending.set(messageId, sender);
+    this.#recipients.set(messageId, record.recipient);
     void sender.done
       .catch(() => undefined)
       .finally(async () => {
         this.#sending.delete(messageId);
+        this.#recipients.delete(messageId);
         await this.ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
         await closeSource?.();
       })
@@ -289,12 +340,14 @@ export class FileManager {
    * authenticated `from`); anyone else's word changes nothing.
    */
   async withdrawn(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
-    const receiving = this.#receiving.get(messageId);
-    if (receiving === undefined || receiving.from !== from.name) return;
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message === undefined || message.sender.name !== from.name) return;
+    const receiver = this.#receiving.get(messageId);
+    if (receiver === undefined) return;
     this.#receiving.delete(messageId);
     const why = `the sender cannot send the file: ${reason}`;
     await this.records.setState(messageId, 'failed');
-    receiving.receiver.cancel(why.slice(0, 256));
+    receiver.cancel(why.slice(0, 256));
     this.ctx.emit('file-failed', { messageId, direction: 'receive', reason: why });
   }
 
@@ -362,6 +415,8 @@ export class FileManager {
     const abort = () => sink.abort().catch(() => undefined);
     if (body.relayHash !== undefined) {
       const relay = this.relay();
+      const flag: CancelFlag = { cancelled: false };
+      this.#relayTransfers.set(messageId, flag);
       try {
         if (relay === undefined) throw new ParleyError('UNAVAILABLE', 'no attachment API configured');
         await relay.download(
@@ -369,11 +424,15 @@ export class FileManager {
           body.size,
           (offset, bytes) => writer.write(offset, bytes),
           (bytes, total) => this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+          () => flag.cancelled,
         );
         await writer.finish();
       } catch (error) {
         await abort();
+        if (flag.cancelled) this.#onCancel(messageId, 'receive', 'local', PERSON_CANCELLED);
         throw error;
+      } finally {
+        this.#relayTransfers.delete(messageId);
       }
       await relay.acknowledge(body.relayHash);
       await arrived();
@@ -394,7 +453,8 @@ export class FileManager {
     receiver.on('progress', ({ bytes, total }) =>
       this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
     );
-    this.#receiving.set(messageId, { from: sender.name, receiver });
+    receiver.on('cancel', ({ by, reason }) => this.#onCancel(messageId, 'receive', by, reason));
+    this.#receiving.set(messageId, receiver);
     void receiver.done
       .catch(abort)
       .finally(async () => {
@@ -416,6 +476,7 @@ export class FileManager {
 
   /** A transfer failed for good: its record says so, and 'file-failed' tells the screen why. */
   #failed(error: unknown, file: { messageId: string; direction: 'send' | 'receive' }): void {
+    if (this.#cancelled.has(file.messageId)) return; // a person's cancel, already told
     this.#report(error);
     const reason = error instanceof Error ? error.message : 'file transfer failed';
     void (async () => {

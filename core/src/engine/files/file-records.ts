@@ -1,8 +1,11 @@
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import type { EngineStateStore } from '../shared/state-store.js';
 
-/** Where a file stands on this device: still moving, every byte here (or confirmed by the peer), or failed. */
-export type FileTransferState = 'transferring' | 'complete' | 'failed';
+/**
+ * Where a file stands on this device: still moving, every byte here (or confirmed by the peer), failed, or
+ * cancelled by one of the two people.
+ */
+export type FileTransferState = 'transferring' | 'complete' | 'failed' | 'cancelled';
 
 /**
  * What this device remembers of a file message, sent or received, so a screen can draw it again after a
@@ -19,6 +22,8 @@ export interface FileInfo {
   readonly thumbnail?: Uint8Array;
   readonly voice?: { readonly durationMs: number; readonly waveform: readonly number[] };
   readonly state: FileTransferState;
+  /** Who stopped a cancelled transfer: this device's person, or the other side. */
+  readonly cancelledBy?: 'local' | 'remote';
 }
 
 type StoredFileInfo = Omit<FileInfo, 'thumbnail'> & { readonly thumbnail?: string };
@@ -50,6 +55,14 @@ export class FileRecords {
     const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
     if (stored === undefined) return false;
     await this.state.put(PREFIX + messageId, { ...stored, state });
+    return true;
+  }
+
+  /** A person cancelled the transfer, here or at the other end. */
+  async cancel(messageId: string, by: 'local' | 'remote'): Promise<boolean> {
+    const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
+    if (stored === undefined) return false;
+    await this.state.put(PREFIX + messageId, { ...stored, state: 'cancelled', cancelledBy: by });
     return true;
   }
 

@@ -9,6 +9,7 @@ import { FileManager } from './file-manager.js';
 import type { FileInfo } from './file-records.js';
 import { GroupFiles } from './group-files.js';
 import type { FileOptions, OutgoingFile } from './types.js';
+import type { FileDrafts } from './relay-send.js';
 
 export interface FileRoutes {
   /** Writes a file announcement and its outbox entries and sends them; resolves the message id. */
@@ -19,6 +20,8 @@ export interface FileRoutes {
   reachable(peer: PeerAddress): Promise<boolean>;
   /** A relay's attachment API (the recipient's, or our own without one); undefined without `fetch`. */
   attachments(recipient?: string): RelayAttachments | undefined;
+  /** A file message shown while its bytes upload, then sent. */
+  drafts: FileDrafts;
 }
 
 /**
@@ -44,6 +47,7 @@ export class FilesService {
       (peer) => routes.reachable(peer),
       (recipient) => routes.attachments(recipient),
       options,
+      routes.drafts,
     );
     this.#group = new GroupFiles(ctx, {
       maxBytes: options.maxBytes,
@@ -68,6 +72,38 @@ export class FilesService {
       throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
     }
     return this.manager.send(conversationId, recipient, file);
+  }
+
+  /**
+   * Like `send`, without waiting for a relay upload: resolves once the message shows (its id), with
+   * `uploaded`, which settles when the bytes are on the relay and the message has gone (rejecting if the
+   * upload failed or was cancelled). What an app calls so that nothing waits on the upload.
+   */
+  async start(
+    conversationId: string,
+    file: OutgoingFile,
+  ): Promise<{ messageId: string; uploaded: Promise<void> }> {
+    this.ctx.assertOpen();
+    const { recipients, groupId } = await this.recipients(conversationId);
+    if (groupId !== undefined) {
+      // A group upload names its message first too, but is not drafted yet: it resolves when sent.
+      const messageId = await this.#group.send(conversationId, groupId, recipients, file);
+      return { messageId, uploaded: Promise.resolve() };
+    }
+    const [recipient] = recipients;
+    if (recipient === undefined || recipients.length !== 1) {
+      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
+    }
+    return this.manager.start(conversationId, recipient, file);
+  }
+
+  /**
+   * Cancels a file still moving (ours going out, or one coming in): it stops at both ends and shows as
+   * cancelled ('file-cancelled'). NOT_FOUND when nothing of that file is moving.
+   */
+  cancel(messageId: string): void {
+    this.ctx.assertOpen();
+    this.manager.cancel(messageId);
   }
 
   /**

@@ -84,6 +84,20 @@ export class LinksService implements SendRoutes {
     this.ctx.emit('route', { conversationId, route });
   }
 
+  /**
+   * Offers a link to our contacts (up to `linkOnConnect`, unblocked) on each home-relay connection: a device
+   * that comes back online reaches the ones already online, which only answer. Offline contacts cost one
+   * signal each, refused at once by the relay's ack.
+   */
+  async linkContacts(): Promise<void> {
+    const direct = this.#direct;
+    if (direct === undefined || this.tuning.linkOnConnect <= 0) return;
+    const contacts = (await this.ctx.db.contacts.list()).filter((contact) => !contact.blocked);
+    for (const contact of contacts.slice(-this.tuning.linkOnConnect)) {
+      direct.connect(peerOf({ name: contact.account, deviceId: PRIMARY_DEVICE }));
+    }
+  }
+
   connect(peer: PeerAddress): void {
     this.#direct?.connect(peer);
   }

@@ -80,6 +80,8 @@ const Body = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('file-refused'), target: Id, reason: z.string().max(256) }),
   /** The sender of file message `target` cannot send its bytes (its file was gone after a restart, say). */
   z.strictObject({ type: z.literal('file-withdrawn'), target: Id, reason: z.string().max(256) }),
+  /** The sender cancelled a file it announced (its transfer may never have reached the recipient). */
+  z.strictObject({ type: z.literal('file-cancelled'), target: Id }),
   z.strictObject({
     type: z.literal('receipt'),
     receipt: z.enum(['delivered', 'read']),
@@ -115,6 +117,8 @@ const Body = z.discriminatedUnion('type', [
     expiresAt: z.number().int().nonnegative(),
   }),
   z.strictObject({ type: z.literal('status-view'), statusId: Id }),
+  /** The author took a status down: every viewer drops it. */
+  z.strictObject({ type: z.literal('status-delete'), statusId: Id }),
   /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
   z.strictObject({
     type: z.literal('profile'),

@@ -3,13 +3,15 @@ import { LIMITS } from '../../protocol/limits.js';
 import type { OutboxEntry } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
 import type { EngineTuning } from '../options.js';
-import { recordMessageKind } from '../conversations/conversation-list.js';
+import { recordMessageKind, type FileKindHint } from '../conversations/conversation-list.js';
 import { controlConversationId } from '../shared/addresses.js';
 import type { ContentBody } from './content.js';
 import { OutboxPump } from './outbox-pump.js';
 import {
   attemptBatch,
+  draftOutgoing,
   isGroupEntry,
+  releaseDraft,
   queueOutgoing,
   refreshMessageState,
   type QueueOptions,
@@ -57,6 +59,27 @@ export class Delivery {
     this.changed(options.conversationId);
     this.#pump.kick();
     return content.id;
+  }
+
+  /** Shows a file message whose bytes are still uploading; `release` sends it once they are on the relay. */
+  async draft(
+    draft: { id: string; conversationId: string; text: string; attachmentId: string },
+    kind: FileKindHint,
+  ): Promise<void> {
+    await draftOutgoing(this.ctx, draft);
+    await recordMessageKind(this.ctx, draft.id, kind);
+    this.changed(draft.conversationId);
+    // A screen showing the conversation learns of it here (it is in no 'message' event: nobody sent it).
+    this.ctx.emit('message-state', {
+      messageId: draft.id,
+      conversationId: draft.conversationId,
+      state: 'pending',
+    });
+  }
+
+  async release(options: QueueOptions): Promise<void> {
+    await releaseDraft(this.ctx, options);
+    this.#pump.kick(options.recipients);
   }
 
   /** Queues a control message (receipt, edit, group change, …), logged under the control conversation. */

@@ -99,10 +99,14 @@ export async function applyContent(
       return;
     case 'status':
     case 'status-view':
+    case 'status-delete':
       await parts.statuses.receive(sender, content);
       return;
     case 'profile':
       await applyProfile(ctx, sender.name, body);
+      return;
+    case 'file-cancelled':
+      await parts.files.cancelledBySender(sender, body.target);
       return;
     case 'file-refused':
       await parts.files.refused(sender, body.target, body.reason);

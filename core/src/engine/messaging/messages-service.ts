@@ -1,5 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
-import type { ProtocolAddress } from '../../crypto/index.js';
+import { resolveOptions, type ProtocolAddress } from '../../crypto/index.js';
 import type { MessagePage, OutboxEntry, PageOptions, StoredMessage } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
 import { mayLink } from '../contacts/contact-requests.js';
@@ -7,6 +7,8 @@ import type { ConversationList } from '../conversations/conversation-list.js';
 import { conversationTimer, scheduleExpiry } from '../conversations/disappearing.js';
 import type { ContentBody } from './content.js';
 import { queueOutgoing } from './outgoing.js';
+import { checkRecallProof, recallHeld } from './recall.js';
+import { addressOfRelayIdentity } from '../shared/addresses.js';
 import { reactionsTo, recordReaction, type Reaction } from './reactions.js';
 
 /** Who a message to a conversation goes to (the contact's devices, or the group's other members). */
@@ -67,11 +69,31 @@ export class MessagesService {
     await this.control(message.conversationId, { type: 'edit', target: messageId, text });
   }
 
-  /** Delete-for-everyone of our own message: a tombstone here and at every recipient. */
-  async delete(messageId: string): Promise<void> {
+  /**
+   * Delete-for-everyone of our own message: a tombstone here and at every recipient. A one-to-one message
+   * the relay still holds is recalled first: the recipient never gets it (so needs no delete), and the
+   * tombstone keeps the relay's verified receipt (`message.recall`). Resolves the tombstone.
+   */
+  async delete(messageId: string): Promise<StoredMessage> {
     const message = await this.#own(messageId);
-    await this.ctx.db.messages.deleteForEveryone(messageId, this.ctx.now());
-    await this.control(message.conversationId, { type: 'delete', target: messageId });
+    const recall = message.deletedAt === undefined ? await recallHeld(this.ctx, message) : undefined;
+    await this.ctx.db.messages.deleteForEveryone(messageId, this.ctx.now(), recall);
+    if (recall === undefined)
+      await this.control(message.conversationId, { type: 'delete', target: messageId });
+    else this.list.changed(message.conversationId);
+    const stored = await this.ctx.db.messages.get(messageId);
+    if (stored === undefined) throw new ParleyError('INTERNAL', 'message vanished after delete');
+    return stored;
+  }
+
+  /** Checks a recalled message's receipt again: the relay's signature, under the key that relay shows now. */
+  async verifyRecall(messageId: string): Promise<boolean> {
+    const message = await this.ctx.db.messages.get(messageId);
+    if (message?.recall === undefined) return false;
+    const relay = this.ctx.relayFor(addressOfRelayIdentity(message.recall.recipient).name);
+    // The key that relay shows now, when we still reach it there; else the key the receipt names.
+    const relayKey = relay.url === message.recall.relayUrl ? relay.relayKey : undefined;
+    return checkRecallProof(resolveOptions(this.ctx.crypto).backend, message, relayKey);
   }
 
   async react(messageId: string, emoji: string, remove = false): Promise<void> {

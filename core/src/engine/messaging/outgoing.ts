@@ -9,6 +9,7 @@ import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
 import type { DirectLinks } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
+import { forgetDeposit, rememberDeposit } from './recall.js';
 import { namespacedId } from '../trust/message-ids.js';
 
 /**
@@ -40,15 +41,21 @@ export function outboxEntryId(content: Content, recipient: ProtocolAddress): str
   return `${time}.${counter}.${content.id}.${addressKey(recipient)}`;
 }
 
-/** Writes a message and one outbox entry per recipient device in one transaction, before any send. */
-export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): Promise<Content> {
-  const id = options.id ?? namespacedId(ctx.self.name, ctx.newId());
-  const sentAt = ctx.now();
+/**
+ * The content of a new message: its id, this device's time and counter (or those a draft was written with),
+ * checked against the blob limit.
+ */
+function newContent(
+  ctx: EngineContext,
+  options: QueueOptions,
+  at?: { sentAt: number; counter: number },
+): { content: Content; payload: Uint8Array } {
   const content: Content = {
     v: 1,
-    id,
-    sentAt,
-    counter: ctx.nextCounter(),
+    // Namespaced by sender (trust/message-ids.ts), so nobody else can claim or overwrite its id.
+    id: options.id ?? namespacedId(ctx.self.name, ctx.newId()),
+    sentAt: at?.sentAt ?? ctx.now(),
+    counter: at?.counter ?? ctx.nextCounter(),
     ...(options.groupId === undefined ? {} : { groupId: options.groupId }),
     body: options.body,
   };
@@ -56,6 +63,23 @@ export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): 
   if (payload.byteLength > LIMITS.maxBlobBytes - 1024) {
     throw new ParleyError('PAYLOAD_TOO_LARGE', 'message is too large; send it as an attachment');
   }
+  return { content, payload };
+}
+
+function outboxEntries(options: QueueOptions, content: Content, payload: Uint8Array) {
+  return options.recipients.map((recipient) => ({
+    id: outboxEntryId(content, recipient),
+    messageId: content.id,
+    conversationId: options.conversationId,
+    recipient,
+    payload,
+  }));
+}
+
+/** Writes a message and one outbox entry per recipient device in one transaction, before any send. */
+export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): Promise<Content> {
+  const { content, payload } = newContent(ctx, options);
+  const { id, sentAt } = content;
   await ctx.db.commitOutgoing({
     message: {
       id,
@@ -70,14 +94,48 @@ export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): 
       ...(options.body.type === 'file' ? { attachmentIds: [options.body.transferId] } : {}),
       ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     },
-    outbox: options.recipients.map((recipient) => ({
-      id: outboxEntryId(content, recipient),
-      messageId: id,
-      conversationId: options.conversationId,
-      recipient,
-      payload,
-    })),
+    outbox: outboxEntries(options, content, payload),
   });
+  return content;
+}
+
+/**
+ * Shows an outgoing message before it can go (a file still uploading to the relay): the message alone,
+ * pending, with no outbox entries. `releaseDraft` sends it; a cancelled upload fails it.
+ */
+export async function draftOutgoing(
+  ctx: EngineContext,
+  draft: { id: string; conversationId: string; text: string; attachmentId: string },
+): Promise<void> {
+  const sentAt = ctx.now();
+  await ctx.db.commitOutgoing({
+    message: {
+      id: draft.id,
+      conversationId: draft.conversationId,
+      sender: ctx.self,
+      sentAt,
+      senderCounter: ctx.nextCounter(),
+      receivedAt: sentAt,
+      direction: 'outgoing',
+      state: 'pending',
+      text: draft.text,
+      attachmentIds: [draft.attachmentId],
+    },
+    outbox: [],
+  });
+}
+
+/**
+ * Sends a drafted message (options.id) with its final content: one outbox entry per recipient device. It
+ * keeps the draft's time and counter, so it sorts where the person sent it, at both ends, however long its
+ * upload took and whichever of several uploads ended first.
+ */
+export async function releaseDraft(ctx: EngineContext, options: QueueOptions): Promise<Content> {
+  const draft = options.id === undefined ? undefined : await ctx.db.messages.get(options.id);
+  if (draft === undefined) throw new ParleyError('NOT_FOUND', 'no drafted message to send');
+  const at = { sentAt: draft.sentAt, counter: draft.senderCounter };
+  const { content, payload } = newContent(ctx, options, at);
+  for (const entry of outboxEntries(options, content, payload)) await ctx.db.outbox.enqueue(entry);
   return content;
 }
 
@@ -119,10 +177,12 @@ export async function attemptBatch(
   // The link acknowledges the envelope by the first entry's id.
   if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
   if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient))) routes.route(conversationId, 'relay');
-  await relay.request('blob:deposit', {
+  const { id: blobId } = await relay.request('blob:deposit', {
     recipients: [relayIdentityOf(entry.recipient)],
     payload: envelope,
   });
+  // Until the recipient confirms delivery, its sender may still recall it (messaging/recall.ts).
+  await rememberDeposit(ctx, batch, blobId, relay.url);
   return [];
 }
 
@@ -211,6 +271,7 @@ export async function applyReceipt(
     );
     if (entry === undefined || entry.state === 'failed' || RANK[entry.state] >= RANK[receipt]) continue;
     const updated = await ctx.db.outbox.setState(entry.id, receipt);
+    if (entry.state === 'sent' && !entry.conversationId.startsWith('control:')) await forgetDeposit(ctx, id);
     // One recipient device: its entry, just written, is the whole state. Several: read them all again.
     await refreshMessageState(ctx, id, entries.length === 1 ? [updated] : undefined);
   }

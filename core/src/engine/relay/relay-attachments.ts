@@ -71,6 +71,8 @@ export class RelayAttachments {
     hash: string,
     recipients: readonly string[],
     progress: (bytes: number, total: number) => void,
+    /** Checked before every piece: the person cancelled. */
+    cancelled: () => boolean = () => false,
   ): Promise<void> {
     let created = false;
     let offset = 0;
@@ -92,6 +94,7 @@ export class RelayAttachments {
           offset = uploadOffset(response.headers.get('upload-offset'));
         }
         while (offset < source.size) {
+          if (cancelled()) throw new ParleyError('CLOSED', 'upload cancelled');
           const piece = await source.read(offset, Math.min(UPLOAD_PIECE, source.size - offset));
           const response = await this.#call('PATCH', `/v1/attachments/${hash}`, {
             body: piece,
@@ -128,6 +131,8 @@ export class RelayAttachments {
     size: number,
     write: (offset: number, bytes: Uint8Array) => Promise<void>,
     progress: (bytes: number, total: number) => void,
+    /** Checked before every chunk written: the person cancelled. */
+    cancelled: () => boolean = () => false,
   ): Promise<void> {
     let received = 0;
     let failures = 0;
@@ -141,6 +146,7 @@ export class RelayAttachments {
         if (received > 0 && response.status !== 206)
           throw new ParleyError('UNAVAILABLE', 'the relay ignored the range of a resumed download');
         const take = async (bytes: Uint8Array) => {
+          if (cancelled()) throw new ParleyError('CLOSED', 'download cancelled');
           if (received + bytes.length > size)
             throw new ParleyError('DECRYPT_FAILED', 'attachment is longer than announced');
           writing = true;

@@ -60,6 +60,8 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
   #challenge: ServerPayload<'auth:challenge'> | undefined;
   #refused: ParleyError | undefined;
   #authenticating = false;
+  /** The relay's signing key as its challenges name it (base64url): what its recall receipts must verify under. */
+  #relayKey: string | undefined;
   /** Requests waiting for their ack: failed at once when the socket drops or the connection closes. */
   readonly #pending = new Set<(error: ParleyError) => void>();
   #closed = false;
@@ -92,6 +94,11 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
   /** The latest auth ack while authenticated. */
   get auth(): AuthResult | undefined {
     return this.#auth;
+  }
+
+  /** The relay's Ed25519 key (base64url) from its latest challenge; undefined before the first one. */
+  get relayKey(): string | undefined {
+    return this.#relayKey;
   }
 
   /** Why the relay's access policy refused us, until `retryAuth()`. */
@@ -198,6 +205,7 @@ export class RelayConnection extends TypedEmitter<RelayConnectionEvents> {
     }
     if (event === 'auth:challenge') {
       this.#challenge = parsed.data as ServerPayload<'auth:challenge'>;
+      this.#relayKey = this.#challenge.relayKey;
       // A refused auth is followed by a fresh challenge that may arrive before the refusal: it waits.
       if (this.#refused === undefined && !this.#authenticating) void this.#authenticate(this.#challenge);
       return;

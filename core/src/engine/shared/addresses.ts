@@ -1,5 +1,6 @@
 import { identityString, parseIdentityString, type ProtocolAddress } from '../../crypto/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
+import { PRIMARY_DEVICE_ID } from '../../protocol/devices.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 
 /*
@@ -8,7 +9,8 @@ import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
  * device list per account, and only these functions change.
  */
 
-export const PRIMARY_DEVICE = 1;
+/** The account's own device, whose identity key is the account key (docs/crypto.md "Linked devices"). */
+export const PRIMARY_DEVICE = PRIMARY_DEVICE_ID;
 
 export function relayIdentityOf(address: ProtocolAddress): string {
   return toBase64Url(parseIdentityString(address.name));

@@ -43,6 +43,7 @@ export class StatusManager {
       postedAt,
       expiresAt: postedAt + STATUS_LIFETIME_MS,
       viewedBy: [],
+      audience: [...options.to],
     };
     await this.ctx.state.put(key(status.author, status.statusId), status);
     const recipients: ProtocolAddress[] = options.to.map((name) => ({ name, deviceId: PRIMARY_DEVICE }));
@@ -81,6 +82,28 @@ export class StatusManager {
     });
   }
 
+  /**
+   * Deletes one of our statuses here and, through an encrypted control message to everyone it was sent to,
+   * on their devices. Only the author can: a viewer's copy is keyed by the sender that delivered it.
+   */
+  async delete(statusId: string): Promise<void> {
+    this.ctx.assertOpen();
+    const name = key(this.ctx.self.name, statusId);
+    const status = (await this.ctx.state.get(name)) as StatusUpdate | undefined;
+    if (status === undefined) throw new ParleyError('NOT_FOUND', 'no such status of yours');
+    // Statuses posted before the audience was kept went to contacts: tell every contact.
+    const audience = status.audience ?? (await this.ctx.db.contacts.list()).map((c) => c.account);
+    // Sent before the local copy goes, so a crash in between leaves it shown, never shown elsewhere only.
+    if (audience.length > 0) {
+      await this.ctx.sendControl(
+        audience.map((name) => ({ name, deviceId: PRIMARY_DEVICE })),
+        { type: 'status-delete', statusId },
+      );
+    }
+    await this.ctx.state.delete(name);
+    this.ctx.emit('status-deleted', { statusId, author: status.author });
+  }
+
   async receive(sender: ProtocolAddress, content: Content): Promise<void> {
     const body = content.body;
     if (body.type === 'status') {
@@ -105,6 +128,12 @@ export class StatusManager {
       if (status === undefined || status.viewedBy.includes(sender.name)) return;
       await this.ctx.state.put(name, { ...status, viewedBy: [...status.viewedBy, sender.name] });
       this.ctx.emit('status-viewed', { statusId: body.statusId, viewer: sender.name });
+    } else if (body.type === 'status-delete') {
+      // Keyed by the sender's own account: nobody but the author can take it down.
+      const name = key(sender.name, body.statusId);
+      if ((await this.ctx.state.get(name)) === undefined) return;
+      await this.ctx.state.delete(name);
+      this.ctx.emit('status-deleted', { statusId: body.statusId, author: sender.name });
     }
   }
 

@@ -10,6 +10,8 @@ export interface StatusUpdate {
   readonly expiresAt: number;
   /** Accounts that viewed it (own statuses only). */
   readonly viewedBy: readonly string[];
+  /** Who it was sent to (own statuses only): whom a deletion must reach. */
+  readonly audience?: readonly string[];
   /** This device's person opened it (received statuses only; `markViewed` sets it). */
   readonly seen?: boolean;
 }

@@ -12,6 +12,7 @@ import type {
   MessageSortKey,
   MessageState,
   NewMessage,
+  RecallProof,
   StoredMessage,
 } from '../types.js';
 
@@ -194,10 +195,10 @@ export class MessageRepository {
    * Delete-for-everyone: the text and attachment references go, the record stays as a tombstone so that a late
    * duplicate of the original is recognised and not shown again. Returns false if the message is unknown.
    */
-  async deleteForEveryone(id: string, deletedAt: number): Promise<boolean> {
+  async deleteForEveryone(id: string, deletedAt: number, recall?: RecallProof): Promise<boolean> {
     return this.update(id, (message) => {
       const { attachmentIds: _attachments, editedAt: _edited, ...rest } = message;
-      return { ...rest, text: '', deletedAt };
+      return { ...rest, text: '', deletedAt, ...(recall === undefined ? {} : { recall }) };
     });
   }
 

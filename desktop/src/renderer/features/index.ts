@@ -1,4 +1,5 @@
 import type { Feature } from '../app/extensions.js';
+import { callsFeature } from './calls/index.js';
 import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
 import { groupsFeature } from './groups/index.js';
@@ -15,6 +16,7 @@ export const features: readonly Feature[] = [
   contactLinkFeature,
   notificationsFeature,
   groupsFeature,
+  callsFeature,
   statusFeature,
   contactInfoFeature,
   mediaFeature,

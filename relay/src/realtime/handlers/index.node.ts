@@ -2,6 +2,7 @@ import type { OtpSender } from '../../auth/otp-sender.node.js';
 import type { RelayContext } from '../../context.js';
 import { auth, otpRequest, turnRefresh } from './auth.node.js';
 import { ackBlobs, ackNotices, depositBlob, recallBlob } from './blobs.node.js';
+import { fetchDeviceList, publishDeviceList } from './devices.node.js';
 import { fetchPreKeys, publishPreKeys, resolveUsername, setUsername } from './directory.node.js';
 import { setVisibility, subscribePresence } from './presence.node.js';
 import { sfuToken } from './sfu.node.js';
@@ -15,6 +16,8 @@ export function handlerTable(otpSender: OtpSender, ctx: RelayContext): HandlerTa
     'otp:request': otpRequest(otpSender),
     'prekeys:publish': publishPreKeys,
     'prekeys:fetch': fetchPreKeys(ctx),
+    'devices:publish': publishDeviceList,
+    'devices:fetch': fetchDeviceList,
     'username:set': setUsername,
     'username:resolve': resolveUsername,
     'turn:refresh': turnRefresh,

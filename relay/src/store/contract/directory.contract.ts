@@ -1,7 +1,7 @@
 import { isParleyError } from '@parley/core';
 import { describe, expect, it } from 'vitest';
 import type { RelayStore } from '../types.js';
-import { bundle, identity } from './fixtures.js';
+import { bundle, deviceList, identity } from './fixtures.js';
 
 export function directoryContract(store: () => RelayStore): void {
   describe('directory', () => {
@@ -52,6 +52,27 @@ export function directoryContract(store: () => RelayStore): void {
         signedPreKey: published.signedPreKey,
         oneTimePreKey: published.oneTimePreKeys[0],
       });
+    });
+
+    it('keeps the device list with the highest counter, exactly as published', async () => {
+      expect(await store().directory.deviceList(alice)).toBeNull();
+      await store().directory.publishDeviceList(deviceList(alice, 1));
+      await store().directory.publishDeviceList(deviceList(alice, 3));
+      expect(await store().directory.deviceList(alice)).toEqual(deviceList(alice, 3));
+      expect(await store().directory.deviceList(bob)).toBeNull();
+    });
+
+    it('refuses an older device list or another one under the held counter, and keeps the held one', async () => {
+      await store().directory.publishDeviceList(deviceList(alice, 5));
+      for (const stale of [deviceList(alice, 4), deviceList(alice, 5, 99)]) {
+        const error = await store()
+          .directory.publishDeviceList(stale)
+          .catch((e: unknown) => e);
+        expect(isParleyError(error, 'CONFLICT')).toBe(true);
+      }
+      // The same list again is a retry, not a conflict.
+      await store().directory.publishDeviceList(deviceList(alice, 5));
+      expect(await store().directory.deviceList(alice)).toEqual(deviceList(alice, 5));
     });
 
     it('returns null for an identity that never published', async () => {

@@ -1,4 +1,5 @@
-import type { FetchedBundle, PreKeyBundle } from '@parley/core';
+import type { FetchedBundle, PreKeyBundle, SignedDeviceList } from '@parley/core';
+import { refuseUnlessNewer } from '../device-lists.js';
 import type { RedisClient } from './client.node.js';
 import type { KeySpace } from './keys.node.js';
 import type { StoreLifecycle } from '../lifecycle.js';
@@ -42,6 +43,20 @@ else
   redis.call('SET', mine, name)
 end
 return 1
+`);
+
+// device-list:<account> holds the current list; replaced only by a higher counter (refuseUnlessNewer decides
+// the same in JavaScript from what a refusal returns, so both back ends give one error).
+const PUBLISH_DEVICE_LIST = new LuaScript(`
+local key = ARGV[1]..'device-list:'..ARGV[2]
+local held = redis.call('HMGET', key, 'counter', 'signature')
+if held[1] then
+  local c, n = tonumber(held[1]), tonumber(ARGV[3])
+  if n < c or (n == c and held[2] ~= ARGV[4]) then return {held[1], held[2]} end
+  if n == c then return 'same' end
+end
+redis.call('HSET', key, 'counter', ARGV[3], 'signature', ARGV[4], 'list', ARGV[5])
+return 'stored'
 `);
 
 export class RedisDirectoryStore implements DirectoryStore {
@@ -94,5 +109,27 @@ export class RedisDirectoryStore implements DirectoryStore {
       this.redis.zcard(`${this.keys.of(identity)}prekeys:${identity}`),
     ]);
     return published === 1 ? count : null;
+  }
+
+  async publishDeviceList(signed: SignedDeviceList): Promise<void> {
+    this.lifecycle.check();
+    const reply = await PUBLISH_DEVICE_LIST.run(this.redis, [
+      this.keys.of(signed.account),
+      signed.account,
+      signed.counter,
+      signed.signature,
+      JSON.stringify(signed),
+    ]);
+    if (Array.isArray(reply)) {
+      const [counter, signature] = list(reply);
+      refuseUnlessNewer({ counter: Number(text(counter)), signature: text(signature) }, signed);
+    }
+  }
+
+  async deviceList(account: string): Promise<SignedDeviceList | null> {
+    this.lifecycle.check();
+    const json = await this.redis.hget(`${this.keys.of(account)}device-list:${account}`, 'list');
+    // Written by publishDeviceList from a list the relay had verified.
+    return json === null ? null : (JSON.parse(json) as SignedDeviceList);
   }
 }

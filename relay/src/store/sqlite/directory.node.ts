@@ -1,4 +1,5 @@
-import { ParleyError, type FetchedBundle, type PreKeyBundle } from '@parley/core';
+import { ParleyError, type FetchedBundle, type PreKeyBundle, type SignedDeviceList } from '@parley/core';
+import { refuseUnlessNewer } from '../device-lists.js';
 import type { StoreLifecycle } from '../lifecycle.js';
 import type { DirectoryStore } from '../types.js';
 import type { SqliteDatabase, WriteQueue } from './database.node.js';
@@ -41,6 +42,13 @@ export class SqliteDirectoryStore implements DirectoryStore {
       ownerOf: db.prepare<[string], string>('SELECT identity FROM usernames WHERE username = ?').pluck(),
       releaseName: db.prepare('DELETE FROM usernames WHERE identity = ?'),
       reserveName: db.prepare('INSERT INTO usernames (username, identity) VALUES (?, ?)'),
+      heldList: db.prepare<[string], { counter: number; signature: string; list: string }>(
+        'SELECT counter, signature, list FROM device_lists WHERE account = ?',
+      ),
+      putList: db.prepare(
+        `INSERT INTO device_lists VALUES (?, ?, ?, ?) ON CONFLICT (account) DO UPDATE SET
+           counter = excluded.counter, signature = excluded.signature, list = excluded.list`,
+      ),
     };
   }
 
@@ -111,5 +119,23 @@ export class SqliteDirectoryStore implements DirectoryStore {
     this.lifecycle.check();
     if (!this.#statements.bundle.get(identity)) return null;
     return Number(this.#statements.countPreKeys.get(identity));
+  }
+
+  async publishDeviceList(list: SignedDeviceList): Promise<void> {
+    this.lifecycle.check();
+    const s = this.#statements;
+    await this.queue.run(() => {
+      const held = s.heldList.get(list.account);
+      if (held) refuseUnlessNewer(held, list);
+      if (held?.counter === list.counter) return;
+      s.putList.run(list.account, list.counter, list.signature, JSON.stringify(list));
+    });
+  }
+
+  async deviceList(account: string): Promise<SignedDeviceList | null> {
+    this.lifecycle.check();
+    const held = this.#statements.heldList.get(account);
+    // Written by publishDeviceList from a list the relay had verified.
+    return held ? (JSON.parse(held.list) as SignedDeviceList) : null;
   }
 }

@@ -8,6 +8,7 @@ import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { MessageText } from '../message-text/MessageText.js';
 import { MessageMenu } from './MessageMenu.js';
+import { RecallNotice } from './RecallNotice.js';
 import { timeOfDay } from './format.js';
 import { tickFor } from './ticks.js';
 
@@ -56,6 +57,8 @@ export const MessageBubble = memo(function MessageBubble(props: BubbleProps) {
         <div className="bubble-body">
           {Body !== undefined ? (
             <Body message={message} conversation={conversation} />
+          ) : kind === 'deleted' && message.recall !== undefined ? (
+            <RecallNotice message={message} />
           ) : kind === 'deleted' ? (
             <p className="bubble-text deleted-text">
               {outgoing ? 'You deleted this message' : 'This message was deleted'}

@@ -114,7 +114,7 @@ export function MessageList({
                   <div className="day-separator" role="separator" aria-label={row.label}>
                     <span>{row.label}</span>
                   </div>
-                ) : messageKind(row.message) === 'system' ? (
+                ) : messageKind(row.message) === 'system' || messageKind(row.message) === 'call' ? (
                   <SystemRow conversation={conversation} message={row.message} />
                 ) : (
                   <MessageBubble
@@ -152,9 +152,9 @@ export function MessageList({
   );
 }
 
-/** A line the engine wrote (a group change), centred, drawn by the feature that registered 'system'. */
+/** A line the engine wrote (a group change, a call), centred, drawn by the feature registered for its kind. */
 function SystemRow({ conversation, message }: { conversation: Conversation; message: StoredMessage }) {
-  const Body = useRegistry().messageBody('system');
+  const Body = useRegistry().messageBody(messageKind(message));
   return (
     <div className="system-row" data-message-id={message.id}>
       {Body !== undefined && <Body message={message} conversation={conversation} />}

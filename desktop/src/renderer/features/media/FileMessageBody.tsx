@@ -2,8 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { FileInfo } from '@parley/core';
 import type { MessageBodyProps } from '../../app/extensions.js';
 import { MediaIcon, MediaIconButton } from './MediaIcon.js';
-import { saveAs, useFileInfo, useFileUrl, useThumbnailUrl, useTransferProgress } from './media-files.dom.js';
-import { formatBytes, formatDuration, mediaKind, percent, typeLabel } from './media-format.js';
+import { saveAs, useFileInfo, useFileUrl, useThumbnailUrl } from './media-files.dom.js';
+import { formatBytes, formatDuration, mediaKind, typeLabel } from './media-format.js';
+import { OpenOwnFile } from './OpenOwnFile.js';
+import { TransferProgress, transferEnding } from './TransferProgress.js';
 import { viewerTarget } from './media-state.js';
 import { resampleWaveform } from './waveform.js';
 import './media.css';
@@ -24,25 +26,6 @@ export function FileMessageBody({ message, conversation }: MessageBodyProps) {
         <FileCard info={info} />
       )}
       {caption !== undefined && caption !== '' && <p className="bubble-text media-caption">{caption}</p>}
-    </div>
-  );
-}
-
-function Progress({ info }: { info: FileInfo }) {
-  const progress = useTransferProgress(info.messageId);
-  if (info.state !== 'transferring') return null;
-  const value = progress === undefined ? 0 : percent(progress.bytes, progress.total);
-  const verb = info.direction === 'send' ? 'Sending' : 'Receiving';
-  return (
-    <div
-      className="media-progress"
-      role="progressbar"
-      aria-label={`${verb} ${info.name}`}
-      aria-valuemin={0}
-      aria-valuemax={100}
-      aria-valuenow={value}
-    >
-      <div className="media-progress-fill" style={{ width: `${value}%` }} />
     </div>
   );
 }
@@ -85,8 +68,8 @@ function Visual({
           </span>
         )}
       </button>
-      {info.state === 'failed' && <p className="media-failed">Transfer failed</p>}
-      <Progress info={info} />
+      {transferEnding(info) !== undefined && <p className="media-failed">{transferEnding(info)}</p>}
+      <TransferProgress info={info} />
     </div>
   );
 }
@@ -102,11 +85,11 @@ function FileCard({ info }: { info: FileInfo }) {
         <span className="file-card-name">{info.name}</span>
         <span className="file-card-meta">
           {formatBytes(info.size)}
-          {info.state === 'failed' ? ' · transfer failed' : ''}
+          {transferEnding(info) === undefined ? '' : ` · ${transferEnding(info)?.toLowerCase() ?? ''}`}
         </span>
-        <Progress info={info} />
+        <TransferProgress info={info} />
       </div>
-      {url !== undefined && (
+      {url !== undefined && info.direction === 'receive' && (
         <MediaIconButton
           icon="download"
           label={`Save ${info.name}`}
@@ -114,6 +97,7 @@ function FileCard({ info }: { info: FileInfo }) {
           onClick={() => saveAs(url, info.name)}
         />
       )}
+      {url !== undefined && info.direction === 'send' && <OpenOwnFile url={url} name={info.name} />}
     </div>
   );
 }
@@ -178,7 +162,7 @@ function VoiceNote({ info }: { info: FileInfo }) {
         <span className="voice-duration">
           {playing || position > 0 ? formatDuration(position * 1000) : formatDuration(durationMs)}
         </span>
-        <Progress info={info} />
+        <TransferProgress info={info} />
       </div>
       {url !== undefined && <audio ref={audio} src={url} preload="auto" />}
     </div>

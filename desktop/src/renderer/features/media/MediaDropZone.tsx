@@ -73,33 +73,40 @@ export function MediaDropZone({ conversation }: ConversationSlotProps) {
         </div>
       )}
       {pending !== undefined && pending.conversationId === conversation.id && (
-        <SendFilesDialog conversationId={conversation.id} files={pending.files} />
+        <SendFilesDialog conversationId={conversation.id} files={pending.files} failure={pending.failure} />
       )}
     </span>
   );
 }
 
-function SendFilesDialog({ conversationId, files }: { conversationId: string; files: readonly File[] }) {
+function SendFilesDialog({
+  conversationId,
+  files,
+  failure,
+}: {
+  conversationId: string;
+  files: readonly File[];
+  failure: string | undefined;
+}) {
   const client = useClient();
   const [caption, setCaption] = useState('');
-  const [sending, setSending] = useState(false);
-  const [error, setError] = useState<string | undefined>();
   const close = () => pendingFiles.set(undefined);
   const title =
     files.length === 1
       ? `Send ${mediaKind(files[0]?.type ?? '', false) === 'image' ? 'photo' : 'file'}`
       : `Send ${files.length} files`;
 
-  async function send() {
-    setSending(true);
-    setError(undefined);
-    try {
-      await sendFiles(client, conversationId, files, caption);
-      close();
-    } catch (failure) {
-      setError(errorText(failure, 'Sending the file'));
-      setSending(false);
-    }
+  // The dialog closes at once: each file's bubble shows its upload (progress, cancel). Only a file that
+  // could not even start (too large, say) brings the dialog back with the reason.
+  function send() {
+    close();
+    sendFiles(client, conversationId, files, caption).catch((error: unknown) => {
+      pendingFiles.set({
+        conversationId,
+        files,
+        failure: errorText(error, 'Sending the file'),
+      });
+    });
   }
 
   return (
@@ -108,7 +115,7 @@ function SendFilesDialog({ conversationId, files }: { conversationId: string; fi
         className="send-files"
         onSubmit={(event) => {
           event.preventDefault();
-          if (!sending) void send();
+          send();
         }}
       >
         <ul className="send-files-list" aria-label="Files to send">
@@ -126,18 +133,16 @@ function SendFilesDialog({ conversationId, files }: { conversationId: string; fi
           value={caption}
           onChange={(event) => setCaption(event.target.value)}
         />
-        {error !== undefined && (
+        {failure !== undefined && (
           <p role="alert" className="form-error">
-            {error}
+            {failure}
           </p>
         )}
         <div className="send-files-actions">
-          <Button variant="secondary" onClick={close} disabled={sending}>
+          <Button variant="secondary" onClick={close}>
             Cancel
           </Button>
-          <Button type="submit" disabled={sending}>
-            {sending ? 'Sending…' : 'Send'}
-          </Button>
+          <Button type="submit">Send</Button>
         </div>
       </form>
     </Modal>

@@ -30,7 +30,10 @@ export async function fileBlob(client: ParleyClient, info: FileInfo): Promise<Bl
   return stored !== undefined && stored.size === info.size ? stored : undefined;
 }
 
-/** Sends each file (with a thumbnail for images and videos; the caption goes with the first). */
+/**
+ * Sends each file (with a thumbnail for images and videos; the caption goes with the first). Resolves once
+ * each message shows: a relay upload goes on behind its bubble (progress, cancel), and its failure shows there.
+ */
 export async function sendFiles(
   client: ParleyClient,
   conversationId: string,
@@ -41,11 +44,12 @@ export async function sendFiles(
   for (const [index, file] of files.entries()) {
     const thumbnail = await makeThumbnail(file);
     const text = index === 0 ? caption.trim() : '';
-    const messageId = await client.files.send(conversationId, {
+    const { messageId, uploaded } = await client.files.start(conversationId, {
       source: blobSource(file, file.name),
       ...(text === '' ? {} : { caption: text }),
       ...(thumbnail === undefined ? {} : { thumbnail }),
     });
+    void uploaded.catch(() => undefined); // the bubble shows it failed or was cancelled
     keepFile(client, messageId, file);
     void storeFile(messageId, file).catch(() => undefined); // shown from memory until the next restart
     ids.push(messageId);
@@ -53,7 +57,7 @@ export async function sendFiles(
   return ids;
 }
 
-const FILE_EVENTS = ['file', 'file-sent', 'file-failed', 'file-offered'] as const;
+const FILE_EVENTS = ['file', 'file-sent', 'file-failed', 'file-offered', 'file-cancelled'] as const;
 
 /** What a file message is, re-read when a file event arrives. */
 export function useFileInfo(messageId: string): FileInfo | undefined {

@@ -24,6 +24,8 @@ export class Store<T> {
 export interface PendingFiles {
   readonly conversationId: string;
   readonly files: readonly File[];
+  /** Why sending them could not start (shown when the dialog comes back). */
+  readonly failure?: string;
 }
 
 export const pendingFiles = new Store<PendingFiles | undefined>(undefined);

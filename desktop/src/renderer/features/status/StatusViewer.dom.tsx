@@ -135,6 +135,19 @@ export function StatusViewer({
               <path d={stopped ? PLAY : PAUSE} fill="currentColor" />
             </svg>
           </button>
+          {mine && (
+            <IconButton
+              icon="trash"
+              label="Delete status"
+              onClick={() => {
+                // Gone here at once, and on every viewer's device when the deletion reaches them.
+                void client.status.delete(current.statusId).then(
+                  () => live.localChange(),
+                  () => live.localChange(),
+                );
+              }}
+            />
+          )}
           <IconButton icon="close" label="Close status" onClick={onClose} />
         </header>
         <div className="status-body" data-testid="status-body">

@@ -3,10 +3,11 @@ import type { StatusUpdate } from '@parley/core';
 import { useAsync, useClient, useClientVersion, useLive } from '../../app/client-context.js';
 import { nextExpiry } from './status-rings.js';
 
-const CHANGES = ['status', 'status-viewed', 'status-expired'] as const;
+const CHANGES = ['status', 'status-viewed', 'status-expired', 'status-deleted'] as const;
 
 /**
- * Every live status (mine and my contacts'), re-read when one arrives, is viewed or expires, after a local
+ * Every live status (mine and my contacts'), re-read when one arrives, is viewed, expires or is deleted by
+ * its author, after a local
  * change (posting, opening one), and when the next one's 24 hours are up, so it disappears on time even
  * between two engine sweeps.
  */
