@@ -225,7 +225,8 @@ describe('what is shown of names and times (issue 9, item 8)', () => {
     expect((await renamed).displayName).toBe('Bobgnp.exe');
     const conversation = await mallory.c.groups.create(`Family\u202Eevil`, [alice.c.account]);
     const groupId = conversation.slice('group:'.length);
-    // The group's state is stored before its conversation row: wait for the row the chat list shows.
+    await until(async () => (await alice.c.groups.get(groupId)) !== undefined, 'alice to learn the group');
+    // The group's state is stored before its conversation row: wait for the row the chat list shows too.
     const listed = async () => (await alice.c.conversations.list()).some(({ id }) => id === conversation);
     await until(listed, 'alice to list the group');
     expect((await alice.c.conversations.get(conversation)).title).toBe('Familyevil');
