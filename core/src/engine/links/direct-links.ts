@@ -60,6 +60,9 @@ export interface WireLinkSignal {
  * most 1,000 in one step (docs/crypto.md); the count starts again when the peer signals or takes a signal.
  */
 export const MAX_UNDELIVERED_SIGNALS = 32;
+/** Signals kept per not-yet-accepted peer (one attempt's offer and candidates), and peers kept. */
+const MAX_HELD_SIGNALS = 32;
+const MAX_HELD_PEERS = 64;
 
 const FRAME_ENVELOPE = 1;
 const FRAME_ACK = 2;
@@ -97,6 +100,12 @@ export class DirectLinks {
   readonly #outbound = new Map<string, Promise<void>>();
   /** Per peer, sealed signals lost because it was offline since it was last heard (MAX_UNDELIVERED_SIGNALS). */
   readonly #undelivered = new Map<string, number>();
+  /**
+   * Per peer, sealed signals that arrived while it was not (yet) an accepted contact: unopened and unanswered,
+   * so it learns nothing. If the person then accepts or adds it, they are opened before our own first offer:
+   * otherwise its pending offer, which glare resolution may keep over ours, would never be answered.
+   */
+  readonly #held = new Map<string, Array<{ signal: WireLinkSignal; at: number }>>();
   /** Peers whose last link attempt timed out (online but unreachable, or without WebRTC), until when. */
   readonly #unreachableUntil = new Map<string, number>();
   #closed = false;
@@ -131,7 +140,11 @@ export class DirectLinks {
   }
 
   async #open(from: PeerAddress, signal: WireLinkSignal): Promise<void> {
-    if (this.#closed || !(await this.#options.mayLink(from))) return;
+    if (this.#closed) return;
+    if (!(await this.#options.mayLink(from))) {
+      this.#hold(from, signal);
+      return;
+    }
     let opened: LinkSignal;
     try {
       opened = await this.#options.sealer.open(from, signal);
@@ -240,7 +253,34 @@ export class DirectLinks {
   async #mayTry(peer: PeerAddress): Promise<boolean> {
     if (this.isOpen(peer)) return true;
     if ((this.#undelivered.get(peerKey(peer)) ?? 0) >= MAX_UNDELIVERED_SIGNALS) return false;
-    return (await this.#options.mayLink(peer)) && !this.#closed;
+    if (!(await this.#options.mayLink(peer)) || this.#closed) return false;
+    await this.#openHeld(peer);
+    return !this.#closed;
+  }
+
+  #hold(from: PeerAddress, signal: WireLinkSignal): void {
+    const key = peerKey(from);
+    const held = this.#held.get(key) ?? [];
+    // Only the latest attempt matters; a new linkId starts over. Bounded per peer and in peers.
+    const kept = held.filter((each) => each.signal.linkId === signal.linkId).slice(-(MAX_HELD_SIGNALS - 1));
+    this.#held.delete(key);
+    this.#held.set(key, [...kept, { signal, at: this.#options.now() }]);
+    if (this.#held.size > MAX_HELD_PEERS) this.#held.delete(this.#held.keys().next().value as string);
+  }
+
+  /**
+   * Opens what `peer` signalled before it was accepted, in order, ahead of anything new from it; only while its
+   * attempt can still be alive (the peer gives up after the same open timeout), else ours starts afresh.
+   */
+  async #openHeld(peer: PeerAddress): Promise<void> {
+    const key = peerKey(peer);
+    const held = this.#held.get(key);
+    if (held === undefined) return;
+    this.#held.delete(key);
+    const first = held[0];
+    if (first === undefined || this.#options.now() - first.at >= this.#options.openTimeoutMs) return;
+    for (const { signal } of held) this.handleSignal(peer, signal);
+    await this.#inbound.get(key);
   }
 
   #signal(to: PeerAddress, signal: LinkSignal): void {
