@@ -1,11 +1,23 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callLineOf, type ParleyClient } from '@parley/core';
-import { collect, next, scenario, startAll, until } from './support/harness.js';
+import { collect, next, pair, scenario, startAll, until } from './support/harness.js';
+import { RelayInTheMiddle } from './support/relay-in-the-middle.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/calls.test.ts'`.
 const s = scenario();
+let middle: RelayInTheMiddle | undefined;
 beforeEach(s.setup);
-afterEach(s.teardown);
+afterEach(async () => {
+  await middle?.close();
+  middle = undefined;
+  await s.teardown();
+});
+
+/** One character of the sealed text changed (still base64url). */
+function flip(sealed: string): string {
+  const at = Math.floor(sealed.length / 2);
+  return `${sealed.slice(0, at)}${sealed[at] === 'A' ? 'B' : 'A'}${sealed.slice(at + 1)}`;
+}
 
 /** The call lines of `client`'s conversation with `account`, oldest first. */
 async function callLines(client: ParleyClient, account: string) {
@@ -99,5 +111,43 @@ describe('1:1 calls over sealed signals', () => {
     ]);
     // Alice's call still rings at Bob's.
     expect(bob.c.calls.current).toMatchObject({ peer: alice.c.account, phase: 'ringing' });
+  });
+
+  it('fails the call closed, on both sides, when the relay alters the caller’s sealed offer', async () => {
+    // Both behind a malicious relay front end, which lets the first call signal (Alice's ring) through,
+    // then changes every later call signal from its sender (her offer, her candidates).
+    let caller: string | undefined;
+    middle = await RelayInTheMiddle.start(() => s.relay().url, {
+      down: (event, payload) => {
+        const signal = payload as { from: string; kind?: string; data: { sealed?: string } };
+        if (event !== 'signal' || signal.kind !== 'call' || signal.data.sealed === undefined) return payload;
+        if (caller === undefined) {
+          caller = signal.from;
+          return payload;
+        }
+        return signal.from === caller ? { ...signal, data: { sealed: flip(signal.data.sealed) } } : payload;
+      },
+    });
+    await s.teardown();
+    await s.setupWith({ publicUrls: [middle.url] });
+    const alice = s.device('alice', { relayUrl: middle.url });
+    const bob = s.device('bob', { relayUrl: middle.url });
+    await alice.start();
+    await bob.start();
+    await pair(alice, bob);
+    const incoming = next(bob.c, 'call-incoming');
+    const refused = next(bob.c, 'error', (error) => error.code === 'DECRYPT_FAILED');
+    const aliceEnded = next(alice.c, 'call-state', (call) => call.phase === 'ended');
+    const bobEnded = next(bob.c, 'call-state', (call) => call.phase === 'ended');
+    alice.c.calls.place(bob.c.account);
+    bob.c.calls.accept((await incoming).callId);
+    await refused;
+    const failure = { kind: 'failed', failure: 'fingerprint-not-authenticated' };
+    expect((await bobEnded).endReason).toEqual({ ...failure, by: 'local' });
+    expect((await aliceEnded).endReason).toEqual({ ...failure, by: 'remote' });
+    await until(async () => (await callLines(bob.c, alice.c.account)).length === 1, 'bob’s failed line');
+    expect(await callLines(bob.c, alice.c.account)).toEqual([
+      expect.objectContaining({ outcome: 'failed', failure: 'fingerprint-not-authenticated' }),
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import { fingerprintAuthenticated } from '../../calls/index.js';
-import type { CallControl, CallMedia } from '../../calls/index.js';
+import type { CallControl, CallMedia, CallTimers } from '../../calls/index.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
 
@@ -45,6 +45,8 @@ type RtcPeerConstructor = new (configuration: {
   iceTransportPolicy: 'all' | 'relay';
 }) => RtcPeer;
 
+const RECHECK_MS = 100;
+
 export type MediaPath = 'connected' | 'disconnected' | 'unauthenticated';
 
 export interface CallPeerOptions {
@@ -55,6 +57,8 @@ export interface CallPeerOptions {
   readonly iceServers: readonly IceServer[];
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly send: (message: CallControl) => void;
+  /** For re-reading stats until DTLS has a remote certificate (the connect timeout bounds it). */
+  readonly timers: CallTimers;
   /** `unauthenticated`: the negotiated DTLS certificate is not one the sealed SDP announced. */
   readonly onPath: (path: MediaPath) => void;
   readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
@@ -69,6 +73,7 @@ export class CallPeer {
   /** The peer's latest description, as it arrived sealed: what the DTLS certificate is checked against. */
   #remoteSdp: string | undefined;
   #verified = false;
+  #recheck: unknown;
   #closed = false;
 
   constructor(options: CallPeerOptions) {
@@ -130,6 +135,7 @@ export class CallPeer {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#recheck !== undefined) this.#options.timers.clearTimeout(this.#recheck);
     this.#pc.close();
   }
 
@@ -171,7 +177,9 @@ export class CallPeer {
 
   /**
    * Compares the certificate DTLS negotiated with the fingerprints of the sealed SDP. Before DTLS is done
-   * there is no remote certificate yet: nothing is reported, and the next state change looks again.
+   * there is no remote certificate yet, and libwebrtc serves getStats from a cache of a few tens of ms even
+   * after `connected`: then it looks again shortly (the controller's connect timeout ends a call never
+   * verified).
    */
   async #verify(): Promise<void> {
     const stats = await this.#pc.getStats();
@@ -183,7 +191,16 @@ export class CallPeer {
         certificate = reports.get(report.remoteCertificateId);
       }
     }
-    if (this.#closed || this.#verified || certificate === undefined) return;
+    if (this.#closed || this.#verified) return;
+    if (certificate === undefined) {
+      if (this.#recheck === undefined) {
+        this.#recheck = this.#options.timers.setTimeout(() => {
+          this.#recheck = undefined;
+          this.#stateChanged();
+        }, RECHECK_MS);
+      }
+      return;
+    }
     const { fingerprint, fingerprintAlgorithm } = certificate;
     const sdp = this.#remoteSdp;
     if (

@@ -158,6 +158,7 @@ export class CallsService {
         iceServers,
         iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
         send: (message) => this.#send(peer, message),
+        timers: this.ctx.timers,
         onPath,
         onTrack: (track, streams) => this.ctx.emit('call-track', { callId, track, streams }),
         onError: (error) => {
