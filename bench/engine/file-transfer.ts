@@ -97,6 +97,8 @@ interface Layout {
   readonly best: EngineRound | undefined;
   /** Process CPU time (user + system, all threads) of the bench process over the engine rounds, ms. */
   readonly cpuMs: number;
+  /** The receiver process's CPU per round (two-process layout), ms: what the load on the machine cannot inflate. */
+  readonly receiverCpu?: { readonly raw: number[]; readonly engine: number[] };
 }
 
 function report(title: string, layout: Layout): void {
@@ -111,6 +113,16 @@ function report(title: string, layout: Layout): void {
       `raw ${layout.raw.map((v) => v.toFixed(1)).join(', ')} MB/s (MB = 10^6 bytes of the file); ` +
       `bench process CPU over the engine rounds ${Math.round(layout.cpuMs)} ms`,
   );
+  const receiver = layout.receiverCpu;
+  if (receiver !== undefined) {
+    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+    line(
+      `  receiver process CPU per ${FILE_BYTES / 2 ** 20} MiB: engine ` +
+        `${receiver.engine.map((v) => Math.round(v)).join(', ')} ms; raw ` +
+        `${receiver.raw.map((v) => Math.round(v)).join(', ')} ms → per receiver CPU-second ` +
+        `${ratio(sum(receiver.raw), sum(receiver.engine))} raw`,
+    );
+  }
   const best = layout.best;
   if (best !== undefined) {
     line(
@@ -209,15 +221,19 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       link.on('close', ({ reason }) => reject(new Error(`raw link closed before opening (${reason})`)));
     });
     await remoteOpen;
+    // The receiver's CPU at the end of the last round: a raw round ends where the next engine round starts.
+    let remoteCpu = 0;
+    const receiverCpu = { raw: [] as number[], engine: [] as number[] };
     const rawRemote = async (bytes: Uint8Array) => {
       const ready = remote.next('raw-ready');
       remote.send({ type: 'raw-expect', bytes: bytes.byteLength });
-      await ready;
+      const { cpuMs: startCpu } = await ready;
       const done = remote.next('raw-done');
       const begun = performance.now();
       for (let offset = 0; offset < bytes.byteLength; offset += MAX_FRAME_BYTES)
         await link.send(bytes.slice(offset, offset + MAX_FRAME_BYTES));
-      await done;
+      remoteCpu = (await done).cpuMs;
+      if (bytes.byteLength === FILE_BYTES) receiverCpu.raw.push(remoteCpu - startCpu);
       return performance.now() - begun;
     };
     const engineRemote = async (bytes: Uint8Array, round: number): Promise<EngineRound> => {
@@ -226,9 +242,10 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       const begun = performance.now();
       await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
       const sentAt = performance.now();
-      const { received } = await arrived;
+      const { received, cpuMs: endCpu } = await arrived;
       const done = performance.now();
       if (received !== bytes.byteLength) throw new Error('the file arrived with the wrong size');
+      if (bytes.byteLength === FILE_BYTES) receiverCpu.engine.push(endCpu - remoteCpu);
       return {
         totalMs: done - begun,
         encryptMs: sentAt - begun,
@@ -249,7 +266,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       cpu += cpuMs() - before;
     }
     const engine = rounds.map((round) => mbPerSecond(FILE_BYTES, round.totalMs));
-    return { raw, engine, best: rounds[engine.indexOf(Math.max(...engine))], cpuMs: cpu };
+    return { raw, engine, best: rounds[engine.indexOf(Math.max(...engine))], cpuMs: cpu, receiverCpu };
   } finally {
     rawLink?.close();
     await remote.stop();

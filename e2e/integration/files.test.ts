@@ -138,6 +138,42 @@ describe('ParleyClient files', () => {
     expect(Math.min(...afterRestart)).toBeGreaterThanOrEqual(atQuit - 64 * DEFAULT_CHUNK_BYTES);
   });
 
+  it('finishes a file from its checkpoint after the receiving app is closed mid-transfer and started again', async () => {
+    const size = 6 * 1024 * 1024 + 333;
+    const bytes = pattern(size);
+    await writeFile(join(dir, 'film.mp4'), bytes);
+    const alice = s.device('alice');
+    const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
+    await startAll(alice, bob);
+    const source = await openFileSource(join(dir, 'film.mp4'), { mimeType: 'video/mp4' });
+    // The receiver quits once about half of the file is in.
+    let quitting: Promise<void> | undefined;
+    let atQuit = 0;
+    bob.c.on('file-progress', ({ bytes: done, total }) => {
+      if (quitting !== undefined || done <= total / 2) return;
+      atQuit = done;
+      quitting = bob.stop();
+    });
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
+    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    await quitting;
+    expect(atQuit).toBeLessThan(size);
+
+    const again = await bob.start();
+    const progress: number[] = [];
+    again.on('file-progress', ({ bytes: done }) => progress.push(done));
+    const file = await next(again, 'file', (event) => event.messageId === messageId);
+    await sent;
+    await source.close();
+    expect(file).toMatchObject({ messageId, name: 'film.mp4', size });
+    expect((await readFile(join(dir, `${messageId}-film.mp4`))).equals(bytes)).toBe(true);
+    // Resumed from the saved checkpoint (at most a little behind where it quit), not from the first byte.
+    expect(progress.length).toBeGreaterThan(0);
+    expect(Math.min(...progress)).toBeGreaterThan(size / 3);
+    expect(await again.db.engineState.keys('file-in:')).toEqual([]);
+  });
+
   it('fails an in-memory file cut by a restart of the sending app, saying why', async () => {
     const alice = s.device('alice', { reopenFileSource });
     const bob = s.device('bob');
@@ -153,11 +189,17 @@ describe('ParleyClient files', () => {
     });
     while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
     await quitting;
+    const told = next(bob.c, 'file-failed', (event) => event.messageId === messageId);
     const again = await alice.start();
     const failed = await next(again, 'file-failed');
     expect(failed).toMatchObject({ messageId, direction: 'send' });
     expect(failed.reason).toContain('in memory');
     expect((await again.db.messages.get(messageId))?.state).toBe('failed');
+    // The receiver is told why instead of waiting for bytes that will never come.
+    const heard = await told;
+    expect(heard).toMatchObject({ messageId, direction: 'receive' });
+    expect(heard.reason).toMatch(/^the sender cannot send the file: .*in memory/);
+    expect((await bob.c.files.info(messageId))?.state).toBe('failed');
   });
 
   it('sends a voice message with its duration, waveform and the bytes', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { toBase64Url } from '@parley/core';
+import { toBase64Url, type FileSink } from '@parley/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
 import { deposit, replayedDistribution, sendForged, signedGroupState } from './support/malicious-peer.js';
@@ -99,6 +99,48 @@ describe('one-to-one content cannot speak for a group (issue 9, item 3)', () => 
   });
 });
 
+describe('files (issue 12, item 12)', () => {
+  it("cannot stop someone else's file by withdrawing it", async () => {
+    // Bob's sink holds its first write until Mallory has spoken, so the transfer is under way meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const chunks: Uint8Array[] = [];
+    const sink: FileSink = {
+      write: async (_offset, bytes) => {
+        await held;
+        chunks.push(bytes.slice());
+      },
+      finish: async () => {},
+      abort: async () => {},
+    };
+    const alice = s.device('alice');
+    const bob = s.device('bob', { fileSink: () => sink });
+    const mallory = s.device('mallory');
+    await startAll(alice, bob, mallory);
+    await settled(mallory, bob);
+    const failures: string[] = [];
+    bob.c.on('file-failed', ({ reason }) => failures.push(reason));
+    const offered = next(bob.c, 'file-offered');
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+      name: 'plan.bin',
+      mimeType: 'application/octet-stream',
+      bytes: new Uint8Array(512 * 1024).fill(7),
+    });
+    await offered;
+
+    await sendForged(
+      mallory,
+      bob.c.account,
+      content(mallory, { type: 'file-withdrawn', target: messageId, reason: 'gone' }),
+    );
+    await settled(mallory, bob);
+    release();
+    const file = await next(bob.c, 'file', (event) => event.messageId === messageId);
+    expect(file.size).toBe(512 * 1024);
+    expect(failures).toEqual([]);
+  });
+});
+
 describe('group state and sender keys (issue 9, item 8)', () => {
   it('takes the first state of a group from the admin it joined through, not a stranger with a huge version', async () => {
     const alice = s.device('alice', { direct: false });
@@ -183,7 +225,8 @@ describe('what is shown of names and times (issue 9, item 8)', () => {
     expect((await renamed).displayName).toBe('Bobgnp.exe');
     const conversation = await mallory.c.groups.create(`Family\u202Eevil`, [alice.c.account]);
     const groupId = conversation.slice('group:'.length);
-    // The group's state is stored before its conversation row: wait for the row the chat list shows.
+    await until(async () => (await alice.c.groups.get(groupId)) !== undefined, 'alice to learn the group');
+    // The group's state is stored before its conversation row: wait for the row the chat list shows too.
     const listed = async () => (await alice.c.conversations.list()).some(({ id }) => id === conversation);
     await until(listed, 'alice to list the group');
     expect((await alice.c.conversations.get(conversation)).title).toBe('Familyevil');

@@ -67,6 +67,29 @@ describe('ParleyClient across restarts', () => {
     expect(bobAccount).toBe(bobClient.account);
   });
 
+  it('still delivers the receipt when the receiving app dies inside the receipt window', async () => {
+    const alice = s.device('alice', { direct: false });
+    // An hour-long coalescing window: the receipt can only leave through what was written to disk.
+    const bob = s.device('bob', { direct: false, tuning: { receiptDelayMs: 3_600_000 } });
+    await startAll(alice, bob);
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'are you there?');
+    await until(async () => (await bob.c.db.messages.get(sent.id)) !== undefined, 'bob to store it');
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'sent', 'deposited');
+    expect(await bob.c.db.engineState.keys('receipt-owed:')).toHaveLength(1);
+
+    bob.crash();
+    expect((await alice.c.db.messages.get(sent.id))?.state).toBe('sent');
+    const again = await bob.start();
+    await until(
+      async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered',
+      'the receipt after bob restarts',
+    );
+    // Paid once: the debt is gone, and a second restart sends nothing more.
+    expect(await again.db.engineState.keys('receipt-owed:')).toEqual([]);
+    const page = await again.messages.page(again.conversations.direct(alice.c.account));
+    expect(page.messages.map(({ text }) => text)).toEqual(['are you there?']);
+  });
+
   it('remembers its groups and disappearing timers across a restart', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');

@@ -15,11 +15,12 @@ export type RemoteEvent =
   | { type: 'started'; account: string; contactLink: string }
   | { type: 'contact-added' }
   | { type: 'message'; text: string; via: 'direct' | 'relay' }
-  | { type: 'file'; name: string; size: number; received: number }
+  /** `cpuMs`: the receiver process's CPU time (user + system) so far, for per-CPU figures under load. */
+  | { type: 'file'; name: string; size: number; received: number; cpuMs: number }
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
-  | { type: 'raw-ready' }
-  | { type: 'raw-done' }
+  | { type: 'raw-ready'; cpuMs: number }
+  | { type: 'raw-done'; cpuMs: number }
   | { type: 'stopped' };
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -32,7 +33,14 @@ export class RemoteReceiver {
   constructor() {
     this.#child = fork(fileURLToPath(new URL('../processes/receiver.node.ts', import.meta.url)), [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      // BENCH_RECEIVER_PROFILE=<dir>: a V8 CPU profile of the receiving process, written there on exit.
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(process.env.BENCH_RECEIVER_PROFILE === undefined
+          ? []
+          : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RECEIVER_PROFILE}`]),
+      ],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.#child.on('message', (event: RemoteEvent) => {
@@ -75,8 +83,11 @@ export class RemoteReceiver {
 
   async stop(): Promise<void> {
     const stopped = this.next('stopped', () => true, 10_000).catch(() => undefined);
+    const exited = new Promise((resolve) => this.#child.once('exit', resolve));
     this.send({ type: 'stop' });
     await stopped;
+    // It exits by itself (writing its CPU profile, if asked); killed only if it does not within 5 s.
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     this.#child.kill();
   }
 }

@@ -10,6 +10,10 @@ import { startDevice, until } from '../lib/devices.node.js';
 import type { RemoteEvent, RemoteRequest } from '../lib/remote-receiver.node.js';
 
 const send = (event: RemoteEvent) => process.send?.(event);
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 let client: ParleyClient | undefined;
 let raw: DataLink | undefined;
 let rawExpected = 0;
@@ -26,7 +30,7 @@ async function handle(request: RemoteRequest): Promise<void> {
       await until(() => started.connected, 'the receiver to connect');
       started.on('message', ({ message, via }) => send({ type: 'message', text: message.text, via }));
       started.on('file', ({ name, size, bytes }) =>
-        send({ type: 'file', name, size, received: bytes?.byteLength ?? -1 }),
+        send({ type: 'file', name, size, received: bytes?.byteLength ?? -1, cpuMs: cpuMs() }),
       );
       send({ type: 'started', account: started.account, contactLink: started.profile.contactLink() });
       return;
@@ -49,7 +53,7 @@ async function handle(request: RemoteRequest): Promise<void> {
         rawReceived += frame.byteLength;
         if (rawExpected > 0 && rawReceived >= rawExpected) {
           rawExpected = 0;
-          send({ type: 'raw-done' });
+          send({ type: 'raw-done', cpuMs: cpuMs() });
         }
       });
       return;
@@ -59,12 +63,13 @@ async function handle(request: RemoteRequest): Promise<void> {
     case 'raw-expect':
       rawReceived = 0;
       rawExpected = request.bytes;
-      send({ type: 'raw-ready' });
+      send({ type: 'raw-ready', cpuMs: cpuMs() });
       return;
     case 'stop':
       raw?.close();
       await client?.close();
-      send({ type: 'stopped' });
+      // Exit by itself once the parent heard it, so a --cpu-prof profile (BENCH_RECEIVER_PROFILE) is written.
+      process.send?.({ type: 'stopped' } satisfies RemoteEvent, () => process.exit(0));
       return;
   }
 }

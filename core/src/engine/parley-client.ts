@@ -145,6 +145,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           await this.#delivery.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
         },
         report,
+        db.engineState,
       ),
       now: crypto.now,
       newId: () => randomId(crypto.randomBytes),
@@ -255,6 +256,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     );
     await this.contacts.load();
     void this.groups.finishRestore().catch((error: unknown) => this.#report(error));
+    // Receipts owed for messages stored just before the last run ended (messaging/receipts.ts).
+    await this.#ctx.receipts.recover();
     this.#relays.home.connect();
     this.#delivery.kick();
     this.#scheduleSweep();

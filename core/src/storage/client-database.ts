@@ -54,6 +54,11 @@ export interface IncomingCommit {
 export interface IncomingBatchCommit {
   readonly crypto: CryptoChanges;
   readonly messages: readonly NewMessage[];
+  /**
+   * Engine state written in the same transaction if at least one message was new: what must follow from
+   * storing them even if the app dies right after (the delivered receipt still owed to their sender).
+   */
+  readonly onInsert?: { readonly key: string; readonly value: unknown };
 }
 
 export interface OutgoingCommit {
@@ -154,7 +159,15 @@ export class ClientDatabase {
         record: await this.context.wrapText(record),
       });
     }
-    const stores = ['sessions', 'preKeys', 'trustedIdentities', 'senderKeys', ...MESSAGE_STORES] as const;
+    const owed = commit.onInsert === undefined ? undefined : await this.engineState.seal(commit.onInsert);
+    const stores = [
+      'sessions',
+      'preKeys',
+      'trustedIdentities',
+      'senderKeys',
+      'engineState',
+      ...MESSAGE_STORES,
+    ] as const;
     return inTransaction(this.context.write(stores), async (tx) => {
       for (const { key, row } of rows) {
         await (row === null ? tx.objectStore('sessions').delete(key) : tx.objectStore('sessions').put(row));
@@ -169,6 +182,7 @@ export class ClientDatabase {
       const results: InsertResult[] = [];
       for (const message of commit.messages)
         results.push(await insertMessageInTx(tx, this.context.content, message));
+      if (owed !== undefined && results.includes('inserted')) await tx.objectStore('engineState').put(owed);
       return results;
     });
   }

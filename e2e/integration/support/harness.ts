@@ -7,7 +7,9 @@ import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  systemTimers,
   type CryptoBackend,
+  type EngineTimers,
   type EngineTuning,
   type FetchLike,
   type FileSinkFactory,
@@ -128,6 +130,25 @@ export interface DeviceOptions {
 }
 
 /**
+ * The system's timers until the process they belong to dies: after `kill()` no callback, pending or future,
+ * ever runs (as when an app is killed: nothing it scheduled happens).
+ */
+class MortalTimers implements EngineTimers {
+  #dead = false;
+  setTimeout(callback: () => void, ms: number): unknown {
+    return systemTimers.setTimeout(() => {
+      if (!this.#dead) callback();
+    }, ms);
+  }
+  clearTimeout(handle: unknown): void {
+    systemTimers.clearTimeout(handle);
+  }
+  kill(): void {
+    this.#dead = true;
+  }
+}
+
+/**
  * One user's device whose storage outlives the client: `start()` again after `stop()` is the same device
  * restarting (same IndexedDB, same engine state), as an app relaunch would be.
  */
@@ -136,6 +157,7 @@ export class TestDevice {
   client: ParleyClient | undefined;
   /** The relay socket the client opened to each relay URL (a malicious peer sends on it: malicious-peer.ts). */
   readonly sockets = new Map<string, RelaySocket>();
+  #timers = new MortalTimers();
 
   constructor(
     readonly name: string,
@@ -177,6 +199,7 @@ export class TestDevice {
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
       ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
       tuning: { ...FAST, ...this.options.tuning },
+      timers: this.#timers,
     };
   }
 
@@ -193,6 +216,18 @@ export class TestDevice {
 
   async stop(): Promise<void> {
     await this.client?.close();
+    this.client = undefined;
+  }
+
+  /**
+   * The app is killed: none of its timers fire again, its relay sockets drop, and nothing is flushed or
+   * closed (what it held only in memory is gone). `start()` is then the relaunch on the same storage.
+   */
+  crash(): void {
+    this.#timers.kill();
+    this.#timers = new MortalTimers();
+    for (const socket of this.sockets.values()) socket.close();
+    this.sockets.clear();
     this.client = undefined;
   }
 }

@@ -55,6 +55,18 @@ export function decryptAttachmentChunk(
   return openChunk(resolveOptions(options), descriptor, nonce, index, box, final);
 }
 
+/** How far an AttachmentDecryptor got: `index` chunks opened, with their tags for the digest. */
+export interface AttachmentCheckpoint {
+  readonly header: Uint8Array;
+  readonly index: number;
+  readonly tags: Uint8Array;
+}
+
+/** The ciphertext offset a decryptor resumed from `checkpoint` expects next. */
+export function attachmentOffset(checkpoint: AttachmentCheckpoint, chunkSize: number): number {
+  return ATTACHMENT_HEADER_LENGTH + checkpoint.index * (chunkSize + TAG_LENGTH);
+}
+
 /**
  * Decrypts a blob fed in pieces of any size. Every chunk is authenticated before its plaintext is returned;
  * `finish` fails with TRUNCATED if the final chunk never came, and checks the digest and the size. The
@@ -74,10 +86,33 @@ export class AttachmentDecryptor {
   constructor(
     private readonly descriptor: AttachmentKeys & { readonly digest?: Uint8Array },
     options?: CryptoOptions,
+    /** Where an earlier decryptor of the same blob stood (its `checkpoint`), to continue after a restart. */
+    resume?: AttachmentCheckpoint,
   ) {
     this.context = resolveOptions(options);
     this.boxLength = descriptor.chunkSize + TAG_LENGTH;
     this.buffer = new Uint8Array(this.boxLength);
+    if (resume !== undefined) {
+      const { header, index, tags } = resume;
+      if (!Number.isSafeInteger(index) || index < 0 || tags.length !== index * TAG_LENGTH)
+        throw new ParleyError('BAD_REQUEST', 'attachment checkpoint does not add up');
+      if (index * descriptor.chunkSize > descriptor.size)
+        throw new ParleyError('BAD_REQUEST', 'attachment checkpoint is beyond the attachment');
+      this.nonce.set(parseAttachmentHeader(header, descriptor.chunkSize).noncePrefix);
+      this.digest = TagDigest.resume(header.slice(), tags);
+      this.index = index;
+      this.size = index * descriptor.chunkSize;
+    }
+  }
+
+  /**
+   * What to keep to continue after a restart: the chunks opened so far (their plaintext was handed out).
+   * A decryptor resumed from it expects the ciphertext from `attachmentOffset(checkpoint)`; bytes buffered
+   * beyond that are not in the checkpoint and must be fed again.
+   */
+  checkpoint(): AttachmentCheckpoint | undefined {
+    if (this.digest === undefined) return undefined;
+    return { header: this.digest.header.slice(), index: this.index, tags: this.digest.tagBytes };
   }
 
   push(data: Uint8Array): Uint8Array[] {

@@ -12,6 +12,21 @@ export class TagDigest {
 
   constructor(readonly header: Uint8Array) {}
 
+  /** A digest that already holds `tags` (from `tagBytes`), to continue after a restart. */
+  static resume(header: Uint8Array, tags: Uint8Array): TagDigest {
+    if (tags.length % TAG_LENGTH !== 0) throw new RangeError('tags are 16 bytes each');
+    const digest = new TagDigest(header);
+    digest.tags = new Uint8Array(Math.max(64 * TAG_LENGTH, tags.length * 2));
+    digest.tags.set(tags);
+    digest.length = tags.length;
+    return digest;
+  }
+
+  /** The tags so far, a copy. */
+  get tagBytes(): Uint8Array {
+    return this.tags.slice(0, this.length);
+  }
+
   /** Tags added so far: one per chunk. */
   get chunks(): number {
     return this.length / TAG_LENGTH;

@@ -4,7 +4,13 @@ export {
   encryptAttachmentStream,
   type AttachmentEncryptOptions,
 } from './encrypt.js';
-export { AttachmentDecryptor, decryptAttachmentChunk, decryptAttachmentStream } from './decrypt.js';
+export {
+  AttachmentDecryptor,
+  attachmentOffset,
+  decryptAttachmentChunk,
+  decryptAttachmentStream,
+  type AttachmentCheckpoint,
+} from './decrypt.js';
 export { TagDigest } from './digest.js';
 export {
   ATTACHMENT_HEADER_LENGTH,

@@ -111,4 +111,43 @@ describe('attachment streams', () => {
       await expect(writer.finish(sealed)).rejects.toMatchObject({ code });
     }
   });
+
+  it('resumes writing from a checkpoint into the same sink, the transfer restarting at any earlier offset', async () => {
+    const size = 3 * CHUNK + 17;
+    const plaintext = nacl.randomBytes(size);
+    const prepared = prepareFile(size, crypto);
+    const reader = new EncryptingReader(bytesSource(plaintext, 'f', 'x'), prepared, crypto);
+    const ciphertext = await reader.read(0, reader.size);
+    const trailer = sealAttachmentDigest(prepared.keys, prepared.header, await reader.digest(), crypto);
+    // Cut after 1.5 chunks of ciphertext; the sender resumes at a 16,000-byte transfer chunk boundary.
+    for (const cut of [40, CHUNK + 100, 2 * CHUNK + 5_000]) {
+      const sink = new MemoryFileSink(size);
+      const first = new DecryptingWriter(sink, prepared.keys, crypto);
+      await first.write(0, ciphertext.subarray(0, cut));
+      const checkpoint = first.checkpoint();
+      expect(checkpoint).toBeDefined();
+      const resumed = new DecryptingWriter(sink, prepared.keys, crypto, checkpoint);
+      const restart = Math.floor(cut / 16_000) * 16_000;
+      for (let offset = restart; offset < ciphertext.length; offset += 16_000)
+        await resumed.write(offset, ciphertext.subarray(offset, offset + 16_000));
+      await resumed.finish(trailer);
+      expect(sink.bytes).toEqual(plaintext);
+    }
+  });
+
+  it('refuses a resumed file whose earlier chunks were not what the checkpoint says', async () => {
+    const size = 2 * CHUNK + 1;
+    const prepared = prepareFile(size, crypto);
+    const reader = new EncryptingReader(bytesSource(nacl.randomBytes(size), 'f', 'x'), prepared, crypto);
+    const ciphertext = await reader.read(0, reader.size);
+    const trailer = sealAttachmentDigest(prepared.keys, prepared.header, await reader.digest(), crypto);
+    const first = new DecryptingWriter(new MemoryFileSink(size), prepared.keys, crypto);
+    await first.write(0, ciphertext.subarray(0, CHUNK + 100));
+    const checkpoint = first.checkpoint();
+    if (checkpoint === undefined) throw new Error('no checkpoint');
+    const forged = { ...checkpoint, tags: checkpoint.tags.map((byte) => byte ^ 1) };
+    const resumed = new DecryptingWriter(new MemoryFileSink(size), prepared.keys, crypto, forged);
+    await resumed.write(0, ciphertext);
+    await expect(resumed.finish(trailer)).rejects.toThrow(/digest/);
+  });
 });

@@ -1,6 +1,8 @@
 import {
   ATTACHMENT_HEADER_LENGTH,
   AttachmentDecryptor,
+  attachmentOffset,
+  type AttachmentCheckpoint,
   AttachmentEncryptor,
   DEFAULT_CHUNK_SIZE,
   NONCE_PREFIX_LENGTH,
@@ -178,13 +180,29 @@ export class DecryptingWriter {
   readonly #decryptor: AttachmentDecryptor;
   #received = 0;
   #written = 0;
+  readonly #resumed: boolean;
 
   constructor(
     private readonly sink: FileSink,
     private readonly keys: AttachmentKeys & { readonly digest?: Uint8Array },
     private readonly crypto: CryptoOptions,
+    /** A `checkpoint()` of an earlier writer of this file into the same sink (an app restart). */
+    resume?: AttachmentCheckpoint,
   ) {
-    this.#decryptor = new AttachmentDecryptor(keys, crypto);
+    this.#decryptor = new AttachmentDecryptor(keys, crypto, resume);
+    this.#resumed = resume !== undefined;
+    if (resume !== undefined) {
+      this.#received = attachmentOffset(resume, keys.chunkSize);
+      this.#written = resume.index * keys.chunkSize;
+    }
+  }
+
+  /**
+   * What to keep so that a writer into the same sink can continue after a restart: the chunks written so
+   * far. Ciphertext from `attachmentOffset(checkpoint)` must be fed to it again.
+   */
+  checkpoint(): AttachmentCheckpoint | undefined {
+    return this.#decryptor.checkpoint();
   }
 
   /** Ciphertext bytes taken so far. */
@@ -193,6 +211,12 @@ export class DecryptingWriter {
   }
 
   async write(offset: number, bytes: Uint8Array): Promise<void> {
+    // After a resume the transfer restarts at a chunk boundary of its own, before ours: the ciphertext
+    // is the same (same key and nonces), so what was already taken is skipped.
+    if (offset < this.#received && offset + bytes.length > this.#received && this.#resumed) {
+      bytes = bytes.subarray(this.#received - offset);
+      offset = this.#received;
+    } else if (offset + bytes.length <= this.#received && this.#resumed) return;
     if (offset !== this.#received)
       throw new ParleyError('BAD_REQUEST', `ciphertext write at ${offset}, expected ${this.#received}`);
     this.#received += bytes.length;

@@ -40,10 +40,21 @@ export interface IncomingFile {
   readonly mimeType: string;
   /** Plaintext bytes. */
   readonly size: number;
+  /**
+   * The file was partly received before the app restarted: open the same sink again, keeping its bytes
+   * (only asked of a factory that says `resumes`).
+   */
+  readonly resume?: boolean;
 }
 
-/** Opens the sink for a file that is arriving (a temp file, the downloads folder, memory). */
-export type FileSinkFactory = (file: IncomingFile) => Promise<FileSink> | FileSink;
+/**
+ * Opens the sink for a file that is arriving (a temp file, the downloads folder, memory). A factory with
+ * `resumes: true` can open a file again after a restart keeping what was written (IncomingFile.resume);
+ * for any other, a transfer cut by a restart of the receiving app starts again from its first byte.
+ */
+export type FileSinkFactory = ((file: IncomingFile) => Promise<FileSink> | FileSink) & {
+  readonly resumes?: boolean;
+};
 
 /** Wraps bytes already in memory (small payloads, tests). */
 export function bytesSource(bytes: Uint8Array, name: string, mimeType: string): FileSource {

@@ -1,41 +1,15 @@
-import { ParleyError } from '../../errors/index.js';
-import {
-  deserializeAttachmentKeys,
-  sealAttachmentDigest,
-  serializeAttachmentKeys,
-  type ProtocolAddress,
-} from '../../crypto/index.js';
+import type { ProtocolAddress } from '../../crypto/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
-import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
-import { TransferReceiver } from '../../transfer/receiver.js';
-import { TransferSender } from '../../transfer/sender.js';
 import type { TransferSession } from '../../transfer/session.js';
-import type { TransferEndpoint } from '../../transfer/types.js';
-import { TransferSessions } from './transfer-sessions.js';
-import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
-import { DecryptingWriter, EncryptingReader, ciphertextSize, prepareFile } from './attachment-stream.js';
-import { MemoryFileSink, bytesSource, type FileSink, type FileSource } from './file-io.js';
-import {
-  OUTGOING_FILE_PREFIX,
-  decodeOutgoingRecord,
-  encodeOutgoingRecord,
-  type OutgoingFileRecord,
-} from './outgoing-record.js';
+import { cancelTransfer, cancelledBySender } from './file-cancellation.js';
+import { FileReceiving } from './file-receiving.js';
 import { FileRecords } from './file-records.js';
-import { refusalReason } from './refusal.js';
-import { PERSON_CANCELLED, sendViaRelay, type CancelFlag, type FileDrafts } from './relay-send.js';
-import {
-  fileBodyExtras,
-  outgoingFileInfo,
-  type FileBody,
-  type FileOptions,
-  type OutgoingFile,
-  type QueueFileMessage,
-} from './types.js';
-import { refreshMessageState } from '../messaging/outgoing.js';
+import { FileSending } from './file-sending.js';
+import { FileTransfers } from './file-transfers.js';
+import type { FileDrafts } from './relay-send.js';
+import type { FileBody, FileOptions, OutgoingFile, QueueFileMessage } from './types.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
-import { namespacedId } from '../trust/message-ids.js';
 
 /**
  * Files over the direct link: encrypted as an attachment (crypto/attachment), announced by an ordinary
@@ -49,38 +23,36 @@ import { namespacedId } from '../trust/message-ids.js';
  * the file twice, since the upload is named by the ciphertext's SHA-256 and the message must carry the
  * digest. The receiver decrypts each chunk as it arrives, writes it to the platform's FileSink, and reports
  * the file only once the digest checked out.
+ *
+ * This class only joins the parts: sending (file-sending.ts), receiving (file-receiving.ts) and cancels
+ * (file-cancellation.ts), over the transfers under way that they share (file-transfers.ts).
  */
 export class FileManager {
-  readonly #sessions: TransferSessions;
-  /** Our transfers under way, by the id of the message announcing them. */
-  readonly #sending = new Map<string, TransferSender>();
-  readonly #receiving = new Map<string, TransferReceiver>();
-  /** Whom each of our direct transfers goes to (to tell them of a cancel). */
-  readonly #recipients = new Map<string, ProtocolAddress>();
-  /** Relay uploads and downloads under way, by message id: what `cancel` flips. */
-  readonly #relayTransfers = new Map<string, CancelFlag>();
-  /** Transfers a person cancelled: their failure is not reported as one. */
-  readonly #cancelled = new Set<string>();
+  readonly #transfers: FileTransfers;
+  readonly #sending: FileSending;
+  readonly #receiving: FileReceiving;
   #restored = false;
   /** What each file message was, for drawing it again after a restart (`ParleyClient.fileInfo`). */
   readonly records: FileRecords;
 
   constructor(
-    private readonly ctx: EngineContext,
-    private readonly queueMessage: QueueFileMessage,
+    ctx: EngineContext,
+    queueMessage: QueueFileMessage,
     connect: (peer: PeerAddress) => void,
     /** Whether the peer can be reached over a direct link now. */
-    private readonly reachable: (peer: PeerAddress) => Promise<boolean>,
+    reachable: (peer: PeerAddress) => Promise<boolean>,
     /**
      * A relay's attachment API, when the platform gave the engine `fetch` and SHA-256: the recipient's
      * relay for an upload, our own for a download.
      */
-    private readonly relay: (recipient?: string) => RelayAttachments | undefined,
-    private readonly options: FileOptions,
-    private readonly drafts: FileDrafts,
+    relay: (recipient?: string) => RelayAttachments | undefined,
+    options: FileOptions,
+    drafts: FileDrafts,
   ) {
     this.records = new FileRecords(ctx.state);
-    this.#sessions = new TransferSessions(connect);
+    this.#transfers = new FileTransfers(ctx, this.records, connect);
+    this.#sending = new FileSending(this.#transfers, queueMessage, reachable, relay, options, drafts);
+    this.#receiving = new FileReceiving(this.#transfers, () => relay(), options);
   }
 
   /** Seals the file, sends the message announcing it, and starts the transfer; resolves the message id. */
@@ -95,60 +67,12 @@ export class FileManager {
    * bytes are there and the message has gone (it rejects on failure or cancel, the message then failed);
    * over a link it is already settled, the transfer running behind the message.
    */
-  async start(
+  start(
     conversationId: string,
     recipient: ProtocolAddress,
     file: OutgoingFile,
   ): Promise<{ messageId: string; uploaded: Promise<void> }> {
-    const source = 'source' in file ? file.source : bytesSource(file.bytes, file.name, file.mimeType);
-    if (source.size > this.options.maxBytes) throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is too large');
-    const peer = peerOf(recipient);
-    const relay = this.relay(recipient.name);
-    const viaRelay = relay !== undefined && !(await this.reachable(peer));
-    const extras = fileBodyExtras(file);
-    const text = file.caption ?? source.name;
-    const transferId = this.ctx.newId();
-    // Chosen now so that upload progress already names the message it belongs to.
-    const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
-    await this.records.put(outgoingFileInfo(messageId, source, file));
-    if (viaRelay) {
-      const flag: CancelFlag = { cancelled: false };
-      this.#relayTransfers.set(messageId, flag);
-      const { uploaded } = await sendViaRelay(
-        { ctx: this.ctx, records: this.records, drafts: this.drafts, relay, flag },
-        { id: messageId, conversationId, recipient, text },
-        source,
-        transferId,
-        extras,
-        peer.identity,
-      );
-      const settled = uploaded.then(() => this.#sent(messageId));
-      void settled.finally(() => this.#relayTransfers.delete(messageId)).catch(() => undefined);
-      return { messageId, uploaded: settled };
-    }
-    // Direct: one pass, encrypting as the transfer reads; the digest trails the last chunk.
-    const prepared = prepareFile(source.size, this.ctx.crypto);
-    const body: FileBody = {
-      type: 'file',
-      transferId,
-      name: source.name,
-      mimeType: source.mimeType,
-      size: prepared.ciphertextSize,
-      descriptor: serializeAttachmentKeys(prepared.keys),
-      ...extras,
-    };
-    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
-    const record: OutgoingFileRecord = {
-      messageId,
-      transferId,
-      recipient,
-      prepared,
-      ...(source.reopen === undefined ? {} : { source: source.reopen }),
-    };
-    // Kept until the transfer ends, so it survives an app restart (restore()).
-    await this.ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
-    this.#startSending(record, source);
-    return { messageId, uploaded: Promise.resolve() };
+    return this.#sending.start(conversationId, recipient, file);
   }
 
   /**
@@ -156,298 +80,42 @@ export class FileManager {
    * next piece; a direct transfer stops at both ends (the peer's side reports 'file-cancelled' by 'remote').
    */
   cancel(messageId: string): void {
-    const flag = this.#relayTransfers.get(messageId);
-    if (flag !== undefined) {
-      flag.cancelled = true;
-      return;
-    }
-    const sender = this.#sending.get(messageId);
-    const endpoint = sender ?? this.#receiving.get(messageId);
-    if (endpoint === undefined) throw new ParleyError('NOT_FOUND', 'no transfer of that file is under way');
-    endpoint.cancel(PERSON_CANCELLED);
-    // A receiver that never joined the transfer (offline, no link yet) would wait for it forever: tell it.
-    const recipient = sender === undefined ? undefined : this.#recipients.get(messageId);
-    if (recipient !== undefined) {
-      void this.ctx
-        .sendControl([recipient], { type: 'file-cancelled', target: messageId })
-        .catch((error: unknown) => this.#report(error));
-    }
+    cancelTransfer(this.#transfers, messageId);
   }
 
   /** The sender of `messageId` cancelled it: stop waiting for (or receiving) it. Only its sender may. */
-  async cancelledBySender(from: ProtocolAddress, messageId: string): Promise<void> {
-    const message = await this.ctx.db.messages.get(messageId);
-    if (message === undefined || message.sender.name !== from.name) return;
-    const info = await this.records.get(messageId);
-    if (info === undefined || info.state !== 'transferring' || this.#cancelled.has(messageId)) return;
-    this.#cancelled.add(messageId); // so our own stop below is not reported as ours
-    this.#receiving.get(messageId)?.cancel(PERSON_CANCELLED);
-    await this.records.cancel(messageId, 'remote');
-    this.ctx.emit('file-cancelled', { messageId, direction: 'receive', by: 'remote' });
-  }
-
-  /** A transfer ended by a person's cancel, at either end: recorded, and told once. */
-  #onCancel(messageId: string, direction: 'send' | 'receive', by: 'local' | 'remote', reason: string): void {
-    if (reason !== PERSON_CANCELLED || this.#cancelled.has(messageId)) return; // reported otherwise
-    this.#cancelled.add(messageId);
-    void (async () => {
-      await this.records.cancel(messageId, by);
-      this.ctx.emit('file-cancelled', { messageId, direction, by });
-    })().catch((error: unknown) => this.#report(error));
+  cancelledBySender(from: ProtocolAddress, messageId: string): Promise<void> {
+    return cancelledBySender(this.#transfers, from, messageId);
   }
 
   /**
-   * After a restart: every file that was going over a direct link resumes where the receiver's checkpoint
-   * says (same key and nonces, so the same ciphertext), once a link to the peer opens. A file whose source
-   * cannot be opened again (bytes that were in memory, a file gone or changed) fails with the reason.
+   * After a restart: every file that was coming over a direct link continues from its checkpoint, and every
+   * file that was going resumes where the receiver's checkpoint says, once a link to the peer opens.
    */
   async restore(): Promise<void> {
     if (this.#restored) return;
     this.#restored = true;
-    for (const key of await this.ctx.state.keys(OUTGOING_FILE_PREFIX)) {
-      const record = decodeOutgoingRecord(await this.ctx.state.get(key), ciphertextSize);
-      if (record === undefined) {
-        await this.ctx.state.delete(key);
-        continue;
-      }
-      if (this.#sending.has(record.messageId)) continue;
-      let source: FileSource;
-      try {
-        if (record.source === undefined)
-          throw new ParleyError('UNAVAILABLE', 'the file was in memory when the app restarted');
-        if (this.options.reopen === undefined)
-          throw new ParleyError('UNAVAILABLE', 'this app cannot open files again after a restart');
-        source = await this.options.reopen(record.source);
-        if (source.size !== record.prepared.keys.size) {
-          await source.close?.();
-          throw new ParleyError('CONFLICT', 'the file to send changed size');
-        }
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : 'the file could not be opened again';
-        await this.#failSending(record.messageId, record.recipient, `transfer not resumed: ${reason}`);
-        await this.ctx.state.delete(key);
-        continue;
-      }
-      this.#startSending(record, source, () => source.close?.());
-    }
-  }
-
-  #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
-    const { messageId, transferId, prepared } = record;
-    const ciphertext = new EncryptingReader(source, prepared, this.ctx.crypto);
-    const sender = new TransferSender({
-      id: transferId,
-      size: ciphertext.size,
-      source: ciphertext,
-      trailer: async () =>
-        toBase64Url(
-          sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), this.ctx.crypto),
-        ),
-    });
-    sender.on('progress', ({ bytes, total }) =>
-      this.ctx.emit('file-progress', { messageId, direction: 'send', bytes, total }),
-    );
-    sender.on('cancel', ({ by, reason }) => this.#onCancel(messageId, 'send', by, reason));
-    this.#sending.set(messageId, sender);
-    this.#recipients.set(messageId, record.recipient);
-    void sender.done
-      .catch(() => undefined)
-      .finally(async () => {
-        this.#sending.delete(messageId);
-        this.#recipients.delete(messageId);
-        await this.ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
-        await closeSource?.();
-      })
-      .catch((error: unknown) => this.#report(error));
-    this.#track(peerOf(record.recipient), sender, sender.done, () => this.#sent(messageId), {
-      messageId,
-      direction: 'send',
-    });
-  }
-
-  async #sent(messageId: string): Promise<void> {
-    await this.records.setState(messageId, 'complete');
-    this.ctx.emit('file-sent', { messageId });
-  }
-
-  /** Fails our file message `messageId` to `recipient` with `reason`: its state, and a 'file-failed' event. */
-  async #failSending(messageId: string, recipient: ProtocolAddress, reason: string): Promise<void> {
-    const entry = (await this.ctx.db.outbox.forMessage(messageId)).find(
-      (candidate) =>
-        candidate.recipient.name === recipient.name && candidate.recipient.deviceId === recipient.deviceId,
-    );
-    if (entry === undefined || entry.state === 'failed') return;
-    await this.ctx.db.outbox.markAttempt(entry.id, { result: 'failed', error: reason });
-    // Recorded before the transfer is cancelled, whose failure then adds no second 'file-failed'.
-    await this.records.setState(messageId, 'failed');
-    this.#sending.get(messageId)?.cancel(reason.slice(0, 256));
-    await refreshMessageState(this.ctx, messageId);
-    this.ctx.emit('file-failed', { messageId, direction: 'send', reason });
+    await this.#receiving.restore();
+    await this.#sending.restore();
   }
 
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
-  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
-    const size = (() => {
-      try {
-        return deserializeAttachmentKeys(body.descriptor).size;
-      } catch {
-        return 0; // #receive refuses it with a clear reason
-      }
-    })();
-    await this.records.put({
-      messageId,
-      direction: 'receive',
-      name: body.name,
-      mimeType: body.mimeType,
-      size,
-      ...(body.caption === undefined ? {} : { caption: body.caption }),
-      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-      ...(body.voice === undefined ? {} : { voice: body.voice }),
-      state: 'transferring',
-    });
-    this.ctx.emit('file-offered', {
-      messageId,
-      name: body.name,
-      mimeType: body.mimeType,
-      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-      ...(body.voice === undefined ? {} : { voice: body.voice }),
-    });
-    void this.#receive(sender, messageId, body).catch((error: unknown) =>
-      this.#failed(error, { messageId, direction: 'receive' }),
-    );
+  receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    return this.#receiving.receive(sender, messageId, body);
   }
 
-  /**
-   * The recipient of our file message `messageId` cannot take it: that message is failed with its reason.
-   * Only that recipient may say so (the ratchet authenticated the sender of the refusal).
-   */
-  async refused(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
-    await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
+  /** The recipient of our file message `messageId` cannot take it: that message fails with its reason. */
+  refused(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
+    return this.#sending.refused(from, messageId, reason);
   }
 
-  async #receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
-    const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
-    let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
-    let sink: FileSink;
-    try {
-      descriptor = deserializeAttachmentKeys(body.descriptor);
-      if (body.relayHash !== undefined && descriptor.digest === undefined)
-        throw new ParleyError('BAD_REQUEST', 'a file on the relay must carry its digest');
-      if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
-        throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
-      if (descriptor.size > this.options.maxBytes)
-        throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
-      sink = await this.options.sink({ ...info, size: descriptor.size });
-    } catch (error) {
-      // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
-      // instead of waiting for a transfer that will never start.
-      const reason = refusalReason(error);
-      const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
-      await this.ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
-      await this.records.setState(messageId, 'failed');
-      this.ctx.emit('file-failed', { messageId, direction: 'receive', reason });
-      throw error;
-    }
-    const writer = new DecryptingWriter(sink, descriptor, this.ctx.crypto);
-    const arrived = async () => {
-      await this.records.setState(messageId, 'complete');
-      this.ctx.emit('file', {
-        ...info,
-        size: descriptor.size,
-        ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
-        ...(body.voice === undefined ? {} : { voice: body.voice }),
-      });
-    };
-    const abort = () => sink.abort().catch(() => undefined);
-    if (body.relayHash !== undefined) {
-      const relay = this.relay();
-      const flag: CancelFlag = { cancelled: false };
-      this.#relayTransfers.set(messageId, flag);
-      try {
-        if (relay === undefined) throw new ParleyError('UNAVAILABLE', 'no attachment API configured');
-        await relay.download(
-          body.relayHash,
-          body.size,
-          (offset, bytes) => writer.write(offset, bytes),
-          (bytes, total) => this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
-          () => flag.cancelled,
-        );
-        await writer.finish();
-      } catch (error) {
-        await abort();
-        if (flag.cancelled) this.#onCancel(messageId, 'receive', 'local', PERSON_CANCELLED);
-        throw error;
-      } finally {
-        this.#relayTransfers.delete(messageId);
-      }
-      await relay.acknowledge(body.relayHash);
-      await arrived();
-      return;
-    }
-    const trailing = descriptor.digest === undefined;
-    const receiver = new TransferReceiver({
-      id: body.transferId,
-      size: body.size,
-      sink: writer,
-      trailer: trailing,
-      verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
-    });
-    receiver.on('progress', ({ bytes, total }) =>
-      this.ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
-    );
-    receiver.on('cancel', ({ by, reason }) => this.#onCancel(messageId, 'receive', by, reason));
-    this.#receiving.set(messageId, receiver);
-    void receiver.done.catch(abort).finally(() => this.#receiving.delete(messageId));
-    this.#track(peerOf(sender), receiver, receiver.done, arrived, { messageId, direction: 'receive' });
-  }
-
-  #report(error: unknown): void {
-    this.ctx.emit(
-      'error',
-      error instanceof ParleyError
-        ? error
-        : new ParleyError('INTERNAL', 'file transfer failed', { cause: error }),
-    );
-  }
-
-  /** A transfer failed for good: its record says so, and 'file-failed' tells the screen why. */
-  #failed(error: unknown, file: { messageId: string; direction: 'send' | 'receive' }): void {
-    if (this.#cancelled.has(file.messageId)) return; // a person's cancel, already told
-    this.#report(error);
-    const reason = error instanceof Error ? error.message : 'file transfer failed';
-    void (async () => {
-      // A refusal already failed it, with the peer's reason: one 'file-failed' per file.
-      if ((await this.records.get(file.messageId))?.state === 'failed') return;
-      await this.records.setState(file.messageId, 'failed');
-      this.ctx.emit('file-failed', { ...file, reason });
-    })().catch((failure: unknown) => this.#report(failure));
+  /** The sender of file message `messageId` cannot send it after all: our transfer stops, the file fails. */
+  withdrawn(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
+    return this.#receiving.withdrawn(from, messageId, reason);
   }
 
   /** A new link's transfer session: every transfer with that peer attaches (or resumes) on it. */
   adopt(peer: PeerAddress, session: TransferSession): void {
-    this.#sessions.adopt(peer, session);
-  }
-
-  #track(
-    peer: PeerAddress,
-    endpoint: TransferEndpoint,
-    done: Promise<void>,
-    onDone: () => Promise<void>,
-    file: { messageId: string; direction: 'send' | 'receive' },
-  ): void {
-    const forget = this.#sessions.attach(peer, endpoint);
-    done.then(
-      () => {
-        forget();
-        onDone().catch((error: unknown) => this.#failed(error, file));
-      },
-      (error: unknown) => {
-        forget();
-        this.#failed(
-          error instanceof ParleyError ? error : new ParleyError('INTERNAL', 'transfer failed'),
-          file,
-        );
-      },
-    );
+    this.#transfers.adopt(peer, session);
   }
 }

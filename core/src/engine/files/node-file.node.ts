@@ -2,7 +2,7 @@
 import { open, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ParleyError } from '../../errors/index.js';
-import type { FileSink, FileSinkFactory, FileSource, FileSourceDescriptor } from './file-io.js';
+import type { FileSink, FileSinkFactory, FileSource, FileSourceDescriptor, IncomingFile } from './file-io.js';
 
 const KIND = 'node-file';
 
@@ -56,9 +56,12 @@ export async function reopenFileSource(descriptor: FileSourceDescriptor): Promis
   return source;
 }
 
-/** Writes a received file to `path`; an aborted file is removed. */
-export async function createFileSink(path: string): Promise<FileSink> {
-  const handle = await open(path, 'w');
+/**
+ * Writes a received file to `path`; an aborted file is removed. `keep`: open the file a previous run was
+ * writing without emptying it, to resume after a restart.
+ */
+export async function createFileSink(path: string, options: { keep?: boolean } = {}): Promise<FileSink> {
+  const handle = await open(path, options.keep === true ? 'r+' : 'w');
   let closed = false;
   const close = async () => {
     if (closed) return;
@@ -83,6 +86,9 @@ export async function createFileSink(path: string): Promise<FileSink> {
 
 /** Received files go to `directory`, named `<messageId>-<name>` (the name reduced to a safe base name). */
 export function directorySinkFactory(directory: string): FileSinkFactory {
-  return ({ messageId, name }) =>
-    createFileSink(join(directory, `${messageId}-${basename(name).replace(/[^\w.-]/g, '_')}`));
+  const factory = ({ messageId, name, resume }: IncomingFile) =>
+    createFileSink(join(directory, `${messageId}-${basename(name).replace(/[^\w.-]/g, '_')}`), {
+      keep: resume === true,
+    });
+  return Object.assign(factory, { resumes: true });
 }

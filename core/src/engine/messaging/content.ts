@@ -78,6 +78,8 @@ const Body = z.discriminatedUnion('type', [
   }),
   /** The recipient of file message `target` cannot take it (no space, refused, over its size limit). */
   z.strictObject({ type: z.literal('file-refused'), target: Id, reason: z.string().max(256) }),
+  /** The sender of file message `target` cannot send its bytes (its file was gone after a restart, say). */
+  z.strictObject({ type: z.literal('file-withdrawn'), target: Id, reason: z.string().max(256) }),
   /** The sender cancelled a file it announced (its transfer may never have reached the recipient). */
   z.strictObject({ type: z.literal('file-cancelled'), target: Id }),
   z.strictObject({

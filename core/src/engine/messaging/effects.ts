@@ -111,6 +111,9 @@ export async function applyContent(
     case 'file-refused':
       await parts.files.refused(sender, body.target, body.reason);
       return;
+    case 'file-withdrawn':
+      await parts.files.withdrawn(sender, body.target, body.reason);
+      return;
     case 'receipt':
       return;
   }

@@ -13,6 +13,7 @@ import { decodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
 import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from '../groups/group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
+import { owedReceiptKey } from './receipts.js';
 import { admitContent, type Channel } from '../trust/incoming-rules.js';
 
 export type Via = 'direct' | 'relay';
@@ -179,18 +180,30 @@ async function commit(
   // A blocked identity gets nothing: its messages are dropped unread (and acknowledged, so not resent).
   if (contact.blocked) return 'duplicate';
   for (const content of contents) await handlers.beforeCommit(sender, content, stage);
+  // The delivered receipt is owed from the moment the messages are on disk, so the debt is written in the
+  // same transaction (receipts.ts): an app that dies inside the coalescing window pays it on its next start.
+  const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+  // A message request gets no receipts until accepted: they would tell a stranger this device is online.
+  const visible = isAccepted(contact)
+    ? contents.filter((content) => isVisible(content.body)).map((content) => content.id)
+    : [];
+  const [firstVisible] = visible;
+  const owed =
+    firstVisible === undefined
+      ? undefined
+      : { key: owedReceiptKey(from, firstVisible), value: { to: from, ids: visible } };
   const results = await ctx.db.commitIncomingBatch({
     crypto: stage.changes(),
     messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+    ...(owed === undefined ? {} : { onInsert: owed }),
   });
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
   // coalesced per sender device (receipts.ts).
-  // A message request gets no receipts until accepted: they would tell a stranger this device is online.
   const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
-  if (isAccepted(contact))
-    ctx.receipts.delivered({ name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE }, delivered);
+  if (delivered.length > 0 && owed !== undefined) ctx.receipts.delivered(from, delivered, owed.key);
+  else if (owed !== undefined) void ctx.db.engineState.delete(owed.key).catch(ctx.report);
   for (const content of stored) {
     const body = content.body;
     if (body.type === 'receipt') await applyReceipt(ctx, sender, body.receipt, body.ids);

@@ -16,7 +16,7 @@ export class EngineStateRepository {
   }
 
   async put(key: string, value: unknown): Promise<void> {
-    const row = await this.#seal(key, value);
+    const row = await this.seal({ key, value });
     await inTransaction(this.context.write(['engineState']), async (tx) => {
       await tx.objectStore('engineState').put(row);
     });
@@ -46,7 +46,7 @@ export class EngineStateRepository {
    */
   async importOnce(entries: readonly (readonly [string, unknown])[]): Promise<boolean> {
     const rows: EngineStateRow[] = [];
-    for (const [key, value] of entries) rows.push(await this.#seal(key, value));
+    for (const [key, value] of entries) rows.push(await this.seal({ key, value }));
     return inTransaction(this.context.write(['meta', 'engineState']), async (tx) => {
       const meta = tx.objectStore('meta');
       if ((await meta.get(META_ENGINE_STATE_IMPORTED)) !== undefined) return false;
@@ -56,7 +56,8 @@ export class EngineStateRepository {
     });
   }
 
-  async #seal(key: string, value: unknown): Promise<EngineStateRow> {
+  /** The row `put` would write, for a caller that writes it inside its own transaction. */
+  async seal({ key, value }: { key: string; value: unknown }): Promise<EngineStateRow> {
     return { key, sealed: await this.context.wrapText(JSON.stringify(value)) };
   }
 }

@@ -1,0 +1,200 @@
+import { ParleyError } from '../../errors/index.js';
+import { deserializeAttachmentKeys, type ProtocolAddress } from '../../crypto/index.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
+import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
+import { DecryptingWriter, ciphertextSize } from './attachment-stream.js';
+import { onCancel } from './file-cancellation.js';
+import { MemoryFileSink, type FileSink } from './file-io.js';
+import type { FileTransfers } from './file-transfers.js';
+import { INCOMING_FILE_PREFIX, decodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
+import { resumableReceiver } from './receive-checkpoints.js';
+import { refusalReason } from './refusal.js';
+import { PERSON_CANCELLED, type CancelFlag } from './relay-send.js';
+import type { FileBody, FileOptions } from './types.js';
+import type { RelayAttachments } from '../relay/relay-attachments.js';
+
+/**
+ * The receiving end of a file: offered when its message arrives, then taken over the direct link or from our
+ * relay, decrypted chunk by chunk into the platform's FileSink, and reported only once its digest checked
+ * out. A file this device cannot take is refused back to its sender with the reason.
+ */
+export class FileReceiving {
+  constructor(
+    private readonly transfers: FileTransfers,
+    /** Our own relay's attachment API, when the platform gave the engine `fetch` and SHA-256. */
+    private readonly relay: () => RelayAttachments | undefined,
+    private readonly options: FileOptions,
+  ) {}
+
+  /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
+  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    const size = (() => {
+      try {
+        return deserializeAttachmentKeys(body.descriptor).size;
+      } catch {
+        return 0; // #receive refuses it with a clear reason
+      }
+    })();
+    await this.transfers.records.put({
+      messageId,
+      direction: 'receive',
+      name: body.name,
+      mimeType: body.mimeType,
+      size,
+      ...(body.caption === undefined ? {} : { caption: body.caption }),
+      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+      ...(body.voice === undefined ? {} : { voice: body.voice }),
+      state: 'transferring',
+    });
+    this.transfers.ctx.emit('file-offered', {
+      messageId,
+      name: body.name,
+      mimeType: body.mimeType,
+      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+      ...(body.voice === undefined ? {} : { voice: body.voice }),
+    });
+    void this.#receive(sender, messageId, body).catch((error: unknown) =>
+      this.transfers.failed(error, { messageId, direction: 'receive' }),
+    );
+  }
+
+  /**
+   * The sender of file message `messageId` cannot send it after all: our transfer stops, and the file
+   * fails with its reason. Only the device that announced the file may withdraw it (the ratchet
+   * authenticated `from`); anyone else's word changes nothing.
+   */
+  async withdrawn(from: ProtocolAddress, messageId: string, reason: string): Promise<void> {
+    const { ctx, receiving } = this.transfers;
+    const message = await ctx.db.messages.get(messageId);
+    if (message === undefined || message.sender.name !== from.name) return;
+    const receiver = receiving.get(messageId);
+    if (receiver === undefined) return;
+    receiving.delete(messageId);
+    const why = `the sender cannot send the file: ${reason}`;
+    await this.transfers.records.setState(messageId, 'failed');
+    receiver.cancel(why.slice(0, 256));
+    ctx.emit('file-failed', { messageId, direction: 'receive', reason: why });
+  }
+
+  /**
+   * After a restart: every file that was coming over a direct link continues from its checkpoint, into the
+   * same sink, if the sink factory can open it again (`resumes`); otherwise from its first byte.
+   */
+  async restore(): Promise<void> {
+    const { ctx } = this.transfers;
+    for (const key of await ctx.state.keys(INCOMING_FILE_PREFIX)) {
+      const record = decodeIncomingRecord(await ctx.state.get(key));
+      if (
+        record === undefined ||
+        (await this.transfers.records.get(record.messageId))?.state !== 'transferring'
+      ) {
+        await ctx.state.delete(key);
+        continue;
+      }
+      if (this.transfers.receiving.has(record.messageId)) continue;
+      const { messageId, sender, body } = record;
+      const resumable = this.options.sink.resumes === true ? record : { messageId, sender, body };
+      void this.#receive(record.sender, record.messageId, record.body, resumable).catch((error: unknown) =>
+        this.transfers.failed(error, { messageId: record.messageId, direction: 'receive' }),
+      );
+    }
+  }
+
+  async #receive(
+    sender: ProtocolAddress,
+    messageId: string,
+    body: FileBody,
+    restored?: IncomingFileRecord,
+  ): Promise<void> {
+    const { ctx, records } = this.transfers;
+    const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
+    let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
+    let sink: FileSink;
+    try {
+      descriptor = deserializeAttachmentKeys(body.descriptor);
+      if (body.relayHash !== undefined && descriptor.digest === undefined)
+        throw new ParleyError('BAD_REQUEST', 'a file on the relay must carry its digest');
+      if (body.size !== ciphertextSize(descriptor.size, descriptor.chunkSize))
+        throw new ParleyError('BAD_REQUEST', 'file size does not match its descriptor');
+      if (descriptor.size > this.options.maxBytes)
+        throw new ParleyError('PAYLOAD_TOO_LARGE', 'file is larger than this device accepts');
+      const resume = restored?.checkpoint !== undefined && restored.transferChunkSize !== undefined;
+      sink = await this.options.sink({ ...info, size: descriptor.size, ...(resume ? { resume } : {}) });
+    } catch (error) {
+      // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
+      // instead of waiting for a transfer that will never start.
+      const reason = refusalReason(error);
+      const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+      await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
+      await records.setState(messageId, 'failed');
+      ctx.emit('file-failed', { messageId, direction: 'receive', reason });
+      throw error;
+    }
+    const transferChunkSize = restored?.transferChunkSize;
+    const checkpoint = transferChunkSize === undefined ? undefined : restored?.checkpoint;
+    const writer = new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint);
+    const arrived = async () => {
+      await records.setState(messageId, 'complete');
+      ctx.emit('file', {
+        ...info,
+        size: descriptor.size,
+        ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
+        ...(body.voice === undefined ? {} : { voice: body.voice }),
+      });
+    };
+    const abort = () => sink.abort().catch(() => undefined);
+    if (body.relayHash !== undefined) {
+      const relay = this.relay();
+      const flag: CancelFlag = { cancelled: false };
+      this.transfers.relayTransfers.set(messageId, flag);
+      try {
+        if (relay === undefined) throw new ParleyError('UNAVAILABLE', 'no attachment API configured');
+        await relay.download(
+          body.relayHash,
+          body.size,
+          (offset, bytes) => writer.write(offset, bytes),
+          (bytes, total) => ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+          () => flag.cancelled,
+        );
+        await writer.finish();
+      } catch (error) {
+        await abort();
+        if (flag.cancelled) onCancel(this.transfers, messageId, 'receive', 'local', PERSON_CANCELLED);
+        throw error;
+      } finally {
+        this.transfers.relayTransfers.delete(messageId);
+      }
+      await relay.acknowledge(body.relayHash);
+      await arrived();
+      return;
+    }
+    const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    const { receiver, ended } = await resumableReceiver({
+      state: ctx.state,
+      file: { messageId, sender: from, body },
+      writer,
+      trailing: descriptor.digest === undefined,
+      attachmentChunkSize: descriptor.chunkSize,
+      ...(checkpoint === undefined || transferChunkSize === undefined
+        ? {}
+        : { resume: { checkpoint, transferChunkSize } }),
+      report: (error) => this.transfers.report(error),
+    });
+    receiver.on('progress', ({ bytes, total }) =>
+      ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+    );
+    receiver.on('cancel', ({ by, reason }) => onCancel(this.transfers, messageId, 'receive', by, reason));
+    this.transfers.receiving.set(messageId, receiver);
+    void receiver.done
+      .catch(abort)
+      .finally(async () => {
+        this.transfers.receiving.delete(messageId);
+        await ended();
+      })
+      .catch((error: unknown) => this.transfers.report(error));
+    this.transfers.track(peerOf(sender), receiver, receiver.done, arrived, {
+      messageId,
+      direction: 'receive',
+    });
+  }
+}

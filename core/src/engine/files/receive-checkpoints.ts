@@ -1,0 +1,108 @@
+import { attachmentOffset, type AttachmentCheckpoint } from '../../crypto/index.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
+import { TransferReceiver } from '../../transfer/receiver.js';
+import type { EngineStateStore } from '../shared/state-store.js';
+import type { DecryptingWriter } from './attachment-stream.js';
+import { INCOMING_FILE_PREFIX, encodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
+
+/** Attachment chunks (64 KiB each) between two saved checkpoints at least: 1 MiB. */
+const MIN_STEP = 16;
+
+/**
+ * Keeps one incoming file's record (incoming-record.ts) up to date while it arrives. A checkpoint carries
+ * every chunk's tag, so it grows with the file: it is saved after at least 1 MiB and at least a sixteenth
+ * of what came before, so a file costs O(log size) writes and a restart loses at most ~6% of it.
+ */
+export class ReceiveCheckpoints {
+  #saved: Promise<void> = Promise.resolve();
+  #savedIndex: number;
+  #ended = false;
+
+  constructor(
+    private readonly state: EngineStateStore,
+    private readonly key: string,
+    private readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>,
+    private readonly report: (error: unknown) => void,
+    private readonly current?: Pick<IncomingFileRecord, 'checkpoint' | 'transferChunkSize'>,
+  ) {
+    this.#savedIndex = current?.checkpoint?.index ?? 0;
+  }
+
+  /** Writes the record as it stands now (a resumed file keeps its checkpoint; a fresh one has none). */
+  async start(): Promise<void> {
+    const { checkpoint, transferChunkSize } = this.current ?? {};
+    await this.state.put(
+      this.key,
+      encodeIncomingRecord({
+        ...this.file,
+        ...(checkpoint === undefined || transferChunkSize === undefined
+          ? {}
+          : { checkpoint, transferChunkSize }),
+      }),
+    );
+  }
+
+  /** Chunks up to `checkpoint` are in the sink: saved if far enough past the last one saved. */
+  offer(checkpoint: AttachmentCheckpoint | undefined, transferChunkSize: number | undefined): void {
+    if (this.#ended || checkpoint === undefined || transferChunkSize === undefined) return;
+    const step = Math.max(MIN_STEP, Math.floor(this.#savedIndex / 16));
+    if (checkpoint.index - this.#savedIndex < step) return;
+    this.#savedIndex = checkpoint.index;
+    const record = encodeIncomingRecord({ ...this.file, checkpoint, transferChunkSize });
+    this.#saved = this.#saved
+      .then(() => (this.#ended ? undefined : this.state.put(this.key, record)))
+      .catch(this.report);
+  }
+
+  /** The file arrived or failed for good: its record goes. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    await this.#saved;
+    await this.state.delete(this.key);
+  }
+}
+
+/**
+ * The receiving end of a direct file: a TransferReceiver writing through `writer`, resumed at the transfer
+ * chunk that holds the first byte past `resume`'s checkpoint (the writer skips the rest: same key and
+ * nonces, same ciphertext), with its record kept up to date. `ended()` once it is done either way.
+ */
+export async function resumableReceiver(options: {
+  readonly state: EngineStateStore;
+  readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>;
+  readonly writer: DecryptingWriter;
+  readonly trailing: boolean;
+  readonly attachmentChunkSize: number;
+  readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };
+  readonly report: (error: unknown) => void;
+}): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
+  const { file, writer, resume } = options;
+  const receiver = new TransferReceiver({
+    id: file.body.transferId,
+    size: file.body.size,
+    sink: writer,
+    trailer: options.trailing,
+    verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
+    ...(resume === undefined
+      ? {}
+      : {
+          resume: {
+            chunkSize: resume.transferChunkSize,
+            chunks: Math.floor(
+              attachmentOffset(resume.checkpoint, options.attachmentChunkSize) / resume.transferChunkSize,
+            ),
+          },
+        }),
+  });
+  const keep = new ReceiveCheckpoints(
+    options.state,
+    INCOMING_FILE_PREFIX + file.messageId,
+    file,
+    options.report,
+    resume,
+  );
+  await keep.start();
+  // Every chunk the writer opened is in the sink once the receiver reports progress.
+  receiver.on('progress', () => keep.offer(writer.checkpoint(), receiver.checkpoint?.chunkSize));
+  return { receiver, ended: () => keep.end() };
+}
