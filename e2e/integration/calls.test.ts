@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callLineOf, type ParleyClient } from '@parley/core';
-import { collect, next, pair, scenario, startAll, until } from './support/harness.js';
-import { RelayInTheMiddle } from './support/relay-in-the-middle.js';
+import { collect, next, scenario, startAll, until } from './support/harness.js';
+import { behindMaliciousRelay, flip } from './support/malicious-relay.js';
+import type { RelayInTheMiddle } from './support/relay-in-the-middle.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/calls.test.ts'`.
 const s = scenario();
@@ -12,12 +13,6 @@ afterEach(async () => {
   middle = undefined;
   await s.teardown();
 });
-
-/** One character of the sealed text changed (still base64url). */
-function flip(sealed: string): string {
-  const at = Math.floor(sealed.length / 2);
-  return `${sealed.slice(0, at)}${sealed[at] === 'A' ? 'B' : 'A'}${sealed.slice(at + 1)}`;
-}
 
 /** The call lines of `client`'s conversation with `account`, oldest first. */
 async function callLines(client: ParleyClient, account: string) {
@@ -117,7 +112,8 @@ describe('1:1 calls over sealed signals', () => {
     // Both behind a malicious relay front end, which lets the first call signal (Alice's ring) through,
     // then changes every later call signal from its sender (her offer, her candidates).
     let caller: string | undefined;
-    middle = await RelayInTheMiddle.start(() => s.relay().url, {
+    await s.teardown(); // this test's relay sits behind a malicious front end
+    const setUp = await behindMaliciousRelay(s, {
       down: (event, payload) => {
         const signal = payload as { from: string; kind?: string; data: { sealed?: string } };
         if (event !== 'signal' || signal.kind !== 'call' || signal.data.sealed === undefined) return payload;
@@ -128,13 +124,8 @@ describe('1:1 calls over sealed signals', () => {
         return signal.from === caller ? { ...signal, data: { sealed: flip(signal.data.sealed) } } : payload;
       },
     });
-    await s.teardown();
-    await s.setupWith({ publicUrls: [middle.url] });
-    const alice = s.device('alice', { relayUrl: middle.url });
-    const bob = s.device('bob', { relayUrl: middle.url });
-    await alice.start();
-    await bob.start();
-    await pair(alice, bob);
+    middle = setUp.middle;
+    const { alice, bob } = setUp;
     const incoming = next(bob.c, 'call-incoming');
     const refused = next(bob.c, 'error', (error) => error.code === 'DECRYPT_FAILED');
     const aliceEnded = next(alice.c, 'call-state', (call) => call.phase === 'ended');
