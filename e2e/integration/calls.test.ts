@@ -32,6 +32,8 @@ describe('1:1 calls over sealed signals', () => {
     const aliceActive = next(alice.c, 'call-state', (call) => call.phase === 'active');
     const bobActive = next(bob.c, 'call-state', (call) => call.phase === 'active');
     const bobTracks = collect(bob.c, 'call-track');
+    const aliceErrors = collect(alice.c, 'error');
+    const bobErrors = collect(bob.c, 'error');
 
     const placed = alice.c.calls.place(bob.c.account, { video: true });
     const ringing = await incoming;
@@ -60,6 +62,7 @@ describe('1:1 calls over sealed signals', () => {
     expect(bobEntry?.durationMs).toEqual(expect.any(Number));
     expect(alice.c.calls.current).toBeUndefined();
     expect(bob.c.calls.current).toBeUndefined();
+    expect([...aliceErrors, ...bobErrors]).toEqual([]);
   });
 
   it('records a declined call, with its quick message, on both sides', async () => {
