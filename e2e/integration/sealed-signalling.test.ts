@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RelayInTheMiddle, type Rewrite } from './support/relay-in-the-middle.js';
-import { next, pair, scenario, until, type TestDevice } from './support/harness.js';
+import type { RelayInTheMiddle, Rewrite } from './support/relay-in-the-middle.js';
+import { behindMaliciousRelay as behindMalicious, flip } from './support/malicious-relay.js';
+import { next, scenario, until, type TestDevice } from './support/harness.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && …'`.
 const s = scenario();
@@ -13,33 +14,18 @@ afterEach(async () => {
 
 type SignalData = { sdp?: string; candidate?: unknown; sealed?: string };
 
-/**
- * Alice and Bob, contacts of each other, both of whose home relay is run by a malicious operator: its
- * front end (the middle, which the relay lists as its public URL) sees and may rewrite every event.
- */
 async function behindMaliciousRelay(
   down: Rewrite,
   up?: Rewrite,
 ): Promise<{ alice: TestDevice; bob: TestDevice }> {
-  middle = await RelayInTheMiddle.start(() => s.relay().url, { down, ...(up === undefined ? {} : { up }) });
-  await s.setupWith({ publicUrls: [middle.url] });
-  const alice = s.device('alice', { relayUrl: middle.url });
-  const bob = s.device('bob', { relayUrl: middle.url });
-  await alice.start();
-  await bob.start();
-  await pair(alice, bob);
-  return { alice, bob };
+  const setUp = await behindMalicious(s, { down, ...(up === undefined ? {} : { up }) });
+  middle = setUp.middle;
+  return setUp;
 }
 
 /** A different, well-formed DTLS fingerprint: what a relay that wants to sit in the link would put there. */
 function swapFingerprint(sdp: string): string {
   return sdp.replace(/a=fingerprint:sha-256 [0-9A-F:]+/g, `a=fingerprint:sha-256 ${'AB:'.repeat(31)}AB`);
-}
-
-/** One character of the sealed text changed (still base64url). */
-function flip(sealed: string): string {
-  const at = Math.floor(sealed.length / 2);
-  return `${sealed.slice(0, at)}${sealed[at] === 'A' ? 'B' : 'A'}${sealed.slice(at + 1)}`;
 }
 
 describe('signalling sealed end to end', () => {

@@ -5,6 +5,7 @@ import type { ConversationSummary } from './conversations/types.js';
 import type { VerificationState } from './contacts/types.js';
 import type { StatusUpdate } from './status/types.js';
 import type { Route } from './links/direct-links.js';
+import type { CallSnapshot } from '../calls/index.js';
 
 /** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */
 export interface ParleyClientEvents {
@@ -34,6 +35,14 @@ export interface ParleyClientEvents {
   typing: { readonly account: string; readonly typing: boolean };
   presence: { readonly account: string; readonly online: boolean; readonly lastSeen?: number };
   'contact-added': Contact;
+  /** A contact calls: show the incoming-call screen (`client.calls.accept` / `decline`). */
+  'call-incoming': CallSnapshot;
+  /** Every change of the current call, up to its `ended` (its line then arrives as a `message`). */
+  'call-state': CallSnapshot;
+  /** A remote media track of the call (a MediaStreamTrack of the platform's WebRTC). */
+  'call-track': { readonly callId: string; readonly track: unknown; readonly streams: readonly unknown[] };
+  /** The peer turned its microphone or camera on or off. */
+  'call-mute': { readonly callId: string; readonly audio: boolean; readonly video: boolean };
   /**
    * A direct link was refused because its signalling did not open in the pair's session: the relay (or
    * someone) altered, replayed or replaced it. The link fails closed; messages keep going through the relay.

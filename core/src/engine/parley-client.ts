@@ -30,6 +30,7 @@ import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
 import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
+import { CallsService } from './calls/calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -60,6 +61,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly settings: SettingsService;
   readonly access: AccessService;
   readonly backup: BackupService;
+  readonly calls: CallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -200,7 +202,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.links = new LinksService(ctx, tuning, options.wrtc, relayFor, {
       onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
       onSession: (peer, session) => this.files.adopt(peer, session),
+      onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
     });
+    const iceServers = () => this.links.iceServers;
+    this.calls = new CallsService(ctx, { wrtc: options.wrtc, relayFor, iceServers });
     this.#delivery = new Delivery(ctx, tuning, this.links, (id) => this.#list.changed(id));
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
@@ -285,6 +290,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
+    this.calls.close();
     const pumpStopped = this.#delivery.close();
     const linksClosed = this.links.close();
     this.#relays.close();

@@ -1,7 +1,10 @@
 /**
  * Calls in the engine. Owns the call-log lines (call-lines.ts) written into one-to-one conversations; the
- * call state machine and control messages are core/src/calls (platform-neutral). Next: `client.calls`
- * (the CallController over sealed signals of kind 'call', the call's own peer connection).
+ * call state machine and control messages are core/src/calls (platform-neutral); `client.calls`
+ * (calls-service.ts) runs the CallController over sealed signals of kind 'call' and each call's own peer
+ * connection (call-peer.ts).
  */
+export { CallsService } from './calls-service.js';
+export type { CallsServiceParts } from './calls-service.js';
 export { callLineMessageId, callLineOf, recordCallLine } from './call-lines.js';
 export type { CallLineStore } from './call-lines.js';

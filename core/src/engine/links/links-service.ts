@@ -9,7 +9,7 @@ import type { RelayConnection } from '../relay/relay-connection.js';
 import { PRIMARY_DEVICE, addressOfPeer, directConversationId, peerOf } from '../shared/addresses.js';
 import type { SendRoutes } from '../messaging/outgoing.js';
 import { mayLink } from '../contacts/contact-requests.js';
-import { DirectLinks, type Route } from './direct-links.js';
+import { DirectLinks, type Route, type WireLinkSignal } from './direct-links.js';
 import { SignalSealer } from './signal-sealing.js';
 
 export interface LinkHandlers {
@@ -17,6 +17,8 @@ export interface LinkHandlers {
   onEnvelope(envelope: Uint8Array): Promise<void>;
   /** A new link's file-transfer session (transfers attach or resume on it). */
   onSession(peer: PeerAddress, session: TransferSession): void;
+  /** A call's signal, still sealed: the calls service checks the sender is an accepted contact and opens it. */
+  onCallSignal(from: PeerAddress, signal: WireLinkSignal): void;
 }
 
 /**
@@ -26,6 +28,7 @@ export interface LinkHandlers {
  */
 export class LinksService implements SendRoutes {
   #direct: DirectLinks | undefined;
+  #iceServers: readonly IceServer[] | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -42,6 +45,7 @@ export class LinksService implements SendRoutes {
 
   /** Sets up direct links (once) with the home relay's ICE servers; true the first time. */
   start(iceServers: readonly IceServer[]): boolean {
+    this.#iceServers = iceServers;
     if (this.#direct !== undefined || this.wrtc === undefined) return false;
     this.#direct = new DirectLinks({
       self: peerOf(this.ctx.self),
@@ -73,10 +77,24 @@ export class LinksService implements SendRoutes {
     return true;
   }
 
-  /** A link signal relayed from a peer. */
+  /** The home relay's latest ICE (TURN) servers; undefined before the first authentication. */
+  get iceServers(): readonly IceServer[] | undefined {
+    return this.#iceServers;
+  }
+
+  /**
+   * A link signal relayed from a peer: a data link's to the direct links, a call's to the calls service;
+   * both look only at an accepted contact's signals (anyone else's gets no answer).
+   */
   handleSignal(signal: ServerPayload<'signal'>): void {
     const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
-    this.#direct?.handleSignal(from, { linkId: signal.linkId, kind: signal.kind, data: signal.data });
+    const wire = { linkId: signal.linkId, kind: signal.kind, data: signal.data };
+    if (signal.kind !== 'call') {
+      this.#direct?.handleSignal(from, wire);
+      return;
+    }
+    // The calls service checks the contact in its per-peer queue, so the peer's signals stay in order.
+    this.handlers.onCallSignal(from, wire);
   }
 
   /** Tells the app how this conversation's messages travel now. */

@@ -3,31 +3,42 @@ import { ParleyError, isParleyError } from '../../errors/index.js';
 import type { LinkSignal, PeerAddress } from '../../link/link-manager.js';
 import { fromBase64Url, toBase64Url, utf8 } from '../../protocol/encoding.js';
 import { SignalDataSchema, type SealedSignalData, type WireSignalData } from '../../protocol/signalling.js';
+import { CallControlSchema, type CallControl } from '../../calls/index.js';
 import { addressOfPeer } from '../shared/addresses.js';
 import type { EngineContext } from '../context.js';
 
 /** Marks the plaintext as a signal, so no message content can pass for one, nor a signal for a message. */
 const SIGNAL_TYPE = 'parley/signal/v1';
 
-const SealedPlaintextSchema = z.strictObject({
-  type: z.literal(SIGNAL_TYPE),
-  linkId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  kind: z.enum(['data', 'call']),
-  data: SignalDataSchema,
-});
+const linkId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A data link's signal carries simple-peer's signal; a call's carries one call control message. */
+const SealedPlaintextSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ type: z.literal(SIGNAL_TYPE), linkId, kind: z.literal('data'), data: SignalDataSchema }),
+  z.strictObject({ type: z.literal(SIGNAL_TYPE), linkId, kind: z.literal('call'), data: CallControlSchema }),
+]);
+type SealedPlaintext = z.infer<typeof SealedPlaintextSchema>;
+
+/** A call's sealed signal, opened: its linkId is the call id. */
+export interface CallSignalEnvelope {
+  readonly linkId: string;
+  readonly kind: 'call';
+  readonly data: CallControl;
+}
 
 const decoder = new TextDecoder();
+
+type WireSignal = { linkId: string; kind: string; data: WireSignalData };
 
 /**
  * Seals and opens link signals in the pair's session (pairwise.ts: the Double Ratchet inside sealed sender),
  * so the relay forwards them without reading or altering SDP and candidates. The sealed plaintext repeats the
- * linkId and kind, so a relay cannot move a sealed signal to another link either. Used for data links now and
- * calls later (`kind: 'call'`).
+ * linkId and kind, so a relay cannot move a sealed signal to another link either. Data links seal
+ * simple-peer's signals; calls (`kind: 'call'`, linkId = call id) seal call control messages.
  */
 export class SignalSealer {
   constructor(private readonly ctx: EngineContext) {}
 
-  async seal(to: PeerAddress, signal: LinkSignal): Promise<SealedSignalData> {
+  async seal(to: PeerAddress, signal: LinkSignal | CallSignalEnvelope): Promise<SealedSignalData> {
     const plaintext = utf8(JSON.stringify({ type: SIGNAL_TYPE, ...signal }));
     const envelope = await this.ctx.pairwise.seal(addressOfPeer(to), plaintext);
     return { sealed: toBase64Url(envelope) };
@@ -38,10 +49,20 @@ export class SignalSealer {
    * DECRYPT_FAILED (or the ratchet's own code) for anything a relay altered, replayed or sent in clear; the
    * session is only advanced for a signal that opened and validated.
    */
-  async open(
-    from: PeerAddress,
-    signal: { linkId: string; kind: string; data: WireSignalData },
-  ): Promise<LinkSignal> {
+  async open(from: PeerAddress, signal: WireSignal): Promise<LinkSignal> {
+    const opened = await this.#open(from, signal);
+    if (opened.kind !== 'data') throw new ParleyError('DECRYPT_FAILED', 'a call signal on a data link');
+    return { linkId: opened.linkId, kind: opened.kind, data: opened.data };
+  }
+
+  /** A call's signal, opened like `open`; its control message must name the call its linkId names. */
+  async openCall(from: PeerAddress, signal: WireSignal): Promise<CallSignalEnvelope> {
+    const opened = await this.#open(from, signal);
+    if (opened.kind !== 'call') throw new ParleyError('DECRYPT_FAILED', 'a data signal on a call');
+    return { linkId: opened.linkId, kind: opened.kind, data: opened.data };
+  }
+
+  async #open(from: PeerAddress, signal: WireSignal): Promise<SealedPlaintext> {
     if (!('sealed' in signal.data)) {
       throw new ParleyError('DECRYPT_FAILED', 'an unsealed signal: the relay may have replaced it');
     }
@@ -63,11 +84,15 @@ export class SignalSealer {
         } catch (cause) {
           throw new ParleyError('DECRYPT_FAILED', 'a sealed signal that is not a signal', { cause });
         }
-        if (parsed.linkId !== signal.linkId || parsed.kind !== signal.kind) {
+        if (
+          parsed.linkId !== signal.linkId ||
+          parsed.kind !== signal.kind ||
+          (parsed.kind === 'call' && parsed.data.callId !== parsed.linkId)
+        ) {
           throw new ParleyError('DECRYPT_FAILED', 'a sealed signal moved to another link');
         }
         await this.ctx.db.commitIncomingBatch({ crypto: stage.changes(), messages: [] });
-        return { linkId: parsed.linkId, kind: parsed.kind, data: parsed.data };
+        return parsed;
       });
     } catch (error) {
       if (isParleyError(error, 'DECRYPT_FAILED')) throw error;

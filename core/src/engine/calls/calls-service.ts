@@ -1,0 +1,197 @@
+import { ParleyError } from '../../errors/index.js';
+import { CallController, isCallSignal } from '../../calls/index.js';
+import type { CallControl, CallControllerEvents, CallLogEntry, CallSnapshot } from '../../calls/index.js';
+import type { PeerAddress } from '../../link/link-manager.js';
+import type { WebRtcImplementation } from '../../link/options.js';
+import type { IceServer } from '../../protocol/auth.js';
+import { mayLink } from '../contacts/contact-requests.js';
+import type { EngineContext } from '../context.js';
+import type { WireLinkSignal } from '../links/direct-links.js';
+import { SignalSealer } from '../links/signal-sealing.js';
+import type { RelayConnection } from '../relay/relay-connection.js';
+import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
+import { CallPeer, type MediaPath } from './call-peer.js';
+import { recordCallLine } from './call-lines.js';
+
+export interface CallsServiceParts {
+  readonly wrtc: WebRtcImplementation | undefined;
+  readonly relayFor: (account: string) => RelayConnection;
+  /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
+  readonly iceServers: () => readonly IceServer[] | undefined;
+}
+
+/**
+ * `client.calls`: 1:1 calls. The CallController (core/src/calls) decides; this service carries its
+ * signals as sealed signals of `kind: 'call'` (linkId = call id) through the peer's relay, runs each call's
+ * own peer connection (call-peer.ts) with the relay's TURN servers, and writes the line each finished call
+ * leaves in its conversation. Events on the client: `call-incoming`, `call-state`, `call-track`,
+ * `call-mute`. Without `wrtc` calls can ring and be declined, but an answered one fails `media-unavailable`.
+ */
+export class CallsService {
+  readonly #controller: CallController;
+  readonly #sealer: SignalSealer;
+  readonly #peers = new Map<string, CallPeer>();
+  /** Per peer account: signals are sealed, sent and opened one after another, in order. */
+  readonly #outbound = new Map<string, Promise<void>>();
+  readonly #inbound = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly parts: CallsServiceParts,
+  ) {
+    this.#sealer = new SignalSealer(ctx);
+    this.#controller = new CallController({
+      now: () => ctx.now(),
+      timers: ctx.timers,
+      newCallId: () => ctx.newId(),
+      send: (peer, signal) => this.#send(peer, signal),
+    });
+    const controller = this.#controller;
+    controller.on('incoming', (call) => ctx.emit('call-incoming', call));
+    controller.on('state', (call) => ctx.emit('call-state', call));
+    controller.on('connect', (call) => this.#connect(call));
+    controller.on('restart-ice', ({ callId }) => this.#peers.get(callId)?.restartIce());
+    controller.on('close-media', ({ callId }) => {
+      this.#peers.get(callId)?.close();
+      this.#peers.delete(callId);
+    });
+    controller.on('log', (entry) => void this.#log(entry).catch(ctx.report));
+  }
+
+  /** The current call, if any. */
+  get current(): CallSnapshot | undefined {
+    return this.#controller.current;
+  }
+
+  /** Calls a contact; the call rings there until accepted, declined or 45 s pass. */
+  place(account: string, { video = false }: { video?: boolean } = {}): CallSnapshot {
+    this.ctx.assertOpen();
+    return this.#controller.place(account, video ? 'video' : 'audio');
+  }
+
+  /** Answers the ringing incoming call. `video` is the caller's choice for now (the offer decides). */
+  accept(callId: string, _options: { video?: boolean } = {}): void {
+    this.ctx.assertOpen();
+    this.#controller.accept(callId);
+  }
+
+  decline(callId: string, message?: string): void {
+    this.#controller.decline(callId, message);
+  }
+
+  hangup(callId: string): void {
+    this.#controller.hangup(callId);
+  }
+
+  /** Turns the local microphone or camera on or off, and tells the peer at once. */
+  setMuted(callId: string, muted: { audio: boolean; video: boolean }): void {
+    const call = this.#controller.current;
+    if (call?.callId !== callId) throw new ParleyError('NOT_FOUND', `no current call ${callId}`);
+    const peer = this.#peers.get(callId);
+    peer?.setMuted('audio', muted.audio);
+    peer?.setMuted('video', muted.video);
+    this.#send(call.peer, { type: 'mute-state', callId, audio: !muted.audio, video: !muted.video });
+  }
+
+  /** A sealed call signal relayed from `from` (LinksService routes them here). */
+  handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
+    const account = addressOfPeer(from).name;
+    this.#chain(this.#inbound, account, async () => {
+      if (!(await mayLink(this.ctx.db, account))) return;
+      let message: CallControl;
+      try {
+        message = (await this.#sealer.openCall(from, signal)).data;
+      } catch (error) {
+        // Fail closed: a call whose signalling was altered on the way does not go on.
+        const current = this.#controller.current;
+        if (current?.callId === signal.linkId && current.peer === account) {
+          this.#controller.mediaFailed(current.callId, 'fingerprint-not-authenticated');
+        }
+        this.ctx.report(error);
+        return;
+      }
+      this.#receive(account, message);
+    });
+  }
+
+  /** Hangs up the current call (the client is closing). */
+  close(): void {
+    this.#controller.close();
+    for (const peer of this.#peers.values()) peer.close();
+    this.#peers.clear();
+  }
+
+  #receive(account: string, message: CallControl): void {
+    if (isCallSignal(message)) {
+      this.#controller.receive(account, message);
+      return;
+    }
+    const current = this.#controller.current;
+    if (current?.callId !== message.callId || current.peer !== account) return;
+    if (message.type === 'mute-state') {
+      const { callId, audio, video } = message;
+      this.ctx.emit('call-mute', { callId, audio, video });
+      return;
+    }
+    this.#peers.get(message.callId)?.receive(message);
+  }
+
+  #connect({ callId, peer, media, role }: CallControllerEvents['connect']): void {
+    const { wrtc } = this.parts;
+    const iceServers = this.parts.iceServers();
+    if (wrtc === undefined || iceServers === undefined) {
+      this.#controller.mediaFailed(callId, 'media-unavailable');
+      return;
+    }
+    const onPath = (path: MediaPath): void => {
+      if (path === 'connected') this.#controller.mediaConnected(callId);
+      else if (path === 'disconnected') this.#controller.mediaDisconnected(callId);
+      else this.#controller.mediaFailed(callId, 'fingerprint-not-authenticated');
+    };
+    this.#peers.set(
+      callId,
+      new CallPeer({
+        callId,
+        media,
+        role,
+        wrtc,
+        iceServers,
+        iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
+        send: (message) => this.#send(peer, message),
+        timers: this.ctx.timers,
+        onPath,
+        onTrack: (track, streams) => this.ctx.emit('call-track', { callId, track, streams }),
+        onError: (error) => {
+          this.ctx.report(error);
+          this.#controller.mediaFailed(callId, 'media-unavailable');
+        },
+      }),
+    );
+  }
+
+  /** Seals `message` in the pair's session and relays it, after every earlier signal to that peer. */
+  #send(account: string, message: CallControl): void {
+    const to = peerOf({ name: account, deviceId: PRIMARY_DEVICE });
+    this.#chain(this.#outbound, account, async () => {
+      const signal = { linkId: message.callId, kind: 'call' as const, data: message };
+      const data = await this.#sealer.seal(to, signal);
+      await this.parts.relayFor(account).request('signal', { to: to.identity, ...signal, data });
+    });
+  }
+
+  async #log(entry: CallLogEntry): Promise<void> {
+    const message = await recordCallLine(this.ctx.db.messages, this.ctx.self.name, entry, this.ctx.now());
+    // A line this device wrote itself: it came through no link, and the call's signals went by the relay.
+    if (message !== undefined) this.ctx.emit('message', { message, via: 'relay' });
+  }
+
+  #chain(queues: Map<string, Promise<void>>, account: string, work: () => Promise<void>): void {
+    const next = (queues.get(account) ?? Promise.resolve()).then(work).catch((error: unknown) => {
+      this.ctx.report(error);
+    });
+    queues.set(account, next);
+    void next.finally(() => {
+      if (queues.get(account) === next) queues.delete(account);
+    });
+  }
+}
