@@ -25,3 +25,4 @@ export * from './presence/index.js';
 export * from './calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';
+export * from './devices/index.js';
