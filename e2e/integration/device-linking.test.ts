@@ -1,5 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LinkEvents, LinkJoin, LinkOffer, ParleyClient, ParleyError } from '@parley/core';
+import {
+  acceptProof,
+  parseIdentityString,
+  decodeClear,
+  encodeClear,
+  fromBase64Url,
+  toBase64Url,
+  transcriptHash,
+  transcriptOf,
+  tweetnaclBackend,
+  type AcceptMessage,
+  type ClearMessage,
+  type HelloMessage,
+  type LinkEvents,
+  type LinkJoin,
+  type LinkOffer,
+  type ParleyClient,
+  type ParleyError,
+} from '@parley/core';
+import { RelayInTheMiddle } from './support/relay-in-the-middle.js';
 import { scenario, startAll, until } from './support/harness.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/device-linking.test.ts'`.
@@ -123,5 +142,97 @@ describe('linking a new device', () => {
     expect(await laptop.contacts.list()).toEqual([]);
     await expect(offer.confirm()).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     expect(await s.relay().store.directory.deviceList(offer.payload.account)).toBeNull();
+  });
+});
+
+interface WireSignal {
+  from: string;
+  linkId: string;
+  kind: string;
+  data: { sealed?: string };
+}
+
+/** The handshake message a device-link signal carries in clear, if it is one. */
+function clearIn(payload: unknown): ClearMessage | undefined {
+  const signal = payload as WireSignal;
+  if (signal.kind !== 'device-link' || signal.data.sealed === undefined) return undefined;
+  return decodeClear(fromBase64Url(signal.data.sealed));
+}
+
+const m = scenario();
+afterEach(m.teardown);
+
+describe('linking through a relay in the middle', () => {
+  it('shows different short codes when the relay, holding a leaked payload, puts itself between the devices', async () => {
+    let intercepted: HelloMessage | undefined;
+    let operatorIdentity = '';
+    // The relay's operator runs its front end (the relay lists it as its public URL) and sees every event.
+    const middle = await RelayInTheMiddle.start(() => m.relay().url, {
+      up: (event, payload) => {
+        const clear = event === 'signal' ? clearIn(payload) : undefined;
+        if (clear?.t !== 'hello' || intercepted !== undefined) return payload;
+        intercepted = clear;
+        // The laptop's hello never reaches Alice's device: the relay hands it to its operator's instead.
+        return { ...(payload as WireSignal), to: operatorIdentity };
+      },
+    });
+    await m.setupWith({ publicUrls: [middle.url] });
+    const alice = m.device('alice', { relayUrl: middle.url });
+    await alice.start();
+    try {
+      const laptop = await m.device('alice-laptop', { relayUrl: middle.url }).start();
+      const malloryDevice = m.device('mallory', { relayUrl: middle.url });
+      const mallory = await malloryDevice.start();
+      operatorIdentity = toBase64Url(parseIdentityString(mallory.account));
+      await until(() => alice.c.connected && laptop.connected && mallory.connected, 'all to connect');
+      // The operator's own device: where Alice's answer to it arrives.
+      let answer: AcceptMessage | undefined;
+      malloryDevice.sockets.get(middle.url)?.on('signal', (payload: unknown) => {
+        const clear = clearIn(payload);
+        if (clear?.t === 'accept') answer = clear;
+      });
+
+      const offer = alice.c.linking.offer();
+      const aliceCode = once(offer, 'code');
+      const laptopJoin = await laptop.linking.join(offer.text);
+      await until(() => intercepted !== undefined, 'the laptop hello to be caught');
+
+      // The relay links its own device with the payload it saw; Alice's screen shows that device's code.
+      const malloryJoin = await mallory.linking.join(offer.text);
+      const shown = await aliceCode;
+      await until(() => answer !== undefined, "Alice's answer");
+
+      // It answers the laptop in Alice's name: her revealed nonce, and a proof the leaked secret lets it make.
+      const payload = offer.payload;
+      const hello = intercepted as HelloMessage; // set: waited for above
+      const nonce = (answer as AcceptMessage).nonce;
+      const th = transcriptHash(
+        tweetnaclBackend,
+        transcriptOf('link', payload.id, payload.account, payload.host, hello, fromBase64Url(payload.commit)),
+      );
+      const proof = acceptProof(
+        tweetnaclBackend,
+        fromBase64Url(payload.secret),
+        th,
+        fromBase64Url(nonce),
+        fromBase64Url(payload.key),
+      );
+      const laptopCode = once(laptopJoin, 'code');
+      laptop.linking.handleSignal({
+        from: payload.host,
+        linkId: payload.id,
+        kind: 'device-link',
+        data: { sealed: toBase64Url(encodeClear({ t: 'accept', nonce, proof: toBase64Url(proof) })) },
+      });
+      expect((await laptopCode).shortCode).not.toBe(shown.shortCode);
+
+      // The person sees two different codes and declines: neither device gets anything.
+      offer.decline();
+      await until(() => malloryJoin.phase === 'declined', 'the attacker to be told');
+      expect(await mallory.linking.linkedAccount()).toBeUndefined();
+      expect(await laptop.linking.linkedAccount()).toBeUndefined();
+    } finally {
+      await middle.close();
+    }
   });
 });
