@@ -190,14 +190,15 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
       if (this.#phase === 'done' || this.#phase === 'declined') return;
       this.#fail(error ?? new ParleyError('CLOSED', 'the new device went away'));
     });
+    // The code is on this screen before the new device can show its own: confirming never races the answer.
+    this.#setPhase('comparing');
+    this.emit('code', { shortCode: keys.shortCode, device: from });
     await deps.sendSignal(
       from,
       payload.id,
       encodeClear({ t: 'accept', nonce: toBase64Url(this.#secrets.nonce), proof: toBase64Url(proof) }),
     );
     void channel.ready();
-    this.#setPhase('comparing');
-    this.emit('code', { shortCode: keys.shortCode, device: from });
   }
 
   async #sendHistory(channel: DeviceLinkChannel, from: Parameters<HistorySender['run']>[0]): Promise<void> {
