@@ -12,7 +12,7 @@
  * crypto backend, fake-indexeddb as in the other engine benches.
  */
 import { randomBytes } from 'node:crypto';
-import { exportHistory, type LinkEvents, type LinkJoin, type ParleyClient } from '@parley/core';
+import { countHistory, exportHistory, type LinkEvents, type LinkJoin, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
@@ -91,7 +91,7 @@ async function historyRound(
   laptop: ParleyClient,
 ): Promise<{ ms: number; messages: number; path: string }> {
   // The baseline rounds' link-opening messages join the history: count what there is now.
-  const expected = await alice.db.messages.count();
+  const expected = await countHistory(alice.db);
   const offer = alice.linking.offer();
   offer.on('error', (error) => step(`existing device: ${error.message}`));
   const join = await laptop.linking.join(offer.text);
