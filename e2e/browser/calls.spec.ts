@@ -24,7 +24,7 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
   const shot = (name: string) => testInfo.outputPath(name);
   const { alice, bob } = await callingPair(people);
 
-  await alice.page.getByRole('button', { name: 'Video call' }).click();
+  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
   const incoming = callScreen(bob.page, 'Incoming video call from Alice');
   await expect(incoming).toBeVisible();
   await expect(callScreen(alice.page, 'Call with Bob').getByLabel('Call status')).toHaveText('Ringing…');
@@ -109,10 +109,10 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
     'video',
   ]);
   await expect(
-    alice.page.getByRole('button', { name: /^Outgoing video call · \d+:\d\d\. Call back$/u }),
+    alice.page.getByRole('button', { name: /^Call back: Outgoing video call · \d+:\d\d$/u }),
   ).toBeVisible();
   await expect(
-    bob.page.getByRole('button', { name: /^Incoming video call · \d+:\d\d\. Call back$/u }),
+    bob.page.getByRole('button', { name: /^Call back: Incoming video call · \d+:\d\d$/u }),
   ).toBeVisible();
 });
 
@@ -122,7 +122,7 @@ test('decline with a message, a call nobody answers and calling back from the li
   // Ringing is shortened to 3 s for "nobody answers" (the default is 45 s).
   const { alice, bob } = await callingPair(people, { ringMs: 3000 });
 
-  await alice.page.getByRole('button', { name: 'Voice call' }).click();
+  await alice.page.getByRole('button', { name: 'Voice call', exact: true }).click();
   const incoming = callScreen(bob.page, 'Incoming voice call from Alice');
   await incoming.getByRole('button', { name: 'Decline with a message' }).click();
   await bob.page.screenshot({ path: testInfo.outputPath('decline-with-message.png') });
@@ -140,7 +140,7 @@ test('decline with a message, a call nobody answers and calling back from the li
 
   // Nobody answers. (The ended screen closes by itself.)
   await expect(callScreen(alice.page, 'Call with Bob')).toBeHidden();
-  await alice.page.getByRole('button', { name: 'Voice call' }).click();
+  await alice.page.getByRole('button', { name: 'Voice call', exact: true }).click();
   await expect(incoming).toBeVisible();
   await expect.poll(() => audioContexts(bob.page)).toContain('running');
   await expect(incoming).toBeHidden();
@@ -161,10 +161,10 @@ test('decline with a message, a call nobody answers and calling back from the li
   await expectGrowing(alice.page, (counters) => counters.totalSamplesReceived);
   await callScreen(bob.page, 'Call with Alice').getByRole('button', { name: 'Hang up' }).click();
   await expect(
-    alice.page.getByRole('button', { name: /^Incoming voice call · \d+:\d\d\. Call back$/u }),
+    alice.page.getByRole('button', { name: /^Call back: Incoming voice call · \d+:\d\d$/u }),
   ).toBeVisible();
   await expect(
-    bob.page.getByRole('button', { name: /^Outgoing voice call · \d+:\d\d\. Call back$/u }),
+    bob.page.getByRole('button', { name: /^Call back: Outgoing voice call · \d+:\d\d$/u }),
   ).toBeVisible();
 });
 
@@ -180,13 +180,13 @@ test('a call to someone already in a call is answered busy: busy for the caller,
   await addContact(carol.page, await myContactLink(bob.page));
   await openChat(carol.page, 'Bob');
 
-  await alice.page.getByRole('button', { name: 'Voice call' }).click();
+  await alice.page.getByRole('button', { name: 'Voice call', exact: true }).click();
   await callScreen(bob.page, 'Incoming voice call from Alice')
     .getByRole('button', { name: 'Accept' })
     .click();
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
 
-  await carol.page.getByRole('button', { name: 'Voice call' }).click();
+  await carol.page.getByRole('button', { name: 'Voice call', exact: true }).click();
   await expect(callScreen(carol.page, 'Call with Bob').getByLabel('Call status')).toHaveText(
     'Bob is on another call',
   );

@@ -122,7 +122,7 @@ export function callScreen(page: Page, name: RegExp | string) {
   return page.getByRole('dialog', { name });
 }
 
-/** A call-log line in the open conversation, by its words. */
+/** A call-log line in the open conversation, by its words (a button: clicking it calls back). */
 export function callLine(page: Page, text: string) {
-  return page.getByRole('button', { name: `${text}. Call back` });
+  return page.getByRole('button', { name: `Call back: ${text}`, exact: true });
 }

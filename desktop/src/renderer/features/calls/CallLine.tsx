@@ -17,7 +17,7 @@ export function CallLine({ message }: MessageBodyProps) {
       <button
         type="button"
         className="call-line-button"
-        aria-label={`${text}. Call back`}
+        aria-label={`Call back: ${text}`}
         title="Call back"
         disabled={busy}
         onClick={() => void store.start(entry.peer, entry.media === 'video')}
