@@ -10,6 +10,7 @@ import {
   received,
   recordCalls,
 } from './support/calls.js';
+import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { checkAtPhoneWidths } from './support/layout.js';
 import { addContact, expectControlsLabelled, myContactLink, onboard, openChat } from './support/ui.js';
 
@@ -34,6 +35,7 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
     .poll(() => notifications(bob.page))
     .toEqual([{ title: 'Alice', body: 'Incoming video call', closed: false }]);
   await expectControlsLabelled(bob.page);
+  await expectNoSeriousA11yViolations(bob.page, 'incoming call');
   await bob.page.screenshot({ path: shot('incoming-video-call.png') });
   await checkAtPhoneWidths(bob.page, 'incoming call', shot);
   await bob.page.setViewportSize({ width: 1100, height: 760 });
@@ -55,6 +57,7 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
   await expect(aliceScreen.getByLabel('Bob’s video')).toBeVisible();
   await expect(aliceScreen.getByRole('group', { name: /^Your video/u })).toBeVisible();
   await expectControlsLabelled(alice.page);
+  await expectNoSeriousA11yViolations(alice.page, 'in call');
   await alice.page.screenshot({ path: shot('in-call-alice.png') });
   await bob.page.screenshot({ path: shot('in-call-bob.png') });
 

@@ -1,3 +1,6 @@
+import type { ScreenSource } from '../../ipc/channels.js';
+import { desktopShell } from './desktop-shell.dom.js';
+
 /**
  * The call's media seam: microphone, camera, screen and speakers, from the browser (or Electron's renderer).
  * Core never touches devices; features/calls asks here and hands the tracks to `client.calls`, which owns
@@ -15,8 +18,13 @@ export interface CallMediaSource {
   userMedia(video: boolean): Promise<MediaStream | undefined>;
   /** One track from a chosen device (undefined: the default one). */
   track(kind: 'audio' | 'video', deviceId?: string): Promise<MediaStreamTrack>;
-  /** A screen or window the person picks. */
-  screen(): Promise<MediaStreamTrack>;
+  /**
+   * The screens and windows to pick from, where the app must draw the picker itself (Electron, through the
+   * preload); undefined where getDisplayMedia shows the browser's own.
+   */
+  screenSources(): Promise<ScreenSource[]> | undefined;
+  /** A screen or window: the browser's picker, or `sourceId` from `screenSources()`. */
+  screen(sourceId?: string): Promise<MediaStreamTrack>;
   devices(): Promise<CallDevices>;
   /** Plays `element` on the chosen speaker; false where the browser cannot. */
   setSpeaker(element: HTMLMediaElement, deviceId: string): Promise<boolean>;
@@ -45,8 +53,13 @@ export const browserCallMedia: CallMediaSource = {
     if (track === undefined) throw new Error(`No ${kind === 'audio' ? 'microphone' : 'camera'} opened`);
     return track;
   },
-  async screen() {
+  screenSources() {
+    return desktopShell()?.listScreenSources?.();
+  },
+  async screen(sourceId) {
     const devices = mediaDevices();
+    if (sourceId !== undefined && !((await desktopShell()?.chooseScreenSource?.(sourceId)) ?? false))
+      throw new Error('That screen or window can no longer be shared');
     if (typeof devices.getDisplayMedia !== 'function')
       throw new Error('Screen sharing is not available here');
     const stream = await devices.getDisplayMedia({ video: true, audio: false });

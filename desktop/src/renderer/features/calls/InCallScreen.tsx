@@ -6,6 +6,7 @@ import { callStatusText } from './call-screen-text.js';
 import { DevicePanel } from './DevicePanel.js';
 import { CallIcon, type CallIconName } from './icons.js';
 import { useTrackElement } from './media-element.dom.js';
+import { ScreenPicker } from './ScreenPicker.js';
 import { SelfView } from './SelfView.js';
 import { useCallStore } from './use-call.dom.js';
 
@@ -78,6 +79,7 @@ export function InCallScreen({ view, name, avatar }: { view: CallView; name: str
       </div>
       {!ended && <SelfView track={own} mirrored={view.screen === undefined} />}
       {devicesOpen && !ended && <DevicePanel view={view} />}
+      {view.screenSources !== undefined && !ended && <ScreenPicker sources={view.screenSources} />}
       <div className="call-controls">
         {ended ? (
           <button type="button" className="call-button call-close" onClick={() => store.dismiss()}>

@@ -1,4 +1,5 @@
 import type { CallSnapshot, ParleyClient } from '@parley/core';
+import type { ScreenSource } from '../../../ipc/channels.js';
 import type { CallMediaSource } from '../../platform/call-media.dom.js';
 import { errorText } from '../../ui/error-text.js';
 
@@ -18,6 +19,8 @@ export interface CallView {
   readonly camera?: MediaStreamTrack | undefined;
   readonly screen?: MediaStreamTrack | undefined;
   readonly speakerId?: string | undefined;
+  /** The screens and windows offered while the app's own picker is open (Electron). */
+  readonly screenSources?: readonly ScreenSource[] | undefined;
   /** The last thing that went wrong with a device (shown, never fatal to the call). */
   readonly problem?: string | undefined;
 }
@@ -135,14 +138,30 @@ export class CallStore {
   async toggleScreen(): Promise<void> {
     const view = this.#view;
     if (view === undefined) return;
-    const { callId } = view.call;
     if (view.screen !== undefined) {
-      this.client.calls.shareScreen(callId, undefined);
+      this.client.calls.shareScreen(view.call.callId, undefined);
       this.#set({ screen: undefined });
       return;
     }
+    const listing = this.media.screenSources();
+    if (listing === undefined) {
+      await this.pickScreen(undefined);
+      return;
+    }
     try {
-      const track = await this.media.screen();
+      this.#set({ screenSources: await listing });
+    } catch (error) {
+      this.#set({ problem: errorText(error) });
+    }
+  }
+
+  /** Shares the screen picked in the app's picker (or, with undefined, the browser's own picker's). */
+  async pickScreen(sourceId: string | undefined): Promise<void> {
+    const callId = this.#view?.call.callId;
+    if (callId === undefined) return;
+    this.#set({ screenSources: undefined });
+    try {
+      const track = await this.media.screen(sourceId);
       if (this.client.calls.current?.callId !== callId) {
         track.stop();
         return;
@@ -158,6 +177,10 @@ export class CallStore {
     } catch (error) {
       this.#set({ problem: errorText(error) });
     }
+  }
+
+  cancelScreenPicker(): void {
+    this.#set({ screenSources: undefined });
   }
 
   close(): void {
