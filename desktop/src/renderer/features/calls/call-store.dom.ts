@@ -220,13 +220,14 @@ export class CallStore {
       this.#set({ call });
       return;
     }
-    // A new call (or the winner of a glare) replaces whatever was shown.
-    if (call.phase === 'ended' && view?.call.callId !== call.callId && view !== undefined) return;
-    this.#replace({
-      call,
-      remote: { audio: true, video: call.media === 'video', screen: false },
-      muted: { audio: false, video: false },
-    });
+    // A new call replaces whatever was shown (a stale `ended` of another call does not).
+    if (call.phase === 'ended') return;
+    // Both called each other at once: the engine answered the other's call with our own tracks.
+    const glare =
+      view !== undefined && view.call.phase !== 'ended' && view.call.peer === call.peer
+        ? { microphone: view.microphone, camera: view.camera, muted: view.muted }
+        : { muted: { audio: false, video: false } };
+    this.#replace({ call, remote: { audio: true, video: call.media === 'video', screen: false }, ...glare });
   }
 
   #set(change: Partial<CallView>): void {
