@@ -1,6 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 import type { Person } from './people.js';
-import { addContact, conversation, myContactLink, onboard, openChat } from './ui.js';
+import { twoContacts } from './files-and-pairs.js';
+import { openChat } from './ui.js';
 
 /*
  * What a call scenario reads from inside the page, recorded by a script that runs before the web client:
@@ -51,19 +52,10 @@ export async function callingPair(
   people: (...names: string[]) => Promise<Person[]>,
   options: { ringMs?: number } = {},
 ): Promise<{ alice: Person; bob: Person }> {
-  const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
-  await recordCalls(alice, options);
-  await recordCalls(bob, options);
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
-  await expect(conversation(bob.page, 'Alice')).toBeVisible();
-  await expect(conversation(alice.page, 'Bob')).toBeVisible();
-  await openChat(alice.page, 'Bob');
-  await openChat(bob.page, 'Alice');
-  return { alice, bob };
+  const pair = await twoContacts(people, (person) => recordCalls(person, options));
+  await openChat(pair.alice.page, 'Bob');
+  await openChat(pair.bob.page, 'Alice');
+  return pair;
 }
 
 export interface MediaCounters {
@@ -79,7 +71,9 @@ export async function received(page: Page): Promise<MediaCounters> {
   return page.evaluate(`(async () => {
     let framesDecoded = 0, totalSamplesReceived = 0, frameWidth = 0;
     for (const pc of window.parleyCallTest.pcs) {
-      if (pc.connectionState === 'closed') continue;
+      // Chromium keeps the certificate stats of a connection's first getStats: asking before DTLS is up
+      // would hide the remote certificate from the call's own fingerprint check.
+      if (pc.connectionState !== 'connected') continue;
       const stats = await pc.getStats();
       stats.forEach((report) => {
         if (report.type !== 'inbound-rtp') return;

@@ -4,7 +4,7 @@ import { browserCallMedia } from '../../platform/call-media.dom.js';
 import type { CallView } from './call-store.dom.js';
 import { callStatusText } from './call-screen-text.js';
 import { DevicePanel } from './DevicePanel.js';
-import { CallIcon, type CallIconName } from './icons.js';
+import { CallControl } from './CallControl.js';
 import { useTrackElement } from './media-element.dom.js';
 import { ScreenPicker } from './ScreenPicker.js';
 import { SelfView } from './SelfView.js';
@@ -87,66 +87,34 @@ export function InCallScreen({ view, name, avatar }: { view: CallView; name: str
           </button>
         ) : (
           <>
-            <Control
+            <CallControl
               icon={view.muted.audio ? 'micOff' : 'mic'}
               label={view.muted.audio ? 'Unmute' : 'Mute'}
-              pressed={view.muted.audio}
+              tone={view.muted.audio ? 'pressed' : 'plain'}
               onClick={() => store.toggleMute()}
             />
-            <Control
+            <CallControl
               icon={cameraOn ? 'video' : 'videoOff'}
               label={cameraOn ? 'Turn camera off' : 'Turn camera on'}
-              pressed={!cameraOn}
+              tone={!cameraOn ? 'pressed' : 'plain'}
               onClick={() => void store.toggleCamera()}
             />
-            <Control
+            <CallControl
               icon="screen"
               label={view.screen === undefined ? 'Share screen' : 'Stop sharing'}
-              pressed={view.screen !== undefined}
+              tone={view.screen !== undefined ? 'pressed' : 'plain'}
               onClick={() => void store.toggleScreen()}
             />
-            <Control
+            <CallControl
               icon="devices"
               label="Devices"
-              pressed={devicesOpen}
+              tone={devicesOpen ? 'pressed' : 'plain'}
               onClick={() => setDevicesOpen((open) => !open)}
             />
-            <button
-              type="button"
-              className="call-button call-danger"
-              aria-label="Hang up"
-              title="Hang up"
-              onClick={() => store.hangup()}
-            >
-              <CallIcon name="hangup" />
-            </button>
+            <CallControl icon="hangup" label="Hang up" tone="danger" onClick={() => store.hangup()} />
           </>
         )}
       </div>
     </div>
-  );
-}
-
-function Control({
-  icon,
-  label,
-  pressed,
-  onClick,
-}: {
-  icon: CallIconName;
-  label: string;
-  pressed: boolean;
-  onClick: () => void;
-}) {
-  return (
-    <button
-      type="button"
-      className={`call-button ${pressed ? 'call-pressed' : ''}`}
-      aria-label={label}
-      title={label}
-      onClick={onClick}
-    >
-      <CallIcon name={icon} />
-    </button>
   );
 }

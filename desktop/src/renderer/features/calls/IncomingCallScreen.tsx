@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { Avatar } from '../../ui/Avatar.js';
 import type { CallView } from './call-store.dom.js';
 import { QUICK_REPLIES } from './call-screen-text.js';
-import { CallIcon } from './icons.js';
+import { CallControl } from './CallControl.js';
 import { useCallStore } from './use-call.dom.js';
 
 /** The full incoming-call screen: who calls and how, accept (with or without video), decline, or reply. */
@@ -68,44 +68,22 @@ export function IncomingCallScreen({
         </form>
       ) : (
         <div className="call-controls">
-          <button
-            type="button"
-            className="call-button call-danger"
-            aria-label="Decline"
-            title="Decline"
-            onClick={() => store.decline()}
-          >
-            <CallIcon name="hangup" />
-          </button>
-          <button
-            type="button"
-            className="call-button"
-            aria-label="Decline with a message"
-            title="Decline with a message"
-            onClick={() => setReplying(true)}
-          >
-            <CallIcon name="message" />
-          </button>
+          <CallControl icon="hangup" label="Decline" tone="danger" onClick={() => store.decline()} />
+          <CallControl icon="message" label="Decline with a message" onClick={() => setReplying(true)} />
           {video && (
-            <button
-              type="button"
-              className="call-button call-accept"
-              aria-label="Accept without video"
-              title="Accept without video"
+            <CallControl
+              icon="phone"
+              label="Accept without video"
+              tone="accept"
               onClick={() => void store.accept(false)}
-            >
-              <CallIcon name="phone" />
-            </button>
+            />
           )}
-          <button
-            type="button"
-            className="call-button call-accept"
-            aria-label={video ? 'Accept with video' : 'Accept'}
-            title={video ? 'Accept with video' : 'Accept'}
+          <CallControl
+            icon={video ? 'video' : 'phone'}
+            label={video ? 'Accept with video' : 'Accept'}
+            tone="accept"
             onClick={() => void store.accept(video)}
-          >
-            <CallIcon name={video ? 'video' : 'phone'} />
-          </button>
+          />
         </div>
       )}
     </div>

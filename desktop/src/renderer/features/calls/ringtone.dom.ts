@@ -1,3 +1,5 @@
+import { playTones } from '../../ui/tones.dom.js';
+
 /**
  * The incoming-call ringtone, made with WebAudio (no sound file to ship, nothing for the CSP to allow): two
  * soft tones, repeated every 3 s until `stop()`, which closes its AudioContext.
@@ -22,20 +24,13 @@ export class Ringtone {
   #ring(): void {
     const audio = this.#context;
     if (audio === undefined || audio.state === 'closed') return;
-    const start = audio.currentTime;
-    for (const [offset, frequency] of [
-      [0, 660],
-      [0.4, 880],
-    ] as const) {
-      const oscillator = audio.createOscillator();
-      const gain = audio.createGain();
-      oscillator.frequency.value = frequency;
-      gain.gain.setValueAtTime(0.0001, start + offset);
-      gain.gain.exponentialRampToValueAtTime(0.2, start + offset + 0.05);
-      gain.gain.exponentialRampToValueAtTime(0.0001, start + offset + 0.35);
-      oscillator.connect(gain).connect(audio.destination);
-      oscillator.start(start + offset);
-      oscillator.stop(start + offset + 0.4);
-    }
+    playTones(
+      audio,
+      [
+        [0, 660],
+        [0.4, 880],
+      ],
+      { peak: 0.2, length: 0.4 },
+    );
   }
 }
