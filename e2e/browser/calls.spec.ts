@@ -86,6 +86,24 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
   await expect(bobScreen.getByRole('status')).toHaveCount(0);
   await expect(bobScreen.getByLabel('Alice’s video')).toBeVisible();
 
+  // Alice picks another microphone and speaker while in the call: the old microphone stops, Bob keeps
+  // hearing her, and her call audio plays on the chosen output (setSinkId).
+  await aliceScreen.getByRole('button', { name: 'Devices' }).click();
+  const devices = aliceScreen.getByRole('group', { name: 'Devices' });
+  await devices.getByLabel('Microphone').selectOption({ label: 'Fake Audio Input 2' });
+  await expect
+    .poll(async () =>
+      (await localTracks(alice.page)).filter((t) => t.kind === 'audio').map((t) => t.readyState),
+    )
+    .toEqual(['ended', 'live']);
+  await expectGrowing(bob.page, (counters) => counters.totalSamplesReceived);
+  await devices.getByLabel('Speaker').selectOption({ label: 'Fake Audio Output 1' });
+  await expect
+    .poll(() => alice.page.evaluate(`document.querySelector('.call-screen audio').sinkId`))
+    .not.toBe('');
+  await alice.page.screenshot({ path: shot('devices.png') });
+  await aliceScreen.getByRole('button', { name: 'Devices' }).click();
+
   // Bob shares his screen: Alice is told, and the screen's frames (not the camera's) arrive.
   const cameraWidth = (await received(alice.page)).frameWidth;
   await bobScreen.getByRole('button', { name: 'Share screen' }).click();
