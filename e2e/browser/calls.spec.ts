@@ -137,7 +137,7 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
   ).toBeVisible();
 });
 
-test('decline with a message, a call nobody answers and calling back from the line: the right lines on both sides', async ({
+test('decline with a message, a call nobody answers, and calling back from the line with the camera turned on mid-call: the right lines on both sides', async ({
   people,
 }, testInfo) => {
   // Ringing is shortened to 3 s for "nobody answers" (the default is 45 s).
@@ -180,6 +180,11 @@ test('decline with a message, a call nobody answers and calling back from the li
   await callBack.getByRole('button', { name: 'Accept' }).click();
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
   await expectGrowing(alice.page, (counters) => counters.totalSamplesReceived);
+  // Alice turns her camera on in the voice call: the call is renegotiated from her side and Bob sees her.
+  expect((await received(bob.page)).framesDecoded).toBe(0);
+  await callScreen(alice.page, 'Call with Bob').getByRole('button', { name: 'Turn camera on' }).click();
+  await expectGrowing(bob.page, (counters) => counters.framesDecoded);
+  await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Alice’s video')).toBeVisible();
   await callScreen(bob.page, 'Call with Alice').getByRole('button', { name: 'Hang up' }).click();
   await expect(
     alice.page.getByRole('button', { name: /^Call back: Incoming voice call · \d+:\d\d$/u }),
