@@ -1,3 +1,5 @@
+import { PathIcon } from '../../ui/Icon.js';
+
 /** Icons only the call screens draw (inline SVG elements, like ui/Icon). */
 const PATHS = {
   phone:
@@ -20,9 +22,5 @@ const PATHS = {
 export type CallIconName = keyof typeof PATHS;
 
 export function CallIcon({ name, size = 24 }: { name: CallIconName; size?: number }) {
-  return (
-    <svg className="icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={PATHS[name]} fill="currentColor" />
-    </svg>
-  );
+  return <PathIcon path={PATHS[name]} size={size} />;
 }
