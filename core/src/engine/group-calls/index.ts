@@ -4,5 +4,5 @@
  */
 export { GroupCallsService } from './group-calls-service.js';
 export type { GroupCallGroups, GroupCallTicket } from './group-calls-service.js';
-export { groupCallRoomId, groupCallSecret } from './room-id.js';
+export { accountOfCallIdentity, groupCallRoomId, groupCallSecret } from './room-id.js';
 export type { GroupCallSecretInput } from './room-id.js';

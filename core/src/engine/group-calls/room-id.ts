@@ -1,5 +1,6 @@
 import { hmac, sha512Hash, type CryptoBackend } from '../../crypto/index.js';
 import { concatBytes, toBase64Url, utf8 } from '../../protocol/encoding.js';
+import { addressOfRelayIdentity } from '../shared/addresses.js';
 
 /** What a group's call secret is derived from: parts of the signed group state every member holds. */
 export interface GroupCallSecretInput {
@@ -32,4 +33,13 @@ export function groupCallSecret(backend: CryptoBackend, group: GroupCallSecretIn
 export function groupCallRoomId(backend: CryptoBackend, group: GroupCallSecretInput): string {
   const mac = hmac(sha512Hash(backend), groupCallSecret(backend, group), utf8(ROOM_LABEL));
   return toBase64Url(mac.subarray(0, 32));
+}
+
+/** The account a participant's SFU identity (the relay-authenticated key, base64url) belongs to. */
+export function accountOfCallIdentity(identity: string): string | undefined {
+  try {
+    return addressOfRelayIdentity(identity).name;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,13 @@
+import type { Feature } from '../../app/extensions.js';
+import { GroupCallButton } from './GroupCallButton.js';
+import { GroupCallScreen } from './GroupCallScreen.js';
+
+/**
+ * Group calls on the relay's SFU (docs/sfu.md): "Start group call" in a group's header, and the call screen
+ * over the window while in a call. The media path is mediasoup-client (group-call.dom.ts, call-media.dom.ts).
+ */
+export const groupCallsFeature: Feature = {
+  id: 'group-calls',
+  conversationHeaderActions: [GroupCallButton],
+  services: [GroupCallScreen],
+};
