@@ -2,6 +2,8 @@ import { useEffect, useRef } from 'react';
 
 export interface CallTileProps {
   readonly name: string;
+  /** The SFU's id for this participant (a data attribute: lets tests match a tile to the SFU's peer). */
+  readonly peerId: string | undefined;
   readonly track: MediaStreamTrack | undefined;
   readonly speaking: boolean;
   readonly pinned: boolean;
@@ -13,7 +15,8 @@ export interface CallTileProps {
 }
 
 /** One person in the call: their video (or their initial), name, and the active-speaker ring. */
-export function CallTile({ name, track, speaking, pinned, self, muted, onPin, onResize }: CallTileProps) {
+export function CallTile(props: CallTileProps) {
+  const { name, peerId, track, speaking, pinned, self, muted, onPin, onResize } = props;
   const video = useRef<HTMLVideoElement>(null);
   const frame = useRef<HTMLElement>(null);
 
@@ -44,6 +47,7 @@ export function CallTile({ name, track, speaking, pinned, self, muted, onPin, on
       className={`call-tile${speaking ? ' speaking' : ''}${pinned ? ' pinned' : ''}${self ? ' self' : ''}`}
       aria-label={name}
       data-speaking={speaking}
+      data-peer-id={peerId}
     >
       {track === undefined ? (
         <span className="call-tile-initial" aria-hidden="true">

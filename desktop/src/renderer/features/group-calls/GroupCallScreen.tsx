@@ -42,10 +42,11 @@ function CallScreen({ call }: { call: GroupCall }) {
     );
   }
 
-  const participantName = (participant: Participant) => {
-    const account = accountOfCallIdentity(participant.identity);
+  const identityName = (identity: string) => {
+    const account = accountOfCallIdentity(identity);
     return account === undefined ? 'Someone' : nameOf(account);
   };
+  const participantName = (participant: Participant) => identityName(participant.identity);
   const ids = [SELF, ...snapshot.participants.map((participant) => participant.peerId)];
   const mode = layoutMode(pinned, ids);
 
@@ -65,6 +66,13 @@ function CallScreen({ call }: { call: GroupCall }) {
         setPinned={setPinned}
         nameOf={participantName}
       />
+      <ol className="group-call-events" role="log" aria-label="Call events">
+        {snapshot.events.map((event) => (
+          <li
+            key={event.seq}
+          >{`${identityName(event.identity)} ${event.kind === 'joined' ? 'joined' : 'left'}`}</li>
+        ))}
+      </ol>
       {snapshot.participants.flatMap((participant) =>
         participant.tracks
           .filter((track) => track.kind === 'audio')
@@ -118,6 +126,7 @@ function Tiles({ call, snapshot, mode, pinned, setPinned, nameOf }: TilesProps) 
     <CallTile
       key={SELF}
       name="You"
+      peerId={snapshot.selfPeerId}
       self
       track={localVideo}
       speaking={false}
@@ -181,6 +190,7 @@ function RemoteTile(props: {
   return (
     <CallTile
       name={props.name}
+      peerId={peerId}
       track={camera}
       speaking={props.speaking}
       pinned={props.pinned}

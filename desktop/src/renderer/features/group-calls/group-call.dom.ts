@@ -1,11 +1,5 @@
-import type {
-  ParleyError} from '@parley/core';
-import {
-  type GroupCallTicket,
-  type MediaSource,
-  type SfuJoined,
-  type Viewport,
-} from '@parley/core';
+import type { ParleyError } from '@parley/core';
+import { type GroupCallTicket, type MediaSource, type SfuJoined, type Viewport } from '@parley/core';
 import { CallMedia, type RemoteTrack } from './call-media.dom.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 import { SfuConnection } from './sfu-connection.dom.js';
@@ -31,7 +25,21 @@ export interface GroupCallSnapshot {
   readonly activeSpeaker: string | undefined;
   /** How many times the call came back after a worker restart or a dropped socket. */
   readonly recoveries: number;
+  /** This window's peer in the SFU room while admitted. */
+  readonly selfPeerId: string | undefined;
+  /** Who joined and left while we were in the call, oldest first (the call screen's join/leave lines). */
+  readonly events: readonly CallEvent[];
 }
+
+export interface CallEvent {
+  readonly kind: 'joined' | 'left';
+  readonly identity: string;
+  /** Orders the lines; stable across snapshots (React keys). */
+  readonly seq: number;
+}
+
+/** Join/leave lines kept on the call screen. */
+const MAX_EVENTS = 20;
 
 export interface GroupCallOptions {
   readonly groupId: string;
@@ -68,6 +76,11 @@ export class GroupCall {
   #cameraOff = false;
   #speaker: string | undefined;
   #recoveries = 0;
+  #selfPeerId: string | undefined;
+  #events: CallEvent[] = [];
+  /** Identities in the call as far as the lines go: a restart's rejoins are not arrivals. */
+  readonly #present = new Set<string>();
+  #eventSeq = 0;
   #snapshot: GroupCallSnapshot;
 
   constructor(private readonly options: GroupCallOptions) {
@@ -145,8 +158,13 @@ export class GroupCall {
 
   async #admitted(connection: SfuConnection, joined: SfuJoined): Promise<void> {
     if (this.#over || connection !== this.#connection) return;
+    // A rejoin after a restart announces everyone again; only real arrivals and departures become lines.
     this.#peers.clear();
-    for (const peer of joined.peers) this.#addPeer(peer.peerId, peer.identity);
+    for (const peer of joined.peers) {
+      this.#addPeer(peer.peerId, peer.identity);
+      this.#present.add(peer.identity);
+    }
+    this.#selfPeerId = joined.peerId;
     const local = this.#local;
     if (local === undefined) throw new Error('no local media');
     const media = new CallMedia(joined, {
@@ -168,13 +186,19 @@ export class GroupCall {
     connection.on('peer:joined', ({ peerId, identity }) => {
       if (!current()) return;
       this.#addPeer(peerId, identity);
+      if (!this.#present.has(identity)) this.#event('joined', identity);
+      this.#present.add(identity);
       this.#changed();
     });
     connection.on('peer:left', ({ peerId }) => {
       if (!current()) return;
       const identity = this.#peers.get(peerId);
       this.#peers.delete(peerId);
-      if (identity !== undefined) this.#hooks.left?.({ peerId, identity });
+      if (identity !== undefined) {
+        this.#hooks.left?.({ peerId, identity });
+        this.#present.delete(identity);
+        this.#event('left', identity);
+      }
       if (this.#speaker === peerId) this.#speaker = undefined;
       this.#changed();
     });
@@ -235,6 +259,10 @@ export class GroupCall {
     this.#peers.set(peerId, identity);
   }
 
+  #event(kind: CallEvent['kind'], identity: string): void {
+    this.#events = [...this.#events, { kind, identity, seq: this.#eventSeq++ }].slice(-MAX_EVENTS);
+  }
+
   #dropMedia(): void {
     this.#media?.close();
     this.#media = undefined;
@@ -276,6 +304,8 @@ export class GroupCall {
       })),
       activeSpeaker: this.#speaker,
       recoveries: this.#recoveries,
+      selfPeerId: this.#selfPeerId,
+      events: this.#events,
     };
   }
 }
