@@ -54,6 +54,10 @@ test.describe('on a relay with an SFU', () => {
     if (alice === undefined || bob === undefined || carol === undefined || dave === undefined)
       throw new Error('people did not open');
     for (const person of everyone) {
+      // What the call reported along the way (recoveries, refused requests), for a failure's log.
+      person.page.on('console', (message) => {
+        if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+      });
       await recordPeerConnections(person.page);
       await onboard(person.page, person.name);
     }

@@ -43,7 +43,9 @@ export async function startCallServer(port: number, relayKey: string): Promise<S
       workerBin: mediasoupWorker(),
       listenIp: '127.0.0.1',
       rtcPort: 0,
-      logLevel: 'silent',
+      // PARLEY_SFU_LOG_LEVEL=debug shows what the SFU did when a scenario fails.
+      logLevel:
+        (process.env.PARLEY_SFU_LOG_LEVEL as 'silent' | 'warn' | 'info' | 'debug' | undefined) ?? 'silent',
     }),
   );
 }

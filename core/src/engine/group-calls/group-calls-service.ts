@@ -1,13 +1,18 @@
 import { resolveOptions } from '../../crypto/index.js';
 import { ParleyError } from '../../errors/index.js';
+import type { ProtocolAddress } from '../../crypto/index.js';
 import type { EngineContext } from '../context.js';
 import type { GroupState } from '../messaging/content.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
+import { groupCallActivity, noteGroupCall } from './group-call-notices.js';
 import { groupCallRoomId } from './room-id.js';
+import type { GroupCallActivity, GroupCallNotice } from './types.js';
 
 /** What the service needs of groups: the signed state this device holds. */
 export interface GroupCallGroups {
   get(groupId: string): Promise<GroupState | undefined>;
+  /** Every other member's device. */
+  recipients(groupId: string): Promise<ProtocolAddress[]>;
 }
 
 /** Everything a client needs to enter a group's call on the SFU (docs/sfu.md, "Joining"). */
@@ -49,6 +54,39 @@ export class GroupCallsService {
     const room = await this.room(groupId);
     const granted = await this.home().request('sfu:token', { room });
     return { groupId, room, token: granted.token, expiresAt: granted.expiresAt, url: granted.url };
+  }
+
+  /** The group's running call as far as this device has heard; undefined when none is known. */
+  active(groupId: string): Promise<GroupCallActivity | undefined> {
+    return groupCallActivity(this.ctx, groupId);
+  }
+
+  /**
+   * Tells the group's members that its call started: the app calls this when it joined an empty room. They
+   * show "Call in progress — Join" until the end is announced. Returns the call id for `ended`.
+   */
+  async started(groupId: string): Promise<string> {
+    const notice: GroupCallNotice = { event: 'started', callId: this.ctx.newId(), startedAt: this.ctx.now() };
+    await this.#announce(groupId, notice);
+    return notice.callId;
+  }
+
+  /**
+   * Tells the members the call ended (the app calls it when the last one in the room leaves): the banner goes,
+   * and everyone writes the call's line into the group. Ends the call this device knows as running.
+   */
+  async ended(groupId: string): Promise<void> {
+    const active = await this.active(groupId);
+    if (active === undefined) return;
+    await this.#announce(groupId, { event: 'ended', callId: active.callId, startedAt: active.startedAt });
+  }
+
+  async #announce(groupId: string, notice: GroupCallNotice): Promise<void> {
+    this.ctx.assertOpen();
+    await this.#memberGroup(groupId);
+    await noteGroupCall(this.ctx, groupId, this.ctx.self.name, notice);
+    const recipients = await this.groups.recipients(groupId);
+    await this.ctx.sendControl(recipients, { type: 'group-call', ...notice }, groupId);
   }
 
   async #memberGroup(groupId: string): Promise<GroupState> {

@@ -1,5 +1,10 @@
-import type { ParleyError } from '@parley/core';
-import { type GroupCallTicket, type MediaSource, type SfuJoined, type Viewport } from '@parley/core';
+import {
+  ParleyError,
+  type GroupCallTicket,
+  type MediaSource,
+  type SfuJoined,
+  type Viewport,
+} from '@parley/core';
 import { CallMedia, type RemoteTrack } from './call-media.dom.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 import { SfuConnection } from './sfu-connection.dom.js';
@@ -175,7 +180,13 @@ export class GroupCall {
       changed: () => this.#changed(),
     });
     this.#media = media;
-    await media.start(local, { muted: this.#muted, cameraOff: this.#cameraOff });
+    try {
+      await media.start(local, { muted: this.#muted, cameraOff: this.#cameraOff });
+    } catch (error) {
+      // Closed under us: a restart or a dropped socket is already being recovered from; that is in charge.
+      if (media.closed) return;
+      throw error;
+    }
     if (media.closed) return;
     this.#phase = 'in-call';
     this.#changed();
@@ -214,10 +225,10 @@ export class GroupCall {
       this.#changed();
     });
     connection.on('room:restart', () => {
-      if (current()) void this.#recover(() => this.#rejoin(connection));
+      if (current()) void this.#recover('the call server restarted the room', () => this.#rejoin(connection));
     });
     connection.onDisconnect(() => {
-      if (current()) void this.#recover(() => this.#enter());
+      if (current()) void this.#recover('the connection to the call server dropped', () => this.#enter());
     });
   }
 
@@ -227,7 +238,8 @@ export class GroupCall {
   }
 
   /** Drops every media object, then tries `attempt` until it works or the call is left. */
-  async #recover(attempt: () => Promise<void>): Promise<void> {
+  async #recover(reason: string, attempt: () => Promise<void>): Promise<void> {
+    this.#report(new ParleyError('UNAVAILABLE', `${reason}; joining again`));
     this.#phase = 'reconnecting';
     this.#dropMedia();
     this.#changed();
