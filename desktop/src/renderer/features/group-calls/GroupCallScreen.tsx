@@ -1,5 +1,6 @@
 import { useCallback, useMemo, useState, useSyncExternalStore } from 'react';
 import { accountOfCallIdentity } from '@parley/core';
+import { useClient } from '../../app/client-context.js';
 import { Button } from '../../ui/Button.js';
 import { useGroupState, useNameOf } from '../groups/use-group.js';
 import { callErrorText } from './call-error-text.js';
@@ -20,6 +21,7 @@ export function GroupCallScreen() {
 }
 
 function CallScreen({ call }: { call: GroupCall }) {
+  const client = useClient();
   const snapshot = useSyncExternalStore(call.subscribe, call.snapshot);
   const { state } = useGroupState(call.groupId);
   const nameOf = useNameOf();
@@ -36,7 +38,7 @@ function CallScreen({ call }: { call: GroupCall }) {
           {snapshot.error === undefined ? 'The call ended.' : callErrorText(snapshot.error)}
         </p>
         <div className="group-call-controls">
-          <Button onClick={() => void leaveGroupCall()}>Close</Button>
+          <Button onClick={() => void leaveGroupCall(client)}>Close</Button>
         </div>
       </section>
     );
@@ -93,7 +95,7 @@ function CallScreen({ call }: { call: GroupCall }) {
         >
           {snapshot.cameraOff ? 'Turn camera on' : 'Turn camera off'}
         </Button>
-        <Button variant="danger" onClick={() => void leaveGroupCall()}>
+        <Button variant="danger" onClick={() => void leaveGroupCall(client)}>
           Leave call
         </Button>
       </div>

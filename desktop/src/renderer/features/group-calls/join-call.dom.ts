@@ -29,13 +29,24 @@ export function joinGroupCall(client: ParleyClient, groupId: string): GroupCall 
     report: (error) => console.warn('group call:', error),
   });
   callStore.set(call);
-  void call.start().catch(() => undefined); // the snapshot carries the error to the screen
+  const report = (error: unknown) => console.warn('group call:', error);
+  call.start().then(
+    // Nobody else in the room: the call starts now, and the members are told (their "Join" banner).
+    () => {
+      if (call.snapshot().participants.length === 0) void client.groupCalls.started(groupId).catch(report);
+    },
+    () => undefined, // the snapshot carries the error to the screen
+  );
   return call;
 }
 
-/** Leaves the current call and closes the call screen. */
-export async function leaveGroupCall(): Promise<void> {
+/** Leaves the current call and closes the call screen; the last one out tells the members it ended. */
+export async function leaveGroupCall(client: ParleyClient): Promise<void> {
   const call = callStore.get();
   callStore.set(undefined);
-  await call?.leave();
+  if (call === undefined) return;
+  const { phase, participants } = call.snapshot();
+  await call.leave();
+  if (phase === 'in-call' && participants.length === 0)
+    await client.groupCalls.ended(call.groupId).catch((error: unknown) => console.warn('group call:', error));
 }
