@@ -45,7 +45,7 @@ function forwardedLayer(sfu: Sfu, viewer: string, owner: string): number | undef
 test.describe('on a relay with an SFU', () => {
   test.use({ callServer: 'trusting' });
 
-  test('four people in a group call each decode every other’s video, a pinned tile gets a higher layer than a small one, a leaver leaves nothing behind, and a killed worker is recovered from without a click', async ({
+  test('four people in a group call each decode every other’s video, a pinned tile gets a higher layer than a small one, a leaver leaves nothing behind, a killed worker is recovered from without a click, and the call leaves its line in the group', async ({
     people,
     relay,
   }, testInfo) => {
@@ -65,8 +65,14 @@ test.describe('on a relay with an SFU', () => {
     await createGroup(alice.page, GROUP, ['Bob', 'Carol', 'Dave']);
     for (const person of [bob, carol, dave]) await openChat(person.page, GROUP);
 
-    // Everyone joins from the group's header.
-    for (const person of everyone) await startCall(person.page);
+    // Alice starts the call from the group's header; the others see "Call in progress" and join from it.
+    await startCall(alice.page);
+    await expect(callScreen(alice.page).getByRole('status')).toHaveText('Waiting for others to join');
+    for (const person of [bob, carol, dave]) {
+      const banner = conversation(person.page, GROUP).getByRole('status', { name: 'Group call in progress' });
+      await banner.getByRole('button', { name: 'Join' }).click();
+      await expect(callScreen(person.page)).toBeVisible();
+    }
     const names = everyone.map((person) => person.name);
     for (const person of everyone) {
       await expect(callScreen(person.page).getByRole('figure')).toHaveCount(4, { timeout: 120_000 });
@@ -154,6 +160,22 @@ test.describe('on a relay with an SFU', () => {
     expect(relay.sfu.context.pool.all()[0]?.worker.pid).not.toBe(worker.pid);
     for (const person of [alice, bob, carol])
       await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3);
+
+    // Everyone leaves; the last one out ends the call: the banner goes and the call's line stays in the group.
+    const banner = conversation(dave.page, GROUP).getByRole('status', { name: 'Group call in progress' });
+    await expect(banner).toBeVisible();
+    for (const person of [alice, bob, carol]) {
+      await callScreen(person.page).getByRole('button', { name: 'Leave call' }).click();
+      await expect(callScreen(person.page)).toBeHidden();
+    }
+    await expect(banner).toBeHidden();
+    for (const person of everyone)
+      await expect(
+        conversation(person.page, GROUP)
+          .getByRole('list', { name: 'Messages' })
+          .getByText(/^Group call started by (Alice|you) · /),
+      ).toBeVisible();
+    expect([...relay.sfu.context.rooms.all()]).toEqual([]);
   });
 });
 
