@@ -8,7 +8,7 @@ import {
   type ParleyClient,
 } from '@parley/core';
 import nacl from 'tweetnacl';
-import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { groupOf, next, scenario, startAll, until } from './support/harness.js';
 import { sendForged } from './support/malicious-peer.js';
 
 /*
@@ -21,20 +21,6 @@ const s = scenario();
 afterEach(s.teardown);
 
 const SFU_URL = 'http://127.0.0.1:7780';
-
-async function groupOf(admin: TestDevice, name: string, members: TestDevice[]): Promise<string> {
-  const conversation = await admin.c.groups.create(
-    name,
-    members.map((member) => member.c.account),
-  );
-  const groupId = conversation.slice('group:'.length);
-  for (const member of members)
-    await until(
-      async () => (await member.c.groups.get(groupId)) !== undefined,
-      `${member.name} to learn the group`,
-    );
-  return groupId;
-}
 
 async function callLines(client: ParleyClient, groupId: string) {
   const page = await client.messages.page(`group:${groupId}`, { limit: 50 });
