@@ -16,6 +16,8 @@ export interface RemoteTrack {
 
 interface Parts {
   readonly connection: SfuConnection;
+  /** mediasoup-client's handler; the browser's own by default (tests pass FakeHandler's). */
+  readonly handlerFactory: types.HandlerFactory | undefined;
   readonly hooks: GroupCallMediaHooks;
   readonly identityOf: (peerId: string) => string;
   readonly viewportOf: (peerId: string, source: MediaSource) => Viewport | undefined;
@@ -31,6 +33,7 @@ interface Parts {
 export class CallMedia {
   readonly #producers = new Map<MediaSource, types.Producer>();
   readonly #consumers = new Map<string, { consumer: types.Consumer; info: RemoteTrack }>();
+  readonly #asked = new Set<string>();
   /** Producers announced before the recv transport existed, consumed once it does. */
   #pending: SfuProducerInfo[] = [];
   #device: Device | undefined;
@@ -53,7 +56,8 @@ export class CallMedia {
 
   /** Loads the device, opens both transports, publishes `local` and consumes what is already there. */
   async start(local: MediaStream, state: { muted: boolean; cameraOff: boolean }): Promise<void> {
-    const device = new Device();
+    const { handlerFactory } = this.parts;
+    const device = new Device(handlerFactory === undefined ? undefined : { handlerFactory });
     await device.load({ routerRtpCapabilities: this.joined.routerRtpCapabilities as types.RtpCapabilities });
     this.#device = device;
     this.#send = await this.#transport('send');
@@ -69,10 +73,14 @@ export class CallMedia {
 
   /** Consumes a producer someone else published (join's list and every `producer:new`). */
   async consume(producer: SfuProducerInfo): Promise<void> {
-    if (this.#closed || producer.peerId === this.joined.peerId) return;
+    // Once per producer: join's list and an early producer:new can name the same one.
+    if (this.#closed || producer.peerId === this.joined.peerId || this.#asked.has(producer.producerId))
+      return;
+    this.#asked.add(producer.producerId);
     const device = this.#device;
     const recv = this.#recv;
     if (device === undefined || recv === undefined) {
+      this.#asked.delete(producer.producerId);
       this.#pending.push(producer);
       return;
     }

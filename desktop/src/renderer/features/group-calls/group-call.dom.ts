@@ -3,8 +3,10 @@ import {
   type GroupCallTicket,
   type MediaSource,
   type SfuJoined,
+  type SfuProducerInfo,
   type Viewport,
 } from '@parley/core';
+import type { types } from 'mediasoup-client';
 import { CallMedia, type RemoteTrack } from './call-media.dom.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 import { SfuConnection } from './sfu-connection.dom.js';
@@ -54,6 +56,8 @@ export interface GroupCallOptions {
   readonly media: () => Promise<MediaStream>;
   readonly hooks?: GroupCallMediaHooks;
   readonly connect?: (url: string) => SfuConnection;
+  /** mediasoup-client's handler; the browser's own by default (Node tests pass FakeHandler's). */
+  readonly handlerFactory?: types.HandlerFactory;
   /** Delay before the n-th attempt to get back into the call after the socket dropped. */
   readonly retryDelayMs?: (attempt: number) => number;
   readonly report?: (error: unknown) => void;
@@ -85,6 +89,8 @@ export class GroupCall {
   #events: CallEvent[] = [];
   /** Identities in the call as far as the lines go: a restart's rejoins are not arrivals. */
   readonly #present = new Set<string>();
+  /** producer:new that arrived while between rooms (before the join answer). */
+  #early: SfuProducerInfo[] = [];
   #eventSeq = 0;
   #snapshot: GroupCallSnapshot;
 
@@ -158,13 +164,14 @@ export class GroupCall {
     this.#connection = connection;
     this.#listen(connection);
     await connection.opened();
+    this.#forgetRoom();
     await this.#admitted(connection, await connection.request('join', { token: ticket.token }));
   }
 
   async #admitted(connection: SfuConnection, joined: SfuJoined): Promise<void> {
     if (this.#over || connection !== this.#connection) return;
-    // A rejoin after a restart announces everyone again; only real arrivals and departures become lines.
-    this.#peers.clear();
+    // Merged, not replaced: someone who entered after the SFU wrote this answer may already have been
+    // announced (peer:joined can overtake the answer). A restart's rejoins are not arrivals (#present).
     for (const peer of joined.peers) {
       this.#addPeer(peer.peerId, peer.identity);
       this.#present.add(peer.identity);
@@ -174,12 +181,16 @@ export class GroupCall {
     if (local === undefined) throw new Error('no local media');
     const media = new CallMedia(joined, {
       connection,
+      handlerFactory: this.options.handlerFactory,
       hooks: this.#hooks,
       identityOf: (peerId) => this.#peers.get(peerId) ?? '',
       viewportOf: (peerId, source) => this.#viewports.get(viewportKey(peerId, source)),
       changed: () => this.#changed(),
     });
     this.#media = media;
+    // Producers announced before the answer arrived (their producer:new overtook it).
+    for (const producer of this.#early.splice(0))
+      void media.consume(producer).catch((error: unknown) => this.#report(error));
     try {
       await media.start(local, { muted: this.#muted, cameraOff: this.#cameraOff });
     } catch (error) {
@@ -214,7 +225,9 @@ export class GroupCall {
       this.#changed();
     });
     connection.on('producer:new', (producer) => {
-      if (current()) void this.#media?.consume(producer).catch((error: unknown) => this.#report(error));
+      if (!current()) return;
+      if (this.#media === undefined) this.#early.push(producer);
+      else void this.#media.consume(producer).catch((error: unknown) => this.#report(error));
     });
     connection.on('consumer:closed', ({ consumerId }) => {
       if (current()) this.#media?.consumerClosed(consumerId);
@@ -234,6 +247,7 @@ export class GroupCall {
 
   /** After `room:restart`: the same socket is still admitted; `rejoin` opens the room on a live worker. */
   async #rejoin(connection: SfuConnection): Promise<void> {
+    this.#forgetRoom();
     await this.#admitted(connection, await connection.request('rejoin', {}));
   }
 
@@ -273,6 +287,13 @@ export class GroupCall {
 
   #event(kind: CallEvent['kind'], identity: string): void {
     this.#events = [...this.#events, { kind, identity, seq: this.#eventSeq++ }].slice(-MAX_EVENTS);
+  }
+
+  /** About to enter a room (again): whoever was in the old one is gone with it. */
+  #forgetRoom(): void {
+    this.#peers.clear();
+    this.#early = [];
+    this.#speaker = undefined;
   }
 
   #dropMedia(): void {
