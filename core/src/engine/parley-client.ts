@@ -31,6 +31,7 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -62,6 +63,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly access: AccessService;
   readonly backup: BackupService;
   readonly calls: CallsService;
+  readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -215,6 +217,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
+    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
