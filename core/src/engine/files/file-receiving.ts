@@ -152,7 +152,9 @@ export class FileReceiving {
         await relay.download(
           body.relayHash,
           body.size,
-          (offset, bytes) => writer.write(offset, bytes),
+          async (offset, bytes) => {
+            await writer.write(offset, bytes);
+          },
           (bytes, total) => ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
           () => flag.cancelled,
         );
