@@ -6,6 +6,7 @@ import type { VerificationState } from './contacts/types.js';
 import type { StatusUpdate } from './status/types.js';
 import type { Route } from './links/direct-links.js';
 import type { CallSnapshot } from '../calls/index.js';
+import type { GroupCallActivity } from './group-calls/types.js';
 
 /** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */
 export interface ParleyClientEvents {
@@ -41,8 +42,13 @@ export interface ParleyClientEvents {
   'call-state': CallSnapshot;
   /** A remote media track of the call (a MediaStreamTrack of the platform's WebRTC). */
   'call-track': { readonly callId: string; readonly track: unknown; readonly streams: readonly unknown[] };
-  /** The peer turned its microphone or camera on or off. */
-  'call-mute': { readonly callId: string; readonly audio: boolean; readonly video: boolean };
+  /** The peer turned its microphone or camera on or off, or started or stopped sharing its screen. */
+  'call-mute': {
+    readonly callId: string;
+    readonly audio: boolean;
+    readonly video: boolean;
+    readonly screen: boolean;
+  };
   /**
    * A direct link was refused because its signalling did not open in the pair's session: the relay (or
    * someone) altered, replayed or replaced it. The link fails closed; messages keep going through the relay.
@@ -58,6 +64,8 @@ export interface ParleyClientEvents {
   verification: { readonly account: string; readonly state: VerificationState };
   'disappearing-timer': { readonly conversationId: string; readonly expiresInMs: number | null };
   group: { readonly state: GroupState; readonly removedSelf: boolean };
+  /** A group's call started or ended (a member's notice, or ours): `active` is what runs now, if anything. */
+  'group-call': { readonly groupId: string; readonly active: GroupCallActivity | undefined };
   status: StatusUpdate;
   'status-viewed': { readonly statusId: string; readonly viewer: string };
   'status-expired': { readonly statusId: string };

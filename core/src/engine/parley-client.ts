@@ -32,6 +32,7 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -65,6 +66,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Linking a new device to this account and moving the history to it (devices/linking). */
   readonly linking: LinkingService;
   readonly calls: CallsService;
+  readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -209,11 +211,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
     });
     const iceServers = () => this.links.iceServers;
-    this.calls = new CallsService(ctx, { wrtc: options.wrtc, relayFor, iceServers });
+    this.calls = new CallsService(ctx, {
+      wrtc: options.wrtc,
+      relayFor,
+      iceServers,
+      ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
+    });
     this.#delivery = new Delivery(ctx, tuning, this.links, (id) => this.#list.changed(id));
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
+    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
