@@ -69,7 +69,7 @@ export const MessageItemSchema = z.strictObject({
   text: z.string().max(1_000_000),
   attachmentIds: z.array(id).max(100).optional(),
   replyTo: id.optional(),
-  kind: z.enum(['group-change', 'call']).optional(),
+  kind: z.enum(['group-change', 'call', 'group-call']).optional(),
   editedAt: time.optional(),
   deletedAt: time.optional(),
 });

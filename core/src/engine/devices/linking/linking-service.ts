@@ -6,7 +6,8 @@ import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
 import type { ServerPayload } from '../../../protocol/events.js';
 import type { EngineContext } from '../../context.js';
 import type { RelayConnection } from '../../relay/relay-connection.js';
-import { publishingDeviceList, type DeviceListPort } from './device-list-port.js';
+import { OWN_LIST_KEY, publishingDeviceList, type DeviceListPort } from './device-list-port.js';
+import { SignedDeviceListSchema, type ListedDevice } from '../../../protocol/devices.js';
 import { decodeClear } from './frames.js';
 import { LinkOffer } from './host.js';
 import { LinkJoin } from './join.js';
@@ -111,6 +112,16 @@ export class LinkingService {
   /** The account this device was linked to, with its id and list (the multi-device engine's starting point). */
   async linkedAccount(): Promise<LinkedAccountRecord | undefined> {
     return (await this.ctx.state.get(LINKED_ACCOUNT_KEY)) as LinkedAccountRecord | undefined;
+  }
+
+  /**
+   * The devices of the newest list this device signed (the primary alone before any link). The engine's
+   * device-list service (`client.devices.list()`) supersedes this once wired in.
+   */
+  async ownDevices(): Promise<ListedDevice[]> {
+    const parsed = SignedDeviceListSchema.safeParse(await this.ctx.state.get(OWN_LIST_KEY));
+    if (parsed.success) return parsed.data.devices;
+    return [{ deviceId: this.ctx.self.deviceId, identityKey: toBase64Url(this.ctx.identity.identityKey), addedAt: 0 }];
   }
 
   /** A relay signal of kind 'device-link'. Anything unreadable is dropped: it is relay input. */
