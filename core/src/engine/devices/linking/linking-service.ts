@@ -121,7 +121,13 @@ export class LinkingService {
   async ownDevices(): Promise<ListedDevice[]> {
     const parsed = SignedDeviceListSchema.safeParse(await this.ctx.state.get(OWN_LIST_KEY));
     if (parsed.success) return parsed.data.devices;
-    return [{ deviceId: this.ctx.self.deviceId, identityKey: toBase64Url(this.ctx.identity.identityKey), addedAt: 0 }];
+    return [
+      {
+        deviceId: this.ctx.self.deviceId,
+        identityKey: toBase64Url(this.ctx.identity.identityKey),
+        addedAt: 0,
+      },
+    ];
   }
 
   /** A relay signal of kind 'device-link'. Anything unreadable is dropped: it is relay input. */
