@@ -127,9 +127,10 @@ describe('linking a new device', () => {
     await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'private');
     const laptop = await newDevice('alice-laptop');
     const offer = alice.c.linking.offer();
+    const hostCode = once(offer, 'code');
     const join = await laptop.linking.join(offer.text);
     await once(join, 'code');
-    await once(offer, 'code');
+    await hostCode;
 
     expect(await laptop.linking.linkedAccount()).toBeUndefined();
     expect(await laptop.conversations.list()).toEqual([]);
