@@ -245,6 +245,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
       relay: target.relay,
       resumeSecret: welcome.resumeSecret,
     };
+    await deps.adopt(welcome.list);
     await deps.state.put(LINKED_ACCOUNT_KEY, record);
     this.#setPhase('linked');
     this.emit('linked', { account: welcome.account, deviceId: welcome.deviceId, list: welcome.list });

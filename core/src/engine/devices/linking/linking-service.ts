@@ -7,7 +7,11 @@ import type { ServerPayload } from '../../../protocol/events.js';
 import type { EngineContext } from '../../context.js';
 import type { RelayConnection } from '../../relay/relay-connection.js';
 import { OWN_LIST_KEY, publishingDeviceList, type DeviceListPort } from './device-list-port.js';
-import { SignedDeviceListSchema, type ListedDevice } from '../../../protocol/devices.js';
+import {
+  SignedDeviceListSchema,
+  type ListedDevice,
+  type SignedDeviceList,
+} from '../../../protocol/devices.js';
 import { decodeClear } from './frames.js';
 import { LinkOffer } from './host.js';
 import { LinkJoin } from './join.js';
@@ -35,6 +39,7 @@ type Session = LinkOffer | LinkJoin | HistoryResume;
 export class LinkingService {
   readonly #sessions = new Map<string, Session>();
   #devices: DeviceListPort | undefined;
+  #adopt: ((list: SignedDeviceList) => Promise<void>) | undefined;
   readonly #deps: LinkingDeps;
 
   constructor(
@@ -52,6 +57,9 @@ export class LinkingService {
       wrtc: parts.wrtc,
       iceServers: parts.iceServers,
       directTimeoutMs: parts.directTimeoutMs,
+      adopt: async (list) => {
+        await this.#adopt?.(list);
+      },
       sendSignal: async (to, linkId, frame) => {
         const { delivered } = await parts.home().request('signal', {
           to,
@@ -68,6 +76,15 @@ export class LinkingService {
   /** Where list changes go: the engine's device-list service (client.devices) replaces the built-in one. */
   useDeviceList(port: DeviceListPort): void {
     this.#devices = port;
+  }
+
+  /**
+   * What the new device does with the account's list once the existing device confirmed it: the engine's
+   * `adoptLinkedDevice` (this device then speaks for the account under the listed id). Without one, the
+   * list is only kept (`linkedAccount()`).
+   */
+  useAdoption(adopt: (list: SignedDeviceList) => Promise<void>): void {
+    this.#adopt = adopt;
   }
 
   /** "Link a new device": a fresh one-time payload to show as a QR code and text. */
