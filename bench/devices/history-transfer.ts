@@ -122,6 +122,13 @@ async function historyRound(
   const offer = alice.linking.offer();
   offer.on('error', (error) => step(`existing device: ${error.message}`));
   const join = await laptop.linking.join(offer.text);
+  join.on('error', (error) => step(`new device: ${error.message}`));
+  let quarter = 0;
+  join.on('progress', ({ messages, total }) => {
+    if (messages < ((quarter + 1) * total) / 4) return;
+    quarter += 1;
+    step(`history: ${messages} of ${total}`);
+  });
   await once(join, 'code');
   const done = once(join, 'done');
   const started = performance.now();

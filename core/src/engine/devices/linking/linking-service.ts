@@ -111,7 +111,7 @@ export class LinkingService {
     const payload = parseLinkPayload(text, this.ctx.now());
     const join = LinkJoin.fromPayload(this.#deps, payload);
     this.#track(join.id, join);
-    await join.start();
+    join.start();
     return join;
   }
 
@@ -122,7 +122,7 @@ export class LinkingService {
     if (record === undefined) throw new ParleyError('NOT_FOUND', 'this device was not linked to an account');
     const join = LinkJoin.resume(this.#deps, record);
     this.#track(join.id, join);
-    await join.start();
+    join.start();
     return join;
   }
 
