@@ -1,6 +1,6 @@
 import type { Conversation } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
-import { formerMemberNotice, groupIdOf } from './group-rules.js';
+import { formerMemberNotice, groupHeaderLine, groupIdOf } from './group-rules.js';
 import { useGroupState, useNameOf } from './use-group.js';
 
 /**
@@ -13,4 +13,13 @@ export function useFormerMemberNotice(conversation: Conversation): string | unde
   const groupId = conversation.kind === 'group' ? groupIdOf(conversation.id) : undefined;
   const { state } = useGroupState(groupId);
   return state === undefined ? undefined : formerMemberNotice(state, client.account, nameOf);
+}
+
+/** The group header's second line: the members as the group's signed state has them now. */
+export function useGroupHeaderLine(conversation: Conversation): string | undefined {
+  const client = useClient();
+  const nameOf = useNameOf();
+  const groupId = conversation.kind === 'group' ? groupIdOf(conversation.id) : undefined;
+  const { state } = useGroupState(groupId);
+  return state === undefined ? undefined : groupHeaderLine(state, client.account, nameOf);
 }
