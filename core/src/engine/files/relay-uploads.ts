@@ -138,7 +138,9 @@ export class RelayUploads {
     await records.setState(messageId, 'transferring');
     await ctx.db.messages.setState(messageId, 'pending');
     ctx.emit('message-state', { messageId, conversationId: record.data.conversationId, state: 'pending' });
-    return { uploaded: this.#run(record.data, info, file, source === undefined) };
+    const uploaded = this.#run(record.data, info, file, source === undefined);
+    ctx.emit('file-retried', { messageId });
+    return { uploaded };
   }
 
   #run(record: UploadRecord, info: FileInfo, source: FileSource, opened: boolean): Promise<void> {
@@ -150,13 +152,20 @@ export class RelayUploads {
       text: record.text,
     };
     const flag = this.#flag(record.messageId);
+    // Named and typed as the message first said, whatever the copy given to a retry is called.
+    const named: FileSource = {
+      size: source.size,
+      name: info.name,
+      mimeType: info.mimeType,
+      read: (offset, length) => source.read(offset, length),
+    };
     let uploaded: Promise<void>;
     try {
       const relay = this.#relayFor(record.recipient);
       uploaded = uploadDraft(
         { ctx, records, drafts: this.drafts, relay, flag },
         message,
-        source,
+        named,
         record.transferId,
         fileBodyExtras(info),
         record.recipientIdentity,
@@ -201,7 +210,7 @@ export class RelayUploads {
 
   async #reopen(record: UploadRecord, info: FileInfo): Promise<FileSource> {
     if (record.source === undefined || typeof record.source['kind'] !== 'string')
-      throw new ParleyError('UNAVAILABLE', 'the file was in memory; choose it again to send it');
+      throw new ParleyError('UNAVAILABLE', 'the file was in memory');
     if (this.options.reopen === undefined)
       throw new ParleyError('UNAVAILABLE', 'this app cannot open files again after a restart');
     const source = await this.options.reopen(record.source as FileSourceDescriptor);

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { expect, test } from './support/fixtures.js';
+import { attach, messages, twoContacts } from './support/files-and-pairs.js';
+import { openChat, unlock } from './support/ui.js';
+
+test.describe.configure({ timeout: 300_000 });
+
+test('an upload cut by a reload says why, not "pending" for ever, and Retry sends it', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  await bob.quit(); // the file waits on the relay for him
+  const path = testInfo.outputPath('minutes.bin');
+  await writeFile(path, randomBytes(3 * 1024 * 1024));
+
+  // A slow uplink (64 KB/s): the upload is still under way when Alice reloads the page.
+  const cdp = await alice.page.context().newCDPSession(alice.page);
+  await cdp.send('Network.enable');
+  const uplink = (bytesPerSecond: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: bytesPerSecond,
+    });
+  await uplink(64 * 1024);
+  await attach(alice.page, [path]);
+  const dialog = alice.page.getByRole('dialog', { name: 'Send file' });
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog).toBeHidden();
+  const sending = messages(alice.page).getByRole('progressbar', { name: 'Sending minutes.bin' });
+  await expect(sending).toBeVisible();
+  await alice.page.screenshot({ path: testInfo.outputPath('upload-under-way.png') });
+
+  await alice.page.reload();
+  await uplink(-1);
+  await unlock(alice.page);
+  await openChat(alice.page, 'Bob');
+  const card = messages(alice.page).getByRole('article').filter({ hasText: 'minutes.bin' });
+  // The browser could not keep reading the chosen file across the reload: the card says so, and offers Retry.
+  await expect(card).toContainText('the upload stopped when the app closed: the file was in memory.');
+  await expect(card.getByRole('progressbar')).toHaveCount(0);
+  const retry = card.getByRole('button', { name: 'Retry sending minutes.bin' });
+  await expect(retry).toBeVisible();
+  await alice.page.screenshot({ path: testInfo.outputPath('upload-stopped-retry.png') });
+
+  // Retry uploads this browser's own copy of the file; the message goes.
+  await retry.click();
+  await expect(card.getByRole('img', { name: 'Sent', exact: true })).toBeVisible({ timeout: 120_000 });
+  await expect(retry).toBeHidden();
+  await alice.page.screenshot({ path: testInfo.outputPath('upload-retried-sent.png') });
+
+  const page = await bob.reopen();
+  await unlock(page);
+  await openChat(page, 'Alice');
+  await expect(messages(page).getByRole('button', { name: 'Save minutes.bin' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await page.screenshot({ path: testInfo.outputPath('upload-received.png') });
+});
