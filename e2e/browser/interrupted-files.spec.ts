@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { expect, test } from './support/fixtures.js';
 import { attach, messages, twoContacts } from './support/files-and-pairs.js';
-import { openChat, unlock } from './support/ui.js';
+import { openChat, sendText, unlock } from './support/ui.js';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -58,4 +58,35 @@ test('an upload cut by a reload says why, not "pending" for ever, and Retry send
     timeout: 60_000,
   });
   await page.screenshot({ path: testInfo.outputPath('upload-received.png') });
+});
+
+test('a direct transfer whose sender reloads shows the receiver the sender’s reason', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  // A first message each way opens the direct link (WebRTC on loopback).
+  await sendText(alice.page, 'The recording, coming up');
+  await sendText(bob.page, 'Go ahead');
+  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+
+  const path = testInfo.outputPath('recording.bin');
+  await writeFile(path, randomBytes(50 * 1024 * 1024));
+  await attach(alice.page, [path]);
+  const dialog = alice.page.getByRole('dialog', { name: 'Send file' });
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  const receiving = messages(bob.page).getByRole('progressbar', { name: 'Receiving recording.bin' });
+  await expect(receiving).toBeVisible({ timeout: 120_000 });
+
+  // Alice's page reloads mid-transfer: a browser cannot read the chosen file again, so her app says so.
+  await alice.page.reload();
+  await unlock(alice.page);
+  const card = messages(bob.page).getByRole('article').filter({ hasText: 'recording.bin' });
+  await expect(card).toContainText(
+    'the sender cannot send the file: the file was in memory when the app restarted.',
+    { timeout: 60_000 },
+  );
+  await expect(receiving).toBeHidden();
+  await expect(card.getByRole('button', { name: 'Save recording.bin' })).toHaveCount(0);
+  await bob.page.screenshot({ path: testInfo.outputPath('sender-reason-shown.png') });
 });
