@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from './support/fixtures.js';
 import { attach, messages, twoContacts } from './support/files-and-pairs.js';
 import { openChat, sendText, unlock } from './support/ui.js';
@@ -89,4 +89,40 @@ test('a direct transfer whose sender reloads shows the receiver the sender’s r
   await expect(receiving).toBeHidden();
   await expect(card.getByRole('button', { name: 'Save recording.bin' })).toHaveCount(0);
   await bob.page.screenshot({ path: testInfo.outputPath('sender-reason-shown.png') });
+});
+
+test('a direct transfer whose receiver reloads starts again and arrives byte for byte', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  await sendText(alice.page, 'The photos, coming up');
+  await sendText(bob.page, 'Go ahead');
+  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+
+  const original = randomBytes(40 * 1024 * 1024);
+  const path = testInfo.outputPath('photos.bin');
+  await writeFile(path, original);
+  await attach(alice.page, [path]);
+  await alice.page.getByRole('dialog', { name: 'Send file' }).getByRole('button', { name: 'Send' }).click();
+  await expect(messages(bob.page).getByRole('progressbar', { name: 'Receiving photos.bin' })).toBeVisible({
+    timeout: 120_000,
+  });
+
+  // Bob's page reloads mid-transfer. The browser's file sink cannot keep a half-written file across it (an
+  // OPFS writable commits only when closed), so the file comes again from its first byte.
+  await bob.page.reload();
+  await unlock(bob.page);
+  await openChat(bob.page, 'Alice');
+  const save = messages(bob.page).getByRole('button', { name: 'Save photos.bin' });
+  await expect(save).toBeVisible({ timeout: 240_000 });
+  const download = bob.page.waitForEvent('download');
+  await save.click();
+  const saved = await (await download).path();
+  expect(
+    createHash('sha256')
+      .update(await readFile(saved))
+      .digest('hex'),
+  ).toBe(createHash('sha256').update(original).digest('hex'));
+  await bob.page.screenshot({ path: testInfo.outputPath('receiver-reloaded-file-arrived.png') });
 });
