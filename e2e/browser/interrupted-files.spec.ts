@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from './support/fixtures.js';
-import { attach, messages, twoContacts } from './support/files-and-pairs.js';
-import { openChat, sendText, unlock } from './support/ui.js';
+import { attach, messages, openDirectLink, twoContacts } from './support/files-and-pairs.js';
+import { openChat, unlock } from './support/ui.js';
 
 test.describe.configure({ timeout: 300_000 });
 
@@ -64,11 +64,7 @@ test('a direct transfer whose sender reloads shows the receiver the sender’s r
   people,
 }, testInfo) => {
   const { alice, bob } = await twoContacts(people);
-  // A first message each way opens the direct link (WebRTC on loopback).
-  await sendText(alice.page, 'The recording, coming up');
-  await sendText(bob.page, 'Go ahead');
-  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
-  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await openDirectLink(alice, bob, ['The recording, coming up', 'Go ahead']);
 
   const path = testInfo.outputPath('recording.bin');
   await writeFile(path, randomBytes(50 * 1024 * 1024));
@@ -95,10 +91,7 @@ test('a direct transfer whose receiver reloads starts again and arrives byte for
   people,
 }, testInfo) => {
   const { alice, bob } = await twoContacts(people);
-  await sendText(alice.page, 'The photos, coming up');
-  await sendText(bob.page, 'Go ahead');
-  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
-  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await openDirectLink(alice, bob, ['The photos, coming up', 'Go ahead']);
 
   const original = randomBytes(40 * 1024 * 1024);
   const path = testInfo.outputPath('photos.bin');
