@@ -57,6 +57,10 @@ export type MessageSortKey = readonly [
   id: string,
 ];
 
+/** The kinds of line a device writes into a conversation itself (see NewMessage.kind); also history's wire values. */
+export const MESSAGE_LINE_KINDS = ['group-change', 'call', 'group-call'] as const;
+export type MessageLineKind = (typeof MESSAGE_LINE_KINDS)[number];
+
 export interface NewMessage {
   /** Globally unique, chosen by the sender; inserting an id twice is a no-op. */
   readonly id: string;
@@ -80,7 +84,7 @@ export interface NewMessage {
    * (engine/group-calls/group-call-lines.ts). All never sent, never unread,
    * not searchable, and it does not become the conversation's last message.
    */
-  readonly kind?: 'group-change' | 'call' | 'group-call';
+  readonly kind?: MessageLineKind;
 }
 
 export interface StoredMessage extends NewMessage {
