@@ -26,3 +26,4 @@ export * from './calls/index.js';
 export * from './group-calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';
+export * from './devices/index.js';
