@@ -24,11 +24,12 @@ interface RtcCandidate {
 }
 interface RtcPeer {
   readonly iceConnectionState: string;
+  readonly signalingState: string;
   readonly connectionState?: string;
   readonly remoteDescription: RtcDescription | null;
   createOffer(options?: { iceRestart?: boolean }): Promise<RtcDescription>;
   createAnswer(): Promise<RtcDescription>;
-  setLocalDescription(description: RtcDescription): Promise<void>;
+  setLocalDescription(description: RtcDescription | { type: 'rollback' }): Promise<void>;
   setRemoteDescription(description: RtcDescription): Promise<void>;
   addIceCandidate(candidate: RtcCandidate): Promise<void>;
   addTransceiver(kind: 'audio' | 'video', init: { direction: 'sendrecv' }): unknown;
@@ -110,9 +111,29 @@ export class CallPeer {
     }
   }
 
-  /** An ICE restart: a new offer with fresh ICE credentials (the offerer's side restarts, see calls-service). */
+  /**
+   * An ICE restart: a new offer with fresh ICE credentials (only the offerer restarts; the answerer answers).
+   * The controller asks again every few seconds while the path is down; an earlier restart offer still
+   * unanswered then (lost while signalling was down too) is rolled back and replaced.
+   */
   restartIce(): void {
-    if (this.#options.role === 'offerer') this.#guard(this.#offer(true));
+    if (this.#options.role !== 'offerer' || this.#closed) return;
+    this.#guard(
+      (async () => {
+        if (this.#pc.signalingState === 'have-local-offer') {
+          await this.#pc.setLocalDescription({ type: 'rollback' });
+        }
+        await this.#offer(true);
+      })(),
+    );
+  }
+
+  /** The connection's current getStats report, by report id. */
+  async stats(): Promise<Map<string, Record<string, unknown>>> {
+    const stats = await this.#pc.getStats();
+    const reports = new Map<string, Record<string, unknown>>();
+    stats.forEach((report) => reports.set(String(report.id), report));
+    return reports;
   }
 
   /** A control message of the peer connection's (offer, answer, candidates) for this call. */
@@ -120,6 +141,8 @@ export class CallPeer {
     if (this.#closed) return;
     if (message.type === 'offer') this.#guard(this.#answer(message.sdp));
     else if (message.type === 'answer') {
+      // An answer with no offer of ours pending answers a restart offer that was rolled back: stale.
+      if (this.#pc.signalingState !== 'have-local-offer') return;
       this.#guard(this.#remote({ type: 'answer', sdp: message.sdp }));
     } else if (message.type === 'candidates') {
       if (this.#pc.remoteDescription === null) this.#pending.push(...message.candidates);
@@ -182,9 +205,7 @@ export class CallPeer {
    * verified).
    */
   async #verify(): Promise<void> {
-    const stats = await this.#pc.getStats();
-    const reports = new Map<string, Record<string, unknown>>();
-    stats.forEach((report) => reports.set(String(report.id), report));
+    const reports = await this.stats();
     let certificate: Record<string, unknown> | undefined;
     for (const report of reports.values()) {
       if (report.type === 'transport' && typeof report.remoteCertificateId === 'string') {

@@ -1,6 +1,12 @@
 import { ParleyError } from '../../errors/index.js';
 import { CallController, isCallSignal } from '../../calls/index.js';
-import type { CallControl, CallControllerEvents, CallLogEntry, CallSnapshot } from '../../calls/index.js';
+import type {
+  CallControl,
+  CallControllerEvents,
+  CallLogEntry,
+  CallSnapshot,
+  CallTimeouts,
+} from '../../calls/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
@@ -12,12 +18,14 @@ import type { RelayConnection } from '../relay/relay-connection.js';
 import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
 import { recordCallLine } from './call-lines.js';
+import { readCallQuality, type CallQuality, type QualitySample } from './call-quality.js';
 
 export interface CallsServiceParts {
   readonly wrtc: WebRtcImplementation | undefined;
   readonly relayFor: (account: string) => RelayConnection;
   /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
   readonly iceServers: () => readonly IceServer[] | undefined;
+  readonly timeouts?: Partial<CallTimeouts>;
 }
 
 /**
@@ -31,6 +39,8 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
+  /** Each call's previous quality reading, for rates over the time since. */
+  readonly #samples = new Map<string, QualitySample>();
   /** Per peer account: signals are sealed, sent and opened one after another, in order. */
   readonly #outbound = new Map<string, Promise<void>>();
   readonly #inbound = new Map<string, Promise<void>>();
@@ -45,6 +55,7 @@ export class CallsService {
       timers: ctx.timers,
       newCallId: () => ctx.newId(),
       send: (peer, signal) => this.#send(peer, signal),
+      ...(parts.timeouts === undefined ? {} : { timeouts: parts.timeouts }),
     });
     const controller = this.#controller;
     controller.on('incoming', (call) => ctx.emit('call-incoming', call));
@@ -54,6 +65,7 @@ export class CallsService {
     controller.on('close-media', ({ callId }) => {
       this.#peers.get(callId)?.close();
       this.#peers.delete(callId);
+      this.#samples.delete(callId);
     });
     controller.on('log', (entry) => void this.#log(entry).catch(ctx.report));
   }
@@ -91,6 +103,18 @@ export class CallsService {
     peer?.setMuted('audio', muted.audio);
     peer?.setMuted('video', muted.video);
     this.#send(call.peer, { type: 'mute-state', callId, audio: !muted.audio, video: !muted.video });
+  }
+
+  /**
+   * The call's network quality now (route, round-trip time, loss, bitrates since the previous reading), from
+   * its peer connection's getStats: what the UI's quality indicator polls, every second or two.
+   */
+  async quality(callId: string): Promise<CallQuality> {
+    const peer = this.#peers.get(callId);
+    if (peer === undefined) throw new ParleyError('NOT_FOUND', `no call with media ${callId}`);
+    const { quality, sample } = readCallQuality(await peer.stats(), this.#samples.get(callId));
+    if (this.#peers.has(callId)) this.#samples.set(callId, sample);
+    return quality;
   }
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */

@@ -8,3 +8,5 @@ export { CallsService } from './calls-service.js';
 export type { CallsServiceParts } from './calls-service.js';
 export { callLineMessageId, callLineOf, recordCallLine } from './call-lines.js';
 export type { CallLineStore } from './call-lines.js';
+export { readCallQuality } from './call-quality.js';
+export type { CallQuality, CallRoute, QualitySample } from './call-quality.js';
