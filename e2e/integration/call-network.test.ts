@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestCoturn } from '../browser/support/coturn.js';
-import { next, scenario, startAll, type TestDevice } from './support/harness.js';
+import { DEFAULT_CALL_TIMEOUTS, type CallSnapshot, type CallTimeouts } from '@parley/core';
+import { collect, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
 
 // Opens WebRTC and starts coturn on 127.0.0.1: run inside
 // `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/call-network.test.ts'`.
@@ -15,6 +16,26 @@ afterEach(async () => {
   await s.teardown();
   await coturn.stop();
 });
+
+/** Call timeouts with a short ICE-restart grace (and `giveUpMs` to give up a lost path), for one device. */
+function callTimeouts(giveUpMs = DEFAULT_CALL_TIMEOUTS.iceGiveUpMs): {
+  tuning: { callTimeouts: CallTimeouts };
+} {
+  return {
+    tuning: { callTimeouts: { ...DEFAULT_CALL_TIMEOUTS, iceRestartAfterMs: 500, iceGiveUpMs: giveUpMs } },
+  };
+}
+
+/** How many TURN allocations the test's coturn has granted so far (its log says). */
+async function allocations(): Promise<number> {
+  return (await coturn.log()).split('ALLOCATE processed, success').length - 1;
+}
+
+/** The `reconnecting` flags and phases `states` went through, without repeats. */
+function path(states: readonly CallSnapshot[]): string[] {
+  const seen = states.map((call) => (call.reconnecting ? `${call.phase}, reconnecting` : call.phase));
+  return seen.filter((step, i) => step !== seen[i - 1]);
+}
 
 /** `caller` calls `callee`, who answers; resolves once both sides are active. */
 async function activeCall(caller: TestDevice, callee: TestDevice): Promise<string> {
@@ -46,7 +67,50 @@ describe('1:1 calls through TURN', () => {
     expect(await coturn.log()).toContain(
       `user <${turn?.username}>: incoming packet ALLOCATE processed, success`,
     );
-    // Bob, without the setting, still reaches her only through the relayed candidate.
-    expect((await bob.c.calls.quality(callId)).route).toBe('relay');
+    // Bob, without the setting, reaches her only at her relayed address (which his side may first learn as
+    // a peer-reflexive candidate, until her relay candidate arrives).
+    await until(async () => (await bob.c.calls.quality(callId)).route === 'relay', 'Bob’s route: relay');
+  });
+
+  it('restarts ICE when the path through TURN comes back, and the call goes from reconnecting to connected', async () => {
+    const alice = s.device('alice', callTimeouts());
+    const bob = s.device('bob', callTimeouts());
+    await startAll(alice, bob);
+    await alice.c.settings.setRelayOnlyLinks(true);
+    const callId = await activeCall(alice, bob);
+    const states = collect(alice.c, 'call-state');
+    const reconnecting = next(alice.c, 'call-state', (call) => call.reconnecting);
+    const before = await allocations();
+
+    // The TURN server dies: Alice's only path is gone, ICE reports it disconnected.
+    await coturn.kill();
+    await reconnecting;
+    // It comes back, with none of its allocations: only a restart (new candidates, new allocation) recovers.
+    await coturn.resume();
+    await next(alice.c, 'call-state', (call) => !call.reconnecting);
+    expect(path(states)).toEqual(['active, reconnecting', 'active']);
+    expect(await allocations()).toBeGreaterThan(before);
+    expect(alice.c.calls.current).toMatchObject({ callId, phase: 'active', reconnecting: false });
+    expect(bob.c.calls.current).toMatchObject({ callId, phase: 'active' });
+    expect((await alice.c.calls.quality(callId)).route).toBe('relay');
+  });
+
+  it('gives up a call whose TURN path stays down with ice-failed on both sides, after reconnecting', async () => {
+    // Alice gives up after 3 s without a path; Bob would wait the default 30 s, so Alice's side decides.
+    const alice = s.device('alice', callTimeouts(3_000));
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    await alice.c.settings.setRelayOnlyLinks(true);
+    await activeCall(alice, bob);
+    const aliceStates = collect(alice.c, 'call-state');
+    const aliceEnded = next(alice.c, 'call-state', (call) => call.phase === 'ended');
+    const bobEnded = next(bob.c, 'call-state', (call) => call.phase === 'ended');
+
+    await coturn.kill();
+
+    expect((await aliceEnded).endReason).toEqual({ kind: 'failed', failure: 'ice-failed', by: 'local' });
+    expect((await bobEnded).endReason).toEqual({ kind: 'failed', failure: 'ice-failed', by: 'remote' });
+    expect(path(aliceStates)).toEqual(['active, reconnecting', 'ended']);
+    await until(() => alice.c.calls.current === undefined && bob.c.calls.current === undefined, 'no call');
   });
 });

@@ -53,6 +53,23 @@ function selectedPair(reports: ReadonlyMap<string, StatsEntry>): StatsEntry | un
 }
 
 /**
+ * Whether the peer's end of the pair is a TURN relay. Its checks may arrive before its relay candidate is
+ * signalled: then the pair's remote end is a peer-reflexive candidate at the relayed address, known for what
+ * it is once a remote `relay` candidate with the same address and port shows up.
+ */
+function isRelayed(reports: ReadonlyMap<string, StatsEntry>, remote: StatsEntry | undefined): boolean {
+  if (remote === undefined) return false;
+  if (remote.candidateType === 'relay') return true;
+  if (remote.candidateType !== 'prflx') return false;
+  const address = remote.address ?? remote.ip;
+  for (const report of reports.values()) {
+    if (report.type !== 'remote-candidate' || report.candidateType !== 'relay') continue;
+    if ((report.address ?? report.ip) === address && report.port === remote.port) return true;
+  }
+  return false;
+}
+
+/**
  * Reads a quality from one getStats report (`reports` by id), against the `previous` reading's counters.
  * Returns the quality and the counters to pass as `previous` next time.
  */
@@ -86,8 +103,7 @@ export function readCallQuality(
     const local = typeof pair.localCandidateId === 'string' ? reports.get(pair.localCandidateId) : undefined;
     const remote =
       typeof pair.remoteCandidateId === 'string' ? reports.get(pair.remoteCandidateId) : undefined;
-    quality.route =
-      local?.candidateType === 'relay' || remote?.candidateType === 'relay' ? 'relay' : 'direct';
+    quality.route = local?.candidateType === 'relay' || isRelayed(reports, remote) ? 'relay' : 'direct';
     const rtt = numberOf(pair.currentRoundTripTime);
     if (rtt !== undefined) quality.roundTripMs = rtt * 1000;
   }
