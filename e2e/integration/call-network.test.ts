@@ -61,6 +61,12 @@ describe('1:1 calls through TURN', () => {
     const quality = await alice.c.calls.quality(callId);
     // Alice's side of the selected pair is a TURN-relayed candidate: Bob never sees her address.
     expect(quality.route).toBe('relay');
+    // Real readings: the consent checks' round-trip time, and rates once there is a previous reading.
+    expect(quality.roundTripMs).toEqual(expect.any(Number));
+    await until(async () => (await alice.c.calls.quality(callId)).at > quality.at, 'a newer stats report');
+    const later = await alice.c.calls.quality(callId);
+    expect(later.sendBitrate).toEqual(expect.any(Number));
+    expect(later.receiveBitrate).toEqual(expect.any(Number));
     // …allocated by this test's coturn, with the REST credentials Alice's relay minted for her.
     const [turn] = alice.c.links.iceServers ?? [];
     expect(turn?.username).toEqual(expect.any(String));

@@ -40,7 +40,7 @@ export class CallsService {
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
   /** Each call's previous quality reading, for rates over the time since. */
-  readonly #samples = new Map<string, QualitySample>();
+  readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** Per peer account: signals are sealed, sent and opened one after another, in order. */
   readonly #outbound = new Map<string, Promise<void>>();
   readonly #inbound = new Map<string, Promise<void>>();
@@ -65,7 +65,7 @@ export class CallsService {
     controller.on('close-media', ({ callId }) => {
       this.#peers.get(callId)?.close();
       this.#peers.delete(callId);
-      this.#samples.delete(callId);
+      this.#readings.delete(callId);
     });
     controller.on('log', (entry) => void this.#log(entry).catch(ctx.report));
   }
@@ -112,9 +112,12 @@ export class CallsService {
   async quality(callId: string): Promise<CallQuality> {
     const peer = this.#peers.get(callId);
     if (peer === undefined) throw new ParleyError('NOT_FOUND', `no call with media ${callId}`);
-    const { quality, sample } = readCallQuality(await peer.stats(), this.#samples.get(callId));
-    if (this.#peers.has(callId)) this.#samples.set(callId, sample);
-    return quality;
+    const previous = this.#readings.get(callId);
+    const reading = readCallQuality(await peer.stats(), previous?.sample);
+    // libwebrtc serves a report from a cache for a few tens of ms: a reading that soon repeats the last one.
+    if (previous !== undefined && reading.sample.at <= previous.sample.at) return previous.quality;
+    if (this.#peers.has(callId)) this.#readings.set(callId, reading);
+    return reading.quality;
   }
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
