@@ -18,12 +18,8 @@ afterEach(async () => {
 });
 
 /** Call timeouts with a short ICE-restart grace (and `giveUpMs` to give up a lost path), for one device. */
-function callTimeouts(giveUpMs = DEFAULT_CALL_TIMEOUTS.iceGiveUpMs): {
-  tuning: { callTimeouts: CallTimeouts };
-} {
-  return {
-    tuning: { callTimeouts: { ...DEFAULT_CALL_TIMEOUTS, iceRestartAfterMs: 500, iceGiveUpMs: giveUpMs } },
-  };
+function callTimeouts(giveUpMs = DEFAULT_CALL_TIMEOUTS.iceGiveUpMs): { callTimeouts: Partial<CallTimeouts> } {
+  return { callTimeouts: { iceRestartAfterMs: 500, iceGiveUpMs: giveUpMs } };
 }
 
 /** How many TURN allocations the test's coturn has granted so far (its log says). */

@@ -1,4 +1,4 @@
-import { DEFAULT_CALL_TIMEOUTS, type CallTimeouts } from '../calls/index.js';
+import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
@@ -46,11 +46,6 @@ export interface EngineTuning {
    * all of them. Default 25 ms.
    */
   readonly receiptDelayMs: number;
-  /**
-   * A call's ring (45 s), connect (30 s), ICE-restart grace (3 s) and reconnect give-up (30 s) times. Tests
-   * shorten them instead of waiting; nothing is timed against them.
-   */
-  readonly callTimeouts: CallTimeouts;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -69,7 +64,6 @@ export const DEFAULT_TUNING: EngineTuning = {
   batchMaxEntries: 32,
   batchMaxBytes: 64 * 1024,
   receiptDelayMs: 25,
-  callTimeouts: DEFAULT_CALL_TIMEOUTS,
 };
 
 export interface ParleyClientOptions {
@@ -116,4 +110,6 @@ export interface ParleyClientOptions {
   readonly randomBytes?: (length: number) => Uint8Array;
   readonly timers?: EngineTimers;
   readonly tuning?: Partial<EngineTuning>;
+  /** Call ringing/connecting/reconnecting timeouts; default DEFAULT_CALL_TIMEOUTS (tests shorten them). */
+  readonly callTimeouts?: Partial<CallTimeouts>;
 }

@@ -209,7 +209,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       wrtc: options.wrtc,
       relayFor,
       iceServers,
-      timeouts: tuning.callTimeouts,
+      ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
     });
     this.#delivery = new Delivery(ctx, tuning, this.links, (id) => this.#list.changed(id));
     this.messages = new MessagesService(ctx, this.#list, recipients);

@@ -25,6 +25,7 @@ export interface CallsServiceParts {
   readonly relayFor: (account: string) => RelayConnection;
   /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
   readonly iceServers: () => readonly IceServer[] | undefined;
+  /** Ring, connect and reconnect timeouts (tests shorten the 45 s ring). */
   readonly timeouts?: Partial<CallTimeouts>;
 }
 
