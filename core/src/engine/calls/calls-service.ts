@@ -20,6 +20,9 @@ import { CallPeer, type MediaPath } from './call-peer.js';
 import { recordCallLine } from './call-lines.js';
 import { readCallQuality, type CallQuality, type QualitySample } from './call-quality.js';
 
+/** How long closing the client waits for a current call's hang-up to reach the relay. */
+const CLOSE_FLUSH_MS = 2_000;
+
 export interface CallsServiceParts {
   readonly wrtc: WebRtcImplementation | undefined;
   readonly relayFor: (account: string) => RelayConnection;
@@ -45,6 +48,9 @@ export class CallsService {
   /** Per peer account: signals are sealed, sent and opened one after another, in order. */
   readonly #outbound = new Map<string, Promise<void>>();
   readonly #inbound = new Map<string, Promise<void>>();
+  /** Call lines being written. */
+  readonly #writing = new Set<Promise<void>>();
+  #closing = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -64,11 +70,17 @@ export class CallsService {
     controller.on('connect', (call) => this.#connect(call));
     controller.on('restart-ice', ({ callId }) => this.#peers.get(callId)?.restartIce());
     controller.on('close-media', ({ callId }) => {
+      // Closing the client: the peer connection goes after the hang-up has left (close()).
+      if (this.#closing) return;
       this.#peers.get(callId)?.close();
       this.#peers.delete(callId);
       this.#readings.delete(callId);
     });
-    controller.on('log', (entry) => void this.#log(entry).catch(ctx.report));
+    controller.on('log', (entry) => {
+      const written = this.#log(entry).catch(ctx.report);
+      this.#writing.add(written);
+      void written.finally(() => this.#writing.delete(written));
+    });
   }
 
   /** The current call, if any. */
@@ -142,9 +154,23 @@ export class CallsService {
     });
   }
 
-  /** Hangs up the current call (the client is closing). */
-  close(): void {
+  /**
+   * Hangs up the current call because the client is closing: the hang-up is sealed and handed to the relay,
+   * and the call's line written, before the call's peer connection (and then the client's relay connections
+   * and database) go, so the peer sees a hang-up rather than a lost path. A relay that does not take it
+   * within CLOSE_FLUSH_MS does not hold the closing longer. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
     this.#controller.close();
+    let timer: unknown;
+    const flushed = Promise.all([...this.#outbound.values(), ...this.#writing]);
+    const capped = new Promise<void>((resolve) => {
+      timer = this.ctx.timers.setTimeout(resolve, CLOSE_FLUSH_MS);
+    });
+    await Promise.race([flushed, capped]);
+    this.ctx.timers.clearTimeout(timer);
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
   }
