@@ -2,17 +2,21 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TestCoturn } from '../browser/support/coturn.js';
 import { DEFAULT_CALL_TIMEOUTS, type CallSnapshot, type CallTimeouts } from '@parley/core';
 import { collect, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { FakeDevices, receiving, type Received } from './support/wrtc-media.js';
 
 // Opens WebRTC and starts coturn on 127.0.0.1: run inside
 // `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/call-network.test.ts'`.
 const s = scenario();
 let coturn: TestCoturn;
+let fakes: FakeDevices[] = [];
 beforeEach(async () => {
   coturn = await TestCoturn.start();
   // The relay hands out this coturn with REST credentials from the shared secret, as in production.
   await s.setupWith({ turn: coturn.relaySetting() });
 });
 afterEach(async () => {
+  for (const fake of fakes) fake.stop();
+  fakes = [];
   await s.teardown();
   await coturn.stop();
 });
@@ -33,36 +37,58 @@ function path(states: readonly CallSnapshot[]): string[] {
   return seen.filter((step, i) => step !== seen[i - 1]);
 }
 
-/** `caller` calls `callee`, who answers; resolves once both sides are active. */
-async function activeCall(caller: TestDevice, callee: TestDevice): Promise<string> {
+interface ActiveCall {
+  readonly callId: string;
+  /** What each side receives, by kind (`video`, `audio`). */
+  readonly callerGets: Map<string, Received>;
+  readonly calleeGets: Map<string, Received>;
+}
+
+/** `caller` video-calls `callee` with fake cameras and microphones, who answers; resolves once both are active. */
+async function activeCall(caller: TestDevice, callee: TestDevice): Promise<ActiveCall> {
+  const [callerDevices, calleeDevices] = [new FakeDevices(), new FakeDevices()];
+  fakes.push(callerDevices, calleeDevices);
+  const callerGets = receiving(caller.c);
+  const calleeGets = receiving(callee.c);
   const incoming = next(callee.c, 'call-incoming');
   const callerActive = next(caller.c, 'call-state', (call) => call.phase === 'active');
   const calleeActive = next(callee.c, 'call-state', (call) => call.phase === 'active');
-  const { callId } = caller.c.calls.place(callee.c.account, { video: true });
-  callee.c.calls.accept((await incoming).callId);
+  const { callId } = caller.c.calls.place(callee.c.account, {
+    video: true,
+    media: callerDevices.stream(callerDevices.microphone(), callerDevices.camera(64, 48)),
+  });
+  callee.c.calls.accept((await incoming).callId, {
+    video: true,
+    media: calleeDevices.stream(calleeDevices.microphone(), calleeDevices.camera(80, 60)),
+  });
   await callerActive;
   await calleeActive;
-  return callId;
+  return { callId, callerGets, calleeGets };
+}
+
+/** Resolves once both sides' received video frames have grown by 20 from now: media flows both ways. */
+async function mediaFlows({ callerGets, calleeGets }: ActiveCall): Promise<void> {
+  const frames = (gets: Map<string, Received>) => gets.get('video')?.frames ?? 0;
+  const [caller, callee] = [frames(callerGets), frames(calleeGets)];
+  await until(
+    () => frames(callerGets) >= caller + 20 && frames(calleeGets) >= callee + 20,
+    'frames both ways',
+  );
 }
 
 describe('1:1 calls through TURN', () => {
-  it('routes a relay-only caller’s call through the relay’s coturn, and the call connects', async () => {
+  it('routes a relay-only caller’s call through the relay’s coturn, and media flows', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
     await startAll(alice, bob);
     await alice.c.settings.setRelayOnlyLinks(true);
 
-    const callId = await activeCall(alice, bob);
+    const call = await activeCall(alice, bob);
+    await mediaFlows(call);
 
-    const quality = await alice.c.calls.quality(callId);
+    const quality = await alice.c.calls.quality(call.callId);
     // Alice's side of the selected pair is a TURN-relayed candidate: Bob never sees her address.
     expect(quality.route).toBe('relay');
-    // Real readings: the consent checks' round-trip time, and rates once there is a previous reading.
-    expect(quality.roundTripMs).toEqual(expect.any(Number));
-    await until(async () => (await alice.c.calls.quality(callId)).at > quality.at, 'a newer stats report');
-    const later = await alice.c.calls.quality(callId);
-    expect(later.sendBitrate).toEqual(expect.any(Number));
-    expect(later.receiveBitrate).toEqual(expect.any(Number));
     // …allocated by this test's coturn, with the REST credentials Alice's relay minted for her.
     const [turn] = alice.c.links.iceServers ?? [];
     expect(turn?.username).toEqual(expect.any(String));
@@ -71,7 +97,26 @@ describe('1:1 calls through TURN', () => {
     );
     // Bob, without the setting, reaches her only at her relayed address (which his side may first learn as
     // a peer-reflexive candidate, until her relay candidate arrives).
-    await until(async () => (await bob.c.calls.quality(callId)).route === 'relay', 'Bob’s route: relay');
+    await until(async () => (await bob.c.calls.quality(call.callId)).route === 'relay', 'Bob’s route: relay');
+  });
+
+  it('reads the call’s quality from real stats: round-trip time, loss and both bitrates', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const call = await activeCall(alice, bob);
+    await mediaFlows(call);
+
+    const first = await alice.c.calls.quality(call.callId);
+    expect(first).toMatchObject({ route: 'direct', roundTripMs: expect.any(Number), packetLoss: 0 });
+    // Rates are over the time since the previous reading (the UI polls, say, every second).
+    await mediaFlows(call);
+    await until(async () => (await alice.c.calls.quality(call.callId)).at > first.at, 'a newer report');
+    const later = await alice.c.calls.quality(call.callId);
+    // Fake camera and microphone both ways: real bits on the wire each way, none lost on loopback.
+    expect(later.sendBitrate).toBeGreaterThan(0);
+    expect(later.receiveBitrate).toBeGreaterThan(0);
+    expect(later.packetLoss).toBe(0);
   });
 
   it('restarts ICE when the path through TURN comes back, and the call goes from reconnecting to connected', async () => {
@@ -79,9 +124,9 @@ describe('1:1 calls through TURN', () => {
     const bob = s.device('bob', callTimeouts());
     await startAll(alice, bob);
     await alice.c.settings.setRelayOnlyLinks(true);
-    const callId = await activeCall(alice, bob);
+    const call = await activeCall(alice, bob);
     const states = collect(alice.c, 'call-state');
-    const reconnecting = next(alice.c, 'call-state', (call) => call.reconnecting);
+    const reconnecting = next(alice.c, 'call-state', (snapshot) => snapshot.reconnecting);
     const before = await allocations();
 
     // The TURN server dies: Alice's only path is gone, ICE reports it disconnected.
@@ -89,12 +134,18 @@ describe('1:1 calls through TURN', () => {
     await reconnecting;
     // It comes back, with none of its allocations: only a restart (new candidates, new allocation) recovers.
     await coturn.resume();
-    await next(alice.c, 'call-state', (call) => !call.reconnecting);
+    await next(alice.c, 'call-state', (snapshot) => !snapshot.reconnecting);
     expect(path(states)).toEqual(['active, reconnecting', 'active']);
     expect(await allocations()).toBeGreaterThan(before);
-    expect(alice.c.calls.current).toMatchObject({ callId, phase: 'active', reconnecting: false });
-    expect(bob.c.calls.current).toMatchObject({ callId, phase: 'active' });
-    expect((await alice.c.calls.quality(callId)).route).toBe('relay');
+
+    expect(alice.c.calls.current).toMatchObject({
+      callId: call.callId,
+      phase: 'active',
+      reconnecting: false,
+    });
+    expect(bob.c.calls.current).toMatchObject({ callId: call.callId, phase: 'active' });
+    expect((await alice.c.calls.quality(call.callId)).route).toBe('relay');
+    await mediaFlows(call);
   });
 
   it('gives up a call whose TURN path stays down with ice-failed on both sides, after reconnecting', async () => {
@@ -114,5 +165,30 @@ describe('1:1 calls through TURN', () => {
     expect((await bobEnded).endReason).toEqual({ kind: 'failed', failure: 'ice-failed', by: 'remote' });
     expect(path(aliceStates)).toEqual(['active, reconnecting', 'ended']);
     await until(() => alice.c.calls.current === undefined && bob.c.calls.current === undefined, 'no call');
+  });
+});
+
+describe('1:1 calls without the relay', () => {
+  it('keeps the call and its media going while the relay restarts: media is peer to peer', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const call = await activeCall(alice, bob);
+    const aliceStates = collect(alice.c, 'call-state');
+    const bobStates = collect(bob.c, 'call-state');
+
+    await s.relay().stop();
+    await until(() => !alice.c.connected && !bob.c.connected, 'both to lose the relay');
+    await mediaFlows(call);
+    await s.relay().restart();
+    await until(() => alice.c.connected && bob.c.connected, 'both back on the relay');
+    await mediaFlows(call);
+
+    // Nothing about the call changed while its signalling was away…
+    expect([...aliceStates, ...bobStates]).toEqual([]);
+    // …and it still hangs up through the restarted relay.
+    const bobEnded = next(bob.c, 'call-state', (snapshot) => snapshot.phase === 'ended');
+    alice.c.calls.hangup(call.callId);
+    expect((await bobEnded).endReason).toEqual({ kind: 'hangup', by: 'remote' });
   });
 });
