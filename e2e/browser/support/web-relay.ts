@@ -21,13 +21,23 @@ export class WebRelay {
   private constructor(
     readonly dataDir: string,
     private readonly policy: RelayConfig['access']['policy'],
+    private readonly turn: RelayConfig['turn'] | undefined,
   ) {}
 
-  /** `policy`: who may register (default open); invite tokens come from `createInvite`. */
-  static async start(options: { policy?: RelayConfig['access']['policy'] } = {}): Promise<WebRelay> {
+  /**
+   * `policy`: who may register (default open); invite tokens come from `createInvite`. `turn`: the TURN
+   * servers it hands out (a TestCoturn's `relaySetting()`); none by default.
+   */
+  static async start(
+    options: { policy?: RelayConfig['access']['policy']; turn?: RelayConfig['turn'] } = {},
+  ): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
-    const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')), options.policy ?? 'open');
+    const relay = new WebRelay(
+      await mkdtemp(join(tmpdir(), 'parley-browser-')),
+      options.policy ?? 'open',
+      options.turn,
+    );
     await relay.resume();
     return relay;
   }
@@ -54,6 +64,7 @@ export class WebRelay {
         webRoot: WEB_ROOT,
         publicUrls: this.#publicUrls,
         logLevel: 'silent',
+        ...(this.turn === undefined ? {} : { turn: this.turn }),
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },
