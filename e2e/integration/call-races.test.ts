@@ -1,20 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callLineOf, type ParleyClient } from '@parley/core';
+import { callLines } from './support/call-lines.js';
 import { collect, next, scenario, startAll, until } from './support/harness.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/call-races.test.ts'`.
 const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
-
-/** The call lines of `client`'s conversation with `account`, oldest first. */
-async function callLines(client: ParleyClient, account: string) {
-  const page = await client.messages.page(client.conversations.direct(account));
-  return page.messages
-    .map(callLineOf)
-    .filter((line) => line !== undefined)
-    .reverse();
-}
 
 describe('1:1 calls when both sides act at once', () => {
   it('connects one call when both people call each other at the same moment (glare)', async () => {
