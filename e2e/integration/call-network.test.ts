@@ -148,6 +148,27 @@ describe('1:1 calls through TURN', () => {
     await mediaFlows(call);
   });
 
+  it('recovers a call whose TURN path and signalling were both lost, once both come back', async () => {
+    const alice = s.device('alice', callTimeouts());
+    const bob = s.device('bob', callTimeouts());
+    await startAll(alice, bob);
+    await alice.c.settings.setRelayOnlyLinks(true);
+    const call = await activeCall(alice, bob);
+    const states = collect(alice.c, 'call-state');
+    const reconnecting = next(alice.c, 'call-state', (snapshot) => snapshot.reconnecting);
+
+    // A network change: the relay and the TURN path go together. Restart offers pile up unsent meanwhile.
+    await s.relay().stop();
+    await coturn.kill();
+    await reconnecting;
+    await coturn.resume();
+    await s.relay().restart();
+
+    await next(alice.c, 'call-state', (snapshot) => !snapshot.reconnecting);
+    expect(path(states)).toEqual(['active, reconnecting', 'active']);
+    await mediaFlows(call);
+  });
+
   it('gives up a call whose TURN path stays down with ice-failed on both sides, after reconnecting', async () => {
     // Alice gives up after 3 s without a path; Bob would wait the default 30 s, so Alice's side decides.
     const alice = s.device('alice', callTimeouts(3_000));

@@ -147,19 +147,12 @@ export class CallPeer {
 
   /**
    * An ICE restart: a new offer with fresh ICE credentials (only the offerer restarts; the answerer answers).
-   * The controller asks again every few seconds while the path is down; an earlier restart offer still
-   * unanswered then (lost while signalling was down too) is rolled back and replaced.
+   * The controller asks again every few seconds while the path is down; a new offer replaces one still
+   * unanswered (lost while signalling was down too), and an answer to a replaced offer that comes late sets
+   * up a path that fails, so the next try restarts again.
    */
   restartIce(): void {
-    if (this.#options.role !== 'offerer' || this.#closed) return;
-    this.#guard(
-      (async () => {
-        if (this.#pc.signalingState === 'have-local-offer') {
-          await this.#pc.setLocalDescription({ type: 'rollback' });
-        }
-        await this.#offer(true);
-      })(),
-    );
+    if (this.#options.role === 'offerer' && !this.#closed) this.#guard(this.#offer(true));
   }
 
   /** The connection's current getStats report, by report id. */
