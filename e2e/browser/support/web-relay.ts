@@ -5,6 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
+import type { Sfu } from '@parley/sfu';
+import { startCallServer } from './call-server.js';
+import { freePort } from './ports.js';
+
+/**
+ * The group-call SFU beside the relay: `trusting` checks tokens with this relay's key (as `npm start` runs
+ * it); `distrusting` with another key, so every ticket this relay signs looks forged to it.
+ */
+export type CallServerMode = 'trusting' | 'distrusting';
 
 /** The built web client (npm run build:web). */
 export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', import.meta.url));
@@ -17,6 +26,8 @@ export class WebRelay {
   #relay: Relay | undefined;
   #port = 0;
   #publicUrls: string[] = [];
+  #sfuPort: number | undefined;
+  #sfu: Sfu | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -29,7 +40,11 @@ export class WebRelay {
    * servers it hands out (a TestCoturn's `relaySetting()`); none by default.
    */
   static async start(
-    options: { policy?: RelayConfig['access']['policy']; turn?: RelayConfig['turn'] } = {},
+    options: {
+      policy?: RelayConfig['access']['policy'];
+      callServer?: CallServerMode;
+      turn?: RelayConfig['turn'];
+    } = {},
   ): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
@@ -38,8 +53,20 @@ export class WebRelay {
       options.policy ?? 'open',
       options.turn,
     );
+    if (options.callServer !== undefined) relay.#sfuPort = await freePort();
     await relay.resume();
+    if (options.callServer !== undefined && relay.#sfuPort !== undefined) {
+      const info = (await (await fetch(`${relay.url}v1/relay`)).json()) as { relayKey: string };
+      const key = options.callServer === 'trusting' ? info.relayKey : randomBytes(32).toString('base64url');
+      relay.#sfu = await startCallServer(relay.#sfuPort, key);
+    }
     return relay;
+  }
+
+  /** The SFU beside this relay (started with `callServer`). */
+  get sfu(): Sfu {
+    if (this.#sfu === undefined) throw new Error('this relay was started without a call server');
+    return this.#sfu;
   }
 
   get url(): string {
@@ -63,6 +90,9 @@ export class WebRelay {
         dataDir: this.dataDir,
         webRoot: WEB_ROOT,
         publicUrls: this.#publicUrls,
+        ...(this.#sfuPort === undefined
+          ? {}
+          : { sfu: { url: `http://127.0.0.1:${this.#sfuPort}`, tokenTtlSeconds: 60 } }),
         logLevel: 'silent',
         ...(this.turn === undefined ? {} : { turn: this.turn }),
         rateLimits: {
@@ -98,6 +128,8 @@ export class WebRelay {
   }
 
   async close(): Promise<void> {
+    await this.#sfu?.close();
+    this.#sfu = undefined;
     await this.stop();
     await rm(this.dataDir, { recursive: true, force: true });
   }
