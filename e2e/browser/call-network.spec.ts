@@ -49,19 +49,24 @@ async function selectedPairs(
   })()`);
 }
 
+/** `person` turns on "Relay-only calls and links" in settings and goes back to the chat with `contact`. */
+async function turnOnRelayOnly(person: Person, contact: string): Promise<void> {
+  const relayOnly = (await openSettings(person.page)).getByRole('switch', {
+    name: 'Relay-only calls and links',
+  });
+  await relayOnly.click();
+  await expect(relayOnly).toBeChecked();
+  await person.page.keyboard.press('Escape');
+  await expect(settingsPanel(person.page)).toBeHidden();
+  await openChat(person.page, contact);
+}
+
 test('a relay-only person’s call goes through the relay’s TURN server, and media flows both ways', async ({
   people,
   coturn,
 }, testInfo) => {
   const { alice, bob } = await callingPair(people);
-  const relayOnly = (await openSettings(alice.page)).getByRole('switch', {
-    name: 'Relay-only calls and links',
-  });
-  await relayOnly.click();
-  await expect(relayOnly).toBeChecked();
-  await alice.page.keyboard.press('Escape');
-  await expect(settingsPanel(alice.page)).toBeHidden();
-  await openChat(alice.page, 'Bob');
+  await turnOnRelayOnly(alice, 'Bob');
 
   await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
   await callScreen(bob.page, 'Incoming video call from Alice')
@@ -79,6 +84,31 @@ test('a relay-only person’s call goes through the relay’s TURN server, and m
   await alice.page.screenshot({ path: testInfo.outputPath('relay-only-call.png') });
   await aliceScreen.getByRole('button', { name: 'Hang up' }).click();
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText('Call ended');
+});
+
+test('a relay-only call whose TURN server restarts shows “Reconnecting…”, restarts ICE and carries on', async ({
+  people,
+  coturn,
+}) => {
+  const { alice, bob } = await callingPair(people);
+  await turnOnRelayOnly(alice, 'Bob');
+  await alice.page.getByRole('button', { name: 'Voice call', exact: true }).click();
+  await callScreen(bob.page, 'Incoming voice call from Alice')
+    .getByRole('button', { name: 'Accept' })
+    .click();
+  const status = callScreen(alice.page, 'Call with Bob').getByLabel('Call status');
+  await expect(status).toHaveText(/^\d+:\d\d$/u);
+
+  // Its only path dies with the TURN server; when coturn is back, only an ICE restart finds a new one.
+  await coturn.kill();
+  await expect(status).toHaveText('Reconnecting…');
+  await coturn.resume();
+  await expect(status).toHaveText(/^\d+:\d\d$/u);
+  await expectGrowing(alice.page, (counters) => counters.totalSamplesReceived);
+  await expectGrowing(bob.page, (counters) => counters.totalSamplesReceived);
+  await expect
+    .poll(() => selectedPairs(alice))
+    .toEqual([{ local: 'relay', remote: expect.any(String), url: coturn.url }]);
 });
 
 /**
