@@ -66,6 +66,21 @@ async function activeCall(caller: TestDevice, callee: TestDevice): Promise<Activ
   return { callId, callerGets, calleeGets };
 }
 
+/**
+ * A video call from relay-only Alice to Bob, both restarting ICE after 500 ms without a path; with Alice's
+ * call states from now on and her first `reconnecting`.
+ */
+async function relayOnlyCall() {
+  const alice = s.device('alice', callTimeouts());
+  const bob = s.device('bob', callTimeouts());
+  await startAll(alice, bob);
+  await alice.c.settings.setRelayOnlyLinks(true);
+  const call = await activeCall(alice, bob);
+  const states = collect(alice.c, 'call-state');
+  const reconnecting = next(alice.c, 'call-state', (snapshot) => snapshot.reconnecting);
+  return { alice, bob, call, states, reconnecting };
+}
+
 /** Resolves once both sides' received video frames have grown by 20 from now: media flows both ways. */
 async function mediaFlows({ callerGets, calleeGets }: ActiveCall): Promise<void> {
   const frames = (gets: Map<string, Received>) => gets.get('video')?.frames ?? 0;
@@ -120,13 +135,7 @@ describe('1:1 calls through TURN', () => {
   });
 
   it('restarts ICE when the path through TURN comes back, and the call goes from reconnecting to connected', async () => {
-    const alice = s.device('alice', callTimeouts());
-    const bob = s.device('bob', callTimeouts());
-    await startAll(alice, bob);
-    await alice.c.settings.setRelayOnlyLinks(true);
-    const call = await activeCall(alice, bob);
-    const states = collect(alice.c, 'call-state');
-    const reconnecting = next(alice.c, 'call-state', (snapshot) => snapshot.reconnecting);
+    const { alice, bob, call, states, reconnecting } = await relayOnlyCall();
     const before = await allocations();
 
     // The TURN server dies: Alice's only path is gone, ICE reports it disconnected.
@@ -149,13 +158,7 @@ describe('1:1 calls through TURN', () => {
   });
 
   it('recovers a call whose TURN path and signalling were both lost, once both come back', async () => {
-    const alice = s.device('alice', callTimeouts());
-    const bob = s.device('bob', callTimeouts());
-    await startAll(alice, bob);
-    await alice.c.settings.setRelayOnlyLinks(true);
-    const call = await activeCall(alice, bob);
-    const states = collect(alice.c, 'call-state');
-    const reconnecting = next(alice.c, 'call-state', (snapshot) => snapshot.reconnecting);
+    const { alice, bob, call, states, reconnecting } = await relayOnlyCall();
 
     // A network change: the relay and the TURN path go together. Restart offers pile up unsent meanwhile.
     await s.relay().stop();
@@ -166,6 +169,7 @@ describe('1:1 calls through TURN', () => {
 
     await next(alice.c, 'call-state', (snapshot) => !snapshot.reconnecting);
     expect(path(states)).toEqual(['active, reconnecting', 'active']);
+    expect(bob.c.calls.current).toMatchObject({ callId: call.callId, phase: 'active' });
     await mediaFlows(call);
   });
 
