@@ -309,9 +309,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
-    this.calls.close();
     this.linking.close();
     const pumpStopped = this.#delivery.close();
+    // A current call's hang-up leaves through the relay before links and relays close.
+    await this.calls.close();
     const linksClosed = this.links.close();
     this.#relays.close();
     await pumpStopped;

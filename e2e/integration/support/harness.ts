@@ -8,6 +8,7 @@ import {
   ParleyClient,
   createSecretboxKeyWrapper,
   systemTimers,
+  type CallTimeouts,
   type CryptoBackend,
   type EngineTimers,
   type EngineTuning,
@@ -164,6 +165,8 @@ export interface DeviceOptions {
   cryptoBackend?: CryptoBackend;
   /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
   relayUrl?: string;
+  /** Shorter call timeouts (the ICE-restart grace and give-up, say) instead of waiting out the defaults. */
+  callTimeouts?: Partial<CallTimeouts>;
 }
 
 /**
@@ -235,6 +238,7 @@ export class TestDevice {
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
       ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
+      ...(this.options.callTimeouts === undefined ? {} : { callTimeouts: this.options.callTimeouts }),
       tuning: { ...FAST, ...this.options.tuning },
       timers: this.#timers,
     };
