@@ -31,6 +31,7 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { CallKeysService } from './call-keys/call-keys-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -62,6 +63,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly access: AccessService;
   readonly backup: BackupService;
   readonly calls: CallsService;
+  readonly callKeys: CallKeysService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -211,6 +213,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
     this.status = new StatusManager(ctx);
+    this.callKeys = new CallKeysService(ctx, {
+      isMember: (groupId, account) => groupManager.isMember(groupId, account),
+      ...(tuning.callKeySwitchDelayMs === undefined ? {} : { switchDelayMs: tuning.callKeySwitchDelayMs }),
+    });
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
       ctx,
@@ -234,6 +240,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       groups: groupManager,
       verification,
       statuses: this.status,
+      callKeys: this.callKeys,
       files: () => this.files.manager,
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
@@ -291,6 +298,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     this.calls.close();
+    this.callKeys.closeAll();
     const pumpStopped = this.#delivery.close();
     const linksClosed = this.links.close();
     this.#relays.close();

@@ -16,3 +16,5 @@ export { FRAME_SECRET_LENGTH, deriveFrameKey, type DerivedFrameKey, type FrameKe
 export { FrameDecryptor, FrameEncryptor, RETIRE_AFTER_FRAMES, type OutgoingFrame } from './frame-cipher.js';
 export { REPLAY_WINDOW } from './replay-window.js';
 export { defaultSubtle, type FrameSubtle } from './subtle.js';
+export type { FrameKeyChange, FrameKeySource } from './key-source.js';
+export { groupCallRoomId, ROOM_ID_LABEL } from './room-id.js';

@@ -1,0 +1,140 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nacl from 'tweetnacl';
+import {
+  FrameDecryptor,
+  FrameEncryptor,
+  groupCallRoomId,
+  type CallKeyring,
+  type FrameKey,
+} from '@parley/core';
+import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+const VIDEO = { kind: 'video', codec: 'vp8', keyframe: false } as const;
+
+/** The key a participant encrypts with now, once it is settled (no newer one waiting to be switched to). */
+function settledKey(keyring: CallKeyring): FrameKey | undefined {
+  return keyring.pendingKey === undefined ? keyring.localKey : undefined;
+}
+
+function holds(keyring: CallKeyring, account: string, key: FrameKey | undefined): boolean {
+  return key !== undefined && keyring.remoteKeys(account).some((held) => held.keyId === key.keyId);
+}
+
+/** Encrypts a frame as `from`'s camera would, and tries it with every key `to` holds for `from`. */
+async function decryptsFrom(from: CallKeyring, to: CallKeyring, fromAccount: string): Promise<boolean> {
+  const key = from.localKey;
+  if (key === undefined) return false;
+  const encryptor = new FrameEncryptor({ stream: 0 });
+  await encryptor.setKey(key);
+  const frame = nacl.randomBytes(300);
+  const decryptor = new FrameDecryptor();
+  for (const held of to.remoteKeys(fromAccount)) decryptor.addKey(held);
+  try {
+    return Buffer.from(await decryptor.decrypt(await encryptor.encrypt(frame, VIDEO), 'video')).equals(
+      Buffer.from(frame),
+    );
+  } catch {
+    return false;
+  }
+}
+
+async function groupOfThree(): Promise<{ devices: TestDevice[]; groupId: string }> {
+  const devices = [
+    s.device('alice', { direct: false }),
+    s.device('bob', { direct: false }),
+    s.device('carol', { direct: false }),
+  ];
+  await startAll(...devices);
+  const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
+  const joined = [next(bob.c, 'group'), next(carol.c, 'group')];
+  const conversation = await alice.c.groups.create('call', [bob.c.account, carol.c.account]);
+  await Promise.all(joined);
+  return { devices, groupId: conversation.slice('group:'.length) };
+}
+
+describe('group-call frame keys over the pairwise sessions', () => {
+  it("brings every participant's frame key to the others, and each decrypts the others' frames", async () => {
+    const { devices, groupId } = await groupOfThree();
+    const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
+    const callId = groupCallRoomId(nacl.randomBytes(32));
+    // Each joins the call in turn, naming who the SFU says is there already; those there learn of the joiner.
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: [] });
+    const b = await bob.c.callKeys.open({ callId, groupId, participants: [alice.c.account] });
+    await a.setParticipants([bob.c.account]);
+    const c = await carol.c.callKeys.open({
+      callId,
+      groupId,
+      participants: [alice.c.account, bob.c.account],
+    });
+    await a.setParticipants([bob.c.account, carol.c.account]);
+    await b.setParticipants([alice.c.account, carol.c.account]);
+
+    const rings = [
+      [a, alice.c.account],
+      [b, bob.c.account],
+      [c, carol.c.account],
+    ] as const;
+    await until(
+      () =>
+        rings.every(([from, account]) =>
+          rings.every(([to]) => to === from || holds(to, account, settledKey(from))),
+        ),
+      "every participant's current key at the other two",
+    );
+    for (const [from, account] of rings)
+      for (const [to] of rings) if (to !== from) expect(await decryptsFrom(from, to, account)).toBe(true);
+    expect(a.participants.sort()).toEqual([bob.c.account, carol.c.account].sort());
+  });
+
+  it('rotates every key when one leaves, and the leaver never gets the new ones', async () => {
+    const { devices, groupId } = await groupOfThree();
+    const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
+    const callId = groupCallRoomId(nacl.randomBytes(32));
+    const everyone = [alice.c.account, bob.c.account, carol.c.account];
+    const others = (self: string) => everyone.filter((account) => account !== self);
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: others(alice.c.account) });
+    const b = await bob.c.callKeys.open({ callId, groupId, participants: others(bob.c.account) });
+    const c = await carol.c.callKeys.open({ callId, groupId, participants: others(carol.c.account) });
+    await until(
+      () => holds(b, alice.c.account, settledKey(a)) && holds(c, alice.c.account, settledKey(a)),
+      "alice's key at bob and carol",
+    );
+    const before = a.localKey;
+    expect(await decryptsFrom(a, c, alice.c.account)).toBe(true);
+
+    // Carol leaves the call, but keeps listening with everything she held (the attack).
+    await a.setParticipants([bob.c.account]);
+    await b.setParticipants([alice.c.account]);
+    await until(
+      () =>
+        settledKey(a) !== undefined &&
+        settledKey(a)?.keyId !== before?.keyId &&
+        holds(b, alice.c.account, settledKey(a)) &&
+        holds(a, bob.c.account, settledKey(b)),
+      'the rotated keys at alice and bob',
+    );
+    expect(await decryptsFrom(a, b, alice.c.account)).toBe(true);
+    expect(await decryptsFrom(b, a, bob.c.account)).toBe(true);
+
+    // Everything alice and bob queued for carol before this message has reached her once it has
+    // (per-device order), so a key on its way to her would have arrived by now.
+    for (const sender of [alice, bob]) {
+      const barrier = next(carol.c, 'message', ({ message }) => message.sender.name === sender.c.account);
+      await sender.c.messages.send(sender.c.conversations.direct(carol.c.account), 'after the call');
+      await barrier;
+    }
+    for (const [ring, account] of [
+      [a, alice.c.account],
+      [b, bob.c.account],
+    ] as const) {
+      const rotated = ring.localKey;
+      expect(rotated).toBeDefined();
+      expect(c.remoteKeys(account).map((key) => key.keyId)).not.toContain(rotated?.keyId);
+      expect(await decryptsFrom(ring, c, account)).toBe(false);
+    }
+  });
+});
