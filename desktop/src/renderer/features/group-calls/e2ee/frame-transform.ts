@@ -1,0 +1,126 @@
+import {
+  FrameDecryptor,
+  FrameEncryptor,
+  decodeTrailer,
+  type FrameKey,
+  type FrameSubtle,
+} from '@parley/core/crypto/frames';
+import type { DropCounts, TransformSetup, TransformStats } from './messages.js';
+
+/** What the browser hands a transform: RTCEncodedVideoFrame or RTCEncodedAudioFrame. */
+export interface EncodedFrame {
+  data: ArrayBuffer;
+  readonly type?: string;
+  getMetadata?(): { mimeType?: string };
+}
+
+/**
+ * One sender's or receiver's frame transform, platform-neutral (runs in the worker, and in Node for tests):
+ * every frame is encrypted or decrypted and passed on, or dropped and counted. It is never passed on as it
+ * came: a sender without a key sends nothing, a receiver without the right key shows nothing.
+ */
+export class FrameTransform {
+  readonly setup: TransformSetup;
+  readonly #encryptor: FrameEncryptor | undefined;
+  readonly #decryptor: FrameDecryptor | undefined;
+  #passed = 0;
+  readonly #dropped: DropCounts = { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 };
+  readonly #keyIds: number[] = [];
+
+  constructor(setup: TransformSetup, subtle?: FrameSubtle) {
+    this.setup = setup;
+    const options = subtle === undefined ? {} : { subtle };
+    if (setup.role === 'sender')
+      this.#encryptor = new FrameEncryptor({ stream: setup.stream ?? 0, ...options });
+    else this.#decryptor = new FrameDecryptor(options);
+  }
+
+  /** A sender's own key (the newest wins), or a key of the participant a receiver belongs to. */
+  async addKey(key: FrameKey): Promise<void> {
+    if (this.#encryptor !== undefined) await this.#encryptor.setKey(key);
+    else this.#decryptor?.addKey(key);
+  }
+
+  /** The frame to pass on (its data replaced), or undefined when it is dropped. */
+  async transform<F extends EncodedFrame>(frame: F): Promise<F | undefined> {
+    const data = new Uint8Array(frame.data);
+    const { kind } = this.setup;
+    try {
+      if (this.#encryptor !== undefined) {
+        if (this.#encryptor.keyId === undefined) {
+          this.#dropped.noKey += 1;
+          return undefined;
+        }
+        const codec = frame.getMetadata?.().mimeType ?? this.setup.codec;
+        frame.data = toBuffer(
+          await this.#encryptor.encrypt(data, { kind, codec, keyframe: frame.type === 'key' }),
+        );
+        this.#count(this.#encryptor.keyId);
+      } else if (this.#decryptor !== undefined) {
+        frame.data = toBuffer(await this.#decryptor.decrypt(data, kind));
+        this.#count(decodeTrailer(data).keyId);
+      }
+      return frame;
+    } catch (error) {
+      this.#drop(error, data);
+      return undefined;
+    }
+  }
+
+  /** A TransformStream doing `transform` on every frame, in order. */
+  stream<F extends EncodedFrame>(): TransformStream<F, F> {
+    return new TransformStream<F, F>({
+      transform: async (frame, controller) => {
+        const out = await this.transform(frame);
+        if (out !== undefined) controller.enqueue(out);
+      },
+    });
+  }
+
+  stats(): TransformStats {
+    const { id, role, kind, participantId } = this.setup;
+    return {
+      id,
+      role,
+      kind,
+      ...(participantId === undefined ? {} : { participantId }),
+      passed: this.#passed,
+      dropped: { ...this.#dropped },
+      keyIds: [...this.#keyIds],
+    };
+  }
+
+  #count(keyId: number | undefined): void {
+    this.#passed += 1;
+    if (keyId === undefined || this.#keyIds.at(-1) === keyId) return;
+    this.#keyIds.push(keyId);
+    if (this.#keyIds.length > 8) this.#keyIds.shift();
+  }
+
+  #drop(error: unknown, data: Uint8Array): void {
+    const code = (error as { code?: unknown }).code;
+    if (code === 'DUPLICATE_MESSAGE') this.#dropped.replayed += 1;
+    else if (code === 'BAD_REQUEST') this.#dropped.unsupported += 1;
+    else if (
+      code === 'DECRYPT_FAILED' &&
+      this.#decryptor !== undefined &&
+      holdsNoKeyFor(this.#decryptor, data)
+    )
+      this.#dropped.unknownKey += 1;
+    else this.#dropped.failed += 1;
+  }
+}
+
+function holdsNoKeyFor(decryptor: FrameDecryptor, data: Uint8Array): boolean {
+  try {
+    return !decryptor.keyIds.includes(decodeTrailer(data).keyId);
+  } catch {
+    return false;
+  }
+}
+
+function toBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}
