@@ -5,7 +5,7 @@ import { z } from 'zod';
  * inside a pairwise session (a control message through the outbox, sealed sender around the Double Ratchet),
  * one copy per participant, and is validated again on receipt like every decrypted content.
  *
- * - `callId`: the call's room id (32 bytes, base64url): the keyring it belongs to;
+ * - `callId`: the call's id (its SFU room id), naming the keyring it belongs to;
  * - `groupId`: the group whose call it is; the receiver takes it only from a member of that group;
  * - `keyId`: the u32 every frame under this key names in its trailer; a sender's key ids increase;
  * - `secret`: 32 random bytes (base64url) from which the AES-GCM key and IV salt are derived (HKDF).

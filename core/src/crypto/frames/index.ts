@@ -17,4 +17,3 @@ export { FrameDecryptor, FrameEncryptor, RETIRE_AFTER_FRAMES, type OutgoingFrame
 export { REPLAY_WINDOW } from './replay-window.js';
 export { defaultSubtle, type FrameSubtle } from './subtle.js';
 export type { FrameKeyChange, FrameKeySource } from './key-source.js';
-export { groupCallRoomId, ROOM_ID_LABEL } from './room-id.js';

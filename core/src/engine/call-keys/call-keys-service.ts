@@ -16,7 +16,7 @@ export interface CallKeysParts {
 }
 
 export interface OpenCallKeys {
-  /** The call's room id (crypto/frames groupCallRoomId) or another id all participants use. */
+  /** The call's SFU room id (client.groupCalls.room), or another id every participant uses for the call. */
   readonly callId: string;
   readonly groupId: string;
   /** Who is in the call already (accounts, from the SFU's `join` answer or the mesh). */
