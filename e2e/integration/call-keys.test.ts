@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
 import { FrameDecryptor, FrameEncryptor, toBase64Url, type CallKeyring, type FrameKey } from '@parley/core';
-import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { collect, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { sendForged } from './support/malicious-peer.js';
 
 const s = scenario();
 beforeEach(s.setup);
@@ -130,5 +131,40 @@ describe('group-call frame keys over the pairwise sessions', () => {
       expect(c.remoteKeys(account).map((key) => key.keyId)).not.toContain(rotated?.keyId);
       expect(await decryptsFrom(ring, c, account)).toBe(false);
     }
+  });
+
+  it('takes no frame key for the call from someone outside the group, whatever it names', async () => {
+    const { devices, groupId } = await groupOfThree();
+    const [alice, bob] = devices as [TestDevice, TestDevice, TestDevice];
+    const mallory = s.device('mallory', { direct: false });
+    await mallory.start();
+    await until(() => mallory.c.connected, 'mallory to connect');
+    await alice.c.contacts.add(mallory.c.profile.contactLink());
+    await mallory.c.contacts.add(alice.c.profile.contactLink());
+    const callId = toBase64Url(nacl.randomBytes(32));
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: [bob.c.account] });
+    // Mallory has a session with Alice (she wrote to her), learnt the call and group ids, and sends a key.
+    const settled = async () => {
+      const marker = `marker ${toBase64Url(nacl.randomBytes(8))}`;
+      const seen = next(alice.c, 'message', ({ message }) => message.text === marker);
+      await mallory.c.messages.send(mallory.c.conversations.direct(alice.c.account), marker);
+      await seen;
+    };
+    await settled();
+    const errors = collect(alice.c, 'error');
+    await sendForged(mallory, alice.c.account, {
+      id: `${mallory.c.account.slice(0, 20)}${'ab'.repeat(16)}`,
+      sentAt: Date.now(),
+      counter: 1,
+      body: { type: 'frame-key', callId, groupId, keyId: 7, secret: toBase64Url(nacl.randomBytes(32)) },
+    });
+    await settled();
+    expect(a.remoteKeys(mallory.c.account)).toEqual([]);
+    expect(errors.map(String)).toContainEqual(
+      expect.stringMatching(/frame key from someone not in the group/u),
+    );
+    // Nor does Alice give Mallory hers when the SFU lists her as a participant.
+    await a.setParticipants([bob.c.account, mallory.c.account]);
+    expect(a.participants).toEqual([bob.c.account]);
   });
 });
