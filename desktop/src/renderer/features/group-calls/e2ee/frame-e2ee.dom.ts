@@ -11,6 +11,10 @@ import type { FromWorker, ToWorker, TransformSetup, TransformStats } from './mes
  * `createEncodedStreams()` — which works only on an RTCPeerConnection made with
  * `encodedInsertableStreams: true` (see `e2eePeerConnectionConfig`; mediasoup-client: the transport's
  * `additionalSettings`).
+ *
+ * Protect a sender or receiver before any frame passes it: with mediasoup-client, in the `onRtpSender` /
+ * `onRtpReceiver` callbacks of `produce` / `consume`, which run before the producer or consumer exists
+ * (README.md beside this file).
  */
 
 export type E2eeMode = 'script-transform' | 'encoded-streams';
