@@ -98,34 +98,19 @@ export class FrameE2ee {
     });
   }
 
-  /** Encrypts everything `sender` sends from now on; resolves the transform's id (for `stats`). */
+  /** Encrypts everything `sender` sends from now on; returns the transform's id (for `stats`). */
   protectSender(sender: RTCRtpSender, options: ProtectOptions = {}): number {
-    const kind = options.kind ?? kindOf(sender);
-    const setup: TransformSetup = {
-      id: this.#nextId++,
+    return this.#attach(sender as unknown as Transformable, options, {
       role: 'sender',
-      kind,
-      codec: options.codec ?? defaultCodec(kind),
       stream: this.#nextStream++,
-    };
-    this.#attach(sender as unknown as Transformable, setup);
-    return setup.id;
+    });
   }
 
   /** Decrypts what `receiver` gets with `participantId`'s keys; frames that do not decrypt are dropped. */
   protectReceiver(receiver: RTCRtpReceiver, participantId: string, options: ProtectOptions = {}): number {
-    const kind = options.kind ?? kindOf(receiver);
-    const setup: TransformSetup = {
-      id: this.#nextId++,
-      role: 'receiver',
-      kind,
-      codec: options.codec ?? defaultCodec(kind),
-      participantId,
-    };
     for (const key of this.#keyring.remoteKeys(participantId))
       this.#post({ type: 'remote-key', participantId, key });
-    this.#attach(receiver as unknown as Transformable, setup);
-    return setup.id;
+    return this.#attach(receiver as unknown as Transformable, options, { role: 'receiver', participantId });
   }
 
   /** Per transform: frames passed on, frames dropped and why, the key ids in use. */
@@ -144,17 +129,29 @@ export class FrameE2ee {
     this.#worker.terminate();
   }
 
-  #attach(target: Transformable, setup: TransformSetup): void {
+  #attach(
+    target: Transformable,
+    options: ProtectOptions,
+    role: Pick<TransformSetup, 'role' | 'stream' | 'participantId'>,
+  ): number {
     if (this.#closed) throw new Error('the call has ended');
+    const kind = options.kind ?? kindOf(target);
+    const setup: TransformSetup = {
+      id: this.#nextId++,
+      kind,
+      codec: options.codec ?? defaultCodec(kind),
+      ...role,
+    };
     if (this.mode === 'script-transform') {
       const Transform = scriptTransform();
       if (Transform === undefined) throw new Error('RTCRtpScriptTransform is missing');
       target.transform = new Transform(this.#worker, setup);
-      return;
+      return setup.id;
     }
     if (target.createEncodedStreams === undefined) throw new Error('createEncodedStreams is missing');
     const { readable, writable } = target.createEncodedStreams();
     this.#post({ type: 'streams', setup, readable, writable }, [readable, writable]);
+    return setup.id;
   }
 
   #post(message: ToWorker, transfer: Transferable[] = []): void {
