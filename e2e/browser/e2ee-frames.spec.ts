@@ -16,10 +16,11 @@ interface Drops {
   unsupported: number;
 }
 interface Stats {
-  role: string;
+  kind: string;
   passed: number;
   dropped: Drops;
   keyIds: number[];
+  unknownKeyIds: number[];
 }
 type Who = 'alice' | 'bob' | 'carol' | 'dave';
 
@@ -43,29 +44,28 @@ const decoded = (page: Page) =>
       globalThis as unknown as { e2eeLoopback: { framesDecoded(): Promise<Record<string, number>> } }
     ).e2eeLoopback.framesDecoded(),
   );
-const stats = async (page: Page, who: Who): Promise<Stats> => {
+/** The transforms of one person for one kind, added up (Alice has one sender per connection). */
+const stats = async (page: Page, who: Who, kind: 'audio' | 'video' = 'video'): Promise<Stats> => {
   const all = await page.evaluate(() =>
     (
       globalThis as unknown as { e2eeLoopback: { stats(): Promise<Record<string, Stats[]>> } }
     ).e2eeLoopback.stats(),
   );
-  const [first, ...rest] = all[who] ?? [];
-  if (first === undefined)
-    return {
-      role: '',
-      passed: 0,
-      dropped: { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 },
-      keyIds: [],
-    };
-  // Alice has one sender transform per connection: add them up.
-  return rest.reduce(
-    (sum, next) => ({
-      ...sum,
-      passed: sum.passed + next.passed,
-      keyIds: [...new Set([...sum.keyIds, ...next.keyIds])],
-    }),
-    first,
-  );
+  const sum: Stats = {
+    kind,
+    passed: 0,
+    dropped: { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 },
+    keyIds: [],
+    unknownKeyIds: [],
+  };
+  for (const one of (all[who] ?? []).filter((transform) => transform.kind === kind)) {
+    sum.passed += one.passed;
+    for (const reason of Object.keys(sum.dropped) as (keyof Drops)[])
+      sum.dropped[reason] += one.dropped[reason];
+    sum.keyIds = [...new Set([...sum.keyIds, ...one.keyIds])];
+    sum.unknownKeyIds = [...new Set([...sum.unknownKeyIds, ...one.unknownKeyIds])];
+  }
+  return sum;
 };
 
 for (const mode of ['script-transform', 'encoded-streams'] as const) {
@@ -98,10 +98,24 @@ for (const mode of ['script-transform', 'encoded-streams'] as const) {
     // encrypted-frame trailer naming Alice's key (counted as an unknown key, not as a malformed frame).
     const aliceBefore = await stats(page, 'alice');
     expect(aliceBefore.passed).toBeGreaterThan(0);
-    expect(aliceBefore.dropped).toMatchObject({ noKey: 0, unsupported: 0, failed: 0 });
+    expect(aliceBefore.dropped).toMatchObject({ unsupported: 0, failed: 0 });
     expect(aliceBefore.keyIds).toEqual([firstKeyId]);
     expect((await stats(page, 'carol')).dropped.failed).toBe(0);
+    expect((await stats(page, 'carol')).unknownKeyIds).toEqual([firstKeyId]);
     expect((await stats(page, 'bob')).keyIds).toEqual([firstKeyId]);
+
+    // Audio (Opus) the same way: Bob's receiver decrypts every frame, Carol's none.
+    await expect.poll(async () => (await stats(page, 'bob', 'audio')).passed).toBeGreaterThan(30);
+    await expect
+      .poll(async () => (await stats(page, 'carol', 'audio')).dropped.unknownKey)
+      .toBeGreaterThan(30);
+    expect((await stats(page, 'bob', 'audio')).dropped).toMatchObject({
+      unknownKey: 0,
+      failed: 0,
+      replayed: 0,
+    });
+    expect(await stats(page, 'carol', 'audio')).toMatchObject({ passed: 0, unknownKeyIds: [firstKeyId] });
+    expect((await stats(page, 'alice', 'audio')).dropped).toMatchObject({ unsupported: 0, failed: 0 });
 
     // Alice rotates (Dave left): Bob gets the new key, Dave does not.
     const rotated = await page.evaluate(() =>
@@ -121,6 +135,7 @@ for (const mode of ['script-transform', 'encoded-streams'] as const) {
     await expect.poll(async () => (await decoded(page)).bob ?? 0).toBeGreaterThan(bobAfter);
     expect((await decoded(page)).dave).toBe(daveAfter);
     expect((await stats(page, 'dave')).passed).toBeGreaterThan(0);
+    expect((await stats(page, 'dave')).unknownKeyIds).toEqual([rotated]);
     await page.close();
   });
 }

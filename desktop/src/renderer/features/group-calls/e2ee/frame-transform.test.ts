@@ -53,7 +53,7 @@ describe('the frame transform', () => {
     const copy = (frame: EncodedFrame | undefined): EncodedFrame => ({ data: frame!.data.slice(0) });
     const stranger = receiver();
     expect(await pipe(stranger, [copy(first)])).toEqual([]);
-    expect(stranger.stats().dropped).toMatchObject({ unknownKey: 1, failed: 0 });
+    expect(stranger.stats()).toMatchObject({ dropped: { unknownKey: 1, failed: 0 }, unknownKeyIds: [7] });
     const wrong = receiver();
     await wrong.addKey(key(7));
     expect(await pipe(wrong, [copy(second), videoFrame()])).toEqual([]);

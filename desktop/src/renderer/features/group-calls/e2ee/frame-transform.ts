@@ -26,6 +26,7 @@ export class FrameTransform {
   #passed = 0;
   readonly #dropped: DropCounts = { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 };
   readonly #keyIds: number[] = [];
+  readonly #unknownKeyIds: number[] = [];
 
   constructor(setup: TransformSetup, subtle?: FrameSubtle) {
     this.setup = setup;
@@ -87,35 +88,43 @@ export class FrameTransform {
       passed: this.#passed,
       dropped: { ...this.#dropped },
       keyIds: [...this.#keyIds],
+      unknownKeyIds: [...this.#unknownKeyIds],
     };
   }
 
   #count(keyId: number | undefined): void {
     this.#passed += 1;
-    if (keyId === undefined || this.#keyIds.at(-1) === keyId) return;
-    this.#keyIds.push(keyId);
-    if (this.#keyIds.length > 8) this.#keyIds.shift();
+    if (keyId !== undefined) remember(this.#keyIds, keyId);
   }
 
   #drop(error: unknown, data: Uint8Array): void {
     const code = (error as { code?: unknown }).code;
     if (code === 'DUPLICATE_MESSAGE') this.#dropped.replayed += 1;
     else if (code === 'BAD_REQUEST') this.#dropped.unsupported += 1;
-    else if (
-      code === 'DECRYPT_FAILED' &&
-      this.#decryptor !== undefined &&
-      holdsNoKeyFor(this.#decryptor, data)
-    )
-      this.#dropped.unknownKey += 1;
-    else this.#dropped.failed += 1;
+    else {
+      const unknown = this.#decryptor === undefined ? undefined : unknownKeyOf(this.#decryptor, data);
+      if (code === 'DECRYPT_FAILED' && unknown !== undefined) {
+        this.#dropped.unknownKey += 1;
+        remember(this.#unknownKeyIds, unknown);
+      } else this.#dropped.failed += 1;
+    }
   }
 }
 
-function holdsNoKeyFor(decryptor: FrameDecryptor, data: Uint8Array): boolean {
+/** Keeps the last 8 distinct key ids, in order of use. */
+function remember(keyIds: number[], keyId: number): void {
+  if (keyIds.at(-1) === keyId) return;
+  keyIds.push(keyId);
+  if (keyIds.length > 8) keyIds.shift();
+}
+
+/** The key id a frame names when the decryptor does not hold it; undefined for a held key or no trailer. */
+function unknownKeyOf(decryptor: FrameDecryptor, data: Uint8Array): number | undefined {
   try {
-    return !decryptor.keyIds.includes(decodeTrailer(data).keyId);
+    const { keyId } = decodeTrailer(data);
+    return decryptor.keyIds.includes(keyId) ? undefined : keyId;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -55,6 +55,8 @@ export interface TransformStats {
   readonly dropped: DropCounts;
   /** Key ids of the frames passed on, oldest first (the last 8). */
   readonly keyIds: readonly number[];
+  /** Receiver: key ids named by frames dropped for want of that key (the last 8): what the sender used. */
+  readonly unknownKeyIds: readonly number[];
 }
 
 export type FromWorker = {

@@ -3,10 +3,10 @@ import { FrameE2ee, e2eePeerConnectionConfig, type E2eeMode } from '../frame-e2e
 import type { TransformStats } from '../messages.js';
 
 /*
- * A test page for e2e/browser/e2ee-frames.spec.ts (never part of the app): Alice's fake camera is sent,
- * encrypted, over three loopback peer connections to three receivers in the same page, each with its own
- * worker and keys as separate people would have: Bob holds all of Alice's keys, Carol none, Dave only the
- * first (he left before the rotation). The spec drives it through `window.e2eeLoopback`.
+ * A test page for e2e/browser/e2ee-frames.spec.ts (never part of the app): Alice's fake camera and microphone
+ * are sent, encrypted, over three loopback peer connections to three receivers in the same page, each with
+ * its own worker and keys as separate people would have: Bob holds all of Alice's keys, Carol none, Dave only
+ * the first (he left before the rotation). The spec drives it through `window.e2eeLoopback`.
  */
 
 class TestKeyring implements FrameKeySource {
@@ -55,9 +55,13 @@ async function connect(from: RTCPeerConnection, to: RTCPeerConnection): Promise<
 
 async function start(mode: E2eeMode): Promise<{ firstKeyId: number }> {
   const config = { ...e2eePeerConnectionConfig(mode) } as RTCConfiguration;
-  const media = await navigator.mediaDevices.getUserMedia({ video: { width: 320, height: 240 } });
+  const media = await navigator.mediaDevices.getUserMedia({
+    audio: true,
+    video: { width: 320, height: 240 },
+  });
   const [track] = media.getVideoTracks();
-  if (track === undefined) throw new Error('no fake camera');
+  const [microphone] = media.getAudioTracks();
+  if (track === undefined || microphone === undefined) throw new Error('no fake camera or microphone');
   const first = newKey(1000);
   aliceKeys = new TestKeyring();
   aliceKeys.setLocal(first);
@@ -74,6 +78,7 @@ async function start(mode: E2eeMode): Promise<{ firstKeyId: number }> {
     const transceiver = sending.addTransceiver(track, { direction: 'sendonly' });
     transceiver.setCodecPreferences(vp8);
     alice.protectSender(transceiver.sender);
+    alice.protectSender(sending.addTransceiver(microphone, { direction: 'sendonly' }).sender);
     receiving.ontrack = ({ receiver }) => void e2ee.protectReceiver(receiver, 'alice');
     await connect(sending, receiving);
     people.set(name, { keyring, e2ee, pc: receiving });
