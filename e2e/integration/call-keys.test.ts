@@ -167,4 +167,50 @@ describe('group-call frame keys over the pairwise sessions', () => {
     await a.setParticipants([bob.c.account, mallory.c.account]);
     expect(a.participants).toEqual([bob.c.account]);
   });
+
+  it('rotates when a member is removed from the group mid-call, though the SFU still lists them', async () => {
+    const { devices, groupId } = await groupOfThree();
+    const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
+    const callId = toBase64Url(nacl.randomBytes(32));
+    const everyone = [alice.c.account, bob.c.account, carol.c.account];
+    const others = (self: string) => everyone.filter((account) => account !== self);
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: others(alice.c.account) });
+    const b = await bob.c.callKeys.open({ callId, groupId, participants: others(bob.c.account) });
+    // Carol's client keeps its keyring open and listening after her removal (the attack).
+    const c = await carol.c.callKeys.open({ callId, groupId, participants: others(carol.c.account) });
+    await until(
+      () => holds(c, alice.c.account, settledKey(a)) && holds(c, bob.c.account, settledKey(b)),
+      "alice's and bob's keys at carol",
+    );
+    const before = [a.localKey?.keyId, b.localKey?.keyId];
+
+    // The admin removes Carol; nobody tells the keyrings about participants (the SFU still lists her).
+    const bobSaw = next(bob.c, 'group', ({ state }) => !state.members.includes(carol.c.account));
+    await alice.c.groups.removeMember(groupId, carol.c.account);
+    await bobSaw;
+    await until(
+      () =>
+        settledKey(a) !== undefined &&
+        settledKey(b) !== undefined &&
+        settledKey(a)?.keyId !== before[0] &&
+        settledKey(b)?.keyId !== before[1] &&
+        holds(b, alice.c.account, settledKey(a)) &&
+        holds(a, bob.c.account, settledKey(b)),
+      'keys rotated without carol',
+    );
+    expect(a.participants).toEqual([bob.c.account]);
+    expect(b.participants).toEqual([alice.c.account]);
+    for (const sender of [alice, bob]) {
+      const barrier = next(carol.c, 'message', ({ message }) => message.sender.name === sender.c.account);
+      await sender.c.messages.send(sender.c.conversations.direct(carol.c.account), 'after the removal');
+      await barrier;
+    }
+    for (const [ring, account] of [
+      [a, alice.c.account],
+      [b, bob.c.account],
+    ] as const) {
+      expect(c.remoteKeys(account).map((key) => key.keyId)).not.toContain(ring.localKey?.keyId);
+      expect(await decryptsFrom(ring, c, account)).toBe(false);
+    }
+  });
 });

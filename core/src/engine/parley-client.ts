@@ -336,6 +336,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
     if (this.#closed) return;
+    if (event === 'group') {
+      const { groupId } = (payload as ParleyClientEvents['group']).state;
+      void this.callKeys.groupChanged(groupId).catch((error: unknown) => this.#report(error));
+    }
     void this.#accountSettings.observe(event, payload).catch((error: unknown) => this.#report(error));
   }
 

@@ -42,6 +42,8 @@ export class CallKeyring extends TypedEmitter<{ change: FrameKeyChange }> implem
   #pending: FrameKey | undefined;
   #switchTimer: unknown;
   readonly #remote = new Map<string, FrameKey[]>();
+  /** The participants as last named, members or not: what a change of the group's membership re-reads. */
+  #named: readonly string[] = [];
   /** Participant changes apply one after another (each filters by membership, then rotates). */
   #changes: Promise<void> = Promise.resolve();
   #closed = false;
@@ -85,9 +87,18 @@ export class CallKeyring extends TypedEmitter<{ change: FrameKeyChange }> implem
    * once the new key is queued for them.
    */
   setParticipants(accounts: readonly string[]): Promise<void> {
+    this.#named = [...accounts];
     const change = this.#changes.then(() => this.#applyParticipants(accounts));
     this.#changes = change.catch(() => undefined);
     return change;
+  }
+
+  /**
+   * The group's membership changed: the participants last named are filtered again, so someone removed from
+   * the group while still in the SFU's room is treated as having left (our key rotates without them).
+   */
+  membershipChanged(): Promise<void> {
+    return this.setParticipants(this.#named);
   }
 
   /** A new own key for everyone in the call now (also what a periodic rotation calls). */

@@ -84,6 +84,15 @@ export class CallKeysService {
     this.#keyrings.delete(callId);
   }
 
+  /**
+   * A group's state changed (the 'group' event): its calls' keyrings re-check who may have their keys, so a
+   * member removed while still in the SFU's room is treated as having left.
+   */
+  async groupChanged(groupId: string): Promise<void> {
+    for (const keyring of [...this.#keyrings.values()])
+      if (keyring.groupId === groupId && !keyring.closed) await keyring.membershipChanged();
+  }
+
   closeAll(): void {
     for (const keyring of this.#keyrings.values()) keyring.close();
     this.#keyrings.clear();
