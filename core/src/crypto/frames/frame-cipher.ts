@@ -138,12 +138,9 @@ export class FrameDecryptor {
       throw new ParleyError('DECRYPT_FAILED', 'frame key could not be derived', { cause: error });
     }
     const windowId = `${trailerInfo.keyId}:${trailerInfo.stream}`;
-    let window = this.#windows.get(windowId);
-    if (window === undefined) {
-      window = new ReplayWindow();
-      this.#windows.set(windowId, window);
-    }
-    if (!window.fresh(trailerInfo.counter)) throw new ParleyError('DUPLICATE_MESSAGE', 'replayed frame');
+    // Made only once a frame authenticated: forged trailers naming other streams allocate nothing.
+    if (this.#windows.get(windowId)?.fresh(trailerInfo.counter) === false)
+      throw new ParleyError('DUPLICATE_MESSAGE', 'replayed frame');
     const clear = frame.subarray(0, trailerInfo.clear);
     const trailer = frame.subarray(frame.length - TRAILER_LENGTH);
     const sealed = frame.subarray(trailerInfo.clear, frame.length - TRAILER_LENGTH);
@@ -165,6 +162,11 @@ export class FrameDecryptor {
       throw new ParleyError('DECRYPT_FAILED', 'frame does not authenticate', { cause: error });
     }
     // Accepted only now: a forged frame must not burn a counter. Another frame may have raced us here.
+    let window = this.#windows.get(windowId);
+    if (window === undefined) {
+      window = new ReplayWindow();
+      this.#windows.set(windowId, window);
+    }
     if (!window.fresh(trailerInfo.counter)) throw new ParleyError('DUPLICATE_MESSAGE', 'replayed frame');
     window.accept(trailerInfo.counter);
     this.#used(trailerInfo.keyId);
