@@ -51,6 +51,42 @@ async function groupOfThree(): Promise<{ devices: TestDevice[]; groupId: string 
   return { devices, groupId: conversation.slice('group:'.length) };
 }
 
+/** Everyone opens the keyring of one new call, naming all the others as there. */
+async function allInOneCall(devices: TestDevice[], groupId: string): Promise<CallKeyring[]> {
+  const callId = toBase64Url(nacl.randomBytes(32));
+  const everyone = devices.map((device) => device.c.account);
+  const rings: CallKeyring[] = [];
+  for (const device of devices) {
+    const participants = everyone.filter((account) => account !== device.c.account);
+    rings.push(await device.c.callKeys.open({ callId, groupId, participants }));
+  }
+  return rings;
+}
+
+/**
+ * `outsider` holds none of the senders' current keys and cannot decrypt their frames. Each sender first writes
+ * to the outsider and waits for it to arrive: everything queued for the outsider before it has arrived by then
+ * (per-device order), so a key on its way would be there.
+ */
+async function expectShutOut(
+  outsider: TestDevice,
+  ring: CallKeyring,
+  senders: readonly (readonly [TestDevice, CallKeyring])[],
+): Promise<void> {
+  for (const [sender] of senders) {
+    const barrier = next(outsider.c, 'message', ({ message }) => message.sender.name === sender.c.account);
+    await sender.c.messages.send(sender.c.conversations.direct(outsider.c.account), 'after the change');
+    await barrier;
+  }
+  for (const [sender, senderRing] of senders) {
+    expect(senderRing.localKey).toBeDefined();
+    expect(ring.remoteKeys(sender.c.account).map((key) => key.keyId)).not.toContain(
+      senderRing.localKey?.keyId,
+    );
+    expect(await decryptsFrom(senderRing, ring, sender.c.account)).toBe(false);
+  }
+}
+
 describe('group-call frame keys over the pairwise sessions', () => {
   it("brings every participant's frame key to the others, and each decrypts the others' frames", async () => {
     const { devices, groupId } = await groupOfThree();
@@ -88,12 +124,7 @@ describe('group-call frame keys over the pairwise sessions', () => {
   it('rotates every key when one leaves, and the leaver never gets the new ones', async () => {
     const { devices, groupId } = await groupOfThree();
     const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
-    const callId = toBase64Url(nacl.randomBytes(32));
-    const everyone = [alice.c.account, bob.c.account, carol.c.account];
-    const others = (self: string) => everyone.filter((account) => account !== self);
-    const a = await alice.c.callKeys.open({ callId, groupId, participants: others(alice.c.account) });
-    const b = await bob.c.callKeys.open({ callId, groupId, participants: others(bob.c.account) });
-    const c = await carol.c.callKeys.open({ callId, groupId, participants: others(carol.c.account) });
+    const [a, b, c] = (await allInOneCall(devices, groupId)) as [CallKeyring, CallKeyring, CallKeyring];
     await until(
       () => holds(b, alice.c.account, settledKey(a)) && holds(c, alice.c.account, settledKey(a)),
       "alice's key at bob and carol",
@@ -115,22 +146,10 @@ describe('group-call frame keys over the pairwise sessions', () => {
     expect(await decryptsFrom(a, b, alice.c.account)).toBe(true);
     expect(await decryptsFrom(b, a, bob.c.account)).toBe(true);
 
-    // Everything alice and bob queued for carol before this message has reached her once it has
-    // (per-device order), so a key on its way to her would have arrived by now.
-    for (const sender of [alice, bob]) {
-      const barrier = next(carol.c, 'message', ({ message }) => message.sender.name === sender.c.account);
-      await sender.c.messages.send(sender.c.conversations.direct(carol.c.account), 'after the call');
-      await barrier;
-    }
-    for (const [ring, account] of [
-      [a, alice.c.account],
-      [b, bob.c.account],
-    ] as const) {
-      const rotated = ring.localKey;
-      expect(rotated).toBeDefined();
-      expect(c.remoteKeys(account).map((key) => key.keyId)).not.toContain(rotated?.keyId);
-      expect(await decryptsFrom(ring, c, account)).toBe(false);
-    }
+    await expectShutOut(carol, c, [
+      [alice, a],
+      [bob, b],
+    ]);
   });
 
   it('takes no frame key for the call from someone outside the group, whatever it names', async () => {
@@ -171,13 +190,8 @@ describe('group-call frame keys over the pairwise sessions', () => {
   it('rotates when a member is removed from the group mid-call, though the SFU still lists them', async () => {
     const { devices, groupId } = await groupOfThree();
     const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
-    const callId = toBase64Url(nacl.randomBytes(32));
-    const everyone = [alice.c.account, bob.c.account, carol.c.account];
-    const others = (self: string) => everyone.filter((account) => account !== self);
-    const a = await alice.c.callKeys.open({ callId, groupId, participants: others(alice.c.account) });
-    const b = await bob.c.callKeys.open({ callId, groupId, participants: others(bob.c.account) });
     // Carol's client keeps its keyring open and listening after her removal (the attack).
-    const c = await carol.c.callKeys.open({ callId, groupId, participants: others(carol.c.account) });
+    const [a, b, c] = (await allInOneCall(devices, groupId)) as [CallKeyring, CallKeyring, CallKeyring];
     await until(
       () => holds(c, alice.c.account, settledKey(a)) && holds(c, bob.c.account, settledKey(b)),
       "alice's and bob's keys at carol",
@@ -200,17 +214,9 @@ describe('group-call frame keys over the pairwise sessions', () => {
     );
     expect(a.participants).toEqual([bob.c.account]);
     expect(b.participants).toEqual([alice.c.account]);
-    for (const sender of [alice, bob]) {
-      const barrier = next(carol.c, 'message', ({ message }) => message.sender.name === sender.c.account);
-      await sender.c.messages.send(sender.c.conversations.direct(carol.c.account), 'after the removal');
-      await barrier;
-    }
-    for (const [ring, account] of [
-      [a, alice.c.account],
-      [b, bob.c.account],
-    ] as const) {
-      expect(c.remoteKeys(account).map((key) => key.keyId)).not.toContain(ring.localKey?.keyId);
-      expect(await decryptsFrom(ring, c, account)).toBe(false);
-    }
+    await expectShutOut(carol, c, [
+      [alice, a],
+      [bob, b],
+    ]);
   });
 });
