@@ -219,4 +219,17 @@ describe('group-call frame keys over the pairwise sessions', () => {
       [bob, b],
     ]);
   });
+
+  it('keeps a key that arrives before this device has opened the call', async () => {
+    const { devices, groupId } = await groupOfThree();
+    const [alice, bob] = devices as [TestDevice, TestDevice, TestDevice];
+    const callId = toBase64Url(nacl.randomBytes(32));
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: [bob.c.account] });
+    // Bob is still joining: Alice's key reaches him before he opens the call (her next message is behind it).
+    const barrier = next(bob.c, 'message', ({ message }) => message.sender.name === alice.c.account);
+    await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'joining?');
+    await barrier;
+    const b = await bob.c.callKeys.open({ callId, groupId, participants: [alice.c.account] });
+    expect(holds(b, alice.c.account, a.localKey)).toBe(true);
+  });
 });
