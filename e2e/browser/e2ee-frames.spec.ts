@@ -14,6 +14,7 @@ interface Drops {
   failed: number;
   replayed: number;
   unsupported: number;
+  empty: number;
 }
 interface Stats {
   kind: string;
@@ -54,7 +55,7 @@ const stats = async (page: Page, who: Who, kind: 'audio' | 'video' = 'video'): P
   const sum: Stats = {
     kind,
     passed: 0,
-    dropped: { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 },
+    dropped: { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0, empty: 0 },
     keyIds: [],
     unknownKeyIds: [],
   };

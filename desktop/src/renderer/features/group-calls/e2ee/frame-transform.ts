@@ -24,7 +24,14 @@ export class FrameTransform {
   readonly #encryptor: FrameEncryptor | undefined;
   readonly #decryptor: FrameDecryptor | undefined;
   #passed = 0;
-  readonly #dropped: DropCounts = { noKey: 0, unknownKey: 0, failed: 0, replayed: 0, unsupported: 0 };
+  readonly #dropped: DropCounts = {
+    noKey: 0,
+    unknownKey: 0,
+    failed: 0,
+    replayed: 0,
+    unsupported: 0,
+    empty: 0,
+  };
   readonly #keyIds: number[] = [];
   readonly #unknownKeyIds: number[] = [];
 
@@ -46,6 +53,10 @@ export class FrameTransform {
   async transform<F extends EncodedFrame>(frame: F): Promise<F | undefined> {
     const data = new Uint8Array(frame.data);
     const { kind } = this.setup;
+    if (this.#decryptor !== undefined && data.length === 0) {
+      this.#dropped.empty += 1;
+      return undefined;
+    }
     try {
       if (this.#encryptor !== undefined) {
         if (this.#encryptor.keyId === undefined) {

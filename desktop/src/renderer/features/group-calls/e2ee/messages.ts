@@ -43,6 +43,8 @@ export interface DropCounts {
   replayed: number;
   /** A codec without a safe frame layout (H.264). */
   unsupported: number;
+  /** Receiver: a frame of no bytes (Chromium delivers a few for audio; nothing to decrypt or show). */
+  empty: number;
 }
 
 export interface TransformStats {
