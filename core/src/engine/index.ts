@@ -24,5 +24,6 @@ export * from './links/index.js';
 export * from './presence/index.js';
 export * from './calls/index.js';
 export * from './call-keys/index.js';
+export * from './group-calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';

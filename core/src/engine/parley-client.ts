@@ -32,6 +32,7 @@ import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
 import { CallKeysService } from './call-keys/call-keys-service.js';
+import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -64,6 +65,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly backup: BackupService;
   readonly calls: CallsService;
   readonly callKeys: CallKeysService;
+  readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -217,6 +219,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
+    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
     this.callKeys = new CallKeysService(ctx, {
       isMember: (groupId, account) => groupManager.isMember(groupId, account),

@@ -105,6 +105,17 @@ const Body = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('sender-key'), groupId: Id, distribution: z.string().max(4096) }),
   /** A participant's frame key for a group call (call-keys/), sent over the pairwise session. */
   FrameKeyBodySchema,
+  /**
+   * A group's call on the SFU started (someone joined an empty room) or ended (the last one left), sent to the
+   * group's members so each shows "Call in progress — Join" and, at the end, the call-log line. `callId` ties
+   * the two; `startedAt` is when the call started (the end carries it too, for members who missed the start).
+   */
+  z.strictObject({
+    type: z.literal('group-call'),
+    event: z.enum(['started', 'ended']),
+    callId: Id,
+    startedAt: z.number().int().nonnegative(),
+  }),
   z.strictObject({
     type: z.literal('status'),
     statusId: Id,
