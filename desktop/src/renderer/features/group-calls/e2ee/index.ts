@@ -14,3 +14,4 @@ export {
   type ProtectOptions,
 } from './frame-e2ee.dom.js';
 export type { DropCounts, TransformStats } from './messages.js';
+export { frameEncryptionHooks, type FrameEncryptionHooks } from './call-hooks.dom.js';
