@@ -27,3 +27,4 @@ export * from './call-keys/index.js';
 export * from './group-calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';
+export * from './devices/index.js';

@@ -5,6 +5,7 @@ import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
+import { LinkingService } from './devices/linking/linking-service.js';
 import { openDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
@@ -63,6 +64,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly settings: SettingsService;
   readonly access: AccessService;
   readonly backup: BackupService;
+  /** Linking a new device to this account and moving the history to it (devices/linking). */
+  readonly linking: LinkingService;
   readonly calls: CallsService;
   readonly callKeys: CallKeysService;
   readonly groupCalls: GroupCallsService;
@@ -207,6 +210,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
       onSession: (peer, session) => this.files.adopt(peer, session),
       onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
+      onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
     });
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
@@ -244,6 +248,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
     this.backup = new BackupService(ctx, () => this.#delivery.whenSettled());
+    this.linking = new LinkingService(ctx, {
+      home,
+      wrtc: options.wrtc,
+      iceServers,
+      displayName: () => this.profile.displayName,
+      directTimeoutMs: tuning.directOpenTimeoutMs,
+    });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
       verification,
@@ -307,6 +318,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     this.calls.close();
     this.callKeys.closeAll();
+    this.linking.close();
     const pumpStopped = this.#delivery.close();
     const linksClosed = this.links.close();
     this.#relays.close();
