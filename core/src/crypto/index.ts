@@ -109,3 +109,5 @@ export {
   verifyDeviceList,
   type VerifiedDeviceList,
 } from './devices/index.js';
+
+export * from './frames/index.js';

@@ -46,6 +46,11 @@ export interface EngineTuning {
    * all of them. Default 25 ms.
    */
   readonly receiptDelayMs: number;
+  /**
+   * A group call's new own frame key is sent at once and used this much later, so participants hold it
+   * before the first frame under it (call-keys/). Default 1 s.
+   */
+  readonly callKeySwitchDelayMs?: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {

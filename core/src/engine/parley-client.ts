@@ -32,6 +32,7 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { CallKeysService } from './call-keys/call-keys-service.js';
 import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
@@ -66,6 +67,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   /** Linking a new device to this account and moving the history to it (devices/linking). */
   readonly linking: LinkingService;
   readonly calls: CallsService;
+  readonly callKeys: CallKeysService;
   readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
@@ -223,6 +225,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
     this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
+    this.callKeys = new CallKeysService(ctx, {
+      isMember: (groupId, account) => groupManager.isMember(groupId, account),
+      ...(tuning.callKeySwitchDelayMs === undefined ? {} : { switchDelayMs: tuning.callKeySwitchDelayMs }),
+    });
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
       ctx,
@@ -253,6 +259,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       groups: groupManager,
       verification,
       statuses: this.status,
+      callKeys: this.callKeys,
       files: () => this.files.manager,
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
@@ -309,6 +316,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
+    this.callKeys.closeAll();
     this.linking.close();
     const pumpStopped = this.#delivery.close();
     // A current call's hang-up leaves through the relay before links and relays close.
@@ -344,6 +352,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
     if (this.#closed) return;
+    if (event === 'group') {
+      const { groupId } = (payload as ParleyClientEvents['group']).state;
+      void this.callKeys.groupChanged(groupId).catch((error: unknown) => this.#report(error));
+    }
     void this.#accountSettings.observe(event, payload).catch((error: unknown) => this.#report(error));
   }
 

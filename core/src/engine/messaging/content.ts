@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParleyError } from '../../errors/index.js';
 import { utf8 } from '../../protocol/encoding.js';
+import { FrameKeyBodySchema } from '../../protocol/frame-keys.js';
 
 /*
  * What travels inside the end-to-end encryption: one JSON document per message, validated on receipt like
@@ -102,6 +103,8 @@ const Body = z.discriminatedUnion('type', [
   /** Asks an admin to be added, showing the group's current invite token. */
   z.strictObject({ type: z.literal('group-join'), groupId: Id, token: z.string().max(128) }),
   z.strictObject({ type: z.literal('sender-key'), groupId: Id, distribution: z.string().max(4096) }),
+  /** A participant's frame key for a group call (call-keys/), sent over the pairwise session. */
+  FrameKeyBodySchema,
   /**
    * A group's call on the SFU started (someone joined an empty room) or ended (the last one left), sent to the
    * group's members so each shows "Call in progress — Join" and, at the end, the call-log line. `callId` ties

@@ -12,6 +12,7 @@ import { applyProfile } from '../account/profile.js';
 import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
+import type { CallKeysService } from '../call-keys/call-keys-service.js';
 import { noteGroupCall } from '../group-calls/group-call-notices.js';
 
 /**
@@ -21,7 +22,7 @@ import { noteGroupCall } from '../group-calls/group-call-notices.js';
  */
 export async function applyContent(
   ctx: EngineContext,
-  parts: { files: FileManager; groups: GroupManager; statuses: StatusManager },
+  parts: { files: FileManager; groups: GroupManager; statuses: StatusManager; callKeys: CallKeysService },
   sender: ProtocolAddress,
   content: Content,
   via: Via,
@@ -116,6 +117,9 @@ export async function applyContent(
     case 'status-view':
     case 'status-delete':
       await parts.statuses.receive(sender, content);
+      return;
+    case 'frame-key':
+      await parts.callKeys.receive(sender, body);
       return;
     case 'profile':
       await applyProfile(ctx, sender.name, body);

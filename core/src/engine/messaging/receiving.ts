@@ -3,6 +3,7 @@ import type { EngineContext } from '../context.js';
 import type { FileManager } from '../files/file-manager.js';
 import type { GroupManager } from '../groups/group-manager.js';
 import type { StatusManager } from '../status/status-manager.js';
+import type { CallKeysService } from '../call-keys/call-keys-service.js';
 import { applyContent, ensureContact } from './effects.js';
 import type { IncomingHandlers } from './incoming.js';
 
@@ -16,6 +17,7 @@ export function receivingHandlers(
     groups: GroupManager;
     verification: Verification;
     statuses: StatusManager;
+    callKeys: CallKeysService;
     /** Late: the files service is built after the inbox's owner. */
     files: () => FileManager;
   },
@@ -28,7 +30,7 @@ export function receivingHandlers(
     beforeCommit: (sender, content, stage) => groups.beforeCommit(sender, content, stage),
     afterCommit: async (sender, content, via) => {
       await parts.verification.check(sender.name);
-      const effects = { files: parts.files(), groups, statuses: parts.statuses };
+      const effects = { files: parts.files(), groups, statuses: parts.statuses, callKeys: parts.callKeys };
       await applyContent(ctx, effects, sender, content, via);
     },
   };
