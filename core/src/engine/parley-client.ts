@@ -1,11 +1,11 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
-import { identityString, type ProtocolAddress } from '../crypto/index.js';
+import type { ProtocolAddress } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
-import { openDevice, type Device } from './account/device.js';
+import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
 import { ContactsService } from './contacts/contacts-service.js';
@@ -31,12 +31,16 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { DeviceDirectory } from './devices/device-directory.js';
+import { DeviceChanges } from './devices/device-changes.js';
+import { DevicesService } from './devices/devices-service.js';
+import type { DeviceChange } from './devices/device-lines.js';
+import { applySync } from './devices/sync.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
 import { attachmentsOf } from './relay/relay-attachments.js';
 import { Relays } from './relay/relays.js';
-import { relayIdentityOf } from './shared/addresses.js';
 import { SerialQueue } from './shared/serial-queue.js';
 import { StatusManager } from './status/status-manager.js';
 
@@ -62,12 +66,14 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly access: AccessService;
   readonly backup: BackupService;
   readonly calls: CallsService;
+  readonly devices: DevicesService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
   readonly #delivery: Delivery;
   readonly #inbox: BlobInbox;
   readonly #list: ConversationList;
+  readonly #deviceChanges: DeviceChanges;
   // Assigned in start() right after construction (loading it is asynchronous), before anything runs.
   #accountSettings!: AccountSettings;
   readonly #sweepMs: number;
@@ -104,34 +110,66 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return ParleyClient.start(options);
   }
 
+  /**
+   * Makes the database of a new device for an existing account (docs/crypto.md "Linked devices"): its own
+   * identity key pair, stored but not yet part of any account. Resolves that identity key (base64url) for
+   * the primary's `client.devices.add`; then `ParleyClient.start({ ...options, linkedDevice: { list } })`
+   * with the list `add` resolved starts this device as a device of that account.
+   */
+  static prepareLinkedDevice(options: ParleyClientOptions): Promise<string> {
+    return prepareLinkedDevice(options);
+  }
+
   private constructor(
     options: ParleyClientOptions,
-    { db, identity, deviceId, crypto, state }: Device,
+    { db, identity, deviceId, account, crypto, state }: Device,
     access: AccessCredentials | undefined,
   ) {
     super();
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.#sweepMs = tuning.sweepIntervalMs;
-    this.account = identityString(identity.identityKey);
+    this.account = account;
     const timers = options.timers ?? systemTimers;
     const queue = new SerialQueue();
     const report = (error: unknown) => this.#report(error);
     const accountSettings = () => this.#accountSettings;
     const relayFor = (account: string) => this.#relays.for(account);
     const home = () => this.#relays.home;
+    const self = { name: this.account, deviceId };
+    const devices = new DeviceDirectory(
+      {
+        db,
+        backend: crypto.backend,
+        self,
+        now: crypto.now,
+        relayFor,
+        changed: (change) => this.#devicesChanged(change),
+        report,
+      },
+      tuning.deviceListTtlMs,
+    );
     const ctx: EngineContext = {
       db,
       identity,
-      self: { name: this.account, deviceId },
+      self,
+      devices,
       crypto,
       timers,
       state,
       queue,
-      pairwise: new Pairwise(db, identity, deviceId, queue, crypto, async (address) => {
-        const request = { identity: relayIdentityOf(address) };
-        return (await relayFor(address.name).request('prekeys:fetch', request)).bundle;
-      }),
+      pairwise: new Pairwise(
+        db,
+        identity,
+        self,
+        queue,
+        crypto,
+        async (address) => {
+          const request = { identity: devices.relayIdentity(address) };
+          return (await relayFor(address.name).request('prekeys:fetch', request)).bundle;
+        },
+        (address, key) => devices.ensureListed(address, key),
+      ),
       get readReceipts() {
         return accountSettings().privacy.readReceipts;
       },
@@ -235,8 +273,22 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       verification,
       statuses: this.status,
       files: () => this.files.manager,
+      sync: (sender, body) =>
+        applySync(ctx, {
+          markRead: (ids) => this.#list.markRead(ids),
+          setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
+          setVerified: (account, verified) => verification.setVerified(account, verified),
+          setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
+        }, sender, body),
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
+    this.devices = new DevicesService(ctx, devices, home);
+    this.#deviceChanges = new DeviceChanges(ctx, groupManager);
+  }
+
+  /** A verified list with a higher counter was kept: sessions, contacts, groups and the conversation follow. */
+  #devicesChanged(change: DeviceChange): Promise<void> {
+    return this.#deviceChanges.apply(change);
   }
 
   /** Loads what start needs from storage, then connects and starts the outbox and the sweep timer. */
@@ -254,6 +306,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
       options,
     );
+    await this.#ctx.devices.load();
     await this.contacts.load();
     void this.groups.finishRestore().catch((error: unknown) => this.#report(error));
     // Receipts owed for messages stored just before the last run ended (messaging/receipts.ts).
@@ -279,6 +332,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
+    await this.devices.dropUnseen();
     await this.status.sweep();
     await this.#relays.rotatePreKeys();
   }

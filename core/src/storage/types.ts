@@ -77,9 +77,10 @@ export interface NewMessage {
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
    * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
    * log line (its text is the CallLogEntry, engine/calls/call-lines.ts). Both never sent, never unread,
-   * not searchable, and it does not become the conversation's last message.
+   * not searchable, and it does not become the conversation's last message. 'device': a contact linked or
+   * removed a device (engine/devices/device-lines.ts), written the same way.
    */
-  readonly kind?: 'group-change' | 'call';
+  readonly kind?: 'group-change' | 'call' | 'device';
 }
 
 export interface StoredMessage extends NewMessage {

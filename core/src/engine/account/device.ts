@@ -9,6 +9,8 @@ import { openClientDatabase, type ClientDatabase } from '../../storage/index.js'
 import type { ParleyClientOptions } from '../options.js';
 import type { EngineStateStore } from '../shared/state-store.js';
 import { importLegacyEngineState } from '../shared/state-store-indexeddb.js';
+import { ParleyError } from '../../errors/index.js';
+import { UNLINKED_DEVICE, adoptLinkedDevice, prepareLinkedIdentity } from '../devices/adopt.js';
 import { loadOrCreateIdentity } from './prekeys.js';
 
 export type EngineCrypto = CryptoOptions & {
@@ -21,6 +23,8 @@ export interface Device {
   readonly db: ClientDatabase;
   readonly identity: IdentityKeyPair;
   readonly deviceId: number;
+  /** The account this device speaks for: its own key's on the primary, the primary's on a linked device. */
+  readonly account: string;
   readonly crypto: EngineCrypto;
   readonly state: EngineStateStore;
 }
@@ -40,13 +44,39 @@ export async function openDevice(options: ParleyClientOptions): Promise<Device> 
   try {
     const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
     const crypto = { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend };
-    const { identity, deviceId } = await loadOrCreateIdentity(db, crypto);
+    let { identity, deviceId, account } = await loadOrCreateIdentity(db, crypto);
+    if (deviceId === UNLINKED_DEVICE) {
+      // A device made by prepareLinkedDevice: it starts once its account's signed list names it.
+      if (options.linkedDevice === undefined)
+        throw new ParleyError('NOT_FOUND', 'this device waits to be linked (start it with linkedDevice)');
+      ({ account, deviceId } = await adoptLinkedDevice(db, crypto.backend, identity, options.linkedDevice.list));
+    }
     if (options.stateStore === undefined) {
       await importLegacyEngineState(options.indexedDB, db, options.databaseName);
     }
-    return { db, identity, deviceId, crypto, state: options.stateStore ?? db.engineState };
+    return { db, identity, deviceId, account, crypto, state: options.stateStore ?? db.engineState };
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Opens (or creates) the database of a device to be linked and its own identity: resolves the identity key
+ * (base64url) the primary's `client.devices.add` takes. Closes the database again.
+ */
+export async function prepareLinkedDevice(options: ParleyClientOptions): Promise<string> {
+  const now = options.now ?? (() => Date.now());
+  const db = await openClientDatabase({
+    indexedDB: options.indexedDB,
+    name: options.databaseName,
+    keyWrapper: options.keyWrapper,
+    now,
+  });
+  try {
+    const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
+    return await prepareLinkedIdentity(db, { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend });
+  } finally {
+    db.close();
   }
 }

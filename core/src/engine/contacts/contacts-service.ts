@@ -1,5 +1,6 @@
 import type { Contact } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
+import { syncToOwnDevices } from '../devices/sync.js';
 import { ensureContact } from '../messaging/effects.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { addressOfRelayIdentity } from '../shared/addresses.js';
@@ -109,6 +110,7 @@ export class ContactsService {
   /** Records that the user compared safety numbers (true) or withdraws it; emits 'verification'. */
   async setVerified(account: string, verified: boolean): Promise<void> {
     await this.verifier.setVerified(account, verified);
+    await syncToOwnDevices(this.ctx, { verified: { account, verified } });
   }
 
   /** 'unverified', 'verified', or 'changed' (verified, then the identity key changed: warn until re-verified). */

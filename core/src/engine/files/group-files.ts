@@ -1,6 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
 import { serializeAttachmentDescriptor, type ProtocolAddress } from '../../crypto/index.js';
-import { relayIdentityOf } from '../shared/addresses.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './types.js';
@@ -75,7 +74,7 @@ export class GroupFiles {
       ...fileBodyExtras(file),
     };
     const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
-    const audience = [...new Set(recipients.map((recipient) => relayIdentityOf(recipient)))];
+    const audience = [...new Set(recipients.map((recipient) => this.ctx.devices.relayIdentity(recipient)))];
     const { records } = this.options;
     // Remembered like a one-to-one file, before any progress event names the message.
     await records.put(outgoingFileInfo(messageId, source, file));

@@ -360,9 +360,31 @@ export class GroupManager {
     await this.ctx.sendControl(to, { type: 'sender-key', groupId, distribution: toBase64Url(distribution) });
   }
 
+  /**
+   * Linked devices (docs/crypto.md): `account` (a member, or us) linked devices, which get our current
+   * sender key in every group we share, or removed some, which cannot read what follows: we rotate our key
+   * and give the new one to every current device of every member.
+   */
+  async devicesChanged(account: string, added: readonly number[], removed: boolean): Promise<void> {
+    const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);
+    for (const stateKey of await this.ctx.state.keys('group:')) {
+      const state = await this.get(stateKey.slice('group:'.length));
+      const self = this.ctx.self.name;
+      if (state === undefined || !state.members.includes(self) || !state.members.includes(account)) continue;
+      const { groupId } = state;
+      if (removed) {
+        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.rotate(groupId));
+        await this.sendKey(groupId, distribution, this.others(state.members));
+      } else if (added.length > 0) {
+        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.distribution(groupId));
+        await this.sendKey(groupId, distribution, added.map((deviceId) => ({ name: account, deviceId })));
+      }
+    }
+    this.kick();
+  }
+
+  /** Every device of these accounts but this one: ours included when `accounts` names us (linked devices). */
   private others(accounts: readonly string[]): ProtocolAddress[] {
-    return accounts
-      .filter((account) => account !== this.ctx.self.name)
-      .map((account) => ({ name: account, deviceId: PRIMARY_DEVICE }));
+    return this.ctx.devices.fanOut(accounts);
   }
 }

@@ -1,0 +1,32 @@
+import type { EngineContext } from '../context.js';
+import type { GroupManager } from '../groups/group-manager.js';
+import { recordDeviceLine, type DeviceChange } from './device-lines.js';
+
+/**
+ * What follows when a verified device list with a higher counter is kept (docs/crypto.md "Linked
+ * devices"): sessions with removed devices are dropped (nothing more is encrypted to them, nothing more
+ * from them decrypts), the contact's device ids follow the list, our group sender keys go to new devices
+ * or are rotated away from removed ones, and a contact's conversation shows a line. Safety numbers and
+ * verification stay on the account key and do not change.
+ */
+export class DeviceChanges {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly groups: GroupManager,
+  ) {}
+
+  async apply(change: DeviceChange): Promise<void> {
+    const { account, added, removed } = change;
+    for (const deviceId of removed) await this.ctx.db.sessions.deleteSession({ name: account, deviceId });
+    const contact = await this.ctx.db.contacts.get(account);
+    if (contact !== undefined) {
+      const deviceIds = this.ctx.devices.deviceIds(account);
+      await this.ctx.db.contacts.put({ ...contact, deviceIds });
+      if (added.length > 0 || removed.length > 0) await recordDeviceLine(this.ctx.db.messages, change, this.ctx.now());
+    }
+    if (added.length > 0 || removed.length > 0) {
+      await this.groups.devicesChanged(account, added, removed.length > 0);
+    }
+    this.ctx.emit('devices', { account, added: [...added], removed: [...removed] });
+  }
+}

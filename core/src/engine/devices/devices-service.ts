@@ -1,0 +1,141 @@
+import { ParleyError } from '../../errors/index.js';
+import {
+  nextCounter,
+  signDeviceList,
+  unseenDevices,
+  type VerifiedDeviceList,
+} from '../../crypto/index.js';
+import { MAX_ACCOUNT_DEVICES, PRIMARY_DEVICE_ID, type SignedDeviceList } from '../../protocol/devices.js';
+import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
+import type { DeviceListEntry } from '../../protocol/signed-messages.js';
+import type { EngineContext } from '../context.js';
+import type { RelayConnection } from '../relay/relay-connection.js';
+import type { DeviceDirectory } from './device-directory.js';
+
+/** One device of this account, as `client.devices.list()` shows it. */
+export interface AccountDevice {
+  readonly deviceId: number;
+  /** The device's own identity key (base64url); the primary's is the account key. */
+  readonly identityKey: string;
+  readonly addedAt: number;
+  /** When this device last heard from it (ms), if ever; this device itself is "now". */
+  readonly lastSeen?: number;
+  readonly current: boolean;
+}
+
+/**
+ * `client.devices`: this account's linked devices (docs/crypto.md "Linked devices"). Only the primary
+ * (device 1, which holds the account key) signs lists: `add` and `remove` sign and publish a new one with
+ * a higher counter; every device, and every contact, learns it from the relay. The linking flow
+ * (devices/linking) calls `add` with the new device's key once the person confirmed the short code, and
+ * hands the returned list to the new device, which starts with `ParleyClient.start({ linkedDevice })`.
+ */
+export class DevicesService {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly directory: DeviceDirectory,
+    private readonly home: () => RelayConnection,
+  ) {}
+
+  /** Whether this device is the primary (holds the account key and signs the list). */
+  get isPrimary(): boolean {
+    return this.ctx.self.deviceId === PRIMARY_DEVICE_ID;
+  }
+
+  /** This account's devices, ascending by id (the primary alone until one is linked). */
+  async list(): Promise<AccountDevice[]> {
+    this.ctx.assertOpen();
+    await this.directory.refresh(this.ctx.self.name);
+    const seen = this.directory.lastSeen(this.ctx.self.name);
+    const devices = this.directory.list(this.ctx.self.name)?.devices ?? [
+      { deviceId: PRIMARY_DEVICE_ID, identityKey: this.ctx.identity.identityKey, addedAt: 0 },
+    ];
+    return devices.map((device) => {
+      const lastSeen = seen[String(device.deviceId)];
+      return {
+        deviceId: device.deviceId,
+        identityKey: toBase64Url(device.identityKey),
+        addedAt: device.addedAt,
+        ...(lastSeen === undefined ? {} : { lastSeen }),
+        current: device.deviceId === this.ctx.self.deviceId,
+      };
+    });
+  }
+
+  /** The signed list of another account's devices as this device has verified it (fetched if stale). */
+  async listOf(account: string): Promise<SignedDeviceList | undefined> {
+    this.ctx.assertOpen();
+    await this.directory.refresh(account);
+    return this.directory.list(account)?.signed;
+  }
+
+  /**
+   * Adds a device by its identity key (base64url, from `ParleyClient.prepareLinkedDevice` on the new
+   * device): signs and publishes a list naming it under the next free id. Primary only. CONFLICT when the
+   * key is listed already, QUOTA_EXCEEDED beyond MAX_ACCOUNT_DEVICES.
+   */
+  async add(identityKey: string): Promise<{ deviceId: number; list: SignedDeviceList }> {
+    this.ctx.assertOpen();
+    const key = fromBase64Url(identityKey);
+    const current = await this.#current();
+    if (current.some((device) => toBase64Url(device.identityKey) === identityKey)) {
+      throw new ParleyError('CONFLICT', 'that device is linked already');
+    }
+    if (current.length >= MAX_ACCOUNT_DEVICES) {
+      throw new ParleyError('QUOTA_EXCEEDED', `an account has at most ${MAX_ACCOUNT_DEVICES} devices`);
+    }
+    const deviceId = Math.max(...current.map((device) => device.deviceId)) + 1;
+    const list = await this.#publish([...current, { deviceId, identityKey: key, addedAt: this.ctx.now() }]);
+    return { deviceId, list: list.signed };
+  }
+
+  /**
+   * Unlinks a device: a new list without it. Every remaining device and every contact then stops
+   * encrypting to it, drops its sessions and rotates their group sender keys. Primary only.
+   */
+  async remove(deviceId: number): Promise<SignedDeviceList> {
+    this.ctx.assertOpen();
+    if (deviceId === PRIMARY_DEVICE_ID) throw new ParleyError('BAD_REQUEST', 'the primary cannot be unlinked');
+    const current = await this.#current();
+    if (!current.some((device) => device.deviceId === deviceId))
+      throw new ParleyError('NOT_FOUND', `no device ${deviceId}`);
+    return (await this.#publish(current.filter((device) => device.deviceId !== deviceId))).signed;
+  }
+
+  /**
+   * Drops linked devices no device of ours has heard from for 30 days (UNSEEN_DEVICE_DROP_MS, the injected
+   * clock), and reports them as 'devices-dropped' so the person sees a notice. Runs with the sweep; primary
+   * only (others have nothing to sign with). Resolves the ids it dropped.
+   */
+  async dropUnseen(): Promise<number[]> {
+    if (!this.isPrimary) return [];
+    const list = this.directory.list(this.ctx.self.name);
+    if (list === undefined) return [];
+    const seen = new Map(
+      Object.entries(this.directory.lastSeen(this.ctx.self.name)).map(([id, at]) => [Number(id), at]),
+    );
+    const dropped = unseenDevices(list, seen, this.ctx.now()).map((device) => device.deviceId);
+    if (dropped.length === 0) return [];
+    await this.#publish(list.devices.filter((device) => !dropped.includes(device.deviceId)));
+    this.ctx.emit('devices-dropped', { deviceIds: dropped });
+    return dropped;
+  }
+
+  async #current(): Promise<DeviceListEntry[]> {
+    if (!this.isPrimary) throw new ParleyError('ACCESS_DENIED', 'only the primary device signs the list');
+    await this.directory.refresh(this.ctx.self.name, true);
+    return [
+      ...(this.directory.list(this.ctx.self.name)?.devices ?? [
+        { deviceId: PRIMARY_DEVICE_ID, identityKey: this.ctx.identity.identityKey, addedAt: this.ctx.now() },
+      ]),
+    ];
+  }
+
+  async #publish(devices: readonly DeviceListEntry[]): Promise<VerifiedDeviceList> {
+    const kept = this.directory.list(this.ctx.self.name);
+    const list = signDeviceList(this.ctx.identity, nextCounter(kept), devices);
+    await this.home().request('devices:publish', { list: list.signed });
+    await this.directory.accept(this.ctx.self.name, list.signed);
+    return list;
+  }
+}
