@@ -1,0 +1,117 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { next, scenario, startAll, until } from './support/harness.js';
+
+const s = scenario();
+beforeEach(s.setup);
+afterEach(s.teardown);
+
+/** Relay only, and contacts' device lists fetched before every send (no cache), so no step waits on time. */
+const opts = { direct: false, tuning: { deviceListTtlMs: 0 } };
+
+describe('linked devices', () => {
+  it("delivers a contact's message to both devices of the account", async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await startAll(alice, bob);
+    const laptop = s.device('alice-laptop', opts);
+    await laptop.startLinkedTo(alice);
+    expect(laptop.c.account).toBe(alice.c.account);
+    expect(laptop.c.address.deviceId).toBe(2);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+
+    const onPhone = next(alice.c, 'message', (e) => e.message.text === 'to both');
+    const onLaptop = next(laptop.c, 'message', (e) => e.message.text === 'to both');
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'to both');
+    const [phone, lap] = await Promise.all([onPhone, onLaptop]);
+    expect(phone.message.sender).toEqual({ name: bob.c.account, deviceId: 1 });
+    expect(lap.message).toMatchObject({ id: phone.message.id, direction: 'incoming' });
+    // The account is one person: the safety number is the account key's, whichever device asks.
+    expect((await bob.c.contacts.safetyNumber(alice.c.account)).digits).toBe(
+      (await laptop.c.contacts.safetyNumber(bob.c.account)).digits,
+    );
+  });
+
+  it('shows a message sent from one device on the other, as sent by me', async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await startAll(alice, bob);
+    const laptop = s.device('alice-laptop', opts);
+    await laptop.startLinkedTo(alice);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+
+    const onLaptop = next(laptop.c, 'message', (e) => e.message.text === 'from my phone');
+    const onBob = next(bob.c, 'message', (e) => e.message.text === 'from my phone');
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'from my phone');
+    const copy = (await onLaptop).message;
+    expect(copy).toMatchObject({
+      id: sent.id,
+      direction: 'outgoing',
+      conversationId: laptop.c.conversations.direct(bob.c.account),
+      sender: { name: alice.c.account, deviceId: 1 },
+    });
+    expect((await onBob).message.sender).toEqual({ name: alice.c.account, deviceId: 1 });
+
+    // And the other way: sent from the laptop, shown on the phone, one person to Bob.
+    const onPhone = next(alice.c, 'message', (e) => e.message.text === 'from my laptop');
+    const onBob2 = next(bob.c, 'message', (e) => e.message.text === 'from my laptop');
+    await laptop.c.messages.send(laptop.c.conversations.direct(bob.c.account), 'from my laptop');
+    expect((await onPhone).message).toMatchObject({ direction: 'outgoing' });
+    const seenByBob = (await onBob2).message;
+    expect(seenByBob.sender).toEqual({ name: alice.c.account, deviceId: 2 });
+    expect(seenByBob.conversationId).toBe(bob.c.conversations.direct(alice.c.account));
+    // Delivered once any of Bob's devices has it.
+    await until(
+      async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered',
+      'delivered on the phone',
+    );
+  });
+
+  it('clears unread on one device when the message was read on the other', async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await startAll(alice, bob);
+    const laptop = s.device('alice-laptop', opts);
+    await laptop.startLinkedTo(alice);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+    const conversation = alice.c.conversations.direct(bob.c.account);
+
+    const onPhone = next(alice.c, 'message', (e) => e.message.text === 'read me once');
+    const onLaptop = next(laptop.c, 'message', (e) => e.message.text === 'read me once');
+    await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'read me once');
+    await Promise.all([onPhone, onLaptop]);
+    expect((await alice.c.conversations.get(conversation))?.unreadCount).toBe(1);
+
+    await laptop.c.conversations.markRead(conversation);
+    await until(
+      async () => (await alice.c.conversations.get(conversation))?.unreadCount === 0,
+      'unread cleared on the phone',
+    );
+  });
+
+  it('stops a device its account unlinked from receiving new one-to-one messages', async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await startAll(alice, bob);
+    const laptop = s.device('alice-laptop', opts);
+    await laptop.startLinkedTo(alice);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+    const toAlice = bob.c.conversations.direct(alice.c.account);
+    const before = next(laptop.c, 'message', (e) => e.message.text === 'before');
+    await bob.c.messages.send(toAlice, 'before');
+    await before;
+
+    await alice.c.devices.remove(2);
+    expect((await alice.c.devices.list()).map((d) => d.deviceId)).toEqual([1]);
+    const onPhone = next(alice.c, 'message', (e) => e.message.text === 'after');
+    const after = await bob.c.messages.send(toAlice, 'after');
+    await onPhone;
+    const recipients = (await bob.c.messages.outboxEntries(after.id)).map((e) => e.recipient);
+    expect(recipients).toEqual([{ name: alice.c.account, deviceId: 1 }]);
+    // Bob dropped its session with the unlinked device, and so did the phone.
+    expect(await bob.c.db.sessions.loadSession({ name: alice.c.account, deviceId: 2 })).toBeUndefined();
+    const mine = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'mine');
+    expect((await alice.c.messages.outboxEntries(mine.id)).map((e) => e.recipient)).toEqual([
+      { name: bob.c.account, deviceId: 1 },
+    ]);
+  });
+});
