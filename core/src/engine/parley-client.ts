@@ -274,12 +274,17 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       statuses: this.status,
       files: () => this.files.manager,
       sync: (sender, body) =>
-        applySync(ctx, {
-          markRead: (ids) => this.#list.markRead(ids),
-          setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
-          setVerified: (account, verified) => verification.setVerified(account, verified),
-          setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
-        }, sender, body),
+        applySync(
+          ctx,
+          {
+            markRead: (ids) => this.#list.markRead(ids),
+            setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
+            setVerified: (account, verified) => verification.setVerified(account, verified),
+            setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
+          },
+          sender,
+          body,
+        ),
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
     this.devices = new DevicesService(ctx, devices, home);

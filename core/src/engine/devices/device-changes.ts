@@ -22,7 +22,8 @@ export class DeviceChanges {
     if (contact !== undefined) {
       const deviceIds = this.ctx.devices.deviceIds(account);
       await this.ctx.db.contacts.put({ ...contact, deviceIds });
-      if (added.length > 0 || removed.length > 0) await recordDeviceLine(this.ctx.db.messages, change, this.ctx.now());
+      if (added.length > 0 || removed.length > 0)
+        await recordDeviceLine(this.ctx.db.messages, change, this.ctx.now());
     }
     if (added.length > 0 || removed.length > 0) {
       await this.groups.devicesChanged(account, added, removed.length > 0);

@@ -200,6 +200,7 @@ export class DeviceDirectory {
     lastSeen[String(address.deviceId)] = now;
     this.#lastSeen.set(address.name, lastSeen);
     // Saved at most once an hour per device: a day's resolution is what the 30-day rule needs.
-    if (now - before > 60 * 60 * 1000) await this.deps.db.deviceLists.put(address.name, list.signed, lastSeen);
+    if (now - before > 60 * 60 * 1000)
+      await this.deps.db.deviceLists.put(address.name, list.signed, lastSeen);
   }
 }

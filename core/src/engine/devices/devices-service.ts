@@ -1,10 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
-import {
-  nextCounter,
-  signDeviceList,
-  unseenDevices,
-  type VerifiedDeviceList,
-} from '../../crypto/index.js';
+import { nextCounter, signDeviceList, unseenDevices, type VerifiedDeviceList } from '../../crypto/index.js';
 import { MAX_ACCOUNT_DEVICES, PRIMARY_DEVICE_ID, type SignedDeviceList } from '../../protocol/devices.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import type { DeviceListEntry } from '../../protocol/signed-messages.js';
@@ -95,7 +90,8 @@ export class DevicesService {
    */
   async remove(deviceId: number): Promise<SignedDeviceList> {
     this.ctx.assertOpen();
-    if (deviceId === PRIMARY_DEVICE_ID) throw new ParleyError('BAD_REQUEST', 'the primary cannot be unlinked');
+    if (deviceId === PRIMARY_DEVICE_ID)
+      throw new ParleyError('BAD_REQUEST', 'the primary cannot be unlinked');
     const current = await this.#current();
     if (!current.some((device) => device.deviceId === deviceId))
       throw new ParleyError('NOT_FOUND', `no device ${deviceId}`);

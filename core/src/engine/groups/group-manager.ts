@@ -377,7 +377,11 @@ export class GroupManager {
         await this.sendKey(groupId, distribution, this.others(state.members));
       } else if (added.length > 0) {
         const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.distribution(groupId));
-        await this.sendKey(groupId, distribution, added.map((deviceId) => ({ name: account, deviceId })));
+        await this.sendKey(
+          groupId,
+          distribution,
+          added.map((deviceId) => ({ name: account, deviceId })),
+        );
       }
     }
     this.kick();

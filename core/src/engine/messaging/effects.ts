@@ -187,7 +187,9 @@ export async function conversationRecipients(
   if (conversation.kind === 'group') {
     const groupId = conversationId.slice('group:'.length);
     // Members' lists, fetched when stale, so a device a member unlinked is no longer sent to.
-    await Promise.all(conversation.members.concat(ctx.self.name).map((account) => ctx.devices.refresh(account)));
+    await Promise.all(
+      conversation.members.concat(ctx.self.name).map((account) => ctx.devices.refresh(account)),
+    );
     return { recipients: await groups.recipients(groupId), groupId };
   }
   const contact = await ctx.db.contacts.get(conversation.members[0] ?? '');

@@ -262,7 +262,8 @@ async function commitOwn(
   for (const content of contents) {
     await handlers.beforeCommit(sender, content, stage);
     // A message another device of ours sent to someone this device has not met yet: the conversation.
-    if (content.to !== undefined && content.groupId === undefined) await handlers.ensureContact(content.to, true);
+    if (content.to !== undefined && content.groupId === undefined)
+      await handlers.ensureContact(content.to, true);
   }
   const receivedAt = ctx.now();
   const results = await ctx.db.commitIncomingBatch({

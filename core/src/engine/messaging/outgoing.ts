@@ -3,12 +3,7 @@ import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/inde
 import { concatBytes } from '../../protocol/encoding.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { MessageState, OutboxEntry, OutboxState } from '../../storage/index.js';
-import {
-  PRIMARY_DEVICE,
-  controlConversationId,
-  peerOf,
-  directConversationId,
-} from '../shared/addresses.js';
+import { PRIMARY_DEVICE, controlConversationId, peerOf, directConversationId } from '../shared/addresses.js';
 import { encodeContent, type Content, type ContentBody } from './content.js';
 import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';

@@ -60,7 +60,14 @@ export class Pairwise {
       }
       const { message, remote } = encrypted;
       const account = parseIdentityString(this.self.name);
-      return sealToRecipient(this.local, this.self.deviceId, remote.identityDhKey, message, this.crypto, account);
+      return sealToRecipient(
+        this.local,
+        this.self.deviceId,
+        remote.identityDhKey,
+        message,
+        this.crypto,
+        account,
+      );
     });
   }
 
