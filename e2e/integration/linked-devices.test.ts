@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCipher, utf8 } from '@parley/core';
 import { next, scenario, startAll, until } from './support/harness.js';
 
 const s = scenario();
@@ -113,5 +114,48 @@ describe('linked devices', () => {
     expect((await alice.c.messages.outboxEntries(mine.id)).map((e) => e.recipient)).toEqual([
       { name: bob.c.account, deviceId: 1 },
     ]);
+  });
+
+  it('fans a group message out to every device, and an unlinked device reads no group message after', async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await startAll(alice, bob);
+    const laptop = s.device('alice-laptop', opts);
+    await laptop.startLinkedTo(alice);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+    const laptopJoined = next(laptop.c, 'group');
+    const bobJoined = next(bob.c, 'group');
+    const conversation = await alice.c.groups.create('hikes', [bob.c.account]);
+    const groupId = conversation.slice('group:'.length);
+    await Promise.all([laptopJoined, bobJoined]);
+
+    const onPhone = next(alice.c, 'message', (e) => e.message.text === 'group hello');
+    const onLaptop = next(laptop.c, 'message', (e) => e.message.text === 'group hello');
+    const hello = await bob.c.messages.send(conversation, 'group hello');
+    await Promise.all([onPhone, onLaptop]);
+    // One upload for all of them: every entry of the message was settled by the one deposit.
+    const entries = await bob.c.messages.outboxEntries(hello.id);
+    expect(entries.map((e) => e.recipient.deviceId).sort()).toEqual([1, 2]);
+    const mine = next(laptop.c, 'message', (e) => e.message.text === 'my group line');
+    await alice.c.messages.send(conversation, 'my group line');
+    expect((await mine).message).toMatchObject({ direction: 'outgoing', conversationId: conversation });
+
+    const bobRotated = next(bob.c, 'devices', (e) => e.removed.includes(2));
+    await alice.c.devices.remove(2);
+    const onPhoneAfter = next(alice.c, 'message', (e) => e.message.text === 'after the unlink');
+    const after = await bob.c.messages.send(conversation, 'after the unlink');
+    await bobRotated;
+    await onPhoneAfter;
+    expect((await bob.c.messages.outboxEntries(after.id)).map((e) => e.recipient)).toEqual([
+      { name: alice.c.account, deviceId: 1 },
+    ]);
+    // Bob rotated his sender key when Alice's list lost the laptop: what he sends now, the laptop cannot open.
+    const sealed = await new GroupCipher(bob.c.db.senderKeys, bob.c.address).encrypt(groupId, utf8('secret'));
+    const laptopCipher = new GroupCipher(laptop.c.db.senderKeys, laptop.c.address);
+    await expect(laptopCipher.decrypt(groupId, bob.c.address, sealed)).rejects.toMatchObject({
+      code: 'SESSION_NOT_FOUND',
+    });
+    const phoneCipher = new GroupCipher(alice.c.db.senderKeys, alice.c.address);
+    expect(await phoneCipher.decrypt(groupId, bob.c.address, sealed)).toEqual(utf8('secret'));
   });
 });

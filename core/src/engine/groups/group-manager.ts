@@ -349,7 +349,8 @@ export class GroupManager {
       const distribution = await this.ctx.queue.run(`group:${next.groupId}`, () =>
         cipher.distribution(next.groupId),
       );
-      await this.sendKey(next.groupId, distribution, this.others(added));
+      // Joining (or creating) gives our key to every device, our own other devices included.
+      await this.sendKey(next.groupId, distribution, this.others(before.length === 0 ? next.members : added));
     }
     // Reported once our key matches the new membership, so what the app sends next uses it.
     this.ctx.emit('group', { state: next, removedSelf });
