@@ -3,31 +3,17 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+// By path, not by package name: Vite compiles a config's relative imports, while it hands a package's to Node,
+// which cannot load core's TypeScript.
+import { WEB_CLIENT_CSP_META } from '../core/src/web-client/csp.js';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
 /**
  * The web client's Content-Security-Policy as a <meta> tag, in the built page only (Vite's dev server needs
- * an inline preamble). Same spirit as Electron's header CSP (main/policy/csp.ts), which still applies on
- * desktop (both policies must pass): no inline or eval'd script, styles from files only. connect-src
- * admits any http(s)/ws(s) origin because contacts' home relays are only known at run time.
+ * an inline preamble). The policy itself lives in core (web-client/csp.ts), which the relay's header also
+ * comes from. Electron's header CSP (main/policy/csp.ts) still applies on desktop (both policies must pass).
  */
-export const WEB_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self'",
-  "connect-src 'self' https: wss: http: ws:",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
-
 function contentSecurityPolicy(): Plugin {
   return {
     name: 'parley-csp-meta',
@@ -35,7 +21,7 @@ function contentSecurityPolicy(): Plugin {
     transformIndexHtml: () => [
       {
         tag: 'meta',
-        attrs: { 'http-equiv': 'Content-Security-Policy', content: WEB_CSP },
+        attrs: { 'http-equiv': 'Content-Security-Policy', content: WEB_CLIENT_CSP_META },
         injectTo: 'head-prepend',
       },
     ],

@@ -46,6 +46,36 @@ describe('ParleyClient recall', () => {
     expect(errors).toEqual([]);
   });
 
+  it('refuses a recall receipt signed by a key other than the one pinned for that relay, and deletes the ordinary way', async () => {
+    const alice = s.device('alice', { direct: false });
+    const bob = s.device('bob', { direct: false });
+    await startAll(alice, bob);
+    const firstKey = toBase64Url(s.relay().relay.context.relayKey.publicKey);
+    const bobAccount = bob.c.account;
+    await bob.stop();
+    const toBob = alice.c.conversations.direct(bobAccount);
+    const oops = await alice.c.messages.send(toBob, 'recall me under another key');
+    await until(
+      async () => (await alice.c.messages.outboxEntries(oops.id)).every((e) => e.state === 'sent'),
+      'the message on the relay',
+    );
+
+    // The relay comes back with the blob but another key; Alice reconnects and is shown that key.
+    const errors = collect(alice.c, 'error');
+    const back = next(alice.c, 'connected');
+    await s.relay().restartWithAnotherKey(new Uint8Array(32).fill(7));
+    expect(toBase64Url(s.relay().relay.context.relayKey.publicKey)).not.toBe(firstKey);
+    await back;
+    await until(() => errors.some((error) => error.code === 'INVALID_KEY'), 'the new key reported');
+
+    const tombstone = await alice.c.messages.delete(oops.id);
+    // The relay's receipt verifies under the key it shows now, but that is not the key Alice pinned.
+    expect(tombstone.deletedAt).toBeDefined();
+    expect(tombstone.recall).toBeUndefined();
+    expect(await alice.c.messages.verifyRecall(oops.id)).toBe(false);
+    await until(() => errors.some((error) => error.code === 'INVALID_SIGNATURE'), 'the refusal reported');
+  });
+
   it('deletes an already delivered message the ordinary way, without a receipt', async () => {
     const alice = s.device('alice', { direct: false });
     const bob = s.device('bob', { direct: false });

@@ -89,7 +89,7 @@ describe('configFromFlags', () => {
       'redis-url must use redis: or rediss: (got http://b:2)',
     );
     expect(() => configFromFlags({ redisUrl: seeds, redisCluster: true, redisAdapter: 'fast' }, {})).toThrow(
-      'redis-adapter must be classic or sharded',
+      'must be classic or sharded (got "fast")',
     );
   });
 

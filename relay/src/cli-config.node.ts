@@ -136,9 +136,12 @@ export function configFromFlags(
     url('redis-url', each.trim(), ['redis:', 'rediss:']);
   if (redisCluster && !redisUrl)
     throw new ConfigError('--redis-cluster needs --redis-url (or PARLEY_REDIS_URL)');
-  const redisAdapter = text('redisAdapter');
+  // A configuration file's value is a plain string until checked here, like a flag's.
+  const redisAdapter = text('redisAdapter') ?? base.redisAdapterMode;
   if (redisAdapter !== undefined && redisAdapter !== 'classic' && redisAdapter !== 'sharded')
-    throw new ConfigError('redis-adapter must be classic or sharded');
+    throw new ConfigError(
+      `redis-adapter (redisAdapterMode in a config file) must be classic or sharded (got ${JSON.stringify(redisAdapter)})`,
+    );
   const tlsCert = text('tlsCert');
   const tlsKey = text('tlsKey');
   if ((tlsCert === undefined) !== (tlsKey === undefined))

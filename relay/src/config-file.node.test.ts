@@ -106,6 +106,19 @@ describe('the relay configuration file', () => {
     expect(() => check('[store]\nkind = "redis"')).toThrow('--store redis needs --redis-url');
   });
 
+  it('refuses a Redis adapter mode other than classic or sharded, and keeps a valid one', () => {
+    const check = (text: string) => configFromFlags({}, {}, fromFile(text));
+    expect(() => check('redisAdapterMode = "shared"')).toThrow(ConfigError);
+    expect(() => check('redisAdapterMode = "shared"')).toThrow(
+      'redis-adapter (redisAdapterMode in a config file) must be classic or sharded (got "shared")',
+    );
+    expect(check('redisAdapterMode = "sharded"').redisAdapterMode).toBe('sharded');
+    expect(
+      configFromFlags({ redisAdapter: 'classic' }, {}, fromFile('redisAdapterMode = "sharded"'))
+        .redisAdapterMode,
+    ).toBe('classic');
+  });
+
   it('configures a Redis store, which also carries Socket.IO between processes', () => {
     const config: RelayConfig = configFromFlags(
       {},

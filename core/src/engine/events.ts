@@ -41,8 +41,13 @@ export interface ParleyClientEvents {
   'call-state': CallSnapshot;
   /** A remote media track of the call (a MediaStreamTrack of the platform's WebRTC). */
   'call-track': { readonly callId: string; readonly track: unknown; readonly streams: readonly unknown[] };
-  /** The peer turned its microphone or camera on or off. */
-  'call-mute': { readonly callId: string; readonly audio: boolean; readonly video: boolean };
+  /** The peer turned its microphone or camera on or off, or started or stopped sharing its screen. */
+  'call-mute': {
+    readonly callId: string;
+    readonly audio: boolean;
+    readonly video: boolean;
+    readonly screen: boolean;
+  };
   /**
    * A direct link was refused because its signalling did not open in the pair's session: the relay (or
    * someone) altered, replayed or replaced it. The link fails closed; messages keep going through the relay.

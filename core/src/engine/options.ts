@@ -1,3 +1,4 @@
+import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import type { SignedDeviceList } from '../protocol/devices.js';
 import type { WebRtcImplementation } from '../link/options.js';
@@ -122,4 +123,6 @@ export interface ParleyClientOptions {
   readonly randomBytes?: (length: number) => Uint8Array;
   readonly timers?: EngineTimers;
   readonly tuning?: Partial<EngineTuning>;
+  /** Call ringing/connecting/reconnecting timeouts; default DEFAULT_CALL_TIMEOUTS (tests shorten them). */
+  readonly callTimeouts?: Partial<CallTimeouts>;
 }

@@ -243,7 +243,12 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
     });
     const iceServers = () => this.links.iceServers;
-    this.calls = new CallsService(ctx, { wrtc: options.wrtc, relayFor, iceServers });
+    this.calls = new CallsService(ctx, {
+      wrtc: options.wrtc,
+      relayFor,
+      iceServers,
+      ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
+    });
     this.#delivery = new Delivery(ctx, tuning, this.links, (id) => this.#list.changed(id));
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);

@@ -19,13 +19,24 @@ import {
   type RelayAccess,
   type RelaySocket,
 } from '@parley/core';
-import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
+import {
+  defaultConfig,
+  openSqliteStore,
+  SQLITE_FILE,
+  startRelay,
+  type Relay,
+  type RelayConfig,
+  type RelayStore,
+  type SecretStore,
+} from '@parley/relay';
 
 /** A relay on 127.0.0.1 with its real SQLite store; `restart()` brings it back on the same port and data. */
 export class TestRelay {
   #relay: Relay | undefined;
   #port = 0;
   #overrides: Partial<RelayConfig> = {};
+  /** A store this harness opened for the relay (startRelay closes only the stores it opens itself). */
+  #store: RelayStore | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -54,7 +65,8 @@ export class TestRelay {
     return this.relay.context.store;
   }
 
-  async #start(): Promise<void> {
+  async #start(store?: RelayStore): Promise<void> {
+    this.#store = store;
     this.#relay = await startRelay(
       defaultConfig({
         port: this.#port,
@@ -77,6 +89,7 @@ export class TestRelay {
         },
         ...this.config,
       }),
+      store === undefined ? {} : { store },
     );
     this.#port = this.#relay.port;
   }
@@ -84,6 +97,30 @@ export class TestRelay {
   async stop(): Promise<void> {
     await this.#relay?.close();
     this.#relay = undefined;
+    await this.#store?.close();
+    this.#store = undefined;
+  }
+
+  /**
+   * Restarts on the same port and data, holding the same blobs, but signing with another relay key: what a
+   * relay presents after its host changed hands or its key was replaced.
+   */
+  async restartWithAnotherKey(seed: Uint8Array): Promise<void> {
+    await this.stop();
+    const store = await openSqliteStore({ path: join(this.dataDir, SQLITE_FILE) });
+    const secrets: SecretStore = {
+      getOrCreate: (name, create) =>
+        name === 'relay-signing-seed' ? Promise.resolve(seed) : store.secrets.getOrCreate(name, create),
+    };
+    // A proxy, not a spread: the store's methods use its private fields, so they must run on the store itself.
+    const swapped = new Proxy(store, {
+      get: (target, property) => {
+        if (property === 'secrets') return secrets;
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    await this.#start(swapped);
   }
 
   /** Restarts on the same port and data; with `overrides`, under that configuration from now on. */

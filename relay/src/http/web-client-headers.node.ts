@@ -1,25 +1,10 @@
+import { WEB_CLIENT_CSP_HEADER } from '@parley/core/web-client-csp';
+
 /**
- * The web client's Content-Security-Policy, sent as a header with every file of it the relay serves. The
- * built page also carries one as a <meta> tag (desktop/vite.config.ts WEB_CSP); a browser enforces both,
- * and only the header can say `frame-ancestors` (no page may frame the client to overlay it). connect-src
- * admits any http(s)/ws(s) origin: contacts' home relays are known only at run time.
+ * The web client's Content-Security-Policy as a header, from the same source as the built page's <meta> tag
+ * (core's web-client/csp.ts), plus `frame-ancestors`, which only a header can say.
  */
-export const WEB_CLIENT_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' blob: data:",
-  "media-src 'self' blob: mediastream:",
-  "font-src 'self'",
-  "connect-src 'self' https: wss: http: ws:",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "frame-src 'none'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+export const WEB_CLIENT_CSP = WEB_CLIENT_CSP_HEADER;
 
 /** Headers on every web-client response: the CSP, no MIME sniffing, no referrer, no framing (old browsers). */
 export const WEB_CLIENT_HEADERS = {

@@ -2,6 +2,7 @@ import { fingerprintAuthenticated } from '../../calls/index.js';
 import type { CallControl, CallMedia, CallTimers } from '../../calls/index.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
+import type { CallTrack, LocalMedia } from './local-media.js';
 
 /**
  * The one peer connection of a call, on the raw WebRTC API (no simple-peer: a call renegotiates for ICE
@@ -22,17 +23,27 @@ interface RtcCandidate {
   readonly sdpMLineIndex?: number | null | undefined;
   readonly usernameFragment?: string | null | undefined;
 }
+interface RtcTransceiver {
+  direction: string;
+  readonly mid: string | null;
+  readonly sender: { readonly track: unknown; replaceTrack(track: unknown): Promise<void> };
+  readonly receiver: { readonly track: { readonly kind: string } };
+}
 interface RtcPeer {
   readonly iceConnectionState: string;
+  readonly signalingState: string;
   readonly connectionState?: string;
   readonly remoteDescription: RtcDescription | null;
   createOffer(options?: { iceRestart?: boolean }): Promise<RtcDescription>;
   createAnswer(): Promise<RtcDescription>;
-  setLocalDescription(description: RtcDescription): Promise<void>;
+  setLocalDescription(description: RtcDescription | { type: 'rollback' }): Promise<void>;
   setRemoteDescription(description: RtcDescription): Promise<void>;
   addIceCandidate(candidate: RtcCandidate): Promise<void>;
-  addTransceiver(kind: 'audio' | 'video', init: { direction: 'sendrecv' }): unknown;
-  getSenders(): readonly { readonly track: { enabled: boolean; readonly kind: string } | null }[];
+  addTransceiver(
+    trackOrKind: CallTrack | 'audio' | 'video',
+    init: { direction: 'sendrecv'; streams?: unknown[] },
+  ): RtcTransceiver;
+  getTransceivers(): readonly RtcTransceiver[];
   getStats(): Promise<{ forEach(callback: (report: Record<string, unknown>) => void): void }>;
   close(): void;
   onicecandidate: ((event: { candidate: RtcCandidate | null }) => void) | null;
@@ -57,6 +68,8 @@ export interface CallPeerOptions {
   readonly iceServers: readonly IceServer[];
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly send: (message: CallControl) => void;
+  /** This side's microphone, camera and screen (the service owns them; the peer only sends them). */
+  readonly local: LocalMedia;
   /** For re-reading stats until DTLS has a remote certificate (the connect timeout bounds it). */
   readonly timers: CallTimers;
   /** `unauthenticated`: the negotiated DTLS certificate is not one the sealed SDP announced. */
@@ -74,6 +87,10 @@ export class CallPeer {
   #remoteSdp: string | undefined;
   #verified = false;
   #recheck: unknown;
+  /** An offer of ours is being made: a crossing offer from the peer is a collision. */
+  #makingOffer = false;
+  /** A local media change waits for the current offer/answer exchange to finish. */
+  #negotiationPending = false;
   #closed = false;
 
   constructor(options: CallPeerOptions) {
@@ -104,10 +121,23 @@ export class CallPeer {
     this.#pc.onconnectionstatechange = () => this.#stateChanged();
     this.#pc.ontrack = ({ track, streams }) => this.#options.onTrack(track, streams);
     if (options.role === 'offerer') {
-      this.#pc.addTransceiver('audio', { direction: 'sendrecv' });
-      if (options.media === 'video') this.#pc.addTransceiver('video', { direction: 'sendrecv' });
+      const { local } = options;
+      const streams = local.stream === undefined ? {} : { streams: [local.stream] };
+      this.#pc.addTransceiver(local.sending('audio') ?? 'audio', { direction: 'sendrecv', ...streams });
+      const video = local.sending('video');
+      if (options.media === 'video' || video !== undefined)
+        this.#pc.addTransceiver(video ?? 'video', { direction: 'sendrecv', ...streams });
       this.#guard(this.#offer(false));
     }
+  }
+
+  /**
+   * Sends what the local media now holds for `kind` (a switched device, the camera turned on, a screen
+   * shared or no longer shared): `replaceTrack` on the kind's transceiver, without renegotiating; a kind the
+   * call does not send yet (video in a voice call) gets a transceiver and the call is renegotiated.
+   */
+  updateTrack(kind: 'audio' | 'video'): void {
+    this.#guard(this.#updateTrack(kind));
   }
 
   /** An ICE restart: a new offer with fresh ICE credentials (the offerer's side restarts, see calls-service). */
@@ -120,16 +150,11 @@ export class CallPeer {
     if (this.#closed) return;
     if (message.type === 'offer') this.#guard(this.#answer(message.sdp));
     else if (message.type === 'answer') {
-      this.#guard(this.#remote({ type: 'answer', sdp: message.sdp }));
+      this.#guard(this.#answered(message.sdp));
     } else if (message.type === 'candidates') {
       if (this.#pc.remoteDescription === null) this.#pending.push(...message.candidates);
       else for (const candidate of message.candidates) this.#guard(this.#pc.addIceCandidate(candidate));
     }
-  }
-
-  setMuted(kind: 'audio' | 'video', muted: boolean): void {
-    for (const sender of this.#pc.getSenders())
-      if (sender.track?.kind === kind) sender.track.enabled = !muted;
   }
 
   close(): void {
@@ -140,19 +165,91 @@ export class CallPeer {
   }
 
   async #offer(iceRestart: boolean): Promise<void> {
-    const offer = await this.#pc.createOffer(iceRestart ? { iceRestart } : {});
-    await this.#pc.setLocalDescription(offer);
+    this.#makingOffer = true;
+    let offer: RtcDescription;
+    try {
+      offer = await this.#pc.createOffer(iceRestart ? { iceRestart } : {});
+      await this.#pc.setLocalDescription(offer);
+    } finally {
+      this.#makingOffer = false;
+    }
     if (this.#closed || offer.sdp === undefined) return;
     const { callId } = this.#options;
     this.#options.send({ type: 'offer', callId, sdp: offer.sdp, ...(iceRestart ? { iceRestart } : {}) });
   }
 
+  /**
+   * Either side may renegotiate (the callee turns its camera on in a voice call, either shares a screen), so
+   * two offers can cross: "perfect negotiation" — the callee is polite and rolls its own offer back, then
+   * offers its change again; the caller ignores the callee's crossing offer.
+   */
   async #answer(sdp: string): Promise<void> {
+    const collision = this.#makingOffer || this.#pc.signalingState !== 'stable';
+    if (collision) {
+      if (this.#options.role === 'offerer') return;
+      await this.#pc.setLocalDescription({ type: 'rollback' });
+      this.#negotiationPending = true;
+    }
     await this.#remote({ type: 'offer', sdp });
+    await this.#attachLocal();
     const answer = await this.#pc.createAnswer();
     await this.#pc.setLocalDescription(answer);
     if (this.#closed || answer.sdp === undefined) return;
     this.#options.send({ type: 'answer', callId: this.#options.callId, sdp: answer.sdp });
+    await this.#negotiateIfPending();
+  }
+
+  /** The callee's tracks go on the transceivers the caller's offer made (recvonly until then). */
+  async #attachLocal(): Promise<void> {
+    for (const kind of ['audio', 'video'] as const) {
+      const track = this.#options.local.sending(kind);
+      const transceiver = this.#transceiver(kind);
+      if (track === undefined || transceiver === undefined || transceiver.sender.track === track) continue;
+      await transceiver.sender.replaceTrack(track);
+      transceiver.direction = 'sendrecv';
+    }
+  }
+
+  async #updateTrack(kind: 'audio' | 'video'): Promise<void> {
+    const track = this.#options.local.sending(kind);
+    // Before the first offer is answered the answer itself carries the callee's tracks (#attachLocal).
+    if (this.#pc.remoteDescription === null && this.#options.role === 'answerer') return;
+    const transceiver = this.#transceiver(kind);
+    if (transceiver !== undefined) {
+      await transceiver.sender.replaceTrack(track ?? null);
+      if (track === undefined || transceiver.direction === 'sendrecv') return;
+      transceiver.direction = 'sendrecv';
+    } else {
+      if (track === undefined) return;
+      const { stream } = this.#options.local;
+      this.#pc.addTransceiver(track, {
+        direction: 'sendrecv',
+        ...(stream === undefined ? {} : { streams: [stream] }),
+      });
+    }
+    this.#negotiationPending = true;
+    await this.#negotiateIfPending();
+  }
+
+  /** Offers a pending change once no other offer is in flight. */
+  async #negotiateIfPending(): Promise<void> {
+    if (!this.#negotiationPending || this.#closed) return;
+    if (this.#makingOffer || this.#pc.signalingState !== 'stable') return;
+    this.#negotiationPending = false;
+    await this.#offer(false);
+  }
+
+  #transceiver(kind: 'audio' | 'video'): RtcTransceiver | undefined {
+    return this.#pc
+      .getTransceivers()
+      .find((transceiver) => transceiver.receiver.track.kind === kind && transceiver.direction !== 'stopped');
+  }
+
+  async #answered(sdp: string): Promise<void> {
+    // An answer to an offer this side no longer has (rolled back in a crossing) changes nothing.
+    if (this.#pc.signalingState !== 'have-local-offer') return;
+    await this.#remote({ type: 'answer', sdp });
+    await this.#negotiateIfPending();
   }
 
   async #remote(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {

@@ -1,6 +1,12 @@
 import { ParleyError } from '../../errors/index.js';
 import { CallController, isCallSignal } from '../../calls/index.js';
-import type { CallControl, CallControllerEvents, CallLogEntry, CallSnapshot } from '../../calls/index.js';
+import type {
+  CallControl,
+  CallControllerEvents,
+  CallLogEntry,
+  CallSnapshot,
+  CallTimeouts,
+} from '../../calls/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
@@ -11,6 +17,7 @@ import { SignalSealer } from '../links/signal-sealing.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
+import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
 import { recordCallLine } from './call-lines.js';
 
 export interface CallsServiceParts {
@@ -18,6 +25,18 @@ export interface CallsServiceParts {
   readonly relayFor: (account: string) => RelayConnection;
   /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
   readonly iceServers: () => readonly IceServer[] | undefined;
+  /** Ring, connect and reconnect timeouts (tests shorten the 45 s ring). */
+  readonly timeouts?: Partial<CallTimeouts>;
+}
+
+/** How a call is placed or answered: with video or not, and the local microphone/camera to send. */
+export interface CallMediaOptions {
+  readonly video?: boolean;
+  /**
+   * The platform's MediaStream from getUserMedia (or anything with `getTracks()`); owned by the call from
+   * here on, stopped when it ends. Without it the call only receives.
+   */
+  readonly media?: CallMediaStream;
 }
 
 /**
@@ -31,6 +50,8 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
+  /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
+  #local: LocalMedia | undefined;
   /** Per peer account: signals are sealed, sent and opened one after another, in order. */
   readonly #outbound = new Map<string, Promise<void>>();
   readonly #inbound = new Map<string, Promise<void>>();
@@ -45,10 +66,16 @@ export class CallsService {
       timers: ctx.timers,
       newCallId: () => ctx.newId(),
       send: (peer, signal) => this.#send(peer, signal),
+      ...(parts.timeouts === undefined ? {} : { timeouts: parts.timeouts }),
     });
     const controller = this.#controller;
     controller.on('incoming', (call) => ctx.emit('call-incoming', call));
-    controller.on('state', (call) => ctx.emit('call-state', call));
+    controller.on('state', (call) => {
+      if (call.phase === 'ended') this.#stopLocal();
+      // The peer learns at once whether this side's microphone and camera are on.
+      if (call.phase === 'active' && !call.reconnecting) this.#sendMediaState(call.callId);
+      ctx.emit('call-state', call);
+    });
     controller.on('connect', (call) => this.#connect(call));
     controller.on('restart-ice', ({ callId }) => this.#peers.get(callId)?.restartIce());
     controller.on('close-media', ({ callId }) => {
@@ -63,16 +90,37 @@ export class CallsService {
     return this.#controller.current;
   }
 
-  /** Calls a contact; the call rings there until accepted, declined or 45 s pass. */
-  place(account: string, { video = false }: { video?: boolean } = {}): CallSnapshot {
-    this.ctx.assertOpen();
-    return this.#controller.place(account, video ? 'video' : 'audio');
+  /**
+   * Calls a contact; the call rings there until accepted, declined or 45 s pass. `media`: the local
+   * microphone (and camera, for video) to send; its tracks are stopped when the call ends.
+   */
+  place(account: string, { video = false, media }: CallMediaOptions = {}): CallSnapshot {
+    const local = new LocalMedia(media, { video });
+    try {
+      this.ctx.assertOpen();
+      const call = this.#controller.place(account, video ? 'video' : 'audio');
+      this.#local = local;
+      return call;
+    } catch (error) {
+      local.stop();
+      throw error;
+    }
   }
 
-  /** Answers the ringing incoming call. `video` is the caller's choice for now (the offer decides). */
-  accept(callId: string, _options: { video?: boolean } = {}): void {
-    this.ctx.assertOpen();
-    this.#controller.accept(callId);
+  /** Answers the ringing incoming call; `video: false` sends no camera even in a video call. */
+  accept(callId: string, { video = true, media }: CallMediaOptions = {}): void {
+    const local = new LocalMedia(media, { video });
+    const previous = this.#local;
+    try {
+      this.ctx.assertOpen();
+      this.#local = local;
+      // The peer connection starts inside accept and takes the local tracks from #local.
+      this.#controller.accept(callId);
+    } catch (error) {
+      local.stop();
+      this.#local = previous;
+      throw error;
+    }
   }
 
   decline(callId: string, message?: string): void {
@@ -85,12 +133,47 @@ export class CallsService {
 
   /** Turns the local microphone or camera on or off, and tells the peer at once. */
   setMuted(callId: string, muted: { audio: boolean; video: boolean }): void {
-    const call = this.#controller.current;
-    if (call?.callId !== callId) throw new ParleyError('NOT_FOUND', `no current call ${callId}`);
-    const peer = this.#peers.get(callId);
-    peer?.setMuted('audio', muted.audio);
-    peer?.setMuted('video', muted.video);
-    this.#send(call.peer, { type: 'mute-state', callId, audio: !muted.audio, video: !muted.video });
+    this.#requireCurrent(callId);
+    this.#localMedia().setMuted(muted);
+    this.#sendMediaState(callId);
+  }
+
+  /**
+   * A new microphone or camera for the current call (`track.kind` says which): a switched device, or the
+   * camera turned on in a call that had none (the call is then renegotiated). The old track is stopped.
+   */
+  replaceTrack(callId: string, track: CallTrack): void {
+    try {
+      this.#requireCurrent(callId);
+    } catch (error) {
+      track.stop();
+      throw error;
+    }
+    const local = this.#localMedia();
+    local.replace(track);
+    this.#peers.get(callId)?.updateTrack(track.kind === 'audio' ? 'audio' : 'video');
+    this.#sendMediaState(callId);
+  }
+
+  /**
+   * Shares a screen (getDisplayMedia's video track) in place of the camera, or stops sharing (`undefined`:
+   * the camera comes back). A voice call gets a video transceiver and is renegotiated.
+   */
+  shareScreen(callId: string, track: CallTrack | undefined): void {
+    try {
+      this.#requireCurrent(callId);
+    } catch (error) {
+      track?.stop();
+      throw error;
+    }
+    this.#localMedia().share(track);
+    this.#peers.get(callId)?.updateTrack('video');
+    this.#sendMediaState(callId);
+  }
+
+  /** What the peer is told about this side's microphone, camera and screen. */
+  get localState(): { audio: boolean; video: boolean; screen: boolean } | undefined {
+    return this.#local?.state;
   }
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
@@ -117,6 +200,7 @@ export class CallsService {
   /** Hangs up the current call (the client is closing). */
   close(): void {
     this.#controller.close();
+    this.#stopLocal();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
   }
@@ -129,8 +213,8 @@ export class CallsService {
     const current = this.#controller.current;
     if (current?.callId !== message.callId || current.peer !== account) return;
     if (message.type === 'mute-state') {
-      const { callId, audio, video } = message;
-      this.ctx.emit('call-mute', { callId, audio, video });
+      const { callId, audio, video, screen = false } = message;
+      this.ctx.emit('call-mute', { callId, audio, video, screen });
       return;
     }
     this.#peers.get(message.callId)?.receive(message);
@@ -158,6 +242,7 @@ export class CallsService {
         iceServers,
         iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
         send: (message) => this.#send(peer, message),
+        local: this.#localMedia(),
         timers: this.ctx.timers,
         onPath,
         onTrack: (track, streams) => this.ctx.emit('call-track', { callId, track, streams }),
@@ -167,6 +252,29 @@ export class CallsService {
         },
       }),
     );
+  }
+
+  #requireCurrent(callId: string): CallSnapshot {
+    const call = this.#controller.current;
+    if (call?.callId !== callId) throw new ParleyError('NOT_FOUND', `no current call ${callId}`);
+    return call;
+  }
+
+  /** The current call's local media; a call placed or answered without any gets an empty one. */
+  #localMedia(): LocalMedia {
+    this.#local ??= new LocalMedia(undefined, { video: false });
+    return this.#local;
+  }
+
+  #sendMediaState(callId: string): void {
+    const call = this.#controller.current;
+    if (call?.callId !== callId || call.phase !== 'active') return;
+    this.#send(call.peer, { type: 'mute-state', callId, ...this.#localMedia().state });
+  }
+
+  #stopLocal(): void {
+    this.#local?.stop();
+    this.#local = undefined;
   }
 
   /** Seals `message` in the pair's session and relays it, after every earlier signal to that peer. */

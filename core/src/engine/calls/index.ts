@@ -5,6 +5,7 @@
  * connection (call-peer.ts).
  */
 export { CallsService } from './calls-service.js';
-export type { CallsServiceParts } from './calls-service.js';
+export type { CallMediaOptions, CallsServiceParts } from './calls-service.js';
+export type { CallMediaStream, CallTrack, LocalMediaState } from './local-media.js';
 export { callLineMessageId, callLineOf, recordCallLine } from './call-lines.js';
 export type { CallLineStore } from './call-lines.js';

@@ -9,7 +9,7 @@ import type { ContentBody } from './content.js';
 import { queueOutgoing } from './outgoing.js';
 import { syncToOwnDevices } from '../devices/sync.js';
 import { checkRecallProof, recallHeld } from './recall.js';
-import { addressOfRelayIdentity } from '../shared/addresses.js';
+import { pinnedRelayKey } from '../relay/relay-key-pins.js';
 import { reactionsTo, recordReaction, type Reaction } from './reactions.js';
 
 /** Who a message to a conversation goes to (the contact's devices, or the group's other members). */
@@ -87,13 +87,11 @@ export class MessagesService {
     return stored;
   }
 
-  /** Checks a recalled message's receipt again: the relay's signature, under the key that relay shows now. */
+  /** Checks a recalled message's receipt again: the relay's signature, under the key pinned for that relay. */
   async verifyRecall(messageId: string): Promise<boolean> {
     const message = await this.ctx.db.messages.get(messageId);
     if (message?.recall === undefined) return false;
-    const relay = this.ctx.relayFor(addressOfRelayIdentity(message.recall.recipient).name);
-    // The key that relay shows now, when we still reach it there; else the key the receipt names.
-    const relayKey = relay.url === message.recall.relayUrl ? relay.relayKey : undefined;
+    const relayKey = await pinnedRelayKey(this.ctx.state, message.recall.relayUrl);
     return checkRecallProof(resolveOptions(this.ctx.crypto).backend, message, relayKey);
   }
 

@@ -10,6 +10,7 @@ import { RecallReceiptSchema, type RecallReceipt } from '../../protocol/blobs.js
 import { recallReceiptMessage } from '../../protocol/signed-messages.js';
 import type { OutboxEntry, RecallProof, StoredMessage } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
+import { pinRelayKey } from '../relay/relay-key-pins.js';
 
 /*
  * Unsend before delivery. A one-to-one message deposited on the relay can be recalled while the relay still
@@ -84,8 +85,10 @@ export async function recallHeld(
   const entries = await ctx.db.outbox.forMessage(message.id);
   if (entries.some((entry) => entry.state === 'delivered' || entry.state === 'read')) return undefined;
   const relay = ctx.relayFor(held.recipient.name);
-  const relayKey = relay.relayKey;
-  if (relay.url !== held.relayUrl || relayKey === undefined || !relay.ready) return undefined;
+  const presentedKey = relay.relayKey;
+  if (relay.url !== held.relayUrl || presentedKey === undefined || !relay.ready) return undefined;
+  // The receipt must verify under the key pinned on first contact, not the one the relay shows today.
+  const relayKey = await pinRelayKey(ctx.state, held.relayUrl, presentedKey);
   let receipt: RecallReceipt;
   try {
     ({ receipt } = await relay.request('blob:recall', { id: held.blobId }));
@@ -112,9 +115,11 @@ export async function recallHeld(
     ctx.kick([entry.recipient]);
   }
   if (!parsed.success || !signed) {
-    ctx.report(
-      new ParleyError('INVALID_SIGNATURE', 'the relay recalled a message but its receipt does not verify'),
-    );
+    const why =
+      relayKey === presentedKey
+        ? 'its receipt does not verify'
+        : 'its receipt is signed by a key other than the one this device pinned for that relay';
+    ctx.report(new ParleyError('INVALID_SIGNATURE', `the relay recalled a message but ${why}`));
     return undefined;
   }
   // The relay may have pushed the bytes already (not acknowledged yet): then it does not vouch for them.
@@ -122,19 +127,19 @@ export async function recallHeld(
   return { receipt: parsed.data, relayUrl: held.relayUrl, recipient };
 }
 
-/** A stored proof checked again (what the UI shows next to "Deleted before delivery"). */
+/**
+ * A stored proof checked again (what the UI shows next to "Deleted before delivery"), under the key pinned
+ * for its relay: a receipt is never taken on the word of the key it names itself.
+ */
 export function checkRecallProof(
   backend: CryptoBackend,
   message: StoredMessage,
-  knownRelayKey: string | undefined,
+  pinnedKey: string | undefined,
 ): boolean {
   const proof = message.recall;
-  if (proof === undefined) return false;
+  if (proof === undefined || pinnedKey === undefined) return false;
   return (
     proof.receipt.recalledFor.includes(proof.recipient) &&
-    receiptSignedBy(backend, proof.receipt, {
-      relayKey: knownRelayKey ?? proof.receipt.relayKey,
-      blobId: proof.receipt.blobId,
-    })
+    receiptSignedBy(backend, proof.receipt, { relayKey: pinnedKey, blobId: proof.receipt.blobId })
   );
 }

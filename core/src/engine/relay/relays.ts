@@ -1,3 +1,4 @@
+import { ParleyError } from '../../errors/index.js';
 import type { IceServer } from '../../protocol/auth.js';
 import type { ServerPayload } from '../../protocol/events.js';
 import { PreKeyPublisher } from '../account/prekey-publisher.js';
@@ -6,6 +7,7 @@ import type { EngineTuning } from '../options.js';
 import type { SocketFactory } from '../platform.js';
 import type { AccessCredentials } from './relay-access.js';
 import type { RelayConnection } from './relay-connection.js';
+import { pinRelayKey } from './relay-key-pins.js';
 import { RelayPool } from './relay-pool.js';
 import { TurnGrants } from './turn-grant.js';
 
@@ -95,6 +97,24 @@ export class Relays {
     }
   }
 
+  /**
+   * Pins the key a relay showed the first time it answered (relay-key-pins.ts); a later key is reported, and
+   * that relay's recall receipts no longer verify. The connection itself goes on: messages are end-to-end
+   * encrypted and the relay is trusted with nothing the key would protect.
+   */
+  async #pin(relay: RelayConnection): Promise<void> {
+    const presented = relay.relayKey;
+    if (presented === undefined) return;
+    const pinned = await pinRelayKey(this.ctx.state, relay.url, presented);
+    if (pinned !== presented)
+      this.ctx.report(
+        new ParleyError(
+          'INVALID_KEY',
+          `the relay at ${relay.url} shows a key other than the one it showed first; its receipts are not trusted`,
+        ),
+      );
+  }
+
   close(): void {
     this.#closed = true;
     this.#turn.close();
@@ -102,6 +122,7 @@ export class Relays {
   }
 
   async #onReady(relay: RelayConnection, turn: Parameters<TurnGrants['use']>[0]): Promise<void> {
+    void this.#pin(relay).catch((error: unknown) => this.ctx.report(error));
     if (relay !== this.home) {
       // Another contact's relay: we only deposit, fetch prekeys and signal there.
       this.ctx.emit('connected', { relayUrl: relay.url });
