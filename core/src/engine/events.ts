@@ -59,7 +59,11 @@ export interface ParleyClientEvents {
    * An account's verified device list changed (a contact's, or our own): devices linked and removed. A
    * contact's one-to-one conversation also gets a `kind: 'device'` line (devices/device-lines.ts).
    */
-  devices: { readonly account: string; readonly added: readonly number[]; readonly removed: readonly number[] };
+  devices: {
+    readonly account: string;
+    readonly added: readonly number[];
+    readonly removed: readonly number[];
+  };
   /** Our own linked devices unseen for 30 days were dropped from the account's list (primary only). */
   'devices-dropped': { readonly deviceIds: readonly number[] };
   /** What the chat list shows for this conversation changed: new message, read, rename, pin, archive, mute. */

@@ -44,12 +44,19 @@ export async function openDevice(options: ParleyClientOptions): Promise<Device> 
   try {
     const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
     const crypto = { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend };
-    let { identity, deviceId, account } = await loadOrCreateIdentity(db, crypto);
+    const loaded = await loadOrCreateIdentity(db, crypto);
+    const { identity } = loaded;
+    let { deviceId, account } = loaded;
     if (deviceId === UNLINKED_DEVICE) {
       // A device made by prepareLinkedDevice: it starts once its account's signed list names it.
       if (options.linkedDevice === undefined)
         throw new ParleyError('NOT_FOUND', 'this device waits to be linked (start it with linkedDevice)');
-      ({ account, deviceId } = await adoptLinkedDevice(db, crypto.backend, identity, options.linkedDevice.list));
+      ({ account, deviceId } = await adoptLinkedDevice(
+        db,
+        crypto.backend,
+        identity,
+        options.linkedDevice.list,
+      ));
     }
     if (options.stateStore === undefined) {
       await importLegacyEngineState(options.indexedDB, db, options.databaseName);
@@ -75,7 +82,11 @@ export async function prepareLinkedDevice(options: ParleyClientOptions): Promise
   });
   try {
     const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-    return await prepareLinkedIdentity(db, { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend });
+    return await prepareLinkedIdentity(db, {
+      now,
+      randomBytes,
+      backend: options.cryptoBackend ?? tweetnaclBackend,
+    });
   } finally {
     db.close();
   }
