@@ -34,16 +34,8 @@ export interface Device {
  * lives (an old unsealed engine database is imported once). The database is closed again if any step fails.
  */
 export async function openDevice(options: ParleyClientOptions): Promise<Device> {
-  const now = options.now ?? (() => Date.now());
-  const db = await openClientDatabase({
-    indexedDB: options.indexedDB,
-    name: options.databaseName,
-    keyWrapper: options.keyWrapper,
-    now,
-  });
+  const { db, crypto } = await openDatabase(options);
   try {
-    const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-    const crypto = { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend };
     const loaded = await loadOrCreateIdentity(db, crypto);
     const { identity } = loaded;
     let { deviceId, account } = loaded;
@@ -73,6 +65,18 @@ export async function openDevice(options: ParleyClientOptions): Promise<Device> 
  * (base64url) the primary's `client.devices.add` takes. Closes the database again.
  */
 export async function prepareLinkedDevice(options: ParleyClientOptions): Promise<string> {
+  const { db, crypto } = await openDatabase(options);
+  try {
+    return await prepareLinkedIdentity(db, crypto);
+  } finally {
+    db.close();
+  }
+}
+
+/** The client database `options` name, and the clock, randomness and backend the engine uses with it. */
+async function openDatabase(
+  options: ParleyClientOptions,
+): Promise<{ db: ClientDatabase; crypto: EngineCrypto }> {
   const now = options.now ?? (() => Date.now());
   const db = await openClientDatabase({
     indexedDB: options.indexedDB,
@@ -80,14 +84,6 @@ export async function prepareLinkedDevice(options: ParleyClientOptions): Promise
     keyWrapper: options.keyWrapper,
     now,
   });
-  try {
-    const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
-    return await prepareLinkedIdentity(db, {
-      now,
-      randomBytes,
-      backend: options.cryptoBackend ?? tweetnaclBackend,
-    });
-  } finally {
-    db.close();
-  }
+  const randomBytes = options.randomBytes ?? ((length: number) => nacl.randomBytes(length));
+  return { db, crypto: { now, randomBytes, backend: options.cryptoBackend ?? tweetnaclBackend } };
 }
