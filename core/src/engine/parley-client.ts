@@ -342,6 +342,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
+    await this.devices.heartbeat();
     await this.devices.dropUnseen();
     await this.status.sweep();
     await this.#relays.rotatePreKeys();

@@ -18,6 +18,7 @@ export class DeviceChanges {
   async apply(change: DeviceChange): Promise<void> {
     const { account, added, removed } = change;
     for (const deviceId of removed) await this.ctx.db.sessions.deleteSession({ name: account, deviceId });
+    if (removed.length > 0) await this.#dropPending(account, removed);
     const contact = await this.ctx.db.contacts.get(account);
     if (contact !== undefined) {
       const deviceIds = this.ctx.devices.deviceIds(account);
@@ -29,5 +30,15 @@ export class DeviceChanges {
       await this.groups.devicesChanged(account, added, removed.length > 0);
     }
     this.ctx.emit('devices', { account, added: [...added], removed: [...removed] });
+  }
+
+  /** What still waits in the outbox for a removed device never leaves (it could not be encrypted anyway). */
+  async #dropPending(account: string, removed: readonly number[]): Promise<void> {
+    for (const id of await this.ctx.db.outbox.pendingIds(Number.POSITIVE_INFINITY)) {
+      const entry = await this.ctx.db.outbox.get(id);
+      if (entry?.recipient.name === account && removed.includes(entry.recipient.deviceId)) {
+        await this.ctx.db.outbox.remove(id);
+      }
+    }
   }
 }

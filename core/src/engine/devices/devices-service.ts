@@ -6,6 +6,10 @@ import type { DeviceListEntry } from '../../protocol/signed-messages.js';
 import type { EngineContext } from '../context.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import type { DeviceDirectory } from './device-directory.js';
+import { syncToOwnDevices } from './sync.js';
+
+const HEARTBEAT_KEY = 'devices:heartbeat';
+const HEARTBEAT_MS = 24 * 60 * 60 * 1000;
 
 /** One device of this account, as `client.devices.list()` shows it. */
 export interface AccountDevice {
@@ -104,7 +108,8 @@ export class DevicesService {
    * only (others have nothing to sign with). Resolves the ids it dropped.
    */
   async dropUnseen(): Promise<number[]> {
-    if (!this.isPrimary) return [];
+    // Offline, nothing can be published (and a request would wait for the connection): next sweep.
+    if (!this.isPrimary || !this.home().ready) return [];
     const list = this.directory.list(this.ctx.self.name);
     if (list === undefined) return [];
     const seen = new Map(
@@ -115,6 +120,19 @@ export class DevicesService {
     await this.#publish(list.devices.filter((device) => !dropped.includes(device.deviceId)));
     this.ctx.emit('devices-dropped', { deviceIds: dropped });
     return dropped;
+  }
+
+  /**
+   * A linked device says it is alive to our other devices (an empty sync message) at most once a day, so
+   * the primary does not drop a device that is on but quiet. Runs with the sweep.
+   */
+  async heartbeat(): Promise<void> {
+    if (this.isPrimary) return;
+    const last = await this.ctx.state.get(HEARTBEAT_KEY);
+    const now = this.ctx.now();
+    if (typeof last === 'number' && now - last < HEARTBEAT_MS) return;
+    await syncToOwnDevices(this.ctx, {});
+    await this.ctx.state.put(HEARTBEAT_KEY, now);
   }
 
   async #current(): Promise<DeviceListEntry[]> {
