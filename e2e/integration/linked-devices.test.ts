@@ -126,6 +126,11 @@ describe('linked devices', () => {
     await alice.c.messages.send(conversation, 'my group line');
     expect((await mine).message).toMatchObject({ direction: 'outgoing', conversationId: conversation });
 
+    // An admin's linked device changes the group too: signed by its own key, which Alice's list vouches for.
+    const renamed = next(bob.c, 'group', (e) => e.state.name === 'long hikes');
+    await laptop.c.groups.rename(groupId, 'long hikes');
+    expect((await renamed).state.changedBy).toBe(alice.c.account);
+
     const bobRotated = next(bob.c, 'devices', (e) => e.removed.includes(2));
     await alice.c.devices.remove(2);
     const onPhoneAfter = next(alice.c, 'message', (e) => e.message.text === 'after the unlink');

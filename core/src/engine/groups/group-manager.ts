@@ -256,7 +256,12 @@ export class GroupManager {
     if (body.type !== 'group-state') return;
     const current = await this.get(body.state.groupId);
     try {
-      validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto);
+      // The pairwise session authenticated the sending device; its key is the account's or a listed one.
+      const signer = this.ctx.devices.list(sender.name)?.devices.find((d) => d.deviceId === sender.deviceId);
+      const signerKey = sender.deviceId === PRIMARY_DEVICE ? undefined : signer?.identityKey;
+      if (sender.deviceId !== PRIMARY_DEVICE && signerKey === undefined)
+        throw new ParleyError('UNTRUSTED_IDENTITY', 'a group change from a device its account does not list');
+      validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto, signerKey);
       if (current === undefined && !(await this.#mayIntroduce(body.state.groupId, sender.name)))
         throw new ParleyError(
           'ACCESS_DENIED',
@@ -294,7 +299,14 @@ export class GroupManager {
   /** Signs, validates like a member would, stores, and sends to everyone in the old or new state. */
   private async publish(current: GroupState | undefined, next: GroupState): Promise<void> {
     const signature = signGroupState(this.ctx.identity, next);
-    validateGroupState(current, next, signature, this.ctx.self.name, this.ctx.crypto);
+    validateGroupState(
+      current,
+      next,
+      signature,
+      this.ctx.self.name,
+      this.ctx.crypto,
+      this.ctx.identity.identityKey,
+    );
     const audience = [...new Set([...(current?.members ?? []), ...next.members])];
     await this.ctx.sendControl(this.others(audience), { type: 'group-state', state: next, signature });
     await this.apply(current, next, signature, { sentAt: this.ctx.now(), counter: this.ctx.nextCounter() });
