@@ -74,7 +74,7 @@ describe('linked devices: limits, clean-up and sync', () => {
     expect(await bob.c.contacts.verification(alice.c.account)).toBe('unverified');
   });
 
-  it('syncs pin, archive, mute, verification and the read-receipt setting to the other device', async () => {
+  it('syncs pin, archive, mute, verification, contacts and the read-receipt setting to the other device', async () => {
     const alice = s.device('alice', opts);
     const bob = s.device('bob', opts);
     await startAll(alice, bob);
@@ -99,6 +99,23 @@ describe('linked devices: limits, clean-up and sync', () => {
       'verified on the laptop',
     );
     await until(() => !laptop.c.settings.readReceipts, 'read receipts off on the laptop');
+
+    // A contact added on the phone is a contact (not a stranger's request) on the laptop; a block follows.
+    const carol = s.device('carol', opts);
+    await carol.start();
+    await until(() => carol.c.connected, 'carol to connect');
+    await alice.c.contacts.add(carol.c.profile.contactLink());
+    await until(
+      async () => (await laptop.c.db.contacts.get(carol.c.account))?.accepted === true,
+      'carol accepted on the laptop',
+    );
+    expect((await laptop.c.db.contacts.get(carol.c.account))?.displayName).toBe('carol');
+    expect(laptop.c.contacts.relayOf(carol.c.account)).toBe(s.relay().url);
+    await alice.c.contacts.block(carol.c.account);
+    await until(
+      async () => (await laptop.c.db.contacts.get(carol.c.account))?.blocked === true,
+      'carol blocked on the laptop',
+    );
   });
 
   it('keeps blobs for a linked device that is offline until it starts again', async () => {

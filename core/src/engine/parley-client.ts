@@ -286,6 +286,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
             setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
             setVerified: (account, verified) => verification.setVerified(account, verified),
             setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
+            contact: (change) => this.contacts.applySynced(change),
           },
           sender,
           body,

@@ -24,6 +24,7 @@ export interface SyncTargets {
   setFlag(conversationId: string, flag: 'pinned' | 'archived' | 'muted', value: boolean): Promise<void>;
   setVerified(account: string, verified: boolean): Promise<void>;
   setReadReceipts(enabled: boolean): Promise<void>;
+  contact(change: NonNullable<SyncBody['contact']>): Promise<void>;
 }
 
 /**
@@ -49,6 +50,7 @@ export async function applySync(
       if ((await ctx.db.conversations.get(id)) !== undefined) await targets.setFlag(id, flag, value);
     }
   }
+  if (body.contact !== undefined) await targets.contact(body.contact);
   if (body.verified !== undefined) await targets.setVerified(body.verified.account, body.verified.verified);
   if (body.settings?.readReceipts !== undefined) await targets.setReadReceipts(body.settings.readReceipts);
 }

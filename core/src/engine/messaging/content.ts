@@ -135,6 +135,16 @@ const Body = z.discriminatedUnion('type', [
       })
       .optional(),
     verified: z.strictObject({ account: z.string().min(1).max(128), verified: z.boolean() }).optional(),
+    /** A contact added (from its link: name and relay), accepted or blocked on the sending device. */
+    contact: z
+      .strictObject({
+        account: z.string().min(1).max(128),
+        relayUrl: z.string().max(2048).optional(),
+        displayName: z.string().max(64).optional(),
+        accepted: z.boolean().optional(),
+        blocked: z.boolean().optional(),
+      })
+      .optional(),
     settings: z.strictObject({ readReceipts: z.boolean().optional() }).optional(),
   }),
   /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
