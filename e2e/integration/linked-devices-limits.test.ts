@@ -22,7 +22,10 @@ describe('linked devices: limits, clean-up and sync', () => {
     const bob = s.device('bob', opts);
     await startAll(alice, bob);
     const others: TestDevice[] = [];
+    await alice.c.profile.set({ displayName: 'Alice' });
     for (let i = 2; i <= 6; i++) others.push(await linked(`alice-${i}`, alice));
+    // Each new device shows the same person: the primary's profile reached it.
+    for (const device of others) await until(() => device.c.profile.displayName === 'Alice', 'the profile');
     expect((await alice.c.devices.list()).map((d) => d.deviceId)).toEqual([1, 2, 3, 4, 5, 6]);
     const seventh = await ParleyClient.prepareLinkedDevice(s.device('alice-7', opts).clientOptions());
     await expect(alice.c.devices.add(seventh)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
@@ -74,7 +77,7 @@ describe('linked devices: limits, clean-up and sync', () => {
     expect(await bob.c.contacts.verification(alice.c.account)).toBe('unverified');
   });
 
-  it('syncs pin, archive, mute, verification, contacts and the read-receipt setting to the other device', async () => {
+  it('syncs pin, archive, mute, verification, contacts, profile and the read-receipt setting to the other device', async () => {
     const alice = s.device('alice', opts);
     const bob = s.device('bob', opts);
     await startAll(alice, bob);
@@ -99,6 +102,8 @@ describe('linked devices: limits, clean-up and sync', () => {
       'verified on the laptop',
     );
     await until(() => !laptop.c.settings.readReceipts, 'read receipts off on the laptop');
+    await alice.c.profile.set({ displayName: 'Alice A.' });
+    await until(() => laptop.c.profile.displayName === 'Alice A.', 'the profile on the laptop');
 
     // A contact added on the phone is a contact (not a stranger's request) on the laptop; a block follows.
     const carol = s.device('carol', opts);

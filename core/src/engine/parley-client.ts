@@ -1,4 +1,5 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
+import { fromBase64Url } from '../protocol/encoding.js';
 import type { ProtocolAddress } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { ClientDatabase } from '../storage/index.js';
@@ -34,7 +35,6 @@ import { CallsService } from './calls/calls-service.js';
 import { DeviceDirectory } from './devices/device-directory.js';
 import { DeviceChanges } from './devices/device-changes.js';
 import { DevicesService } from './devices/devices-service.js';
-import type { DeviceChange } from './devices/device-lines.js';
 import { applySync } from './devices/sync.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
@@ -144,7 +144,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         self,
         now: crypto.now,
         relayFor,
-        changed: (change) => this.#devicesChanged(change),
+        // A higher counter kept: sessions, contacts, groups and the conversation follow.
+        changed: (change) => this.#deviceChanges.apply(change),
         report,
       },
       tuning.deviceListTtlMs,
@@ -287,6 +288,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
             setVerified: (account, verified) => verification.setVerified(account, verified),
             setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
             contact: (change) => this.contacts.applySynced(change),
+            profile: async ({ displayName, avatar }) => {
+              const bytes = avatar === undefined ? undefined : fromBase64Url(avatar);
+              await this.#accountSettings.adoptProfile({ displayName, ...(bytes ? { avatar: bytes } : {}) });
+            },
           },
           sender,
           body,
@@ -295,11 +300,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
     this.devices = new DevicesService(ctx, devices, home);
     this.#deviceChanges = new DeviceChanges(ctx, groupManager);
-  }
-
-  /** A verified list with a higher counter was kept: sessions, contacts, groups and the conversation follow. */
-  #devicesChanged(change: DeviceChange): Promise<void> {
-    return this.#deviceChanges.apply(change);
   }
 
   /** Loads what start needs from storage, then connects and starts the outbox and the sweep timer. */

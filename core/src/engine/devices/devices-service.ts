@@ -7,6 +7,7 @@ import type { EngineContext } from '../context.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import type { DeviceDirectory } from './device-directory.js';
 import { syncToOwnDevices } from './sync.js';
+import { loadProfile, profileBody } from '../account/profile.js';
 
 const HEARTBEAT_KEY = 'devices:heartbeat';
 const HEARTBEAT_MS = 24 * 60 * 60 * 1000;
@@ -85,6 +86,14 @@ export class DevicesService {
     }
     const deviceId = Math.max(...current.map((device) => device.deviceId)) + 1;
     const list = await this.#publish([...current, { deviceId, identityKey: key, addedAt: this.ctx.now() }]);
+    // The new device shows the same person: our profile waits for it on the relay.
+    const profile = await loadProfile(this.ctx.state);
+    if (profile !== undefined) {
+      await this.ctx.sendControl([{ name: this.ctx.self.name, deviceId }], {
+        type: 'sync',
+        profile: profileBody(profile),
+      });
+    }
     return { deviceId, list: list.signed };
   }
 

@@ -25,6 +25,7 @@ export interface SyncTargets {
   setVerified(account: string, verified: boolean): Promise<void>;
   setReadReceipts(enabled: boolean): Promise<void>;
   contact(change: NonNullable<SyncBody['contact']>): Promise<void>;
+  profile(profile: NonNullable<SyncBody['profile']>): Promise<void>;
 }
 
 /**
@@ -51,6 +52,7 @@ export async function applySync(
     }
   }
   if (body.contact !== undefined) await targets.contact(body.contact);
+  if (body.profile !== undefined) await targets.profile(body.profile);
   if (body.verified !== undefined) await targets.setVerified(body.verified.account, body.verified.verified);
   if (body.settings?.readReceipts !== undefined) await targets.setReadReceipts(body.settings.readReceipts);
 }

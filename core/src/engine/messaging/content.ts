@@ -146,6 +146,14 @@ const Body = z.discriminatedUnion('type', [
       })
       .optional(),
     settings: z.strictObject({ readReceipts: z.boolean().optional() }).optional(),
+    /** Our own profile, set on the sending device (or sent to a device just linked). */
+    profile: z
+      .strictObject({
+        type: z.literal('profile'),
+        displayName: z.string().min(1).max(64),
+        avatar: z.string().max(65_536).optional(),
+      })
+      .optional(),
   }),
   /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
   z.strictObject({
