@@ -105,6 +105,16 @@ describe('linked devices', () => {
     expect((await alice.c.messages.outboxEntries(mine.id)).map((e) => e.recipient)).toEqual([
       { name: bob.c.account, deviceId: 1 },
     ]);
+
+    // The unlinked laptop learns it is out, and can no longer speak for Alice: Bob refuses what it sends.
+    const out = next(laptop.c, 'devices', (e) => e.account === alice.c.account && e.removed.includes(2));
+    const refused = next(bob.c, 'error', (e) => e.code === 'UNTRUSTED_IDENTITY');
+    const bobMessages: string[] = [];
+    bob.c.on('message', (e) => bobMessages.push(e.message.text));
+    await laptop.c.messages.send(laptop.c.conversations.direct(bob.c.account), 'still alice?');
+    await out;
+    await refused;
+    expect(bobMessages).not.toContain('still alice?');
   });
 
   it('fans a group message out to every device, and an unlinked device reads no group message after', async () => {
