@@ -27,8 +27,15 @@ describe('linked devices: limits, clean-up and sync', () => {
     // Each new device shows the same person: the primary's profile reached it.
     for (const device of others) await until(() => device.c.profile.displayName === 'Alice', 'the profile');
     expect((await alice.c.devices.list()).map((d) => d.deviceId)).toEqual([1, 2, 3, 4, 5, 6]);
-    const seventh = await ParleyClient.prepareLinkedDevice(s.device('alice-7', opts).clientOptions());
+    const tooMany = s.device('alice-7', opts);
+    const seventh = await ParleyClient.prepareLinkedDevice(tooMany.clientOptions());
     await expect(alice.c.devices.add(seventh)).rejects.toMatchObject({ code: 'QUOTA_EXCEEDED' });
+    // Only the primary holds the account key: a linked device cannot add or remove devices.
+    const [firstLinked] = others;
+    if (firstLinked === undefined) throw new Error('no linked device');
+    await expect(firstLinked.c.devices.remove(3)).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    // A prepared device does not start before a list names it.
+    await expect(tooMany.start()).rejects.toMatchObject({ code: 'NOT_FOUND' });
     const all = [alice, ...others].map((d) => next(d.c, 'message', (e) => e.message.text === 'to all six'));
     await bob.c.messages.send(bob.c.conversations.direct(alice.c.account), 'to all six');
     expect((await Promise.all(all)).map((e) => e.message.conversationId)).toEqual(

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCipher, utf8 } from '@parley/core';
-import { next, scenario, startAll, until } from './support/harness.js';
+import { next, pair, scenario, startAll, until } from './support/harness.js';
 
 const s = scenario();
 beforeEach(s.setup);
@@ -158,5 +158,35 @@ describe('linked devices', () => {
     });
     const phoneCipher = new GroupCipher(alice.c.db.senderKeys, alice.c.address);
     expect(await phoneCipher.decrypt(groupId, bob.c.address, sealed)).toEqual(utf8('secret'));
+  });
+
+  it('counts a message delivered when any device of the recipient has it, and read when any read it', async () => {
+    const alice = s.device('alice', opts);
+    const bob = s.device('bob', opts);
+    await alice.start();
+    await bob.start();
+    const laptop = s.device('bob-laptop', opts);
+    await laptop.startLinkedTo(bob);
+    await until(() => laptop.c.connected, 'the laptop to connect');
+    // Contacts made after linking: the laptop knows Alice as a contact too (so it sends receipts).
+    await pair(alice, bob);
+    await until(
+      async () => (await laptop.c.db.contacts.get(alice.c.account))?.accepted === true,
+      'alice a contact on the laptop',
+    );
+    await laptop.stop();
+
+    const sent = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'any device');
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
+    const entries = await alice.c.messages.outboxEntries(sent.id);
+    expect(entries.map((e) => [e.recipient.deviceId, e.state]).sort()).toEqual([
+      [1, 'delivered'],
+      [2, 'sent'],
+    ]);
+
+    await laptop.start();
+    await until(async () => (await laptop.c.db.messages.get(sent.id)) !== undefined, 'the laptop has it');
+    await laptop.c.messages.markRead([sent.id]);
+    await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'read', 'read on the laptop');
   });
 });
