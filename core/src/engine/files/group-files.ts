@@ -20,7 +20,7 @@ export interface GroupFileOptions {
   /** Writes the announcing group message (outbox, sender key) and resolves its id. */
   readonly queue: (options: {
     conversationId: string;
-    groupId: string;
+    groupId?: string;
     recipients: readonly ProtocolAddress[];
     body: FileBody;
     text: string;
@@ -42,9 +42,13 @@ export class GroupFiles {
     private readonly options: GroupFileOptions,
   ) {}
 
+  /**
+   * `groupId` undefined: a one-to-one conversation whose people have several devices (linked devices), sent
+   * the same way: one upload for every device, one message per device over its pairwise session.
+   */
   async send(
     conversationId: string,
-    groupId: string,
+    groupId: string | undefined,
     recipients: readonly ProtocolAddress[],
     file: OutgoingFile,
   ): Promise<string> {
@@ -88,7 +92,7 @@ export class GroupFiles {
     }
     await this.options.queue({
       conversationId,
-      groupId,
+      ...(groupId === undefined ? {} : { groupId }),
       recipients,
       body,
       text: file.caption ?? source.name,
