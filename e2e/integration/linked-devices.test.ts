@@ -61,6 +61,10 @@ describe('linked devices', () => {
     const seenByBob = (await onBob2).message;
     expect(seenByBob.sender).toEqual({ name: alice.c.account, deviceId: 2 });
     expect(seenByBob.conversationId).toBe(bob.c.conversations.direct(alice.c.account));
+    // The laptop may edit what the phone sent: same person.
+    const edited = next(bob.c, 'message-edited', (e) => e.messageId === sent.id);
+    await laptop.c.messages.edit(sent.id, 'from my phone, edited on my laptop');
+    expect((await edited).text).toBe('from my phone, edited on my laptop');
     // Delivered once any of Bob's devices has it.
     await until(
       async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered',

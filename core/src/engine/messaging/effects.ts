@@ -51,14 +51,10 @@ export async function applyContent(
     case 'edit':
     case 'delete': {
       const target = await ctx.db.messages.get(body.target);
-      // Only the original sender may edit or delete; the ratchet authenticated who this is from.
+      // Only the original sender may edit or delete; the ratchet authenticated who this is from. Any device
+      // of its account is that sender (linked devices: each is vouched for by the account key).
       // A group-change line carries the same id on every device; nobody may rewrite it.
-      if (
-        target === undefined ||
-        target.kind !== undefined ||
-        target.sender.name !== sender.name ||
-        target.sender.deviceId !== sender.deviceId
-      ) {
+      if (target === undefined || target.kind !== undefined || target.sender.name !== sender.name) {
         ctx.emit(
           'error',
           new ParleyError('ACCESS_DENIED', `${body.type} of a message not sent by its author`),
