@@ -1,19 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { next, scenario, startAll, until, pattern } from './support/harness.js';
+import { next, scenario, pattern } from './support/harness.js';
+import { aliceWithLaptopAndBob } from './support/linked-devices.js';
 
 const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
-const opts = { direct: false, tuning: { deviceListTtlMs: 0 } };
-
 describe('linked devices: files', () => {
   it('sends a file to a contact with two devices, and it shows on our other device', async () => {
-    const alice = s.device('alice', opts);
-    const bob = s.device('bob', opts);
-    await startAll(alice, bob);
-    const laptop = s.device('alice-laptop', opts);
-    await laptop.startLinkedTo(alice);
-    await until(() => laptop.c.connected, 'laptop');
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
     const bytes = pattern(200 * 1024);
     const arrived = next(bob.c, 'file');
     const onLaptop = next(laptop.c, 'file');

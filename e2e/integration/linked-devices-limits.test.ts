@@ -1,20 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ParleyClient, UNSEEN_DEVICE_DROP_MS } from '@parley/core';
 import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { LINKED_OPTIONS as opts, linkedTo } from './support/linked-devices.js';
 
 const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
 
-const opts = { direct: false, tuning: { deviceListTtlMs: 0 } };
 const DAY = 24 * 60 * 60 * 1000;
-
-async function linked(name: string, primary: TestDevice): Promise<TestDevice> {
-  const device = s.device(name, opts);
-  await device.startLinkedTo(primary);
-  await until(() => device.c.connected, `${name} to connect`);
-  return device;
-}
+const linked = (name: string, primary: TestDevice) => linkedTo(s.device, name, primary);
 
 describe('linked devices: limits, clean-up and sync', () => {
   it('links five devices to one account, delivers to all six, and refuses a seventh', async () => {

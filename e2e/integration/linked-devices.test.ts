@@ -1,28 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCipher, utf8 } from '@parley/core';
-import { next, pair, scenario, startAll, until } from './support/harness.js';
+import { next, pair, scenario, until } from './support/harness.js';
+import { LINKED_OPTIONS as opts, aliceWithLaptopAndBob } from './support/linked-devices.js';
 
 const s = scenario();
 beforeEach(s.setup);
 afterEach(s.teardown);
 
-/** Relay only, and contacts' device lists fetched before every send (no cache), so no step waits on time. */
-const opts = { direct: false, tuning: { deviceListTtlMs: 0 } };
-
-/** Alice and Bob are contacts; Alice then links her laptop (device 2) the way the linking flow will. */
-async function aliceWithLaptopAndBob() {
-  const alice = s.device('alice', opts);
-  const bob = s.device('bob', opts);
-  await startAll(alice, bob);
-  const laptop = s.device('alice-laptop', opts);
-  await laptop.startLinkedTo(alice);
-  await until(() => laptop.c.connected, 'the laptop to connect');
-  return { alice, bob, laptop };
-}
-
 describe('linked devices', () => {
   it("delivers a contact's message to both devices of the account", async () => {
-    const { alice, bob, laptop } = await aliceWithLaptopAndBob();
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
     expect(laptop.c.account).toBe(alice.c.account);
     expect(laptop.c.address.deviceId).toBe(2);
 
@@ -39,7 +26,7 @@ describe('linked devices', () => {
   });
 
   it('shows a message sent from one device on the other, as sent by me', async () => {
-    const { alice, bob, laptop } = await aliceWithLaptopAndBob();
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
 
     const onLaptop = next(laptop.c, 'message', (e) => e.message.text === 'from my phone');
     const onBob = next(bob.c, 'message', (e) => e.message.text === 'from my phone');
@@ -73,7 +60,7 @@ describe('linked devices', () => {
   });
 
   it('clears unread on one device when the message was read on the other', async () => {
-    const { alice, bob, laptop } = await aliceWithLaptopAndBob();
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
     const conversation = alice.c.conversations.direct(bob.c.account);
 
     const onPhone = next(alice.c, 'message', (e) => e.message.text === 'read me once');
@@ -90,7 +77,7 @@ describe('linked devices', () => {
   });
 
   it('stops a device its account unlinked from receiving new one-to-one messages', async () => {
-    const { alice, bob, laptop } = await aliceWithLaptopAndBob();
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
     const toAlice = bob.c.conversations.direct(alice.c.account);
     const before = next(laptop.c, 'message', (e) => e.message.text === 'before');
     await bob.c.messages.send(toAlice, 'before');
@@ -122,7 +109,7 @@ describe('linked devices', () => {
   });
 
   it('fans a group message out to every device, and an unlinked device reads no group message after', async () => {
-    const { alice, bob, laptop } = await aliceWithLaptopAndBob();
+    const { alice, bob, laptop } = await aliceWithLaptopAndBob(s.device);
     const laptopJoined = next(laptop.c, 'group');
     const bobJoined = next(bob.c, 'group');
     const conversation = await alice.c.groups.create('hikes', [bob.c.account]);
