@@ -6,6 +6,7 @@ import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
+import { LinkingService } from './devices/linking/linking-service.js';
 import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
@@ -36,6 +37,7 @@ import { DeviceDirectory } from './devices/device-directory.js';
 import { DeviceChanges } from './devices/device-changes.js';
 import { DevicesService } from './devices/devices-service.js';
 import { applySync } from './devices/sync.js';
+import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -65,8 +67,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly settings: SettingsService;
   readonly access: AccessService;
   readonly backup: BackupService;
+  /** Linking a new device to this account and moving the history to it (devices/linking). */
+  readonly linking: LinkingService;
   readonly calls: CallsService;
   readonly devices: DevicesService;
+  readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -242,6 +247,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
       onSession: (peer, session) => this.files.adopt(peer, session),
       onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
+      onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
     });
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
@@ -254,6 +260,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
+    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
@@ -274,6 +281,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
     this.backup = new BackupService(ctx, () => this.#delivery.whenSettled());
+    this.linking = new LinkingService(ctx, {
+      home,
+      wrtc: options.wrtc,
+      iceServers,
+      displayName: () => this.profile.displayName,
+      directTimeoutMs: tuning.directOpenTimeoutMs,
+    });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
       verification,
@@ -299,6 +313,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
     this.devices = new DevicesService(ctx, devices, home);
+    // Linking changes the list through client.devices, so fan-out knows the new device at once.
+    this.linking.useDeviceList({ add: (key) => this.devices.addOrKeep(key) });
     this.#deviceChanges = new DeviceChanges(ctx, groupManager);
   }
 
@@ -357,6 +373,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     this.calls.close();
+    this.linking.close();
     const pumpStopped = this.#delivery.close();
     const linksClosed = this.links.close();
     this.#relays.close();

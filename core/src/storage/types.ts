@@ -76,11 +76,12 @@ export interface NewMessage {
   /**
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
    * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
-   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts). Both never sent, never unread,
-   * not searchable, and it does not become the conversation's last message. 'device': a contact linked or
-   * removed a device (engine/devices/device-lines.ts), written the same way.
+   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts); 'group-call': a group call's log line
+   * (engine/group-calls/group-call-lines.ts). All never sent, never unread, not searchable, and it does not
+   * become the conversation's last message. 'device': a contact linked or removed a device
+   * (engine/devices/device-lines.ts), written the same way.
    */
-  readonly kind?: 'group-change' | 'call' | 'device';
+  readonly kind?: 'group-change' | 'call' | 'group-call' | 'device';
 }
 
 export interface StoredMessage extends NewMessage {

@@ -10,7 +10,14 @@ import type { ParleyClientOptions } from '../options.js';
 import type { EngineStateStore } from '../shared/state-store.js';
 import { importLegacyEngineState } from '../shared/state-store-indexeddb.js';
 import { ParleyError } from '../../errors/index.js';
-import { UNLINKED_DEVICE, adoptLinkedDevice, prepareLinkedIdentity } from '../devices/adopt.js';
+import { identityString } from '../../crypto/index.js';
+import { PRIMARY_DEVICE_ID } from '../../protocol/devices.js';
+import {
+  UNLINKED_DEVICE,
+  adoptLinkedDevice,
+  joinedAccountList,
+  prepareLinkedIdentity,
+} from '../devices/adopt.js';
 import { loadOrCreateIdentity } from './prekeys.js';
 
 export type EngineCrypto = CryptoOptions & {
@@ -39,7 +46,12 @@ export async function openDevice(options: ParleyClientOptions): Promise<Device> 
     const loaded = await loadOrCreateIdentity(db, crypto);
     const { identity } = loaded;
     let { deviceId, account } = loaded;
-    if (deviceId === UNLINKED_DEVICE) {
+    const state = options.stateStore ?? db.engineState;
+    const joined = deviceId === PRIMARY_DEVICE_ID ? await joinedAccountList(state) : undefined;
+    if (joined !== undefined && account === identityString(identity.identityKey)) {
+      // Linked through client.linking while running as its own account: becomes that account's device now.
+      ({ account, deviceId } = await adoptLinkedDevice(db, crypto.backend, identity, joined));
+    } else if (deviceId === UNLINKED_DEVICE) {
       // A device made by prepareLinkedDevice: it starts once its account's signed list names it.
       if (options.linkedDevice === undefined)
         throw new ParleyError('NOT_FOUND', 'this device waits to be linked (start it with linkedDevice)');

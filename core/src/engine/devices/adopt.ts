@@ -12,6 +12,7 @@ import { PRIMARY_DEVICE_ID, type SignedDeviceList } from '../../protocol/devices
 import { toBase64Url } from '../../protocol/encoding.js';
 import type { ClientDatabase } from '../../storage/index.js';
 import { equalBytes } from '../shared/bytes.js';
+import { LINKED_ACCOUNT_KEY } from './linking/types.js';
 
 /** The device id a prepared device holds until a list names it: no list may use 0. */
 export const UNLINKED_DEVICE = 0;
@@ -52,6 +53,8 @@ export async function adoptLinkedDevice(
   signed: SignedDeviceList,
 ): Promise<{ account: string; deviceId: number }> {
   const list = verifyDeviceList(backend, signed);
+  if (equalBytes(list.accountKey, identity.identityKey))
+    throw new ParleyError('CONFLICT', 'this device is the primary of that account');
   const mine = list.devices.find((device) => equalBytes(device.identityKey, identity.identityKey));
   if (mine === undefined || mine.deviceId === PRIMARY_DEVICE_ID) {
     throw new ParleyError('UNTRUSTED_IDENTITY', "the device list does not name this device's key");
@@ -60,4 +63,16 @@ export async function adoptLinkedDevice(
   await db.deviceLists.put(account, list.signed, {});
   await db.identities.adoptAccount(account, mine.deviceId);
   return { account, deviceId: mine.deviceId };
+}
+
+/**
+ * The linking flow runs on a started client that still speaks for its own fresh account; once it recorded
+ * the account it joined (`client.linking`'s 'linked'), the next start adopts it: from then on this device is
+ * that account's device. Resolves the list to adopt, or undefined.
+ */
+export async function joinedAccountList(state: {
+  get(key: string): Promise<unknown>;
+}): Promise<SignedDeviceList | undefined> {
+  const record = (await state.get(LINKED_ACCOUNT_KEY)) as { list?: SignedDeviceList } | undefined;
+  return record?.list;
 }

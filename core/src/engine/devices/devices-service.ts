@@ -97,6 +97,15 @@ export class DevicesService {
     return { deviceId, list: list.signed };
   }
 
+  /** {@link add} for the linking flow: a key listed already keeps its id and the current list. */
+  async addOrKeep(identityKey: Uint8Array): Promise<{ deviceId: number; list: SignedDeviceList }> {
+    const key = toBase64Url(identityKey);
+    const listed = (await this.#current()).find((device) => toBase64Url(device.identityKey) === key);
+    const kept = this.directory.list(this.ctx.self.name);
+    if (listed !== undefined && kept !== undefined) return { deviceId: listed.deviceId, list: kept.signed };
+    return this.add(key);
+  }
+
   /**
    * Unlinks a device: a new list without it. Every remaining device and every contact then stops
    * encrypting to it, drops its sessions and rotates their group sender keys. Primary only.
