@@ -250,6 +250,18 @@ export class TestDevice {
     return client;
   }
 
+  /**
+   * Links this (fresh) device to `primary`'s account the way the linking flow will: its own identity is
+   * made here, the primary signs and publishes a list naming it, and it starts with that list.
+   */
+  async startLinkedTo(primary: TestDevice): Promise<ParleyClient> {
+    const key = await ParleyClient.prepareLinkedDevice(this.clientOptions());
+    const { list } = await primary.c.devices.add(key);
+    const client = await ParleyClient.start({ ...this.clientOptions(), linkedDevice: { list } });
+    this.client = client;
+    return client;
+  }
+
   get c(): ParleyClient {
     if (this.client === undefined) throw new Error(`${this.name} is not running`);
     return this.client;
