@@ -21,6 +21,8 @@ export const KDF_LABELS = {
   deviceLinkDevice: utf8('parley/device-link/device/v1'),
   deviceLinkKeys: utf8('parley/device-link/keys/v1'),
   deviceLinkCommit: utf8('parley/device-link/commit/v1'),
+  frameKey: utf8('parley/frame/key/v1'),
+  frameSalt: utf8('parley/frame/salt/v1'),
 } as const;
 
 /** Single-byte HMAC inputs of the symmetric-key ratchet (Signal's KDF_CK constants). */

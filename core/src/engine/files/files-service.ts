@@ -6,6 +6,7 @@ import type { Recipients } from '../messaging/messages-service.js';
 import type { QueueOptions } from '../messaging/outgoing.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
 import { FileManager } from './file-manager.js';
+import type { FileSource } from './file-io.js';
 import type { FileInfo } from './file-records.js';
 import { GroupFiles } from './group-files.js';
 import type { FileOptions, OutgoingFile } from './types.js';
@@ -66,11 +67,11 @@ export class FilesService {
   async send(conversationId: string, file: OutgoingFile): Promise<string> {
     this.ctx.assertOpen();
     const { recipients, groupId } = await this.recipients(conversationId);
-    if (groupId !== undefined) return this.#group.send(conversationId, groupId, recipients, file);
+    // A group, or a one-to-one with several devices (linked devices): one relay upload for all of them.
+    if (groupId !== undefined || recipients.length > 1)
+      return this.#group.send(conversationId, groupId, recipients, file);
     const [recipient] = recipients;
-    if (recipient === undefined || recipients.length !== 1) {
-      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
-    }
+    if (recipient === undefined) throw new ParleyError('BAD_REQUEST', 'a conversation without a recipient');
     return this.manager.send(conversationId, recipient, file);
   }
 
@@ -85,15 +86,13 @@ export class FilesService {
   ): Promise<{ messageId: string; uploaded: Promise<void> }> {
     this.ctx.assertOpen();
     const { recipients, groupId } = await this.recipients(conversationId);
-    if (groupId !== undefined) {
+    if (groupId !== undefined || recipients.length > 1) {
       // A group upload names its message first too, but is not drafted yet: it resolves when sent.
       const messageId = await this.#group.send(conversationId, groupId, recipients, file);
       return { messageId, uploaded: Promise.resolve() };
     }
     const [recipient] = recipients;
-    if (recipient === undefined || recipients.length !== 1) {
-      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
-    }
+    if (recipient === undefined) throw new ParleyError('BAD_REQUEST', 'a conversation without a recipient');
     return this.manager.start(conversationId, recipient, file);
   }
 
@@ -104,6 +103,18 @@ export class FilesService {
   cancel(messageId: string): void {
     this.ctx.assertOpen();
     this.manager.cancel(messageId);
+  }
+
+  /**
+   * Uploads a file message whose relay upload failed (or stopped when the app closed) again: `source` is the
+   * same file (the app's own copy, or the person chose it again); without it, the platform reopens the file
+   * (`reopenFileSource`). Resolves once the message shows pending again, with `uploaded` as `start` gives it.
+   * NOT_FOUND when that message has no failed upload, UNAVAILABLE when the file cannot be opened again,
+   * CONFLICT when `source` is not the same size.
+   */
+  async retry(messageId: string, source?: FileSource): Promise<{ uploaded: Promise<void> }> {
+    this.ctx.assertOpen();
+    return this.manager.retry(messageId, source);
   }
 
   /**

@@ -49,6 +49,9 @@ export class LinksService implements SendRoutes {
   start(iceServers: readonly IceServer[]): boolean {
     this.#iceServers = iceServers;
     if (this.#direct !== undefined || this.wrtc === undefined) return false;
+    // A linked device's link identity would be its own key, which peers do not map to its account yet:
+    // it talks through the relay (engine README, "Linked devices").
+    if (this.ctx.self.deviceId !== PRIMARY_DEVICE) return false;
     this.#direct = new DirectLinks({
       self: peerOf(this.ctx.self),
       iceServers,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MESSAGE_LINE_KINDS } from '../../../storage/types.js';
 
 /*
  * History transfer items (docs/crypto.md "Linking a device", history): the existing device's contacts,
@@ -69,7 +70,7 @@ export const MessageItemSchema = z.strictObject({
   text: z.string().max(1_000_000),
   attachmentIds: z.array(id).max(100).optional(),
   replyTo: id.optional(),
-  kind: z.enum(['group-change', 'call', 'group-call']).optional(),
+  kind: z.enum(MESSAGE_LINE_KINDS).optional(),
   editedAt: time.optional(),
   deletedAt: time.optional(),
 });

@@ -217,7 +217,10 @@ export class CallStore {
   #onState(call: CallSnapshot): void {
     const view = this.#view;
     if (view !== undefined && view.call.callId === call.callId) {
-      this.#set({ call });
+      // A call that only rang here (missed, cancelled, declined) leaves its line in the chat, no screen.
+      if (call.phase === 'ended' && call.direction === 'incoming' && view.call.phase === 'ringing')
+        this.#replace(undefined);
+      else this.#set({ call });
       return;
     }
     // A new call replaces whatever was shown (a stale `ended` of another call does not).

@@ -110,6 +110,15 @@ describe('the call store', () => {
     expect(store.view()?.camera).toBeUndefined();
   });
 
+  it('closes the incoming-call screen without an "ended" screen when the ringing stops', () => {
+    const fake = fakeClient();
+    const store = new CallStore(fake.client, media());
+    fake.ring();
+    expect(store.view()?.call.phase).toBe('ringing');
+    fake.end();
+    expect(store.view()).toBeUndefined();
+  });
+
   it('still places a call when no microphone opens (receiving only)', async () => {
     const fake = fakeClient();
     const store = new CallStore(fake.client, media({ userMedia: () => Promise.reject(new Error('denied')) }));

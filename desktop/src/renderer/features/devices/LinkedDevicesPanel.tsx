@@ -169,7 +169,7 @@ function LinkToExistingAccount() {
 export function LinkedDevicesPanel(_props: SurfaceProps) {
   const client = useClient();
   const [version, setVersion] = useState(0);
-  const { value: devices } = useAsync(() => client.linking.ownDevices(), [client, version]);
+  const { value: devices } = useAsync(() => client.devices.list(), [client, version]);
   return (
     <div className="linked-devices">
       <section aria-label="This account's devices">
@@ -178,7 +178,7 @@ export function LinkedDevicesPanel(_props: SurfaceProps) {
           {(devices ?? []).map((device) => (
             <li key={device.deviceId}>
               {device.deviceId === 1 ? 'Primary device' : `Device ${device.deviceId}`}
-              {device.deviceId === client.address.deviceId ? ' (this one)' : ''}
+              {device.current ? ' (this one)' : ''}
               {device.addedAt > 0 ? ` · linked ${new Date(device.addedAt).toLocaleDateString()}` : ''}
             </li>
           ))}
