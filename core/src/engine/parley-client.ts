@@ -236,7 +236,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
       {
         homeReady: (iceServers) => {
-          if (this.links.start(iceServers)) this.files.restore();
+          this.links.start(iceServers);
+          // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
+          this.files.restore();
           void this.links.linkContacts().catch(report);
         },
         connected: (relay) =>
