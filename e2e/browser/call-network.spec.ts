@@ -61,6 +61,20 @@ async function turnOnRelayOnly(person: Person, contact: string): Promise<void> {
   await openChat(person.page, contact);
 }
 
+/** Both people's quality indicators: the label (route and a measured round trip) and the word beside the bars. */
+async function expectQuality([alice, bob]: [Person, Person], label: RegExp, route: string): Promise<void> {
+  for (const [page, peer] of [
+    [alice.page, 'Bob'],
+    [bob.page, 'Alice'],
+  ] as const) {
+    const quality = callScreen(page, `Call with ${peer}`).getByRole('img', {
+      name: /^(Connection|Measuring)/u,
+    });
+    await expect(quality).toHaveAccessibleName(label);
+    await expect(quality).toContainText(route);
+  }
+}
+
 test('a relay-only person’s call goes through the relay’s TURN server, and media flows both ways', async ({
   people,
   coturn,
@@ -82,16 +96,7 @@ test('a relay-only person’s call goes through the relay’s TURN server, and m
     .toEqual([{ local: 'relay', remote: expect.any(String), url: coturn.url }]);
   expect(await coturn.log()).toContain('ALLOCATE processed, success');
   // The quality indicator says so on both sides, with a measured round trip.
-  for (const [page, peer] of [
-    [alice.page, 'Bob'],
-    [bob.page, 'Alice'],
-  ] as const) {
-    const quality = callScreen(page, `Call with ${peer}`).getByRole('img', {
-      name: /^(Connection|Measuring)/u,
-    });
-    await expect(quality).toHaveAccessibleName(/, Relayed \(through the TURN server\), round trip \d+ ms, /u);
-    await expect(quality).toContainText('Relayed');
-  }
+  await expectQuality([alice, bob], /, Relayed \(through the TURN server\), round trip \d+ ms, /u, 'Relayed');
   await alice.page.screenshot({ path: testInfo.outputPath('relay-only-call.png') });
   await aliceScreen.getByRole('button', { name: 'Hang up' }).click();
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText('Call ended');
@@ -107,16 +112,7 @@ test('a call with no relay-only setting goes direct, and the quality indicator s
     .click();
   const aliceScreen = callScreen(alice.page, 'Call with Bob');
   await expect(aliceScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
-  for (const [page, peer] of [
-    [alice.page, 'Bob'],
-    [bob.page, 'Alice'],
-  ] as const) {
-    const quality = callScreen(page, `Call with ${peer}`).getByRole('img', {
-      name: /^(Connection|Measuring)/u,
-    });
-    await expect(quality).toHaveAccessibleName(/^Connection (good|fair|poor), Direct, round trip \d+ ms, /u);
-    await expect(quality).toContainText('Direct');
-  }
+  await expectQuality([alice, bob], /^Connection (good|fair|poor), Direct, round trip \d+ ms, /u, 'Direct');
   await alice.page.screenshot({ path: testInfo.outputPath('direct-call-quality.png') });
   await aliceScreen.getByRole('button', { name: 'Hang up' }).click();
 });
