@@ -292,6 +292,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
+        dropDirectLinks: () => this.links.dropAll(),
       },
       options,
     );
