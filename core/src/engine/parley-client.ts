@@ -7,6 +7,7 @@ import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
 import { LinkingService } from './devices/linking/linking-service.js';
+import { toBase64Url } from '../protocol/encoding.js';
 import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
@@ -236,7 +237,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
       {
         homeReady: (iceServers) => {
-          if (this.links.start(iceServers)) this.files.restore();
+          this.links.start(iceServers);
+          // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
+          this.files.restore();
           void this.links.linkContacts().catch(report);
         },
         connected: (relay) =>
@@ -320,6 +323,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
     this.devices = new DevicesService(ctx, devices, home);
+    // Linking lists the new device through the account's device-list service (signed, published, synced).
+    this.linking.useDeviceList({
+      add: (identityKey) => this.devices.add(toBase64Url(identityKey)),
+    });
     // Linking changes the list through client.devices, so fan-out knows the new device at once.
     this.linking.useDeviceList({ add: (key) => this.devices.addOrKeep(key) });
     this.#deviceChanges = new DeviceChanges(ctx, groupManager);
