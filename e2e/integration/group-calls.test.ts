@@ -75,14 +75,19 @@ describe('group call tickets', () => {
   });
 });
 
+/** Alice, Bob and Carol, running, in Alice's group "choir". */
+async function choir() {
+  await s.setupWith({});
+  const alice = s.device('alice');
+  const bob = s.device('bob');
+  const carol = s.device('carol');
+  await startAll(alice, bob, carol);
+  return { alice, bob, carol, groupId: await groupOf(alice, 'choir', [bob, carol]) };
+}
+
 describe('a group call in the group', () => {
   it('shows as running for the other members from its start to its end, then leaves one call line for everyone', async () => {
-    await s.setupWith({});
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    const carol = s.device('carol');
-    await startAll(alice, bob, carol);
-    const groupId = await groupOf(alice, 'choir', [bob, carol]);
+    const { alice, bob, carol, groupId } = await choir();
 
     const startedAtBob = next(bob.c, 'group-call', ({ active }) => active !== undefined);
     const callId = await alice.c.groupCalls.started(groupId);
@@ -108,12 +113,7 @@ describe('a group call in the group', () => {
   });
 
   it('ends a call whose last participants vanished without a word when someone finds its room empty', async () => {
-    await s.setupWith({});
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    const carol = s.device('carol');
-    await startAll(alice, bob, carol);
-    const groupId = await groupOf(alice, 'choir', [bob, carol]);
+    const { alice, bob, carol, groupId } = await choir();
 
     // Alice starts the call and crashes in it: no "ended" ever comes, Bob's banner stays.
     const stale = await alice.c.groupCalls.started(groupId);
