@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeSfuToken, isParleyError, toBase64Url, type GroupCallTicket } from '@parley/core';
 import { defaultSfuConfig, startSfu, type Sfu } from '@parley/sfu';
 import { GroupCall } from '../../desktop/src/renderer/features/group-calls/group-call.dom.js';
+import type { GroupCallMediaHooks } from '../../desktop/src/renderer/features/group-calls/media-hooks.js';
 import { mediasoupWorker } from '../browser/support/call-server.js';
 import { until } from './support/harness.js';
 
@@ -55,7 +56,11 @@ function fakeStream() {
 }
 
 /** A participant: tickets as the relay would sign them (`key`, `ttlMs`), fake devices and handler. */
-function participant(server: Sfu, room: string, options: { key?: nacl.SignKeyPair; ttlMs?: number } = {}) {
+function participant(
+  server: Sfu,
+  room: string,
+  options: { key?: nacl.SignKeyPair; ttlMs?: number; hooks?: GroupCallMediaHooks } = {},
+) {
   const identity = toBase64Url(randomBytes(32));
   const call = new GroupCall({
     groupId: 'group',
@@ -67,6 +72,7 @@ function participant(server: Sfu, room: string, options: { key?: nacl.SignKeyPai
     media: async () => fakeStream(),
     handlerFactory: FakeHandler.createFactory(testFakeParameters),
     retryDelayMs: () => 50,
+    ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
   });
   calls.push(call);
   return call;
@@ -107,6 +113,12 @@ describe('the group call client on a real SFU', () => {
       ['simulcast', 3],
       ['simulcast', 3],
       ['simulcast', 3],
+    ]);
+    // VP8, named by the client though the router offers VP9 and H.264 too: frame encryption drops the others.
+    expect(cameras.map((camera) => camera.rtpParameters.codecs[0]?.mimeType)).toEqual([
+      'video/VP8',
+      'video/VP8',
+      'video/VP8',
     ]);
 
     // A shows B in a small tile and C large: the SFU prefers a lower layer for B's camera than for C's.
@@ -167,5 +179,46 @@ describe('the group call client on a real SFU', () => {
       expect(isParleyError(call.snapshot().error, 'AUTH_FAILED')).toBe(true);
     }
     expect(roomOf(server)).toBeUndefined();
+  });
+
+  it("keeps the media hooks' participants in step with the SFU's peers through joins, a worker restart and leaves, and closes them when the call ends", async () => {
+    const server = await startCallServer();
+    const room = toBase64Url(randomBytes(32));
+    const heard = new Map<string, string>();
+    let closes = 0;
+    const hooks: GroupCallMediaHooks = {
+      joined: ({ peerId, identity }) => heard.set(peerId, identity),
+      left: ({ peerId }) => heard.delete(peerId),
+      close: () => (closes += 1),
+    };
+    const [a, b, c] = [
+      participant(server, room, { hooks }),
+      participant(server, room),
+      participant(server, room),
+    ];
+    for (const call of [a, b, c]) await call.start();
+    await until(() => settled(server, 3), 'three peers publishing and consuming');
+    const others = () =>
+      new Set([...(roomOf(server)?.peers.keys() ?? [])].filter((id) => id !== a.snapshot().selfPeerId));
+    expect(new Set(heard.keys())).toEqual(others());
+
+    // New peer ids after the worker dies: the hooks hear the old ones leave, not just the new ones join.
+    const worker = server.context.pool.all()[0]?.worker;
+    if (worker === undefined) throw new Error('no worker');
+    const before = new Set(heard.keys());
+    process.kill(worker.pid, 'SIGKILL');
+    await until(() => [a, b, c].every((call) => call.snapshot().recoveries >= 1), 'everyone back');
+    await until(() => settled(server, 3), 'three peers again');
+    await until(() => a.snapshot().participants.length === 2, 'A sees both again');
+    expect(new Set(heard.keys())).toEqual(others());
+    expect([...heard.keys()].filter((id) => before.has(id))).toEqual([]);
+
+    await c.leave();
+    await until(() => heard.size === 1, 'C gone from the hooks');
+    expect(new Set(heard.keys())).toEqual(others());
+    expect(closes).toBe(0);
+    await a.leave();
+    await a.leave();
+    expect(closes).toBe(1);
   });
 });

@@ -75,14 +75,19 @@ describe('group call tickets', () => {
   });
 });
 
+/** Alice, Bob and Carol, running, in Alice's group "choir". */
+async function choir() {
+  await s.setupWith({});
+  const alice = s.device('alice');
+  const bob = s.device('bob');
+  const carol = s.device('carol');
+  await startAll(alice, bob, carol);
+  return { alice, bob, carol, groupId: await groupOf(alice, 'choir', [bob, carol]) };
+}
+
 describe('a group call in the group', () => {
   it('shows as running for the other members from its start to its end, then leaves one call line for everyone', async () => {
-    await s.setupWith({});
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    const carol = s.device('carol');
-    await startAll(alice, bob, carol);
-    const groupId = await groupOf(alice, 'choir', [bob, carol]);
+    const { alice, bob, carol, groupId } = await choir();
 
     const startedAtBob = next(bob.c, 'group-call', ({ active }) => active !== undefined);
     const callId = await alice.c.groupCalls.started(groupId);
@@ -104,6 +109,32 @@ describe('a group call in the group', () => {
       const lines = await callLines(device.c, groupId);
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatchObject({ callId, startedBy: alice.c.account });
+    }
+  });
+
+  it('ends a call whose last participants vanished without a word when someone finds its room empty', async () => {
+    const { alice, bob, carol, groupId } = await choir();
+
+    // Alice starts the call and crashes in it: no "ended" ever comes, Bob's banner stays.
+    const stale = await alice.c.groupCalls.started(groupId);
+    await until(
+      async () => (await bob.c.groupCalls.active(groupId))?.callId === stale,
+      'bob to see the call',
+    );
+    await until(async () => (await carol.c.groupCalls.active(groupId))?.callId === stale, 'carol to see it');
+
+    // Carol clicks Join and the SFU's room is empty: the dead call ends, her new one is what the banner shows.
+    const fresh = await carol.c.groupCalls.started(groupId);
+    expect(fresh).not.toBe(stale);
+    for (const device of [alice, bob, carol]) {
+      await until(
+        async () => (await device.c.groupCalls.active(groupId))?.callId === fresh,
+        `${device.name} to see the new call`,
+      );
+      await until(async () => (await callLines(device.c, groupId)).length === 1, `${device.name}'s line`);
+      expect(await callLines(device.c, groupId)).toMatchObject([
+        { callId: stale, startedBy: alice.c.account },
+      ]);
     }
   });
 

@@ -20,6 +20,7 @@ import { databaseKeyProvider } from './key-protection.js';
 import { electronOsEncryption } from './key-protection.main.js';
 import { loginItem } from './login-item.main.js';
 import { Notifier } from './notifications.main.js';
+import { announcedCallServers, type FetchJson } from './policy/call-servers.js';
 import { contentSecurityPolicy } from './policy/csp.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './policy/deep-link.js';
 import { RelayOrigins } from './relay-origins.js';
@@ -85,9 +86,15 @@ function start(): void {
       const userData = app.getPath('userData');
       const relays = new RelayOrigins(textFile(path.join(userData, USER_DATA_FILES.relayOrigins)));
       await relays.load();
+      // The SFUs the relays announce, asked before the window loads (the CSP applies from a page's load).
+      let callServers: string[] = [];
+      const learnCallServers = async () => {
+        callServers = await announcedCallServers(relays.list(), fetchRelayInfo);
+      };
+      await learnCallServers();
       configureSession(session.defaultSession, {
         rendererDir: RENDERER_DIR,
-        csp: () => contentSecurityPolicy({ relayOrigins: relays.list() }),
+        csp: () => contentSecurityPolicy({ relayOrigins: relays.list(), callServers }),
       });
       handleDownloads(session.defaultSession);
 
@@ -113,7 +120,12 @@ function start(): void {
         'parley:external:open': async ({ url }) => ({ opened: await openExternalAfterConfirm(url, window) }),
         'parley:login-item:get': async () => ({ openAtLogin: await login.get() }),
         'parley:login-item:set': async ({ openAtLogin }) => ({ openAtLogin: await login.set(openAtLogin) }),
-        'parley:relays:allow': ({ origins }) => relays.allow(origins),
+        'parley:relays:allow': async ({ origins }) => {
+          const result = await relays.allow(origins);
+          // Before the renderer reloads for the new relay, so its call server is allowed on that load too.
+          if (result.reloadRequired) await learnCallServers();
+          return result;
+        },
         'parley:screen:list-sources': async () => ({ sources: await screens.listSources() }),
         'parley:screen:choose': ({ id }) => Promise.resolve({ chosen: screens.choose(id) }),
         'parley:deep-link:take-pending': () => {
@@ -150,3 +162,10 @@ function start(): void {
       app.exit(1);
     });
 }
+
+/** GET a relay's /v1/relay; a relay that does not answer within a few seconds is not waited for. */
+const fetchRelayInfo: FetchJson = async (url) => {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+};

@@ -64,8 +64,12 @@ export class GroupCallsService {
   /**
    * Tells the group's members that its call started: the app calls this when it joined an empty room. They
    * show "Call in progress — Join" until the end is announced. Returns the call id for `ended`.
+   * A call still known as running is over (the SFU just said nobody is in its room: its last participants left
+   * together or crashed, and nobody announced the end), so its end is announced first: its line is written and
+   * the members' banner is this call's, not a dead one's.
    */
   async started(groupId: string): Promise<string> {
+    await this.ended(groupId);
     const notice: GroupCallNotice = { event: 'started', callId: this.ctx.newId(), startedAt: this.ctx.now() };
     await this.#announce(groupId, notice);
     return notice.callId;

@@ -3,6 +3,8 @@ import { ParleyError } from '@parley/core';
 export interface CspOptions {
   /** Relays the renderer talks to: http(s) or ws(s) origins, no paths, no wildcards. */
   readonly relayOrigins: readonly string[];
+  /** The group-call SFUs those relays announce (call-servers.ts): reached the same way, socket.io over http(s)/ws(s). */
+  readonly callServers?: readonly string[];
 }
 
 /**
@@ -30,11 +32,12 @@ export function relaySources(relayOrigin: string): string[] {
 /**
  * The renderer's Content-Security-Policy, set by main on every response (not a <meta> tag the page could
  * drop): only the app's own scripts and styles, no eval, no inline script, no plugins, no framing, and
- * network access only to the app and the configured relays. WebRTC media and data channels are not governed
+ * network access only to the app, the configured relays and the call servers they announce. WebRTC media and data channels are not governed
  * by CSP; blob:/mediastream: cover received files and call video.
  */
 export function contentSecurityPolicy(options: CspOptions): string {
-  const relays = [...new Set(options.relayOrigins.flatMap(relaySources))].sort();
+  const origins = [...options.relayOrigins, ...(options.callServers ?? [])];
+  const relays = [...new Set(origins.flatMap(relaySources))].sort();
   const directives: [string, ...string[]][] = [
     ['default-src', "'none'"],
     ['script-src', "'self'"],

@@ -1,6 +1,7 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
 import type { MediaSource, SfuJoined, SfuProducerInfo, Viewport } from '@parley/core';
+import { callCodec } from './codecs.js';
 import { CAMERA_ENCODINGS, type GroupCallMediaHooks } from './media-hooks.js';
 import type { SfuConnection } from './sfu-connection.dom.js';
 
@@ -155,10 +156,12 @@ export class CallMedia {
 
   async #produce(source: MediaSource, track: MediaStreamTrack, paused: boolean): Promise<void> {
     const send = this.#send;
-    if (send === undefined || this.#closed) return;
+    const device = this.#device;
+    if (send === undefined || device === undefined || this.#closed) return;
     const kind = track.kind === 'audio' ? 'audio' : 'video';
     const producer = await send.produce({
       track,
+      codec: callCodec(device.rtpCapabilities, kind),
       stopTracks: false,
       ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS } : {}),
       appData: { source },

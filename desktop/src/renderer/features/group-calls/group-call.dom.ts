@@ -149,6 +149,7 @@ export class GroupCall {
     const connection = this.#connection;
     this.#phase = 'ended';
     this.#dropMedia();
+    this.#hooks.close?.();
     if (connection?.connected === true) await connection.request('leave', {}).catch(() => undefined);
     connection?.close();
     this.#connection = undefined;
@@ -291,6 +292,8 @@ export class GroupCall {
 
   /** About to enter a room (again): whoever was in the old one is gone with it. */
   #forgetRoom(): void {
+    // The hooks hear them leave too: their new peer ids come with the new room, the old ones must not linger.
+    for (const [peerId, identity] of this.#peers) this.#hooks.left?.({ peerId, identity });
     this.#peers.clear();
     this.#early = [];
     this.#speaker = undefined;
@@ -306,6 +309,7 @@ export class GroupCall {
     this.#error = error instanceof Error ? error : new Error(String(error));
     this.#phase = 'failed';
     this.#dropMedia();
+    this.#hooks.close?.();
     this.#connection?.close();
     this.#connection = undefined;
     for (const track of this.#local?.getTracks() ?? []) track.stop();

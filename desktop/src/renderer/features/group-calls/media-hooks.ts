@@ -29,6 +29,8 @@ export interface GroupCallMediaHooks {
   receiver?(receiver: RTCRtpReceiver, info: ReceiverInfo): void;
   joined?(peer: { peerId: string; identity: string }): void;
   left?(peer: { peerId: string; identity: string }): void;
+  /** The call is over (left or failed): whatever the hooks hold (workers, keyrings) is released. */
+  close?(): void;
 }
 
 /** Camera video as three simulcast layers, lowest first (docs/sfu.md, "Simulcast and layers"). */
