@@ -13,7 +13,9 @@ const suites = [
   { name: 'storage', script: 'bench/storage/index.ts' },
   { name: 'relay', script: 'bench/relay/index.ts' },
   { name: 'engine', script: 'bench/engine/index.ts' },
-  // Needs a mediasoup worker: MEDIASOUP_WORKER_BIN, or sfu/scripts/build-worker.sh's cached one.
+  { name: 'devices', script: 'bench/devices/index.ts' },
+  // 1:1 calls (WebRTC, on loopback); group calls need a mediasoup worker (MEDIASOUP_WORKER_BIN, or
+  // sfu/scripts/build-worker.sh's cached one) and are skipped without one.
   { name: 'calls', script: 'bench/calls/index.ts' },
   // Needs the built web client and Debian's Chromium.
   { name: 'ui', script: 'bench/ui/index.ts', before: 'npm run build:web' },

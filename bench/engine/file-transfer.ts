@@ -24,7 +24,8 @@ import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
 
 const FILE_BYTES = 16 * 1024 * 1024;
-const ROUNDS = 4;
+/** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const TARGET = 0.8;
 
 async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {

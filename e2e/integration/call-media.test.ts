@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ParleyClient } from '@parley/core';
 import { collect, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
-import { FakeDevices, Received, type MediaStreamTrack } from './support/wrtc-media.js';
+import { FakeDevices, receiving } from './support/wrtc-media.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/call-media.test.ts'`.
 const s = scenario();
@@ -17,17 +17,6 @@ function fakeDevices(): FakeDevices {
   const fake = new FakeDevices();
   devices.push(fake);
   return fake;
-}
-
-/** What `client` receives in its calls, by kind: the latest remote track of each. */
-function receiving(client: ParleyClient): Map<string, Received> {
-  const received = new Map<string, Received>();
-  client.on('call-track', ({ track }) => {
-    const remote = track as MediaStreamTrack;
-    received.get(remote.kind)?.stop();
-    received.set(remote.kind, new Received(remote));
-  });
-  return received;
 }
 
 /** Alice calls Bob, Bob answers, both are active. */

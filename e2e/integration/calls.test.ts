@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { callLineOf, type ParleyClient } from '@parley/core';
+import { callLines } from './support/call-lines.js';
 import { collect, next, scenario, startAll, until } from './support/harness.js';
 import { behindMaliciousRelay, flip } from './support/malicious-relay.js';
 import type { RelayInTheMiddle } from './support/relay-in-the-middle.js';
@@ -13,15 +13,6 @@ afterEach(async () => {
   middle = undefined;
   await s.teardown();
 });
-
-/** The call lines of `client`'s conversation with `account`, oldest first. */
-async function callLines(client: ParleyClient, account: string) {
-  const page = await client.messages.page(client.conversations.direct(account));
-  return page.messages
-    .map(callLineOf)
-    .filter((line) => line !== undefined)
-    .reverse();
-}
 
 describe('1:1 calls over sealed signals', () => {
   it('connects an answered call over WebRTC, and both sides log it with a duration when it is hung up', async () => {

@@ -59,6 +59,32 @@ describe('ParleyClient files', () => {
     expect(Math.min(...afterDrop)).toBeGreaterThan(0);
   });
 
+  it("reports a received file's progress in steps a screen can draw, not once per 16 KiB chunk", async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const size = 2 * 1024 * 1024;
+    const progress: number[] = [];
+    let total = 0;
+    bob.c.on('file-progress', ({ direction, bytes: done, total: of }) => {
+      if (direction !== 'receive') return;
+      progress.push(done);
+      total = of;
+    });
+    const arrived = next(bob.c, 'file');
+    await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+      name: 'slides.pdf',
+      mimeType: 'application/pdf',
+      bytes: pattern(size),
+    });
+    const file = await arrived;
+    // The transfer writes ~130 chunks; the screen hears at most one event per 64 KiB, and the last byte.
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.length).toBeLessThanOrEqual(Math.ceil(file.size / (64 * 1024)) + 2);
+    expect(progress.every((done, i) => i === 0 || done > (progress[i - 1] ?? 0))).toBe(true);
+    expect(progress.at(-1)).toBe(total);
+  });
+
   it('tells the sender when the recipient has no room for the file, and the message fails with why', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob', {

@@ -37,6 +37,7 @@ export class RemoteReceiver {
       execArgv: [
         '--import',
         'tsx',
+        ...(process.env.BENCH_RECEIVER_NODE_FLAGS?.split(' ') ?? []),
         ...(process.env.BENCH_RECEIVER_PROFILE === undefined
           ? []
           : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RECEIVER_PROFILE}`]),

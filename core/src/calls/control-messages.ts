@@ -12,7 +12,7 @@ import { CALL_FAILURES, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
  */
 export const CALL_ID_PATTERN = /^[0-9a-f]{32}$/;
 const callId = z.string().regex(CALL_ID_PATTERN);
-const MAX_CANDIDATES_PER_MESSAGE = 32;
+export const MAX_CANDIDATES_PER_MESSAGE = 32;
 
 const CandidateSchema = z.strictObject({
   candidate: z.string().max(2048),

@@ -19,7 +19,12 @@ export type {
   CallTimeouts,
   CallTimers,
 } from './types.js';
-export { CALL_ID_PATTERN, CallControlSchema, isCallSignal } from './control-messages.js';
+export {
+  CALL_ID_PATTERN,
+  CallControlSchema,
+  MAX_CANDIDATES_PER_MESSAGE,
+  isCallSignal,
+} from './control-messages.js';
 export type { CallControl } from './control-messages.js';
 export { fingerprintAuthenticated, sdpFingerprints } from './sdp-fingerprint.js';
 export type { DtlsFingerprint } from './sdp-fingerprint.js';

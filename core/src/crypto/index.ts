@@ -35,7 +35,14 @@ export {
   requireSignature,
   verifySignature,
 } from './identity/strict-verify.js';
-export { acceptIdentity, checkTrust, markVerified, type TrustOutcome } from './identity/trust.js';
+export {
+  acceptIdentity,
+  checkDeviceTrust,
+  checkTrust,
+  markVerified,
+  requireDeviceKey,
+  type TrustOutcome,
+} from './identity/trust.js';
 export type { DhKeyPair } from './identity/dh.js';
 
 export {
@@ -109,3 +116,5 @@ export {
   verifyDeviceList,
   type VerifiedDeviceList,
 } from './devices/index.js';
+
+export * from './frames/index.js';

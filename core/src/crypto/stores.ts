@@ -34,6 +34,12 @@ export interface IdentityStore {
   /** Keyed by account name: all devices of an account are checked against the same trust decision. */
   getTrusted(name: string): Promise<TrustedIdentity | undefined>;
   saveTrusted(name: string, identity: TrustedIdentity): Promise<void>;
+  /**
+   * Linked devices: the identity key that account `name`'s verified signed device list names under
+   * `deviceId` (docs/crypto.md "Linked devices"). A store without it knows no lists, so only primaries
+   * (device 1, whose key is the account key) are accepted.
+   */
+  listedDeviceKey?(name: string, deviceId: number): Promise<Uint8Array | undefined>;
 }
 
 export interface PreKeyStore {
@@ -72,6 +78,11 @@ export class InMemoryIdentityStore implements IdentityStore {
   }
   async saveTrusted(name: string, identity: TrustedIdentity) {
     this.trusted.set(name, { ...identity, identityKey: identity.identityKey.slice() });
+  }
+  /** Linked devices' keys as a verified list names them, by addressKey (tests set them directly). */
+  readonly listed = new Map<string, Uint8Array>();
+  async listedDeviceKey(name: string, deviceId: number) {
+    return this.listed.get(addressKey({ name, deviceId }))?.slice();
   }
 }
 

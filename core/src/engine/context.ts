@@ -1,6 +1,7 @@
 import type { CryptoOptions, IdentityKeyPair, ProtocolAddress } from '../crypto/index.js';
 import type { ClientDatabase } from '../storage/index.js';
 import type { ContentBody } from './messaging/content.js';
+import type { DeviceDirectory } from './devices/device-directory.js';
 import type { ParleyClientEvents } from './events.js';
 import type { Pairwise } from './messaging/pairwise.js';
 import type { ReceiptBatcher } from './messaging/receipts.js';
@@ -22,6 +23,8 @@ export interface EngineContext {
   readonly state: EngineStateStore;
   readonly queue: SerialQueue;
   readonly pairwise: Pairwise;
+  /** The verified device lists: who each account's devices are (fan-out, relay identities, trust). */
+  readonly devices: DeviceDirectory;
   readonly readReceipts: boolean;
   /** "Relay-only calls and links": new links gather only TURN candidates (ICE policy `relay`). */
   readonly relayOnlyLinks: boolean;

@@ -56,6 +56,17 @@ export interface ParleyClientEvents {
   'link-refused': { readonly conversationId: string; readonly account: string; readonly error: ParleyError };
   /** A contact's display name or avatar changed (its profile message arrived). */
   'contact-updated': Contact;
+  /**
+   * An account's verified device list changed (a contact's, or our own): devices linked and removed. A
+   * contact's one-to-one conversation also gets a `kind: 'device'` line (devices/device-lines.ts).
+   */
+  devices: {
+    readonly account: string;
+    readonly added: readonly number[];
+    readonly removed: readonly number[];
+  };
+  /** Our own linked devices unseen for 30 days were dropped from the account's list (primary only). */
+  'devices-dropped': { readonly deviceIds: readonly number[] };
   /** What the chat list shows for this conversation changed: new message, read, rename, pin, archive, mute. */
   'conversation-updated': ConversationSummary;
   /** The relay refused this identity (wrong or missing invite / one-time code); `setAccess` tries again. */

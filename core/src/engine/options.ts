@@ -1,5 +1,6 @@
 import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
+import type { SignedDeviceList } from '../protocol/devices.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
 import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
@@ -46,6 +47,16 @@ export interface EngineTuning {
    * all of them. Default 25 ms.
    */
   readonly receiptDelayMs: number;
+  /**
+   * A group call's new own frame key is sent at once and used this much later, so participants hold it
+   * before the first frame under it (call-keys/). Default 1 s.
+   */
+  readonly callKeySwitchDelayMs?: number;
+  /**
+   * A contact's (or our own) signed device list is fetched again before use once this old (injected clock):
+   * how long a device its account removed may still be sent to. Default 60 s.
+   */
+  readonly deviceListTtlMs: number;
 }
 
 export const DEFAULT_TUNING: EngineTuning = {
@@ -64,6 +75,7 @@ export const DEFAULT_TUNING: EngineTuning = {
   batchMaxEntries: 32,
   batchMaxBytes: 64 * 1024,
   receiptDelayMs: 25,
+  deviceListTtlMs: 60_000,
 };
 
 export interface ParleyClientOptions {
@@ -71,6 +83,12 @@ export interface ParleyClientOptions {
   readonly indexedDB: IndexedDbFactory;
   readonly databaseName: string;
   readonly keyWrapper: KeyWrapperSource;
+  /**
+   * A device made by `ParleyClient.prepareLinkedDevice` starts as a linked device of the account whose
+   * signed list (from the primary's `client.devices.add`, carried by the linking flow) names its key. Only
+   * read on that first start.
+   */
+  readonly linkedDevice?: { readonly list: SignedDeviceList };
   /** The relay this device registers with (its home relay; contacts' relays are added later). */
   readonly relayUrl: string;
   /** socket.io-client's `io`, wrapped: `(url) => io(url, { transports: ['websocket'], autoConnect: false })`. */

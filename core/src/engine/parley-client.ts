@@ -1,11 +1,13 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
-import { identityString, type ProtocolAddress } from '../crypto/index.js';
+import { fromBase64Url } from '../protocol/encoding.js';
+import type { ProtocolAddress } from '../crypto/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
-import { openDevice, type Device } from './account/device.js';
+import { LinkingService } from './devices/linking/linking-service.js';
+import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
 import { ContactsService } from './contacts/contacts-service.js';
@@ -31,13 +33,17 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { CallKeysService } from './call-keys/call-keys-service.js';
+import { DeviceDirectory } from './devices/device-directory.js';
+import { DeviceChanges } from './devices/device-changes.js';
+import { DevicesService } from './devices/devices-service.js';
+import { applySync } from './devices/sync.js';
 import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
 import { attachmentsOf } from './relay/relay-attachments.js';
 import { Relays } from './relay/relays.js';
-import { relayIdentityOf } from './shared/addresses.js';
 import { SerialQueue } from './shared/serial-queue.js';
 import { StatusManager } from './status/status-manager.js';
 
@@ -62,7 +68,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly settings: SettingsService;
   readonly access: AccessService;
   readonly backup: BackupService;
+  /** Linking a new device to this account and moving the history to it (devices/linking). */
+  readonly linking: LinkingService;
   readonly calls: CallsService;
+  readonly callKeys: CallKeysService;
+  readonly devices: DevicesService;
   readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
@@ -70,6 +80,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #delivery: Delivery;
   readonly #inbox: BlobInbox;
   readonly #list: ConversationList;
+  readonly #deviceChanges: DeviceChanges;
   // Assigned in start() right after construction (loading it is asynchronous), before anything runs.
   #accountSettings!: AccountSettings;
   readonly #sweepMs: number;
@@ -106,34 +117,67 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return ParleyClient.start(options);
   }
 
+  /**
+   * Makes the database of a new device for an existing account (docs/crypto.md "Linked devices"): its own
+   * identity key pair, stored but not yet part of any account. Resolves that identity key (base64url) for
+   * the primary's `client.devices.add`; then `ParleyClient.start({ ...options, linkedDevice: { list } })`
+   * with the list `add` resolved starts this device as a device of that account.
+   */
+  static prepareLinkedDevice(options: ParleyClientOptions): Promise<string> {
+    return prepareLinkedDevice(options);
+  }
+
   private constructor(
     options: ParleyClientOptions,
-    { db, identity, deviceId, crypto, state }: Device,
+    { db, identity, deviceId, account, crypto, state }: Device,
     access: AccessCredentials | undefined,
   ) {
     super();
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.#sweepMs = tuning.sweepIntervalMs;
-    this.account = identityString(identity.identityKey);
+    this.account = account;
     const timers = options.timers ?? systemTimers;
     const queue = new SerialQueue();
     const report = (error: unknown) => this.#report(error);
     const accountSettings = () => this.#accountSettings;
     const relayFor = (account: string) => this.#relays.for(account);
     const home = () => this.#relays.home;
+    const self = { name: this.account, deviceId };
+    const devices = new DeviceDirectory(
+      {
+        db,
+        backend: crypto.backend,
+        self,
+        now: crypto.now,
+        relayFor,
+        // A higher counter kept: sessions, contacts, groups and the conversation follow.
+        changed: (change) => this.#deviceChanges.apply(change),
+        report,
+      },
+      tuning.deviceListTtlMs,
+    );
     const ctx: EngineContext = {
       db,
       identity,
-      self: { name: this.account, deviceId },
+      self,
+      devices,
       crypto,
       timers,
       state,
       queue,
-      pairwise: new Pairwise(db, identity, deviceId, queue, crypto, async (address) => {
-        const request = { identity: relayIdentityOf(address) };
-        return (await relayFor(address.name).request('prekeys:fetch', request)).bundle;
-      }),
+      pairwise: new Pairwise(
+        db,
+        identity,
+        self,
+        queue,
+        crypto,
+        async (address) => {
+          const request = { identity: devices.relayIdentity(address) };
+          return (await relayFor(address.name).request('prekeys:fetch', request)).bundle;
+        },
+        (address, key) => devices.ensureListed(address, key),
+      ),
       get readReceipts() {
         return accountSettings().privacy.readReceipts;
       },
@@ -205,6 +249,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
       onSession: (peer, session) => this.files.adopt(peer, session),
       onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
+      onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
     });
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
@@ -219,6 +264,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
     this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
+    this.callKeys = new CallKeysService(ctx, {
+      isMember: (groupId, account) => groupManager.isMember(groupId, account),
+      ...(tuning.callKeySwitchDelayMs === undefined ? {} : { switchDelayMs: tuning.callKeySwitchDelayMs }),
+    });
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
       ctx,
@@ -238,13 +287,42 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
     this.backup = new BackupService(ctx, () => this.#delivery.whenSettled());
+    this.linking = new LinkingService(ctx, {
+      home,
+      wrtc: options.wrtc,
+      iceServers,
+      displayName: () => this.profile.displayName,
+      directTimeoutMs: tuning.directOpenTimeoutMs,
+    });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
       verification,
       statuses: this.status,
+      callKeys: this.callKeys,
       files: () => this.files.manager,
+      sync: (sender, body) =>
+        applySync(
+          ctx,
+          {
+            markRead: (ids) => this.#list.markRead(ids),
+            setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
+            setVerified: (account, verified) => verification.setVerified(account, verified),
+            setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
+            contact: (change) => this.contacts.applySynced(change),
+            profile: async ({ displayName, avatar }) => {
+              const bytes = avatar === undefined ? undefined : fromBase64Url(avatar);
+              await this.#accountSettings.adoptProfile({ displayName, ...(bytes ? { avatar: bytes } : {}) });
+            },
+          },
+          sender,
+          body,
+        ),
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
+    this.devices = new DevicesService(ctx, devices, home);
+    // Linking changes the list through client.devices, so fan-out knows the new device at once.
+    this.linking.useDeviceList({ add: (key) => this.devices.addOrKeep(key) });
+    this.#deviceChanges = new DeviceChanges(ctx, groupManager);
   }
 
   /** Loads what start needs from storage, then connects and starts the outbox and the sweep timer. */
@@ -262,6 +340,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
       options,
     );
+    await this.#ctx.devices.load();
     await this.contacts.load();
     void this.groups.finishRestore().catch((error: unknown) => this.#report(error));
     // Receipts owed for messages stored just before the last run ended (messaging/receipts.ts).
@@ -287,6 +366,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
+    await this.devices.heartbeat();
+    await this.devices.dropUnseen();
     await this.status.sweep();
     await this.#relays.rotatePreKeys();
   }
@@ -298,8 +379,11 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     if (this.#sweepTimer !== undefined) this.#ctx.timers.clearTimeout(this.#sweepTimer);
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
-    this.calls.close();
+    this.callKeys.closeAll();
+    this.linking.close();
     const pumpStopped = this.#delivery.close();
+    // A current call's hang-up leaves through the relay before links and relays close.
+    await this.calls.close();
     const linksClosed = this.links.close();
     this.#relays.close();
     await pumpStopped;
@@ -331,6 +415,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #observe<K extends keyof ParleyClientEvents>(event: K, payload: ParleyClientEvents[K]): void {
     this.#list.observe(event, payload);
     if (this.#closed) return;
+    if (event === 'group') {
+      const { groupId } = (payload as ParleyClientEvents['group']).state;
+      void this.callKeys.groupChanged(groupId).catch((error: unknown) => this.#report(error));
+    }
     void this.#accountSettings.observe(event, payload).catch((error: unknown) => this.#report(error));
   }
 

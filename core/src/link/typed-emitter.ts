@@ -7,7 +7,12 @@ export type EventMap = Record<string, unknown>;
 type Listener<T> = (payload: T) => void;
 
 export class TypedEmitter<Events extends EventMap> {
-  readonly #listeners = new Map<keyof Events, Set<Listener<never>>>();
+  /**
+   * Listeners per event as arrays replaced on every change, never changed in place: `emit` (once per data
+   * channel frame on a file transfer) walks the array it finds without copying it, and a listener added or
+   * removed while an event is delivered takes effect from the next one.
+   */
+  readonly #listeners = new Map<keyof Events, readonly Listener<never>[]>();
 
   /**
    * Where a throwing listener's error goes: by default an unhandled rejection, so it is reported by the
@@ -18,12 +23,9 @@ export class TypedEmitter<Events extends EventMap> {
   }
 
   on<K extends keyof Events>(event: K, listener: Listener<Events[K]>): () => void {
-    let set = this.#listeners.get(event);
-    if (set === undefined) {
-      set = new Set();
-      this.#listeners.set(event, set);
-    }
-    set.add(listener as Listener<never>);
+    const current = this.#listeners.get(event) ?? [];
+    if (!current.includes(listener as Listener<never>))
+      this.#listeners.set(event, [...current, listener as Listener<never>]);
     return () => this.off(event, listener);
   }
 
@@ -36,13 +38,17 @@ export class TypedEmitter<Events extends EventMap> {
   }
 
   off<K extends keyof Events>(event: K, listener: Listener<Events[K]>): void {
-    this.#listeners.get(event)?.delete(listener as Listener<never>);
+    const current = this.#listeners.get(event);
+    if (current === undefined || !current.includes(listener as Listener<never>)) return;
+    const rest = current.filter((candidate) => candidate !== listener);
+    if (rest.length === 0) this.#listeners.delete(event);
+    else this.#listeners.set(event, rest);
   }
 
   protected emit<K extends keyof Events>(event: K, payload: Events[K]): void {
-    const set = this.#listeners.get(event);
-    if (set === undefined) return;
-    for (const listener of [...set]) {
+    const listeners = this.#listeners.get(event);
+    if (listeners === undefined) return;
+    for (const listener of listeners) {
       try {
         (listener as Listener<Events[K]>)(payload);
       } catch (error) {

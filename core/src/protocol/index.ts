@@ -11,3 +11,4 @@ export * from './signed-messages.js';
 export * from './attachments.js';
 export * from './sfu.js';
 export * from './sfu-token.js';
+export * from './frame-keys.js';

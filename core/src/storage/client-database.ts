@@ -27,6 +27,7 @@ import {
 import { StagedCryptoStores, type CryptoChanges } from './crypto-stores/staged-crypto-stores.js';
 import { AttachmentRepository } from './repositories/attachments.js';
 import { ContactRepository, ConversationRepository } from './repositories/contacts.js';
+import { DeviceListRepository } from './repositories/device-lists.js';
 import { EngineStateRepository } from './repositories/engine-state.js';
 import { MESSAGE_STORES, MessageRepository, insertMessageInTx } from './repositories/messages.js';
 import { OutboxRepository, enqueueInTx, type NewOutboxEntry } from './repositories/outbox.js';
@@ -88,6 +89,8 @@ export class ClientDatabase {
   readonly attachments: AttachmentRepository;
   /** The engine's groups, statuses, timers, contacts' relays and reactions: sealed JSON values by key. */
   readonly engineState: EngineStateRepository;
+  /** Verified device lists per account (linked devices), since migration 006. */
+  readonly deviceLists: DeviceListRepository;
 
   /** @internal Use {@link openClientDatabase}. */
   constructor(private readonly context: StorageContext) {
@@ -101,6 +104,7 @@ export class ClientDatabase {
     this.outbox = new OutboxRepository(context);
     this.attachments = new AttachmentRepository(context);
     this.engineState = new EngineStateRepository(context);
+    this.deviceLists = new DeviceListRepository(context);
   }
 
   get closed(): boolean {

@@ -22,6 +22,7 @@ export type { CryptoChanges } from './crypto-stores/staged-crypto-stores.js';
 export type { AttachmentRepository } from './repositories/attachments.js';
 export type { ContactRepository, ConversationRepository } from './repositories/contacts.js';
 export type { EngineStateRepository } from './repositories/engine-state.js';
+export type { DeviceListRepository } from './repositories/device-lists.js';
 export type { MessageRepository, PageOptions, SearchOptions } from './repositories/messages.js';
 export type { AttemptOutcome, NewOutboxEntry, OutboxRepository } from './repositories/outbox.js';
 export { SCHEMA_VERSION } from './schema.js';

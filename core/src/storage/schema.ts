@@ -1,4 +1,5 @@
 import type { DBSchema } from 'idb';
+import type { SignedDeviceList } from '../protocol/devices.js';
 import type {
   AttachmentMetadata,
   Contact,
@@ -9,7 +10,7 @@ import type {
 } from './types.js';
 
 /** Bumped by exactly one for each file in migrations/; MIGRATIONS[i] upgrades version i to i + 1. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /** Secret bytes as stored: the output of KeyWrapper.wrap, never the plain key. */
 export type WrappedBytes = Uint8Array;
@@ -19,10 +20,15 @@ export interface MetaRow {
   value: unknown;
 }
 
-/** This device's identity: the crypto layer's SerializedIdentity as JSON, wrapped. */
+/**
+ * This device's identity: the crypto layer's SerializedIdentity as JSON, wrapped. `account` is set on a
+ * linked device (its identity key is its own, the account is the primary's); absent, the device's own key is
+ * the account key. `deviceId` 0 marks a device made for linking that no list names yet.
+ */
 export interface IdentityRow {
   slot: 'self';
   deviceId: number;
+  account?: string;
   createdAt: number;
   secret: WrappedBytes;
 }
@@ -101,6 +107,16 @@ export interface EngineStateRow {
   sealed: WrappedBytes;
 }
 
+/**
+ * The highest verified device list of one account (the wire form, checked again when read) and when each of
+ * its devices was last seen by this device (ms, by device id). Since migration 006.
+ */
+export interface DeviceListRow {
+  account: string;
+  list: SignedDeviceList;
+  lastSeen: Record<string, number>;
+}
+
 export interface ParleySchema extends DBSchema {
   meta: { key: string; value: MetaRow };
   identity: { key: 'self'; value: IdentityRow };
@@ -123,6 +139,7 @@ export interface ParleySchema extends DBSchema {
   attachments: { key: string; value: AttachmentRow; indexes: { byMessage: string } };
   searchTokens: { key: string; value: SearchTokenRow; indexes: { byToken: string } };
   engineState: { key: string; value: EngineStateRow };
+  deviceLists: { key: string; value: DeviceListRow };
 }
 
 export const STORE_NAMES = [
@@ -139,4 +156,5 @@ export const STORE_NAMES = [
   'attachments',
   'searchTokens',
   'engineState',
+  'deviceLists',
 ] as const satisfies readonly (keyof ParleySchema)[];

@@ -34,6 +34,12 @@ const META_CONTENT_KEY = 'contentKey';
 
 const PIPELINE_CHUNK = 500;
 
+/**
+ * Schemas whose backups restore as they are: version 6 only added a store (deviceLists, empty in a version 5
+ * backup, filled again from the relay), so a backup made before it stays good.
+ */
+const RESTORABLE_VERSIONS = new Set([5, SCHEMA_VERSION]);
+
 /** Reads every store in ONE transaction (a consistent snapshot of a running client), then unwraps secrets. */
 export async function takeSnapshot(context: StorageContext): Promise<DatabaseSnapshot> {
   const tx = context.read(STORE_NAMES);
@@ -81,7 +87,7 @@ export async function restoreSnapshot(
       `the backup comes from a newer Parley (schema ${snapshot.schemaVersion}); update this app first`,
     );
   }
-  if (snapshot.schemaVersion !== SCHEMA_VERSION) {
+  if (!RESTORABLE_VERSIONS.has(snapshot.schemaVersion)) {
     throw new ParleyError('BAD_REQUEST', `backups of schema ${snapshot.schemaVersion} cannot be restored`);
   }
   if (!(await isEmptyDatabase(context))) {

@@ -57,6 +57,10 @@ export type MessageSortKey = readonly [
   id: string,
 ];
 
+/** The kinds of line a device writes into a conversation itself (see NewMessage.kind); also history's wire values. */
+export const MESSAGE_LINE_KINDS = ['group-change', 'call', 'group-call', 'device'] as const;
+export type MessageLineKind = (typeof MESSAGE_LINE_KINDS)[number];
+
 export interface NewMessage {
   /** Globally unique, chosen by the sender; inserting an id twice is a no-op. */
   readonly id: string;
@@ -77,10 +81,11 @@ export interface NewMessage {
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
    * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
    * log line (its text is the CallLogEntry, engine/calls/call-lines.ts); 'group-call': a group call's log line
-   * (engine/group-calls/group-call-lines.ts). All never sent, never unread,
-   * not searchable, and it does not become the conversation's last message.
+   * (engine/group-calls/group-call-lines.ts). All never sent, never unread, not searchable, and it does not
+   * become the conversation's last message. 'device': a contact linked or removed a device
+   * (engine/devices/device-lines.ts), written the same way.
    */
-  readonly kind?: 'group-change' | 'call' | 'group-call';
+  readonly kind?: MessageLineKind;
 }
 
 export interface StoredMessage extends NewMessage {

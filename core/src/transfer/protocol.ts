@@ -125,8 +125,24 @@ export function encodeTransferMessageParts(message: TransferMessage): Uint8Array
   return [header, message.bytes];
 }
 
+/** The id last decoded, with its bytes: a receiver decodes the same id for every chunk. */
+let lastDecoded: { bytes: Uint8Array; id: string } | undefined;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i += 1) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** A chunk's id as text, if every byte is one of the id alphabet (A-Z a-z 0-9 _ -). */
 function decodeId(bytes: Uint8Array): string | undefined {
+  if (lastDecoded !== undefined && sameBytes(lastDecoded.bytes, bytes)) return lastDecoded.id;
+  const id = decodeIdBytes(bytes);
+  if (id !== undefined) lastDecoded = { bytes: bytes.slice(), id };
+  return id;
+}
+
+function decodeIdBytes(bytes: Uint8Array): string | undefined {
   let id = '';
   for (const byte of bytes) {
     const ok =

@@ -38,6 +38,14 @@ export interface TransferReceiverOptions {
   readonly resume?: TransferCheckpoint;
 }
 
+interface QueuedChunk {
+  readonly offset: number;
+  readonly bytes: Uint8Array;
+}
+
+/** The queue entry that runs the hash check once everything before it is written. */
+const FINISH = 'finish';
+
 /** How far a receiver got: `chunks` chunks of `chunkSize` bytes are in the sink. */
 export interface TransferCheckpoint {
   readonly chunkSize: number;
@@ -70,7 +78,10 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   /** Chunks [written, expected) are queued for the sink. */
   #expected = 0;
   #lastAcked = 0;
-  #writes: Promise<void> = Promise.resolve();
+  /** Chunks (and the finish) waiting for the sink, in order; one drain loop works through them. */
+  readonly #queue: Array<QueuedChunk | typeof FINISH> = [];
+  #queueHead = 0;
+  #draining = false;
   #verdict: { ok: boolean; reason?: string } | undefined;
   #resolveDone!: () => void; // assigned by the Promise executor, which runs synchronously
   #rejectDone!: (error: ParleyError) => void;
@@ -220,37 +231,83 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       return;
     }
     this.#expected += 1;
-    const bytes = chunk.bytes;
-    this.#writes = this.#writes.then(async () => {
-      if (this.#state !== 'running') return;
-      try {
-        await this.#sink.write(offset, bytes);
-      } catch (error) {
-        this.#fail(
-          isParleyError(error)
-            ? error
-            : new ParleyError('INTERNAL', 'could not write the file', { cause: error }),
-        );
-        return;
-      }
-      if (this.#state !== 'running') return;
-      this.#written += 1;
-      this.emit('progress', { bytes: this.writtenBytes, total: this.size });
-      const current = this.#port;
-      // Ack every `ackEvery` chunks (at most a quarter of the sender's window, so it never stalls on it), not
-      // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack.
-      if (
-        current !== undefined &&
-        (this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
-      ) {
-        this.#ack(current);
-      }
-      if (this.#written === this.#totalChunks) await this.#finish();
-    });
+    this.#enqueue({ offset, bytes: chunk.bytes });
   }
 
   #queueFinish(): void {
-    this.#writes = this.#writes.then(() => this.#finish());
+    this.#enqueue(FINISH);
+  }
+
+  #enqueue(entry: QueuedChunk | typeof FINISH): void {
+    this.#queue.push(entry);
+    if (!this.#draining) void this.#drain();
+  }
+
+  /**
+   * Writes what is queued, in order. Runs synchronously for as long as the sink's writes finish at once
+   * (most transfer chunks only fill the decryptor's buffer), so a chunk costs no promise of its own.
+   */
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (this.#queueHead < this.#queue.length) {
+        const entry = this.#queue[this.#queueHead];
+        this.#queueHead += 1;
+        if (this.#queueHead === this.#queue.length) {
+          this.#queue.length = 0;
+          this.#queueHead = 0;
+        }
+        if (entry === FINISH) await this.#finish();
+        else if (entry !== undefined) {
+          const pending = this.#write(entry);
+          if (pending !== undefined) await pending; // `await undefined` would still cost a microtask turn
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  /** One chunk into the sink; returns a promise only if the sink's write did. */
+  #write({ offset, bytes }: QueuedChunk): Promise<void> | undefined {
+    if (this.#state !== 'running') return undefined;
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.#sink.write(offset, bytes);
+    } catch (error) {
+      this.#writeFailed(error);
+      return undefined;
+    }
+    if (pending === undefined) return this.#written1();
+    return pending.then(
+      () => this.#written1(),
+      (error: unknown) => this.#writeFailed(error),
+    );
+  }
+
+  #writeFailed(error: unknown): void {
+    this.#fail(
+      isParleyError(error)
+        ? error
+        : new ParleyError('INTERNAL', 'could not write the file', { cause: error }),
+    );
+  }
+
+  /** A chunk is in the sink: progress, an ack every `ackEvery` chunks, and the finish after the last. */
+  #written1(): Promise<void> | undefined {
+    if (this.#state !== 'running') return undefined;
+    this.#written += 1;
+    this.emit('progress', { bytes: this.writtenBytes, total: this.size });
+    const current = this.#port;
+    // Ack every `ackEvery` chunks (at most a quarter of the sender's window, so it never stalls on it), not
+    // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack.
+    if (
+      current !== undefined &&
+      (this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
+    ) {
+      this.#ack(current);
+    }
+    return this.#written === this.#totalChunks ? this.#finish() : undefined;
   }
 
   async #finish(): Promise<void> {

@@ -69,6 +69,42 @@ describe('file transfer', () => {
     }
   });
 
+  it('takes a sink whose writes finish at once (no promise), in order, with progress and the final check', async () => {
+    const file = patternBytes(700_000, 5);
+    const bytes = new Uint8Array(file.byteLength);
+    const offsets: number[] = [];
+    const sink = {
+      write(offset: number, piece: Uint8Array): undefined {
+        offsets.push(offset);
+        bytes.set(piece, offset);
+        return undefined;
+      },
+    };
+    const sender = new TransferSender({
+      id: 'sync-sink',
+      size: file.byteLength,
+      source: new MemorySource(file),
+    });
+    let verified = false;
+    const receiver = new TransferReceiver({
+      id: 'sync-sink',
+      size: file.byteLength,
+      sink,
+      verify: async () => {
+        verified = same(bytes, file);
+      },
+    });
+    const progress = recordProgress(receiver);
+    const { sa, sb } = await sessions('sync');
+    sb.attach(receiver);
+    sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(verified).toBe(true);
+    expect(offsets).toEqual(offsets.slice().sort((x, y) => x - y));
+    expect(offsets).toHaveLength(sender.totalChunks);
+    expect(progress.at(-1)).toEqual({ bytes: file.byteLength, total: file.byteLength });
+  });
+
   it('resumes on a new link from the last acknowledged chunk after the link drops', async () => {
     const file = patternBytes(2_000_000, 99);
     const source = new MemorySource(file);

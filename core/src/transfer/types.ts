@@ -6,9 +6,12 @@ export interface TransferSource {
   read(offset: number, length: number): Promise<Uint8Array>;
 }
 
-/** Where the receiver writes it. Writes come in order, one at a time. */
+/**
+ * Where the receiver writes it. Writes come in order, one at a time. A write that finished at once may
+ * return nothing: the receiver then goes on without a promise and a turn of the microtask queue per chunk.
+ */
 export interface TransferSink {
-  write(offset: number, bytes: Uint8Array): Promise<void>;
+  write(offset: number, bytes: Uint8Array): Promise<void> | undefined;
 }
 
 export interface TransferProgress {

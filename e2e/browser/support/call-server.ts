@@ -1,5 +1,4 @@
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { fromBase64Url } from '@parley/core';
 import { defaultSfuConfig, startSfu, type Sfu } from '@parley/sfu';
@@ -17,16 +16,6 @@ export function mediasoupWorker(): string {
       cause: error,
     });
   }
-}
-
-/** A free TCP port on 127.0.0.1, so the relay can be told the SFU's URL before the SFU runs. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
 }
 
 /**

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
 import type { Sfu } from '@parley/sfu';
-import { freePort, startCallServer } from './call-server.js';
+import { startCallServer } from './call-server.js';
+import { freePort } from './ports.js';
 
 /**
  * The group-call SFU beside the relay: `trusting` checks tokens with this relay's key (as `npm start` runs
@@ -31,15 +32,27 @@ export class WebRelay {
   private constructor(
     readonly dataDir: string,
     private readonly policy: RelayConfig['access']['policy'],
+    private readonly turn: RelayConfig['turn'] | undefined,
   ) {}
 
-  /** `policy`: who may register (default open); invite tokens come from `createInvite`. */
+  /**
+   * `policy`: who may register (default open); invite tokens come from `createInvite`. `turn`: the TURN
+   * servers it hands out (a TestCoturn's `relaySetting()`); none by default.
+   */
   static async start(
-    options: { policy?: RelayConfig['access']['policy']; callServer?: CallServerMode } = {},
+    options: {
+      policy?: RelayConfig['access']['policy'];
+      callServer?: CallServerMode;
+      turn?: RelayConfig['turn'];
+    } = {},
   ): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
-    const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')), options.policy ?? 'open');
+    const relay = new WebRelay(
+      await mkdtemp(join(tmpdir(), 'parley-browser-')),
+      options.policy ?? 'open',
+      options.turn,
+    );
     if (options.callServer !== undefined) relay.#sfuPort = await freePort();
     await relay.resume();
     if (options.callServer !== undefined && relay.#sfuPort !== undefined) {
@@ -81,6 +94,7 @@ export class WebRelay {
           ? {}
           : { sfu: { url: `http://127.0.0.1:${this.#sfuPort}`, tokenTtlSeconds: 60 } }),
         logLevel: 'silent',
+        ...(this.turn === undefined ? {} : { turn: this.turn }),
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
           perIdentity: { points: 100_000, windowSeconds: 1 },

@@ -8,6 +8,7 @@ import {
   ParleyClient,
   createSecretboxKeyWrapper,
   systemTimers,
+  type CallTimeouts,
   type CryptoBackend,
   type EngineTimers,
   type EngineTuning,
@@ -164,6 +165,8 @@ export interface DeviceOptions {
   cryptoBackend?: CryptoBackend;
   /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
   relayUrl?: string;
+  /** Shorter call timeouts (the ICE-restart grace and give-up, say) instead of waiting out the defaults. */
+  callTimeouts?: Partial<CallTimeouts>;
 }
 
 /**
@@ -235,6 +238,7 @@ export class TestDevice {
       ...(this.options.now === undefined ? {} : { now: this.options.now }),
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
       ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
+      ...(this.options.callTimeouts === undefined ? {} : { callTimeouts: this.options.callTimeouts }),
       tuning: { ...FAST, ...this.options.tuning },
       timers: this.#timers,
     };
@@ -242,6 +246,18 @@ export class TestDevice {
 
   async start(): Promise<ParleyClient> {
     const client = await ParleyClient.start(this.clientOptions());
+    this.client = client;
+    return client;
+  }
+
+  /**
+   * Links this (fresh) device to `primary`'s account the way the linking flow will: its own identity is
+   * made here, the primary signs and publishes a list naming it, and it starts with that list.
+   */
+  async startLinkedTo(primary: TestDevice): Promise<ParleyClient> {
+    const key = await ParleyClient.prepareLinkedDevice(this.clientOptions());
+    const { list } = await primary.c.devices.add(key);
+    const client = await ParleyClient.start({ ...this.clientOptions(), linkedDevice: { list } });
     this.client = client;
     return client;
   }

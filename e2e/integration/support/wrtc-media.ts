@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc';
-import type { CallMediaStream, CallTrack } from '@parley/core';
+import type { CallMediaStream, CallTrack, ParleyClient } from '@parley/core';
 
 /** A wrtc MediaStreamTrack (e2e/ compiles without the DOM library, where its type lives). */
 export type MediaStreamTrack = CallTrack & { readonly kind: string; readonly readyState: string };
@@ -100,4 +100,15 @@ export class Received {
   stop(): void {
     this.#sink.stop();
   }
+}
+
+/** What `client` receives in its calls, by kind: the latest remote track of each. */
+export function receiving(client: ParleyClient): Map<string, Received> {
+  const received = new Map<string, Received>();
+  client.on('call-track', ({ track }) => {
+    const remote = track as MediaStreamTrack;
+    received.get(remote.kind)?.stop();
+    received.set(remote.kind, new Received(remote));
+  });
+  return received;
 }

@@ -12,6 +12,12 @@ import {
   type AttachmentKeys,
 } from './format.js';
 
+/**
+ * Where a decryptor may put a chunk's plaintext: a view of exactly `length` bytes at plaintext offset
+ * `offset` in memory the caller owns (a received file's buffer), or undefined for a fresh array.
+ */
+export type PlaintextTarget = (offset: number, length: number) => Uint8Array | undefined;
+
 function openChunk(
   context: CryptoContext,
   descriptor: AttachmentKeys,
@@ -19,9 +25,13 @@ function openChunk(
   index: number,
   box: Uint8Array,
   final: boolean,
+  into?: Uint8Array,
 ): Uint8Array {
   writeChunkNonce(nonce, index, final);
-  const plaintext = context.backend.secretboxOpen(box, nonce, descriptor.key);
+  const plaintext =
+    into === undefined
+      ? context.backend.secretboxOpen(box, nonce, descriptor.key)
+      : context.backend.secretboxOpenInto(into, box, nonce, descriptor.key) && into;
   if (!plaintext) {
     throw new ParleyError(
       'DECRYPT_FAILED',
@@ -115,7 +125,16 @@ export class AttachmentDecryptor {
     return { header: this.digest.header.slice(), index: this.index, tags: this.digest.tagBytes };
   }
 
-  push(data: Uint8Array): Uint8Array[] {
+  /** Chunks opened so far; `checkpoint().index` without building the checkpoint. */
+  get chunks(): number {
+    return this.index;
+  }
+
+  /**
+   * Takes the next ciphertext bytes; returns the plaintext of every chunk they complete (but the last one,
+   * see `finish`), each authenticated. With `into`, each plaintext goes where it says.
+   */
+  push(data: Uint8Array, into?: PlaintextTarget): Uint8Array[] {
     if (this.finished) throw new ParleyError('CLOSED', 'attachment decryptor already finished');
     const out: Uint8Array[] = [];
     let offset = 0;
@@ -134,11 +153,11 @@ export class AttachmentDecryptor {
     // but it is only opened once a byte beyond it shows that more follows or finish() says it ended.
     while (offset < data.length) {
       if (this.buffered === this.boxLength) {
-        out.push(this.open(this.buffer, false));
+        out.push(this.open(this.buffer, false, into));
         this.buffered = 0;
       }
       if (this.buffered === 0 && data.length - offset > this.boxLength) {
-        out.push(this.open(data.subarray(offset, offset + this.boxLength), false));
+        out.push(this.open(data.subarray(offset, offset + this.boxLength), false, into));
         offset += this.boxLength;
         continue;
       }
@@ -156,7 +175,7 @@ export class AttachmentDecryptor {
   }
 
   /** The plaintext of the final chunk. `digest`: the trailing digest, when the descriptor has none. */
-  finish(digest: Uint8Array | undefined = this.descriptor.digest): Uint8Array {
+  finish(digest: Uint8Array | undefined = this.descriptor.digest, into?: PlaintextTarget): Uint8Array {
     if (this.finished) throw new ParleyError('CLOSED', 'attachment decryptor already finished');
     this.finished = true;
     if (digest === undefined) throw new ParleyError('BAD_REQUEST', 'no attachment digest to check');
@@ -165,7 +184,7 @@ export class AttachmentDecryptor {
     if (this.buffered === this.boxLength) {
       throw new ParleyError('TRUNCATED', 'attachment ends after a full chunk: its last chunk is missing');
     }
-    const last = this.open(this.buffer.subarray(0, this.buffered), true);
+    const last = this.open(this.buffer.subarray(0, this.buffered), true, into);
     if (this.size !== this.descriptor.size)
       throw new ParleyError('TRUNCATED', 'attachment size does not match');
     if (!equalBytes(this.digest.finish(this.context.backend), digest)) {
@@ -174,11 +193,18 @@ export class AttachmentDecryptor {
     return last;
   }
 
-  private open(box: Uint8Array, final: boolean): Uint8Array {
+  private open(box: Uint8Array, final: boolean, into: PlaintextTarget | undefined): Uint8Array {
     if (!final && (this.index + 1) * this.descriptor.chunkSize > this.descriptor.size) {
       throw new ParleyError('DECRYPT_FAILED', 'attachment is longer than announced');
     }
-    const plaintext = openChunk(this.context, this.descriptor, this.nonce, this.index, box, final);
+    const length = box.length - TAG_LENGTH;
+    // Only a chunk that fits the announced size goes into the caller's memory; the size check below
+    // catches a final chunk that does not.
+    const target =
+      into !== undefined && length >= 0 && this.size + length <= this.descriptor.size
+        ? into(this.size, length)
+        : undefined;
+    const plaintext = openChunk(this.context, this.descriptor, this.nonce, this.index, box, final, target);
     this.digest?.add(box);
     this.index++;
     this.size += plaintext.length;

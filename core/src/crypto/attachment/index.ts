@@ -10,6 +10,7 @@ export {
   decryptAttachmentChunk,
   decryptAttachmentStream,
   type AttachmentCheckpoint,
+  type PlaintextTarget,
 } from './decrypt.js';
 export { TagDigest } from './digest.js';
 export {

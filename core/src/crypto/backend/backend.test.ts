@@ -43,6 +43,23 @@ describe('crypto backends give identical bytes', () => {
     }
   });
 
+  it('secretboxOpenInto writes what secretboxOpen returns, and leaves its output untouched for a box that does not open', () => {
+    const key = nacl.randomBytes(32);
+    const nonce = nacl.randomBytes(24);
+    const message = nacl.randomBytes(5000);
+    const box = tweetnaclBackend.secretbox(message, nonce, key);
+    const tampered = box.slice();
+    tampered[20] = (tampered[20] ?? 0) ^ 1;
+    for (const backend of backends) {
+      const out = new Uint8Array(message.length);
+      expect(backend.secretboxOpenInto(out, box, nonce, key)).toBe(true);
+      expect(out).toEqual(message);
+      const untouched = new Uint8Array(message.length).fill(0xaa);
+      expect(backend.secretboxOpenInto(untouched, tampered, nonce, key)).toBe(false);
+      expect(untouched.every((byte) => byte === 0xaa)).toBe(true);
+    }
+  });
+
   it('X25519 agrees on random keys, and both return zeros for a small-order point', () => {
     fc.assert(
       fc.property(

@@ -18,4 +18,9 @@ export interface CryptoBackend {
   /** XSalsa20-Poly1305 as nacl.secretbox: 16-byte tag ‖ ciphertext. */
   secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
   secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
+  /**
+   * secretboxOpen into `out` (exactly `box.length - 16` bytes), for callers that already own the memory the
+   * plaintext goes to (a received file's buffer): false, with `out` untouched, if the box does not open.
+   */
+  secretboxOpenInto(out: Uint8Array, box: Uint8Array, nonce: Uint8Array, key: Uint8Array): boolean;
 }

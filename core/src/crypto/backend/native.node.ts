@@ -115,4 +115,11 @@ export const nodeNativeBackend: CryptoBackend = {
     const message = new Uint8Array(box.length - SECRETBOX_TAG_BYTES);
     return crypto_secretbox_open_easy(message, box, nonce, key) ? message : null;
   },
+  secretboxOpenInto(out, box, nonce, key) {
+    if (box.length < SECRETBOX_TAG_BYTES) return false;
+    if (out.length !== box.length - SECRETBOX_TAG_BYTES)
+      throw new RangeError('out must be the box length minus its tag');
+    // libsodium checks the tag before it writes a byte: a box that does not open leaves `out` untouched.
+    return crypto_secretbox_open_easy(out, box, nonce, key);
+  },
 };

@@ -10,4 +10,11 @@ export const tweetnaclBackend: CryptoBackend = {
   x25519Base: (secretKey) => nacl.scalarMult.base(secretKey),
   secretbox: (message, nonce, key) => nacl.secretbox(message, nonce, key),
   secretboxOpen: (box, nonce, key) => nacl.secretbox.open(box, nonce, key),
+  secretboxOpenInto(out, box, nonce, key) {
+    if (out.length !== box.length - 16) throw new RangeError('out must be the box length minus its tag');
+    const plaintext = nacl.secretbox.open(box, nonce, key);
+    if (!plaintext) return false;
+    out.set(plaintext);
+    return true;
+  },
 };

@@ -1,6 +1,7 @@
 import { ParleyError } from '../../errors/index.js';
 import { equalBytes } from '../bytes.js';
-import type { IdentityStore } from '../stores.js';
+import { PRIMARY_DEVICE_ID } from '../../protocol/devices.js';
+import type { IdentityStore, ProtocolAddress } from '../stores.js';
 import { parseIdentityString } from './identity.js';
 
 export type TrustOutcome = 'new' | 'same' | 'changed';
@@ -67,4 +68,40 @@ export async function acceptIdentity(
 ): Promise<void> {
   requireAccountKey(name, identityKey);
   await store.saveTrusted(name, { identityKey, verified: false, firstSeen: now });
+}
+
+/**
+ * Linked devices (docs/crypto.md "Linked devices"): device 1's key must be the account key, as above; any
+ * other device's key must be the one the account's verified signed device list names under that device id
+ * (UNTRUSTED_IDENTITY otherwise: a device the relay made up, one moved to another id, or one the account
+ * removed). Trust and verification stay on the account key, so a listed device reports the account's outcome.
+ */
+export async function requireDeviceKey(
+  store: IdentityStore,
+  address: ProtocolAddress,
+  identityKey: Uint8Array,
+): Promise<void> {
+  if (address.deviceId === PRIMARY_DEVICE_ID) {
+    requireAccountKey(address.name, identityKey);
+    return;
+  }
+  const listed = await store.listedDeviceKey?.(address.name, address.deviceId);
+  if (listed === undefined || !equalBytes(listed, identityKey)) {
+    throw new ParleyError(
+      'UNTRUSTED_IDENTITY',
+      `device ${address.deviceId} of ${address.name.slice(0, 12)}… is not in its signed device list under this key`,
+    );
+  }
+}
+
+/** {@link checkTrust} for one device of an account: its key must be the account's or listed by it. */
+export async function checkDeviceTrust(
+  store: IdentityStore,
+  address: ProtocolAddress,
+  identityKey: Uint8Array,
+  now: number,
+): Promise<TrustOutcome> {
+  await requireDeviceKey(store, address, identityKey);
+  if (address.deviceId === PRIMARY_DEVICE_ID) return checkTrust(store, address.name, identityKey, now);
+  return checkTrust(store, address.name, parseIdentityString(address.name), now);
 }

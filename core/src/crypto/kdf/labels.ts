@@ -15,6 +15,8 @@ export const KDF_LABELS = {
   identityChecksum: utf8('parley/identity-string/v1'),
   safetyNumber: utf8('parley/safety-number/v1'),
   associatedData: utf8('parley/ratchet/ad/v1'),
+  frameKey: utf8('parley/frame/key/v1'),
+  frameSalt: utf8('parley/frame/salt/v1'),
 } as const;
 
 /** Single-byte HMAC inputs of the symmetric-key ratchet (Signal's KDF_CK constants). */

@@ -16,6 +16,8 @@ import type { DecryptedMessage, SessionCipher } from '../session/session-cipher.
 import type { ProtocolAddress } from '../stores.js';
 
 const SEALED_VERSION = 1;
+/** Version 2: the certificate also names the account a linked device belongs to (docs/crypto.md). */
+const SEALED_VERSION_LINKED = 2;
 const CERTIFICATE_LENGTH = 32 + 32 + 64 + 4;
 /** Content is padded to a multiple of this, so the blob size tells the relay only a size class. */
 export const SEALED_PADDING_BLOCK = 256;
@@ -23,6 +25,12 @@ export const SEALED_PADDING_BLOCK = 256;
 export interface SealedSender {
   identity: PublicIdentity;
   deviceId: number;
+  /**
+   * The account key the sender claims to belong to: its own identity key for a primary (version 1), the
+   * primary's for a linked device (version 2). A claim only: the receiver checks that the account's signed
+   * device list names this identity under this device id.
+   */
+  account: Uint8Array;
 }
 
 function keyAndNonce(context: CryptoContext, ikm: Uint8Array, salt: Uint8Array, info: Uint8Array) {
@@ -57,8 +65,11 @@ export function sealToRecipient(
   recipientIdentityDhKey: Uint8Array,
   content: Uint8Array,
   options?: CryptoOptions,
+  /** A linked device's account key (the primary's identity key); absent or equal for a primary. */
+  account?: Uint8Array,
 ): Uint8Array {
   const context = resolveOptions(options);
+  const linked = account !== undefined && !equalBytes(account, sender.identityKey);
   const ephemeral = generateDhKeyPair(context);
   const salt = concatBytes(ephemeral.publicKey, recipientIdentityDhKey);
   const first = keyAndNonce(
@@ -67,11 +78,12 @@ export function sealToRecipient(
     salt,
     KDF_LABELS.sealedSenderEphemeral,
   );
-  const certificate = new Uint8Array(CERTIFICATE_LENGTH);
+  const certificate = new Uint8Array(CERTIFICATE_LENGTH + (linked ? 32 : 0));
   certificate.set(sender.identityKey, 0);
   certificate.set(sender.identityDhKey, 32);
   certificate.set(sender.identityDhSignature, 64);
   writeUint32(certificate, 128, senderDeviceId);
+  if (linked) certificate.set(account, CERTIFICATE_LENGTH);
   const certificateBox = context.backend.secretbox(certificate, first.nonce, first.key);
   const second = keyAndNonce(
     context,
@@ -81,7 +93,8 @@ export function sealToRecipient(
   );
   const contentBox = context.backend.secretbox(pad(content), second.nonce, second.key);
   wipe(ephemeral.secretKey);
-  return concatBytes(new Uint8Array([SEALED_VERSION]), ephemeral.publicKey, certificateBox, contentBox);
+  const version = linked ? SEALED_VERSION_LINKED : SEALED_VERSION;
+  return concatBytes(new Uint8Array([version]), ephemeral.publicKey, certificateBox, contentBox);
 }
 
 export function openSealed(
@@ -91,10 +104,12 @@ export function openSealed(
 ): { sender: SealedSender; content: Uint8Array } {
   const context = resolveOptions(options);
   const reader = new ByteReader(envelope, 'DECRYPT_FAILED', 'sealed envelope');
-  if (reader.u8() !== SEALED_VERSION)
+  const version = reader.u8();
+  if (version !== SEALED_VERSION && version !== SEALED_VERSION_LINKED)
     throw new ParleyError('DECRYPT_FAILED', 'unknown sealed envelope version');
+  const linked = version === SEALED_VERSION_LINKED;
   const ephemeralKey = reader.take(32);
-  const certificateBox = reader.take(CERTIFICATE_LENGTH + 16);
+  const certificateBox = reader.take(CERTIFICATE_LENGTH + (linked ? 32 : 0) + 16);
   const contentBox = reader.rest();
   const salt = concatBytes(ephemeralKey, recipient.identityDhKey);
   const first = keyAndNonce(
@@ -119,7 +134,10 @@ export function openSealed(
   );
   const padded = context.backend.secretboxOpen(contentBox, second.nonce, second.key);
   if (!padded) throw new ParleyError('DECRYPT_FAILED', 'sealed content does not authenticate its sender');
-  return { sender: { identity, deviceId: readUint32(certificate, 128) }, content: unpad(padded) };
+  const account = linked ? certificate.slice(CERTIFICATE_LENGTH) : identity.identityKey;
+  if (linked && equalBytes(account, identity.identityKey))
+    throw new ParleyError('DECRYPT_FAILED', 'a linked-device certificate naming its own key as the account');
+  return { sender: { identity, deviceId: readUint32(certificate, 128), account }, content: unpad(padded) };
 }
 
 /**
@@ -133,7 +151,7 @@ export async function decryptSealed(
   options?: CryptoOptions,
 ): Promise<DecryptedMessage & { address: ProtocolAddress }> {
   const { sender, content } = openSealed(recipient, envelope, options);
-  const address = { name: identityString(sender.identity.identityKey), deviceId: sender.deviceId };
+  const address = { name: identityString(sender.account), deviceId: sender.deviceId };
   const message = await cipher.decrypt(address, content);
   if (!equalBytes(message.sender.identityKey, sender.identity.identityKey)) {
     throw new ParleyError('UNTRUSTED_IDENTITY', 'sealed sender and session identity differ');

@@ -1,9 +1,10 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
+import { PRIMARY_DEVICE_ID } from '../../protocol/devices.js';
 import type { FetchedBundle } from '../../protocol/directory.js';
 import { equalBytes, wipe } from '../bytes.js';
 import { KeyedQueue } from '../keyed-queue.js';
 import { verifyPublicIdentity, type PublicIdentity } from '../identity/identity.js';
-import { checkTrust, type TrustOutcome } from '../identity/trust.js';
+import { checkDeviceTrust, requireDeviceKey, type TrustOutcome } from '../identity/trust.js';
 import { resolveOptions, type CryptoContext, type CryptoOptions } from '../options.js';
 import { openRatchetMessage, sealRatchetMessage } from '../ratchet/envelope.js';
 import { encodeHeader, parseMessage, type ParsedMessage } from '../ratchet/message.js';
@@ -75,9 +76,9 @@ export class SessionCipher {
   initiate(address: ProtocolAddress, bundle: FetchedBundle): Promise<TrustOutcome> {
     return this.serial(address, async () => {
       const verified = verifyFetchedBundle(this.context.backend, bundle);
-      const trust = await checkTrust(
+      const trust = await checkDeviceTrust(
         this.stores.identities,
-        address.name,
+        address,
         verified.identity.identityKey,
         this.context.now(),
       );
@@ -173,9 +174,9 @@ export class SessionCipher {
         }
         let trust: TrustOutcome = 'same';
         if (created) {
-          trust = await checkTrust(
+          trust = await checkDeviceTrust(
             this.stores.identities,
-            address.name,
+            address,
             state.remote.identityKey,
             this.context.now(),
           );
@@ -200,8 +201,16 @@ export class SessionCipher {
     const header = parsed.preKey;
     if (!header) throw new ParleyError('INTERNAL', 'respond() needs a prekey message');
     verifyPublicIdentity(this.context.backend, header.sender);
+    // A linked device's key is not the account key: it must be listed, and the verified check is the list's.
+    if (address.deviceId !== PRIMARY_DEVICE_ID) {
+      await requireDeviceKey(this.stores.identities, address, header.sender.identityKey);
+    }
     const known = await this.stores.identities.getTrusted(address.name);
-    if (known?.verified && !equalBytes(known.identityKey, header.sender.identityKey)) {
+    if (
+      address.deviceId === PRIMARY_DEVICE_ID &&
+      known?.verified &&
+      !equalBytes(known.identityKey, header.sender.identityKey)
+    ) {
       throw new ParleyError('UNTRUSTED_IDENTITY', `the verified identity key of ${address.name} has changed`);
     }
     const signedPreKey = await this.stores.preKeys.loadSignedPreKey(header.signedPreKeyId);

@@ -13,7 +13,8 @@ import {
   type PresenceVisibility,
   type PrivacySettings,
 } from './privacy-settings.js';
-import { loadProfile, parseProfile, saveProfile, sendProfile, type Profile } from './profile.js';
+import { syncToOwnDevices } from '../devices/sync.js';
+import { loadProfile, parseProfile, profileBody, saveProfile, sendProfile, type Profile } from './profile.js';
 
 export interface AccountSettingsHooks {
   /** Sends the presence visibility to the home relay (when it is connected). */
@@ -55,11 +56,19 @@ export class AccountSettings {
   }
 
   async setProfile(profile: Profile): Promise<void> {
+    const checked = await this.adoptProfile(profile);
+    await sendProfile(this.ctx, checked, await this.ctx.db.contacts.list());
+    // The same person on every device of ours (linked devices).
+    await syncToOwnDevices(this.ctx, { profile: profileBody(checked) });
+    this.hooks.kick();
+  }
+
+  /** Our profile as another device of ours set it (a sync message): kept here, not sent again. */
+  async adoptProfile(profile: Profile): Promise<Profile> {
     const checked = parseProfile(profile);
     await saveProfile(this.ctx.state, checked);
     this.current = { ...this.current, profile: checked };
-    await sendProfile(this.ctx, checked, await this.ctx.db.contacts.list());
-    this.hooks.kick();
+    return checked;
   }
 
   async setReadReceipts(enabled: boolean): Promise<void> {

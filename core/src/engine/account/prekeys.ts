@@ -4,6 +4,7 @@ import {
   generateIdentity,
   generateOneTimePreKeys,
   generateSignedPreKey,
+  identityString,
   type CryptoOptions,
   type IdentityKeyPair,
   type SignedPreKeyPair,
@@ -20,19 +21,20 @@ export const PREKEY_BATCH = 100;
 export async function loadOrCreateIdentity(
   db: ClientDatabase,
   crypto: CryptoOptions,
-): Promise<{ identity: IdentityKeyPair; deviceId: number; created: boolean }> {
+): Promise<{ identity: IdentityKeyPair; deviceId: number; account: string; created: boolean }> {
   const device = await db.identities.getLocalDevice();
   if (device !== undefined) {
     return {
       identity: await db.identities.getLocalIdentity(),
       deviceId: device.address.deviceId,
+      account: device.address.name,
       created: false,
     };
   }
   const identity = generateIdentity(crypto);
   await db.preKeys.storeSignedPreKey(generateSignedPreKey(identity, SIGNED_PREKEY_ID, crypto));
   await db.identities.saveLocalIdentity(identity, 1);
-  return { identity, deviceId: 1, created: true };
+  return { identity, deviceId: 1, account: identityString(identity.identityKey), created: true };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { syncToOwnDevices } from '../devices/sync.js';
 import type { AccountSettings } from './account-settings.js';
 import type { PresenceVisibility, PrivacySettings } from './privacy-settings.js';
 
@@ -22,6 +23,7 @@ export class SettingsService {
   async setReadReceipts(enabled: boolean): Promise<void> {
     this.ctx.assertOpen();
     await this.settings().setReadReceipts(enabled);
+    await syncToOwnDevices(this.ctx, { settings: { readReceipts: enabled } });
   }
 
   get presenceVisibility(): PresenceVisibility {

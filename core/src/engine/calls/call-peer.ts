@@ -1,4 +1,4 @@
-import { fingerprintAuthenticated } from '../../calls/index.js';
+import { MAX_CANDIDATES_PER_MESSAGE, fingerprintAuthenticated } from '../../calls/index.js';
 import type { CallControl, CallMedia, CallTimers } from '../../calls/index.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
@@ -87,6 +87,12 @@ export class CallPeer {
   #remoteSdp: string | undefined;
   #verified = false;
   #recheck: unknown;
+  /**
+   * Candidates gathered in the same burst go as one signal (every signal is sealed and relayed in turn, so
+   * one per candidate would hold the later ones back).
+   */
+  #gathered: RtcCandidate[] = [];
+  #flushTimer: unknown;
   /** An offer of ours is being made: a crossing offer from the peer is a collision. */
   #makingOffer = false;
   /** A local media change waits for the current offer/answer exchange to finish. */
@@ -100,22 +106,21 @@ export class CallPeer {
       iceServers: [...options.iceServers],
       iceTransportPolicy: options.iceTransportPolicy,
     });
-    const { callId } = options;
     this.#pc.onicecandidate = ({ candidate }) => {
-      if (candidate === null || candidate.candidate === '' || this.#closed) return;
+      if (this.#closed) return;
+      // The end of gathering sends what is left at once.
+      if (candidate === null || candidate.candidate === '') {
+        this.#flushCandidates();
+        return;
+      }
       const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
-      this.#options.send({
-        type: 'candidates',
-        callId,
-        candidates: [
-          {
-            candidate: candidate.candidate,
-            ...(sdpMid === undefined ? {} : { sdpMid }),
-            ...(sdpMLineIndex === undefined ? {} : { sdpMLineIndex }),
-            ...(usernameFragment === undefined ? {} : { usernameFragment }),
-          },
-        ],
+      this.#gathered.push({
+        candidate: candidate.candidate,
+        ...(sdpMid === undefined ? {} : { sdpMid }),
+        ...(sdpMLineIndex === undefined ? {} : { sdpMLineIndex }),
+        ...(usernameFragment === undefined ? {} : { usernameFragment }),
       });
+      this.#flushTimer ??= this.#options.timers.setTimeout(() => this.#flushCandidates(), 0);
     };
     this.#pc.oniceconnectionstatechange = () => this.#stateChanged();
     this.#pc.onconnectionstatechange = () => this.#stateChanged();
@@ -140,9 +145,22 @@ export class CallPeer {
     this.#guard(this.#updateTrack(kind));
   }
 
-  /** An ICE restart: a new offer with fresh ICE credentials (the offerer's side restarts, see calls-service). */
+  /**
+   * An ICE restart: a new offer with fresh ICE credentials (only the offerer restarts; the answerer answers).
+   * The controller asks again every few seconds while the path is down; a new offer replaces one still
+   * unanswered (lost while signalling was down too), and an answer to a replaced offer that comes late sets
+   * up a path that fails, so the next try restarts again.
+   */
   restartIce(): void {
-    if (this.#options.role === 'offerer') this.#guard(this.#offer(true));
+    if (this.#options.role === 'offerer' && !this.#closed) this.#guard(this.#offer(true));
+  }
+
+  /** The connection's current getStats report, by report id. */
+  async stats(): Promise<Map<string, Record<string, unknown>>> {
+    const stats = await this.#pc.getStats();
+    const reports = new Map<string, Record<string, unknown>>();
+    stats.forEach((report) => reports.set(String(report.id), report));
+    return reports;
   }
 
   /** A control message of the peer connection's (offer, answer, candidates) for this call. */
@@ -161,7 +179,18 @@ export class CallPeer {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#recheck !== undefined) this.#options.timers.clearTimeout(this.#recheck);
+    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
     this.#pc.close();
+  }
+
+  #flushCandidates(): void {
+    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    const { callId } = this.#options;
+    while (this.#gathered.length > 0 && !this.#closed) {
+      const candidates = this.#gathered.splice(0, MAX_CANDIDATES_PER_MESSAGE);
+      this.#options.send({ type: 'candidates', callId, candidates });
+    }
   }
 
   async #offer(iceRestart: boolean): Promise<void> {
@@ -269,7 +298,11 @@ export class CallPeer {
     }
     if (ice !== 'connected' && ice !== 'completed') return;
     if (this.#verified) this.#options.onPath('connected');
-    else this.#guard(this.#verify());
+    // Chromium keeps the certificate stats of its first getStats until the next negotiation: asked while
+    // DTLS is still shaking hands, it would report no remote certificate for the whole call. So the check
+    // waits for `connected`, which includes DTLS (an implementation without connectionState checks at once).
+    else if (this.#pc.connectionState === undefined || this.#pc.connectionState === 'connected')
+      this.#guard(this.#verify());
   }
 
   /**
@@ -279,9 +312,7 @@ export class CallPeer {
    * verified).
    */
   async #verify(): Promise<void> {
-    const stats = await this.#pc.getStats();
-    const reports = new Map<string, Record<string, unknown>>();
-    stats.forEach((report) => reports.set(String(report.id), report));
+    const reports = await this.stats();
     let certificate: Record<string, unknown> | undefined;
     for (const report of reports.values()) {
       if (report.type === 'transport' && typeof report.remoteCertificateId === 'string') {

@@ -19,6 +19,10 @@ import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
 import { recordCallLine } from './call-lines.js';
+import { readCallQuality, type CallQuality, type QualitySample } from './call-quality.js';
+
+/** How long closing the client waits for a current call's hang-up to reach the relay. */
+const CLOSE_FLUSH_MS = 2_000;
 
 export interface CallsServiceParts {
   readonly wrtc: WebRtcImplementation | undefined;
@@ -50,11 +54,16 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
+  /** Each call's previous quality reading, for rates over the time since. */
+  readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
   #local: LocalMedia | undefined;
   /** Per peer account: signals are sealed, sent and opened one after another, in order. */
   readonly #outbound = new Map<string, Promise<void>>();
   readonly #inbound = new Map<string, Promise<void>>();
+  /** Call lines being written. */
+  readonly #writing = new Set<Promise<void>>();
+  #closing = false;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -79,10 +88,17 @@ export class CallsService {
     controller.on('connect', (call) => this.#connect(call));
     controller.on('restart-ice', ({ callId }) => this.#peers.get(callId)?.restartIce());
     controller.on('close-media', ({ callId }) => {
+      // Closing the client: the peer connection goes after the hang-up has left (close()).
+      if (this.#closing) return;
       this.#peers.get(callId)?.close();
       this.#peers.delete(callId);
+      this.#readings.delete(callId);
     });
-    controller.on('log', (entry) => void this.#log(entry).catch(ctx.report));
+    controller.on('log', (entry) => {
+      const written = this.#log(entry).catch(ctx.report);
+      this.#writing.add(written);
+      void written.finally(() => this.#writing.delete(written));
+    });
   }
 
   /** The current call, if any. */
@@ -176,6 +192,21 @@ export class CallsService {
     return this.#local?.state;
   }
 
+  /**
+   * The call's network quality now (route, round-trip time, loss, bitrates since the previous reading), from
+   * its peer connection's getStats: what the UI's quality indicator polls, every second or two.
+   */
+  async quality(callId: string): Promise<CallQuality> {
+    const peer = this.#peers.get(callId);
+    if (peer === undefined) throw new ParleyError('NOT_FOUND', `no call with media ${callId}`);
+    const previous = this.#readings.get(callId);
+    const reading = readCallQuality(await peer.stats(), previous?.sample);
+    // libwebrtc serves a report from a cache for a few tens of ms: a reading that soon repeats the last one.
+    if (previous !== undefined && reading.sample.at <= previous.sample.at) return previous.quality;
+    if (this.#peers.has(callId)) this.#readings.set(callId, reading);
+    return reading.quality;
+  }
+
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
     const account = addressOfPeer(from).name;
@@ -197,9 +228,23 @@ export class CallsService {
     });
   }
 
-  /** Hangs up the current call (the client is closing). */
-  close(): void {
+  /**
+   * Hangs up the current call because the client is closing: the hang-up is sealed and handed to the relay,
+   * and the call's line written, before the call's peer connection (and then the client's relay connections
+   * and database) go, so the peer sees a hang-up rather than a lost path. A relay that does not take it
+   * within CLOSE_FLUSH_MS does not hold the closing longer. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.#closing) return;
+    this.#closing = true;
     this.#controller.close();
+    let timer: unknown;
+    const flushed = Promise.all([...this.#outbound.values(), ...this.#writing]);
+    const capped = new Promise<void>((resolve) => {
+      timer = this.ctx.timers.setTimeout(resolve, CLOSE_FLUSH_MS);
+    });
+    await Promise.race([flushed, capped]);
+    this.ctx.timers.clearTimeout(timer);
     this.#stopLocal();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();

@@ -9,3 +9,5 @@ export type { CallMediaOptions, CallsServiceParts } from './calls-service.js';
 export type { CallMediaStream, CallTrack, LocalMediaState } from './local-media.js';
 export { callLineMessageId, callLineOf, recordCallLine } from './call-lines.js';
 export type { CallLineStore } from './call-lines.js';
+export { readCallQuality } from './call-quality.js';
+export type { CallQuality, CallRoute, QualitySample } from './call-quality.js';

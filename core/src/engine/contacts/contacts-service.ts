@@ -1,5 +1,6 @@
 import type { Contact } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
+import { syncToOwnDevices } from '../devices/sync.js';
 import { ensureContact } from '../messaging/effects.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { addressOfRelayIdentity } from '../shared/addresses.js';
@@ -54,13 +55,51 @@ export class ContactsService {
    */
   async add(link: string): Promise<Contact> {
     const { contact, account, relayUrl, displayName } = await this.preview(link);
+    const added = await this.#add(contact, account, relayUrl, displayName);
+    // Our other devices know the contact too (linked devices).
+    await syncToOwnDevices(this.ctx, { contact: { account, relayUrl, displayName, accepted: true } });
+    return added;
+  }
+
+  async #add(
+    contact: Contact | undefined,
+    account: string,
+    relayUrl: string,
+    displayName: string,
+  ): Promise<Contact> {
     if (contact === undefined || !this.relays.has(account)) {
       await this.ctx.state.put(`${RELAY_PREFIX}${account}`, relayUrl);
       this.relays.set(account, relayUrl);
     }
     if (contact === undefined) return ensureContact(this.ctx, account, displayName, true);
     // Adding the link of someone who wrote first accepts their request (a blocked one stays blocked).
-    return contact.accepted === false && !contact.blocked ? this.accept(account) : contact;
+    return contact.accepted === false && !contact.blocked ? this.#accept(account) : contact;
+  }
+
+  /**
+   * A contact another device of ours added, accepted or blocked (a sync message): the same change here,
+   * not synced back. The contact's relay is taken only when none is known, as from a link.
+   */
+  async applySynced(change: {
+    account: string;
+    relayUrl?: string | undefined;
+    displayName?: string | undefined;
+    accepted?: boolean | undefined;
+    blocked?: boolean | undefined;
+  }): Promise<void> {
+    const { account } = change;
+    if (change.blocked === true) {
+      await setContactChoice(this.ctx, account, { accepted: false, blocked: true });
+      await this.chosen.blocked(account);
+      return;
+    }
+    if (change.accepted !== true) return;
+    const contact = await this.ctx.db.contacts.get(account);
+    const relayUrl = change.relayUrl ?? this.relayOf(account);
+    if (contact === undefined && change.displayName !== undefined)
+      await this.#add(contact, account, relayUrl, change.displayName);
+    else if (contact === undefined || contact.accepted === false || contact.blocked)
+      await setContactChoice(this.ctx, account, { accepted: true, blocked: false });
   }
 
   /**
@@ -69,6 +108,12 @@ export class ContactsService {
    */
   async accept(account: string): Promise<Contact> {
     this.ctx.assertOpen();
+    const contact = await this.#accept(account);
+    await syncToOwnDevices(this.ctx, { contact: { account, accepted: true } });
+    return contact;
+  }
+
+  async #accept(account: string): Promise<Contact> {
     const { contact, changed } = await setContactChoice(this.ctx, account, {
       accepted: true,
       blocked: false,
@@ -82,6 +127,7 @@ export class ContactsService {
     this.ctx.assertOpen();
     const { contact } = await setContactChoice(this.ctx, account, { accepted: false, blocked: true });
     await this.chosen.blocked(account);
+    await syncToOwnDevices(this.ctx, { contact: { account, blocked: true } });
     return contact;
   }
 
@@ -109,6 +155,7 @@ export class ContactsService {
   /** Records that the user compared safety numbers (true) or withdraws it; emits 'verification'. */
   async setVerified(account: string, verified: boolean): Promise<void> {
     await this.verifier.setVerified(account, verified);
+    await syncToOwnDevices(this.ctx, { verified: { account, verified } });
   }
 
   /** 'unverified', 'verified', or 'changed' (verified, then the identity key changed: warn until re-verified). */

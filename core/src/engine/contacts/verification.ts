@@ -24,9 +24,14 @@ export class Verification {
 
   constructor(private readonly ctx: EngineContext) {}
 
+  /** Safety numbers are the account's, not the device's: a linked device shows the primary's key. */
+  #accountKey(): Uint8Array {
+    return parseIdentityString(this.ctx.self.name);
+  }
+
   async safetyNumber(account: string): Promise<SafetyNumberView> {
     const key = await this.#currentKey(account);
-    const number = safetyNumber(this.ctx.identity.identityKey, key, this.ctx.crypto);
+    const number = safetyNumber(this.#accountKey(), key, this.ctx.crypto);
     const digits = formatSafetyNumber(number);
     return { digits, groups: digits.split(' '), qrPayload: number.qrPayload };
   }
@@ -35,7 +40,7 @@ export class Verification {
   async matchesSafetyQr(account: string, scanned: Uint8Array): Promise<boolean> {
     if (!(scanned instanceof Uint8Array)) throw new ParleyError('BAD_REQUEST', 'a QR payload is bytes');
     const key = await this.#currentKey(account);
-    return matchesScannedQr(safetyNumber(this.ctx.identity.identityKey, key, this.ctx.crypto), scanned);
+    return matchesScannedQr(safetyNumber(this.#accountKey(), key, this.ctx.crypto), scanned);
   }
 
   async setVerified(account: string, verified: boolean): Promise<void> {

@@ -1,4 +1,5 @@
 import type { EngineContext } from '../context.js';
+import { syncToOwnDevices } from '../devices/sync.js';
 import { directConversationId } from '../shared/addresses.js';
 import type { ConversationList } from './conversation-list.js';
 import { conversationTimer } from './disappearing.js';
@@ -37,14 +38,17 @@ export class ConversationsService {
 
   async setPinned(conversationId: string, pinned: boolean): Promise<void> {
     await this.chats.setFlag(conversationId, 'pinned', pinned);
+    await syncToOwnDevices(this.ctx, { conversation: { id: conversationId, pinned } });
   }
 
   async setArchived(conversationId: string, archived: boolean): Promise<void> {
     await this.chats.setFlag(conversationId, 'archived', archived);
+    await syncToOwnDevices(this.ctx, { conversation: { id: conversationId, archived } });
   }
 
   async setMuted(conversationId: string, muted: boolean): Promise<void> {
     await this.chats.setFlag(conversationId, 'muted', muted);
+    await syncToOwnDevices(this.ctx, { conversation: { id: conversationId, muted } });
   }
 
   /** Marks every unread incoming message of a conversation read (with read receipts if enabled). */

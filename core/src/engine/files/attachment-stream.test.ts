@@ -1,6 +1,7 @@
 import nacl from 'tweetnacl';
 import { describe, expect, it } from 'vitest';
 import {
+  ATTACHMENT_HEADER_LENGTH,
   AttachmentDecryptor,
   AttachmentEncryptor,
   sealAttachmentDigest,
@@ -14,7 +15,9 @@ import {
   prepareFile,
   sealFile,
 } from './attachment-stream.js';
-import { MemoryFileSink, bytesSource } from './file-io.js';
+import { nodeNativeBackend } from '../../crypto/backend/native.node.js';
+import { tweetnaclBackend } from '../../crypto/backend/tweetnacl.js';
+import { MemoryFileSink, bytesSource, type FileSink } from './file-io.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 
 const crypto = { randomBytes: (length: number) => nacl.randomBytes(length) };
@@ -63,6 +66,42 @@ describe('attachment streams', () => {
     tampered[100] = (tampered[100] ?? 0) ^ 1;
     const victim = new DecryptingWriter(new MemoryFileSink(plaintext.length), sealed.descriptor, crypto);
     await expect(victim.write(0, tampered)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  });
+
+  it('decrypts straight into an in-memory sink, copying nothing, and a tampered chunk never lands there', async () => {
+    const plaintext = nacl.randomBytes(3 * CHUNK + 11);
+    const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+    const sealed = await sealFile(source, crypto);
+    const ciphertext = await new EncryptingReader(source, sealed, crypto).read(0, sealed.ciphertextSize);
+    for (const backend of [tweetnaclBackend, nodeNativeBackend]) {
+      const sink = new MemoryFileSink(plaintext.length);
+      const copied: number[] = [];
+      const watched: FileSink = {
+        region: (offset, length) => sink.region(offset, length),
+        write: async (offset, bytes) => {
+          if (bytes.buffer !== sink.bytes.buffer) copied.push(offset);
+          await sink.write(offset, bytes);
+        },
+        finish: () => sink.finish(),
+        abort: () => sink.abort(),
+      };
+      const writer = new DecryptingWriter(watched, sealed.descriptor, { ...crypto, backend });
+      for (let offset = 0; offset < ciphertext.length; offset += 16_000)
+        await writer.write(offset, ciphertext.subarray(offset, offset + 16_000));
+      await writer.finish();
+      expect(sink.bytes).toEqual(plaintext);
+      expect(copied).toEqual([]);
+
+      // The second chunk is tampered with: the first is in place, the second's bytes never arrive.
+      const tampered = ciphertext.slice();
+      const at = ATTACHMENT_HEADER_LENGTH + CHUNK + 16 + 100;
+      tampered[at] = (tampered[at] ?? 0) ^ 1;
+      const victimSink = new MemoryFileSink(plaintext.length);
+      const victim = new DecryptingWriter(victimSink, sealed.descriptor, { ...crypto, backend });
+      await expect(victim.write(0, tampered)).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+      expect(victimSink.bytes.subarray(0, CHUNK)).toEqual(plaintext.subarray(0, CHUNK));
+      expect(victimSink.bytes.subarray(CHUNK).every((byte) => byte === 0)).toBe(true);
+    }
   });
 
   it('encrypts in one pass as it is read, and its trailing digest is the one a full pass computes', async () => {

@@ -13,6 +13,7 @@ import {
   type AttachmentDescriptor,
   type AttachmentKeys,
   type CryptoOptions,
+  type PlaintextTarget,
 } from '../../crypto/index.js';
 import { resolveOptions } from '../../crypto/options.js';
 import { ParleyError } from '../../errors/index.js';
@@ -178,6 +179,8 @@ export class EncryptingReader {
  */
 export class DecryptingWriter {
   readonly #decryptor: AttachmentDecryptor;
+  /** The sink's own memory, when it offers it: plaintext is decrypted in place, never copied. */
+  readonly #into: PlaintextTarget | undefined;
   #received = 0;
   #written = 0;
   readonly #resumed: boolean;
@@ -190,6 +193,7 @@ export class DecryptingWriter {
     resume?: AttachmentCheckpoint,
   ) {
     this.#decryptor = new AttachmentDecryptor(keys, crypto, resume);
+    this.#into = sink.region === undefined ? undefined : (offset, length) => sink.region?.(offset, length);
     this.#resumed = resume !== undefined;
     if (resume !== undefined) {
       this.#received = attachmentOffset(resume, keys.chunkSize);
@@ -205,22 +209,41 @@ export class DecryptingWriter {
     return this.#decryptor.checkpoint();
   }
 
+  /** Attachment chunks written so far: `checkpoint().index`, without building (copying) the checkpoint. */
+  get chunks(): number {
+    return this.#decryptor.chunks;
+  }
+
   /** Ciphertext bytes taken so far. */
   get received(): number {
     return this.#received;
   }
 
-  async write(offset: number, bytes: Uint8Array): Promise<void> {
+  /**
+   * Takes the next ciphertext bytes. Returns a promise only when they completed a chunk whose plaintext went
+   * to the sink; most transfer chunks (a quarter of an attachment chunk) need no await at all.
+   */
+  write(offset: number, bytes: Uint8Array): Promise<void> | undefined {
+    let plaintexts: Uint8Array[];
+    try {
+      plaintexts = this.#take(offset, bytes);
+    } catch (error) {
+      return Promise.reject(error); // a bad or tampered chunk fails the write, as an async write would
+    }
+    return plaintexts.length === 0 ? undefined : this.#outAll(plaintexts);
+  }
+
+  #take(offset: number, bytes: Uint8Array): Uint8Array[] {
     // After a resume the transfer restarts at a chunk boundary of its own, before ours: the ciphertext
     // is the same (same key and nonces), so what was already taken is skipped.
     if (offset < this.#received && offset + bytes.length > this.#received && this.#resumed) {
       bytes = bytes.subarray(this.#received - offset);
       offset = this.#received;
-    } else if (offset + bytes.length <= this.#received && this.#resumed) return;
+    } else if (offset + bytes.length <= this.#received && this.#resumed) return [];
     if (offset !== this.#received)
       throw new ParleyError('BAD_REQUEST', `ciphertext write at ${offset}, expected ${this.#received}`);
     this.#received += bytes.length;
-    for (const plaintext of this.#decryptor.push(bytes)) await this.#out(plaintext);
+    return this.#decryptor.push(bytes, this.#into);
   }
 
   /** `sealedDigest`: the trailing digest (sealAttachmentDigest), when the descriptor came without one. */
@@ -232,8 +255,12 @@ export class DecryptingWriter {
         throw new ParleyError('TRUNCATED', 'the attachment ended without its digest');
       digest = openAttachmentDigest(this.keys, header, sealedDigest, this.crypto);
     }
-    await this.#out(this.#decryptor.finish(digest));
+    await this.#out(this.#decryptor.finish(digest, this.#into));
     await this.sink.finish();
+  }
+
+  async #outAll(plaintexts: readonly Uint8Array[]): Promise<void> {
+    for (const plaintext of plaintexts) await this.#out(plaintext);
   }
 
   async #out(plaintext: Uint8Array): Promise<void> {

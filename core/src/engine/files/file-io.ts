@@ -29,6 +29,12 @@ export type FileSourceOpener = (descriptor: FileSourceDescriptor) => Promise<Fil
 /** Where a received file's plaintext goes, written front to back; `abort` if it failed. */
 export interface FileSink {
   write(offset: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * For a sink that holds the file in memory: a view of its own bytes [offset, offset + length), which the
+   * engine decrypts into (only authenticated plaintext lands there) before it calls `write` with that same
+   * view, so the bytes are never copied. Undefined where the sink wants them handed over instead.
+   */
+  region?(offset: number, length: number): Uint8Array | undefined;
   /** Every byte was written and checked. */
   finish(): Promise<void>;
   abort(): Promise<void>;
@@ -78,8 +84,15 @@ export class MemoryFileSink implements FileSink {
     return this.#buffer;
   }
 
+  region(offset: number, length: number): Uint8Array | undefined {
+    if (offset < 0 || length < 0 || offset + length > this.size) return undefined;
+    return this.#buffer.subarray(offset, offset + length);
+  }
+
   async write(offset: number, bytes: Uint8Array): Promise<void> {
     if (offset + bytes.length > this.size) throw new ParleyError('BAD_REQUEST', 'write beyond the file');
+    // Already in place when it was decrypted into region(offset, …).
+    if (bytes.buffer === this.#buffer.buffer && bytes.byteOffset === offset) return;
     this.#buffer.set(bytes, offset);
   }
 

@@ -13,6 +13,26 @@ import { PERSON_CANCELLED, type CancelFlag } from './relay-send.js';
 import type { FileBody, FileOptions } from './types.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
 
+/** The smallest step between two progress events of a received file, and the share of a large one. */
+const PROGRESS_STEP_BYTES = 64 * 1024;
+const PROGRESS_STEP_SHARE = 1 / 200;
+
+/**
+ * The transfer reports every chunk it writes (16 KiB): a screen redrawing the bubble for each would do so a
+ * thousand times per 16 MiB. The client's 'file-progress' comes at its first chunk, then every 64 KiB or
+ * half a percent of the file, whichever is more, and at its last byte.
+ */
+function screenProgress(
+  emit: (bytes: number, total: number) => void,
+): (progress: { bytes: number; total: number }) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  return ({ bytes, total }) => {
+    if (bytes < total && bytes - last < Math.max(PROGRESS_STEP_BYTES, total * PROGRESS_STEP_SHARE)) return;
+    last = bytes;
+    emit(bytes, total);
+  };
+}
+
 /**
  * The receiving end of a file: offered when its message arrives, then taken over the direct link or from our
  * relay, decrypted chunk by chunk into the platform's FileSink, and reported only once its digest checked
@@ -152,7 +172,9 @@ export class FileReceiving {
         await relay.download(
           body.relayHash,
           body.size,
-          (offset, bytes) => writer.write(offset, bytes),
+          async (offset, bytes) => {
+            await writer.write(offset, bytes);
+          },
           (bytes, total) => ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
           () => flag.cancelled,
         );
@@ -180,8 +202,11 @@ export class FileReceiving {
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
     });
-    receiver.on('progress', ({ bytes, total }) =>
-      ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+    receiver.on(
+      'progress',
+      screenProgress((bytes, total) =>
+        ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+      ),
     );
     receiver.on('cancel', ({ by, reason }) => onCancel(this.transfers, messageId, 'receive', by, reason));
     this.transfers.receiving.set(messageId, receiver);

@@ -66,11 +66,11 @@ export class FilesService {
   async send(conversationId: string, file: OutgoingFile): Promise<string> {
     this.ctx.assertOpen();
     const { recipients, groupId } = await this.recipients(conversationId);
-    if (groupId !== undefined) return this.#group.send(conversationId, groupId, recipients, file);
+    // A group, or a one-to-one with several devices (linked devices): one relay upload for all of them.
+    if (groupId !== undefined || recipients.length > 1)
+      return this.#group.send(conversationId, groupId, recipients, file);
     const [recipient] = recipients;
-    if (recipient === undefined || recipients.length !== 1) {
-      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
-    }
+    if (recipient === undefined) throw new ParleyError('BAD_REQUEST', 'a conversation without a recipient');
     return this.manager.send(conversationId, recipient, file);
   }
 
@@ -85,15 +85,13 @@ export class FilesService {
   ): Promise<{ messageId: string; uploaded: Promise<void> }> {
     this.ctx.assertOpen();
     const { recipients, groupId } = await this.recipients(conversationId);
-    if (groupId !== undefined) {
+    if (groupId !== undefined || recipients.length > 1) {
       // A group upload names its message first too, but is not drafted yet: it resolves when sent.
       const messageId = await this.#group.send(conversationId, groupId, recipients, file);
       return { messageId, uploaded: Promise.resolve() };
     }
     const [recipient] = recipients;
-    if (recipient === undefined || recipients.length !== 1) {
-      throw new ParleyError('BAD_REQUEST', 'a one-to-one conversation has exactly one recipient device');
-    }
+    if (recipient === undefined) throw new ParleyError('BAD_REQUEST', 'a conversation without a recipient');
     return this.manager.start(conversationId, recipient, file);
   }
 

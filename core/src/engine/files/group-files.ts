@@ -1,6 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
 import { serializeAttachmentDescriptor, type ProtocolAddress } from '../../crypto/index.js';
-import { relayIdentityOf } from '../shared/addresses.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './types.js';
@@ -21,7 +20,7 @@ export interface GroupFileOptions {
   /** Writes the announcing group message (outbox, sender key) and resolves its id. */
   readonly queue: (options: {
     conversationId: string;
-    groupId: string;
+    groupId?: string;
     recipients: readonly ProtocolAddress[];
     body: FileBody;
     text: string;
@@ -43,9 +42,13 @@ export class GroupFiles {
     private readonly options: GroupFileOptions,
   ) {}
 
+  /**
+   * `groupId` undefined: a one-to-one conversation whose people have several devices (linked devices), sent
+   * the same way: one upload for every device, one message per device over its pairwise session.
+   */
   async send(
     conversationId: string,
-    groupId: string,
+    groupId: string | undefined,
     recipients: readonly ProtocolAddress[],
     file: OutgoingFile,
   ): Promise<string> {
@@ -75,7 +78,7 @@ export class GroupFiles {
       ...fileBodyExtras(file),
     };
     const messageId = namespacedId(this.ctx.self.name, this.ctx.newId());
-    const audience = [...new Set(recipients.map((recipient) => relayIdentityOf(recipient)))];
+    const audience = [...new Set(recipients.map((recipient) => this.ctx.devices.relayIdentity(recipient)))];
     const { records } = this.options;
     // Remembered like a one-to-one file, before any progress event names the message.
     await records.put(outgoingFileInfo(messageId, source, file));
@@ -89,7 +92,7 @@ export class GroupFiles {
     }
     await this.options.queue({
       conversationId,
-      groupId,
+      ...(groupId === undefined ? {} : { groupId }),
       recipients,
       body,
       text: file.caption ?? source.name,

@@ -42,11 +42,19 @@ export class ReceiveCheckpoints {
     );
   }
 
-  /** Chunks up to `checkpoint` are in the sink: saved if far enough past the last one saved. */
-  offer(checkpoint: AttachmentCheckpoint | undefined, transferChunkSize: number | undefined): void {
-    if (this.#ended || checkpoint === undefined || transferChunkSize === undefined) return;
+  /**
+   * `writer`'s chunks are in the sink: its checkpoint is saved if far enough past the last one saved. Asked
+   * after every transfer chunk, so the checkpoint (a copy of every tag so far) is built only when saved.
+   */
+  offer(
+    writer: Pick<DecryptingWriter, 'chunks' | 'checkpoint'>,
+    transferChunkSize: number | undefined,
+  ): void {
+    if (this.#ended || transferChunkSize === undefined) return;
     const step = Math.max(MIN_STEP, Math.floor(this.#savedIndex / 16));
-    if (checkpoint.index - this.#savedIndex < step) return;
+    if (writer.chunks - this.#savedIndex < step) return;
+    const checkpoint = writer.checkpoint();
+    if (checkpoint === undefined) return;
     this.#savedIndex = checkpoint.index;
     const record = encodeIncomingRecord({ ...this.file, checkpoint, transferChunkSize });
     this.#saved = this.#saved
@@ -103,6 +111,6 @@ export async function resumableReceiver(options: {
   );
   await keep.start();
   // Every chunk the writer opened is in the sink once the receiver reports progress.
-  receiver.on('progress', () => keep.offer(writer.checkpoint(), receiver.checkpoint?.chunkSize));
+  receiver.on('progress', () => keep.offer(writer, receiver.checkpoint?.chunkSize));
   return { receiver, ended: () => keep.end() };
 }

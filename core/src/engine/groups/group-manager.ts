@@ -256,7 +256,12 @@ export class GroupManager {
     if (body.type !== 'group-state') return;
     const current = await this.get(body.state.groupId);
     try {
-      validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto);
+      // The pairwise session authenticated the sending device; its key is the account's or a listed one.
+      const signer = this.ctx.devices.list(sender.name)?.devices.find((d) => d.deviceId === sender.deviceId);
+      const signerKey = sender.deviceId === PRIMARY_DEVICE ? undefined : signer?.identityKey;
+      if (sender.deviceId !== PRIMARY_DEVICE && signerKey === undefined)
+        throw new ParleyError('UNTRUSTED_IDENTITY', 'a group change from a device its account does not list');
+      validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto, signerKey);
       if (current === undefined && !(await this.#mayIntroduce(body.state.groupId, sender.name)))
         throw new ParleyError(
           'ACCESS_DENIED',
@@ -294,7 +299,14 @@ export class GroupManager {
   /** Signs, validates like a member would, stores, and sends to everyone in the old or new state. */
   private async publish(current: GroupState | undefined, next: GroupState): Promise<void> {
     const signature = signGroupState(this.ctx.identity, next);
-    validateGroupState(current, next, signature, this.ctx.self.name, this.ctx.crypto);
+    validateGroupState(
+      current,
+      next,
+      signature,
+      this.ctx.self.name,
+      this.ctx.crypto,
+      this.ctx.identity.identityKey,
+    );
     const audience = [...new Set([...(current?.members ?? []), ...next.members])];
     await this.ctx.sendControl(this.others(audience), { type: 'group-state', state: next, signature });
     await this.apply(current, next, signature, { sentAt: this.ctx.now(), counter: this.ctx.nextCounter() });
@@ -349,7 +361,8 @@ export class GroupManager {
       const distribution = await this.ctx.queue.run(`group:${next.groupId}`, () =>
         cipher.distribution(next.groupId),
       );
-      await this.sendKey(next.groupId, distribution, this.others(added));
+      // Joining (or creating) gives our key to every device, our own other devices included.
+      await this.sendKey(next.groupId, distribution, this.others(before.length === 0 ? next.members : added));
     }
     // Reported once our key matches the new membership, so what the app sends next uses it.
     this.ctx.emit('group', { state: next, removedSelf });
@@ -360,9 +373,35 @@ export class GroupManager {
     await this.ctx.sendControl(to, { type: 'sender-key', groupId, distribution: toBase64Url(distribution) });
   }
 
+  /**
+   * Linked devices (docs/crypto.md): `account` (a member, or us) linked devices, which get our current
+   * sender key in every group we share, or removed some, which cannot read what follows: we rotate our key
+   * and give the new one to every current device of every member.
+   */
+  async devicesChanged(account: string, added: readonly number[], removed: boolean): Promise<void> {
+    const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);
+    for (const stateKey of await this.ctx.state.keys('group:')) {
+      const state = await this.get(stateKey.slice('group:'.length));
+      const self = this.ctx.self.name;
+      if (state === undefined || !state.members.includes(self) || !state.members.includes(account)) continue;
+      const { groupId } = state;
+      if (removed) {
+        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.rotate(groupId));
+        await this.sendKey(groupId, distribution, this.others(state.members));
+      } else if (added.length > 0) {
+        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.distribution(groupId));
+        await this.sendKey(
+          groupId,
+          distribution,
+          added.map((deviceId) => ({ name: account, deviceId })),
+        );
+      }
+    }
+    this.kick();
+  }
+
+  /** Every device of these accounts but this one: ours included when `accounts` names us (linked devices). */
   private others(accounts: readonly string[]): ProtocolAddress[] {
-    return accounts
-      .filter((account) => account !== this.ctx.self.name)
-      .map((account) => ({ name: account, deviceId: PRIMARY_DEVICE }));
+    return this.ctx.devices.fanOut(accounts);
   }
 }

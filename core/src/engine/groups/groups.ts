@@ -46,6 +46,11 @@ export function validateGroupState(
   signature: string,
   sender: string,
   crypto: CryptoOptions,
+  /**
+   * The key the signature must verify under: the sending device's (a linked device signs with its own key,
+   * which the sender's account list vouches for). Default: the account key the sender's name encodes.
+   */
+  signerKey: Uint8Array = parseIdentityString(sender),
 ): void {
   if (next.changedBy !== sender)
     throw new ParleyError('ACCESS_DENIED', 'group change not sent by its author');
@@ -56,7 +61,7 @@ export function validateGroupState(
   } catch (error) {
     throw new ParleyError('INVALID_SIGNATURE', 'group state signature is malformed', { cause: error });
   }
-  if (!verifySignature(backend, groupStateMessage(next), signatureBytes, parseIdentityString(sender))) {
+  if (!verifySignature(backend, groupStateMessage(next), signatureBytes, signerKey)) {
     throw new ParleyError('INVALID_SIGNATURE', 'group state signature does not verify');
   }
   if (!next.admins.every((admin) => next.members.includes(admin))) {

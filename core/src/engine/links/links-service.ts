@@ -19,6 +19,8 @@ export interface LinkHandlers {
   onSession(peer: PeerAddress, session: TransferSession): void;
   /** A call's signal, still sealed: the calls service checks the sender is an accepted contact and opens it. */
   onCallSignal(from: PeerAddress, signal: WireLinkSignal): void;
+  /** A frame of a device-link handshake or channel (engine/devices/linking): not a contact's link. */
+  onDeviceLinkSignal(signal: ServerPayload<'signal'>): void;
 }
 
 /**
@@ -47,6 +49,9 @@ export class LinksService implements SendRoutes {
   start(iceServers: readonly IceServer[]): boolean {
     this.#iceServers = iceServers;
     if (this.#direct !== undefined || this.wrtc === undefined) return false;
+    // A linked device's link identity would be its own key, which peers do not map to its account yet:
+    // it talks through the relay (engine README, "Linked devices").
+    if (this.ctx.self.deviceId !== PRIMARY_DEVICE) return false;
     this.#direct = new DirectLinks({
       self: peerOf(this.ctx.self),
       iceServers,
@@ -87,6 +92,10 @@ export class LinksService implements SendRoutes {
    * both look only at an accepted contact's signals (anyone else's gets no answer).
    */
   handleSignal(signal: ServerPayload<'signal'>): void {
+    if (signal.kind === 'device-link') {
+      this.handlers.onDeviceLinkSignal(signal);
+      return;
+    }
     const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
     const wire = { linkId: signal.linkId, kind: signal.kind, data: signal.data };
     if (signal.kind !== 'call') {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParleyError } from '../../errors/index.js';
 import { utf8 } from '../../protocol/encoding.js';
+import { FrameKeyBodySchema } from '../../protocol/frame-keys.js';
 
 /*
  * What travels inside the end-to-end encryption: one JSON document per message, validated on receipt like
@@ -102,6 +103,8 @@ const Body = z.discriminatedUnion('type', [
   /** Asks an admin to be added, showing the group's current invite token. */
   z.strictObject({ type: z.literal('group-join'), groupId: Id, token: z.string().max(128) }),
   z.strictObject({ type: z.literal('sender-key'), groupId: Id, distribution: z.string().max(4096) }),
+  /** A participant's frame key for a group call (call-keys/), sent over the pairwise session. */
+  FrameKeyBodySchema,
   /**
    * A group's call on the SFU started (someone joined an empty room) or ended (the last one left), sent to the
    * group's members so each shows "Call in progress — Join" and, at the end, the call-log line. `callId` ties
@@ -130,6 +133,42 @@ const Body = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('status-view'), statusId: Id }),
   /** The author took a status down: every viewer drops it. */
   z.strictObject({ type: z.literal('status-delete'), statusId: Id }),
+  /**
+   * Between devices of one account only (linked devices, devices/sync.ts): read state, pin / archive /
+   * mute, verification and settings changed on the sending device.
+   */
+  z.strictObject({
+    type: z.literal('sync'),
+    read: z.array(Id).min(1).max(1000).optional(),
+    conversation: z
+      .strictObject({
+        id: z.string().min(1).max(200),
+        pinned: z.boolean().optional(),
+        archived: z.boolean().optional(),
+        muted: z.boolean().optional(),
+      })
+      .optional(),
+    verified: z.strictObject({ account: z.string().min(1).max(128), verified: z.boolean() }).optional(),
+    /** A contact added (from its link: name and relay), accepted or blocked on the sending device. */
+    contact: z
+      .strictObject({
+        account: z.string().min(1).max(128),
+        relayUrl: z.string().max(2048).optional(),
+        displayName: z.string().max(64).optional(),
+        accepted: z.boolean().optional(),
+        blocked: z.boolean().optional(),
+      })
+      .optional(),
+    settings: z.strictObject({ readReceipts: z.boolean().optional() }).optional(),
+    /** Our own profile, set on the sending device (or sent to a device just linked). */
+    profile: z
+      .strictObject({
+        type: z.literal('profile'),
+        displayName: z.string().min(1).max(64),
+        avatar: z.string().max(65_536).optional(),
+      })
+      .optional(),
+  }),
   /** The sender's display name and avatar (base64url image bytes, size-capped), sent to every contact. */
   z.strictObject({
     type: z.literal('profile'),
@@ -145,6 +184,11 @@ export const ContentSchema = z.strictObject({
   counter: z.number().int().nonnegative(),
   /** Absent for one-to-one messages. */
   groupId: Id.optional(),
+  /**
+   * Linked devices: the account a one-to-one message went to, only in the copy for the sender's own other
+   * devices (which file it in that conversation as sent by us); ignored from anyone else.
+   */
+  to: z.string().min(1).max(128).optional(),
   body: Body,
 });
 

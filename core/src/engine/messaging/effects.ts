@@ -2,7 +2,7 @@ import { ParleyError } from '../../errors/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 import type { Contact } from '../../storage/index.js';
 import { PRIMARY_DEVICE, directConversationId, groupConversationId } from '../shared/addresses.js';
-import type { Content } from './content.js';
+import type { Content, ContentBody } from './content.js';
 import type { EngineContext } from '../context.js';
 import type { FileManager } from '../files/file-manager.js';
 import type { GroupManager } from '../groups/group-manager.js';
@@ -12,6 +12,7 @@ import { applyProfile } from '../account/profile.js';
 import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
+import type { CallKeysService } from '../call-keys/call-keys-service.js';
 import { noteGroupCall } from '../group-calls/group-call-notices.js';
 
 /**
@@ -21,7 +22,14 @@ import { noteGroupCall } from '../group-calls/group-call-notices.js';
  */
 export async function applyContent(
   ctx: EngineContext,
-  parts: { files: FileManager; groups: GroupManager; statuses: StatusManager },
+  parts: {
+    files: FileManager;
+    groups: GroupManager;
+    statuses: StatusManager;
+    callKeys: CallKeysService;
+    /** Linked devices: a sync message from another device of ours (devices/sync.ts). */
+    sync: (sender: ProtocolAddress, body: Extract<ContentBody, { type: 'sync' }>) => Promise<void>;
+  },
   sender: ProtocolAddress,
   content: Content,
   via: Via,
@@ -46,14 +54,10 @@ export async function applyContent(
     case 'edit':
     case 'delete': {
       const target = await ctx.db.messages.get(body.target);
-      // Only the original sender may edit or delete; the ratchet authenticated who this is from.
+      // Only the original sender may edit or delete; the ratchet authenticated who this is from. Any device
+      // of its account is that sender (linked devices: each is vouched for by the account key).
       // A group-change line carries the same id on every device; nobody may rewrite it.
-      if (
-        target === undefined ||
-        target.kind !== undefined ||
-        target.sender.name !== sender.name ||
-        target.sender.deviceId !== sender.deviceId
-      ) {
+      if (target === undefined || target.kind !== undefined || target.sender.name !== sender.name) {
         ctx.emit(
           'error',
           new ParleyError('ACCESS_DENIED', `${body.type} of a message not sent by its author`),
@@ -117,6 +121,9 @@ export async function applyContent(
     case 'status-delete':
       await parts.statuses.receive(sender, content);
       return;
+    case 'frame-key':
+      await parts.callKeys.receive(sender, body);
+      return;
     case 'profile':
       await applyProfile(ctx, sender.name, body);
       return;
@@ -128,6 +135,14 @@ export async function applyContent(
       return;
     case 'file-withdrawn':
       await parts.files.withdrawn(sender, body.target, body.reason);
+      return;
+    case 'sync':
+      // Only our own devices may say what we read, pinned or verified.
+      if (sender.name !== ctx.self.name) {
+        ctx.emit('error', new ParleyError('ACCESS_DENIED', 'a sync message from another account'));
+        return;
+      }
+      await parts.sync(sender, body);
       return;
     case 'receipt':
       return;
@@ -187,9 +202,15 @@ export async function conversationRecipients(
   if (conversation === undefined) throw new ParleyError('NOT_FOUND', `no conversation ${conversationId}`);
   if (conversation.kind === 'group') {
     const groupId = conversationId.slice('group:'.length);
+    // Members' lists, fetched when stale, so a device a member unlinked is no longer sent to.
+    await Promise.all(
+      conversation.members.concat(ctx.self.name).map((account) => ctx.devices.refresh(account)),
+    );
     return { recipients: await groups.recipients(groupId), groupId };
   }
   const contact = await ctx.db.contacts.get(conversation.members[0] ?? '');
   if (contact === undefined) throw new ParleyError('NOT_FOUND', 'no contact for this conversation');
-  return { recipients: contact.deviceIds.map((deviceId) => ({ name: contact.account, deviceId })) };
+  // Every device of the contact, and our own other devices (what we send shows there as sent by us).
+  await Promise.all([ctx.devices.refresh(contact.account), ctx.devices.refresh(ctx.self.name)]);
+  return { recipients: ctx.devices.fanOut([contact.account, ctx.self.name]) };
 }

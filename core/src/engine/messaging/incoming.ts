@@ -28,8 +28,11 @@ export interface IncomingHandlers {
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
   senderOfTag(tag: Uint8Array): Promise<{ groupId: string; sender: ProtocolAddress } | undefined>;
-  /** The sender's contact, created as a message request the first time it writes. */
-  ensureContact(account: string): Promise<Contact>;
+  /**
+   * The sender's contact, created as a message request the first time it writes (`accept`: created as
+   * accepted, for the account another device of ours wrote to).
+   */
+  ensureContact(account: string, accept?: boolean): Promise<Contact>;
 }
 
 const decoder = new TextDecoder();
@@ -173,9 +176,14 @@ async function commit(
   via: Via,
   channel: Channel,
 ): Promise<'stored' | 'duplicate'> {
-  if (sender.name === ctx.self.name) throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
+  const own = sender.name === ctx.self.name;
+  if (own && sender.deviceId === ctx.self.deviceId)
+    throw new ParleyError('BAD_REQUEST', 'a message from ourselves');
   const receivedAt = ctx.now();
   const contents = admitContents(ctx, sender, received, channel, receivedAt);
+  await ctx.devices.seen(sender);
+  // Another device of our account: what it sent shows here as sent by us, and its sync messages apply.
+  if (own) return commitOwn(ctx, handlers, sender, contents, stage, via);
   const contact = await handlers.ensureContact(sender.name);
   // A blocked identity gets nothing: its messages are dropped unread (and acknowledged, so not resent).
   if (contact.blocked) return 'duplicate';
@@ -236,6 +244,48 @@ function admitContents(
     }
   }
   return admitted;
+}
+
+/**
+ * A message from another device of our own account (linked devices): a copy of what it sent, stored as
+ * our outgoing message (state 'sent') in the conversation the copy names, or a control message (sync,
+ * sender key, group change…), applied like any. No receipts: nobody waits for them.
+ */
+async function commitOwn(
+  ctx: EngineContext,
+  handlers: IncomingHandlers,
+  sender: ProtocolAddress,
+  contents: readonly Content[],
+  stage: StagedCryptoStores,
+  via: Via,
+): Promise<'stored' | 'duplicate'> {
+  for (const content of contents) {
+    await handlers.beforeCommit(sender, content, stage);
+    // A message another device of ours sent to someone this device has not met yet: the conversation.
+    if (content.to !== undefined && content.groupId === undefined)
+      await handlers.ensureContact(content.to, true);
+  }
+  const receivedAt = ctx.now();
+  const results = await ctx.db.commitIncomingBatch({
+    crypto: stage.changes(),
+    messages: contents.map((content) => ownMessage(sender, content, receivedAt)),
+  });
+  const stored = contents.filter((_, index) => results[index] === 'inserted');
+  if (stored.length === 0) return 'duplicate';
+  for (const content of stored) await handlers.afterCommit(sender, content, via);
+  return 'stored';
+}
+
+function ownMessage(sender: ProtocolAddress, content: Content, receivedAt: number): NewMessage {
+  const base = incomingMessage(sender, content, receivedAt);
+  if (base.conversationId.startsWith('control:')) return base;
+  const conversationId =
+    content.groupId !== undefined
+      ? groupConversationId(content.groupId)
+      : content.to !== undefined
+        ? directConversationId(content.to)
+        : controlConversationId(sender.name);
+  return { ...base, conversationId, direction: 'outgoing', state: 'sent' };
 }
 
 function incomingMessage(sender: ProtocolAddress, content: Content, receivedAt: number): NewMessage {

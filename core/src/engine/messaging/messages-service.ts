@@ -7,6 +7,7 @@ import type { ConversationList } from '../conversations/conversation-list.js';
 import { conversationTimer, scheduleExpiry } from '../conversations/disappearing.js';
 import type { ContentBody } from './content.js';
 import { queueOutgoing } from './outgoing.js';
+import { syncToOwnDevices } from '../devices/sync.js';
 import { checkRecallProof, recallHeld } from './recall.js';
 import { pinnedRelayKey } from '../relay/relay-key-pins.js';
 import { reactionsTo, recordReaction, type Reaction } from './reactions.js';
@@ -109,6 +110,11 @@ export class MessagesService {
   /** Marks incoming messages read and, if this device sends read receipts, tells their senders. */
   async markRead(messageIds: readonly string[]): Promise<void> {
     const bySender = await this.list.markRead(messageIds);
+    // Read here is read on every device of ours (linked devices).
+    const read = bySender.flatMap(({ ids }) => ids);
+    for (let start = 0; start < read.length; start += 1000) {
+      await syncToOwnDevices(this.ctx, { read: read.slice(start, start + 1000) });
+    }
     if (!this.ctx.readReceipts) return;
     for (const { sender, ids } of bySender) {
       // A message request gets no read receipts until accepted.

@@ -3,7 +3,7 @@ import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/inde
 import { concatBytes } from '../../protocol/encoding.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { MessageState, OutboxEntry, OutboxState } from '../../storage/index.js';
-import { controlConversationId, peerOf, relayIdentityOf, directConversationId } from '../shared/addresses.js';
+import { PRIMARY_DEVICE, controlConversationId, peerOf, directConversationId } from '../shared/addresses.js';
 import { encodeContent, type Content, type ContentBody } from './content.js';
 import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
@@ -66,13 +66,21 @@ function newContent(
   return { content, payload };
 }
 
-function outboxEntries(options: QueueOptions, content: Content, payload: Uint8Array) {
+function outboxEntries(ctx: EngineContext, options: QueueOptions, content: Content, payload: Uint8Array) {
+  // Our own other devices get a copy that says which conversation it belongs to (linked devices).
+  const peer = options.conversationId.startsWith('direct:')
+    ? options.conversationId.slice('direct:'.length)
+    : options.conversationId.startsWith('control:')
+      ? options.conversationId.slice('control:'.length)
+      : undefined;
+  const own =
+    peer === undefined || peer === ctx.self.name ? payload : encodeContent({ ...content, to: peer });
   return options.recipients.map((recipient) => ({
     id: outboxEntryId(content, recipient),
     messageId: content.id,
     conversationId: options.conversationId,
     recipient,
-    payload,
+    payload: recipient.name === ctx.self.name ? own : payload,
   }));
 }
 
@@ -94,7 +102,7 @@ export async function queueOutgoing(ctx: EngineContext, options: QueueOptions): 
       ...(options.body.type === 'file' ? { attachmentIds: [options.body.transferId] } : {}),
       ...(options.replyTo === undefined ? {} : { replyTo: options.replyTo }),
     },
-    outbox: outboxEntries(options, content, payload),
+    outbox: outboxEntries(ctx, options, content, payload),
   });
   return content;
 }
@@ -135,7 +143,7 @@ export async function releaseDraft(ctx: EngineContext, options: QueueOptions): P
   if (draft === undefined) throw new ParleyError('NOT_FOUND', 'no drafted message to send');
   const at = { sentAt: draft.sentAt, counter: draft.senderCounter };
   const { content, payload } = newContent(ctx, options, at);
-  for (const entry of outboxEntries(options, content, payload)) await ctx.db.outbox.enqueue(entry);
+  for (const entry of outboxEntries(ctx, options, content, payload)) await ctx.db.outbox.enqueue(entry);
   return content;
 }
 
@@ -170,7 +178,9 @@ export async function attemptBatch(
     new Uint8Array([BLOB_SEALED]),
     await ctx.pairwise.seal(entry.recipient, encodeContentBatch(batch.map((item) => item.payload))),
   );
-  const direct = routes.direct();
+  // Direct links join primaries only (a linked device's link identity is its own key): others use the relay.
+  const bothPrimary = entry.recipient.deviceId === PRIMARY_DEVICE && ctx.self.deviceId === PRIMARY_DEVICE;
+  const direct = bothPrimary ? routes.direct() : undefined;
   const conversationId = entry.conversationId.startsWith('control:')
     ? directConversationId(entry.recipient.name)
     : entry.conversationId;
@@ -178,7 +188,7 @@ export async function attemptBatch(
   if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
   if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient))) routes.route(conversationId, 'relay');
   const { id: blobId } = await relay.request('blob:deposit', {
-    recipients: [relayIdentityOf(entry.recipient)],
+    recipients: [ctx.devices.relayIdentity(entry.recipient)],
     payload: envelope,
   });
   // Until the recipient confirms delivery, its sender may still recall it (messaging/recall.ts).
@@ -216,7 +226,7 @@ async function attemptGroup(
     return sealedGroupBlob(tag, message);
   });
   await ctx.relayFor(entry.recipient.name).request('blob:deposit', {
-    recipients: [...new Set(batch.map((item) => relayIdentityOf(item.recipient)))],
+    recipients: [...new Set(batch.map((item) => ctx.devices.relayIdentity(item.recipient)))],
     payload,
   });
   const settled: OutboxEntry[] = [];
@@ -236,13 +246,23 @@ export async function refreshMessageState(
 ): Promise<void> {
   const message = await ctx.db.messages.get(messageId);
   if (message === undefined || message.direction !== 'outgoing') return;
-  const entries = known ?? (await ctx.db.outbox.forMessage(messageId));
+  const all = known ?? (await ctx.db.outbox.forMessage(messageId));
+  // Copies to our own other devices (linked devices) say nothing about the recipients.
+  const others = all.filter((entry) => entry.recipient.name !== ctx.self.name);
+  const entries = others.length > 0 ? others : all;
   if (entries.length === 0) return;
-  const failed = entries.find((entry) => entry.state === 'failed');
+  // Per recipient account, its most advanced device: delivered when any of its devices has it, read when
+  // any read it. The message is as far as its least advanced account, failed when one's every device failed.
+  const best = new Map<string, OutboxEntry>();
+  for (const entry of entries) {
+    const kept = best.get(entry.recipient.name);
+    if (kept === undefined || RANK[entry.state] > RANK[kept.state]) best.set(entry.recipient.name, entry);
+  }
+  const failed = [...best.values()].find((entry) => entry.state === 'failed');
   let state: MessageState;
   if (failed !== undefined) state = 'failed';
   else
-    state = entries.reduce<OutboxState>(
+    state = [...best.values()].reduce<OutboxState>(
       (low, entry) => (RANK[entry.state] < RANK[low] ? entry.state : low),
       'read',
     );

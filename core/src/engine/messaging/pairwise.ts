@@ -4,6 +4,7 @@ import {
   addressKey,
   identityString,
   openSealed,
+  parseIdentityString,
   sealToRecipient,
   type CryptoOptions,
   type IdentityKeyPair,
@@ -36,10 +37,13 @@ export class Pairwise {
   constructor(
     private readonly db: ClientDatabase,
     private readonly local: IdentityKeyPair,
-    private readonly deviceId: number,
+    /** This device as (account, device): a linked device's envelopes name the account (sealed sender v2). */
+    private readonly self: ProtocolAddress,
     private readonly queue: SerialQueue,
     private readonly crypto: CryptoOptions,
     private readonly fetchBundle: (address: ProtocolAddress) => Promise<FetchedBundle>,
+    /** Throws UNTRUSTED_IDENTITY unless the account's verified list names this key (fetching it if new). */
+    private readonly ensureListed: (address: ProtocolAddress, identityKey: Uint8Array) => Promise<void>,
   ) {}
 
   /** Encrypts `plaintext` for `to`, starting a session from its prekey bundle if there is none. */
@@ -55,7 +59,15 @@ export class Pairwise {
         encrypted = await cipher.encryptToPeer(to, plaintext);
       }
       const { message, remote } = encrypted;
-      return sealToRecipient(this.local, this.deviceId, remote.identityDhKey, message, this.crypto);
+      const account = parseIdentityString(this.self.name);
+      return sealToRecipient(
+        this.local,
+        this.self.deviceId,
+        remote.identityDhKey,
+        message,
+        this.crypto,
+        account,
+      );
     });
   }
 
@@ -65,8 +77,11 @@ export class Pairwise {
    */
   async open<T>(envelope: Uint8Array, commit: (opened: OpenedEnvelope) => Promise<T>): Promise<T> {
     const { sender, content } = openSealed(this.local, envelope, this.crypto);
-    const address = { name: identityString(sender.identity.identityKey), deviceId: sender.deviceId };
+    const address = { name: identityString(sender.account), deviceId: sender.deviceId };
     return this.queue.run(addressKey(address), async () => {
+      // Every message, not only the one that starts a session: a device its account has since removed
+      // from its signed list keeps its session here, and must not be heard any more.
+      await this.ensureListed(address, sender.identity.identityKey);
       const stage = this.db.stageCrypto();
       const decrypted = await new SessionCipher(stage, this.crypto).decrypt(address, content);
       if (!equalBytes(decrypted.sender.identityKey, sender.identity.identityKey)) {

@@ -11,7 +11,6 @@ import { recallReceiptMessage } from '../../protocol/signed-messages.js';
 import type { OutboxEntry, RecallProof, StoredMessage } from '../../storage/index.js';
 import type { EngineContext } from '../context.js';
 import { pinRelayKey } from '../relay/relay-key-pins.js';
-import { relayIdentityOf } from '../shared/addresses.js';
 
 /*
  * Unsend before delivery. A one-to-one message deposited on the relay can be recalled while the relay still
@@ -102,7 +101,7 @@ export async function recallHeld(
     throw error;
   }
   const parsed = RecallReceiptSchema.safeParse(receipt);
-  const recipient = relayIdentityOf(held.recipient);
+  const recipient = ctx.devices.relayIdentity(held.recipient);
   const signed =
     parsed.success &&
     receiptSignedBy(resolveOptions(ctx.crypto).backend, parsed.data, { relayKey, blobId: held.blobId });

@@ -1,8 +1,11 @@
+import type { ProtocolAddress } from '../../crypto/index.js';
 import type { Verification } from '../contacts/verification.js';
+import type { ContentBody } from './content.js';
 import type { EngineContext } from '../context.js';
 import type { FileManager } from '../files/file-manager.js';
 import type { GroupManager } from '../groups/group-manager.js';
 import type { StatusManager } from '../status/status-manager.js';
+import type { CallKeysService } from '../call-keys/call-keys-service.js';
 import { applyContent, ensureContact } from './effects.js';
 import type { IncomingHandlers } from './incoming.js';
 
@@ -16,19 +19,27 @@ export function receivingHandlers(
     groups: GroupManager;
     verification: Verification;
     statuses: StatusManager;
+    callKeys: CallKeysService;
     /** Late: the files service is built after the inbox's owner. */
     files: () => FileManager;
+    sync: (sender: ProtocolAddress, body: Extract<ContentBody, { type: 'sync' }>) => Promise<void>;
   },
 ): IncomingHandlers {
   const { groups } = parts;
   return {
-    ensureContact: (account) => ensureContact(ctx, account),
+    ensureContact: (account, accept) => ensureContact(ctx, account, undefined, accept),
     isGroupMember: (groupId, account) => groups.isMember(groupId, account),
     senderOfTag: (tag) => groups.senderOfTag(tag),
     beforeCommit: (sender, content, stage) => groups.beforeCommit(sender, content, stage),
     afterCommit: async (sender, content, via) => {
-      await parts.verification.check(sender.name);
-      const effects = { files: parts.files(), groups, statuses: parts.statuses };
+      if (sender.name !== ctx.self.name) await parts.verification.check(sender.name);
+      const effects = {
+        files: parts.files(),
+        groups,
+        statuses: parts.statuses,
+        callKeys: parts.callKeys,
+        sync: parts.sync,
+      };
       await applyContent(ctx, effects, sender, content, via);
     },
   };

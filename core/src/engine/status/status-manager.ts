@@ -1,7 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 import { toBase64Url } from '../../protocol/encoding.js';
-import { PRIMARY_DEVICE } from '../shared/addresses.js';
 import type { Content } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import type { StatusUpdate } from './types.js';
@@ -46,7 +45,8 @@ export class StatusManager {
       audience: [...options.to],
     };
     await this.ctx.state.put(key(status.author, status.statusId), status);
-    const recipients: ProtocolAddress[] = options.to.map((name) => ({ name, deviceId: PRIMARY_DEVICE }));
+    // Every device of each viewer (linked devices).
+    const recipients: ProtocolAddress[] = this.ctx.devices.fanOut(options.to);
     if (recipients.length > 0) {
       await this.ctx.sendControl(recipients, {
         type: 'status',
@@ -76,7 +76,7 @@ export class StatusManager {
     const status = (await this.ctx.state.get(key(author, statusId))) as StatusUpdate | undefined;
     if (status === undefined) throw new ParleyError('NOT_FOUND', 'no such status');
     if (status.seen !== true) await this.ctx.state.put(key(author, statusId), { ...status, seen: true });
-    await this.ctx.sendControl([{ name: author, deviceId: PRIMARY_DEVICE }], {
+    await this.ctx.sendControl(this.ctx.devices.fanOut([author]), {
       type: 'status-view',
       statusId,
     });
@@ -95,10 +95,7 @@ export class StatusManager {
     const audience = status.audience ?? (await this.ctx.db.contacts.list()).map((c) => c.account);
     // Sent before the local copy goes, so a crash in between leaves it shown, never shown elsewhere only.
     if (audience.length > 0) {
-      await this.ctx.sendControl(
-        audience.map((name) => ({ name, deviceId: PRIMARY_DEVICE })),
-        { type: 'status-delete', statusId },
-      );
+      await this.ctx.sendControl(this.ctx.devices.fanOut(audience), { type: 'status-delete', statusId });
     }
     await this.ctx.state.delete(name);
     this.ctx.emit('status-deleted', { statusId, author: status.author });

@@ -15,6 +15,7 @@ import type {
   TrustedIdentity,
 } from '../../crypto/index.js';
 import type { OneTimePreKeyPair, SignedPreKeyPair } from '../../crypto/index.js';
+import { fromBase64Url } from '../../protocol/encoding.js';
 import { inTransaction, type StorageContext } from '../context.js';
 import type { PreKeyRow, SessionRow } from '../schema.js';
 import {
@@ -92,13 +93,38 @@ export class IndexedDbIdentityStore implements IdentityStore {
 
   constructor(private readonly context: StorageContext) {}
 
-  async saveLocalIdentity(identity: IdentityKeyPair, deviceId: number): Promise<void> {
+  /**
+   * `account`: on a linked device, the account (the primary's identity string) it belongs to; absent, this
+   * device's own key is the account key. Device id 0 is a device made for linking that no list names yet.
+   */
+  async saveLocalIdentity(identity: IdentityKeyPair, deviceId: number, account?: string): Promise<void> {
     const secret = await this.context.wrapText(JSON.stringify(serializeIdentity(identity)));
     const createdAt = this.context.now();
     await inTransaction(this.context.write(['identity']), async (tx) => {
-      await tx.objectStore('identity').put({ slot: 'self', deviceId, createdAt, secret });
+      await tx
+        .objectStore('identity')
+        .put({ slot: 'self', deviceId, createdAt, secret, ...(account === undefined ? {} : { account }) });
     });
     this.local = identity;
+  }
+
+  /** A device made for linking joins `account` as `deviceId`, once the account's signed list names it. */
+  async adoptAccount(account: string, deviceId: number): Promise<void> {
+    await inTransaction(this.context.write(['identity']), async (tx) => {
+      const row = await tx.objectStore('identity').get('self');
+      if (row === undefined) throw new ParleyError('NOT_FOUND', 'this device has no identity yet');
+      await tx.objectStore('identity').put({ ...row, deviceId, account });
+    });
+  }
+
+  /**
+   * The identity key that `name`'s verified device list names under `deviceId` (linked devices: the crypto
+   * layer accepts a non-primary device's key only when it is listed). Undefined when no list names it.
+   */
+  async listedDeviceKey(name: string, deviceId: number): Promise<Uint8Array | undefined> {
+    const row = await this.context.db.get('deviceLists', name);
+    const listed = row?.list.devices.find((device) => device.deviceId === deviceId);
+    return listed === undefined ? undefined : fromBase64Url(listed.identityKey);
   }
 
   /** Throws NOT_FOUND before an identity was saved (the app shows onboarding). */
@@ -117,7 +143,7 @@ export class IndexedDbIdentityStore implements IdentityStore {
     if (row === undefined) return undefined;
     const identity = await this.getLocalIdentity();
     return {
-      address: { name: identityString(identity.identityKey), deviceId: row.deviceId },
+      address: { name: row.account ?? identityString(identity.identityKey), deviceId: row.deviceId },
       createdAt: row.createdAt,
     };
   }

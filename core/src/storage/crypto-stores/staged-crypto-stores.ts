@@ -74,6 +74,8 @@ export class StagedCryptoStores {
       async saveTrusted(name, identity) {
         stagedTrust.set(name, { ...identity, identityKey: identity.identityKey.slice() });
       },
+      listedDeviceKey: (name, deviceId) =>
+        base.identities.listedDeviceKey?.(name, deviceId) ?? Promise.resolve(undefined),
     };
     this.preKeys = {
       loadSignedPreKey: (keyId) => base.preKeys.loadSignedPreKey(keyId),

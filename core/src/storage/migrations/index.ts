@@ -4,6 +4,7 @@ import { migration002FullTextSearch } from './002-full-text-search.js';
 import { migration003EngineState } from './003-engine-state.js';
 import { migration004Reserved } from './004-reserved.js';
 import { migration005SealedContent } from './005-sealed-content.js';
+import { migration006DeviceLists } from './006-device-lists.js';
 
 export type Migration = (db: ParleyDb, tx: ParleyTransaction<'versionchange'>) => void | Promise<void>;
 
@@ -14,6 +15,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003EngineState,
   migration004Reserved,
   migration005SealedContent,
+  migration006DeviceLists,
 ];
 
 /** Runs, in order and inside the one version-change transaction, every migration past `oldVersion`. */

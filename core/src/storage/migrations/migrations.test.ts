@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { generateIdentity, identityString, serializeIdentity } from '../../crypto/index.js';
 import { openClientDatabase } from '../client-database.js';
 import { openIndexedDb, type IndexedDbFactory, type ParleyDb } from '../idb-environment.js';
 import { createSecretboxKeyWrapper } from '../key-wrapper.js';
@@ -41,6 +42,7 @@ describe('schema migrations', () => {
       attachments: ['byMessage'],
       contacts: [],
       conversations: ['byLastActivity'],
+      deviceLists: [],
       engineState: [],
       identity: [],
       messages: ['byConversationOrder'],
@@ -76,6 +78,39 @@ describe('schema migrations', () => {
     expect((await db.messages.page('conv-1')).messages.map((m) => m.text)).toEqual(
       old.map((m) => m.text).reverse(),
     );
+    db.close();
+  });
+
+  it('keeps the identity, trust and sessions of a version 5 database, with no device lists yet', async () => {
+    const indexedDB = freshIndexedDb();
+    const v5 = await openAtVersion(indexedDB, 'linked', 5);
+    expect(v5.objectStoreNames.contains('deviceLists')).toBe(false);
+    const me = generateIdentity();
+    const peer = generateIdentity();
+    const peerName = identityString(peer.identityKey);
+    const wrap = async (text: string) => keyWrapper.wrap(new TextEncoder().encode(text));
+    const tx = v5.transaction(['identity', 'trustedIdentities', 'sessions'], 'readwrite');
+    const secret = await wrap(JSON.stringify(serializeIdentity(me)));
+    const record = await wrap('{"version":1,"current":null,"previous":[]}');
+    await tx.objectStore('identity').put({ slot: 'self', deviceId: 1, createdAt: 1, secret });
+    await tx
+      .objectStore('trustedIdentities')
+      .put({ name: peerName, identityKey: peer.identityKey, verified: true, firstSeen: 2 });
+    await tx.objectStore('sessions').put({ name: peerName, deviceId: 1, record, updatedAt: 3 });
+    await tx.done;
+    v5.close();
+
+    const db = await openClientDatabase({ indexedDB, name: 'linked', keyWrapper });
+    expect(db.version).toBe(SCHEMA_VERSION);
+    // Today's account is the primary of its account: same account string, same trust, same sessions.
+    expect((await db.identities.getLocalDevice())?.address).toEqual({
+      name: identityString(me.identityKey),
+      deviceId: 1,
+    });
+    expect(await db.identities.getTrusted(peerName)).toMatchObject({ verified: true, firstSeen: 2 });
+    expect(await db.sessions.loadSession({ name: peerName, deviceId: 1 })).toContain('"version":1');
+    expect(await db.deviceLists.all()).toEqual([]);
+    expect(await db.identities.listedDeviceKey(peerName, 2)).toBeUndefined();
     db.close();
   });
 

@@ -1,0 +1,113 @@
+/**
+ * The two ends of bench/engine/receive-path.ts: the frames a sending engine puts on a link for a file, and the
+ * receiving engine's stack for it (file-receiving.ts's direct path without the database and the link).
+ */
+import {
+  EncryptingReader,
+  prepareFile,
+  DecryptingWriter,
+} from '../../../core/src/engine/files/attachment-stream.js';
+import { MemoryFileSink } from '../../../core/src/engine/files/file-io.js';
+import { resumableReceiver } from '../../../core/src/engine/files/receive-checkpoints.js';
+import { InMemoryEngineStateStore } from '../../../core/src/engine/shared/state-store.js';
+import type { FileBody } from '../../../core/src/engine/files/types.js';
+import {
+  deserializeAttachmentKeys,
+  sealAttachmentDigest,
+  serializeAttachmentKeys,
+  type CryptoOptions,
+} from '../../../core/src/crypto/index.js';
+import { encodeFrameParts } from '../../../core/src/link/framing.js';
+import { LinkChannel } from '../../../core/src/link/framed-link.js';
+import {
+  DEFAULT_CHUNK_BYTES,
+  encodeTransferMessageParts,
+  type TransferMessage,
+} from '../../../core/src/transfer/protocol.js';
+import type { TransferSession } from '../../../core/src/transfer/session.js';
+import { TypedEmitter } from '../../../core/src/link/typed-emitter.js';
+import { toBase64Url } from '../../../core/src/protocol/encoding.js';
+
+class ClientEvents extends TypedEmitter<{ [event: string]: unknown; 'file-progress': unknown }> {
+  fire(payload: unknown): void {
+    this.emit('file-progress', payload);
+  }
+}
+
+type Crypto = CryptoOptions & { randomBytes: (length: number) => Uint8Array };
+
+/** A file as its sender's engine puts it on a direct link: the frames, and what its message announced. */
+export interface SentFile {
+  readonly frames: Uint8Array[];
+  readonly body: FileBody;
+  readonly size: number;
+}
+
+/** The frames a sending engine's TransferSender writes for `plaintext`: hello, every chunk, the trailer. */
+export async function sendingFrames(
+  plaintext: Uint8Array,
+  crypto: Crypto,
+  transferId: string,
+): Promise<SentFile> {
+  const prepared = prepareFile(plaintext.byteLength, crypto);
+  const source = {
+    size: plaintext.byteLength,
+    name: 'f',
+    mimeType: 'x',
+    read: async (o: number, l: number) => plaintext.subarray(o, o + l),
+  };
+  const reader = new EncryptingReader(source, prepared, crypto);
+  const frames: Uint8Array[] = [];
+  let messageId = 0;
+  const put = (message: TransferMessage) => {
+    const parts = encodeTransferMessageParts(message);
+    const total = parts.reduce((sum, part) => sum + part.byteLength, 0);
+    frames.push(
+      encodeFrameParts({ channel: LinkChannel.transfer, messageId: messageId++, total, offset: 0 }, parts),
+    );
+  };
+  put({ t: 'hello', id: transferId, size: reader.size, chunkSize: DEFAULT_CHUNK_BYTES, window: 256 });
+  for (let offset = 0, index = 0; offset < reader.size; offset += DEFAULT_CHUNK_BYTES, index += 1) {
+    const bytes = (await reader.read(offset, Math.min(DEFAULT_CHUNK_BYTES, reader.size - offset))).slice();
+    put({ t: 'chunk', id: transferId, index, bytes });
+  }
+  const digest = sealAttachmentDigest(prepared.keys, prepared.header, await reader.digest(), crypto);
+  put({ t: 'trailer', id: transferId, value: toBase64Url(digest) });
+  const body: FileBody = {
+    type: 'file',
+    name: 'f',
+    mimeType: 'application/octet-stream',
+    size: reader.size,
+    transferId,
+    descriptor: serializeAttachmentKeys(prepared.keys),
+  };
+  return { frames, body, size: plaintext.byteLength };
+}
+
+/** The engine's receiving end of `file` (file-receiving.ts without the database), attached to `session`. */
+export async function receivePath(
+  session: TransferSession,
+  file: SentFile,
+  crypto: CryptoOptions,
+): Promise<{ done: Promise<void>; bytes: () => Uint8Array }> {
+  const sink = new MemoryFileSink(file.size);
+  const descriptor = deserializeAttachmentKeys(file.body.descriptor);
+  const writer = new DecryptingWriter(sink, descriptor, crypto);
+  const { receiver } = await resumableReceiver({
+    state: new InMemoryEngineStateStore(),
+    file: { messageId: 'm', sender: { name: 'peer', deviceId: 1 }, body: file.body },
+    writer,
+    trailing: true,
+    attachmentChunkSize: descriptor.chunkSize,
+    report: (error) => {
+      throw error;
+    },
+  });
+  // The engine turns each progress event into a client event.
+  const events = new ClientEvents();
+  receiver.on('progress', ({ bytes, total }) =>
+    events.fire({ messageId: 'm', direction: 'receive', bytes, total }),
+  );
+  session.attach(receiver);
+  return { done: receiver.done, bytes: () => sink.bytes };
+}

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { InMemoryEngineStateStore } from '../shared/state-store.js';
+import { decodeIncomingRecord } from './incoming-record.js';
+import { ReceiveCheckpoints } from './receive-checkpoints.js';
+import type { FileBody } from './types.js';
+
+const body: FileBody = {
+  type: 'file',
+  transferId: 'transfer-1',
+  name: 'film.mp4',
+  mimeType: 'video/mp4',
+  size: 100 * 65_552,
+  descriptor: { version: 1, key: 'a'.repeat(43), size: 100 * 65_536, chunkSize: 65_536 },
+};
+
+describe('receive checkpoints', () => {
+  it('builds a checkpoint (a copy of every tag so far) only when it saves one, however often it is asked', async () => {
+    const state = new InMemoryEngineStateStore();
+    let chunks = 0;
+    let built = 0;
+    const writer = {
+      get chunks() {
+        return chunks;
+      },
+      checkpoint: () => {
+        built += 1;
+        return { header: new Uint8Array(29), index: chunks, tags: new Uint8Array(chunks * 16) };
+      },
+    };
+    const keep = new ReceiveCheckpoints(
+      state,
+      'file-in:m1',
+      { messageId: 'm1', sender: { name: 'alice', deviceId: 1 }, body },
+      (error) => {
+        throw error;
+      },
+    );
+    await keep.start();
+    // Four transfer chunks per attachment chunk, each offering the checkpoint, up to 64 attachment chunks.
+    for (chunks = 0; chunks <= 64; chunks += 1) for (let i = 0; i < 4; i += 1) keep.offer(writer, 16_294);
+    // Saved every 16 chunks (1 MiB): 16, 32, 48, 64, and built only for those.
+    expect(built).toBe(4);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const record = decodeIncomingRecord(await state.get('file-in:m1'));
+    expect(record?.checkpoint?.index).toBe(64);
+    expect(record?.transferChunkSize).toBe(16_294);
+    await keep.end();
+    expect(await state.keys('file-in:')).toEqual([]);
+  });
+});
