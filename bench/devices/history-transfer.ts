@@ -12,7 +12,14 @@
  * crypto backend, fake-indexeddb as in the other engine benches.
  */
 import { randomBytes } from 'node:crypto';
-import { exportHistory, type LinkEvents, type LinkJoin, type ParleyClient } from '@parley/core';
+import {
+  countHistory,
+  exportHistory,
+  importHistoryBatch,
+  type LinkEvents,
+  type LinkJoin,
+  type ParleyClient,
+} from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
@@ -86,15 +93,42 @@ async function historyBytes(client: ParleyClient): Promise<number> {
   return bytes;
 }
 
+/**
+ * The same export and import with no link between: batches go straight from the existing device's database
+ * into a fresh one. What the transfer cannot beat whatever the link; the rest is the link and its crypto.
+ */
+async function localCopyRound(alice: ParleyClient, fresh: ParleyClient): Promise<number> {
+  const started = performance.now();
+  let seq = 0;
+  for await (const batch of exportHistory(alice.db, alice.db.engineState, undefined, {
+    batchBytes: 256 * 1024,
+  })) {
+    await importHistoryBatch(fresh.db, fresh.db.engineState, {
+      t: 'history-batch',
+      seq: seq++,
+      ...batch,
+      total: MESSAGES,
+    });
+  }
+  return performance.now() - started;
+}
+
 async function historyRound(
   alice: ParleyClient,
   laptop: ParleyClient,
 ): Promise<{ ms: number; messages: number; path: string }> {
   // The baseline rounds' link-opening messages join the history: count what there is now.
-  const expected = await alice.db.messages.count();
+  const expected = await countHistory(alice.db);
   const offer = alice.linking.offer();
   offer.on('error', (error) => step(`existing device: ${error.message}`));
   const join = await laptop.linking.join(offer.text);
+  join.on('error', (error) => step(`new device: ${error.message}`));
+  let quarter = 0;
+  join.on('progress', ({ messages, total }) => {
+    if (messages < ((quarter + 1) * total) / 4) return;
+    quarter += 1;
+    step(`history: ${messages} of ${total}`);
+  });
   await once(join, 'code');
   const done = once(join, 'done');
   const started = performance.now();
@@ -148,6 +182,7 @@ async function main(): Promise<void> {
     const history: number[] = [];
     const rates: number[] = [];
     const files: number[] = [];
+    const copies: number[] = [];
     const paths = new Set<string>();
     for (let round = 0; round < ROUNDS; round += 1) {
       const { ms, messages, path } = await historyRound(alice, await start(`history-laptop-${round}`));
@@ -156,6 +191,7 @@ async function main(): Promise<void> {
       paths.add(path);
       step(`history round ${round}: ${Math.round(ms)} ms`);
       files.push(await fileRound(alice, await start(`file-laptop-${round}`), file, round));
+      copies.push(await localCopyRound(alice, await start(`copy-laptop-${round}`)));
     }
     const bestHistory = Math.min(...history);
     const bestFile = Math.min(...files);
@@ -165,6 +201,11 @@ async function main(): Promise<void> {
       `history: ${Math.round(Math.max(...rates))} messages/s, ${historyMbps.toFixed(2)} MB/s ` +
         `(${(bytes / 1e6).toFixed(2)} MB of batches in ${Math.round(bestHistory)} ms) = ${ratio(historyMbps, fileMbps)} ` +
         `the engine's encrypted file transfer (${fileMbps.toFixed(2)} MB/s, ${Math.round(bestFile)} ms)`,
+    );
+    const bestCopy = Math.min(...copies);
+    line(
+      `  the same export and import with no link (database to database): ${Math.round(bestCopy)} ms, ` +
+        `${Math.round((MESSAGES / bestCopy) * 1000)} messages/s → the transfer runs at ${ratio(bestCopy, bestHistory)} of it`,
     );
     line(
       `  rounds: history ${history.map((v) => Math.round(v)).join(', ')} ms; file ${files.map((v) => Math.round(v)).join(', ')} ms; ` +

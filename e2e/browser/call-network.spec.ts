@@ -61,6 +61,20 @@ async function turnOnRelayOnly(person: Person, contact: string): Promise<void> {
   await openChat(person.page, contact);
 }
 
+/** Both people's quality indicators: the label (route and a measured round trip) and the word beside the bars. */
+async function expectQuality([alice, bob]: [Person, Person], label: RegExp, route: string): Promise<void> {
+  for (const [page, peer] of [
+    [alice.page, 'Bob'],
+    [bob.page, 'Alice'],
+  ] as const) {
+    const quality = callScreen(page, `Call with ${peer}`).getByRole('img', {
+      name: /^(Connection|Measuring)/u,
+    });
+    await expect(quality).toHaveAccessibleName(label);
+    await expect(quality).toContainText(route);
+  }
+}
+
 test('a relay-only person’s call goes through the relay’s TURN server, and media flows both ways', async ({
   people,
   coturn,
@@ -81,9 +95,26 @@ test('a relay-only person’s call goes through the relay’s TURN server, and m
     .poll(() => selectedPairs(alice))
     .toEqual([{ local: 'relay', remote: expect.any(String), url: coturn.url }]);
   expect(await coturn.log()).toContain('ALLOCATE processed, success');
+  // The quality indicator says so on both sides, with a measured round trip.
+  await expectQuality([alice, bob], /, Relayed \(through the TURN server\), round trip \d+ ms, /u, 'Relayed');
   await alice.page.screenshot({ path: testInfo.outputPath('relay-only-call.png') });
   await aliceScreen.getByRole('button', { name: 'Hang up' }).click();
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText('Call ended');
+});
+
+test('a call with no relay-only setting goes direct, and the quality indicator says so with its round trip', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await callingPair(people);
+  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
+  await callScreen(bob.page, 'Incoming video call from Alice')
+    .getByRole('button', { name: 'Accept with video' })
+    .click();
+  const aliceScreen = callScreen(alice.page, 'Call with Bob');
+  await expect(aliceScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
+  await expectQuality([alice, bob], /^Connection (good|fair|poor), Direct, round trip \d+ ms, /u, 'Direct');
+  await alice.page.screenshot({ path: testInfo.outputPath('direct-call-quality.png') });
+  await aliceScreen.getByRole('button', { name: 'Hang up' }).click();
 });
 
 test('a relay-only call whose TURN server restarts shows “Reconnecting…”, restarts ICE and carries on', async ({

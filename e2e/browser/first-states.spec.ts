@@ -123,6 +123,8 @@ test('a group header lists its members, "You" shows your picture, and a removed 
   ).toBeVisible();
   await expect(carolChat.getByRole('textbox', { name: 'Type a message' })).toHaveCount(0);
   await expect(carolChat.getByRole('button', { name: 'Send' })).toHaveCount(0);
+  // Her header no longer lists the members she last saw: she is not one of them.
+  await expect(carolChat.getByTestId('presence')).toHaveText('You’re no longer a member of this group');
   await carol.page.screenshot({ path: testInfo.outputPath('removed-member.png') });
   await expectNoSeriousA11yViolations(carol.page, 'group after being removed');
   await expect(group.getByTestId('presence')).toHaveText('Bob, You');

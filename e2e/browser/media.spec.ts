@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { expect, test } from './support/fixtures.js';
-import { attach, messages, twoContacts } from './support/files-and-pairs.js';
+import { attach, messages, openDirectLink, twoContacts } from './support/files-and-pairs.js';
 import { png } from './support/png.js';
 import { openChat, sendText, unlock } from './support/ui.js';
 
@@ -110,11 +110,7 @@ test('a 50 MB file goes over the direct link with a progress bar and arrives byt
   people,
 }, testInfo) => {
   const { alice, bob } = await twoContacts(people);
-  // A first message each way opens the direct link (WebRTC on loopback).
-  await sendText(alice.page, 'Sending you the survey data');
-  await sendText(bob.page, 'Ready');
-  await expect(alice.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
-  await expect(bob.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
+  await openDirectLink(alice, bob, ['Sending you the survey data', 'Ready']);
 
   const original = randomBytes(50 * 1024 * 1024);
   const path = testInfo.outputPath('survey-data.bin');

@@ -107,6 +107,8 @@ export interface ParleyClientEvents {
   };
   /** The peer confirmed every byte of a file we sent, and its hash. */
   'file-sent': { readonly messageId: string };
+  /** A failed upload of ours started again (`files.retry`): it is transferring once more. */
+  'file-retried': { readonly messageId: string };
   /** A transfer was cancelled, here (`by: 'local'`) or by the other side: it stopped and will not resume. */
   'file-cancelled': {
     readonly messageId: string;

@@ -7,15 +7,17 @@ import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
 import { LinkingService } from './devices/linking/linking-service.js';
+import { toBase64Url } from '../protocol/encoding.js';
 import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
 import { ContactsService } from './contacts/contacts-service.js';
 import { Verification } from './contacts/verification.js';
-import { randomId, type EngineContext } from './context.js';
 import { ConversationList } from './conversations/conversation-list.js';
 import { ConversationsService } from './conversations/conversations-service.js';
 import { sweepExpired } from './conversations/disappearing.js';
+import type { EngineContext } from './context.js';
+import { engineContext } from './context-factory.js';
 import type { ParleyClientEvents } from './events.js';
 import { FilesService } from './files/files-service.js';
 import { fileOptions } from './files/types.js';
@@ -26,15 +28,12 @@ import { Delivery } from './messaging/delivery.js';
 import { conversationRecipients } from './messaging/effects.js';
 import { receivingHandlers } from './messaging/receiving.js';
 import { MessagesService } from './messaging/messages-service.js';
-import { Pairwise } from './messaging/pairwise.js';
-import { ReceiptBatcher } from './messaging/receipts.js';
 import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
 import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
 import { CallKeysService } from './call-keys/call-keys-service.js';
-import { DeviceDirectory } from './devices/device-directory.js';
 import { DeviceChanges } from './devices/device-changes.js';
 import { DevicesService } from './devices/devices-service.js';
 import { applySync } from './devices/sync.js';
@@ -44,7 +43,6 @@ import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
 import { attachmentsOf } from './relay/relay-attachments.js';
 import { Relays } from './relay/relays.js';
-import { SerialQueue } from './shared/serial-queue.js';
 import { StatusManager } from './status/status-manager.js';
 
 /**
@@ -127,87 +125,38 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     return prepareLinkedDevice(options);
   }
 
-  private constructor(
-    options: ParleyClientOptions,
-    { db, identity, deviceId, account, crypto, state }: Device,
-    access: AccessCredentials | undefined,
-  ) {
+  private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
+    const { db, account } = device;
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
     this.#sweepMs = tuning.sweepIntervalMs;
     this.account = account;
     const timers = options.timers ?? systemTimers;
-    const queue = new SerialQueue();
     const report = (error: unknown) => this.#report(error);
     const accountSettings = () => this.#accountSettings;
     const relayFor = (account: string) => this.#relays.for(account);
     const home = () => this.#relays.home;
-    const self = { name: this.account, deviceId };
-    const devices = new DeviceDirectory(
+    const ctx = engineContext(
+      device,
+      { tuning, timers, relayFor, report },
       {
-        db,
-        backend: crypto.backend,
-        self,
-        now: crypto.now,
-        relayFor,
-        // A higher counter kept: sessions, contacts, groups and the conversation follow.
-        changed: (change) => this.#deviceChanges.apply(change),
-        report,
-      },
-      tuning.deviceListTtlMs,
-    );
-    const ctx: EngineContext = {
-      db,
-      identity,
-      self,
-      devices,
-      crypto,
-      timers,
-      state,
-      queue,
-      pairwise: new Pairwise(
-        db,
-        identity,
-        self,
-        queue,
-        crypto,
-        async (address) => {
-          const request = { identity: devices.relayIdentity(address) };
-          return (await relayFor(address.name).request('prekeys:fetch', request)).bundle;
-        },
-        (address, key) => devices.ensureListed(address, key),
-      ),
-      get readReceipts() {
-        return accountSettings().privacy.readReceipts;
-      },
-      get relayOnlyLinks() {
-        return accountSettings().privacy.relayOnlyLinks;
-      },
-      receipts: new ReceiptBatcher(
-        timers,
-        tuning.receiptDelayMs,
-        async (to, ids) => {
+        deviceListChanged: (change) => this.#deviceChanges.apply(change),
+        accountSettings,
+        sendReceipts: async (to, ids) => {
           await this.#delivery.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
         },
-        report,
-        db.engineState,
-      ),
-      now: crypto.now,
-      newId: () => randomId(crypto.randomBytes),
-      nextCounter: () => this.#counter++,
-      relayFor,
-      emit: (event, payload) => {
-        this.emit(event, payload);
-        this.#observe(event, payload);
+        nextCounter: () => this.#counter++,
+        emit: (event, payload) => {
+          this.emit(event, payload);
+          this.#observe(event, payload);
+        },
+        isClosed: () => this.#closed,
+        kick: (recipients) => this.#delivery.kick(recipients),
+        sendControl: (recipients, body, groupId) => this.#delivery.sendControl(recipients, body, groupId),
       },
-      report,
-      assertOpen: () => {
-        if (this.#closed) throw new ParleyError('CLOSED', 'client is closed');
-      },
-      kick: (recipients) => this.#delivery.kick(recipients),
-      sendControl: (recipients, body, groupId) => this.#delivery.sendControl(recipients, body, groupId),
-    };
+    );
+    const { devices } = ctx;
     this.#ctx = ctx;
     const groupManager = new GroupManager(
       ctx,
@@ -236,7 +185,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       },
       {
         homeReady: (iceServers) => {
-          if (this.links.start(iceServers)) this.files.restore();
+          this.links.start(iceServers);
+          // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
+          this.files.restore();
           void this.links.linkContacts().catch(report);
         },
         connected: (relay) =>
@@ -320,6 +271,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     });
     this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
     this.devices = new DevicesService(ctx, devices, home);
+    // Linking lists the new device through the account's device-list service (signed, published, synced).
+    this.linking.useDeviceList({
+      add: (identityKey) => this.devices.add(toBase64Url(identityKey)),
+    });
     // Linking changes the list through client.devices, so fan-out knows the new device at once.
     this.linking.useDeviceList({ add: (key) => this.devices.addOrKeep(key) });
     this.#deviceChanges = new DeviceChanges(ctx, groupManager);
@@ -337,6 +292,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
+        dropDirectLinks: () => this.links.dropAll(),
       },
       options,
     );

@@ -111,6 +111,13 @@ export class LinkManager extends TypedEmitter<LinkManagerEvents> {
     return this.#links.get(keyOf(peer, kind))?.link;
   }
 
+  /** Every current link of `kind` that has not closed. */
+  all(kind: LinkKind = 'data'): DataLink[] {
+    return [...this.#links.entries()]
+      .filter(([key, { peer }]) => key === keyOf(peer, kind))
+      .map(([, { link }]) => link);
+  }
+
   /** The link to `peer`: the current one while it is connecting or open, otherwise a new one we initiate. */
   connect(peer: PeerAddress): DataLink {
     this.#assertOpen();

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { shell } from 'electron';
 import { invokeChannels } from '../ipc/channels.js';
 
 /** A stand-in for Electron's main-process API that records what app.main.ts wires up. */
@@ -47,6 +48,7 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: (handler: never) => (session['request'] = handler),
         setPermissionCheckHandler: (handler: never) => (session['check'] = handler),
         setDevicePermissionHandler: (handler: never) => (session['device'] = handler),
+        on: (event: string, handler: never) => (session[`on:${event}`] = handler),
         setDisplayMediaRequestHandler: (handler: never) => (session['display'] = handler),
       },
     },
@@ -62,7 +64,7 @@ vi.mock('electron', () => {
     },
     ipcMain: { handle: (channel: string, handler: never) => ipc.set(channel, handler) },
     dialog: { showErrorBox: noop, showMessageBox: () => Promise.resolve({ response: 0 }) },
-    shell: { openExternal: vi.fn(() => Promise.resolve()) },
+    shell: { openExternal: vi.fn(() => Promise.resolve()), showItemInFolder: vi.fn() },
     safeStorage: {
       isEncryptionAvailable: () => true,
       getSelectedStorageBackend: () => 'gnome_libsecret',
@@ -189,5 +191,32 @@ describe('main process wiring', () => {
       ) => void
     )({ resourceType: 'mainFrame', responseHeaders: {} }, (result) => (headers = result.responseHeaders));
     expect(headers?.['Content-Security-Policy']?.[0]).toContain("script-src 'self'");
+  });
+
+  it("saves the app's own downloads under a safe name in Downloads and shows them in the folder; cancels others", () => {
+    const willDownload = fake.session['on:will-download'] as (event: unknown, item: unknown) => void;
+    const download = (url: string, filename: string) => {
+      const item = {
+        getURL: () => url,
+        getFilename: () => filename,
+        setSavePath: vi.fn(),
+        done: undefined as ((event: unknown, state: string) => void) | undefined,
+        once(event: string, listener: (event: unknown, state: string) => void) {
+          if (event === 'done') this.done = listener;
+        },
+      };
+      const prevented = vi.fn();
+      willDownload({ preventDefault: prevented }, item);
+      return { item, prevented };
+    };
+    const own = download('blob:app://parley/4f1c2b0e-1b6e-4a57-9a51-0d6f0a4b2c11', '../minutes.pdf');
+    expect(own.prevented).not.toHaveBeenCalled();
+    expect(own.item.setSavePath).toHaveBeenCalledWith(path.join(fake.userData, '_minutes.pdf'));
+    own.item.done?.({}, 'completed');
+    expect(shell.showItemInFolder).toHaveBeenCalledWith(path.join(fake.userData, '_minutes.pdf'));
+
+    const web = download('https://evil.example/payload.exe', 'payload.exe');
+    expect(web.prevented).toHaveBeenCalled();
+    expect(web.item.setSavePath).not.toHaveBeenCalled();
   });
 });

@@ -10,6 +10,7 @@ import { app, dialog, session, type BrowserWindow } from 'electron';
 import { APP_ENTRY_URL, USER_DATA_FILES } from './constants.js';
 import { launchedAtLogin } from './autostart.js';
 import { DeepLinkRouter } from './deep-link-router.js';
+import { handleDownloads } from './downloads.main.js';
 import { openExternalAfterConfirm } from './external.main.js';
 import { textFile } from './files.js';
 import { guardAllWebContents } from './guards.main.js';
@@ -88,6 +89,7 @@ function start(): void {
         rendererDir: RENDERER_DIR,
         csp: () => contentSecurityPolicy({ relayOrigins: relays.list() }),
       });
+      handleDownloads(session.defaultSession);
 
       const screens = new ScreenShare(session.defaultSession);
       const notifier = new Notifier((conversationId) => {

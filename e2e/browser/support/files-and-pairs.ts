@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test';
 import type { Person } from './people.js';
-import { addContact, conversation, myContactLink, onboard } from './ui.js';
+import { addContact, conversation, myContactLink, onboard, sendText } from './ui.js';
 
 /**
  * Alice and Bob, onboarded, who added each other by link; each has the other's chat open. `prepare` runs
@@ -32,4 +32,16 @@ export async function attach(page: Page, files: string[]): Promise<void> {
 /** The open conversation's message list. */
 export function messages(page: Page) {
   return page.getByRole('list', { name: 'Messages' });
+}
+
+/** A first message each way opens the direct link (WebRTC on loopback); resolves once both show Direct. */
+export async function openDirectLink(
+  alice: Person,
+  bob: Person,
+  texts: readonly [string, string],
+): Promise<void> {
+  await sendText(alice.page, texts[0]);
+  await sendText(bob.page, texts[1]);
+  for (const person of [alice, bob])
+    await expect(person.page.getByRole('status', { name: 'Route: Direct' })).toBeVisible({ timeout: 60_000 });
 }

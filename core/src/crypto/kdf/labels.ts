@@ -15,6 +15,12 @@ export const KDF_LABELS = {
   identityChecksum: utf8('parley/identity-string/v1'),
   safetyNumber: utf8('parley/safety-number/v1'),
   associatedData: utf8('parley/ratchet/ad/v1'),
+  deviceLinkTranscript: utf8('parley/device-link/transcript/v1'),
+  deviceLinkHello: utf8('parley/device-link/hello/v1'),
+  deviceLinkAccept: utf8('parley/device-link/accept/v1'),
+  deviceLinkDevice: utf8('parley/device-link/device/v1'),
+  deviceLinkKeys: utf8('parley/device-link/keys/v1'),
+  deviceLinkCommit: utf8('parley/device-link/commit/v1'),
   frameKey: utf8('parley/frame/key/v1'),
   frameSalt: utf8('parley/frame/salt/v1'),
 } as const;

@@ -23,6 +23,8 @@ export interface AccountSettingsHooks {
   setTimer(conversationId: string, expiresInMs: number): Promise<void>;
   /** Something was queued in the outbox. */
   kick(): void;
+  /** Closes every open direct data link, so each re-forms under the transport policy now in force. */
+  dropDirectLinks(): void;
 }
 
 /**
@@ -87,7 +89,11 @@ export class AccountSettings {
 
   async setRelayOnlyLinks(enabled: boolean): Promise<void> {
     if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'relay-only links are on or off');
+    const turningOn = enabled && !this.privacy.relayOnlyLinks;
     await this.#save({ ...this.privacy, relayOnlyLinks: enabled });
+    // A link opened before used every candidate and may go straight to the contact, who then keeps seeing
+    // our address: it goes now, and the link that replaces it gathers relay candidates only.
+    if (turningOn) this.hooks.dropDirectLinks();
   }
 
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {

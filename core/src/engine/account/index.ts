@@ -7,6 +7,7 @@ export {
   type PresenceVisibility,
   type PrivacySettings,
 } from './privacy-settings.js';
-export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH, type Profile } from './profile.js';
+export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH } from './profile-limits.js';
+export type { Profile } from './profile.js';
 export { ProfileService } from './profile-service.js';
 export { SettingsService } from './settings-service.js';

@@ -6,6 +6,7 @@ import { PRIMARY_DEVICE, directConversationId } from '../shared/addresses.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import type { EngineStateStore } from '../shared/state-store.js';
+import { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH } from './profile-limits.js';
 
 /** What contacts see of this account: a display name and an optional small avatar image. */
 export interface Profile {
@@ -14,9 +15,7 @@ export interface Profile {
   readonly avatar?: Uint8Array;
 }
 
-/** The avatar rides inside an end-to-end encrypted message, so it must stay small. */
-export const MAX_AVATAR_BYTES = 48 * 1024;
-export const MAX_DISPLAY_NAME_LENGTH = 64;
+export { MAX_AVATAR_BYTES, MAX_DISPLAY_NAME_LENGTH };
 
 const PROFILE_KEY = 'profile';
 

@@ -7,6 +7,7 @@ import { FileReceiving } from './file-receiving.js';
 import { FileRecords } from './file-records.js';
 import { FileSending } from './file-sending.js';
 import { FileTransfers } from './file-transfers.js';
+import type { FileSource } from './file-io.js';
 import type { FileDrafts } from './relay-send.js';
 import type { FileBody, FileOptions, OutgoingFile, QueueFileMessage } from './types.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
@@ -89,14 +90,21 @@ export class FileManager {
   }
 
   /**
-   * After a restart: every file that was coming over a direct link continues from its checkpoint, and every
-   * file that was going resumes where the receiver's checkpoint says, once a link to the peer opens.
+   * After a restart: every file that was coming over a direct link continues from its checkpoint, every
+   * file that was going resumes where the receiver's checkpoint says, once a link to the peer opens, and an
+   * upload to the relay the app closed on starts again or fails with its reason (then `retry`).
    */
   async restore(): Promise<void> {
     if (this.#restored) return;
     this.#restored = true;
     await this.#receiving.restore();
     await this.#sending.restore();
+    await this.#sending.uploads.restore();
+  }
+
+  /** Uploads a failed relay upload again (relay-uploads.ts); `source` is the same file, else it is reopened. */
+  retry(messageId: string, source?: FileSource): Promise<{ uploaded: Promise<void> }> {
+    return this.#sending.uploads.retry(messageId, source);
   }
 
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */

@@ -91,7 +91,7 @@ export class FileReceiving {
     if (receiver === undefined) return;
     receiving.delete(messageId);
     const why = `the sender cannot send the file: ${reason}`;
-    await this.transfers.records.setState(messageId, 'failed');
+    await this.transfers.records.setState(messageId, 'failed', why);
     receiver.cancel(why.slice(0, 256));
     ctx.emit('file-failed', { messageId, direction: 'receive', reason: why });
   }
@@ -146,7 +146,7 @@ export class FileReceiving {
       const reason = refusalReason(error);
       const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
       await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
-      await records.setState(messageId, 'failed');
+      await records.setState(messageId, 'failed', reason);
       ctx.emit('file-failed', { messageId, direction: 'receive', reason });
       throw error;
     }

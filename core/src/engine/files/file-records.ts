@@ -24,6 +24,8 @@ export interface FileInfo {
   readonly state: FileTransferState;
   /** Who stopped a cancelled transfer: this device's person, or the other side. */
   readonly cancelledBy?: 'local' | 'remote';
+  /** Why a failed transfer failed, in the engine's words (the other side's, when it said why). */
+  readonly reason?: string;
 }
 
 type StoredFileInfo = Omit<FileInfo, 'thumbnail'> & { readonly thumbnail?: string };
@@ -50,11 +52,16 @@ export class FileRecords {
     return { ...rest, ...(thumbnail === undefined ? {} : { thumbnail: fromBase64Url(thumbnail) }) };
   }
 
-  /** Moves a known file to `state`; returns false for an unknown message. */
-  async setState(messageId: string, state: FileTransferState): Promise<boolean> {
+  /** Moves a known file to `state` (a failure with its reason); returns false for an unknown message. */
+  async setState(messageId: string, state: FileTransferState, reason?: string): Promise<boolean> {
     const stored = (await this.state.get(PREFIX + messageId)) as StoredFileInfo | undefined;
     if (stored === undefined) return false;
-    await this.state.put(PREFIX + messageId, { ...stored, state });
+    const { reason: _previous, ...rest } = stored;
+    await this.state.put(PREFIX + messageId, {
+      ...rest,
+      state,
+      ...(state === 'failed' && reason !== undefined ? { reason } : {}),
+    });
     return true;
   }
 

@@ -14,7 +14,8 @@ import {
   encodeOutgoingRecord,
   type OutgoingFileRecord,
 } from './outgoing-record.js';
-import { sendViaRelay, type CancelFlag, type FileDrafts } from './relay-send.js';
+import type { FileDrafts } from './relay-send.js';
+import { RelayUploads } from './relay-uploads.js';
 import {
   fileBodyExtras,
   outgoingFileInfo,
@@ -41,8 +42,13 @@ export class FileSending {
     /** The recipient's relay's attachment API, when the platform gave the engine `fetch` and SHA-256. */
     private readonly relay: (recipient?: string) => RelayAttachments | undefined,
     private readonly options: FileOptions,
-    private readonly drafts: FileDrafts,
-  ) {}
+    drafts: FileDrafts,
+  ) {
+    this.uploads = new RelayUploads(transfers, relay, options, drafts, (messageId) => this.#sent(messageId));
+  }
+
+  /** Uploads to the recipient's relay while the peer is offline, kept across restarts. */
+  readonly uploads: RelayUploads;
 
   /**
    * Seals the file and sends the message announcing it; resolves as soon as the message shows: through the
@@ -67,19 +73,14 @@ export class FileSending {
     const messageId = namespacedId(ctx.self.name, ctx.newId());
     await records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
-      const flag: CancelFlag = { cancelled: false };
-      this.transfers.relayTransfers.set(messageId, flag);
-      const { uploaded } = await sendViaRelay(
-        { ctx, records, drafts: this.drafts, relay, flag },
+      const { uploaded } = await this.uploads.start(
         { id: messageId, conversationId, recipient, text },
         source,
+        file,
         transferId,
-        extras,
         peer.identity,
       );
-      const settled = uploaded.then(() => this.#sent(messageId));
-      void settled.finally(() => this.transfers.relayTransfers.delete(messageId)).catch(() => undefined);
-      return { messageId, uploaded: settled };
+      return { messageId, uploaded };
     }
     // Direct: one pass, encrypting as the transfer reads; the digest trails the last chunk.
     const prepared = prepareFile(source.size, ctx.crypto);
@@ -204,7 +205,7 @@ export class FileSending {
     if (entry === undefined || entry.state === 'failed') return;
     await ctx.db.outbox.markAttempt(entry.id, { result: 'failed', error: reason });
     // Recorded before the transfer is cancelled, whose failure then adds no second 'file-failed'.
-    await this.transfers.records.setState(messageId, 'failed');
+    await this.transfers.records.setState(messageId, 'failed', reason);
     this.transfers.sending.get(messageId)?.cancel(reason.slice(0, 256));
     await refreshMessageState(ctx, messageId);
     ctx.emit('file-failed', { messageId, direction: 'send', reason });

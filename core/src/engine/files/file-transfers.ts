@@ -59,7 +59,7 @@ export class FileTransfers {
     void (async () => {
       // A refusal already failed it, with the peer's reason: one 'file-failed' per file.
       if ((await this.records.get(file.messageId))?.state === 'failed') return;
-      await this.records.setState(file.messageId, 'failed');
+      await this.records.setState(file.messageId, 'failed', reason);
       this.ctx.emit('file-failed', { ...file, reason });
     })().catch((failure: unknown) => this.report(failure));
   }

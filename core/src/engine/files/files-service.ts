@@ -6,6 +6,7 @@ import type { Recipients } from '../messaging/messages-service.js';
 import type { QueueOptions } from '../messaging/outgoing.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
 import { FileManager } from './file-manager.js';
+import type { FileSource } from './file-io.js';
 import type { FileInfo } from './file-records.js';
 import { GroupFiles } from './group-files.js';
 import type { FileOptions, OutgoingFile } from './types.js';
@@ -102,6 +103,18 @@ export class FilesService {
   cancel(messageId: string): void {
     this.ctx.assertOpen();
     this.manager.cancel(messageId);
+  }
+
+  /**
+   * Uploads a file message whose relay upload failed (or stopped when the app closed) again: `source` is the
+   * same file (the app's own copy, or the person chose it again); without it, the platform reopens the file
+   * (`reopenFileSource`). Resolves once the message shows pending again, with `uploaded` as `start` gives it.
+   * NOT_FOUND when that message has no failed upload, UNAVAILABLE when the file cannot be opened again,
+   * CONFLICT when `source` is not the same size.
+   */
+  async retry(messageId: string, source?: FileSource): Promise<{ uploaded: Promise<void> }> {
+    this.ctx.assertOpen();
+    return this.manager.retry(messageId, source);
   }
 
   /**

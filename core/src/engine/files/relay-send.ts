@@ -34,6 +34,14 @@ export interface RelaySend {
   readonly flag: CancelFlag;
 }
 
+/** The file message an upload belongs to. */
+export interface UploadMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly recipient: ProtocolAddress;
+  readonly text: string;
+}
+
 /**
  * The peer is offline: the bytes wait on the relay. The message shows at once (a draft: pending, no outbox
  * entry), the upload runs behind it with progress, and the message goes out only once the relay has every
@@ -41,14 +49,13 @@ export interface RelaySend {
  */
 export async function sendViaRelay(
   deps: RelaySend,
-  message: { id: string; conversationId: string; recipient: ProtocolAddress; text: string },
+  message: UploadMessage,
   source: FileSource,
   transferId: string,
   extras: Pick<FileBody, 'caption' | 'thumbnail' | 'voice'>,
   recipientIdentity: string,
 ): Promise<{ uploaded: Promise<void> }> {
-  const { ctx, records, drafts, relay, flag } = deps;
-  await drafts.draft(
+  await deps.drafts.draft(
     { id: message.id, conversationId: message.conversationId, text: message.text, attachmentId: transferId },
     {
       type: 'file',
@@ -56,6 +63,22 @@ export async function sendViaRelay(
       ...(extras.voice === undefined ? {} : { voice: extras.voice }),
     },
   );
+  return { uploaded: uploadDraft(deps, message, source, transferId, extras, recipientIdentity) };
+}
+
+/**
+ * Uploads the bytes of a drafted file message (sealed afresh: a new key each time) and sends the message
+ * once the relay has them all; a failure or cancel fails the message, with its reason.
+ */
+export function uploadDraft(
+  deps: RelaySend,
+  message: UploadMessage,
+  source: FileSource,
+  transferId: string,
+  extras: Pick<FileBody, 'caption' | 'thumbnail' | 'voice'>,
+  recipientIdentity: string,
+): Promise<void> {
+  const { ctx, drafts, relay, flag } = deps;
   const upload = async () => {
     const sealed = await sealFile(source, ctx.crypto, { sha256: true });
     const ciphertext = new EncryptingReader(source, sealed, ctx.crypto);
@@ -86,22 +109,31 @@ export async function sendViaRelay(
       text: message.text,
     });
   };
-  const uploaded = upload().catch(async (error: unknown) => {
+  return upload().catch(async (error: unknown) => {
     const reason = flag.cancelled
       ? 'you cancelled the upload'
       : `the upload failed: ${error instanceof Error ? error.message : String(error)}`;
-    if (flag.cancelled) await records.cancel(message.id, 'local');
-    else await records.setState(message.id, 'failed');
-    await ctx.db.messages.setState(message.id, 'failed');
-    ctx.emit('message-state', {
-      messageId: message.id,
-      conversationId: message.conversationId,
-      state: 'failed',
-      reason,
-    });
-    if (flag.cancelled) ctx.emit('file-cancelled', { messageId: message.id, direction: 'send', by: 'local' });
-    else ctx.emit('file-failed', { messageId: message.id, direction: 'send', reason });
+    await failUpload(deps, message, reason);
     throw error;
   });
-  return { uploaded };
+}
+
+/** Fails a drafted file message: its file record, the message, and the events a screen shows it by. */
+export async function failUpload(
+  deps: Pick<RelaySend, 'ctx' | 'records' | 'flag'>,
+  message: Pick<UploadMessage, 'id' | 'conversationId'>,
+  reason: string,
+): Promise<void> {
+  const { ctx, records, flag } = deps;
+  if (flag.cancelled) await records.cancel(message.id, 'local');
+  else await records.setState(message.id, 'failed', reason);
+  await ctx.db.messages.setState(message.id, 'failed');
+  ctx.emit('message-state', {
+    messageId: message.id,
+    conversationId: message.conversationId,
+    state: 'failed',
+    reason,
+  });
+  if (flag.cancelled) ctx.emit('file-cancelled', { messageId: message.id, direction: 'send', by: 'local' });
+  else ctx.emit('file-failed', { messageId: message.id, direction: 'send', reason });
 }

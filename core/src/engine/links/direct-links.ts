@@ -184,6 +184,11 @@ export class DirectLinks {
     this.#manager.get(peer)?.close();
   }
 
+  /** Closes every data link from this side. */
+  dropAll(): void {
+    for (const link of this.#manager.all()) link.close();
+  }
+
   /** Starts a link to `peer` unless one is open or opening. */
   connect(peer: PeerAddress): DataLink | undefined {
     if (this.#closed) return undefined;

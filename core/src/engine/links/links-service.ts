@@ -141,6 +141,11 @@ export class LinksService implements SendRoutes {
     this.#direct?.drop(peerOf({ name: account, deviceId: PRIMARY_DEVICE }));
   }
 
+  /** Closes every open data link; each peer sees its link drop and a new one forms (see `drop`). */
+  dropAll(): void {
+    this.#direct?.dropAll();
+  }
+
   async close(): Promise<void> {
     await this.#direct?.close();
   }

@@ -146,9 +146,14 @@ export class MessageRepository {
     );
   }
 
-  /** How many messages are stored (group-change and call lines included); counted by the store, not read. */
-  async count(): Promise<number> {
-    return this.context.db.count('messages');
+  /**
+   * How many messages are stored (group-change and call lines included), or only in one conversation;
+   * counted by the index, not read.
+   */
+  async count(conversationId?: string): Promise<number> {
+    if (conversationId === undefined) return this.context.db.count('messages');
+    const range = this.context.keyRange.bound([conversationId], [conversationId, [Infinity]], false, true);
+    return this.context.db.countFromIndex('messages', 'byConversationOrder', range as never);
   }
 
   async get(id: string): Promise<StoredMessage | undefined> {

@@ -3,7 +3,7 @@ import { OnboardingScreen } from '../features/onboarding/OnboardingScreen.js';
 import { UnlockScreen } from '../features/onboarding/UnlockScreen.js';
 import { detectKeySource, type KeySource } from '../platform/key-source.dom.js';
 import { loadProfile } from './profile.js';
-import { closeSession, type Session } from './session.dom.js';
+import { closeSession, preloadSession, type Session } from './session-loader.js';
 import { errorText } from '../ui/error-text.js';
 
 // The messenger and every feature load apart from the first screen (onboarding or unlock), which only
@@ -23,7 +23,9 @@ export function App() {
   const [phase, setPhase] = useState<Phase>({ kind: 'starting' });
   const asking = phase.kind === 'onboarding' || phase.kind === 'locked';
   useEffect(() => {
-    if (asking) void loadMessenger().catch(() => undefined); // a retry happens when it is rendered
+    if (!asking) return;
+    preloadSession();
+    void loadMessenger().catch(() => undefined); // a retry happens when it is rendered
   }, [asking]);
 
   useEffect(() => {

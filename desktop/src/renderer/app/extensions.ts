@@ -27,6 +27,9 @@ export interface ComposerSlotProps {
 
 export type ComposerNoticeHook = (conversation: Conversation) => string | undefined;
 
+/** A conversation header's second line from a feature (a group's members as its signed state has them). */
+export type HeaderLineHook = (conversation: Conversation) => string | undefined;
+
 export interface MessageBodyProps {
   readonly message: StoredMessage;
   readonly conversation: Conversation;
@@ -64,6 +67,11 @@ export interface Feature {
    */
   readonly composerNotices?: readonly ComposerNoticeHook[];
   /**
+   * The conversation header's second line: React hooks, called on every render in a fixed order; the first
+   * line returned replaces the built-in one (presence, or the members the conversation was created with).
+   */
+  readonly headerLines?: readonly HeaderLineHook[];
+  /**
    * Message bodies by kind; 'text' and 'deleted' are built in, a feature may take over 'file'. 'system'
    * 'call' and 'group-call' draw the engine's own lines (group changes, call-log lines) as a centred row without bubble, menu or ticks.
    */
@@ -98,6 +106,7 @@ export class Registry {
   readonly composerActions: readonly ComponentType<ComposerSlotProps>[];
   readonly conversationServices: readonly ComponentType<ConversationSlotProps>[];
   readonly composerNotices: readonly ComposerNoticeHook[];
+  readonly headerLines: readonly HeaderLineHook[];
   readonly messageActions: readonly ComponentType<MessageActionProps>[];
   readonly sidebarActions: readonly ComponentType[];
   readonly sidebarSections: readonly ComponentType[];
@@ -113,6 +122,7 @@ export class Registry {
     this.composerActions = all((f) => f.composerActions);
     this.conversationServices = all((f) => f.conversationServices);
     this.composerNotices = all((f) => f.composerNotices);
+    this.headerLines = all((f) => f.headerLines);
     this.messageActions = all((f) => f.messageActions);
     this.sidebarActions = all((f) => f.sidebarActions);
     this.sidebarSections = all((f) => f.sidebarSections);

@@ -1,15 +1,10 @@
-import {
-  fetchRelayInfo,
-  type AccessPolicy,
-  type FetchLike,
-  type OtpAddress,
-  type RelayAccess,
-} from '@parley/core';
+import type { AccessPolicy, FetchLike, OtpAddress, RelayAccess } from '@parley/core';
 
 /** A relay's access policy, as its `GET /v1/relay` reports it. */
 export type RelayPolicy = AccessPolicy;
 
 export async function fetchRelayPolicy(relayUrl: string, fetchImpl: FetchLike): Promise<RelayPolicy> {
+  const { fetchRelayInfo } = await import('@parley/core'); // core stays off the first screen's load
   return (await fetchRelayInfo(relayUrl, fetchImpl)).policy;
 }
 

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client';
 import { receivedFileSink } from './received-files.dom.js';
+import { windowFetch } from './window-fetch.dom.js';
 import type {
   FetchLike,
   FileSinkFactory,
@@ -36,19 +37,7 @@ export function browserPlatform(): BrowserPlatform {
         autoConnect: false,
         reconnection: true,
       }) as unknown as RelaySocket,
-    // DOM's Response is structurally richer than FetchLike (getReader has overloads); the shapes agree.
-    fetch: (url, init) =>
-      window.fetch(url, {
-        ...(init?.method === undefined ? {} : { method: init.method }),
-        ...(init?.headers === undefined ? {} : { headers: init.headers }),
-        // The engine hands Uint8Array bodies; fetch takes them as BufferSource.
-        ...(init?.body === undefined ? {} : { body: init.body as BodyInit }),
-      }) as unknown as ReturnType<FetchLike>,
+    fetch: windowFetch,
     ...(wrtc === undefined ? {} : { wrtc }),
   };
-}
-
-/** The relay a web client talks to by default: the one that served it. Electron (app://) has no default. */
-export function defaultRelayUrl(location: Pick<Location, 'protocol' | 'origin'>): string {
-  return location.protocol === 'http:' || location.protocol === 'https:' ? location.origin : '';
 }

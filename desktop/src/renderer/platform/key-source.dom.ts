@@ -1,11 +1,5 @@
-import {
-  passphraseKeyWrapper,
-  type KeyWrapper,
-  type KeyWrapperSource,
-  type Pbkdf2Subtle,
-} from '@parley/core';
+import type { KeyWrapper, KeyWrapperSource, Pbkdf2Subtle } from '@parley/core';
 import type { ParleyDesktopApi } from '../../preload/api.js';
-import { desktopKeySource } from '../desktop-key.dom.js';
 import { desktopShell } from './desktop-shell.dom.js';
 
 /**
@@ -30,6 +24,8 @@ function desktopApi(): Pick<ParleyDesktopApi, 'getDatabaseKey'> | undefined {
 export async function detectKeySource(): Promise<KeySource> {
   const api = desktopApi();
   if (api === undefined) return { kind: 'passphrase' };
+  // Only the desktop shell needs core here; a browser shows its first screen without it.
+  const { desktopKeySource } = await import('../desktop-key.dom.js');
   const source = await desktopKeySource(api);
   if (source.kind === 'wrapper') return { kind: 'device', wrapper: source.wrapper };
   if (source.kind === 'passphrase') return { kind: 'passphrase', reason: source.detail };
@@ -37,7 +33,8 @@ export async function detectKeySource(): Promise<KeySource> {
 }
 
 /** The wrapper the client database uses: the device key, or one derived from the passphrase typed. */
-export function keyWrapperFor(source: KeySource, passphrase: string): KeyWrapperSource {
+export async function keyWrapperFor(source: KeySource, passphrase: string): Promise<KeyWrapperSource> {
   if (source.kind === 'device') return source.wrapper;
+  const { passphraseKeyWrapper } = await import('@parley/core');
   return passphraseKeyWrapper({ passphrase, subtle: crypto.subtle as unknown as Pbkdf2Subtle });
 }

@@ -54,9 +54,13 @@ function messageItem(message: StoredMessage): HistoryItem {
   };
 }
 
-/** How many messages an export from scratch sends (for progress). */
+/** How many messages an export from scratch sends (for progress): those of the chat list's conversations. */
 export async function countHistory(db: ClientDatabase): Promise<number> {
-  return db.messages.count();
+  let total = 0;
+  for (const conversation of await db.conversations.listRecent(Number.MAX_SAFE_INTEGER)) {
+    total += await db.messages.count(conversation.id);
+  }
+  return total;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface DeviceListPort {
 }
 
 /** The newest list this device signed, in engine state, so a counter never goes back. */
-const OWN_LIST_KEY = 'device-link:own-list';
+export const OWN_LIST_KEY = 'device-link:own-list';
 
 export interface DeviceListRelay {
   fetch(account: string): Promise<SignedDeviceList | undefined>;

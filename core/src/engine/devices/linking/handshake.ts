@@ -2,7 +2,7 @@ import nacl from 'tweetnacl';
 import type { CryptoBackend } from '../../../crypto/backend/backend.js';
 import { equalBytes } from '../../../crypto/bytes.js';
 import { requireSignature } from '../../../crypto/identity/strict-verify.js';
-import { hkdf, hmac, sha512Hash } from '../../../crypto/kdf/index.js';
+import { KDF_LABELS, hkdf, hmac, sha512Hash } from '../../../crypto/kdf/index.js';
 import { ParleyError } from '../../../errors/index.js';
 import { concatBytes, fromBase64Url, toBase64Url, uint32be, utf8 } from '../../../protocol/encoding.js';
 import type { LinkPayload } from './payload.js';
@@ -25,13 +25,14 @@ import type { AcceptMessage, HelloMessage } from './wire.js';
  * and H's fresh eH' travels in the accept; the signature by the listed device key authenticates J.
  */
 
+/** The handshake's labels (all in crypto/kdf/labels.ts, so none is shared by accident). */
 export const LINK_LABELS = {
-  transcript: utf8('parley/device-link/transcript/v1'),
-  hello: utf8('parley/device-link/hello/v1'),
-  accept: utf8('parley/device-link/accept/v1'),
-  device: utf8('parley/device-link/device/v1'),
-  keys: utf8('parley/device-link/keys/v1'),
-  commit: utf8('parley/device-link/commit/v1'),
+  transcript: KDF_LABELS.deviceLinkTranscript,
+  hello: KDF_LABELS.deviceLinkHello,
+  accept: KDF_LABELS.deviceLinkAccept,
+  device: KDF_LABELS.deviceLinkDevice,
+  keys: KDF_LABELS.deviceLinkKeys,
+  commit: KDF_LABELS.deviceLinkCommit,
 } as const;
 
 export type HandshakeMode = 'link' | 'resume';

@@ -98,8 +98,15 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
     return this.#channel;
   }
 
-  /** Sends the hello. */
-  async start(): Promise<void> {
+  /**
+   * Sends the hello. Returns at once, so the caller's listeners are on before the answer can arrive (it may
+   * come back before the relay's ack of the hello does); a hello the relay could not deliver is an 'error'.
+   */
+  start(): void {
+    this.#hello().catch((error: unknown) => this.#fail(error));
+  }
+
+  async #hello(): Promise<void> {
     const { deps, target } = this;
     const made = makeHello(deps.backend, deps.randomBytes, deps.identity, {
       mode: target.mode,
@@ -245,6 +252,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
       relay: target.relay,
       resumeSecret: welcome.resumeSecret,
     };
+    await deps.adopt(welcome.list);
     await deps.state.put(LINKED_ACCOUNT_KEY, record);
     this.#setPhase('linked');
     this.emit('linked', { account: welcome.account, deviceId: welcome.deviceId, list: welcome.list });

@@ -6,7 +6,12 @@ import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
 import type { ServerPayload } from '../../../protocol/events.js';
 import type { EngineContext } from '../../context.js';
 import type { RelayConnection } from '../../relay/relay-connection.js';
-import { publishingDeviceList, type DeviceListPort } from './device-list-port.js';
+import { OWN_LIST_KEY, publishingDeviceList, type DeviceListPort } from './device-list-port.js';
+import {
+  SignedDeviceListSchema,
+  type ListedDevice,
+  type SignedDeviceList,
+} from '../../../protocol/devices.js';
 import { decodeClear } from './frames.js';
 import { LinkOffer } from './host.js';
 import { LinkJoin } from './join.js';
@@ -34,6 +39,7 @@ type Session = LinkOffer | LinkJoin | HistoryResume;
 export class LinkingService {
   readonly #sessions = new Map<string, Session>();
   #devices: DeviceListPort | undefined;
+  #adopt: ((list: SignedDeviceList) => Promise<void>) | undefined;
   readonly #deps: LinkingDeps;
 
   constructor(
@@ -51,6 +57,9 @@ export class LinkingService {
       wrtc: parts.wrtc,
       iceServers: parts.iceServers,
       directTimeoutMs: parts.directTimeoutMs,
+      adopt: async (list) => {
+        await this.#adopt?.(list);
+      },
       sendSignal: async (to, linkId, frame) => {
         const { delivered } = await parts.home().request('signal', {
           to,
@@ -67,6 +76,15 @@ export class LinkingService {
   /** Where list changes go: the engine's device-list service (client.devices) replaces the built-in one. */
   useDeviceList(port: DeviceListPort): void {
     this.#devices = port;
+  }
+
+  /**
+   * What the new device does with the account's list once the existing device confirmed it: the engine's
+   * `adoptLinkedDevice` (this device then speaks for the account under the listed id). Without one, the
+   * list is only kept (`linkedAccount()`).
+   */
+  useAdoption(adopt: (list: SignedDeviceList) => Promise<void>): void {
+    this.#adopt = adopt;
   }
 
   /** "Link a new device": a fresh one-time payload to show as a QR code and text. */
@@ -93,7 +111,7 @@ export class LinkingService {
     const payload = parseLinkPayload(text, this.ctx.now());
     const join = LinkJoin.fromPayload(this.#deps, payload);
     this.#track(join.id, join);
-    await join.start();
+    join.start();
     return join;
   }
 
@@ -104,13 +122,29 @@ export class LinkingService {
     if (record === undefined) throw new ParleyError('NOT_FOUND', 'this device was not linked to an account');
     const join = LinkJoin.resume(this.#deps, record);
     this.#track(join.id, join);
-    await join.start();
+    join.start();
     return join;
   }
 
   /** The account this device was linked to, with its id and list (the multi-device engine's starting point). */
   async linkedAccount(): Promise<LinkedAccountRecord | undefined> {
     return (await this.ctx.state.get(LINKED_ACCOUNT_KEY)) as LinkedAccountRecord | undefined;
+  }
+
+  /**
+   * The devices of the newest list this device signed (the primary alone before any link). The engine's
+   * device-list service (`client.devices.list()`) supersedes this once wired in.
+   */
+  async ownDevices(): Promise<ListedDevice[]> {
+    const parsed = SignedDeviceListSchema.safeParse(await this.ctx.state.get(OWN_LIST_KEY));
+    if (parsed.success) return parsed.data.devices;
+    return [
+      {
+        deviceId: this.ctx.self.deviceId,
+        identityKey: toBase64Url(this.ctx.identity.identityKey),
+        addedAt: 0,
+      },
+    ];
   }
 
   /** A relay signal of kind 'device-link'. Anything unreadable is dropped: it is relay input. */

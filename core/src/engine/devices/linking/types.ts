@@ -24,6 +24,11 @@ export interface LinkingDeps {
   iceServers(): readonly IceServer[] | undefined;
   /** How long the direct path may take to open before the relay carries the history. */
   readonly directTimeoutMs: number;
+  /**
+   * On the new device, once the welcome's list is verified to name it: makes this device the account's
+   * (the multi-device engine's `adoptLinkedDevice`). Read at welcome time, so it may be set later.
+   */
+  adopt(list: SignedDeviceList): Promise<void>;
 }
 
 /** Where a link attempt stands, on either screen. */

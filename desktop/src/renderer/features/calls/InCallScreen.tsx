@@ -6,6 +6,7 @@ import { callStatusText } from './call-screen-text.js';
 import { DevicePanel } from './DevicePanel.js';
 import { CallControl } from './CallControl.js';
 import { useTrackElement } from './media-element.dom.js';
+import { QualityIndicator } from './QualityIndicator.js';
 import { ScreenPicker } from './ScreenPicker.js';
 import { SelfView } from './SelfView.js';
 import { useCallStore } from './use-call.dom.js';
@@ -66,6 +67,7 @@ export function InCallScreen({ view, name, avatar }: { view: CallView; name: str
         <p className="call-status" role="timer" aria-label="Call status">
           {callStatusText(call, name, now)}
         </p>
+        <QualityIndicator callId={call.callId} active={call.phase === 'active'} />
         {notes.map((note) => (
           <p key={note} className="call-note" role="status">
             {note}

@@ -35,13 +35,17 @@ export function ConversationHeader({ conversation }: { conversation: Conversatio
           live.reach(conversation.id),
         ),
   );
+  let featureLine: string | undefined;
+  // Every hook runs on every render, in the registry's fixed order (the rules of hooks).
+  for (const hook of registry.headerLines) featureLine ??= hook(conversation);
   const subtitle =
-    conversation.kind === 'group'
+    featureLine ??
+    (conversation.kind === 'group'
       ? memberLine(
           conversation.members,
           (account) => contacts.get(account)?.displayName ?? account.slice(0, 8),
         )
-      : presence;
+      : presence);
   const routeLabel = ROUTE_LABELS[route ?? 'relay'];
   // The contact's profile picture or the group's, kept current by the chat list's 'conversation-updated'.
   const summary = useConversationSummary(conversation.id);

@@ -5,6 +5,7 @@ import {
   describeGroupChange,
   describeGroupError,
   formerMemberNotice,
+  groupHeaderLine,
   groupAbilities,
   groupIdOf,
   memberActions,
@@ -124,6 +125,12 @@ describe('what a removed or departed member is told', () => {
     const left = { ...removed, changedBy: 'me' };
     expect(formerMemberNotice(left, 'me', nameOf)).toMatch(/^You left this group\./u);
     expect(formerMemberNotice(team, 'me', nameOf)).toBeUndefined();
+  });
+
+  it('lists the members in the header with You last, and tells a former member they are not one', () => {
+    expect(groupHeaderLine({ ...team, members: ['me', 'cat', 'ann'] }, 'me', nameOf)).toBe('Ann, Cat, You');
+    const removed = { ...team, version: 2, members: ['ann', 'bob'] };
+    expect(groupHeaderLine(removed, 'me', nameOf)).toBe('You’re no longer a member of this group');
   });
 });
 

@@ -148,6 +148,20 @@ export function formerMemberNotice(
     : `${nameOf(state.changedBy)} removed you. You can’t send or receive this group’s messages.`;
 }
 
+/**
+ * A group header's second line from the group's signed state: its members by name with "You" last, or, for
+ * someone no longer in it, that they are not (the members they last saw are no longer theirs to know).
+ */
+export function groupHeaderLine(
+  state: GroupState,
+  self: string,
+  nameOf: (account: string) => string,
+): string {
+  if (!state.members.includes(self)) return 'You’re no longer a member of this group';
+  const names = state.members.filter((account) => account !== self).map(nameOf);
+  return [...names.sort((a, b) => a.localeCompare(b)), 'You'].join(', ');
+}
+
 export type GroupAction =
   | 'rename'
   | 'picture'

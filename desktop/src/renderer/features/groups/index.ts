@@ -5,7 +5,7 @@ import { GroupConfirmDialog } from './GroupConfirmDialog.js';
 import { GroupInfoPanel } from './GroupInfoPanel.js';
 import { JoinGroupDialog } from './JoinGroupDialog.js';
 import { NewGroupDialog } from './NewGroupDialog.js';
-import { useFormerMemberNotice } from './former-member.js';
+import { useFormerMemberNotice, useGroupHeaderLine } from './former-member.js';
 import { GroupInfoButton, NewGroupButton } from './buttons.js';
 
 /**
@@ -17,6 +17,7 @@ export const groupsFeature: Feature = {
   sidebarActions: [NewGroupButton],
   conversationHeaderActions: [GroupInfoButton],
   composerNotices: [useFormerMemberNotice],
+  headerLines: [useGroupHeaderLine],
   panels: { 'group-info': { title: 'Group info', component: GroupInfoPanel } },
   dialogs: {
     'new-group': { title: 'New group', component: NewGroupDialog },

@@ -2,9 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { FileInfo } from '@parley/core';
 import type { MessageBodyProps } from '../../app/extensions.js';
 import { MediaIcon, MediaIconButton } from './MediaIcon.js';
-import { saveAs, useFileInfo, useFileUrl, useThumbnailUrl } from './media-files.dom.js';
+import { useFileInfo, useFileUrl, useThumbnailUrl } from './media-files.dom.js';
 import { formatBytes, formatDuration, mediaKind, typeLabel } from './media-format.js';
-import { OpenOwnFile } from './OpenOwnFile.js';
+import { FileAction } from './FileAction.js';
 import { TransferProgress, transferEnding } from './TransferProgress.js';
 import { viewerTarget } from './media-state.js';
 import { resampleWaveform } from './waveform.js';
@@ -89,15 +89,7 @@ function FileCard({ info }: { info: FileInfo }) {
         </span>
         <TransferProgress info={info} />
       </div>
-      {url !== undefined && info.direction === 'receive' && (
-        <MediaIconButton
-          icon="download"
-          label={`Save ${info.name}`}
-          className="file-card-save"
-          onClick={() => saveAs(url, info.name)}
-        />
-      )}
-      {url !== undefined && info.direction === 'send' && <OpenOwnFile url={url} name={info.name} />}
+      {url !== undefined && <FileAction url={url} name={info.name} own={info.direction === 'send'} />}
     </div>
   );
 }

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import type { FileInfo } from '@parley/core';
+import { blobSource, type FileInfo } from '@parley/core';
 import { useClient } from '../../app/client-context.js';
 import { MediaIconButton } from './MediaIcon.js';
-import { useTransferProgress } from './media-files.dom.js';
+import { fileBlob, useTransferProgress } from './media-files.dom.js';
 import { percent } from './media-format.js';
 
 /**
@@ -13,6 +13,7 @@ export function TransferProgress({ info }: { info: FileInfo }) {
   const client = useClient();
   const progress = useTransferProgress(info.messageId);
   const [cancelling, setCancelling] = useState(false);
+  if (info.state === 'failed' && info.direction === 'send') return <RetryUpload info={info} />;
   if (info.state !== 'transferring') return null;
   const value = progress === undefined ? 0 : percent(progress.bytes, progress.total);
   const sending = info.direction === 'send';
@@ -50,12 +51,51 @@ export function TransferProgress({ info }: { info: FileInfo }) {
   );
 }
 
-/** What a file that stopped says instead of its progress. */
+/**
+ * Our own file whose upload failed (or stopped when the app closed): send it again from this device's copy
+ * of it. Without a copy (a browser that keeps none), the reason beside it says to choose the file again.
+ */
+function RetryUpload({ info }: { info: FileInfo }) {
+  const client = useClient();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className="media-transfer">
+      <MediaIconButton
+        icon="retry"
+        label={`Retry sending ${info.name}`}
+        className="media-cancel"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setFailure(undefined);
+          void (async () => {
+            const copy = await fileBlob(client, info);
+            if (copy === undefined) throw new Error('This device kept no copy: send the file again.');
+            const { uploaded } = await client.files.retry(info.messageId, blobSource(copy, info.name));
+            void uploaded.catch(() => undefined); // the bubble shows how it ends
+          })()
+            .catch((error: unknown) => setFailure(error instanceof Error ? error.message : String(error)))
+            .finally(() => setBusy(false));
+        }}
+      />
+      {failure !== undefined && <span className="media-failed">{sentence(failure)}</span>}
+    </div>
+  );
+}
+
+/** What a file that stopped says instead of its progress; a failure says why, as a sentence. */
 export function transferEnding(info: FileInfo): string | undefined {
   if (info.state === 'cancelled') {
     if (info.cancelledBy === 'local') return 'You cancelled it';
     return info.direction === 'send' ? 'Cancelled by the recipient' : 'Cancelled by the sender';
   }
-  if (info.state === 'failed') return 'Transfer failed';
+  if (info.state === 'failed') return info.reason === undefined ? 'Transfer failed' : sentence(info.reason);
   return undefined;
+}
+
+/** The engine's reasons are lower-case clauses ("the sender cannot send the file: …"): one sentence. */
+function sentence(text: string): string {
+  const trimmed = text.trim().replace(/[.\s]+$/u, '');
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}.`;
 }

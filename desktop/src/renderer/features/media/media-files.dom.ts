@@ -57,7 +57,14 @@ export async function sendFiles(
   return ids;
 }
 
-const FILE_EVENTS = ['file', 'file-sent', 'file-failed', 'file-offered', 'file-cancelled'] as const;
+const FILE_EVENTS = [
+  'file',
+  'file-sent',
+  'file-failed',
+  'file-offered',
+  'file-cancelled',
+  'file-retried',
+] as const;
 
 /** What a file message is, re-read when a file event arrives. */
 export function useFileInfo(messageId: string): FileInfo | undefined {

@@ -1,4 +1,3 @@
-import { isAccessError } from '@parley/core';
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { saveProfile, normaliseRelayUrl, type Profile } from '../../app/profile.js';
 import {
@@ -7,8 +6,8 @@ import {
   type AccessInput,
   type RelayPolicy,
 } from '../../app/relay-access.js';
-import { closeSession, startSession, whenConnected, type Session } from '../../app/session.dom.js';
-import { browserPlatform, defaultRelayUrl } from '../../platform/browser-platform.dom.js';
+import { closeSession, startSession, whenConnected, type Session } from '../../app/session-loader.js';
+import { defaultRelayUrl, windowFetch } from '../../platform/window-fetch.dom.js';
 import { allowRelayInShell } from '../../platform/desktop-shell.dom.js';
 import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -64,7 +63,7 @@ export function OnboardingScreen({
       } catch {
         return setPolicy(undefined);
       }
-      fetchRelayPolicy(url, browserPlatform().fetch).then(
+      fetchRelayPolicy(url, windowFetch).then(
         (found) => live && setPolicy(found),
         () => live && setPolicy(undefined),
       );
@@ -102,7 +101,7 @@ export function OnboardingScreen({
         return;
       }
       if (session === undefined) {
-        session = await startSession(profile, keyWrapperFor(keys, passphrase), credential);
+        session = await startSession(profile, await keyWrapperFor(keys, passphrase), credential);
       } else if (credential !== undefined) {
         session.client.access.set(credential);
       }
@@ -116,7 +115,8 @@ export function OnboardingScreen({
       saveProfile(localStorage, profile);
       onReady({ ...session, profile });
     } catch (failure) {
-      if (session !== undefined && isAccessError(failure)) {
+      // Core is loaded by now: the session that failed came from it.
+      if (session !== undefined && (await import('@parley/core')).isAccessError(failure)) {
         // The identity exists on this device; keep it and present another credential on the next try.
         refused.current = session;
       } else if (session !== undefined) {

@@ -1,7 +1,5 @@
-import { requestOneTimeCode } from '@parley/core';
 import { useId, useState } from 'react';
 import { otpAddressFrom, type AccessInput, type RelayPolicy } from '../../app/relay-access.js';
-import { browserPlatform } from '../../platform/browser-platform.dom.js';
 import { Button } from '../../ui/Button.js';
 import { describeError } from './errors.js';
 
@@ -45,6 +43,9 @@ export function RelayAccessFields({
     setSending(true);
     try {
       const address = otpAddressFrom(value.otpAddress);
+      // Core and the platform's sockets stay off the first screen's load until a code is asked for.
+      const { requestOneTimeCode } = await import('@parley/core');
+      const { browserPlatform } = await import('../../platform/browser-platform.dom.js');
       await requestOneTimeCode({ relayUrl, socketFactory: browserPlatform().socketFactory, address });
       setStatus({ error: false, text: `Code sent to ${address.address}` });
     } catch (failure) {

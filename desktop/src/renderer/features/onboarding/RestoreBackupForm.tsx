@@ -1,7 +1,6 @@
-import { MIN_BACKUP_PASSPHRASE_LENGTH } from '@parley/core';
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { normaliseRelayUrl, saveProfile, type Profile } from '../../app/profile.js';
-import { closeSession, restoreSession, type Session } from '../../app/session.dom.js';
+import { closeSession, restoreSession, type Session } from '../../app/session-loader.js';
 import { allowRelayInShell } from '../../platform/desktop-shell.dom.js';
 import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js';
 import { Button } from '../../ui/Button.js';
@@ -39,6 +38,8 @@ export function RestoreBackupForm({
     setError(undefined);
     if (file === undefined) return setError('Choose the backup file exported on your other device');
     if (file.size > MAX_BACKUP_FILE) return setError('That file is too large to be a Parley backup');
+    // Core (and the backup code with it) is fetched when a backup is restored, not with the first screen.
+    const { MIN_BACKUP_PASSPHRASE_LENGTH } = await import('@parley/core');
     if (passphrase.length < MIN_BACKUP_PASSPHRASE_LENGTH)
       return setError(`The backup passphrase has at least ${MIN_BACKUP_PASSPHRASE_LENGTH} characters`);
     setBusy(true);
@@ -51,7 +52,7 @@ export function RestoreBackupForm({
       };
       const bytes = new Uint8Array(await file.arrayBuffer());
       const reloadFirst = await allowRelayInShell(profile.relayUrl);
-      session = await restoreSession(profile, keyWrapperFor(keys, passphrase), bytes, passphrase);
+      session = await restoreSession(profile, await keyWrapperFor(keys, passphrase), bytes, passphrase);
       const { client } = session;
       const avatar =
         client.profile.current?.avatar === undefined

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { clearProfile, loadProfile } from '../../app/profile.js';
-import { closeSession, startSession, type Session } from '../../app/session.dom.js';
+import { closeSession, startSession, type Session } from '../../app/session-loader.js';
 import { allowRelayInShell } from '../../platform/desktop-shell.dom.js';
 import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js';
 import { Avatar } from '../../ui/Avatar.js';
@@ -25,7 +25,7 @@ export function UnlockScreen({ keys, onReady }: { keys: KeySource; onReady: (ses
     let session: Session | undefined;
     try {
       if (await allowRelayInShell(profile.relayUrl)) return location.reload();
-      session = await startSession(profile, keyWrapperFor(keys, passphrase));
+      session = await startSession(profile, await keyWrapperFor(keys, passphrase));
       onReady(session);
     } catch (failure) {
       if (session !== undefined) await closeSession(session);
