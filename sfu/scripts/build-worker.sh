@@ -26,7 +26,7 @@ set -euo pipefail
 {
 
 # Bump when the build steps below change what ends up in the binary (comments and messages do not count).
-recipe_revision=1
+recipe_revision=2
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -189,6 +189,26 @@ for name in $asked; do
 done
 # Debian 12's meson is 1.0.1; the worker declares >= 1.1.0 but uses nothing from 1.1.
 sed -i -E "s/meson_version: *'>= *1\.1\.0'/meson_version: '>= 1.0.0'/" meson.build
+
+# mediasoup's BIO callback on its outgoing DTLS buffer (onSslBioOut in src/RTC/DtlsTransport.cpp) answers 1 to
+# every BIO_ctrl() instead of passing the mem BIO's own answer through: it returns `ret` only when the
+# operation is exactly BIO_CB_RETURN, never for BIO_CB_CTRL | BIO_CB_RETURN. mediasoup's own OpenSSL is built
+# without kernel TLS, so nothing asks. Debian's libssl3 is built with KTLS: its ssl3_setup_write_buffer()
+# asks BIO_get_ktls_send(wbio), gets 1, leaves the DTLS write buffer unallocated (the kernel would encrypt),
+# and the first record it writes (the ServerHello, answering any browser's ClientHello) is stored through a
+# NULL pointer: SIGSEGV in SSL_read (issue 14). Passing `ret` through for every BIO_CB_RETURN is what
+# BIO_set_callback_ex(3) asks of a callback; writes still report the mem BIO's own result.
+dtls_source=src/RTC/DtlsTransport.cpp
+bio_callback_bug='(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1'
+bio_callback_fix='(operationType \& BIO_CB_RETURN) != 0 ? static_cast<long>(ret) : 1'
+if grep -qF "$bio_callback_bug" "$dtls_source"; then
+  sed -i "s/(operationType == BIO_CB_RETURN) ? static_cast<long>(ret) : 1/$bio_callback_fix/" "$dtls_source"
+  grep -qF '(operationType & BIO_CB_RETURN) != 0' "$dtls_source" || die "patching $dtls_source failed"
+elif ! grep -qF '(operationType & BIO_CB_RETURN)' "$dtls_source"; then
+  die "mediasoup $version's $dtls_source no longer has the onSslBioOut return line this script fixes \
+(see the comment above this check): read its BIO callback and update the fix, or the worker may crash on \
+the first DTLS ClientHello against Debian's KTLS-enabled libssl"
+fi
 
 jobs="${PARLEY_WORKER_JOBS:-$(nproc)}"
 # The settings mediasoup's own build uses for its release worker.
