@@ -50,18 +50,21 @@ export async function noteGroupCall(
     if (current !== undefined && (current.callId === notice.callId || current.startedAt <= notice.startedAt))
       await ctx.state.delete(activityKey(groupId));
     const startedBy = current?.callId === notice.callId ? current.startedBy : author;
-    await recordGroupCallLine(ctx.db.messages, ctx.self.name, groupId, {
+    const line = await recordGroupCallLine(ctx.db.messages, ctx.self.name, groupId, {
       callId: notice.callId,
       startedBy,
       startedAt: notice.startedAt,
       endedAt: Math.max(ctx.now(), notice.startedAt),
     });
+    // A line this device wrote itself, like a 1:1 call's: an open conversation shows it at once.
+    if (line !== undefined) ctx.emit('message', { message: line, via: 'relay' });
   }
   ctx.emit('group-call', { groupId, active: await groupCallActivity(ctx, groupId) });
 }
 
 interface LineStore {
   insert(message: NewMessage): Promise<'inserted' | 'duplicate'>;
+  get(id: string): Promise<StoredMessage | undefined>;
 }
 
 /**
@@ -74,10 +77,11 @@ async function recordGroupCallLine(
   self: string,
   groupId: string,
   entry: GroupCallLogEntry,
-): Promise<void> {
+): Promise<StoredMessage | undefined> {
   const outgoing = entry.startedBy === self;
-  await messages.insert({
-    id: groupCallLineMessageId(entry.callId),
+  const id = groupCallLineMessageId(entry.callId);
+  const inserted = await messages.insert({
+    id,
     conversationId: groupConversationId(groupId),
     sender: { name: entry.startedBy, deviceId: PRIMARY_DEVICE },
     sentAt: entry.startedAt,
@@ -88,6 +92,7 @@ async function recordGroupCallLine(
     text: JSON.stringify(entry),
     kind: 'group-call',
   });
+  return inserted === 'duplicate' ? undefined : messages.get(id);
 }
 
 const LogEntrySchema = z.object({
