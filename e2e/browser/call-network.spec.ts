@@ -1,6 +1,6 @@
 import type { WebSocketRoute } from '@playwright/test';
 import { TestCoturn } from './support/coturn.js';
-import { callScreen, callingPair, expectGrowing } from './support/calls.js';
+import { callScreen, callingPair, expectGrowing, videoCallAccepted } from './support/calls.js';
 import { expect, test as base } from './support/fixtures.js';
 import type { Person } from './support/people.js';
 import { openChat, openSettings, settingsPanel } from './support/ui.js';
@@ -82,10 +82,7 @@ test('a relay-only person’s call goes through the relay’s TURN server, and m
   const { alice, bob } = await callingPair(people);
   await turnOnRelayOnly(alice, 'Bob');
 
-  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
-  await callScreen(bob.page, 'Incoming video call from Alice')
-    .getByRole('button', { name: 'Accept with video' })
-    .click();
+  await videoCallAccepted({ alice, bob });
   const aliceScreen = callScreen(alice.page, 'Call with Bob');
   await expect(aliceScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
   for (const page of [alice.page, bob.page]) await expectGrowing(page, (counters) => counters.framesDecoded);
@@ -106,10 +103,7 @@ test('a call with no relay-only setting goes direct, and the quality indicator s
   people,
 }, testInfo) => {
   const { alice, bob } = await callingPair(people);
-  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
-  await callScreen(bob.page, 'Incoming video call from Alice')
-    .getByRole('button', { name: 'Accept with video' })
-    .click();
+  await videoCallAccepted({ alice, bob });
   const aliceScreen = callScreen(alice.page, 'Call with Bob');
   await expect(aliceScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
   await expectQuality([alice, bob], /^Connection (good|fair|poor), Direct, round trip \d+ ms, /u, 'Direct');
@@ -186,10 +180,7 @@ test('a call whose signalling a relay alters fails closed on both sides, saying 
     return opened;
   });
 
-  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
-  await callScreen(bob.page, 'Incoming video call from Alice')
-    .getByRole('button', { name: 'Accept with video' })
-    .click();
+  await videoCallAccepted({ alice, bob });
   const reason = 'Call ended: it could not be end-to-end encrypted';
   await expect(callScreen(bob.page, 'Call with Alice').getByLabel('Call status')).toHaveText(reason);
   await expect(callScreen(alice.page, 'Call with Bob').getByLabel('Call status')).toHaveText(reason);

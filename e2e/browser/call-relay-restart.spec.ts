@@ -1,5 +1,11 @@
 import { expect, test } from './support/fixtures.js';
-import { callScreen, callingPair, expectGrowing } from './support/calls.js';
+import {
+  callScreen,
+  callingPair,
+  expectAnsweredLines,
+  expectGrowing,
+  videoCallAccepted,
+} from './support/calls.js';
 import type { Person } from './support/people.js';
 
 /*
@@ -34,10 +40,7 @@ test('the call survives the relay restarting mid-call (media is peer to peer)', 
   relay,
 }, testInfo) => {
   const { alice, bob } = await callingPair(people);
-  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
-  await callScreen(bob.page, 'Incoming video call from Alice')
-    .getByRole('button', { name: 'Accept with video' })
-    .click();
+  await videoCallAccepted({ alice, bob });
   const aliceStatus = callScreen(alice.page, 'Call with Bob').getByLabel('Call status');
   const bobStatus = callScreen(bob.page, 'Call with Alice').getByLabel('Call status');
   await expect(aliceStatus).toHaveText(/^\d+:\d\d$/u);
@@ -58,12 +61,7 @@ test('the call survives the relay restarting mid-call (media is peer to peer)', 
   for (const person of [alice, bob]) await expectGrowing(person.page, (counters) => counters.framesDecoded);
   await callScreen(alice.page, 'Call with Bob').getByRole('button', { name: 'Hang up' }).click();
   await expect(bobStatus).toHaveText('Call ended');
-  await expect(
-    alice.page.getByRole('button', { name: /^Call back: Outgoing video call · \d+:\d\d$/u }),
-  ).toBeVisible();
-  await expect(
-    bob.page.getByRole('button', { name: /^Call back: Incoming video call · \d+:\d\d$/u }),
-  ).toBeVisible();
+  await expectAnsweredLines({ alice, bob }, 'video');
 });
 
 test('a voice call negotiates Opus with in-band FEC on both sides', async ({ people }) => {

@@ -4,6 +4,7 @@ import {
   callLine,
   callScreen,
   callingPair,
+  expectAnsweredLines,
   expectGrowing,
   localTracks,
   notifications,
@@ -129,12 +130,7 @@ test('a video call both ways: media flows each way, mute, camera-off and a share
     'video',
     'video',
   ]);
-  await expect(
-    alice.page.getByRole('button', { name: /^Call back: Outgoing video call · \d+:\d\d$/u }),
-  ).toBeVisible();
-  await expect(
-    bob.page.getByRole('button', { name: /^Call back: Incoming video call · \d+:\d\d$/u }),
-  ).toBeVisible();
+  await expectAnsweredLines({ alice, bob }, 'video');
 });
 
 test('decline with a message, a call nobody answers, and calling back from the line with the camera turned on mid-call: the right lines on both sides', async ({

@@ -120,3 +120,28 @@ export function callScreen(page: Page, name: RegExp | string) {
 export function callLine(page: Page, text: string) {
   return page.getByRole('button', { name: `Call back: ${text}`, exact: true });
 }
+
+/** Alice video-calls Bob from their open chat and Bob accepts with video (the call may still be connecting). */
+export async function videoCallAccepted({ alice, bob }: { alice: Person; bob: Person }): Promise<void> {
+  await alice.page.getByRole('button', { name: 'Video call', exact: true }).click();
+  await callScreen(bob.page, 'Incoming video call from Alice')
+    .getByRole('button', { name: 'Accept with video' })
+    .click();
+}
+
+/** After Alice's answered call to Bob ended: the call-log line with its duration on both sides. */
+export async function expectAnsweredLines(
+  { alice, bob }: { alice: Person; bob: Person },
+  kind: 'voice' | 'video',
+): Promise<void> {
+  await expect(
+    alice.page.getByRole('button', {
+      name: new RegExp(`^Call back: Outgoing ${kind} call · \\d+:\\d\\d$`, 'u'),
+    }),
+  ).toBeVisible();
+  await expect(
+    bob.page.getByRole('button', {
+      name: new RegExp(`^Call back: Incoming ${kind} call · \\d+:\\d\\d$`, 'u'),
+    }),
+  ).toBeVisible();
+}
