@@ -28,6 +28,8 @@ describe('linked devices: the linking flow into the multi-device engine', () => 
     const offer = alice.c.linking.offer();
     const join = await laptop.c.linking.join(offer.text);
     const joined = linked(join);
+    // The person confirms once both screens show the short code (the host's may come after join() resolves).
+    await until(() => offer.phase === 'comparing' && join.shortCode !== undefined, 'the short codes');
     expect(await offer.confirm()).toBe(2);
     await joined;
     // The host's fan-out knows the new device at once: linking went through client.devices.

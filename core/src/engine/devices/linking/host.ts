@@ -1,14 +1,14 @@
 import { parseIdentityString } from '../../../crypto/index.js';
 import { ParleyError, isParleyError } from '../../../errors/index.js';
-import { TypedEmitter } from '../../../link/typed-emitter.js';
 import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
-import { HistorySender } from '../history/transfer.js';
+import type { HistorySender } from '../history/transfer.js';
 import { DeviceLinkChannel } from './channel.js';
+import { LinkFlow } from './link-flow.js';
 import type { DeviceListPort } from './device-list-port.js';
 import { decodeClear, encodeClear } from './frames.js';
 import { acceptProof, deriveKeys, newOfferSecrets, transcriptOf, verifyHello } from './handshake.js';
 import { LINK_PAYLOAD_TTL_MS, formatLinkPayload, type LinkPayload } from './payload.js';
-import { RESUME_PREFIX, type LinkEvents, type LinkPhase, type LinkingDeps } from './types.js';
+import { RESUME_PREFIX, type LinkingDeps } from './types.js';
 import type { HelloMessage } from './wire.js';
 
 export interface OfferOptions {
@@ -36,10 +36,9 @@ async function refuse(
  * with it before it expires, shows the short code, and on `confirm()` lists the new device and sends it what
  * it needs, then the history. Nothing reaches the new device before `confirm()`.
  */
-export class LinkOffer extends TypedEmitter<LinkEvents> {
+export class LinkOffer extends LinkFlow {
   readonly payload: LinkPayload;
   readonly text: string;
-  #phase: LinkPhase = 'waiting';
   #used = false;
   #channel: DeviceLinkChannel | undefined;
   #device: string | undefined;
@@ -70,10 +69,6 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
     return this.payload.id;
   }
 
-  get phase(): LinkPhase {
-    return this.#phase;
-  }
-
   /** The new device's identity key, once its hello was accepted. */
   get device(): string | undefined {
     return this.#device;
@@ -102,10 +97,10 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
   async confirm(): Promise<number> {
     const channel = this.#channel;
     const device = this.#device;
-    if (this.#phase !== 'comparing' || channel === undefined || device === undefined) {
+    if (this.phase !== 'comparing' || channel === undefined || device === undefined) {
       throw new ParleyError('BAD_REQUEST', 'there is no short code to confirm');
     }
-    this.#setPhase('linked');
+    this.setPhase('linked');
     try {
       const { deviceId, list } = await this.options.devices.add(fromBase64Url(device));
       const resumeSecret = this.deps.randomBytes(32);
@@ -121,26 +116,26 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
         history,
       });
       this.emit('linked', { account: this.options.account, deviceId, list });
-      if (!history) this.#setPhase('done');
+      if (!history) this.setPhase('done');
       return deviceId;
     } catch (error) {
-      this.#fail(error);
+      this.fail(error);
       throw error;
     }
   }
 
   /** The codes differ, or the person changed their mind: the new device is told and gets nothing. */
   decline(): void {
-    if (this.#phase === 'comparing') void this.#channel?.send({ t: 'declined' }).catch(() => undefined);
-    this.#setPhase('declined');
+    if (this.phase === 'comparing') void this.#channel?.send({ t: 'declined' }).catch(() => undefined);
+    this.setPhase('declined');
     this.close();
   }
 
   close(): void {
     this.#used = true;
     this.#channel?.close();
-    if (this.#phase !== 'done' && this.#phase !== 'declined' && this.#phase !== 'failed') {
-      this.#setPhase('failed');
+    if (this.phase !== 'done' && this.phase !== 'declined' && this.phase !== 'failed') {
+      this.setPhase('failed');
     }
   }
 
@@ -187,11 +182,11 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
       if (message.t === 'history-request') void this.#sendHistory(channel, message.from);
     });
     channel.on('close', ({ error }) => {
-      if (this.#phase === 'done' || this.#phase === 'declined') return;
-      this.#fail(error ?? new ParleyError('CLOSED', 'the new device went away'));
+      if (this.phase === 'done' || this.phase === 'declined') return;
+      this.fail(error ?? new ParleyError('CLOSED', 'the new device went away'));
     });
     // The code is on this screen before the new device can show its own: confirming never races the answer.
-    this.#setPhase('comparing');
+    this.setPhase('comparing');
     this.emit('code', { shortCode: keys.shortCode, device: from });
     await deps.sendSignal(
       from,
@@ -202,30 +197,8 @@ export class LinkOffer extends TypedEmitter<LinkEvents> {
   }
 
   async #sendHistory(channel: DeviceLinkChannel, from: Parameters<HistorySender['run']>[0]): Promise<void> {
-    if (this.#phase !== 'linked') return;
-    this.#setPhase('transferring');
-    const sender = new HistorySender(channel, this.deps.db, this.deps.state, (progress) =>
-      this.emit('progress', progress),
-    );
-    try {
-      const messages = await sender.run(from);
-      this.#setPhase('done');
-      this.emit('done', { messages });
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  #fail(error: unknown): void {
-    if (this.#phase === 'failed') return;
-    this.#setPhase('failed');
-    this.emit('error', error instanceof ParleyError ? error : new ParleyError('INTERNAL', String(error)));
-  }
-
-  #setPhase(phase: LinkPhase): void {
-    if (this.#phase === phase) return;
-    this.#phase = phase;
-    this.emit('phase', phase);
+    if (this.phase !== 'linked') return;
+    await this.sendHistory(this.deps, channel, from);
   }
 }
 

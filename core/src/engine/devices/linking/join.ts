@@ -2,21 +2,15 @@ import { verifyDeviceList } from '../../../crypto/devices/index.js';
 import { equalBytes } from '../../../crypto/bytes.js';
 import { identityString } from '../../../crypto/index.js';
 import { ParleyError } from '../../../errors/index.js';
-import { TypedEmitter } from '../../../link/typed-emitter.js';
 import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
 import { HistoryReceiver } from '../history/transfer.js';
 import { loadCheckpoint } from '../history/import.js';
 import { DeviceLinkChannel } from './channel.js';
+import { LinkFlow } from './link-flow.js';
 import { decodeClear, encodeClear } from './frames.js';
 import { deriveKeys, makeHello, verifyAccept, type HandshakeMode } from './handshake.js';
 import type { LinkPayload } from './payload.js';
-import {
-  LINKED_ACCOUNT_KEY,
-  type LinkEvents,
-  type LinkPhase,
-  type LinkedAccountRecord,
-  type LinkingDeps,
-} from './types.js';
+import { LINKED_ACCOUNT_KEY, type LinkedAccountRecord, type LinkingDeps } from './types.js';
 import type { AcceptMessage, BoxedMessage, WelcomeMessage } from './wire.js';
 
 interface JoinTarget {
@@ -38,8 +32,7 @@ interface JoinTarget {
  * account's list, its id, and the history. `LinkJoin.resume` picks an interrupted history transfer up from
  * its checkpoint on a new channel.
  */
-export class LinkJoin extends TypedEmitter<LinkEvents> {
-  #phase: LinkPhase = 'waiting';
+export class LinkJoin extends LinkFlow {
   #channel: DeviceLinkChannel | undefined;
   #receiver: HistoryReceiver | undefined;
   #ephemeralSecret: Uint8Array | undefined;
@@ -86,10 +79,6 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
     return this.target.host;
   }
 
-  get phase(): LinkPhase {
-    return this.#phase;
-  }
-
   get shortCode(): string | undefined {
     return this.#shortCode;
   }
@@ -103,7 +92,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
    * come back before the relay's ack of the hello does); a hello the relay could not deliver is an 'error'.
    */
   start(): void {
-    this.#hello().catch((error: unknown) => this.#fail(error));
+    this.#hello().catch((error: unknown) => this.fail(error));
   }
 
   async #hello(): Promise<void> {
@@ -129,9 +118,9 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
       this.#channel?.receiveRelay(frame);
       return;
     }
-    if (this.#channel !== undefined || this.#phase !== 'waiting') return;
+    if (this.#channel !== undefined || this.phase !== 'waiting') return;
     if (clear.t === 'refused') {
-      this.#fail(new ParleyError(clear.code, `the existing device refused: ${clear.message}`));
+      this.fail(new ParleyError(clear.code, `the existing device refused: ${clear.message}`));
       return;
     }
     if (clear.t === 'accept') this.#accept(clear);
@@ -139,7 +128,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
 
   close(): void {
     this.#channel?.close();
-    if (this.#phase !== 'done' && this.#phase !== 'declined') this.#fail(new ParleyError('CLOSED', 'closed'));
+    if (this.phase !== 'done' && this.phase !== 'declined') this.fail(new ParleyError('CLOSED', 'closed'));
   }
 
   #accept(accept: AcceptMessage): void {
@@ -149,7 +138,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
     if (th === undefined || ephemeralSecret === undefined) return;
     const hostKey = target.hostKey ?? (accept.key === undefined ? undefined : fromBase64Url(accept.key));
     if (hostKey === undefined || (target.mode === 'link' && accept.key !== undefined)) {
-      this.#fail(new ParleyError('DECRYPT_FAILED', 'device link: an answer with the wrong keys'));
+      this.fail(new ParleyError('DECRYPT_FAILED', 'device link: an answer with the wrong keys'));
       return;
     }
     let keys: ReturnType<typeof deriveKeys>;
@@ -164,7 +153,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
         nonce,
       );
     } catch (error) {
-      this.#fail(error);
+      this.fail(error);
       return;
     }
     const channel = new DeviceLinkChannel(
@@ -182,50 +171,50 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
     this.#channel = channel;
     channel.on('message', (message) => void this.#onMessage(channel, message));
     channel.on('close', ({ error }) => {
-      if (this.#phase === 'done' || this.#phase === 'declined') return;
-      this.#fail(error ?? new ParleyError('CLOSED', 'the existing device went away'));
+      if (this.phase === 'done' || this.phase === 'declined') return;
+      this.fail(error ?? new ParleyError('CLOSED', 'the existing device went away'));
     });
     void channel.ready();
     if (target.mode === 'resume') {
-      this.#setPhase('linked');
+      this.setPhase('linked');
       void this.#requestHistory(channel);
       return;
     }
     this.#shortCode = keys.shortCode;
-    this.#setPhase('comparing');
+    this.setPhase('comparing');
     this.emit('code', { shortCode: keys.shortCode, device: toBase64Url(deps.identity.identityKey) });
   }
 
   async #onMessage(channel: DeviceLinkChannel, message: BoxedMessage): Promise<void> {
     switch (message.t) {
       case 'declined':
-        this.#setPhase('declined');
+        this.setPhase('declined');
         this.emit('error', new ParleyError('ACCESS_DENIED', 'the existing device declined the link'));
         channel.close();
         return;
       case 'welcome':
-        if (this.#phase !== 'comparing') return;
+        if (this.phase !== 'comparing') return;
         try {
           await this.#welcome(message);
         } catch (error) {
-          this.#fail(error);
+          this.fail(error);
           channel.close();
           return;
         }
         if (message.history) await this.#requestHistory(channel);
-        else this.#setPhase('done');
+        else this.setPhase('done');
         return;
       case 'history-batch':
         this.#receiver?.receive(message);
         return;
       case 'history-end':
         await this.#receiver?.idle();
-        this.#setPhase('done');
+        this.setPhase('done');
         this.emit('done', { messages: message.messages });
         channel.close();
         return;
       case 'history-none':
-        this.#setPhase('done');
+        this.setPhase('done');
         return;
       default:
         return;
@@ -254,7 +243,7 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
     };
     await deps.adopt(welcome.list);
     await deps.state.put(LINKED_ACCOUNT_KEY, record);
-    this.#setPhase('linked');
+    this.setPhase('linked');
     this.emit('linked', { account: welcome.account, deviceId: welcome.deviceId, list: welcome.list });
   }
 
@@ -265,22 +254,10 @@ export class LinkJoin extends TypedEmitter<LinkEvents> {
       deps.db,
       deps.state,
       (progress) => this.emit('progress', progress),
-      (error) => this.#fail(error),
+      (error) => this.fail(error),
     );
-    this.#setPhase('transferring');
+    this.setPhase('transferring');
     const from = await loadCheckpoint(deps.state);
     await channel.send(from === undefined ? { t: 'history-request' } : { t: 'history-request', from });
-  }
-
-  #fail(error: unknown): void {
-    if (this.#phase === 'failed') return;
-    this.#setPhase('failed');
-    this.emit('error', error instanceof ParleyError ? error : new ParleyError('INTERNAL', String(error)));
-  }
-
-  #setPhase(phase: LinkPhase): void {
-    if (this.#phase === phase) return;
-    this.#phase = phase;
-    this.emit('phase', phase);
   }
 }

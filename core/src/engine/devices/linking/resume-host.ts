@@ -1,12 +1,12 @@
 import { ParleyError } from '../../../errors/index.js';
-import { TypedEmitter } from '../../../link/typed-emitter.js';
 import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
-import { HistorySender } from '../history/transfer.js';
+import type { HistorySender } from '../history/transfer.js';
 import type { DeviceLinkChannel } from './channel.js';
+import { LinkFlow } from './link-flow.js';
 import { encodeClear } from './frames.js';
 import { acceptProof, deriveKeys, transcriptOf, verifyHello } from './handshake.js';
 import { openHostChannel } from './host.js';
-import { RESUME_PREFIX, type LinkEvents, type LinkPhase, type LinkingDeps } from './types.js';
+import { RESUME_PREFIX, type LinkingDeps } from './types.js';
 import type { HelloMessage } from './wire.js';
 
 /**
@@ -14,8 +14,7 @@ import type { HelloMessage } from './wire.js';
  * opens a new channel, with fresh ephemeral keys on both sides, and asks for the history from its
  * checkpoint. No short code: the hello is signed by a key the account lists and proven with the secret.
  */
-export class HistoryResume extends TypedEmitter<LinkEvents> {
-  #phase: LinkPhase = 'waiting';
+export class HistoryResume extends LinkFlow {
   #channel: DeviceLinkChannel | undefined;
 
   private constructor(
@@ -24,10 +23,6 @@ export class HistoryResume extends TypedEmitter<LinkEvents> {
     readonly device: string,
   ) {
     super();
-  }
-
-  get phase(): LinkPhase {
-    return this.#phase;
   }
 
   get channel(): DeviceLinkChannel | undefined {
@@ -83,7 +78,7 @@ export class HistoryResume extends TypedEmitter<LinkEvents> {
       if (message.t === 'history-request') void resume.#send(channel, message.from);
     });
     channel.on('close', ({ error }) => {
-      if (resume.#phase !== 'done') resume.#fail(error ?? new ParleyError('CLOSED', 'the device went away'));
+      if (resume.phase !== 'done') resume.fail(error ?? new ParleyError('CLOSED', 'the device went away'));
     });
     const proof = acceptProof(deps.backend, secret, th, nonce, hostKey);
     await deps.sendSignal(
@@ -105,28 +100,7 @@ export class HistoryResume extends TypedEmitter<LinkEvents> {
   }
 
   async #send(channel: DeviceLinkChannel, from: Parameters<HistorySender['run']>[0]): Promise<void> {
-    if (this.#phase !== 'waiting') return;
-    this.#setPhase('transferring');
-    const sender = new HistorySender(channel, this.deps.db, this.deps.state, (progress) =>
-      this.emit('progress', progress),
-    );
-    try {
-      const messages = await sender.run(from);
-      this.#setPhase('done');
-      this.emit('done', { messages });
-    } catch (error) {
-      this.#fail(error);
-    }
-  }
-
-  #fail(error: unknown): void {
-    if (this.#phase === 'failed') return;
-    this.#setPhase('failed');
-    this.emit('error', error instanceof ParleyError ? error : new ParleyError('INTERNAL', String(error)));
-  }
-
-  #setPhase(phase: LinkPhase): void {
-    this.#phase = phase;
-    this.emit('phase', phase);
+    if (this.phase !== 'waiting') return;
+    await this.sendHistory(this.deps, channel, from);
   }
 }
