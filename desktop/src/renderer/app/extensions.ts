@@ -82,6 +82,8 @@ export interface Feature {
   readonly sidebarActions?: readonly ComponentType[];
   /** Strips above the chat list (e.g. statuses with rings). */
   readonly sidebarSections?: readonly ComponentType[];
+  /** Sections a feature adds to the settings panel, after the built-in ones. */
+  readonly settingsSections?: readonly ComponentType[];
   /** Side panels by id, opened with `useNavigation().openPanel(id, params)`. */
   readonly panels?: Readonly<Record<string, Surface>>;
   /** Modal dialogs by id, opened with `useNavigation().openDialog(id, params)`. */
@@ -110,6 +112,7 @@ export class Registry {
   readonly messageActions: readonly ComponentType<MessageActionProps>[];
   readonly sidebarActions: readonly ComponentType[];
   readonly sidebarSections: readonly ComponentType[];
+  readonly settingsSections: readonly ComponentType[];
   readonly services: readonly ComponentType[];
   readonly #bodies = new Map<MessageKind, ComponentType<MessageBodyProps>>();
   readonly #panels = new Map<string, Surface>();
@@ -126,6 +129,7 @@ export class Registry {
     this.messageActions = all((f) => f.messageActions);
     this.sidebarActions = all((f) => f.sidebarActions);
     this.sidebarSections = all((f) => f.sidebarSections);
+    this.settingsSections = all((f) => f.settingsSections);
     this.services = all((f) => f.services);
     const ids = new Set<string>();
     for (const feature of features) {

@@ -1,6 +1,6 @@
 import { lazy } from 'react';
 import type { Feature } from '../../app/extensions.js';
-import { LinkedDevicesButton } from './LinkedDevicesButton.js';
+import { LinkedDevicesSection } from './LinkedDevicesSection.js';
 
 // The panel carries the QR encoder: loaded when opened.
 const LinkedDevicesPanel = lazy(() =>
@@ -13,6 +13,6 @@ const LinkedDevicesPanel = lazy(() =>
  */
 export const devicesFeature: Feature = {
   id: 'devices',
-  sidebarActions: [LinkedDevicesButton],
+  settingsSections: [LinkedDevicesSection],
   panels: { 'linked-devices': { title: 'Linked devices', component: LinkedDevicesPanel } },
 };

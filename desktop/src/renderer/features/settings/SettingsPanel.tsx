@@ -1,4 +1,5 @@
 import type { SurfaceProps } from '../../app/extensions.js';
+import { useRegistry } from '../../app/registry-context.js';
 import { BackupSection } from './BackupSection.js';
 import { ChatsSection } from './ChatsSection.js';
 import { NotificationsSection } from './NotificationsSection.dom.js';
@@ -10,6 +11,7 @@ import './settings.css';
 
 /** Every setting on one scrolling panel, section by section as in WhatsApp Desktop. */
 export function SettingsPanel(_props: SurfaceProps) {
+  const registry = useRegistry();
   return (
     <div className="settings">
       <ProfileSection />
@@ -18,6 +20,9 @@ export function SettingsPanel(_props: SurfaceProps) {
       <NotificationsSection />
       <RelaySection />
       <BackupSection />
+      {registry.settingsSections.map((Section, index) => (
+        <Section key={index} />
+      ))}
     </div>
   );
 }
