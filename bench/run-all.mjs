@@ -13,6 +13,7 @@ const suites = [
   { name: 'storage', script: 'bench/storage/index.ts' },
   { name: 'relay', script: 'bench/relay/index.ts' },
   { name: 'engine', script: 'bench/engine/index.ts' },
+  { name: 'devices', script: 'bench/devices/index.ts' },
   // Needs a mediasoup worker: MEDIASOUP_WORKER_BIN, or sfu/scripts/build-worker.sh's cached one.
   { name: 'calls', script: 'bench/calls/index.ts' },
   // Needs the built web client and Debian's Chromium.

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { toBase64Url, type FileSink } from '@parley/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { groupOf, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
 import { deposit, replayedDistribution, sendForged, signedGroupState } from './support/malicious-peer.js';
 
 /*
@@ -35,20 +35,6 @@ async function settled(mallory: TestDevice, to: TestDevice): Promise<void> {
   const seen = next(to.c, 'message', ({ message }) => message.text === marker);
   await mallory.c.messages.send(mallory.c.conversations.direct(to.c.account), marker);
   await seen;
-}
-
-async function groupOf(admin: TestDevice, name: string, members: TestDevice[]): Promise<string> {
-  const conversation = await admin.c.groups.create(
-    name,
-    members.map((member) => member.c.account),
-  );
-  const groupId = conversation.slice('group:'.length);
-  for (const member of members)
-    await until(
-      async () => (await member.c.groups.get(groupId)) !== undefined,
-      `${member.name} to learn the group`,
-    );
-  return groupId;
 }
 
 describe('one-to-one content cannot speak for a group (issue 9, item 3)', () => {

@@ -6,6 +6,7 @@ import type { VerificationState } from './contacts/types.js';
 import type { StatusUpdate } from './status/types.js';
 import type { Route } from './links/direct-links.js';
 import type { CallSnapshot } from '../calls/index.js';
+import type { GroupCallActivity } from './group-calls/types.js';
 
 /** Everything a ParleyClient reports. A listener that throws never breaks the client or other listeners. */
 export interface ParleyClientEvents {
@@ -63,6 +64,8 @@ export interface ParleyClientEvents {
   verification: { readonly account: string; readonly state: VerificationState };
   'disappearing-timer': { readonly conversationId: string; readonly expiresInMs: number | null };
   group: { readonly state: GroupState; readonly removedSelf: boolean };
+  /** A group's call started or ended (a member's notice, or ours): `active` is what runs now, if anything. */
+  'group-call': { readonly groupId: string; readonly active: GroupCallActivity | undefined };
   status: StatusUpdate;
   'status-viewed': { readonly statusId: string; readonly viewer: string };
   'status-expired': { readonly statusId: string };

@@ -23,5 +23,7 @@ export * from './relay/index.js';
 export * from './links/index.js';
 export * from './presence/index.js';
 export * from './calls/index.js';
+export * from './group-calls/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';
+export * from './devices/index.js';

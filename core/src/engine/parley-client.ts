@@ -5,6 +5,7 @@ import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
 import { BackupService } from './account/backup-service.js';
+import { LinkingService } from './devices/linking/linking-service.js';
 import { openDevice, type Device } from './account/device.js';
 import { ProfileService } from './account/profile-service.js';
 import { SettingsService } from './account/settings-service.js';
@@ -31,6 +32,7 @@ import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
 import { CallsService } from './calls/calls-service.js';
+import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -61,7 +63,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly settings: SettingsService;
   readonly access: AccessService;
   readonly backup: BackupService;
+  /** Linking a new device to this account and moving the history to it (devices/linking). */
+  readonly linking: LinkingService;
   readonly calls: CallsService;
+  readonly groupCalls: GroupCallsService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -203,6 +208,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
       onSession: (peer, session) => this.files.adopt(peer, session),
       onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
+      onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
     });
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
@@ -215,6 +221,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.messages = new MessagesService(ctx, this.#list, recipients);
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
+    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
     this.status = new StatusManager(ctx);
     this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
     this.files = new FilesService(
@@ -235,6 +242,13 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
     this.backup = new BackupService(ctx, () => this.#delivery.whenSettled());
+    this.linking = new LinkingService(ctx, {
+      home,
+      wrtc: options.wrtc,
+      iceServers,
+      displayName: () => this.profile.displayName,
+      directTimeoutMs: tuning.directOpenTimeoutMs,
+    });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
       verification,
@@ -296,6 +310,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     this.calls.close();
+    this.linking.close();
     const pumpStopped = this.#delivery.close();
     const linksClosed = this.links.close();
     this.#relays.close();

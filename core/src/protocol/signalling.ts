@@ -69,14 +69,15 @@ export const WireSignalDataSchema = z.union([SealedSignalDataSchema, SignalDataS
 export const SignalSchema = z.strictObject({
   to: IdentitySchema,
   linkId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
-  kind: z.enum(['data', 'call']).default('data'),
+  /** 'device-link': a frame of the linking handshake between two devices of one account (docs/crypto.md). */
+  kind: z.enum(['data', 'call', 'device-link']).default('data'),
   data: WireSignalDataSchema,
 });
 
 export const IncomingSignalSchema = z.strictObject({
   from: IdentitySchema,
   linkId: z.string(),
-  kind: z.enum(['data', 'call']),
+  kind: z.enum(['data', 'call', 'device-link']),
   data: WireSignalDataSchema,
 });
 

@@ -76,10 +76,11 @@ export interface NewMessage {
   /**
    * Absent for a message someone sent. 'group-change': a line this device wrote into a group's conversation
    * for an accepted group change (its text is the change, engine/group-changes.ts); 'call': a finished call's
-   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts). Both never sent, never unread,
+   * log line (its text is the CallLogEntry, engine/calls/call-lines.ts); 'group-call': a group call's log line
+   * (engine/group-calls/group-call-lines.ts). All never sent, never unread,
    * not searchable, and it does not become the conversation's last message.
    */
-  readonly kind?: 'group-change' | 'call';
+  readonly kind?: 'group-change' | 'call' | 'group-call';
 }
 
 export interface StoredMessage extends NewMessage {

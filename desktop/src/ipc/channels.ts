@@ -45,6 +45,17 @@ export const databaseKeyResultSchema = z.discriminatedUnion('kind', [
 
 const empty = z.object({}).strict();
 
+/** A screen or window the person may share in a call (desktopCapturer's source, with a small picture). */
+export const screenSourceSchema = z
+  .object({
+    id: z.string().min(1).max(256),
+    name: z.string().max(256),
+    kind: z.enum(['screen', 'window']),
+    /** A PNG data URL of at most a few hundred pixels across. */
+    thumbnail: z.string().max(512 * 1024),
+  })
+  .strict();
+
 /** Renderer → main, answered (`ipcRenderer.invoke` / `ipcMain.handle`). */
 export const invokeChannels = {
   'parley:key:get-database-key': { request: empty, response: databaseKeyResultSchema },
@@ -72,6 +83,16 @@ export const invokeChannels = {
     request: z.object({ origins: z.array(z.string().min(1).max(256)).min(1).max(32) }).strict(),
     response: z.object({ reloadRequired: z.boolean() }).strict(),
   },
+  /** The screens and windows a call may share (Electron's getDisplayMedia has no picker of its own). */
+  'parley:screen:list-sources': {
+    request: empty,
+    response: z.object({ sources: z.array(screenSourceSchema).max(64) }).strict(),
+  },
+  /** The one the person picked: the next getDisplayMedia gets it (only an id the last list offered). */
+  'parley:screen:choose': {
+    request: z.object({ id: z.string().min(1).max(256) }).strict(),
+    response: z.object({ chosen: z.boolean() }).strict(),
+  },
   /** Contact links that arrived (argv, open-url) before the renderer was listening. */
   'parley:deep-link:take-pending': {
     request: empty,
@@ -93,6 +114,7 @@ export type InvokeResponse<C extends InvokeChannel> = z.infer<(typeof invokeChan
 export type EventPayload<C extends EventChannel> = z.infer<(typeof eventChannels)[C]>;
 export type ContactLinkPayload = z.infer<typeof contactLinkSchema>;
 export type DatabaseKeyResult = z.infer<typeof databaseKeyResultSchema>;
+export type ScreenSource = z.infer<typeof screenSourceSchema>;
 
 export function isInvokeChannel(channel: string): channel is InvokeChannel {
   return Object.hasOwn(invokeChannels, channel);

@@ -47,7 +47,18 @@ vi.mock('electron', () => {
         setPermissionRequestHandler: (handler: never) => (session['request'] = handler),
         setPermissionCheckHandler: (handler: never) => (session['check'] = handler),
         setDevicePermissionHandler: (handler: never) => (session['device'] = handler),
+        setDisplayMediaRequestHandler: (handler: never) => (session['display'] = handler),
       },
+    },
+    desktopCapturer: {
+      getSources: () =>
+        Promise.resolve(
+          ['screen:0:0', 'window:42:0'].map((id) => ({
+            id,
+            name: id === 'screen:0:0' ? 'Entire screen' : 'Notes',
+            thumbnail: { toDataURL: () => 'data:image/png;base64,' },
+          })),
+        ),
     },
     ipcMain: { handle: (channel: string, handler: never) => ipc.set(channel, handler) },
     dialog: { showErrorBox: noop, showMessageBox: () => Promise.resolve({ response: 0 }) },
@@ -141,6 +152,30 @@ describe('main process wiring', () => {
     });
     expect(decisions).toEqual([true, false]);
     expect((fake.session['device'] as () => boolean)()).toBe(false);
+  });
+
+  it('shares only the screen the person picked from main’s list, once, and only with the app’s page', async () => {
+    const display = fake.session['display'] as (
+      request: { frame: { url: string; parent: unknown } | null; videoRequested: boolean },
+      callback: (streams: unknown) => void,
+    ) => void;
+    const ask = (frame: { url: string; parent: unknown } | null = { url: 'app://parley/', parent: null }) =>
+      new Promise((resolve) => display({ frame, videoRequested: true }, resolve));
+    const ipc = (channel: string, payload: unknown) => fake.ipc.get(channel)?.(fromApp, payload);
+    // Nothing picked: nothing shared.
+    expect(await ask()).toBeNull();
+    const listed = (await ipc('parley:screen:list-sources', {})) as { sources: { id: string }[] };
+    expect(listed.sources.map((source) => source.id)).toEqual(['screen:0:0', 'window:42:0']);
+    expect(await ipc('parley:screen:choose', { id: 'screen:7:0' })).toEqual({ chosen: false });
+    expect(await ask()).toBeNull();
+    await ipc('parley:screen:list-sources', {});
+    expect(await ipc('parley:screen:choose', { id: 'window:42:0' })).toEqual({ chosen: true });
+    expect(await ask({ url: 'https://evil.example/', parent: null })).toBeNull();
+    // The pick was used up by the refused request: the app's page must list and pick again.
+    await ipc('parley:screen:list-sources', {});
+    await ipc('parley:screen:choose', { id: 'window:42:0' });
+    expect(await ask()).toEqual({ video: { id: 'window:42:0', name: 'Notes' } });
+    expect(await ask()).toBeNull();
   });
 
   it('serves nothing outside the renderer folder and sets the CSP on documents', async () => {

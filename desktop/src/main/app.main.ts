@@ -22,6 +22,7 @@ import { Notifier } from './notifications.main.js';
 import { contentSecurityPolicy } from './policy/csp.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './policy/deep-link.js';
 import { RelayOrigins } from './relay-origins.js';
+import { ScreenShare } from './screen-share.main.js';
 import { configureSession, registerAppScheme } from './session.main.js';
 import { ParleyTray } from './tray.main.js';
 import { createMainWindow, showWindow } from './window.main.js';
@@ -88,6 +89,7 @@ function start(): void {
         csp: () => contentSecurityPolicy({ relayOrigins: relays.list() }),
       });
 
+      const screens = new ScreenShare(session.defaultSession);
       const notifier = new Notifier((conversationId) => {
         showWindow(window);
         window?.webContents.send('parley:notification:clicked', { conversationId });
@@ -110,6 +112,8 @@ function start(): void {
         'parley:login-item:get': async () => ({ openAtLogin: await login.get() }),
         'parley:login-item:set': async ({ openAtLogin }) => ({ openAtLogin: await login.set(openAtLogin) }),
         'parley:relays:allow': ({ origins }) => relays.allow(origins),
+        'parley:screen:list-sources': async () => ({ sources: await screens.listSources() }),
+        'parley:screen:choose': ({ id }) => Promise.resolve({ chosen: screens.choose(id) }),
         'parley:deep-link:take-pending': () => {
           const contacts = router.takePending({
             contact: (link) => window?.webContents.send('parley:deep-link:contact', link),

@@ -16,6 +16,8 @@ function handlers(): IpcHandlers {
     'parley:login-item:set': vi.fn((p: { openAtLogin: boolean }) => Promise.resolve(p)),
     'parley:relays:allow': vi.fn(() => Promise.resolve({ reloadRequired: false })),
     'parley:deep-link:take-pending': vi.fn(() => Promise.resolve({ contacts: [] })),
+    'parley:screen:list-sources': vi.fn(() => Promise.resolve({ sources: [] })),
+    'parley:screen:choose': vi.fn((p: { id: string }) => Promise.resolve({ chosen: p.id !== '' })),
   };
 }
 
@@ -46,5 +48,20 @@ describe('IPC dispatch', () => {
     );
     expect(table['parley:key:get-database-key']).not.toHaveBeenCalled();
     expect(table['parley:unread:set']).not.toHaveBeenCalled();
+  });
+
+  it('refuses a screen pick that is not a bounded source id', async () => {
+    const table = handlers();
+    for (const payload of [
+      {},
+      { id: '' },
+      { id: 'x'.repeat(257) },
+      { id: 7 },
+      { id: 'screen:0:0', share: true },
+    ])
+      await expect(dispatchIpc(table, 'parley:screen:choose', app, payload, APP)).rejects.toThrow(
+        'invalid payload for parley:screen:choose',
+      );
+    expect(table['parley:screen:choose']).not.toHaveBeenCalled();
   });
 });

@@ -90,14 +90,33 @@ describe('preload API', () => {
       api.setOpenAtLogin(false),
       api.allowRelays(['https://relay.example']),
       api.takePendingContactLinks(),
+      api.listScreenSources(),
+      api.chooseScreenSource('screen:0:0'),
     ]);
     expect(new Set(calls.map(([channel]) => channel))).toEqual(new Set(Object.keys(invokeChannels)));
+  });
+
+  it('hands the renderer the screens main listed, and refuses a list with a stray field', async () => {
+    const source = {
+      id: 'screen:0:0',
+      name: 'Entire screen',
+      kind: 'screen',
+      thumbnail: 'data:image/png;base64,',
+    };
+    const { ipc } = fakeIpc({ 'parley:screen:list-sources': { sources: [source] } });
+    expect(await createParleyApi(ipc).listScreenSources()).toEqual([source]);
+    const bad = fakeIpc({ 'parley:screen:list-sources': { sources: [{ ...source, script: 'x' }] } });
+    await expect(createParleyApi(bad.ipc).listScreenSources()).rejects.toThrow();
   });
 
   it('sends requests that main will accept', async () => {
     const { ipc, calls } = fakeIpc({});
     const api = createParleyApi(ipc);
-    await Promise.allSettled([api.setUnreadCount(2), api.allowRelays(['https://relay.example'])]);
+    await Promise.allSettled([
+      api.setUnreadCount(2),
+      api.allowRelays(['https://relay.example']),
+      api.chooseScreenSource('window:42:0'),
+    ]);
     for (const [channel, payload] of calls) {
       const schema = invokeChannels[channel as keyof typeof invokeChannels].request;
       expect(schema.safeParse(payload).success).toBe(true);

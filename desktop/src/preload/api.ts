@@ -8,6 +8,7 @@ import {
   type InvokeChannel,
   type InvokeRequest,
   type InvokeResponse,
+  type ScreenSource,
 } from '../ipc/channels.js';
 
 /** What the renderer sees as `window.parley`. Each method is one declared IPC channel; nothing generic. */
@@ -22,6 +23,10 @@ export interface ParleyDesktopApi {
   setOpenAtLogin(openAtLogin: boolean): Promise<boolean>;
   /** Lets the CSP reach these relays; when `reloadRequired`, reload the page before connecting. */
   allowRelays(origins: readonly string[]): Promise<{ reloadRequired: boolean }>;
+  /** The screens and windows a call may share, for the renderer's picker. */
+  listScreenSources(): Promise<ScreenSource[]>;
+  /** The picked source: the next getDisplayMedia shares it. False if main no longer offers it. */
+  chooseScreenSource(id: string): Promise<boolean>;
   /** Contact links that arrived before the renderer listened; call once after subscribing. */
   takePendingContactLinks(): Promise<ContactLinkPayload[]>;
   /** A `parley://contact` link was opened. The display name is data: render it as text. */
@@ -72,6 +77,8 @@ export function createParleyApi(ipc: IpcRendererLike): ParleyDesktopApi {
     setOpenAtLogin: async (openAtLogin) =>
       (await invoke('parley:login-item:set', { openAtLogin })).openAtLogin,
     allowRelays: (origins) => invoke('parley:relays:allow', { origins: [...origins] }),
+    listScreenSources: async () => (await invoke('parley:screen:list-sources', {})).sources,
+    chooseScreenSource: async (id) => (await invoke('parley:screen:choose', { id })).chosen,
     takePendingContactLinks: async () => (await invoke('parley:deep-link:take-pending', {})).contacts,
     onContactLink: (listener) => subscribe('parley:deep-link:contact', listener),
     onContactLinkRejected: (listener) =>

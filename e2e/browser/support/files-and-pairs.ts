@@ -2,12 +2,17 @@ import { expect, type Page } from '@playwright/test';
 import type { Person } from './people.js';
 import { addContact, conversation, myContactLink, onboard } from './ui.js';
 
-/** Alice and Bob, onboarded, who added each other by link; each has the other's chat open. */
+/**
+ * Alice and Bob, onboarded, who added each other by link; each has the other's chat open. `prepare` runs
+ * on each person's fresh page before onboarding (e.g. a script recording what the page does).
+ */
 export async function twoContacts(
   people: (...names: string[]) => Promise<Person[]>,
+  prepare?: (person: Person) => Promise<void>,
 ): Promise<{ alice: Person; bob: Person }> {
   const [alice, bob] = await people('Alice', 'Bob');
   if (alice === undefined || bob === undefined) throw new Error('people did not open');
+  for (const person of [alice, bob]) await prepare?.(person);
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await addContact(bob.page, await myContactLink(alice.page));

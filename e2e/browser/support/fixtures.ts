@@ -1,7 +1,12 @@
 import { test as base } from '@playwright/test';
 import { assertChromium } from './chromium.js';
 import { Person } from './people.js';
-import { WebRelay } from './web-relay.js';
+import { WebRelay, type CallServerMode } from './web-relay.js';
+
+interface Options {
+  /** Start the group-call SFU beside the relay (`test.use({ callServer: 'trusting' })`). */
+  callServer: CallServerMode | undefined;
+}
 
 interface Fixtures {
   /** A fresh real relay for this test, serving the web client. */
@@ -10,11 +15,11 @@ interface Fixtures {
   people: (...names: string[]) => Promise<Person[]>;
 }
 
-export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern -- Playwright requires an object pattern here
-  relay: async ({}, use) => {
+export const test = base.extend<Options & Fixtures>({
+  callServer: [undefined, { option: true }],
+  relay: async ({ callServer }, use) => {
     assertChromium();
-    const relay = await WebRelay.start();
+    const relay = await WebRelay.start(callServer === undefined ? {} : { callServer });
     await use(relay);
     await relay.close();
   },

@@ -5,6 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
+import type { Sfu } from '@parley/sfu';
+import { freePort, startCallServer } from './call-server.js';
+
+/**
+ * The group-call SFU beside the relay: `trusting` checks tokens with this relay's key (as `npm start` runs
+ * it); `distrusting` with another key, so every ticket this relay signs looks forged to it.
+ */
+export type CallServerMode = 'trusting' | 'distrusting';
 
 /** The built web client (npm run build:web). */
 export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', import.meta.url));
@@ -17,6 +25,8 @@ export class WebRelay {
   #relay: Relay | undefined;
   #port = 0;
   #publicUrls: string[] = [];
+  #sfuPort: number | undefined;
+  #sfu: Sfu | undefined;
 
   private constructor(
     readonly dataDir: string,
@@ -24,12 +34,26 @@ export class WebRelay {
   ) {}
 
   /** `policy`: who may register (default open); invite tokens come from `createInvite`. */
-  static async start(options: { policy?: RelayConfig['access']['policy'] } = {}): Promise<WebRelay> {
+  static async start(
+    options: { policy?: RelayConfig['access']['policy']; callServer?: CallServerMode } = {},
+  ): Promise<WebRelay> {
     if (!existsSync(join(WEB_ROOT, 'index.html')))
       throw new Error(`${WEB_ROOT}/index.html is missing: run npm run build:web first`);
     const relay = new WebRelay(await mkdtemp(join(tmpdir(), 'parley-browser-')), options.policy ?? 'open');
+    if (options.callServer !== undefined) relay.#sfuPort = await freePort();
     await relay.resume();
+    if (options.callServer !== undefined && relay.#sfuPort !== undefined) {
+      const info = (await (await fetch(`${relay.url}v1/relay`)).json()) as { relayKey: string };
+      const key = options.callServer === 'trusting' ? info.relayKey : randomBytes(32).toString('base64url');
+      relay.#sfu = await startCallServer(relay.#sfuPort, key);
+    }
     return relay;
+  }
+
+  /** The SFU beside this relay (started with `callServer`). */
+  get sfu(): Sfu {
+    if (this.#sfu === undefined) throw new Error('this relay was started without a call server');
+    return this.#sfu;
   }
 
   get url(): string {
@@ -53,6 +77,9 @@ export class WebRelay {
         dataDir: this.dataDir,
         webRoot: WEB_ROOT,
         publicUrls: this.#publicUrls,
+        ...(this.#sfuPort === undefined
+          ? {}
+          : { sfu: { url: `http://127.0.0.1:${this.#sfuPort}`, tokenTtlSeconds: 60 } }),
         logLevel: 'silent',
         rateLimits: {
           perConnection: { points: 100_000, windowSeconds: 1 },
@@ -87,6 +114,8 @@ export class WebRelay {
   }
 
   async close(): Promise<void> {
+    await this.#sfu?.close();
+    this.#sfu = undefined;
     await this.stop();
     await rm(this.dataDir, { recursive: true, force: true });
   }

@@ -348,6 +348,21 @@ export function scenario(): {
   };
 }
 
+/** `admin` creates a group with `members` and waits until each member holds it; resolves the group id. */
+export async function groupOf(admin: TestDevice, name: string, members: TestDevice[]): Promise<string> {
+  const conversation = await admin.c.groups.create(
+    name,
+    members.map((member) => member.c.account),
+  );
+  const groupId = conversation.slice('group:'.length);
+  for (const member of members)
+    await until(
+      async () => (await member.c.groups.get(groupId)) !== undefined,
+      `${member.name} to learn the group`,
+    );
+  return groupId;
+}
+
 /** Starts each device and makes every pair contacts of each other. */
 export async function startAll(...devices: TestDevice[]): Promise<void> {
   for (const device of devices) await device.start();

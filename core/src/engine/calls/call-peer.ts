@@ -269,7 +269,11 @@ export class CallPeer {
     }
     if (ice !== 'connected' && ice !== 'completed') return;
     if (this.#verified) this.#options.onPath('connected');
-    else this.#guard(this.#verify());
+    // Chromium keeps the certificate stats of its first getStats until the next negotiation: asked while
+    // DTLS is still shaking hands, it would report no remote certificate for the whole call. So the check
+    // waits for `connected`, which includes DTLS (an implementation without connectionState checks at once).
+    else if (this.#pc.connectionState === undefined || this.#pc.connectionState === 'connected')
+      this.#guard(this.#verify());
   }
 
   /**

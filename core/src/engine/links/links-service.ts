@@ -19,6 +19,8 @@ export interface LinkHandlers {
   onSession(peer: PeerAddress, session: TransferSession): void;
   /** A call's signal, still sealed: the calls service checks the sender is an accepted contact and opens it. */
   onCallSignal(from: PeerAddress, signal: WireLinkSignal): void;
+  /** A frame of a device-link handshake or channel (engine/devices/linking): not a contact's link. */
+  onDeviceLinkSignal(signal: ServerPayload<'signal'>): void;
 }
 
 /**
@@ -87,6 +89,10 @@ export class LinksService implements SendRoutes {
    * both look only at an accepted contact's signals (anyone else's gets no answer).
    */
   handleSignal(signal: ServerPayload<'signal'>): void {
+    if (signal.kind === 'device-link') {
+      this.handlers.onDeviceLinkSignal(signal);
+      return;
+    }
     const from = { identity: signal.from, deviceId: String(PRIMARY_DEVICE) };
     const wire = { linkId: signal.linkId, kind: signal.kind, data: signal.data };
     if (signal.kind !== 'call') {

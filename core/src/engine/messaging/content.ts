@@ -102,6 +102,17 @@ const Body = z.discriminatedUnion('type', [
   /** Asks an admin to be added, showing the group's current invite token. */
   z.strictObject({ type: z.literal('group-join'), groupId: Id, token: z.string().max(128) }),
   z.strictObject({ type: z.literal('sender-key'), groupId: Id, distribution: z.string().max(4096) }),
+  /**
+   * A group's call on the SFU started (someone joined an empty room) or ended (the last one left), sent to the
+   * group's members so each shows "Call in progress — Join" and, at the end, the call-log line. `callId` ties
+   * the two; `startedAt` is when the call started (the end carries it too, for members who missed the start).
+   */
+  z.strictObject({
+    type: z.literal('group-call'),
+    event: z.enum(['started', 'ended']),
+    callId: Id,
+    startedAt: z.number().int().nonnegative(),
+  }),
   z.strictObject({
     type: z.literal('status'),
     statusId: Id,

@@ -12,6 +12,7 @@ import { applyProfile } from '../account/profile.js';
 import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
+import { noteGroupCall } from '../group-calls/group-call-notices.js';
 
 /**
  * What a stored incoming message does beyond being stored: show it, apply an edit or delete (only from
@@ -93,6 +94,20 @@ export async function applyContent(
     case 'group-join':
       await parts.groups.handleJoin(sender, body.groupId, body.token);
       return;
+    case 'group-call': {
+      // Only a member may say the group's call started or ended (a group message's sender is checked
+      // against membership on the way in; one sent pairwise is checked here).
+      const groupId = content.groupId;
+      if (groupId === undefined || !(await parts.groups.isMember(groupId, sender.name))) {
+        ctx.emit(
+          'error',
+          new ParleyError('ACCESS_DENIED', 'group call notice from someone not in the group'),
+        );
+        return;
+      }
+      await noteGroupCall(ctx, groupId, sender.name, body);
+      return;
+    }
     case 'group-state':
     case 'sender-key':
       await parts.groups.afterCommit(sender, content);

@@ -146,6 +146,11 @@ export class MessageRepository {
     );
   }
 
+  /** How many messages are stored (group-change and call lines included); counted by the store, not read. */
+  async count(): Promise<number> {
+    return this.context.db.count('messages');
+  }
+
   async get(id: string): Promise<StoredMessage | undefined> {
     const row = await this.context.db.get('messages', id);
     return row === undefined ? undefined : openMessage(this.context.content, row);

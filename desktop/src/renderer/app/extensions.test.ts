@@ -35,5 +35,6 @@ describe('feature registry', () => {
     expect(messageKind({ ...base, attachmentIds: ['f'] })).toBe('file');
     expect(messageKind({ ...base, attachmentIds: ['f'], deletedAt: 1 })).toBe('deleted');
     expect(messageKind({ ...base, kind: 'group-change' })).toBe('system');
+    expect(messageKind({ ...base, kind: 'group-call' })).toBe('group-call');
   });
 });

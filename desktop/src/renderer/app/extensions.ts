@@ -8,7 +8,12 @@ import type { Conversation, StoredMessage } from '@parley/core';
  */
 
 /** What a message is, for choosing the component that draws its body. */
-export type MessageKind = 'text' | 'file' | 'deleted' | 'system' | 'call';
+export type MessageKind = 'text' | 'file' | 'deleted' | 'system' | 'call' | 'group-call';
+
+/** Kinds the engine writes itself (group changes, call lines): a centred row, no bubble, menu or ticks. */
+export function isEngineLine(kind: MessageKind): boolean {
+  return kind === 'system' || kind === 'call' || kind === 'group-call';
+}
 
 export interface ConversationSlotProps {
   readonly conversation: Conversation;
@@ -60,7 +65,7 @@ export interface Feature {
   readonly composerNotices?: readonly ComposerNoticeHook[];
   /**
    * Message bodies by kind; 'text' and 'deleted' are built in, a feature may take over 'file'. 'system'
-   * and 'call' draw the engine's own lines (group changes, call-log lines) as a centred row without bubble, menu or ticks.
+   * 'call' and 'group-call' draw the engine's own lines (group changes, call-log lines) as a centred row without bubble, menu or ticks.
    */
   readonly messageBodies?: Partial<Record<MessageKind, ComponentType<MessageBodyProps>>>;
   /** Extra entries in a message's menu (after reply/react/edit/delete). */
@@ -80,6 +85,7 @@ export interface Feature {
 export function messageKind(message: StoredMessage): MessageKind {
   // A line the engine wrote (a group change, a call): a centred system row, not a bubble.
   if (message.kind === 'call') return 'call';
+  if (message.kind === 'group-call') return 'group-call';
   if (message.kind !== undefined) return 'system';
   if (message.deletedAt !== undefined) return 'deleted';
   if (message.attachmentIds !== undefined && message.attachmentIds.length > 0) return 'file';

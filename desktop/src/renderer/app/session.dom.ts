@@ -5,6 +5,7 @@ import {
   type RelayAccess,
 } from '@parley/core';
 import { browserPlatform } from '../platform/browser-platform.dom.js';
+import { testCallTimeouts } from '../platform/test-options.dom.js';
 import { LiveState } from './live-state.js';
 import { DATABASE_NAME, type Profile } from './profile.js';
 
@@ -22,6 +23,7 @@ function clientOptions(
 ): ParleyClientOptions {
   return {
     ...browserPlatform(),
+    ...testCallTimeouts(),
     databaseName: DATABASE_NAME,
     keyWrapper,
     relayUrl: profile.relayUrl,

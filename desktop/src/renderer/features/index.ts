@@ -2,6 +2,7 @@ import type { Feature } from '../app/extensions.js';
 import { callsFeature } from './calls/index.js';
 import { contactInfoFeature } from './contact-info/index.js';
 import { contactLinkFeature } from './contact-link/index.js';
+import { groupCallsFeature } from './group-calls/index.js';
 import { groupsFeature } from './groups/index.js';
 import { mediaFeature } from './media/index.js';
 import { notificationsFeature } from './notifications/index.js';
@@ -17,6 +18,7 @@ export const features: readonly Feature[] = [
   notificationsFeature,
   groupsFeature,
   callsFeature,
+  groupCallsFeature,
   statusFeature,
   contactInfoFeature,
   mediaFeature,

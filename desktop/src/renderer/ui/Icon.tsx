@@ -27,9 +27,14 @@ const PATHS = {
 export type IconName = keyof typeof PATHS;
 
 export function Icon({ name, size = 24 }: { name: IconName; size?: number }) {
+  return <PathIcon path={PATHS[name]} size={size} />;
+}
+
+/** One 24×24 SVG path drawn in the text colour, hidden from screen readers (features' own icons use it). */
+export function PathIcon({ path, size = 24 }: { path: string; size?: number }) {
   return (
     <svg className="icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={PATHS[name]} fill="currentColor" />
+      <path d={path} fill="currentColor" />
     </svg>
   );
 }

@@ -2,7 +2,6 @@ import type { CallLogEntry } from '@parley/core';
 
 /**
  * The words of a call-log line: "Outgoing video call · 1:05", "Missed voice call", "Declined: In a meeting".
- * The full call UI (call back on click, icons) comes with client.calls (issue 13).
  */
 export function describeCallLine(entry: CallLogEntry): string {
   const kind = entry.media === 'video' ? 'video call' : 'voice call';

@@ -3,7 +3,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation, StoredMessage } from '@parley/core';
 import type { MessagesState } from '../../app/data/use-messages.js';
 import { useLive } from '../../app/client-context.js';
-import { messageKind } from '../../app/extensions.js';
+import { isEngineLine, messageKind } from '../../app/extensions.js';
 import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { MessageBubble } from './MessageBubble.js';
@@ -114,7 +114,7 @@ export function MessageList({
                   <div className="day-separator" role="separator" aria-label={row.label}>
                     <span>{row.label}</span>
                   </div>
-                ) : messageKind(row.message) === 'system' || messageKind(row.message) === 'call' ? (
+                ) : isEngineLine(messageKind(row.message)) ? (
                   <SystemRow conversation={conversation} message={row.message} />
                 ) : (
                   <MessageBubble

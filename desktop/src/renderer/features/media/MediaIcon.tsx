@@ -1,3 +1,5 @@
+import { PathIcon } from '../../ui/Icon.js';
+
 const PATHS = {
   attach:
     'M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 1-2 0V6H10v9.5a2.5 2.5 0 0 0 5 0V5a4 4 0 0 0-8 0v12.5a5.5 5.5 0 0 0 11 0V6h-1.5z',
@@ -17,11 +19,7 @@ const PATHS = {
 export type MediaIconName = keyof typeof PATHS;
 
 export function MediaIcon({ name, size = 24 }: { name: MediaIconName; size?: number }) {
-  return (
-    <svg className="icon" width={size} height={size} viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-      <path d={PATHS[name]} fill="currentColor" />
-    </svg>
-  );
+  return <PathIcon path={PATHS[name]} size={size} />;
 }
 
 /** A round icon-only button like the shell's IconButton, with this feature's icons. */

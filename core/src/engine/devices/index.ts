@@ -1,0 +1,2 @@
+export * from './linking/index.js';
+export * from './history/index.js';

@@ -1,0 +1,192 @@
+import { tweetnaclBackend } from '../../../crypto/index.js';
+import { ParleyError } from '../../../errors/index.js';
+import type { WebRtcImplementation } from '../../../link/options.js';
+import type { IceServer } from '../../../protocol/auth.js';
+import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
+import type { ServerPayload } from '../../../protocol/events.js';
+import type { EngineContext } from '../../context.js';
+import type { RelayConnection } from '../../relay/relay-connection.js';
+import { publishingDeviceList, type DeviceListPort } from './device-list-port.js';
+import { decodeClear } from './frames.js';
+import { LinkOffer } from './host.js';
+import { LinkJoin } from './join.js';
+import { parseLinkPayload } from './payload.js';
+import { HistoryResume } from './resume-host.js';
+import { LINKED_ACCOUNT_KEY, type LinkedAccountRecord, type LinkingDeps } from './types.js';
+
+export interface LinkingParts {
+  readonly home: () => RelayConnection;
+  readonly wrtc: WebRtcImplementation | undefined;
+  readonly iceServers: () => readonly IceServer[] | undefined;
+  readonly displayName: () => string | undefined;
+  readonly directTimeoutMs: number;
+}
+
+type Session = LinkOffer | LinkJoin | HistoryResume;
+
+/**
+ * `client.linking`: linking a new device to this account and moving the history to it (docs/crypto.md
+ * "Linking a device"). `offer()` on the existing device, `join(payload)` on the new one, `resume()` on the
+ * new one after a break. Frames travel as relay signals of kind 'device-link' until the direct path opens.
+ * The account's device list is changed through a `DeviceListPort`: the engine's device-list service once it
+ * is wired in (`useDeviceList`), else this device signs and publishes itself (it must be the primary).
+ */
+export class LinkingService {
+  readonly #sessions = new Map<string, Session>();
+  #devices: DeviceListPort | undefined;
+  readonly #deps: LinkingDeps;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly parts: LinkingParts,
+  ) {
+    this.#deps = {
+      backend: ctx.crypto.backend ?? tweetnaclBackend,
+      randomBytes: ctx.crypto.randomBytes,
+      now: ctx.now,
+      identity: ctx.identity,
+      db: ctx.db,
+      state: ctx.state,
+      timers: ctx.timers,
+      wrtc: parts.wrtc,
+      iceServers: parts.iceServers,
+      directTimeoutMs: parts.directTimeoutMs,
+      sendSignal: async (to, linkId, frame) => {
+        const { delivered } = await parts.home().request('signal', {
+          to,
+          linkId,
+          kind: 'device-link',
+          data: { sealed: toBase64Url(frame) },
+        });
+        if (!delivered)
+          throw new ParleyError('UNAVAILABLE', 'the other device is not connected to the relay');
+      },
+    };
+  }
+
+  /** Where list changes go: the engine's device-list service (client.devices) replaces the built-in one. */
+  useDeviceList(port: DeviceListPort): void {
+    this.#devices = port;
+  }
+
+  /** "Link a new device": a fresh one-time payload to show as a QR code and text. */
+  offer(options: { history?: boolean } = {}): LinkOffer {
+    this.ctx.assertOpen();
+    const home = this.parts.home();
+    const offer = new LinkOffer(this.#deps, {
+      account: this.ctx.self.name,
+      relay: home.url,
+      devices: this.#devices ?? this.#ownList(home),
+      displayName: this.parts.displayName(),
+      ...(options.history === undefined ? {} : { history: options.history }),
+    });
+    this.#track(offer.id, offer);
+    return offer;
+  }
+
+  /**
+   * "Link to an existing account": starts the handshake from a scanned or pasted payload. BAD_REQUEST for a
+   * malformed payload, CHALLENGE_EXPIRED for an expired one; the returned join reports the rest by events.
+   */
+  async join(text: string): Promise<LinkJoin> {
+    this.ctx.assertOpen();
+    const payload = parseLinkPayload(text, this.ctx.now());
+    const join = LinkJoin.fromPayload(this.#deps, payload);
+    this.#track(join.id, join);
+    await join.start();
+    return join;
+  }
+
+  /** Picks an interrupted history transfer up from this device's checkpoint, on a new channel. */
+  async resume(): Promise<LinkJoin> {
+    this.ctx.assertOpen();
+    const record = await this.linkedAccount();
+    if (record === undefined) throw new ParleyError('NOT_FOUND', 'this device was not linked to an account');
+    const join = LinkJoin.resume(this.#deps, record);
+    this.#track(join.id, join);
+    await join.start();
+    return join;
+  }
+
+  /** The account this device was linked to, with its id and list (the multi-device engine's starting point). */
+  async linkedAccount(): Promise<LinkedAccountRecord | undefined> {
+    return (await this.ctx.state.get(LINKED_ACCOUNT_KEY)) as LinkedAccountRecord | undefined;
+  }
+
+  /** A relay signal of kind 'device-link'. Anything unreadable is dropped: it is relay input. */
+  handleSignal(signal: ServerPayload<'signal'>): void {
+    if (!('sealed' in signal.data)) return;
+    let frame: Uint8Array;
+    try {
+      frame = fromBase64Url(signal.data.sealed);
+    } catch {
+      return;
+    }
+    const session = this.#sessions.get(signal.linkId);
+    void this.#route(session, signal.from, signal.linkId, frame).catch((error: unknown) =>
+      this.ctx.report(error),
+    );
+  }
+
+  close(): void {
+    for (const session of [...this.#sessions.values()]) session.close();
+    this.#sessions.clear();
+  }
+
+  async #route(session: Session | undefined, from: string, linkId: string, frame: Uint8Array): Promise<void> {
+    if (session instanceof LinkJoin) {
+      session.handleFrame(from, frame);
+      return;
+    }
+    if (session instanceof LinkOffer) {
+      await session.handleFrame(from, frame);
+      return;
+    }
+    if (session instanceof HistoryResume) {
+      if (from === session.device) session.channel?.receiveRelay(frame);
+      return;
+    }
+    let clear;
+    try {
+      clear = decodeClear(frame);
+    } catch {
+      return;
+    }
+    if (clear?.t !== 'hello' || clear.mode !== 'resume') return;
+    const resume = await HistoryResume.answer(
+      this.#deps,
+      toBase64Url(this.ctx.identity.identityKey),
+      from,
+      linkId,
+      clear,
+    );
+    if (resume !== undefined) this.#track(linkId, resume);
+  }
+
+  #track(id: string, session: Session): void {
+    this.#sessions.set(id, session);
+    session.on('phase', (phase) => {
+      if (phase === 'failed' || phase === 'declined' || phase === 'done') {
+        // Late frames for a finished attempt are dropped; a finished offer refuses reuse until it expires.
+        if (!(session instanceof LinkOffer)) this.#sessions.delete(id);
+      }
+    });
+  }
+
+  #ownList(home: RelayConnection): DeviceListPort {
+    const { ctx } = this;
+    return publishingDeviceList(
+      ctx.identity,
+      ctx.self.deviceId,
+      ctx.crypto.backend ?? tweetnaclBackend,
+      ctx.state,
+      {
+        fetch: async (account) => (await home.request('devices:fetch', { account })).list,
+        publish: async (list) => {
+          await home.request('devices:publish', { list });
+        },
+      },
+      ctx.now,
+    );
+  }
+}

@@ -1,0 +1,198 @@
+import type { Page } from '@playwright/test';
+import type { Sfu } from '@parley/sfu';
+import { expect, test } from './support/fixtures.js';
+import { callScreen, callTile, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
+import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+
+/*
+ * Group calls through the relay's SFU, by clicks only: real relay, real SFU with a real mediasoup worker,
+ * Chromium's fake camera and microphone, loopback only. Every person is their own Chromium.
+ */
+
+test.describe.configure({ timeout: 900_000 });
+
+const GROUP = 'Book club';
+
+async function startCall(page: Page): Promise<void> {
+  await conversation(page, GROUP).getByRole('button', { name: 'Start group call' }).click();
+  await expect(callScreen(page)).toBeVisible();
+}
+
+async function peerIdOf(page: Page, name: string): Promise<string> {
+  const id = await callTile(page, name).getAttribute('data-peer-id');
+  if (id === null || id === '') throw new Error(`${name}'s tile has no peer id`);
+  return id;
+}
+
+/** The only room on the SFU (one group call). */
+function theRoom(sfu: Sfu) {
+  const rooms = [...sfu.context.rooms.all()];
+  if (rooms.length !== 1 || rooms[0] === undefined) throw new Error(`${rooms.length} rooms on the SFU`);
+  return rooms[0];
+}
+
+/** The simulcast layer the SFU forwards to `viewer` of `owner`'s camera, once it forwards one. */
+function forwardedLayer(sfu: Sfu, viewer: string, owner: string): number | undefined {
+  const room = theRoom(sfu);
+  const producers = room.peers.get(owner)?.producers;
+  for (const consumer of room.peers.get(viewer)?.consumers.values() ?? []) {
+    if (consumer.kind === 'video' && producers?.has(consumer.producerId) === true)
+      return consumer.currentLayers?.spatialLayer;
+  }
+  return undefined;
+}
+
+test.describe('on a relay with an SFU', () => {
+  test.use({ callServer: 'trusting' });
+
+  test('four people in a group call each decode every other’s video, a pinned tile gets a higher layer than a small one, a leaver leaves nothing behind, a killed worker is recovered from without a click, and the call leaves its line in the group', async ({
+    people,
+    relay,
+  }, testInfo) => {
+    const everyone = await people('Alice', 'Bob', 'Carol', 'Dave');
+    const [alice, bob, carol, dave] = everyone;
+    if (alice === undefined || bob === undefined || carol === undefined || dave === undefined)
+      throw new Error('people did not open');
+    for (const person of everyone) {
+      // What the call reported along the way (recoveries, refused requests), for a failure's log.
+      person.page.on('console', (message) => {
+        if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+      });
+      await recordPeerConnections(person.page);
+      await onboard(person.page, person.name);
+    }
+    await addEachOther(everyone);
+    await createGroup(alice.page, GROUP, ['Bob', 'Carol', 'Dave']);
+    for (const person of [bob, carol, dave]) await openChat(person.page, GROUP);
+
+    // Alice starts the call from the group's header; the others see "Call in progress" and join from it.
+    await startCall(alice.page);
+    await expect(callScreen(alice.page).getByRole('status')).toHaveText('Waiting for others to join');
+    for (const person of [bob, carol, dave]) {
+      const banner = conversation(person.page, GROUP).getByRole('status', { name: 'Group call in progress' });
+      await banner.getByRole('button', { name: 'Join' }).click();
+      await expect(callScreen(person.page)).toBeVisible();
+    }
+    const names = everyone.map((person) => person.name);
+    for (const person of everyone) {
+      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(4, { timeout: 120_000 });
+      await expect(callTile(person.page, 'You')).toBeVisible();
+    }
+    // Every participant's every remote video decodes, and keeps decoding.
+    for (const person of everyone) {
+      const others = names.filter((name) => name !== person.name);
+      await expectVideosDecoding(person.page, others);
+    }
+    await alice.page.screenshot({ path: testInfo.outputPath('group-call-grid.png') });
+
+    // Simulcast: Alice pins Bob (large) — Carol and Dave move to the small strip. The SFU forwards Bob's
+    // camera to Alice in a higher layer than Carol's.
+    const aliceId = await peerIdOf(alice.page, 'You');
+    const bobId = await peerIdOf(alice.page, 'Bob');
+    const carolId = await peerIdOf(alice.page, 'Carol');
+    await callTile(alice.page, 'Bob').getByRole('button', { name: 'Pin Bob' }).click();
+    await expect(callTile(alice.page, 'Bob').getByRole('button', { name: 'Unpin Bob' })).toBeVisible();
+    let layers: { pinned: number | undefined; small: number | undefined } = {
+      pinned: undefined,
+      small: undefined,
+    };
+    await expect
+      .poll(
+        () => {
+          layers = {
+            pinned: forwardedLayer(relay.sfu, aliceId, bobId),
+            small: forwardedLayer(relay.sfu, aliceId, carolId),
+          };
+          return layers.pinned !== undefined && layers.small !== undefined && layers.pinned > layers.small;
+        },
+        { timeout: 120_000 },
+      )
+      .toBe(true);
+    console.log(`simulcast: pinned tile layer ${layers.pinned}, small tile layer ${layers.small}`);
+    await alice.page.screenshot({ path: testInfo.outputPath('group-call-pinned.png') });
+    await callTile(alice.page, 'Bob').getByRole('button', { name: 'Unpin Bob' }).click();
+
+    // Dave leaves: the router keeps none of his transports, producers or consumers; the others are told.
+    const daveId = await peerIdOf(dave.page, 'You');
+    const davePeer = theRoom(relay.sfu).peers.get(daveId);
+    if (davePeer === undefined) throw new Error('Dave is not on the SFU');
+    const router = davePeer.router;
+    const daveTransports = [...davePeer.transports.keys()];
+    const daveProducers = [...davePeer.producers.keys()];
+    const daveConsumers = [...davePeer.consumers.keys()];
+    expect(daveTransports).toHaveLength(2);
+    expect(daveProducers).toHaveLength(2);
+    expect(daveConsumers).toHaveLength(6);
+    await callScreen(dave.page).getByRole('button', { name: 'Leave call' }).click();
+    await expect(callScreen(dave.page)).toBeHidden();
+    await expect
+      .poll(async () => {
+        const dump = await router.dump();
+        const left = [
+          ...dump.transportIds.filter((id) => daveTransports.includes(id)),
+          ...dump.mapProducerIdConsumerIds.map(({ key }) => key).filter((id) => daveProducers.includes(id)),
+          ...dump.mapConsumerIdProducerId.map(({ key }) => key).filter((id) => daveConsumers.includes(id)),
+        ];
+        return left;
+      })
+      .toEqual([]);
+    expect(theRoom(relay.sfu).peers.has(daveId)).toBe(false);
+    for (const person of [alice, bob, carol]) {
+      await expect(callScreen(person.page).getByRole('log', { name: 'Call events' })).toContainText(
+        'Dave left',
+      );
+      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3);
+    }
+
+    // The SFU's worker is killed mid-call: everyone is back with video, nobody clicks anything.
+    const before = new Map<string, Awaited<ReturnType<typeof expectVideosDecoding>>>();
+    for (const person of [alice, bob, carol]) {
+      const others = ['Alice', 'Bob', 'Carol'].filter((name) => name !== person.name);
+      before.set(person.name, await expectVideosDecoding(person.page, others));
+    }
+    const worker = relay.sfu.context.pool.all()[0]?.worker;
+    if (worker === undefined) throw new Error('no worker');
+    process.kill(worker.pid, 'SIGKILL');
+    for (const person of [alice, bob, carol]) {
+      const others = ['Alice', 'Bob', 'Carol'].filter((name) => name !== person.name);
+      await expectVideosDecoding(person.page, others, before.get(person.name));
+    }
+    expect(relay.sfu.context.pool.all()[0]?.worker.pid).not.toBe(worker.pid);
+    for (const person of [alice, bob, carol])
+      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3);
+
+    // Everyone leaves; the last one out ends the call: the banner goes and the call's line stays in the group.
+    const banner = conversation(dave.page, GROUP).getByRole('status', { name: 'Group call in progress' });
+    await expect(banner).toBeVisible();
+    for (const person of [alice, bob, carol]) {
+      await callScreen(person.page).getByRole('button', { name: 'Leave call' }).click();
+      await expect(callScreen(person.page)).toBeHidden();
+    }
+    await expect(banner).toBeHidden();
+    for (const person of everyone)
+      await expect(
+        conversation(person.page, GROUP)
+          .getByRole('list', { name: 'Messages' })
+          .getByText(/^Group call started by (Alice|you) · /),
+      ).toBeVisible();
+    expect([...relay.sfu.context.rooms.all()]).toEqual([]);
+  });
+});
+
+test.describe('on a relay whose SFU does not trust its key', () => {
+  test.use({ callServer: 'distrusting' });
+
+  test('joining a group call is refused and the person is told why', async ({ people }) => {
+    const [alice, bob] = await people('Alice', 'Bob');
+    if (alice === undefined || bob === undefined) throw new Error('people did not open');
+    for (const person of [alice, bob]) await onboard(person.page, person.name);
+    await addEachOther([alice, bob]);
+    await createGroup(alice.page, GROUP, ['Bob']);
+    await startCall(alice.page);
+    await expect(callScreen(alice.page).getByRole('alert')).toHaveText(
+      'The call server refused this device’s ticket. Try joining again.',
+    );
+    await callScreen(alice.page).getByRole('button', { name: 'Close' }).click();
+    await expect(callScreen(alice.page)).toBeHidden();
+  });
+});
