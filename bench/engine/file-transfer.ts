@@ -7,9 +7,10 @@
  * high-water, 64 KiB low), no framing layer, no encryption, until the last byte arrives.
  *
  * Measured in two layouts, each against its own baseline: both ends in this process (engine and raw alike),
- * and the receiving end in a second process (processes/receiver.node.ts; engine and raw alike), as two
- * devices would be. Rounds alternate raw and engine, so a burst of other load on the machine hits both; the
- * best round of each is reported.
+ * and the receiving end in a process of its own (processes/receiver.node.ts: one for the engine, another for
+ * the raw receiver, so neither pays for the other's garbage collection), as two devices would be. Rounds
+ * alternate raw and engine, so a burst of other load on the machine hits both; the best round of each is
+ * reported.
  */
 import { randomBytes } from 'node:crypto';
 import wrtc from '@roamhq/wrtc';
@@ -181,6 +182,11 @@ async function oneProcess(relayUrl: string, file: Uint8Array, onFetch: () => voi
 
 async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => void): Promise<Layout> {
   const remote = new RemoteReceiver();
+  // The raw receiver has a process of its own, as the engine's has: in one process it would share the
+  // engine's heap and pay part of the garbage collections the engine's allocations start.
+  // --shared-raw-receiver puts both in one process (the layout of the figures before 2026-12-05 02:00).
+  const shared = process.argv.includes('--shared-raw-receiver');
+  const rawProcess = shared ? remote : new RemoteReceiver();
   let a: ParleyClient | undefined;
   let rawLink: DataLink | undefined;
   try {
@@ -203,33 +209,34 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     }
 
     // The raw pair: this end here, the other in the receiver process, signalled over IPC.
-    remote.send({ type: 'raw-open' });
+    rawProcess.send({ type: 'raw-open' });
     const link = new DataLink({
       iceServers: [],
       wrtc,
       connectTimeoutMs: 10_000,
       initiator: true,
       linkId: 'raw-bench',
-      sendSignal: (data) => remote.send({ type: 'raw-signal', data }),
+      sendSignal: (data) => rawProcess.send({ type: 'raw-signal', data }),
     });
     rawLink = link;
-    remote.on((event) => {
+    rawProcess.on((event) => {
       if (event.type === 'raw-signal') link.receiveSignal(event.data);
     });
-    const remoteOpen = remote.next('raw-open');
+    const remoteOpen = rawProcess.next('raw-open');
     await new Promise<void>((resolve, reject) => {
       link.on('open', () => resolve());
       link.on('close', ({ reason }) => reject(new Error(`raw link closed before opening (${reason})`)));
     });
     await remoteOpen;
-    // The receiver's CPU at the end of the last round: a raw round ends where the next engine round starts.
+    // The engine receiver's CPU when its round starts: read just before, or (--shared-raw-receiver) where the
+    // raw round before it ended.
     let remoteCpu = 0;
     const receiverCpu = { raw: [] as number[], engine: [] as number[] };
     const rawRemote = async (bytes: Uint8Array) => {
-      const ready = remote.next('raw-ready');
-      remote.send({ type: 'raw-expect', bytes: bytes.byteLength });
+      const ready = rawProcess.next('raw-ready');
+      rawProcess.send({ type: 'raw-expect', bytes: bytes.byteLength });
       const { cpuMs: startCpu } = await ready;
-      const done = remote.next('raw-done');
+      const done = rawProcess.next('raw-done');
       const begun = performance.now();
       for (let offset = 0; offset < bytes.byteLength; offset += MAX_FRAME_BYTES)
         await link.send(bytes.slice(offset, offset + MAX_FRAME_BYTES));
@@ -239,6 +246,11 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     };
     const engineRemote = async (bytes: Uint8Array, round: number): Promise<EngineRound> => {
       const name = `bench2-${round}.bin`;
+      if (!shared) {
+        const reading = remote.next('cpu');
+        remote.send({ type: 'cpu' });
+        remoteCpu = (await reading).cpuMs;
+      }
       const arrived = remote.next('file', (event) => event.name === name);
       const begun = performance.now();
       await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
@@ -271,6 +283,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
   } finally {
     rawLink?.close();
     await remote.stop();
+    if (rawProcess !== remote) await rawProcess.stop();
     await a?.close();
   }
 }

@@ -8,6 +8,7 @@ export type RemoteRequest =
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-expect'; bytes: number }
+  | { type: 'cpu' }
   | { type: 'stop' };
 
 /** Receiver process → parent. */
@@ -21,6 +22,7 @@ export type RemoteEvent =
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-ready'; cpuMs: number }
   | { type: 'raw-done'; cpuMs: number }
+  | { type: 'cpu'; cpuMs: number }
   | { type: 'stopped' };
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -125,7 +125,9 @@ async function handle(request: RemoteRequest): Promise<void> {
           const cpu = cpuMs();
           if (rawThreads !== undefined && full)
             console.error(`receiver threads, raw round: ${threadDelta(rawThreads)}`);
-          void (full ? startRound() : Promise.resolve()).then(() => send({ type: 'raw-done', cpuMs: cpu }));
+          void (full && client !== undefined ? startRound() : Promise.resolve()).then(() =>
+            send({ type: 'raw-done', cpuMs: cpu }),
+          );
         }
       });
       return;
@@ -138,6 +140,13 @@ async function handle(request: RemoteRequest): Promise<void> {
       if (threads) rawThreads = threadCpu();
       send({ type: 'raw-ready', cpuMs: cpuMs() });
       return;
+    case 'cpu': {
+      // Read before the round's own accounting starts, so the profiler's start is not billed to it.
+      const cpu = cpuMs();
+      await startRound();
+      send({ type: 'cpu', cpuMs: cpu });
+      return;
+    }
     case 'stop':
       raw?.close();
       await client?.close();
