@@ -1,11 +1,6 @@
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  inlineOpener,
-  type AttachmentOpener,
-  type OpenBatch,
-  type OpenedBatch,
-} from '../../crypto/index.js';
+import { inlineOpener, type AttachmentOpener, type OpenBatch, type OpenedBatch } from '../../crypto/index.js';
 import { workerOpener } from '../../crypto/attachment/worker-opener.node.js';
 import { DecryptingWriter, EncryptingReader, sealFile } from './attachment-stream.js';
 import { BatchedDecryptingWriter } from './batched-decrypting-writer.js';
