@@ -1,7 +1,9 @@
 import { io } from 'socket.io-client';
+import { webWorkerOpener } from './attachment-opener.dom.js';
 import { receivedFileSink } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
+  AttachmentOpener,
   FetchLike,
   FileSinkFactory,
   IndexedDbFactory,
@@ -19,6 +21,8 @@ export interface BrowserPlatform {
   readonly wrtc?: WebRtcImplementation;
   /** Received files go to the Origin Private File System when the browser has one (see received-files.dom.ts). */
   readonly fileSink?: FileSinkFactory;
+  /** Received files are decrypted on a Web Worker, off the thread that draws the screen. */
+  readonly attachmentOpener?: () => AttachmentOpener;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -29,6 +33,7 @@ export function browserPlatform(): BrowserPlatform {
   const fileSink = receivedFileSink();
   return {
     ...(fileSink === undefined ? {} : { fileSink }),
+    ...(typeof Worker === 'function' ? { attachmentOpener: webWorkerOpener } : {}),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>
