@@ -41,6 +41,13 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
   const pending = new Map<number, { resolve: (opened: OpenedBatch) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let failure: ParleyError | undefined;
+  let closing = false;
+  let terminated = false;
+  const terminate = () => {
+    if (terminated) return;
+    terminated = true;
+    channel.terminate?.();
+  };
   const settleAll = (error: ParleyError) => {
     failure ??= error;
     for (const { reject } of pending.values()) reject(error);
@@ -52,19 +59,24 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
     const waiting = pending.get(data.id);
     if (waiting === undefined) return;
     pending.delete(data.id);
-    if (pending.size === 0) channel.unref?.();
+    if (pending.size === 0) {
+      channel.unref?.();
+      if (closing) terminate();
+    }
     if (data.ok) waiting.resolve({ buffer: data.buffer, length: data.length });
     else {
       const code: ErrorCode = isErrorCode(data.code) ? data.code : 'INTERNAL';
       waiting.reject(new ParleyError(code, data.message));
     }
   });
-  channel.onError?.((error) =>
-    settleAll(new ParleyError('INTERNAL', 'the decrypting worker stopped', { cause: error })),
-  );
+  channel.onError?.((error) => {
+    if (!terminated)
+      settleAll(new ParleyError('INTERNAL', 'the decrypting worker stopped', { cause: error }));
+  });
   channel.unref?.();
   return {
     open(batch) {
+      if (closing) return Promise.reject(new ParleyError('CLOSED', 'attachment opener is closed'));
       if (failure !== undefined) return Promise.reject(failure);
       const id = nextId;
       nextId += 1;
@@ -82,11 +94,14 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
         }
       });
     },
+    /**
+     * Batches already handed over are still opened (a file's plaintext in flight reaches its sink, and its
+     * checkpoint with it, as when the engine decrypts on its own thread); then the other thread stops.
+     */
     close() {
-      if (failure?.code === 'CLOSED') return;
-      settleAll(new ParleyError('CLOSED', 'attachment opener is closed'));
-      failure = new ParleyError('CLOSED', 'attachment opener is closed');
-      channel.terminate?.();
+      if (closing) return;
+      closing = true;
+      if (pending.size === 0) terminate();
     },
   };
 }

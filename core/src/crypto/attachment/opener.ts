@@ -36,7 +36,10 @@ export interface OpenedBatch {
  */
 export interface AttachmentOpener {
   open(batch: OpenBatch): Promise<OpenedBatch>;
-  /** Stops the opener; pending and later batches reject with CLOSED. Harmless twice. */
+  /**
+   * Stops the opener: batches already handed over are still opened, later ones reject with CLOSED.
+   * Harmless twice.
+   */
   close(): void;
 }
 

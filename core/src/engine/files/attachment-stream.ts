@@ -186,6 +186,11 @@ export interface ReceivingWriter {
   readonly chunks: number;
   /** What a writer into the same sink needs to continue after a restart. */
   checkpoint(): AttachmentCheckpoint | undefined;
+  /**
+   * Ciphertext it may hold taken and not yet in the sink (0: it writes as it takes). The transfer's window
+   * shrinks by as much, so what a file has in flight stays one window however the work is split.
+   */
+  readonly capacity?: number;
 }
 
 /**

@@ -87,6 +87,11 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
     }
   }
 
+  /** The most ciphertext this writer holds at once: the batches out and the one being filled. */
+  get capacity(): number {
+    return (this.#maxInFlight + 1) * this.#batchBytes;
+  }
+
   /** Attachment chunks whose plaintext is in the sink. */
   get chunks(): number {
     return this.#digest?.chunks ?? 0;
@@ -212,12 +217,15 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
         if (this.#failure !== undefined) return;
         try {
           const plaintext = await opened;
-          await this.sink.write(
-            firstIndex * this.keys.chunkSize,
-            new Uint8Array(plaintext.buffer, 0, plaintext.length),
-          );
-          for (let box = 0; box < boxes; box += 1)
+          // A chunk at a time, as the thread-local writer hands them over: a sink never gets more at once.
+          const { chunkSize } = this.keys;
+          for (let box = 0; box < boxes; box += 1) {
+            const from = box * chunkSize;
+            const to = Math.min(from + chunkSize, plaintext.length);
+            const bytes = new Uint8Array(plaintext.buffer, from, to - from);
+            if (bytes.length > 0) await this.sink.write((firstIndex + box) * chunkSize, bytes);
             this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+          }
           if (plaintext.buffer.byteLength === this.#batchBytes) this.#free.push(plaintext.buffer);
         } catch (error) {
           this.#failure ??= error;

@@ -215,11 +215,21 @@ export class FileReceiving {
     );
     receiver.on('cancel', ({ by, reason }) => onCancel(this.transfers, messageId, 'receive', by, reason));
     this.transfers.receiving.set(messageId, receiver);
+    // A receiver that stops because the client is closing (its opener refuses new batches) leaves the
+    // sink and its record as they stand: the next start resumes from the checkpoint.
+    const closing = () => {
+      try {
+        ctx.assertOpen();
+        return false;
+      } catch {
+        return true;
+      }
+    };
     void receiver.done
-      .catch(abort)
+      .catch(() => (closing() ? undefined : abort()))
       .finally(async () => {
         this.transfers.receiving.delete(messageId);
-        await ended();
+        if (!closing()) await ended();
       })
       .catch((error: unknown) => this.transfers.report(error));
     this.transfers.track(peerOf(sender), receiver, receiver.done, arrived, {
