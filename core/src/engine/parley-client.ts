@@ -292,7 +292,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
-        dropDirectLinks: () => this.links.dropAll(),
+        relayOnlyTurnedOn: () => {
+          this.links.dropAll();
+          this.calls.relayOnlyTurnedOn();
+        },
       },
       options,
     );
