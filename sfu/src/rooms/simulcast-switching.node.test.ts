@@ -28,7 +28,7 @@ function syntheticCamera() {
   const height = 720;
   const source = new wrtc.nonstandard.RTCVideoSource();
   const track = source.createTrack();
-  const data = new Uint8ClampedArray(width * height * 1.5);
+  const data = new Uint8Array(width * height * 1.5);
   let frame = 0;
   const timer = setInterval(() => {
     frame += 1;
@@ -37,7 +37,7 @@ function syntheticCamera() {
     source.onFrame({ width, height, data });
   }, 66);
   return {
-    track: track as unknown as MediaStreamTrack,
+    track: track as unknown as NonNullable<clientTypes.ProducerOptions['track']>,
     stop() {
       clearInterval(timer);
       track.stop();
