@@ -215,6 +215,7 @@ fi
 # Fixes to the worker's own sources that are more than a line (worker-patches/*.patch, in name order; each
 # says why at its change). A patch that no longer applies stops the build: read what the new mediasoup does
 # there and update or drop the patch.
+command -v patch >/dev/null || die "the 'patch' tool is missing (apt-get install patch; .ci/run installs it)"
 for fix in "$patches"/*.patch; do
   [ -e "$fix" ] || continue
   patch -p1 --forward --batch --silent <"$fix" >&2 ||
