@@ -113,7 +113,7 @@ test('a direct transfer whose receiver reloads resumes from its checkpoint and a
   await bob.page.evaluate(() => {
     const watch = new MutationObserver(() => {
       const bar = document.querySelector('[role="progressbar"][aria-label="Receiving photos.bin"]');
-      if (Number(bar?.getAttribute('aria-valuenow')) < 60) return;
+      if (bar === null || Number(bar.getAttribute('aria-valuenow')) < 60) return;
       watch.disconnect();
       location.reload();
     });
