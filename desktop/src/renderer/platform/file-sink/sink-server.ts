@@ -73,6 +73,13 @@ export function serveFileSinks(port: SinkPort, root: () => Promise<SyncDirectory
       open: async ({ sink, name, keep }) => {
         const dir = await files();
         if (dir === undefined) throw new Error('this browser has no private file system');
+        // A sink this worker still holds for the same file belongs to a client that closed mid-transfer (the
+        // person locked the app): the engine opens a file again only to resume it, so the old one goes.
+        for (const [id, open] of sinks)
+          if (open.name === name) {
+            sinks.delete(id);
+            open.access.close();
+          }
         const access = await openAccess(await dir.getFileHandle(name, { create: true }));
         if (!keep) access.truncate(0);
         sinks.set(sink, { name, access });

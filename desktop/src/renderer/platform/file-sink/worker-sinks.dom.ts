@@ -1,6 +1,9 @@
 import type { FileSinkFactory } from '@parley/core';
 import { SinkWorkerClient, resumableOr, type SinkWorkerPort } from './sink-client.js';
 
+/** The session waits for the probe before it starts: a worker that never answers must not hold it up. */
+const PROBE_PATIENCE_MS = 10_000;
+
 /**
  * Received files written by the file-sink worker through sync access handles, so a transfer cut by a reload
  * resumes from its checkpoint; where the browser cannot (no sync access handles, or no worker), `fallback()`.
@@ -12,10 +15,14 @@ export async function workerSinkFactory(fallback: () => FileSinkFactory): Promis
   } catch {
     return fallback();
   }
-  const { factory, resumable } = await resumableOr(
-    new SinkWorkerClient(worker as unknown as SinkWorkerPort),
-    fallback,
-  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const { factory, resumable } = await Promise.race([
+    resumableOr(new SinkWorkerClient(worker as unknown as SinkWorkerPort), fallback),
+    new Promise<{ factory: FileSinkFactory; resumable: false }>((resolve) => {
+      timer = setTimeout(() => resolve({ factory: fallback(), resumable: false }), PROBE_PATIENCE_MS);
+    }),
+  ]);
+  clearTimeout(timer);
   if (!resumable) worker.terminate();
   return factory;
 }
