@@ -99,6 +99,8 @@ interface Layout {
   readonly best: EngineRound | undefined;
   /** Process CPU time (user + system, all threads) of the bench process over the engine rounds, ms. */
   readonly cpuMs: number;
+  /** The same over the raw rounds (two-process layout: the sending end's CPU alone), ms. */
+  readonly rawCpuMs?: number;
   /** The receiver process's CPU per round (two-process layout), ms: what the load on the machine cannot inflate. */
   readonly receiverCpu?: { readonly raw: number[]; readonly engine: number[] };
 }
@@ -113,7 +115,8 @@ function report(title: string, layout: Layout): void {
   line(
     `  rounds: engine ${layout.engine.map((v) => v.toFixed(1)).join(', ')} MB/s; ` +
       `raw ${layout.raw.map((v) => v.toFixed(1)).join(', ')} MB/s (MB = 10^6 bytes of the file); ` +
-      `bench process CPU over the engine rounds ${Math.round(layout.cpuMs)} ms`,
+      `bench process CPU over the engine rounds ${Math.round(layout.cpuMs)} ms` +
+      (layout.rawCpuMs === undefined ? '' : `, over the raw rounds ${Math.round(layout.rawCpuMs)} ms`),
   );
   const receiver = layout.receiverCpu;
   if (receiver !== undefined) {
@@ -272,14 +275,24 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     const raw: number[] = [];
     const rounds: EngineRound[] = [];
     let cpu = 0;
+    let rawCpu = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
+      const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
+      rawCpu += cpuMs() - rawBefore;
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
       cpu += cpuMs() - before;
     }
     const engine = rounds.map((round) => mbPerSecond(FILE_BYTES, round.totalMs));
-    return { raw, engine, best: rounds[engine.indexOf(Math.max(...engine))], cpuMs: cpu, receiverCpu };
+    return {
+      raw,
+      engine,
+      best: rounds[engine.indexOf(Math.max(...engine))],
+      cpuMs: cpu,
+      rawCpuMs: rawCpu,
+      receiverCpu,
+    };
   } finally {
     rawLink?.close();
     await remote.stop();
