@@ -7,8 +7,17 @@
  * whatever the data channel costs (bench/engine/file-transfer.ts measures that end to end).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
-import { FramedLink, TransferSession, TypedEmitter, type DataLink, type DataLinkEvents } from '@parley/core';
+import { workerOpener } from '@parley/core/crypto/opener/node';
+import {
+  DEFAULT_CHUNK_BYTES,
+  FramedLink,
+  TransferSession,
+  TypedEmitter,
+  type DataLink,
+  type DataLinkEvents,
+} from '@parley/core';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line } from '../relay/lib/report.js';
 import { receivePath, sendingFrames } from './lib/receive-path.js';
@@ -35,10 +44,22 @@ function cpuMs(): number {
   return (user + system) / 1000;
 }
 
-/** Feeds `frames` one per macrotask, as a data channel delivers them. */
-async function feed(link: FakeLink, frames: readonly Uint8Array[]): Promise<void> {
+/** This (the JavaScript) thread's own CPU time, ms, from the scheduler's nanosecond count. */
+function threadMs(): number {
+  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
+}
+
+/**
+ * Feeds `frames` one per macrotask, as a data channel delivers them; with `written` (the receiver's bytes
+ * taken), it holds back while 128 chunks are unwritten, as a sender does inside the receiver's window.
+ */
+async function feed(link: FakeLink, frames: readonly Uint8Array[], written?: () => number): Promise<void> {
+  let sent = 0;
   for (const frame of frames) {
+    while (written !== undefined && sent - written() > 128 * DEFAULT_CHUNK_BYTES)
+      await new Promise<void>((resolve) => setImmediate(resolve));
     link.deliver(frame);
+    sent += frame.byteLength;
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 }
@@ -51,6 +72,11 @@ async function main(): Promise<void> {
   const plaintext = new Uint8Array(randomBytes(FILE_BYTES));
   const raw: number[] = [];
   const engine: number[] = [];
+  const engineThread: number[] = [];
+  // The same stack decrypting on a worker thread (the client's attachmentOpener): all threads, and this one.
+  const worker = workerOpener();
+  const workerCpu: number[] = [];
+  const workerThread: number[] = [];
   // One file's frames serve every round: each round receives them into a fresh session and sink.
   const file = await sendingFrames(plaintext, crypto, 'bench');
   for (let round = 0; round < ROUNDS; round += 1) {
@@ -65,15 +91,20 @@ async function main(): Promise<void> {
       raw.push(cpuMs() - before);
       if (bytes === 0) throw new Error('no bytes');
     }
-    {
+    for (const [opener, cpu, thread] of [
+      [undefined, engine, engineThread],
+      [worker, workerCpu, workerThread],
+    ] as const) {
       const link = new FakeLink();
       const framed = new FramedLink(link as unknown as DataLink);
       const session = new TransferSession(framed);
       const before = cpuMs();
-      const { done, bytes } = await receivePath(session, file, crypto);
-      await feed(link, file.frames);
+      const beforeThread = threadMs();
+      const { done, bytes, written } = await receivePath(session, file, crypto, opener);
+      await feed(link, file.frames, written);
       await done;
-      engine.push(cpuMs() - before);
+      cpu.push(cpuMs() - before);
+      thread.push(threadMs() - beforeThread);
       if (bytes().byteLength !== FILE_BYTES) throw new Error('wrong size');
     }
   }
@@ -82,10 +113,17 @@ async function main(): Promise<void> {
     const sorted = values.slice(1).sort((a, b) => a - b);
     return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
   };
+  const rounds = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
   line(
-    `receive path: median ${median(engine).toFixed(0)} ms CPU per file (rounds ${engine.map((v) => v.toFixed(0)).join(', ')}); ` +
-      `counting the same frames: median ${median(raw).toFixed(0)} ms (${raw.map((v) => v.toFixed(0)).join(', ')})`,
+    `receive path: median ${median(engine).toFixed(0)} ms CPU per file (rounds ${rounds(engine)}), ` +
+      `${median(engineThread).toFixed(0)} ms of it on the JavaScript thread; ` +
+      `counting the same frames: median ${median(raw).toFixed(0)} ms (${rounds(raw)})`,
   );
+  line(
+    `decrypting on a worker thread: median ${median(workerCpu).toFixed(0)} ms CPU per file, all threads ` +
+      `(${rounds(workerCpu)}), ${median(workerThread).toFixed(0)} ms on the JavaScript thread (${rounds(workerThread)})`,
+  );
+  worker.close();
 }
 
 runIfMain(import.meta.url, main);

@@ -10,6 +10,8 @@ import { collect, next, pattern, scenario, startAll } from './support/harness.js
  */
 
 const s = scenario();
+/** The first test of a file pays for starting a relay, two clients and a link on a loaded 2-core machine. */
+const DEADLINE = { timeout: 240_000 };
 const originalSend = DataLink.prototype.send;
 beforeEach(() => s.setup());
 afterEach(async () => {
@@ -55,7 +57,7 @@ function flipOneChunkBit(after: number): () => boolean {
 }
 
 describe('direct files decrypted on a worker thread', () => {
-  it('arrive byte for byte, opened by the worker in batches', async () => {
+  it('arrive byte for byte, opened by the worker in batches', DEADLINE, async () => {
     const worker = countedWorker();
     const alice = s.device('alice');
     const bob = s.device('bob', { attachmentOpener: worker.opener });
@@ -74,41 +76,49 @@ describe('direct files decrypted on a worker thread', () => {
     expect(worker.batches()).toBeGreaterThanOrEqual(12);
   });
 
-  it('arrive byte for byte when the platform gives no worker and the engine decrypts on its own thread', async () => {
-    const alice = s.device('alice');
-    const bob = s.device('bob', { attachmentOpener: 'inline' });
-    await startAll(alice, bob);
-    const bytes = pattern(1024 * 1024 + 5);
-    const arrived = next(bob.c, 'file');
-    await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
-      name: 'notes.bin',
-      mimeType: 'application/octet-stream',
-      bytes,
-    });
-    expect((await arrived).bytes).toEqual(bytes);
-  });
+  it(
+    'arrive byte for byte when the platform gives no worker and the engine decrypts on its own thread',
+    DEADLINE,
+    async () => {
+      const alice = s.device('alice');
+      const bob = s.device('bob', { attachmentOpener: 'inline' });
+      await startAll(alice, bob);
+      const bytes = pattern(1024 * 1024 + 5);
+      const arrived = next(bob.c, 'file');
+      await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+        name: 'notes.bin',
+        mimeType: 'application/octet-stream',
+        bytes,
+      });
+      expect((await arrived).bytes).toEqual(bytes);
+    },
+  );
 
-  it('refuses a file whose chunk was altered on the way: the worker does not open it, both sides fail it', async () => {
-    const worker = countedWorker();
-    const alice = s.device('alice');
-    const bob = s.device('bob', { attachmentOpener: worker.opener });
-    await startAll(alice, bob);
-    const received = collect(bob.c, 'file');
-    const failedThere = next(bob.c, 'file-failed');
-    const failedHere = next(alice.c, 'file-failed');
-    const flipped = flipOneChunkBit(40);
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
-      name: 'contract.pdf',
-      mimeType: 'application/pdf',
-      bytes: pattern(2 * 1024 * 1024),
-    });
-    const refusal = await failedThere;
-    expect(flipped()).toBe(true);
-    expect(refusal).toMatchObject({ messageId, direction: 'receive' });
-    expect(refusal.reason).toMatch(/does not authenticate|digest does not match/);
-    expect(await failedHere).toMatchObject({ messageId, direction: 'send' });
-    expect(worker.batches()).toBeGreaterThan(0);
-    expect(received).toEqual([]);
-    expect((await bob.c.files.info(messageId))?.state).toBe('failed');
-  });
+  it(
+    'refuses a file whose chunk was altered on the way: the worker does not open it, both sides fail it',
+    DEADLINE,
+    async () => {
+      const worker = countedWorker();
+      const alice = s.device('alice');
+      const bob = s.device('bob', { attachmentOpener: worker.opener });
+      await startAll(alice, bob);
+      const received = collect(bob.c, 'file');
+      const failedThere = next(bob.c, 'file-failed');
+      const failedHere = next(alice.c, 'file-failed');
+      const flipped = flipOneChunkBit(40);
+      const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+        name: 'contract.pdf',
+        mimeType: 'application/pdf',
+        bytes: pattern(2 * 1024 * 1024),
+      });
+      const refusal = await failedThere;
+      expect(flipped()).toBe(true);
+      expect(refusal).toMatchObject({ messageId, direction: 'receive' });
+      expect(refusal.reason).toMatch(/does not authenticate|digest does not match/);
+      expect(await failedHere).toMatchObject({ messageId, direction: 'send' });
+      expect(worker.batches()).toBeGreaterThan(0);
+      expect(received).toEqual([]);
+      expect((await bob.c.files.info(messageId))?.state).toBe('failed');
+    },
+  );
 });

@@ -7,6 +7,7 @@ import {
   prepareFile,
   DecryptingWriter,
 } from '../../../core/src/engine/files/attachment-stream.js';
+import { BatchedDecryptingWriter } from '../../../core/src/engine/files/batched-decrypting-writer.js';
 import { MemoryFileSink } from '../../../core/src/engine/files/file-io.js';
 import { resumableReceiver } from '../../../core/src/engine/files/receive-checkpoints.js';
 import { InMemoryEngineStateStore } from '../../../core/src/engine/shared/state-store.js';
@@ -15,6 +16,7 @@ import {
   deserializeAttachmentKeys,
   sealAttachmentDigest,
   serializeAttachmentKeys,
+  type AttachmentOpener,
   type CryptoOptions,
 } from '../../../core/src/crypto/index.js';
 import { encodeFrameParts } from '../../../core/src/link/framing.js';
@@ -84,15 +86,31 @@ export async function sendingFrames(
   return { frames, body, size: plaintext.byteLength };
 }
 
-/** The engine's receiving end of `file` (file-receiving.ts without the database), attached to `session`. */
+/** BENCH_BATCH=<chunks per batch>,<batches in flight>: other batch sizes than the engine's. */
+function batchOptions(): { boxes?: number; inFlight?: number } {
+  const [boxes, inFlight] = (process.env.BENCH_BATCH ?? '').split(',').map(Number);
+  return {
+    ...(boxes === undefined || Number.isNaN(boxes) || boxes === 0 ? {} : { boxes }),
+    ...(inFlight === undefined || Number.isNaN(inFlight) ? {} : { inFlight }),
+  };
+}
+
+/**
+ * The engine's receiving end of `file` (file-receiving.ts without the database), attached to `session`;
+ * with `opener`, decrypting through it (the client's `attachmentOpener`).
+ */
 export async function receivePath(
   session: TransferSession,
   file: SentFile,
   crypto: CryptoOptions,
-): Promise<{ done: Promise<void>; bytes: () => Uint8Array }> {
+  opener?: AttachmentOpener,
+): Promise<{ done: Promise<void>; bytes: () => Uint8Array; written: () => number }> {
   const sink = new MemoryFileSink(file.size);
   const descriptor = deserializeAttachmentKeys(file.body.descriptor);
-  const writer = new DecryptingWriter(sink, descriptor, crypto);
+  const writer =
+    opener === undefined
+      ? new DecryptingWriter(sink, descriptor, crypto)
+      : new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, batchOptions());
   const { receiver } = await resumableReceiver({
     state: new InMemoryEngineStateStore(),
     file: { messageId: 'm', sender: { name: 'peer', deviceId: 1 }, body: file.body },
@@ -109,5 +127,5 @@ export async function receivePath(
     events.fire({ messageId: 'm', direction: 'receive', bytes, total }),
   );
   session.attach(receiver);
-  return { done: receiver.done, bytes: () => sink.bytes };
+  return { done: receiver.done, bytes: () => sink.bytes, written: () => receiver.writtenBytes };
 }
