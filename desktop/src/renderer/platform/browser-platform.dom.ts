@@ -1,6 +1,8 @@
 import { io } from 'socket.io-client';
+import { webWorkerOpener } from './attachment-opener.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
+  AttachmentOpener,
   FetchLike,
   IndexedDbFactory,
   RelaySocket,
@@ -15,6 +17,8 @@ export interface BrowserPlatform {
   readonly fetch: FetchLike;
   /** WebRTC for direct links. ICE servers always come from the relay's grant, never simple-peer's defaults. */
   readonly wrtc?: WebRtcImplementation;
+  /** Received files are decrypted on a Web Worker, off the thread that draws the screen. */
+  readonly attachmentOpener?: () => AttachmentOpener;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -23,6 +27,7 @@ export function browserPlatform(): BrowserPlatform {
       ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
       : undefined;
   return {
+    ...(typeof Worker === 'function' ? { attachmentOpener: webWorkerOpener } : {}),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>
