@@ -244,6 +244,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       iceServers,
       displayName: () => this.profile.displayName,
       directTimeoutMs: tuning.directOpenTimeoutMs,
+      fileSink: fileOptions(options).sink,
+      storedFile: options.storedFile,
+      answerTimeoutMs: tuning.requestTimeoutMs,
     });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
