@@ -1,10 +1,11 @@
 import { io } from 'socket.io-client';
-import { receivedFileSink } from './received-files.dom.js';
+import { receivedFileSink, storedFileOpener } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
   FetchLike,
   FileSinkFactory,
   IndexedDbFactory,
+  StoredFileOpener,
   RelaySocket,
   SocketFactory,
   WebRtcImplementation,
@@ -19,6 +20,8 @@ export interface BrowserPlatform {
   readonly wrtc?: WebRtcImplementation;
   /** Received files go to the Origin Private File System when the browser has one (see received-files.dom.ts). */
   readonly fileSink?: FileSinkFactory;
+  /** This device's copies of its files (OPFS), served to our linked devices that moved the history. */
+  readonly storedFile?: StoredFileOpener;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -27,8 +30,10 @@ export function browserPlatform(): BrowserPlatform {
       ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
       : undefined;
   const fileSink = receivedFileSink();
+  const storedFile = storedFileOpener();
   return {
     ...(fileSink === undefined ? {} : { fileSink }),
+    ...(storedFile === undefined ? {} : { storedFile }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>
