@@ -16,14 +16,15 @@ import { dataUrlToBytes } from './avatar-bytes.js';
 import { downscaleAvatarToFit } from './avatar-image.dom.js';
 import { describeError } from './errors.js';
 import { RelayAccessFields } from './RelayAccessFields.js';
+import { LinkDeviceForm } from './LinkDeviceForm.js';
+import { MIN_PASSPHRASE } from './passphrase.js';
 import { RestoreBackupForm } from './RestoreBackupForm.js';
 import './onboarding.css';
 
-export const MIN_PASSPHRASE = 8;
-
 /**
  * Creates the identity: name, picture, relay (and what its access policy asks: an invite or a one-time code),
- * passphrase for the keys at rest. Or restores one from a backup exported on another device.
+ * passphrase for the keys at rest. Or restores one from a backup exported on another device, or links this
+ * device to an account already used on another (LinkDeviceForm).
  */
 export function OnboardingScreen({
   keys,
@@ -44,7 +45,8 @@ export function OnboardingScreen({
   const [relay, setRelay] = useState(() => defaultRelayUrl(location));
   const [policy, setPolicy] = useState<RelayPolicy | undefined>();
   const [access, setAccess] = useState<AccessInput>({ invite: '', otpAddress: '', code: '' });
-  const [restoring, setRestoring] = useState(false);
+  /** The other ways in than a new identity: a backup, or linking to an account on another device. */
+  const [path, setPath] = useState<'create' | 'restore' | 'link'>('create');
   /** A client the relay refused (wrong invite or code): the next attempt shows it another credential. */
   const refused = useRef<Session | undefined>(undefined);
   const [username, setUsername] = useState('');
@@ -128,10 +130,16 @@ export function OnboardingScreen({
     }
   }
 
-  if (restoring)
+  if (path === 'restore')
     return (
       <main className="onboarding">
-        <RestoreBackupForm keys={keys} relay={relay} onReady={onReady} onCancel={() => setRestoring(false)} />
+        <RestoreBackupForm keys={keys} relay={relay} onReady={onReady} onCancel={() => setPath('create')} />
+      </main>
+    );
+  if (path === 'link')
+    return (
+      <main className="onboarding">
+        <LinkDeviceForm keys={keys} onReady={onReady} onCancel={() => setPath('create')} />
       </main>
     );
 
@@ -141,6 +149,17 @@ export function OnboardingScreen({
         <h1>Welcome to Parley</h1>
         <p className="hint">
           Private messages, end-to-end encrypted, straight to your contacts when they are online.
+        </p>
+        <p className="onboarding-linked">
+          Already use Parley on another computer or browser?{' '}
+          <button
+            type="button"
+            className="link-button"
+            disabled={busy || refused.current !== undefined}
+            onClick={() => setPath('link')}
+          >
+            Link to an existing account
+          </button>
         </p>
 
         <div className="avatar-picker">
@@ -234,7 +253,7 @@ export function OnboardingScreen({
           type="button"
           className="link-button onboarding-switch"
           disabled={busy || refused.current !== undefined}
-          onClick={() => setRestoring(true)}
+          onClick={() => setPath('restore')}
         >
           Restore from backup
         </button>
