@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
+import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { expect, test } from './support/fixtures.js';
 import { attach, messages, twoContacts } from './support/files-and-pairs.js';
 import { openLinkForm, openLinkedDevices, showLinkPayload, submitLink } from './support/linked-devices.js';
@@ -50,6 +51,7 @@ test('a second browser linked by pasting the payload gets the history, speaks as
     'That device link is incomplete or damaged. Copy it again from your other device.',
   );
   await shot(laptop.page, 'link-form-refused');
+  await expectNoSeriousA11yViolations(laptop.page, 'link to an existing account');
 
   // Alice shows the payload; the laptop pastes it; both show one short code and Alice confirms.
   const panel = await openLinkedDevices(alice.page);
@@ -103,12 +105,14 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   const confirm = alice.page.getByRole('dialog', { name: 'Unlink this device?' });
   await expect(confirm).toContainText('Unlink Device 2?');
   await shot(alice.page, 'unlink-confirm');
+  await expectNoSeriousA11yViolations(alice.page, 'unlink dialog');
   await confirm.getByRole('button', { name: 'Unlink' }).click();
   await expect(confirm).toBeHidden();
   await expect(panel.getByText(/^Device 2/u)).toHaveCount(0);
   const notice = laptop.page.getByRole('alertdialog', { name: 'This device was unlinked' });
   await expect(notice).toBeVisible({ timeout: 60_000 });
   await shot(laptop.page, 'unlinked-laptop');
+  await expectNoSeriousA11yViolations(laptop.page, 'this device was unlinked');
   for (const text of ['after the unlink', 'and once more']) {
     await sendText(bob.page, text);
     await expect(bubble(alice.page, text)).toBeVisible({ timeout: 60_000 });
