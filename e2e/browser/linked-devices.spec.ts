@@ -58,6 +58,13 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   const payload = await showLinkPayload(panel);
   expect(payload).toMatch(/^parley:\/\/link\?/u);
   await shot(alice.page, 'link-payload-shown');
+  // Its QR code, as a picture (a screenshot or a photo of the screen), fills in the same payload.
+  const qrPicture = testInfo.outputPath('link-qr.png');
+  await panel.getByRole('img', { name: 'QR code to link a new device' }).screenshot({ path: qrPicture });
+  const chooser = laptop.page.waitForEvent('filechooser');
+  await laptop.page.getByRole('button', { name: 'Pick a picture of the QR code' }).click();
+  await (await chooser).setFiles(qrPicture);
+  await expect(laptop.page.getByLabel('Link from your other device')).toHaveValue(payload);
   await submitLink(laptop.page, payload);
   const codeOnAlice = panel.getByLabel('Short code');
   const codeOnLaptop = laptop.page.getByLabel('Short code');
