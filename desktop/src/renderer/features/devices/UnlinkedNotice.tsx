@@ -42,8 +42,13 @@ export function UnlinkedNotice() {
 
   if (!unlinked) return null;
   return createPortal(
-    <div className="unlinked-screen" role="alertdialog" aria-modal="true" aria-labelledby={titleId}>
-      <div className="unlinked-card">
+    <div
+      className="unlinked-screen onboarding"
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby={titleId}
+    >
+      <div className="onboarding-card">
         <h1 id={titleId}>This device was unlinked</h1>
         <p>
           Your other device removed it from your account. It no longer receives your messages, and what you

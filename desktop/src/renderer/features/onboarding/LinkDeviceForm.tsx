@@ -10,7 +10,7 @@ import { AttemptStatus, useAttempt } from '../devices/LinkAttempt.js';
 import { linkErrorText, payloadErrorText } from '../devices/link-progress.js';
 import { describeError } from './errors.js';
 import { adoptJoined, forgetJoining, joinFinished, startJoining } from './link-device.js';
-import { MIN_PASSPHRASE } from './passphrase.js';
+import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
 
 /** Desktop: a payload pasted before the reload that lets the relay into the CSP, offered again after it. */
 const PENDING_LINK = 'parley.pending-link';
@@ -29,17 +29,15 @@ export function LinkDeviceForm({
   onReady: (session: Session) => void;
   onCancel: () => void;
 }) {
-  const ids = { payload: useId(), pass: useId(), again: useId() };
+  const payloadId = useId();
   const [text, setText] = useState(() => sessionStorage.getItem(PENDING_LINK) ?? '');
-  const [passphrase, setPassphrase] = useState('');
-  const [again, setAgain] = useState('');
+  const [secret, setSecret] = useState<NewPassphrase>({ passphrase: '', again: '' });
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
   const [join, setJoin] = useState<LinkJoin | undefined>();
   const [opening, setOpening] = useState(false);
   const view = useAttempt(join);
   const pictureInput = useRef<HTMLInputElement>(null);
-  const needsPassphrase = keys.kind === 'passphrase';
   useEffect(() => () => join?.close(), [join]);
 
   async function scan(file: File) {
@@ -56,9 +54,8 @@ export function LinkDeviceForm({
     setError(undefined);
     if (text.trim() === '')
       return setError('Paste the link your other device shows, or pick a picture of its code');
-    if (needsPassphrase && passphrase.length < MIN_PASSPHRASE)
-      return setError(`Choose a passphrase of at least ${MIN_PASSPHRASE} characters`);
-    if (needsPassphrase && passphrase !== again) return setError('The two passphrases differ');
+    const problem = newPassphraseProblem(keys, secret);
+    if (problem !== undefined) return setError(problem);
     const { parseLinkPayload } = await import('@parley/core');
     let relayUrl: string;
     try {
@@ -79,7 +76,7 @@ export function LinkDeviceForm({
       }
       sessionStorage.removeItem(PENDING_LINK);
       const profile: Profile = { displayName: '', relayUrl, createdAt: Date.now() };
-      const keyWrapper = await keyWrapperFor(keys, passphrase);
+      const keyWrapper = await keyWrapperFor(keys, secret.passphrase);
       session = await startJoining(profile, keyWrapper);
       describe = linkErrorText;
       const attempt = await session.client.linking.join(text);
@@ -117,9 +114,9 @@ export function LinkDeviceForm({
         On your other device, open Settings → Linked devices → Link a new device. Paste the link it shows
         here, or pick a picture of its QR code.
       </p>
-      <label htmlFor={ids.payload}>Link from your other device</label>
+      <label htmlFor={payloadId}>Link from your other device</label>
       <textarea
-        id={ids.payload}
+        id={payloadId}
         rows={4}
         value={text}
         placeholder="parley://link?…"
@@ -140,27 +137,7 @@ export function LinkDeviceForm({
           if (file !== undefined) void scan(file);
         }}
       />
-      {needsPassphrase && (
-        <>
-          <p className="hint">A passphrase protects your keys on this device. It cannot be recovered.</p>
-          <label htmlFor={ids.pass}>Passphrase</label>
-          <input
-            id={ids.pass}
-            type="password"
-            value={passphrase}
-            autoComplete="new-password"
-            onChange={(event) => setPassphrase(event.target.value)}
-          />
-          <label htmlFor={ids.again}>Repeat passphrase</label>
-          <input
-            id={ids.again}
-            type="password"
-            value={again}
-            autoComplete="new-password"
-            onChange={(event) => setAgain(event.target.value)}
-          />
-        </>
-      )}
+      <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
       {error !== undefined && (
         <p role="alert" className="form-error">
           {error}

@@ -17,7 +17,7 @@ import { downscaleAvatarToFit } from './avatar-image.dom.js';
 import { describeError } from './errors.js';
 import { RelayAccessFields } from './RelayAccessFields.js';
 import { LinkDeviceForm } from './LinkDeviceForm.js';
-import { MIN_PASSPHRASE } from './passphrase.js';
+import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
 import { RestoreBackupForm } from './RestoreBackupForm.js';
 import './onboarding.css';
 
@@ -37,8 +37,6 @@ export function OnboardingScreen({
     name: useId(),
     relay: useId(),
     user: useId(),
-    pass: useId(),
-    again: useId(),
   };
   const [name, setName] = useState('');
   const [avatar, setAvatar] = useState<string | undefined>();
@@ -50,11 +48,9 @@ export function OnboardingScreen({
   /** A client the relay refused (wrong invite or code): the next attempt shows it another credential. */
   const refused = useRef<Session | undefined>(undefined);
   const [username, setUsername] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [again, setAgain] = useState('');
+  const [secret, setSecret] = useState<NewPassphrase>({ passphrase: '', again: '' });
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const needsPassphrase = keys.kind === 'passphrase';
 
   useEffect(() => {
     let live = true;
@@ -81,9 +77,8 @@ export function OnboardingScreen({
     setError(undefined);
     const displayName = name.trim();
     if (displayName === '') return setError('Enter the name your contacts will see');
-    if (needsPassphrase && passphrase.length < MIN_PASSPHRASE)
-      return setError(`Choose a passphrase of at least ${MIN_PASSPHRASE} characters`);
-    if (needsPassphrase && passphrase !== again) return setError('The two passphrases differ');
+    const problem = newPassphraseProblem(keys, secret);
+    if (problem !== undefined) return setError(problem);
     let session: Session | undefined = refused.current;
     setBusy(true);
     try {
@@ -103,7 +98,7 @@ export function OnboardingScreen({
         return;
       }
       if (session === undefined) {
-        session = await startSession(profile, await keyWrapperFor(keys, passphrase), credential);
+        session = await startSession(profile, await keyWrapperFor(keys, secret.passphrase), credential);
       } else if (credential !== undefined) {
         session.client.access.set(credential);
       }
@@ -215,31 +210,7 @@ export function OnboardingScreen({
           onChange={(event) => setUsername(event.target.value)}
         />
 
-        {needsPassphrase && (
-          <>
-            <p className="hint">
-              {keys.reason ?? 'Your passphrase protects your keys on this device. It cannot be recovered.'}
-            </p>
-            <label htmlFor={ids.pass}>Passphrase</label>
-            <input
-              id={ids.pass}
-              type="password"
-              value={passphrase}
-              autoComplete="new-password"
-              onChange={(event) => setPassphrase(event.target.value)}
-              required
-            />
-            <label htmlFor={ids.again}>Repeat passphrase</label>
-            <input
-              id={ids.again}
-              type="password"
-              value={again}
-              autoComplete="new-password"
-              onChange={(event) => setAgain(event.target.value)}
-              required
-            />
-          </>
-        )}
+        <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
 
         {error !== undefined && (
           <p role="alert" className="form-error">
