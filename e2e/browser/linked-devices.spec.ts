@@ -126,4 +126,8 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   }
   await expect(bubble(laptop.page, 'after the unlink')).toHaveCount(0);
   await expect(bubble(laptop.page, 'and once more')).toHaveCount(0);
+
+  // What is left on the laptop is to remove the account from it: it starts over at the first screen.
+  await notice.getByRole('button', { name: 'Remove the account from this device' }).click();
+  await expect(laptop.page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
 });
