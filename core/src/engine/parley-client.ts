@@ -292,7 +292,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
-        dropDirectLinks: () => this.links.dropAll(),
+        relayOnlyTurnedOn: () => {
+          this.links.dropAll();
+          this.calls.relayOnlyTurnedOn();
+        },
       },
       options,
     );
@@ -317,14 +320,16 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   /**
-   * Deletes disappearing messages and statuses whose time has come, and rotates the signed prekey when it is
-   * due, republishing the bundle (also runs on a timer).
+   * Deletes disappearing messages and statuses whose time has come, sends group-call heartbeats and takes
+   * down the banners of calls gone quiet, and rotates the signed prekey when it is due, republishing the
+   * bundle (also runs on a timer).
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
     await this.devices.heartbeat();
     await this.devices.dropUnseen();
     await this.status.sweep();
+    await this.groupCalls.sweep();
     await this.#relays.rotatePreKeys();
   }
 

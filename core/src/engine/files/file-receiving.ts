@@ -191,6 +191,7 @@ export class FileReceiving {
       return;
     }
     const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    const flush = sink.flush?.bind(sink);
     const { receiver, ended } = await resumableReceiver({
       state: ctx.state,
       file: { messageId, sender: from, body },
@@ -201,6 +202,7 @@ export class FileReceiving {
         ? {}
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
+      ...(flush === undefined ? {} : { flush }),
     });
     receiver.on(
       'progress',

@@ -24,6 +24,8 @@ export class ReceiveCheckpoints {
     private readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>,
     private readonly report: (error: unknown) => void,
     private readonly current?: Pick<IncomingFileRecord, 'checkpoint' | 'transferChunkSize'>,
+    /** The sink's flush (FileSink.flush): what a checkpoint counts is made durable before it is saved. */
+    private readonly flush?: () => Promise<void>,
   ) {
     this.#savedIndex = current?.checkpoint?.index ?? 0;
   }
@@ -58,7 +60,11 @@ export class ReceiveCheckpoints {
     this.#savedIndex = checkpoint.index;
     const record = encodeIncomingRecord({ ...this.file, checkpoint, transferChunkSize });
     this.#saved = this.#saved
-      .then(() => (this.#ended ? undefined : this.state.put(this.key, record)))
+      .then(async () => {
+        if (this.#ended) return;
+        await this.flush?.();
+        if (!this.#ended) await this.state.put(this.key, record);
+      })
       .catch(this.report);
   }
 
@@ -83,6 +89,8 @@ export async function resumableReceiver(options: {
   readonly attachmentChunkSize: number;
   readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };
   readonly report: (error: unknown) => void;
+  /** FileSink.flush of the sink `writer` writes to, if it has one. */
+  readonly flush?: () => Promise<void>;
 }): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
   const { file, writer, resume } = options;
   const receiver = new TransferReceiver({
@@ -108,6 +116,7 @@ export async function resumableReceiver(options: {
     file,
     options.report,
     resume,
+    options.flush,
   );
   await keep.start();
   // Every chunk the writer opened is in the sink once the receiver reports progress.

@@ -1,9 +1,7 @@
 import { io } from 'socket.io-client';
-import { receivedFileSink } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
   FetchLike,
-  FileSinkFactory,
   IndexedDbFactory,
   RelaySocket,
   SocketFactory,
@@ -17,8 +15,6 @@ export interface BrowserPlatform {
   readonly fetch: FetchLike;
   /** WebRTC for direct links. ICE servers always come from the relay's grant, never simple-peer's defaults. */
   readonly wrtc?: WebRtcImplementation;
-  /** Received files go to the Origin Private File System when the browser has one (see received-files.dom.ts). */
-  readonly fileSink?: FileSinkFactory;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -26,9 +22,7 @@ export function browserPlatform(): BrowserPlatform {
     typeof RTCPeerConnection === 'function'
       ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
       : undefined;
-  const fileSink = receivedFileSink();
   return {
-    ...(fileSink === undefined ? {} : { fileSink }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>
