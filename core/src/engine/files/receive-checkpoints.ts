@@ -2,7 +2,7 @@ import { attachmentOffset, type AttachmentCheckpoint } from '../../crypto/index.
 import { fromBase64Url } from '../../protocol/encoding.js';
 import { TransferReceiver } from '../../transfer/receiver.js';
 import type { EngineStateStore } from '../shared/state-store.js';
-import type { DecryptingWriter } from './attachment-stream.js';
+import type { ReceivingWriter } from './attachment-stream.js';
 import { INCOMING_FILE_PREFIX, encodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 
 /** Attachment chunks (64 KiB each) between two saved checkpoints at least: 1 MiB. */
@@ -48,10 +48,7 @@ export class ReceiveCheckpoints {
    * `writer`'s chunks are in the sink: its checkpoint is saved if far enough past the last one saved. Asked
    * after every transfer chunk, so the checkpoint (a copy of every tag so far) is built only when saved.
    */
-  offer(
-    writer: Pick<DecryptingWriter, 'chunks' | 'checkpoint'>,
-    transferChunkSize: number | undefined,
-  ): void {
+  offer(writer: Pick<ReceivingWriter, 'chunks' | 'checkpoint'>, transferChunkSize: number | undefined): void {
     if (this.#ended || transferChunkSize === undefined) return;
     const step = Math.max(MIN_STEP, Math.floor(this.#savedIndex / 16));
     if (writer.chunks - this.#savedIndex < step) return;
@@ -84,7 +81,7 @@ export class ReceiveCheckpoints {
 export async function resumableReceiver(options: {
   readonly state: EngineStateStore;
   readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>;
-  readonly writer: DecryptingWriter;
+  readonly writer: ReceivingWriter;
   readonly trailing: boolean;
   readonly attachmentChunkSize: number;
   readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdentitySchema, PublicKeySchema, SignatureSchema } from '../../../protocol/common.js';
 import { SignedDeviceListSchema } from '../../../protocol/devices.js';
 import { SignalDataSchema } from '../../../protocol/signalling.js';
+import { FILE_MESSAGE_SCHEMAS } from '../attachments/wire.js';
 import { HistoryBatchSchema, HistoryCheckpointSchema } from '../history/wire.js';
 
 /*
@@ -74,6 +75,8 @@ export const BoxedMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('history-ack'), seq: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('history-end'), messages: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('history-none') }),
+  /** A moved history's file, fetched later from the device that has its bytes (devices/attachments). */
+  ...FILE_MESSAGE_SCHEMAS,
 ]);
 
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;
