@@ -86,10 +86,9 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   await expect(bubble(laptop.page, 'before the laptop')).toBeVisible();
   await expect(bubble(laptop.page, 'a reply from the first browser')).toBeVisible();
   const photoOnLaptop = messages(laptop.page).getByRole('button', { name: 'Open photo harbour.png' });
-  // The photo's record and thumbnail move with the history; its full bytes follow lazily (issue 15, item 4:
-  // devices-engine's attachment fetch). Until that lands the laptop shows the thumbnail.
-  // TODO(devices-engine lazy fetch): expect img[data-full="true"] here, as on Alice's first browser.
-  await expect(photoOnLaptop.locator('img')).toBeVisible();
+  // The photo's record and thumbnail move with the history; shown, its bytes are fetched from the first
+  // browser (client.linking.fetchFile) and the full photo replaces the thumbnail.
+  await expect(photoOnLaptop.locator('img[data-full="true"]')).toBeVisible({ timeout: 60_000 });
   await shot(laptop.page, 'history-on-laptop');
   await expect(panel.getByText(/^Device 2/u)).toBeVisible();
 
