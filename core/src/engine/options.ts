@@ -4,7 +4,7 @@ import type { CryptoBackend } from '../crypto/index.js';
 import type { SignedDeviceList } from '../protocol/devices.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
-import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
+import type { FileSinkFactory, FileSourceOpener, StoredFileOpener } from './files/file-io.js';
 import type { RetryPolicy } from './messaging/outbox-pump.js';
 import type { RelayAccess } from './relay/relay-access.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
@@ -116,6 +116,12 @@ export interface ParleyClientOptions {
    * (`reopenFileSource` from `@parley/core/files/node`). Without it, a direct transfer cut by a restart fails.
    */
   readonly reopenFileSource?: FileSourceOpener;
+  /**
+   * The bytes this device keeps of a message's file (`directoryStoredFile` from `@parley/core/files/node`
+   * beside `directorySinkFactory`; the web client's OPFS copy), served to our own newly linked devices that
+   * fetch a moved history's files (`client.linking.fetchFile`). Without it they are told it has none.
+   */
+  readonly storedFile?: StoredFileOpener;
   /** The largest file sent or accepted. Default 4 GiB. */
   readonly maxFileBytes?: number;
   /**

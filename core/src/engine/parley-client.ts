@@ -27,6 +27,7 @@ import { GroupsService } from './groups/groups-service.js';
 import { LinksService } from './links/links-service.js';
 import { Delivery } from './messaging/delivery.js';
 import { conversationRecipients } from './messaging/effects.js';
+import { receiptRecipients } from './messaging/copy-receipts.js';
 import { receivingHandlers } from './messaging/receiving.js';
 import { MessagesService } from './messaging/messages-service.js';
 import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
@@ -148,7 +149,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         deviceListChanged: (change) => this.#deviceChanges.apply(change),
         accountSettings,
         sendReceipts: async (to, ids) => {
-          await this.#delivery.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
+          // To every device of the sender's account: its copies there show delivered too.
+          const devices = await receiptRecipients(ctx, to);
+          await this.#delivery.sendControl(devices, { type: 'receipt', receipt: 'delivered', ids: [...ids] });
         },
         nextCounter: () => this.#counter++,
         emit: (event, payload) => {
@@ -209,7 +212,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
       wrtc: options.wrtc,
-      relayFor,
+      sendSignal: (to, signal) => this.links.sendSignal(to, signal),
       iceServers,
       ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
     });
@@ -248,6 +251,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       iceServers,
       displayName: () => this.profile.displayName,
       directTimeoutMs: tuning.directOpenTimeoutMs,
+      fileSink: fileOptions(options).sink,
+      storedFile: options.storedFile,
+      answerTimeoutMs: tuning.requestTimeoutMs,
     });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,

@@ -17,6 +17,7 @@ import {
   type FetchLike,
   type FileSinkFactory,
   type FileSourceOpener,
+  type StoredFileOpener,
   type IndexedDbFactory,
   type ParleyClientEvents,
   type RelayAccess,
@@ -155,6 +156,8 @@ export interface DeviceOptions {
   fetch?: FetchLike;
   fileSink?: FileSinkFactory;
   reopenFileSource?: FileSourceOpener;
+  /** The bytes this device keeps of its messages' files, for our other devices (`storedFile`). */
+  storedFile?: StoredFileOpener;
   maxFileBytes?: number;
   readReceipts?: boolean;
   now?: () => number;
@@ -238,6 +241,7 @@ export class TestDevice {
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
+      ...(this.options.storedFile === undefined ? {} : { storedFile: this.options.storedFile }),
       ...(this.options.reopenFileSource === undefined
         ? {}
         : { reopenFileSource: this.options.reopenFileSource }),

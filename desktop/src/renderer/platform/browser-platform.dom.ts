@@ -1,10 +1,12 @@
 import { io } from 'socket.io-client';
 import { webWorkerOpener } from './attachment-opener.dom.js';
+import { storedFileOpener } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
   AttachmentOpener,
   FetchLike,
   IndexedDbFactory,
+  StoredFileOpener,
   RelaySocket,
   SocketFactory,
   WebRtcImplementation,
@@ -19,6 +21,8 @@ export interface BrowserPlatform {
   readonly wrtc?: WebRtcImplementation;
   /** Received files are decrypted on a Web Worker, off the thread that draws the screen. */
   readonly attachmentOpener?: () => AttachmentOpener;
+  /** This device's copies of its files (OPFS), served to our linked devices that moved the history. */
+  readonly storedFile?: StoredFileOpener;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -26,8 +30,10 @@ export function browserPlatform(): BrowserPlatform {
     typeof RTCPeerConnection === 'function'
       ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
       : undefined;
+  const storedFile = storedFileOpener();
   return {
     ...(typeof Worker === 'function' ? { attachmentOpener: webWorkerOpener } : {}),
+    ...(storedFile === undefined ? {} : { storedFile }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>

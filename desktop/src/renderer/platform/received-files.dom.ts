@@ -1,8 +1,10 @@
 import {
+  blobSource,
   directoryHandleSinkFactory,
   storedFileName,
   type DirectoryHandleLike,
   type FileSinkFactory,
+  type StoredFileOpener,
 } from '@parley/core';
 import { FILES_FOLDER } from './file-sink/messages.js';
 import { workerSinkFactory } from './file-sink/worker-sinks.dom.js';
@@ -59,4 +61,17 @@ export async function storeFile(messageId: string, blob: Blob): Promise<void> {
   const handle = await (await filesFolder()).getFileHandle(storedFileName(messageId), { create: true });
   const writable = await handle.createWritable({ keepExistingData: false });
   await blob.stream().pipeTo(writable);
+}
+
+/**
+ * The engine's `storedFile`: this device's copy of a message's file, read a slice at a time, for our linked
+ * devices that fetch a moved history's photos and files from here (client.linking.fetchFile there).
+ */
+export function storedFileOpener(): StoredFileOpener | undefined {
+  if (!hasFileStorage()) return undefined;
+  return async ({ messageId, name, mimeType, size }) => {
+    const file = await storedFile(messageId);
+    if (file === undefined || file.size !== size) return undefined;
+    return { ...blobSource(file, name), mimeType };
+  };
 }
