@@ -99,6 +99,7 @@ export class LinkingService {
       linkedAccount: () => this.linkedAccount(),
       openChannel: (record) => this.#openFileChannel(record),
       answerTimeoutMs: parts.answerTimeoutMs,
+      directTimeoutMs: parts.directTimeoutMs,
     });
   }
 
