@@ -21,6 +21,7 @@ import { engineContext } from './context-factory.js';
 import type { ParleyClientEvents } from './events.js';
 import { FilesService } from './files/files-service.js';
 import { fileOptions } from './files/types.js';
+import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
 import { GroupManager } from './groups/group-manager.js';
 import { GroupsService } from './groups/groups-service.js';
 import { LinksService } from './links/links-service.js';
@@ -86,6 +87,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #sweepTimer: unknown;
   #counter = 0;
   #closed = false;
+  /** The platform's attachment opener (a worker), started at the first received batch; closed with us. */
+  readonly #opener: AttachmentOpener | undefined;
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
@@ -128,6 +131,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
+    this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
     const { db, account } = device;
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -236,7 +240,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           release: (message) => this.#delivery.release(message),
         },
       },
-      fileOptions(options),
+      fileOptions(options, this.#opener),
     );
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
@@ -298,7 +302,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
-        dropDirectLinks: () => this.links.dropAll(),
+        relayOnlyTurnedOn: () => {
+          this.links.dropAll();
+          this.calls.relayOnlyTurnedOn();
+        },
       },
       options,
     );
@@ -323,14 +330,16 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   /**
-   * Deletes disappearing messages and statuses whose time has come, and rotates the signed prekey when it is
-   * due, republishing the bundle (also runs on a timer).
+   * Deletes disappearing messages and statuses whose time has come, sends group-call heartbeats and takes
+   * down the banners of calls gone quiet, and rotates the signed prekey when it is due, republishing the
+   * bundle (also runs on a timer).
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
     await this.devices.heartbeat();
     await this.devices.dropUnseen();
     await this.status.sweep();
+    await this.groupCalls.sweep();
     await this.#relays.rotatePreKeys();
   }
 
@@ -354,6 +363,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     await this.#ctx.queue.idle();
     // Receipts still coalescing are written to the outbox; they leave on the next start.
     await this.#ctx.receipts.close();
+    this.#opener?.close();
     this.db.close();
     this.removeAllListeners();
   }

@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wrtc from '@roamhq/wrtc';
+import { workerOpener } from '@parley/core/crypto/opener/node';
 import { freshIndexedDb } from '@parley/core/testing/indexeddb';
 import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
   systemTimers,
+  type AttachmentOpener,
   type CallTimeouts,
   type CryptoBackend,
   type EngineTimers,
@@ -170,6 +172,11 @@ export interface DeviceOptions {
   relayUrl?: string;
   /** Shorter call timeouts (the ICE-restart grace and give-up, say) instead of waiting out the defaults. */
   callTimeouts?: Partial<CallTimeouts>;
+  /**
+   * Where received files are decrypted: by default on a worker thread (`workerOpener`, as the apps do with
+   * theirs), 'inline' on the engine's own thread, or an opener of the test's own.
+   */
+  attachmentOpener?: 'inline' | (() => AttachmentOpener);
 }
 
 /**
@@ -243,6 +250,9 @@ export class TestDevice {
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
       ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
       ...(this.options.callTimeouts === undefined ? {} : { callTimeouts: this.options.callTimeouts }),
+      ...(this.options.attachmentOpener === 'inline'
+        ? {}
+        : { attachmentOpener: this.options.attachmentOpener ?? workerOpener }),
       tuning: { ...FAST, ...this.options.tuning },
       timers: this.#timers,
     };

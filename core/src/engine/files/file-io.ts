@@ -47,6 +47,12 @@ export interface FileSink {
    * view, so the bytes are never copied. Undefined where the sink wants them handed over instead.
    */
   region?(offset: number, length: number): Uint8Array | undefined;
+  /**
+   * Makes every byte written so far durable, for a sink whose writes may not survive an app restart until
+   * then (a browser's OPFS file). Before a checkpoint of a direct transfer is saved, the engine flushes, so
+   * the checkpoint never counts bytes a restart would lose. Absent where a written byte is already kept.
+   */
+  flush?(): Promise<void>;
   /** Every byte was written and checked. */
   finish(): Promise<void>;
   abort(): Promise<void>;

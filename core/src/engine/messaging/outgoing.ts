@@ -7,7 +7,7 @@ import { PRIMARY_DEVICE, controlConversationId, peerOf, directConversationId } f
 import { encodeContent, type Content, type ContentBody } from './content.js';
 import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
-import type { DirectLinks } from '../links/direct-links.js';
+import type { DirectLinks, Route } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
 import { forgetDeposit, rememberDeposit } from './recall.js';
 import { namespacedId } from '../trust/message-ids.js';
@@ -151,7 +151,7 @@ export async function releaseDraft(ctx: EngineContext, options: QueueOptions): P
 export interface SendRoutes {
   /** Undefined when direct links are off or not set up yet (no TURN grant before the first auth). */
   direct(): DirectLinks | undefined;
-  route(conversationId: string, route: 'direct' | 'turn' | 'relay'): void;
+  route(conversationId: string, route: Route): void;
 }
 
 /**

@@ -254,7 +254,12 @@ export class LinkJoin extends LinkFlow {
     await deps.adopt(welcome.list);
     await deps.state.put(LINKED_ACCOUNT_KEY, record);
     this.setPhase('linked');
-    this.emit('linked', { account: welcome.account, deviceId: welcome.deviceId, list: welcome.list });
+    this.emit('linked', {
+      account: welcome.account,
+      deviceId: welcome.deviceId,
+      list: welcome.list,
+      ...(welcome.displayName === undefined ? {} : { displayName: welcome.displayName }),
+    });
   }
 
   async #requestHistory(channel: DeviceLinkChannel): Promise<void> {

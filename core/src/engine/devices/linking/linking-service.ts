@@ -1,4 +1,4 @@
-import { tweetnaclBackend } from '../../../crypto/index.js';
+import { parseIdentityString, tweetnaclBackend } from '../../../crypto/index.js';
 import { ParleyError } from '../../../errors/index.js';
 import type { WebRtcImplementation } from '../../../link/options.js';
 import type { IceServer } from '../../../protocol/auth.js';
@@ -8,6 +8,7 @@ import type { EngineContext } from '../../context.js';
 import type { RelayConnection } from '../../relay/relay-connection.js';
 import { OWN_LIST_KEY, publishingDeviceList, type DeviceListPort } from './device-list-port.js';
 import {
+  PRIMARY_DEVICE_ID,
   SignedDeviceListSchema,
   type ListedDevice,
   type SignedDeviceList,
@@ -241,6 +242,10 @@ export class LinkingService {
     } catch {
       return;
     }
+    if (clear?.t === 'unlinked') {
+      await this.#unlinkedHint(from);
+      return;
+    }
     if (clear?.t !== 'hello' || clear.mode !== 'resume') return;
     const resume = await HistoryResume.answer(
       this.#deps,
@@ -250,6 +255,18 @@ export class LinkingService {
       clear,
     );
     if (resume !== undefined) this.#track(linkId, resume);
+  }
+
+  /**
+   * Our primary says it unlinked a device (devices-service `remove`): this device fetches the account's
+   * list at once, and learns from the signed list whether it is still in it ('devices' then names it as
+   * removed). Only the account key is heeded, so nobody else makes us fetch.
+   */
+  async #unlinkedHint(from: string): Promise<void> {
+    const { self } = this.ctx;
+    if (self.deviceId === PRIMARY_DEVICE_ID) return;
+    if (from !== toBase64Url(parseIdentityString(self.name))) return;
+    await this.ctx.devices.refresh(self.name, true);
   }
 
   #track(id: string, session: Session): void {

@@ -54,7 +54,13 @@ export interface LinkEvents {
   phase: LinkPhase;
   /** The short code to compare, and the new device's key (host) — shown on both screens. */
   code: { readonly shortCode: string; readonly device: string };
-  linked: { readonly account: string; readonly deviceId: number; readonly list: SignedDeviceList };
+  linked: {
+    readonly account: string;
+    readonly deviceId: number;
+    readonly list: SignedDeviceList;
+    /** The name the existing device goes by (the joiner's screen greets the person with it). */
+    readonly displayName?: string;
+  };
   progress: HistoryProgress;
   /** The history transfer finished: every message is on the new device. */
   done: { readonly messages: number };

@@ -37,10 +37,17 @@ export const RefusedMessageSchema = z.strictObject({
   message: z.string().max(200),
 });
 
+/**
+ * The primary to a device it just unlinked: "fetch your account's list". Only a hint (anyone could send
+ * one): the device then believes the signed list the relay serves, nothing in this message.
+ */
+export const UnlinkedMessageSchema = z.strictObject({ t: z.literal('unlinked') });
+
 export const ClearMessageSchema = z.discriminatedUnion('t', [
   HelloMessageSchema,
   AcceptMessageSchema,
   RefusedMessageSchema,
+  UnlinkedMessageSchema,
 ]);
 
 /** What the new device needs to act for the account (docs/crypto.md "Linked devices": no secret key moves). */

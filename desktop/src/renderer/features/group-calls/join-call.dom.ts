@@ -20,7 +20,10 @@ export function joinGroupCall(client: ParleyClient, groupId: string): GroupCall 
   const existing = callStore.get();
   const phase = existing?.snapshot().phase;
   if (existing?.groupId === groupId && phase !== 'ended' && phase !== 'failed') return existing;
-  if (existing !== undefined) void existing.leave();
+  if (existing !== undefined) {
+    client.groupCalls.left(existing.groupId);
+    void existing.leave();
+  }
   const call = new GroupCall({
     groupId,
     ticket: () => client.groupCalls.ticket(groupId),
@@ -31,9 +34,11 @@ export function joinGroupCall(client: ParleyClient, groupId: string): GroupCall 
   callStore.set(call);
   const report = (error: unknown) => console.warn('group call:', error);
   call.start().then(
-    // Nobody else in the room: the call starts now, and the members are told (their "Join" banner).
+    // Nobody else in the room: the call starts now, and the members are told (their "Join" banner). From
+    // now on this device's heartbeats keep the members' banner up while it is in the call.
     () => {
       if (call.snapshot().participants.length === 0) void client.groupCalls.started(groupId).catch(report);
+      if (callStore.get() === call) client.groupCalls.joined(groupId);
     },
     () => undefined, // the snapshot carries the error to the screen
   );
@@ -45,6 +50,7 @@ export async function leaveGroupCall(client: ParleyClient): Promise<void> {
   const call = callStore.get();
   callStore.set(undefined);
   if (call === undefined) return;
+  client.groupCalls.left(call.groupId);
   const { phase, participants } = call.snapshot();
   await call.leave();
   if (phase === 'in-call' && participants.length === 0)
