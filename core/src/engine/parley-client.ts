@@ -21,11 +21,13 @@ import { engineContext } from './context-factory.js';
 import type { ParleyClientEvents } from './events.js';
 import { FilesService } from './files/files-service.js';
 import { fileOptions } from './files/types.js';
+import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
 import { GroupManager } from './groups/group-manager.js';
 import { GroupsService } from './groups/groups-service.js';
 import { LinksService } from './links/links-service.js';
 import { Delivery } from './messaging/delivery.js';
 import { conversationRecipients } from './messaging/effects.js';
+import { receiptRecipients } from './messaging/copy-receipts.js';
 import { receivingHandlers } from './messaging/receiving.js';
 import { MessagesService } from './messaging/messages-service.js';
 import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
@@ -85,6 +87,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #sweepTimer: unknown;
   #counter = 0;
   #closed = false;
+  /** The platform's attachment opener (a worker), started at the first received batch; closed with us. */
+  readonly #opener: AttachmentOpener | undefined;
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
@@ -127,6 +131,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
+    this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
     const { db, account } = device;
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -144,7 +149,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         deviceListChanged: (change) => this.#deviceChanges.apply(change),
         accountSettings,
         sendReceipts: async (to, ids) => {
-          await this.#delivery.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
+          // To every device of the sender's account: its copies there show delivered too.
+          const devices = await receiptRecipients(ctx, to);
+          await this.#delivery.sendControl(devices, { type: 'receipt', receipt: 'delivered', ids: [...ids] });
         },
         nextCounter: () => this.#counter++,
         emit: (event, payload) => {
@@ -233,7 +240,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           release: (message) => this.#delivery.release(message),
         },
       },
-      fileOptions(options),
+      fileOptions(options, this.#opener),
     );
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
@@ -244,6 +251,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       iceServers,
       displayName: () => this.profile.displayName,
       directTimeoutMs: tuning.directOpenTimeoutMs,
+      fileSink: fileOptions(options).sink,
+      storedFile: options.storedFile,
+      answerTimeoutMs: tuning.requestTimeoutMs,
     });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
@@ -292,7 +302,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
-        dropDirectLinks: () => this.links.dropAll(),
+        relayOnlyTurnedOn: () => {
+          this.links.dropAll();
+          this.calls.relayOnlyTurnedOn();
+        },
       },
       options,
     );
@@ -350,6 +363,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     await this.#ctx.queue.idle();
     // Receipts still coalescing are written to the outbox; they leave on the next start.
     await this.#ctx.receipts.close();
+    this.#opener?.close();
     this.db.close();
     this.removeAllListeners();
   }

@@ -207,6 +207,15 @@ export class CallsService {
     return reading.quality;
   }
 
+  /**
+   * "Relay-only calls" was turned on: a call in progress moves to the TURN server (an ICE restart gathering
+   * relay candidates only), so the contact stops seeing this device's address. Calls started later are
+   * relay-only from the start.
+   */
+  relayOnlyTurnedOn(): void {
+    for (const peer of this.#peers.values()) peer.useRelayOnly();
+  }
+
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
     const account = addressOfPeer(from).name;

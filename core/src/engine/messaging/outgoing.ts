@@ -7,10 +7,11 @@ import { PRIMARY_DEVICE, controlConversationId, peerOf, directConversationId } f
 import { encodeContent, type Content, type ContentBody } from './content.js';
 import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
-import type { DirectLinks } from '../links/direct-links.js';
+import type { DirectLinks, Route } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
 import { forgetDeposit, rememberDeposit } from './recall.js';
 import { namespacedId } from '../trust/message-ids.js';
+import { applyCopyReceipt } from './copy-receipts.js';
 
 /**
  * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
@@ -150,7 +151,7 @@ export async function releaseDraft(ctx: EngineContext, options: QueueOptions): P
 export interface SendRoutes {
   /** Undefined when direct links are off or not set up yet (no TURN grant before the first auth). */
   direct(): DirectLinks | undefined;
-  route(conversationId: string, route: 'direct' | 'turn' | 'relay'): void;
+  route(conversationId: string, route: Route): void;
 }
 
 /**
@@ -277,7 +278,10 @@ export async function refreshMessageState(
   });
 }
 
-/** A delivered or read receipt from `from` for our messages `ids`: states only ever move forward. */
+/**
+ * A delivered or read receipt from `from` for our messages `ids`: states only ever move forward. A message
+ * this device has no entry for is a copy of what another device of ours sent (copy-receipts.ts).
+ */
 export async function applyReceipt(
   ctx: EngineContext,
   from: ProtocolAddress,
@@ -286,6 +290,10 @@ export async function applyReceipt(
 ): Promise<void> {
   for (const id of ids) {
     const entries = await ctx.db.outbox.forMessage(id);
+    if (entries.length === 0) {
+      await applyCopyReceipt(ctx, from, receipt, id);
+      continue;
+    }
     const entry = entries.find(
       (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
     );
