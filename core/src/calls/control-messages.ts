@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LIMITS } from '../protocol/limits.js';
 import type { CallSignal } from './types.js';
-import { CALL_FAILURES, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
+import { CALL_ELSEWHERE, CALL_FAILURES, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
 
 /**
  * The call control messages, the `data` of a sealed signal of `kind: 'call'` (docs/protocol.md, "Call
@@ -31,7 +31,13 @@ export const CallControlSchema = z.discriminatedUnion('type', [
     message: z.string().max(MAX_DECLINE_MESSAGE_LENGTH).optional(),
   }),
   z.strictObject({ type: z.literal('busy'), callId }),
-  z.strictObject({ type: z.literal('hangup'), callId, failure: z.enum(CALL_FAILURES).optional() }),
+  z.strictObject({
+    type: z.literal('hangup'),
+    callId,
+    failure: z.enum(CALL_FAILURES).optional(),
+    /** Linked devices: from the caller to the callee's other devices, once one answered or declined. */
+    elsewhere: z.enum(CALL_ELSEWHERE).optional(),
+  }),
   z.strictObject({
     type: z.literal('offer'),
     callId,

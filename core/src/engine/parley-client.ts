@@ -212,7 +212,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
       wrtc: options.wrtc,
-      relayFor,
+      sendSignal: (to, signal) => this.links.sendSignal(to, signal),
       iceServers,
       ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
     });

@@ -12,10 +12,11 @@ import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
 import { mayLink } from '../contacts/contact-requests.js';
 import type { EngineContext } from '../context.js';
+import type { ProtocolAddress } from '../../crypto/index.js';
 import type { WireLinkSignal } from '../links/direct-links.js';
 import { SignalSealer } from '../links/signal-sealing.js';
-import type { RelayConnection } from '../relay/relay-connection.js';
-import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
+import { addressOfPeer, peerOf } from '../shared/addresses.js';
+import { CallDevices } from './call-devices.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
 import { recordCallLine } from './call-lines.js';
@@ -26,7 +27,8 @@ const CLOSE_FLUSH_MS = 2_000;
 
 export interface CallsServiceParts {
   readonly wrtc: WebRtcImplementation | undefined;
-  readonly relayFor: (account: string) => RelayConnection;
+  /** Relays a sealed signal to one peer device (LinksService.sendSignal); resolves whether it was online. */
+  readonly sendSignal: (to: PeerAddress, signal: WireLinkSignal) => Promise<boolean>;
   /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
   readonly iceServers: () => readonly IceServer[] | undefined;
   /** Ring, connect and reconnect timeouts (tests shorten the 45 s ring). */
@@ -54,6 +56,8 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
+  /** Which device of the peer's account each call is with (a call rings on all of them). */
+  readonly #devices = new CallDevices();
   /** Each call's previous quality reading, for rates over the time since. */
   readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
@@ -218,7 +222,8 @@ export class CallsService {
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
-    const account = addressOfPeer(from).name;
+    const device = addressOfPeer(from);
+    const account = device.name;
     this.#chain(this.#inbound, account, async () => {
       if (!(await mayLink(this.ctx.db, account))) return;
       let message: CallControl;
@@ -233,7 +238,7 @@ export class CallsService {
         this.ctx.report(error);
         return;
       }
-      this.#receive(account, message);
+      this.#receive(device, message);
     });
   }
 
@@ -259,7 +264,25 @@ export class CallsService {
     this.#peers.clear();
   }
 
-  #receive(account: string, message: CallControl): void {
+  #receive(device: ProtocolAddress, message: CallControl): void {
+    const account = device.name;
+    const { admit, stop } = this.#devices.admit(device, message);
+    if (stop !== undefined && stop.devices.length > 0) {
+      // Another device answered (or declined): the caller tells the rest of the callee's devices to stop.
+      const hangup = {
+        type: 'hangup' as const,
+        callId: message.callId,
+        ...(stop.elsewhere ? { elsewhere: stop.elsewhere } : {}),
+      };
+      this.#chain(this.#outbound, account, async () => {
+        const listed = this.ctx.devices.deviceIds(account);
+        for (const other of stop.devices) {
+          // A device unlinked meanwhile gets nothing more.
+          if (listed.includes(other.deviceId)) await this.#sendTo(other, hangup).catch(this.ctx.report);
+        }
+      });
+    }
+    if (!admit) return;
     if (isCallSignal(message)) {
       this.#controller.receive(account, message);
       return;
@@ -331,14 +354,29 @@ export class CallsService {
     this.#local = undefined;
   }
 
-  /** Seals `message` in the pair's session and relays it, after every earlier signal to that peer. */
+  /**
+   * Seals `message` in each pair's session and relays it, after every earlier signal to that account: to the
+   * device the call is with; a ring to every device the account's signed list names (fetched if stale),
+   * and anything before an answer to every device that rang.
+   */
   #send(account: string, message: CallControl): void {
-    const to = peerOf({ name: account, deviceId: PRIMARY_DEVICE });
     this.#chain(this.#outbound, account, async () => {
-      const signal = { linkId: message.callId, kind: 'call' as const, data: message };
-      const data = await this.#sealer.seal(to, signal);
-      await this.parts.relayFor(account).request('signal', { to: to.identity, ...signal, data });
+      let targets = this.#devices.targets(message.callId);
+      if (message.type === 'ring') {
+        await this.ctx.devices.refresh(account);
+        targets = this.ctx.devices.fanOut([account]);
+        this.#devices.rang(message.callId, targets);
+      }
+      for (const to of targets ?? this.ctx.devices.fanOut([account])) {
+        await this.#sendTo(to, message).catch(this.ctx.report);
+      }
     });
+  }
+
+  async #sendTo(to: ProtocolAddress, message: CallControl): Promise<void> {
+    const signal = { linkId: message.callId, kind: 'call' as const, data: message };
+    const data = await this.#sealer.seal(peerOf(to), signal);
+    await this.parts.sendSignal(peerOf(to), { ...signal, data });
   }
 
   async #log(entry: CallLogEntry): Promise<void> {
