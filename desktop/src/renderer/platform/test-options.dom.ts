@@ -9,3 +9,14 @@ export function testCallTimeouts(): { callTimeouts?: { ringMs: number } } {
   if (typeof ringMs !== 'number' || !Number.isInteger(ringMs) || ringMs < 1000 || ringMs > 45_000) return {};
   return { callTimeouts: { ringMs } };
 }
+
+/**
+ * A browser scenario's "participant without the frame key" (`parleyTestOptions.groupCallWithoutFrameKeys`):
+ * this device's group calls ignore the frame keys others send it, so it decodes none of their media. It only
+ * ever takes this device's own ability to decrypt away: nothing a page script could abuse.
+ */
+export function testGroupCallWithoutFrameKeys(): boolean {
+  const options = (window as Window & { parleyTestOptions?: { groupCallWithoutFrameKeys?: unknown } })
+    .parleyTestOptions;
+  return options?.groupCallWithoutFrameKeys === true;
+}

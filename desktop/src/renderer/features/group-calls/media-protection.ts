@@ -1,4 +1,5 @@
 import type { ParleyClient } from '@parley/core';
+import { testGroupCallWithoutFrameKeys } from '../../platform/test-options.dom.js';
 import { frameEncryptionHooks } from './e2ee/index.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 
@@ -8,5 +9,5 @@ import type { GroupCallMediaHooks } from './media-hooks.js';
  * forwards frames it cannot read. GroupCall calls `close` when the call is left or fails.
  */
 export function groupCallMediaHooks(client: ParleyClient, groupId: string): GroupCallMediaHooks {
-  return frameEncryptionHooks(client, groupId);
+  return frameEncryptionHooks(client, groupId, { withoutRemoteKeys: testGroupCallWithoutFrameKeys() });
 }

@@ -13,11 +13,15 @@ class KeysWhenOpen implements FrameKeySource {
   #keyring: CallKeyring | undefined;
   readonly #listeners = new Set<(change: FrameKeyChange) => void>();
 
+  /** `withoutRemoteKeys`: the others' keys never reach the receivers (a test hook: see frameEncryptionHooks). */
+  constructor(private readonly withoutRemoteKeys = false) {}
+
   get localKey(): FrameKey | undefined {
     return this.#keyring?.localKey;
   }
 
   remoteKeys(participantId: string): readonly FrameKey[] {
+    if (this.withoutRemoteKeys) return [];
     return this.#keyring?.remoteKeys(participantId) ?? [];
   }
 
@@ -35,6 +39,7 @@ class KeysWhenOpen implements FrameKeySource {
   }
 
   #emit(change: FrameKeyChange): void {
+    if (this.withoutRemoteKeys && change.kind === 'remote') return;
     for (const listener of this.#listeners) listener(change);
   }
 }
@@ -55,10 +60,17 @@ export interface FrameEncryptionHooks extends GroupCallMediaHooks {
 export function frameEncryptionHooks(
   client: ParleyClient,
   groupId: string,
-  options: { readonly report?: (error: unknown) => void } = {},
+  options: {
+    readonly report?: (error: unknown) => void;
+    /**
+     * Test hook: this participant never uses the others' frame keys, as if it had never been given them, so it
+     * decodes none of their frames (e2e/browser/group-call-e2ee.spec.ts). It only ever takes keys away.
+     */
+    readonly withoutRemoteKeys?: boolean;
+  } = {},
 ): FrameEncryptionHooks {
   const report = options.report ?? ((error: unknown) => console.warn('call encryption:', error));
-  const keys = new KeysWhenOpen();
+  const keys = new KeysWhenOpen(options.withoutRemoteKeys === true);
   const e2ee = new FrameE2ee(keys);
   /** SFU peer id → account, as the SFU announced them. */
   const peers = new Map<string, string>();

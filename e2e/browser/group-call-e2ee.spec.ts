@@ -1,0 +1,98 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import {
+  callScreen,
+  expectVideosDecoding,
+  recordPeerConnections,
+  remoteFrames,
+} from './support/call-media.js';
+import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+
+/*
+ * End-to-end encrypted media through the real SFU: the SFU forwards every participant's packets to everyone,
+ * and only a holder of the sender's frame key decodes them. Carol is a participant without the frame keys
+ * (the app's test hook `parleyTestOptions.groupCallWithoutFrameKeys`: her device ignores the keys the others
+ * send her). Real relay, real SFU and worker, Chromium's fake devices, loopback only.
+ */
+
+test.describe.configure({ timeout: 900_000 });
+
+const GROUP = 'Reading group';
+
+/** Video packets received on `page` so far, over all its inbound video streams. */
+async function videoPacketsReceived(page: Page): Promise<number> {
+  return page.evaluate(async () => {
+    const connections =
+      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
+    let packets = 0;
+    for (const connection of connections) {
+      if (connection.signalingState === 'closed') continue;
+      (await connection.getStats()).forEach(
+        (stat: { type: string; kind?: string; packetsReceived?: number }) => {
+          if (stat.type === 'inbound-rtp' && stat.kind === 'video') packets += stat.packetsReceived ?? 0;
+        },
+      );
+    }
+    return packets;
+  });
+}
+
+test.describe('on a relay with an SFU', () => {
+  test.use({ callServer: 'trusting' });
+
+  test('a participant without the frame keys receives everyone’s packets and decodes none, while the others decode', async ({
+    people,
+  }) => {
+    const everyone = await people('Alice', 'Bob', 'Carol');
+    const [alice, bob, carol] = everyone;
+    if (alice === undefined || bob === undefined || carol === undefined)
+      throw new Error('people did not open');
+    await carol.page.addInitScript(() => {
+      (window as unknown as { parleyTestOptions: object }).parleyTestOptions = {
+        groupCallWithoutFrameKeys: true,
+      };
+    });
+    for (const person of everyone) {
+      person.page.on('console', (message) => {
+        if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+      });
+      // Reloads the page: Carol's test option is in place from here on.
+      await recordPeerConnections(person.page);
+      await onboard(person.page, person.name);
+    }
+    await addEachOther(everyone);
+    await createGroup(alice.page, GROUP, ['Bob', 'Carol']);
+    for (const person of [bob, carol]) await openChat(person.page, GROUP);
+
+    await conversation(alice.page, GROUP).getByRole('button', { name: 'Start group call' }).click();
+    await expect(callScreen(alice.page)).toBeVisible();
+    for (const person of [bob, carol]) {
+      const banner = conversation(person.page, GROUP).getByRole('status', { name: 'Group call in progress' });
+      await banner.getByRole('button', { name: 'Join' }).click();
+      await expect(callScreen(person.page)).toBeVisible();
+    }
+    for (const person of everyone)
+      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3, { timeout: 120_000 });
+
+    // Alice and Bob hold each other's keys (and Carol's): they decode every video.
+    await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
+    await expectVideosDecoding(bob.page, ['Alice', 'Carol']);
+
+    // Carol gets the same packets from the SFU, and plenty of them, yet her decoders never get a frame.
+    const start = await videoPacketsReceived(carol.page);
+    await expect
+      .poll(() => videoPacketsReceived(carol.page), { timeout: 120_000 })
+      .toBeGreaterThan(start + 300);
+    const tiles = await remoteFrames(carol.page);
+    expect(Object.keys(tiles).sort()).toEqual(['Alice', 'Bob']);
+    for (const tile of Object.values(tiles))
+      expect(tile).toMatchObject({ track: expect.any(String), frames: 0 });
+    // And the others still decode meanwhile.
+    await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
+
+    for (const person of everyone) {
+      await callScreen(person.page).getByRole('button', { name: 'Leave call' }).click();
+      await expect(callScreen(person.page)).toBeHidden();
+    }
+  });
+});
