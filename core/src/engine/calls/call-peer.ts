@@ -29,6 +29,15 @@ interface RtcTransceiver {
   readonly sender: { readonly track: unknown; replaceTrack(track: unknown): Promise<void> };
   readonly receiver: { readonly track: { readonly kind: string } };
 }
+
+/**
+ * Where end-to-end frame encryption attaches to a peer connection's media (a group call's mesh pair): every
+ * sender and receiver the connection gets passes through here once, before media flows on it.
+ */
+export interface MediaProtection {
+  sender(sender: unknown, kind: 'audio' | 'video'): void;
+  receiver(receiver: unknown, kind: 'audio' | 'video'): void;
+}
 interface RtcPeer {
   readonly iceConnectionState: string;
   readonly signalingState: string;
@@ -54,6 +63,7 @@ interface RtcPeer {
 type RtcPeerConstructor = new (configuration: {
   iceServers: IceServer[];
   iceTransportPolicy: 'all' | 'relay';
+  [extra: string]: unknown;
 }) => RtcPeer;
 
 const RECHECK_MS = 100;
@@ -76,6 +86,10 @@ export interface CallPeerOptions {
   readonly onPath: (path: MediaPath) => void;
   readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
   readonly onError: (error: unknown) => void;
+  /** Frame encryption for this connection's senders and receivers (group calls; 1:1 calls have none). */
+  readonly protect?: MediaProtection;
+  /** More RTCConfiguration (e.g. Chromium's `encodedInsertableStreams` for the protection). */
+  readonly rtcConfig?: Readonly<Record<string, unknown>>;
 }
 
 export class CallPeer {
@@ -98,11 +112,14 @@ export class CallPeer {
   /** A local media change waits for the current offer/answer exchange to finish. */
   #negotiationPending = false;
   #closed = false;
+  /** Senders and receivers already handed to `protect`. */
+  readonly #protected = new WeakSet<object>();
 
   constructor(options: CallPeerOptions) {
     this.#options = options;
     const Peer = options.wrtc.RTCPeerConnection as RtcPeerConstructor;
     this.#pc = new Peer({
+      ...options.rtcConfig,
       iceServers: [...options.iceServers],
       iceTransportPolicy: options.iceTransportPolicy,
     });
@@ -132,6 +149,7 @@ export class CallPeer {
       const video = local.sending('video');
       if (options.media === 'video' || video !== undefined)
         this.#pc.addTransceiver(video ?? 'video', { direction: 'sendrecv', ...streams });
+      this.#protectAll();
       this.#guard(this.#offer(false));
     }
   }
@@ -255,6 +273,7 @@ export class CallPeer {
         direction: 'sendrecv',
         ...(stream === undefined ? {} : { streams: [stream] }),
       });
+      this.#protectAll();
     }
     this.#negotiationPending = true;
     await this.#negotiateIfPending();
@@ -284,9 +303,27 @@ export class CallPeer {
   async #remote(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
     this.#remoteSdp = description.sdp;
     await this.#pc.setRemoteDescription(description);
+    this.#protectAll();
     const pending = this.#pending;
     this.#pending = [];
     for (const candidate of pending) await this.#pc.addIceCandidate(candidate);
+  }
+
+  /** Hands every sender and receiver not yet protected to `protect` (no-op without it). */
+  #protectAll(): void {
+    const { protect } = this.#options;
+    if (protect === undefined) return;
+    for (const transceiver of this.#pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind === 'audio' ? 'audio' : 'video';
+      if (!this.#protected.has(transceiver.sender)) {
+        this.#protected.add(transceiver.sender);
+        protect.sender(transceiver.sender, kind);
+      }
+      if (!this.#protected.has(transceiver.receiver)) {
+        this.#protected.add(transceiver.receiver);
+        protect.receiver(transceiver.receiver, kind);
+      }
+    }
   }
 
   #stateChanged(): void {

@@ -6,7 +6,7 @@
  */
 export { GroupCallsService } from './group-calls-service.js';
 export type { GroupCallGroups, GroupCallTicket } from './group-calls-service.js';
-export { accountOfCallIdentity, groupCallRoomId, groupCallSecret } from './room-id.js';
+export { accountOfCallIdentity, callIdentityOfAccount, groupCallRoomId, groupCallSecret } from './room-id.js';
 export type { GroupCallSecretInput } from './room-id.js';
 export { groupCallLineMessageId, groupCallLineOf } from './group-call-notices.js';
 export type { GroupCallActivity, GroupCallLogEntry, GroupCallNotice } from './types.js';
