@@ -27,7 +27,7 @@ export interface JoinMeshOptions {
   /** Up to this many people in all the call stays a mesh; DEFAULT_MESH_LIMIT (4) by default. */
   readonly meshLimit?: number;
   /** Frame encryption on every mesh connection's senders and receivers (the same keys as on the SFU). */
-  readonly protect?: MediaProtection;
+  readonly protect?: (account: string) => MediaProtection;
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
 }
 

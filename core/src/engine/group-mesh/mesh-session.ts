@@ -27,7 +27,8 @@ export interface MeshSessionParts {
   readonly local: LocalMedia;
   readonly meshLimit: number;
   readonly sfuAvailable: boolean;
-  readonly protect?: MediaProtection;
+  /** Frame encryption for the connection with one account. */
+  readonly protect?: (account: string) => MediaProtection;
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
   /** Sends a mesh message to some accounts (sealed, pairwise); `everyone`: every other member of the group. */
   readonly send: (to: readonly string[] | 'everyone', body: GroupMeshBody) => Promise<void>;
@@ -157,7 +158,7 @@ export class MeshSession {
         local: this.parts.local,
         onTrack: (track, streams) => this.#emit({ type: 'track', account, track, streams }),
         onPath: (path) => this.#emit({ type: 'path', account, path }),
-        ...(this.parts.protect === undefined ? {} : { protect: this.parts.protect }),
+        ...(this.parts.protect === undefined ? {} : { protect: this.parts.protect(account) }),
         ...(this.parts.rtcConfig === undefined ? {} : { rtcConfig: this.parts.rtcConfig }),
       });
     } catch (error) {
