@@ -71,6 +71,10 @@ test.describe('on a relay with an SFU', () => {
       person.page.on('console', (message) => {
         if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
       });
+      // Four people would talk on the mesh (group-call-mesh.spec.ts): this scenario is about the SFU.
+      await person.page.addInitScript(() => {
+        (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
+      });
       await recordPeerConnections(person.page);
       await onboard(person.page, person.name);
     }

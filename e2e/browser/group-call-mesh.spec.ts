@@ -1,0 +1,142 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import type { Person } from './support/people.js';
+import { callScreen, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
+import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+
+/*
+ * Small group calls as a mesh of direct connections, and the move to the SFU when a fifth person joins: real
+ * relay (and SFU with a real mediasoup worker where the relay has one), one Chromium per person with the fake
+ * camera, loopback only. Nobody clicks anything for the move.
+ */
+
+test.describe.configure({ timeout: 1_200_000 });
+
+const GROUP = 'Book club';
+const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'];
+
+/**
+ * Five Chromiums on two cores: every camera is a small, slow fake (test instrumentation: the app asks for
+ * 640×360 at 24 fps), so decoding keeps up everywhere.
+ */
+async function smallCamera(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      original({
+        ...constraints,
+        ...(constraints?.video === undefined || constraints.video === false
+          ? {}
+          : { video: { width: 160, height: 120, frameRate: 10 } }),
+      });
+  });
+}
+
+async function openGroup(people: (...names: string[]) => Promise<Person[]>): Promise<Person[]> {
+  const everyone = await people(...NAMES);
+  for (const person of everyone) {
+    person.page.on('console', (message) => {
+      if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+    });
+    await smallCamera(person.page);
+    await recordPeerConnections(person.page);
+    await onboard(person.page, person.name);
+  }
+  await addEachOther(everyone);
+  const [alice, ...others] = everyone;
+  if (alice === undefined) throw new Error('people did not open');
+  await createGroup(
+    alice.page,
+    GROUP,
+    others.map((person) => person.name),
+  );
+  for (const person of others) await openChat(person.page, GROUP);
+  return everyone;
+}
+
+async function join(person: Person, first: boolean): Promise<void> {
+  if (first) await conversation(person.page, GROUP).getByRole('button', { name: 'Start group call' }).click();
+  else
+    await conversation(person.page, GROUP)
+      .getByRole('status', { name: 'Group call in progress' })
+      .getByRole('button', { name: 'Join' })
+      .click({ timeout: 60_000 });
+  await expect(callScreen(person.page)).toBeVisible();
+}
+
+/** Everyone in `inCall` shows everyone else's tile, on `route`, and decodes every other's video. */
+async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' | 'sfu'): Promise<void> {
+  for (const person of inCall) {
+    await expect(callScreen(person.page)).toHaveAttribute('data-route', route, { timeout: 120_000 });
+    await expect(callScreen(person.page).getByRole('figure')).toHaveCount(inCall.length, {
+      timeout: 120_000,
+    });
+  }
+  for (const person of inCall) {
+    const others = inCall.filter((other) => other !== person).map((other) => other.name);
+    await expectVideosDecoding(person.page, others);
+  }
+}
+
+test.describe('on a relay with an SFU', () => {
+  test.use({ callServer: 'trusting' });
+
+  test('three and then four people call on the mesh without the SFU; when a fifth joins the call moves to the SFU by itself and everyone keeps decoding everyone', async ({
+    people,
+    relay,
+  }) => {
+    const everyone = await openGroup(people);
+    const [alice, bob, carol, dave, erin] = everyone;
+    if (
+      alice === undefined ||
+      bob === undefined ||
+      carol === undefined ||
+      dave === undefined ||
+      erin === undefined
+    )
+      throw new Error('people did not open');
+    const rooms = () => [...relay.sfu.context.rooms.all()];
+
+    await join(alice, true);
+    await join(bob, false);
+    await join(carol, false);
+    await expectEveryoneDecoding([alice, bob, carol], 'mesh');
+    expect(rooms()).toEqual([]);
+
+    await join(dave, false);
+    await expectEveryoneDecoding([alice, bob, carol, dave], 'mesh');
+    expect(rooms()).toEqual([]);
+
+    // The fifth: the call's decider (the lowest account) says move; everyone is on the SFU, nobody clicked.
+    await join(erin, false);
+    await expectEveryoneDecoding(everyone, 'sfu');
+    const room = rooms()[0];
+    expect(rooms()).toHaveLength(1);
+    expect(room?.peers.size).toBe(5);
+    // Still end-to-end encrypted on the SFU: every peer produces through its frame transform (the SFU sees
+    // ciphertext); the mesh's connections are closed.
+    for (const person of everyone) {
+      const open = await person.page.evaluate(() => {
+        const connections =
+          (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ??
+          [];
+        return connections.filter((connection) => connection.connectionState !== 'closed').length;
+      });
+      // Two SFU transports (send, recv) and nothing from the mesh.
+      expect(open).toBe(2);
+    }
+  });
+});
+
+test.describe('on a relay without an SFU', () => {
+  test('five people stay on the mesh and everyone decodes everyone', async ({ people }) => {
+    const everyone = await openGroup(people);
+    let first = true;
+    for (const person of everyone) {
+      await join(person, first);
+      first = false;
+    }
+    await expectEveryoneDecoding(everyone, 'mesh');
+  });
+});
