@@ -7,7 +7,7 @@ import { LocalMedia, type CallMediaStream } from '../calls/local-media.js';
 import type { EngineContext } from '../context.js';
 import type { GroupCallsService } from '../group-calls/group-calls-service.js';
 import { PRIMARY_DEVICE } from '../shared/addresses.js';
-import { DEFAULT_MESH_LIMIT, MeshSession } from './mesh-session.js';
+import { DEFAULT_MESH_LIMIT, MeshSession, type MeshSessionEvent } from './mesh-session.js';
 import { meshPairId } from './pair-id.js';
 
 /** A hello older than this is from a join long over (it waited in an outbox): not answered. */
@@ -29,6 +29,8 @@ export interface JoinMeshOptions {
   /** Frame encryption on every mesh connection's senders and receivers (the same keys as on the SFU). */
   readonly protect?: (account: string) => MediaProtection;
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
+  /** The session's events, from before its hello goes out (answers can come back at once). */
+  readonly onEvent: (event: MeshSessionEvent) => void;
 }
 
 /**
@@ -71,6 +73,7 @@ export class GroupMeshService {
       },
     });
     this.#sessions.set(groupId, session);
+    session.on(options.onEvent);
     await session.start();
     return session;
   }

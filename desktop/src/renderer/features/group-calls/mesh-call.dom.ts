@@ -94,9 +94,9 @@ export class MeshCall implements GroupCallHandle {
         ...(this.options.meshLimit === undefined ? {} : { meshLimit: this.options.meshLimit }),
         protect: (account) => this.#protection(account),
         ...(hooks.peerConnection === undefined ? {} : { rtcConfig: { ...hooks.peerConnection } }),
+        onEvent: (event) => this.#meshEvent(event),
       });
       this.#session = session;
-      session.on((event) => this.#meshEvent(event));
       if (this.#over) {
         await session.leave();
         return;
