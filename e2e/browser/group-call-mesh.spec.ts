@@ -1,7 +1,12 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import type { Person } from './support/people.js';
-import { callScreen, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
+import {
+  callScreen,
+  expectVideosDecoding,
+  recordPeerConnections,
+  remoteFrames,
+} from './support/call-media.js';
 import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
 
 /*
@@ -75,7 +80,14 @@ async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' |
   }
   for (const person of inCall) {
     const others = inCall.filter((other) => other !== person).map((other) => other.name);
-    await expectVideosDecoding(person.page, others);
+    try {
+      await expectVideosDecoding(person.page, others);
+    } catch (error) {
+      // What each tile showed, for the failure's log.
+      for (const someone of inCall)
+        console.log(`${someone.name} sees ${JSON.stringify(await remoteFrames(someone.page))}`);
+      throw error;
+    }
   }
 }
 

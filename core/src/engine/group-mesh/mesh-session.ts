@@ -157,7 +157,14 @@ export class MeshSession {
         role,
         local: this.parts.local,
         onTrack: (track, streams) => this.#emit({ type: 'track', account, track, streams }),
-        onPath: (path) => this.#emit({ type: 'path', account, path }),
+        onPath: (path) => {
+          // A certificate the sealed SDP did not announce: someone in the middle; this pair is over.
+          if (path === 'unauthenticated') {
+            member.pair?.close();
+            member.pair = undefined;
+          }
+          this.#emit({ type: 'path', account, path });
+        },
         ...(this.parts.protect === undefined ? {} : { protect: this.parts.protect(account) }),
         ...(this.parts.rtcConfig === undefined ? {} : { rtcConfig: this.parts.rtcConfig }),
       });

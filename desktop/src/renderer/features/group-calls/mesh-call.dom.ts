@@ -195,7 +195,8 @@ export class MeshCall implements GroupCallHandle {
         break;
       }
       case 'path':
-        if (event.path !== 'connected')
+        // A pair whose other side moved on closes from there: only a bad certificate is worth a word.
+        if (event.path === 'unauthenticated')
           this.#report(
             new ParleyError('UNAVAILABLE', `mesh connection with ${event.account}: ${event.path}`),
           );
