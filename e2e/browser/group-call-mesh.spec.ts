@@ -91,6 +91,36 @@ async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' |
   }
 }
 
+/**
+ * The media connections `person` has open, and how many of their senders and receivers pass frames through
+ * an encoded transform (the call's frame encryption) — all of them, when the mesh is end-to-end encrypted.
+ */
+async function mediaConnections(
+  person: Person,
+): Promise<{ open: number; ends: number; transformed: number }> {
+  return person.page.evaluate(() => {
+    const connections = (
+      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? []
+    ).filter(
+      (connection) => connection.connectionState !== 'closed' && connection.getTransceivers().length > 0,
+    );
+    // Every sender with a track, and the receiver of every transceiver that receives.
+    const ends = connections.flatMap((connection) =>
+      connection
+        .getTransceivers()
+        .flatMap((transceiver) => [
+          ...(transceiver.sender.track === null ? [] : [transceiver.sender]),
+          ...(transceiver.currentDirection?.includes('recv') === true ? [transceiver.receiver] : []),
+        ]),
+    );
+    return {
+      open: connections.length,
+      ends: ends.length,
+      transformed: ends.filter((end) => (end as { transform?: unknown }).transform != null).length,
+    };
+  });
+}
+
 test.describe('on a relay with an SFU', () => {
   test.use({ callServer: 'trusting' });
 
@@ -119,6 +149,14 @@ test.describe('on a relay with an SFU', () => {
     await join(dave, false);
     await expectEveryoneDecoding([alice, bob, carol, dave], 'mesh');
     expect(rooms()).toEqual([]);
+    // A direct connection to each of the three others, every frame through the call's frame encryption.
+    for (const person of [alice, bob, carol, dave]) {
+      const { open, ends, transformed } = await mediaConnections(person);
+      expect(open).toBe(3);
+      // Audio and video, sent and received, on each of the three.
+      expect(ends).toBe(12);
+      expect(transformed).toBe(ends);
+    }
 
     // The fifth: the call's decider (the lowest account) says move; everyone is on the SFU, nobody clicked.
     await join(erin, false);
@@ -126,19 +164,14 @@ test.describe('on a relay with an SFU', () => {
     const room = rooms()[0];
     expect(rooms()).toHaveLength(1);
     expect(room?.peers.size).toBe(5);
-    // The mesh's connections are closed once the SFU decodes.
+    // The mesh's connections are closed once the SFU decodes: the two SFU transports (send, recv) are left,
+    // their frames encrypted under the same keys.
     for (const person of everyone) {
-      const open = await person.page.evaluate(() => {
-        const connections =
-          (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ??
-          [];
-        // Connections carrying media (the chat's direct data links carry none).
-        return connections.filter(
-          (connection) => connection.connectionState !== 'closed' && connection.getTransceivers().length > 0,
-        ).length;
-      });
-      // The two SFU transports (send, recv), and no mesh connection left.
+      const { open, ends, transformed } = await mediaConnections(person);
       expect(open).toBe(2);
+      // Audio and video sent, and received from each of the four others.
+      expect(ends).toBe(10);
+      expect(transformed).toBe(ends);
     }
   });
 });
