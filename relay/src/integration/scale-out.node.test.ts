@@ -59,6 +59,25 @@ describe.each(LAYOUTS)('two relay processes sharing $name', ({ cluster, mode }) 
     return client;
   }
 
+  it('reaches a client from every process as soon as its login is acknowledged', async () => {
+    // First in its suite: a shard's subscriber connection is opened by its first room, which widens the window.
+    // The sharded adapter subscribes a new room without waiting for Redis: a login acknowledged before the
+    // subscription took left a window in which a signal from another process was reported undelivered and lost.
+    const alice = await on(east);
+    const outcomes = await Promise.all(
+      Array.from({ length: 24 }, async (_, i) => {
+        const bob = await on(west);
+        const ack = await alice.ok('signal', {
+          to: bob.identity,
+          linkId: `r${i}`,
+          data: { type: 'offer', sdp: 'v=0' },
+        });
+        return ack.delivered === true && (await bob.next('signal')).linkId === `r${i}`;
+      }),
+    );
+    expect(outcomes.filter((ok) => !ok)).toEqual([]);
+  });
+
   it('relays signals and typing between clients connected to different processes', async () => {
     const alice = await on(east);
     const bob = await on(west);

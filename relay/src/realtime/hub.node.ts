@@ -14,6 +14,8 @@ export interface RoomProbe {
    * room's channel instead of a `fetchSockets` round trip through every process.
    */
   roomOccupied?: (room: string) => Promise<boolean>;
+  /** Resolves once Redis has confirmed this process's subscription to a room it just created. */
+  roomSubscribed?: (room: string, stillHeld: () => boolean) => Promise<void>;
 }
 
 interface WireBlob {
@@ -77,6 +79,15 @@ export class Hub {
     for (const recipient of recipients) {
       for (const session of this.#local.get(recipient) ?? []) session.feed.push(blob);
     }
+  }
+
+  /**
+   * Resolves once other processes can reach the identity's sockets here: with the sharded adapter, once Redis
+   * has confirmed the room's subscription, so a signal sent the moment a client is told it is in is not lost.
+   */
+  async reachable(identity: string): Promise<void> {
+    const room = identityRoom(identity);
+    await this.probe.roomSubscribed?.(room, () => this.#rooms.has(room));
   }
 
   /** Whether this process has a socket of the identity: free, used on the signalling hot path. */

@@ -47,8 +47,17 @@ export async function createRedisAdapter(
     const replies = await Promise.all(nodes.map((node) => node.call('PUBSUB', 'SHARDNUMSUB', channel)));
     return replies.some((reply) => Array.isArray(reply) && Number(reply[1]) > 0);
   };
+  // The adapter sends a new room's SSUBSCRIBE without waiting for Redis to confirm it, so a client told it is
+  // connected could miss a signal published on another process before the subscription took. Subscribing again
+  // is a no-op for Redis, and its reply comes after the adapter's on the same connection: awaiting it confirms
+  // both. If the room emptied meanwhile, the adapter's SUNSUBSCRIBE may have gone first; undo ours then.
+  const roomSubscribed = async (room: string, stillHeld: () => boolean): Promise<void> => {
+    const channel = `socket.io#/#${room}#`;
+    await sub.ssubscribe(channel);
+    if (!stillHeld()) await sub.sunsubscribe(channel);
+  };
   return {
-    ...(mode === 'sharded' ? { roomOccupied } : {}),
+    ...(mode === 'sharded' ? { roomOccupied, roomSubscribed } : {}),
     adapter:
       mode === 'sharded'
         ? createShardedAdapter(pub, sub, { subscriptionMode: 'dynamic' })

@@ -86,6 +86,7 @@ export const auth: EventHandler<'auth'> = {
     hub.add(session, identity);
     ctx.metrics.authenticatedClients.inc();
     await session.socket.join(identityRoom(identity));
+    await hub.reachable(identity);
     const token = ctx.tokens.issue(identity, now);
     afterAck(async () => {
       await hub.announcePresence(identity, true);
