@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MeshSession, MeshSessionEvent } from '@parley/core';
-import { groupOf, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { isParleyError, type MeshSession, type MeshSessionEvent } from '@parley/core';
+import { groupOf, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
+import { sendForged } from './support/malicious-peer.js';
 import { FakeDevices, Received, type MediaStreamTrack } from './support/wrtc-media.js';
 
 // Opens WebRTC: run inside `unshare -rn sh -c 'ip link set lo up && npx vitest run e2e/integration/group-mesh.test.ts'`.
@@ -83,5 +85,32 @@ describe('a group call on the mesh', () => {
     const bobAtAlice = inCall.get(alice)?.video.get(bob.c.account);
     const before = bobAtAlice?.frames ?? 0;
     await until(() => (bobAtAlice?.frames ?? 0) > before + 5, 'Alice to keep decoding Bob');
+  });
+
+  it('does not let someone outside the group into the call: a forged hello is refused and opens no connection', async () => {
+    await s.setupWith({});
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    const mallory = s.device('mallory');
+    // Mallory is everyone's contact (so she has sessions to seal in), but not in the group.
+    await startAll(alice, bob, mallory);
+    const groupId = await groupOf(alice, 'choir', [bob]);
+    const room = await alice.c.groupCalls.room(groupId);
+    const bobInCall = await joinMesh(bob, groupId);
+    const hello = next(bob.c, 'message', ({ message }) => message.text === 'hi Bob');
+    await mallory.c.messages.send(mallory.c.conversations.direct(bob.c.account), 'hi Bob');
+    await hello;
+
+    const refused = next(bob.c, 'error', (error) => isParleyError(error, 'ACCESS_DENIED'));
+    await sendForged(mallory, bob.c.account, {
+      id: `${mallory.c.account.slice(0, 20)}${randomBytes(16).toString('hex')}`,
+      sentAt: Date.now(),
+      counter: 1,
+      groupId,
+      body: { type: 'group-call-mesh', event: 'hello', room, session: randomBytes(16).toString('hex') },
+    });
+    await refused;
+    expect(bobInCall.session.members).toEqual([]);
+    expect(bobInCall.events).toEqual([]);
   });
 });
