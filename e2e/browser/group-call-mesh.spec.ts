@@ -21,8 +21,9 @@ const GROUP = 'Book club';
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'];
 
 /**
- * Five Chromiums on two cores: every camera is a small, slow fake (test instrumentation: the app asks for
- * 640×360 at 24 fps), so decoding keeps up everywhere.
+ * Five Chromiums on two cores: every camera is a slow fake (test instrumentation: the app asks for 640×360
+ * at 24 fps), so decoding keeps up everywhere. The size stays the app's: Chromium sends fewer simulcast
+ * layers for smaller pictures, and the SFU path should see what it sees in use.
  */
 async function smallCamera(page: Page): Promise<void> {
   await page.addInitScript(() => {
@@ -33,7 +34,7 @@ async function smallCamera(page: Page): Promise<void> {
         ...constraints,
         ...(constraints?.video === undefined || constraints.video === false
           ? {}
-          : { video: { width: 160, height: 120, frameRate: 10 } }),
+          : { video: { width: 640, height: 360, frameRate: 10 } }),
       });
   });
 }
