@@ -17,6 +17,7 @@
 import wrtc from '@roamhq/wrtc';
 import * as mediasoup from 'mediasoup';
 import { Device, type types } from 'mediasoup-client';
+import { BarePeerConnection, type BarePeer } from './lib/bare-peer.node.js';
 import { runIfMain, sleep } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { FakeCamera, countFrames, firstFrame, type BenchTrack } from './lib/fake-camera.node.js';
@@ -34,18 +35,7 @@ Object.assign(globalThis, {
   MediaStream: (wrtc as unknown as { MediaStream: unknown }).MediaStream,
 });
 
-interface BarePeer {
-  createOffer(): Promise<{ type: string; sdp?: string }>;
-  createAnswer(): Promise<{ type: string; sdp?: string }>;
-  setLocalDescription(description: { type: string; sdp?: string }): Promise<void>;
-  setRemoteDescription(description: { type: string; sdp?: string }): Promise<void>;
-  addIceCandidate(candidate: unknown): Promise<void>;
-  addTrack(track: BenchTrack, stream: unknown): unknown;
-  close(): void;
-  onicecandidate: ((event: { candidate: unknown }) => void) | null;
-  ontrack: ((event: { track: BenchTrack }) => void) | null;
-}
-const Peer = wrtc.RTCPeerConnection as unknown as new (config: { iceServers: [] }) => BarePeer;
+const Peer = BarePeerConnection;
 
 /** A running call: each participant's received videos, and how to end it. */
 interface Call {
