@@ -16,7 +16,8 @@ import type { WireLinkSignal } from '../links/direct-links.js';
 import { SignalSealer } from '../links/signal-sealing.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
-import { CallPeer, type MediaPath, type MediaProtection } from './call-peer.js';
+import { CallPeer, type MediaPath } from './call-peer.js';
+import { CallPairs, type CallPair, type PairOptions } from './call-pairs.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
 import { recordCallLine } from './call-lines.js';
 import { readCallQuality, type CallQuality, type QualitySample } from './call-quality.js';
@@ -43,27 +44,6 @@ export interface CallMediaOptions {
   readonly media?: CallMediaStream;
 }
 
-/** A peer connection for one pair of a group call's mesh (`client.calls.openPair`). */
-export interface PairOptions {
-  /** The pair's id, the same on both sides (the linkId of its sealed signals): [A-Za-z0-9_-]{1,64}. */
-  readonly callId: string;
-  /** The other side's account. */
-  readonly peer: string;
-  readonly role: 'offerer' | 'answerer';
-  /** The local tracks; the pair sends them and never stops them (its owner does). */
-  readonly local: LocalMedia;
-  readonly protect?: MediaProtection;
-  readonly rtcConfig?: Readonly<Record<string, unknown>>;
-  readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
-  readonly onPath: (path: MediaPath) => void;
-}
-
-export interface CallPair {
-  readonly callId: string;
-  readonly peer: string;
-  close(): void;
-}
-
 /**
  * `client.calls`: 1:1 calls. The CallController (core/src/calls) decides; this service carries its
  * signals as sealed signals of `kind: 'call'` (linkId = call id) through the peer's relay, runs each call's
@@ -75,8 +55,8 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
-  /** Peer connections outside the controller (group call mesh pairs), by pair id. */
-  readonly #pairs = new Map<string, { readonly peer: string; readonly connection: CallPeer }>();
+  /** Peer connections outside the controller (group call mesh pairs). */
+  readonly #pairs = new CallPairs();
   /** Each call's previous quality reading, for rates over the time since. */
   readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
@@ -231,11 +211,8 @@ export class CallsService {
   }
 
   /**
-   * A peer connection with `options.peer` that is not a 1:1 call: a group call's mesh pair. It is the 1:1
-   * call's peer connection (CallPeer: sealed offer/answer/candidates through the relay, the DTLS certificate
-   * checked against the sealed SDP, the relay's TURN servers) without the ringing: the group call's own
-   * signalling (group-mesh/) has already agreed that the two connect. An unauthenticated or failed
-   * connection is reported through `onPath`; the owner closes it. UNAVAILABLE without WebRTC.
+   * A peer connection with `options.peer` that is not a 1:1 call: a group call's mesh pair (call-pairs.ts).
+   * UNAVAILABLE without WebRTC.
    */
   openPair(options: PairOptions): CallPair {
     this.ctx.assertOpen();
@@ -243,36 +220,14 @@ export class CallsService {
     const iceServers = this.parts.iceServers();
     if (wrtc === undefined || iceServers === undefined)
       throw new ParleyError('UNAVAILABLE', 'this device cannot open call media yet');
-    this.#pairs.get(options.callId)?.connection.close();
-    const connection = new CallPeer({
-      callId: options.callId,
-      media: 'video',
-      role: options.role,
+    return this.#pairs.open(options, {
       wrtc,
       iceServers,
       iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
-      send: (message) => this.#send(options.peer, message),
-      local: options.local,
       timers: this.ctx.timers,
-      onPath: options.onPath,
-      onTrack: options.onTrack,
-      onError: (error) => {
-        this.ctx.report(error);
-        options.onPath('disconnected');
-      },
-      ...(options.protect === undefined ? {} : { protect: options.protect }),
-      ...(options.rtcConfig === undefined ? {} : { rtcConfig: options.rtcConfig }),
+      send: (message) => this.#send(options.peer, message),
+      report: this.ctx.report,
     });
-    const entry = { peer: options.peer, connection };
-    this.#pairs.set(options.callId, entry);
-    return {
-      callId: options.callId,
-      peer: options.peer,
-      close: () => {
-        connection.close();
-        if (this.#pairs.get(options.callId) === entry) this.#pairs.delete(options.callId);
-      },
-    };
   }
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
@@ -280,8 +235,7 @@ export class CallsService {
     const account = addressOfPeer(from).name;
     this.#chain(this.#inbound, account, async () => {
       // A mesh pair's peer was admitted by the group call (a member of the group), not as a contact.
-      const pair = this.#pairs.get(signal.linkId);
-      if (pair?.peer !== account && !(await mayLink(this.ctx.db, account))) return;
+      if (!this.#pairs.isPeer(signal.linkId, account) && !(await mayLink(this.ctx.db, account))) return;
       let message: CallControl;
       try {
         message = (await this.#sealer.openCall(from, signal)).data;
@@ -318,17 +272,11 @@ export class CallsService {
     this.#stopLocal();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
-    for (const pair of this.#pairs.values()) pair.connection.close();
-    this.#pairs.clear();
+    this.#pairs.closeAll();
   }
 
   #receive(account: string, message: CallControl): void {
-    const pair = this.#pairs.get(message.callId);
-    if (pair !== undefined) {
-      if (pair.peer === account && !isCallSignal(message) && message.type !== 'mute-state')
-        pair.connection.receive(message);
-      return;
-    }
+    if (this.#pairs.receive(account, message)) return;
     if (isCallSignal(message)) {
       this.#controller.receive(account, message);
       return;

@@ -1,5 +1,5 @@
 import type { GroupMeshBody, GroupMeshEvent } from '../../protocol/group-mesh.js';
-import type { CallPair, PairOptions } from '../calls/calls-service.js';
+import type { CallPair, PairOptions } from '../calls/call-pairs.js';
 import type { MediaPath, MediaProtection } from '../calls/call-peer.js';
 import type { LocalMedia } from '../calls/local-media.js';
 
