@@ -29,7 +29,26 @@ import { mbPerSecond } from '../engine/lib/stats.js';
 
 const MESSAGES = Number(process.argv.find((arg) => arg.startsWith('--messages='))?.slice(11) ?? 10_000);
 const CONVERSATIONS = 4;
-const ROUNDS = 2;
+const ROUNDS = Number(process.argv.find((arg) => arg.startsWith('--rounds='))?.slice(9) ?? 2);
+/** Only the history rounds (no file baseline, no database copy): the 100,000-message run takes minutes. */
+const HISTORY_ONLY = process.argv.includes('--history-only');
+
+/**
+ * The process's memory high-water: both devices, the relay client sockets and WebRTC live in this process, so
+ * this is the sum of both ends. `maxRSS` is the kernel's peak resident set (KiB); the heap is sampled.
+ */
+class MemoryWatch {
+  #heapPeak = 0;
+  readonly #timer = setInterval(() => this.sample(), 200);
+  sample(): void {
+    this.#heapPeak = Math.max(this.#heapPeak, process.memoryUsage().heapUsed);
+  }
+  stop(): { rssPeakMb: number; heapPeakMb: number } {
+    clearInterval(this.#timer);
+    this.sample();
+    return { rssPeakMb: process.resourceUsage().maxRSS / 1024, heapPeakMb: this.#heapPeak / 2 ** 20 };
+  }
+}
 
 /** Where the bench is, on stderr: a slow machine shows where the time goes. */
 function step(text: string): void {
@@ -116,7 +135,7 @@ async function localCopyRound(alice: ParleyClient, fresh: ParleyClient): Promise
 async function historyRound(
   alice: ParleyClient,
   laptop: ParleyClient,
-): Promise<{ ms: number; messages: number; path: string }> {
+): Promise<{ ms: number; cpuMs: number; messages: number; path: string }> {
   // The baseline rounds' link-opening messages join the history: count what there is now.
   const expected = await countHistory(alice.db);
   const offer = alice.linking.offer();
@@ -132,11 +151,18 @@ async function historyRound(
   await once(join, 'code');
   const done = once(join, 'done');
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await offer.confirm();
   const { messages } = await done;
   const ms = performance.now() - started;
+  const { user, system } = process.cpuUsage(cpu);
   if (messages !== expected) throw new Error(`moved ${messages} of ${expected} messages`);
-  return { ms, messages, path: offer.channel?.path ?? 'closed (direct, finished)' };
+  return {
+    ms,
+    cpuMs: (user + system) / 1000,
+    messages,
+    path: offer.channel?.path ?? 'closed (direct, finished)',
+  };
 }
 
 async function fileRound(
@@ -165,6 +191,7 @@ async function main(): Promise<void> {
     `History transfer to a linked device over a direct link on loopback: ${MESSAGES} messages, ${ROUNDS} rounds, ` +
       'best of each (baseline: the engine sending a file of the same size over a direct link, encrypted)',
   );
+  const memory = new MemoryWatch();
   const relay = await startServerProcess('relay.node.ts');
   const clients: ParleyClient[] = [];
   const start = async (name: string) => {
@@ -177,23 +204,48 @@ async function main(): Promise<void> {
     const alice = await start('history-alice');
     await seed(alice);
     const bytes = await historyBytes(alice);
-    step(`seeded ${MESSAGES} messages, ${bytes} bytes of batches`);
+    const seeded = memory.stop();
+    step(
+      `seeded ${MESSAGES} messages, ${bytes} bytes of batches; memory so far: RSS peak ${seeded.rssPeakMb.toFixed(0)} MB, ` +
+        `heap peak ${seeded.heapPeakMb.toFixed(0)} MB`,
+    );
+    const transferMemory = new MemoryWatch();
     const file = new Uint8Array(randomBytes(bytes));
     const history: number[] = [];
     const rates: number[] = [];
+    /** Messages per CPU-second of this process (both devices): what the machine's load does not change. */
+    const cpuRates: number[] = [];
     const files: number[] = [];
     const copies: number[] = [];
     const paths = new Set<string>();
     for (let round = 0; round < ROUNDS; round += 1) {
-      const { ms, messages, path } = await historyRound(alice, await start(`history-laptop-${round}`));
+      const { ms, cpuMs, messages, path } = await historyRound(alice, await start(`history-laptop-${round}`));
       history.push(ms);
+      cpuRates.push((messages / cpuMs) * 1000);
       rates.push((messages / ms) * 1000);
       paths.add(path);
       step(`history round ${round}: ${Math.round(ms)} ms`);
+      if (HISTORY_ONLY) continue;
       files.push(await fileRound(alice, await start(`file-laptop-${round}`), file, round));
       copies.push(await localCopyRound(alice, await start(`copy-laptop-${round}`)));
     }
     const bestHistory = Math.min(...history);
+    const peak = transferMemory.stop();
+    line(
+      `memory high-water of the process (both devices): RSS ${peak.rssPeakMb.toFixed(0)} MB ` +
+        `(${seeded.rssPeakMb.toFixed(0)} MB after seeding), JS heap ${peak.heapPeakMb.toFixed(0)} MB ` +
+        `(${seeded.heapPeakMb.toFixed(0)} MB after seeding)`,
+    );
+    if (HISTORY_ONLY) {
+      line(
+        `history: ${Math.round(Math.max(...rates))} messages/s, ${mbPerSecond(bytes, bestHistory).toFixed(2)} MB/s ` +
+          `(${(bytes / 1e6).toFixed(2)} MB of batches in ${Math.round(bestHistory)} ms); ` +
+          `${Math.round(Math.max(...cpuRates))} messages per CPU-second of this process; rounds ${history
+            .map((v) => Math.round(v))
+            .join(', ')} ms; path at the end: ${[...paths].join(', ')}`,
+      );
+      return;
+    }
     const bestFile = Math.min(...files);
     const historyMbps = mbPerSecond(bytes, bestHistory);
     const fileMbps = mbPerSecond(bytes, bestFile);

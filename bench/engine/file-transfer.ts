@@ -308,7 +308,12 @@ async function main(): Promise<void> {
     if (layouts.includes('one'))
       report('both devices in this process', await oneProcess(relay.url, file, onFetch));
     if (layouts.includes('two'))
-      report('receiver in its own process', await twoProcesses(relay.url, file, onFetch));
+      report(
+        `receiver in its own process, decrypting ${
+          process.env.BENCH_RECEIVER_OPENER === 'inline' ? 'on its engine thread' : 'on a worker thread'
+        }`,
+        await twoProcesses(relay.url, file, onFetch),
+      );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);
   } finally {
     await relay.stop();

@@ -136,6 +136,48 @@ test('a relay-only call whose TURN server restarts shows “Reconnecting…”, 
     .toEqual([{ local: 'relay', remote: expect.any(String), url: coturn.url }]);
 });
 
+test('turning relay-only on during a direct call moves the call to the TURN server, and media keeps flowing', async ({
+  people,
+  coturn,
+}, testInfo) => {
+  const { alice, bob } = await callingPair(people);
+  await videoCallAccepted({ alice, bob });
+  const bobScreen = callScreen(bob.page, 'Call with Alice');
+  await expect(bobScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
+  // A direct path first: neither end relayed, and the indicator says so.
+  await expect.poll(() => selectedPairs(bob)).toEqual([{ local: 'host', remote: 'host', url: undefined }]);
+  await expectQuality([alice, bob], /, Direct, round trip \d+ ms, /u, 'Direct');
+
+  // Bob, who answered, turns relay-only on from the call screen (it covers Settings).
+  await bobScreen.getByRole('button', { name: 'Devices' }).click();
+  const relayOnly = bobScreen.getByRole('switch', { name: 'Relay-only calls and links' });
+  await expect(relayOnly).not.toBeChecked();
+  await relayOnly.click();
+  await expect(relayOnly).toBeChecked();
+
+  // The call in progress restarts ICE with relay candidates only: Bob's end is now this test's coturn.
+  await expect
+    .poll(() => selectedPairs(bob), { timeout: 60_000 })
+    .toEqual([{ local: 'relay', remote: expect.any(String), url: coturn.url }]);
+  expect(await coturn.log()).toContain('ALLOCATE processed, success');
+  // The same call, still running, with media flowing both ways over the new path.
+  await expect(bobScreen.getByLabel('Call status')).toHaveText(/^\d+:\d\d$/u);
+  for (const page of [alice.page, bob.page]) {
+    await expectGrowing(page, (counters) => counters.framesDecoded);
+    await expectGrowing(page, (counters) => counters.totalSamplesReceived);
+  }
+  await expectQuality([alice, bob], /, Relayed \(through the TURN server\), round trip \d+ ms, /u, 'Relayed');
+  await bob.page.screenshot({ path: testInfo.outputPath('relay-only-mid-call.png') });
+  await bobScreen.getByRole('button', { name: 'Hang up' }).click();
+  await expect(callScreen(alice.page, 'Call with Bob').getByLabel('Call status')).toHaveText('Call ended');
+  // It is the same setting as in Settings › Privacy, and stays on for what follows.
+  await bobScreen.getByRole('button', { name: 'Close' }).click();
+  const inSettings = (await openSettings(bob.page)).getByRole('switch', {
+    name: 'Relay-only calls and links',
+  });
+  await expect(inSettings).toBeChecked();
+});
+
 /**
  * Bob's relay connection through a hostile relay: after the first call signal that reaches him (the ring),
  * every call signal's sealed payload arrives with one character changed.

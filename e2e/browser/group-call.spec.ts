@@ -58,7 +58,7 @@ function consumerLayers(sfu: Sfu, viewer: string, owner: string): SfuLayer | und
 test.describe('on a relay with an SFU', () => {
   test.use({ callServer: 'trusting' });
 
-  test('four people in a group call each decode every other’s video, the SFU asks for a higher layer for a pinned tile than a small one, a leaver leaves nothing behind, a killed worker is recovered from without a click, and the call leaves its line in the group', async ({
+  test('four people in a group call each decode every other’s video, a pinned tile receives a higher simulcast layer than a small one, a leaver leaves nothing behind, a killed worker is recovered from without a click, and the call leaves its line in the group', async ({
     people,
     relay,
   }, testInfo) => {
@@ -109,10 +109,9 @@ test.describe('on a relay with an SFU', () => {
     const carolId = await peerIdOf(alice.page, 'Carol');
     await callTile(alice.page, 'Bob').getByRole('button', { name: 'Pin Bob' }).click();
     await expect(callTile(alice.page, 'Bob').getByRole('button', { name: 'Unpin Bob' })).toBeVisible();
-    // The viewer's tile sizes decide the layers the SFU asks for: the pinned tile a higher one than a small
-    // tile. What it then forwards (currentLayers) is logged, not asserted: switching a consumer down to
-    // a lower simulcast stream needs that stream's RTCP sender reports in the worker, and with our
-    // self-built worker the small tile stays on the layer it started on (docs/sfu.md, "Known gaps").
+    // The viewer's tile sizes decide the layers the SFU asks for (the pinned tile a higher one than a small
+    // tile), and the worker forwards them: the small tile's consumer ends on a lower simulcast stream than
+    // the pinned one's (switching down needs the patched worker: docs/sfu.md, "The mediasoup worker").
     let layers: { pinned: SfuLayer | undefined; small: SfuLayer | undefined } = {
       pinned: undefined,
       small: undefined,
@@ -128,7 +127,10 @@ test.describe('on a relay with an SFU', () => {
           return (
             pinned?.preferred !== undefined &&
             small?.preferred !== undefined &&
-            pinned.preferred > small.preferred
+            pinned.preferred > small.preferred &&
+            pinned.forwarded !== undefined &&
+            small.forwarded !== undefined &&
+            pinned.forwarded > small.forwarded
           );
         },
         { timeout: 120_000 },

@@ -115,6 +115,32 @@ describe('1:1 calls through TURN', () => {
     await until(async () => (await bob.c.calls.quality(call.callId)).route === 'relay', 'Bob’s route: relay');
   });
 
+  it('moves a direct call to the relay’s coturn when the caller turns relay-only on mid-call, and media keeps flowing', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    const call = await activeCall(alice, bob);
+    await mediaFlows(call);
+    expect((await alice.c.calls.quality(call.callId)).route).toBe('direct');
+    const before = await allocations();
+    const aliceStates = collect(alice.c, 'call-state');
+
+    await alice.c.settings.setRelayOnlyLinks(true);
+
+    // The call in progress, not just the next one, now goes through TURN with Alice's minted credentials.
+    await until(
+      async () => (await alice.c.calls.quality(call.callId)).route === 'relay',
+      'Alice’s route: relay',
+    );
+    expect(await allocations()).toBeGreaterThan(before);
+    await until(async () => (await bob.c.calls.quality(call.callId)).route === 'relay', 'Bob’s route: relay');
+    await mediaFlows(call);
+    // The same call throughout: never ended, on both sides.
+    expect(aliceStates.filter((snapshot) => snapshot.phase !== 'active')).toEqual([]);
+    expect(alice.c.calls.current).toMatchObject({ callId: call.callId, phase: 'active' });
+    expect(bob.c.calls.current).toMatchObject({ callId: call.callId, phase: 'active' });
+  });
+
   it('reads the call’s quality from real stats: round-trip time, loss and both bitrates', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');

@@ -1,4 +1,8 @@
+import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CallServers } from '../../desktop/src/main/call-servers.js';
+import { openWindowThenLearnCallServers } from '../../desktop/src/main/startup.js';
+import { memoryFile } from '../../desktop/src/main/testing/memory-file.js';
 import { announcedCallServers, type FetchJson } from '../../desktop/src/main/policy/call-servers.js';
 import { contentSecurityPolicy } from '../../desktop/src/main/policy/csp.js';
 import { TestRelay } from './support/harness.js';
@@ -10,9 +14,34 @@ import { TestRelay } from './support/harness.js';
  */
 
 const relays: TestRelay[] = [];
+const silent: { server: Server; sockets: Set<Socket> }[] = [];
 afterEach(async () => {
   for (const relay of relays.splice(0)) await relay.stop();
+  for (const { server, sockets } of silent.splice(0)) {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => server.close(resolve));
+  }
 });
+
+/** A relay that accepts connections and never answers, like one that is slow or half down. */
+async function silentRelay(): Promise<{ url: string; connected: Promise<void>; hangUp: () => void }> {
+  const sockets = new Set<Socket>();
+  let connected: () => void = () => undefined;
+  const firstConnection = new Promise<void>((resolve) => (connected = resolve));
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    connected();
+  });
+  silent.push({ server, sockets });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    connected: firstConnection,
+    hangUp: () => sockets.forEach((socket) => socket.destroy()),
+  };
+}
 
 async function relayAnnouncing(url: string | undefined): Promise<TestRelay> {
   const relay = await TestRelay.start(url === undefined ? {} : { sfu: { url, tokenTtlSeconds: 60 } });
@@ -58,5 +87,37 @@ describe("the desktop CSP and the relay's call server", () => {
     expect(callServers).toEqual(['https://sfu.example:8443']);
     const csp = contentSecurityPolicy({ relayOrigins: [ok.url], callServers });
     expect(csp).not.toMatch(/unsafe-eval|\*/);
+  });
+
+  it('opens the window while a relay has not answered, then reloads once the SFU another relay announces is learned', async () => {
+    const announcing = await relayAnnouncing('http://127.0.0.1:7780');
+    const slow = await silentRelay();
+    const relayOrigins = [announcing.url, slow.url];
+    const callServers = new CallServers(memoryFile(), fetchJson);
+    await callServers.load();
+    const loads: string[][] = [];
+    const load = () =>
+      loads.push(
+        connectSources(contentSecurityPolicy({ relayOrigins, callServers: callServers.list(relayOrigins) })),
+      );
+
+    const { learned } = await openWindowThenLearnCallServers({
+      callServers,
+      relayOrigins,
+      openWindow: async () => {
+        await slow.connected; // the slow relay has been asked, and has not answered
+        load();
+        return Promise.resolve('window');
+      },
+      reload: () => load(),
+    });
+    expect(loads).toHaveLength(1);
+    expect(loads[0]).not.toContain('http://127.0.0.1:7780');
+
+    slow.hangUp();
+    expect(await learned).toEqual({ widened: true });
+    expect(loads).toHaveLength(2);
+    expect(loads[1]).toContain('http://127.0.0.1:7780');
+    expect(loads[1]).toContain('ws://127.0.0.1:7780');
   });
 });

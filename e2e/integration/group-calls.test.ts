@@ -3,6 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import {
   checkSfuToken,
   fromBase64Url,
+  GROUP_CALL_HEARTBEAT_MS,
+  GROUP_CALL_NOTICE_TTL_MS,
   groupCallLineOf,
   isParleyError,
   type ParleyClient,
@@ -167,4 +169,61 @@ describe('a group call in the group', () => {
     await refused;
     expect(await bob.c.groupCalls.active(groupId)).toBeUndefined();
   });
+
+  it('stops showing once its participants fall silent, by each member’s own clock, and still leaves its line', async () => {
+    await s.setupWith({});
+    // One clock for everyone, moved by the test; the sweep that sends heartbeats and expires calls runs often.
+    const clock = { now: Date.now() };
+    const options = { now: () => clock.now, tuning: { sweepIntervalMs: 50 } };
+    const alice = s.device('alice', options);
+    const bob = s.device('bob', options);
+    const carol = s.device('carol', options);
+    await startAll(alice, bob, carol);
+    const groupId = await groupOf(alice, 'choir', [bob, carol]);
+
+    // Alice starts the call and is in it.
+    const shown = next(bob.c, 'group-call', ({ active }) => active !== undefined);
+    const stale = await alice.c.groupCalls.started(groupId);
+    alice.c.groupCalls.joined(groupId);
+    expect((await shown).active?.callId).toBe(stale);
+    await until(async () => (await carol.c.groupCalls.active(groupId))?.callId === stale, 'carol to see it');
+
+    // While she is in it, her heartbeats keep it showing past the time a start alone would be trusted.
+    for (const step of [GROUP_CALL_HEARTBEAT_MS, GROUP_CALL_NOTICE_TTL_MS - GROUP_CALL_HEARTBEAT_MS + 1]) {
+      const at = clock.now + step;
+      const heard = next(bob.c, 'group-call', ({ active }) => active?.lastHeardAt === at);
+      clock.now = at;
+      await heard;
+    }
+    const starter = alice.c.account;
+    expect(await bob.c.groupCalls.active(groupId)).toMatchObject({ callId: stale, startedBy: starter });
+
+    // What Alice sent so far has reached Bob (her heartbeats go to him in order, before this message).
+    const said = next(bob.c, 'message', ({ message }) => message.text === 'back in a minute');
+    await alice.c.messages.send(`group:${groupId}`, 'back in a minute');
+    await said;
+
+    // Alice's app goes away in the call without leaving it (closed here rather than the harness's crash(),
+    // whose killed client keeps running in this process): no end is announced and no heartbeat comes. Once
+    // the call has been quiet for longer than the notice lives, Bob's and Carol's banners go by themselves.
+    await alice.stop();
+    const goneAtBob = next(bob.c, 'group-call', ({ active }) => active === undefined);
+    const goneAtCarol = next(carol.c, 'group-call', ({ active }) => active === undefined);
+    clock.now += GROUP_CALL_NOTICE_TTL_MS + 1;
+    await goneAtBob;
+    await goneAtCarol;
+    expect(await bob.c.groupCalls.active(groupId)).toBeUndefined();
+    expect(await carol.c.groupCalls.active(groupId)).toBeUndefined();
+
+    // The dead call is not forgotten: the next call started in the group ends it, and its line is written.
+    const fresh = await carol.c.groupCalls.started(groupId);
+    for (const device of [bob, carol]) {
+      await until(
+        async () => (await device.c.groupCalls.active(groupId))?.callId === fresh,
+        `${device.name} to see the new call`,
+      );
+      await until(async () => (await callLines(device.c, groupId)).length === 1, `${device.name}'s line`);
+      expect(await callLines(device.c, groupId)).toMatchObject([{ callId: stale, startedBy: starter }]);
+    }
+  }, 240_000);
 });

@@ -83,6 +83,8 @@ describe('linked devices', () => {
     await bob.c.messages.send(toAlice, 'before');
     await before;
 
+    // The primary tells the laptop at once (devices-service's 'unlinked' hint): listen before unlinking.
+    const out = next(laptop.c, 'devices', (e) => e.account === alice.c.account && e.removed.includes(2));
     await alice.c.devices.remove(2);
     expect((await alice.c.devices.list()).map((d) => d.deviceId)).toEqual([1]);
     const onPhone = next(alice.c, 'message', (e) => e.message.text === 'after');
@@ -98,7 +100,6 @@ describe('linked devices', () => {
     ]);
 
     // The unlinked laptop learns it is out, and can no longer speak for Alice: Bob refuses what it sends.
-    const out = next(laptop.c, 'devices', (e) => e.account === alice.c.account && e.removed.includes(2));
     const refused = next(bob.c, 'error', (e) => e.code === 'UNTRUSTED_IDENTITY');
     const bobMessages: string[] = [];
     bob.c.on('message', (e) => bobMessages.push(e.message.text));

@@ -32,10 +32,11 @@ describe('relay-only links turned on with a link already open', () => {
 
     // It re-forms under the relay-only policy: through the test's coturn, with Alice's minted credentials.
     expect(await throughTurn).toMatchObject({ route: 'turn' });
-    // First the drop (messages through the relay), last the TURN route. (At 'open', before the stats are read,
-    // a link reports 'direct' — direct-links.ts — so a 'direct' may show in between.)
+    // First the drop (messages through the relay), last the TURN route, and never 'direct' in between: at
+    // 'open', before its stats are read, the relay-only link says 'connecting'.
     expect(routes[0]?.route).toBe('relay');
     expect(routes.at(-1)?.route).toBe('turn');
+    expect(routes.map((event) => event.route)).not.toContain('direct');
     const [turn] = alice.c.links.iceServers ?? [];
     expect(await coturn.log()).toContain(
       `user <${turn?.username}>: incoming packet ALLOCATE processed, success`,

@@ -144,6 +144,24 @@ describe('signalling', () => {
     });
   });
 
+  it("forwards a linked device's account claim unchanged, and refuses one that is not an identity", async () => {
+    const laptop = await client();
+    const bob = await client();
+    const account = newIdentity().id;
+    const data = { sealed: 'c2VhbGVk' };
+    await laptop.ok('signal', { to: bob.identity.id, linkId: 'link-2', data, account });
+    expect(await bob.next('signal')).toEqual({
+      from: laptop.identity.id,
+      linkId: 'link-2',
+      kind: 'data',
+      data,
+      account,
+    });
+    const bad = await laptop.request('signal', { to: bob.identity.id, linkId: 'l', data, account: 'short' });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    expect(bob.drain('signal')).toEqual([]);
+  });
+
   it('typing is forwarded as typing', async () => {
     const alice = await client();
     const bob = await client();

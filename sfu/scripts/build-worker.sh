@@ -26,11 +26,12 @@ set -euo pipefail
 {
 
 # Bump when the build steps below change what ends up in the binary (comments and messages do not count).
-recipe_revision=2
+recipe_revision=3
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 standins="$here/worker-standins"
+patches="$here/worker-patches"
 
 mode=build
 case "${1:-}" in
@@ -133,6 +134,7 @@ recipe_hash="$(
     echo "$package_versions"
     echo "recipe $recipe_revision"
     (cd "$standins" && find . -type f | LC_ALL=C sort | xargs sha256sum)
+    (cd "$patches" && find . -type f | LC_ALL=C sort | xargs sha256sum)
   } | sha256sum | cut -c1-16
 )"
 key="$version-$recipe_hash"
@@ -209,6 +211,17 @@ elif ! grep -qF '(operationType & BIO_CB_RETURN)' "$dtls_source"; then
 (see the comment above this check): read its BIO callback and update the fix, or the worker may crash on \
 the first DTLS ClientHello against Debian's KTLS-enabled libssl"
 fi
+
+# Fixes to the worker's own sources that are more than a line (worker-patches/*.patch, in name order; each
+# says why at its change). A patch that no longer applies stops the build: read what the new mediasoup does
+# there and update or drop the patch.
+command -v patch >/dev/null || die "the 'patch' tool is missing (apt-get install patch; .ci/run installs it)"
+for fix in "$patches"/*.patch; do
+  [ -e "$fix" ] || continue
+  patch -p1 --forward --batch --silent <"$fix" >&2 ||
+    die "mediasoup $version's worker sources no longer take $(basename "$fix"): read the patch's comment, \
+then update or drop it"
+done
 
 jobs="${PARLEY_WORKER_JOBS:-$(nproc)}"
 # The settings mediasoup's own build uses for its release worker.

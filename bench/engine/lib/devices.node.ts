@@ -5,6 +5,7 @@ import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
+  type AttachmentOpener,
   type CryptoBackend,
   type FetchLike,
   type ParleyClientEvents,
@@ -27,6 +28,8 @@ export interface DeviceOptions {
   readonly onFetch?: (url: string) => void;
   /** The engine's crypto backend; the engine's default (tweetnacl) when absent. */
   readonly backend?: CryptoBackend;
+  /** Received files' chunks opened off the engine's thread (the client's `attachmentOpener`). */
+  readonly opener?: () => AttachmentOpener;
 }
 
 export async function startDevice(
@@ -56,6 +59,7 @@ export async function startDevice(
     ...(options.direct ? { wrtc } : {}),
     displayName: name,
     ...(options.backend === undefined ? {} : { cryptoBackend: options.backend }),
+    ...(options.opener === undefined ? {} : { attachmentOpener: options.opener }),
     fetch: (async (url, init) => {
       options.onFetch?.(url);
       return (globalThis.fetch as unknown as FetchLike)(url, init);

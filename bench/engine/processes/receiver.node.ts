@@ -8,6 +8,7 @@ import { Session } from 'node:inspector/promises';
 import wrtc from '@roamhq/wrtc';
 import { DataLink, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
+import { workerOpener } from '@parley/core/crypto/opener/node';
 import { startDevice, until } from '../lib/devices.node.js';
 import type { RemoteEvent, RemoteRequest } from '../lib/remote-receiver.node.js';
 
@@ -90,6 +91,8 @@ async function handle(request: RemoteRequest): Promise<void> {
       client = await startDevice('file-b', request.relayUrl, {
         direct: true,
         backend: nodeNativeBackend,
+        // BENCH_RECEIVER_OPENER=inline: decrypt on the engine's thread, as before the worker.
+        ...(process.env.BENCH_RECEIVER_OPENER === 'inline' ? {} : { opener: workerOpener }),
       });
       const started = client;
       await until(() => started.connected, 'the receiver to connect');

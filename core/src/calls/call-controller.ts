@@ -156,7 +156,15 @@ export class CallController extends TypedEmitter<CallControllerEvents> {
           this.#end(call, { kind: 'busy' });
         return;
       case 'hangup':
-        if (signal.failure !== undefined)
+        // Another device of this account answered or declined: this one stops ringing (or connecting, when
+        // both answered at once and the other was first).
+        if (
+          signal.elsewhere !== undefined &&
+          snapshot.direction === 'incoming' &&
+          snapshot.phase !== 'active'
+        )
+          this.#end(call, { kind: `${signal.elsewhere}-elsewhere` });
+        else if (signal.failure !== undefined)
           this.#end(call, { kind: 'failed', failure: signal.failure, by: 'remote' });
         else if (snapshot.phase === 'ringing') {
           this.#end(call, snapshot.direction === 'incoming' ? { kind: 'missed' } : { kind: 'declined' });

@@ -5,7 +5,15 @@ import type { CallDirection, CallFailure, CallMedia, CallSnapshot } from './type
  * group-change line (an unsent, never-unread message whose text is this JSON); `durationMs` only for
  * answered calls.
  */
-export type CallOutcome = 'answered' | 'missed' | 'declined' | 'busy' | 'cancelled' | 'failed';
+export type CallOutcome =
+  | 'answered'
+  | 'missed'
+  | 'declined'
+  | 'busy'
+  | 'cancelled'
+  | 'failed'
+  /** Linked devices: it rang here, and another device of this account took it. */
+  | 'answered-elsewhere';
 
 export interface CallLogEntry {
   readonly callId: string;
@@ -45,7 +53,10 @@ export function callLogEntryOf(call: CallSnapshot): CallLogEntry {
         ? { ...base, outcome: 'answered', ...answered, failure: reason.failure }
         : { ...base, outcome: 'failed', failure: reason.failure };
     case 'declined':
+    case 'declined-elsewhere':
       return { ...base, outcome: 'declined' };
+    case 'answered-elsewhere':
+      return { ...base, outcome: 'answered-elsewhere' };
     case 'declined-with-message':
       return { ...base, outcome: 'declined', message: reason.message };
     case 'busy':

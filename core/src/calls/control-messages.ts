@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { LIMITS } from '../protocol/limits.js';
 import type { CallSignal } from './types.js';
-import { CALL_FAILURES, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
+import { CALL_ELSEWHERE, CALL_FAILURES, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
 
 /**
  * The call control messages, the `data` of a sealed signal of `kind: 'call'` (docs/protocol.md, "Call
  * control messages"). Strict at every depth: a peer's message with an unknown field is refused. ring,
  * accept, decline, busy and hangup drive the state machine (CallController); offer, answer and candidates
- * carry the call's own peer connection (an offer with `iceRestart` renegotiates after a lost path);
+ * carry the call's own peer connection (an offer with `iceRestart` renegotiates after a lost path, one with `replace` moves the call to a new
+ * connection);
  * mute-state tells the other side at once that the microphone or camera went off.
  */
 export const CALL_ID_PATTERN = /^[0-9a-f]{32}$/;
@@ -30,12 +31,20 @@ export const CallControlSchema = z.discriminatedUnion('type', [
     message: z.string().max(MAX_DECLINE_MESSAGE_LENGTH).optional(),
   }),
   z.strictObject({ type: z.literal('busy'), callId }),
-  z.strictObject({ type: z.literal('hangup'), callId, failure: z.enum(CALL_FAILURES).optional() }),
+  z.strictObject({
+    type: z.literal('hangup'),
+    callId,
+    failure: z.enum(CALL_FAILURES).optional(),
+    /** Linked devices: from the caller to the callee's other devices, once one answered or declined. */
+    elsewhere: z.enum(CALL_ELSEWHERE).optional(),
+  }),
   z.strictObject({
     type: z.literal('offer'),
     callId,
     sdp: z.string().max(LIMITS.maxSignalBytes),
     iceRestart: z.boolean().optional(),
+    /** The sender moved the call to a new peer connection (relay-only turned on): answer on a new one too. */
+    replace: z.boolean().optional(),
   }),
   z.strictObject({ type: z.literal('answer'), callId, sdp: z.string().max(LIMITS.maxSignalBytes) }),
   z.strictObject({

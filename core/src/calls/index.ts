@@ -7,9 +7,10 @@ export { CallController } from './call-controller.js';
 export type { CallControllerEvents, CallControllerOptions } from './call-controller.js';
 export { callLogEntryOf } from './call-log.js';
 export type { CallLogEntry, CallOutcome } from './call-log.js';
-export { CALL_FAILURES, DEFAULT_CALL_TIMEOUTS, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
+export { CALL_ELSEWHERE, CALL_FAILURES, DEFAULT_CALL_TIMEOUTS, MAX_DECLINE_MESSAGE_LENGTH } from './types.js';
 export type {
   CallDirection,
+  CallElsewhere,
   CallEndReason,
   CallFailure,
   CallMedia,

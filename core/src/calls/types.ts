@@ -21,7 +21,11 @@ export type CallEndReason =
   | { readonly kind: 'busy' }
   /** The caller stopped ringing before an answer (the callee records `missed`). */
   | { readonly kind: 'cancelled' }
-  | { readonly kind: 'failed'; readonly failure: CallFailure; readonly by: 'local' | 'remote' };
+  | { readonly kind: 'failed'; readonly failure: CallFailure; readonly by: 'local' | 'remote' }
+  /** Linked devices: another device of this account answered the call, which stopped ringing here. */
+  | { readonly kind: 'answered-elsewhere' }
+  /** Linked devices: another device of this account declined the call (declined for every device). */
+  | { readonly kind: 'declined-elsewhere' };
 
 /**
  * Why a call failed. `fingerprint-not-authenticated`: the DTLS fingerprint of the media connection was not
@@ -70,7 +74,16 @@ export type CallSignal =
       readonly callId: string;
       /** `failed` carries the failure so the other side shows the same reason. */
       readonly failure?: CallFailure;
+      /**
+       * Linked devices: the caller stops a device's ringing because another device of the callee's account
+       * answered or declined (CALL_ELSEWHERE).
+       */
+      readonly elsewhere?: CallElsewhere;
     };
+
+/** What another device of the callee's account did with a call that rang on several. */
+export type CallElsewhere = 'answered' | 'declined';
+export const CALL_ELSEWHERE: readonly CallElsewhere[] = ['answered', 'declined'];
 
 export interface CallTimers {
   setTimeout(callback: () => void, ms: number): unknown;

@@ -33,6 +33,11 @@ export interface ParleyClientEvents {
   };
   /** How this conversation's messages travel now. */
   route: { readonly conversationId: string; readonly route: Route };
+  /**
+   * How messages to one device travel now: a contact's device, or one of our own (linked devices). `route`
+   * shows a contact's conversation as the least direct of its devices'.
+   */
+  'device-route': { readonly account: string; readonly deviceId: number; readonly route: Route };
   typing: { readonly account: string; readonly typing: boolean };
   presence: { readonly account: string; readonly online: boolean; readonly lastSeen?: number };
   'contact-added': Contact;

@@ -1,9 +1,10 @@
+import type { AttachmentOpener } from '../crypto/attachment/opener.js';
 import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import type { SignedDeviceList } from '../protocol/devices.js';
 import type { WebRtcImplementation } from '../link/options.js';
 import type { IndexedDbFactory, KeyWrapperSource } from '../storage/index.js';
-import type { FileSinkFactory, FileSourceOpener } from './files/file-io.js';
+import type { FileSinkFactory, FileSourceOpener, StoredFileOpener } from './files/file-io.js';
 import type { RetryPolicy } from './messaging/outbox-pump.js';
 import type { RelayAccess } from './relay/relay-access.js';
 import type { EngineTimers, FetchLike, SocketFactory } from './platform.js';
@@ -115,8 +116,21 @@ export interface ParleyClientOptions {
    * (`reopenFileSource` from `@parley/core/files/node`). Without it, a direct transfer cut by a restart fails.
    */
   readonly reopenFileSource?: FileSourceOpener;
+  /**
+   * The bytes this device keeps of a message's file (`directoryStoredFile` from `@parley/core/files/node`
+   * beside `directorySinkFactory`; the web client's OPFS copy), served to our own newly linked devices that
+   * fetch a moved history's files (`client.linking.fetchFile`). Without it they are told it has none.
+   */
+  readonly storedFile?: StoredFileOpener;
   /** The largest file sent or accepted. Default 4 GiB. */
   readonly maxFileBytes?: number;
+  /**
+   * Opens received files' chunks off the thread that owns the links and the UI: `workerOpener` from
+   * `@parley/core/crypto/opener/node` (worker_threads), the web client's Web Worker. Called once, at the
+   * first batch of the first file; the client closes what it returns. Without it, chunks are decrypted on
+   * the engine's own thread.
+   */
+  readonly attachmentOpener?: () => AttachmentOpener;
   /**
    * The primitives every engine crypto call uses (sealed sender, ratchet, X3DH, groups, attachments). Default
    * tweetnacl, which runs everywhere; Node hosts can pass `nodeNativeBackend` from `@parley/core/crypto/native`

@@ -21,11 +21,13 @@ import { engineContext } from './context-factory.js';
 import type { ParleyClientEvents } from './events.js';
 import { FilesService } from './files/files-service.js';
 import { fileOptions } from './files/types.js';
+import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
 import { GroupManager } from './groups/group-manager.js';
 import { GroupsService } from './groups/groups-service.js';
 import { LinksService } from './links/links-service.js';
 import { Delivery } from './messaging/delivery.js';
 import { conversationRecipients } from './messaging/effects.js';
+import { receiptRecipients } from './messaging/copy-receipts.js';
 import { receivingHandlers } from './messaging/receiving.js';
 import { MessagesService } from './messaging/messages-service.js';
 import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
@@ -87,6 +89,8 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #sweepTimer: unknown;
   #counter = 0;
   #closed = false;
+  /** The platform's attachment opener (a worker), started at the first received batch; closed with us. */
+  readonly #opener: AttachmentOpener | undefined;
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
@@ -129,6 +133,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
 
   private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
+    this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
     const { db, account } = device;
     this.db = db;
     const tuning = { ...DEFAULT_TUNING, ...options.tuning };
@@ -146,7 +151,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         deviceListChanged: (change) => this.#deviceChanges.apply(change),
         accountSettings,
         sendReceipts: async (to, ids) => {
-          await this.#delivery.sendControl([to], { type: 'receipt', receipt: 'delivered', ids: [...ids] });
+          // To every device of the sender's account: its copies there show delivered too.
+          const devices = await receiptRecipients(ctx, to);
+          await this.#delivery.sendControl(devices, { type: 'receipt', receipt: 'delivered', ids: [...ids] });
         },
         nextCounter: () => this.#counter++,
         emit: (event, payload) => {
@@ -207,7 +214,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     const iceServers = () => this.links.iceServers;
     this.calls = new CallsService(ctx, {
       wrtc: options.wrtc,
-      relayFor,
+      sendSignal: (to, signal) => this.links.sendSignal(to, signal),
       iceServers,
       ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
     });
@@ -236,7 +243,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
           release: (message) => this.#delivery.release(message),
         },
       },
-      fileOptions(options),
+      fileOptions(options, this.#opener),
     );
     this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
     this.settings = new SettingsService(ctx, accountSettings);
@@ -247,6 +254,9 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       iceServers,
       displayName: () => this.profile.displayName,
       directTimeoutMs: tuning.directOpenTimeoutMs,
+      fileSink: fileOptions(options).sink,
+      storedFile: options.storedFile,
+      answerTimeoutMs: tuning.requestTimeoutMs,
     });
     const handlers = receivingHandlers(ctx, {
       groups: groupManager,
@@ -296,7 +306,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
         },
         setTimer: (conversationId, ms) => this.conversations.setDisappearingTimer(conversationId, ms),
         kick: () => this.#delivery.kick(),
-        dropDirectLinks: () => this.links.dropAll(),
+        relayOnlyTurnedOn: () => {
+          this.links.dropAll();
+          this.calls.relayOnlyTurnedOn();
+        },
       },
       options,
     );
@@ -321,14 +334,16 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   }
 
   /**
-   * Deletes disappearing messages and statuses whose time has come, and rotates the signed prekey when it is
-   * due, republishing the bundle (also runs on a timer).
+   * Deletes disappearing messages and statuses whose time has come, sends group-call heartbeats and takes
+   * down the banners of calls gone quiet, and rotates the signed prekey when it is due, republishing the
+   * bundle (also runs on a timer).
    */
   async sweep(): Promise<void> {
     await sweepExpired(this.#ctx);
     await this.devices.heartbeat();
     await this.devices.dropUnseen();
     await this.status.sweep();
+    await this.groupCalls.sweep();
     await this.#relays.rotatePreKeys();
   }
 
@@ -353,6 +368,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     await this.#ctx.queue.idle();
     // Receipts still coalescing are written to the outbox; they leave on the next start.
     await this.#ctx.receipts.close();
+    this.#opener?.close();
     this.db.close();
     this.removeAllListeners();
   }

@@ -72,6 +72,12 @@ export const SignalSchema = z.strictObject({
   /** 'device-link': a frame of the linking handshake between two devices of one account (docs/crypto.md). */
   kind: z.enum(['data', 'call', 'device-link']).default('data'),
   data: WireSignalDataSchema,
+  /**
+   * A linked device's account key (docs/protocol.md, "Signals"): the relay routes by device identity, so a
+   * receiver learns which account a device belongs to from this claim, and believes it only once the
+   * account's signed device list names the sending identity. Absent for a primary (its key is the account).
+   */
+  account: IdentitySchema.optional(),
 });
 
 export const IncomingSignalSchema = z.strictObject({
@@ -79,6 +85,8 @@ export const IncomingSignalSchema = z.strictObject({
   linkId: z.string(),
   kind: z.enum(['data', 'call', 'device-link']),
   data: WireSignalDataSchema,
+  /** The sender's claim, forwarded as sent (see SignalSchema): checked against the account's device list. */
+  account: IdentitySchema.optional(),
 });
 
 export const TypingSchema = z.strictObject({ to: IdentitySchema, typing: z.boolean() });

@@ -163,6 +163,12 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
       this.#state = 'running';
       this.#resumePoints.push(next);
       this.#nextToSend = next;
+      if (next < this.#acked) {
+        // A receiver that restarted without what it had written (or from an older checkpoint) is behind
+        // what it acknowledged: the window counts from where it stands now, or the sender would run ahead.
+        this.#acked = next;
+        this.emit('progress', { bytes: Math.min(next * this.chunkSize, this.size), total: this.size });
+      }
     } else if (next > this.#nextToSend) {
       this.#protocolError(`ack ${next} for chunks not sent yet`);
       return;

@@ -279,6 +279,56 @@ describe('file transfer', () => {
     expect(same(sink.bytes, file)).toBe(true);
   });
 
+  it('holds the sender to the window again when a restarted receiver starts behind what it had acknowledged', async () => {
+    const file = patternBytes(1_000_000, 3);
+    const sender = new TransferSender({
+      id: 'behind',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      window: 8,
+    });
+    const firstSink = new MemorySink(file.byteLength);
+    const first = await sessions('before-receiver-restart');
+    const dropped = whenClosed(first.a);
+    firstSink.beforeWrite = (offset) => {
+      if (offset === 40 * sender.chunkSize) first.b.close(); // the receiving app quits
+    };
+    const before = new TransferReceiver({ id: 'behind', size: file.byteLength, sink: firstSink, window: 4 });
+    first.sb.attach(before);
+    first.sa.attach(sender);
+    await dropped;
+    before.cancel('app quits');
+    expect(sender.ackedChunks).toBeGreaterThan(8);
+
+    // It comes back with nothing kept (a sink that cannot resume), its first write slow: the sender, still
+    // running, must send no more than the 4 chunks the new receiver allows, not everything up to its old ack.
+    const sink = new MemorySink(file.byteLength);
+    let release = () => {};
+    const blocked = new Promise<void>((resolve) => (release = resolve));
+    const receiver = new TransferReceiver({ id: 'behind', size: file.byteLength, sink, window: 4 });
+    const failures: ParleyError[] = [];
+    receiver.on('error', (error) => failures.push(error));
+    const received = new Promise<void>((resolve) => {
+      sink.beforeWrite = (offset) => {
+        if (offset === 0) {
+          resolve();
+          return blocked;
+        }
+        return undefined;
+      };
+    });
+    const second = await sessions('after-receiver-restart');
+    second.sb.attach(receiver);
+    second.sa.attach(sender);
+    await received;
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+    release();
+    await Promise.all([sender.done, receiver.done]);
+    expect(failures).toEqual([]);
+    expect(same(sink.bytes, file)).toBe(true);
+    expect(sender.resumePoints.at(-1)).toBe(0);
+  });
+
   it("completes when the sender's window is smaller than the receiver's ack batch", async () => {
     const file = patternBytes(200_000);
     const sink = new MemorySink(file.byteLength);

@@ -6,9 +6,12 @@
  * `frame-ancestors` (a <meta> CSP may not forbid framing), so the header adds it.
  *
  * connect-src admits any http(s)/ws(s) origin: contacts' home relays are known only at run time. No inline or
- * eval'd script, styles from files only.
+ * eval'd script, styles from files only. The Electron shell (desktop/src/main/policy/csp.ts) takes this same
+ * list and narrows connect-src alone, so a directive added here reaches the desktop app too.
  */
-const DIRECTIVES: readonly (readonly [string, ...string[]])[] = [
+export type CspDirective = readonly [name: string, ...sources: string[]];
+
+const DIRECTIVES: readonly CspDirective[] = [
   ['default-src', "'none'"],
   ['script-src', "'self'"],
   ['style-src', "'self'"],
@@ -20,18 +23,27 @@ const DIRECTIVES: readonly (readonly [string, ...string[]])[] = [
   ['manifest-src', "'self'"],
   ['object-src', "'none'"],
   ['frame-src', "'none'"],
+  // Redundant beside worker-src and frame-src in current browsers; kept for engines that only know child-src.
+  ['child-src', "'none'"],
   ['base-uri', "'none'"],
   ['form-action', "'none'"],
 ];
 
-const join = (directives: readonly (readonly string[])[]): string =>
+/** Writes a directive list as a policy string. */
+export const joinCsp = (directives: readonly CspDirective[]): string =>
   directives.map((parts) => parts.join(' ')).join('; ');
 
 /** The policy as the built page's <meta http-equiv="Content-Security-Policy"> says it. */
-export const WEB_CLIENT_CSP_META = join(DIRECTIVES);
+export const WEB_CLIENT_CSP_META = joinCsp(DIRECTIVES);
 
-/** The policy as the relay's header says it: the page's, and no page may frame the client (clickjacking). */
-export const WEB_CLIENT_CSP_HEADER = join([...DIRECTIVES, ['frame-ancestors', "'none'"]]);
+/** The header's directives: the page's, and no page may frame the client (clickjacking). */
+export const WEB_CLIENT_CSP_HEADER_DIRECTIVES: readonly CspDirective[] = [
+  ...DIRECTIVES,
+  ['frame-ancestors', "'none'"],
+];
+
+/** The policy as the relay's header says it. */
+export const WEB_CLIENT_CSP_HEADER = joinCsp(WEB_CLIENT_CSP_HEADER_DIRECTIVES);
 
 /** A policy's directives by name, for comparing two policies whatever their order or spacing. */
 export function cspDirectives(policy: string): Map<string, string> {

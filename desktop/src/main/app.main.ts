@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { app, dialog, session, type BrowserWindow } from 'electron';
 import { APP_ENTRY_URL, USER_DATA_FILES } from './constants.js';
 import { launchedAtLogin } from './autostart.js';
+import { CallServers } from './call-servers.js';
 import { DeepLinkRouter } from './deep-link-router.js';
 import { handleDownloads } from './downloads.main.js';
 import { openExternalAfterConfirm } from './external.main.js';
@@ -20,12 +21,13 @@ import { databaseKeyProvider } from './key-protection.js';
 import { electronOsEncryption } from './key-protection.main.js';
 import { loginItem } from './login-item.main.js';
 import { Notifier } from './notifications.main.js';
-import { announcedCallServers, type FetchJson } from './policy/call-servers.js';
+import type { FetchJson } from './policy/call-servers.js';
 import { contentSecurityPolicy } from './policy/csp.js';
 import { DEEP_LINK_SCHEME, deepLinkFromArgv } from './policy/deep-link.js';
 import { RelayOrigins } from './relay-origins.js';
 import { ScreenShare } from './screen-share.main.js';
 import { configureSession, registerAppScheme } from './session.main.js';
+import { openWindowThenLearnCallServers } from './startup.js';
 import { ParleyTray } from './tray.main.js';
 import { createMainWindow, showWindow } from './window.main.js';
 
@@ -86,15 +88,19 @@ function start(): void {
       const userData = app.getPath('userData');
       const relays = new RelayOrigins(textFile(path.join(userData, USER_DATA_FILES.relayOrigins)));
       await relays.load();
-      // The SFUs the relays announce, asked before the window loads (the CSP applies from a page's load).
-      let callServers: string[] = [];
-      const learnCallServers = async () => {
-        callServers = await announcedCallServers(relays.list(), fetchRelayInfo);
-      };
-      await learnCallServers();
+      // The SFUs the relays announce: the window loads with what the last run learned (startup.ts).
+      const callServers = new CallServers(
+        textFile(path.join(userData, USER_DATA_FILES.callServers)),
+        fetchRelayInfo,
+      );
+      await callServers.load();
       configureSession(session.defaultSession, {
         rendererDir: RENDERER_DIR,
-        csp: () => contentSecurityPolicy({ relayOrigins: relays.list(), callServers }),
+        csp: () =>
+          contentSecurityPolicy({
+            relayOrigins: relays.list(),
+            callServers: callServers.list(relays.list()),
+          }),
       });
       handleDownloads(session.defaultSession);
 
@@ -123,7 +129,7 @@ function start(): void {
         'parley:relays:allow': async ({ origins }) => {
           const result = await relays.allow(origins);
           // Before the renderer reloads for the new relay, so its call server is allowed on that load too.
-          if (result.reloadRequired) await learnCallServers();
+          if (result.reloadRequired) await callServers.refresh(relays.list());
           return result;
         },
         'parley:screen:list-sources': async () => ({ sources: await screens.listSources() }),
@@ -140,13 +146,21 @@ function start(): void {
 
       tray = new ParleyTray(TRAY_ICON, { open: () => showWindow(window), quit: () => app.quit() });
       const hidden = launchedAtLogin(process.argv, app.getLoginItemSettings().wasOpenedAtLogin);
-      window = await createMainWindow({
-        preloadPath: PRELOAD,
-        iconPath: ICON,
-        stateFile: textFile(path.join(userData, USER_DATA_FILES.windowState)),
-        url: APP_ENTRY_URL,
-        show: !hidden,
+      const started = await openWindowThenLearnCallServers({
+        callServers,
+        relayOrigins: relays.list(),
+        openWindow: () =>
+          createMainWindow({
+            preloadPath: PRELOAD,
+            iconPath: ICON,
+            stateFile: textFile(path.join(userData, USER_DATA_FILES.windowState)),
+            url: APP_ENTRY_URL,
+            show: !hidden,
+          }),
+        reload: (opened) => opened.webContents.reload(),
       });
+      window = started.window;
+      started.learned.catch((error: unknown) => console.warn('Parley: could not learn call servers', error));
       // A reload or crash drops the renderer's listeners: queue links until it asks again.
       window.webContents.on('did-start-loading', () => router.detach());
       // Closing the window keeps Parley running in the tray, so messages still arrive; Quit is in the tray menu.

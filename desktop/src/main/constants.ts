@@ -9,4 +9,5 @@ export const USER_DATA_FILES = {
   databaseKey: 'database-key.json',
   windowState: 'window-state.json',
   relayOrigins: 'relay-origins.json',
+  callServers: 'call-servers.json',
 } as const;

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { TextFile } from './files.js';
+import { memoryFile } from './testing/memory-file.js';
 import { RelayOrigins } from './relay-origins.js';
-
-function memoryFile(text?: string): TextFile & { text: string | undefined } {
-  const file = {
-    text,
-    read: () => Promise.resolve(file.text),
-    write: (next: string) => {
-      file.text = next;
-      return Promise.resolve();
-    },
-  };
-  return file;
-}
 
 describe('relay origins allowed by the CSP', () => {
   it('adds new relays, asks for a reload, and remembers them across starts', async () => {

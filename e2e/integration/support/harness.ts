@@ -2,12 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import wrtc from '@roamhq/wrtc';
+import { workerOpener } from '@parley/core/crypto/opener/node';
 import { freshIndexedDb } from '@parley/core/testing/indexeddb';
 import { io } from 'socket.io-client';
 import {
   ParleyClient,
   createSecretboxKeyWrapper,
   systemTimers,
+  type AttachmentOpener,
   type CallTimeouts,
   type CryptoBackend,
   type EngineTimers,
@@ -15,6 +17,7 @@ import {
   type FetchLike,
   type FileSinkFactory,
   type FileSourceOpener,
+  type StoredFileOpener,
   type IndexedDbFactory,
   type ParleyClientEvents,
   type RelayAccess,
@@ -153,6 +156,8 @@ export interface DeviceOptions {
   fetch?: FetchLike;
   fileSink?: FileSinkFactory;
   reopenFileSource?: FileSourceOpener;
+  /** The bytes this device keeps of its messages' files, for our other devices (`storedFile`). */
+  storedFile?: StoredFileOpener;
   maxFileBytes?: number;
   readReceipts?: boolean;
   now?: () => number;
@@ -167,6 +172,11 @@ export interface DeviceOptions {
   relayUrl?: string;
   /** Shorter call timeouts (the ICE-restart grace and give-up, say) instead of waiting out the defaults. */
   callTimeouts?: Partial<CallTimeouts>;
+  /**
+   * Where received files are decrypted: by default on a worker thread (`workerOpener`, as the apps do with
+   * theirs), 'inline' on the engine's own thread, or an opener of the test's own.
+   */
+  attachmentOpener?: 'inline' | (() => AttachmentOpener);
 }
 
 /**
@@ -231,6 +241,7 @@ export class TestDevice {
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
+      ...(this.options.storedFile === undefined ? {} : { storedFile: this.options.storedFile }),
       ...(this.options.reopenFileSource === undefined
         ? {}
         : { reopenFileSource: this.options.reopenFileSource }),
@@ -239,6 +250,9 @@ export class TestDevice {
       ...(this.options.access === undefined ? {} : { access: this.options.access }),
       ...(this.options.cryptoBackend === undefined ? {} : { cryptoBackend: this.options.cryptoBackend }),
       ...(this.options.callTimeouts === undefined ? {} : { callTimeouts: this.options.callTimeouts }),
+      ...(this.options.attachmentOpener === 'inline'
+        ? {}
+        : { attachmentOpener: this.options.attachmentOpener ?? workerOpener }),
       tuning: { ...FAST, ...this.options.tuning },
       timers: this.#timers,
     };

@@ -27,3 +27,12 @@ export {
   type SerializedAttachmentDescriptor,
 } from './format.js';
 export { openAttachmentDigest, sealAttachmentDigest } from './trailer.js';
+export {
+  inlineOpener,
+  lazyOpener,
+  openBatchInPlace,
+  type AttachmentOpener,
+  type OpenBatch,
+  type OpenedBatch,
+} from './opener.js';
+export { channelOpener, serveOpener, type OpenerChannel } from './opener-port.js';

@@ -23,8 +23,11 @@ export interface AccountSettingsHooks {
   setTimer(conversationId: string, expiresInMs: number): Promise<void>;
   /** Something was queued in the outbox. */
   kick(): void;
-  /** Closes every open direct data link, so each re-forms under the transport policy now in force. */
-  dropDirectLinks(): void;
+  /**
+   * Relay-only was turned on: every open direct data link closes, so each re-forms under the new transport
+   * policy, and a call in progress moves its media to the TURN server.
+   */
+  relayOnlyTurnedOn(): void;
 }
 
 /**
@@ -91,9 +94,9 @@ export class AccountSettings {
     if (typeof enabled !== 'boolean') throw new ParleyError('BAD_REQUEST', 'relay-only links are on or off');
     const turningOn = enabled && !this.privacy.relayOnlyLinks;
     await this.#save({ ...this.privacy, relayOnlyLinks: enabled });
-    // A link opened before used every candidate and may go straight to the contact, who then keeps seeing
-    // our address: it goes now, and the link that replaces it gathers relay candidates only.
-    if (turningOn) this.hooks.dropDirectLinks();
+    // A link or call opened before used every candidate and may go straight to the contact, who then keeps
+    // seeing our address: links go now and re-form through TURN, a call restarts ICE with relay candidates only.
+    if (turningOn) this.hooks.relayOnlyTurnedOn();
   }
 
   async setDefaultDisappearingTimer(expiresInMs: number | null): Promise<void> {

@@ -49,7 +49,7 @@ const CallLogEntrySchema = z.object({
   peer: z.string(),
   direction: z.enum(['outgoing', 'incoming']),
   media: z.enum(['audio', 'video']),
-  outcome: z.enum(['answered', 'missed', 'declined', 'busy', 'cancelled', 'failed']),
+  outcome: z.enum(['answered', 'missed', 'declined', 'busy', 'cancelled', 'failed', 'answered-elsewhere']),
   startedAt: z.number(),
   endedAt: z.number(),
   durationMs: z.number().nonnegative().optional(),

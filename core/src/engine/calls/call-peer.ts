@@ -2,33 +2,14 @@ import { MAX_CANDIDATES_PER_MESSAGE, fingerprintAuthenticated } from '../../call
 import type { CallControl, CallMedia, CallTimers } from '../../calls/index.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
-import type { CallTrack, LocalMedia } from './local-media.js';
-
-/**
- * The one peer connection of a call, on the raw WebRTC API (no simple-peer: a call renegotiates for ICE
- * restarts and carries media, not a data channel). Everything it says to the peer goes out as call control
- * messages through `send` (sealed by the calls service); what the peer says comes in through `receive`.
- * It reports its media path and, once DTLS is up, whether the certificate the connection negotiated is one
- * the peer announced in the sealed SDP.
- */
-
-/** The part of the WebRTC API a call uses: the browser's and @roamhq/wrtc's RTCPeerConnection agree on it. */
-interface RtcDescription {
-  readonly type: string;
-  readonly sdp?: string;
-}
-interface RtcCandidate {
-  readonly candidate: string;
-  readonly sdpMid?: string | null | undefined;
-  readonly sdpMLineIndex?: number | null | undefined;
-  readonly usernameFragment?: string | null | undefined;
-}
-interface RtcTransceiver {
-  direction: string;
-  readonly mid: string | null;
-  readonly sender: { readonly track: unknown; replaceTrack(track: unknown): Promise<void> };
-  readonly receiver: { readonly track: { readonly kind: string } };
-}
+import type { LocalMedia } from './local-media.js';
+import type {
+  RtcCandidate,
+  RtcDescription,
+  RtcPeer,
+  RtcPeerConstructor,
+  RtcTransceiver,
+} from './rtc-types.js';
 
 /**
  * Where end-to-end frame encryption attaches to a peer connection's media (a group call's mesh pair): every
@@ -38,33 +19,14 @@ export interface MediaProtection {
   sender(sender: unknown, kind: 'audio' | 'video'): void;
   receiver(receiver: unknown, kind: 'audio' | 'video'): void;
 }
-interface RtcPeer {
-  readonly iceConnectionState: string;
-  readonly signalingState: string;
-  readonly connectionState?: string;
-  readonly remoteDescription: RtcDescription | null;
-  createOffer(options?: { iceRestart?: boolean }): Promise<RtcDescription>;
-  createAnswer(): Promise<RtcDescription>;
-  setLocalDescription(description: RtcDescription | { type: 'rollback' }): Promise<void>;
-  setRemoteDescription(description: RtcDescription): Promise<void>;
-  addIceCandidate(candidate: RtcCandidate): Promise<void>;
-  addTransceiver(
-    trackOrKind: CallTrack | 'audio' | 'video',
-    init: { direction: 'sendrecv'; streams?: unknown[] },
-  ): RtcTransceiver;
-  getTransceivers(): readonly RtcTransceiver[];
-  getStats(): Promise<{ forEach(callback: (report: Record<string, unknown>) => void): void }>;
-  close(): void;
-  onicecandidate: ((event: { candidate: RtcCandidate | null }) => void) | null;
-  oniceconnectionstatechange: (() => void) | null;
-  onconnectionstatechange: (() => void) | null;
-  ontrack: ((event: { track: unknown; streams: readonly unknown[] }) => void) | null;
-}
-type RtcPeerConstructor = new (configuration: {
-  iceServers: IceServer[];
-  iceTransportPolicy: 'all' | 'relay';
-  [extra: string]: unknown;
-}) => RtcPeer;
+
+/**
+ * The one peer connection of a call, on the raw WebRTC API (no simple-peer: a call renegotiates for ICE
+ * restarts and carries media, not a data channel). Everything it says to the peer goes out as call control
+ * messages through `send` (sealed by the calls service); what the peer says comes in through `receive`.
+ * It reports its media path and, once DTLS is up, whether the certificate the connection negotiated is one
+ * the peer announced in the sealed SDP.
+ */
 
 const RECHECK_MS = 100;
 
@@ -94,7 +56,9 @@ export interface CallPeerOptions {
 
 export class CallPeer {
   readonly #options: CallPeerOptions;
-  readonly #pc: RtcPeer;
+  #pc: RtcPeer;
+  /** 'relay' once relay-only is on: every connection of this call from then on gathers TURN candidates only. */
+  #policy: 'all' | 'relay';
   /** Candidates that arrived before the description they belong to. */
   #pending: RtcCandidate[] = [];
   /** The peer's latest description, as it arrived sealed: what the DTLS certificate is checked against. */
@@ -111,20 +75,32 @@ export class CallPeer {
   #makingOffer = false;
   /** A local media change waits for the current offer/answer exchange to finish. */
   #negotiationPending = false;
+  /** The call moved to a new peer connection at least once (useRelayOnly). */
+  #replaced = false;
   #closed = false;
   /** Senders and receivers already handed to `protect`. */
   readonly #protected = new WeakSet<object>();
 
   constructor(options: CallPeerOptions) {
     this.#options = options;
-    const Peer = options.wrtc.RTCPeerConnection as RtcPeerConstructor;
-    this.#pc = new Peer({
-      ...options.rtcConfig,
-      iceServers: [...options.iceServers],
-      iceTransportPolicy: options.iceTransportPolicy,
+    this.#policy = options.iceTransportPolicy;
+    this.#pc = this.#open();
+    if (options.role === 'offerer') {
+      this.#addTransceivers(options.media === 'video');
+      this.#guard(this.#offer(false));
+    }
+  }
+
+  /** A peer connection under the current transport policy; events of one since replaced are ignored. */
+  #open(): RtcPeer {
+    const Peer = this.#options.wrtc.RTCPeerConnection as RtcPeerConstructor;
+    const pc = new Peer({
+      ...this.#options.rtcConfig,
+      iceServers: [...this.#options.iceServers],
+      iceTransportPolicy: this.#policy,
     });
-    this.#pc.onicecandidate = ({ candidate }) => {
-      if (this.#closed) return;
+    pc.onicecandidate = ({ candidate }) => {
+      if (this.#closed || pc !== this.#pc) return;
       // The end of gathering sends what is left at once.
       if (candidate === null || candidate.candidate === '') {
         this.#flushCandidates();
@@ -139,19 +115,50 @@ export class CallPeer {
       });
       this.#flushTimer ??= this.#options.timers.setTimeout(() => this.#flushCandidates(), 0);
     };
-    this.#pc.oniceconnectionstatechange = () => this.#stateChanged();
-    this.#pc.onconnectionstatechange = () => this.#stateChanged();
-    this.#pc.ontrack = ({ track, streams }) => this.#options.onTrack(track, streams);
-    if (options.role === 'offerer') {
-      const { local } = options;
-      const streams = local.stream === undefined ? {} : { streams: [local.stream] };
-      this.#pc.addTransceiver(local.sending('audio') ?? 'audio', { direction: 'sendrecv', ...streams });
-      const video = local.sending('video');
-      if (options.media === 'video' || video !== undefined)
-        this.#pc.addTransceiver(video ?? 'video', { direction: 'sendrecv', ...streams });
-      this.#protectAll();
-      this.#guard(this.#offer(false));
-    }
+    pc.oniceconnectionstatechange = () => {
+      if (pc === this.#pc) this.#stateChanged();
+    };
+    pc.onconnectionstatechange = () => {
+      if (pc === this.#pc) this.#stateChanged();
+    };
+    pc.ontrack = ({ track, streams }) => {
+      if (pc === this.#pc) this.#options.onTrack(track, streams);
+    };
+    return pc;
+  }
+
+  /** The offering side's transceivers: audio, and video when the call has it or the camera/screen is on. */
+  #addTransceivers(video: boolean): void {
+    const { local } = this.#options;
+    const streams = local.stream === undefined ? {} : { streams: [local.stream] };
+    this.#pc.addTransceiver(local.sending('audio') ?? 'audio', { direction: 'sendrecv', ...streams });
+    const camera = local.sending('video');
+    if (video || camera !== undefined)
+      this.#pc.addTransceiver(camera ?? 'video', { direction: 'sendrecv', ...streams });
+    this.#protectAll();
+  }
+
+  /**
+   * Closes the current peer connection and opens another under the current policy, with fresh per-connection
+   * state (its DTLS certificate is verified again against the next sealed SDP).
+   */
+  #replacePc(): boolean {
+    const old = this.#pc;
+    const hadVideo = old.getTransceivers().some((t) => t.receiver.track.kind === 'video');
+    this.#pc = this.#open();
+    old.close();
+    if (this.#recheck !== undefined) this.#options.timers.clearTimeout(this.#recheck);
+    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
+    this.#recheck = undefined;
+    this.#flushTimer = undefined;
+    this.#gathered = [];
+    this.#pending = [];
+    this.#remoteSdp = undefined;
+    this.#verified = false;
+    this.#makingOffer = false;
+    this.#negotiationPending = false;
+    this.#replaced = true;
+    return hadVideo;
   }
 
   /**
@@ -173,6 +180,21 @@ export class CallPeer {
     if (this.#options.role === 'offerer' && !this.#closed) this.#guard(this.#offer(true));
   }
 
+  /**
+   * Moves the call to TURN: relay candidates only from now on. Chromium keeps using an ICE restart's old
+   * local ports (a host or server-reflexive path stays selected after setConfiguration + restartIce), so the
+   * call moves to a new peer connection under the relay policy instead: an offer marked `replace`, which the
+   * peer answers on a new connection of its own. Either side may do it; crossing ones settle as in #answer.
+   * Media pauses for the new connection's set-up (about a round of ICE and DTLS).
+   */
+  useRelayOnly(): void {
+    if (this.#closed || this.#policy === 'relay') return;
+    this.#policy = 'relay';
+    const hadVideo = this.#replacePc();
+    this.#addTransceivers(hadVideo || this.#options.media === 'video');
+    this.#guard(this.#offer(false, true));
+  }
+
   /** The connection's current getStats report, by report id. */
   async stats(): Promise<Map<string, Record<string, unknown>>> {
     const stats = await this.#pc.getStats();
@@ -184,12 +206,19 @@ export class CallPeer {
   /** A control message of the peer connection's (offer, answer, candidates) for this call. */
   receive(message: CallControl): void {
     if (this.#closed) return;
-    if (message.type === 'offer') this.#guard(this.#answer(message.sdp));
-    else if (message.type === 'answer') {
+    if (message.type === 'offer') {
+      if (message.replace === true) {
+        // A replacement crossing ours: the caller keeps its own, the callee takes the caller's (as in #answer).
+        const crossing = this.#makingOffer || this.#pc.signalingState !== 'stable';
+        if (crossing && this.#options.role === 'offerer') return;
+        this.#replacePc();
+      }
+      this.#guard(this.#answer(message.sdp));
+    } else if (message.type === 'answer') {
       this.#guard(this.#answered(message.sdp));
     } else if (message.type === 'candidates') {
       if (this.#pc.remoteDescription === null) this.#pending.push(...message.candidates);
-      else for (const candidate of message.candidates) this.#guard(this.#pc.addIceCandidate(candidate));
+      else for (const candidate of message.candidates) this.#guard(this.#addCandidate(candidate));
     }
   }
 
@@ -211,7 +240,7 @@ export class CallPeer {
     }
   }
 
-  async #offer(iceRestart: boolean): Promise<void> {
+  async #offer(iceRestart: boolean, replace = false): Promise<void> {
     this.#makingOffer = true;
     let offer: RtcDescription;
     try {
@@ -222,7 +251,13 @@ export class CallPeer {
     }
     if (this.#closed || offer.sdp === undefined) return;
     const { callId } = this.#options;
-    this.#options.send({ type: 'offer', callId, sdp: offer.sdp, ...(iceRestart ? { iceRestart } : {}) });
+    this.#options.send({
+      type: 'offer',
+      callId,
+      sdp: offer.sdp,
+      ...(iceRestart ? { iceRestart } : {}),
+      ...(replace ? { replace } : {}),
+    });
   }
 
   /**
@@ -306,7 +341,16 @@ export class CallPeer {
     this.#protectAll();
     const pending = this.#pending;
     this.#pending = [];
-    for (const candidate of pending) await this.#pc.addIceCandidate(candidate);
+    for (const candidate of pending) await this.#addCandidate(candidate);
+  }
+
+  /** After a replacement, candidates of the peer's old connection may still arrive: those are dropped. */
+  async #addCandidate(candidate: RtcCandidate): Promise<void> {
+    try {
+      await this.#pc.addIceCandidate(candidate);
+    } catch (error) {
+      if (!this.#replaced) throw error;
+    }
   }
 
   /** Hands every sender and receiver not yet protected to `protect` (no-op without it). */

@@ -12,10 +12,11 @@ import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
 import { mayLink } from '../contacts/contact-requests.js';
 import type { EngineContext } from '../context.js';
+import type { ProtocolAddress } from '../../crypto/index.js';
 import type { WireLinkSignal } from '../links/direct-links.js';
 import { SignalSealer } from '../links/signal-sealing.js';
-import type { RelayConnection } from '../relay/relay-connection.js';
-import { PRIMARY_DEVICE, addressOfPeer, peerOf } from '../shared/addresses.js';
+import { addressOfPeer, peerOf } from '../shared/addresses.js';
+import { CallDevices } from './call-devices.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
 import { CallPairs, type CallPair, type PairOptions } from './call-pairs.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
@@ -27,7 +28,8 @@ const CLOSE_FLUSH_MS = 2_000;
 
 export interface CallsServiceParts {
   readonly wrtc: WebRtcImplementation | undefined;
-  readonly relayFor: (account: string) => RelayConnection;
+  /** Relays a sealed signal to one peer device (LinksService.sendSignal); resolves whether it was online. */
+  readonly sendSignal: (to: PeerAddress, signal: WireLinkSignal) => Promise<boolean>;
   /** The home relay's ICE (TURN) servers; undefined before the first authentication. */
   readonly iceServers: () => readonly IceServer[] | undefined;
   /** Ring, connect and reconnect timeouts (tests shorten the 45 s ring). */
@@ -57,6 +59,8 @@ export class CallsService {
   readonly #peers = new Map<string, CallPeer>();
   /** Peer connections outside the controller (group call mesh pairs). */
   readonly #pairs = new CallPairs();
+  /** Which device of the peer's account each call is with (a call rings on all of them). */
+  readonly #devices = new CallDevices();
   /** Each call's previous quality reading, for rates over the time since. */
   readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
@@ -211,6 +215,15 @@ export class CallsService {
   }
 
   /**
+   * "Relay-only calls" was turned on: a call in progress moves to the TURN server (an ICE restart gathering
+   * relay candidates only), so the contact stops seeing this device's address. Calls started later are
+   * relay-only from the start.
+   */
+  relayOnlyTurnedOn(): void {
+    for (const peer of this.#peers.values()) peer.useRelayOnly();
+  }
+
+  /**
    * A peer connection with `options.peer` that is not a 1:1 call: a group call's mesh pair (call-pairs.ts).
    * UNAVAILABLE without WebRTC.
    */
@@ -232,7 +245,8 @@ export class CallsService {
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
-    const account = addressOfPeer(from).name;
+    const device = addressOfPeer(from);
+    const account = device.name;
     this.#chain(this.#inbound, account, async () => {
       // A mesh pair's peer was admitted by the group call (a member of the group), not as a contact.
       if (!this.#pairs.isPeer(signal.linkId, account) && !(await mayLink(this.ctx.db, account))) return;
@@ -248,7 +262,7 @@ export class CallsService {
         this.ctx.report(error);
         return;
       }
-      this.#receive(account, message);
+      this.#receive(device, message);
     });
   }
 
@@ -275,8 +289,26 @@ export class CallsService {
     this.#pairs.closeAll();
   }
 
-  #receive(account: string, message: CallControl): void {
+  #receive(device: ProtocolAddress, message: CallControl): void {
+    const account = device.name;
     if (this.#pairs.receive(account, message)) return;
+    const { admit, stop } = this.#devices.admit(device, message);
+    if (stop !== undefined && stop.devices.length > 0) {
+      // Another device answered (or declined): the caller tells the rest of the callee's devices to stop.
+      const hangup = {
+        type: 'hangup' as const,
+        callId: message.callId,
+        ...(stop.elsewhere ? { elsewhere: stop.elsewhere } : {}),
+      };
+      this.#chain(this.#outbound, account, async () => {
+        const listed = this.ctx.devices.deviceIds(account);
+        for (const other of stop.devices) {
+          // A device unlinked meanwhile gets nothing more.
+          if (listed.includes(other.deviceId)) await this.#sendTo(other, hangup).catch(this.ctx.report);
+        }
+      });
+    }
+    if (!admit) return;
     if (isCallSignal(message)) {
       this.#controller.receive(account, message);
       return;
@@ -348,14 +380,29 @@ export class CallsService {
     this.#local = undefined;
   }
 
-  /** Seals `message` in the pair's session and relays it, after every earlier signal to that peer. */
+  /**
+   * Seals `message` in each pair's session and relays it, after every earlier signal to that account: to the
+   * device the call is with; a ring to every device the account's signed list names (fetched if stale),
+   * and anything before an answer to every device that rang.
+   */
   #send(account: string, message: CallControl): void {
-    const to = peerOf({ name: account, deviceId: PRIMARY_DEVICE });
     this.#chain(this.#outbound, account, async () => {
-      const signal = { linkId: message.callId, kind: 'call' as const, data: message };
-      const data = await this.#sealer.seal(to, signal);
-      await this.parts.relayFor(account).request('signal', { to: to.identity, ...signal, data });
+      let targets = this.#devices.targets(message.callId);
+      if (message.type === 'ring') {
+        await this.ctx.devices.refresh(account);
+        targets = this.ctx.devices.fanOut([account]);
+        this.#devices.rang(message.callId, targets);
+      }
+      for (const to of targets ?? this.ctx.devices.fanOut([account])) {
+        await this.#sendTo(to, message).catch(this.ctx.report);
+      }
     });
+  }
+
+  async #sendTo(to: ProtocolAddress, message: CallControl): Promise<void> {
+    const signal = { linkId: message.callId, kind: 'call' as const, data: message };
+    const data = await this.#sealer.seal(peerOf(to), signal);
+    await this.parts.sendSignal(peerOf(to), { ...signal, data });
   }
 
   async #log(entry: CallLogEntry): Promise<void> {

@@ -190,6 +190,28 @@ export class DeviceDirectory {
     }
   }
 
+  /**
+   * Which device of `account` speaks with `identityKey` (a linked device's signal names only its key and the
+   * account it claims): the list is refreshed as for a fan-out (TTL), and fetched again once when the key is
+   * not in it (linked since); `fresh` fetches it first whatever its age (a new link: no window for a device
+   * unlinked within the TTL). UNTRUSTED_IDENTITY when the account's verified list does not name the key.
+   */
+  async deviceWithKey(account: string, identityKey: Uint8Array, fresh = false): Promise<number> {
+    const find = () =>
+      this.#lists.get(account)?.devices.find((device) => equalBytes(device.identityKey, identityKey))
+        ?.deviceId;
+    if (equalBytes(parseIdentityString(account), identityKey)) return PRIMARY_DEVICE_ID;
+    await this.refresh(account, fresh);
+    const listed = find() ?? (fresh ? undefined : (await this.refresh(account, true), find()));
+    if (listed === undefined) {
+      throw new ParleyError(
+        'UNTRUSTED_IDENTITY',
+        `a device of ${account.slice(0, 12)}… that its signed device list does not name`,
+      );
+    }
+    return listed;
+  }
+
   /** Heard from `address` (the primary drops own devices unseen for 30 days). Kept in memory; saved on change. */
   async seen(address: ProtocolAddress): Promise<void> {
     const list = this.#lists.get(address.name);

@@ -6,6 +6,7 @@ import type { DeviceListEntry } from '../../protocol/signed-messages.js';
 import type { EngineContext } from '../context.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import type { DeviceDirectory } from './device-directory.js';
+import { encodeClear } from './linking/frames.js';
 import { syncToOwnDevices } from './sync.js';
 import { loadProfile, profileBody } from '../account/profile.js';
 
@@ -115,9 +116,29 @@ export class DevicesService {
     if (deviceId === PRIMARY_DEVICE_ID)
       throw new ParleyError('BAD_REQUEST', 'the primary cannot be unlinked');
     const current = await this.#current();
-    if (!current.some((device) => device.deviceId === deviceId))
-      throw new ParleyError('NOT_FOUND', `no device ${deviceId}`);
-    return (await this.#publish(current.filter((device) => device.deviceId !== deviceId))).signed;
+    const removed = current.find((device) => device.deviceId === deviceId);
+    if (removed === undefined) throw new ParleyError('NOT_FOUND', `no device ${deviceId}`);
+    const list = await this.#publish(current.filter((device) => device.deviceId !== deviceId));
+    await this.#tellUnlinked(removed.identityKey);
+    return list.signed;
+  }
+
+  /**
+   * Tells an unlinked device, if it is connected now, to fetch the list that no longer names it, so it
+   * says so at once ('devices' names it as removed there). A device that is offline learns it from the
+   * relay's list when it next starts. Best effort: the list is what counts, and it is published.
+   */
+  async #tellUnlinked(identityKey: Uint8Array): Promise<void> {
+    try {
+      await this.home().request('signal', {
+        to: toBase64Url(identityKey),
+        linkId: toBase64Url(this.ctx.crypto.randomBytes(16)),
+        kind: 'device-link',
+        data: { sealed: toBase64Url(encodeClear({ t: 'unlinked' })) },
+      });
+    } catch (error) {
+      this.ctx.report(error);
+    }
   }
 
   /**

@@ -1,2 +1,3 @@
 export * from './linking/index.js';
 export * from './history/index.js';
+export * from './attachments/index.js';

@@ -174,10 +174,25 @@ export class EncryptingReader {
 }
 
 /**
+ * Where a received file's ciphertext goes, front to back: decrypted into the platform's sink, on this
+ * thread (DecryptingWriter) or through an AttachmentOpener on another (BatchedDecryptingWriter).
+ */
+export interface ReceivingWriter {
+  /** Takes the next ciphertext bytes; a promise when the caller should wait for it (or it failed). */
+  write(offset: number, bytes: Uint8Array): Promise<void> | undefined;
+  /** Every byte was given: opens the rest and checks the size and the digest (`sealedDigest` if it trails). */
+  finish(sealedDigest?: Uint8Array): Promise<void>;
+  /** Attachment chunks whose plaintext is in the sink. */
+  readonly chunks: number;
+  /** What a writer into the same sink needs to continue after a restart. */
+  checkpoint(): AttachmentCheckpoint | undefined;
+}
+
+/**
  * Takes the ciphertext front to back in pieces of any size, decrypts each chunk as soon as it is complete
  * and writes its plaintext to the sink; `finish` opens the last chunk and checks the size and the digest.
  */
-export class DecryptingWriter {
+export class DecryptingWriter implements ReceivingWriter {
   readonly #decryptor: AttachmentDecryptor;
   /** The sink's own memory, when it offers it: plaintext is decrypted in place, never copied. */
   readonly #into: PlaintextTarget | undefined;

@@ -26,6 +26,18 @@ export type FileSourceDescriptor = { readonly kind: string } & Readonly<Record<s
 /** Opens a file again from its descriptor after a restart; throws (clearly) if it is gone or changed. */
 export type FileSourceOpener = (descriptor: FileSourceDescriptor) => Promise<FileSource>;
 
+/**
+ * Opens the bytes this device keeps of a message's file, sent or received (the app's copy: OPFS in the
+ * browser, the sink's folder in Node), or undefined when it has none; the engine `close`s what it opened.
+ * Our other devices that moved the history fetch their photos and files from here (devices/attachments).
+ */
+export type StoredFileOpener = (file: {
+  readonly messageId: string;
+  readonly name: string;
+  readonly mimeType: string;
+  readonly size: number;
+}) => Promise<FileSource | undefined>;
+
 /** Where a received file's plaintext goes, written front to back; `abort` if it failed. */
 export interface FileSink {
   write(offset: number, bytes: Uint8Array): Promise<void>;
@@ -35,6 +47,12 @@ export interface FileSink {
    * view, so the bytes are never copied. Undefined where the sink wants them handed over instead.
    */
   region?(offset: number, length: number): Uint8Array | undefined;
+  /**
+   * Makes every byte written so far durable, for a sink whose writes may not survive an app restart until
+   * then (a browser's OPFS file). Before a checkpoint of a direct transfer is saved, the engine flushes, so
+   * the checkpoint never counts bytes a restart would lose. Absent where a written byte is already kept.
+   */
+  flush?(): Promise<void>;
   /** Every byte was written and checked. */
   finish(): Promise<void>;
   abort(): Promise<void>;

@@ -3,6 +3,7 @@ import { deserializeAttachmentKeys, type ProtocolAddress } from '../../crypto/in
 import { fromBase64Url } from '../../protocol/encoding.js';
 import { PRIMARY_DEVICE, peerOf } from '../shared/addresses.js';
 import { DecryptingWriter, ciphertextSize } from './attachment-stream.js';
+import { BatchedDecryptingWriter } from './batched-decrypting-writer.js';
 import { onCancel } from './file-cancellation.js';
 import { MemoryFileSink, type FileSink } from './file-io.js';
 import type { FileTransfers } from './file-transfers.js';
@@ -152,7 +153,11 @@ export class FileReceiving {
     }
     const transferChunkSize = restored?.transferChunkSize;
     const checkpoint = transferChunkSize === undefined ? undefined : restored?.checkpoint;
-    const writer = new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint);
+    const { opener } = this.options;
+    const writer =
+      opener === undefined
+        ? new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint)
+        : new BatchedDecryptingWriter(sink, descriptor, ctx.crypto, opener, checkpoint);
     const arrived = async () => {
       await records.setState(messageId, 'complete');
       ctx.emit('file', {
@@ -191,6 +196,7 @@ export class FileReceiving {
       return;
     }
     const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    const flush = sink.flush?.bind(sink);
     const { receiver, ended } = await resumableReceiver({
       state: ctx.state,
       file: { messageId, sender: from, body },
@@ -201,6 +207,7 @@ export class FileReceiving {
         ? {}
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
+      ...(flush === undefined ? {} : { flush }),
     });
     receiver.on(
       'progress',

@@ -14,6 +14,7 @@ export {
   type FileSourceDescriptor,
   type FileSourceOpener,
   type IncomingFile,
+  type StoredFileOpener,
 } from './file-io.js';
 export { blobSource, type BlobLike } from './blob-file.dom.js';
 export type { FileInfo, FileTransferState } from './file-records.js';

@@ -2,7 +2,14 @@
 import { open, rm } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ParleyError } from '../../errors/index.js';
-import type { FileSink, FileSinkFactory, FileSource, FileSourceDescriptor, IncomingFile } from './file-io.js';
+import type {
+  FileSink,
+  FileSinkFactory,
+  FileSource,
+  FileSourceDescriptor,
+  IncomingFile,
+  StoredFileOpener,
+} from './file-io.js';
 
 const KIND = 'node-file';
 
@@ -84,11 +91,32 @@ export async function createFileSink(path: string, options: { keep?: boolean } =
   };
 }
 
+/** Where directorySinkFactory keeps a message's file: `<messageId>-<name>`, the name a safe base name. */
+function storedPath(directory: string, messageId: string, name: string): string {
+  return join(directory, `${messageId}-${basename(name).replace(/[^\w.-]/g, '_')}`);
+}
+
 /** Received files go to `directory`, named `<messageId>-<name>` (the name reduced to a safe base name). */
 export function directorySinkFactory(directory: string): FileSinkFactory {
   const factory = ({ messageId, name, resume }: IncomingFile) =>
-    createFileSink(join(directory, `${messageId}-${basename(name).replace(/[^\w.-]/g, '_')}`), {
-      keep: resume === true,
-    });
+    createFileSink(storedPath(directory, messageId, name), { keep: resume === true });
   return Object.assign(factory, { resumes: true });
+}
+
+/**
+ * The files directorySinkFactory(directory) wrote, read back (the client's `storedFile`): undefined for a
+ * file that is not there, or not of the recorded size (cut short, or changed since).
+ */
+export function directoryStoredFile(directory: string): StoredFileOpener {
+  return async ({ messageId, name, mimeType, size }) => {
+    let source: FileSource & { close(): Promise<void> };
+    try {
+      source = await openFileSource(storedPath(directory, messageId, name), { name, mimeType });
+    } catch {
+      return undefined;
+    }
+    if (source.size === size) return source;
+    await source.close();
+    return undefined;
+  };
 }

@@ -47,4 +47,62 @@ describe('receive checkpoints', () => {
     await keep.end();
     expect(await state.keys('file-in:')).toEqual([]);
   });
+
+  it('saves a checkpoint only once the sink made the bytes it counts durable', async () => {
+    const state = new InMemoryEngineStateStore();
+    let chunks = 0;
+    const writer = {
+      get chunks() {
+        return chunks;
+      },
+      checkpoint: () => ({ header: new Uint8Array(29), index: chunks, tags: new Uint8Array(chunks * 16) }),
+    };
+    // The sink's flush completes when the test says: until then the checkpoint must not be stored.
+    const flushes: Array<() => void> = [];
+    const flush = () => new Promise<void>((resolve) => flushes.push(resolve));
+    const keep = new ReceiveCheckpoints(
+      state,
+      'file-in:m2',
+      { messageId: 'm2', sender: { name: 'alice', deviceId: 1 }, body },
+      (error) => {
+        throw error;
+      },
+      undefined,
+      flush,
+    );
+    await keep.start();
+    chunks = 16;
+    keep.offer(writer, 16_294);
+    await expect.poll(() => flushes.length, { timeout: 30_000 }).toBe(1);
+    expect(decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint).toBeUndefined();
+    flushes[0]?.();
+    await expect
+      .poll(async () => decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint?.index, {
+        timeout: 30_000,
+      })
+      .toBe(16);
+    await keep.end();
+  });
+
+  it('saves no checkpoint when the sink could not flush', async () => {
+    const state = new InMemoryEngineStateStore();
+    const reported: unknown[] = [];
+    const writer = {
+      chunks: 16,
+      checkpoint: () => ({ header: new Uint8Array(29), index: 16, tags: new Uint8Array(16 * 16) }),
+    };
+    const keep = new ReceiveCheckpoints(
+      state,
+      'file-in:m3',
+      { messageId: 'm3', sender: { name: 'alice', deviceId: 1 }, body },
+      (error) => reported.push(error),
+      undefined,
+      () => Promise.reject(new Error('the disk is full')),
+    );
+    await keep.start();
+    keep.offer(writer, 16_294);
+    await expect.poll(() => reported.length, { timeout: 30_000 }).toBe(1);
+    expect(decodeIncomingRecord(await state.get('file-in:m3'))?.checkpoint).toBeUndefined();
+    await keep.end();
+  });
 });

@@ -2,7 +2,7 @@ import { attachmentOffset, type AttachmentCheckpoint } from '../../crypto/index.
 import { fromBase64Url } from '../../protocol/encoding.js';
 import { TransferReceiver } from '../../transfer/receiver.js';
 import type { EngineStateStore } from '../shared/state-store.js';
-import type { DecryptingWriter } from './attachment-stream.js';
+import type { ReceivingWriter } from './attachment-stream.js';
 import { INCOMING_FILE_PREFIX, encodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
 
 /** Attachment chunks (64 KiB each) between two saved checkpoints at least: 1 MiB. */
@@ -24,6 +24,8 @@ export class ReceiveCheckpoints {
     private readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>,
     private readonly report: (error: unknown) => void,
     private readonly current?: Pick<IncomingFileRecord, 'checkpoint' | 'transferChunkSize'>,
+    /** The sink's flush (FileSink.flush): what a checkpoint counts is made durable before it is saved. */
+    private readonly flush?: () => Promise<void>,
   ) {
     this.#savedIndex = current?.checkpoint?.index ?? 0;
   }
@@ -46,10 +48,7 @@ export class ReceiveCheckpoints {
    * `writer`'s chunks are in the sink: its checkpoint is saved if far enough past the last one saved. Asked
    * after every transfer chunk, so the checkpoint (a copy of every tag so far) is built only when saved.
    */
-  offer(
-    writer: Pick<DecryptingWriter, 'chunks' | 'checkpoint'>,
-    transferChunkSize: number | undefined,
-  ): void {
+  offer(writer: Pick<ReceivingWriter, 'chunks' | 'checkpoint'>, transferChunkSize: number | undefined): void {
     if (this.#ended || transferChunkSize === undefined) return;
     const step = Math.max(MIN_STEP, Math.floor(this.#savedIndex / 16));
     if (writer.chunks - this.#savedIndex < step) return;
@@ -58,7 +57,11 @@ export class ReceiveCheckpoints {
     this.#savedIndex = checkpoint.index;
     const record = encodeIncomingRecord({ ...this.file, checkpoint, transferChunkSize });
     this.#saved = this.#saved
-      .then(() => (this.#ended ? undefined : this.state.put(this.key, record)))
+      .then(async () => {
+        if (this.#ended) return;
+        await this.flush?.();
+        if (!this.#ended) await this.state.put(this.key, record);
+      })
       .catch(this.report);
   }
 
@@ -78,11 +81,13 @@ export class ReceiveCheckpoints {
 export async function resumableReceiver(options: {
   readonly state: EngineStateStore;
   readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>;
-  readonly writer: DecryptingWriter;
+  readonly writer: ReceivingWriter;
   readonly trailing: boolean;
   readonly attachmentChunkSize: number;
   readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };
   readonly report: (error: unknown) => void;
+  /** FileSink.flush of the sink `writer` writes to, if it has one. */
+  readonly flush?: () => Promise<void>;
 }): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
   const { file, writer, resume } = options;
   const receiver = new TransferReceiver({
@@ -108,6 +113,7 @@ export async function resumableReceiver(options: {
     file,
     options.report,
     resume,
+    options.flush,
   );
   await keep.start();
   // Every chunk the writer opened is in the sink once the receiver reports progress.

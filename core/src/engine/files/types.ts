@@ -1,5 +1,5 @@
 import { toBase64Url } from '../../protocol/encoding.js';
-import type { ProtocolAddress } from '../../crypto/index.js';
+import type { AttachmentOpener, ProtocolAddress } from '../../crypto/index.js';
 import type { Content } from '../messaging/content.js';
 import type { FileInfo } from './file-records.js';
 import type { ParleyClientOptions } from '../options.js';
@@ -72,15 +72,18 @@ export interface FileOptions {
   readonly maxBytes: number;
   /** Opens a file being sent again after a restart (files/node-file.node.ts: reopenFileSource). */
   readonly reopen?: FileSourceOpener;
+  /** Decrypts received chunks on another thread (the client's `attachmentOpener`, started on first use). */
+  readonly opener?: AttachmentOpener;
 }
 
 export type FileBody = Extract<Content['body'], { type: 'file' }>;
 
 /** The file options a client was started with, with their defaults. */
-export function fileOptions(options: ParleyClientOptions): FileOptions {
+export function fileOptions(options: ParleyClientOptions, opener?: AttachmentOpener): FileOptions {
   return {
     sink: options.fileSink ?? memorySinkFactory,
     maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(options.reopenFileSource === undefined ? {} : { reopen: options.reopenFileSource }),
+    ...(opener === undefined ? {} : { opener }),
   };
 }

@@ -4,7 +4,13 @@ import type { ProtocolAddress } from '../../crypto/index.js';
 import type { EngineContext } from '../context.js';
 import type { GroupState } from '../messaging/content.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
-import { groupCallActivity, noteGroupCall } from './group-call-notices.js';
+import {
+  expireGroupCalls,
+  GROUP_CALL_HEARTBEAT_MS,
+  groupCallActivity,
+  noteGroupCall,
+  visibleGroupCall,
+} from './group-call-notices.js';
 import { groupCallRoomId } from './room-id.js';
 import type { GroupCallActivity, GroupCallNotice } from './types.js';
 
@@ -33,6 +39,9 @@ export interface GroupCallTicket {
  * app, which takes the ticket to the SFU. Core stays free of mediasoup.
  */
 export class GroupCallsService {
+  /** Groups whose call this device is in, and when it last told the members so (heartbeats). */
+  readonly #participating = new Map<string, number>();
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly groups: GroupCallGroups,
@@ -56,9 +65,41 @@ export class GroupCallsService {
     return { groupId, room, token: granted.token, expiresAt: granted.expiresAt, url: granted.url };
   }
 
-  /** The group's running call as far as this device has heard; undefined when none is known. */
+  /**
+   * The group's running call as far as this device has heard; undefined when none is known, or when it has
+   * not been heard of for GROUP_CALL_NOTICE_TTL_MS (its last participants vanished without a word).
+   */
   active(groupId: string): Promise<GroupCallActivity | undefined> {
-    return groupCallActivity(this.ctx, groupId);
+    return visibleGroupCall(this.ctx, groupId);
+  }
+
+  /**
+   * The app is in the group's call now (it started it or joined it): until `left`, the client's sweep tells
+   * the members every GROUP_CALL_HEARTBEAT_MS that the call still runs. Held in memory only: a device that
+   * crashes stops, and the members' banner goes once the call is quiet.
+   */
+  joined(groupId: string): void {
+    this.#participating.set(groupId, this.ctx.now());
+  }
+
+  /** The app left the group's call (before `ended`, when it was the last one). */
+  left(groupId: string): void {
+    this.#participating.delete(groupId);
+  }
+
+  /** Run by the client's sweep: heartbeats for the calls this device is in, expiry of quiet ones. */
+  async sweep(): Promise<void> {
+    const now = this.ctx.now();
+    for (const [groupId, lastSent] of this.#participating) {
+      if (now - lastSent < GROUP_CALL_HEARTBEAT_MS) continue;
+      this.#participating.set(groupId, now);
+      const call = await groupCallActivity(this.ctx, groupId);
+      if (call === undefined) continue;
+      await this.#announce(groupId, { event: 'alive', callId: call.callId, startedAt: call.startedAt }).catch(
+        (error: unknown) => this.ctx.report(error),
+      );
+    }
+    await expireGroupCalls(this.ctx);
   }
 
   /**
@@ -80,7 +121,8 @@ export class GroupCallsService {
    * and everyone writes the call's line into the group. Ends the call this device knows as running.
    */
   async ended(groupId: string): Promise<void> {
-    const active = await this.active(groupId);
+    // A call gone quiet is ended too: its line is written for everyone.
+    const active = await groupCallActivity(this.ctx, groupId);
     if (active === undefined) return;
     await this.#announce(groupId, { event: 'ended', callId: active.callId, startedAt: active.startedAt });
   }

@@ -8,5 +8,10 @@ export { GroupCallsService } from './group-calls-service.js';
 export type { GroupCallGroups, GroupCallTicket } from './group-calls-service.js';
 export { accountOfCallIdentity, callIdentityOfAccount, groupCallRoomId, groupCallSecret } from './room-id.js';
 export type { GroupCallSecretInput } from './room-id.js';
-export { groupCallLineMessageId, groupCallLineOf } from './group-call-notices.js';
+export {
+  GROUP_CALL_HEARTBEAT_MS,
+  GROUP_CALL_NOTICE_TTL_MS,
+  groupCallLineMessageId,
+  groupCallLineOf,
+} from './group-call-notices.js';
 export type { GroupCallActivity, GroupCallLogEntry, GroupCallNotice } from './types.js';

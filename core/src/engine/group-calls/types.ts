@@ -7,11 +7,17 @@ export interface GroupCallActivity {
   /** The member who started it (joined the empty room). */
   readonly startedBy: string;
   readonly startedAt: number;
+  /**
+   * When this device last heard the call is running (its start, or a participant's heartbeat), by this
+   * device's clock. A call not heard of for GROUP_CALL_NOTICE_TTL_MS is shown as over.
+   */
+  readonly lastHeardAt: number;
 }
 
 /** A group call's notice: the body of a `group-call` control message, or our own. */
 export interface GroupCallNotice {
-  readonly event: 'started' | 'ended';
+  /** `alive`: a participant's heartbeat, sent every GROUP_CALL_HEARTBEAT_MS while it is in the call. */
+  readonly event: 'started' | 'alive' | 'ended';
   readonly callId: string;
   readonly startedAt: number;
 }

@@ -11,6 +11,7 @@ import { PRIMARY_DEVICE, groupConversationId } from '../shared/addresses.js';
 import { GroupStateSchema, type Content, type GroupState } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import { recordGroupChange } from './group-changes.js';
+import { groupChangeSignerKey, shareKeysAfterDeviceChange, type GroupKeyHolder } from './group-devices.js';
 import { SenderTagIndex, type TaggedSender } from './group-sealing.js';
 import { signGroupState, validateGroupState } from './groups.js';
 import { displayText } from '../trust/display-text.js';
@@ -22,7 +23,8 @@ interface StoredGroup {
   signature: string;
 }
 
-const key = (groupId: string) => `group:${groupId}`;
+const GROUP_KEY_PREFIX = 'group:';
+const key = (groupId: string) => `${GROUP_KEY_PREFIX}${groupId}`;
 /** The admin we asked to join a group through its invite link, until its first state arrives. */
 const joinKey = (groupId: string) => `group-join:${groupId}`;
 
@@ -256,11 +258,7 @@ export class GroupManager {
     if (body.type !== 'group-state') return;
     const current = await this.get(body.state.groupId);
     try {
-      // The pairwise session authenticated the sending device; its key is the account's or a listed one.
-      const signer = this.ctx.devices.list(sender.name)?.devices.find((d) => d.deviceId === sender.deviceId);
-      const signerKey = sender.deviceId === PRIMARY_DEVICE ? undefined : signer?.identityKey;
-      if (sender.deviceId !== PRIMARY_DEVICE && signerKey === undefined)
-        throw new ParleyError('UNTRUSTED_IDENTITY', 'a group change from a device its account does not list');
+      const signerKey = groupChangeSignerKey(this.ctx.devices, sender);
       validateGroupState(current, body.state, body.signature, sender.name, this.ctx.crypto, signerKey);
       if (current === undefined && !(await this.#mayIntroduce(body.state.groupId, sender.name)))
         throw new ParleyError(
@@ -373,30 +371,15 @@ export class GroupManager {
     await this.ctx.sendControl(to, { type: 'sender-key', groupId, distribution: toBase64Url(distribution) });
   }
 
-  /**
-   * Linked devices (docs/crypto.md): `account` (a member, or us) linked devices, which get our current
-   * sender key in every group we share, or removed some, which cannot read what follows: we rotate our key
-   * and give the new one to every current device of every member.
-   */
+  /** A member's (or our) device list changed: our sender keys follow it (group-devices.ts). */
   async devicesChanged(account: string, added: readonly number[], removed: boolean): Promise<void> {
-    const cipher = new GroupCipher(this.ctx.db.senderKeys, this.ctx.self, this.ctx.crypto);
-    for (const stateKey of await this.ctx.state.keys('group:')) {
-      const state = await this.get(stateKey.slice('group:'.length));
-      const self = this.ctx.self.name;
-      if (state === undefined || !state.members.includes(self) || !state.members.includes(account)) continue;
-      const { groupId } = state;
-      if (removed) {
-        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.rotate(groupId));
-        await this.sendKey(groupId, distribution, this.others(state.members));
-      } else if (added.length > 0) {
-        const distribution = await this.ctx.queue.run(`group:${groupId}`, () => cipher.distribution(groupId));
-        await this.sendKey(
-          groupId,
-          distribution,
-          added.map((deviceId) => ({ name: account, deviceId })),
-        );
-      }
-    }
+    const groups: GroupKeyHolder = {
+      groupIds: async () =>
+        (await this.ctx.state.keys(GROUP_KEY_PREFIX)).map((k) => k.slice(GROUP_KEY_PREFIX.length)),
+      get: (groupId) => this.get(groupId),
+      sendKey: (groupId, distribution, to) => this.sendKey(groupId, distribution, to),
+    };
+    await shareKeysAfterDeviceChange(this.ctx, groups, account, added, removed);
     this.kick();
   }
 

@@ -9,8 +9,11 @@ import { concatBytes, utf8 } from '../../protocol/encoding.js';
 import { TransferSession } from '../../transfer/session.js';
 import type { EngineTimers } from '../platform.js';
 
-/** Per conversation: straight to the peer, through a TURN server, or through the relay's offline store. */
-export type Route = 'direct' | 'turn' | 'relay';
+/**
+ * Per conversation: straight to the peer, through a TURN server, or through the relay's offline store;
+ * `connecting` while a link is open but its stats have not yet said which of the first two it is.
+ */
+export type Route = 'direct' | 'turn' | 'relay' | 'connecting';
 
 export interface DirectLinksOptions {
   readonly self: PeerAddress;
@@ -331,7 +334,10 @@ export class DirectLinks {
     const framed = new FramedLink(link);
     this.#framed.set(link, framed);
     let wasOpen = false;
-    const reportRoute = () => this.#options.onRoute(peer, link.route === 'turn' ? 'turn' : 'direct');
+    // At 'open' the selected pair has not been read yet (link.route 'unknown'): a relay-only link must not
+    // claim 'direct' until its stats say which it is.
+    const reportRoute = () =>
+      this.#options.onRoute(peer, link.route === 'unknown' ? 'connecting' : link.route);
     // Listening from the start: the peer may send its first transfer message before our 'open' fires.
     const transfers = new TransferSession(framed);
     link.on('open', () => {

@@ -107,13 +107,15 @@ const Body = z.discriminatedUnion('type', [
   /** A participant's frame key for a group call (call-keys/), sent over the pairwise session. */
   FrameKeyBodySchema,
   /**
-   * A group's call on the SFU started (someone joined an empty room) or ended (the last one left), sent to the
-   * group's members so each shows "Call in progress — Join" and, at the end, the call-log line. `callId` ties
-   * the two; `startedAt` is when the call started (the end carries it too, for members who missed the start).
+   * A group's call on the SFU started (someone joined an empty room), is still running (`alive`: each
+   * participant's heartbeat, so a call whose last participants vanished without an end stops showing), or
+   * ended (the last one left), sent to the group's members so each shows "Call in progress — Join" and, at the
+   * end, the call-log line. `callId` ties them; `startedAt` is when the call started (every notice carries it,
+   * for members who missed the start).
    */
   z.strictObject({
     type: z.literal('group-call'),
-    event: z.enum(['started', 'ended']),
+    event: z.enum(['started', 'alive', 'ended']),
     callId: Id,
     startedAt: z.number().int().nonnegative(),
   }),

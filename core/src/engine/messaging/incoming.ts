@@ -14,6 +14,7 @@ import type { EngineContext } from '../context.js';
 import { BLOB_GROUP_SEALED, openSealedGroupBlob, unpadGroupContent } from '../groups/group-sealing.js';
 import { BLOB_GROUP, BLOB_SEALED, applyReceipt } from './outgoing.js';
 import { owedReceiptKey } from './receipts.js';
+import { settleCopy } from './copy-receipts.js';
 import { admitContent, type Channel } from '../trust/incoming-rules.js';
 
 export type Via = 'direct' | 'relay';
@@ -249,7 +250,8 @@ function admitContents(
 /**
  * A message from another device of our own account (linked devices): a copy of what it sent, stored as
  * our outgoing message (state 'sent') in the conversation the copy names, or a control message (sync,
- * sender key, group change…), applied like any. No receipts: nobody waits for them.
+ * sender key, group change…), applied like any. No receipts: nobody waits for them. Its recipients'
+ * receipts reach this device too and move the copy on (copy-receipts.ts).
  */
 async function commitOwn(
   ctx: EngineContext,
@@ -272,7 +274,11 @@ async function commitOwn(
   });
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';
-  for (const content of stored) await handlers.afterCommit(sender, content, via);
+  for (const content of stored) {
+    // Receipts from its recipients may have come before the copy did.
+    if (content.groupId !== undefined || content.to !== undefined) await settleCopy(ctx, content.id);
+    await handlers.afterCommit(sender, content, via);
+  }
   return 'stored';
 }
 

@@ -7,6 +7,7 @@ import type { ConversationList } from '../conversations/conversation-list.js';
 import { conversationTimer, scheduleExpiry } from '../conversations/disappearing.js';
 import type { ContentBody } from './content.js';
 import { queueOutgoing } from './outgoing.js';
+import { receiptRecipients } from './copy-receipts.js';
 import { syncToOwnDevices } from '../devices/sync.js';
 import { checkRecallProof, recallHeld } from './recall.js';
 import { pinnedRelayKey } from '../relay/relay-key-pins.js';
@@ -119,7 +120,12 @@ export class MessagesService {
     for (const { sender, ids } of bySender) {
       // A message request gets no read receipts until accepted.
       if (!(await mayLink(this.ctx.db, sender.name))) continue;
-      await this.ctx.sendControl([sender], { type: 'receipt', receipt: 'read', ids });
+      // Every device of the sender's account: the copies of its other devices show read as well.
+      await this.ctx.sendControl(await receiptRecipients(this.ctx, sender), {
+        type: 'receipt',
+        receipt: 'read',
+        ids,
+      });
     }
   }
 

@@ -3,14 +3,15 @@ import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/inde
 import { concatBytes } from '../../protocol/encoding.js';
 import { LIMITS } from '../../protocol/limits.js';
 import type { MessageState, OutboxEntry, OutboxState } from '../../storage/index.js';
-import { PRIMARY_DEVICE, controlConversationId, peerOf, directConversationId } from '../shared/addresses.js';
+import { controlConversationId, peerOf } from '../shared/addresses.js';
 import { encodeContent, type Content, type ContentBody } from './content.js';
 import { encodeContentBatch } from './content-batch.js';
 import type { EngineContext } from '../context.js';
-import type { DirectLinks } from '../links/direct-links.js';
+import type { DirectLinks, Route } from '../links/direct-links.js';
 import { padGroupContent, sealedGroupBlob } from '../groups/group-sealing.js';
 import { forgetDeposit, rememberDeposit } from './recall.js';
 import { namespacedId } from '../trust/message-ids.js';
+import { applyCopyReceipt } from './copy-receipts.js';
 
 /**
  * Blob payloads start with their kind: a sealed one-to-one envelope; a group message (one upload, many
@@ -150,7 +151,8 @@ export async function releaseDraft(ctx: EngineContext, options: QueueOptions): P
 export interface SendRoutes {
   /** Undefined when direct links are off or not set up yet (no TURN grant before the first auth). */
   direct(): DirectLinks | undefined;
-  route(conversationId: string, route: 'direct' | 'turn' | 'relay'): void;
+  /** This device's messages now go by `route` (the conversation's route follows from its devices'). */
+  deviceRoute(device: ProtocolAddress, route: Route): void;
 }
 
 /**
@@ -178,15 +180,12 @@ export async function attemptBatch(
     new Uint8Array([BLOB_SEALED]),
     await ctx.pairwise.seal(entry.recipient, encodeContentBatch(batch.map((item) => item.payload))),
   );
-  // Direct links join primaries only (a linked device's link identity is its own key): others use the relay.
-  const bothPrimary = entry.recipient.deviceId === PRIMARY_DEVICE && ctx.self.deviceId === PRIMARY_DEVICE;
-  const direct = bothPrimary ? routes.direct() : undefined;
-  const conversationId = entry.conversationId.startsWith('control:')
-    ? directConversationId(entry.recipient.name)
-    : entry.conversationId;
+  // Every device, a contact's or our own, has its own link (addressed to (account, device)).
+  const direct = routes.direct();
   // The link acknowledges the envelope by the first entry's id.
   if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
-  if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient))) routes.route(conversationId, 'relay');
+  if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient)))
+    routes.deviceRoute(entry.recipient, 'relay');
   const { id: blobId } = await relay.request('blob:deposit', {
     recipients: [ctx.devices.relayIdentity(entry.recipient)],
     payload: envelope,
@@ -277,7 +276,10 @@ export async function refreshMessageState(
   });
 }
 
-/** A delivered or read receipt from `from` for our messages `ids`: states only ever move forward. */
+/**
+ * A delivered or read receipt from `from` for our messages `ids`: states only ever move forward. A message
+ * this device has no entry for is a copy of what another device of ours sent (copy-receipts.ts).
+ */
 export async function applyReceipt(
   ctx: EngineContext,
   from: ProtocolAddress,
@@ -286,6 +288,10 @@ export async function applyReceipt(
 ): Promise<void> {
   for (const id of ids) {
     const entries = await ctx.db.outbox.forMessage(id);
+    if (entries.length === 0) {
+      await applyCopyReceipt(ctx, from, receipt, id);
+      continue;
+    }
     const entry = entries.find(
       (candidate) => candidate.recipient.name === from.name && candidate.recipient.deviceId === from.deviceId,
     );

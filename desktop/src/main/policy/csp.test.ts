@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cspDirectives, WEB_CLIENT_CSP_HEADER } from '@parley/core/web-client-csp';
 import { contentSecurityPolicy, relaySources } from './csp.js';
 
 function directives(csp: string): Map<string, string[]> {
@@ -49,5 +50,19 @@ describe('content security policy', () => {
   ])('refuses a relay origin with %s', (_name, origin) => {
     expect(() => relaySources(origin)).toThrow(expect.objectContaining({ code: 'BAD_REQUEST' }));
     expect(() => contentSecurityPolicy({ relayOrigins: [origin] })).toThrow();
+  });
+});
+
+describe('content security policy shared with the web client', () => {
+  it("differs from the web client's header only in connect-src, directive for directive", () => {
+    const desktop = cspDirectives(contentSecurityPolicy({ relayOrigins: ['https://relay.example'] }));
+    const web = cspDirectives(WEB_CLIENT_CSP_HEADER);
+    expect([...desktop.keys()].sort()).toEqual([...web.keys()].sort());
+    for (const [name, sources] of web) {
+      if (name === 'connect-src') continue;
+      expect({ name, sources: desktop.get(name) }).toEqual({ name, sources });
+    }
+    expect(desktop.get('connect-src')).toBe("'self' https://relay.example wss://relay.example");
+    expect(web.get('connect-src')).not.toBe(desktop.get('connect-src'));
   });
 });

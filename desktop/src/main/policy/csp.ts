@@ -1,4 +1,5 @@
 import { ParleyError } from '@parley/core';
+import { joinCsp, WEB_CLIENT_CSP_HEADER_DIRECTIVES } from '@parley/core/web-client-csp';
 
 export interface CspOptions {
   /** Relays the renderer talks to: http(s) or ws(s) origins, no paths, no wildcards. */
@@ -31,29 +32,17 @@ export function relaySources(relayOrigin: string): string[] {
 
 /**
  * The renderer's Content-Security-Policy, set by main on every response (not a <meta> tag the page could
- * drop): only the app's own scripts and styles, no eval, no inline script, no plugins, no framing, and
- * network access only to the app, the configured relays and the call servers they announce. WebRTC media and data channels are not governed
- * by CSP; blob:/mediastream: cover received files and call video.
+ * drop). It is the web client's policy (core/src/web-client/csp.ts: only the app's own scripts and styles, no
+ * eval, no inline script, no plugins, no framing) with one change: connect-src names the configured relays and
+ * the call servers they announce instead of any http(s)/ws(s) origin, because the desktop app knows its relays.
+ * WebRTC media and data channels are not governed by CSP; blob:/mediastream: cover received files and call video.
  */
 export function contentSecurityPolicy(options: CspOptions): string {
   const origins = [...options.relayOrigins, ...(options.callServers ?? [])];
   const relays = [...new Set(origins.flatMap(relaySources))].sort();
-  const directives: [string, ...string[]][] = [
-    ['default-src', "'none'"],
-    ['script-src', "'self'"],
-    ['style-src', "'self'"],
-    ['img-src', "'self'", 'blob:', 'data:'],
-    ['media-src', "'self'", 'blob:', 'mediastream:'],
-    ['font-src', "'self'"],
-    ['connect-src', "'self'", ...relays],
-    ['worker-src', "'self'"],
-    ['manifest-src', "'self'"],
-    ['object-src', "'none'"],
-    ['frame-src', "'none'"],
-    ['child-src', "'none'"],
-    ['frame-ancestors', "'none'"],
-    ['base-uri', "'none'"],
-    ['form-action', "'none'"],
-  ];
-  return directives.map((parts) => parts.join(' ')).join('; ');
+  return joinCsp(
+    WEB_CLIENT_CSP_HEADER_DIRECTIVES.map(([name, ...sources]) =>
+      name === 'connect-src' ? [name, "'self'", ...relays] : [name, ...sources],
+    ),
+  );
 }

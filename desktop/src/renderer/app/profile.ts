@@ -56,3 +56,16 @@ export function normaliseRelayUrl(input: string): string {
     throw new Error('The relay address must not hold a password');
   return url.origin;
 }
+
+/**
+ * Deletes this device's client database. Resolves when it is gone, or at once when a connection elsewhere
+ * still blocks it (the browser deletes it once that one closes).
+ */
+export function deleteClientDatabase(factory: IDBFactory): Promise<void> {
+  return new Promise((resolve) => {
+    const request = factory.deleteDatabase(DATABASE_NAME);
+    request.onsuccess = () => resolve();
+    request.onerror = () => resolve();
+    request.onblocked = () => resolve();
+  });
+}

@@ -5,6 +5,7 @@ import {
   type RelayAccess,
 } from '@parley/core';
 import { browserPlatform } from '../platform/browser-platform.dom.js';
+import { receivedFileSink } from '../platform/received-files.dom.js';
 import { testCallTimeouts } from '../platform/test-options.dom.js';
 import { LiveState } from './live-state.js';
 import { DATABASE_NAME, type Profile } from './profile.js';
@@ -16,13 +17,16 @@ export interface Session {
   readonly live: LiveState;
 }
 
-function clientOptions(
+async function clientOptions(
   profile: Profile,
   keyWrapper: KeyWrapperSource,
   access: RelayAccess | undefined,
-): ParleyClientOptions {
+): Promise<ParleyClientOptions> {
+  // Received files go to the Origin Private File System when the browser has one (received-files.dom.ts).
+  const fileSink = await receivedFileSink();
   return {
     ...browserPlatform(),
+    ...(fileSink === undefined ? {} : { fileSink }),
     ...testCallTimeouts(),
     databaseName: DATABASE_NAME,
     keyWrapper,
@@ -42,7 +46,7 @@ export async function startSession(
   keyWrapper: KeyWrapperSource,
   access?: RelayAccess,
 ): Promise<Session> {
-  const client = await ParleyClient.start(clientOptions(profile, keyWrapper, access));
+  const client = await ParleyClient.start(await clientOptions(profile, keyWrapper, access));
   return { client, profile, live: new LiveState(client) };
 }
 
@@ -56,7 +60,7 @@ export async function restoreSession(
   const client = await ParleyClient.importBackup(
     backup,
     passphrase,
-    clientOptions(profile, keyWrapper, undefined),
+    await clientOptions(profile, keyWrapper, undefined),
   );
   return { client, profile, live: new LiveState(client) };
 }

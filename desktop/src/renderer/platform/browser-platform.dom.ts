@@ -1,10 +1,12 @@
 import { io } from 'socket.io-client';
-import { receivedFileSink } from './received-files.dom.js';
+import { webWorkerOpener } from './attachment-opener.dom.js';
+import { storedFileOpener } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
+  AttachmentOpener,
   FetchLike,
-  FileSinkFactory,
   IndexedDbFactory,
+  StoredFileOpener,
   RelaySocket,
   SocketFactory,
   WebRtcImplementation,
@@ -17,8 +19,10 @@ export interface BrowserPlatform {
   readonly fetch: FetchLike;
   /** WebRTC for direct links. ICE servers always come from the relay's grant, never simple-peer's defaults. */
   readonly wrtc?: WebRtcImplementation;
-  /** Received files go to the Origin Private File System when the browser has one (see received-files.dom.ts). */
-  readonly fileSink?: FileSinkFactory;
+  /** Received files are decrypted on a Web Worker, off the thread that draws the screen. */
+  readonly attachmentOpener?: () => AttachmentOpener;
+  /** This device's copies of its files (OPFS), served to our linked devices that moved the history. */
+  readonly storedFile?: StoredFileOpener;
 }
 
 export function browserPlatform(): BrowserPlatform {
@@ -26,9 +30,10 @@ export function browserPlatform(): BrowserPlatform {
     typeof RTCPeerConnection === 'function'
       ? { RTCPeerConnection, RTCSessionDescription, RTCIceCandidate }
       : undefined;
-  const fileSink = receivedFileSink();
+  const storedFile = storedFileOpener();
   return {
-    ...(fileSink === undefined ? {} : { fileSink }),
+    ...(typeof Worker === 'function' ? { attachmentOpener: webWorkerOpener } : {}),
+    ...(storedFile === undefined ? {} : { storedFile }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
     socketFactory: (url) =>

@@ -12,8 +12,10 @@ import { identityRoom } from '../rooms.js';
 export const signal: EventHandler<'signal'> = {
   // The documented limit applies to the whole signal: one limit, answered PAYLOAD_TOO_LARGE.
   maxBytes: LIMITS.maxSignalBytes,
-  handle({ to, linkId, kind, data }, { hub, session }) {
-    hub.io.to(identityRoom(to)).emit('signal', { from: session.me, linkId, kind, data });
+  handle({ to, linkId, kind, data, account }, { hub, session }) {
+    // `account` is the sender's own claim, forwarded unchanged: the receiver checks it against the signed list.
+    const forwarded = { from: session.me, linkId, kind, data, ...(account === undefined ? {} : { account }) };
+    hub.io.to(identityRoom(to)).emit('signal', forwarded);
     const here = hub.onlineHere(to);
     if (here || !hub.clustered) return { delivered: here };
     return hub.online(to).then((delivered) => ({ delivered }));

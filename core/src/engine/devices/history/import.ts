@@ -3,6 +3,7 @@ import { fromBase64Url } from '../../../protocol/encoding.js';
 import type { ClientDatabase, NewMessage } from '../../../storage/index.js';
 import type { EngineStateStore } from '../../shared/state-store.js';
 import { HISTORY_STATE_PREFIXES } from './export.js';
+import { markMovedFile } from '../attachments/records.js';
 import { HistoryCheckpointSchema, type HistoryBatch, type HistoryCheckpoint } from './wire.js';
 
 /** Where this device keeps the checkpoint of a history transfer it receives (engine state). */
@@ -47,6 +48,8 @@ export async function importHistoryBatch(
           throw new ParleyError('BAD_REQUEST', `history: state key ${item.key} is not part of the history`);
         }
         await state.put(item.key, item.value);
+        // A file's record comes without its bytes: they are fetched from the sending device later.
+        await markMovedFile(state, item.key, item.value);
         break;
       }
       case 'conversation': {

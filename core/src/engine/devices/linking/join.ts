@@ -24,6 +24,8 @@ interface JoinTarget {
   /** First link: the payload's commit and host key. */
   readonly commit?: Uint8Array;
   readonly hostKey?: Uint8Array;
+  /** A resume's purpose: the rest of the history, or a channel for fetching files (devices/attachments). */
+  readonly purpose?: 'history' | 'files';
 }
 
 /**
@@ -59,9 +61,17 @@ export class LinkJoin extends LinkFlow {
     });
   }
 
-  /** A new channel to the host this device was linked by, for the rest of the history. */
-  static resume(deps: LinkingDeps, record: LinkedAccountRecord): LinkJoin {
+  /**
+   * A new channel to the host this device was linked by: for the rest of the history, or (`'files'`) left
+   * open once accepted, for fetching the moved history's files.
+   */
+  static resume(
+    deps: LinkingDeps,
+    record: LinkedAccountRecord,
+    purpose: 'history' | 'files' = 'history',
+  ): LinkJoin {
     return new LinkJoin(deps, {
+      purpose,
       mode: 'resume',
       id: toBase64Url(deps.randomBytes(16)),
       account: record.list.account,
@@ -177,7 +187,7 @@ export class LinkJoin extends LinkFlow {
     void channel.ready();
     if (target.mode === 'resume') {
       this.setPhase('linked');
-      void this.#requestHistory(channel);
+      if (target.purpose !== 'files') void this.#requestHistory(channel);
       return;
     }
     this.#shortCode = keys.shortCode;
@@ -244,7 +254,12 @@ export class LinkJoin extends LinkFlow {
     await deps.adopt(welcome.list);
     await deps.state.put(LINKED_ACCOUNT_KEY, record);
     this.setPhase('linked');
-    this.emit('linked', { account: welcome.account, deviceId: welcome.deviceId, list: welcome.list });
+    this.emit('linked', {
+      account: welcome.account,
+      deviceId: welcome.deviceId,
+      list: welcome.list,
+      ...(welcome.displayName === undefined ? {} : { displayName: welcome.displayName }),
+    });
   }
 
   async #requestHistory(channel: DeviceLinkChannel): Promise<void> {

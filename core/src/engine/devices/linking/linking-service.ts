@@ -1,4 +1,4 @@
-import { tweetnaclBackend } from '../../../crypto/index.js';
+import { parseIdentityString, tweetnaclBackend } from '../../../crypto/index.js';
 import { ParleyError } from '../../../errors/index.js';
 import type { WebRtcImplementation } from '../../../link/options.js';
 import type { IceServer } from '../../../protocol/auth.js';
@@ -8,6 +8,7 @@ import type { EngineContext } from '../../context.js';
 import type { RelayConnection } from '../../relay/relay-connection.js';
 import { OWN_LIST_KEY, publishingDeviceList, type DeviceListPort } from './device-list-port.js';
 import {
+  PRIMARY_DEVICE_ID,
   SignedDeviceListSchema,
   type ListedDevice,
   type SignedDeviceList,
@@ -18,6 +19,9 @@ import { LinkJoin } from './join.js';
 import { parseLinkPayload } from './payload.js';
 import { HistoryResume } from './resume-host.js';
 import { LINKED_ACCOUNT_KEY, type LinkedAccountRecord, type LinkingDeps } from './types.js';
+import { MovedFiles, type MovedFile } from '../attachments/moved-files.js';
+import type { FileSinkFactory, StoredFileOpener } from '../../files/file-io.js';
+import { FileRecords } from '../../files/file-records.js';
 
 export interface LinkingParts {
   readonly home: () => RelayConnection;
@@ -25,6 +29,12 @@ export interface LinkingParts {
   readonly iceServers: () => readonly IceServer[] | undefined;
   readonly displayName: () => string | undefined;
   readonly directTimeoutMs: number;
+  /** Where a moved history's files go once fetched: the client's file sink. */
+  readonly fileSink: FileSinkFactory;
+  /** The bytes this device keeps of a message's file (the client's `storedFile` option), for our other devices. */
+  readonly storedFile?: StoredFileOpener | undefined;
+  /** How long the device that linked this one may take to answer before a file fetch gives up. */
+  readonly answerTimeoutMs: number;
 }
 
 type Session = LinkOffer | LinkJoin | HistoryResume;
@@ -41,6 +51,7 @@ export class LinkingService {
   #devices: DeviceListPort | undefined;
   #adopt: ((list: SignedDeviceList) => Promise<void>) | undefined;
   readonly #deps: LinkingDeps;
+  readonly #moved: MovedFiles;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -60,6 +71,19 @@ export class LinkingService {
       adopt: async (list) => {
         await this.#adopt?.(list);
       },
+      isListed: async (device) => {
+        await ctx.devices.refresh(ctx.self.name, true);
+        const listed = ctx.devices.list(ctx.self.name)?.devices ?? [];
+        return listed.some((entry) => toBase64Url(entry.identityKey) === device);
+      },
+      openStoredFile: async (messageId) => {
+        const info = await new FileRecords(ctx.state).get(messageId);
+        // Only a file this device has whole: one still moving, failed or cancelled has no bytes to give.
+        if (info === undefined || info.state !== 'complete' || parts.storedFile === undefined)
+          return undefined;
+        const { name, mimeType, size } = info;
+        return parts.storedFile({ messageId, name, mimeType, size });
+      },
       sendSignal: async (to, linkId, frame) => {
         const { delivered } = await parts.home().request('signal', {
           to,
@@ -71,6 +95,30 @@ export class LinkingService {
           throw new ParleyError('UNAVAILABLE', 'the other device is not connected to the relay');
       },
     };
+    this.#moved = new MovedFiles(ctx, {
+      sink: parts.fileSink,
+      linkedAccount: () => this.linkedAccount(),
+      openChannel: (record) => this.#openFileChannel(record),
+      answerTimeoutMs: parts.answerTimeoutMs,
+    });
+  }
+
+  /**
+   * A file of the moved history whose bytes are still on the device that linked this one: where it stands
+   * (not fetched, fetching, offline: "available when device N is online", failed), or undefined when its
+   * bytes are here.
+   */
+  movedFile(messageId: string): Promise<MovedFile | undefined> {
+    return this.#moved.get(messageId);
+  }
+
+  /**
+   * Fetches a moved history's file from the device that linked this one, over a new encrypted device-link
+   * channel; resolves once its bytes are checked and in the file sink (`file` event, as for any received
+   * file). UNAVAILABLE when that device is offline (the file stays `offline` until a later call succeeds).
+   */
+  fetchFile(messageId: string): Promise<void> {
+    return this.#moved.fetch(messageId);
   }
 
   /** Where list changes go: the engine's device-list service (client.devices) replaces the built-in one. */
@@ -85,6 +133,13 @@ export class LinkingService {
    */
   useAdoption(adopt: (list: SignedDeviceList) => Promise<void>): void {
     this.#adopt = adopt;
+  }
+
+  #openFileChannel(record: LinkedAccountRecord): LinkJoin {
+    const join = LinkJoin.resume(this.#deps, record, 'files');
+    this.#track(join.id, join);
+    join.start();
+    return join;
   }
 
   /** "Link a new device": a fresh one-time payload to show as a QR code and text. */
@@ -186,6 +241,10 @@ export class LinkingService {
     } catch {
       return;
     }
+    if (clear?.t === 'unlinked') {
+      await this.#unlinkedHint(from);
+      return;
+    }
     if (clear?.t !== 'hello' || clear.mode !== 'resume') return;
     const resume = await HistoryResume.answer(
       this.#deps,
@@ -195,6 +254,18 @@ export class LinkingService {
       clear,
     );
     if (resume !== undefined) this.#track(linkId, resume);
+  }
+
+  /**
+   * Our primary says it unlinked a device (devices-service `remove`): this device fetches the account's
+   * list at once, and learns from the signed list whether it is still in it ('devices' then names it as
+   * removed). Only the account key is heeded, so nobody else makes us fetch.
+   */
+  async #unlinkedHint(from: string): Promise<void> {
+    const { self } = this.ctx;
+    if (self.deviceId === PRIMARY_DEVICE_ID) return;
+    if (from !== toBase64Url(parseIdentityString(self.name))) return;
+    await this.ctx.devices.refresh(self.name, true);
   }
 
   #track(id: string, session: Session): void {

@@ -1,6 +1,7 @@
 import { ParleyError } from '../../../errors/index.js';
 import { fromBase64Url, toBase64Url } from '../../../protocol/encoding.js';
 import type { HistorySender } from '../history/transfer.js';
+import { serveFile } from '../attachments/serve.js';
 import type { DeviceLinkChannel } from './channel.js';
 import { LinkFlow } from './link-flow.js';
 import { encodeClear } from './frames.js';
@@ -12,7 +13,8 @@ import type { HelloMessage } from './wire.js';
 /**
  * The existing device's side of a resumed history transfer: a device it linked (and handed a resume secret)
  * opens a new channel, with fresh ephemeral keys on both sides, and asks for the history from its
- * checkpoint. No short code: the hello is signed by a key the account lists and proven with the secret.
+ * checkpoint, or for the bytes of the moved history's files (devices/attachments). No short code: the hello
+ * is signed by a key the account still lists and proven with the secret.
  */
 export class HistoryResume extends LinkFlow {
   #channel: DeviceLinkChannel | undefined;
@@ -47,6 +49,11 @@ export class HistoryResume extends LinkFlow {
     const stored = await deps.state.get(`${RESUME_PREFIX}${hello.device}`);
     if (typeof stored !== 'string' || hello.device !== from)
       return refuse('NOT_FOUND', 'no transfer to resume');
+    // Unlinked since: its secret is dropped and it gets nothing more from this device.
+    if (!(await deps.isListed(from))) {
+      await deps.state.delete(`${RESUME_PREFIX}${from}`);
+      return refuse('NOT_FOUND', 'that device is no longer linked to this account');
+    }
     const secret = fromBase64Url(stored);
     const host = toBase64Url(deps.identity.identityKey);
     let th: Uint8Array;
@@ -76,6 +83,12 @@ export class HistoryResume extends LinkFlow {
     resume.#channel = channel;
     channel.on('message', (message) => {
       if (message.t === 'history-request') void resume.#send(channel, message.from);
+      if (message.t === 'file-request') {
+        const crypto = { backend: deps.backend, randomBytes: deps.randomBytes };
+        serveFile(channel, deps.openStoredFile, crypto, message.id).catch((error: unknown) =>
+          channel.close(error instanceof ParleyError ? error : undefined),
+        );
+      }
     });
     channel.on('close', ({ error }) => {
       if (resume.phase !== 'done') resume.fail(error ?? new ParleyError('CLOSED', 'the device went away'));

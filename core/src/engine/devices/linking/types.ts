@@ -7,6 +7,7 @@ import type { SignedDeviceList } from '../../../protocol/devices.js';
 import type { ClientDatabase } from '../../../storage/index.js';
 import type { EngineStateStore } from '../../shared/state-store.js';
 import type { HistoryProgress } from '../history/transfer.js';
+import type { MessageFileOpener } from '../attachments/serve.js';
 
 /** What both sides of a device link use from the engine; injected, so core tests can drive them directly. */
 export interface LinkingDeps {
@@ -29,6 +30,13 @@ export interface LinkingDeps {
    * (the multi-device engine's `adoptLinkedDevice`). Read at welcome time, so it may be set later.
    */
   adopt(list: SignedDeviceList): Promise<void>;
+  /**
+   * On the existing device: whether a device (identity key, base64url) is still listed for the account. A
+   * resume from one that was unlinked is refused, whatever secret it holds.
+   */
+  isListed(device: string): Promise<boolean>;
+  /** On the existing device: the bytes it keeps of a message's file, served to our device that asks. */
+  openStoredFile: MessageFileOpener;
 }
 
 /** Where a link attempt stands, on either screen. */
@@ -46,7 +54,13 @@ export interface LinkEvents {
   phase: LinkPhase;
   /** The short code to compare, and the new device's key (host) — shown on both screens. */
   code: { readonly shortCode: string; readonly device: string };
-  linked: { readonly account: string; readonly deviceId: number; readonly list: SignedDeviceList };
+  linked: {
+    readonly account: string;
+    readonly deviceId: number;
+    readonly list: SignedDeviceList;
+    /** The name the existing device goes by (the joiner's screen greets the person with it). */
+    readonly displayName?: string;
+  };
   progress: HistoryProgress;
   /** The history transfer finished: every message is on the new device. */
   done: { readonly messages: number };

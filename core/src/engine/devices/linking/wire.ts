@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { IdentitySchema, PublicKeySchema, SignatureSchema } from '../../../protocol/common.js';
 import { SignedDeviceListSchema } from '../../../protocol/devices.js';
 import { SignalDataSchema } from '../../../protocol/signalling.js';
+import { FILE_MESSAGE_SCHEMAS } from '../attachments/wire.js';
 import { HistoryBatchSchema, HistoryCheckpointSchema } from '../history/wire.js';
 
 /*
@@ -36,10 +37,17 @@ export const RefusedMessageSchema = z.strictObject({
   message: z.string().max(200),
 });
 
+/**
+ * The primary to a device it just unlinked: "fetch your account's list". Only a hint (anyone could send
+ * one): the device then believes the signed list the relay serves, nothing in this message.
+ */
+export const UnlinkedMessageSchema = z.strictObject({ t: z.literal('unlinked') });
+
 export const ClearMessageSchema = z.discriminatedUnion('t', [
   HelloMessageSchema,
   AcceptMessageSchema,
   RefusedMessageSchema,
+  UnlinkedMessageSchema,
 ]);
 
 /** What the new device needs to act for the account (docs/crypto.md "Linked devices": no secret key moves). */
@@ -67,6 +75,8 @@ export const BoxedMessageSchema = z.discriminatedUnion('t', [
   z.strictObject({ t: z.literal('history-ack'), seq: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('history-end'), messages: z.number().int().min(0) }),
   z.strictObject({ t: z.literal('history-none') }),
+  /** A moved history's file, fetched later from the device that has its bytes (devices/attachments). */
+  ...FILE_MESSAGE_SCHEMAS,
 ]);
 
 export type HelloMessage = z.infer<typeof HelloMessageSchema>;

@@ -1,9 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useId, useState } from 'react';
+import { useClient } from '../../app/client-context.js';
 import { browserCallMedia, type CallDevices } from '../../platform/call-media.dom.js';
 import type { CallView } from './call-store.dom.js';
 import { useCallStore } from './use-call.dom.js';
 
-/** Microphone, camera and speaker pickers for the call in progress (enumerateDevices). */
+/**
+ * Microphone, camera and speaker pickers for the call in progress (enumerateDevices), and the relay-only
+ * switch: the call screen covers Settings, and turning it on moves the call to TURN at once.
+ */
 export function DevicePanel({ view }: { view: CallView }) {
   const store = useCallStore();
   const [devices, setDevices] = useState<CallDevices | undefined>(undefined);
@@ -47,6 +51,7 @@ export function DevicePanel({ view }: { view: CallView }) {
           onChange={(id) => store.setSpeaker(id)}
         />
       )}
+      <RelayOnlySwitch />
     </div>
   );
 }
@@ -74,6 +79,34 @@ function DeviceSelect({
           </option>
         ))}
       </select>
+    </label>
+  );
+}
+
+/** The privacy setting "Relay-only calls and links" (Settings › Privacy), reachable during a call. */
+function RelayOnlySwitch() {
+  const client = useClient();
+  const id = useId();
+  const [on, setOn] = useState(() => client.settings.privacy.relayOnlyLinks);
+  const change = async (enabled: boolean) => {
+    try {
+      await client.settings.setRelayOnlyLinks(enabled);
+    } finally {
+      setOn(client.settings.privacy.relayOnlyLinks);
+    }
+  };
+  return (
+    <label className="call-device" htmlFor={id}>
+      <span title="The call goes through your relay's TURN server, so the contact does not learn your IP address">
+        Relay-only calls and links
+      </span>
+      <input
+        id={id}
+        type="checkbox"
+        role="switch"
+        checked={on}
+        onChange={(event) => void change(event.target.checked)}
+      />
     </label>
   );
 }

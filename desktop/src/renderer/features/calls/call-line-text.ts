@@ -15,6 +15,8 @@ export function describeCallLine(entry: CallLogEntry): string {
       return `${way} ${kind} · declined${entry.message !== undefined ? `: ${entry.message}` : ''}`;
     case 'busy':
       return `${way} ${kind} · busy`;
+    case 'answered-elsewhere':
+      return `${way} ${kind} · answered on another device`;
     case 'cancelled':
       return `${way} ${kind} · cancelled`;
     case 'failed':

@@ -35,6 +35,10 @@ export function endedText(reason: CallEndReason | undefined, name: string): stri
       return `${name} is on another call`;
     case 'missed':
       return 'No answer';
+    case 'answered-elsewhere':
+      return 'Answered on another device';
+    case 'declined-elsewhere':
+      return 'Declined on another device';
     case 'cancelled':
       return 'Call cancelled';
     case 'failed':

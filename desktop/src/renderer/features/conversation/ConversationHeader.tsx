@@ -1,4 +1,4 @@
-import type { Conversation } from '@parley/core';
+import type { Conversation, Route } from '@parley/core';
 import { useLive } from '../../app/client-context.js';
 import { useContacts, useConversationSummary } from '../../app/data/use-conversations.js';
 import { useNavigation } from '../../app/navigation.js';
@@ -16,7 +16,12 @@ const ROUTE_LABELS = {
     short: 'Relay',
     long: 'Messages go through the relay, which stores them encrypted until delivered',
   },
-} as const;
+  // A link is open, but whether it goes straight or through TURN is known only once its stats are read.
+  connecting: {
+    short: 'Connecting',
+    long: 'A direct connection is open; checking whether it goes through a TURN relay',
+  },
+} as const satisfies Record<Route, { short: string; long: string }>;
 
 export function ConversationHeader({ conversation }: { conversation: Conversation }) {
   const { openConversation } = useNavigation();

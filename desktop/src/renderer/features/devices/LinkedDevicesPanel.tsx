@@ -1,66 +1,13 @@
 import QRCode from 'qrcode';
-import { useEffect, useState } from 'react';
-import type { LinkJoin, LinkOffer, LinkPhase } from '@parley/core';
+import { useEffect, useRef, useState } from 'react';
+import type { LinkOffer } from '@parley/core';
 import { useAsync, useClient } from '../../app/client-context.js';
 import type { SurfaceProps } from '../../app/extensions.js';
+import { useNavigation } from '../../app/navigation.js';
 import { Button } from '../../ui/Button.js';
-import { errorText } from '../../ui/error-text.js';
-import { percent, phaseText } from './link-progress.js';
+import { AttemptStatus, useAttempt } from './LinkAttempt.js';
+import { deviceName } from './link-progress.js';
 import './devices.css';
-
-interface AttemptView {
-  phase: LinkPhase;
-  code?: string;
-  progress?: { messages: number; total: number };
-  error?: string;
-}
-
-/** Follows one link attempt's events into a view model; unsubscribes when the attempt changes. */
-function useAttempt(attempt: LinkOffer | LinkJoin | undefined): AttemptView | undefined {
-  const [view, setView] = useState<AttemptView | undefined>();
-  useEffect(() => {
-    if (attempt === undefined) return undefined;
-    setView({ phase: attempt.phase });
-    const offs = [
-      attempt.on('phase', (phase) => setView((current) => ({ ...current, phase }))),
-      attempt.on('code', ({ shortCode }) =>
-        setView((current) => ({ ...(current ?? { phase: 'comparing' }), code: shortCode })),
-      ),
-      attempt.on('progress', (progress) =>
-        setView((current) => ({ ...(current ?? { phase: 'transferring' }), progress })),
-      ),
-      attempt.on('error', (error) =>
-        setView((current) => ({ ...(current ?? { phase: 'failed' }), error: errorText(error) })),
-      ),
-    ];
-    return () => offs.forEach((off) => off());
-  }, [attempt]);
-  return view;
-}
-
-function AttemptStatus({ view, side }: { view: AttemptView; side: 'existing' | 'new' }) {
-  return (
-    <div className="link-attempt">
-      <p role="status">{phaseText(view.phase, side)}</p>
-      {view.code !== undefined && (
-        <p className="short-code" aria-label="Short code">
-          {view.code}
-        </p>
-      )}
-      {view.progress !== undefined && (
-        <label className="history-progress">
-          History: {view.progress.messages} of {view.progress.total} messages
-          <progress
-            aria-label="History transfer"
-            max={100}
-            value={percent(view.progress.messages, view.progress.total)}
-          />
-        </label>
-      )}
-      {view.error !== undefined && <p role="alert">{view.error}</p>}
-    </div>
-  );
-}
 
 /** The existing device's side: the one-time payload as a QR code and text, the code, confirm or decline. */
 function LinkNewDevice({ onLinked }: { onLinked: () => void }) {
@@ -69,6 +16,9 @@ function LinkNewDevice({ onLinked }: { onLinked: () => void }) {
   const [qr, setQr] = useState<string | undefined>();
   const [copied, setCopied] = useState(false);
   const view = useAttempt(offer);
+  // The panel re-renders when the list changes (which linking does): that must not close the offer mid-way.
+  const linked = useRef(onLinked);
+  linked.current = onLinked;
   useEffect(() => {
     if (offer === undefined) return undefined;
     let live = true;
@@ -76,13 +26,13 @@ function LinkNewDevice({ onLinked }: { onLinked: () => void }) {
       (url) => live && setQr(url),
       () => undefined,
     );
-    const off = offer.on('linked', () => onLinked());
+    const off = offer.on('linked', () => linked.current());
     return () => {
       live = false;
       off();
       offer.close();
     };
-  }, [offer, onLinked]);
+  }, [offer]);
   if (offer === undefined) {
     return <Button onClick={() => setOffer(client.linking.offer())}>Link a new device</Button>;
   }
@@ -132,43 +82,22 @@ function LinkNewDevice({ onLinked }: { onLinked: () => void }) {
   );
 }
 
-/** The new device's side: paste the payload shown on the other device, compare the code, receive the history. */
-function LinkToExistingAccount() {
-  const client = useClient();
-  const [text, setText] = useState('');
-  const [join, setJoin] = useState<LinkJoin | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const view = useAttempt(join);
-  useEffect(() => () => join?.close(), [join]);
-  if (join !== undefined && view !== undefined) return <AttemptStatus view={view} side="new" />;
-  return (
-    <form
-      className="link-existing"
-      onSubmit={(event) => {
-        event.preventDefault();
-        setError(undefined);
-        client.linking.join(text).then(setJoin, (failure: unknown) => setError(errorText(failure)));
-      }}
-    >
-      <label htmlFor="link-existing-payload">Link payload from your other device</label>
-      <textarea
-        id="link-existing-payload"
-        rows={3}
-        value={text}
-        placeholder="parley://link?…"
-        onChange={(event) => setText(event.target.value)}
-      />
-      <Button type="submit" disabled={text.trim() === ''}>
-        Link to an existing account
-      </Button>
-      {error !== undefined && <p role="alert">{error}</p>}
-    </form>
-  );
-}
-
+/**
+ * Settings → Linked devices: this account's devices (each linked one with "Unlink" on the primary, which
+ * signs the list) and "Link a new device". A new device links from the onboarding screen instead.
+ */
 export function LinkedDevicesPanel(_props: SurfaceProps) {
   const client = useClient();
+  const { openDialog } = useNavigation();
   const [version, setVersion] = useState(0);
+  // An unlink (confirmed in its dialog) or a link made elsewhere changes the list: follow it.
+  useEffect(
+    () =>
+      client.on('devices', ({ account }) => {
+        if (account === client.account) setVersion((n) => n + 1);
+      }),
+    [client],
+  );
   const { value: devices } = useAsync(() => client.devices.list(), [client, version]);
   return (
     <div className="linked-devices">
@@ -177,21 +106,30 @@ export function LinkedDevicesPanel(_props: SurfaceProps) {
         <ul>
           {(devices ?? []).map((device) => (
             <li key={device.deviceId}>
-              {device.deviceId === 1 ? 'Primary device' : `Device ${device.deviceId}`}
-              {device.current ? ' (this one)' : ''}
-              {device.addedAt > 0 ? ` · linked ${new Date(device.addedAt).toLocaleDateString()}` : ''}
+              <span>
+                {deviceName(device.deviceId)}
+                {device.current ? ' (this one)' : ''}
+                {device.addedAt > 0 ? ` · linked ${new Date(device.addedAt).toLocaleDateString()}` : ''}
+              </span>
+              {client.devices.isPrimary && !device.current && (
+                <Button
+                  variant="secondary"
+                  aria-label={`Unlink ${deviceName(device.deviceId)}`}
+                  onClick={() => openDialog('unlink-device', { deviceId: String(device.deviceId) })}
+                >
+                  Unlink
+                </Button>
+              )}
             </li>
           ))}
         </ul>
       </section>
-      <section aria-label="Link a new device">
-        <h3>Link a new device</h3>
-        <LinkNewDevice onLinked={() => setVersion((n) => n + 1)} />
-      </section>
-      <section aria-label="Link to an existing account">
-        <h3>Use this device with another account</h3>
-        <LinkToExistingAccount />
-      </section>
+      {client.devices.isPrimary && (
+        <section aria-label="Link a new device">
+          <h3>Link a new device</h3>
+          <LinkNewDevice onLinked={() => setVersion((n) => n + 1)} />
+        </section>
+      )}
     </div>
   );
 }

@@ -24,14 +24,18 @@ function meshLimit(): number | undefined {
 }
 
 /**
- * Enters `groupId`'s call (a mesh while small, docs/sfu.md "Small calls: the mesh"; else the SFU) (the call screen shows from now on). Already in it: nothing happens; in
+ * Enters `groupId`'s call, as a mesh while small (docs/sfu.md, "Small calls: the mesh"), else on the SFU; the
+ * call screen shows from now on. Already in it: nothing happens; in
  * another group's call: that one is left first. Failures show on the call screen.
  */
 export function joinGroupCall(client: ParleyClient, groupId: string): GroupCallHandle {
   const existing = callStore.get();
   const phase = existing?.snapshot().phase;
   if (existing?.groupId === groupId && phase !== 'ended' && phase !== 'failed') return existing;
-  if (existing !== undefined) void existing.leave();
+  if (existing !== undefined) {
+    client.groupCalls.left(existing.groupId);
+    void existing.leave();
+  }
   const report = (error: unknown) => console.warn('group call:', error);
   const media = () => navigator.mediaDevices.getUserMedia(GROUP_CALL_CAPTURE);
   const hooks = groupCallMediaHooks(client, groupId);
@@ -51,10 +55,12 @@ export function joinGroupCall(client: ParleyClient, groupId: string): GroupCallH
   // On the mesh nobody answers at once: a call is new when none is known to run (its "started" notice).
   const known = onMesh ? client.groupCalls.active(groupId) : Promise.resolve(undefined);
   void Promise.all([known, call.start()]).then(
-    // Nobody else in the call: it starts now, and the members are told (their "Join" banner).
+    // Nobody else in the call: it starts now, and the members are told (their "Join" banner). From now on
+    // this device's heartbeats keep the members' banner up while it is in the call.
     ([active]) => {
       if (active === undefined && call.snapshot().participants.length === 0)
         void client.groupCalls.started(groupId).catch(report);
+      if (callStore.get() === call) client.groupCalls.joined(groupId);
     },
     () => undefined, // the snapshot carries the error to the screen
   );
@@ -66,6 +72,7 @@ export async function leaveGroupCall(client: ParleyClient): Promise<void> {
   const call = callStore.get();
   callStore.set(undefined);
   if (call === undefined) return;
+  client.groupCalls.left(call.groupId);
   const { phase, participants } = call.snapshot();
   await call.leave();
   if (phase === 'in-call' && participants.length === 0)

@@ -16,14 +16,15 @@ import { dataUrlToBytes } from './avatar-bytes.js';
 import { downscaleAvatarToFit } from './avatar-image.dom.js';
 import { describeError } from './errors.js';
 import { RelayAccessFields } from './RelayAccessFields.js';
+import { LinkDeviceForm } from './LinkDeviceForm.js';
+import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
 import { RestoreBackupForm } from './RestoreBackupForm.js';
 import './onboarding.css';
 
-export const MIN_PASSPHRASE = 8;
-
 /**
  * Creates the identity: name, picture, relay (and what its access policy asks: an invite or a one-time code),
- * passphrase for the keys at rest. Or restores one from a backup exported on another device.
+ * passphrase for the keys at rest. Or restores one from a backup exported on another device, or links this
+ * device to an account already used on another (LinkDeviceForm).
  */
 export function OnboardingScreen({
   keys,
@@ -36,23 +37,20 @@ export function OnboardingScreen({
     name: useId(),
     relay: useId(),
     user: useId(),
-    pass: useId(),
-    again: useId(),
   };
   const [name, setName] = useState('');
   const [avatar, setAvatar] = useState<string | undefined>();
   const [relay, setRelay] = useState(() => defaultRelayUrl(location));
   const [policy, setPolicy] = useState<RelayPolicy | undefined>();
   const [access, setAccess] = useState<AccessInput>({ invite: '', otpAddress: '', code: '' });
-  const [restoring, setRestoring] = useState(false);
+  /** The other ways in than a new identity: a backup, or linking to an account on another device. */
+  const [path, setPath] = useState<'create' | 'restore' | 'link'>('create');
   /** A client the relay refused (wrong invite or code): the next attempt shows it another credential. */
   const refused = useRef<Session | undefined>(undefined);
   const [username, setUsername] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [again, setAgain] = useState('');
+  const [secret, setSecret] = useState<NewPassphrase>({ passphrase: '', again: '' });
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
-  const needsPassphrase = keys.kind === 'passphrase';
 
   useEffect(() => {
     let live = true;
@@ -79,9 +77,8 @@ export function OnboardingScreen({
     setError(undefined);
     const displayName = name.trim();
     if (displayName === '') return setError('Enter the name your contacts will see');
-    if (needsPassphrase && passphrase.length < MIN_PASSPHRASE)
-      return setError(`Choose a passphrase of at least ${MIN_PASSPHRASE} characters`);
-    if (needsPassphrase && passphrase !== again) return setError('The two passphrases differ');
+    const problem = newPassphraseProblem(keys, secret);
+    if (problem !== undefined) return setError(problem);
     let session: Session | undefined = refused.current;
     setBusy(true);
     try {
@@ -101,7 +98,7 @@ export function OnboardingScreen({
         return;
       }
       if (session === undefined) {
-        session = await startSession(profile, await keyWrapperFor(keys, passphrase), credential);
+        session = await startSession(profile, await keyWrapperFor(keys, secret.passphrase), credential);
       } else if (credential !== undefined) {
         session.client.access.set(credential);
       }
@@ -128,10 +125,16 @@ export function OnboardingScreen({
     }
   }
 
-  if (restoring)
+  if (path === 'restore')
     return (
       <main className="onboarding">
-        <RestoreBackupForm keys={keys} relay={relay} onReady={onReady} onCancel={() => setRestoring(false)} />
+        <RestoreBackupForm keys={keys} relay={relay} onReady={onReady} onCancel={() => setPath('create')} />
+      </main>
+    );
+  if (path === 'link')
+    return (
+      <main className="onboarding">
+        <LinkDeviceForm keys={keys} onReady={onReady} onCancel={() => setPath('create')} />
       </main>
     );
 
@@ -141,6 +144,17 @@ export function OnboardingScreen({
         <h1>Welcome to Parley</h1>
         <p className="hint">
           Private messages, end-to-end encrypted, straight to your contacts when they are online.
+        </p>
+        <p className="onboarding-linked">
+          Already use Parley on another computer or browser?{' '}
+          <button
+            type="button"
+            className="link-button"
+            disabled={busy || refused.current !== undefined}
+            onClick={() => setPath('link')}
+          >
+            Link to an existing account
+          </button>
         </p>
 
         <div className="avatar-picker">
@@ -196,31 +210,7 @@ export function OnboardingScreen({
           onChange={(event) => setUsername(event.target.value)}
         />
 
-        {needsPassphrase && (
-          <>
-            <p className="hint">
-              {keys.reason ?? 'Your passphrase protects your keys on this device. It cannot be recovered.'}
-            </p>
-            <label htmlFor={ids.pass}>Passphrase</label>
-            <input
-              id={ids.pass}
-              type="password"
-              value={passphrase}
-              autoComplete="new-password"
-              onChange={(event) => setPassphrase(event.target.value)}
-              required
-            />
-            <label htmlFor={ids.again}>Repeat passphrase</label>
-            <input
-              id={ids.again}
-              type="password"
-              value={again}
-              autoComplete="new-password"
-              onChange={(event) => setAgain(event.target.value)}
-              required
-            />
-          </>
-        )}
+        <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
 
         {error !== undefined && (
           <p role="alert" className="form-error">
@@ -234,7 +224,7 @@ export function OnboardingScreen({
           type="button"
           className="link-button onboarding-switch"
           disabled={busy || refused.current !== undefined}
-          onClick={() => setRestoring(true)}
+          onClick={() => setPath('restore')}
         >
           Restore from backup
         </button>

@@ -1,0 +1,114 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DataLink, type AttachmentOpener } from '@parley/core';
+import { workerOpener } from '@parley/core/crypto/opener/node';
+import { collect, next, pattern, scenario, startAll } from './support/harness.js';
+
+/*
+ * A received file is decrypted on a worker thread (the apps' layout, and the harness's default): these
+ * check that what reaches the file event is still exactly what was sent, and that a chunk altered on the
+ * way is still refused when the worker opens it.
+ */
+
+const s = scenario();
+const originalSend = DataLink.prototype.send;
+beforeEach(() => s.setup());
+afterEach(async () => {
+  DataLink.prototype.send = originalSend;
+  await s.teardown();
+});
+
+/** The worker opener, counting the batches it was handed: proof the file went through it. */
+function countedWorker(): { opener: () => AttachmentOpener; batches: () => number } {
+  let batches = 0;
+  return {
+    batches: () => batches,
+    opener: () => {
+      const inner = workerOpener();
+      return {
+        open: (batch) => {
+          batches += 1;
+          return inner.open(batch);
+        },
+        close: () => inner.close(),
+      };
+    },
+  };
+}
+
+/**
+ * A modified sender: from the `after`-th link frame that carries a transfer chunk on, once, one bit of the
+ * chunk's last byte is flipped before it leaves (the frame is otherwise well formed).
+ */
+function flipOneChunkBit(after: number): () => boolean {
+  let chunks = 0;
+  let flipped = false;
+  DataLink.prototype.send = function send(this: DataLink, frame: Uint8Array) {
+    if (frame.byteLength > 8 * 1024 && !flipped && ++chunks >= after) {
+      flipped = true;
+      const altered = frame.slice();
+      altered[altered.length - 1] = (altered[altered.length - 1] ?? 0) ^ 1;
+      return originalSend.call(this, altered);
+    }
+    return originalSend.call(this, frame);
+  };
+  return () => flipped;
+}
+
+describe('direct files decrypted on a worker thread', () => {
+  it('arrive byte for byte, opened by the worker in batches', async () => {
+    const worker = countedWorker();
+    const alice = s.device('alice');
+    const bob = s.device('bob', { attachmentOpener: worker.opener });
+    await startAll(alice, bob);
+    const bytes = pattern(3 * 1024 * 1024 + 4321);
+    const arrived = next(bob.c, 'file');
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+      name: 'archive.tar',
+      mimeType: 'application/x-tar',
+      bytes,
+    });
+    const file = await arrived;
+    expect(file).toMatchObject({ messageId, name: 'archive.tar', size: bytes.length });
+    expect(file.bytes).toEqual(bytes);
+    // 49 attachment chunks: at least one batch per 256 KiB, and the final chunk's.
+    expect(worker.batches()).toBeGreaterThanOrEqual(12);
+  });
+
+  it('arrive byte for byte when the platform gives no worker and the engine decrypts on its own thread', async () => {
+    const alice = s.device('alice');
+    const bob = s.device('bob', { attachmentOpener: 'inline' });
+    await startAll(alice, bob);
+    const bytes = pattern(1024 * 1024 + 5);
+    const arrived = next(bob.c, 'file');
+    await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+      name: 'notes.bin',
+      mimeType: 'application/octet-stream',
+      bytes,
+    });
+    expect((await arrived).bytes).toEqual(bytes);
+  });
+
+  it('refuses a file whose chunk was altered on the way: the worker does not open it, both sides fail it', async () => {
+    const worker = countedWorker();
+    const alice = s.device('alice');
+    const bob = s.device('bob', { attachmentOpener: worker.opener });
+    await startAll(alice, bob);
+    const received = collect(bob.c, 'file');
+    const failedThere = next(bob.c, 'file-failed');
+    const failedHere = next(alice.c, 'file-failed');
+    const flipped = flipOneChunkBit(40);
+    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+      name: 'contract.pdf',
+      mimeType: 'application/pdf',
+      bytes: pattern(2 * 1024 * 1024),
+    });
+    const refusal = await failedThere;
+    expect(flipped()).toBe(true);
+    expect(refusal).toMatchObject({ messageId, direction: 'receive' });
+    expect(refusal.reason).toMatch(/does not authenticate|digest does not match/);
+    expect(await failedHere).toMatchObject({ messageId, direction: 'send' });
+    expect(worker.batches()).toBeGreaterThan(0);
+    expect(received).toEqual([]);
+    expect((await bob.c.files.info(messageId))?.state).toBe('failed');
+  });
+});
