@@ -5,7 +5,7 @@ import { expect, test } from './support/fixtures.js';
 import { attach, messages, twoContacts } from './support/files-and-pairs.js';
 import { openLinkForm, openLinkedDevices, showLinkPayload, submitLink } from './support/linked-devices.js';
 import { png } from './support/png.js';
-import { bubble, chatRow, conversation, openChat, sendText } from './support/ui.js';
+import { bubble, chatRow, conversation, onboard, openChat, sendText } from './support/ui.js';
 
 /*
  * Issue 15's scenario in Chromium: Alice links a second browser (her laptop) by pasting the link payload her
@@ -86,10 +86,9 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   await expect(bubble(laptop.page, 'before the laptop')).toBeVisible();
   await expect(bubble(laptop.page, 'a reply from the first browser')).toBeVisible();
   const photoOnLaptop = messages(laptop.page).getByRole('button', { name: 'Open photo harbour.png' });
-  // The photo's record and thumbnail move with the history; its full bytes follow lazily (issue 15, item 4:
-  // devices-engine's attachment fetch). Until that lands the laptop shows the thumbnail.
-  // TODO(devices-engine lazy fetch): expect img[data-full="true"] here, as on Alice's first browser.
-  await expect(photoOnLaptop.locator('img')).toBeVisible();
+  // The photo's record and thumbnail move with the history; shown, its bytes are fetched from the first
+  // browser (client.linking.fetchFile) and the full photo replaces the thumbnail.
+  await expect(photoOnLaptop.locator('img[data-full="true"]')).toBeVisible({ timeout: 60_000 });
   await shot(laptop.page, 'history-on-laptop');
   await expect(panel.getByText(/^Device 2/u)).toBeVisible();
 
@@ -130,4 +129,28 @@ test('a second browser linked by pasting the payload gets the history, speaks as
   // What is left on the laptop is to remove the account from it: it starts over at the first screen.
   await notice.getByRole('button', { name: 'Remove the account from this device' }).click();
   await expect(laptop.page.getByRole('heading', { name: 'Welcome to Parley' })).toBeVisible();
+});
+
+test('a link declined on the existing device says so on the new one, which then starts fresh with its own identity', async ({
+  people,
+}, testInfo) => {
+  const [alice, laptop] = await people('Alice', 'Laptop');
+  if (alice === undefined || laptop === undefined) throw new Error('people did not open');
+  await onboard(alice.page, 'Alice');
+  const panel = await openLinkedDevices(alice.page);
+  const payload = await showLinkPayload(panel);
+  await openLinkForm(laptop.page);
+  await submitLink(laptop.page, payload);
+  await expect(panel.getByLabel('Short code')).toBeVisible();
+  await expect(laptop.page.getByLabel('Short code')).toBeVisible();
+  await panel.getByRole('button', { name: 'Codes differ' }).click();
+
+  await expect(laptop.page.getByRole('main').getByRole('alert')).toHaveText(
+    'Your other device declined the link.',
+  );
+  await laptop.page.screenshot({ path: testInfo.outputPath('link-declined.png') });
+  await expect(panel.getByText(/^Device 2/u)).toHaveCount(0);
+  // Nothing of the attempt is kept: a new identity, under another passphrase, starts on a clean device.
+  await laptop.page.getByRole('button', { name: 'Create a new identity instead' }).click();
+  await onboard(laptop.page, 'Carol', { passphrase: 'another passphrase entirely' });
 });

@@ -98,7 +98,9 @@ async function link(
   return { offer, join };
 }
 
-describe('moving the history to a linked device', () => {
+// Each test moves 10,000 messages into a fake-indexeddb database: on CI's loaded 2-core machine that has
+// taken over vitest's 60 s default, so the file gets room (an outcome is waited for, not a speed).
+describe('moving the history to a linked device', { timeout: 240_000 }, () => {
   it(`moves ${MESSAGES} messages over the direct link`, async () => {
     const alice = await s.device('alice').start();
     const laptop = await s.device('alice-laptop').start();

@@ -33,12 +33,13 @@ function once<K extends keyof LinkEvents & string>(
 }
 
 /** Alice keeps her files in `dir` (and reads them back for her other devices); Bob is her contact. */
-async function aliceWithFiles(): Promise<{ alice: TestDevice; bob: TestDevice }> {
+async function aliceWithFiles(direct = true): Promise<{ alice: TestDevice; bob: TestDevice }> {
   const alice = s.device('alice', {
+    direct,
     fileSink: directorySinkFactory(dir),
     storedFile: directoryStoredFile(dir),
   });
-  const bob = s.device('bob');
+  const bob = s.device('bob', { direct });
   await alice.start();
   await bob.start();
   await until(() => alice.c.connected && bob.c.connected, 'both to connect');
@@ -59,8 +60,8 @@ async function receivePhoto(alice: ParleyClient, bob: ParleyClient, name: string
 }
 
 /** Alice links a fresh laptop and moves her history to it (over their direct link). */
-async function linkLaptop(alice: ParleyClient): Promise<ParleyClient> {
-  const laptop = await s.device('alice-laptop').start();
+async function linkLaptop(alice: ParleyClient, direct = true): Promise<ParleyClient> {
+  const laptop = await s.device('alice-laptop', { direct }).start();
   await until(() => laptop.connected, 'the laptop to connect');
   const offer = alice.linking.offer();
   const join = await laptop.linking.join(offer.text);
@@ -97,6 +98,37 @@ describe('linked devices: the moved history brings its photos and files on deman
     // Here now: nothing more to fetch, and asking again is refused rather than fetched twice.
     expect(await laptop.linking.movedFile(photoId)).toBeUndefined();
     await expect(laptop.linking.fetchFile(photoId)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('fetches a file of several megabytes through the relay when no direct path opens', async () => {
+    const { alice, bob } = await aliceWithFiles(false);
+    const file = pattern(3 * 1024 * 1024 + 17);
+    const fileId = await receivePhoto(alice.c, bob.c, 'scan.pdf', file);
+    const laptop = await linkLaptop(alice.c, false);
+
+    const shown = next(laptop, 'file', (e) => e.messageId === fileId);
+    await laptop.linking.fetchFile(fileId);
+    const { bytes } = await shown;
+    // Compared as buffers: vitest's element-wise diff of megabytes takes minutes.
+    expect(bytes?.length).toBe(file.length);
+    expect(Buffer.from(bytes ?? []).equals(Buffer.from(file))).toBe(true);
+  });
+
+  it('gives up with "available when … online" when the old device goes away in the middle of a file', async () => {
+    const { alice, bob } = await aliceWithFiles(false);
+    const fileId = await receivePhoto(alice.c, bob.c, 'video.mp4', pattern(2 * 1024 * 1024));
+    const laptop = await linkLaptop(alice.c, false);
+
+    let crashed = false;
+    laptop.on('file-progress', (e) => {
+      if (e.messageId !== fileId || crashed) return;
+      crashed = true;
+      alice.crash(); // the old device's app dies after the first chunk; the relay path says nothing
+    });
+    const error = (await laptop.linking.fetchFile(fileId).catch((e: unknown) => e)) as ParleyError;
+    expect(crashed).toBe(true);
+    expect(error.code).toBe('UNAVAILABLE');
+    expect(await laptop.linking.movedFile(fileId)).toMatchObject({ state: 'offline' });
   });
 
   it('says the file is available when the old device is online, and fetches it once it is', async () => {

@@ -38,6 +38,26 @@ describe('CallController', () => {
     expect(net.clock.pendingCount).toBe(0);
   });
 
+  it('stops ringing when told another device of the account answered or declined, and logs it so', () => {
+    const net = new CallNet(['alice', 'bob']);
+    const bob = net.party('bob');
+    const first = net.party('alice').controller.place('bob', 'audio');
+    net.deliver();
+    bob.controller.receive('alice', { type: 'hangup', callId: first.callId, elsewhere: 'answered' });
+    expect(bob.states.at(-1)?.endReason).toEqual({ kind: 'answered-elsewhere' });
+    // (The device that answered hangs up later; this one had already stopped.)
+    net.party('alice').controller.hangup(first.callId);
+    net.deliver();
+    const second = net.party('alice').controller.place('bob', 'video');
+    net.deliver();
+    // Only from the call's own peer: anyone else's word changes nothing.
+    bob.controller.receive('mallory', { type: 'hangup', callId: second.callId, elsewhere: 'declined' });
+    expect(bob.controller.current?.phase).toBe('ringing');
+    bob.controller.receive('alice', { type: 'hangup', callId: second.callId, elsewhere: 'declined' });
+    expect(bob.states.at(-1)?.endReason).toEqual({ kind: 'declined-elsewhere' });
+    expect(bob.logs.map((l) => l.outcome)).toEqual(['answered-elsewhere', 'declined']);
+  });
+
   it('a declined call ends declined on both sides, with the quick message when there is one', () => {
     const net = new CallNet(['alice', 'bob']);
     const first = net.party('alice').controller.place('bob', 'audio');

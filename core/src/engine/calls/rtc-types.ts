@@ -33,8 +33,6 @@ export interface RtcPeer {
     init: { direction: 'sendrecv'; streams?: unknown[] },
   ): RtcTransceiver;
   getTransceivers(): readonly RtcTransceiver[];
-  getConfiguration(): RtcConfiguration;
-  setConfiguration(configuration: RtcConfiguration): void;
   getStats(): Promise<{ forEach(callback: (report: Record<string, unknown>) => void): void }>;
   close(): void;
   onicecandidate: ((event: { candidate: RtcCandidate | null }) => void) | null;

@@ -241,5 +241,8 @@ export class LinksService implements SendRoutes {
   }
 }
 
-/** Routes from the least to the most direct: a conversation shows the least direct of its devices'. */
-const RANKED: readonly Route[] = ['relay', 'turn', 'direct'];
+/**
+ * Routes from the least to the most direct (`connecting`: open, not yet known to be TURN or direct): a
+ * conversation shows the least direct of its devices'.
+ */
+const RANKED: readonly Route[] = ['relay', 'connecting', 'turn', 'direct'];

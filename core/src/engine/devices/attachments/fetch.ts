@@ -5,12 +5,15 @@ import { DecryptingWriter, ciphertextSize } from '../../files/attachment-stream.
 import type { FileSink, IncomingFile } from '../../files/file-io.js';
 import type { DeviceLinkChannel } from '../linking/channel.js';
 import type { BoxedMessage } from '../linking/wire.js';
+import type { EngineTimers } from '../../platform.js';
 
 export interface FetchTarget {
   readonly file: IncomingFile;
   /** Opens where the bytes go (the client's fileSink), once the other device said it has them. */
   openSink(file: IncomingFile): Promise<FileSink>;
   onProgress(bytes: number, total: number): void;
+  /** How long the other device may stay silent (no answer, no chunk) before the fetch gives up. */
+  readonly idle: { readonly timers: EngineTimers; readonly ms: number };
 }
 
 /**
@@ -18,7 +21,8 @@ export interface FetchTarget {
  * decrypting each attachment chunk; resolves once the size and the digest over every chunk checked out (the
  * sink is finished), rejects (the sink aborted) on anything else: `NOT_FOUND` when that device has no copy,
  * `BAD_REQUEST` for a size other than the one the history recorded, `DECRYPT_FAILED` for a bad chunk or
- * digest, `CLOSED`/`UNAVAILABLE` when the channel ends first.
+ * digest, `CLOSED`/`UNAVAILABLE` when the channel ends first or the other device falls silent (a relay path
+ * does not tell one side that the other went away).
  */
 export function fetchFile(
   channel: DeviceLinkChannel,
@@ -32,8 +36,19 @@ export function fetchFile(
     let total = 0;
     let chain: Promise<void> = Promise.resolve();
     let settled = false;
+    const { timers, ms } = target.idle;
+    let silence: unknown;
+    const listen = () => {
+      if (silence !== undefined) timers.clearTimeout(silence);
+      silence = timers.setTimeout(
+        () => fail(new ParleyError('UNAVAILABLE', 'the other device stopped sending the file')),
+        ms,
+      );
+    };
+    listen();
     const offMessage = channel.on('message', (message) => {
       if (!('id' in message) || message.id !== messageId) return;
+      listen();
       chain = chain.then(() => (settled ? undefined : step(message))).catch(fail);
     });
     const offClose = channel.on('close', ({ error }) =>
@@ -41,6 +56,7 @@ export function fetchFile(
     );
     const finish = () => {
       settled = true;
+      timers.clearTimeout(silence);
       offMessage();
       offClose();
     };

@@ -27,6 +27,8 @@ export interface MovedFilesParts {
   openChannel(record: LinkedAccountRecord): LinkJoin;
   /** How long that device may take to answer the hello (it may be connected but busy, or an old version). */
   readonly answerTimeoutMs: number;
+  /** How long the channel waits for its direct path before the relay carries the file. */
+  readonly directTimeoutMs: number;
 }
 
 /**
@@ -92,6 +94,8 @@ export class MovedFiles {
           openSink: async (incoming) => (sink = await this.parts.sink(incoming)),
           onProgress: (bytes, total) =>
             ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
+          // Serving starts after the direct path had its chance to open: silence counts from there.
+          idle: { timers: ctx.timers, ms: this.parts.answerTimeoutMs + this.parts.directTimeoutMs },
         },
         ctx.crypto,
       );

@@ -13,6 +13,8 @@ import { BoxedMessageSchema, type BoxedMessage } from './wire.js';
 const FRAME_CHANNEL = 0;
 /** The largest boxed message on the direct path (history batches stay well below). */
 export const MAX_DIRECT_MESSAGE_BYTES = 4 * 1024 * 1024;
+/** Sends of one frame the relay's rate limit may refuse before the channel gives up. */
+const RELAY_RATE_RETRIES = 10;
 
 export interface ChannelTransport {
   /** Sends one frame to the other device through the relay: a signal of kind 'device-link'. */
@@ -144,11 +146,28 @@ export class DeviceLinkChannel extends TypedEmitter<DeviceLinkChannelEvents> {
         if (direct === undefined) throw new ParleyError('CLOSED', 'the direct path closed');
         await direct.send(FRAME_CHANNEL, frame);
       } else {
-        await this.transport.sendRelay(frame);
+        await this.#sendRelay(frame);
       }
     });
     this.#sending = sent.catch(() => undefined);
     return sent;
+  }
+
+  /**
+   * One frame through the relay. A frame the relay refused for the rate limit (a file's chunks on a fast
+   * loopback) is sent again, the same bytes, after a pause: resealing would skip a counter and end the channel.
+   */
+  async #sendRelay(frame: Uint8Array): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.transport.sendRelay(frame);
+        return;
+      } catch (error) {
+        if (!isParleyError(error, 'RATE_LIMITED') || attempt >= RELAY_RATE_RETRIES || this.#closed)
+          throw error;
+        await new Promise<void>((resolve) => this.transport.timers.setTimeout(resolve, 100 * attempt));
+      }
+    }
   }
 
   /** A boxed frame that came through the relay. */

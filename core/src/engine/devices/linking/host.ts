@@ -126,9 +126,16 @@ export class LinkOffer extends LinkFlow {
 
   /** The codes differ, or the person changed their mind: the new device is told and gets nothing. */
   decline(): void {
-    if (this.phase === 'comparing') void this.#channel?.send({ t: 'declined' }).catch(() => undefined);
+    const channel = this.phase === 'comparing' ? this.#channel : undefined;
     this.setPhase('declined');
-    this.close();
+    if (channel === undefined) return this.close();
+    this.#used = true;
+    // The new device closes the channel once it has read 'declined' (then both screens say "declined");
+    // closing here first could cut that message off, and the new device would see a broken link instead.
+    const { timers, directTimeoutMs } = this.deps;
+    const timer = timers.setTimeout(() => this.close(), directTimeoutMs);
+    channel.on('close', () => timers.clearTimeout(timer));
+    channel.send({ t: 'declined' }).catch(() => this.close());
   }
 
   close(): void {

@@ -100,6 +100,7 @@ export class LinkingService {
       linkedAccount: () => this.linkedAccount(),
       openChannel: (record) => this.#openFileChannel(record),
       answerTimeoutMs: parts.answerTimeoutMs,
+      directTimeoutMs: parts.directTimeoutMs,
     });
   }
 

@@ -24,6 +24,9 @@ describe('call-log line text', () => {
       'Outgoing video call · declined: In a meeting',
     );
     expect(describeCallLine({ ...base, outcome: 'busy' })).toBe('Outgoing video call · busy');
+    expect(describeCallLine({ ...base, direction: 'incoming', outcome: 'answered-elsewhere' })).toBe(
+      'Incoming video call · answered on another device',
+    );
     expect(describeCallLine({ ...base, outcome: 'failed', failure: 'fingerprint-not-authenticated' })).toBe(
       'Outgoing video call · failed (not end-to-end encrypted)',
     );

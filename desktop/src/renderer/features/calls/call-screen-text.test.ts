@@ -25,6 +25,8 @@ describe('call screen text', () => {
 
   it('says why a call ended', () => {
     expect(endedText({ kind: 'busy' }, 'Bob')).toBe('Bob is on another call');
+    expect(endedText({ kind: 'answered-elsewhere' }, 'Bob')).toBe('Answered on another device');
+    expect(endedText({ kind: 'declined-elsewhere' }, 'Bob')).toBe('Declined on another device');
     expect(endedText({ kind: 'declined-with-message', message: 'later' }, 'Bob')).toBe('Bob declined: later');
     expect(endedText({ kind: 'failed', failure: 'fingerprint-not-authenticated', by: 'remote' }, 'Bob')).toBe(
       'Call ended: it could not be end-to-end encrypted',

@@ -79,6 +79,7 @@ export function useFileUrl(info: FileInfo | undefined): string | undefined {
   const [url, setUrl] = useState<string | undefined>();
   const ready = info !== undefined && (info.direction === 'send' || info.state === 'complete');
   const messageId = info?.messageId;
+  const fetched = useMovedFile(messageId);
   useEffect(() => {
     if (!ready || info === undefined) return;
     let live = true;
@@ -94,8 +95,32 @@ export function useFileUrl(info: FileInfo | undefined): string | undefined {
       setUrl(undefined);
     };
     // info changes identity on every re-read; what matters is which message and whether it is ready
-  }, [client, messageId, ready]);
+  }, [client, messageId, ready, fetched]);
   return url;
+}
+
+/**
+ * On a linked device, a photo or file of the moved history has its record here but its bytes on the
+ * device that linked this one (client.linking.movedFile): shown, it is fetched from there. Counts up when
+ * the bytes arrived, so the caller reads the file again. An offline device leaves it for the next showing.
+ */
+function useMovedFile(messageId: string | undefined): number {
+  const client = useClient();
+  const [fetched, setFetched] = useState(0);
+  useEffect(() => {
+    if (messageId === undefined) return undefined;
+    let live = true;
+    void (async () => {
+      const moved = await client.linking.movedFile(messageId);
+      if (moved === undefined || moved.state === 'fetching') return;
+      await client.linking.fetchFile(messageId);
+      if (live) setFetched((n) => n + 1);
+    })().catch(() => undefined); // offline or refused: the thumbnail stays, and the next showing tries again
+    return () => {
+      live = false;
+    };
+  }, [client, messageId]);
+  return fetched;
 }
 
 /** An object URL for a thumbnail carried in the message. */
