@@ -20,7 +20,7 @@ if (!process.env['MEDIASOUP_WORKER_BIN']) {
   const binary = found.stdout.trim().split('\n').at(-1);
   if (found.status === 0 && binary) process.env['MEDIASOUP_WORKER_BIN'] = binary;
 }
-if (process.env['MEDIASOUP_WORKER_BIN']) benches.push('worker-capacity.ts');
+if (process.env['MEDIASOUP_WORKER_BIN']) benches.push('worker-capacity.ts', 'group-mesh.ts');
 else console.error('no mediasoup worker (run sfu/scripts/build-worker.sh): skipping worker-capacity.ts');
 
 runSuite({

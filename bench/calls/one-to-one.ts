@@ -14,8 +14,8 @@
  * The relay runs in its own process (no TURN configured: iceServers [] and host candidates on loopback).
  * Run inside a loopback-only namespace (`npm run bench`, or unshare as bench/README.md shows).
  */
-import wrtc from '@roamhq/wrtc';
 import type { ParleyClient } from '@parley/core';
+import { BarePeerConnection, type BarePeer } from './lib/bare-peer.node.js';
 import { runIfMain, sleep } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
@@ -35,18 +35,7 @@ const median = (samples: readonly number[]) => summarize(samples).p50;
 const CPU_WARMUP_MS = 3_000;
 const CPU_WINDOW_MS = 10_000;
 
-interface BarePeer {
-  createOffer(): Promise<{ type: string; sdp?: string }>;
-  createAnswer(): Promise<{ type: string; sdp?: string }>;
-  setLocalDescription(description: { type: string; sdp?: string }): Promise<void>;
-  setRemoteDescription(description: { type: string; sdp?: string }): Promise<void>;
-  addIceCandidate(candidate: unknown): Promise<void>;
-  addTrack(track: BenchTrack, stream: unknown): unknown;
-  close(): void;
-  onicecandidate: ((event: { candidate: unknown }) => void) | null;
-  ontrack: ((event: { track: BenchTrack }) => void) | null;
-}
-const Peer = wrtc.RTCPeerConnection as unknown as new (config: { iceServers: [] }) => BarePeer;
+const Peer = BarePeerConnection;
 
 interface Established {
   /** The caller's view of the callee's video. */

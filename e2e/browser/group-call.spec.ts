@@ -71,6 +71,10 @@ test.describe('on a relay with an SFU', () => {
       person.page.on('console', (message) => {
         if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
       });
+      // Four people would talk on the mesh (group-call-mesh.spec.ts): this scenario is about the SFU.
+      await person.page.addInitScript(() => {
+        (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
+      });
       await recordPeerConnections(person.page);
       await onboard(person.page, person.name);
     }
@@ -211,6 +215,11 @@ test.describe('on a relay whose SFU does not trust its key', () => {
   test('joining a group call is refused and the person is told why', async ({ people }) => {
     const [alice, bob] = await people('Alice', 'Bob');
     if (alice === undefined || bob === undefined) throw new Error('people did not open');
+    // Two people would talk on the mesh and never ask the SFU: this scenario is about the SFU's refusal.
+    await alice.page.addInitScript(() => {
+      (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
+    });
+    await alice.page.reload();
     for (const person of [alice, bob]) await onboard(person.page, person.name);
     await addEachOther([alice, bob]);
     await createGroup(alice.page, GROUP, ['Bob']);

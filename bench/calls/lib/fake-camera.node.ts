@@ -31,7 +31,7 @@ export const HEIGHT = 720;
 const FPS = 30;
 
 /**
- * A 720p camera at 30 frames/s and a 48 kHz microphone in 10 ms chunks, on wrtc's nonstandard sources, as
+ * A camera (720p unless told) at 30 frames/s and a 48 kHz microphone in 10 ms chunks, on wrtc's nonstandard sources, as
  * getUserMedia would hand them to the app. The picture changes every frame (a moving band), so the encoder
  * has real work to do; the same device feeds the engine's call and the bare baseline.
  */
@@ -39,21 +39,21 @@ export class FakeCamera {
   readonly stream: CallMediaStream & { getTracks(): BenchTrack[] };
   readonly #timers: ReturnType<typeof setInterval>[] = [];
 
-  constructor() {
+  constructor({ width = WIDTH, height = HEIGHT }: { width?: number; height?: number } = {}) {
     const audio = new media.nonstandard.RTCAudioSource();
     const video = new media.nonstandard.RTCVideoSource();
     this.stream = new media.MediaStream([audio.createTrack(), video.createTrack()]);
     const samples = new Int16Array(480);
-    const frame = new Uint8Array((WIDTH * HEIGHT * 3) / 2);
+    const frame = new Uint8Array((width * height * 3) / 2);
     let n = 0;
     this.#timers.push(
       setInterval(() => audio.onData({ samples, sampleRate: 48_000 }), 10),
       setInterval(() => {
         n += 1;
-        const band = (n * 8) % HEIGHT;
-        frame.fill(16, 0, WIDTH * HEIGHT);
-        frame.fill(235, band * WIDTH, Math.min(HEIGHT, band + 40) * WIDTH);
-        video.onFrame({ width: WIDTH, height: HEIGHT, data: frame });
+        const band = (n * 8) % height;
+        frame.fill(16, 0, width * height);
+        frame.fill(235, band * width, Math.min(height, band + 40) * width);
+        video.onFrame({ width, height, data: frame });
       }, 1000 / FPS),
     );
   }

@@ -25,6 +25,7 @@ export * from './presence/index.js';
 export * from './calls/index.js';
 export * from './call-keys/index.js';
 export * from './group-calls/index.js';
+export * from './group-mesh/index.js';
 export * from './shared/index.js';
 export * from './trust/index.js';
 export * from './devices/index.js';

@@ -40,6 +40,7 @@ import { DeviceChanges } from './devices/device-changes.js';
 import { DevicesService } from './devices/devices-service.js';
 import { applySync } from './devices/sync.js';
 import { GroupCallsService } from './group-calls/group-calls-service.js';
+import { GroupMeshService } from './group-mesh/group-mesh-service.js';
 import { AccessService } from './relay/access-service.js';
 import { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
@@ -74,6 +75,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly callKeys: CallKeysService;
   readonly devices: DevicesService;
   readonly groupCalls: GroupCallsService;
+  readonly groupMesh: GroupMeshService;
 
   readonly #ctx: EngineContext;
   readonly #relays: Relays;
@@ -221,6 +223,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.conversations = new ConversationsService(ctx, this.#list, this.messages);
     this.groups = new GroupsService(ctx, groupManager, this.contacts);
     this.groupCalls = new GroupCallsService(ctx, groupManager, home);
+    this.groupMesh = new GroupMeshService(ctx, groupManager, this.calls, this.groupCalls);
     this.status = new StatusManager(ctx);
     this.callKeys = new CallKeysService(ctx, {
       isMember: (groupId, account) => groupManager.isMember(groupId, account),
@@ -260,6 +263,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       verification,
       statuses: this.status,
       callKeys: this.callKeys,
+      groupMesh: this.groupMesh,
       files: () => this.files.manager,
       sync: (sender, body) =>
         applySync(
@@ -351,6 +355,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // Stop the pump first, then take away links and relays so an attempt in flight ends now
     // (its entry stays pending, on disk) instead of waiting out its timeouts.
     this.callKeys.closeAll();
+    await this.groupMesh.closeAll();
     this.linking.close();
     const pumpStopped = this.#delivery.close();
     // A current call's hang-up leaves through the relay before links and relays close.

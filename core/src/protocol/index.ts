@@ -12,3 +12,4 @@ export * from './attachments.js';
 export * from './sfu.js';
 export * from './sfu-token.js';
 export * from './frame-keys.js';
+export * from './group-mesh.js';

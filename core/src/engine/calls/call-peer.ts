@@ -12,6 +12,15 @@ import type {
 } from './rtc-types.js';
 
 /**
+ * Where end-to-end frame encryption attaches to a peer connection's media (a group call's mesh pair): every
+ * sender and receiver the connection gets passes through here once, before media flows on it.
+ */
+export interface MediaProtection {
+  sender(sender: unknown, kind: 'audio' | 'video'): void;
+  receiver(receiver: unknown, kind: 'audio' | 'video'): void;
+}
+
+/**
  * The one peer connection of a call, on the raw WebRTC API (no simple-peer: a call renegotiates for ICE
  * restarts and carries media, not a data channel). Everything it says to the peer goes out as call control
  * messages through `send` (sealed by the calls service); what the peer says comes in through `receive`.
@@ -39,6 +48,10 @@ export interface CallPeerOptions {
   readonly onPath: (path: MediaPath) => void;
   readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
   readonly onError: (error: unknown) => void;
+  /** Frame encryption for this connection's senders and receivers (group calls; 1:1 calls have none). */
+  readonly protect?: MediaProtection;
+  /** More RTCConfiguration (e.g. Chromium's `encodedInsertableStreams` for the protection). */
+  readonly rtcConfig?: Readonly<Record<string, unknown>>;
 }
 
 export class CallPeer {
@@ -65,6 +78,8 @@ export class CallPeer {
   /** The call moved to a new peer connection at least once (useRelayOnly). */
   #replaced = false;
   #closed = false;
+  /** Senders and receivers already handed to `protect`. */
+  readonly #protected = new WeakSet<object>();
 
   constructor(options: CallPeerOptions) {
     this.#options = options;
@@ -79,7 +94,11 @@ export class CallPeer {
   /** A peer connection under the current transport policy; events of one since replaced are ignored. */
   #open(): RtcPeer {
     const Peer = this.#options.wrtc.RTCPeerConnection as RtcPeerConstructor;
-    const pc = new Peer({ iceServers: [...this.#options.iceServers], iceTransportPolicy: this.#policy });
+    const pc = new Peer({
+      ...this.#options.rtcConfig,
+      iceServers: [...this.#options.iceServers],
+      iceTransportPolicy: this.#policy,
+    });
     pc.onicecandidate = ({ candidate }) => {
       if (this.#closed || pc !== this.#pc) return;
       // The end of gathering sends what is left at once.
@@ -116,6 +135,7 @@ export class CallPeer {
     const camera = local.sending('video');
     if (video || camera !== undefined)
       this.#pc.addTransceiver(camera ?? 'video', { direction: 'sendrecv', ...streams });
+    this.#protectAll();
   }
 
   /**
@@ -288,6 +308,7 @@ export class CallPeer {
         direction: 'sendrecv',
         ...(stream === undefined ? {} : { streams: [stream] }),
       });
+      this.#protectAll();
     }
     this.#negotiationPending = true;
     await this.#negotiateIfPending();
@@ -317,6 +338,7 @@ export class CallPeer {
   async #remote(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
     this.#remoteSdp = description.sdp;
     await this.#pc.setRemoteDescription(description);
+    this.#protectAll();
     const pending = this.#pending;
     this.#pending = [];
     for (const candidate of pending) await this.#addCandidate(candidate);
@@ -328,6 +350,23 @@ export class CallPeer {
       await this.#pc.addIceCandidate(candidate);
     } catch (error) {
       if (!this.#replaced) throw error;
+    }
+  }
+
+  /** Hands every sender and receiver not yet protected to `protect` (no-op without it). */
+  #protectAll(): void {
+    const { protect } = this.#options;
+    if (protect === undefined) return;
+    for (const transceiver of this.#pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind === 'audio' ? 'audio' : 'video';
+      if (!this.#protected.has(transceiver.sender)) {
+        this.#protected.add(transceiver.sender);
+        protect.sender(transceiver.sender, kind);
+      }
+      if (!this.#protected.has(transceiver.receiver)) {
+        this.#protected.add(transceiver.receiver);
+        protect.receiver(transceiver.receiver, kind);
+      }
     }
   }
 

@@ -18,6 +18,7 @@ import { SignalSealer } from '../links/signal-sealing.js';
 import { addressOfPeer, peerOf } from '../shared/addresses.js';
 import { CallDevices } from './call-devices.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
+import { CallPairs, type CallPair, type PairOptions } from './call-pairs.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
 import { recordCallLine } from './call-lines.js';
 import { readCallQuality, type CallQuality, type QualitySample } from './call-quality.js';
@@ -56,6 +57,8 @@ export class CallsService {
   readonly #controller: CallController;
   readonly #sealer: SignalSealer;
   readonly #peers = new Map<string, CallPeer>();
+  /** Peer connections outside the controller (group call mesh pairs). */
+  readonly #pairs = new CallPairs();
   /** Which device of the peer's account each call is with (a call rings on all of them). */
   readonly #devices = new CallDevices();
   /** Each call's previous quality reading, for rates over the time since. */
@@ -220,12 +223,33 @@ export class CallsService {
     for (const peer of this.#peers.values()) peer.useRelayOnly();
   }
 
+  /**
+   * A peer connection with `options.peer` that is not a 1:1 call: a group call's mesh pair (call-pairs.ts).
+   * UNAVAILABLE without WebRTC.
+   */
+  openPair(options: PairOptions): CallPair {
+    this.ctx.assertOpen();
+    const { wrtc } = this.parts;
+    const iceServers = this.parts.iceServers();
+    if (wrtc === undefined || iceServers === undefined)
+      throw new ParleyError('UNAVAILABLE', 'this device cannot open call media yet');
+    return this.#pairs.open(options, {
+      wrtc,
+      iceServers,
+      iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
+      timers: this.ctx.timers,
+      send: (message) => this.#send(options.peer, message),
+      report: this.ctx.report,
+    });
+  }
+
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
     const device = addressOfPeer(from);
     const account = device.name;
     this.#chain(this.#inbound, account, async () => {
-      if (!(await mayLink(this.ctx.db, account))) return;
+      // A mesh pair's peer was admitted by the group call (a member of the group), not as a contact.
+      if (!this.#pairs.isPeer(signal.linkId, account) && !(await mayLink(this.ctx.db, account))) return;
       let message: CallControl;
       try {
         message = (await this.#sealer.openCall(from, signal)).data;
@@ -262,10 +286,12 @@ export class CallsService {
     this.#stopLocal();
     for (const peer of this.#peers.values()) peer.close();
     this.#peers.clear();
+    this.#pairs.closeAll();
   }
 
   #receive(device: ProtocolAddress, message: CallControl): void {
     const account = device.name;
+    if (this.#pairs.receive(account, message)) return;
     const { admit, stop } = this.#devices.admit(device, message);
     if (stop !== undefined && stop.devices.length > 0) {
       // Another device answered (or declined): the caller tells the rest of the callee's devices to stop.

@@ -6,6 +6,8 @@
  */
 export { CallsService } from './calls-service.js';
 export type { CallMediaOptions, CallsServiceParts } from './calls-service.js';
+export type { CallPair, PairOptions } from './call-pairs.js';
+export type { MediaPath, MediaProtection } from './call-peer.js';
 export type { CallMediaStream, CallTrack, LocalMediaState } from './local-media.js';
 export { callLineMessageId, callLineOf, recordCallLine } from './call-lines.js';
 export type { CallLineStore } from './call-lines.js';

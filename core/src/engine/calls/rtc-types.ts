@@ -44,4 +44,6 @@ export interface RtcConfiguration {
   iceServers?: IceServer[];
   iceTransportPolicy?: 'all' | 'relay';
 }
-export type RtcPeerConstructor = new (configuration: RtcConfiguration) => RtcPeer;
+export type RtcPeerConstructor = new (
+  configuration: RtcConfiguration & Readonly<Record<string, unknown>>,
+) => RtcPeer;

@@ -6,7 +6,7 @@
  */
 export { GroupCallsService } from './group-calls-service.js';
 export type { GroupCallGroups, GroupCallTicket } from './group-calls-service.js';
-export { accountOfCallIdentity, groupCallRoomId, groupCallSecret } from './room-id.js';
+export { accountOfCallIdentity, callIdentityOfAccount, groupCallRoomId, groupCallSecret } from './room-id.js';
 export type { GroupCallSecretInput } from './room-id.js';
 export {
   GROUP_CALL_HEARTBEAT_MS,

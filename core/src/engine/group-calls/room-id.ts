@@ -1,6 +1,6 @@
 import { hmac, sha512Hash, type CryptoBackend } from '../../crypto/index.js';
 import { concatBytes, toBase64Url, utf8 } from '../../protocol/encoding.js';
-import { addressOfRelayIdentity } from '../shared/addresses.js';
+import { PRIMARY_DEVICE, addressOfRelayIdentity, relayIdentityOf } from '../shared/addresses.js';
 
 /** What a group's call secret is derived from: parts of the signed group state every member holds. */
 export interface GroupCallSecretInput {
@@ -42,4 +42,9 @@ export function accountOfCallIdentity(identity: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** An account's SFU identity (what `accountOfCallIdentity` reads back): how a mesh peer is named like an SFU one. */
+export function callIdentityOfAccount(account: string): string {
+  return relayIdentityOf({ name: account, deviceId: PRIMARY_DEVICE });
 }

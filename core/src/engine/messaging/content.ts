@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ParleyError } from '../../errors/index.js';
 import { utf8 } from '../../protocol/encoding.js';
 import { FrameKeyBodySchema } from '../../protocol/frame-keys.js';
+import { GroupMeshBodySchema } from '../../protocol/group-mesh.js';
 
 /*
  * What travels inside the end-to-end encryption: one JSON document per message, validated on receipt like
@@ -118,6 +119,13 @@ const Body = z.discriminatedUnion('type', [
     callId: Id,
     startedAt: z.number().int().nonnegative(),
   }),
+  /**
+   * A group call's mesh (group-mesh/, docs/protocol.md "Group call mesh"), pairwise to members: `hello` when
+   * joining (to every member), `here` in answer from those in the call, `bye` when leaving, `move` from the
+   * participant who decides that the call moves to the SFU. `session` names one join of one device, so a
+   * rejoin after a crash is a new pair; `onSfu` says the sender is on the SFU already.
+   */
+  GroupMeshBodySchema,
   z.strictObject({
     type: z.literal('status'),
     statusId: Id,

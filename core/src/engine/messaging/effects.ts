@@ -13,6 +13,7 @@ import { displayText } from '../trust/display-text.js';
 import { recordReaction } from './reactions.js';
 import type { StatusManager } from '../status/status-manager.js';
 import type { CallKeysService } from '../call-keys/call-keys-service.js';
+import type { GroupMeshService } from '../group-mesh/group-mesh-service.js';
 import { noteGroupCall } from '../group-calls/group-call-notices.js';
 
 /**
@@ -27,6 +28,7 @@ export async function applyContent(
     groups: GroupManager;
     statuses: StatusManager;
     callKeys: CallKeysService;
+    groupMesh: GroupMeshService;
     /** Linked devices: a sync message from another device of ours (devices/sync.ts). */
     sync: (sender: ProtocolAddress, body: Extract<ContentBody, { type: 'sync' }>) => Promise<void>;
   },
@@ -110,6 +112,18 @@ export async function applyContent(
         return;
       }
       await noteGroupCall(ctx, groupId, sender.name, body);
+      return;
+    }
+    case 'group-call-mesh': {
+      const groupId = content.groupId;
+      if (groupId === undefined || !(await parts.groups.isMember(groupId, sender.name))) {
+        ctx.emit(
+          'error',
+          new ParleyError('ACCESS_DENIED', 'group call mesh message from someone not in the group'),
+        );
+        return;
+      }
+      parts.groupMesh.receive(sender, groupId, body, content.sentAt);
       return;
     }
     case 'group-state':

@@ -6,6 +6,7 @@ import type { FileManager } from '../files/file-manager.js';
 import type { GroupManager } from '../groups/group-manager.js';
 import type { StatusManager } from '../status/status-manager.js';
 import type { CallKeysService } from '../call-keys/call-keys-service.js';
+import type { GroupMeshService } from '../group-mesh/group-mesh-service.js';
 import { applyContent, ensureContact } from './effects.js';
 import type { IncomingHandlers } from './incoming.js';
 
@@ -20,6 +21,7 @@ export function receivingHandlers(
     verification: Verification;
     statuses: StatusManager;
     callKeys: CallKeysService;
+    groupMesh: GroupMeshService;
     /** Late: the files service is built after the inbox's owner. */
     files: () => FileManager;
     sync: (sender: ProtocolAddress, body: Extract<ContentBody, { type: 'sync' }>) => Promise<void>;
@@ -38,6 +40,7 @@ export function receivingHandlers(
         groups,
         statuses: parts.statuses,
         callKeys: parts.callKeys,
+        groupMesh: parts.groupMesh,
         sync: parts.sync,
       };
       await applyContent(ctx, effects, sender, content, via);

@@ -6,7 +6,7 @@ import { useGroupState, useNameOf } from '../groups/use-group.js';
 import { callErrorText } from './call-error-text.js';
 import { callStore } from './call-store.js';
 import { CallAudio, CallTile } from './CallTile.js';
-import type { GroupCall, GroupCallSnapshot, Participant } from './group-call.dom.js';
+import type { GroupCallHandle, GroupCallSnapshot, Participant } from './group-call.dom.js';
 import { gridShape, layoutMode } from './grid-layout.js';
 import { leaveGroupCall } from './join-call.dom.js';
 import './group-calls.css';
@@ -20,7 +20,7 @@ export function GroupCallScreen() {
   return <CallScreen key={call.groupId} call={call} />;
 }
 
-function CallScreen({ call }: { call: GroupCall }) {
+function CallScreen({ call }: { call: GroupCallHandle }) {
   const client = useClient();
   const snapshot = useSyncExternalStore(call.subscribe, call.snapshot);
   const { state } = useGroupState(call.groupId);
@@ -53,7 +53,7 @@ function CallScreen({ call }: { call: GroupCall }) {
   const mode = layoutMode(pinned, ids);
 
   return (
-    <section className="group-call" aria-label="Group call">
+    <section className="group-call" aria-label="Group call" data-route={snapshot.route}>
       <header className="group-call-header">
         <h2>{title}</h2>
         <p className="group-call-status" role="status">
@@ -106,12 +106,13 @@ function CallScreen({ call }: { call: GroupCall }) {
 function statusText(snapshot: GroupCallSnapshot): string {
   if (snapshot.phase === 'joining') return 'Joining…';
   if (snapshot.phase === 'reconnecting') return 'Reconnecting…';
+  if (snapshot.route === 'moving') return 'Moving the call to the call server…';
   const others = snapshot.participants.length;
   return others === 0 ? 'Waiting for others to join' : `${others + 1} in the call`;
 }
 
 interface TilesProps {
-  readonly call: GroupCall;
+  readonly call: GroupCallHandle;
   readonly snapshot: GroupCallSnapshot;
   readonly mode: 'grid' | 'pinned';
   readonly pinned: string | undefined;
@@ -173,7 +174,7 @@ function Tiles({ call, snapshot, mode, pinned, setPinned, nameOf }: TilesProps) 
 }
 
 function RemoteTile(props: {
-  call: GroupCall;
+  call: GroupCallHandle;
   participant: Participant;
   name: string;
   speaking: boolean;

@@ -117,6 +117,19 @@ export class CallMedia {
     this.parts.changed();
   }
 
+  /** The peers whose video this admission has decoded frames of (consumer stats: inbound-rtp framesDecoded). */
+  async decodingPeers(): Promise<Set<string>> {
+    const decoding = new Set<string>();
+    for (const { consumer, info } of [...this.#consumers.values()]) {
+      if (info.kind !== 'video' || consumer.closed) continue;
+      const report = await consumer.getStats().catch(() => undefined);
+      report?.forEach((stat: { type?: string; framesDecoded?: number }) => {
+        if (stat.type === 'inbound-rtp' && (stat.framesDecoded ?? 0) > 0) decoding.add(info.peerId);
+      });
+    }
+    return decoding;
+  }
+
   /** The SFU closed one of our consumers (its producer went away). */
   consumerClosed(consumerId: string): void {
     const entry = this.#consumers.get(consumerId);

@@ -1,15 +1,15 @@
-import type { GroupCall } from './group-call.dom.js';
+import type { GroupCallHandle } from './group-call.dom.js';
 
 /**
  * The one group call this window is in (a person is in at most one call at a time), shared by the header
  * button, the banner and the call screen. A tiny external store for useSyncExternalStore.
  */
-let current: GroupCall | undefined;
+let current: GroupCallHandle | undefined;
 const listeners = new Set<() => void>();
 
 export const callStore = {
-  get: (): GroupCall | undefined => current,
-  set(call: GroupCall | undefined): void {
+  get: (): GroupCallHandle | undefined => current,
+  set(call: GroupCallHandle | undefined): void {
     current = call;
     for (const listener of listeners) listener();
   },

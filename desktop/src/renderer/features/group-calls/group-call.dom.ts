@@ -36,6 +36,22 @@ export interface GroupCallSnapshot {
   readonly selfPeerId: string | undefined;
   /** Who joined and left while we were in the call, oldest first (the call screen's join/leave lines). */
   readonly events: readonly CallEvent[];
+  /** How media travel: direct connections (a small call), moving from them to the SFU, or through the SFU. */
+  readonly route: CallRoute;
+}
+
+export type CallRoute = 'mesh' | 'moving' | 'sfu';
+
+/** The public face of a group call, whichever route it takes (the call screen and the store use this). */
+export interface GroupCallHandle {
+  readonly groupId: string;
+  readonly subscribe: (listener: () => void) => () => void;
+  readonly snapshot: () => GroupCallSnapshot;
+  start(): Promise<void>;
+  setMuted(muted: boolean): Promise<void>;
+  setCameraOff(off: boolean): Promise<void>;
+  setViewport(peerId: string, source: MediaSource, viewport: Viewport): Promise<void>;
+  leave(): Promise<void>;
 }
 
 export interface CallEvent {
@@ -71,7 +87,7 @@ const viewportKey = (peerId: string, source: MediaSource) => `${peerId}\n${sourc
  * it rejoins on the same socket, and when the socket drops it asks the relay for a new ticket and joins
  * again — both without anyone clicking. The UI reads immutable snapshots (`subscribe`/`snapshot`).
  */
-export class GroupCall {
+export class GroupCall implements GroupCallHandle {
   readonly #listeners = new Set<() => void>();
   readonly #peers = new Map<string, string>();
   readonly #viewports = new Map<string, Viewport>();
@@ -141,6 +157,12 @@ export class GroupCall {
     if (previous?.width === viewport.width && previous.height === viewport.height) return;
     this.#viewports.set(key, viewport);
     await this.#media?.viewport(peerId, source, viewport);
+  }
+
+  /** The accounts (SFU identities) whose video this call decodes now. */
+  async decodingIdentities(): Promise<Set<string>> {
+    const peers = (await this.#media?.decodingPeers()) ?? new Set<string>();
+    return new Set([...peers].flatMap((peerId) => this.#peers.get(peerId) ?? []));
   }
 
   /** Leaves: the SFU closes everything this peer created; local tracks stop. Idempotent. */
@@ -343,6 +365,7 @@ export class GroupCall {
       recoveries: this.#recoveries,
       selfPeerId: this.#selfPeerId,
       events: this.#events,
+      route: 'sfu',
     };
   }
 }

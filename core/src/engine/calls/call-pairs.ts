@@ -1,0 +1,100 @@
+import { isCallSignal } from '../../calls/index.js';
+import type { CallControl, CallTimers } from '../../calls/index.js';
+import type { WebRtcImplementation } from '../../link/options.js';
+import type { IceServer } from '../../protocol/auth.js';
+import { CallPeer, type MediaPath, type MediaProtection } from './call-peer.js';
+import type { LocalMedia } from './local-media.js';
+
+/** A peer connection for one pair of a group call's mesh (`client.calls.openPair`). */
+export interface PairOptions {
+  /** The pair's id, the same on both sides (the linkId of its sealed signals): a call id, 32 hex digits. */
+  readonly callId: string;
+  /** The other side's account. */
+  readonly peer: string;
+  readonly role: 'offerer' | 'answerer';
+  /** The local tracks; the pair sends them and never stops them (its owner does). */
+  readonly local: LocalMedia;
+  readonly protect?: MediaProtection;
+  readonly rtcConfig?: Readonly<Record<string, unknown>>;
+  readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
+  readonly onPath: (path: MediaPath) => void;
+}
+
+export interface CallPair {
+  readonly callId: string;
+  readonly peer: string;
+  close(): void;
+}
+
+/** What every pair shares with the calls service: WebRTC, TURN, timers and the sealed signal path. */
+export interface PairContext {
+  readonly wrtc: WebRtcImplementation;
+  readonly iceServers: readonly IceServer[];
+  readonly iceTransportPolicy: 'all' | 'relay';
+  readonly timers: CallTimers;
+  readonly send: (message: CallControl) => void;
+  readonly report: (error: unknown) => void;
+}
+
+/**
+ * The calls service's peer connections that are not 1:1 calls: a group call's mesh pairs. Each is the 1:1
+ * call's peer connection (CallPeer: sealed offer/answer/candidates through the relay, the DTLS certificate
+ * checked against the sealed SDP, the relay's TURN servers) without the ringing — the group call's own
+ * signalling (group-mesh/) has agreed that the two connect. A failed or unauthenticated connection is
+ * reported through `onPath`; its owner closes it.
+ */
+export class CallPairs {
+  readonly #pairs = new Map<string, { readonly peer: string; readonly connection: CallPeer }>();
+
+  open(options: PairOptions, context: PairContext): CallPair {
+    this.#pairs.get(options.callId)?.connection.close();
+    const connection = new CallPeer({
+      callId: options.callId,
+      media: 'video',
+      role: options.role,
+      wrtc: context.wrtc,
+      iceServers: context.iceServers,
+      iceTransportPolicy: context.iceTransportPolicy,
+      send: context.send,
+      local: options.local,
+      timers: context.timers,
+      onPath: options.onPath,
+      onTrack: options.onTrack,
+      onError: (error) => {
+        context.report(error);
+        options.onPath('disconnected');
+      },
+      ...(options.protect === undefined ? {} : { protect: options.protect }),
+      ...(options.rtcConfig === undefined ? {} : { rtcConfig: options.rtcConfig }),
+    });
+    const entry = { peer: options.peer, connection };
+    this.#pairs.set(options.callId, entry);
+    return {
+      callId: options.callId,
+      peer: options.peer,
+      close: () => {
+        connection.close();
+        if (this.#pairs.get(options.callId) === entry) this.#pairs.delete(options.callId);
+      },
+    };
+  }
+
+  /** Whether `account` is the other side of the pair `callId` (a group member, not necessarily a contact). */
+  isPeer(callId: string, account: string): boolean {
+    return this.#pairs.get(callId)?.peer === account;
+  }
+
+  /** Hands a pair's offer/answer/candidates to it; true when `message` named a pair (handled or ignored). */
+  receive(account: string, message: CallControl): boolean {
+    const pair = this.#pairs.get(message.callId);
+    if (pair === undefined) return false;
+    if (pair.peer === account && !isCallSignal(message) && message.type !== 'mute-state')
+      pair.connection.receive(message);
+    return true;
+  }
+
+  closeAll(): void {
+    for (const pair of this.#pairs.values()) pair.connection.close();
+    this.#pairs.clear();
+  }
+}

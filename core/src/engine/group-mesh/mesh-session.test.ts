@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupMeshBody } from '../../protocol/group-mesh.js';
+import { LocalMedia } from '../calls/local-media.js';
+import { MeshSession, type MeshSessionEvent } from './mesh-session.js';
+
+const ROOM = 'r'.repeat(43);
+
+/**
+ * Several devices' mesh sessions wired to each other in memory: messages are delivered in order when
+ * `flush` runs; `openPair` records which pairs each side opened and in which role.
+ */
+function meshOf(sfuAvailable: boolean) {
+  const sessions = new Map<string, MeshSession>();
+  const events = new Map<string, MeshSessionEvent['type'][]>();
+  const pairs: { self: string; peer: string; callId: string; role: string; open: boolean }[] = [];
+  const queue: { from: string; to: string; body: GroupMeshBody }[] = [];
+  const join = async (self: string, start = true) => {
+    const session = new MeshSession({
+      room: ROOM,
+      session: self.padEnd(32, '0').replace(/[^0-9a-f]/g, 'a'),
+      self,
+      local: new LocalMedia(undefined, { video: false }),
+      meshLimit: 4,
+      sfuAvailable,
+      send: async (to, body) => {
+        const recipients = to === 'everyone' ? [...sessions.keys()].filter((name) => name !== self) : to;
+        for (const recipient of recipients) queue.push({ from: self, to: recipient, body });
+      },
+      openPair: ({ callId, peer, role }) => {
+        const pair = { self, peer, callId, role, open: true };
+        pairs.push(pair);
+        return { callId, peer, close: () => void (pair.open = false) };
+      },
+      pairId: (a, b) => [a, b].sort().join('-'),
+      report: (error) => {
+        throw error;
+      },
+      closed: () => sessions.delete(self),
+    });
+    sessions.set(self, session);
+    events.set(self, []);
+    session.on((event) => events.get(self)?.push(event.type));
+    if (start) await session.start();
+  };
+  const start = (self: string) => sessions.get(self)?.start();
+  const flush = () => {
+    while (queue.length > 0) {
+      const message = queue.shift();
+      if (message !== undefined) sessions.get(message.to)?.receive(message.from, message.body);
+    }
+  };
+  const openPairs = () => pairs.filter((pair) => pair.open);
+  return { sessions, events, join, start, flush, openPairs };
+}
+
+describe('a group call mesh', () => {
+  it('connects every pair once, offered by the one who got the answer to its hello', async () => {
+    const mesh = meshOf(true);
+    for (const name of ['c', 'a', 'b', 'd']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const open = mesh.openPairs();
+    // Four people: six pairs, each opened on both sides with one offerer and one answerer.
+    expect(open).toHaveLength(12);
+    const byId = new Map<string, typeof open>();
+    for (const pair of open) byId.set(pair.callId, [...(byId.get(pair.callId) ?? []), pair]);
+    expect(byId.size).toBe(6);
+    for (const sides of byId.values())
+      expect(sides.map((side) => side.role).sort()).toEqual(['answerer', 'offerer']);
+    for (const list of mesh.events.values()) expect(list).not.toContain('move');
+  });
+
+  it('when two join at once, the lower account offers and the other answers', async () => {
+    const mesh = meshOf(true);
+    await mesh.join('b', false);
+    await mesh.join('a', false);
+    // Both hellos are on their way before either arrives.
+    await mesh.start('b');
+    await mesh.start('a');
+    mesh.flush();
+    const open = mesh.openPairs();
+    expect(open.map(({ self, role }) => `${self}:${role}`).sort()).toEqual(['a:offerer', 'b:answerer']);
+  });
+
+  it('moves to the SFU when a fifth joins: only the lowest account sends move, everyone gets the event', async () => {
+    const mesh = meshOf(true);
+    for (const name of ['b', 'c', 'd', 'e', 'a']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    for (const [name, list] of mesh.events)
+      expect(
+        list.filter((type) => type === 'move'),
+        name,
+      ).toHaveLength(1);
+    // A sixth who comes later is told by the answers that the call is on the SFU, and opens no pair.
+    const before = mesh.openPairs().length;
+    await mesh.join('f');
+    mesh.flush();
+    expect(mesh.events.get('f')).toContain('move');
+    expect(mesh.openPairs().filter((pair) => pair.self === 'f' || pair.peer === 'f')).toHaveLength(0);
+    expect(mesh.openPairs().length).toBe(before);
+  });
+
+  it('stays on the mesh with five when there is no SFU', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b', 'c', 'd', 'e']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    for (const list of mesh.events.values()) expect(list).not.toContain('move');
+    expect(mesh.openPairs()).toHaveLength(20);
+  });
+
+  it('closes the pair and tells the others when someone leaves', async () => {
+    const mesh = meshOf(true);
+    for (const name of ['a', 'b', 'c']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    await mesh.sessions.get('b')?.leave();
+    mesh.flush();
+    expect(mesh.openPairs().filter((pair) => pair.self === 'b' || pair.peer === 'b')).toHaveLength(0);
+    expect(mesh.sessions.get('a')?.members).toEqual(['c']);
+    expect(mesh.events.get('c')).toContain('left');
+  });
+});

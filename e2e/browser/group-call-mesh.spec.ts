@@ -1,0 +1,191 @@
+import type { Page } from '@playwright/test';
+import { expect, test } from './support/fixtures.js';
+import type { Person } from './support/people.js';
+import {
+  callScreen,
+  expectVideosDecoding,
+  recordPeerConnections,
+  remoteFrames,
+} from './support/call-media.js';
+import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+
+/*
+ * Small group calls as a mesh of direct connections, and the move to the SFU when a fifth person joins: real
+ * relay (and SFU with a real mediasoup worker where the relay has one), one Chromium per person with the fake
+ * camera, loopback only. Nobody clicks anything for the move.
+ */
+
+test.describe.configure({ timeout: 1_200_000 });
+
+const GROUP = 'Book club';
+const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'];
+
+/**
+ * Five Chromiums on two cores: every camera is a slow fake (test instrumentation: the app asks for 640×360
+ * at 24 fps), so decoding keeps up everywhere. The size stays the app's: Chromium sends fewer simulcast
+ * layers for smaller pictures, and the SFU path should see what it sees in use.
+ */
+async function smallCamera(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      original({
+        ...constraints,
+        ...(constraints?.video === undefined || constraints.video === false
+          ? {}
+          : { video: { width: 640, height: 360, frameRate: 10 } }),
+      });
+  });
+}
+
+async function openGroup(people: (...names: string[]) => Promise<Person[]>): Promise<Person[]> {
+  const everyone = await people(...NAMES);
+  for (const person of everyone) {
+    person.page.on('console', (message) => {
+      if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+    });
+    await smallCamera(person.page);
+    await recordPeerConnections(person.page);
+    await onboard(person.page, person.name);
+  }
+  await addEachOther(everyone);
+  const [alice, ...others] = everyone;
+  if (alice === undefined) throw new Error('people did not open');
+  await createGroup(
+    alice.page,
+    GROUP,
+    others.map((person) => person.name),
+  );
+  for (const person of others) await openChat(person.page, GROUP);
+  return everyone;
+}
+
+async function join(person: Person, first: boolean): Promise<void> {
+  if (first) await conversation(person.page, GROUP).getByRole('button', { name: 'Start group call' }).click();
+  else
+    await conversation(person.page, GROUP)
+      .getByRole('status', { name: 'Group call in progress' })
+      .getByRole('button', { name: 'Join' })
+      .click({ timeout: 60_000 });
+  await expect(callScreen(person.page)).toBeVisible();
+}
+
+/** Everyone in `inCall` shows everyone else's tile, on `route`, and decodes every other's video. */
+async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' | 'sfu'): Promise<void> {
+  for (const person of inCall) {
+    await expect(callScreen(person.page)).toHaveAttribute('data-route', route, { timeout: 120_000 });
+    await expect(callScreen(person.page).getByRole('figure')).toHaveCount(inCall.length, {
+      timeout: 120_000,
+    });
+  }
+  for (const person of inCall) {
+    const others = inCall.filter((other) => other !== person).map((other) => other.name);
+    try {
+      await expectVideosDecoding(person.page, others);
+    } catch (error) {
+      // What each tile showed, for the failure's log.
+      for (const someone of inCall)
+        console.log(`${someone.name} sees ${JSON.stringify(await remoteFrames(someone.page))}`);
+      throw error;
+    }
+  }
+}
+
+/**
+ * The media connections `person` has open, and how many of their senders and receivers pass frames through
+ * an encoded transform (the call's frame encryption) — all of them, when the mesh is end-to-end encrypted.
+ */
+async function mediaConnections(
+  person: Person,
+): Promise<{ open: number; ends: number; transformed: number }> {
+  return person.page.evaluate(() => {
+    const connections = (
+      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? []
+    ).filter(
+      (connection) => connection.connectionState !== 'closed' && connection.getTransceivers().length > 0,
+    );
+    // Every sender with a track, and the receiver of every transceiver that receives.
+    const ends = connections.flatMap((connection) =>
+      connection
+        .getTransceivers()
+        .flatMap((transceiver) => [
+          ...(transceiver.sender.track === null ? [] : [transceiver.sender]),
+          ...(transceiver.currentDirection?.includes('recv') === true ? [transceiver.receiver] : []),
+        ]),
+    );
+    return {
+      open: connections.length,
+      ends: ends.length,
+      transformed: ends.filter((end) => (end as { transform?: unknown }).transform != null).length,
+    };
+  });
+}
+
+test.describe('on a relay with an SFU', () => {
+  test.use({ callServer: 'trusting' });
+
+  test('three and then four people call on the mesh without the SFU; when a fifth joins the call moves to the SFU by itself and everyone keeps decoding everyone', async ({
+    people,
+    relay,
+  }) => {
+    const everyone = await openGroup(people);
+    const [alice, bob, carol, dave, erin] = everyone;
+    if (
+      alice === undefined ||
+      bob === undefined ||
+      carol === undefined ||
+      dave === undefined ||
+      erin === undefined
+    )
+      throw new Error('people did not open');
+    const rooms = () => [...relay.sfu.context.rooms.all()];
+
+    await join(alice, true);
+    await join(bob, false);
+    await join(carol, false);
+    await expectEveryoneDecoding([alice, bob, carol], 'mesh');
+    expect(rooms()).toEqual([]);
+
+    await join(dave, false);
+    await expectEveryoneDecoding([alice, bob, carol, dave], 'mesh');
+    expect(rooms()).toEqual([]);
+    // A direct connection to each of the three others, every frame through the call's frame encryption.
+    for (const person of [alice, bob, carol, dave]) {
+      const { open, ends, transformed } = await mediaConnections(person);
+      expect(open).toBe(3);
+      // Audio and video, sent and received, on each of the three.
+      expect(ends).toBe(12);
+      expect(transformed).toBe(ends);
+    }
+
+    // The fifth: the call's decider (the lowest account) says move; everyone is on the SFU, nobody clicked.
+    await join(erin, false);
+    await expectEveryoneDecoding(everyone, 'sfu');
+    const room = rooms()[0];
+    expect(rooms()).toHaveLength(1);
+    expect(room?.peers.size).toBe(5);
+    // The mesh's connections are closed once the SFU decodes: the two SFU transports (send, recv) are left,
+    // their frames encrypted under the same keys.
+    for (const person of everyone) {
+      const { open, ends, transformed } = await mediaConnections(person);
+      expect(open).toBe(2);
+      // Audio and video sent, and received from each of the four others, through the frame transform
+      // (mediasoup's bandwidth probe adds a receiver of its own, which carries no media).
+      expect(transformed).toBeGreaterThanOrEqual(10);
+      expect(ends - transformed).toBeLessThanOrEqual(1);
+    }
+  });
+});
+
+test.describe('on a relay without an SFU', () => {
+  test('five people stay on the mesh and everyone decodes everyone', async ({ people }) => {
+    const everyone = await openGroup(people);
+    let first = true;
+    for (const person of everyone) {
+      await join(person, first);
+      first = false;
+    }
+    await expectEveryoneDecoding(everyone, 'mesh');
+  });
+});
