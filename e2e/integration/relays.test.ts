@@ -36,8 +36,12 @@ describe('ParleyClient with contacts on other relays', () => {
     await until(async () => (await alice.c.db.messages.get(sent.id))?.state === 'delivered', 'delivered');
 
     // Bob offline: Alice deposits on Bob's relay, where he finds it when he is back.
+    // Alice's side must have seen the link go first: a message sent into the closing link, then retried once
+    // Bob's new direct link forms, would (rightly) arrive direct.
     await bob.stop();
-    await alice.c.messages.send(alice.c.conversations.direct(bobAccount), 'while you were away');
+    await until(() => alice.c.links.routes(bobAccount)[1] !== 'direct', 'Alice to see the direct link go');
+    const away = await alice.c.messages.send(alice.c.conversations.direct(bobAccount), 'while you were away');
+    await until(async () => (await alice.c.db.messages.get(away.id))?.state === 'sent', 'the deposit');
     const bobAgain = await bob.start();
     const relayed = await next(bobAgain, 'message');
     expect(relayed).toMatchObject({ via: 'relay', message: { text: 'while you were away' } });
