@@ -132,10 +132,19 @@ export class LinkOffer extends LinkFlow {
     this.#used = true;
     // The new device closes the channel once it has read 'declined' (then both screens say "declined");
     // closing here first could cut that message off, and the new device would see a broken link instead.
+    // The wait for that close starts once 'declined' is sent: on a loaded machine the send itself can take
+    // longer than the wait, and a timer started before it closed the channel under the message.
     const { timers, directTimeoutMs } = this.deps;
-    const timer = timers.setTimeout(() => this.close(), directTimeoutMs);
-    channel.on('close', () => timers.clearTimeout(timer));
-    channel.send({ t: 'declined' }).catch(() => this.close());
+    let timer: ReturnType<typeof timers.setTimeout> | undefined;
+    channel.on('close', () => {
+      if (timer !== undefined) timers.clearTimeout(timer);
+    });
+    channel.send({ t: 'declined' }).then(
+      () => {
+        if (!channel.closed) timer = timers.setTimeout(() => this.close(), directTimeoutMs);
+      },
+      () => this.close(),
+    );
   }
 
   close(): void {
