@@ -1,5 +1,5 @@
 import { isCallSignal } from '../../calls/index.js';
-import type { CallControl, CallTimers } from '../../calls/index.js';
+import type { CallControl, CallTimeouts, CallTimers } from '../../calls/index.js';
 import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
 import { CallPeer, type MediaPath, type MediaProtection } from './call-peer.js';
@@ -18,6 +18,10 @@ export interface PairOptions {
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
   readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
   readonly onPath: (path: MediaPath) => void;
+  /** The path stayed down `iceGiveUpMs` despite ICE restarts: the pair is closed; its owner may re-open it. */
+  readonly onLost?: () => void;
+  /** The peer may still hold a connection of this pair: offer at once, marked `replace` (CallPeer). */
+  readonly replaces?: boolean;
 }
 
 export interface CallPair {
@@ -32,6 +36,8 @@ export interface PairContext {
   readonly iceServers: readonly IceServer[];
   readonly iceTransportPolicy: 'all' | 'relay';
   readonly timers: CallTimers;
+  /** `iceRestartAfterMs` and `iceGiveUpMs`: a pair recovers as a 1:1 call does. */
+  readonly timeouts: Pick<CallTimeouts, 'iceRestartAfterMs' | 'iceGiveUpMs'>;
   readonly send: (message: CallControl) => void;
   readonly report: (error: unknown) => void;
 }
@@ -40,14 +46,41 @@ export interface PairContext {
  * The calls service's peer connections that are not 1:1 calls: a group call's mesh pairs. Each is the 1:1
  * call's peer connection (CallPeer: sealed offer/answer/candidates through the relay, the DTLS certificate
  * checked against the sealed SDP, the relay's TURN servers) without the ringing — the group call's own
- * signalling (group-mesh/) has agreed that the two connect. A failed or unauthenticated connection is
- * reported through `onPath`; its owner closes it.
+ * signalling (group-mesh/) has agreed that the two connect. A path that goes down is restarted as a 1:1
+ * call's is (CallPeer.restartIce every `iceRestartAfterMs`); still down after `iceGiveUpMs`, the pair closes
+ * and says so through `onLost`. An unauthenticated connection is reported through `onPath`; its owner closes it.
  */
 export class CallPairs {
-  readonly #pairs = new Map<string, { readonly peer: string; readonly connection: CallPeer }>();
+  readonly #pairs = new Map<
+    string,
+    { readonly peer: string; readonly connection: CallPeer; readonly close: () => void }
+  >();
 
   open(options: PairOptions, context: PairContext): CallPair {
-    this.#pairs.get(options.callId)?.connection.close();
+    this.#pairs.get(options.callId)?.close();
+    const { timers, timeouts } = context;
+    let restartTimer: unknown;
+    let giveUpTimer: unknown;
+    const settle = (): void => {
+      if (restartTimer !== undefined) timers.clearTimeout(restartTimer);
+      if (giveUpTimer !== undefined) timers.clearTimeout(giveUpTimer);
+      restartTimer = giveUpTimer = undefined;
+    };
+    const restart = (): void => {
+      connection.restartIce();
+      restartTimer = timers.setTimeout(restart, timeouts.iceRestartAfterMs);
+    };
+    const onPath = (path: MediaPath): void => {
+      if (path !== 'disconnected') settle();
+      else if (giveUpTimer === undefined) {
+        restartTimer = timers.setTimeout(restart, timeouts.iceRestartAfterMs);
+        giveUpTimer = timers.setTimeout(() => {
+          close();
+          options.onLost?.();
+        }, timeouts.iceGiveUpMs);
+      }
+      options.onPath(path);
+    };
     const connection = new CallPeer({
       callId: options.callId,
       media: 'video',
@@ -58,25 +91,24 @@ export class CallPairs {
       send: context.send,
       local: options.local,
       timers: context.timers,
-      onPath: options.onPath,
+      onPath,
       onTrack: options.onTrack,
       onError: (error) => {
         context.report(error);
-        options.onPath('disconnected');
+        onPath('disconnected');
       },
+      ...(options.replaces === true ? { replaces: true } : {}),
       ...(options.protect === undefined ? {} : { protect: options.protect }),
       ...(options.rtcConfig === undefined ? {} : { rtcConfig: options.rtcConfig }),
     });
-    const entry = { peer: options.peer, connection };
-    this.#pairs.set(options.callId, entry);
-    return {
-      callId: options.callId,
-      peer: options.peer,
-      close: () => {
-        connection.close();
-        if (this.#pairs.get(options.callId) === entry) this.#pairs.delete(options.callId);
-      },
+    const close = (): void => {
+      settle();
+      connection.close();
+      if (this.#pairs.get(options.callId) === entry) this.#pairs.delete(options.callId);
     };
+    const entry = { peer: options.peer, connection, close };
+    this.#pairs.set(options.callId, entry);
+    return { callId: options.callId, peer: options.peer, close };
   }
 
   /** Whether `account` is the other side of the pair `callId` (a group member, not necessarily a contact). */
@@ -94,7 +126,6 @@ export class CallPairs {
   }
 
   closeAll(): void {
-    for (const pair of this.#pairs.values()) pair.connection.close();
-    this.#pairs.clear();
+    for (const pair of [...this.#pairs.values()]) pair.close();
   }
 }

@@ -52,6 +52,11 @@ export interface CallPeerOptions {
   readonly protect?: MediaProtection;
   /** More RTCConfiguration (e.g. Chromium's `encodedInsertableStreams` for the protection). */
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
+  /**
+   * This connection replaces one the peer may still hold (a mesh pair re-opened after it was given up):
+   * whichever the role, it offers at once, marked `replace`, so the peer answers on a new connection too.
+   */
+  readonly replaces?: boolean;
 }
 
 export class CallPeer {
@@ -85,9 +90,9 @@ export class CallPeer {
     this.#options = options;
     this.#policy = options.iceTransportPolicy;
     this.#pc = this.#open();
-    if (options.role === 'offerer') {
+    if (options.role === 'offerer' || options.replaces === true) {
       this.#addTransceivers(options.media === 'video');
-      this.#guard(this.#offer(false));
+      this.#guard(this.#offer(false, options.replaces === true));
     }
   }
 
@@ -209,7 +214,9 @@ export class CallPeer {
     if (message.type === 'offer') {
       if (message.replace === true) {
         // A replacement crossing ours: the caller keeps its own, the callee takes the caller's (as in #answer).
-        const crossing = this.#makingOffer || this.#pc.signalingState !== 'stable';
+        // A connection already closed under us crosses nothing.
+        const state = this.#pc.signalingState;
+        const crossing = this.#makingOffer || (state !== 'stable' && state !== 'closed');
         if (crossing && this.#options.role === 'offerer') return;
         this.#replacePc();
       }

@@ -1,5 +1,5 @@
 import { ParleyError } from '../../errors/index.js';
-import { CallController, isCallSignal } from '../../calls/index.js';
+import { CallController, DEFAULT_CALL_TIMEOUTS, isCallSignal } from '../../calls/index.js';
 import type {
   CallControl,
   CallControllerEvents,
@@ -238,6 +238,7 @@ export class CallsService {
       iceServers,
       iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
       timers: this.ctx.timers,
+      timeouts: { ...DEFAULT_CALL_TIMEOUTS, ...this.parts.timeouts },
       send: (message) => this.#send(options.peer, message),
       report: this.ctx.report,
     });

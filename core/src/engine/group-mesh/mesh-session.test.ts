@@ -12,7 +12,16 @@ const ROOM = 'r'.repeat(43);
 function meshOf(sfuAvailable: boolean) {
   const sessions = new Map<string, MeshSession>();
   const events = new Map<string, MeshSessionEvent['type'][]>();
-  const pairs: { self: string; peer: string; callId: string; role: string; open: boolean }[] = [];
+  const pairs: {
+    self: string;
+    peer: string;
+    callId: string;
+    role: string;
+    open: boolean;
+    replaces: boolean;
+    /** What CallPairs does when the path stayed down `iceGiveUpMs`: closes the pair, then `onLost`. */
+    lose: () => void;
+  }[] = [];
   const queue: { from: string; to: string; body: GroupMeshBody }[] = [];
   const join = async (self: string, start = true) => {
     const session = new MeshSession({
@@ -26,8 +35,19 @@ function meshOf(sfuAvailable: boolean) {
         const recipients = to === 'everyone' ? [...sessions.keys()].filter((name) => name !== self) : to;
         for (const recipient of recipients) queue.push({ from: self, to: recipient, body });
       },
-      openPair: ({ callId, peer, role }) => {
-        const pair = { self, peer, callId, role, open: true };
+      openPair: ({ callId, peer, role, replaces, onLost }) => {
+        const pair = {
+          self,
+          peer,
+          callId,
+          role,
+          open: true,
+          replaces: replaces === true,
+          lose: () => {
+            pair.open = false;
+            onLost?.();
+          },
+        };
         pairs.push(pair);
         return { callId, peer, close: () => void (pair.open = false) };
       },
@@ -124,5 +144,50 @@ describe('a group call mesh', () => {
     expect(mesh.openPairs().filter((pair) => pair.self === 'b' || pair.peer === 'b')).toHaveLength(0);
     expect(mesh.sessions.get('a')?.members).toEqual(['c']);
     expect(mesh.events.get('c')).toContain('left');
+  });
+
+  it('re-opens a given-up pair while both are in the call: same pair and role, its offer marked replace', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b', 'c']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const lost = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
+    expect(lost).toHaveLength(1);
+    lost[0]?.lose();
+    const again = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
+    expect(again.map(({ callId, role, replaces }) => ({ callId, role, replaces }))).toEqual([
+      { callId: lost[0]?.callId, role: lost[0]?.role, replaces: true },
+    ]);
+    // The others' pairs were not touched: still one per side of each pair.
+    expect(mesh.openPairs()).toHaveLength(6);
+    expect(mesh.events.get('a')).not.toContain('left');
+  });
+
+  it('does not re-dial someone who left: a pair given up after their bye stays closed', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b', 'c']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const withB = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
+    await mesh.sessions.get('b')?.leave();
+    mesh.flush();
+    // The give-up of the pair comes late (its timer was running when the bye arrived).
+    for (const pair of withB) pair.lose();
+    expect(mesh.openPairs().filter((pair) => pair.self === 'b' || pair.peer === 'b')).toHaveLength(0);
+    expect(mesh.sessions.get('a')?.members).toEqual(['c']);
+  });
+
+  it('does not re-open a given-up pair once the mesh closed its pairs for the SFU', async () => {
+    const mesh = meshOf(true);
+    for (const name of ['a', 'b']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const pairs = mesh.openPairs();
+    mesh.sessions.get('a')?.closePairs();
+    for (const pair of pairs.filter((p) => p.self === 'a')) pair.lose();
+    expect(mesh.openPairs().filter((pair) => pair.self === 'a')).toHaveLength(0);
   });
 });

@@ -150,24 +150,44 @@ export class MeshSession {
     if (member.pair !== undefined && !crossing) return;
     member.pair?.close();
     member.role = role;
+    this.#openPair(account, member, false);
+  }
+
+  /**
+   * The pair with `member`, as its `role` says. A pair given up (its path down `iceGiveUpMs` despite ICE
+   * restarts) is re-opened while both are still in the call: a fresh connection whose offer is marked
+   * `replace`, so the other side answers on a fresh one too, whether or not it gave up yet; the frame
+   * encryption hooks apply to the new senders and receivers. A member who left (bye) is no longer here.
+   */
+  #openPair(account: string, member: Member, replaces: boolean): void {
+    const role = member.role;
+    if (role === undefined) return;
     try {
-      member.pair = this.parts.openPair({
-        callId: this.parts.pairId(this.parts.session, session),
+      const pair: CallPair = this.parts.openPair({
+        callId: this.parts.pairId(this.parts.session, member.session),
         peer: account,
         role,
         local: this.parts.local,
         onTrack: (track, streams) => this.#emit({ type: 'track', account, track, streams }),
         onPath: (path) => {
           // A certificate the sealed SDP did not announce: someone in the middle; this pair is over.
-          if (path === 'unauthenticated') {
-            member.pair?.close();
+          if (path === 'unauthenticated' && member.pair === pair) {
+            pair.close();
             member.pair = undefined;
           }
           this.#emit({ type: 'path', account, path });
         },
+        onLost: () => {
+          if (member.pair !== pair) return;
+          member.pair = undefined;
+          if (this.#closed || this.#onSfu || this.#pairsClosed || this.#members.get(account) !== member) return;
+          this.#openPair(account, member, true);
+        },
+        ...(replaces ? { replaces } : {}),
         ...(this.parts.protect === undefined ? {} : { protect: this.parts.protect(account) }),
         ...(this.parts.rtcConfig === undefined ? {} : { rtcConfig: this.parts.rtcConfig }),
       });
+      member.pair = pair;
     } catch (error) {
       this.parts.report(error);
     }
