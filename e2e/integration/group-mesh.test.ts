@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import wrtc from '@roamhq/wrtc';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isParleyError, type MeshSession, type MeshSessionEvent } from '@parley/core';
 import { groupOf, next, scenario, startAll, until, type TestDevice } from './support/harness.js';
@@ -53,6 +54,93 @@ async function joinMesh(device: TestDevice, groupId: string, sfuAvailable = fals
   sessions.push(session);
   return { session, video, events };
 }
+
+/** A short ICE-restart grace and give-up, so a lost pair is given up and re-opened within a test's wait. */
+const QUICK_RECOVERY = { callTimeouts: { iceRestartAfterMs: 500, iceGiveUpMs: 3_000 } };
+
+type Peer = InstanceType<typeof wrtc.RTCPeerConnection>;
+
+/** @roamhq/wrtc recording every peer connection a device opens (its media pairs among them). */
+function recordingWrtc(): { wrtc: typeof wrtc; opened: Peer[] } {
+  const opened: Peer[] = [];
+  class RecordedPeer extends wrtc.RTCPeerConnection {
+    constructor(...args: ConstructorParameters<typeof wrtc.RTCPeerConnection>) {
+      super(...args);
+      opened.push(this);
+    }
+  }
+  return { wrtc: { ...wrtc, RTCPeerConnection: RecordedPeer }, opened };
+}
+
+/** The media connections (with transceivers: not a direct link's data channel) still open among `opened`. */
+function media(opened: readonly Peer[]): Peer[] {
+  return opened.filter((pc) => pc.signalingState !== 'closed' && pc.getTransceivers().length > 0);
+}
+
+function iceUfrag(sdp: string | undefined): string | undefined {
+  return /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1];
+}
+
+/** `a`'s open media connection with `b`: the one whose ICE username fragment `b`'s connection was given. */
+function pairBetween(a: readonly Peer[], b: readonly Peer[]): Peer {
+  const found = media(a).find((pc) => {
+    const ufrag = iceUfrag(pc.localDescription?.sdp);
+    return ufrag !== undefined && media(b).some((other) => iceUfrag(other.remoteDescription?.sdp) === ufrag);
+  });
+  if (found === undefined) throw new Error('no media connection between the two');
+  return found;
+}
+
+/** Three members in a call, each decoding both others' cameras, each device's peer connections recorded. */
+async function threeInCall() {
+  await s.setupWith({});
+  const recorded = new Map<string, Peer[]>();
+  const device = (name: string): TestDevice => {
+    const { wrtc: recording, opened } = recordingWrtc();
+    recorded.set(name, opened);
+    return s.device(name, { ...QUICK_RECOVERY, wrtc: recording });
+  };
+  const alice = device('alice');
+  const bob = device('bob');
+  const carol = device('carol');
+  await startAll(alice, bob, carol);
+  const groupId = await groupOf(alice, 'choir', [bob, carol]);
+  const inCall = new Map<TestDevice, InCall>();
+  for (const member of [alice, bob, carol]) inCall.set(member, await joinMesh(member, groupId));
+  for (const [member, call] of inCall) {
+    const others = [alice, bob, carol].filter((other) => other !== member).map((other) => other.c.account);
+    await until(
+      () => others.every((account) => (call.video.get(account)?.frames ?? 0) > 5),
+      `${member.name} to decode both others`,
+    );
+  }
+  const opened = (member: TestDevice): Peer[] => recorded.get(member.name) ?? [];
+  const call = (member: TestDevice): InCall => {
+    const found = inCall.get(member);
+    if (found === undefined) throw new Error(`${member.name} is not in the call`);
+    return found;
+  };
+  return { alice, bob, carol, opened, call };
+}
+
+/**
+ * Waits until `viewer` decodes `sender` on a track other than `before` (the pair came back). libwebrtc takes
+ * some 15-20 s to call a path whose far end went silent `disconnected`; then the give-up and a new connection.
+ */
+async function decodesAgain(viewer: InCall, sender: TestDevice, before: Received | undefined, who: string) {
+  await expect
+    .poll(
+      () => {
+        const now = viewer.video.get(sender.c.account);
+        return now !== undefined && now !== before && now.frames > 5;
+      },
+      { timeout: 90_000, interval: 100, message: `${who} to decode ${sender.name} again` },
+    )
+    .toBe(true);
+}
+
+/** Setting up, then a drop noticed by libwebrtc, given up and re-opened (decodesAgain). */
+const RECOVERY_TEST_MS = 180_000;
 
 describe('a group call on the mesh', () => {
   it('connects three members pairwise through the relay, each receiving both others’ cameras, and a leaver’s pairs close', async () => {
@@ -113,4 +201,59 @@ describe('a group call on the mesh', () => {
     expect(bobInCall.session.members).toEqual([]);
     expect(bobInCall.events).toEqual([]);
   });
+
+  it(
+    'brings a dropped pair back without anyone rejoining: its connection closed, the pair is re-opened and decodes again',
+    async () => {
+      const { alice, bob, carol, opened, call } = await threeInCall();
+      const bobAtAlice = call(alice).video.get(bob.c.account);
+      const aliceAtBob = call(bob).video.get(alice.c.account);
+      const carolAtAlice = call(alice).video.get(carol.c.account);
+      const eventsBefore = [alice, bob, carol].map((member) => call(member).events.length);
+
+      // Alice's connection with Bob dies under the pair (as if her side of it were gone): Bob's side sees
+      // the path go down, restarts ICE, gives up, and the mesh re-opens the pair with a replacing offer.
+      pairBetween(opened(alice), opened(bob)).close();
+      await decodesAgain(call(alice), bob, bobAtAlice, 'Alice');
+      await decodesAgain(call(bob), alice, aliceAtBob, 'Bob');
+
+      // Nobody left or joined, and Carol's pairs were not touched.
+      for (const [index, member] of [alice, bob, carol].entries()) {
+        const later = call(member).events.slice(eventsBefore[index]);
+        expect(later, member.name).not.toContain('left');
+        expect(later, member.name).not.toContain('joined');
+      }
+      expect(call(alice).video.get(carol.c.account)).toBe(carolAtAlice);
+      const before = carolAtAlice?.frames ?? 0;
+      await until(() => (carolAtAlice?.frames ?? 0) > before + 5, 'Alice to keep decoding Carol');
+      expect(call(alice).session.members.sort()).toEqual([bob.c.account, carol.c.account].sort());
+    },
+    RECOVERY_TEST_MS,
+  );
+
+  it(
+    'does not re-dial a member who left: only the pair of those still in the call is re-opened',
+    async () => {
+      const { alice, bob, carol, opened, call } = await threeInCall();
+      await call(carol).session.leave();
+      for (const member of [alice, bob])
+        await until(
+          () => !call(member).session.members.includes(carol.c.account),
+          `${member.name} to see Carol leave`,
+        );
+      const carolOpened = opened(carol).length;
+
+      // A pair drops after Carol left; waiting for it to come back outlasts the give-up.
+      const bobAtAlice = call(alice).video.get(bob.c.account);
+      pairBetween(opened(bob), opened(alice)).close();
+      await decodesAgain(call(alice), bob, bobAtAlice, 'Alice');
+
+      // Alice and Bob each hold one media connection (their pair again): none is offering to Carol.
+      expect(media(opened(alice))).toHaveLength(1);
+      expect(media(opened(bob))).toHaveLength(1);
+      expect(opened(carol).length).toBe(carolOpened);
+      expect(call(alice).session.members).toEqual([bob.c.account]);
+    },
+    RECOVERY_TEST_MS,
+  );
 });

@@ -172,6 +172,8 @@ export interface DeviceOptions {
   relayUrl?: string;
   /** Shorter call timeouts (the ICE-restart grace and give-up, say) instead of waiting out the defaults. */
   callTimeouts?: Partial<CallTimeouts>;
+  /** Another WebRTC than @roamhq/wrtc itself (one that records its peer connections, say). */
+  wrtc?: typeof wrtc;
   /**
    * Where received files are decrypted: by default on a worker thread (`workerOpener`, as the apps do with
    * theirs), 'inline' on the engine's own thread, or an opener of the test's own.
@@ -235,7 +237,7 @@ export class TestDevice {
         this.sockets.set(url, socket);
         return socket;
       },
-      ...(this.options.direct === false ? {} : { wrtc }),
+      ...(this.options.direct === false ? {} : { wrtc: this.options.wrtc ?? wrtc }),
       displayName: this.name,
       fetch: globalThis.fetch as unknown as FetchLike,
       ...(this.options.fetch === undefined ? {} : { fetch: this.options.fetch }),

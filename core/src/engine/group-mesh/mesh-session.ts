@@ -180,7 +180,8 @@ export class MeshSession {
         onLost: () => {
           if (member.pair !== pair) return;
           member.pair = undefined;
-          if (this.#closed || this.#onSfu || this.#pairsClosed || this.#members.get(account) !== member) return;
+          if (this.#closed || this.#onSfu || this.#pairsClosed || this.#members.get(account) !== member)
+            return;
           this.#openPair(account, member, true);
         },
         ...(replaces ? { replaces } : {}),
