@@ -144,33 +144,21 @@ const RECOVERY_TEST_MS = 180_000;
 
 describe('a group call on the mesh', () => {
   it('connects three members pairwise through the relay, each receiving both others’ cameras, and a leaver’s pairs close', async () => {
-    await s.setupWith({});
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    const carol = s.device('carol');
-    await startAll(alice, bob, carol);
-    const groupId = await groupOf(alice, 'choir', [bob, carol]);
-
-    const inCall = new Map<TestDevice, InCall>();
-    for (const device of [alice, bob, carol]) inCall.set(device, await joinMesh(device, groupId));
-    for (const [device, call] of inCall) {
+    const { alice, bob, carol, call } = await threeInCall();
+    for (const device of [alice, bob, carol]) {
       const others = [alice, bob, carol].filter((other) => other !== device).map((other) => other.c.account);
-      await until(
-        () => others.every((account) => (call.video.get(account)?.frames ?? 0) > 5),
-        `${device.name} to decode both others`,
-      );
-      expect(call.session.members.sort()).toEqual(others.sort());
-      expect(call.events).not.toContain('move');
+      expect(call(device).session.members.sort()).toEqual(others.sort());
+      expect(call(device).events).not.toContain('move');
     }
 
     // Carol leaves: Alice and Bob are told, and only their own pair is left.
-    await inCall.get(carol)?.session.leave();
+    await call(carol).session.leave();
     for (const device of [alice, bob])
       await until(
-        () => inCall.get(device)?.session.members.includes(carol.c.account) === false,
+        () => !call(device).session.members.includes(carol.c.account),
         `${device.name} to see Carol leave`,
       );
-    const bobAtAlice = inCall.get(alice)?.video.get(bob.c.account);
+    const bobAtAlice = call(alice).video.get(bob.c.account);
     const before = bobAtAlice?.frames ?? 0;
     await until(() => (bobAtAlice?.frames ?? 0) > before + 5, 'Alice to keep decoding Bob');
   });
