@@ -1,7 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { callScreen, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
-import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+import { callScreen, expectVideosDecoding } from './support/call-media.js';
+import { everyoneInGroupCall } from './support/group-call-setup.js';
 
 /*
  * Key rotation on leave through the real SFU: once Bob leaves, Alice and Carol encrypt under new frame keys
@@ -81,26 +81,8 @@ test.describe('on a relay with an SFU', () => {
         target.parleyTestOptions = { groupCallE2eeProbe: true };
         target.__parleyGroupCallMeshLimit = 0;
       });
-      person.page.on('console', (message) => {
-        if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
-      });
-      // Reloads the page: the test options are in place from here on.
-      await recordPeerConnections(person.page);
-      await onboard(person.page, person.name);
     }
-    await addEachOther(everyone);
-    await createGroup(alice.page, GROUP, ['Bob', 'Carol']);
-    for (const person of [bob, carol]) await openChat(person.page, GROUP);
-
-    await conversation(alice.page, GROUP).getByRole('button', { name: 'Start group call' }).click();
-    await expect(callScreen(alice.page)).toBeVisible();
-    for (const person of [bob, carol]) {
-      const banner = conversation(person.page, GROUP).getByRole('status', { name: 'Group call in progress' });
-      await banner.getByRole('button', { name: 'Join' }).click();
-      await expect(callScreen(person.page)).toBeVisible();
-    }
-    for (const person of everyone)
-      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3, { timeout: 120_000 });
+    await everyoneInGroupCall(everyone, GROUP);
     await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
     await expectVideosDecoding(bob.page, ['Alice', 'Carol']);
     await expectVideosDecoding(carol.page, ['Alice', 'Bob']);
