@@ -8,7 +8,7 @@ import { everyoneInGroupCall } from './support/group-call-setup.js';
  * they send only to each other, so everything sent after he left is under keys Bob never held. The app's test
  * hook `parleyTestOptions.groupCallE2eeProbe` has every page keep the ids of the frame keys it was given (per
  * participant, kept after the call ends) and expose the call's transform stats (key ids in use per sender and
- * receiver, frames passed and dropped). Real relay, real SFU and worker (mesh limit 0), Chromium's fake
+ * receiver, frames passed and dropped). Real relay, real SFU and worker, Chromium's fake
  * devices, loopback only.
  */
 
@@ -75,13 +75,10 @@ test.describe('on a relay with an SFU', () => {
     const [alice, bob, carol] = everyone;
     if (alice === undefined || bob === undefined || carol === undefined)
       throw new Error('people did not open');
-    for (const person of everyone) {
+    for (const person of everyone)
       await person.page.addInitScript(() => {
-        const target = window as unknown as { parleyTestOptions: object; __parleyGroupCallMeshLimit: number };
-        target.parleyTestOptions = { groupCallE2eeProbe: true };
-        target.__parleyGroupCallMeshLimit = 0;
+        (window as unknown as { parleyTestOptions: object }).parleyTestOptions = { groupCallE2eeProbe: true };
       });
-    }
     await everyoneInGroupCall(everyone, GROUP);
     await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
     await expectVideosDecoding(bob.page, ['Alice', 'Carol']);

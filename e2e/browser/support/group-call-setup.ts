@@ -4,8 +4,8 @@ import { callScreen, recordPeerConnections } from './call-media.js';
 import { addEachOther, conversation, createGroup, onboard, openChat } from './ui.js';
 
 /**
- * The group-call scenarios' common start: everyone onboards (their pages' peer connections recorded, so set
- * any init script before), befriends everyone, the first creates `group` with the others and starts its call,
+ * The SFU group-call scenarios' common start: everyone onboards (their pages' peer connections recorded, so
+ * set any init script before; the call goes straight to the SFU, mesh limit 0), befriends everyone, the first creates `group` with the others and starts its call,
  * the others join from the banner, and every call screen shows everyone's tile. The pages' "group call …"
  * console lines are echoed, named.
  */
@@ -18,6 +18,10 @@ export async function everyoneInGroupCall(
   for (const person of everyone) {
     person.page.on('console', (message) => {
       if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
+    });
+    // Straight to the SFU: with the default mesh limit (4) a call this small would be a mesh.
+    await person.page.addInitScript(() => {
+      (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
     });
     // Reloads the page: init scripts added before are in place from here on.
     await recordPeerConnections(person.page);
