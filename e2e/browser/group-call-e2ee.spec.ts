@@ -1,12 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import {
-  callScreen,
-  expectVideosDecoding,
-  recordPeerConnections,
-  remoteFrames,
-} from './support/call-media.js';
-import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+import { callScreen, expectVideosDecoding, remoteFrames } from './support/call-media.js';
+import { everyoneInGroupCall } from './support/group-call-setup.js';
 
 /*
  * End-to-end encrypted media through the real SFU: the SFU forwards every participant's packets to everyone,
@@ -52,27 +47,7 @@ test.describe('on a relay with an SFU', () => {
         groupCallWithoutFrameKeys: true,
       };
     });
-    for (const person of everyone) {
-      person.page.on('console', (message) => {
-        if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
-      });
-      // Reloads the page: Carol's test option is in place from here on.
-      await recordPeerConnections(person.page);
-      await onboard(person.page, person.name);
-    }
-    await addEachOther(everyone);
-    await createGroup(alice.page, GROUP, ['Bob', 'Carol']);
-    for (const person of [bob, carol]) await openChat(person.page, GROUP);
-
-    await conversation(alice.page, GROUP).getByRole('button', { name: 'Start group call' }).click();
-    await expect(callScreen(alice.page)).toBeVisible();
-    for (const person of [bob, carol]) {
-      const banner = conversation(person.page, GROUP).getByRole('status', { name: 'Group call in progress' });
-      await banner.getByRole('button', { name: 'Join' }).click();
-      await expect(callScreen(person.page)).toBeVisible();
-    }
-    for (const person of everyone)
-      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(3, { timeout: 120_000 });
+    await everyoneInGroupCall(everyone, GROUP);
 
     // Alice and Bob hold each other's keys (and Carol's): they decode every video.
     await expectVideosDecoding(alice.page, ['Bob', 'Carol']);

@@ -1,52 +1,40 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
-import { fromBase64Url } from '../protocol/encoding.js';
 import type { ProtocolAddress } from '../crypto/index.js';
+import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
 import { restoreBackup, type BackupCrypto } from './account/backup.js';
-import { BackupService } from './account/backup-service.js';
-import { LinkingService } from './devices/linking/linking-service.js';
-import { toBase64Url } from '../protocol/encoding.js';
+import type { BackupService } from './account/backup-service.js';
 import { openDevice, prepareLinkedDevice, type Device } from './account/device.js';
-import { ProfileService } from './account/profile-service.js';
-import { SettingsService } from './account/settings-service.js';
-import { ContactsService } from './contacts/contacts-service.js';
-import { Verification } from './contacts/verification.js';
-import { ConversationList } from './conversations/conversation-list.js';
-import { ConversationsService } from './conversations/conversations-service.js';
-import { sweepExpired } from './conversations/disappearing.js';
+import type { ProfileService } from './account/profile-service.js';
+import type { SettingsService } from './account/settings-service.js';
+import type { CallKeysService } from './call-keys/call-keys-service.js';
+import type { CallsService } from './calls/calls-service.js';
+import { wireClient } from './client-wiring.js';
+import type { ContactsService } from './contacts/contacts-service.js';
 import type { EngineContext } from './context.js';
-import { engineContext } from './context-factory.js';
+import type { ConversationList } from './conversations/conversation-list.js';
+import type { ConversationsService } from './conversations/conversations-service.js';
+import { sweepExpired } from './conversations/disappearing.js';
+import type { LinkingService } from './devices/linking/linking-service.js';
+import type { DevicesService } from './devices/devices-service.js';
 import type { ParleyClientEvents } from './events.js';
-import { FilesService } from './files/files-service.js';
-import { fileOptions } from './files/types.js';
-import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
-import { GroupManager } from './groups/group-manager.js';
-import { GroupsService } from './groups/groups-service.js';
-import { LinksService } from './links/links-service.js';
-import { Delivery } from './messaging/delivery.js';
-import { conversationRecipients } from './messaging/effects.js';
-import { receiptRecipients } from './messaging/copy-receipts.js';
-import { receivingHandlers } from './messaging/receiving.js';
-import { MessagesService } from './messaging/messages-service.js';
+import type { FilesService } from './files/files-service.js';
+import type { GroupCallsService } from './group-calls/group-calls-service.js';
+import type { GroupMeshService } from './group-mesh/group-mesh-service.js';
+import type { GroupsService } from './groups/groups-service.js';
+import type { LinksService } from './links/links-service.js';
+import type { Delivery } from './messaging/delivery.js';
+import type { MessagesService } from './messaging/messages-service.js';
 import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
-import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
-import { PresenceService } from './presence/presence-service.js';
-import { CallsService } from './calls/calls-service.js';
-import { CallKeysService } from './call-keys/call-keys-service.js';
-import { DeviceChanges } from './devices/device-changes.js';
-import { DevicesService } from './devices/devices-service.js';
-import { applySync } from './devices/sync.js';
-import { GroupCallsService } from './group-calls/group-calls-service.js';
-import { GroupMeshService } from './group-mesh/group-mesh-service.js';
-import { AccessService } from './relay/access-service.js';
-import { BlobInbox } from './relay/blob-inbox.js';
+import type { PresenceService } from './presence/presence-service.js';
+import type { AccessService } from './relay/access-service.js';
+import type { BlobInbox } from './relay/blob-inbox.js';
 import { parseRelayAccess, type AccessCredentials } from './relay/relay-access.js';
-import { attachmentsOf } from './relay/relay-attachments.js';
-import { Relays } from './relay/relays.js';
-import { StatusManager } from './status/status-manager.js';
+import type { Relays } from './relay/relays.js';
+import type { StatusManager } from './status/status-manager.js';
 
 /**
  * A Parley device: its identity and database, its relay connection(s), the outbox that delivers through
@@ -82,12 +70,10 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   readonly #delivery: Delivery;
   readonly #inbox: BlobInbox;
   readonly #list: ConversationList;
-  readonly #deviceChanges: DeviceChanges;
   // Assigned in start() right after construction (loading it is asynchronous), before anything runs.
   #accountSettings!: AccountSettings;
   readonly #sweepMs: number;
   #sweepTimer: unknown;
-  #counter = 0;
   #closed = false;
   /** The platform's attachment opener (a worker), started at the first received batch; closed with us. */
   readonly #opener: AttachmentOpener | undefined;
@@ -134,164 +120,38 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
     this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
-    const { db, account } = device;
-    this.db = db;
-    const tuning = { ...DEFAULT_TUNING, ...options.tuning };
-    this.#sweepMs = tuning.sweepIntervalMs;
-    this.account = account;
-    const timers = options.timers ?? systemTimers;
-    const report = (error: unknown) => this.#report(error);
-    const accountSettings = () => this.#accountSettings;
-    const relayFor = (account: string) => this.#relays.for(account);
-    const home = () => this.#relays.home;
-    const ctx = engineContext(
-      device,
-      { tuning, timers, relayFor, report },
-      {
-        deviceListChanged: (change) => this.#deviceChanges.apply(change),
-        accountSettings,
-        sendReceipts: async (to, ids) => {
-          // To every device of the sender's account: its copies there show delivered too.
-          const devices = await receiptRecipients(ctx, to);
-          await this.#delivery.sendControl(devices, { type: 'receipt', receipt: 'delivered', ids: [...ids] });
-        },
-        nextCounter: () => this.#counter++,
-        emit: (event, payload) => {
-          this.emit(event, payload);
-          this.#observe(event, payload);
-        },
-        isClosed: () => this.#closed,
-        kick: (recipients) => this.#delivery.kick(recipients),
-        sendControl: (recipients, body, groupId) => this.#delivery.sendControl(recipients, body, groupId),
+    this.db = device.db;
+    this.account = device.account;
+    this.#sweepMs = options.tuning?.sweepIntervalMs ?? DEFAULT_TUNING.sweepIntervalMs;
+    const wired = wireClient(options, device, access, this.#opener, {
+      emit: (event, payload) => {
+        this.emit(event, payload);
+        this.#observe(event, payload);
       },
-    );
-    const { devices } = ctx;
-    this.#ctx = ctx;
-    const groupManager = new GroupManager(
-      ctx,
-      () => this.#delivery.kick(),
-      () => home().url,
-    );
-    const recipients = (conversationId: string) => conversationRecipients(ctx, groupManager, conversationId);
-    const verification = new Verification(ctx);
-    this.#list = new ConversationList(ctx, groupManager);
-    this.contacts = new ContactsService(ctx, verification, home, {
-      welcome: (contact) => this.#accountSettings.welcome(contact),
-      blocked: async (account) => {
-        this.links.drop(account);
-        await this.#accountSettings.contactsChanged();
-      },
+      report: (error) => this.#report(error),
+      isClosed: () => this.#closed,
+      accountSettings: () => this.#accountSettings,
     });
-    this.access = new AccessService(ctx, home, access);
-    this.#relays = new Relays(
-      ctx,
-      {
-        homeUrl: options.relayUrl,
-        socketFactory: options.socketFactory,
-        tuning,
-        credentials: () => this.access.credentials,
-        contactRelays: this.contacts.relays,
-      },
-      {
-        homeReady: (iceServers) => {
-          this.links.start(iceServers);
-          // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
-          this.files.restore();
-          void this.links.linkContacts().catch(report);
-        },
-        connected: (relay) =>
-          void applyPresenceVisibility(relay, db, this.settings.privacy.presence).catch(report),
-        onBlob: (relay, blob) => void this.#inbox.onBlob(relay, blob),
-        onSignal: (signal) => this.links.handleSignal(signal),
-      },
-    );
-    this.links = new LinksService(ctx, tuning, options.wrtc, relayFor, {
-      onEnvelope: (envelope) => this.#inbox.onEnvelope(envelope),
-      onSession: (peer, session) => this.files.adopt(peer, session),
-      onCallSignal: (from, signal) => this.calls.handleSignal(from, signal),
-      onDeviceLinkSignal: (signal) => this.linking.handleSignal(signal),
-    });
-    const iceServers = () => this.links.iceServers;
-    this.calls = new CallsService(ctx, {
-      wrtc: options.wrtc,
-      sendSignal: (to, signal) => this.links.sendSignal(to, signal),
-      iceServers,
-      ...(options.callTimeouts === undefined ? {} : { timeouts: options.callTimeouts }),
-    });
-    this.#delivery = new Delivery(ctx, tuning, this.links, (id) => this.#list.changed(id));
-    this.messages = new MessagesService(ctx, this.#list, recipients);
-    this.conversations = new ConversationsService(ctx, this.#list, this.messages);
-    this.groups = new GroupsService(ctx, groupManager, this.contacts);
-    this.groupCalls = new GroupCallsService(ctx, groupManager, home);
-    this.groupMesh = new GroupMeshService(ctx, groupManager, this.calls, this.groupCalls);
-    this.status = new StatusManager(ctx);
-    this.callKeys = new CallKeysService(ctx, {
-      isMember: (groupId, account) => groupManager.isMember(groupId, account),
-      ...(tuning.callKeySwitchDelayMs === undefined ? {} : { switchDelayMs: tuning.callKeySwitchDelayMs }),
-    });
-    this.presence = new PresenceService(() => this.#relays.pool.all, relayFor);
-    this.files = new FilesService(
-      ctx,
-      recipients,
-      {
-        queue: (message) => this.#delivery.queue(message),
-        connect: (peer) => this.links.connect(peer),
-        reachable: (peer) => this.links.reachable(peer),
-        attachments: (to) => attachmentsOf(to === undefined ? home() : relayFor(to), options.fetch),
-        drafts: {
-          draft: (draft, body) => this.#delivery.draft(draft, body),
-          release: (message) => this.#delivery.release(message),
-        },
-      },
-      fileOptions(options, this.#opener),
-    );
-    this.profile = new ProfileService(ctx, accountSettings, home, options.displayName);
-    this.settings = new SettingsService(ctx, accountSettings);
-    this.backup = new BackupService(ctx, () => this.#delivery.whenSettled());
-    this.linking = new LinkingService(ctx, {
-      home,
-      wrtc: options.wrtc,
-      iceServers,
-      displayName: () => this.profile.displayName,
-      directTimeoutMs: tuning.directOpenTimeoutMs,
-      fileSink: fileOptions(options).sink,
-      storedFile: options.storedFile,
-      answerTimeoutMs: tuning.requestTimeoutMs,
-    });
-    const handlers = receivingHandlers(ctx, {
-      groups: groupManager,
-      verification,
-      statuses: this.status,
-      callKeys: this.callKeys,
-      groupMesh: this.groupMesh,
-      files: () => this.files.manager,
-      sync: (sender, body) =>
-        applySync(
-          ctx,
-          {
-            markRead: (ids) => this.#list.markRead(ids),
-            setFlag: (id, flag, value) => this.#list.setFlag(id, flag, value),
-            setVerified: (account, verified) => verification.setVerified(account, verified),
-            setReadReceipts: (enabled) => this.#accountSettings.setReadReceipts(enabled),
-            contact: (change) => this.contacts.applySynced(change),
-            profile: async ({ displayName, avatar }) => {
-              const bytes = avatar === undefined ? undefined : fromBase64Url(avatar);
-              await this.#accountSettings.adoptProfile({ displayName, ...(bytes ? { avatar: bytes } : {}) });
-            },
-          },
-          sender,
-          body,
-        ),
-    });
-    this.#inbox = new BlobInbox(ctx, handlers, report, () => this.#closed);
-    this.devices = new DevicesService(ctx, devices, home);
-    // Linking lists the new device through the account's device-list service (signed, published, synced).
-    this.linking.useDeviceList({
-      add: (identityKey) => this.devices.add(toBase64Url(identityKey)),
-    });
-    // Linking changes the list through client.devices, so fan-out knows the new device at once.
-    this.linking.useDeviceList({ add: (key) => this.devices.addOrKeep(key) });
-    this.#deviceChanges = new DeviceChanges(ctx, groupManager);
+    ({ ctx: this.#ctx, relays: this.#relays, delivery: this.#delivery, inbox: this.#inbox } = wired);
+    this.#list = wired.list;
+    this.messages = wired.messages;
+    this.conversations = wired.conversations;
+    this.contacts = wired.contacts;
+    this.groups = wired.groups;
+    this.files = wired.files;
+    this.status = wired.status;
+    this.presence = wired.presence;
+    this.links = wired.links;
+    this.profile = wired.profile;
+    this.settings = wired.settings;
+    this.access = wired.access;
+    this.backup = wired.backup;
+    this.linking = wired.linking;
+    this.calls = wired.calls;
+    this.callKeys = wired.callKeys;
+    this.devices = wired.devices;
+    this.groupCalls = wired.groupCalls;
+    this.groupMesh = wired.groupMesh;
   }
 
   /** Loads what start needs from storage, then connects and starts the outbox and the sweep timer. */

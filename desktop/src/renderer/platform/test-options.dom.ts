@@ -20,3 +20,26 @@ export function testGroupCallWithoutFrameKeys(): boolean {
     .parleyTestOptions;
   return options?.groupCallWithoutFrameKeys === true;
 }
+
+/**
+ * A browser scenario's view of a group call's frame encryption (`parleyTestOptions.groupCallE2eeProbe`): the
+ * page keeps every frame key id this device was given, per participant, and the current call's transform stats
+ * in `window.__parleyGroupCallE2ee`, so "the leaver's keys no longer decrypt new frames" is checked through the
+ * real SFU. It only reads: key ids, never key secrets, and only when a test asked before the page loaded.
+ */
+export interface GroupCallE2eeProbe {
+  /** Every frame key id given to this device, per participant (account), in order; kept after calls end. */
+  readonly keysGiven: Record<string, number[]>;
+  /** The current call's transform stats (e2ee/README.md); undefined outside a call. */
+  stats?: () => Promise<unknown>;
+}
+
+export function testGroupCallE2eeProbe(): GroupCallE2eeProbe | undefined {
+  const target = window as Window & {
+    parleyTestOptions?: { groupCallE2eeProbe?: unknown };
+    __parleyGroupCallE2ee?: GroupCallE2eeProbe;
+  };
+  if (target.parleyTestOptions?.groupCallE2eeProbe !== true) return undefined;
+  target.__parleyGroupCallE2ee ??= { keysGiven: {} };
+  return target.__parleyGroupCallE2ee;
+}

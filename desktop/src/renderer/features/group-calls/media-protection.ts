@@ -1,5 +1,5 @@
 import type { ParleyClient } from '@parley/core';
-import { testGroupCallWithoutFrameKeys } from '../../platform/test-options.dom.js';
+import { testGroupCallE2eeProbe, testGroupCallWithoutFrameKeys } from '../../platform/test-options.dom.js';
 import { frameEncryptionHooks } from './e2ee/index.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 
@@ -9,5 +9,18 @@ import type { GroupCallMediaHooks } from './media-hooks.js';
  * forwards frames it cannot read. GroupCall calls `close` when the call is left or fails.
  */
 export function groupCallMediaHooks(client: ParleyClient, groupId: string): GroupCallMediaHooks {
-  return frameEncryptionHooks(client, groupId, { withoutRemoteKeys: testGroupCallWithoutFrameKeys() });
+  const probe = testGroupCallE2eeProbe();
+  const hooks = frameEncryptionHooks(client, groupId, {
+    withoutRemoteKeys: testGroupCallWithoutFrameKeys(),
+    ...(probe === undefined
+      ? {}
+      : {
+          remoteKeyGiven: (participantId: string, keyId: number) => {
+            const given = (probe.keysGiven[participantId] ??= []);
+            if (!given.includes(keyId)) given.push(keyId);
+          },
+        }),
+  });
+  if (probe !== undefined) probe.stats = () => hooks.stats();
+  return hooks;
 }

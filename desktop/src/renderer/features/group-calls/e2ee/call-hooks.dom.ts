@@ -13,8 +13,14 @@ class KeysWhenOpen implements FrameKeySource {
   #keyring: CallKeyring | undefined;
   readonly #listeners = new Set<(change: FrameKeyChange) => void>();
 
-  /** `withoutRemoteKeys`: the others' keys never reach the receivers (a test hook: see frameEncryptionHooks). */
-  constructor(private readonly withoutRemoteKeys = false) {}
+  /**
+   * `withoutRemoteKeys`: the others' keys never reach the receivers; `remoteKeyGiven` hears of every key that
+   * does (test hooks: see frameEncryptionHooks).
+   */
+  constructor(
+    private readonly withoutRemoteKeys = false,
+    private readonly remoteKeyGiven?: (participantId: string, keyId: number) => void,
+  ) {}
 
   get localKey(): FrameKey | undefined {
     return this.#keyring?.localKey;
@@ -40,6 +46,7 @@ class KeysWhenOpen implements FrameKeySource {
 
   #emit(change: FrameKeyChange): void {
     if (this.withoutRemoteKeys && change.kind === 'remote') return;
+    if (change.kind === 'remote') this.remoteKeyGiven?.(change.participantId, change.key.keyId);
     for (const listener of this.#listeners) listener(change);
   }
 }
@@ -67,10 +74,15 @@ export function frameEncryptionHooks(
      * decodes none of their frames (e2e/browser/group-call-e2ee.spec.ts). It only ever takes keys away.
      */
     readonly withoutRemoteKeys?: boolean;
+    /**
+     * Test hook: hears the id of every key of another participant this device's receivers are given, so a
+     * scenario can check a leaver never held the keys used after it left (e2e/browser/group-call-e2ee.spec.ts).
+     */
+    readonly remoteKeyGiven?: (participantId: string, keyId: number) => void;
   } = {},
 ): FrameEncryptionHooks {
   const report = options.report ?? ((error: unknown) => console.warn('call encryption:', error));
-  const keys = new KeysWhenOpen(options.withoutRemoteKeys === true);
+  const keys = new KeysWhenOpen(options.withoutRemoteKeys === true, options.remoteKeyGiven);
   const e2ee = new FrameE2ee(keys);
   /** SFU peer id → account, as the SFU announced them. */
   const peers = new Map<string, string>();
