@@ -18,6 +18,9 @@ export interface RedisAdapterHandle extends RoomProbe {
  * Redis 7's SPUBLISH with a channel per identity room ("dynamic" subscriptions), so each signal goes to the
  * one shard owning its room's channel and to the processes holding that room only.
  */
+/** The sharded adapter's "dynamic" Pub/Sub channel for one room of the default namespace. */
+const roomChannel = (room: string) => `socket.io#/#${room}#`;
+
 export async function createRedisAdapter(
   target: RedisTarget,
   mode: RedisAdapterMode = target.cluster ? 'sharded' : 'classic',
@@ -42,7 +45,7 @@ export async function createRedisAdapter(
   // own shard channels and ioredis does not route PUBSUB by channel, so ask every master: a round trip per
   // shard rather than one per relay process.
   const roomOccupied = async (room: string): Promise<boolean> => {
-    const channel = `socket.io#/#${room}#`;
+    const channel = roomChannel(room);
     const nodes = pub instanceof Cluster ? pub.nodes('master') : [pub];
     const replies = await Promise.all(nodes.map((node) => node.call('PUBSUB', 'SHARDNUMSUB', channel)));
     return replies.some((reply) => Array.isArray(reply) && Number(reply[1]) > 0);
@@ -52,7 +55,7 @@ export async function createRedisAdapter(
   // is a no-op for Redis, and its reply comes after the adapter's on the same connection: awaiting it confirms
   // both. If the room emptied meanwhile, the adapter's SUNSUBSCRIBE may have gone first; undo ours then.
   const roomSubscribed = async (room: string, stillHeld: () => boolean): Promise<void> => {
-    const channel = `socket.io#/#${room}#`;
+    const channel = roomChannel(room);
     await sub.ssubscribe(channel);
     if (!stillHeld()) await sub.sunsubscribe(channel);
   };
