@@ -29,7 +29,7 @@ import { Delivery } from './messaging/delivery.js';
 import { conversationRecipients } from './messaging/effects.js';
 import { MessagesService } from './messaging/messages-service.js';
 import { receivingHandlers } from './messaging/receiving.js';
-import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
+import { DEFAULT_TUNING, type EngineTuning, type ParleyClientOptions } from './options.js';
 import { systemTimers } from './platform.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import { PresenceService } from './presence/presence-service.js';
@@ -65,6 +65,8 @@ export interface ClientServices {
 /** The engine's own parts behind the services: what the facade starts, sweeps and closes. */
 export interface ClientInternals {
   readonly ctx: EngineContext;
+  /** The defaults with the options' overrides: what every part was built with. */
+  readonly tuning: EngineTuning;
   readonly relays: Relays;
   readonly delivery: Delivery;
   readonly inbox: BlobInbox;
@@ -245,6 +247,7 @@ export function wireClient(
   deviceChanges = new DeviceChanges(ctx, groupManager);
   return {
     ctx,
+    tuning,
     relays,
     delivery,
     inbox,

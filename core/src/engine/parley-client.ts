@@ -27,7 +27,7 @@ import type { GroupsService } from './groups/groups-service.js';
 import type { LinksService } from './links/links-service.js';
 import type { Delivery } from './messaging/delivery.js';
 import type { MessagesService } from './messaging/messages-service.js';
-import { DEFAULT_TUNING, type ParleyClientOptions } from './options.js';
+import type { ParleyClientOptions } from './options.js';
 import { applyPresenceVisibility } from './presence/presence.js';
 import type { PresenceService } from './presence/presence-service.js';
 import type { AccessService } from './relay/access-service.js';
@@ -122,7 +122,6 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
     this.db = device.db;
     this.account = device.account;
-    this.#sweepMs = options.tuning?.sweepIntervalMs ?? DEFAULT_TUNING.sweepIntervalMs;
     const wired = wireClient(options, device, access, this.#opener, {
       emit: (event, payload) => {
         this.emit(event, payload);
@@ -133,6 +132,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
       accountSettings: () => this.#accountSettings,
     });
     ({ ctx: this.#ctx, relays: this.#relays, delivery: this.#delivery, inbox: this.#inbox } = wired);
+    this.#sweepMs = wired.tuning.sweepIntervalMs;
     this.#list = wired.list;
     this.messages = wired.messages;
     this.conversations = wired.conversations;
