@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { Button } from './Button.js';
+import { FormError } from './FormError.js';
 import './confirm-action.css';
 
 /**
@@ -42,11 +43,7 @@ export function ConfirmAction({
   return (
     <div className="confirm-action">
       <p>{question}</p>
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="modal-actions">
         <Button variant="secondary" onClick={close}>
           Cancel

@@ -19,6 +19,7 @@ import { RelayAccessFields } from './RelayAccessFields.js';
 import { LinkDeviceForm } from './LinkDeviceForm.js';
 import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
 import { RestoreBackupForm } from './RestoreBackupForm.js';
+import { FormError } from '../../ui/FormError.js';
 import './onboarding.css';
 
 /**
@@ -212,11 +213,7 @@ export function OnboardingScreen({
 
         <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
 
-        {error !== undefined && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <Button type="submit" disabled={busy}>
           {busy ? 'Creating your identity…' : 'Create my identity'}
         </Button>
