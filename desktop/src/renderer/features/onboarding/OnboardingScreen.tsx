@@ -13,7 +13,7 @@ import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js'
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import { dataUrlToBytes } from './avatar-bytes.js';
-import { downscaleAvatarToFit } from './avatar-image.dom.js';
+import { ProfilePictureButton } from './ProfilePictureButton.js';
 import { describeError } from './errors.js';
 import { RelayAccessFields } from './RelayAccessFields.js';
 import { LinkDeviceForm } from './LinkDeviceForm.js';
@@ -160,22 +160,11 @@ export function OnboardingScreen({
 
         <div className="avatar-picker">
           <Avatar name={name || '?'} seed={name} image={avatar} size={72} />
-          <label className="button button-secondary">
-            Choose a picture
-            <input
-              type="file"
-              accept="image/*"
-              className="visually-hidden"
-              aria-label="Profile picture"
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file !== undefined)
-                  downscaleAvatarToFit(file).then(setAvatar, (failure: unknown) =>
-                    setError(describeError(failure)),
-                  );
-              }}
-            />
-          </label>
+          <ProfilePictureButton
+            label="Choose a picture"
+            onPick={setAvatar}
+            onError={(failure) => setError(describeError(failure))}
+          />
         </div>
 
         <label htmlFor={ids.name}>Your name</label>
