@@ -1,3 +1,4 @@
+import { isParleyError } from '../errors/index.js';
 import { fromBase64Url } from '../protocol/encoding.js';
 import type { AccountSettings } from './account/account-settings.js';
 import { BackupService } from './account/backup-service.js';
@@ -161,7 +162,13 @@ export function wireClient(
         files.restore();
         void links.linkContacts().catch(report);
       },
-      connected: (relay) => void applyPresenceVisibility(relay, db, settings.privacy.presence).catch(report),
+      connected: (relay) => {
+        void applyPresenceVisibility(relay, db, settings.privacy.presence).catch(report);
+        // A linked device unlinked while it was off finds out now, not at its first send: 'devices' says so.
+        void ctx.devices.assertSelfListed().catch((error: unknown) => {
+          if (!isParleyError(error, 'UNTRUSTED_IDENTITY')) report(error);
+        });
+      },
       onBlob: (relay, blob) => void inbox.onBlob(relay, blob),
       onSignal: (signal) => links.handleSignal(signal),
     },
