@@ -195,8 +195,10 @@ export class DeviceDirectory {
 
   /**
    * A device of `address.name` speaks with `identityKey`: the primary must be the account key; another
-   * device must be listed under that key, and a device we do not know makes us fetch the list first (it
-   * may have been linked since). UNTRUSTED_IDENTITY when it is still not listed.
+   * device must be listed under that key in a list no older than the TTL (fetched first when it is older,
+   * or not fetched since this client started: a list kept on disk may name a device unlinked while we were
+   * off), and a device we do not know makes us fetch the list again (it may have been linked since).
+   * UNTRUSTED_IDENTITY when it is still not listed.
    */
   async ensureListed(address: ProtocolAddress, identityKey: Uint8Array): Promise<void> {
     if (address.deviceId === PRIMARY_DEVICE_ID) {
@@ -209,6 +211,7 @@ export class DeviceDirectory {
         .get(address.name)
         ?.devices.some((d) => d.deviceId === address.deviceId && equalBytes(d.identityKey, identityKey)) ===
       true;
+    await this.refresh(address.name);
     if (!isListed()) await this.refresh(address.name, true);
     if (!isListed()) {
       throw new ParleyError(
