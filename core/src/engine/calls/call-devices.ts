@@ -72,6 +72,15 @@ export class CallDevices {
     return { admit: true, stop: { devices, ...(elsewhere === undefined ? {} : { elsewhere }) } };
   }
 
+  /**
+   * Whether `from` rings for a new call while the call `current` with its account is with another of its
+   * devices: the person calls us from two devices at once (or from one while talking with us on the other).
+   */
+  ringsBeside(current: string, from: ProtocolAddress): boolean {
+    const call = this.#calls.get(current);
+    return call?.with !== undefined && !sameDevice(call.with, from);
+  }
+
   #remember(callId: string, route: CallRoute): void {
     this.#calls.delete(callId);
     this.#calls.set(callId, route);

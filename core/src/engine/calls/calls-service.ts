@@ -293,6 +293,7 @@ export class CallsService {
   #receive(device: ProtocolAddress, message: CallControl): void {
     const account = device.name;
     if (this.#pairs.receive(account, message)) return;
+    if (message.type === 'ring' && this.#ringsBeside(device, message.callId)) return;
     const { admit, stop } = this.#devices.admit(device, message);
     if (stop !== undefined && stop.devices.length > 0) {
       // Another device answered (or declined): the caller tells the rest of the callee's devices to stop.
@@ -379,6 +380,22 @@ export class CallsService {
   #stopLocal(): void {
     this.#local?.stop();
     this.#local = undefined;
+  }
+
+  /**
+   * Several devices of one account call us at once (docs/protocol.md "Call control messages"): the call
+   * whose ring came first is the one that rings here (or the one in progress); a ring from another device of
+   * that account is answered `busy` to that device alone, which ends its call at once ("on another call")
+   * instead of ringing unanswered. No line here: it is the same person, whose other call is current. A
+   * glare (our own call to them still ringing) stays the controller's rule.
+   */
+  #ringsBeside(device: ProtocolAddress, callId: string): boolean {
+    const current = this.#controller.current;
+    if (current === undefined || current.peer !== device.name || current.callId === callId) return false;
+    if (current.direction === 'outgoing' && current.phase === 'ringing') return false;
+    if (!this.#devices.ringsBeside(current.callId, device)) return false;
+    this.#chain(this.#outbound, device.name, () => this.#sendTo(device, { type: 'busy', callId }));
+    return true;
   }
 
   /**
