@@ -160,7 +160,7 @@ export function wireClient(
         links.start(iceServers);
         // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
         files.restore();
-        void links.linkContacts().catch(report);
+        if (!linking.joining) void links.linkContacts().catch(report);
       },
       connected: (relay) => {
         void applyPresenceVisibility(relay, db, settings.privacy.presence).catch(report);
@@ -169,8 +169,13 @@ export function wireClient(
           if (!isParleyError(error, 'UNTRUSTED_IDENTITY')) report(error);
         });
       },
-      onBlob: (relay, blob) => void inbox.onBlob(relay, blob),
-      onSignal: (signal) => links.handleSignal(signal),
+      // A client becoming another account's device leaves all but the linking's frames for its next start.
+      onBlob: (relay, blob) => {
+        if (!linking.joining) void inbox.onBlob(relay, blob);
+      },
+      onSignal: (signal) => {
+        if (!linking.joining || signal.kind === 'device-link') links.handleSignal(signal);
+      },
     },
   );
   links = new LinksService(ctx, tuning, options.wrtc, relayFor, {
