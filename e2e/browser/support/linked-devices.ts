@@ -46,9 +46,10 @@ export async function submitLink(page: Page, payload: string, passphrase = PASSP
 
 /**
  * Links `newPage` (a fresh browser on its onboarding screen) to the account open in `existingPage`: the
- * payload pasted, the short code confirmed on the existing device; resolves once the new one shows the chats.
+ * payload pasted, the short code confirmed on the existing device; resolves, once the new one shows the chats,
+ * the existing device's Linked devices panel (still open).
  */
-export async function linkBrowser(existingPage: Page, newPage: Page): Promise<void> {
+export async function linkBrowser(existingPage: Page, newPage: Page): Promise<Locator> {
   const panel = await openLinkedDevices(existingPage);
   const payload = await showLinkPayload(panel);
   await openLinkForm(newPage);
@@ -58,4 +59,5 @@ export async function linkBrowser(existingPage: Page, newPage: Page): Promise<vo
   await panel.getByRole('button', { name: 'Codes match — link' }).click();
   await expect(newPage.getByRole('navigation', { name: 'Chats' })).toBeVisible({ timeout: 120_000 });
   await expect(panel.getByRole('status').first()).toHaveText(/Done/u, { timeout: 60_000 });
+  return panel;
 }
