@@ -382,18 +382,9 @@ export class CallsService {
     this.#local = undefined;
   }
 
-  /**
-   * Several devices of one account call us at once (docs/protocol.md "Call control messages"): the call
-   * whose ring came first is the one that rings here (or the one in progress); a ring from another device of
-   * that account is answered `busy` to that device alone, which ends its call at once ("on another call")
-   * instead of ringing unanswered. No line here: it is the same person, whose other call is current. A
-   * glare (our own call to them still ringing) stays the controller's rule.
-   */
+  /** A second device of the account of our current call rings: told `busy` (CallDevices.ringsBeside). */
   #ringsBeside(device: ProtocolAddress, callId: string): boolean {
-    const current = this.#controller.current;
-    if (current === undefined || current.peer !== device.name || current.callId === callId) return false;
-    if (current.direction === 'outgoing' && current.phase === 'ringing') return false;
-    if (!this.#devices.ringsBeside(current.callId, device)) return false;
+    if (!this.#devices.ringsBeside(this.#controller.current, device, callId)) return false;
     this.#chain(this.#outbound, device.name, () => this.#sendTo(device, { type: 'busy', callId }));
     return true;
   }
