@@ -168,6 +168,7 @@ test('a browser unlinked while it was closed says so when it is opened again', a
   const [laptop] = await people('Laptop');
   if (laptop === undefined) throw new Error('the laptop did not open');
   const panel = await linkBrowser(alice.page, laptop.page);
+  await openChat(laptop.page, 'Bob');
   await sendText(bob.page, 'to both of you');
   await expect(bubble(laptop.page, 'to both of you')).toBeVisible({ timeout: 60_000 });
 
