@@ -105,4 +105,15 @@ describe('linked devices: unlinked while offline', () => {
     await refused;
     expect(heard.map((e) => e.message.text)).not.toContain('from an unlinked laptop');
   });
+  it('learns at its next start that it was unlinked while off, even with nothing to send', async () => {
+    const { alice, laptop } = await aliceWithLaptopAndBob(s.device);
+    await laptop.stop();
+    await alice.c.devices.remove(2);
+    await laptop.start();
+    // Nothing here asks for the list: only the engine's own check once connected can find the removal.
+    await until(async () => {
+      const kept = await laptop.c.db.deviceLists.get(alice.c.account);
+      return kept !== undefined && !kept.list.devices.some((device) => device.deviceId === 2);
+    }, 'the laptop to fetch the list that no longer names it');
+  });
 });
