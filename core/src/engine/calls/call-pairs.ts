@@ -49,10 +49,10 @@ export interface PairContext {
  * checked against the sealed SDP, the relay's TURN servers) without the ringing — the group call's own
  * signalling (group-mesh/) has agreed that the two connect. A path that goes down is restarted as a 1:1
  * call's is, but sooner: at once, by the pair's offerer, then every `iceRestartAfterMs`; still down after
- * `iceGiveUpMs`, the pair closes and says so through `onLost`. Down means libwebrtc said so, or no media
- * arrived for `iceRestartAfterMs` (PathWatchdog: libwebrtc takes 15-20 s to call a silent path
- * `disconnected`). A connection closed under the pair is lost at once. An unauthenticated connection is
- * reported through `onPath`; its owner closes it.
+ * `iceGiveUpMs` (or never connected within it), the pair closes and says so through `onLost`. Down means
+ * libwebrtc said so, or no media arrived for `iceRestartAfterMs` (PathWatchdog: libwebrtc takes 15-20 s to
+ * call a silent path `disconnected`). A connection closed under the pair is lost at once. An
+ * unauthenticated connection is reported through `onPath`; its owner closes it.
  */
 export class CallPairs {
   readonly #pairs = new Map<
@@ -83,10 +83,10 @@ export class CallPairs {
     const onPath = (path: MediaPath): void => {
       if (closed) return;
       if (path !== 'disconnected') settle();
-      else if (giveUpTimer === undefined) {
+      else {
         // The offerer restarts at once (a restart costs one offer), then again while the path stays down.
-        restart();
-        giveUpTimer = timers.setTimeout(lost, timeouts.iceGiveUpMs);
+        if (restartTimer === undefined) restart();
+        giveUpTimer ??= timers.setTimeout(lost, timeouts.iceGiveUpMs);
       }
       watchdog.path(path);
       options.onPath(path);
@@ -117,6 +117,8 @@ export class CallPairs {
       flowing: () => onPath('connected'),
       closedUnderUs: lost,
     });
+    // A pair that never connects (the other side gone, its answer never coming) is lost as a down one is.
+    giveUpTimer = timers.setTimeout(lost, timeouts.iceGiveUpMs);
     const close = (): void => {
       closed = true;
       settle();
