@@ -23,6 +23,7 @@ import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
 import { RemoteReceiver } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
+import { RoundProfiler } from './lib/thread-cpu.node.js';
 
 const FILE_BYTES = 16 * 1024 * 1024;
 /** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
@@ -276,13 +277,23 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     const rounds: EngineRound[] = [];
     let cpu = 0;
     let rawCpu = 0;
+    // BENCH_SENDER_ROUNDS=<dir>: a CPU profile of the sending process over each round (engine-<n>, raw-<n>)
+    // and its CPU per thread on stderr; BENCH_SENDER_THREADS=1: only the latter.
+    const profiler = new RoundProfiler({
+      dir: process.env.BENCH_SENDER_ROUNDS,
+      threads: process.env.BENCH_SENDER_THREADS !== undefined,
+    });
     for (let round = 0; round < ROUNDS; round += 1) {
+      await profiler.start();
       const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
       rawCpu += cpuMs() - rawBefore;
+      await profiler.stop(`sender threads, raw round ${round}`, 'raw');
+      await profiler.start();
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
       cpu += cpuMs() - before;
+      await profiler.stop(`sender threads, engine round ${round}`, 'engine');
     }
     const engine = rounds.map((round) => mbPerSecond(FILE_BYTES, round.totalMs));
     return {
