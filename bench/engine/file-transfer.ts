@@ -104,6 +104,20 @@ interface Layout {
   readonly rawCpuMs?: number;
   /** The receiver process's CPU per round (two-process layout), ms: what the load on the machine cannot inflate. */
   readonly receiverCpu?: { readonly raw: number[]; readonly engine: number[] };
+  /** Where each full-size engine round's time went (two-process layout). */
+  readonly phases?: Phases[];
+}
+
+/**
+ * An engine round in the two-process layout, ms: from sendFile until the receiver's first byte was in its
+ * sink (the announcing message, the receiver's set-up, the hello and the first ack); first to last byte;
+ * last byte to the `file` event (the trailer and the digest check); the event's IPC back to this process.
+ */
+interface Phases {
+  readonly start: number;
+  readonly bytes: number;
+  readonly end: number;
+  readonly back: number;
 }
 
 function report(title: string, layout: Layout): void {
@@ -127,6 +141,18 @@ function report(title: string, layout: Layout): void {
         `${receiver.engine.map((v) => Math.round(v)).join(', ')} ms; raw ` +
         `${receiver.raw.map((v) => Math.round(v)).join(', ')} ms → per receiver CPU-second ` +
         `${ratio(sum(receiver.raw), sum(receiver.engine))} raw`,
+    );
+  }
+  const phases = layout.phases;
+  if (phases !== undefined && phases.length > 0) {
+    const median = (pick: (phase: Phases) => number) => {
+      const sorted = phases.map(pick).sort((a, b) => a - b);
+      return Math.round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+    };
+    line(
+      `  engine rounds, medians: sendFile → first byte in the receiver's sink ${median((p) => p.start)} ms, ` +
+        `first → last byte ${median((p) => p.bytes)} ms, last byte → file event ${median((p) => p.end)} ms, ` +
+        `IPC back ${median((p) => p.back)} ms`,
     );
   }
   const best = layout.best;
@@ -236,6 +262,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     // raw round before it ended.
     let remoteCpu = 0;
     const receiverCpu = { raw: [] as number[], engine: [] as number[] };
+    const phases: Phases[] = [];
     const rawRemote = async (bytes: Uint8Array) => {
       const ready = rawProcess.next('raw-ready');
       rawProcess.send({ type: 'raw-expect', bytes: bytes.byteLength });
@@ -256,19 +283,28 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
         remoteCpu = (await reading).cpuMs;
       }
       const arrived = remote.next('file', (event) => event.name === name);
+      const epoch = performance.timeOrigin;
       const begun = performance.now();
       await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
       const sentAt = performance.now();
-      const { received, cpuMs: endCpu } = await arrived;
+      const { received, cpuMs: endCpu, firstByteAt, lastByteAt, fileAt } = await arrived;
       const done = performance.now();
       if (received !== bytes.byteLength) throw new Error('the file arrived with the wrong size');
-      if (bytes.byteLength === FILE_BYTES) receiverCpu.engine.push(endCpu - remoteCpu);
+      if (bytes.byteLength === FILE_BYTES) {
+        receiverCpu.engine.push(endCpu - remoteCpu);
+        phases.push({
+          start: firstByteAt - epoch - begun,
+          bytes: lastByteAt - firstByteAt,
+          end: fileAt - lastByteAt,
+          back: done - (fileAt - epoch),
+        });
+      }
       return {
         totalMs: done - begun,
         encryptMs: sentAt - begun,
-        transferMs: done - sentAt,
-        startMs: Number.NaN,
-        decryptMs: Number.NaN,
+        transferMs: lastByteAt - epoch - sentAt,
+        startMs: firstByteAt - epoch - sentAt,
+        decryptMs: fileAt - lastByteAt,
       };
     };
     await rawRemote(file.subarray(0, 1024 * 1024));
@@ -303,6 +339,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       cpuMs: cpu,
       rawCpuMs: rawCpu,
       receiverCpu,
+      phases,
     };
   } finally {
     rawLink?.close();

@@ -17,7 +17,17 @@ export type RemoteEvent =
   | { type: 'contact-added' }
   | { type: 'message'; text: string; via: 'direct' | 'relay' }
   /** `cpuMs`: the receiver process's CPU time (user + system) so far, for per-CPU figures under load. */
-  | { type: 'file'; name: string; size: number; received: number; cpuMs: number }
+  /** `*At`: epoch ms (performance.timeOrigin + now()) of the first and last byte in the sink and the event. */
+  | {
+      type: 'file';
+      name: string;
+      size: number;
+      received: number;
+      cpuMs: number;
+      firstByteAt: number;
+      lastByteAt: number;
+      fileAt: number;
+    }
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-ready'; cpuMs: number }

@@ -12,6 +12,8 @@ import type { RemoteEvent, RemoteRequest } from '../lib/remote-receiver.node.js'
 import { RoundProfiler, threadCpu, threadDelta } from '../lib/thread-cpu.node.js';
 
 const send = (event: RemoteEvent) => process.send?.(event);
+/** Milliseconds on a clock every process of the bench reads alike (epoch, sub-millisecond). */
+const now = () => performance.timeOrigin + performance.now();
 const cpuMs = () => {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
@@ -45,10 +47,20 @@ async function handle(request: RemoteRequest): Promise<void> {
       const started = client;
       await until(() => started.connected, 'the receiver to connect');
       started.on('message', ({ message, via }) => send({ type: 'message', text: message.text, via }));
+      // When the round's first and last bytes were in the sink, on the clock both processes share.
+      let firstByteAt = Number.NaN;
+      let lastByteAt = Number.NaN;
+      started.on('file-progress', ({ direction, bytes, total }) => {
+        if (direction !== 'receive') return;
+        if (Number.isNaN(firstByteAt)) firstByteAt = now();
+        if (bytes === total) lastByteAt = now();
+      });
       started.on('file', ({ name, size, bytes }) => {
         const cpu = cpuMs();
+        const at = { firstByteAt, lastByteAt, fileAt: now() };
+        firstByteAt = lastByteAt = Number.NaN;
         void endRound(name).then(() =>
-          send({ type: 'file', name, size, received: bytes?.byteLength ?? -1, cpuMs: cpu }),
+          send({ type: 'file', name, size, received: bytes?.byteLength ?? -1, cpuMs: cpu, ...at }),
         );
       });
       send({ type: 'started', account: started.account, contactLink: started.profile.contactLink() });
