@@ -13,6 +13,8 @@
  * reported.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import wrtc from '@roamhq/wrtc';
 import { DataLink, MAX_FRAME_BYTES, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
@@ -20,7 +22,7 @@ import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
 import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
-import { RemoteReceiver } from './lib/remote-receiver.node.js';
+import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
 import { RoundProfiler } from './lib/thread-cpu.node.js';
@@ -164,6 +166,12 @@ function report(title: string, layout: Layout): void {
         (Number.isNaN(best.decryptMs) ? '' : `, last chunk + digest check ${Math.round(best.decryptMs)} ms`),
     );
   }
+}
+
+/** A full garbage collection of this process (--settle-gc), without starting Node with --expose-gc. */
+function localGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 function cpuMs(): number {
@@ -319,12 +327,24 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       dir: process.env.BENCH_SENDER_ROUNDS,
       threads: process.env.BENCH_SENDER_THREADS !== undefined,
     });
+    const settle = async () => {
+      if (!settleGc()) return;
+      const settled = [remote, rawProcess].map(async (child) => {
+        const done = child.next('settled');
+        child.send({ type: 'settle' });
+        await done;
+      });
+      localGc();
+      await Promise.all(settled);
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
+      await settle();
       await profiler.start();
       const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
       rawCpu += cpuMs() - rawBefore;
       await profiler.stop(`sender threads, raw round ${round}`, 'raw');
+      await settle();
       await profiler.start();
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
@@ -372,7 +392,7 @@ async function main(): Promise<void> {
       report(
         `receiver in its own process, decrypting ${
           process.env.BENCH_RECEIVER_OPENER === 'inline' ? 'on its engine thread' : 'on a worker thread'
-        }`,
+        }${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);

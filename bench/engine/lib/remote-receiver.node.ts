@@ -9,6 +9,8 @@ export type RemoteRequest =
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-expect'; bytes: number }
   | { type: 'cpu' }
+  /** A full garbage collection now (--settle-gc), answered by 'settled'. */
+  | { type: 'settle' }
   | { type: 'stop' };
 
 /** Receiver process → parent. */
@@ -33,7 +35,17 @@ export type RemoteEvent =
   | { type: 'raw-ready'; cpuMs: number }
   | { type: 'raw-done'; cpuMs: number }
   | { type: 'cpu'; cpuMs: number }
+  | { type: 'settled' }
   | { type: 'stopped' };
+
+/**
+ * --settle-gc: every process of the bench collects its garbage between rounds, outside what is measured, so
+ * no round pays for the one before it (the raw receiver's process, which a real transfer does not have,
+ * otherwise finishes its marking while the engine's round runs).
+ */
+export function settleGc(): boolean {
+  return process.argv.includes('--settle-gc');
+}
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -50,6 +62,7 @@ export class RemoteReceiver {
         '--import',
         'tsx',
         ...(process.env.BENCH_RECEIVER_NODE_FLAGS?.split(' ') ?? []),
+        ...(settleGc() ? ['--expose-gc'] : []),
         ...(process.env.BENCH_RECEIVER_PROFILE === undefined
           ? []
           : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RECEIVER_PROFILE}`]),

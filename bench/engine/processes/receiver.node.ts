@@ -103,6 +103,10 @@ async function handle(request: RemoteRequest): Promise<void> {
       if (profiler.enabled) rawThreads = threadCpu();
       send({ type: 'raw-ready', cpuMs: cpuMs() });
       return;
+    case 'settle':
+      (globalThis as { gc?: () => void }).gc?.();
+      send({ type: 'settled' });
+      return;
     case 'cpu': {
       // Read before the round's own accounting starts, so the profiler's start is not billed to it.
       const cpu = cpuMs();
