@@ -130,6 +130,44 @@ describe('attachment streams', () => {
     }
   });
 
+  it('hands over a chunk whose ciphertext is at hand without a promise, and one read out of order the same bytes', async () => {
+    const size = 4 * CHUNK + 5;
+    const plaintext = nacl.randomBytes(size);
+    const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+    const prepared = prepareFile(size, crypto);
+    const full = new AttachmentEncryptor({
+      chunkSize: CHUNK,
+      key: prepared.keys.key,
+      noncePrefix: prepared.header.subarray(5),
+    });
+    const expected = concatBytes(full.header, ...full.push(plaintext), full.finish().chunk);
+
+    const reader = new EncryptingReader(source, prepared, crypto);
+    // A resumed sender starts past the first chunks: those are encrypted first (their tags go into the digest).
+    const late = ATTACHMENT_HEADER_LENGTH + 2 * (CHUNK + 16) + 100;
+    expect(await reader.read(late, 20_000)).toEqual(expected.subarray(late, late + 20_000));
+    // The rest of that chunk is cached: returned as it is, no promise.
+    const cached = reader.read(late + 20_000, 1_000);
+    expect(cached).toBeInstanceOf(Uint8Array);
+    expect(cached).toEqual(expected.subarray(late + 20_000, late + 21_000));
+    // The next chunk's plaintext was read ahead: once it is in, a read across the boundary needs no wait either.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const across = ATTACHMENT_HEADER_LENGTH + 3 * (CHUNK + 16) - 500;
+    const crossing = reader.read(across, 1_000);
+    expect(crossing).toBeInstanceOf(Uint8Array);
+    expect(crossing).toEqual(expected.subarray(across, across + 1_000));
+    // Reads going back (a transfer resuming from an earlier ack) and the digest see the same ciphertext.
+    expect(await reader.read(0, reader.size)).toEqual(expected);
+    const digest = await reader.digest();
+    const again = new AttachmentEncryptor({
+      chunkSize: CHUNK,
+      key: prepared.keys.key,
+      noncePrefix: prepared.header.subarray(5),
+    });
+    again.push(plaintext);
+    expect(digest).toEqual(again.finish().descriptor.digest);
+  });
+
   it('refuses a file whose trailing digest is missing, sealed under another key or wrong', async () => {
     const plaintext = nacl.randomBytes(2 * CHUNK + 9);
     const prepared = prepareFile(plaintext.length, crypto);
