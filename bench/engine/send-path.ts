@@ -7,48 +7,15 @@
  * the JavaScript thread's own: what the send path adds per byte on top of whatever the data channel costs.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
-import {
-  FramedLink,
-  MAX_FRAME_BYTES,
-  TransferSession,
-  TypedEmitter,
-  type DataLink,
-  type DataLinkEvents,
-} from '@parley/core';
+import { FramedLink, MAX_FRAME_BYTES, TransferSession, type DataLink } from '@parley/core';
+import { FakeLink, cpuMs, medianAfterFirst, roundList, threadMs } from './lib/path-bench.node.js';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line } from '../relay/lib/report.js';
 import { sendPath } from './lib/send-path.js';
 
 const FILE_BYTES = 16 * 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-
-/** The DataLink surface a FramedLink uses: frames sent are counted (and shown to `onSend`), none kept. */
-class FakeLink extends TypedEmitter<DataLinkEvents> {
-  readonly state = 'open';
-  readonly link = this;
-  sent = 0;
-  onSend: ((frame: Uint8Array) => void) | undefined;
-  async send(frame: Uint8Array): Promise<void> {
-    this.sent += frame.byteLength;
-    this.onSend?.(frame);
-  }
-  deliver(frame: Uint8Array): void {
-    this.emit('message', frame);
-  }
-  close(): void {}
-}
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** This (the JavaScript) thread's own CPU time, ms, from the scheduler's nanosecond count. */
-function threadMs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-}
 
 async function main(): Promise<void> {
   heading(`The send path alone: a ${FILE_BYTES / 2 ** 20} MiB file, no WebRTC, best of ${ROUNDS}`);
@@ -79,12 +46,8 @@ async function main(): Promise<void> {
       if (link.sent < FILE_BYTES) throw new Error('not every byte went out');
     }
   }
-  // The first round pays for compiling; the median of the others is the figure.
-  const median = (values: number[]) => {
-    const sorted = values.slice(1).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  };
-  const rounds = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+  const median = medianAfterFirst;
+  const rounds = roundList;
   line(
     `send path: median ${median(engine).toFixed(0)} ms CPU per file (rounds ${rounds(engine)}), ` +
       `${median(engineThread).toFixed(0)} ms of it on the JavaScript thread; ` +

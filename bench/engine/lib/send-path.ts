@@ -2,8 +2,8 @@
  * The sending engine's stack for a file over a direct link (file-sending.ts's direct path without the
  * database), for bench/engine/send-path.ts: the transfer runs to its end against acks a receiver would send.
  */
-import { EncryptingReader, prepareFile } from '../../../core/src/engine/files/attachment-stream.js';
-import { sealAttachmentDigest, type CryptoOptions } from '../../../core/src/crypto/index.js';
+import { encryptingReader, type Crypto } from './receive-path.js';
+import { sealAttachmentDigest } from '../../../core/src/crypto/index.js';
 import { decodeFrame, encodeFrameParts } from '../../../core/src/link/framing.js';
 import { LinkChannel } from '../../../core/src/link/framed-link.js';
 import { TransferSender } from '../../../core/src/transfer/sender.js';
@@ -14,8 +14,6 @@ import {
 } from '../../../core/src/transfer/protocol.js';
 import type { TransferSession } from '../../../core/src/transfer/session.js';
 import { toBase64Url } from '../../../core/src/protocol/encoding.js';
-
-type Crypto = CryptoOptions & { randomBytes: (length: number) => Uint8Array };
 
 /** The link under the session: what was sent is shown to `onSend`; `deliver` hands in the peer's frames. */
 export interface SendPathLink {
@@ -34,14 +32,7 @@ export async function sendPath(
   crypto: Crypto,
   transferId: string,
 ): Promise<void> {
-  const prepared = prepareFile(plaintext.byteLength, crypto);
-  const source = {
-    size: plaintext.byteLength,
-    name: 'f',
-    mimeType: 'x',
-    read: async (o: number, l: number) => plaintext.subarray(o, o + l),
-  };
-  const reader = new EncryptingReader(source, prepared, crypto);
+  const { prepared, reader } = encryptingReader(plaintext, crypto);
   const sender = new TransferSender({
     id: transferId,
     size: reader.size,

@@ -14,6 +14,7 @@ import {
   ciphertextSize,
   prepareFile,
   sealFile,
+  type PreparedFile,
 } from './attachment-stream.js';
 import { nodeNativeBackend } from '../../crypto/backend/native.node.js';
 import { tweetnaclBackend } from '../../crypto/backend/tweetnacl.js';
@@ -27,6 +28,15 @@ function decryptWhole(ciphertext: Uint8Array, descriptor: AttachmentDescriptor):
   const decryptor = new AttachmentDecryptor(descriptor);
   const out = decryptor.push(ciphertext);
   return concatBytes(...out, decryptor.finish());
+}
+
+/** A one-pass encryptor with a prepared file's key and nonces: the ciphertext and digest it must come to. */
+function sameKeyEncryptor(prepared: PreparedFile): AttachmentEncryptor {
+  return new AttachmentEncryptor({
+    chunkSize: CHUNK,
+    key: prepared.keys.key,
+    noncePrefix: prepared.header.subarray(5),
+  });
 }
 
 describe('attachment streams', () => {
@@ -114,11 +124,7 @@ describe('attachment streams', () => {
       for (let offset = 0; offset < reader.size; offset += 16_000)
         pieces.push((await reader.read(offset, Math.min(16_000, reader.size - offset))).slice());
       const digest = await reader.digest();
-      const full = new AttachmentEncryptor({
-        chunkSize: CHUNK,
-        key: prepared.keys.key,
-        noncePrefix: prepared.header.subarray(5),
-      });
+      const full = sameKeyEncryptor(prepared);
       full.push(plaintext);
       expect(digest).toEqual(full.finish().descriptor.digest);
 
@@ -135,11 +141,7 @@ describe('attachment streams', () => {
     const plaintext = nacl.randomBytes(size);
     const source = bytesSource(plaintext, 'f', 'application/octet-stream');
     const prepared = prepareFile(size, crypto);
-    const full = new AttachmentEncryptor({
-      chunkSize: CHUNK,
-      key: prepared.keys.key,
-      noncePrefix: prepared.header.subarray(5),
-    });
+    const full = sameKeyEncryptor(prepared);
     const expected = concatBytes(full.header, ...full.push(plaintext), full.finish().chunk);
 
     const reader = new EncryptingReader(source, prepared, crypto);
@@ -159,11 +161,7 @@ describe('attachment streams', () => {
     // Reads going back (a transfer resuming from an earlier ack) and the digest see the same ciphertext.
     expect(await reader.read(0, reader.size)).toEqual(expected);
     const digest = await reader.digest();
-    const again = new AttachmentEncryptor({
-      chunkSize: CHUNK,
-      key: prepared.keys.key,
-      noncePrefix: prepared.header.subarray(5),
-    });
+    const again = sameKeyEncryptor(prepared);
     again.push(plaintext);
     expect(digest).toEqual(again.finish().descriptor.digest);
   });
