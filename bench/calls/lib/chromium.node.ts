@@ -113,21 +113,25 @@ const CPU_WARMUP_MS = 3_000;
 
 /**
  * The browsers' CPU (share of one core, every process of the browsers with these profile folders) and the
- * frames per second `pages` decoded together, over `windowMs` of an established call.
+ * frames per second `pages` decoded together, over `windowMs` of an established call; `otherTicks` reads
+ * another process's ticks over the same window (`other`, e.g. the SFU's worker).
  */
 export async function cpuOver(
   profileDirs: readonly string[],
   pages: readonly Page[],
   windowMs: number,
-): Promise<{ cpu: number; fps: number }> {
+  otherTicks: () => Promise<number> = async () => 0,
+): Promise<{ cpu: number; fps: number; other: number }> {
   await sleep(CPU_WARMUP_MS);
   const frames = await Promise.all(pages.map((page) => page.evaluate<number>(FRAMES_DECODED)));
-  const ticks = await browserTicks(profileDirs);
+  const [ticks, other] = [await browserTicks(profileDirs), await otherTicks()];
   const started = performance.now();
   await sleep(windowMs);
   const used = (await browserTicks(profileDirs)) - ticks;
+  const otherUsed = (await otherTicks()) - other;
   const after = await Promise.all(pages.map((page) => page.evaluate<number>(FRAMES_DECODED)));
   const seconds = (performance.now() - started) / 1000;
   const decoded = after.reduce((sum, n, i) => sum + n - (frames[i] ?? 0), 0);
-  return { cpu: used / CLOCK_TICKS_PER_SECOND / seconds, fps: decoded / seconds };
+  const share = (ticks: number) => ticks / CLOCK_TICKS_PER_SECOND / seconds;
+  return { cpu: share(used), fps: decoded / seconds, other: share(otherUsed) };
 }
