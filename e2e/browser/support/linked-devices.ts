@@ -11,7 +11,7 @@ export async function openLinkedDevices(page: Page): Promise<Locator> {
   const settings = await openSettings(page);
   await settings.getByRole('button', { name: 'Linked devices' }).click();
   const panel = page.getByRole('complementary', { name: 'Linked devices' });
-  await expect(panel.getByRole('heading', { name: 'Devices' })).toBeVisible();
+  await expect(panel.getByRole('heading', { name: 'Devices', exact: true })).toBeVisible();
   return panel;
 }
 
