@@ -65,6 +65,23 @@ async function allInOneCall(devices: TestDevice[], groupId: string): Promise<Cal
   return rings;
 }
 
+/** The third joins the call of the first two: the SFU names them to it, and it to them. */
+async function thirdJoins(
+  [first, second, third]: readonly [TestDevice, TestDevice, TestDevice],
+  [a, b]: readonly [CallKeyring, CallKeyring],
+  callId: string,
+  groupId: string,
+): Promise<CallKeyring> {
+  const c = await third.c.callKeys.open({
+    callId,
+    groupId,
+    participants: [first.c.account, second.c.account],
+  });
+  await a.setParticipants([second.c.account, third.c.account]);
+  await b.setParticipants([first.c.account, third.c.account]);
+  return c;
+}
+
 /** Encrypts a frame under `key` and tries it with a decryptor holding only `held`. */
 async function decryptsUnder(key: FrameKey | undefined, held: readonly FrameKey[]): Promise<boolean> {
   if (key === undefined) return false;
@@ -115,13 +132,7 @@ describe('group-call frame keys over the pairwise sessions', () => {
     const a = await alice.c.callKeys.open({ callId, groupId, participants: [] });
     const b = await bob.c.callKeys.open({ callId, groupId, participants: [alice.c.account] });
     await a.setParticipants([bob.c.account]);
-    const c = await carol.c.callKeys.open({
-      callId,
-      groupId,
-      participants: [alice.c.account, bob.c.account],
-    });
-    await a.setParticipants([bob.c.account, carol.c.account]);
-    await b.setParticipants([alice.c.account, carol.c.account]);
+    const c = await thirdJoins([alice, bob, carol], [a, b], callId, groupId);
 
     const rings = [
       [a, alice.c.account],
@@ -158,13 +169,7 @@ describe('group-call frame keys over the pairwise sessions', () => {
     const earlier = await beforeCarol.encrypt(nacl.randomBytes(300), VIDEO);
 
     // Carol joins: the SFU names alice and bob to her, and her to them.
-    const c = await carol.c.callKeys.open({
-      callId,
-      groupId,
-      participants: [alice.c.account, bob.c.account],
-    });
-    await a.setParticipants([bob.c.account, carol.c.account]);
-    await b.setParticipants([alice.c.account, carol.c.account]);
+    const c = await thirdJoins([alice, bob, carol], [a, b], callId, groupId);
     expect(a.pendingKey).toBeUndefined();
     expect(b.pendingKey).toBeUndefined();
     await until(
