@@ -21,7 +21,9 @@ interface Transform {
   readonly kind: 'audio' | 'video';
   readonly participantId?: string;
   readonly passed: number;
+  readonly dropped: { readonly unknownKey: number; readonly failed: number };
   readonly keyIds: readonly number[];
+  readonly unknownKeyIds: readonly number[];
 }
 
 type KeysGiven = Record<string, number[]>;
@@ -138,6 +140,143 @@ test.describe('on a relay with an SFU', () => {
     console.log(
       `Bob was given ${JSON.stringify(bobKeys)}; Alice's video before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
     );
+    await expectVideosDecoding(alice.page, ['Carol']);
+    await expectVideosDecoding(carol.page, ['Alice']);
+
+    for (const person of [alice, carol]) {
+      await callScreen(person.page).getByRole('button', { name: 'Leave call' }).click();
+      await expect(callScreen(person.page)).toBeHidden();
+    }
+  });
+});
+
+/** What the page's eavesdropper (test hook) received and opened so far: video only. */
+interface Flow {
+  /** RTP video packets received by the page's open peer connections (the eavesdropper's). */
+  readonly packets: number;
+  readonly framesDecoded: number;
+  /** Frames its receivers' transforms decrypted and passed on. */
+  readonly passed: number;
+  /** Frames dropped for naming a key it does not hold. */
+  readonly unknownKey: number;
+  readonly receivers: readonly Transform[];
+}
+
+async function eavesdropperFlow(page: Page): Promise<Flow> {
+  return page.evaluate(async () => {
+    const target = window as unknown as {
+      __parleyPeerConnections?: RTCPeerConnection[];
+      __parleyGroupCallEavesdrop?: { stats?: () => Promise<unknown> };
+    };
+    let packets = 0;
+    let framesDecoded = 0;
+    for (const connection of target.__parleyPeerConnections ?? []) {
+      if (connection.signalingState === 'closed') continue;
+      (await connection.getStats()).forEach(
+        (stat: { type: string; kind?: string; packetsReceived?: number; framesDecoded?: number }) => {
+          if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;
+          packets += stat.packetsReceived ?? 0;
+          framesDecoded += stat.framesDecoded ?? 0;
+        },
+      );
+    }
+    const all = ((await target.__parleyGroupCallEavesdrop?.stats?.()) ?? []) as Transform[];
+    const receivers = all.filter((transform) => transform.role === 'receiver' && transform.kind === 'video');
+    return {
+      packets,
+      framesDecoded,
+      passed: receivers.reduce((sum, transform) => sum + transform.passed, 0),
+      unknownKey: receivers.reduce((sum, transform) => sum + transform.dropped.unknownKey, 0),
+      receivers,
+    };
+  });
+}
+
+test.describe('on a relay whose SFU forwards a call to someone unseen', () => {
+  // The SFU's test-only `observers` setting: it plays the dishonest SFU of the threat model.
+  test.use({ callServer: 'dishonest' });
+
+  test('after Bob leaves, his old keys decrypt none of the others’ new frames, which a dishonest SFU still forwards him, while Alice and Carol keep decoding each other', async ({
+    people,
+  }) => {
+    const everyone = await people('Alice', 'Bob', 'Carol');
+    const [alice, bob, carol] = everyone;
+    if (alice === undefined || bob === undefined || carol === undefined)
+      throw new Error('people did not open');
+    for (const person of everyone)
+      await person.page.addInitScript((leaver) => {
+        (window as unknown as { parleyTestOptions: object }).parleyTestOptions = {
+          groupCallE2eeProbe: true,
+          // Bob's page keeps the keys it held when it left (in memory, frozen) for the eavesdropper below.
+          ...(leaver ? { groupCallEavesdropAfterLeave: true } : {}),
+        };
+      }, person === bob);
+    await everyoneInGroupCall(everyone, GROUP);
+    await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
+    await expectVideosDecoding(bob.page, ['Alice', 'Carol']);
+    await expectVideosDecoding(carol.page, ['Alice', 'Bob']);
+    // Bob holds keys of both (else "his keys open nothing" would prove nothing).
+    await expect.poll(async () => Object.keys(await keysGiven(bob.page)).length, { timeout: 60_000 }).toBe(2);
+
+    await callScreen(bob.page).getByRole('button', { name: 'Leave call' }).click();
+    await expect(callScreen(bob.page)).toBeHidden();
+    const bobKeys = await keysGiven(bob.page);
+    for (const person of [alice, carol])
+      await expect(callScreen(person.page).getByRole('figure')).toHaveCount(2, { timeout: 120_000 });
+
+    // Bob, out of the call, has the SFU forward him everyone's media unseen (nobody rotates or sends him a
+    // key for it), and tries the keys he held when he left on every frame.
+    await bob.page.evaluate(async () => {
+      const eavesdrop = (
+        window as unknown as { __parleyGroupCallEavesdrop?: { start?: () => Promise<void> } }
+      ).__parleyGroupCallEavesdrop;
+      if (eavesdrop?.start === undefined) throw new Error('the eavesdrop hook is not set up');
+      await eavesdrop.start();
+    });
+    const accounts = Object.keys(bobKeys).sort();
+    await expect
+      .poll(
+        async () =>
+          [...new Set((await eavesdropperFlow(bob.page)).receivers.map((r) => r.participantId))].sort(),
+        { timeout: 60_000 },
+      )
+      .toEqual(accounts);
+
+    // Over a stretch of 300+ video packets from both, not one frame decrypts or decodes: each names a key
+    // Bob does not hold. (Frames sent before the others' switch to new keys, a second after he left, may
+    // still open: the stretch starts again whenever a frame did.)
+    let stretch: Flow | undefined;
+    let now: Flow | undefined;
+    await expect
+      .poll(
+        async () => {
+          now = await eavesdropperFlow(bob.page);
+          if (
+            stretch === undefined ||
+            now.passed !== stretch.passed ||
+            now.framesDecoded !== stretch.framesDecoded
+          ) {
+            stretch = now;
+            return false;
+          }
+          return now.packets - stretch.packets >= 300 && now.unknownKey > stretch.unknownKey;
+        },
+        { timeout: 120_000, message: 'Bob’s old keys kept opening frames sent after he left' },
+      )
+      .toBe(true);
+    for (const receiver of now?.receivers ?? []) {
+      const held = bobKeys[receiver.participantId ?? ''] ?? [];
+      expect(receiver.unknownKeyIds.length).toBeGreaterThan(0);
+      for (const keyId of receiver.unknownKeyIds) expect(held).not.toContain(keyId);
+    }
+    console.log(
+      `Bob held ${JSON.stringify(bobKeys)}; his eavesdropper over the stretch: ${JSON.stringify({
+        packets: (now?.packets ?? 0) - (stretch?.packets ?? 0),
+        passed: (now?.passed ?? 0) - (stretch?.passed ?? 0),
+        unknownKey: (now?.unknownKey ?? 0) - (stretch?.unknownKey ?? 0),
+      })}; in all ${JSON.stringify({ packets: now?.packets, passed: now?.passed, framesDecoded: now?.framesDecoded })}`,
+    );
+    // Alice and Carol decode each other meanwhile.
     await expectVideosDecoding(alice.page, ['Carol']);
     await expectVideosDecoding(carol.page, ['Alice']);
 

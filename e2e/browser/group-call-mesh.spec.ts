@@ -3,6 +3,7 @@ import { expect, test } from './support/fixtures.js';
 import type { Person } from './support/people.js';
 import {
   callScreen,
+  callTile,
   expectVideosDecoding,
   recordPeerConnections,
   remoteFrames,
@@ -39,8 +40,11 @@ async function smallCamera(page: Page): Promise<void> {
   });
 }
 
-async function openGroup(people: (...names: string[]) => Promise<Person[]>): Promise<Person[]> {
-  const everyone = await people(...NAMES);
+async function openGroup(
+  people: (...names: string[]) => Promise<Person[]>,
+  names: readonly string[] = NAMES,
+): Promise<Person[]> {
+  const everyone = await people(...names);
   for (const person of everyone) {
     person.page.on('console', (message) => {
       if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
@@ -188,4 +192,94 @@ test.describe('on a relay without an SFU', () => {
     }
     await expectEveryoneDecoding(everyone, 'mesh');
   });
+
+  test('a dropped direct connection shows “Reconnecting…” on its tile and comes back with video, nobody clicking', async ({
+    people,
+  }) => {
+    const everyone = await openGroup(people, NAMES.slice(0, 3));
+    const [alice, bob, carol] = everyone;
+    if (alice === undefined || bob === undefined || carol === undefined)
+      throw new Error('people did not open');
+    await join(alice, true);
+    await join(bob, false);
+    await join(carol, false);
+    await expectEveryoneDecoding(everyone, 'mesh');
+
+    // Every state Alice's tiles go through, however briefly (the tile is back within seconds).
+    await watchTileConnections(alice.page);
+    const bobAtAlice = (await remoteFrames(alice.page)).Bob;
+    const carolAtAlice = await expectVideosDecoding(alice.page, ['Carol']);
+
+    // Alice's connection with Bob is closed under the call (test instrumentation, as a crashed network
+    // stack would leave it): the mesh notices, re-opens the pair, and Bob's side takes the new connection.
+    await closeConnectionBetween(alice, bob);
+    await expect
+      .poll(async () => (await tileConnections(alice.page)).filter((seen) => seen.name === 'Bob'), {
+        timeout: 60_000,
+      })
+      .toContainEqual({ name: 'Bob', state: 'reconnecting' });
+    await expectVideosDecoding(alice.page, ['Bob'], bobAtAlice === undefined ? {} : { Bob: bobAtAlice });
+    await expect(callTile(alice.page, 'Bob').getByRole('status')).toBeHidden({ timeout: 60_000 });
+    await expectVideosDecoding(bob.page, ['Alice', 'Carol']);
+    // Carol's pairs were never touched: Alice still shows the same track of hers, decoding.
+    const carolNow = await expectVideosDecoding(alice.page, ['Carol']);
+    expect(carolNow.Carol?.track).toBe(carolAtAlice.Carol?.track);
+    expect(await tileConnections(alice.page)).not.toContainEqual({ name: 'Bob', state: 'unreachable' });
+    expect((await tileConnections(alice.page)).filter((seen) => seen.name === 'Carol')).toEqual([]);
+  });
 });
+
+/** Records in the page every tile connection state the call screen shows (`data-connection`), in order. */
+async function watchTileConnections(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: { name: string; state: string }[] = [];
+    Object.defineProperty(window, '__parleyTileConnections', { value: seen });
+    const record = (figure: Element) => {
+      const state = figure.getAttribute('data-connection');
+      if (state !== null) seen.push({ name: figure.getAttribute('aria-label') ?? '?', state });
+    };
+    new MutationObserver((mutations) => {
+      for (const mutation of mutations) {
+        if (mutation.type === 'attributes' && mutation.target instanceof Element) record(mutation.target);
+        for (const node of Array.from(mutation.addedNodes))
+          if (node instanceof Element) node.querySelectorAll('figure').forEach(record);
+      }
+    }).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['data-connection'],
+    });
+  });
+}
+
+async function tileConnections(page: Page): Promise<{ name: string; state: string }[]> {
+  return page.evaluate(
+    () =>
+      (window as unknown as { __parleyTileConnections?: { name: string; state: string }[] })
+        .__parleyTileConnections ?? [],
+  );
+}
+
+/** Closes `a`'s media connection with `b`: the one whose remote ICE username fragment is `b`'s local one. */
+async function closeConnectionBetween(a: Person, b: Person): Promise<void> {
+  const ufrags = (page: Page, which: 'local' | 'remote') =>
+    page.evaluate((side) => {
+      const connections =
+        (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ??
+        [];
+      return connections.map((connection) => {
+        if (connection.signalingState === 'closed' || connection.getTransceivers().length === 0) return null;
+        const sdp = (side === 'local' ? connection.localDescription : connection.remoteDescription)?.sdp;
+        return /a=ice-ufrag:(\S+)/.exec(sdp ?? '')?.[1] ?? null;
+      });
+    }, which);
+  const theirs = new Set((await ufrags(b.page, 'local')).filter((ufrag) => ufrag !== null));
+  const index = (await ufrags(a.page, 'remote')).findIndex((ufrag) => ufrag !== null && theirs.has(ufrag));
+  expect(index).toBeGreaterThanOrEqual(0);
+  await a.page.evaluate((at) => {
+    (window as unknown as { __parleyPeerConnections: RTCPeerConnection[] }).__parleyPeerConnections[
+      at
+    ]?.close();
+  }, index);
+}

@@ -31,19 +31,28 @@ interface InCall {
   /** Video received, by sender's account. */
   readonly video: Map<string, Received>;
   readonly events: MeshSessionEvent['type'][];
+  /** What the session said about each pair: its path going down or up, or the person unreachable. */
+  readonly pairNews: { account: string; news: string }[];
 }
+
+/** Quick re-opens of a lost pair (three, from 100 ms), so giving up on one fits a test's wait. */
+const QUICK_REOPENS = { reopens: 3, backoffMs: 100 };
 
 async function joinMesh(device: TestDevice, groupId: string, sfuAvailable = false): Promise<InCall> {
   const fake = new FakeDevices();
   fakes.push(fake);
   const video = new Map<string, Received>();
   const events: MeshSessionEvent['type'][] = [];
+  const pairNews: { account: string; news: string }[] = [];
   const session = await device.c.groupMesh.join({
     groupId,
     media: fake.stream(fake.microphone(), fake.camera(64, 48)),
     sfuAvailable,
+    recovery: QUICK_REOPENS,
     onEvent: (event) => {
       events.push(event.type);
+      if (event.type === 'path') pairNews.push({ account: event.account, news: event.path });
+      if (event.type === 'unreachable') pairNews.push({ account: event.account, news: 'unreachable' });
       if (event.type !== 'track') return;
       const track = event.track as MediaStreamTrack;
       if (track.kind !== 'video') return;
@@ -52,7 +61,7 @@ async function joinMesh(device: TestDevice, groupId: string, sfuAvailable = fals
     },
   });
   sessions.push(session);
-  return { session, video, events };
+  return { session, video, events, pairNews };
 }
 
 /** A short ICE-restart grace and give-up, so a lost pair is given up and re-opened within a test's wait. */
@@ -124,8 +133,9 @@ async function threeInCall() {
 }
 
 /**
- * Waits until `viewer` decodes `sender` on a track other than `before` (the pair came back). libwebrtc takes
- * some 15-20 s to call a path whose far end went silent `disconnected`; then the give-up and a new connection.
+ * Waits until `viewer` decodes `sender` on a track other than `before` (the pair came back): the side whose
+ * connection closed under it re-opens the pair; the other side sees its media stop (PathWatchdog), and takes
+ * the replacing offer.
  */
 async function decodesAgain(viewer: InCall, sender: TestDevice, before: Received | undefined, who: string) {
   await expect
@@ -201,9 +211,23 @@ describe('a group call on the mesh', () => {
 
       // Alice's connection with Bob dies under the pair (as if her side of it were gone): Bob's side sees
       // the path go down, restarts ICE, gives up, and the mesh re-opens the pair with a replacing offer.
+      const newsBefore = [alice, bob].map((member) => call(member).pairNews.length);
       pairBetween(opened(alice), opened(bob)).close();
       await decodesAgain(call(alice), bob, bobAtAlice, 'Alice');
       await decodesAgain(call(bob), alice, aliceAtBob, 'Bob');
+
+      // Alice, whose connection died, was told the pair went down (her tile's "Reconnecting…") and came
+      // back. Bob may take her replacing offer before his own media count notices anything.
+      const news = (member: TestDevice, other: TestDevice, from: number | undefined) =>
+        call(member)
+          .pairNews.slice(from)
+          .filter((item) => item.account === other.c.account)
+          .map((item) => item.news);
+      const atAlice = news(alice, bob, newsBefore[0]);
+      expect(atAlice).toContain('disconnected');
+      expect(atAlice.lastIndexOf('connected')).toBeGreaterThan(atAlice.indexOf('disconnected'));
+      expect(news(bob, alice, newsBefore[1])).not.toContain('unreachable');
+      expect(atAlice).not.toContain('unreachable');
 
       // Nobody left or joined, and Carol's pairs were not touched.
       for (const [index, member] of [alice, bob, carol].entries()) {
@@ -241,6 +265,54 @@ describe('a group call on the mesh', () => {
       expect(media(opened(bob))).toHaveLength(1);
       expect(opened(carol).length).toBe(carolOpened);
       expect(call(alice).session.members).toEqual([bob.c.account]);
+    },
+    RECOVERY_TEST_MS,
+  );
+
+  it(
+    'stops re-dialling someone whose device vanished after three tries, says they cannot be reached, and the others keep decoding each other',
+    async () => {
+      const { alice, bob, carol, opened, call } = await threeInCall();
+      const carolAtAlice = call(alice).video.get(carol.c.account);
+      const aliceAtCarol = call(carol).video.get(alice.c.account);
+      const bobsConnections = media(opened(bob));
+      const bobsAccount = bob.c.account;
+      const eventsBefore = [alice, carol].map((member) => call(member).events.length);
+
+      // Bob's app dies without a bye: its timers stop, its sockets and its peer connections close.
+      bob.crash();
+      for (const pc of bobsConnections) pc.close();
+
+      for (const member of [alice, carol])
+        await until(
+          () =>
+            call(member).pairNews.some((item) => item.account === bobsAccount && item.news === 'unreachable'),
+          `${member.name} to give up on Bob`,
+        );
+      // Three re-opens each (a fresh connection, never answered), then nothing more: no connection to Bob
+      // is left open, and none is opened later.
+      for (const member of [alice, carol]) {
+        const stillOpen = opened(member).filter(
+          (pc) => pc.signalingState !== 'closed' && pc.getTransceivers().length > 0,
+        );
+        expect(stillOpen, member.name).toHaveLength(1);
+      }
+      const attempts = [alice, carol].map((member) => opened(member).length);
+      const before = carolAtAlice?.frames ?? 0;
+      await until(() => (carolAtAlice?.frames ?? 0) > before + 100, 'Alice to keep decoding Carol');
+      expect([alice, carol].map((member) => opened(member).length)).toEqual(attempts);
+      expect(call(alice).video.get(carol.c.account)).toBe(carolAtAlice);
+      expect(call(carol).video.get(alice.c.account)).toBe(aliceAtCarol);
+      const reopensOf = (member: TestDevice) =>
+        call(member).pairNews.filter((item) => item.account === bobsAccount && item.news === 'disconnected')
+          .length;
+      for (const member of [alice, carol]) {
+        expect(reopensOf(member), member.name).toBeGreaterThanOrEqual(QUICK_REOPENS.reopens);
+        // Bob is still a member of the call as far as they know (he never said bye): only his pair is gone.
+        expect(call(member).session.members).toContain(bobsAccount);
+      }
+      for (const [index, member] of [alice, carol].entries())
+        expect(call(member).events.slice(eventsBefore[index])).not.toContain('left');
     },
     RECOVERY_TEST_MS,
   );

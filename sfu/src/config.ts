@@ -21,6 +21,13 @@ export interface SfuConfig {
   /** Allow PlainTransports (RTP without ICE/DTLS): tests, benchmarks and server-side bots; never browsers. */
   plainTransports: boolean;
   /**
+   * Test-only, never in production (no flag sets it): `join` may ask to `observe`, entering the room unseen —
+   * not announced to its peers, not in their lists, unable to produce. It plays the dishonest SFU of the
+   * threat model, which forwards a call's packets to someone the participants do not know of, so a browser
+   * scenario can show that the frames are useless to a holder of old keys (e2e/browser/group-call-e2ee-leave.spec.ts).
+   */
+  observers: boolean;
+  /**
    * Consumers a worker carries before a room places new peers on another worker and pipes producers to them
    * (mediasoup's guidance: about 500 per worker).
    */
@@ -48,6 +55,7 @@ export function defaultSfuConfig(
     rtcMinPort: 40_100,
     rtcMaxPort: 49_999,
     plainTransports: false,
+    observers: false,
     maxConsumersPerWorker: 500,
     allowedOrigins: [],
     audioLevels: { intervalMs: 800, thresholdDbov: -70 },

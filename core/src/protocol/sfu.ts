@@ -35,7 +35,14 @@ const PlainAddressSchema = z.strictObject({
 
 export const SFU_CLIENT_EVENTS = {
   /** Enter the room the token names; answers what is already there. */
-  join: z.strictObject({ token: z.string().min(1).max(SFU_TOKEN_MAX_LENGTH) }),
+  /**
+   * `observe`: enter unseen and only consume — refused ACCESS_DENIED unless the SFU runs with its test-only
+   * `observers` setting (it plays a dishonest SFU in tests; docs/sfu.md).
+   */
+  join: z.strictObject({
+    token: z.string().min(1).max(SFU_TOKEN_MAX_LENGTH),
+    observe: z.literal(true).optional(),
+  }),
   /** Enter the same room again on this socket after `room:restart` (the first join's token is not needed). */
   rejoin: z.strictObject({}),
   leave: z.strictObject({}),

@@ -21,8 +21,13 @@ export function mediasoupWorker(): string {
 /**
  * A real SFU (one real mediasoup worker) on 127.0.0.1:`port` trusting `relayKey` (base64url, as /v1/relay
  * publishes it) — the relay's own key, or another one to play an SFU that does not trust this relay.
+ * `observers`: the SFU's test-only setting that admits unseen observers (a dishonest SFU).
  */
-export async function startCallServer(port: number, relayKey: string): Promise<Sfu> {
+export async function startCallServer(
+  port: number,
+  relayKey: string,
+  options: { observers?: boolean } = {},
+): Promise<Sfu> {
   return startSfu(
     defaultSfuConfig({
       relayPublicKey: fromBase64Url(relayKey),
@@ -32,6 +37,7 @@ export async function startCallServer(port: number, relayKey: string): Promise<S
       workerBin: mediasoupWorker(),
       listenIp: '127.0.0.1',
       rtcPort: 0,
+      observers: options.observers === true,
       // PARLEY_SFU_LOG_LEVEL=debug shows what the SFU did when a scenario fails.
       logLevel:
         (process.env.PARLEY_SFU_LOG_LEVEL as 'silent' | 'warn' | 'info' | 'debug' | undefined) ?? 'silent',

@@ -11,9 +11,11 @@ import { freePort } from './ports.js';
 
 /**
  * The group-call SFU beside the relay: `trusting` checks tokens with this relay's key (as `npm start` runs
- * it); `distrusting` with another key, so every ticket this relay signs looks forged to it.
+ * it); `distrusting` with another key, so every ticket this relay signs looks forged to it; `dishonest`
+ * trusts this relay and also lets a page observe a room unseen (the SFU's test-only `observers` setting: the
+ * threat model's SFU forwarding a call to someone the participants do not know of).
  */
-export type CallServerMode = 'trusting' | 'distrusting';
+export type CallServerMode = 'trusting' | 'distrusting' | 'dishonest';
 
 /** The built web client (npm run build:web). */
 export const WEB_ROOT = fileURLToPath(new URL('../../../desktop/dist/renderer', import.meta.url));
@@ -57,8 +59,11 @@ export class WebRelay {
     await relay.resume();
     if (options.callServer !== undefined && relay.#sfuPort !== undefined) {
       const info = (await (await fetch(`${relay.url}v1/relay`)).json()) as { relayKey: string };
-      const key = options.callServer === 'trusting' ? info.relayKey : randomBytes(32).toString('base64url');
-      relay.#sfu = await startCallServer(relay.#sfuPort, key);
+      const key =
+        options.callServer === 'distrusting' ? randomBytes(32).toString('base64url') : info.relayKey;
+      relay.#sfu = await startCallServer(relay.#sfuPort, key, {
+        observers: options.callServer === 'dishonest',
+      });
     }
     return relay;
   }

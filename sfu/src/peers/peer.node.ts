@@ -34,6 +34,8 @@ export class Peer {
     readonly slot: WorkerSlot,
     readonly router: types.Router,
     readonly notify: Notify,
+    /** Test-only unseen consumer (SfuConfig.observers): never announced, never produces. */
+    readonly observer = false,
   ) {}
 
   get isClosed(): boolean {

@@ -63,18 +63,20 @@ export class Room {
    * Places a new peer: on the room's first worker while it has room for more consumers, otherwise on the
    * least loaded worker, where the room gets (or already has) a second router.
    */
-  async join(identity: string, notify: Notify): Promise<{ peer: Peer; joined: SfuJoined }> {
+  async join(identity: string, notify: Notify, observer = false): Promise<{ peer: Peer; joined: SfuJoined }> {
     this.assertOpen();
     const first = [...this.routers.values()][0];
     if (!first) throw new ParleyError('UNAVAILABLE', 'room has no router');
     const slot = this.pool.isFull(first.slot) ? this.pool.leastLoaded(first.slot) : first.slot;
     const home = await this.routerOn(await this.pool.ready(slot));
     this.assertOpen();
-    const peer = new Peer(randomUUID(), identity, home.slot, home.router, notify);
+    const peer = new Peer(randomUUID(), identity, home.slot, home.router, notify, observer);
     const joined: SfuJoined = {
       peerId: peer.id,
       routerRtpCapabilities: home.router.rtpCapabilities as Record<string, unknown>,
-      peers: [...this.peers.values()].map((other) => ({ peerId: other.id, identity: other.identity })),
+      peers: [...this.peers.values()]
+        .filter((other) => !other.observer)
+        .map((other) => ({ peerId: other.id, identity: other.identity })),
       producers: [...this.producers.values()].map(({ producer }) => ({
         producerId: producer.id,
         peerId: producer.appData.peerId,
@@ -83,7 +85,7 @@ export class Room {
         paused: producer.paused,
       })),
     };
-    this.broadcast('peer:joined', { peerId: peer.id, identity });
+    if (!observer) this.broadcast('peer:joined', { peerId: peer.id, identity });
     this.peers.set(peer.id, peer);
     this.log.info({ room: this.id, peer: peer.id, identity, worker: slot.index }, 'peer joined');
     return { peer, joined };
@@ -93,7 +95,7 @@ export class Room {
   leave(peer: Peer): void {
     if (!this.peers.delete(peer.id)) return;
     peer.close();
-    this.broadcast('peer:left', { peerId: peer.id });
+    if (!peer.observer) this.broadcast('peer:left', { peerId: peer.id });
     this.log.info({ room: this.id, peer: peer.id }, 'peer left');
   }
 
@@ -135,6 +137,7 @@ export class Room {
     request: { kind: 'audio' | 'video'; source: ProducerData['source']; rtpParameters: unknown },
   ): Promise<types.Producer<ProducerData>> {
     peer.assertRoomFor('producers');
+    if (peer.observer) throw new ParleyError('ACCESS_DENIED', 'an observer does not produce');
     const producer = await transport.produce<ProducerData>({
       kind: request.kind,
       rtpParameters: request.rtpParameters as types.RtpParameters,

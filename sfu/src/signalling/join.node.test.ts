@@ -194,3 +194,50 @@ describe('leaving a room', () => {
     expect(router?.closed).toBe(true);
   });
 });
+
+describe('observing a room unseen (the dishonest SFU of the threat model, for tests only)', () => {
+  it('is refused by an SFU without the test-only observers setting', async () => {
+    sfu = await startTestSfu();
+    const mallory = await sfu.connect();
+    expect(
+      await mallory.request('join', { token: sfu.token(newIdentity(), sfu.newRoom()), observe: true }),
+    ).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+  });
+
+  it('with the setting, consumes everyone while nobody is told, lists it or gets its media', async () => {
+    sfu = await startTestSfu({ observers: true });
+    const room = sfu.newRoom();
+    const alice = await joinAndPublish(sfu, room, 5555);
+    const observer = await sfu.connect();
+    const watching = await observer.ok('join', { token: sfu.token(newIdentity(), room), observe: true });
+    expect(watching.producers.map((producer) => producer.producerId)).toEqual([alice.producerId]);
+    const recv = await observer.ok('transport:create', { direction: 'recv' });
+    await observer.ok('consume', {
+      transportId: recv.transportId,
+      producerId: alice.producerId,
+      rtpCapabilities: watching.routerRtpCapabilities,
+    });
+    const send = await observer.ok('transport:create', { direction: 'send', plain: { comedia: true } });
+    expect(
+      await observer.request('produce', {
+        transportId: send.transportId,
+        kind: 'audio',
+        source: 'microphone',
+        rtpParameters: opusParameters(6666),
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'ACCESS_DENIED' } });
+
+    // Carol joins after the observer: she is the first anyone is told of, and her list holds Alice only.
+    const carolIdentity = newIdentity();
+    const carol = await sfu.connect();
+    const carolJoined = await carol.ok('join', { token: sfu.token(carolIdentity, room) });
+    expect(carolJoined.peers).toEqual([{ peerId: alice.joined.peerId, identity: expect.any(String) }]);
+    expect(await alice.client.next('peer:joined')).toEqual({
+      peerId: carolJoined.peerId,
+      identity: carolIdentity,
+    });
+    await observer.ok('leave', {});
+    await carol.ok('leave', {});
+    expect(await alice.client.next('peer:left')).toEqual({ peerId: carolJoined.peerId });
+  });
+});

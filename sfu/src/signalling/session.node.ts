@@ -9,7 +9,8 @@ import type { Room } from '../rooms/room.node.js';
  * its place in the room while it is in one.
  */
 export class Session {
-  admitted: { identity: string; room: string } | undefined;
+  /** `observer`: a test-only unseen consumer (SfuConfig.observers). */
+  admitted: { identity: string; room: string; observer?: true } | undefined;
   room: Room | undefined;
   peer: Peer | undefined;
 

@@ -4,6 +4,7 @@ import type { WebRtcImplementation } from '../../link/options.js';
 import type { IceServer } from '../../protocol/auth.js';
 import { CallPeer, type MediaPath, type MediaProtection } from './call-peer.js';
 import type { LocalMedia } from './local-media.js';
+import { PathWatchdog } from './path-watchdog.js';
 
 /** A peer connection for one pair of a group call's mesh (`client.calls.openPair`). */
 export interface PairOptions {
@@ -47,8 +48,11 @@ export interface PairContext {
  * call's peer connection (CallPeer: sealed offer/answer/candidates through the relay, the DTLS certificate
  * checked against the sealed SDP, the relay's TURN servers) without the ringing — the group call's own
  * signalling (group-mesh/) has agreed that the two connect. A path that goes down is restarted as a 1:1
- * call's is (CallPeer.restartIce every `iceRestartAfterMs`); still down after `iceGiveUpMs`, the pair closes
- * and says so through `onLost`. An unauthenticated connection is reported through `onPath`; its owner closes it.
+ * call's is, but sooner: at once, by the pair's offerer, then every `iceRestartAfterMs`; still down after
+ * `iceGiveUpMs` (or never connected within it), the pair closes and says so through `onLost`. Down means
+ * libwebrtc said so, or no media arrived for `iceRestartAfterMs` (PathWatchdog: libwebrtc takes 15-20 s to
+ * call a silent path `disconnected`). A connection closed under the pair is lost at once. An
+ * unauthenticated connection is reported through `onPath`; its owner closes it.
  */
 export class CallPairs {
   readonly #pairs = new Map<
@@ -61,6 +65,7 @@ export class CallPairs {
     const { timers, timeouts } = context;
     let restartTimer: unknown;
     let giveUpTimer: unknown;
+    let closed = false;
     const settle = (): void => {
       if (restartTimer !== undefined) timers.clearTimeout(restartTimer);
       if (giveUpTimer !== undefined) timers.clearTimeout(giveUpTimer);
@@ -70,15 +75,20 @@ export class CallPairs {
       connection.restartIce();
       restartTimer = timers.setTimeout(restart, timeouts.iceRestartAfterMs);
     };
+    const lost = (): void => {
+      if (closed) return;
+      close();
+      options.onLost?.();
+    };
     const onPath = (path: MediaPath): void => {
+      if (closed) return;
       if (path !== 'disconnected') settle();
-      else if (giveUpTimer === undefined) {
-        restartTimer = timers.setTimeout(restart, timeouts.iceRestartAfterMs);
-        giveUpTimer = timers.setTimeout(() => {
-          close();
-          options.onLost?.();
-        }, timeouts.iceGiveUpMs);
+      else {
+        // The offerer restarts at once (a restart costs one offer), then again while the path stays down.
+        if (restartTimer === undefined) restart();
+        giveUpTimer ??= timers.setTimeout(lost, timeouts.iceGiveUpMs);
       }
+      watchdog.path(path);
       options.onPath(path);
     };
     const connection = new CallPeer({
@@ -94,6 +104,7 @@ export class CallPairs {
       onPath,
       onTrack: options.onTrack,
       onError: (error) => {
+        if (connection.closedUnderUs) return lost();
         context.report(error);
         onPath('disconnected');
       },
@@ -101,8 +112,17 @@ export class CallPairs {
       ...(options.protect === undefined ? {} : { protect: options.protect }),
       ...(options.rtcConfig === undefined ? {} : { rtcConfig: options.rtcConfig }),
     });
+    const watchdog = new PathWatchdog(connection, timers, timeouts.iceRestartAfterMs, {
+      quiet: () => onPath('disconnected'),
+      flowing: () => onPath('connected'),
+      closedUnderUs: lost,
+    });
+    // A pair that never connects (the other side gone, its answer never coming) is lost as a down one is.
+    giveUpTimer = timers.setTimeout(lost, timeouts.iceGiveUpMs);
     const close = (): void => {
+      closed = true;
       settle();
+      watchdog.stop();
       connection.close();
       if (this.#pairs.get(options.callId) === entry) this.#pairs.delete(options.callId);
     };

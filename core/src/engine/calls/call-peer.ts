@@ -1,8 +1,8 @@
-import { MAX_CANDIDATES_PER_MESSAGE, fingerprintAuthenticated } from '../../calls/index.js';
-import type { CallControl, CallMedia, CallTimers } from '../../calls/index.js';
-import type { WebRtcImplementation } from '../../link/options.js';
-import type { IceServer } from '../../protocol/auth.js';
-import type { LocalMedia } from './local-media.js';
+import type { CallControl } from '../../calls/index.js';
+import type { CallPeerOptions } from './call-peer-options.js';
+import { CandidateBatch } from './candidate-batch.js';
+import { protectTransceivers } from './media-protection.js';
+import { certificateVerdict } from './peer-stats.js';
 import type {
   RtcCandidate,
   RtcDescription,
@@ -11,14 +11,10 @@ import type {
   RtcTransceiver,
 } from './rtc-types.js';
 
-/**
- * Where end-to-end frame encryption attaches to a peer connection's media (a group call's mesh pair): every
- * sender and receiver the connection gets passes through here once, before media flows on it.
- */
-export interface MediaProtection {
-  sender(sender: unknown, kind: 'audio' | 'video'): void;
-  receiver(receiver: unknown, kind: 'audio' | 'video'): void;
-}
+export type { MediaProtection } from './media-protection.js';
+export type { CallPeerOptions, MediaPath } from './call-peer-options.js';
+
+const RECHECK_MS = 100;
 
 /**
  * The one peer connection of a call, on the raw WebRTC API (no simple-peer: a call renegotiates for ICE
@@ -27,38 +23,6 @@ export interface MediaProtection {
  * It reports its media path and, once DTLS is up, whether the certificate the connection negotiated is one
  * the peer announced in the sealed SDP.
  */
-
-const RECHECK_MS = 100;
-
-export type MediaPath = 'connected' | 'disconnected' | 'unauthenticated';
-
-export interface CallPeerOptions {
-  readonly callId: string;
-  readonly media: CallMedia;
-  readonly role: 'offerer' | 'answerer';
-  readonly wrtc: WebRtcImplementation;
-  readonly iceServers: readonly IceServer[];
-  readonly iceTransportPolicy: 'all' | 'relay';
-  readonly send: (message: CallControl) => void;
-  /** This side's microphone, camera and screen (the service owns them; the peer only sends them). */
-  readonly local: LocalMedia;
-  /** For re-reading stats until DTLS has a remote certificate (the connect timeout bounds it). */
-  readonly timers: CallTimers;
-  /** `unauthenticated`: the negotiated DTLS certificate is not one the sealed SDP announced. */
-  readonly onPath: (path: MediaPath) => void;
-  readonly onTrack: (track: unknown, streams: readonly unknown[]) => void;
-  readonly onError: (error: unknown) => void;
-  /** Frame encryption for this connection's senders and receivers (group calls; 1:1 calls have none). */
-  readonly protect?: MediaProtection;
-  /** More RTCConfiguration (e.g. Chromium's `encodedInsertableStreams` for the protection). */
-  readonly rtcConfig?: Readonly<Record<string, unknown>>;
-  /**
-   * This connection replaces one the peer may still hold (a mesh pair re-opened after it was given up):
-   * whichever the role, it offers at once, marked `replace`, so the peer answers on a new connection too.
-   */
-  readonly replaces?: boolean;
-}
-
 export class CallPeer {
   readonly #options: CallPeerOptions;
   #pc: RtcPeer;
@@ -70,14 +34,11 @@ export class CallPeer {
   #remoteSdp: string | undefined;
   #verified = false;
   #recheck: unknown;
-  /**
-   * Candidates gathered in the same burst go as one signal (every signal is sealed and relayed in turn, so
-   * one per candidate would hold the later ones back).
-   */
-  #gathered: RtcCandidate[] = [];
-  #flushTimer: unknown;
+  readonly #candidates: CandidateBatch;
   /** An offer of ours is being made: a crossing offer from the peer is a collision. */
   #makingOffer = false;
+  /** Our outstanding offer moves to a new connection (`replace`): it wins over a crossing replacement. */
+  #offeringReplace = false;
   /** A local media change waits for the current offer/answer exchange to finish. */
   #negotiationPending = false;
   /** The call moved to a new peer connection at least once (useRelayOnly). */
@@ -89,6 +50,9 @@ export class CallPeer {
   constructor(options: CallPeerOptions) {
     this.#options = options;
     this.#policy = options.iceTransportPolicy;
+    this.#candidates = new CandidateBatch(options.timers, (candidates) => {
+      if (!this.#closed) options.send({ type: 'candidates', callId: options.callId, candidates });
+    });
     this.#pc = this.#open();
     if (options.role === 'offerer' || options.replaces === true) {
       this.#addTransceivers(options.media === 'video');
@@ -108,17 +72,16 @@ export class CallPeer {
       if (this.#closed || pc !== this.#pc) return;
       // The end of gathering sends what is left at once.
       if (candidate === null || candidate.candidate === '') {
-        this.#flushCandidates();
+        this.#candidates.flush();
         return;
       }
       const { sdpMid, sdpMLineIndex, usernameFragment } = candidate;
-      this.#gathered.push({
+      this.#candidates.add({
         candidate: candidate.candidate,
         ...(sdpMid === undefined ? {} : { sdpMid }),
         ...(sdpMLineIndex === undefined ? {} : { sdpMLineIndex }),
         ...(usernameFragment === undefined ? {} : { usernameFragment }),
       });
-      this.#flushTimer ??= this.#options.timers.setTimeout(() => this.#flushCandidates(), 0);
     };
     pc.oniceconnectionstatechange = () => {
       if (pc === this.#pc) this.#stateChanged();
@@ -153,14 +116,13 @@ export class CallPeer {
     this.#pc = this.#open();
     old.close();
     if (this.#recheck !== undefined) this.#options.timers.clearTimeout(this.#recheck);
-    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
     this.#recheck = undefined;
-    this.#flushTimer = undefined;
-    this.#gathered = [];
+    this.#candidates.clear();
     this.#pending = [];
     this.#remoteSdp = undefined;
     this.#verified = false;
     this.#makingOffer = false;
+    this.#offeringReplace = false;
     this.#negotiationPending = false;
     this.#replaced = true;
     return hadVideo;
@@ -208,16 +170,25 @@ export class CallPeer {
     return reports;
   }
 
+  /**
+   * The connection was closed under us (not by `close`): nothing can bring it back but a new one. Tests close
+   * a pair's RTCPeerConnection this way; a browser may too when it tears a page's media down.
+   */
+  get closedUnderUs(): boolean {
+    return !this.#closed && this.#pc.signalingState === 'closed';
+  }
+
   /** A control message of the peer connection's (offer, answer, candidates) for this call. */
   receive(message: CallControl): void {
     if (this.#closed) return;
     if (message.type === 'offer') {
       if (message.replace === true) {
         // A replacement crossing ours: the caller keeps its own, the callee takes the caller's (as in #answer).
-        // A connection already closed under us crosses nothing.
+        // A connection already closed under us crosses nothing, and an ICE restart of ours yields to it: the
+        // peer's connection it would restart is gone, so only the replacement can bring the path back.
         const state = this.#pc.signalingState;
         const crossing = this.#makingOffer || (state !== 'stable' && state !== 'closed');
-        if (crossing && this.#options.role === 'offerer') return;
+        if (crossing && this.#offeringReplace && this.#options.role === 'offerer') return;
         this.#replacePc();
       }
       this.#guard(this.#answer(message.sdp));
@@ -233,30 +204,24 @@ export class CallPeer {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#recheck !== undefined) this.#options.timers.clearTimeout(this.#recheck);
-    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
+    this.#candidates.clear();
     this.#pc.close();
   }
 
-  #flushCandidates(): void {
-    if (this.#flushTimer !== undefined) this.#options.timers.clearTimeout(this.#flushTimer);
-    this.#flushTimer = undefined;
-    const { callId } = this.#options;
-    while (this.#gathered.length > 0 && !this.#closed) {
-      const candidates = this.#gathered.splice(0, MAX_CANDIDATES_PER_MESSAGE);
-      this.#options.send({ type: 'candidates', callId, candidates });
-    }
-  }
-
   async #offer(iceRestart: boolean, replace = false): Promise<void> {
+    // A replacement taken meanwhile (receive) moves the call to another connection: this offer is void.
+    const pc = this.#pc;
     this.#makingOffer = true;
+    this.#offeringReplace = replace;
     let offer: RtcDescription;
     try {
-      offer = await this.#pc.createOffer(iceRestart ? { iceRestart } : {});
-      await this.#pc.setLocalDescription(offer);
+      offer = await pc.createOffer(iceRestart ? { iceRestart } : {});
+      if (pc !== this.#pc) return;
+      await pc.setLocalDescription(offer);
     } finally {
-      this.#makingOffer = false;
+      if (pc === this.#pc) this.#makingOffer = false;
     }
-    if (this.#closed || offer.sdp === undefined) return;
+    if (this.#closed || pc !== this.#pc || offer.sdp === undefined) return;
     const { callId } = this.#options;
     this.#options.send({
       type: 'offer',
@@ -338,6 +303,7 @@ export class CallPeer {
   async #answered(sdp: string): Promise<void> {
     // An answer to an offer this side no longer has (rolled back in a crossing) changes nothing.
     if (this.#pc.signalingState !== 'have-local-offer') return;
+    this.#offeringReplace = false;
     await this.#remote({ type: 'answer', sdp });
     await this.#negotiateIfPending();
   }
@@ -363,18 +329,7 @@ export class CallPeer {
   /** Hands every sender and receiver not yet protected to `protect` (no-op without it). */
   #protectAll(): void {
     const { protect } = this.#options;
-    if (protect === undefined) return;
-    for (const transceiver of this.#pc.getTransceivers()) {
-      const kind = transceiver.receiver.track.kind === 'audio' ? 'audio' : 'video';
-      if (!this.#protected.has(transceiver.sender)) {
-        this.#protected.add(transceiver.sender);
-        protect.sender(transceiver.sender, kind);
-      }
-      if (!this.#protected.has(transceiver.receiver)) {
-        this.#protected.add(transceiver.receiver);
-        protect.receiver(transceiver.receiver, kind);
-      }
-    }
+    if (protect !== undefined) protectTransceivers(protect, this.#pc.getTransceivers(), this.#protected);
   }
 
   #stateChanged(): void {
@@ -400,15 +355,9 @@ export class CallPeer {
    * verified).
    */
   async #verify(): Promise<void> {
-    const reports = await this.stats();
-    let certificate: Record<string, unknown> | undefined;
-    for (const report of reports.values()) {
-      if (report.type === 'transport' && typeof report.remoteCertificateId === 'string') {
-        certificate = reports.get(report.remoteCertificateId);
-      }
-    }
+    const verdict = certificateVerdict(await this.stats(), this.#remoteSdp);
     if (this.#closed || this.#verified) return;
-    if (certificate === undefined) {
+    if (verdict === 'pending') {
       if (this.#recheck === undefined) {
         this.#recheck = this.#options.timers.setTimeout(() => {
           this.#recheck = undefined;
@@ -417,14 +366,7 @@ export class CallPeer {
       }
       return;
     }
-    const { fingerprint, fingerprintAlgorithm } = certificate;
-    const sdp = this.#remoteSdp;
-    if (
-      typeof fingerprint !== 'string' ||
-      typeof fingerprintAlgorithm !== 'string' ||
-      sdp === undefined ||
-      !fingerprintAuthenticated(sdp, { fingerprint, fingerprintAlgorithm })
-    ) {
+    if (verdict === 'unauthenticated') {
       this.#options.onPath('unauthenticated');
       return;
     }

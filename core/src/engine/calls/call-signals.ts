@@ -1,4 +1,4 @@
-import type { CallControl } from '../../calls/index.js';
+import type { CallControl, CallSnapshot } from '../../calls/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import type { EngineContext } from '../context.js';
@@ -102,6 +102,16 @@ export class CallSignals {
       });
     }
     return admit;
+  }
+
+  /**
+   * A second device of the account of our current call rings (CallDevices.ringsBeside): it is told `busy`
+   * at once, and the ring goes no further.
+   */
+  ringsBeside(current: CallSnapshot | undefined, device: ProtocolAddress, callId: string): boolean {
+    if (!this.#devices.ringsBeside(current, device, callId)) return false;
+    this.#chain(this.#outbound, device.name, () => this.#sendTo(device, { type: 'busy', callId }));
+    return true;
   }
 
   async #sendTo(to: ProtocolAddress, message: CallControl): Promise<void> {

@@ -282,6 +282,11 @@ export class CallsService {
   #receive(device: ProtocolAddress, message: CallControl): void {
     const account = device.name;
     if (this.#pairs.receive(account, message)) return;
+    if (
+      message.type === 'ring' &&
+      this.#signals.ringsBeside(this.#controller.current, device, message.callId)
+    )
+      return;
     if (!this.#signals.admit(device, message)) return;
     if (isCallSignal(message)) {
       this.#controller.receive(account, message);

@@ -7,7 +7,7 @@ import { LocalMedia, type CallMediaStream } from '../calls/local-media.js';
 import type { EngineContext } from '../context.js';
 import type { GroupCallsService } from '../group-calls/group-calls-service.js';
 import { PRIMARY_DEVICE } from '../shared/addresses.js';
-import { DEFAULT_MESH_LIMIT, MeshSession, type MeshSessionEvent } from './mesh-session.js';
+import { DEFAULT_MESH_LIMIT, MeshSession, type MeshSessionEvent, type PairRecovery } from './mesh-session.js';
 import { meshPairId } from './pair-id.js';
 
 /** A hello older than this is from a join long over (it waited in an outbox): not answered. */
@@ -29,6 +29,8 @@ export interface JoinMeshOptions {
   /** Frame encryption on every mesh connection's senders and receivers (the same keys as on the SFU). */
   readonly protect?: (account: string) => MediaProtection;
   readonly rtcConfig?: Readonly<Record<string, unknown>>;
+  /** How often and how soon a lost pair is re-opened; DEFAULT_PAIR_RECOVERY (3 tries from 1 s) by default. */
+  readonly recovery?: PairRecovery;
   /** The session's events, from before its hello goes out (answers can come back at once). */
   readonly onEvent: (event: MeshSessionEvent) => void;
 }
@@ -67,6 +69,8 @@ export class GroupMeshService {
       send: (to, body) => this.#send(groupId, to, body),
       openPair: (pair) => this.calls.openPair(pair),
       pairId: (a, b) => meshPairId(backend, room, a, b),
+      timers: this.ctx.timers,
+      ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
       report: (error) => this.ctx.report(error),
       closed: () => {
         if (this.#sessions.get(groupId) === session) this.#sessions.delete(groupId);

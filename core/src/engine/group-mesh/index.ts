@@ -5,6 +5,6 @@
  */
 export { GroupMeshService } from './group-mesh-service.js';
 export type { JoinMeshOptions, MeshGroups } from './group-mesh-service.js';
-export { DEFAULT_MESH_LIMIT, MeshSession } from './mesh-session.js';
-export type { MeshSessionEvent } from './mesh-session.js';
+export { DEFAULT_MESH_LIMIT, DEFAULT_PAIR_RECOVERY, MeshSession } from './mesh-session.js';
+export type { MeshSessionEvent, PairRecovery } from './mesh-session.js';
 export { meshPairId } from './pair-id.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../calls/testing/fake-timers.js';
 import type { GroupMeshBody } from '../../protocol/group-mesh.js';
 import { LocalMedia } from '../calls/local-media.js';
 import { MeshSession, type MeshSessionEvent } from './mesh-session.js';
@@ -10,8 +11,11 @@ const ROOM = 'r'.repeat(43);
  * `flush` runs; `openPair` records which pairs each side opened and in which role.
  */
 function meshOf(sfuAvailable: boolean) {
+  const clock = new FakeClock();
   const sessions = new Map<string, MeshSession>();
   const events = new Map<string, MeshSessionEvent['type'][]>();
+  /** Every event with its account, per device. */
+  const detail = new Map<string, MeshSessionEvent[]>();
   const pairs: {
     self: string;
     peer: string;
@@ -21,6 +25,8 @@ function meshOf(sfuAvailable: boolean) {
     replaces: boolean;
     /** What CallPairs does when the path stayed down `iceGiveUpMs`: closes the pair, then `onLost`. */
     lose: () => void;
+    /** The pair's connection reports its path up. */
+    connect: () => void;
   }[] = [];
   const queue: { from: string; to: string; body: GroupMeshBody }[] = [];
   const join = async (self: string, start = true) => {
@@ -35,7 +41,7 @@ function meshOf(sfuAvailable: boolean) {
         const recipients = to === 'everyone' ? [...sessions.keys()].filter((name) => name !== self) : to;
         for (const recipient of recipients) queue.push({ from: self, to: recipient, body });
       },
-      openPair: ({ callId, peer, role, replaces, onLost }) => {
+      openPair: ({ callId, peer, role, replaces, onLost, onPath }) => {
         const pair = {
           self,
           peer,
@@ -47,11 +53,13 @@ function meshOf(sfuAvailable: boolean) {
             pair.open = false;
             onLost?.();
           },
+          connect: () => onPath('connected'),
         };
         pairs.push(pair);
         return { callId, peer, close: () => void (pair.open = false) };
       },
       pairId: (a, b) => [a, b].sort().join('-'),
+      timers: clock,
       report: (error) => {
         throw error;
       },
@@ -59,7 +67,11 @@ function meshOf(sfuAvailable: boolean) {
     });
     sessions.set(self, session);
     events.set(self, []);
-    session.on((event) => events.get(self)?.push(event.type));
+    detail.set(self, []);
+    session.on((event) => {
+      events.get(self)?.push(event.type);
+      detail.get(self)?.push(event);
+    });
     if (start) await session.start();
   };
   const start = (self: string) => sessions.get(self)?.start();
@@ -70,7 +82,7 @@ function meshOf(sfuAvailable: boolean) {
     }
   };
   const openPairs = () => pairs.filter((pair) => pair.open);
-  return { sessions, events, join, start, flush, openPairs };
+  return { clock, sessions, events, detail, join, start, flush, pairs, openPairs };
 }
 
 describe('a group call mesh', () => {
@@ -155,6 +167,9 @@ describe('a group call mesh', () => {
     const lost = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
     expect(lost).toHaveLength(1);
     lost[0]?.lose();
+    // After the first back-off (1 s).
+    expect(mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b')).toHaveLength(0);
+    mesh.clock.advance(1_000);
     const again = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
     expect(again.map(({ callId, role, replaces }) => ({ callId, role, replaces }))).toEqual([
       { callId: lost[0]?.callId, role: lost[0]?.role, replaces: true },
@@ -189,5 +204,72 @@ describe('a group call mesh', () => {
     mesh.sessions.get('a')?.closePairs();
     for (const pair of pairs.filter((p) => p.self === 'a')) pair.lose();
     expect(mesh.openPairs().filter((pair) => pair.self === 'a')).toHaveLength(0);
+  });
+
+  it('tries a lost pair three times, waiting longer each time, then says the person cannot be reached and the call goes on', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b', 'c']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const aWithB = () => mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
+    const aWithC = mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'c');
+    const opened = () => mesh.pairs.filter((pair) => pair.self === 'a' && pair.peer === 'b').length;
+    // Each re-open comes after twice the wait before: 1 s, 2 s, 4 s.
+    for (const wait of [1_000, 2_000, 4_000]) {
+      const before = opened();
+      aWithB()[0]?.lose();
+      expect(mesh.detail.get('a')?.at(-1)).toEqual({ type: 'path', account: 'b', path: 'disconnected' });
+      mesh.clock.advance(wait - 1);
+      expect(aWithB()).toHaveLength(0);
+      mesh.clock.advance(1);
+      expect(aWithB()).toHaveLength(1);
+      expect(opened()).toBe(before + 1);
+    }
+    // The third re-open is lost too: no fourth, and the call goes on with c.
+    aWithB()[0]?.lose();
+    expect(mesh.detail.get('a')?.at(-1)).toEqual({ type: 'unreachable', account: 'b' });
+    const attempts = opened();
+    mesh.clock.advance(600_000);
+    expect(opened()).toBe(attempts);
+    expect(aWithB()).toHaveLength(0);
+    expect(mesh.clock.pendingCount).toBe(0);
+    expect(mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'c')).toEqual(aWithC);
+    expect(mesh.sessions.get('a')?.members.sort()).toEqual(['b', 'c']);
+    expect(mesh.events.get('a')).not.toContain('left');
+  });
+
+  it('counts re-opens afresh once a re-opened pair connects', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    const aWithB = () => mesh.openPairs().filter((pair) => pair.self === 'a' && pair.peer === 'b');
+    for (let round = 0; round < 5; round++) {
+      aWithB()[0]?.lose();
+      // Always the first, shortest wait: the pair connected in between.
+      mesh.clock.advance(1_000);
+      expect(aWithB()).toHaveLength(1);
+      aWithB()[0]?.connect();
+    }
+    expect(mesh.events.get('a')).not.toContain('unreachable');
+  });
+
+  it('does not re-open a lost pair whose person left during the wait', async () => {
+    const mesh = meshOf(false);
+    for (const name of ['a', 'b']) {
+      await mesh.join(name);
+      mesh.flush();
+    }
+    mesh
+      .openPairs()
+      .find((pair) => pair.self === 'a' && pair.peer === 'b')
+      ?.lose();
+    await mesh.sessions.get('b')?.leave();
+    mesh.flush();
+    mesh.clock.advance(60_000);
+    expect(mesh.openPairs().filter((pair) => pair.self === 'a')).toHaveLength(0);
+    expect(mesh.clock.pendingCount).toBe(0);
   });
 });

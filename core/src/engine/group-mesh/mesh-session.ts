@@ -1,3 +1,4 @@
+import type { CallTimers } from '../../calls/index.js';
 import type { GroupMeshBody, GroupMeshEvent } from '../../protocol/group-mesh.js';
 import type { CallPair, PairOptions } from '../calls/call-pairs.js';
 import type { MediaPath, MediaProtection } from '../calls/call-peer.js';
@@ -5,6 +6,17 @@ import type { LocalMedia } from '../calls/local-media.js';
 
 /** Up to this many people in all, a group call stays a mesh of direct connections. */
 export const DEFAULT_MESH_LIMIT = 4;
+
+/**
+ * How a lost pair is re-opened: up to `reopens` times in a row (a pair that connects starts counting again),
+ * the first after `backoffMs`, each next one after twice the wait before.
+ */
+export interface PairRecovery {
+  readonly reopens: number;
+  readonly backoffMs: number;
+}
+
+export const DEFAULT_PAIR_RECOVERY: PairRecovery = { reopens: 3, backoffMs: 1_000 };
 
 /** What a mesh session tells its owner (the app's group call). */
 export type MeshSessionEvent =
@@ -16,7 +28,10 @@ export type MeshSessionEvent =
       readonly track: unknown;
       readonly streams: readonly unknown[];
     }
+  /** The pair's path went down (`disconnected`: it is being restarted or re-opened) or came back. */
   | { readonly type: 'path'; readonly account: string; readonly path: MediaPath }
+  /** The pair stayed lost after every re-open: nothing more is tried until they join again. */
+  | { readonly type: 'unreachable'; readonly account: string }
   /** The call moves to the SFU now: join it, keep the mesh until it decodes, then `closePairs`. */
   | { readonly type: 'move' };
 
@@ -34,6 +49,9 @@ export interface MeshSessionParts {
   readonly send: (to: readonly string[] | 'everyone', body: GroupMeshBody) => Promise<void>;
   readonly openPair: (options: PairOptions) => CallPair;
   readonly pairId: (a: string, b: string) => string;
+  /** The re-open back-off's timers (the engine's, a fake clock in tests). */
+  readonly timers: CallTimers;
+  readonly recovery?: PairRecovery;
   readonly report: (error: unknown) => void;
   readonly closed: () => void;
 }
@@ -42,6 +60,10 @@ interface Member {
   readonly session: string;
   pair: CallPair | undefined;
   role: 'offerer' | 'answerer' | undefined;
+  /** Re-opens since the pair last connected. */
+  reopens: number;
+  /** The back-off before the next re-open. */
+  reopenTimer: unknown;
 }
 
 /**
@@ -111,10 +133,7 @@ export class MeshSession {
   /** The SFU path decodes: the mesh's connections close (the signalling stays, for newcomers and leavers). */
   closePairs(): void {
     this.#pairsClosed = true;
-    for (const member of this.#members.values()) {
-      member.pair?.close();
-      member.pair = undefined;
-    }
+    for (const member of this.#members.values()) this.#closePair(member);
   }
 
   /** Leaves the call: `bye` to everyone in it, every connection closed. Idempotent. */
@@ -135,29 +154,31 @@ export class MeshSession {
   #admit(account: string, session: string, role: 'offerer' | 'answerer'): void {
     let member = this.#members.get(account);
     if (member !== undefined && member.session !== session) {
-      member.pair?.close();
+      this.#closePair(member);
       this.#members.delete(account);
       this.#emit({ type: 'left', account });
       member = undefined;
     }
     if (member === undefined) {
-      member = { session, pair: undefined, role: undefined };
+      member = { session, pair: undefined, role: undefined, reopens: 0, reopenTimer: undefined };
       this.#members.set(account, member);
       this.#emit({ type: 'joined', account });
     }
     if (this.#onSfu || this.#pairsClosed) return;
     const crossing = member.role === 'answerer' && role === 'offerer' && this.parts.self < account;
     if (member.pair !== undefined && !crossing) return;
-    member.pair?.close();
+    this.#closePair(member);
     member.role = role;
     this.#openPair(account, member, false);
   }
 
   /**
    * The pair with `member`, as its `role` says. A pair given up (its path down `iceGiveUpMs` despite ICE
-   * restarts) is re-opened while both are still in the call: a fresh connection whose offer is marked
-   * `replace`, so the other side answers on a fresh one too, whether or not it gave up yet; the frame
-   * encryption hooks apply to the new senders and receivers. A member who left (bye) is no longer here.
+   * restarts, or its connection closed under it) is re-opened while both are still in the call, after a
+   * back-off: a fresh connection whose offer is marked `replace`, so the other side answers on a fresh one
+   * too, whether or not it gave up yet; the frame encryption hooks apply to the new senders and receivers.
+   * After `recovery.reopens` re-opens that never connected, the member is `unreachable` and the call goes on
+   * without that pair. A member who left (bye) is no longer here.
    */
   #openPair(account: string, member: Member, replaces: boolean): void {
     const role = member.role;
@@ -175,6 +196,7 @@ export class MeshSession {
             pair.close();
             member.pair = undefined;
           }
+          if (path === 'connected' && member.pair === pair) member.reopens = 0;
           this.#emit({ type: 'path', account, path });
         },
         onLost: () => {
@@ -182,7 +204,7 @@ export class MeshSession {
           member.pair = undefined;
           if (this.#closed || this.#onSfu || this.#pairsClosed || this.#members.get(account) !== member)
             return;
-          this.#openPair(account, member, true);
+          this.#reopenLater(account, member);
         },
         ...(replaces ? { replaces } : {}),
         ...(this.parts.protect === undefined ? {} : { protect: this.parts.protect(account) }),
@@ -194,10 +216,34 @@ export class MeshSession {
     }
   }
 
+  /** A lost pair: re-opened after the back-off, or given up for good once the re-opens are spent. */
+  #reopenLater(account: string, member: Member): void {
+    const { reopens, backoffMs } = this.parts.recovery ?? DEFAULT_PAIR_RECOVERY;
+    if (member.reopens >= reopens) {
+      this.#emit({ type: 'unreachable', account });
+      return;
+    }
+    const delay = backoffMs * 2 ** member.reopens;
+    member.reopens += 1;
+    this.#emit({ type: 'path', account, path: 'disconnected' });
+    member.reopenTimer = this.parts.timers.setTimeout(() => {
+      member.reopenTimer = undefined;
+      if (this.#closed || this.#onSfu || this.#pairsClosed || this.#members.get(account) !== member) return;
+      this.#openPair(account, member, true);
+    }, delay);
+  }
+
+  #closePair(member: Member): void {
+    if (member.reopenTimer !== undefined) this.parts.timers.clearTimeout(member.reopenTimer);
+    member.reopenTimer = undefined;
+    member.pair?.close();
+    member.pair = undefined;
+  }
+
   #drop(account: string, session: string): void {
     const member = this.#members.get(account);
     if (member?.session !== session) return;
-    member.pair?.close();
+    this.#closePair(member);
     this.#members.delete(account);
     this.#emit({ type: 'left', account });
   }

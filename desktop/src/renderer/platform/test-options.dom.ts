@@ -43,3 +43,26 @@ export function testGroupCallE2eeProbe(): GroupCallE2eeProbe | undefined {
   target.__parleyGroupCallE2ee ??= { keysGiven: {} };
   return target.__parleyGroupCallE2ee;
 }
+
+/**
+ * A browser scenario's leaver with a dishonest SFU (`parleyTestOptions.groupCallEavesdropAfterLeave`): when this
+ * device leaves a group call, `window.__parleyGroupCallEavesdrop.start()` joins that call's room unseen (only
+ * an SFU started with its test-only `observers` setting admits it) and consumes everyone with the keys the
+ * device held when it left, frozen; `stats()` then gives its receivers' transform stats (frames passed and
+ * dropped, key ids). Key bytes stay in the page's memory: the scenario sees ids and counts only.
+ */
+export interface GroupCallEavesdrop {
+  /** Set once a call was left: starts eavesdropping on that call with the keys held then. */
+  start?: () => Promise<void>;
+  stats?: () => Promise<unknown>;
+}
+
+export function testGroupCallEavesdrop(): GroupCallEavesdrop | undefined {
+  const target = window as Window & {
+    parleyTestOptions?: { groupCallEavesdropAfterLeave?: unknown };
+    __parleyGroupCallEavesdrop?: GroupCallEavesdrop;
+  };
+  if (target.parleyTestOptions?.groupCallEavesdropAfterLeave !== true) return undefined;
+  target.__parleyGroupCallEavesdrop ??= {};
+  return target.__parleyGroupCallEavesdrop;
+}

@@ -11,7 +11,13 @@ export const join: SfuHandler<'join'> = {
     if (session.admitted && session.admitted.room !== body.room) {
       throw new ParleyError('CONFLICT', 'this connection belongs to another room');
     }
-    session.admitted = { identity: body.identity, room: body.room };
+    if (request.observe === true && !ctx.config.observers)
+      throw new ParleyError('ACCESS_DENIED', 'this call server admits no observers');
+    session.admitted = {
+      identity: body.identity,
+      room: body.room,
+      ...(request.observe === true ? { observer: true } : {}),
+    };
     return enter(ctx, session);
   },
 };
@@ -39,8 +45,10 @@ async function enter(ctx: SfuContext, session: Session): Promise<SfuJoined> {
   if (!admitted) throw new ParleyError('AUTH_REQUIRED', 'join with a token first');
   if (session.peer && !session.peer.isClosed) throw new ParleyError('CONFLICT', 'already in the room');
   const room = await ctx.rooms.open(admitted.room);
-  const { peer, joined } = await room.join(admitted.identity, (event, payload) =>
-    session.socket.emit(event, payload as never),
+  const { peer, joined } = await room.join(
+    admitted.identity,
+    (event, payload) => session.socket.emit(event, payload as never),
+    admitted.observer === true,
   );
   if (!session.socket.connected) {
     // The socket dropped while the room opened: nothing of this peer may stay behind.

@@ -9,6 +9,8 @@ export interface CallTileProps {
   readonly pinned: boolean;
   readonly self?: boolean;
   readonly muted?: boolean;
+  /** The direct connection with this person (a mesh call) is being re-made, or was given up. */
+  readonly connection?: 'reconnecting' | 'unreachable' | undefined;
   readonly onPin?: () => void;
   /** The tile's size in device pixels whenever it changes (0×0 when it is gone). */
   readonly onResize?: (width: number, height: number) => void;
@@ -16,15 +18,17 @@ export interface CallTileProps {
 
 /** One person in the call: their video (or their initial), name, and the active-speaker ring. */
 export function CallTile(props: CallTileProps) {
-  const { name, peerId, track, speaking, pinned, self, muted, onPin, onResize } = props;
+  const { name, peerId, track, speaking, pinned, self, muted, connection, onPin, onResize } = props;
+  // Given up: their last frame would stay frozen on the tile, so it shows their initial instead.
+  const shown = connection === 'unreachable' ? undefined : track;
   const video = useRef<HTMLVideoElement>(null);
   const frame = useRef<HTMLElement>(null);
 
   useEffect(() => {
     const element = video.current;
     if (element === null) return;
-    element.srcObject = track === undefined ? null : new MediaStream([track]);
-  }, [track]);
+    element.srcObject = shown === undefined ? null : new MediaStream([shown]);
+  }, [shown]);
 
   useEffect(() => {
     const element = frame.current;
@@ -48,13 +52,19 @@ export function CallTile(props: CallTileProps) {
       aria-label={name}
       data-speaking={speaking}
       data-peer-id={peerId}
+      data-connection={connection}
     >
-      {track === undefined ? (
+      {shown === undefined ? (
         <span className="call-tile-initial" aria-hidden="true">
           {name.slice(0, 1).toUpperCase()}
         </span>
       ) : (
         <video ref={video} autoPlay playsInline muted aria-label={`Video of ${name}`} />
+      )}
+      {connection === undefined ? null : (
+        <p className="call-tile-connection" role="status">
+          {connection === 'reconnecting' ? 'Reconnecting…' : `${name} could not be reached`}
+        </p>
       )}
       <figcaption>
         {name}

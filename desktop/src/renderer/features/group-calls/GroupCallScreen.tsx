@@ -198,6 +198,7 @@ function RemoteTile(props: {
       speaking={props.speaking}
       pinned={props.pinned}
       muted={audio === undefined}
+      connection={participant.connection}
       onPin={props.onPin}
       onResize={onResize}
     />

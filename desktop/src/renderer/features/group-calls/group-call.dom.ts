@@ -19,6 +19,8 @@ export interface Participant {
   readonly peerId: string;
   readonly identity: string;
   readonly tracks: readonly RemoteTrack[];
+  /** A mesh call's direct connection with them is being re-made, or was given up (MeshCall). */
+  readonly connection?: 'reconnecting' | 'unreachable';
 }
 
 export interface GroupCallSnapshot {

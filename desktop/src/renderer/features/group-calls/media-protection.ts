@@ -1,5 +1,9 @@
 import type { ParleyClient } from '@parley/core';
-import { testGroupCallE2eeProbe, testGroupCallWithoutFrameKeys } from '../../platform/test-options.dom.js';
+import {
+  testGroupCallE2eeProbe,
+  testGroupCallEavesdrop,
+  testGroupCallWithoutFrameKeys,
+} from '../../platform/test-options.dom.js';
 import { frameEncryptionHooks } from './e2ee/index.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 
@@ -10,8 +14,22 @@ import type { GroupCallMediaHooks } from './media-hooks.js';
  */
 export function groupCallMediaHooks(client: ParleyClient, groupId: string): GroupCallMediaHooks {
   const probe = testGroupCallE2eeProbe();
+  const eavesdropAfterLeave = testGroupCallEavesdrop();
   const hooks = frameEncryptionHooks(client, groupId, {
     withoutRemoteKeys: testGroupCallWithoutFrameKeys(),
+    ...(eavesdropAfterLeave === undefined
+      ? {}
+      : {
+          keysLeftBehind: (keys) => {
+            eavesdropAfterLeave.start = async () => {
+              // Test-only code, fetched only when a scenario asked for it before the page loaded.
+              const { eavesdrop } = await import('./e2ee/testing/eavesdrop.dom.js');
+              const report = (error: unknown) => console.warn('group call eavesdrop:', error);
+              const running = await eavesdrop(client, groupId, keys, report);
+              eavesdropAfterLeave.stats = () => running.stats();
+            };
+          },
+        }),
     ...(probe === undefined
       ? {}
       : {

@@ -50,6 +50,8 @@ const meshPeerId = (account: string) => `mesh:${account}`;
 export class MeshCall implements GroupCallHandle {
   /** Mesh participants by account, with the tracks their pair delivered. */
   readonly #members = new Map<string, RemoteTrack[]>();
+  /** Accounts whose pair is down (being restarted or re-opened) or was given up: their tile says so. */
+  readonly #connection = new Map<string, 'reconnecting' | 'unreachable'>();
   #session: MeshSession | undefined;
   #sfu: GroupCall | undefined;
   #unsubscribeSfu: (() => void) | undefined;
@@ -161,6 +163,7 @@ export class MeshCall implements GroupCallHandle {
     switch (event.type) {
       case 'joined': {
         this.#members.set(event.account, []);
+        this.#connection.delete(event.account);
         const identity = callIdentityOfAccount(event.account);
         this.options.hooks.joined?.({ peerId: meshPeerId(event.account), identity });
         this.#events.add('joined', identity);
@@ -168,6 +171,7 @@ export class MeshCall implements GroupCallHandle {
       }
       case 'left': {
         this.#members.delete(event.account);
+        this.#connection.delete(event.account);
         const identity = callIdentityOfAccount(event.account);
         this.options.hooks.left?.({ peerId: meshPeerId(event.account), identity });
         this.#events.add('left', identity);
@@ -189,12 +193,17 @@ export class MeshCall implements GroupCallHandle {
         break;
       }
       case 'path':
-        // A pair whose other side moved on closes from there: only a bad certificate is worth a word.
+        // A bad certificate is worth a word in the log; a path down or back changes the tile.
         if (event.path === 'unauthenticated')
           this.#report(
             new ParleyError('UNAVAILABLE', `mesh connection with ${event.account}: ${event.path}`),
           );
-        return;
+        else if (event.path === 'disconnected') this.#connection.set(event.account, 'reconnecting');
+        else this.#connection.delete(event.account);
+        break;
+      case 'unreachable':
+        this.#connection.set(event.account, 'unreachable');
+        break;
       case 'move':
         void this.#move().catch((error: unknown) => this.#report(error));
         break;
@@ -292,11 +301,15 @@ export class MeshCall implements GroupCallHandle {
           ...sfu.events.map((event) => ({ ...event, seq: event.seq + SFU_EVENT_SEQ })),
         ].slice(-MAX_EVENTS),
       };
-    const participants: Participant[] = [...this.#members].map(([account, tracks]) => ({
-      peerId: meshPeerId(account),
-      identity: callIdentityOfAccount(account),
-      tracks,
-    }));
+    const participants: Participant[] = [...this.#members].map(([account, tracks]) => {
+      const connection = this.#connection.get(account);
+      return {
+        peerId: meshPeerId(account),
+        identity: callIdentityOfAccount(account),
+        tracks,
+        ...(connection === undefined ? {} : { connection }),
+      };
+    });
     return {
       ...common,
       phase: this.#phase,

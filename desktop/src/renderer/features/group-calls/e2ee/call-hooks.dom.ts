@@ -51,6 +51,22 @@ class KeysWhenOpen implements FrameKeySource {
   }
 }
 
+/** The keys a device held when it left a call, as they were then: nothing is ever added (a test hook's). */
+class KeysLeftBehind implements FrameKeySource {
+  constructor(
+    readonly localKey: FrameKey | undefined,
+    private readonly remote: ReadonlyMap<string, readonly FrameKey[]>,
+  ) {}
+
+  remoteKeys(participantId: string): readonly FrameKey[] {
+    return this.remote.get(participantId) ?? [];
+  }
+
+  onChange(): () => void {
+    return () => undefined;
+  }
+}
+
 export interface FrameEncryptionHooks extends GroupCallMediaHooks {
   /** Per transform: frames passed on and dropped (docs: ./README.md). */
   stats(): Promise<TransformStats[]>;
@@ -79,6 +95,12 @@ export function frameEncryptionHooks(
      * scenario can check a leaver never held the keys used after it left (e2e/browser/group-call-e2ee.spec.ts).
      */
     readonly remoteKeyGiven?: (participantId: string, keyId: number) => void;
+    /**
+     * Test hook: when the call ends, hears the keys this device then held, frozen (never a key more), so a
+     * scenario can try them on what the others send after it left (e2e/browser/group-call-e2ee-leave.spec.ts).
+     * The keys stay in the page's memory; a scenario reads key ids and counts, never key bytes.
+     */
+    readonly keysLeftBehind?: (keys: FrameKeySource) => void;
   } = {},
 ): FrameEncryptionHooks {
   const report = options.report ?? ((error: unknown) => console.warn('call encryption:', error));
@@ -87,6 +109,8 @@ export function frameEncryptionHooks(
   /** SFU peer id → account, as the SFU announced them. */
   const peers = new Map<string, string>();
   const accounts = () => [...new Set(peers.values())];
+  /** Everyone who was in the call while we were (whose keys we may hold). */
+  const everyone = new Set<string>();
   let keyring: CallKeyring | undefined;
   let closed = false;
   const opening = (async () => {
@@ -115,6 +139,7 @@ export function frameEncryptionHooks(
       const account = accountOfCallIdentity(identity);
       if (account === undefined) return;
       peers.set(peerId, account);
+      everyone.add(account);
       peersChanged();
     },
     left: ({ peerId }) => {
@@ -125,6 +150,11 @@ export function frameEncryptionHooks(
     close: () => {
       if (closed) return;
       closed = true;
+      if (keyring !== undefined && options.keysLeftBehind !== undefined) {
+        const held = keyring;
+        const remote = new Map([...everyone].map((account) => [account, [...held.remoteKeys(account)]]));
+        options.keysLeftBehind(new KeysLeftBehind(held.localKey, remote));
+      }
       e2ee.close();
       if (keyring !== undefined) client.callKeys.close(keyring.callId);
     },
