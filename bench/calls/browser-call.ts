@@ -13,8 +13,6 @@
  * Needs the built web client (npm run build:web). Run inside a loopback-only namespace:
  *   unshare -rn sh -c 'ip link set lo up && npx tsx bench/calls/browser-call.ts'
  */
-import { createServer, type Server } from 'node:http';
-import { readdir, readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { recordCalls, callScreen } from '../../e2e/browser/support/calls.js';
@@ -22,26 +20,15 @@ import { twoContacts } from '../../e2e/browser/support/files-and-pairs.js';
 import { Person } from '../../e2e/browser/support/people.js';
 import { openChat } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
-import { runIfMain, sleep } from '../relay/lib/main.node.js';
+import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { median } from '../ui/stats.js';
+import { blankServer, cpuOver, FRAMES_DECODED } from './lib/chromium.node.js';
 
 const ROUNDS = Number(process.env.PARLEY_BENCH_CALL_ROUNDS ?? 5);
-const CPU_WARMUP_MS = 3_000;
 const CPU_WINDOW_MS = 10_000;
-const CLOCK_TICKS_PER_SECOND = 100;
 
 // In-page scripts are strings: tsx would wrap functions written here with helpers the page lacks.
-/** The page's open peer connections: the app's (recorded by support/calls.ts) or the bare page's. */
-const PCS = `(window.parleyCallTest ? window.parleyCallTest.pcs : window.benchPcs).filter((pc) => pc.connectionState !== 'closed')`;
-/** Video frames decoded so far on the page's open connections. */
-const FRAMES_DECODED = `(async () => {
-  let decoded = 0;
-  for (const pc of ${PCS}) (await pc.getStats()).forEach((r) => {
-    if (r.type === 'inbound-rtp' && r.kind === 'video') decoded += r.framesDecoded || 0;
-  });
-  return decoded;
-})()`;
 /** Resolves `performance.now()` once a first remote video frame was decoded. */
 const FIRST_FRAME = `(async () => {
   for (;;) {
@@ -81,15 +68,6 @@ async function hangUp(alice: Page, bob: Page): Promise<void> {
   }
 }
 
-/** A page with nothing on it, on a loopback origin (a secure context, so getUserMedia works). */
-async function blankServer(): Promise<{ server: Server; url: string }> {
-  const server = createServer((_request, response) => response.end('<!doctype html><title>bare</title>'));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return { server, url: `http://127.0.0.1:${address.port}/` };
-}
-
 const BARE_SETUP = `(async () => {
   window.benchPcs = window.benchPcs || [];
   for (const pc of window.benchPcs) pc.close();
@@ -125,49 +103,6 @@ async function bareCall(a: Page, b: Page): Promise<number> {
   const answer: string = await b.evaluate(bareDescribe('answer', offer));
   await a.evaluate(`window.benchPc.setRemoteDescription(${answer})`);
   return (await a.evaluate<number>(FIRST_FRAME)) - started;
-}
-
-/** CPU ticks (utime + stime) of every process of the browsers started with these profile folders. */
-async function browserTicks(profileDirs: readonly string[]): Promise<number> {
-  const table = new Map<number, { parent: number; cmdline: string; ticks: number }>();
-  for (const entry of await readdir('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-    // Fields after the command name (which may hold spaces), from field 3 on: ppid is 4, utime 14, stime 15.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    table.set(pid, {
-      parent: Number(fields[1] ?? 0),
-      cmdline,
-      ticks: Number(fields[11] ?? 0) + Number(fields[12] ?? 0),
-    });
-  }
-  const ours = (pid: number): boolean => {
-    for (let at = pid, hops = 0; at > 1 && hops < 8; at = table.get(at)?.parent ?? 0, hops++)
-      if (profileDirs.some((dir) => table.get(at)?.cmdline.includes(dir))) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, { ticks: used }] of table) if (ours(pid)) ticks += used;
-  return ticks;
-}
-
-/** Both browsers' CPU (share of one core) and each side's decoded frame rate over the window. */
-async function cpuOver(
-  profileDirs: readonly string[],
-  pages: readonly [Page, Page],
-): Promise<{ cpu: number; fps: number }> {
-  await sleep(CPU_WARMUP_MS);
-  const frames = await Promise.all(pages.map((page) => page.evaluate<number>(FRAMES_DECODED)));
-  const ticks = await browserTicks(profileDirs);
-  const started = performance.now();
-  await sleep(CPU_WINDOW_MS);
-  const used = (await browserTicks(profileDirs)) - ticks;
-  const after = await Promise.all(pages.map((page) => page.evaluate<number>(FRAMES_DECODED)));
-  const seconds = (performance.now() - started) / 1000;
-  const decoded = after.reduce((sum, n, i) => sum + n - (frames[i] ?? 0), 0);
-  return { cpu: used / CLOCK_TICKS_PER_SECOND / seconds, fps: decoded / seconds };
 }
 
 async function main(): Promise<void> {
@@ -210,10 +145,10 @@ async function main(): Promise<void> {
 
     const profiles = [alice.profileDir, bob.profileDir];
     await bareCall(bareA, bareB);
-    const bareCpu = await cpuOver(profiles, [bareA, bareB]);
+    const bareCpu = await cpuOver(profiles, [bareA, bareB], CPU_WINDOW_MS);
     await closeBare();
     await appCall(alice.page);
-    const appCpu = await cpuOver(profiles, [alice.page, bob.page]);
+    const appCpu = await cpuOver(profiles, [alice.page, bob.page], CPU_WINDOW_MS);
     await hangUp(alice.page, bob.page);
     const pct = (share: number) => `${(share * 100).toFixed(0)} %`;
     line(

@@ -37,11 +37,13 @@ async function decryptsFrom(from: CallKeyring, to: CallKeyring, fromAccount: str
   }
 }
 
-async function groupOfThree(): Promise<{ devices: TestDevice[]; groupId: string }> {
+async function groupOfThree(
+  options: Parameters<typeof s.device>[1] = {},
+): Promise<{ devices: TestDevice[]; groupId: string }> {
   const devices = [
-    s.device('alice', { direct: false }),
-    s.device('bob', { direct: false }),
-    s.device('carol', { direct: false }),
+    s.device('alice', { direct: false, ...options }),
+    s.device('bob', { direct: false, ...options }),
+    s.device('carol', { direct: false, ...options }),
   ];
   await startAll(...devices);
   const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
@@ -61,6 +63,40 @@ async function allInOneCall(devices: TestDevice[], groupId: string): Promise<Cal
     rings.push(await device.c.callKeys.open({ callId, groupId, participants }));
   }
   return rings;
+}
+
+/** The third joins the call of the first two: the SFU names them to it, and it to them. */
+async function thirdJoins(
+  [first, second, third]: readonly [TestDevice, TestDevice, TestDevice],
+  [a, b]: readonly [CallKeyring, CallKeyring],
+  callId: string,
+  groupId: string,
+): Promise<CallKeyring> {
+  const c = await third.c.callKeys.open({
+    callId,
+    groupId,
+    participants: [first.c.account, second.c.account],
+  });
+  await a.setParticipants([second.c.account, third.c.account]);
+  await b.setParticipants([first.c.account, third.c.account]);
+  return c;
+}
+
+/** Encrypts a frame under `key` and tries it with a decryptor holding only `held`. */
+async function decryptsUnder(key: FrameKey | undefined, held: readonly FrameKey[]): Promise<boolean> {
+  if (key === undefined) return false;
+  const encryptor = new FrameEncryptor({ stream: 0 });
+  await encryptor.setKey(key);
+  return opens(await encryptor.encrypt(nacl.randomBytes(300), VIDEO), held);
+}
+
+async function opens(frame: Uint8Array, held: readonly FrameKey[]): Promise<boolean> {
+  const decryptor = new FrameDecryptor();
+  for (const key of held) decryptor.addKey(key);
+  return decryptor.decrypt(frame, 'video').then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -96,13 +132,7 @@ describe('group-call frame keys over the pairwise sessions', () => {
     const a = await alice.c.callKeys.open({ callId, groupId, participants: [] });
     const b = await bob.c.callKeys.open({ callId, groupId, participants: [alice.c.account] });
     await a.setParticipants([bob.c.account]);
-    const c = await carol.c.callKeys.open({
-      callId,
-      groupId,
-      participants: [alice.c.account, bob.c.account],
-    });
-    await a.setParticipants([bob.c.account, carol.c.account]);
-    await b.setParticipants([alice.c.account, carol.c.account]);
+    const c = await thirdJoins([alice, bob, carol], [a, b], callId, groupId);
 
     const rings = [
       [a, alice.c.account],
@@ -119,6 +149,40 @@ describe('group-call frame keys over the pairwise sessions', () => {
     for (const [from, account] of rings)
       for (const [to] of rings) if (to !== from) expect(await decryptsFrom(from, to, account)).toBe(true);
     expect(a.participants.sort()).toEqual([bob.c.account, carol.c.account].sort());
+  });
+
+  it('when someone joins, those in the call switch at once to keys the joiner gets, and it cannot read what came before', async () => {
+    // A switch delay longer than the test: a key that waited for it would never be used here.
+    const { devices, groupId } = await groupOfThree({ tuning: { callKeySwitchDelayMs: 3_600_000 } });
+    const [alice, bob, carol] = devices as [TestDevice, TestDevice, TestDevice];
+    const callId = toBase64Url(nacl.randomBytes(32));
+    const a = await alice.c.callKeys.open({ callId, groupId, participants: [] });
+    const b = await bob.c.callKeys.open({ callId, groupId, participants: [alice.c.account] });
+    await a.setParticipants([bob.c.account]);
+    await until(
+      () => holds(b, alice.c.account, a.localKey) && holds(a, bob.c.account, b.localKey),
+      "alice's and bob's first keys at each other",
+    );
+    const bobHeldOfAlice = b.remoteKeys(alice.c.account);
+    const beforeCarol = new FrameEncryptor({ stream: 0 });
+    await beforeCarol.setKey(a.localKey as FrameKey); // defined: bob holds it (until above)
+    const earlier = await beforeCarol.encrypt(nacl.randomBytes(300), VIDEO);
+
+    // Carol joins: the SFU names alice and bob to her, and her to them.
+    const c = await thirdJoins([alice, bob, carol], [a, b], callId, groupId);
+    expect(a.pendingKey).toBeUndefined();
+    expect(b.pendingKey).toBeUndefined();
+    await until(
+      () => holds(c, alice.c.account, a.localKey) && holds(c, bob.c.account, b.localKey),
+      "alice's and bob's keys in use, at carol",
+    );
+    expect(await decryptsUnder(a.localKey, c.remoteKeys(alice.c.account))).toBe(true);
+    expect(await decryptsUnder(b.localKey, c.remoteKeys(bob.c.account))).toBe(true);
+    // Bob reads Alice's new frames with only what he held before Carol came (he derives her new key).
+    expect(await decryptsUnder(a.localKey, bobHeldOfAlice)).toBe(true);
+    // What Alice sent before Carol joined stays closed to Carol, with every key she was given.
+    expect(await opens(earlier, c.remoteKeys(alice.c.account))).toBe(false);
+    expect(await opens(earlier, bobHeldOfAlice)).toBe(true);
   });
 
   it('rotates every key when one leaves, and the leaver never gets the new ones', async () => {

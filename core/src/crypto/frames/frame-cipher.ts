@@ -11,7 +11,13 @@ import {
   frameIv,
   type MediaKind,
 } from './format.js';
-import { deriveFrameKey, type DerivedFrameKey, type FrameKey } from './frame-key.js';
+import {
+  MAX_RATCHET_STEPS,
+  deriveFrameKey,
+  ratchetFrameKey,
+  type DerivedFrameKey,
+  type FrameKey,
+} from './frame-key.js';
 import { ReplayWindow } from './replay-window.js';
 import { defaultSubtle, type FrameSubtle } from './subtle.js';
 
@@ -91,12 +97,18 @@ export const RETIRE_AFTER_FRAMES = 64;
  * Decrypts one remote sender's frames (one receiver: a track of one participant). It holds the keys it was
  * given by key id; once frames under a newer key have decrypted for a while, older keys are forgotten for
  * good (a key id below the newest one in use is never taken again), so frames in flight during a switch
- * still decrypt but the old key does not stay usable. Each (key, stream) has a replay window.
+ * still decrypt but the old key does not stay usable. Each (key, stream) has a replay window. A frame under a
+ * key id a few past the newest held one is tried under that key ratcheted forward (someone joined: the sender
+ * switched at once, ratchetFrameKey); the ratcheted key is kept only once a frame authenticated under it.
  */
 export class FrameDecryptor {
   readonly #subtle: FrameSubtle;
   readonly #retireAfter: number;
   readonly #keys = new Map<number, Promise<DerivedFrameKey>>();
+  /** The secrets behind #keys, to ratchet forward from. */
+  readonly #secrets = new Map<number, FrameKey>();
+  /** Keys ratcheted from held ones, by key id, until a frame authenticates under one. */
+  readonly #ratcheted = new Map<number, Promise<{ frameKey: FrameKey; derived: DerivedFrameKey }>>();
   readonly #windows = new Map<string, ReplayWindow>();
   /** Key ids below this are retired. */
   #floor = 0;
@@ -116,10 +128,38 @@ export class FrameDecryptor {
   /** Adds a key of this sender; a retired (or already held) key id is ignored. */
   addKey(frameKey: FrameKey): void {
     if (frameKey.keyId < this.#floor || this.#keys.has(frameKey.keyId)) return;
-    const derived = deriveFrameKey(this.#subtle, frameKey);
+    this.#hold(frameKey, deriveFrameKey(this.#subtle, frameKey));
+  }
+
+  #hold(frameKey: FrameKey, derived: Promise<DerivedFrameKey>): void {
     // A key that fails to derive (bad length) is dropped; frames under it fail as unknown.
-    derived.catch(() => this.#keys.delete(frameKey.keyId));
+    derived.catch(() => {
+      this.#keys.delete(frameKey.keyId);
+      this.#secrets.delete(frameKey.keyId);
+    });
     this.#keys.set(frameKey.keyId, derived);
+    this.#secrets.set(frameKey.keyId, frameKey);
+    for (const id of [...this.#ratcheted.keys()]) if (id <= frameKey.keyId) this.#ratcheted.delete(id);
+  }
+
+  /**
+   * `keyId` ratcheted forward from the newest held key below it, if that is at most MAX_RATCHET_STEPS back;
+   * derived once per key id however many frames ask.
+   */
+  #ratchet(keyId: number): Promise<{ frameKey: FrameKey; derived: DerivedFrameKey }> | undefined {
+    const cached = this.#ratcheted.get(keyId);
+    if (cached !== undefined) return cached;
+    const base = Math.max(-1, ...[...this.#secrets.keys()].filter((id) => id < keyId));
+    const from = this.#secrets.get(base);
+    if (from === undefined || keyId - base > MAX_RATCHET_STEPS) return undefined;
+    const ratcheted = (async () => {
+      let frameKey = from;
+      while (frameKey.keyId < keyId) frameKey = await ratchetFrameKey(this.#subtle, frameKey);
+      return { frameKey, derived: await deriveFrameKey(this.#subtle, frameKey) };
+    })();
+    ratcheted.catch(() => this.#ratcheted.delete(keyId));
+    this.#ratcheted.set(keyId, ratcheted);
+    return ratcheted;
   }
 
   /**
@@ -128,12 +168,21 @@ export class FrameDecryptor {
    */
   async decrypt(frame: Uint8Array, kind: MediaKind): Promise<Uint8Array> {
     const trailerInfo = decodeTrailer(frame);
-    const pending = this.#keys.get(trailerInfo.keyId);
-    if (pending === undefined)
+    const held = this.#keys.get(trailerInfo.keyId);
+    const ratcheted =
+      held === undefined && trailerInfo.keyId >= this.#floor ? this.#ratchet(trailerInfo.keyId) : undefined;
+    if (held === undefined && ratcheted === undefined)
       throw new ParleyError('DECRYPT_FAILED', `no frame key ${trailerInfo.keyId} for this sender`);
     let key: DerivedFrameKey;
+    let ratchetedKey: FrameKey | undefined;
     try {
-      key = await pending;
+      if (held !== undefined) key = await held;
+      else {
+        // Defined: `ratcheted` is set whenever `held` is not (the throw above).
+        const result = await (ratcheted as Promise<{ frameKey: FrameKey; derived: DerivedFrameKey }>);
+        key = result.derived;
+        ratchetedKey = result.frameKey;
+      }
     } catch (error) {
       throw new ParleyError('DECRYPT_FAILED', 'frame key could not be derived', { cause: error });
     }
@@ -169,6 +218,8 @@ export class FrameDecryptor {
     }
     if (!window.fresh(trailerInfo.counter)) throw new ParleyError('DUPLICATE_MESSAGE', 'replayed frame');
     window.accept(trailerInfo.counter);
+    if (ratchetedKey !== undefined && !this.#keys.has(ratchetedKey.keyId))
+      this.#hold(ratchetedKey, Promise.resolve(key));
     this.#used(trailerInfo.keyId);
     const out = new Uint8Array(clear.length + payload.length);
     out.set(clear, 0);
@@ -185,7 +236,11 @@ export class FrameDecryptor {
     this.#framesUnderNewest += 1;
     if (this.#framesUnderNewest < this.#retireAfter || this.#floor === keyId) return;
     this.#floor = keyId;
-    for (const id of [...this.#keys.keys()]) if (id < keyId) this.#keys.delete(id);
+    for (const id of [...this.#keys.keys()])
+      if (id < keyId) {
+        this.#keys.delete(id);
+        this.#secrets.delete(id);
+      }
     for (const id of [...this.#windows.keys()])
       if (Number(id.split(':')[0]) < keyId) this.#windows.delete(id);
   }

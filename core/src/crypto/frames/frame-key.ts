@@ -21,6 +21,29 @@ export interface DerivedFrameKey {
   readonly salt: Uint8Array;
 }
 
+/** How many ratchet steps past the newest key held a receiver derives to read a frame (joins in a row). */
+export const MAX_RATCHET_STEPS = 8;
+
+/**
+ * The next key of a sender after someone joined (docs/crypto.md, "Key schedule"): key id + 1, and
+ * secret' = HKDF-SHA-256(ikm = secret, salt = empty, info = "parley/frame/ratchet/v1", 32 bytes). Everyone
+ * holding `frameKey` can derive it, so the sender switches at once; the joiner, given only the result, cannot
+ * go back to `frameKey` (HKDF is one-way).
+ */
+export async function ratchetFrameKey(subtle: FrameSubtle, frameKey: FrameKey): Promise<FrameKey> {
+  if (frameKey.secret.length !== FRAME_SECRET_LENGTH)
+    throw new ParleyError('INVALID_KEY', `a frame secret is ${FRAME_SECRET_LENGTH} bytes`);
+  if (!Number.isInteger(frameKey.keyId) || frameKey.keyId < 0 || frameKey.keyId >= 0xffff_ffff)
+    throw new ParleyError('INVALID_KEY', 'a frame key id to ratchet is a u32 below the largest');
+  const ikm = await subtle.importKey('raw', frameKey.secret, 'HKDF', false, ['deriveBits']);
+  const secret = await subtle.deriveBits(
+    { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(), info: KDF_LABELS.frameRatchet },
+    ikm,
+    FRAME_SECRET_LENGTH * 8,
+  );
+  return { keyId: frameKey.keyId + 1, secret: new Uint8Array(secret) };
+}
+
 /**
  * key  = HKDF-SHA-256(ikm = secret, salt = empty, info = "parley/frame/key/v1", 32 bytes)
  * salt = HKDF-SHA-256(ikm = secret, salt = empty, info = "parley/frame/salt/v1", 12 bytes)

@@ -4,10 +4,13 @@ import { isParleyError } from '../../errors/index.js';
 import {
   FrameDecryptor,
   FrameEncryptor,
+  MAX_RATCHET_STEPS,
   REPLAY_WINDOW,
   RETIRE_AFTER_FRAMES,
   TRAILER_LENGTH,
   clearBytes,
+  defaultSubtle,
+  ratchetFrameKey,
   type FrameKey,
 } from './index.js';
 
@@ -173,5 +176,49 @@ describe('encrypted call frames', () => {
     new DataView(forged.buffer).setUint32(forged.length - TRAILER_LENGTH, 20);
     expect(await failure(leaver.decrypt(forged, 'video'))).toBe('DECRYPT_FAILED');
     expect((await stayer.decrypt(fresh, 'video')).length).toBe(400);
+  });
+
+  it('a joiner given the key ratcheted at its join cannot decrypt what was sent before it came', async () => {
+    const before = key(30);
+    const ratcheted = await ratchetFrameKey(defaultSubtle(), before);
+    expect(ratcheted.keyId).toBe(31);
+    const encryptor = await sender(before);
+    const earlier = await encryptor.encrypt(vp8(), VIDEO);
+    const joiner = receiver(ratcheted);
+    expect(await failure(joiner.decrypt(earlier, 'video'))).toBe('DECRYPT_FAILED');
+    // Renaming the old frame's key id to the one it holds does not help either.
+    const renamed = earlier.slice();
+    new DataView(renamed.buffer).setUint32(renamed.length - TRAILER_LENGTH, 31);
+    expect(await failure(joiner.decrypt(renamed, 'video'))).toBe('DECRYPT_FAILED');
+    await encryptor.setKey(ratcheted);
+    expect((await joiner.decrypt(await encryptor.encrypt(vp8(), VIDEO), 'video')).length).toBe(400);
+  });
+
+  it('someone already in the call reads frames under a key ratcheted after joins without being sent it', async () => {
+    const first = key(40);
+    const encryptor = await sender(first);
+    const stayer = receiver(first);
+    // Two joins in a row: two ratchet steps.
+    const twice = await ratchetFrameKey(defaultSubtle(), await ratchetFrameKey(defaultSubtle(), first));
+    await encryptor.setKey(twice);
+    expect((await stayer.decrypt(await encryptor.encrypt(vp8(), VIDEO), 'video')).length).toBe(400);
+    expect(stayer.keyIds).toEqual([40, 42]);
+  });
+
+  it('a forged frame naming a later key id authenticates nothing and leaves no key behind', async () => {
+    const held = key(50);
+    const stayer = receiver(held);
+    // A sender under an unrelated key whose id is one ratchet step ahead (a fresh key after a leave).
+    const fresh = await sender(key(51));
+    expect(await failure(stayer.decrypt(await fresh.encrypt(vp8(), VIDEO), 'video'))).toBe('DECRYPT_FAILED');
+    expect(stayer.keyIds).toEqual([50]);
+    // Too many steps ahead: not even tried.
+    let far = held;
+    for (let step = 0; step <= MAX_RATCHET_STEPS; step += 1)
+      far = await ratchetFrameKey(defaultSubtle(), far);
+    expect(await failure(stayer.decrypt(await (await sender(far)).encrypt(vp8(), VIDEO), 'video'))).toBe(
+      'DECRYPT_FAILED',
+    );
+    expect(stayer.keyIds).toEqual([50]);
   });
 });

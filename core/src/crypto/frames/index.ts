@@ -12,7 +12,14 @@ export {
   type MediaKind,
   type Trailer,
 } from './format.js';
-export { FRAME_SECRET_LENGTH, deriveFrameKey, type DerivedFrameKey, type FrameKey } from './frame-key.js';
+export {
+  FRAME_SECRET_LENGTH,
+  MAX_RATCHET_STEPS,
+  deriveFrameKey,
+  ratchetFrameKey,
+  type DerivedFrameKey,
+  type FrameKey,
+} from './frame-key.js';
 export { FrameDecryptor, FrameEncryptor, RETIRE_AFTER_FRAMES, type OutgoingFrame } from './frame-cipher.js';
 export { REPLAY_WINDOW } from './replay-window.js';
 export { defaultSubtle, type FrameSubtle } from './subtle.js';

@@ -23,6 +23,7 @@ export const KDF_LABELS = {
   deviceLinkCommit: utf8('parley/device-link/commit/v1'),
   frameKey: utf8('parley/frame/key/v1'),
   frameSalt: utf8('parley/frame/salt/v1'),
+  frameRatchet: utf8('parley/frame/ratchet/v1'),
 } as const;
 
 /** Single-byte HMAC inputs of the symmetric-key ratchet (Signal's KDF_CK constants). */

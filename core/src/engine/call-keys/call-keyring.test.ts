@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import nacl from 'tweetnacl';
-import type { FrameKey, FrameKeyChange } from '../../crypto/frames/index.js';
+import {
+  defaultSubtle,
+  ratchetFrameKey,
+  type FrameKey,
+  type FrameKeyChange,
+} from '../../crypto/frames/index.js';
 import { CallKeyring } from './call-keyring.js';
 
 /** Timers that run only when the test says so. */
@@ -43,16 +48,16 @@ function keyring(members: readonly string[]) {
 }
 
 describe('a call keyring', () => {
-  it('uses its first key at once and a rotated one only after the switch delay', async () => {
+  it('uses its first key at once, a key rotated after a leave only after the switch delay', async () => {
     const { ring, sent, timers } = keyring(['bob', 'carol']);
     const changes: FrameKeyChange[] = [];
     ring.onChange((change) => changes.push(change));
-    await ring.setParticipants(['bob']);
-    const first = ring.localKey;
-    expect(sent).toEqual([{ to: ['bob'], key: first }]);
     await ring.setParticipants(['bob', 'carol']);
+    const first = ring.localKey;
+    expect(sent).toEqual([{ to: ['bob', 'carol'], key: first }]);
+    await ring.setParticipants(['bob']);
     const rotated = sent[1]?.key;
-    expect(sent[1]?.to).toEqual(['bob', 'carol']);
+    expect(sent[1]?.to).toEqual(['bob']);
     expect(rotated?.keyId).toBeGreaterThan(first?.keyId ?? Infinity);
     // Still the old key until everyone had time to receive the new one.
     expect(ring.localKey).toBe(first);
@@ -60,6 +65,38 @@ describe('a call keyring', () => {
     timers.runAll();
     expect(ring.localKey).toBe(rotated);
     expect(changes.map((change) => change.kind)).toEqual(['local', 'local']);
+  });
+
+  it('ratchets its key when someone joins and uses it at once, sent to everyone in the call', async () => {
+    const { ring, sent } = keyring(['bob', 'carol']);
+    await ring.setParticipants(['bob']);
+    const first = ring.localKey;
+    if (first === undefined) throw new Error('no first key');
+    await ring.setParticipants(['bob', 'carol']);
+    // No timer ran: the ratcheted key is in use already (bob derives it; carol is sent it).
+    const ratcheted = await ratchetFrameKey(defaultSubtle(), first);
+    expect(ring.pendingKey).toBeUndefined();
+    expect(ring.localKey).toEqual(ratcheted);
+    expect(sent.at(-1)).toEqual({ to: ['bob', 'carol'], key: ratcheted });
+  });
+
+  it('never ratchets from a key a leaver holds: a join while the key after a leave waits gets a fresh key', async () => {
+    const { ring, sent, timers } = keyring(['bob', 'carol', 'dave']);
+    await ring.setParticipants(['bob', 'carol']);
+    const heldByCarol = ring.localKey;
+    if (heldByCarol === undefined) throw new Error('no first key');
+    await ring.setParticipants(['bob']);
+    // Dave joins before the switch: the key he gets must not be derivable from the one Carol holds.
+    await ring.setParticipants(['bob', 'dave']);
+    const toDave = sent.at(-1);
+    expect(toDave?.to).toEqual(['bob', 'dave']);
+    let derived = heldByCarol;
+    for (let step = 0; step < 3; step += 1) {
+      derived = await ratchetFrameKey(defaultSubtle(), derived);
+      expect(Buffer.from(derived.secret).equals(Buffer.from(toDave?.key.secret ?? []))).toBe(false);
+    }
+    timers.runAll();
+    expect(ring.localKey).toBe(toDave?.key);
   });
 
   it('sends the key rotated after a leave only to those still in the call', async () => {

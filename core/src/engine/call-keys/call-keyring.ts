@@ -1,5 +1,12 @@
 import { ParleyError } from '../../errors/index.js';
-import type { FrameKey, FrameKeyChange, FrameKeySource } from '../../crypto/frames/index.js';
+import {
+  defaultSubtle,
+  ratchetFrameKey,
+  type FrameKey,
+  type FrameKeyChange,
+  type FrameKeySource,
+  type FrameSubtle,
+} from '../../crypto/frames/index.js';
 import { TypedEmitter } from '../../link/typed-emitter.js';
 import type { EngineTimers } from '../platform.js';
 
@@ -21,17 +28,22 @@ export interface CallKeyringParts {
   readonly timers: EngineTimers;
   readonly switchDelayMs: number;
   readonly report: (error: unknown) => void;
+  /** WebCrypto, for ratcheting our key when someone joins (globalThis.crypto.subtle by default). */
+  readonly subtle?: FrameSubtle;
 }
 
 /**
- * One group call's frame keys on this device: our own (a fresh random secret per generation, rotated when
- * anyone joins or leaves and sent to everyone in the call at that moment) and the keys the other
- * participants sent us. The encoded transforms read it as a FrameKeySource.
+ * One group call's frame keys on this device: our own (rotated when anyone joins or leaves and sent to
+ * everyone in the call at that moment) and the keys the other participants sent us. The encoded transforms
+ * read it as a FrameKeySource.
  *
- * A new own key is sent at once but used only `switchDelayMs` later, so participants have it before the
- * first frame under it; receivers keep the previous key until frames under the new one have decrypted
- * for a while (crypto/frames). Someone who left is not sent the new key, so what we send after the
- * switch is closed to them.
+ * When someone leaves, the new own key is a fresh random secret, sent at once but used only `switchDelayMs`
+ * later, so participants have it before the first frame under it; receivers keep the previous key until
+ * frames under the new one have decrypted for a while (crypto/frames). Someone who left is not sent the new
+ * key, so what we send after the switch is closed to them. When people only join, the new key is the
+ * current one ratcheted forward (ratchetFrameKey) and used at once: those already in the call derive it
+ * themselves, so the joiners decode as soon as their copy arrives instead of a switch delay later, and
+ * cannot go back to what was sent before they came.
  */
 export class CallKeyring extends TypedEmitter<{ change: FrameKeyChange }> implements FrameKeySource {
   readonly callId: string;
@@ -141,8 +153,25 @@ export class CallKeyring extends TypedEmitter<{ change: FrameKeyChange }> implem
       next.size === this.#participants.size &&
       [...next].every((account) => this.#participants.has(account));
     if (same) return;
+    const onlyJoined = [...this.#participants].every((account) => next.has(account));
     this.#participants = next;
-    await this.#rotate();
+    // A ratchet is safe only from a key nobody outside the call holds: never while a fresh one (after a
+    // leave) waits to be switched to, since the leaver still holds the current one.
+    if (onlyJoined && this.#current !== undefined && this.#pending === undefined) await this.#ratchet();
+    else await this.#rotate();
+  }
+
+  /** The current key ratcheted forward, used at once and sent to everyone in the call (joiners need it). */
+  async #ratchet(): Promise<void> {
+    const current = this.#current;
+    if (current === undefined) return;
+    const key = await ratchetFrameKey(this.#parts.subtle ?? defaultSubtle(), current);
+    this.#assertOpen();
+    // Rotated meanwhile (only through #changes, which this runs in): nothing to do then.
+    if (this.#current !== current || this.#pending !== undefined) return;
+    this.#current = key;
+    this.emit('change', { kind: 'local', key });
+    if (this.#participants.size > 0) await this.#parts.send([...this.#participants], key);
   }
 
   async #rotate(): Promise<void> {
