@@ -3,9 +3,15 @@ import type { Page } from '@playwright/test';
 import { expectNoSeriousA11yViolations } from './support/axe.js';
 import { expect, test } from './support/fixtures.js';
 import { attach, messages, twoContacts } from './support/files-and-pairs.js';
-import { openLinkForm, openLinkedDevices, showLinkPayload, submitLink } from './support/linked-devices.js';
+import {
+  linkBrowser,
+  openLinkForm,
+  openLinkedDevices,
+  showLinkPayload,
+  submitLink,
+} from './support/linked-devices.js';
 import { png } from './support/png.js';
-import { bubble, chatRow, conversation, onboard, openChat, sendText } from './support/ui.js';
+import { bubble, chatRow, conversation, onboard, openChat, sendText, unlock } from './support/ui.js';
 
 /*
  * Issue 15's scenario in Chromium: Alice links a second browser (her laptop) by pasting the link payload her
@@ -153,4 +159,33 @@ test('a link declined on the existing device says so on the new one, which then 
   // Nothing of the attempt is kept: a new identity, under another passphrase, starts on a clean device.
   await laptop.page.getByRole('button', { name: 'Create a new identity instead' }).click();
   await onboard(laptop.page, 'Carol', { passphrase: 'another passphrase entirely' });
+});
+
+test('a browser unlinked while it was closed says so when it is opened again', async ({
+  people,
+}, testInfo) => {
+  const { alice, bob } = await twoContacts(people);
+  const [laptop] = await people('Laptop');
+  if (laptop === undefined) throw new Error('the laptop did not open');
+  const panel = await linkBrowser(alice.page, laptop.page);
+  await openChat(laptop.page, 'Bob');
+  await sendText(bob.page, 'to both of you');
+  await expect(bubble(laptop.page, 'to both of you')).toBeVisible({ timeout: 60_000 });
+
+  // The laptop is closed (its data stays); Alice unlinks it meanwhile, so nobody can tell it at once.
+  await laptop.quit();
+  await panel.getByRole('button', { name: 'Unlink Device 2' }).click();
+  await alice.page
+    .getByRole('dialog', { name: 'Unlink this device?' })
+    .getByRole('button', { name: 'Unlink' })
+    .click();
+  await expect(panel.getByText(/^Device 2/u)).toHaveCount(0);
+
+  // Opened again, it checks the account's signed list once connected, and says it was unlinked.
+  const page = await laptop.reopen();
+  await unlock(page);
+  await expect(page.getByRole('alertdialog', { name: 'This device was unlinked' })).toBeVisible({
+    timeout: 60_000,
+  });
+  await page.screenshot({ path: testInfo.outputPath('unlinked-while-closed.png') });
 });

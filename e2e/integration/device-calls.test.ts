@@ -121,4 +121,38 @@ describe('calls to an account with linked devices', () => {
     await both;
     laptop.c.calls.hangup(placed.callId);
   });
+  it("connects one call when two of the caller's devices call at once; the other ends as busy", async () => {
+    const { alice, bob, laptop } = await aliceTwiceAndBob();
+    const rings = collect(bob.c, 'call-incoming');
+    const firstRing = next(bob.c, 'call-incoming');
+    const ended = {
+      phone: next(alice.c, 'call-state', (call) => call.phase === 'ended'),
+      laptop: next(laptop.c, 'call-state', (call) => call.phase === 'ended'),
+    };
+    const fromPhone = alice.c.calls.place(bob.c.account);
+    const fromLaptop = laptop.c.calls.place(bob.c.account);
+
+    // Bob's device rings for the call whose ring it saw first; the other device of Alice's is told he is busy.
+    const rang = await firstRing;
+    expect([fromPhone.callId, fromLaptop.callId]).toContain(rang.callId);
+    const phoneWon = rang.callId === fromPhone.callId;
+    const [winner, loser] = phoneWon ? [alice, laptop] : [laptop, alice];
+    expect((await (phoneWon ? ended.laptop : ended.phone)).endReason).toEqual({ kind: 'busy' });
+    expect(loser.c.calls.current).toBeUndefined();
+
+    const both = Promise.all([
+      next(bob.c, 'call-state', (call) => call.phase === 'active'),
+      next(winner.c, 'call-state', (call) => call.phase === 'active'),
+    ]);
+    bob.c.calls.accept(rang.callId);
+    await both;
+    const bobLine = next(bob.c, 'message', (e) => e.message.kind === 'call');
+    winner.c.calls.hangup(rang.callId);
+    await bobLine;
+    // Bob saw one call from Alice, and his chat with her shows that one only: no missed call beside it.
+    expect(rings.map((call) => call.callId)).toEqual([rang.callId]);
+    expect(await callLines(bob.c, alice.c.account)).toEqual([
+      expect.objectContaining({ callId: rang.callId, outcome: 'answered', direction: 'incoming' }),
+    ]);
+  });
 });

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore, SQLITE_FILE } from './store/index.js';
-import { freePort, listeningLine, runCli, startCli, waitUntilServing } from './testing/cli.node.js';
+import { listeningLine, runCli, startCli, waitUntilServing } from './testing/cli.node.js';
+import { freePort } from './testing/ports.node.js';
 
 let dataDir: string;
 

@@ -127,6 +127,22 @@ export const OPTIONAL_SETTINGS: Readonly<
 /** Settings that are file system paths: in a configuration file they are relative to the file's folder. */
 export const PATH_SETTINGS: readonly string[] = ['dataDir', 'webRoot', 'tls.certFile', 'tls.keyFile'];
 
+/**
+ * Every connection, identity and auth limit at `points` per `windowSeconds`: for test rigs and benches, which
+ * send bursts no real client would. Written once, so a limit added here is raised in every rig too.
+ */
+export function uniformRateLimits(points: number, windowSeconds = 1): RelayConfig['rateLimits'] {
+  const limit = (): RateLimit => ({ points, windowSeconds });
+  return {
+    perConnection: limit(),
+    perIdentity: limit(),
+    authPerAddress: limit(),
+    authFailuresPerAddress: limit(),
+    authFailuresPerIdentity: limit(),
+    admissionsPerAddress: limit(),
+  };
+}
+
 export function defaultConfig(overrides: Partial<RelayConfig> = {}): RelayConfig {
   return {
     port: 7777,

@@ -5,6 +5,7 @@
 export { startRelay, type Relay, type RelayOptions } from './relay.node.js';
 export {
   defaultConfig,
+  uniformRateLimits,
   type AccessPolicy,
   type OtpSenderConfig,
   type RateLimit,

@@ -1,14 +1,7 @@
-import type { RelayConfig } from '../../../relay/src/config.js';
+import { uniformRateLimits, type RelayConfig } from '../../../relay/src/config.js';
 
 /** Limits high enough that no bench is throttled by them; every bench that uses them says so in its output. */
-export const BENCH_RATE_LIMITS: RelayConfig['rateLimits'] = {
-  perConnection: { points: 1_000_000_000, windowSeconds: 1 },
-  perIdentity: { points: 1_000_000_000, windowSeconds: 1 },
-  authPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
-  authFailuresPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
-  authFailuresPerIdentity: { points: 1_000_000_000, windowSeconds: 1 },
-  admissionsPerAddress: { points: 1_000_000_000, windowSeconds: 1 },
-};
+export const BENCH_RATE_LIMITS = uniformRateLimits(1_000_000_000);
 
 export const BENCH_BLOB_QUOTA: RelayConfig['blobQuota'] = { maxBlobs: 100_000_000, maxBytes: 1024 ** 4 };
 

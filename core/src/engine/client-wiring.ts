@@ -1,3 +1,4 @@
+import { isParleyError } from '../errors/index.js';
 import { fromBase64Url } from '../protocol/encoding.js';
 import type { AccountSettings } from './account/account-settings.js';
 import { BackupService } from './account/backup-service.js';
@@ -159,11 +160,22 @@ export function wireClient(
         links.start(iceServers);
         // Once per client (restore() is idempotent): direct transfers wait for links, uploads for the relay.
         files.restore();
-        void links.linkContacts().catch(report);
+        if (!linking.joining) void links.linkContacts().catch(report);
       },
-      connected: (relay) => void applyPresenceVisibility(relay, db, settings.privacy.presence).catch(report),
-      onBlob: (relay, blob) => void inbox.onBlob(relay, blob),
-      onSignal: (signal) => links.handleSignal(signal),
+      connected: (relay) => {
+        void applyPresenceVisibility(relay, db, settings.privacy.presence).catch(report);
+        // A linked device unlinked while it was off finds out now, not at its first send: 'devices' says so.
+        void ctx.devices.assertSelfListed().catch((error: unknown) => {
+          if (!isParleyError(error, 'UNTRUSTED_IDENTITY')) report(error);
+        });
+      },
+      // A client becoming another account's device leaves all but the linking's frames for its next start.
+      onBlob: (relay, blob) => {
+        if (!linking.joining) void inbox.onBlob(relay, blob);
+      },
+      onSignal: (signal) => {
+        if (!linking.joining || signal.kind === 'device-link') links.handleSignal(signal);
+      },
     },
   );
   links = new LinksService(ctx, tuning, options.wrtc, relayFor, {

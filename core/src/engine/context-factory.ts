@@ -54,6 +54,7 @@ export function engineContext(
       db,
       backend: crypto.backend,
       self,
+      selfKey: identity.identityKey,
       now: crypto.now,
       relayFor,
       // A higher counter kept: sessions, contacts, groups and the conversation follow.

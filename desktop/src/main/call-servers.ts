@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { TextFile } from './files.js';
+import { readJsonFile, type TextFile } from './files.js';
 import { askCallServer, type CallServerAnswer, type FetchJson } from './policy/call-servers.js';
-import { relaySources } from './policy/csp.js';
+import { isPlainOrigin } from './policy/csp.js';
 
 const MAX_ENTRIES = 64;
 const fileSchema = z.object({
@@ -11,15 +11,6 @@ const fileSchema = z.object({
 
 /** Each relay with what it said, from `ask`. */
 export type RelayAnswers = readonly (readonly [relay: string, answer: CallServerAnswer])[];
-
-const isPlainOrigin = (origin: string): boolean => {
-  try {
-    relaySources(origin);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * The call servers (SFUs) the allowed relays announce, for the renderer's CSP, kept in userData by relay.
@@ -37,18 +28,11 @@ export class CallServers {
   ) {}
 
   async load(): Promise<void> {
-    const text = await this.file.read();
-    if (text === undefined) return;
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) return;
-      const entries = Object.entries(parsed.data.servers).slice(0, MAX_ENTRIES);
-      this.byRelay = new Map(
-        entries.filter(([relay, server]) => isPlainOrigin(relay) && isPlainOrigin(server)),
-      );
-    } catch {
-      this.byRelay = new Map();
-    }
+    const stored = await readJsonFile(this.file, fileSchema);
+    const entries = Object.entries(stored?.servers ?? {}).slice(0, MAX_ENTRIES);
+    this.byRelay = new Map(
+      entries.filter(([relay, server]) => isPlainOrigin(relay) && isPlainOrigin(server)),
+    );
   }
 
   /** The call servers of these relays, as connect-src origins. */

@@ -1,7 +1,7 @@
 import { ParleyError } from '@parley/core';
 import { z } from 'zod';
-import type { TextFile } from './files.js';
-import { relaySources } from './policy/csp.js';
+import { readJsonFile, type TextFile } from './files.js';
+import { isPlainOrigin, relaySources } from './policy/csp.js';
 
 const MAX_RELAYS = 64;
 const fileSchema = z.object({ version: z.literal(1), origins: z.array(z.string()).max(MAX_RELAYS) });
@@ -17,22 +17,8 @@ export class RelayOrigins {
   constructor(private readonly file: TextFile) {}
 
   async load(): Promise<void> {
-    const text = await this.file.read();
-    if (text === undefined) return;
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(text));
-      if (!parsed.success) return;
-      this.origins = parsed.data.origins.filter((origin) => {
-        try {
-          relaySources(origin);
-          return true;
-        } catch {
-          return false;
-        }
-      });
-    } catch {
-      this.origins = [];
-    }
+    const stored = await readJsonFile(this.file, fileSchema);
+    this.origins = (stored?.origins ?? []).filter(isPlainOrigin);
   }
 
   list(): readonly string[] {

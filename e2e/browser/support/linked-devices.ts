@@ -11,7 +11,7 @@ export async function openLinkedDevices(page: Page): Promise<Locator> {
   const settings = await openSettings(page);
   await settings.getByRole('button', { name: 'Linked devices' }).click();
   const panel = page.getByRole('complementary', { name: 'Linked devices' });
-  await expect(panel.getByRole('heading', { name: 'Devices' })).toBeVisible();
+  await expect(panel.getByRole('heading', { name: 'Devices', exact: true })).toBeVisible();
   return panel;
 }
 
@@ -42,4 +42,22 @@ export async function submitLink(page: Page, payload: string, passphrase = PASSP
     if ((await input.inputValue()) === '') await input.fill(passphrase);
   }
   await main.getByRole('button', { name: 'Link this device' }).click();
+}
+
+/**
+ * Links `newPage` (a fresh browser on its onboarding screen) to the account open in `existingPage`: the
+ * payload pasted, the short code confirmed on the existing device; resolves, once the new one shows the chats,
+ * the existing device's Linked devices panel (still open).
+ */
+export async function linkBrowser(existingPage: Page, newPage: Page): Promise<Locator> {
+  const panel = await openLinkedDevices(existingPage);
+  const payload = await showLinkPayload(panel);
+  await openLinkForm(newPage);
+  await submitLink(newPage, payload);
+  await expect(panel.getByLabel('Short code')).toBeVisible({ timeout: 30_000 });
+  await expect(newPage.getByLabel('Short code')).toBeVisible({ timeout: 30_000 });
+  await panel.getByRole('button', { name: 'Codes match — link' }).click();
+  await expect(newPage.getByRole('navigation', { name: 'Chats' })).toBeVisible({ timeout: 120_000 });
+  await expect(panel.getByRole('status').first()).toHaveText(/Done/u, { timeout: 60_000 });
+  return panel;
 }

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/relay';
+import { defaultConfig, startRelay, uniformRateLimits, type Relay, type RelayConfig } from '@parley/relay';
 import type { Sfu } from '@parley/sfu';
 import { startCallServer } from './call-server.js';
 import { freePort } from './ports.js';
@@ -100,14 +100,7 @@ export class WebRelay {
           : { sfu: { url: `http://127.0.0.1:${this.#sfuPort}`, tokenTtlSeconds: 60 } }),
         logLevel: 'silent',
         ...(this.turn === undefined ? {} : { turn: this.turn }),
-        rateLimits: {
-          perConnection: { points: 100_000, windowSeconds: 1 },
-          perIdentity: { points: 100_000, windowSeconds: 1 },
-          authPerAddress: { points: 100_000, windowSeconds: 1 },
-          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
-          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
-          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
-        },
+        rateLimits: uniformRateLimits(100_000),
       }),
     );
     this.#port = this.#relay.port;

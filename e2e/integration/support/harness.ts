@@ -28,6 +28,7 @@ import {
   openSqliteStore,
   SQLITE_FILE,
   startRelay,
+  uniformRateLimits,
   type Relay,
   type RelayConfig,
   type RelayStore,
@@ -78,14 +79,7 @@ export class TestRelay {
         logLevel: 'silent',
         dataDir: this.dataDir,
         ...this.#overrides,
-        rateLimits: {
-          perConnection: { points: 100_000, windowSeconds: 1 },
-          perIdentity: { points: 100_000, windowSeconds: 1 },
-          authPerAddress: { points: 100_000, windowSeconds: 1 },
-          authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
-          authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
-          admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
-        },
+        rateLimits: uniformRateLimits(100_000),
         // Suites fetch bundles in bursts (a stranger draining prekeys, say); prekey-fetch limits have their own.
         prekeyFetchLimits: {
           perRequester: { points: 100_000, windowSeconds: 1 },

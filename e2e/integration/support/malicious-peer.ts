@@ -28,17 +28,26 @@ const encoder = new TextEncoder();
 
 /**
  * Seals `content` from `from` to `to` (device 1) in their existing pairwise session and deposits it on
- * `from`'s relay. `from` must have messaged `to` before (so the session exists) and be idle meanwhile.
+ * `from`'s relay. `from` must have messaged `to` before (so the session exists) and be idle meanwhile. A
+ * linked device seals as its own device id, claiming its account (sealed sender version 2).
  */
 export async function sendForged(from: TestDevice, to: string, content: ForgedContent): Promise<void> {
   const client = from.c;
+  const { deviceId } = client.address;
   const address: ProtocolAddress = { name: to, deviceId: 1 };
   const local = await client.db.identities.getLocalIdentity();
   const { message, remote } = await new SessionCipher(client.db).encryptToPeer(
     address,
     encoder.encode(JSON.stringify({ v: 1, ...content })),
   );
-  const sealed = sealToRecipient(local, 1, remote.identityDhKey, message);
+  const sealed = sealToRecipient(
+    local,
+    deviceId,
+    remote.identityDhKey,
+    message,
+    undefined,
+    parseIdentityString(client.account),
+  );
   const payload = new Uint8Array(1 + sealed.length);
   payload[0] = 1; // BLOB_SEALED
   payload.set(sealed, 1);

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { freePort, startCli, waitUntilServing, type CliProcess } from '../testing/cli.node.js';
+import { startCli, waitUntilServing, type CliProcess } from '../testing/cli.node.js';
+import { freePort } from '../testing/ports.node.js';
 import { connectClient, makeIdentity, type TestIdentity } from '../testing/client.node.js';
 
 /**

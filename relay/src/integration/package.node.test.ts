@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE_FILE } from '../store/open.node.js';
-import { freePort, listeningLine, startCli, waitUntilServing } from '../testing/cli.node.js';
+import { listeningLine, startCli, waitUntilServing } from '../testing/cli.node.js';
+import { freePort } from '../testing/ports.node.js';
 import { startLoopbackRegistry, type LoopbackRegistry } from '../testing/loopback-registry.node.js';
 
 /**

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultConfig } from '../config.js';
+import { defaultConfig, uniformRateLimits } from '../config.js';
 import { openStore } from '../store/open.node.js';
 import { connectClient, makeIdentity, type TestClient, type TestIdentity } from '../testing/client.node.js';
 import { spawnRelay, type RelayChild } from './relay-child.node.js';
@@ -129,11 +129,4 @@ describe('a relay killed with SIGKILL', () => {
   });
 });
 
-const generous = {
-  perConnection: { points: 1_000_000, windowSeconds: 1 },
-  perIdentity: { points: 1_000_000, windowSeconds: 1 },
-  authPerAddress: { points: 1_000_000, windowSeconds: 1 },
-  authFailuresPerAddress: { points: 1_000_000, windowSeconds: 1 },
-  authFailuresPerIdentity: { points: 1_000_000, windowSeconds: 1 },
-  admissionsPerAddress: { points: 1_000_000, windowSeconds: 1 },
-};
+const generous = uniformRateLimits(1_000_000);

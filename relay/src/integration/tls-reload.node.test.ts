@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCertificate, type TestCertificate } from '../testing/certificate.node.js';
 import { connectClient, type TestClient } from '../testing/client.node.js';
-import { freePort } from '../testing/redis-server.node.js';
+import { freePort } from '../testing/ports.node.js';
 
 /**
  * The relay terminating TLS itself, as `parley-relay serve --tls-cert --tls-key` in its own process, and a

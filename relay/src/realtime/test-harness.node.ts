@@ -1,19 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultConfig, type RelayConfig } from '../config.js';
+import { defaultConfig, uniformRateLimits, type RelayConfig } from '../config.js';
 import { startRelay, type Relay } from '../relay.node.js';
 import { connectClient, type ConnectOptions, type TestClient } from '../testing/client.node.js';
 
 /** Tests send bursts no real client would; the rate-limit tests set their own limits. */
-const GENEROUS: RelayConfig['rateLimits'] = {
-  perConnection: { points: 100_000, windowSeconds: 1 },
-  perIdentity: { points: 100_000, windowSeconds: 1 },
-  authPerAddress: { points: 100_000, windowSeconds: 1 },
-  authFailuresPerAddress: { points: 100_000, windowSeconds: 1 },
-  authFailuresPerIdentity: { points: 100_000, windowSeconds: 1 },
-  admissionsPerAddress: { points: 100_000, windowSeconds: 1 },
-};
+const GENEROUS = uniformRateLimits(100_000);
 
 /** A real relay on 127.0.0.1 with the real SQLite store in a fresh data directory and a fake clock. */
 export interface RealtimeTestRelay {

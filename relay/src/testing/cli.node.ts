@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -45,20 +44,6 @@ export function startCli(args: string[], options: CliOptions = {}): CliProcess {
 }
 
 export const runCli = (args: string[], options: CliOptions = {}) => startCli(args, options).exited;
-
-/** Asks the OS for a free loopback port, so the spawned relay's address is known in advance. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 /** Polls `url` until it answers 200 or the process exits; true when it answered. */
 export async function waitUntilServing(url: string, relay: CliProcess): Promise<boolean> {

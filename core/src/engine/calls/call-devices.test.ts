@@ -44,4 +44,32 @@ describe('CallDevices', () => {
       admit: false,
     });
   });
+  it("tells a second device of the account busy while its other device's call rings here or runs, but not in a glare", () => {
+    const devices = new CallDevices();
+    const second = 'c'.repeat(32);
+    const snapshot = (direction: 'incoming' | 'outgoing', phase: 'ringing' | 'active') => ({
+      callId,
+      peer: 'alice',
+      direction,
+      media: 'audio' as const,
+      phase,
+      createdAt: 0,
+      reconnecting: false,
+    });
+    // Alice's phone rang first: its call is the one here.
+    expect(devices.admit(phone, { type: 'ring', callId, media: 'audio' })).toEqual({ admit: true });
+    expect(devices.ringsBeside(snapshot('incoming', 'ringing'), laptop, second)).toBe(true);
+    expect(devices.ringsBeside(snapshot('incoming', 'active'), laptop, second)).toBe(true);
+    // The same device, the same call, or another person: not this rule's.
+    expect(devices.ringsBeside(snapshot('incoming', 'ringing'), phone, second)).toBe(false);
+    expect(devices.ringsBeside(snapshot('incoming', 'ringing'), laptop, callId)).toBe(false);
+    expect(devices.ringsBeside(snapshot('incoming', 'ringing'), { name: 'bob', deviceId: 2 }, second)).toBe(
+      false,
+    );
+    expect(devices.ringsBeside(undefined, laptop, second)).toBe(false);
+    // Our own call to Alice still ringing on all her devices: a glare, the state machine's to resolve.
+    const ours = new CallDevices();
+    ours.rang(callId, [phone, laptop]);
+    expect(ours.ringsBeside(snapshot('outgoing', 'ringing'), laptop, second)).toBe(false);
+  });
 });

@@ -1,4 +1,4 @@
-import type { CallControl, CallElsewhere } from '../../calls/index.js';
+import type { CallControl, CallElsewhere, CallSnapshot } from '../../calls/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 
 /** Calls remembered at most (one is current; the rest only so late signals go to, or come from, the right device). */
@@ -70,6 +70,21 @@ export class CallDevices {
     const elsewhere =
       message.type === 'accept' ? 'answered' : message.type === 'decline' ? 'declined' : undefined;
     return { admit: true, stop: { devices, ...(elsewhere === undefined ? {} : { elsewhere }) } };
+  }
+
+  /**
+   * Whether `from`'s ring for `callId` is a second device of the account our `current` call is with, to be
+   * answered `busy` to that device alone (docs/protocol.md "Call control messages"): the person calls us
+   * from two devices at once, or from one while talking with us on the other. The ring seen first keeps
+   * ringing (or the call in progress goes on); the other device ends at once as "on another call" instead
+   * of ringing unanswered, and nothing is logged here, since that person's other call is current. A glare
+   * (our own call to that account still ringing) stays the state machine's rule.
+   */
+  ringsBeside(current: CallSnapshot | undefined, from: ProtocolAddress, callId: string): boolean {
+    if (current === undefined || current.peer !== from.name || current.callId === callId) return false;
+    if (current.direction === 'outgoing' && current.phase === 'ringing') return false;
+    const call = this.#calls.get(current.callId);
+    return call?.with !== undefined && !sameDevice(call.with, from);
   }
 
   #remember(callId: string, route: CallRoute): void {

@@ -14,9 +14,7 @@ import { mayLink } from '../contacts/contact-requests.js';
 import type { EngineContext } from '../context.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 import type { WireLinkSignal } from '../links/direct-links.js';
-import { SignalSealer } from '../links/signal-sealing.js';
-import { addressOfPeer, peerOf } from '../shared/addresses.js';
-import { CallDevices } from './call-devices.js';
+import { CallSignals } from './call-signals.js';
 import { CallPeer, type MediaPath } from './call-peer.js';
 import { CallPairs, type CallPair, type PairOptions } from './call-pairs.js';
 import { LocalMedia, type CallMediaStream, type CallTrack } from './local-media.js';
@@ -48,26 +46,22 @@ export interface CallMediaOptions {
 
 /**
  * `client.calls`: 1:1 calls. The CallController (core/src/calls) decides; this service carries its
- * signals as sealed signals of `kind: 'call'` (linkId = call id) through the peer's relay, runs each call's
+ * signals as sealed signals of `kind: 'call'` (linkId = call id) through the peer's relay (call-signals.ts:
+ * ringing every device of the peer, then the one that answered), runs each call's
  * own peer connection (call-peer.ts) with the relay's TURN servers, and writes the line each finished call
  * leaves in its conversation. Events on the client: `call-incoming`, `call-state`, `call-track`,
  * `call-mute`. Without `wrtc` calls can ring and be declined, but an answered one fails `media-unavailable`.
  */
 export class CallsService {
   readonly #controller: CallController;
-  readonly #sealer: SignalSealer;
+  readonly #signals: CallSignals;
   readonly #peers = new Map<string, CallPeer>();
   /** Peer connections outside the controller (group call mesh pairs). */
   readonly #pairs = new CallPairs();
-  /** Which device of the peer's account each call is with (a call rings on all of them). */
-  readonly #devices = new CallDevices();
   /** Each call's previous quality reading, for rates over the time since. */
   readonly #readings = new Map<string, { quality: CallQuality; sample: QualitySample }>();
   /** The current call's local tracks (at most one call is current; a glare's winner inherits them). */
   #local: LocalMedia | undefined;
-  /** Per peer account: signals are sealed, sent and opened one after another, in order. */
-  readonly #outbound = new Map<string, Promise<void>>();
-  readonly #inbound = new Map<string, Promise<void>>();
   /** Call lines being written. */
   readonly #writing = new Set<Promise<void>>();
   #closing = false;
@@ -76,12 +70,12 @@ export class CallsService {
     private readonly ctx: EngineContext,
     private readonly parts: CallsServiceParts,
   ) {
-    this.#sealer = new SignalSealer(ctx);
+    this.#signals = new CallSignals(ctx, parts.sendSignal);
     this.#controller = new CallController({
       now: () => ctx.now(),
       timers: ctx.timers,
       newCallId: () => ctx.newId(),
-      send: (peer, signal) => this.#send(peer, signal),
+      send: (peer, signal) => this.#signals.send(peer, signal),
       ...(parts.timeouts === undefined ? {} : { timeouts: parts.timeouts }),
     });
     const controller = this.#controller;
@@ -239,31 +233,26 @@ export class CallsService {
       iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
       timers: this.ctx.timers,
       timeouts: { ...DEFAULT_CALL_TIMEOUTS, ...this.parts.timeouts },
-      send: (message) => this.#send(options.peer, message),
+      send: (message) => this.#signals.send(options.peer, message),
       report: this.ctx.report,
     });
   }
 
   /** A sealed call signal relayed from `from` (LinksService routes them here). */
   handleSignal(from: PeerAddress, signal: WireLinkSignal): void {
-    const device = addressOfPeer(from);
-    const account = device.name;
-    this.#chain(this.#inbound, account, async () => {
+    this.#signals.receive(from, signal, {
       // A mesh pair's peer was admitted by the group call (a member of the group), not as a contact.
-      if (!this.#pairs.isPeer(signal.linkId, account) && !(await mayLink(this.ctx.db, account))) return;
-      let message: CallControl;
-      try {
-        message = (await this.#sealer.openCall(from, signal)).data;
-      } catch (error) {
+      allowed: async (account) =>
+        this.#pairs.isPeer(signal.linkId, account) || (await mayLink(this.ctx.db, account)),
+      opened: (device, message) => this.#receive(device, message),
+      tampered: (account, error) => {
         // Fail closed: a call whose signalling was altered on the way does not go on.
         const current = this.#controller.current;
         if (current?.callId === signal.linkId && current.peer === account) {
           this.#controller.mediaFailed(current.callId, 'fingerprint-not-authenticated');
         }
         this.ctx.report(error);
-        return;
-      }
-      this.#receive(device, message);
+      },
     });
   }
 
@@ -278,7 +267,7 @@ export class CallsService {
     this.#closing = true;
     this.#controller.close();
     let timer: unknown;
-    const flushed = Promise.all([...this.#outbound.values(), ...this.#writing]);
+    const flushed = Promise.all([...this.#signals.sending, ...this.#writing]);
     const capped = new Promise<void>((resolve) => {
       timer = this.ctx.timers.setTimeout(resolve, CLOSE_FLUSH_MS);
     });
@@ -293,23 +282,12 @@ export class CallsService {
   #receive(device: ProtocolAddress, message: CallControl): void {
     const account = device.name;
     if (this.#pairs.receive(account, message)) return;
-    const { admit, stop } = this.#devices.admit(device, message);
-    if (stop !== undefined && stop.devices.length > 0) {
-      // Another device answered (or declined): the caller tells the rest of the callee's devices to stop.
-      const hangup = {
-        type: 'hangup' as const,
-        callId: message.callId,
-        ...(stop.elsewhere ? { elsewhere: stop.elsewhere } : {}),
-      };
-      this.#chain(this.#outbound, account, async () => {
-        const listed = this.ctx.devices.deviceIds(account);
-        for (const other of stop.devices) {
-          // A device unlinked meanwhile gets nothing more.
-          if (listed.includes(other.deviceId)) await this.#sendTo(other, hangup).catch(this.ctx.report);
-        }
-      });
-    }
-    if (!admit) return;
+    if (
+      message.type === 'ring' &&
+      this.#signals.ringsBeside(this.#controller.current, device, message.callId)
+    )
+      return;
+    if (!this.#signals.admit(device, message)) return;
     if (isCallSignal(message)) {
       this.#controller.receive(account, message);
       return;
@@ -345,7 +323,7 @@ export class CallsService {
         wrtc,
         iceServers,
         iceTransportPolicy: this.ctx.relayOnlyLinks ? 'relay' : 'all',
-        send: (message) => this.#send(peer, message),
+        send: (message) => this.#signals.send(peer, message),
         local: this.#localMedia(),
         timers: this.ctx.timers,
         onPath,
@@ -373,7 +351,7 @@ export class CallsService {
   #sendMediaState(callId: string): void {
     const call = this.#controller.current;
     if (call?.callId !== callId || call.phase !== 'active') return;
-    this.#send(call.peer, { type: 'mute-state', callId, ...this.#localMedia().state });
+    this.#signals.send(call.peer, { type: 'mute-state', callId, ...this.#localMedia().state });
   }
 
   #stopLocal(): void {
@@ -381,44 +359,9 @@ export class CallsService {
     this.#local = undefined;
   }
 
-  /**
-   * Seals `message` in each pair's session and relays it, after every earlier signal to that account: to the
-   * device the call is with; a ring to every device the account's signed list names (fetched if stale),
-   * and anything before an answer to every device that rang.
-   */
-  #send(account: string, message: CallControl): void {
-    this.#chain(this.#outbound, account, async () => {
-      let targets = this.#devices.targets(message.callId);
-      if (message.type === 'ring') {
-        await this.ctx.devices.refresh(account);
-        targets = this.ctx.devices.fanOut([account]);
-        this.#devices.rang(message.callId, targets);
-      }
-      for (const to of targets ?? this.ctx.devices.fanOut([account])) {
-        await this.#sendTo(to, message).catch(this.ctx.report);
-      }
-    });
-  }
-
-  async #sendTo(to: ProtocolAddress, message: CallControl): Promise<void> {
-    const signal = { linkId: message.callId, kind: 'call' as const, data: message };
-    const data = await this.#sealer.seal(peerOf(to), signal);
-    await this.parts.sendSignal(peerOf(to), { ...signal, data });
-  }
-
   async #log(entry: CallLogEntry): Promise<void> {
     const message = await recordCallLine(this.ctx.db.messages, this.ctx.self.name, entry, this.ctx.now());
     // A line this device wrote itself: it came through no link, and the call's signals went by the relay.
     if (message !== undefined) this.ctx.emit('message', { message, via: 'relay' });
-  }
-
-  #chain(queues: Map<string, Promise<void>>, account: string, work: () => Promise<void>): void {
-    const next = (queues.get(account) ?? Promise.resolve()).then(work).catch((error: unknown) => {
-      this.ctx.report(error);
-    });
-    queues.set(account, next);
-    void next.finally(() => {
-      if (queues.get(account) === next) queues.delete(account);
-    });
   }
 }

@@ -7,6 +7,12 @@ import type { RelayConnection } from '../relay/relay-connection.js';
 import type { DeviceChange } from './device-lines.js';
 import { DeviceDirectory } from './device-directory.js';
 
+/** This device as a primary: its account is its own key. */
+function primary(): { self: { name: string; deviceId: number }; selfKey: Uint8Array } {
+  const { identityKey } = generateIdentity();
+  return { self: { name: identityString(identityKey), deviceId: 1 }, selfKey: identityKey };
+}
+
 async function setup() {
   const db = await openClientDatabase({
     indexedDB: freshIndexedDb(),
@@ -18,7 +24,7 @@ async function setup() {
     {
       db,
       backend: tweetnaclBackend,
-      self: { name: identityString(generateIdentity().identityKey), deviceId: 1 },
+      ...primary(),
       now: () => 1_000,
       relayFor: () => ({ ready: false }) as RelayConnection,
       changed: async (change) => void changes.push(change),
@@ -90,6 +96,7 @@ describe('the device directory', () => {
         db,
         backend: tweetnaclBackend,
         self: { name: 'x', deviceId: 1 },
+        selfKey: new Uint8Array(32),
         now: () => 0,
         relayFor: () => ({ ready: false }) as RelayConnection,
         changed: async () => undefined,

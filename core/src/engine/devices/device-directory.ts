@@ -18,6 +18,8 @@ export interface DirectoryDeps {
   readonly db: ClientDatabase;
   readonly backend: CryptoBackend;
   readonly self: ProtocolAddress;
+  /** This device's own identity key: what our account's list must name for us to speak for it. */
+  readonly selfKey: Uint8Array;
   now(): number;
   relayFor(account: string): RelayConnection;
   /** A list with a higher counter was accepted: what it added and removed. */
@@ -109,18 +111,44 @@ export class DeviceDirectory {
   async refresh(account: string, force = false): Promise<void> {
     const checked = this.#checkedAt.get(account);
     if (!force && checked !== undefined && this.deps.now() - checked < this.ttlMs) return;
+    return this.#refreshNow(account, false);
+  }
+
+  /**
+   * Before a linked device sends anything as its account, the account's list must still name it. Checked
+   * once per TTL, and first of all after every start, waiting for the relay if need be: a device unlinked
+   * while it was off learns it here before anything of it leaves ('devices' names it as removed).
+   * UNAVAILABLE while that first check could not be made (the send is retried), UNTRUSTED_IDENTITY once the
+   * list no longer names this device.
+   */
+  async assertSelfListed(): Promise<void> {
+    const { self, selfKey } = this.deps;
+    if (self.deviceId === PRIMARY_DEVICE_ID) return;
+    if (this.#checkedAt.has(self.name)) await this.refresh(self.name);
+    else await this.#refreshNow(self.name, true);
+    if (!this.#checkedAt.has(self.name))
+      throw new ParleyError('UNAVAILABLE', "this account's device list could not be checked yet");
+    const listed = this.#lists
+      .get(self.name)
+      ?.devices.some((d) => d.deviceId === self.deviceId && equalBytes(d.identityKey, selfKey));
+    if (listed !== true)
+      throw new ParleyError('UNTRUSTED_IDENTITY', 'this device was unlinked from its account');
+  }
+
+  /** One fetch of the account's list at a time; `wait` waits for a relay that is still connecting. */
+  #refreshNow(account: string, wait: boolean): Promise<void> {
     const running = this.#fetching.get(account);
     if (running !== undefined) return running;
-    const fetching = this.#fetch(account).finally(() => this.#fetching.delete(account));
+    const fetching = this.#fetch(account, wait).finally(() => this.#fetching.delete(account));
     this.#fetching.set(account, fetching);
     return fetching;
   }
 
-  async #fetch(account: string): Promise<void> {
+  async #fetch(account: string, wait: boolean): Promise<void> {
     let signed: unknown;
     const relay = this.deps.relayFor(account);
     // Offline: what is kept serves (a request would wait for the connection).
-    if (!relay.ready) return;
+    if (!wait && !relay.ready) return;
     try {
       signed = (await relay.request('devices:fetch', { account: toBase64Url(parseIdentityString(account)) }))
         .list;
@@ -167,8 +195,10 @@ export class DeviceDirectory {
 
   /**
    * A device of `address.name` speaks with `identityKey`: the primary must be the account key; another
-   * device must be listed under that key, and a device we do not know makes us fetch the list first (it
-   * may have been linked since). UNTRUSTED_IDENTITY when it is still not listed.
+   * device must be listed under that key in a list no older than the TTL (fetched first when it is older,
+   * or not fetched since this client started: a list kept on disk may name a device unlinked while we were
+   * off), and a device we do not know makes us fetch the list again (it may have been linked since).
+   * UNTRUSTED_IDENTITY when it is still not listed.
    */
   async ensureListed(address: ProtocolAddress, identityKey: Uint8Array): Promise<void> {
     if (address.deviceId === PRIMARY_DEVICE_ID) {
@@ -181,6 +211,7 @@ export class DeviceDirectory {
         .get(address.name)
         ?.devices.some((d) => d.deviceId === address.deviceId && equalBytes(d.identityKey, identityKey)) ===
       true;
+    await this.refresh(address.name);
     if (!isListed()) await this.refresh(address.name, true);
     if (!isListed()) {
       throw new ParleyError(

@@ -7,6 +7,12 @@ import { DeviceDirectory } from '../devices/device-directory.js';
 import type { RelayConnection } from '../relay/relay-connection.js';
 import { groupChangeSignerKey } from './group-devices.js';
 
+/** This device as a primary: its account is its own key. */
+function primary(): { self: { name: string; deviceId: number }; selfKey: Uint8Array } {
+  const { identityKey } = generateIdentity();
+  return { self: { name: identityString(identityKey), deviceId: 1 }, selfKey: identityKey };
+}
+
 async function directory(): Promise<DeviceDirectory> {
   const db = await openClientDatabase({
     indexedDB: freshIndexedDb(),
@@ -17,7 +23,7 @@ async function directory(): Promise<DeviceDirectory> {
     {
       db,
       backend: tweetnaclBackend,
-      self: { name: identityString(generateIdentity().identityKey), deviceId: 1 },
+      ...primary(),
       now: () => 1_000,
       relayFor: () => ({ ready: false }) as RelayConnection,
       changed: () => Promise.resolve(),

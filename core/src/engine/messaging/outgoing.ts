@@ -170,6 +170,8 @@ export async function attemptBatch(
 ): Promise<OutboxEntry[]> {
   const [entry] = batch;
   if (entry === undefined) return [];
+  // A linked device its account unlinked (perhaps while it was off) speaks for nobody: nothing leaves.
+  await ctx.devices.assertSelfListed();
   const groupId = groupIdOf(entry);
   if (groupId !== undefined) {
     if (batch.length > 1) throw new ParleyError('INTERNAL', 'a group message goes alone');

@@ -30,6 +30,16 @@ export function relaySources(relayOrigin: string): string[] {
   return secure ? [`https://${url.host}`, `wss://${url.host}`] : [`http://${url.host}`, `ws://${url.host}`];
 }
 
+/** Whether relaySources takes `origin`: what a file read back from userData may keep. */
+export function isPlainOrigin(origin: string): boolean {
+  try {
+    relaySources(origin);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The renderer's Content-Security-Policy, set by main on every response (not a <meta> tag the page could
  * drop). It is the web client's policy (core/src/web-client/csp.ts: only the app's own scripts and styles, no

@@ -52,6 +52,8 @@ export class LinkingService {
   #adopt: ((list: SignedDeviceList) => Promise<void>) | undefined;
   readonly #deps: LinkingDeps;
   readonly #moved: MovedFiles;
+  /** Link attempts of this client (as the new device) that may make it another account's device. */
+  readonly #joining = new Set<LinkJoin>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -167,8 +169,29 @@ export class LinkingService {
     const payload = parseLinkPayload(text, this.ctx.now());
     const join = LinkJoin.fromPayload(this.#deps, payload);
     this.#track(join.id, join);
+    this.#joining.add(join);
+    let welcomed = false;
+    join.on('linked', () => {
+      welcomed = true;
+    });
+    join.on('phase', (phase) => {
+      // Refused or declined before the account listed us: this client stays what it was.
+      if ((phase === 'failed' || phase === 'declined') && !welcomed) this.#joining.delete(join);
+    });
     join.start();
     return join;
+  }
+
+  /**
+   * Whether this client is becoming a device of another account (docs/crypto.md "Linking a device"): from
+   * the hello on, until it starts again as that account's device, everything addressed to it but the
+   * linking's own frames is left where it waits — blobs unacknowledged on the relay, links and calls
+   * unanswered, so their senders fall back to the relay — and it reaches the device on its first start as
+   * the account, which reads it as the account's. This client still runs as its own fresh identity: what it
+   * read now would land in that identity's chats (a copy of what our other device sent, from "a stranger").
+   */
+  get joining(): boolean {
+    return this.#joining.size > 0;
   }
 
   /** Picks an interrupted history transfer up from this device's checkpoint, on a new channel. */

@@ -1,6 +1,7 @@
 import type { CallSnapshot, ParleyClient } from '@parley/core';
 import type { ScreenSource } from '../../../ipc/channels.js';
 import type { CallMediaSource } from '../../platform/call-media.dom.js';
+import { Store } from '../../app/store.js';
 import { errorText } from '../../ui/error-text.js';
 
 /**
@@ -25,11 +26,8 @@ export interface CallView {
   readonly problem?: string | undefined;
 }
 
-type Listener = () => void;
-
 export class CallStore {
-  #view: CallView | undefined;
-  readonly #listeners = new Set<Listener>();
+  readonly #store = new Store<CallView | undefined>(undefined);
   readonly #stops: (() => void)[] = [];
 
   constructor(
@@ -49,12 +47,13 @@ export class CallStore {
     );
   }
 
-  readonly subscribe = (listener: Listener): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  readonly subscribe = this.#store.subscribe;
 
-  readonly view = (): CallView | undefined => this.#view;
+  readonly view = this.#store.get;
+
+  get #view(): CallView | undefined {
+    return this.#store.get();
+  }
 
   /** Calls `account`: asks for the microphone (and camera), then rings. */
   async start(account: string, video: boolean): Promise<void> {
@@ -185,7 +184,7 @@ export class CallStore {
 
   close(): void {
     for (const stop of this.#stops) stop();
-    this.#listeners.clear();
+    this.#store.unsubscribeAll();
   }
 
   #setMuted(muted: { audio: boolean; video: boolean }): void {
@@ -239,7 +238,6 @@ export class CallStore {
   }
 
   #replace(view: CallView | undefined): void {
-    this.#view = view;
-    for (const listener of this.#listeners) listener();
+    this.#store.set(view);
   }
 }

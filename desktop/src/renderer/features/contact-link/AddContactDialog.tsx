@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { readQrBytes } from '../contact-info/scan-qr.dom.js';
 import { describeError } from '../onboarding/errors.js';
 import { contactLinkFromQr } from './qr-link.js';
+import { FormError, submitOnEnter } from '../../ui/FormError.js';
 import './contact-link.css';
 
 /**
@@ -71,18 +72,9 @@ export function AddContactDialog({ close }: SurfaceProps) {
         value={value}
         placeholder="parley://contact?… or @username"
         onChange={(event) => setValue(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && !event.shiftKey) {
-            event.preventDefault();
-            event.currentTarget.form?.requestSubmit();
-          }
-        }}
+        onKeyDown={submitOnEnter}
       />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="add-contact-actions">
         <Button variant="secondary" disabled={busy} onClick={() => picture.current?.click()}>
           Scan QR code from an image

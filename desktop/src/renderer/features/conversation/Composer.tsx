@@ -5,6 +5,7 @@ import { useRegistry } from '../../app/registry-context.js';
 import { IconButton } from '../../ui/Button.js';
 import { TypingSignal } from './typing-signal.js';
 import { errorText } from '../../ui/error-text.js';
+import { FormError } from '../../ui/FormError.js';
 
 // The picker (and its emoji list) loads the first time it is opened.
 const EmojiPicker = lazy(() =>
@@ -121,11 +122,7 @@ export function Composer({
           />
         </div>
       )}
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="composer-row">
         <IconButton
           icon="smile"

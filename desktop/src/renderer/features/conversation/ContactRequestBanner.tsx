@@ -4,6 +4,7 @@ import { useClient, useClientEvent } from '../../app/client-context.js';
 import { useContacts } from '../../app/data/use-conversations.js';
 import { Button } from '../../ui/Button.js';
 import { describeError } from '../onboarding/errors.js';
+import { FormError } from '../../ui/FormError.js';
 
 /**
  * Above a one-to-one conversation: a message request (someone who wrote first) to accept or block, a blocked
@@ -54,11 +55,7 @@ export function ContactRequestBanner({ conversation }: { conversation: Conversat
           relay, end-to-end encrypted.
         </p>
       )}
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </>
   );
 }

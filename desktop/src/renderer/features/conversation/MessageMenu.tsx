@@ -2,7 +2,7 @@ import { useLayoutEffect, useRef, useState } from 'react';
 import type { Conversation, StoredMessage } from '@parley/core';
 import { useClient, useSession } from '../../app/client-context.js';
 import { useRegistry } from '../../app/registry-context.js';
-import { Button } from '../../ui/Button.js';
+import { ConfirmAction } from '../../ui/ConfirmAction.js';
 import { Modal } from '../../ui/Modal.js';
 import { QUICK_REACTIONS } from './emoji.js';
 import { moveMenuFocus, useMenuFocusAndDismiss } from '../../ui/menu-keys.dom.js';
@@ -55,21 +55,17 @@ export function MessageMenu({
   if (confirmDelete) {
     return (
       <Modal title="Delete message?" onClose={close}>
-        <p>It will be deleted for everyone in this chat.</p>
-        <div className="modal-actions">
-          <Button variant="secondary" onClick={close}>
-            Cancel
-          </Button>
-          <Button
-            variant="danger"
-            onClick={act(async () => {
-              await client.messages.delete(message.id);
-              onChanged(message.id);
-            })}
-          >
-            Delete for everyone
-          </Button>
-        </div>
+        {/* The menu closes at once (act); a failure shows as the bubble's alert, not in here. */}
+        <ConfirmAction
+          question="It will be deleted for everyone in this chat."
+          confirmLabel="Delete for everyone"
+          onConfirm={act(async () => {
+            await client.messages.delete(message.id);
+            onChanged(message.id);
+          })}
+          describeError={errorText}
+          close={close}
+        />
       </Modal>
     );
   }

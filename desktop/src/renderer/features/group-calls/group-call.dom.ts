@@ -7,6 +7,8 @@ import {
   type Viewport,
 } from '@parley/core';
 import type { types } from 'mediasoup-client';
+import { Store } from '../../app/store.js';
+import { CallEventLog, type CallEvent } from './call-events.js';
 import { CallMedia, type RemoteTrack } from './call-media.dom.js';
 import type { GroupCallMediaHooks } from './media-hooks.js';
 import { SfuConnection } from './sfu-connection.dom.js';
@@ -56,15 +58,7 @@ export interface GroupCallHandle {
   leave(): Promise<void>;
 }
 
-export interface CallEvent {
-  readonly kind: 'joined' | 'left';
-  readonly identity: string;
-  /** Orders the lines; stable across snapshots (React keys). */
-  readonly seq: number;
-}
-
-/** Join/leave lines kept on the call screen. */
-const MAX_EVENTS = 20;
+export type { CallEvent } from './call-events.js';
 
 export interface GroupCallOptions {
   readonly groupId: string;
@@ -90,7 +84,6 @@ const viewportKey = (peerId: string, source: MediaSource) => `${peerId}\n${sourc
  * again — both without anyone clicking. The UI reads immutable snapshots (`subscribe`/`snapshot`).
  */
 export class GroupCall implements GroupCallHandle {
-  readonly #listeners = new Set<() => void>();
   readonly #peers = new Map<string, string>();
   readonly #viewports = new Map<string, Viewport>();
   readonly #hooks: GroupCallMediaHooks;
@@ -104,29 +97,25 @@ export class GroupCall implements GroupCallHandle {
   #speaker: string | undefined;
   #recoveries = 0;
   #selfPeerId: string | undefined;
-  #events: CallEvent[] = [];
+  readonly #events = new CallEventLog();
   /** Identities in the call as far as the lines go: a restart's rejoins are not arrivals. */
   readonly #present = new Set<string>();
   /** producer:new that arrived while between rooms (before the join answer). */
   #early: SfuProducerInfo[] = [];
-  #eventSeq = 0;
-  #snapshot: GroupCallSnapshot;
+  readonly #view: Store<GroupCallSnapshot>;
 
   constructor(private readonly options: GroupCallOptions) {
     this.#hooks = options.hooks ?? {};
-    this.#snapshot = this.#build();
+    this.#view = new Store(this.#build());
   }
 
   get groupId(): string {
     return this.options.groupId;
   }
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.#view.subscribe(listener);
 
-  readonly snapshot = (): GroupCallSnapshot => this.#snapshot;
+  readonly snapshot = (): GroupCallSnapshot => this.#view.get();
 
   /** Takes the camera and microphone, then enters the room. Resolves once in the call; rejects on failure. */
   async start(): Promise<void> {
@@ -233,7 +222,7 @@ export class GroupCall implements GroupCallHandle {
     connection.on('peer:joined', ({ peerId, identity }) => {
       if (!current()) return;
       this.#addPeer(peerId, identity);
-      if (!this.#present.has(identity)) this.#event('joined', identity);
+      if (!this.#present.has(identity)) this.#events.add('joined', identity);
       this.#present.add(identity);
       this.#changed();
     });
@@ -244,7 +233,7 @@ export class GroupCall implements GroupCallHandle {
       if (identity !== undefined) {
         this.#hooks.left?.({ peerId, identity });
         this.#present.delete(identity);
-        this.#event('left', identity);
+        this.#events.add('left', identity);
       }
       if (this.#speaker === peerId) this.#speaker = undefined;
       this.#changed();
@@ -310,10 +299,6 @@ export class GroupCall implements GroupCallHandle {
     this.#peers.set(peerId, identity);
   }
 
-  #event(kind: CallEvent['kind'], identity: string): void {
-    this.#events = [...this.#events, { kind, identity, seq: this.#eventSeq++ }].slice(-MAX_EVENTS);
-  }
-
   /** About to enter a room (again): whoever was in the old one is gone with it. */
   #forgetRoom(): void {
     // The hooks hear them leave too: their new peer ids come with the new room, the old ones must not linger.
@@ -345,8 +330,7 @@ export class GroupCall implements GroupCallHandle {
   }
 
   #changed(): void {
-    this.#snapshot = this.#build();
-    for (const listener of this.#listeners) listener();
+    this.#view.set(this.#build());
   }
 
   #build(): GroupCallSnapshot {
@@ -366,7 +350,7 @@ export class GroupCall implements GroupCallHandle {
       activeSpeaker: this.#speaker,
       recoveries: this.#recoveries,
       selfPeerId: this.#selfPeerId,
-      events: this.#events,
+      events: this.#events.lines,
       route: 'sfu',
     };
   }

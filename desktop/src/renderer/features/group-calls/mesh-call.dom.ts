@@ -8,10 +8,11 @@ import {
   type ParleyClient,
   type Viewport,
 } from '@parley/core';
+import { Store } from '../../app/store.js';
+import { CallEventLog, MAX_EVENTS } from './call-events.js';
 import type { RemoteTrack } from './call-media.dom.js';
 import {
   GroupCall,
-  type CallEvent,
   type CallRoute,
   type GroupCallHandle,
   type GroupCallPhase,
@@ -23,8 +24,6 @@ import type { GroupCallMediaHooks } from './media-hooks.js';
 /** How long a move waits for the SFU to decode everyone before the mesh closes anyway. */
 const MOVE_DEADLINE_MS = 30_000;
 const MOVE_CHECK_MS = 500;
-/** Join/leave lines kept on the call screen. */
-const MAX_EVENTS = 20;
 /** The SFU path's join/leave lines are numbered from here (React keys stay apart from the mesh's). */
 const SFU_EVENT_SEQ = 1_000_000;
 
@@ -49,7 +48,6 @@ const meshPeerId = (account: string) => `mesh:${account}`;
  * tracks and the mesh's connections close. Nobody clicks anything.
  */
 export class MeshCall implements GroupCallHandle {
-  readonly #listeners = new Set<() => void>();
   /** Mesh participants by account, with the tracks their pair delivered. */
   readonly #members = new Map<string, RemoteTrack[]>();
   /** Accounts whose pair is down (being restarted or re-opened) or was given up: their tile says so. */
@@ -63,24 +61,20 @@ export class MeshCall implements GroupCallHandle {
   #error: Error | undefined;
   #muted = false;
   #cameraOff = false;
-  #events: CallEvent[] = [];
-  #eventSeq = 0;
-  #snapshot: GroupCallSnapshot;
+  readonly #events = new CallEventLog();
+  readonly #view: Store<GroupCallSnapshot>;
 
   constructor(private readonly options: MeshCallOptions) {
-    this.#snapshot = this.#build();
+    this.#view = new Store(this.#build());
   }
 
   get groupId(): string {
     return this.options.groupId;
   }
 
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
+  readonly subscribe = (listener: () => void): (() => void) => this.#view.subscribe(listener);
 
-  readonly snapshot = (): GroupCallSnapshot => this.#snapshot;
+  readonly snapshot = (): GroupCallSnapshot => this.#view.get();
 
   /** Takes the camera and microphone, learns whether the relay has an SFU, and says hello to the group. */
   async start(): Promise<void> {
@@ -172,7 +166,7 @@ export class MeshCall implements GroupCallHandle {
         this.#connection.delete(event.account);
         const identity = callIdentityOfAccount(event.account);
         this.options.hooks.joined?.({ peerId: meshPeerId(event.account), identity });
-        this.#event('joined', identity);
+        this.#events.add('joined', identity);
         break;
       }
       case 'left': {
@@ -180,7 +174,7 @@ export class MeshCall implements GroupCallHandle {
         this.#connection.delete(event.account);
         const identity = callIdentityOfAccount(event.account);
         this.options.hooks.left?.({ peerId: meshPeerId(event.account), identity });
-        this.#event('left', identity);
+        this.#events.add('left', identity);
         break;
       }
       case 'track': {
@@ -279,17 +273,12 @@ export class MeshCall implements GroupCallHandle {
     this.#changed();
   }
 
-  #event(kind: CallEvent['kind'], identity: string): void {
-    this.#events = [...this.#events, { kind, identity, seq: this.#eventSeq++ }].slice(-MAX_EVENTS);
-  }
-
   #report(error: unknown): void {
     this.options.report?.(error);
   }
 
   #changed(): void {
-    this.#snapshot = this.#build();
-    for (const listener of this.#listeners) listener();
+    this.#view.set(this.#build());
   }
 
   #build(): GroupCallSnapshot {
@@ -308,7 +297,7 @@ export class MeshCall implements GroupCallHandle {
         ...common,
         // The mesh's lines, then the SFU's (their own sequence, after ours).
         events: [
-          ...this.#events,
+          ...this.#events.lines,
           ...sfu.events.map((event) => ({ ...event, seq: event.seq + SFU_EVENT_SEQ })),
         ].slice(-MAX_EVENTS),
       };
@@ -328,7 +317,7 @@ export class MeshCall implements GroupCallHandle {
       activeSpeaker: undefined,
       recoveries: 0,
       selfPeerId: undefined,
-      events: this.#events,
+      events: this.#events.lines,
     };
   }
 }

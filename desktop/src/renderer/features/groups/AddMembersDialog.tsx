@@ -6,6 +6,7 @@ import { Button } from '../../ui/Button.js';
 import { ContactPicker } from './ContactPicker.js';
 import { describeGroupError, groupIdOf } from './group-rules.js';
 import { useGroupState } from './use-group.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** "Add members": contacts not yet in the group, with checkboxes. */
 export function AddMembersDialog({ params, close }: SurfaceProps) {
@@ -35,11 +36,7 @@ export function AddMembersDialog({ params, close }: SurfaceProps) {
   return (
     <div className="add-members">
       <ContactPicker contacts={contacts} selected={selected} onChange={setSelected} exclude={state.members} />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="modal-actions">
         <Button disabled={busy || selected.size === 0} onClick={() => void add()}>
           {busy ? 'Adding…' : 'Add to group'}

@@ -2,6 +2,7 @@ import { useId, useState } from 'react';
 import { Avatar } from '../../ui/Avatar.js';
 import { groupAvatarFrom } from './group-avatar.dom.js';
 import { errorText } from '../../ui/error-text.js';
+import { FormError } from '../../ui/FormError.js';
 
 /**
  * The group picture: the current one (or initials), and a file button to pick another, downscaled before
@@ -49,11 +50,7 @@ export function AvatarPicker({
           );
         }}
       />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </div>
   );
 }

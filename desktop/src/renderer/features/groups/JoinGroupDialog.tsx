@@ -4,6 +4,7 @@ import type { SurfaceProps } from '../../app/extensions.js';
 import { useNavigation } from '../../app/navigation.js';
 import { Button } from '../../ui/Button.js';
 import { describeGroupError, groupIdOf } from './group-rules.js';
+import { FormError, submitOnEnter } from '../../ui/FormError.js';
 import './groups.css';
 
 /**
@@ -56,18 +57,9 @@ export function JoinGroupDialog({ close }: SurfaceProps) {
         placeholder="parley://group?…"
         disabled={waitingFor !== undefined}
         onChange={(event) => setValue(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Enter' && !event.shiftKey) {
-            event.preventDefault();
-            event.currentTarget.form?.requestSubmit();
-          }
-        }}
+        onKeyDown={submitOnEnter}
       />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       {waitingFor !== undefined ? (
         <p role="status" className="hint">
           Request sent. The group opens as soon as its admin adds you (they need to be online).

@@ -7,6 +7,7 @@ import { Button } from '../../ui/Button.js';
 import { AvatarPicker } from './AvatarPicker.js';
 import { ContactPicker } from './ContactPicker.js';
 import { describeGroupError, groupIdOf } from './group-rules.js';
+import { FormError } from '../../ui/FormError.js';
 import './groups.css';
 
 export const GROUP_NAME_MAX = 100;
@@ -66,11 +67,7 @@ export function NewGroupDialog({ close }: SurfaceProps) {
           : `${selected.size} member${selected.size === 1 ? '' : 's'} selected`}
       </p>
       <ContactPicker contacts={contacts} selected={selected} onChange={setSelected} />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <div className="modal-actions">
         <Button variant="secondary" onClick={() => openDialog('join-group')}>
           Join with a link

@@ -6,6 +6,7 @@ import { Modal } from '../../ui/Modal.js';
 import { sendFiles } from './media-files.dom.js';
 import { formatBytes, mediaKind, typeLabel } from './media-format.js';
 import { addPendingFiles, pendingFiles } from './media-state.js';
+import { FormError } from '../../ui/FormError.js';
 import './media.css';
 import { errorText } from '../../ui/error-text.js';
 
@@ -133,11 +134,7 @@ function SendFilesDialog({
           value={caption}
           onChange={(event) => setCaption(event.target.value)}
         />
-        {failure !== undefined && (
-          <p role="alert" className="form-error">
-            {failure}
-          </p>
-        )}
+        <FormError message={failure} />
         <div className="send-files-actions">
           <Button variant="secondary" onClick={close}>
             Cancel

@@ -1,24 +1,9 @@
-/**
+import { Store } from '../../app/store.js';
+
+/*
  * Small external stores (useSyncExternalStore) the media feature's pieces share: the files waiting in the
  * send dialog of each conversation, and which media the full-screen viewer shows.
  */
-export class Store<T> {
-  readonly #listeners = new Set<() => void>();
-
-  constructor(private value: T) {}
-
-  readonly get = (): T => this.value;
-
-  readonly subscribe = (listener: () => void): (() => void) => {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  };
-
-  set(value: T): void {
-    this.value = value;
-    this.#listeners.forEach((listener) => listener());
-  }
-}
 
 /** Files chosen, dropped or pasted, waiting in the preview/caption dialog before they are sent. */
 export interface PendingFiles {

@@ -11,6 +11,7 @@ import { linkErrorText, payloadErrorText } from '../devices/link-progress.js';
 import { describeError } from './errors.js';
 import { adoptJoined, forgetJoining, joinFinished, startJoining } from './link-device.js';
 import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** Desktop: a payload pasted before the reload that lets the relay into the CSP, offered again after it. */
 const PENDING_LINK = 'parley.pending-link';
@@ -138,11 +139,7 @@ export function LinkDeviceForm({
         }}
       />
       <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <Button type="submit" disabled={busy}>
         {busy ? 'Linking…' : 'Link this device'}
       </Button>

@@ -13,12 +13,13 @@ import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js'
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import { dataUrlToBytes } from './avatar-bytes.js';
-import { downscaleAvatarToFit } from './avatar-image.dom.js';
+import { ProfilePictureButton } from './ProfilePictureButton.js';
 import { describeError } from './errors.js';
 import { RelayAccessFields } from './RelayAccessFields.js';
 import { LinkDeviceForm } from './LinkDeviceForm.js';
 import { NewPassphraseFields, newPassphraseProblem, type NewPassphrase } from './NewPassphraseFields.js';
 import { RestoreBackupForm } from './RestoreBackupForm.js';
+import { FormError } from '../../ui/FormError.js';
 import './onboarding.css';
 
 /**
@@ -159,22 +160,11 @@ export function OnboardingScreen({
 
         <div className="avatar-picker">
           <Avatar name={name || '?'} seed={name} image={avatar} size={72} />
-          <label className="button button-secondary">
-            Choose a picture
-            <input
-              type="file"
-              accept="image/*"
-              className="visually-hidden"
-              aria-label="Profile picture"
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file !== undefined)
-                  downscaleAvatarToFit(file).then(setAvatar, (failure: unknown) =>
-                    setError(describeError(failure)),
-                  );
-              }}
-            />
-          </label>
+          <ProfilePictureButton
+            label="Choose a picture"
+            onPick={setAvatar}
+            onError={(failure) => setError(describeError(failure))}
+          />
         </div>
 
         <label htmlFor={ids.name}>Your name</label>
@@ -212,11 +202,7 @@ export function OnboardingScreen({
 
         <NewPassphraseFields keys={keys} value={secret} onChange={setSecret} />
 
-        {error !== undefined && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <Button type="submit" disabled={busy}>
           {busy ? 'Creating your identity…' : 'Create my identity'}
         </Button>

@@ -6,6 +6,7 @@ import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js'
 import { Button } from '../../ui/Button.js';
 import { bytesToDataUrl } from './avatar-bytes.js';
 import { describeError } from './errors.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** The largest file accepted as a backup (a backup of years of text chats stays far below). */
 const MAX_BACKUP_FILE = 512 * 1024 * 1024;
@@ -117,11 +118,7 @@ export function RestoreBackupForm({
       {keys.kind === 'passphrase' && (
         <p className="hint">On this device, the same passphrase then unlocks your keys.</p>
       )}
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <Button type="submit" disabled={busy}>
         {busy ? 'Restoring…' : 'Restore'}
       </Button>

@@ -6,6 +6,7 @@ import { keyWrapperFor, type KeySource } from '../../platform/key-source.dom.js'
 import { Avatar } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import { describeError } from './errors.js';
+import { FormError } from '../../ui/FormError.js';
 import './onboarding.css';
 
 /** On later visits: the passphrase opens the keys (or, on desktop, the device key opens them at once). */
@@ -60,11 +61,7 @@ export function UnlockScreen({ keys, onReady }: { keys: KeySource; onReady: (ses
             />
           </>
         )}
-        {error !== undefined && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <FormError message={error} />
         <Button type="submit" disabled={busy}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </Button>

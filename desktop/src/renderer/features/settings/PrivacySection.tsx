@@ -12,6 +12,7 @@ import {
   type LastSeenChoice,
 } from './privacy-choices.js';
 import { SettingsSection, SwitchRow } from './settings-rows.js';
+import { FormError } from '../../ui/FormError.js';
 
 /** Read receipts, who sees last seen & online, and the timer new chats start with (kept by the engine). */
 export function PrivacySection() {
@@ -119,11 +120,7 @@ export function PrivacySection() {
           ))}
         </select>
       </div>
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
     </SettingsSection>
   );
 }

@@ -5,7 +5,7 @@ import { saveProfile } from '../../app/profile.js';
 import { Avatar, personSeed } from '../../ui/Avatar.js';
 import { Button } from '../../ui/Button.js';
 import { bytesToDataUrl, dataUrlToBytes } from '../onboarding/avatar-bytes.js';
-import { downscaleAvatarToFit } from '../onboarding/avatar-image.dom.js';
+import { ProfilePictureButton } from '../onboarding/ProfilePictureButton.js';
 import { describeError } from '../onboarding/errors.js';
 import { SettingsSection } from './settings-rows.js';
 
@@ -48,22 +48,11 @@ export function ProfileSection() {
       <form className="settings-profile" onSubmit={(event) => void save(event)}>
         <div className="settings-avatar">
           <Avatar name={name || '?'} seed={personSeed(client.account)} image={avatar} size={96} />
-          <label className="button button-secondary">
-            Change picture
-            <input
-              type="file"
-              accept="image/*"
-              className="visually-hidden"
-              aria-label="Profile picture"
-              onChange={(event) => {
-                const file = event.target.files?.[0];
-                if (file !== undefined)
-                  downscaleAvatarToFit(file).then(setAvatar, (failure: unknown) =>
-                    setStatus({ error: true, text: describeError(failure) }),
-                  );
-              }}
-            />
-          </label>
+          <ProfilePictureButton
+            label="Change picture"
+            onPick={setAvatar}
+            onError={(failure) => setStatus({ error: true, text: describeError(failure) })}
+          />
         </div>
         <label htmlFor={nameId}>Your name</label>
         <input

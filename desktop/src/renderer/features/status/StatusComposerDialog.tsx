@@ -6,6 +6,7 @@ import { Button } from '../../ui/Button.js';
 import { describeError } from '../onboarding/errors.js';
 import { statusImageBytes, useFileUrl } from './status-image.dom.js';
 import { DEFAULT_BACKGROUND, STATUS_BACKGROUNDS } from './status-rings.js';
+import { FormError } from '../../ui/FormError.js';
 import './status.css';
 
 type Kind = 'text' | 'image';
@@ -155,11 +156,7 @@ export function StatusComposerDialog({ close }: SurfaceProps) {
         )}
       </fieldset>
 
-      {error !== undefined && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
+      <FormError message={error} />
       <Button type="submit" disabled={busy}>
         {busy ? 'Posting…' : 'Post status'}
       </Button>
