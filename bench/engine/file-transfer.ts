@@ -13,6 +13,8 @@
  * reported.
  */
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import wrtc from '@roamhq/wrtc';
 import { DataLink, MAX_FRAME_BYTES, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
@@ -20,9 +22,10 @@ import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
 import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
-import { RemoteReceiver } from './lib/remote-receiver.node.js';
+import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
+import { RoundProfiler } from './lib/thread-cpu.node.js';
 
 const FILE_BYTES = 16 * 1024 * 1024;
 /** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
@@ -103,6 +106,20 @@ interface Layout {
   readonly rawCpuMs?: number;
   /** The receiver process's CPU per round (two-process layout), ms: what the load on the machine cannot inflate. */
   readonly receiverCpu?: { readonly raw: number[]; readonly engine: number[] };
+  /** Where each full-size engine round's time went (two-process layout). */
+  readonly phases?: Phases[];
+}
+
+/**
+ * An engine round in the two-process layout, ms: from sendFile until the receiver's first byte was in its
+ * sink (the announcing message, the receiver's set-up, the hello and the first ack); first to last byte;
+ * last byte to the `file` event (the trailer and the digest check); the event's IPC back to this process.
+ */
+interface Phases {
+  readonly start: number;
+  readonly bytes: number;
+  readonly end: number;
+  readonly back: number;
 }
 
 function report(title: string, layout: Layout): void {
@@ -128,6 +145,18 @@ function report(title: string, layout: Layout): void {
         `${ratio(sum(receiver.raw), sum(receiver.engine))} raw`,
     );
   }
+  const phases = layout.phases;
+  if (phases !== undefined && phases.length > 0) {
+    const median = (pick: (phase: Phases) => number) => {
+      const sorted = phases.map(pick).sort((a, b) => a - b);
+      return Math.round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
+    };
+    line(
+      `  engine rounds, medians: sendFile → first byte in the receiver's sink ${median((p) => p.start)} ms, ` +
+        `first → last byte ${median((p) => p.bytes)} ms, last byte → file event ${median((p) => p.end)} ms, ` +
+        `IPC back ${median((p) => p.back)} ms`,
+    );
+  }
   const best = layout.best;
   if (best !== undefined) {
     line(
@@ -137,6 +166,12 @@ function report(title: string, layout: Layout): void {
         (Number.isNaN(best.decryptMs) ? '' : `, last chunk + digest check ${Math.round(best.decryptMs)} ms`),
     );
   }
+}
+
+/** A full garbage collection of this process (--settle-gc), without starting Node with --expose-gc. */
+function localGc(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
 }
 
 function cpuMs(): number {
@@ -235,6 +270,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     // raw round before it ended.
     let remoteCpu = 0;
     const receiverCpu = { raw: [] as number[], engine: [] as number[] };
+    const phases: Phases[] = [];
     const rawRemote = async (bytes: Uint8Array) => {
       const ready = rawProcess.next('raw-ready');
       rawProcess.send({ type: 'raw-expect', bytes: bytes.byteLength });
@@ -255,19 +291,28 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
         remoteCpu = (await reading).cpuMs;
       }
       const arrived = remote.next('file', (event) => event.name === name);
+      const epoch = performance.timeOrigin;
       const begun = performance.now();
       await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
       const sentAt = performance.now();
-      const { received, cpuMs: endCpu } = await arrived;
+      const { received, cpuMs: endCpu, firstByteAt, lastByteAt, fileAt } = await arrived;
       const done = performance.now();
       if (received !== bytes.byteLength) throw new Error('the file arrived with the wrong size');
-      if (bytes.byteLength === FILE_BYTES) receiverCpu.engine.push(endCpu - remoteCpu);
+      if (bytes.byteLength === FILE_BYTES) {
+        receiverCpu.engine.push(endCpu - remoteCpu);
+        phases.push({
+          start: firstByteAt - epoch - begun,
+          bytes: lastByteAt - firstByteAt,
+          end: fileAt - lastByteAt,
+          back: done - (fileAt - epoch),
+        });
+      }
       return {
         totalMs: done - begun,
         encryptMs: sentAt - begun,
-        transferMs: done - sentAt,
-        startMs: Number.NaN,
-        decryptMs: Number.NaN,
+        transferMs: lastByteAt - epoch - sentAt,
+        startMs: firstByteAt - epoch - sentAt,
+        decryptMs: fileAt - lastByteAt,
       };
     };
     await rawRemote(file.subarray(0, 1024 * 1024));
@@ -276,13 +321,35 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     const rounds: EngineRound[] = [];
     let cpu = 0;
     let rawCpu = 0;
+    // BENCH_SENDER_ROUNDS=<dir>: a CPU profile of the sending process over each round (engine-<n>, raw-<n>)
+    // and its CPU per thread on stderr; BENCH_SENDER_THREADS=1: only the latter.
+    const profiler = new RoundProfiler({
+      dir: process.env.BENCH_SENDER_ROUNDS,
+      threads: process.env.BENCH_SENDER_THREADS !== undefined,
+    });
+    const settle = async () => {
+      if (!settleGc()) return;
+      const settled = [remote, rawProcess].map(async (child) => {
+        const done = child.next('settled');
+        child.send({ type: 'settle' });
+        await done;
+      });
+      localGc();
+      await Promise.all(settled);
+    };
     for (let round = 0; round < ROUNDS; round += 1) {
+      await settle();
+      await profiler.start();
       const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
       rawCpu += cpuMs() - rawBefore;
+      await profiler.stop(`sender threads, raw round ${round}`, 'raw');
+      await settle();
+      await profiler.start();
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
       cpu += cpuMs() - before;
+      await profiler.stop(`sender threads, engine round ${round}`, 'engine');
     }
     const engine = rounds.map((round) => mbPerSecond(FILE_BYTES, round.totalMs));
     return {
@@ -292,6 +359,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       cpuMs: cpu,
       rawCpuMs: rawCpu,
       receiverCpu,
+      phases,
     };
   } finally {
     rawLink?.close();
@@ -324,7 +392,7 @@ async function main(): Promise<void> {
       report(
         `receiver in its own process, decrypting ${
           process.env.BENCH_RECEIVER_OPENER === 'inline' ? 'on its engine thread' : 'on a worker thread'
-        }`,
+        }${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);

@@ -7,7 +7,7 @@ import { runSuite } from '../lib/run-suite.node.js';
 runSuite({
   name: 'Engine',
   from: import.meta.url,
-  benches: ['latency.ts', 'file-transfer.ts', 'receive-path.ts', 'relay-throughput.ts'],
+  benches: ['latency.ts', 'file-transfer.ts', 'receive-path.ts', 'send-path.ts', 'relay-throughput.ts'],
   // Each bench takes 10–40 s.
   timeoutMs: 3 * 60_000,
 });

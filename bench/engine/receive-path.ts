@@ -7,47 +7,16 @@
  * whatever the data channel costs (bench/engine/file-transfer.ts measures that end to end).
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { workerOpener } from '@parley/core/crypto/opener/node';
-import {
-  DEFAULT_CHUNK_BYTES,
-  FramedLink,
-  TransferSession,
-  TypedEmitter,
-  type DataLink,
-  type DataLinkEvents,
-} from '@parley/core';
+import { DEFAULT_CHUNK_BYTES, FramedLink, TransferSession, type DataLink } from '@parley/core';
+import { FakeLink, cpuMs, medianAfterFirst, roundList, threadMs } from './lib/path-bench.node.js';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line } from '../relay/lib/report.js';
 import { receivePath, sendingFrames } from './lib/receive-path.js';
 
 const FILE_BYTES = 16 * 1024 * 1024;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
-
-/** The DataLink surface a FramedLink uses; frames are pushed in by hand. */
-class FakeLink extends TypedEmitter<DataLinkEvents> {
-  readonly state = 'open';
-  readonly link = this;
-  sent = 0;
-  async send(frame: Uint8Array): Promise<void> {
-    this.sent += frame.byteLength;
-  }
-  deliver(frame: Uint8Array): void {
-    this.emit('message', frame);
-  }
-  close(): void {}
-}
-
-function cpuMs(): number {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-}
-
-/** This (the JavaScript) thread's own CPU time, ms, from the scheduler's nanosecond count. */
-function threadMs(): number {
-  return Number(readFileSync('/proc/thread-self/schedstat', 'utf8').split(' ')[0]) / 1e6;
-}
 
 /**
  * Feeds `frames` one per macrotask, as a data channel delivers them; with `written` (the receiver's bytes
@@ -108,12 +77,8 @@ async function main(): Promise<void> {
       if (bytes().byteLength !== FILE_BYTES) throw new Error('wrong size');
     }
   }
-  // The first round pays for compiling; the median of the others is the figure.
-  const median = (values: number[]) => {
-    const sorted = values.slice(1).sort((a, b) => a - b);
-    return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-  };
-  const rounds = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+  const median = medianAfterFirst;
+  const rounds = roundList;
   line(
     `receive path: median ${median(engine).toFixed(0)} ms CPU per file (rounds ${rounds(engine)}), ` +
       `${median(engineThread).toFixed(0)} ms of it on the JavaScript thread; ` +

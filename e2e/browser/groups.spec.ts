@@ -188,9 +188,16 @@ test('an admin creates a group of three, removes a member who then receives noth
     'Am I still here?',
   ]);
 
-  // Resetting the link makes a new one at once.
+  // Resetting asks first, with the focus on Cancel: Escape leaves the link as it was.
   await panel.getByRole('button', { name: 'Reset link' }).click();
   const reset = alice.page.getByRole('dialog', { name: 'Are you sure?' });
+  await expect(reset.getByRole('button', { name: 'Cancel' })).toBeFocused();
+  await alice.page.keyboard.press('Escape');
+  await expect(reset).toBeHidden();
+  await expect(linkBox).toHaveValue(invite);
+
+  // Resetting the link makes a new one at once.
+  await panel.getByRole('button', { name: 'Reset link' }).click();
   await reset.getByRole('button', { name: 'Reset link' }).click();
   await expect(reset).toBeHidden();
   await expect(linkBox).not.toHaveValue(invite);

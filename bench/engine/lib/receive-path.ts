@@ -6,6 +6,7 @@ import {
   EncryptingReader,
   prepareFile,
   DecryptingWriter,
+  type PreparedFile,
 } from '../../../core/src/engine/files/attachment-stream.js';
 import { BatchedDecryptingWriter } from '../../../core/src/engine/files/batched-decrypting-writer.js';
 import { MemoryFileSink } from '../../../core/src/engine/files/file-io.js';
@@ -36,7 +37,7 @@ class ClientEvents extends TypedEmitter<{ [event: string]: unknown; 'file-progre
   }
 }
 
-type Crypto = CryptoOptions & { randomBytes: (length: number) => Uint8Array };
+export type Crypto = CryptoOptions & { randomBytes: (length: number) => Uint8Array };
 
 /** A file as its sender's engine puts it on a direct link: the frames, and what its message announced. */
 export interface SentFile {
@@ -45,12 +46,11 @@ export interface SentFile {
   readonly size: number;
 }
 
-/** The frames a sending engine's TransferSender writes for `plaintext`: hello, every chunk, the trailer. */
-export async function sendingFrames(
+/** `plaintext` as a sending engine reads it for a direct transfer: prepared (key, header) and encrypted as read. */
+export function encryptingReader(
   plaintext: Uint8Array,
   crypto: Crypto,
-  transferId: string,
-): Promise<SentFile> {
+): { prepared: PreparedFile; reader: EncryptingReader } {
   const prepared = prepareFile(plaintext.byteLength, crypto);
   const source = {
     size: plaintext.byteLength,
@@ -58,7 +58,16 @@ export async function sendingFrames(
     mimeType: 'x',
     read: async (o: number, l: number) => plaintext.subarray(o, o + l),
   };
-  const reader = new EncryptingReader(source, prepared, crypto);
+  return { prepared, reader: new EncryptingReader(source, prepared, crypto) };
+}
+
+/** The frames a sending engine's TransferSender writes for `plaintext`: hello, every chunk, the trailer. */
+export async function sendingFrames(
+  plaintext: Uint8Array,
+  crypto: Crypto,
+  transferId: string,
+): Promise<SentFile> {
+  const { prepared, reader } = encryptingReader(plaintext, crypto);
   const frames: Uint8Array[] = [];
   let messageId = 0;
   const put = (message: TransferMessage) => {

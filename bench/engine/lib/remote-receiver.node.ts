@@ -9,6 +9,8 @@ export type RemoteRequest =
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-expect'; bytes: number }
   | { type: 'cpu' }
+  /** A full garbage collection now (--settle-gc), answered by 'settled'. */
+  | { type: 'settle' }
   | { type: 'stop' };
 
 /** Receiver process → parent. */
@@ -17,13 +19,33 @@ export type RemoteEvent =
   | { type: 'contact-added' }
   | { type: 'message'; text: string; via: 'direct' | 'relay' }
   /** `cpuMs`: the receiver process's CPU time (user + system) so far, for per-CPU figures under load. */
-  | { type: 'file'; name: string; size: number; received: number; cpuMs: number }
+  /** `*At`: epoch ms (performance.timeOrigin + now()) of the first and last byte in the sink and the event. */
+  | {
+      type: 'file';
+      name: string;
+      size: number;
+      received: number;
+      cpuMs: number;
+      firstByteAt: number;
+      lastByteAt: number;
+      fileAt: number;
+    }
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-ready'; cpuMs: number }
   | { type: 'raw-done'; cpuMs: number }
   | { type: 'cpu'; cpuMs: number }
+  | { type: 'settled' }
   | { type: 'stopped' };
+
+/**
+ * --settle-gc: every process of the bench collects its garbage between rounds, outside what is measured, so
+ * no round pays for the one before it (the raw receiver's process, which a real transfer does not have,
+ * otherwise finishes its marking while the engine's round runs).
+ */
+export function settleGc(): boolean {
+  return process.argv.includes('--settle-gc');
+}
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -40,6 +62,7 @@ export class RemoteReceiver {
         '--import',
         'tsx',
         ...(process.env.BENCH_RECEIVER_NODE_FLAGS?.split(' ') ?? []),
+        ...(settleGc() ? ['--expose-gc'] : []),
         ...(process.env.BENCH_RECEIVER_PROFILE === undefined
           ? []
           : ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_RECEIVER_PROFILE}`]),

@@ -73,20 +73,25 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
    * Sends one payload on `channel`; resolves when its last frame is handed to the data channel. The payload
    * may come in parts (a header and a body): a payload that fits one frame is then copied only once.
    */
-  async send(channel: number, payload: Uint8Array | readonly Uint8Array[]): Promise<void> {
-    if (!(payload instanceof Uint8Array)) {
+  send(channel: number, payload: Uint8Array | readonly Uint8Array[]): Promise<void> {
+    // A payload that fits one frame (every file chunk) goes out with the link's promise alone, not an async
+    // function's around it; a bad argument or a closed link still rejects rather than throws.
+    try {
+      if (payload instanceof Uint8Array) return this.#sendSplit(channel, payload);
       let length = 0;
       for (const part of payload) length += part.byteLength;
-      if (length > MAX_FRAME_PAYLOAD_BYTES || length > this.maxMessageBytes) {
-        await this.send(channel, concatParts(payload, length));
-        return;
-      }
+      if (length > MAX_FRAME_PAYLOAD_BYTES || length > this.maxMessageBytes)
+        return this.#sendSplit(channel, concatParts(payload, length));
       this.#checkChannel(channel);
       const messageId = this.#nextMessageId;
       this.#nextMessageId = (messageId + 1) % U32_LIMIT;
-      await this.link.send(encodeFrameParts({ channel, messageId, total: length, offset: 0 }, payload));
-      return;
+      return this.link.send(encodeFrameParts({ channel, messageId, total: length, offset: 0 }, payload));
+    } catch (error) {
+      return Promise.reject(error);
     }
+  }
+
+  async #sendSplit(channel: number, payload: Uint8Array): Promise<void> {
     this.#checkChannel(channel);
     if (payload.byteLength > this.maxMessageBytes) {
       throw new ParleyError(

@@ -116,12 +116,17 @@ export function encodeTransferMessageParts(message: TransferMessage): Uint8Array
     throw new ParleyError('BAD_REQUEST', `chunk index ${message.index} is not a safe integer`);
   }
   const header = new Uint8Array(2 + id.byteLength + 8);
-  const view = new DataView(header.buffer);
   header[0] = CHUNK_TAG;
   header[1] = id.byteLength;
   header.set(id, 2);
-  view.setUint32(2 + id.byteLength, Math.floor(message.index / TWO_POW_32));
-  view.setUint32(6 + id.byteLength, message.index % TWO_POW_32);
+  // Big-endian u32 high, u32 low, byte by byte: no DataView per chunk.
+  const high = Math.floor(message.index / TWO_POW_32);
+  const low = message.index % TWO_POW_32;
+  for (let byte = 0; byte < 4; byte += 1) {
+    const shift = 24 - 8 * byte;
+    header[2 + id.byteLength + byte] = (high >>> shift) & 0xff;
+    header[6 + id.byteLength + byte] = (low >>> shift) & 0xff;
+  }
   return [header, message.bytes];
 }
 

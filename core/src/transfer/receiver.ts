@@ -240,14 +240,15 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
 
   #enqueue(entry: QueuedChunk | typeof FINISH): void {
     this.#queue.push(entry);
-    if (!this.#draining) void this.#drain();
+    if (!this.#draining) this.#drain();
   }
 
   /**
    * Writes what is queued, in order. Runs synchronously for as long as the sink's writes finish at once
-   * (most transfer chunks only fill the decryptor's buffer), so a chunk costs no promise of its own.
+   * (most transfer chunks only fill the decryptor's buffer), so a chunk costs no promise of its own; the first
+   * write that does not hands the rest of the queue to `#drainAfter`.
    */
-  async #drain(): Promise<void> {
+  #drain(): void {
     this.#draining = true;
     try {
       while (this.#queueHead < this.#queue.length) {
@@ -257,14 +258,25 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
           this.#queue.length = 0;
           this.#queueHead = 0;
         }
-        if (entry === FINISH) await this.#finish();
-        else if (entry !== undefined) {
-          const pending = this.#write(entry);
-          if (pending !== undefined) await pending; // `await undefined` would still cost a microtask turn
+        const pending =
+          entry === FINISH ? this.#finish() : entry === undefined ? undefined : this.#write(entry);
+        if (pending !== undefined) {
+          void this.#drainAfter(pending);
+          return;
         }
       }
-    } finally {
       this.#draining = false;
+    } catch (error) {
+      this.#draining = false;
+      void Promise.reject(error); // a bug, reported as the runtime reports any; the transfer goes on
+    }
+  }
+
+  async #drainAfter(pending: Promise<void>): Promise<void> {
+    try {
+      await pending;
+    } finally {
+      this.#drain();
     }
   }
 

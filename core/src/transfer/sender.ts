@@ -196,7 +196,8 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
         const { offset, length } = chunkRange(index, this.size, this.chunkSize);
         let bytes: Uint8Array;
         try {
-          bytes = await this.#source.read(offset, length);
+          const read = this.#source.read(offset, length);
+          bytes = read instanceof Uint8Array ? read : await read;
         } catch (error) {
           this.#fail('INTERNAL', 'could not read the file', error);
           return;

@@ -36,9 +36,14 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     this.#link = link;
     this.#channel = channel;
     this.#port = {
-      send: async (message) => {
-        if (this.#closed) throw new ParleyError('CLOSED', 'transfer session is closed');
-        await this.#link.send(this.#channel, encodeTransferMessageParts(message));
+      // Not an async function: every chunk passes here, and the link's own promise is all it needs.
+      send: (message) => {
+        if (this.#closed) return Promise.reject(new ParleyError('CLOSED', 'transfer session is closed'));
+        try {
+          return this.#link.send(this.#channel, encodeTransferMessageParts(message));
+        } catch (error) {
+          return Promise.reject(error);
+        }
       },
     };
     link.on('message', ({ channel: on, payload }) => {

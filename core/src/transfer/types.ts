@@ -1,9 +1,12 @@
 import type { ParleyError } from '../errors/index.js';
 import type { TransferMessage } from './protocol.js';
 
-/** Where the sender reads the (already encrypted) file from, a chunk at a time. */
+/**
+ * Where the sender reads the (already encrypted) file from, a chunk at a time. A read that has its bytes at
+ * hand may return them as they are: the sender then goes on without a promise and a microtask turn per chunk.
+ */
 export interface TransferSource {
-  read(offset: number, length: number): Promise<Uint8Array>;
+  read(offset: number, length: number): Promise<Uint8Array> | Uint8Array;
 }
 
 /**

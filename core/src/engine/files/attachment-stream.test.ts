@@ -14,6 +14,7 @@ import {
   ciphertextSize,
   prepareFile,
   sealFile,
+  type PreparedFile,
 } from './attachment-stream.js';
 import { nodeNativeBackend } from '../../crypto/backend/native.node.js';
 import { tweetnaclBackend } from '../../crypto/backend/tweetnacl.js';
@@ -27,6 +28,15 @@ function decryptWhole(ciphertext: Uint8Array, descriptor: AttachmentDescriptor):
   const decryptor = new AttachmentDecryptor(descriptor);
   const out = decryptor.push(ciphertext);
   return concatBytes(...out, decryptor.finish());
+}
+
+/** A one-pass encryptor with a prepared file's key and nonces: the ciphertext and digest it must come to. */
+function sameKeyEncryptor(prepared: PreparedFile): AttachmentEncryptor {
+  return new AttachmentEncryptor({
+    chunkSize: CHUNK,
+    key: prepared.keys.key,
+    noncePrefix: prepared.header.subarray(5),
+  });
 }
 
 describe('attachment streams', () => {
@@ -114,11 +124,7 @@ describe('attachment streams', () => {
       for (let offset = 0; offset < reader.size; offset += 16_000)
         pieces.push((await reader.read(offset, Math.min(16_000, reader.size - offset))).slice());
       const digest = await reader.digest();
-      const full = new AttachmentEncryptor({
-        chunkSize: CHUNK,
-        key: prepared.keys.key,
-        noncePrefix: prepared.header.subarray(5),
-      });
+      const full = sameKeyEncryptor(prepared);
       full.push(plaintext);
       expect(digest).toEqual(full.finish().descriptor.digest);
 
@@ -128,6 +134,36 @@ describe('attachment streams', () => {
       await writer.finish(sealAttachmentDigest(prepared.keys, prepared.header, digest));
       expect(sink.bytes).toEqual(plaintext);
     }
+  });
+
+  it('hands over a chunk whose ciphertext is at hand without a promise, and one read out of order the same bytes', async () => {
+    const size = 4 * CHUNK + 5;
+    const plaintext = nacl.randomBytes(size);
+    const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+    const prepared = prepareFile(size, crypto);
+    const full = sameKeyEncryptor(prepared);
+    const expected = concatBytes(full.header, ...full.push(plaintext), full.finish().chunk);
+
+    const reader = new EncryptingReader(source, prepared, crypto);
+    // A resumed sender starts past the first chunks: those are encrypted first (their tags go into the digest).
+    const late = ATTACHMENT_HEADER_LENGTH + 2 * (CHUNK + 16) + 100;
+    expect(await reader.read(late, 20_000)).toEqual(expected.subarray(late, late + 20_000));
+    // The rest of that chunk is cached: returned as it is, no promise.
+    const cached = reader.read(late + 20_000, 1_000);
+    expect(cached).toBeInstanceOf(Uint8Array);
+    expect(cached).toEqual(expected.subarray(late + 20_000, late + 21_000));
+    // The next chunk's plaintext was read ahead: once it is in, a read across the boundary needs no wait either.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const across = ATTACHMENT_HEADER_LENGTH + 3 * (CHUNK + 16) - 500;
+    const crossing = reader.read(across, 1_000);
+    expect(crossing).toBeInstanceOf(Uint8Array);
+    expect(crossing).toEqual(expected.subarray(across, across + 1_000));
+    // Reads going back (a transfer resuming from an earlier ack) and the digest see the same ciphertext.
+    expect(await reader.read(0, reader.size)).toEqual(expected);
+    const digest = await reader.digest();
+    const again = sameKeyEncryptor(prepared);
+    again.push(plaintext);
+    expect(digest).toEqual(again.finish().descriptor.digest);
   });
 
   it('refuses a file whose trailing digest is missing, sealed under another key or wrong', async () => {

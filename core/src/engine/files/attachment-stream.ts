@@ -97,7 +97,8 @@ export class EncryptingReader {
   readonly #digest: TagDigest;
   readonly #crypto: CryptoOptions;
   #cached: { index: number; box: Uint8Array } | undefined;
-  #ahead: { index: number; plaintext: Promise<Uint8Array> } | undefined;
+  /** The next chunk's plaintext, being read; `bytes` once it is in, so that chunk encrypts without a wait. */
+  #ahead: { index: number; plaintext: Promise<Uint8Array>; bytes?: Uint8Array } | undefined;
 
   constructor(
     private readonly source: FileSource,
@@ -112,22 +113,29 @@ export class EncryptingReader {
     this.#crypto = crypto;
   }
 
-  async read(offset: number, length: number): Promise<Uint8Array> {
+  /**
+   * `length` bytes of ciphertext at `offset`. Returned as they are (no promise) when every chunk they cover
+   * is encrypted already or its plaintext was read ahead: most reads of a transfer, which comes front to back.
+   */
+  read(offset: number, length: number): Promise<Uint8Array> | Uint8Array {
     if (offset < 0 || length < 0 || offset + length > this.size)
-      throw new ParleyError('BAD_REQUEST', 'read beyond the ciphertext');
+      return Promise.reject(new ParleyError('BAD_REQUEST', 'read beyond the ciphertext'));
+    return this.#readNow(offset, length) ?? this.#readLater(offset, length);
+  }
+
+  /** The attachment digest: every chunk's tag, encrypting any chunk never read (e.g. before a restart). */
+  async digest(): Promise<Uint8Array> {
+    while (this.#digest.chunks < this.#count) await this.#box(this.#digest.chunks);
+    return this.#digest.finish(resolveOptions(this.#crypto).backend);
+  }
+
+  /** The read, if it needs no wait; undefined otherwise. */
+  #readNow(offset: number, length: number): Uint8Array | undefined {
     let out: Uint8Array | undefined;
     let filled = 0;
     while (filled < length) {
-      const position = offset + filled;
-      let piece: Uint8Array;
-      if (position < ATTACHMENT_HEADER_LENGTH) {
-        piece = this.file.header.subarray(position, position + length - filled);
-      } else {
-        const index = Math.floor((position - ATTACHMENT_HEADER_LENGTH) / this.#boxLength);
-        const within = position - ATTACHMENT_HEADER_LENGTH - index * this.#boxLength;
-        const box = await this.#box(index);
-        piece = box.subarray(within, within + length - filled);
-      }
+      const piece = this.#pieceNow(offset + filled, length - filled);
+      if (piece === undefined) return undefined;
       // A read inside one chunk is a view of it; only a read across a boundary is copied.
       if (filled === 0 && piece.length === length) return piece;
       out ??= new Uint8Array(length);
@@ -137,10 +145,41 @@ export class EncryptingReader {
     return out ?? new Uint8Array(0);
   }
 
-  /** The attachment digest: every chunk's tag, encrypting any chunk never read (e.g. before a restart). */
-  async digest(): Promise<Uint8Array> {
-    while (this.#digest.chunks < this.#count) await this.#box(this.#digest.chunks);
-    return this.#digest.finish(resolveOptions(this.#crypto).backend);
+  async #readLater(offset: number, length: number): Promise<Uint8Array> {
+    const out = new Uint8Array(length);
+    let filled = 0;
+    while (filled < length) {
+      const position = offset + filled;
+      if (position >= ATTACHMENT_HEADER_LENGTH) await this.#box(this.#indexAt(position));
+      const piece = this.#pieceNow(position, length - filled);
+      if (piece === undefined) continue; // the chunk in cache moved on meanwhile: encrypt it again
+      out.set(piece, filled);
+      filled += piece.length;
+    }
+    return out;
+  }
+
+  #indexAt(position: number): number {
+    return Math.floor((position - ATTACHMENT_HEADER_LENGTH) / this.#boxLength);
+  }
+
+  /** The ciphertext from `position` on (at most `length` bytes) to the end of its chunk, if at hand now. */
+  #pieceNow(position: number, length: number): Uint8Array | undefined {
+    if (position < ATTACHMENT_HEADER_LENGTH) return this.file.header.subarray(position, position + length);
+    const index = this.#indexAt(position);
+    const box = this.#boxNow(index);
+    if (box === undefined) return undefined;
+    const within = position - ATTACHMENT_HEADER_LENGTH - index * this.#boxLength;
+    return box.subarray(within, within + length);
+  }
+
+  /** Chunk `index` encrypted, if that needs no wait: it is the cached one, or the next with its plaintext in. */
+  #boxNow(index: number): Uint8Array | undefined {
+    if (this.#cached?.index === index) return this.#cached.box;
+    const ahead = this.#ahead;
+    if (ahead?.index !== index || ahead.bytes === undefined || this.#digest.chunks < index) return undefined;
+    this.#ahead = undefined;
+    return this.#encrypt(index, ahead.bytes);
   }
 
   async #box(index: number): Promise<Uint8Array> {
@@ -148,11 +187,24 @@ export class EncryptingReader {
     // Tags go into the digest in order: a read that skips ahead (a resume after a restart) encrypts the
     // chunks in between first.
     while (this.#digest.chunks < index) await this.#box(this.#digest.chunks);
-    const plaintext = await this.#plaintext(index);
-    if (index + 1 < this.#count) {
+    return this.#encrypt(index, await this.#plaintext(index));
+  }
+
+  /** Encrypts chunk `index` (its tag into the digest the first time), reading the next one's plaintext ahead. */
+  #encrypt(index: number, plaintext: Uint8Array): Uint8Array {
+    if (index + 1 < this.#count && this.#ahead?.index !== index + 1) {
       const next = index + 1;
-      this.#ahead = { index: next, plaintext: this.#readChunk(next) };
-      this.#ahead.plaintext.catch(() => undefined); // a failed read-ahead fails the read that needs it
+      const ahead: { index: number; plaintext: Promise<Uint8Array>; bytes?: Uint8Array } = {
+        index: next,
+        plaintext: this.#readChunk(next),
+      };
+      ahead.plaintext.then(
+        (bytes) => {
+          ahead.bytes = bytes;
+        },
+        () => undefined, // a failed read-ahead fails the read that needs it
+      );
+      this.#ahead = ahead;
     }
     const box = encryptAttachmentChunk(this.file.keys, this.file.header, index, plaintext, this.#crypto);
     if (index === this.#digest.chunks) this.#digest.add(box);
@@ -162,8 +214,9 @@ export class EncryptingReader {
 
   #plaintext(index: number): Promise<Uint8Array> {
     const ahead = this.#ahead;
+    if (ahead?.index !== index) return this.#readChunk(index);
     this.#ahead = undefined;
-    return ahead?.index === index ? ahead.plaintext : this.#readChunk(index);
+    return ahead.plaintext;
   }
 
   #readChunk(index: number): Promise<Uint8Array> {

@@ -35,10 +35,14 @@ export class ReceiveCheckpoints {
     this.#savedIndex = current?.checkpoint?.index ?? 0;
   }
 
-  /** Writes the record as it stands now (a resumed file keeps its checkpoint; a fresh one has none). */
-  async start(): Promise<void> {
+  /**
+   * Writes the record as it stands now (a resumed file keeps its checkpoint; a fresh one has none). Later
+   * checkpoints and the deletion at the end queue behind it, so nobody needs to wait for it before chunks
+   * come in: the transfer starts a database round trip sooner. A failure is reported, and also rejects here.
+   */
+  start(): Promise<void> {
     const { checkpoint, transferChunkSize } = this.current ?? {};
-    await this.state.put(
+    const written = this.state.put(
       this.key,
       encodeIncomingRecord({
         ...this.file,
@@ -47,6 +51,8 @@ export class ReceiveCheckpoints {
           : { checkpoint, transferChunkSize }),
       }),
     );
+    this.#saved = written.catch(this.report);
+    return written;
   }
 
   /**
@@ -122,7 +128,8 @@ export async function resumableReceiver(options: {
     resume,
     options.flush,
   );
-  await keep.start();
+  // Not awaited: the record's write leads the checkpoints' queue (a failure is reported through it).
+  keep.start().catch(() => undefined);
   // Every chunk the writer opened is in the sink once the receiver reports progress.
   receiver.on('progress', () => keep.offer(writer, receiver.checkpoint?.chunkSize));
   return { receiver, ended: () => keep.end() };

@@ -37,7 +37,7 @@ function retryable(error: unknown): boolean {
 /** The ciphertext to upload, read a piece at a time. */
 export interface CiphertextSource {
   readonly size: number;
-  read(offset: number, length: number): Promise<Uint8Array>;
+  read(offset: number, length: number): Promise<Uint8Array> | Uint8Array;
 }
 
 /**
