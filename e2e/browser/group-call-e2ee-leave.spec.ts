@@ -266,8 +266,17 @@ test.describe('on a relay whose SFU forwards a call to someone unseen', () => {
       .toBe(true);
     for (const receiver of now?.receivers ?? []) {
       const held = bobKeys[receiver.participantId ?? ''] ?? [];
+      // The frames he cannot open name keys he was never given; any he opened (sent in the second before
+      // the switch) named keys he held.
       expect(receiver.unknownKeyIds.length).toBeGreaterThan(0);
       for (const keyId of receiver.unknownKeyIds) expect(held).not.toContain(keyId);
+      for (const keyId of receiver.keyIds) expect(held).toContain(keyId);
+    }
+    // And Alice and Carol now send under keys Bob never held.
+    for (const person of [alice, carol]) {
+      const streams = await videoKeys(person.page, bobKeys);
+      expect(streams.length).toBeGreaterThanOrEqual(1);
+      for (const stream of streams) expect(stream.bobHeld).toBe(false);
     }
     console.log(
       `Bob held ${JSON.stringify(bobKeys)}; his eavesdropper over the stretch: ${JSON.stringify({
