@@ -22,6 +22,7 @@ import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
 import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
+import { pinSender, pinned } from './lib/pinning.node.js';
 import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
@@ -374,6 +375,7 @@ async function main(): Promise<void> {
     `File over a direct link on loopback: ${FILE_BYTES / 1024 / 1024} MiB, ${ROUNDS} rounds each, best of each ` +
       '(engine: sendFile → file event, encrypted; raw: bare data channel, unencrypted)',
   );
+  pinSender();
   const relay = await startServerProcess('relay.node.ts');
   try {
     let relayFetches = 0;
@@ -392,7 +394,7 @@ async function main(): Promise<void> {
       report(
         `receiver in its own process, decrypting ${
           process.env.BENCH_RECEIVER_OPENER === 'inline' ? 'on its engine thread' : 'on a worker thread'
-        }${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
+        }${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { receiverLaunch } from './pinning.node.js';
 
 /** Parent → receiver process. */
 export type RemoteRequest =
@@ -55,10 +56,13 @@ export class RemoteReceiver {
   readonly #listeners = new Set<(event: RemoteEvent) => void>();
 
   constructor() {
+    const launch = receiverLaunch();
     this.#child = fork(fileURLToPath(new URL('../processes/receiver.node.ts', import.meta.url)), [], {
       cwd: REPO_ROOT,
       // BENCH_RECEIVER_PROFILE=<dir>: a V8 CPU profile of the receiving process, written there on exit.
+      ...(launch.execPath === undefined ? {} : { execPath: launch.execPath }),
       execArgv: [
+        ...launch.head,
         '--import',
         'tsx',
         ...(process.env.BENCH_RECEIVER_NODE_FLAGS?.split(' ') ?? []),
