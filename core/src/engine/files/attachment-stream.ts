@@ -111,6 +111,8 @@ export class EncryptingReader {
   /** The chunk encrypted last, and its box (-1: none). */
   #cachedIndex = -1;
   #cachedBox: Uint8Array = new Uint8Array(0);
+  /** With `reuseMemory`: the memory reads across a chunk boundary are joined in (see #joinedMemory). */
+  #joined: Uint8Array = new Uint8Array(0);
   /** The next chunk's plaintext, being read; `bytes` once it is in, so that chunk encrypts without a wait. */
   #ahead: { index: number; plaintext: Promise<Uint8Array>; bytes?: Uint8Array } | undefined;
 
@@ -159,15 +161,25 @@ export class EncryptingReader {
       if (piece === undefined) return undefined;
       // A read inside one chunk is a view of it; only a read across a boundary is copied.
       if (filled === 0 && piece.length === length) return piece;
-      out ??= new Uint8Array(length);
+      out ??= this.#joinedMemory(length);
       out.set(piece, filled);
       filled += piece.length;
     }
     return out ?? new Uint8Array(0);
   }
 
+  /**
+   * Where a read across a chunk boundary is put together: with `reuseMemory` the same memory each time (its
+   * length stays the same from read to read: a transfer reads equal pieces), otherwise a fresh array.
+   */
+  #joinedMemory(length: number): Uint8Array {
+    if (this.#memory === undefined) return new Uint8Array(length);
+    if (this.#joined.byteLength !== length) this.#joined = new Uint8Array(length);
+    return this.#joined;
+  }
+
   async #readLater(offset: number, length: number): Promise<Uint8Array> {
-    const out = new Uint8Array(length);
+    const out = this.#joinedMemory(length);
     let filled = 0;
     while (filled < length) {
       const position = offset + filled;
