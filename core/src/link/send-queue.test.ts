@@ -192,6 +192,37 @@ describe('SendQueue', () => {
     expect(channel.bytesSent).toBe(80 * KiB);
   });
 
+  it('trySend reads bufferedAmount (a call into libwebrtc) only when a frame might not fit, and still never passes the high-water mark', () => {
+    const channel = new FakeChannel(true);
+    let reads = 0;
+    let buffered = 0;
+    Object.defineProperty(channel, 'bufferedAmount', {
+      get: () => {
+        reads += 1;
+        return buffered;
+      },
+      set: (value: number) => {
+        buffered = value;
+      },
+    });
+    channel.send = (data) => {
+      buffered += data.byteLength;
+    };
+    const sends = queue();
+    sends.bind(channel);
+    const frame = new Uint8Array(MAX_FRAME_BYTES);
+    for (let i = 0; i < 4; i++) expect(sends.trySend(frame)).toBe(true);
+    expect(reads).toBe(0); // 4 × 16 KiB: known to fit under 64 KiB without asking
+    expect(sends.trySend(frame)).toBe(false);
+    expect(reads).toBe(1);
+    buffered = 40 * KiB; // the network took 24 KiB
+    expect(sends.trySend(frame)).toBe(true);
+    expect(reads).toBe(2);
+    expect(buffered).toBe(56 * KiB);
+    expect(sends.trySend(frame)).toBe(false);
+    expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
+  });
+
   it('trySend never jumps ahead of frames queued by send', async () => {
     const channel = new FakeChannel(true);
     const sends = queue();

@@ -47,6 +47,8 @@ export class SendQueue {
   #drainTimer: unknown;
   #closedWith: ParleyError | undefined;
   #maxBufferedAmount = 0;
+  /** At least the channel's bufferedAmount: last read, plus every frame sent since (see trySend). */
+  #bufferedAtMost = 0;
   #drainWaits = 0;
 
   constructor(options: SendQueueOptions) {
@@ -61,7 +63,10 @@ export class SendQueue {
     }
   }
 
-  /** The largest `bufferedAmount` seen right after handing over a frame; never above the high-water mark. */
+  /**
+   * The largest `bufferedAmount` right after handing over a frame (as read, or, after trySend, as bounded
+   * from above by the last read plus what was sent since); never above the high-water mark.
+   */
   get maxBufferedAmount(): number {
     return this.#maxBufferedAmount;
   }
@@ -113,20 +118,23 @@ export class SendQueue {
    */
   trySend(frame: Uint8Array): boolean {
     const channel = this.#channel;
-    if (
-      channel === undefined ||
-      this.#queue.length > 0 ||
-      channel.bufferedAmount + frame.byteLength > this.highWaterMark
-    )
-      return false;
+    if (channel === undefined || this.#queue.length > 0) return false;
+    const length = frame.byteLength;
+    // bufferedAmount is a call into libwebrtc's signalling thread with @roamhq/wrtc: it is read only when
+    // the bound (what it was, plus what went since) says the frame might not fit. The channel only drains
+    // between reads, so the bound never undercounts and the high-water mark holds.
+    if (this.#bufferedAtMost + length > this.highWaterMark) {
+      this.#bufferedAtMost = channel.bufferedAmount;
+      if (this.#bufferedAtMost + length > this.highWaterMark) return false;
+    }
     try {
       channel.send(frame);
     } catch (error) {
       this.#onSendError(error); // the owner closes the link, and with it this queue
       return false;
     }
-    const buffered = channel.bufferedAmount;
-    if (buffered > this.#maxBufferedAmount) this.#maxBufferedAmount = buffered;
+    this.#bufferedAtMost += length;
+    if (this.#bufferedAtMost > this.#maxBufferedAmount) this.#maxBufferedAmount = this.#bufferedAtMost;
     return true;
   }
 
@@ -193,7 +201,8 @@ export class SendQueue {
           this.#onSendError(error);
           return;
         }
-        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, channel.bufferedAmount);
+        this.#bufferedAtMost = channel.bufferedAmount;
+        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, this.#bufferedAtMost);
         next.resolve();
       }
     } finally {
