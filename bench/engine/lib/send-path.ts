@@ -4,6 +4,7 @@
  */
 import type { Crypto } from './receive-path.js';
 import { EncryptingReader, prepareFile } from '../../../core/src/engine/files/attachment-stream.js';
+import { bytesSource } from '../../../core/src/engine/files/file-io.js';
 import { sealAttachmentDigest } from '../../../core/src/crypto/index.js';
 import { decodeFrame, encodeFrameParts } from '../../../core/src/link/framing.js';
 import { LinkChannel } from '../../../core/src/link/framed-link.js';
@@ -34,12 +35,7 @@ export async function sendPath(
   transferId: string,
 ): Promise<void> {
   const prepared = prepareFile(plaintext.byteLength, crypto);
-  const source = {
-    size: plaintext.byteLength,
-    name: 'f',
-    mimeType: 'x',
-    read: async (o: number, l: number) => plaintext.subarray(o, o + l),
-  };
+  const source = bytesSource(plaintext, 'f', 'x');
   // As file-sending.ts does: one box for every chunk, which the sender copies into its frame.
   const reader = new EncryptingReader(source, prepared, crypto, { reuseMemory: true });
   const sender = new TransferSender({

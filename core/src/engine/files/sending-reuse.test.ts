@@ -10,12 +10,11 @@ import { nodeNativeBackend } from '../../crypto/backend/native.node.js';
 import { tweetnaclBackend } from '../../crypto/backend/tweetnacl.js';
 import { sealAttachmentDigest } from '../../crypto/index.js';
 import type { DataLink } from '../../link/data-link.js';
-import { FramedLink } from '../../link/framed-link.js';
-import { closeAll, openLinkPair, whenClosed } from '../../link/testing/link-pair.js';
+import { closeAll, whenClosed } from '../../link/testing/link-pair.js';
 import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import { TransferReceiver } from '../../transfer/receiver.js';
 import { TransferSender } from '../../transfer/sender.js';
-import { TransferSession } from '../../transfer/session.js';
+import { linkSessions } from '../../transfer/testing/link-sessions.js';
 import { DecryptingWriter, EncryptingReader, prepareFile } from './attachment-stream.js';
 import { MemoryFileSink, bytesSource } from './file-io.js';
 
@@ -24,11 +23,7 @@ afterEach(async () => {
   await closeAll(...links.splice(0));
 });
 
-async function sessions(linkId: string) {
-  const { a, b } = await openLinkPair({ linkId });
-  links.push(a, b);
-  return { a, b, sa: new TransferSession(new FramedLink(a)), sb: new TransferSession(new FramedLink(b)) };
-}
+const sessions = (linkId: string) => linkSessions(linkId, links);
 
 const CHUNK = 64 * 1024;
 
