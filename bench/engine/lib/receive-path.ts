@@ -114,7 +114,8 @@ export async function receivePath(
   crypto: CryptoOptions,
   opener?: AttachmentOpener,
 ): Promise<{ done: Promise<void>; bytes: () => Uint8Array; written: () => number }> {
-  const sink = new MemoryFileSink(file.size);
+  // As the engine's default sink: shared memory for an opener that decrypts into it.
+  const sink = new MemoryFileSink(file.size, { shared: opener?.sharedMemory === true });
   const descriptor = deserializeAttachmentKeys(file.body.descriptor);
   const writer =
     opener === undefined

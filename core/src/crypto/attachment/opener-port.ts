@@ -35,9 +35,14 @@ function isResponse(data: unknown): data is OpenResponse {
 
 /**
  * The engine's side of an opener on another thread: each batch's buffer is transferred there and comes
- * back holding the plaintext. The other side answers in order (serveOpener), so batches are matched by id.
+ * back holding the plaintext (or, for a batch opened `into` shared memory, only to be filled again). The
+ * other side answers in order (serveOpener), so batches are matched by id. `sharedMemory`: the other
+ * thread shares this one's memory (worker_threads; a browser's worker only when cross-origin isolated).
  */
-export function channelOpener(channel: OpenerChannel): AttachmentOpener {
+export function channelOpener(
+  channel: OpenerChannel,
+  options: { readonly sharedMemory?: boolean } = {},
+): AttachmentOpener {
   const pending = new Map<number, { resolve: (opened: OpenedBatch) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let failure: ParleyError | undefined;
@@ -75,6 +80,7 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
   });
   channel.unref?.();
   return {
+    sharedMemory: options.sharedMemory === true,
     open(batch) {
       if (closing) return Promise.reject(new ParleyError('CLOSED', 'attachment opener is closed'));
       if (failure !== undefined) return Promise.reject(failure);
