@@ -24,7 +24,13 @@ interface OpenRequest {
 }
 
 type OpenResponse =
-  | { readonly id: number; readonly ok: true; readonly buffer: ArrayBuffer; readonly length: number }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly buffer: ArrayBuffer;
+      readonly length: number;
+      readonly into: boolean;
+    }
   | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string };
 
 function isResponse(data: unknown): data is OpenResponse {
@@ -68,7 +74,7 @@ export function channelOpener(
       channel.unref?.();
       if (closing) terminate();
     }
-    if (data.ok) waiting.resolve({ buffer: data.buffer, length: data.length });
+    if (data.ok) waiting.resolve({ buffer: data.buffer, length: data.length, into: data.into === true });
     else {
       const code: ErrorCode = isErrorCode(data.code) ? data.code : 'INTERNAL';
       waiting.reject(new ParleyError(code, data.message));
@@ -118,7 +124,13 @@ export function serveOpener(channel: OpenerChannel, backend: CryptoBackend): voi
     const { id, batch } = data as OpenRequest;
     try {
       const opened = openBatchInPlace(batch, backend);
-      const response: OpenResponse = { id, ok: true, buffer: opened.buffer, length: opened.length };
+      const response: OpenResponse = {
+        id,
+        ok: true,
+        buffer: opened.buffer,
+        length: opened.length,
+        into: opened.into === true,
+      };
       channel.postMessage(response, [opened.buffer]);
     } catch (error) {
       const response: OpenResponse = {

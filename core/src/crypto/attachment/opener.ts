@@ -30,12 +30,14 @@ export interface OpenBatch {
 
 /**
  * The plaintext of every box of a batch, back to back at the start of `buffer` (the batch's own buffer),
- * or, for a batch opened `into` shared memory, the batch's buffer back (for the next batch) and the
- * plaintext's length there.
+ * or, for a batch opened `into` shared memory (`into` true), the batch's buffer back (for the next batch)
+ * and the plaintext's length there.
  */
 export interface OpenedBatch {
   readonly buffer: ArrayBuffer;
   readonly length: number;
+  /** The plaintext went to the batch's `into`, not to `buffer`. */
+  readonly into?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ export function openBatchInPlace(batch: OpenBatch, backend: CryptoBackend): Open
     written += out.length;
     index += 1;
   }
-  return { buffer: batch.buffer, length: written };
+  return { buffer: batch.buffer, length: written, ...(batch.into === undefined ? {} : { into: true }) };
 }
 
 /** Where a batch opened `into` shared memory puts its plaintext, checked to hold all of it. */

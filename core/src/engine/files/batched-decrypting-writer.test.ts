@@ -131,6 +131,22 @@ describe('BatchedDecryptingWriter', () => {
     expect(sink.bytes.subarray(5 * CHUNK, 6 * CHUNK).every((byte) => byte === 0)).toBe(true);
   });
 
+  it('fails the file when an opener says it shares memory but leaves the plaintext out of the sink', async () => {
+    const { descriptor, ciphertext, plaintext } = await sealed(5 * CHUNK);
+    const inline = inlineOpener();
+    // Opens every batch, but in its own buffer: the shared sink would keep zeros where the file goes.
+    const elsewhere: AttachmentOpener = {
+      sharedMemory: true,
+      open: ({ into: _ignored, ...batch }) => inline.open(batch),
+      close: () => inline.close(),
+    };
+    const sink = new MemoryFileSink(plaintext.length, { shared: true });
+    const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, elsewhere);
+    const fed = feed(writer, ciphertext).then(() => writer.finish());
+    await expect(fed).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(writer.chunks).toBe(0);
+  });
+
   it('makes the caller wait once the batches in flight reach their bound, so memory stays bounded', async () => {
     const { descriptor, ciphertext, plaintext } = await sealed(20 * CHUNK + 3);
     const held = heldOpener();

@@ -228,7 +228,9 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
           const back = await opened;
           if (region !== undefined) {
             // Already in the sink's memory: the sink is told, in one write that copies nothing.
-            if (back.length !== region.length) throw new ParleyError('INTERNAL', 'batch opened short');
+            // An opener that said it shares memory but put the plaintext elsewhere would leave zeros here.
+            if (back.into !== true || back.length !== region.length)
+              throw new ParleyError('INTERNAL', 'the opener did not open the batch into the sink');
             if (region.length > 0) await this.sink.write(firstIndex * chunkSize, region);
             for (let box = 0; box < boxes; box += 1)
               this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
