@@ -48,6 +48,26 @@ function heldOpener(): AttachmentOpener & { held: number; release(): void } {
   };
 }
 
+/**
+ * A 12-chunk file whose chunk 5 was altered on the way, fed through the worker in batches of two into a
+ * sink of unshared or shared memory: the file must fail with DECRYPT_FAILED.
+ */
+async function refusedChunk5(shared: boolean) {
+  const { descriptor, ciphertext, plaintext } = await sealed(12 * CHUNK);
+  const tampered = ciphertext.slice();
+  const at = 21 + 5 * (CHUNK + 16) + 100; // inside chunk 5
+  tampered[at] = (tampered[at] ?? 0) ^ 1;
+  opener = workerOpener();
+  const sink = new MemoryFileSink(plaintext.length, { shared });
+  const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, { boxes: 2 });
+  const fed = feed(writer, tampered).then(
+    () => writer.finish(),
+    (error: unknown) => Promise.reject(error),
+  );
+  await expect(fed).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  return { writer, sink };
+}
+
 let opener: AttachmentOpener | undefined;
 afterEach(() => {
   opener?.close();
@@ -69,18 +89,7 @@ describe('BatchedDecryptingWriter', () => {
   });
 
   it('refuses a tampered chunk through the worker: the file fails and none of that chunk reaches the sink', async () => {
-    const { descriptor, ciphertext, plaintext } = await sealed(12 * CHUNK);
-    const tampered = ciphertext.slice();
-    const at = 21 + 5 * (CHUNK + 16) + 100; // inside chunk 5
-    tampered[at] = (tampered[at] ?? 0) ^ 1;
-    opener = workerOpener();
-    const sink = new MemoryFileSink(plaintext.length);
-    const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, { boxes: 2 });
-    const fed = feed(writer, tampered).then(
-      () => writer.finish(),
-      (error: unknown) => Promise.reject(error),
-    );
-    await expect(fed).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    const { writer, sink } = await refusedChunk5(false);
     // Chunks 0..3 (the batches before the bad one) may be in; chunk 4's batch, 5's and anything later not.
     expect(writer.chunks).toBeLessThanOrEqual(4);
     expect(sink.bytes.subarray(4 * CHUNK).every((byte) => byte === 0)).toBe(true);
@@ -113,18 +122,7 @@ describe('BatchedDecryptingWriter', () => {
   });
 
   it('refuses a tampered chunk decrypted into shared memory: the file fails, none of that chunk is in the sink', async () => {
-    const { descriptor, ciphertext, plaintext } = await sealed(12 * CHUNK);
-    const tampered = ciphertext.slice();
-    const at = 21 + 5 * (CHUNK + 16) + 100; // inside chunk 5
-    tampered[at] = (tampered[at] ?? 0) ^ 1;
-    opener = workerOpener();
-    const sink = new MemoryFileSink(plaintext.length, { shared: true });
-    const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, { boxes: 2 });
-    const fed = feed(writer, tampered).then(
-      () => writer.finish(),
-      (error: unknown) => Promise.reject(error),
-    );
-    await expect(fed).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    const { writer, sink } = await refusedChunk5(true);
     // Chunk 4 (authentic, same batch) may be in the sink's memory, and batches after the bad one that the
     // worker already had; not one byte of chunk 5. The file counts no chunk from the bad batch on.
     expect(writer.chunks).toBeLessThanOrEqual(4);
