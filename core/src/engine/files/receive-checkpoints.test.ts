@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryEngineStateStore } from '../shared/state-store.js';
 import { decodeIncomingRecord } from './incoming-record.js';
-import { ReceiveCheckpoints } from './receive-checkpoints.js';
+import { ReceiveCheckpoints, resumableReceiver } from './receive-checkpoints.js';
+import type { TransferMessage } from '../../transfer/protocol.js';
 import type { FileBody } from './types.js';
 
 const body: FileBody = {
@@ -104,5 +105,41 @@ describe('receive checkpoints', () => {
     await expect.poll(() => reported.length, { timeout: 30_000 }).toBe(1);
     expect(decodeIncomingRecord(await state.get('file-in:m3'))?.checkpoint).toBeUndefined();
     await keep.end();
+  });
+
+  it('offers the sender the whole window even when the writer holds batches of its own', async () => {
+    // A decrypting worker's writer holds up to 20 attachment chunks (80 transfer chunks) taken but not yet
+    // in the sink; acks count only the sink, so that must not come off the window the link gets.
+    const writer = {
+      chunks: 0,
+      capacity: 5 * 4 * 65_552,
+      checkpoint: () => undefined,
+      write: () => undefined,
+      finish: async () => {},
+    };
+    const { receiver, ended } = await resumableReceiver({
+      state: new InMemoryEngineStateStore(),
+      file: { messageId: 'm4', sender: { name: 'alice', deviceId: 1 }, body },
+      writer,
+      trailing: false,
+      attachmentChunkSize: 65_536,
+      report: (error) => {
+        throw error;
+      },
+    });
+    const sent: TransferMessage[] = [];
+    const port = {
+      send: async (message: TransferMessage) => {
+        sent.push(message);
+      },
+    };
+    receiver.attach(port);
+    receiver.handle(
+      { t: 'hello', id: body.transferId, size: body.size, chunkSize: 16_294, window: 256 },
+      port,
+    );
+    expect(sent).toEqual([{ t: 'ack', id: body.transferId, next: 0, window: 256 }]);
+    receiver.cancel();
+    await ended();
   });
 });
