@@ -162,6 +162,14 @@ function decodeIdBytes(bytes: Uint8Array): string | undefined {
   return id;
 }
 
+/** The big-endian u32 at `at`; the caller checked that its four bytes exist. */
+function readUint32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x100_0000 +
+    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
+  );
+}
+
 function bad(reason: string): ParleyError {
   return new ParleyError('BAD_REQUEST', `malformed transfer message: ${reason}`);
 }
@@ -188,10 +196,8 @@ export function decodeTransferMessage(payload: Uint8Array): TransferMessage {
     // Every chunk passes here: the id is checked byte by byte rather than through the schema.
     const id = decodeId(payload.subarray(2, 2 + idLength));
     if (id === undefined) throw bad('chunk id');
-    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-    const high = view.getUint32(2 + idLength);
-    const low = view.getUint32(6 + idLength);
-    const index = high * TWO_POW_32 + low;
+    // Byte by byte, as encodeTransferMessageParts writes it: no DataView per chunk.
+    const index = readUint32(payload, 2 + idLength) * TWO_POW_32 + readUint32(payload, 6 + idLength);
     if (!Number.isSafeInteger(index)) throw bad('chunk index beyond 2^53');
     return { t: 'chunk', id, index, bytes: payload.subarray(10 + idLength) };
   }
