@@ -10,8 +10,8 @@ const body: FileBody = {
   transferId: 'transfer-1',
   name: 'film.mp4',
   mimeType: 'video/mp4',
-  size: 100 * 65_552,
-  descriptor: { version: 1, key: 'a'.repeat(43), size: 100 * 65_536, chunkSize: 65_536 },
+  size: 200 * 65_552,
+  descriptor: { version: 1, key: 'a'.repeat(43), size: 200 * 65_536, chunkSize: 65_536 },
 };
 
 describe('receive checkpoints', () => {
@@ -37,13 +37,13 @@ describe('receive checkpoints', () => {
       },
     );
     await keep.start();
-    // Four transfer chunks per attachment chunk, each offering the checkpoint, up to 64 attachment chunks.
-    for (chunks = 0; chunks <= 64; chunks += 1) for (let i = 0; i < 4; i += 1) keep.offer(writer, 16_294);
-    // Saved every 16 chunks (1 MiB): 16, 32, 48, 64, and built only for those.
+    // Four transfer chunks per attachment chunk, each offering the checkpoint, up to 128 attachment chunks.
+    for (chunks = 0; chunks <= 128; chunks += 1) for (let i = 0; i < 4; i += 1) keep.offer(writer, 16_294);
+    // Saved every 32 chunks (2 MiB): 32, 64, 96, 128, and built only for those.
     expect(built).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 0));
     const record = decodeIncomingRecord(await state.get('file-in:m1'));
-    expect(record?.checkpoint?.index).toBe(64);
+    expect(record?.checkpoint?.index).toBe(128);
     expect(record?.transferChunkSize).toBe(16_294);
     await keep.end();
     expect(await state.keys('file-in:')).toEqual([]);
@@ -72,7 +72,7 @@ describe('receive checkpoints', () => {
       flush,
     );
     await keep.start();
-    chunks = 16;
+    chunks = 32;
     keep.offer(writer, 16_294);
     await expect.poll(() => flushes.length, { timeout: 30_000 }).toBe(1);
     expect(decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint).toBeUndefined();
@@ -81,7 +81,7 @@ describe('receive checkpoints', () => {
       .poll(async () => decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint?.index, {
         timeout: 30_000,
       })
-      .toBe(16);
+      .toBe(32);
     await keep.end();
   });
 
@@ -89,8 +89,8 @@ describe('receive checkpoints', () => {
     const state = new InMemoryEngineStateStore();
     const reported: unknown[] = [];
     const writer = {
-      chunks: 16,
-      checkpoint: () => ({ header: new Uint8Array(29), index: 16, tags: new Uint8Array(16 * 16) }),
+      chunks: 32,
+      checkpoint: () => ({ header: new Uint8Array(29), index: 32, tags: new Uint8Array(32 * 16) }),
     };
     const keep = new ReceiveCheckpoints(
       state,
