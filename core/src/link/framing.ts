@@ -74,8 +74,8 @@ function putUint32(out: Uint8Array, at: number, value: number): void {
   out[at + 3] = value & 0xff;
 }
 
-/** The big-endian u32 at `at`; the caller checked that its four bytes exist. */
-function getUint32(bytes: Uint8Array, at: number): number {
+/** The big-endian u32 at `at` (as putUint32 writes it); the caller checked that its four bytes exist. */
+export function readUint32(bytes: Uint8Array, at: number): number {
   return (
     (bytes[at] as number) * 0x100_0000 +
     (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
@@ -98,9 +98,9 @@ export function decodeFrame(frame: Uint8Array): Frame {
     version: frame[0] as number, // the length was checked above
     channel: frame[1] as number,
     flags: ((frame[2] as number) << 8) | (frame[3] as number),
-    messageId: getUint32(frame, 4),
-    total: getUint32(frame, 8),
-    offset: getUint32(frame, 12),
+    messageId: readUint32(frame, 4),
+    total: readUint32(frame, 8),
+    offset: readUint32(frame, 12),
   };
   // Every frame passes here, so the schema runs only to explain a bad header: the other fields are a u8 and
   // u32s, in range by construction; only the version and the flags can be wrong.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
-import { MAX_FRAME_PAYLOAD_BYTES } from '../link/framing.js';
+import { MAX_FRAME_PAYLOAD_BYTES, readUint32 } from '../link/framing.js';
 
 /**
  * The file transfer protocol, one payload per message on the link's transfer channel.
@@ -160,14 +160,6 @@ function decodeIdBytes(bytes: Uint8Array): string | undefined {
     id += String.fromCharCode(byte);
   }
   return id;
-}
-
-/** The big-endian u32 at `at`; the caller checked that its four bytes exist. */
-function readUint32(bytes: Uint8Array, at: number): number {
-  return (
-    (bytes[at] as number) * 0x100_0000 +
-    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
-  );
 }
 
 function bad(reason: string): ParleyError {
