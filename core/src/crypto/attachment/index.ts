@@ -33,6 +33,7 @@ export {
   lazyOpener,
   openBatchInPlace,
   type AttachmentOpener,
+  type AttachmentOpenerFactory,
   type OpenBatch,
   type OpenedBatch,
 } from './opener.js';
