@@ -207,8 +207,13 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
           return;
         }
         if (this.#port !== port || this.#nextToSend !== index || this.#state !== 'running') return;
-        let sent: boolean;
+        let sent = true;
         try {
+          if (port.trySendChunk === undefined || port.writable === undefined) {
+            this.#nextToSend = index + 1;
+            await port.send({ t: 'chunk', id: this.id, index, bytes });
+            continue;
+          }
           // Copies `bytes` into the link's frame before it returns, so the source may reuse their memory.
           sent = port.trySendChunk(this.id, index, bytes);
           if (!sent) await port.writable();

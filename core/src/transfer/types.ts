@@ -41,11 +41,12 @@ export interface TransferPort {
    * A file chunk's fast path: sends chunk `index` of transfer `id` now if the link can take it without
    * waiting, and says whether it did (false: nothing was sent, wait for `writable()`). The same bytes on the
    * wire as `send({ t: 'chunk', … })`, without a message object, a promise or a fresh frame per chunk.
-   * `bytes` are copied before this returns: the caller may reuse their memory at once.
+   * `bytes` are copied before this returns: the caller may reuse their memory at once. A port without it
+   * (a receiver's test double) gets chunks through `send`, whose bytes stay untouched until it resolves.
    */
-  trySendChunk(id: string, index: number, bytes: Uint8Array): boolean;
+  trySendChunk?(id: string, index: number, bytes: Uint8Array): boolean;
   /** Resolves when `trySendChunk` may succeed; rejects if the link or the session closed. */
-  writable(): Promise<void>;
+  writable?(): Promise<void>;
 }
 
 /**
