@@ -32,6 +32,12 @@ const FILE_BYTES = 16 * 1024 * 1024;
 /** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const TARGET = 0.8;
+/**
+ * BENCH_MARK_ROUNDS=1: a line on stdout as each two-process round starts and ends, so V8 traces of either end
+ * (`--trace-opt --trace-deopt` on this process, or through BENCH_RECEIVER_NODE_FLAGS: the receivers share
+ * this stdout) can be split into rounds.
+ */
+const MARK_ROUNDS = process.env.BENCH_MARK_ROUNDS === '1';
 
 async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {
   let received = 0;
@@ -341,14 +347,17 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     for (let round = 0; round < ROUNDS; round += 1) {
       await settle();
       await profiler.start();
+      if (MARK_ROUNDS) console.log(`@@RAW ${round}`);
       const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
       rawCpu += cpuMs() - rawBefore;
       await profiler.stop(`sender threads, raw round ${round}`, 'raw');
       await settle();
       await profiler.start();
+      if (MARK_ROUNDS) console.log(`@@ENGINE ${round}`);
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
+      if (MARK_ROUNDS) console.log(`@@ENGINE-END ${round}`);
       cpu += cpuMs() - before;
       await profiler.stop(`sender threads, engine round ${round}`, 'engine');
     }
