@@ -56,7 +56,9 @@ export class FileReceiving {
         return 0; // #receive refuses it with a clear reason
       }
     })();
-    await this.transfers.records.put({
+    // The transfer starts at once, beside the file's record being written: what it records later (arrived,
+    // failed, cancelled) waits for that write, and the file is offered only once it is there.
+    const recorded = this.transfers.records.put({
       messageId,
       direction: 'receive',
       name: body.name,
@@ -67,6 +69,10 @@ export class FileReceiving {
       ...(body.voice === undefined ? {} : { voice: body.voice }),
       state: 'transferring',
     });
+    void this.#receive(sender, messageId, body, undefined, recorded).catch((error: unknown) =>
+      this.transfers.failed(error, { messageId, direction: 'receive' }),
+    );
+    await recorded;
     this.transfers.ctx.emit('file-offered', {
       messageId,
       name: body.name,
@@ -74,9 +80,6 @@ export class FileReceiving {
       ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
       ...(body.voice === undefined ? {} : { voice: body.voice }),
     });
-    void this.#receive(sender, messageId, body).catch((error: unknown) =>
-      this.transfers.failed(error, { messageId, direction: 'receive' }),
-    );
   }
 
   /**
@@ -121,11 +124,13 @@ export class FileReceiving {
     }
   }
 
+  /** `recorded`: the write of the file's record (FileRecords), which every later change of it waits for. */
   async #receive(
     sender: ProtocolAddress,
     messageId: string,
     body: FileBody,
     restored?: IncomingFileRecord,
+    recorded: Promise<void> = Promise.resolve(),
   ): Promise<void> {
     const { ctx, records } = this.transfers;
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
@@ -147,6 +152,7 @@ export class FileReceiving {
       const reason = refusalReason(error);
       const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
       await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
+      await recorded;
       await records.setState(messageId, 'failed', reason);
       ctx.emit('file-failed', { messageId, direction: 'receive', reason });
       throw error;
@@ -159,6 +165,7 @@ export class FileReceiving {
         ? new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint)
         : new BatchedDecryptingWriter(sink, descriptor, ctx.crypto, opener, checkpoint);
     const arrived = async () => {
+      await recorded;
       await records.setState(messageId, 'complete');
       ctx.emit('file', {
         ...info,
@@ -215,8 +222,12 @@ export class FileReceiving {
         ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
       ),
     );
-    receiver.on('cancel', ({ by, reason }) => onCancel(this.transfers, messageId, 'receive', by, reason));
+    receiver.on('cancel', ({ by, reason }) =>
+      onCancel(this.transfers, messageId, 'receive', by, reason, recorded),
+    );
     this.transfers.receiving.set(messageId, receiver);
+    // A file whose record could not be written is not taken: nothing would say it arrived.
+    recorded.catch(() => receiver.cancel('the file could not be recorded'));
     // A receiver that stops because the client is closing (its opener refuses new batches) leaves the
     // sink and its record as they stand: the next start resumes from the checkpoint.
     const closing = () => {
@@ -234,9 +245,14 @@ export class FileReceiving {
         if (!closing()) await ended();
       })
       .catch((error: unknown) => this.transfers.report(error));
-    this.transfers.track(peerOf(sender), receiver, receiver.done, arrived, {
-      messageId,
-      direction: 'receive',
-    });
+    // Its end is told (and recorded) only after the record's first write.
+    const done = receiver.done.then(
+      () => recorded,
+      async (error: unknown) => {
+        await recorded.catch(() => undefined);
+        throw error;
+      },
+    );
+    this.transfers.track(peerOf(sender), receiver, done, arrived, { messageId, direction: 'receive' });
   }
 }

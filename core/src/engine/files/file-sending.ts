@@ -3,6 +3,7 @@ import { sealAttachmentDigest, serializeAttachmentKeys, type ProtocolAddress } f
 import type { PeerAddress } from '../../link/link-manager.js';
 import { toBase64Url } from '../../protocol/encoding.js';
 import { TransferSender } from '../../transfer/sender.js';
+import type { TransferSource } from '../../transfer/types.js';
 import { peerOf } from '../shared/addresses.js';
 import { EncryptingReader, ciphertextSize, prepareFile } from './attachment-stream.js';
 import { onCancel } from './file-cancellation.js';
@@ -101,9 +102,11 @@ export class FileSending {
       prepared,
       ...(source.reopen === undefined ? {} : { source: source.reopen }),
     };
-    // Kept until the transfer ends, so it survives an app restart (restore()).
-    await ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
-    this.#startSending(record, source);
+    // Kept until the transfer ends, so it survives an app restart (restore()). The transfer says hello
+    // while it is written, and sends no byte before it is kept (its first read waits for it).
+    const kept = ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
+    this.#startSending(record, source, undefined, kept);
+    await kept;
     return { messageId, uploaded: Promise.resolve() };
   }
 
@@ -156,14 +159,20 @@ export class FileSending {
     await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
   }
 
-  #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
+  /** `kept`: the record's write, when it is still under way; the transfer reads nothing before it is done. */
+  #startSending(
+    record: OutgoingFileRecord,
+    source: FileSource,
+    closeSource?: () => unknown,
+    kept?: Promise<void>,
+  ): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
     const ciphertext = new EncryptingReader(source, prepared, ctx.crypto);
     const sender = new TransferSender({
       id: transferId,
       size: ciphertext.size,
-      source: ciphertext,
+      source: kept === undefined ? ciphertext : afterKept(ciphertext, kept),
       trailer: async () =>
         toBase64Url(
           sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), ctx.crypto),
@@ -180,6 +189,8 @@ export class FileSending {
       .finally(async () => {
         this.transfers.sending.delete(messageId);
         this.transfers.recipients.delete(messageId);
+        // Not before its write, which would land after the delete and resume an ended transfer.
+        await kept?.catch(() => undefined);
         await ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
         await closeSource?.();
       })
@@ -210,4 +221,20 @@ export class FileSending {
     await refreshMessageState(ctx, messageId);
     ctx.emit('file-failed', { messageId, direction: 'send', reason });
   }
+}
+
+/**
+ * `source`, whose reads wait until `kept` resolves (and fail if it rejects): a transfer may say hello before
+ * its record is on disk, but no byte leaves before a restart could resume it.
+ */
+function afterKept(source: TransferSource, kept: Promise<void>): TransferSource {
+  let ready = false;
+  const waited = kept.then(() => {
+    ready = true;
+  });
+  waited.catch(() => undefined); // a transfer that never reads has nobody to tell; start() rejects anyway
+  return {
+    read: (offset, length) =>
+      ready ? source.read(offset, length) : waited.then(() => source.read(offset, length)),
+  };
 }
