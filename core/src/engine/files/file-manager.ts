@@ -107,6 +107,11 @@ export class FileManager {
     return this.#sending.uploads.retry(messageId, source);
   }
 
+  /** A message announcing a file is stored: its transfer starts now, before the message's effects run. */
+  begin(sender: ProtocolAddress, messageId: string, body: FileBody): void {
+    this.#receiving.begin(sender, messageId, body);
+  }
+
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
   receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
     return this.#receiving.receive(sender, messageId, body);

@@ -40,6 +40,9 @@ function screenProgress(
  * out. A file this device cannot take is refused back to its sender with the reason.
  */
 export class FileReceiving {
+  /** Files whose transfer `begin` started and `receive` has not offered yet, by message id. */
+  readonly #begun = new Map<string, { recorded: Promise<void>; offer: (offered: Promise<void>) => void }>();
+
   constructor(
     private readonly transfers: FileTransfers,
     /** Our own relay's attachment API, when the platform gave the engine `fetch` and SHA-256. */
@@ -47,8 +50,13 @@ export class FileReceiving {
     private readonly options: FileOptions,
   ) {}
 
-  /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
-  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+  /**
+   * The message announcing a file is stored: its transfer starts now, beside the write of the file's record,
+   * and `receive` (the message's effects, which run a moment later) offers it. What the transfer tells or
+   * records later (arrived, failed, cancelled) waits until the file was offered.
+   */
+  begin(sender: ProtocolAddress, messageId: string, body: FileBody): void {
+    if (this.#begun.has(messageId)) return;
     const size = (() => {
       try {
         return deserializeAttachmentKeys(body.descriptor).size;
@@ -56,8 +64,6 @@ export class FileReceiving {
         return 0; // #receive refuses it with a clear reason
       }
     })();
-    // The transfer starts at once, beside the file's record being written: what it records later (arrived,
-    // failed, cancelled) waits for that write, and the file is offered only once it is there.
     const recorded = this.transfers.records.put({
       messageId,
       direction: 'receive',
@@ -69,17 +75,37 @@ export class FileReceiving {
       ...(body.voice === undefined ? {} : { voice: body.voice }),
       state: 'transferring',
     });
-    void this.#receive(sender, messageId, body, undefined, recorded).catch((error: unknown) =>
+    let offer!: (offered: Promise<void>) => void; // assigned by the Promise executor, which runs synchronously
+    const offered = new Promise<void>((resolve) => (offer = resolve));
+    offered.catch(() => undefined); // told through `receive`, which throws; the transfer stops (#receive)
+    this.#begun.set(messageId, { recorded, offer });
+    void this.#receive(sender, messageId, body, undefined, offered).catch((error: unknown) =>
       this.transfers.failed(error, { messageId, direction: 'receive' }),
     );
-    await recorded;
-    this.transfers.ctx.emit('file-offered', {
-      messageId,
-      name: body.name,
-      mimeType: body.mimeType,
-      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-      ...(body.voice === undefined ? {} : { voice: body.voice }),
-    });
+  }
+
+  /**
+   * A message announcing a file arrived (and is stored): receive it over the link or from the relay,
+   * decrypting as it comes (started by `begin`, if it was not already), and offer it once its record is
+   * written.
+   */
+  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    this.begin(sender, messageId, body);
+    const begun = this.#begun.get(messageId);
+    if (begun === undefined) return;
+    this.#begun.delete(messageId);
+    try {
+      await begun.recorded;
+      this.transfers.ctx.emit('file-offered', {
+        messageId,
+        name: body.name,
+        mimeType: body.mimeType,
+        ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+        ...(body.voice === undefined ? {} : { voice: body.voice }),
+      });
+    } finally {
+      begun.offer(begun.recorded);
+    }
   }
 
   /**
@@ -124,13 +150,13 @@ export class FileReceiving {
     }
   }
 
-  /** `recorded`: the write of the file's record (FileRecords), which every later change of it waits for. */
+  /** `offered`: settles once the file was offered (its record written), which every later change of it waits for. */
   async #receive(
     sender: ProtocolAddress,
     messageId: string,
     body: FileBody,
     restored?: IncomingFileRecord,
-    recorded: Promise<void> = Promise.resolve(),
+    offered: Promise<void> = Promise.resolve(),
   ): Promise<void> {
     const { ctx, records } = this.transfers;
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
@@ -152,7 +178,7 @@ export class FileReceiving {
       const reason = refusalReason(error);
       const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
       await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
-      await recorded;
+      await offered;
       await records.setState(messageId, 'failed', reason);
       ctx.emit('file-failed', { messageId, direction: 'receive', reason });
       throw error;
@@ -165,7 +191,7 @@ export class FileReceiving {
         ? new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint)
         : new BatchedDecryptingWriter(sink, descriptor, ctx.crypto, opener, checkpoint);
     const arrived = async () => {
-      await recorded;
+      await offered;
       await records.setState(messageId, 'complete');
       ctx.emit('file', {
         ...info,
@@ -223,11 +249,11 @@ export class FileReceiving {
       ),
     );
     receiver.on('cancel', ({ by, reason }) =>
-      onCancel(this.transfers, messageId, 'receive', by, reason, recorded),
+      onCancel(this.transfers, messageId, 'receive', by, reason, offered),
     );
     this.transfers.receiving.set(messageId, receiver);
     // A file whose record could not be written is not taken: nothing would say it arrived.
-    recorded.catch(() => receiver.cancel('the file could not be recorded'));
+    offered.catch(() => receiver.cancel('the file could not be recorded'));
     // A receiver that stops because the client is closing (its opener refuses new batches) leaves the
     // sink and its record as they stand: the next start resumes from the checkpoint.
     const closing = () => {
@@ -245,11 +271,11 @@ export class FileReceiving {
         if (!closing()) await ended();
       })
       .catch((error: unknown) => this.transfers.report(error));
-    // Its end is told (and recorded) only after the record's first write.
+    // Its end is told (and recorded) only once it was offered.
     const done = receiver.done.then(
-      () => recorded,
+      () => offered,
       async (error: unknown) => {
-        await recorded.catch(() => undefined);
+        await offered.catch(() => undefined);
         throw error;
       },
     );

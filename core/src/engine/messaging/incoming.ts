@@ -25,6 +25,11 @@ export interface IncomingHandlers {
   beforeCommit(sender: ProtocolAddress, content: Content, stage: StagedCryptoStores): Promise<void>;
   /** Runs once the message is stored, never for a duplicate. */
   afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void>;
+  /**
+   * Runs as soon as a message from a contact is stored, before any afterCommit: what should not wait for
+   * the effects' own reads and writes (a direct file's transfer starts here). Never for a duplicate.
+   */
+  stored?(sender: ProtocolAddress, content: Content): void;
   /** Whether `sender` may send to this group now. */
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
@@ -208,6 +213,7 @@ async function commit(
   });
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';
+  for (const content of stored) handlers.stored?.(sender, content);
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,
   // coalesced per sender device (receipts.ts).
   const delivered = stored.filter((content) => isVisible(content.body)).map((content) => content.id);
