@@ -12,6 +12,7 @@ import {
   type AttachmentOpener,
   type CallTimeouts,
   type CryptoBackend,
+  type EngineStateStore,
   type EngineTimers,
   type EngineTuning,
   type FetchLike,
@@ -160,6 +161,8 @@ export interface DeviceOptions {
   access?: RelayAccess;
   /** Another device's database (a restored backup, say) instead of a fresh one. */
   indexedDB?: IndexedDbFactory;
+  /** The engine's state kept here instead of in the database (one that outlives restarts, to hold writes). */
+  stateStore?: EngineStateStore;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
   /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
@@ -238,6 +241,7 @@ export class TestDevice {
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
       ...(this.options.storedFile === undefined ? {} : { storedFile: this.options.storedFile }),
+      ...(this.options.stateStore === undefined ? {} : { stateStore: this.options.stateStore }),
       ...(this.options.reopenFileSource === undefined
         ? {}
         : { reopenFileSource: this.options.reopenFileSource }),

@@ -229,9 +229,16 @@ export class FileSending {
  */
 function afterKept(source: TransferSource, kept: Promise<void>): TransferSource {
   let ready = false;
-  const waited = kept.then(() => {
-    ready = true;
-  });
+  const waited = kept.then(
+    () => {
+      ready = true;
+    },
+    (cause: unknown) => {
+      throw new ParleyError('UNAVAILABLE', 'the file could not be kept to resume it after a restart', {
+        cause,
+      });
+    },
+  );
   waited.catch(() => undefined); // a transfer that never reads has nobody to tell; start() rejects anyway
   return {
     read: (offset, length) =>
