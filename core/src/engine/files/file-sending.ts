@@ -3,7 +3,6 @@ import { sealAttachmentDigest, serializeAttachmentKeys, type ProtocolAddress } f
 import type { PeerAddress } from '../../link/link-manager.js';
 import { toBase64Url } from '../../protocol/encoding.js';
 import { TransferSender } from '../../transfer/sender.js';
-import type { TransferSource } from '../../transfer/types.js';
 import { peerOf } from '../shared/addresses.js';
 import { EncryptingReader, ciphertextSize, prepareFile } from './attachment-stream.js';
 import { onCancel } from './file-cancellation.js';
@@ -72,8 +71,9 @@ export class FileSending {
     const transferId = ctx.newId();
     // Chosen now so that upload progress already names the message it belongs to.
     const messageId = namespacedId(ctx.self.name, ctx.newId());
-    await records.put(outgoingFileInfo(messageId, source, file));
+    const recorded = records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
+      await recorded;
       const { uploaded } = await this.uploads.start(
         { id: messageId, conversationId, recipient, text },
         source,
@@ -94,7 +94,6 @@ export class FileSending {
       descriptor: serializeAttachmentKeys(prepared.keys),
       ...extras,
     };
-    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
     const record: OutgoingFileRecord = {
       messageId,
       transferId,
@@ -102,11 +101,19 @@ export class FileSending {
       prepared,
       ...(source.reopen === undefined ? {} : { source: source.reopen }),
     };
-    // Kept until the transfer ends, so it survives an app restart (restore()). The transfer says hello
-    // while it is written, and sends no byte before it is kept (its first read waits for it).
-    const kept = ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
-    this.#startSending(record, source, undefined, kept);
-    await kept;
+    // Kept until the transfer ends, so it survives an app restart (restore()); written with the file's
+    // record, before the message exists, so the transfer starts the moment the message is stored, and a
+    // restart finds the record of every transfer a message announced (restore() drops one whose message
+    // never was).
+    const key = OUTGOING_FILE_PREFIX + transferId;
+    await Promise.all([recorded, ctx.state.put(key, encodeOutgoingRecord(record))]);
+    try {
+      await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
+    } catch (error) {
+      await ctx.state.delete(key).catch(() => undefined);
+      throw error;
+    }
+    this.#startSending(record, source);
     return { messageId, uploaded: Promise.resolve() };
   }
 
@@ -119,7 +126,8 @@ export class FileSending {
     const { ctx } = this.transfers;
     for (const key of await ctx.state.keys(OUTGOING_FILE_PREFIX)) {
       const record = decodeOutgoingRecord(await ctx.state.get(key), ciphertextSize);
-      if (record === undefined) {
+      // No message announced it (the app stopped between the two writes): nobody waits for it.
+      if (record === undefined || (await ctx.db.messages.get(record.messageId)) === undefined) {
         await ctx.state.delete(key);
         continue;
       }
@@ -159,20 +167,14 @@ export class FileSending {
     await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
   }
 
-  /** `kept`: the record's write, when it is still under way; the transfer reads nothing before it is done. */
-  #startSending(
-    record: OutgoingFileRecord,
-    source: FileSource,
-    closeSource?: () => unknown,
-    kept?: Promise<void>,
-  ): void {
+  #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
     const ciphertext = new EncryptingReader(source, prepared, ctx.crypto);
     const sender = new TransferSender({
       id: transferId,
       size: ciphertext.size,
-      source: kept === undefined ? ciphertext : afterKept(ciphertext, kept),
+      source: ciphertext,
       trailer: async () =>
         toBase64Url(
           sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), ctx.crypto),
@@ -189,8 +191,6 @@ export class FileSending {
       .finally(async () => {
         this.transfers.sending.delete(messageId);
         this.transfers.recipients.delete(messageId);
-        // Not before its write, which would land after the delete and resume an ended transfer.
-        await kept?.catch(() => undefined);
         await ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
         await closeSource?.();
       })
@@ -221,27 +221,4 @@ export class FileSending {
     await refreshMessageState(ctx, messageId);
     ctx.emit('file-failed', { messageId, direction: 'send', reason });
   }
-}
-
-/**
- * `source`, whose reads wait until `kept` resolves (and fail if it rejects): a transfer may say hello before
- * its record is on disk, but no byte leaves before a restart could resume it.
- */
-function afterKept(source: TransferSource, kept: Promise<void>): TransferSource {
-  let ready = false;
-  const waited = kept.then(
-    () => {
-      ready = true;
-    },
-    (cause: unknown) => {
-      throw new ParleyError('UNAVAILABLE', 'the file could not be kept to resume it after a restart', {
-        cause,
-      });
-    },
-  );
-  waited.catch(() => undefined); // a transfer that never reads has nobody to tell; start() rejects anyway
-  return {
-    read: (offset, length) =>
-      ready ? source.read(offset, length) : waited.then(() => source.read(offset, length)),
-  };
 }
