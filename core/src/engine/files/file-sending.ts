@@ -103,16 +103,13 @@ export class FileSending {
     };
     // Kept until the transfer ends, so it survives an app restart (restore()); written with the file's
     // record, before the message exists, so the transfer starts the moment the message is stored, and a
-    // restart finds the record of every transfer a message announced (restore() drops one whose message
-    // never was).
-    const key = OUTGOING_FILE_PREFIX + transferId;
-    await Promise.all([recorded, ctx.state.put(key, encodeOutgoingRecord(record))]);
-    try {
-      await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
-    } catch (error) {
-      await ctx.state.delete(key).catch(() => undefined);
-      throw error;
-    }
+    // restart finds the record of every transfer a message announced. One left by a failure below is
+    // dropped by restore() if its message was never stored, and resumed if it was.
+    await Promise.all([
+      recorded,
+      ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record)),
+    ]);
+    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
     this.#startSending(record, source);
     return { messageId, uploaded: Promise.resolve() };
   }
