@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InMemoryEngineStateStore } from '@parley/core';
+import { InMemoryEngineStateStore, type KeyWrapper } from '@parley/core';
 import { openFileSource, reopenFileSource } from '@parley/core/files/node';
-import { collect, next, pattern, scenario, startAll } from './support/harness.js';
+import { collect, next, pattern, scenario, startAll, type TestDevice } from './support/harness.js';
 
 // A direct transfer starts as soon as its message is stored, without waiting for writes it does not need
 // (the receiver's file record and the message's other effects), and a restart at any point of its set-up
@@ -32,6 +32,33 @@ class HeldStateStore extends InMemoryEngineStateStore {
   }
 }
 
+/**
+ * The database's key, whose seals (every write of sessions, messages' keys, engine state) wait for
+ * `release()` while `holding`, or fail while `failing`: what the store writes stops there, reads go on.
+ */
+class HeldKeyWrapper implements KeyWrapper {
+  holding = false;
+  failing = false;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(private readonly key: KeyWrapper) {}
+
+  async wrap(plain: Uint8Array): Promise<Uint8Array> {
+    if (this.failing) throw new Error('the disk is full');
+    if (this.holding) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    return this.key.wrap(plain);
+  }
+
+  unwrap(wrapped: Uint8Array): Promise<Uint8Array> {
+    return this.key.unwrap(wrapped);
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const resume of this.#waiting.splice(0)) resume();
+  }
+}
+
 const s = scenario();
 let dir = '';
 beforeEach(async () => {
@@ -44,6 +71,24 @@ afterEach(async () => {
 });
 
 const SIZE = 2 * 1024 * 1024 + 333;
+
+/**
+ * A first message each way over the direct link, each confirmed delivered, so sessions, links and device
+ * lists are in place and no receipt is still on its way (one would queue the file's message behind it).
+ */
+async function warmUp(alice: TestDevice, bob: TestDevice): Promise<void> {
+  for (const [from, to] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    const text = `hello from ${from.name}`;
+    const arrived = next(to.c, 'message', ({ message }) => message.text === text);
+    const delivered = next(from.c, 'message-state', ({ state }) => state === 'delivered');
+    await from.c.messages.send(from.c.conversations.direct(to.c.account), text);
+    await arrived;
+    await delivered;
+  }
+}
 
 /** Byte for byte (a deep equality of megabytes takes the test runner seconds). */
 function same(a: Uint8Array | undefined, b: Uint8Array): boolean {
@@ -79,6 +124,96 @@ describe('a direct transfer starting', () => {
     // Offered before it was reported arrived, and recorded as arrived (not left 'transferring').
     expect(events).toContain('offered');
     expect(await bob.c.files.info(messageId)).toMatchObject({ state: 'complete', size: SIZE });
+  });
+
+  it('takes the first bytes of a file before the message announcing it is stored', async () => {
+    let wrapper: HeldKeyWrapper | undefined;
+    const alice = s.device('alice');
+    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
+    await startAll(alice, bob);
+    const conversation = alice.c.conversations.direct(bob.c.account);
+    await warmUp(alice, bob);
+    const bytes = pattern(SIZE);
+    const events: string[] = [];
+    bob.c.on('file-offered', () => events.push('offered'));
+    bob.c.on('message', () => events.push('message'));
+    bob.c.on('file-progress', () => events.push('progress'));
+    const arrived = next(bob.c, 'file');
+    // Every database write on the receiver now waits, the message's store among them.
+    if (wrapper === undefined) throw new Error('no key wrapper');
+    wrapper.holding = true;
+    const messageId = await alice.c.files.send(conversation, {
+      name: 'atlas.bin',
+      mimeType: 'application/octet-stream',
+      bytes,
+    });
+    await expect.poll(() => events.includes('progress'), { timeout: 30_000 }).toBe(true);
+    expect(await bob.c.db.messages.get(messageId)).toBeUndefined();
+    expect(events).not.toContain('offered');
+
+    wrapper.release();
+    expect(same((await arrived).bytes, bytes)).toBe(true);
+    expect(events.filter((event) => event !== 'progress')).toEqual(['offered', 'message']);
+    expect(await bob.c.files.info(messageId)).toMatchObject({ state: 'complete', size: SIZE });
+  });
+
+  it('fails a file at both ends when the receiver cannot store the message announcing it', async () => {
+    let wrapper: HeldKeyWrapper | undefined;
+    const alice = s.device('alice');
+    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
+    await startAll(alice, bob);
+    const conversation = alice.c.conversations.direct(bob.c.account);
+    await warmUp(alice, bob);
+    const offered = collect(bob.c, 'file-offered');
+    const failed = next(alice.c, 'file-failed');
+    if (wrapper === undefined) throw new Error('no key wrapper');
+    wrapper.failing = true;
+    const messageId = await alice.c.files.send(conversation, {
+      name: 'atlas.bin',
+      mimeType: 'application/octet-stream',
+      bytes: pattern(SIZE),
+    });
+    // The transfer it had started is stopped, saying why: the sender does not wait for a file nobody keeps.
+    expect(await failed).toMatchObject({ messageId, direction: 'send' });
+    expect((await failed).reason).toMatch(/could not be recorded/);
+    wrapper.failing = false;
+    const ping = next(bob.c, 'message', ({ message }) => message.text === 'after the failure');
+    await alice.c.messages.send(conversation, 'after the failure');
+    await ping;
+    expect(offered).toEqual([]);
+  });
+
+  it('gets a file whose first bytes came before the receiving app closed while storing its message', async () => {
+    let wrapper: HeldKeyWrapper | undefined;
+    const alice = s.device('alice');
+    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
+    await startAll(alice, bob);
+    const conversation = alice.c.conversations.direct(bob.c.account);
+    await warmUp(alice, bob);
+    const bytes = pattern(SIZE);
+    let progressed = false;
+    bob.c.on('file-progress', () => (progressed = true));
+    const held = wrapper;
+    if (held === undefined) throw new Error('no key wrapper');
+    held.holding = true;
+    const messageId = await alice.c.files.send(conversation, {
+      name: 'atlas.bin',
+      mimeType: 'application/octet-stream',
+      bytes,
+    });
+    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+    await expect.poll(() => progressed, { timeout: 30_000 }).toBe(true);
+    // The app closes while the message is being stored, and the store fails: the message is not kept.
+    const stopping = bob.stop();
+    held.failing = true;
+    held.release();
+    await stopping;
+
+    // Started again, it gets the message again from its sender, and the file with it.
+    const again = await bob.start();
+    const file = await next(again, 'file', (event) => event.messageId === messageId);
+    expect(same(file.bytes, bytes)).toBe(true);
+    await sent;
   });
 
   it('stores the message announcing a file only once the record that resumes its transfer is kept', async () => {

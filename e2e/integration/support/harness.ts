@@ -20,6 +20,7 @@ import {
   type FileSourceOpener,
   type StoredFileOpener,
   type IndexedDbFactory,
+  type KeyWrapper,
   type ParleyClientEvents,
   type RelayAccess,
   type RelaySocket,
@@ -163,6 +164,8 @@ export interface DeviceOptions {
   indexedDB?: IndexedDbFactory;
   /** The engine's state kept here instead of in the database (one that outlives restarts, to hold writes). */
   stateStore?: EngineStateStore;
+  /** Seals what the database keeps, instead of the harness's own key (one that holds writes, say). */
+  keyWrapper?: (key: KeyWrapper) => KeyWrapper;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
   /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
@@ -221,7 +224,9 @@ export class TestDevice {
     return {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
-      keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
+      keyWrapper: (this.options.keyWrapper ?? ((key) => key))(
+        createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
+      ),
       relayUrl: this.options.relayUrl ?? this.relay.url,
       socketFactory: (url) => {
         const socket = io(url, {
