@@ -72,6 +72,22 @@ afterEach(async () => {
 
 const SIZE = 2 * 1024 * 1024 + 333;
 
+/** Alice, and Bob whose database key holds or fails his writes, past their first messages. */
+async function withHeldReceiver(): Promise<{
+  alice: TestDevice;
+  bob: TestDevice;
+  wrapper: HeldKeyWrapper;
+  conversation: string;
+}> {
+  let held: HeldKeyWrapper | undefined;
+  const alice = s.device('alice');
+  const bob = s.device('bob', { keyWrapper: (key) => (held = new HeldKeyWrapper(key)) });
+  await startAll(alice, bob);
+  await warmUp(alice, bob);
+  if (held === undefined) throw new Error('the harness did not take the key wrapper');
+  return { alice, bob, wrapper: held, conversation: alice.c.conversations.direct(bob.c.account) };
+}
+
 /**
  * A first message each way over the direct link, each confirmed delivered, so sessions, links and device
  * lists are in place and no receipt is still on its way (one would queue the file's message behind it).
@@ -127,12 +143,7 @@ describe('a direct transfer starting', () => {
   });
 
   it('takes the first bytes of a file before the message announcing it is stored', async () => {
-    let wrapper: HeldKeyWrapper | undefined;
-    const alice = s.device('alice');
-    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
-    await startAll(alice, bob);
-    const conversation = alice.c.conversations.direct(bob.c.account);
-    await warmUp(alice, bob);
+    const { alice, bob, wrapper, conversation } = await withHeldReceiver();
     const bytes = pattern(SIZE);
     const events: string[] = [];
     bob.c.on('file-offered', () => events.push('offered'));
@@ -140,7 +151,6 @@ describe('a direct transfer starting', () => {
     bob.c.on('file-progress', () => events.push('progress'));
     const arrived = next(bob.c, 'file');
     // Every database write on the receiver now waits, the message's store among them.
-    if (wrapper === undefined) throw new Error('no key wrapper');
     wrapper.holding = true;
     const messageId = await alice.c.files.send(conversation, {
       name: 'atlas.bin',
@@ -158,15 +168,9 @@ describe('a direct transfer starting', () => {
   });
 
   it('fails a file at both ends when the receiver cannot store the message announcing it', async () => {
-    let wrapper: HeldKeyWrapper | undefined;
-    const alice = s.device('alice');
-    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
-    await startAll(alice, bob);
-    const conversation = alice.c.conversations.direct(bob.c.account);
-    await warmUp(alice, bob);
+    const { alice, bob, wrapper, conversation } = await withHeldReceiver();
     const offered = collect(bob.c, 'file-offered');
     const failed = next(alice.c, 'file-failed');
-    if (wrapper === undefined) throw new Error('no key wrapper');
     wrapper.failing = true;
     const messageId = await alice.c.files.send(conversation, {
       name: 'atlas.bin',
@@ -184,18 +188,11 @@ describe('a direct transfer starting', () => {
   });
 
   it('gets a file whose first bytes came before the receiving app closed while storing its message', async () => {
-    let wrapper: HeldKeyWrapper | undefined;
-    const alice = s.device('alice');
-    const bob = s.device('bob', { keyWrapper: (key) => (wrapper = new HeldKeyWrapper(key)) });
-    await startAll(alice, bob);
-    const conversation = alice.c.conversations.direct(bob.c.account);
-    await warmUp(alice, bob);
+    const { alice, bob, wrapper, conversation } = await withHeldReceiver();
     const bytes = pattern(SIZE);
     let progressed = false;
     bob.c.on('file-progress', () => (progressed = true));
-    const held = wrapper;
-    if (held === undefined) throw new Error('no key wrapper');
-    held.holding = true;
+    wrapper.holding = true;
     const messageId = await alice.c.files.send(conversation, {
       name: 'atlas.bin',
       mimeType: 'application/octet-stream',
@@ -205,8 +202,8 @@ describe('a direct transfer starting', () => {
     await expect.poll(() => progressed, { timeout: 30_000 }).toBe(true);
     // The app closes while the message is being stored, and the store fails: the message is not kept.
     const stopping = bob.stop();
-    held.failing = true;
-    held.release();
+    wrapper.failing = true;
+    wrapper.release();
     await stopping;
 
     // Started again, it gets the message again from its sender, and the file with it.

@@ -70,14 +70,12 @@ export class FileReceiving {
         if (stored) this.begin(sender, messageId, body);
       };
     const gate = offerGate();
-    // Quietly: a file this device cannot take is refused by `begin`'s path, once its message is stored.
+    // Quietly: a file this device cannot take, or anything else that goes wrong here (a read that failed,
+    // say), is met again and told by `begin`'s path, once the message is stored.
     const started = (async () => {
       if ((await this.transfers.ctx.db.messages.get(messageId)) !== undefined) return false;
       return this.#receive(sender, messageId, body, undefined, gate.offered, true);
-    })().catch((error: unknown) => {
-      this.transfers.failed(error, { messageId, direction: 'receive' });
-      return true; // it failed for good, and said so
-    });
+    })().catch(() => false);
     return (stored) => {
       if (stored) this.begin(sender, messageId, body, { gate, started });
       // A store that failed because the app is closing is left as it stands: the message was not
