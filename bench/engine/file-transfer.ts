@@ -393,7 +393,10 @@ async function main(): Promise<void> {
     if (layouts.includes('two'))
       report(
         `receiver in its own process, decrypting ${
-          process.env.BENCH_RECEIVER_OPENER === 'inline' ? 'on its engine thread' : 'on a worker thread'
+          {
+            inline: 'on its engine thread',
+            'inline-shared': 'on its engine thread into shared memory',
+          }[process.env.BENCH_RECEIVER_OPENER ?? ''] ?? 'on a worker thread'
         }${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );

@@ -19,21 +19,34 @@ afterEach(async () => {
   await s.teardown();
 });
 
-/** The worker opener, counting the batches it was handed: proof the file went through it. */
-function countedWorker(): { opener: () => AttachmentOpener; batches: () => number } {
+/**
+ * The worker opener, counting the batches it was handed (proof the file went through it) and those it opened
+ * straight into the sink's shared memory. Without `shared` it does not say `sharedMemory`: the engine's sink
+ * is then unshared and the plaintext comes back from the worker, as in a browser that is not isolated.
+ */
+function countedWorker(shared: boolean): {
+  opener: (() => AttachmentOpener) & { sharedMemory: boolean };
+  batches: () => number;
+  intoShared: () => number;
+} {
   let batches = 0;
+  let intoShared = 0;
+  const start = (): AttachmentOpener => {
+    const inner = workerOpener();
+    return {
+      sharedMemory: shared,
+      open: (batch) => {
+        batches += 1;
+        if (batch.into !== undefined) intoShared += 1;
+        return inner.open(batch);
+      },
+      close: () => inner.close(),
+    };
+  };
   return {
     batches: () => batches,
-    opener: () => {
-      const inner = workerOpener();
-      return {
-        open: (batch) => {
-          batches += 1;
-          return inner.open(batch);
-        },
-        close: () => inner.close(),
-      };
-    },
+    intoShared: () => intoShared,
+    opener: Object.assign(start, { sharedMemory: shared }),
   };
 }
 
@@ -57,24 +70,29 @@ function flipOneChunkBit(after: number): () => boolean {
 }
 
 describe('direct files decrypted on a worker thread', () => {
-  it('arrive byte for byte, opened by the worker in batches', DEADLINE, async () => {
-    const worker = countedWorker();
-    const alice = s.device('alice');
-    const bob = s.device('bob', { attachmentOpener: worker.opener });
-    await startAll(alice, bob);
-    const bytes = pattern(3 * 1024 * 1024 + 4321);
-    const arrived = next(bob.c, 'file');
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
-      name: 'archive.tar',
-      mimeType: 'application/x-tar',
-      bytes,
+  for (const shared of [false, true]) {
+    const where = shared ? "straight into the sink's shared memory" : 'posted back into the sink';
+    it(`arrive byte for byte, opened by the worker in batches, ${where}`, DEADLINE, async () => {
+      const worker = countedWorker(shared);
+      const alice = s.device('alice');
+      const bob = s.device('bob', { attachmentOpener: worker.opener });
+      await startAll(alice, bob);
+      const bytes = pattern(3 * 1024 * 1024 + 4321);
+      const arrived = next(bob.c, 'file');
+      const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+        name: 'archive.tar',
+        mimeType: 'application/x-tar',
+        bytes,
+      });
+      const file = await arrived;
+      expect(file).toMatchObject({ messageId, name: 'archive.tar', size: bytes.length });
+      expect(file.bytes).toEqual(bytes);
+      expect(file.bytes?.buffer instanceof SharedArrayBuffer).toBe(shared);
+      // 49 attachment chunks: at least one batch per 256 KiB, and the final chunk's.
+      expect(worker.batches()).toBeGreaterThanOrEqual(12);
+      expect(worker.intoShared()).toBe(shared ? worker.batches() : 0);
     });
-    const file = await arrived;
-    expect(file).toMatchObject({ messageId, name: 'archive.tar', size: bytes.length });
-    expect(file.bytes).toEqual(bytes);
-    // 49 attachment chunks: at least one batch per 256 KiB, and the final chunk's.
-    expect(worker.batches()).toBeGreaterThanOrEqual(12);
-  });
+  }
 
   it(
     'arrive byte for byte when the platform gives no worker and the engine decrypts on its own thread',
@@ -94,31 +112,35 @@ describe('direct files decrypted on a worker thread', () => {
     },
   );
 
-  it(
-    'refuses a file whose chunk was altered on the way: the worker does not open it, both sides fail it',
-    DEADLINE,
-    async () => {
-      const worker = countedWorker();
-      const alice = s.device('alice');
-      const bob = s.device('bob', { attachmentOpener: worker.opener });
-      await startAll(alice, bob);
-      const received = collect(bob.c, 'file');
-      const failedThere = next(bob.c, 'file-failed');
-      const failedHere = next(alice.c, 'file-failed');
-      const flipped = flipOneChunkBit(40);
-      const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
-        name: 'contract.pdf',
-        mimeType: 'application/pdf',
-        bytes: pattern(2 * 1024 * 1024),
-      });
-      const refusal = await failedThere;
-      expect(flipped()).toBe(true);
-      expect(refusal).toMatchObject({ messageId, direction: 'receive' });
-      expect(refusal.reason).toMatch(/does not authenticate|digest does not match/);
-      expect(await failedHere).toMatchObject({ messageId, direction: 'send' });
-      expect(worker.batches()).toBeGreaterThan(0);
-      expect(received).toEqual([]);
-      expect((await bob.c.files.info(messageId))?.state).toBe('failed');
-    },
-  );
+  for (const shared of [false, true]) {
+    const where = shared ? ' into shared memory' : '';
+    it(
+      `refuses a file whose chunk was altered on the way: the worker does not open it${where}, both sides fail it`,
+      DEADLINE,
+      async () => {
+        const worker = countedWorker(shared);
+        const alice = s.device('alice');
+        const bob = s.device('bob', { attachmentOpener: worker.opener });
+        await startAll(alice, bob);
+        const received = collect(bob.c, 'file');
+        const failedThere = next(bob.c, 'file-failed');
+        const failedHere = next(alice.c, 'file-failed');
+        const flipped = flipOneChunkBit(40);
+        const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
+          name: 'contract.pdf',
+          mimeType: 'application/pdf',
+          bytes: pattern(2 * 1024 * 1024),
+        });
+        const refusal = await failedThere;
+        expect(flipped()).toBe(true);
+        expect(refusal).toMatchObject({ messageId, direction: 'receive' });
+        expect(refusal.reason).toMatch(/does not authenticate|digest does not match/);
+        expect(await failedHere).toMatchObject({ messageId, direction: 'send' });
+        expect(worker.batches()).toBeGreaterThan(0);
+        expect(worker.intoShared()).toBe(shared ? worker.batches() : 0);
+        expect(received).toEqual([]);
+        expect((await bob.c.files.info(messageId))?.state).toBe('failed');
+      },
+    );
+  }
 });

@@ -365,11 +365,13 @@ describe('ParleyClient files', () => {
     expect(largestWrite).toBeLessThanOrEqual(CRYPTO_CHUNK);
     // ...the receiver writes while the sender is still reading: chunks are decrypted as they arrive...
     expect(writesBeforeLastRead).toBeGreaterThan(0);
-    // ...and what was read but not yet written stays within one transfer window (256 chunks, counting
-    // what the receiver's decrypting worker holds, plus the attachment chunk being sent and the one read
-    // ahead), below the file, however far the receiver falls behind (a worker thread starting, say).
-    expect(peakInFlight).toBeLessThanOrEqual(256 * DEFAULT_CHUNK_BYTES + 3 * CRYPTO_CHUNK);
-    expect(256 * DEFAULT_CHUNK_BYTES + 3 * CRYPTO_CHUNK).toBeLessThan(size * 0.6);
+    // ...and what was read but not yet written stays within one transfer window (256 chunks) plus what the
+    // receiver's decrypting worker may hold (5 batches of 4 attachment chunks), the attachment chunk being
+    // sent and the one read ahead, below the file, however far the receiver falls behind (a worker thread
+    // starting, say).
+    const bound = 256 * DEFAULT_CHUNK_BYTES + 5 * 4 * (CRYPTO_CHUNK + 16) + 3 * CRYPTO_CHUNK;
+    expect(peakInFlight).toBeLessThanOrEqual(bound);
+    expect(bound).toBeLessThan(size * 0.7);
   });
 
   it('retries an interrupted relay upload from where the relay stopped', async () => {

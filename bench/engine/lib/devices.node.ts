@@ -8,6 +8,7 @@ import {
   type AttachmentOpener,
   type CryptoBackend,
   type FetchLike,
+  type FileSinkFactory,
   type ParleyClientEvents,
   type RelaySocket,
   tweetnaclBackend,
@@ -30,6 +31,8 @@ export interface DeviceOptions {
   readonly backend?: CryptoBackend;
   /** Received files' chunks opened off the engine's thread (the client's `attachmentOpener`). */
   readonly opener?: () => AttachmentOpener;
+  /** Where received files go; the engine's default (in memory) when absent. */
+  readonly fileSink?: FileSinkFactory;
 }
 
 export async function startDevice(
@@ -60,6 +63,7 @@ export async function startDevice(
     displayName: name,
     ...(options.backend === undefined ? {} : { cryptoBackend: options.backend }),
     ...(options.opener === undefined ? {} : { attachmentOpener: options.opener }),
+    ...(options.fileSink === undefined ? {} : { fileSink: options.fileSink }),
     fetch: (async (url, init) => {
       options.onFetch?.(url);
       return (globalThis.fetch as unknown as FetchLike)(url, init);

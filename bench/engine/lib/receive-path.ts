@@ -113,8 +113,17 @@ export async function receivePath(
   file: SentFile,
   crypto: CryptoOptions,
   opener?: AttachmentOpener,
-): Promise<{ done: Promise<void>; bytes: () => Uint8Array; written: () => number }> {
-  const sink = new MemoryFileSink(file.size);
+  /** The sink's memory is shared even without an opener that shares it (sharedMemorySinkFactory). */
+  shared = false,
+): Promise<{
+  done: Promise<void>;
+  bytes: () => Uint8Array;
+  written: () => number;
+  /** Resolves at the receiver's next progress (a chunk written): what a sender held by its window awaits. */
+  progressed: () => Promise<void>;
+}> {
+  // As the engine's default sink: shared memory for an opener that decrypts into it.
+  const sink = new MemoryFileSink(file.size, { shared: shared || opener?.sharedMemory === true });
   const descriptor = deserializeAttachmentKeys(file.body.descriptor);
   const writer =
     opener === undefined
@@ -132,9 +141,19 @@ export async function receivePath(
   });
   // The engine turns each progress event into a client event.
   const events = new ClientEvents();
-  receiver.on('progress', ({ bytes, total }) =>
-    events.fire({ messageId: 'm', direction: 'receive', bytes, total }),
-  );
+  let waiting: Array<() => void> = [];
+  receiver.on('progress', ({ bytes, total }) => {
+    events.fire({ messageId: 'm', direction: 'receive', bytes, total });
+    if (waiting.length === 0) return;
+    const woken = waiting;
+    waiting = [];
+    for (const wake of woken) wake();
+  });
   session.attach(receiver);
-  return { done: receiver.done, bytes: () => sink.bytes, written: () => receiver.writtenBytes };
+  return {
+    done: receiver.done,
+    bytes: () => sink.bytes,
+    written: () => receiver.writtenBytes,
+    progressed: () => new Promise<void>((resolve) => waiting.push(resolve)),
+  };
 }

@@ -4,7 +4,7 @@
  * as two devices would. It speaks a small IPC protocol with the parent, see RemoteRequest/RemoteEvent.
  */
 import wrtc from '@roamhq/wrtc';
-import { DataLink, type ParleyClient } from '@parley/core';
+import { DataLink, sharedMemorySinkFactory, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { workerOpener } from '@parley/core/crypto/opener/node';
 import { startDevice, until } from '../lib/devices.node.js';
@@ -41,8 +41,12 @@ async function handle(request: RemoteRequest): Promise<void> {
       client = await startDevice('file-b', request.relayUrl, {
         direct: true,
         backend: nodeNativeBackend,
-        // BENCH_RECEIVER_OPENER=inline: decrypt on the engine's thread, as before the worker.
-        ...(process.env.BENCH_RECEIVER_OPENER === 'inline' ? {} : { opener: workerOpener }),
+        // BENCH_RECEIVER_OPENER=inline: decrypt on the engine's thread, as before the worker; inline-shared:
+        // the same into an in-memory sink of shared memory (the worker's default sink, without the worker).
+        ...(process.env.BENCH_RECEIVER_OPENER?.startsWith('inline') === true ? {} : { opener: workerOpener }),
+        ...(process.env.BENCH_RECEIVER_OPENER === 'inline-shared'
+          ? { fileSink: sharedMemorySinkFactory }
+          : {}),
       });
       const started = client;
       await until(() => started.connected, 'the receiver to connect');

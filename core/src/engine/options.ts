@@ -1,4 +1,4 @@
-import type { AttachmentOpener } from '../crypto/attachment/opener.js';
+import type { AttachmentOpenerFactory } from '../crypto/attachment/opener.js';
 import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import type { SignedDeviceList } from '../protocol/devices.js';
@@ -128,9 +128,10 @@ export interface ParleyClientOptions {
    * Opens received files' chunks off the thread that owns the links and the UI: `workerOpener` from
    * `@parley/core/crypto/opener/node` (worker_threads), the web client's Web Worker. Called once, at the
    * first batch of the first file; the client closes what it returns. Without it, chunks are decrypted on
-   * the engine's own thread.
+   * the engine's own thread. A factory that says `sharedMemory` (workerOpener) gets files for the default
+   * in-memory sink decrypted straight into it: their `bytes` are then a view of a SharedArrayBuffer.
    */
-  readonly attachmentOpener?: () => AttachmentOpener;
+  readonly attachmentOpener?: AttachmentOpenerFactory;
   /**
    * The primitives every engine crypto call uses (sealed sender, ratchet, X3DH, groups, attachments). Default
    * tweetnacl, which runs everywhere; Node hosts can pass `nodeNativeBackend` from `@parley/core/crypto/native`

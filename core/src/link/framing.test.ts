@@ -31,6 +31,23 @@ describe('framing', () => {
     expect(reassembler.partialCount).toBe(0);
   });
 
+  it('reads back every header field across the whole u32 range', () => {
+    for (const value of [1, 0x7fffffff, 0x80000000, 0xfedcba98, 0xffffffff]) {
+      const frame = encodeFrame(
+        { channel: 255, messageId: value, total: value, offset: value - 1 },
+        bytes(1),
+      );
+      expect(decodeFrame(frame).header).toEqual({
+        version: 1,
+        channel: 255,
+        flags: 0,
+        messageId: value,
+        total: value,
+        offset: value - 1,
+      });
+    }
+  });
+
   it('carries an empty payload in one frame', () => {
     const frames = [...splitIntoFrames(1, 0, new Uint8Array(0))];
     expect(frames).toHaveLength(1);

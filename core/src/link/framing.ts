@@ -74,6 +74,14 @@ function putUint32(out: Uint8Array, at: number, value: number): void {
   out[at + 3] = value & 0xff;
 }
 
+/** The big-endian u32 at `at` (as putUint32 writes it); the caller checked that its four bytes exist. */
+export function readUint32(bytes: Uint8Array, at: number): number {
+  return (
+    (bytes[at] as number) * 0x100_0000 +
+    (((bytes[at + 1] as number) << 16) | ((bytes[at + 2] as number) << 8) | (bytes[at + 3] as number))
+  );
+}
+
 /** Parses one frame from the peer; throws BAD_REQUEST with the reason when it is not a well-formed frame. */
 export function decodeFrame(frame: Uint8Array): Frame {
   if (frame.byteLength < FRAME_HEADER_BYTES) {
@@ -85,14 +93,14 @@ export function decodeFrame(frame: Uint8Array): Frame {
       `frame of ${frame.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`,
     );
   }
-  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  // Read byte by byte, as encodeFrameParts writes: a DataView per frame is a runtime call and an allocation.
   const header = {
-    version: view.getUint8(0),
-    channel: view.getUint8(1),
-    flags: view.getUint16(2),
-    messageId: view.getUint32(4),
-    total: view.getUint32(8),
-    offset: view.getUint32(12),
+    version: frame[0] as number, // the length was checked above
+    channel: frame[1] as number,
+    flags: ((frame[2] as number) << 8) | (frame[3] as number),
+    messageId: readUint32(frame, 4),
+    total: readUint32(frame, 8),
+    offset: readUint32(frame, 12),
   };
   // Every frame passes here, so the schema runs only to explain a bad header: the other fields are a u8 and
   // u32s, in range by construction; only the version and the flags can be wrong.
@@ -193,7 +201,8 @@ export class Reassembler {
       );
     }
     if (offset === 0) {
-      if (this.#partials.delete(messageId)) {
+      // A frame that is a whole message (every file chunk) costs no lookup while nothing is split.
+      if (this.#partials.size !== 0 && this.#partials.delete(messageId)) {
         throw new ParleyError('BAD_REQUEST', `message ${messageId} restarted before it was complete`);
       }
       if (bytes.byteLength === total) return { channel, payload: bytes };

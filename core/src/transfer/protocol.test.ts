@@ -25,11 +25,12 @@ describe('transfer protocol', () => {
   });
 
   it('carries chunk indices beyond 2^32, for files far past 2 GB', () => {
-    const index = 2 ** 40 + 5;
-    const decoded = decodeTransferMessage(
-      encodeTransferMessage({ t: 'chunk', id: 'x', index, bytes: new Uint8Array(1) }),
-    );
-    expect(decoded).toMatchObject({ index });
+    for (const index of [2 ** 40 + 5, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 0xfedcba98 * 2 ** 20 + 0x89abcdef]) {
+      const decoded = decodeTransferMessage(
+        encodeTransferMessage({ t: 'chunk', id: 'x', index, bytes: new Uint8Array(1) }),
+      );
+      expect(decoded).toMatchObject({ index });
+    }
   });
 
   it('fits a default chunk in one link frame', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ParleyError } from '../errors/index.js';
-import { MAX_FRAME_PAYLOAD_BYTES } from '../link/framing.js';
+import { MAX_FRAME_PAYLOAD_BYTES, readUint32 } from '../link/framing.js';
 
 /**
  * The file transfer protocol, one payload per message on the link's transfer channel.
@@ -188,10 +188,8 @@ export function decodeTransferMessage(payload: Uint8Array): TransferMessage {
     // Every chunk passes here: the id is checked byte by byte rather than through the schema.
     const id = decodeId(payload.subarray(2, 2 + idLength));
     if (id === undefined) throw bad('chunk id');
-    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-    const high = view.getUint32(2 + idLength);
-    const low = view.getUint32(6 + idLength);
-    const index = high * TWO_POW_32 + low;
+    // Byte by byte, as encodeTransferMessageParts writes it: no DataView per chunk.
+    const index = readUint32(payload, 2 + idLength) * TWO_POW_32 + readUint32(payload, 6 + idLength);
     if (!Number.isSafeInteger(index)) throw bad('chunk index beyond 2^53');
     return { t: 'chunk', id, index, bytes: payload.subarray(10 + idLength) };
   }

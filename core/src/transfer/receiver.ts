@@ -305,20 +305,23 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     );
   }
 
-  /** A chunk is in the sink: progress, an ack every `ackEvery` chunks, and the finish after the last. */
+  /** A chunk is in the sink: an ack every `ackEvery` chunks, progress, and the finish after the last. */
   #written1(): Promise<void> | undefined {
     if (this.#state !== 'running') return undefined;
     this.#written += 1;
-    this.emit('progress', { bytes: this.writtenBytes, total: this.size });
     const current = this.#port;
     // Ack every `ackEvery` chunks (at most a quarter of the sender's window, so it never stalls on it), not
-    // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack.
+    // after each chunk: a receiver that keeps up would otherwise answer every chunk with an ack. The ack
+    // goes before the progress event, whose listeners may do work of their own (the engine builds and
+    // saves a checkpoint on the same 1 MiB boundaries the acks fall on): the sender refills its window
+    // that much sooner.
     if (
       current !== undefined &&
       (this.#written - this.#lastAcked >= this.#ackEvery || this.#written === this.#totalChunks)
     ) {
       this.#ack(current);
     }
+    this.emit('progress', { bytes: this.writtenBytes, total: this.size });
     return this.#written === this.#totalChunks ? this.#finish() : undefined;
   }
 

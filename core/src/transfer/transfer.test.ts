@@ -7,6 +7,7 @@ import { TransferReceiver } from './receiver.js';
 import { TransferSender } from './sender.js';
 import { TransferSession } from './session.js';
 import { MemorySink, MemorySource, patternBytes } from './testing/memory-file.js';
+import type { TransferMessage } from './protocol.js';
 import type { TransferProgress } from './types.js';
 
 const links: DataLink[] = [];
@@ -250,6 +251,32 @@ describe('file transfer', () => {
     await Promise.all([sender.done, receiver.done]);
     expect(sender.totalChunks).toBeGreaterThan(150);
     expect(acks.length).toBeLessThanOrEqual(Math.ceil(sender.totalChunks / 16) + 1);
+  });
+
+  it('sends each ack before the progress event of the chunk it acknowledges, whatever its listeners do', async () => {
+    const chunkSize = 1_000;
+    const receiver = new TransferReceiver({
+      id: 'ack-first',
+      size: 8 * chunkSize,
+      sink: new MemorySink(8 * chunkSize),
+      ackEvery: 4,
+    });
+    // The last ack the sender was sent, as each progress event is heard (the engine saves a checkpoint there).
+    let acked = -1;
+    const port = {
+      send: async (message: TransferMessage) => {
+        if (message.t === 'ack') acked = message.next;
+      },
+    };
+    const ackedAtProgress: number[] = [];
+    receiver.on('progress', () => ackedAtProgress.push(acked));
+    receiver.attach(port);
+    receiver.handle({ t: 'hello', id: 'ack-first', size: 8 * chunkSize, chunkSize }, port);
+    for (let index = 0; index < 5; index += 1)
+      receiver.handle({ t: 'chunk', id: 'ack-first', index, bytes: patternBytes(chunkSize, index) }, port);
+    // The hello's ack said 0; the fourth chunk's progress comes after the ack for chunks [0, 4).
+    await expect.poll(() => ackedAtProgress.length, { timeout: 30_000 }).toBe(5);
+    expect(ackedAtProgress).toEqual([0, 0, 0, 4, 4]);
   });
 
   it("holds the sender to the receiver's window while the receiver is slow", async () => {

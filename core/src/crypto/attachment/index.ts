@@ -32,6 +32,7 @@ export {
   lazyOpener,
   openBatchInPlace,
   type AttachmentOpener,
+  type AttachmentOpenerFactory,
   type OpenBatch,
   type OpenedBatch,
 } from './opener.js';

@@ -24,7 +24,13 @@ interface OpenRequest {
 }
 
 type OpenResponse =
-  | { readonly id: number; readonly ok: true; readonly buffer: ArrayBuffer; readonly length: number }
+  | {
+      readonly id: number;
+      readonly ok: true;
+      readonly buffer: ArrayBuffer;
+      readonly length: number;
+      readonly into: boolean;
+    }
   | { readonly id: number; readonly ok: false; readonly code: string; readonly message: string };
 
 function isResponse(data: unknown): data is OpenResponse {
@@ -35,9 +41,14 @@ function isResponse(data: unknown): data is OpenResponse {
 
 /**
  * The engine's side of an opener on another thread: each batch's buffer is transferred there and comes
- * back holding the plaintext. The other side answers in order (serveOpener), so batches are matched by id.
+ * back holding the plaintext (or, for a batch opened `into` shared memory, only to be filled again). The
+ * other side answers in order (serveOpener), so batches are matched by id. `sharedMemory`: the other
+ * thread shares this one's memory (worker_threads; a browser's worker only when cross-origin isolated).
  */
-export function channelOpener(channel: OpenerChannel): AttachmentOpener {
+export function channelOpener(
+  channel: OpenerChannel,
+  options: { readonly sharedMemory?: boolean } = {},
+): AttachmentOpener {
   const pending = new Map<number, { resolve: (opened: OpenedBatch) => void; reject: (e: unknown) => void }>();
   let nextId = 0;
   let failure: ParleyError | undefined;
@@ -63,7 +74,7 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
       channel.unref?.();
       if (closing) terminate();
     }
-    if (data.ok) waiting.resolve({ buffer: data.buffer, length: data.length });
+    if (data.ok) waiting.resolve({ buffer: data.buffer, length: data.length, into: data.into === true });
     else {
       const code: ErrorCode = isErrorCode(data.code) ? data.code : 'INTERNAL';
       waiting.reject(new ParleyError(code, data.message));
@@ -75,6 +86,7 @@ export function channelOpener(channel: OpenerChannel): AttachmentOpener {
   });
   channel.unref?.();
   return {
+    sharedMemory: options.sharedMemory === true,
     open(batch) {
       if (closing) return Promise.reject(new ParleyError('CLOSED', 'attachment opener is closed'));
       if (failure !== undefined) return Promise.reject(failure);
@@ -112,7 +124,13 @@ export function serveOpener(channel: OpenerChannel, backend: CryptoBackend): voi
     const { id, batch } = data as OpenRequest;
     try {
       const opened = openBatchInPlace(batch, backend);
-      const response: OpenResponse = { id, ok: true, buffer: opened.buffer, length: opened.length };
+      const response: OpenResponse = {
+        id,
+        ok: true,
+        buffer: opened.buffer,
+        length: opened.length,
+        into: opened.into === true,
+      };
       channel.postMessage(response, [opened.buffer]);
     } catch (error) {
       const response: OpenResponse = {

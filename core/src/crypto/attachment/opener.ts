@@ -20,12 +20,24 @@ export interface OpenBatch {
   /** The batch's last box is the attachment's final chunk (its nonce says so). */
   readonly final: boolean;
   readonly buffer: ArrayBuffer;
+  /**
+   * Memory the other thread shares (a sink's own bytes) to open the boxes straight into, back to back from
+   * `offset`, instead of into `buffer`: only for an opener that says `sharedMemory`. Each box's plaintext
+   * lands there only once its tag checked out; a box that does not open leaves its bytes untouched.
+   */
+  readonly into?: { readonly buffer: SharedArrayBuffer; readonly offset: number };
 }
 
-/** The plaintext of every box of a batch, back to back at the start of `buffer` (the batch's own buffer). */
+/**
+ * The plaintext of every box of a batch, back to back at the start of `buffer` (the batch's own buffer),
+ * or, for a batch opened `into` shared memory (`into` true), the batch's buffer back (for the next batch)
+ * and the plaintext's length there.
+ */
 export interface OpenedBatch {
   readonly buffer: ArrayBuffer;
   readonly length: number;
+  /** The plaintext went to the batch's `into`, not to `buffer`. */
+  readonly into?: boolean;
 }
 
 /**
@@ -35,6 +47,11 @@ export interface OpenedBatch {
  * DECRYPT_FAILED naming the chunk; no plaintext of it is handed out.
  */
 export interface AttachmentOpener {
+  /**
+   * Opens batches `into` a SharedArrayBuffer (OpenBatch.into): its thread shares memory with the caller's,
+   * so the plaintext need not come back and be copied into the sink (Node's worker_threads).
+   */
+  readonly sharedMemory?: boolean;
   open(batch: OpenBatch): Promise<OpenedBatch>;
   /**
    * Stops the opener: batches already handed over are still opened, later ones reject with CLOSED.
@@ -63,6 +80,7 @@ export function openBatchInPlace(batch: OpenBatch, backend: CryptoBackend): Open
   )
     throw new ParleyError('BAD_REQUEST', 'attachment batch does not add up');
   const bytes = new Uint8Array(batch.buffer);
+  const into = batch.into === undefined ? bytes : sharedTarget(batch);
   const nonce = new Uint8Array(24);
   nonce.set(batch.noncePrefix);
   let read = 0;
@@ -74,7 +92,7 @@ export function openBatchInPlace(batch: OpenBatch, backend: CryptoBackend): Open
     if (box.length < TAG_LENGTH || (box.length < boxLength && !(last && batch.final)))
       throw new ParleyError('TRUNCATED', `attachment chunk ${index} is cut short`);
     writeChunkNonce(nonce, index, last && batch.final);
-    const out = bytes.subarray(written, written + box.length - TAG_LENGTH);
+    const out = into.subarray(written, written + box.length - TAG_LENGTH);
     if (!backend.secretboxOpenInto(out, box, nonce, batch.key))
       throw new ParleyError(
         'DECRYPT_FAILED',
@@ -84,7 +102,24 @@ export function openBatchInPlace(batch: OpenBatch, backend: CryptoBackend): Open
     written += out.length;
     index += 1;
   }
-  return { buffer: batch.buffer, length: written };
+  return { buffer: batch.buffer, length: written, ...(batch.into === undefined ? {} : { into: true }) };
+}
+
+/** Where a batch opened `into` shared memory puts its plaintext, checked to hold all of it. */
+function sharedTarget(batch: OpenBatch): Uint8Array {
+  const { buffer, offset } = batch.into ?? {};
+  const boxes = Math.ceil(batch.length / batch.boxLength);
+  const plaintext = Math.max(0, batch.length - boxes * TAG_LENGTH);
+  if (
+    typeof SharedArrayBuffer !== 'function' ||
+    !(buffer instanceof SharedArrayBuffer) ||
+    !Number.isSafeInteger(offset) ||
+    offset === undefined ||
+    offset < 0 ||
+    offset + plaintext > buffer.byteLength
+  )
+    throw new ParleyError('BAD_REQUEST', 'attachment batch target does not hold its plaintext');
+  return new Uint8Array(buffer, offset, plaintext);
 }
 
 /** Opens batches on the calling thread: the engine's default, and what tests compare a worker with. */
@@ -103,13 +138,20 @@ export function inlineOpener(options?: CryptoOptions): AttachmentOpener {
 }
 
 /**
+ * Starts an opener (the client's `attachmentOpener`). `sharedMemory` says before it starts that the opener
+ * will take batches `into` shared memory, so the engine's default sink can allocate its bytes as such.
+ */
+export type AttachmentOpenerFactory = (() => AttachmentOpener) & { readonly sharedMemory?: boolean };
+
+/**
  * An opener started by its first batch (a worker costs a thread and, in Node, loading the crypto there):
  * a client that never receives a file never starts one.
  */
-export function lazyOpener(start: () => AttachmentOpener): AttachmentOpener {
+export function lazyOpener(start: AttachmentOpenerFactory): AttachmentOpener {
   let opener: AttachmentOpener | undefined;
   let closed = false;
   return {
+    sharedMemory: start.sharedMemory === true,
     open(batch) {
       if (opener === undefined) {
         if (closed) return Promise.reject(new ParleyError('CLOSED', 'attachment opener is closed'));

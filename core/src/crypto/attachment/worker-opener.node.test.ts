@@ -90,6 +90,42 @@ describe('the worker_threads attachment opener', () => {
     expect(plaintextOf(good)).toEqual(file.plaintext.subarray(3 * CHUNK));
   });
 
+  it('opens batches straight into shared memory, where a chunk lands only once it authenticates', async () => {
+    const file = encrypted(6 * CHUNK + 99);
+    const worker = (opener = workerOpener());
+    expect(worker.sharedMemory).toBe(true);
+    const sink = new Uint8Array(new SharedArrayBuffer(file.plaintext.length));
+    const into = (first: number) => ({ buffer: sink.buffer as SharedArrayBuffer, offset: first * CHUNK });
+    // Chunks 0..2 go in; chunk 4 of the batch [3, 4, 5] was altered on the way.
+    const first = batch(file, 0, 3);
+    const opened = await worker.open({ ...first, into: into(0) });
+    expect(opened.length).toBe(3 * CHUNK);
+    expect(sink.subarray(0, 3 * CHUNK)).toEqual(file.plaintext.subarray(0, 3 * CHUNK));
+    const tampered = batch(file, 3, 3);
+    const bytes = new Uint8Array(tampered.buffer);
+    bytes[BOX + 700] = (bytes[BOX + 700] ?? 0) ^ 1; // inside chunk 4
+    await expect(worker.open({ ...tampered, into: into(3) })).rejects.toMatchObject({
+      code: 'DECRYPT_FAILED',
+      message: expect.stringContaining('chunk 4'),
+    });
+    // Chunk 3 authenticated and is in; not one byte of chunk 4 (nor of 5, never reached) is.
+    expect(sink.subarray(3 * CHUNK, 4 * CHUNK)).toEqual(file.plaintext.subarray(3 * CHUNK, 4 * CHUNK));
+    expect(sink.subarray(4 * CHUNK).every((byte) => byte === 0)).toBe(true);
+    // The rest, the final chunk with it, opens into place.
+    const rest = await worker.open({ ...batch(file, 4, 3, true), into: into(4) });
+    expect(rest.length).toBe(2 * CHUNK + 99);
+    expect(sink).toEqual(file.plaintext);
+  });
+
+  it('refuses to open into shared memory too small for the batch, writing nothing there', async () => {
+    const file = encrypted(3 * CHUNK);
+    const worker = (opener = workerOpener());
+    const sink = new Uint8Array(new SharedArrayBuffer(2 * CHUNK));
+    const request = { ...batch(file, 0, 2), into: { buffer: sink.buffer as SharedArrayBuffer, offset: 1 } };
+    await expect(worker.open(request)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    expect(sink.every((byte) => byte === 0)).toBe(true);
+  });
+
   it('refuses a batch cut in the middle of a chunk', async () => {
     const file = encrypted(3 * CHUNK);
     const worker = (opener = workerOpener());

@@ -17,15 +17,20 @@ export function workerOpener(): AttachmentOpener {
         workerData: { entry: entry.href },
       })
     : new Worker(entry);
-  return channelOpener({
-    postMessage: (message, transfer) => worker.postMessage(message, transfer),
-    onMessage: (listener) => worker.on('message', listener),
-    onError: (listener) => {
-      worker.on('error', listener);
-      worker.on('exit', (code) => listener(new Error(`the worker exited (code ${code})`)));
+  return channelOpener(
+    {
+      postMessage: (message, transfer) => worker.postMessage(message, transfer),
+      onMessage: (listener) => worker.on('message', listener),
+      onError: (listener) => {
+        worker.on('error', listener);
+        worker.on('exit', (code) => listener(new Error(`the worker exited (code ${code})`)));
+      },
+      terminate: () => void worker.terminate(),
+      ref: () => worker.ref(),
+      unref: () => worker.unref(),
     },
-    terminate: () => void worker.terminate(),
-    ref: () => worker.ref(),
-    unref: () => worker.unref(),
-  });
+    { sharedMemory: true },
+  );
 }
+/** A worker thread shares the process's memory: the engine's default sink can be a SharedArrayBuffer. */
+workerOpener.sharedMemory = true;

@@ -240,8 +240,8 @@ export interface ReceivingWriter {
   /** What a writer into the same sink needs to continue after a restart. */
   checkpoint(): AttachmentCheckpoint | undefined;
   /**
-   * Ciphertext it may hold taken and not yet in the sink (0: it writes as it takes). The transfer's window
-   * shrinks by as much, so what a file has in flight stays one window however the work is split.
+   * Ciphertext it may hold taken and not yet in the sink (0: it writes as it takes): what a file in flight
+   * takes beyond the transfer's window, whose acks count only chunks in the sink.
    */
   readonly capacity?: number;
 }

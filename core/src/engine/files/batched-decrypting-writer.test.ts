@@ -48,6 +48,26 @@ function heldOpener(): AttachmentOpener & { held: number; release(): void } {
   };
 }
 
+/**
+ * A 12-chunk file whose chunk 5 was altered on the way, fed through the worker in batches of two into a
+ * sink of unshared or shared memory: the file must fail with DECRYPT_FAILED.
+ */
+async function refusedChunk5(shared: boolean) {
+  const { descriptor, ciphertext, plaintext } = await sealed(12 * CHUNK);
+  const tampered = ciphertext.slice();
+  const at = 21 + 5 * (CHUNK + 16) + 100; // inside chunk 5
+  tampered[at] = (tampered[at] ?? 0) ^ 1;
+  opener = workerOpener();
+  const sink = new MemoryFileSink(plaintext.length, { shared });
+  const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, { boxes: 2 });
+  const fed = feed(writer, tampered).then(
+    () => writer.finish(),
+    (error: unknown) => Promise.reject(error),
+  );
+  await expect(fed).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+  return { writer, sink };
+}
+
 let opener: AttachmentOpener | undefined;
 afterEach(() => {
   opener?.close();
@@ -69,21 +89,60 @@ describe('BatchedDecryptingWriter', () => {
   });
 
   it('refuses a tampered chunk through the worker: the file fails and none of that chunk reaches the sink', async () => {
-    const { descriptor, ciphertext, plaintext } = await sealed(12 * CHUNK);
-    const tampered = ciphertext.slice();
-    const at = 21 + 5 * (CHUNK + 16) + 100; // inside chunk 5
-    tampered[at] = (tampered[at] ?? 0) ^ 1;
-    opener = workerOpener();
-    const sink = new MemoryFileSink(plaintext.length);
-    const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, opener, undefined, { boxes: 2 });
-    const fed = feed(writer, tampered).then(
-      () => writer.finish(),
-      (error: unknown) => Promise.reject(error),
-    );
-    await expect(fed).rejects.toMatchObject({ code: 'DECRYPT_FAILED' });
+    const { writer, sink } = await refusedChunk5(false);
     // Chunks 0..3 (the batches before the bad one) may be in; chunk 4's batch, 5's and anything later not.
     expect(writer.chunks).toBeLessThanOrEqual(4);
     expect(sink.bytes.subarray(4 * CHUNK).every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('decrypts through the worker straight into a sink of shared memory, byte for byte', async () => {
+    opener ??= workerOpener();
+    const worker = opener;
+    let into = 0;
+    const counting: AttachmentOpener = {
+      sharedMemory: true,
+      open: (batch) => {
+        if (batch.into !== undefined) into += 1;
+        return worker.open(batch);
+      },
+      close: () => undefined,
+    };
+    for (const size of [0, 1, CHUNK, 9 * CHUNK + 777]) {
+      const { plaintext, descriptor, ciphertext } = await sealed(size);
+      const sink = new MemoryFileSink(size, { shared: true });
+      const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, counting);
+      await feed(writer, ciphertext);
+      await writer.finish();
+      expect(sink.bytes).toEqual(plaintext);
+      expect(sink.bytes.buffer).toBeInstanceOf(SharedArrayBuffer);
+      expect(writer.chunks).toBe(Math.floor(size / CHUNK) + 1);
+    }
+    // Every batch went into the sink's memory: one each for the first three sizes, three of four chunks.
+    expect(into).toBe(1 + 1 + 1 + 3);
+  });
+
+  it('refuses a tampered chunk decrypted into shared memory: the file fails, none of that chunk is in the sink', async () => {
+    const { writer, sink } = await refusedChunk5(true);
+    // Chunk 4 (authentic, same batch) may be in the sink's memory, and batches after the bad one that the
+    // worker already had; not one byte of chunk 5. The file counts no chunk from the bad batch on.
+    expect(writer.chunks).toBeLessThanOrEqual(4);
+    expect(sink.bytes.subarray(5 * CHUNK, 6 * CHUNK).every((byte) => byte === 0)).toBe(true);
+  });
+
+  it('fails the file when an opener says it shares memory but leaves the plaintext out of the sink', async () => {
+    const { descriptor, ciphertext, plaintext } = await sealed(5 * CHUNK);
+    const inline = inlineOpener();
+    // Opens every batch, but in its own buffer: the shared sink would keep zeros where the file goes.
+    const elsewhere: AttachmentOpener = {
+      sharedMemory: true,
+      open: ({ into: _ignored, ...batch }) => inline.open(batch),
+      close: () => inline.close(),
+    };
+    const sink = new MemoryFileSink(plaintext.length, { shared: true });
+    const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, elsewhere);
+    const fed = feed(writer, ciphertext).then(() => writer.finish());
+    await expect(fed).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(writer.chunks).toBe(0);
   });
 
   it('makes the caller wait once the batches in flight reach their bound, so memory stays bounded', async () => {

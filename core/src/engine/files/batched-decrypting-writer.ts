@@ -37,6 +37,10 @@ interface Dispatched {
  * are out, and a promise that waits for the oldest otherwise: with the transfer's window that bounds the
  * memory a file in flight takes (window + (inFlight + 1) batches). A chunk that does not authenticate fails
  * the next `write` or `finish`; none of its plaintext reaches the sink, and nothing after it does either.
+ * When the sink's memory is shared with the opener's thread (MemoryFileSink `shared`, an opener that says
+ * `sharedMemory`), the opener decrypts straight into it and only the batch's buffer comes back: nothing is
+ * copied here. A chunk lands there only once it authenticated, so only authentic plaintext ever does, but
+ * batches the opener already had when one failed may land theirs; the file fails all the same.
  */
 export class BatchedDecryptingWriter implements ReceivingWriter {
   readonly #boxLength: number;
@@ -194,6 +198,7 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
     const length = this.#fill;
     const boxes = Math.ceil(length / this.#boxLength);
     const firstIndex = this.#firstIndex;
+    const { chunkSize } = this.keys;
     // The tags go into the digest once the chunks are in the sink; the buffer itself moves to the opener.
     const tags = new Uint8Array(boxes * TAG_LENGTH);
     const all = new Uint8Array(buffer, 0, length);
@@ -202,6 +207,7 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
     this.#batch = undefined;
     this.#fill = 0;
     this.#firstIndex += boxes;
+    const region = this.#sharedRegion(firstIndex * chunkSize, length - boxes * TAG_LENGTH);
     const opened = this.opener.open({
       key: this.keys.key,
       noncePrefix,
@@ -210,23 +216,35 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
       length,
       final,
       buffer,
+      ...(region === undefined
+        ? {}
+        : { into: { buffer: region.buffer as SharedArrayBuffer, offset: region.byteOffset } }),
     });
     opened.catch(() => undefined); // handled below, in order
     const entry: Dispatched = {
       done: (this.#tail = this.#tail.then(async () => {
         if (this.#failure !== undefined) return;
         try {
-          const plaintext = await opened;
-          // A chunk at a time, as the thread-local writer hands them over: a sink never gets more at once.
-          const { chunkSize } = this.keys;
-          for (let box = 0; box < boxes; box += 1) {
-            const from = box * chunkSize;
-            const to = Math.min(from + chunkSize, plaintext.length);
-            const bytes = new Uint8Array(plaintext.buffer, from, to - from);
-            if (bytes.length > 0) await this.sink.write((firstIndex + box) * chunkSize, bytes);
-            this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+          const back = await opened;
+          if (region !== undefined) {
+            // Already in the sink's memory: the sink is told, in one write that copies nothing.
+            // An opener that said it shares memory but put the plaintext elsewhere would leave zeros here.
+            if (back.into !== true || back.length !== region.length)
+              throw new ParleyError('INTERNAL', 'the opener did not open the batch into the sink');
+            if (region.length > 0) await this.sink.write(firstIndex * chunkSize, region);
+            for (let box = 0; box < boxes; box += 1)
+              this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+          } else {
+            // A chunk at a time, as the thread-local writer hands them over: a sink never gets more at once.
+            for (let box = 0; box < boxes; box += 1) {
+              const from = box * chunkSize;
+              const to = Math.min(from + chunkSize, back.length);
+              const bytes = new Uint8Array(back.buffer, from, to - from);
+              if (bytes.length > 0) await this.sink.write((firstIndex + box) * chunkSize, bytes);
+              this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+            }
           }
-          if (plaintext.buffer.byteLength === this.#batchBytes) this.#free.push(plaintext.buffer);
+          if (back.buffer.byteLength === this.#batchBytes) this.#free.push(back.buffer);
         } catch (error) {
           this.#failure ??= error;
         } finally {
@@ -235,5 +253,15 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
       })),
     };
     this.#inFlight.push(entry);
+  }
+
+  /**
+   * The sink's own bytes for a batch's plaintext, when they are shared memory the opener's thread can
+   * write into (the opener then checks each chunk before any of its plaintext lands there).
+   */
+  #sharedRegion(offset: number, length: number): Uint8Array | undefined {
+    if (this.opener.sharedMemory !== true || typeof SharedArrayBuffer !== 'function') return undefined;
+    const region = this.sink.region?.(offset, length);
+    return region?.buffer instanceof SharedArrayBuffer ? region : undefined;
   }
 }

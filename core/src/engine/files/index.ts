@@ -8,6 +8,7 @@ export {
   MemoryFileSink,
   bytesSource,
   memorySinkFactory,
+  sharedMemorySinkFactory,
   type FileSink,
   type FileSinkFactory,
   type FileSource,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryEngineStateStore } from '../shared/state-store.js';
 import { decodeIncomingRecord } from './incoming-record.js';
-import { ReceiveCheckpoints } from './receive-checkpoints.js';
+import { ReceiveCheckpoints, resumableReceiver } from './receive-checkpoints.js';
+import type { TransferMessage } from '../../transfer/protocol.js';
 import type { FileBody } from './types.js';
 
 const body: FileBody = {
@@ -9,8 +10,8 @@ const body: FileBody = {
   transferId: 'transfer-1',
   name: 'film.mp4',
   mimeType: 'video/mp4',
-  size: 100 * 65_552,
-  descriptor: { version: 1, key: 'a'.repeat(43), size: 100 * 65_536, chunkSize: 65_536 },
+  size: 200 * 65_552,
+  descriptor: { version: 1, key: 'a'.repeat(43), size: 200 * 65_536, chunkSize: 65_536 },
 };
 
 describe('receive checkpoints', () => {
@@ -36,13 +37,13 @@ describe('receive checkpoints', () => {
       },
     );
     await keep.start();
-    // Four transfer chunks per attachment chunk, each offering the checkpoint, up to 64 attachment chunks.
-    for (chunks = 0; chunks <= 64; chunks += 1) for (let i = 0; i < 4; i += 1) keep.offer(writer, 16_294);
-    // Saved every 16 chunks (1 MiB): 16, 32, 48, 64, and built only for those.
+    // Four transfer chunks per attachment chunk, each offering the checkpoint, up to 128 attachment chunks.
+    for (chunks = 0; chunks <= 128; chunks += 1) for (let i = 0; i < 4; i += 1) keep.offer(writer, 16_294);
+    // Saved every 32 chunks (2 MiB): 32, 64, 96, 128, and built only for those.
     expect(built).toBe(4);
     await new Promise((resolve) => setTimeout(resolve, 0));
     const record = decodeIncomingRecord(await state.get('file-in:m1'));
-    expect(record?.checkpoint?.index).toBe(64);
+    expect(record?.checkpoint?.index).toBe(128);
     expect(record?.transferChunkSize).toBe(16_294);
     await keep.end();
     expect(await state.keys('file-in:')).toEqual([]);
@@ -71,7 +72,7 @@ describe('receive checkpoints', () => {
       flush,
     );
     await keep.start();
-    chunks = 16;
+    chunks = 32;
     keep.offer(writer, 16_294);
     await expect.poll(() => flushes.length, { timeout: 30_000 }).toBe(1);
     expect(decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint).toBeUndefined();
@@ -80,7 +81,7 @@ describe('receive checkpoints', () => {
       .poll(async () => decodeIncomingRecord(await state.get('file-in:m2'))?.checkpoint?.index, {
         timeout: 30_000,
       })
-      .toBe(16);
+      .toBe(32);
     await keep.end();
   });
 
@@ -88,8 +89,8 @@ describe('receive checkpoints', () => {
     const state = new InMemoryEngineStateStore();
     const reported: unknown[] = [];
     const writer = {
-      chunks: 16,
-      checkpoint: () => ({ header: new Uint8Array(29), index: 16, tags: new Uint8Array(16 * 16) }),
+      chunks: 32,
+      checkpoint: () => ({ header: new Uint8Array(29), index: 32, tags: new Uint8Array(32 * 16) }),
     };
     const keep = new ReceiveCheckpoints(
       state,
@@ -104,5 +105,41 @@ describe('receive checkpoints', () => {
     await expect.poll(() => reported.length, { timeout: 30_000 }).toBe(1);
     expect(decodeIncomingRecord(await state.get('file-in:m3'))?.checkpoint).toBeUndefined();
     await keep.end();
+  });
+
+  it('offers the sender the whole window even when the writer holds batches of its own', async () => {
+    // A decrypting worker's writer holds up to 20 attachment chunks (80 transfer chunks) taken but not yet
+    // in the sink; acks count only the sink, so that must not come off the window the link gets.
+    const writer = {
+      chunks: 0,
+      capacity: 5 * 4 * 65_552,
+      checkpoint: () => undefined,
+      write: () => undefined,
+      finish: async () => {},
+    };
+    const { receiver, ended } = await resumableReceiver({
+      state: new InMemoryEngineStateStore(),
+      file: { messageId: 'm4', sender: { name: 'alice', deviceId: 1 }, body },
+      writer,
+      trailing: false,
+      attachmentChunkSize: 65_536,
+      report: (error) => {
+        throw error;
+      },
+    });
+    const sent: TransferMessage[] = [];
+    const port = {
+      send: async (message: TransferMessage) => {
+        sent.push(message);
+      },
+    };
+    receiver.attach(port);
+    receiver.handle(
+      { t: 'hello', id: body.transferId, size: body.size, chunkSize: 16_294, window: 256 },
+      port,
+    );
+    expect(sent).toEqual([{ t: 'ack', id: body.transferId, next: 0, window: 256 }]);
+    receiver.cancel();
+    await ended();
   });
 });

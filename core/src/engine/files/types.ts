@@ -5,6 +5,7 @@ import type { FileInfo } from './file-records.js';
 import type { ParleyClientOptions } from '../options.js';
 import {
   memorySinkFactory,
+  sharedMemorySinkFactory,
   type FileSinkFactory,
   type FileSource,
   type FileSourceOpener,
@@ -81,7 +82,8 @@ export type FileBody = Extract<Content['body'], { type: 'file' }>;
 /** The file options a client was started with, with their defaults. */
 export function fileOptions(options: ParleyClientOptions, opener?: AttachmentOpener): FileOptions {
   return {
-    sink: options.fileSink ?? memorySinkFactory,
+    // An opener on a thread that shares memory decrypts straight into a shared in-memory sink.
+    sink: options.fileSink ?? (opener?.sharedMemory === true ? sharedMemorySinkFactory : memorySinkFactory),
     maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(options.reopenFileSource === undefined ? {} : { reopen: options.reopenFileSource }),
     ...(opener === undefined ? {} : { opener }),
