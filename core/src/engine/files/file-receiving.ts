@@ -44,6 +44,8 @@ export class FileReceiving {
   readonly #begun = new Map<string, { recorded: Promise<void>; offer: (offered: Promise<void>) => void }>();
   /** Whether restore() took up the files a restart cut: until then no transfer starts before its message is stored. */
   #restored = false;
+  /** Files `prestart` started whose store has not answered yet (the same id twice in one batch starts once). */
+  readonly #starting = new Set<string>();
 
   constructor(
     private readonly transfers: FileTransfers,
@@ -64,11 +66,13 @@ export class FileReceiving {
       body.relayHash !== undefined ||
       !this.#restored ||
       this.transfers.receiving.has(messageId) ||
-      this.#begun.has(messageId)
+      this.#begun.has(messageId) ||
+      this.#starting.has(messageId)
     )
       return (stored) => {
         if (stored) this.begin(sender, messageId, body);
       };
+    this.#starting.add(messageId);
     const gate = offerGate();
     // Quietly: a file this device cannot take, or anything else that goes wrong here (a read that failed,
     // say), is met again and told by `begin`'s path, once the message is stored.
@@ -77,6 +81,7 @@ export class FileReceiving {
       return this.#receive(sender, messageId, body, undefined, gate.offered, true);
     })().catch(() => false);
     return (stored) => {
+      this.#starting.delete(messageId);
       if (stored) this.begin(sender, messageId, body, { gate, started });
       // A store that failed because the app is closing is left as it stands: the message was not
       // acknowledged, so its sender sends it again to the next start, which takes the file then.
