@@ -15,6 +15,13 @@ export class FakeLink extends TypedEmitter<DataLinkEvents> {
     this.sent += frame.byteLength;
     this.onSend?.(frame);
   }
+  /** Takes every frame at once, as a data channel under its high-water mark; `onSend` reads it before this returns. */
+  trySend(frame: Uint8Array): boolean {
+    this.sent += frame.byteLength;
+    this.onSend?.(frame);
+    return true;
+  }
+  async writable(): Promise<void> {}
   deliver(frame: Uint8Array): void {
     this.emit('message', frame);
   }

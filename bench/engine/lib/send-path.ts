@@ -2,7 +2,9 @@
  * The sending engine's stack for a file over a direct link (file-sending.ts's direct path without the
  * database), for bench/engine/send-path.ts: the transfer runs to its end against acks a receiver would send.
  */
-import { encryptingReader, type Crypto } from './receive-path.js';
+import type { Crypto } from './receive-path.js';
+import { EncryptingReader, prepareFile } from '../../../core/src/engine/files/attachment-stream.js';
+import { bytesSource } from '../../../core/src/engine/files/file-io.js';
 import { sealAttachmentDigest } from '../../../core/src/crypto/index.js';
 import { decodeFrame, encodeFrameParts } from '../../../core/src/link/framing.js';
 import { LinkChannel } from '../../../core/src/link/framed-link.js';
@@ -32,7 +34,10 @@ export async function sendPath(
   crypto: Crypto,
   transferId: string,
 ): Promise<void> {
-  const { prepared, reader } = encryptingReader(plaintext, crypto);
+  const prepared = prepareFile(plaintext.byteLength, crypto);
+  const source = bytesSource(plaintext, 'f', 'x');
+  // As file-sending.ts does: one box for every chunk, which the sender copies into its frame.
+  const reader = new EncryptingReader(source, prepared, crypto, { reuseMemory: true });
   const sender = new TransferSender({
     id: transferId,
     size: reader.size,

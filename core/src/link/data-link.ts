@@ -202,6 +202,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
    * Sends one frame (1..MAX_FRAME_BYTES bytes). Resolves when the frame is handed to the data channel,
    * which happens only while the channel's buffer stays under the high-water mark: awaiting each send is
    * the backpressure. Frames sent before the link opens wait for it. Rejects with CLOSED if the link closes.
+   * The link holds on to `frame` until this resolves: only then may its memory be reused.
    */
   send(frame: Uint8Array): Promise<void> {
     this.#assertNotClosed();
@@ -215,6 +216,29 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
       );
     }
     return this.#sendQueue.send(ownBuffer(frame));
+  }
+
+  /**
+   * Sends one frame now if the data channel can take it without waiting (open, nothing queued, under the
+   * high-water mark) and says whether it did; false: nothing was sent, wait for `writable()`. No promise
+   * per frame. The frame's memory is the caller's again as soon as this returns: the data channel copies it
+   * before its send returns (see SendQueue.trySend), so a sender may build every frame in the same buffer.
+   * Throws as `send` does for a closed link or a bad frame.
+   */
+  trySend(frame: Uint8Array): boolean {
+    this.#assertNotClosed();
+    if (frame.byteLength === 0 || frame.byteLength > MAX_FRAME_BYTES) {
+      throw new ParleyError('BAD_REQUEST', `a frame is 1 to ${MAX_FRAME_BYTES} bytes`);
+    }
+    // A view of a larger buffer is copied first, as in `send` (some WebRTC stacks sent the whole buffer).
+    return this.#sendQueue.trySend(ownBuffer(frame));
+  }
+
+  /** Resolves when `trySend` may succeed (frames queued before it went out); rejects if the link closes. */
+  writable(): Promise<void> {
+    if (this.#state === 'closed')
+      return Promise.reject(new ParleyError('CLOSED', `link ${this.linkId} is closed`));
+    return this.#sendQueue.writable();
   }
 
   /** Re-reads the selected candidate pair; emits 'route' if it changed. */

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ParleyError } from '../errors/index.js';
 import type { DataLink } from './data-link.js';
 import { FramedLink, LinkChannel } from './framed-link.js';
-import type { ReassembledMessage } from './framing.js';
+import { FRAME_HEADER_BYTES, type ReassembledMessage } from './framing.js';
 import { closeAll, openLinkPair, whenClosed } from './testing/link-pair.js';
 
 const links: DataLink[] = [];
@@ -37,6 +37,58 @@ function pseudoRandomBytes(length: number): Uint8Array {
 }
 
 describe('FramedLink', () => {
+  it('frames built in one reused buffer arrive intact, byte for byte as send() sends them, however soon the buffer is overwritten', async () => {
+    const { b, fa, fb } = await framedPair();
+    // ~4.7 MB through a 64 KiB high-water mark. Whether a frame finds the channel full depends on how fast
+    // the stack drains (send-queue.test.ts proves the waiting); a refused frame is written again after it.
+    const count = 300;
+    const payloads = Array.from({ length: count }, (_, i) =>
+      pseudoRandomBytes(16_000 + (i % 3)).fill(i & 0xff, 0, 4),
+    );
+    const frames: Uint8Array[] = [];
+    const messages: Uint8Array[] = [];
+    b.on('message', (frame) => frames.push(frame.slice()));
+    fb.on('message', ({ payload }) => messages.push(payload.slice()));
+    const all = 2 * count;
+    const arrived = new Promise<void>((resolve) =>
+      fb.on('message', () => messages.length === all && resolve()),
+    );
+    for (const payload of payloads) {
+      for (;;) {
+        const frame = fa.frameFor(payload.byteLength);
+        frame.set(payload, FRAME_HEADER_BYTES);
+        const sent = fa.trySendFrame(LinkChannel.transfer, frame);
+        frame.fill(0xee); // the sender's next chunk, written over this one at once
+        if (sent) break;
+        await fa.writable();
+      }
+    }
+    for (const payload of payloads) await fa.send(LinkChannel.transfer, payload);
+    await arrived;
+    for (let i = 0; i < count; i++) {
+      expect(Buffer.compare(messages[i] ?? new Uint8Array(0), payloads[i] ?? new Uint8Array(1))).toBe(0);
+      expect(Buffer.compare(messages[count + i] ?? new Uint8Array(0), payloads[i] ?? new Uint8Array(1))).toBe(
+        0,
+      );
+      // The same frame as send()'s, but for its message id (bytes 4..7), which counts on.
+      const fast = frames[i] ?? new Uint8Array(0);
+      const plain = (frames[count + i] ?? new Uint8Array(0)).slice();
+      plain.set(fast.subarray(4, 8), 4);
+      expect(Buffer.compare(fast, plain)).toBe(0);
+      expect(new DataView(fast.buffer, fast.byteOffset).getUint32(4)).toBe(i);
+    }
+  });
+
+  it('trySendFrame refuses a closed link with CLOSED, and writable() rejects', async () => {
+    const { a, fa } = await framedPair();
+    a.close();
+    const frame = fa.frameFor(10);
+    expect(() => fa.trySendFrame(LinkChannel.transfer, frame)).toThrow(
+      expect.objectContaining({ code: 'CLOSED' }),
+    );
+    await expect(fa.writable()).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
   it('sends a 5 MB payload over WebRTC with backpressure and delivers identical bytes', async () => {
     const size = 5 * 1024 * 1024;
     const { a, fa, fb } = await framedPair({ maxMessageBytes: size });

@@ -1,10 +1,12 @@
 import { ParleyError } from '../errors/index.js';
 import type { DataLink, LinkCloseEvent } from './data-link.js';
 import {
+  FRAME_HEADER_BYTES,
   MAX_FRAME_PAYLOAD_BYTES,
   Reassembler,
   encodeFrameParts,
   splitIntoFrames,
+  writeFrameHeader,
   type ReassembledMessage,
 } from './framing.js';
 import { TypedEmitter } from './typed-emitter.js';
@@ -47,6 +49,8 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
   readonly #maxProtocolErrors: number;
   #nextMessageId = 0;
   #protocolErrors = 0;
+  /** The memory `frameFor` hands out, reused frame after frame (see trySendFrame). */
+  #frame = new Uint8Array(0);
 
   constructor(link: DataLink, options: FramedLinkOptions = {}) {
     super();
@@ -104,6 +108,41 @@ export class FramedLink extends TypedEmitter<FramedLinkEvents> {
     for (const frame of splitIntoFrames(channel, messageId, payload)) {
       await this.link.send(frame);
     }
+  }
+
+  /**
+   * Memory for one frame carrying a `length`-byte payload, to be written from FRAME_HEADER_BYTES on and
+   * passed to `trySendFrame`. The same memory every time (while the length stays the same): the link copies
+   * a frame before trySendFrame returns, so fill it and send it without an await in between.
+   */
+  frameFor(length: number): Uint8Array {
+    if (length < 1 || length > MAX_FRAME_PAYLOAD_BYTES || length > this.maxMessageBytes)
+      throw new ParleyError('PAYLOAD_TOO_LARGE', `a one-frame payload of ${length} bytes`);
+    const size = FRAME_HEADER_BYTES + length;
+    if (this.#frame.byteLength !== size) this.#frame = new Uint8Array(size);
+    return this.#frame;
+  }
+
+  /**
+   * Sends `frame` (from `frameFor`, its payload written) as one message on `channel` if the link can take
+   * it now, and says whether it did; false: nothing was sent, wait for `writable()` and try again. What goes
+   * out is byte for byte what `send(channel, payload)` sends, without a promise or an allocation per frame.
+   * The frame's memory may be reused as soon as this returns (DataLink.trySend's contract).
+   */
+  trySendFrame(channel: number, frame: Uint8Array): boolean {
+    this.#checkChannel(channel);
+    if (frame.byteLength <= FRAME_HEADER_BYTES)
+      throw new ParleyError('BAD_REQUEST', 'a frame without payload');
+    const messageId = this.#nextMessageId;
+    writeFrameHeader(frame, channel, messageId, frame.byteLength - FRAME_HEADER_BYTES, 0);
+    if (!this.link.trySend(frame)) return false;
+    this.#nextMessageId = (messageId + 1) % U32_LIMIT;
+    return true;
+  }
+
+  /** Resolves when `trySendFrame` may succeed; rejects if the link closes. */
+  writable(): Promise<void> {
+    return this.link.writable();
   }
 
   close(error?: ParleyError): void {

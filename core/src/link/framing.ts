@@ -53,18 +53,34 @@ export function encodeFrameParts(
     throw new ParleyError('PAYLOAD_TOO_LARGE', `frame payload of ${length} bytes is too large`);
   }
   const frame = new Uint8Array(FRAME_HEADER_BYTES + length);
-  // Written byte by byte: a DataView per frame is an allocation per 16 KiB sent. Flags (2..3) stay 0.
-  frame[0] = FRAME_VERSION;
-  frame[1] = header.channel;
-  putUint32(frame, 4, header.messageId);
-  putUint32(frame, 8, header.total);
-  putUint32(frame, 12, header.offset);
+  writeFrameHeader(frame, header.channel, header.messageId, header.total, header.offset);
   let offset = FRAME_HEADER_BYTES;
   for (const part of parts) {
     frame.set(part, offset);
     offset += part.byteLength;
   }
   return frame;
+}
+
+/**
+ * Writes a frame header into the first FRAME_HEADER_BYTES of `frame` (memory that may hold an earlier
+ * frame: every byte of the header is written). The caller checks the fields' ranges.
+ */
+export function writeFrameHeader(
+  frame: Uint8Array,
+  channel: number,
+  messageId: number,
+  total: number,
+  offset: number,
+): void {
+  // Byte by byte: a DataView per frame is an allocation per 16 KiB sent.
+  frame[0] = FRAME_VERSION;
+  frame[1] = channel;
+  frame[2] = 0; // flags, reserved
+  frame[3] = 0;
+  putUint32(frame, 4, messageId);
+  putUint32(frame, 8, total);
+  putUint32(frame, 12, offset);
 }
 
 function putUint32(out: Uint8Array, at: number, value: number): void {

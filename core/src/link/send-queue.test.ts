@@ -167,6 +167,104 @@ describe('SendQueue', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('trySend hands frames over at once below the high-water mark, and above it sends nothing until writable() says it drained', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    const frame = new Uint8Array(MAX_FRAME_BYTES);
+    expect(sends.trySend(frame)).toBe(false); // no channel yet
+    sends.bind(channel);
+    let handed = 0;
+    while (sends.trySend(frame)) handed += 1;
+    expect(handed).toBe(4);
+    expect(channel.bytesSent).toBe(64 * KiB);
+    let writable = false;
+    const ready = sends.writable().then(() => {
+      writable = true;
+    });
+    channel.drain(16 * KiB); // a frame would fit, but not yet at the low-water mark
+    await settle();
+    expect(writable).toBe(false);
+    expect(sends.trySend(frame)).toBe(false); // the waiter is in line first
+    channel.drain(16 * KiB);
+    await ready;
+    expect(sends.trySend(frame)).toBe(true);
+    expect(Math.max(...channel.afterEachSend)).toBeLessThanOrEqual(64 * KiB);
+    expect(channel.bytesSent).toBe(80 * KiB);
+  });
+
+  it('trySend reads bufferedAmount (a call into libwebrtc) only when a frame might not fit, and still never passes the high-water mark', () => {
+    const channel = new FakeChannel(true);
+    let reads = 0;
+    let buffered = 0;
+    Object.defineProperty(channel, 'bufferedAmount', {
+      get: () => {
+        reads += 1;
+        return buffered;
+      },
+      set: (value: number) => {
+        buffered = value;
+      },
+    });
+    channel.send = (data) => {
+      buffered += data.byteLength;
+    };
+    const sends = queue();
+    sends.bind(channel);
+    const frame = new Uint8Array(MAX_FRAME_BYTES);
+    for (let i = 0; i < 4; i++) expect(sends.trySend(frame)).toBe(true);
+    expect(reads).toBe(0); // 4 × 16 KiB: known to fit under 64 KiB without asking
+    expect(sends.trySend(frame)).toBe(false);
+    expect(reads).toBe(1);
+    buffered = 40 * KiB; // the network took 24 KiB
+    expect(sends.trySend(frame)).toBe(true);
+    expect(reads).toBe(2);
+    expect(buffered).toBe(56 * KiB);
+    expect(sends.trySend(frame)).toBe(false);
+    expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
+  });
+
+  it('trySend never jumps ahead of frames queued by send', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    sends.bind(channel);
+    const order: number[] = [];
+    channel.send = (data) => {
+      order.push(data[0] ?? -1);
+      channel.bufferedAmount += data.byteLength;
+    };
+    for (let i = 0; i < 5; i++) void sends.send(new Uint8Array(MAX_FRAME_BYTES).fill(i));
+    await settle();
+    expect(sends.queued).toBe(1);
+    channel.drain(channel.bufferedAmount);
+    expect(sends.trySend(new Uint8Array(MAX_FRAME_BYTES).fill(9))).toBe(false); // frame 4 first
+    await sends.writable();
+    expect(sends.trySend(new Uint8Array(MAX_FRAME_BYTES).fill(9))).toBe(true);
+    expect(order).toEqual([0, 1, 2, 3, 4, 9]);
+  });
+
+  it('writable() rejects with the close error, and trySend refuses once closed', async () => {
+    const channel = new FakeChannel(true);
+    const sends = queue();
+    sends.bind(channel);
+    while (sends.trySend(new Uint8Array(MAX_FRAME_BYTES)));
+    const waiting = sends.writable();
+    sends.close(new ParleyError('CLOSED', 'link closed'));
+    await expect(waiting).rejects.toSatisfy((error: unknown) => isParleyError(error, 'CLOSED'));
+    await expect(sends.writable()).rejects.toSatisfy((error: unknown) => isParleyError(error, 'CLOSED'));
+    channel.drain(channel.bufferedAmount);
+    expect(sends.trySend(new Uint8Array(1))).toBe(false);
+  });
+
+  it('trySend stops and reports when the channel throws', () => {
+    const errors: unknown[] = [];
+    const channel = new FakeChannel(true);
+    const sends = queue(new ManualTimers(), errors);
+    sends.bind(channel);
+    channel.failNextSend = true;
+    expect(sends.trySend(new Uint8Array([1]))).toBe(false);
+    expect(errors).toHaveLength(1);
+  });
+
   it('refuses water marks that could leave a frame waiting forever', () => {
     const make = () =>
       new SendQueue({

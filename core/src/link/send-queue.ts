@@ -21,7 +21,8 @@ export interface SendQueueOptions {
 }
 
 interface PendingSend {
-  readonly frame: Uint8Array;
+  /** Undefined for a `writable()` waiter: it holds its place in line for one frame of the largest size. */
+  readonly frame: Uint8Array | undefined;
   readonly resolve: () => void;
   readonly reject: (error: unknown) => void;
 }
@@ -46,6 +47,8 @@ export class SendQueue {
   #drainTimer: unknown;
   #closedWith: ParleyError | undefined;
   #maxBufferedAmount = 0;
+  /** At least the channel's bufferedAmount: last read, plus every frame sent since (see trySend). */
+  #bufferedAtMost = 0;
   #drainWaits = 0;
 
   constructor(options: SendQueueOptions) {
@@ -60,7 +63,10 @@ export class SendQueue {
     }
   }
 
-  /** The largest `bufferedAmount` seen right after handing over a frame; never above the high-water mark. */
+  /**
+   * The largest `bufferedAmount` right after handing over a frame (as read, or, after trySend, as bounded
+   * from above by the last read plus what was sent since); never above the high-water mark.
+   */
   get maxBufferedAmount(): number {
     return this.#maxBufferedAmount;
   }
@@ -90,11 +96,56 @@ export class SendQueue {
     void this.#pump();
   }
 
-  /** Resolves when `frame` is handed to the channel; rejects with the close error if that never happens. */
+  /**
+   * Resolves when `frame` is handed to the channel; rejects with the close error if that never happens.
+   * The queue keeps `frame` until then: its memory is the caller's again only once this resolved.
+   */
   send(frame: Uint8Array): Promise<void> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ frame, resolve, reject });
+      void this.#pump();
+    });
+  }
+
+  /**
+   * Hands `frame` to the channel now if it can go without waiting (bound, nothing queued before it, under
+   * the high-water mark) and says whether it went; false: nothing happened, wait for `writable()`. No
+   * promise: the common case of a transfer below the high-water mark costs a check and the channel's send.
+   * The channel copies the frame before its send returns (RTCDataChannel.send does by spec; @roamhq/wrtc
+   * copies it into libwebrtc's buffer), so the frame's memory is the caller's again when this returns.
+   * A channel whose send throws stops the queue as in `send` (the owner closes the link) and returns false.
+   */
+  trySend(frame: Uint8Array): boolean {
+    const channel = this.#channel;
+    if (channel === undefined || this.#queue.length > 0) return false;
+    const length = frame.byteLength;
+    // bufferedAmount is a call into libwebrtc's signalling thread with @roamhq/wrtc: it is read only when
+    // the bound (what it was, plus what went since) says the frame might not fit. The channel only drains
+    // between reads, so the bound never undercounts and the high-water mark holds.
+    if (this.#bufferedAtMost + length > this.highWaterMark) {
+      this.#bufferedAtMost = channel.bufferedAmount;
+      if (this.#bufferedAtMost + length > this.highWaterMark) return false;
+    }
+    try {
+      channel.send(frame);
+    } catch (error) {
+      this.#onSendError(error); // the owner closes the link, and with it this queue
+      return false;
+    }
+    this.#bufferedAtMost += length;
+    if (this.#bufferedAtMost > this.#maxBufferedAmount) this.#maxBufferedAmount = this.#bufferedAtMost;
+    return true;
+  }
+
+  /**
+   * Resolves once a frame of up to MAX_FRAME_BYTES could go at once (after every frame queued before this
+   * call); rejects with the close error if the queue closes first.
+   */
+  writable(): Promise<void> {
+    if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ frame: undefined, resolve, reject });
       void this.#pump();
     });
   }
@@ -127,7 +178,8 @@ export class SendQueue {
         const channel = this.#channel;
         const next = this.#queue[0];
         if (channel === undefined || next === undefined) return;
-        if (channel.bufferedAmount + next.frame.byteLength > this.highWaterMark) {
+        const frame = next.frame;
+        if (channel.bufferedAmount + (frame?.byteLength ?? MAX_FRAME_BYTES) > this.highWaterMark) {
           // bufferedAmount is above the low-water mark here (the constructor checks the margin), so the
           // event will come (or the poll will see the drain), or close() will wake us.
           this.#drainWaits += 1;
@@ -138,14 +190,19 @@ export class SendQueue {
           continue;
         }
         this.#queue.shift();
+        if (frame === undefined) {
+          next.resolve(); // a writable() waiter: its turn, and a frame fits now
+          continue;
+        }
         try {
-          channel.send(next.frame);
+          channel.send(frame);
         } catch (error) {
           next.reject(error);
           this.#onSendError(error);
           return;
         }
-        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, channel.bufferedAmount);
+        this.#bufferedAtMost = channel.bufferedAmount;
+        this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, this.#bufferedAtMost);
         next.resolve();
       }
     } finally {

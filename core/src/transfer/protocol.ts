@@ -94,9 +94,38 @@ export function encodeTransferMessage(message: TransferMessage): Uint8Array {
 /** The id last encoded: a sender encodes the same id for every chunk. */
 let lastId: { id: string; bytes: Uint8Array } | undefined;
 
-function encodeId(id: string): Uint8Array {
+/** A transfer id's bytes on the wire (checked against the id alphabet), cached for the next chunk. */
+export function encodeChunkId(id: string): Uint8Array {
   if (lastId?.id !== id) lastId = { id, bytes: new TextEncoder().encode(TransferIdSchema.parse(id)) };
   return lastId.bytes;
+}
+
+/** Bytes of a chunk's header with an id of `idBytes` (from encodeChunkId). */
+export function chunkHeaderLength(idBytes: Uint8Array): number {
+  return 10 + idBytes.byteLength;
+}
+
+/**
+ * Writes a chunk's header (tag, id, index) into `out` at `at`; returns where the chunk's bytes go. Every
+ * byte of the header is written, so `out` may be memory that held an earlier chunk.
+ */
+export function writeChunkHeader(out: Uint8Array, at: number, idBytes: Uint8Array, index: number): number {
+  if (!Number.isSafeInteger(index) || index < 0) {
+    throw new ParleyError('BAD_REQUEST', `chunk index ${index} is not a safe integer`);
+  }
+  out[at] = CHUNK_TAG;
+  out[at + 1] = idBytes.byteLength;
+  out.set(idBytes, at + 2);
+  const indexAt = at + 2 + idBytes.byteLength;
+  // Big-endian u32 high, u32 low, byte by byte: no DataView per chunk.
+  const high = Math.floor(index / TWO_POW_32);
+  const low = index % TWO_POW_32;
+  for (let byte = 0; byte < 4; byte += 1) {
+    const shift = 24 - 8 * byte;
+    out[indexAt + byte] = (high >>> shift) & 0xff;
+    out[indexAt + 4 + byte] = (low >>> shift) & 0xff;
+  }
+  return indexAt + 8;
 }
 
 /**
@@ -111,22 +140,9 @@ export function encodeTransferMessageParts(message: TransferMessage): Uint8Array
     out.set(json, 1);
     return [out];
   }
-  const id = encodeId(message.id);
-  if (!Number.isSafeInteger(message.index) || message.index < 0) {
-    throw new ParleyError('BAD_REQUEST', `chunk index ${message.index} is not a safe integer`);
-  }
-  const header = new Uint8Array(2 + id.byteLength + 8);
-  header[0] = CHUNK_TAG;
-  header[1] = id.byteLength;
-  header.set(id, 2);
-  // Big-endian u32 high, u32 low, byte by byte: no DataView per chunk.
-  const high = Math.floor(message.index / TWO_POW_32);
-  const low = message.index % TWO_POW_32;
-  for (let byte = 0; byte < 4; byte += 1) {
-    const shift = 24 - 8 * byte;
-    header[2 + id.byteLength + byte] = (high >>> shift) & 0xff;
-    header[6 + id.byteLength + byte] = (low >>> shift) & 0xff;
-  }
+  const id = encodeChunkId(message.id);
+  const header = new Uint8Array(chunkHeaderLength(id));
+  writeChunkHeader(header, 0, id, message.index);
   return [header, message.bytes];
 }
 

@@ -207,12 +207,22 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
           return;
         }
         if (this.#port !== port || this.#nextToSend !== index || this.#state !== 'running') return;
-        this.#nextToSend = index + 1;
+        let sent = true;
         try {
-          await port.send({ t: 'chunk', id: this.id, index, bytes });
+          if (port.trySendChunk === undefined || port.writable === undefined) {
+            this.#nextToSend = index + 1;
+            await port.send({ t: 'chunk', id: this.id, index, bytes });
+            continue;
+          }
+          // Copies `bytes` into the link's frame before it returns, so the source may reuse their memory.
+          sent = port.trySendChunk(this.id, index, bytes);
+          if (!sent) await port.writable();
         } catch {
           return; // the link went away; its session detaches us and the next attach resumes
         }
+        // Not sent: the link was full. Read the chunk again once it drained (the source may have reused
+        // the memory of these bytes meanwhile; reading again is cheap, its chunk is still at hand).
+        if (sent) this.#nextToSend = index + 1;
       }
     } finally {
       if (this.#pumpingPort === port) this.#pumpingPort = undefined;

@@ -1,7 +1,15 @@
 import { ParleyError } from '../errors/index.js';
 import { LinkChannel, type FramedLink } from '../link/framed-link.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
-import { decodeTransferMessage, encodeTransferMessageParts, type TransferMessage } from './protocol.js';
+import { FRAME_HEADER_BYTES } from '../link/framing.js';
+import {
+  chunkHeaderLength,
+  decodeTransferMessage,
+  encodeChunkId,
+  encodeTransferMessageParts,
+  writeChunkHeader,
+  type TransferMessage,
+} from './protocol.js';
 import type { TransferEndpoint, TransferPort } from './types.js';
 
 const MAX_UNCLAIMED_HELLOS = 64;
@@ -44,6 +52,19 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
         } catch (error) {
           return Promise.reject(error);
         }
+      },
+      // Every chunk of a file passes here: written straight into the link's frame memory.
+      trySendChunk: (id, index, bytes) => {
+        if (this.#closed) return false; // writable() says why
+        const link = this.#link;
+        const idBytes = encodeChunkId(id);
+        const frame = link.frameFor(chunkHeaderLength(idBytes) + bytes.byteLength);
+        frame.set(bytes, writeChunkHeader(frame, FRAME_HEADER_BYTES, idBytes, index));
+        return link.trySendFrame(this.#channel, frame);
+      },
+      writable: () => {
+        if (this.#closed) return Promise.reject(new ParleyError('CLOSED', 'transfer session is closed'));
+        return this.#link.writable();
       },
     };
     link.on('message', ({ channel: on, payload }) => {

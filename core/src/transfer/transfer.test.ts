@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ParleyError, isParleyError } from '../errors/index.js';
 import type { DataLink } from '../link/data-link.js';
-import { FramedLink, LinkChannel } from '../link/framed-link.js';
-import { closeAll, openLinkPair, whenClosed } from '../link/testing/link-pair.js';
+import { LinkChannel } from '../link/framed-link.js';
+import { closeAll, whenClosed } from '../link/testing/link-pair.js';
 import { TransferReceiver } from './receiver.js';
 import { TransferSender } from './sender.js';
-import { TransferSession } from './session.js';
+import { linkSessions } from './testing/link-sessions.js';
 import { MemorySink, MemorySource, patternBytes } from './testing/memory-file.js';
 import type { TransferMessage } from './protocol.js';
 import type { TransferProgress } from './types.js';
@@ -16,13 +16,7 @@ afterEach(async () => {
 });
 
 /** A fresh link between the two devices, with a transfer session on each end. */
-async function sessions(linkId: string) {
-  const { a, b } = await openLinkPair({ linkId });
-  links.push(a, b);
-  const fa = new FramedLink(a);
-  const fb = new FramedLink(b);
-  return { a, b, fa, fb, sa: new TransferSession(fa), sb: new TransferSession(fb) };
-}
+const sessions = (linkId: string) => linkSessions(linkId, links);
 
 function same(left: Uint8Array, right: Uint8Array): boolean {
   return left.byteLength === right.byteLength && left.every((byte, i) => byte === right[i]);

@@ -37,6 +37,16 @@ export interface TransferEvents {
 /** One link's way to reach the other end of a transfer; the TransferSession hands it out. */
 export interface TransferPort {
   send(message: TransferMessage): Promise<void>;
+  /**
+   * A file chunk's fast path: sends chunk `index` of transfer `id` now if the link can take it without
+   * waiting, and says whether it did (false: nothing was sent, wait for `writable()`). The same bytes on the
+   * wire as `send({ t: 'chunk', … })`, without a message object, a promise or a fresh frame per chunk.
+   * `bytes` are copied before this returns: the caller may reuse their memory at once. A port without it
+   * (a receiver's test double) gets chunks through `send`, whose bytes stay untouched until it resolves.
+   */
+  trySendChunk?(id: string, index: number, bytes: Uint8Array): boolean;
+  /** Resolves when `trySendChunk` may succeed; rejects if the link or the session closed. */
+  writable?(): Promise<void>;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   checkChunkSize,
   encodeAttachmentHeader,
   parseAttachmentHeader,
+  TAG_LENGTH,
   writeChunkNonce,
   type AttachmentDescriptor,
 } from './format.js';
@@ -113,18 +114,52 @@ export function encryptAttachmentChunk(
   plaintext: Uint8Array,
   options?: CryptoOptions,
 ): Uint8Array {
-  const { noncePrefix } = parseAttachmentHeader(header, file.chunkSize);
-  const count = Math.floor(file.size / file.chunkSize) + 1;
-  if (!Number.isInteger(index) || index < 0 || index >= count)
-    throw new ParleyError('BAD_REQUEST', `chunk index ${index} is outside the file`);
-  const final = index === count - 1;
-  const expected = final ? file.size % file.chunkSize : file.chunkSize;
-  if (plaintext.length !== expected)
-    throw new ParleyError('BAD_REQUEST', `chunk ${index} needs ${expected} bytes of plaintext`);
-  const nonce = new Uint8Array(24);
-  nonce.set(noncePrefix);
-  writeChunkNonce(nonce, index, final);
-  return resolveOptions(options).backend.secretbox(plaintext, nonce, file.key);
+  return new AttachmentChunkSealer(file, header, options).seal(index, plaintext);
+}
+
+/**
+ * encryptAttachmentChunk for one attachment, set up once (header parsed, nonce and backend at hand): a
+ * sender that encrypts its file chunk by chunk keeps one, and may encrypt every chunk into the same memory.
+ */
+export class AttachmentChunkSealer {
+  readonly #key: Uint8Array;
+  readonly #size: number;
+  readonly #chunkSize: number;
+  readonly #count: number;
+  readonly #nonce = new Uint8Array(24);
+  readonly #backend: CryptoContext['backend'];
+
+  constructor(
+    file: { readonly key: Uint8Array; readonly size: number; readonly chunkSize: number },
+    header: Uint8Array,
+    options?: CryptoOptions,
+  ) {
+    const { noncePrefix } = parseAttachmentHeader(header, file.chunkSize);
+    this.#key = file.key;
+    this.#size = file.size;
+    this.#chunkSize = file.chunkSize;
+    this.#count = Math.floor(file.size / file.chunkSize) + 1;
+    this.#nonce.set(noncePrefix);
+    this.#backend = resolveOptions(options).backend;
+  }
+
+  /**
+   * Chunk `index`'s box (tag ‖ ciphertext). With `out` (at least `plaintext.length + 16` bytes) the box is
+   * written there and a view of it returned: whatever `out` held before is overwritten.
+   */
+  seal(index: number, plaintext: Uint8Array, out?: Uint8Array): Uint8Array {
+    if (!Number.isInteger(index) || index < 0 || index >= this.#count)
+      throw new ParleyError('BAD_REQUEST', `chunk index ${index} is outside the file`);
+    const final = index === this.#count - 1;
+    const expected = final ? this.#size % this.#chunkSize : this.#chunkSize;
+    if (plaintext.length !== expected)
+      throw new ParleyError('BAD_REQUEST', `chunk ${index} needs ${expected} bytes of plaintext`);
+    writeChunkNonce(this.#nonce, index, final);
+    if (out === undefined) return this.#backend.secretbox(plaintext, this.#nonce, this.#key);
+    const box = out.length === expected + TAG_LENGTH ? out : out.subarray(0, expected + TAG_LENGTH);
+    this.#backend.secretboxInto(box, plaintext, this.#nonce, this.#key);
+    return box;
+  }
 }
 
 /**

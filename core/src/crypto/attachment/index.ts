@@ -1,4 +1,5 @@
 export {
+  AttachmentChunkSealer,
   AttachmentEncryptor,
   encryptAttachmentChunk,
   encryptAttachmentStream,

@@ -60,6 +60,22 @@ describe('crypto backends give identical bytes', () => {
     }
   });
 
+  it('secretboxInto writes the same box as secretbox into reused memory, over whatever the memory held', () => {
+    const key = nacl.randomBytes(32);
+    const nonce = nacl.randomBytes(24);
+    for (const backend of backends) {
+      const out = new Uint8Array(5000 + 16).fill(0x55); // yesterday's box, say
+      for (const message of [nacl.randomBytes(5000), new Uint8Array(5000)]) {
+        backend.secretboxInto(out, message, nonce, key);
+        expect(out).toEqual(tweetnaclBackend.secretbox(message, nonce, key));
+        expect(backend.secretboxOpen(out, nonce, key)).toEqual(message);
+      }
+      expect(() => backend.secretboxInto(new Uint8Array(5000), nacl.randomBytes(5000), nonce, key)).toThrow(
+        RangeError,
+      );
+    }
+  });
+
   it('X25519 agrees on random keys, and both return zeros for a small-order point', () => {
     fc.assert(
       fc.property(

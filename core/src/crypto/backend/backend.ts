@@ -17,6 +17,12 @@ export interface CryptoBackend {
   x25519Base(secretKey: Uint8Array): Uint8Array;
   /** XSalsa20-Poly1305 as nacl.secretbox: 16-byte tag ‖ ciphertext. */
   secretbox(message: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array;
+  /**
+   * secretbox into `out` (exactly `message.length + 16` bytes: tag ‖ ciphertext), for callers that encrypt
+   * many chunks into the same memory (a file being sent): no fresh box per chunk. `out` must not overlap
+   * `message`.
+   */
+  secretboxInto(out: Uint8Array, message: Uint8Array, nonce: Uint8Array, key: Uint8Array): void;
   secretboxOpen(box: Uint8Array, nonce: Uint8Array, key: Uint8Array): Uint8Array | null;
   /**
    * secretboxOpen into `out` (exactly `box.length - 16` bytes), for callers that already own the memory the

@@ -110,6 +110,11 @@ export const nodeNativeBackend: CryptoBackend = {
     crypto_secretbox_easy(box, message, nonce, key);
     return box;
   },
+  secretboxInto(out, message, nonce, key) {
+    if (out.length !== message.length + SECRETBOX_TAG_BYTES)
+      throw new RangeError('out must be the message length plus its tag');
+    crypto_secretbox_easy(out, message, nonce, key);
+  },
   secretboxOpen(box, nonce, key) {
     if (box.length < SECRETBOX_TAG_BYTES) return null;
     const message = new Uint8Array(box.length - SECRETBOX_TAG_BYTES);

@@ -9,6 +9,12 @@ export const tweetnaclBackend: CryptoBackend = {
   x25519: (secretKey, publicKey) => nacl.scalarMult(secretKey, publicKey),
   x25519Base: (secretKey) => nacl.scalarMult.base(secretKey),
   secretbox: (message, nonce, key) => nacl.secretbox(message, nonce, key),
+  secretboxInto(out, message, nonce, key) {
+    if (out.length !== message.length + 16)
+      throw new RangeError('out must be the message length plus its tag');
+    // tweetnacl has no API into a caller's memory: the box is made, then copied.
+    out.set(nacl.secretbox(message, nonce, key));
+  },
   secretboxOpen: (box, nonce, key) => nacl.secretbox.open(box, nonce, key),
   secretboxOpenInto(out, box, nonce, key) {
     if (out.length !== box.length - 16) throw new RangeError('out must be the box length minus its tag');

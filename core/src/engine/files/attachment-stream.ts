@@ -3,12 +3,12 @@ import {
   AttachmentDecryptor,
   attachmentOffset,
   type AttachmentCheckpoint,
+  AttachmentChunkSealer,
   AttachmentEncryptor,
   DEFAULT_CHUNK_SIZE,
   NONCE_PREFIX_LENGTH,
   TagDigest,
   encodeAttachmentHeader,
-  encryptAttachmentChunk,
   openAttachmentDigest,
   type AttachmentDescriptor,
   type AttachmentKeys,
@@ -84,6 +84,15 @@ export async function sealFile(
   return { ...prepared, descriptor, ...(hash === undefined ? {} : { sha256: hex(hash.digest()) }) };
 }
 
+export interface EncryptingReaderOptions {
+  /**
+   * Encrypt every chunk into the same memory instead of a fresh box per chunk. A read's bytes are then valid
+   * only until the next `read` or `digest` call (later chunks overwrite them): for a caller that uses or
+   * copies them first, as TransferSender does (it copies each chunk into its link frame before it reads on).
+   */
+  readonly reuseMemory?: boolean;
+}
+
 /**
  * The ciphertext of a prepared file as a random-access source: each read encrypts the chunks it covers from
  * the plaintext source, keeping the last one and reading the next one's plaintext ahead (reads come front to
@@ -96,7 +105,14 @@ export class EncryptingReader {
   readonly #count: number;
   readonly #digest: TagDigest;
   readonly #crypto: CryptoOptions;
-  #cached: { index: number; box: Uint8Array } | undefined;
+  readonly #sealer: AttachmentChunkSealer;
+  /** Where every chunk is encrypted to, with `reuseMemory`; otherwise each chunk gets a fresh box. */
+  readonly #memory: Uint8Array | undefined;
+  /** The chunk encrypted last, and its box (-1: none). */
+  #cachedIndex = -1;
+  #cachedBox: Uint8Array = new Uint8Array(0);
+  /** With `reuseMemory`: the memory reads across a chunk boundary are joined in (see #joinedMemory). */
+  #joined: Uint8Array = new Uint8Array(0);
   /** The next chunk's plaintext, being read; `bytes` once it is in, so that chunk encrypts without a wait. */
   #ahead: { index: number; plaintext: Promise<Uint8Array>; bytes?: Uint8Array } | undefined;
 
@@ -104,6 +120,7 @@ export class EncryptingReader {
     private readonly source: FileSource,
     private readonly file: PreparedFile,
     crypto: CryptoOptions,
+    options: EncryptingReaderOptions = {},
   ) {
     if (source.size !== file.keys.size) throw new ParleyError('BAD_REQUEST', 'source size changed');
     this.size = file.ciphertextSize;
@@ -111,11 +128,17 @@ export class EncryptingReader {
     this.#count = Math.floor(file.keys.size / file.keys.chunkSize) + 1;
     this.#digest = new TagDigest(file.header);
     this.#crypto = crypto;
+    this.#sealer = new AttachmentChunkSealer(file.keys, file.header, crypto);
+    this.#memory =
+      options.reuseMemory === true
+        ? new Uint8Array(Math.min(this.#boxLength, file.keys.size + TAG_LENGTH))
+        : undefined;
   }
 
   /**
    * `length` bytes of ciphertext at `offset`. Returned as they are (no promise) when every chunk they cover
    * is encrypted already or its plaintext was read ahead: most reads of a transfer, which comes front to back.
+   * A read inside one chunk is a view of its box (with `reuseMemory`, valid until the next read).
    */
   read(offset: number, length: number): Promise<Uint8Array> | Uint8Array {
     if (offset < 0 || length < 0 || offset + length > this.size)
@@ -138,15 +161,25 @@ export class EncryptingReader {
       if (piece === undefined) return undefined;
       // A read inside one chunk is a view of it; only a read across a boundary is copied.
       if (filled === 0 && piece.length === length) return piece;
-      out ??= new Uint8Array(length);
+      out ??= this.#joinedMemory(length);
       out.set(piece, filled);
       filled += piece.length;
     }
     return out ?? new Uint8Array(0);
   }
 
+  /**
+   * Where a read across a chunk boundary is put together: with `reuseMemory` the same memory each time (its
+   * length stays the same from read to read: a transfer reads equal pieces), otherwise a fresh array.
+   */
+  #joinedMemory(length: number): Uint8Array {
+    if (this.#memory === undefined) return new Uint8Array(length);
+    if (this.#joined.byteLength !== length) this.#joined = new Uint8Array(length);
+    return this.#joined;
+  }
+
   async #readLater(offset: number, length: number): Promise<Uint8Array> {
-    const out = new Uint8Array(length);
+    const out = this.#joinedMemory(length);
     let filled = 0;
     while (filled < length) {
       const position = offset + filled;
@@ -175,7 +208,7 @@ export class EncryptingReader {
 
   /** Chunk `index` encrypted, if that needs no wait: it is the cached one, or the next with its plaintext in. */
   #boxNow(index: number): Uint8Array | undefined {
-    if (this.#cached?.index === index) return this.#cached.box;
+    if (this.#cachedIndex === index) return this.#cachedBox;
     const ahead = this.#ahead;
     if (ahead?.index !== index || ahead.bytes === undefined || this.#digest.chunks < index) return undefined;
     this.#ahead = undefined;
@@ -183,7 +216,7 @@ export class EncryptingReader {
   }
 
   async #box(index: number): Promise<Uint8Array> {
-    if (this.#cached?.index === index) return this.#cached.box;
+    if (this.#cachedIndex === index) return this.#cachedBox;
     // Tags go into the digest in order: a read that skips ahead (a resume after a restart) encrypts the
     // chunks in between first.
     while (this.#digest.chunks < index) await this.#box(this.#digest.chunks);
@@ -206,9 +239,10 @@ export class EncryptingReader {
       );
       this.#ahead = ahead;
     }
-    const box = encryptAttachmentChunk(this.file.keys, this.file.header, index, plaintext, this.#crypto);
+    const box = this.#sealer.seal(index, plaintext, this.#memory);
     if (index === this.#digest.chunks) this.#digest.add(box);
-    this.#cached = { index, box };
+    this.#cachedIndex = index;
+    this.#cachedBox = box;
     return box;
   }
 

@@ -167,7 +167,8 @@ export class FileSending {
   #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
-    const ciphertext = new EncryptingReader(source, prepared, ctx.crypto);
+    // The sender copies each chunk into its link frame before it reads the next: one box serves every chunk.
+    const ciphertext = new EncryptingReader(source, prepared, ctx.crypto, { reuseMemory: true });
     const sender = new TransferSender({
       id: transferId,
       size: ciphertext.size,
