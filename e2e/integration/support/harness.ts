@@ -12,6 +12,7 @@ import {
   type AttachmentOpener,
   type CallTimeouts,
   type CryptoBackend,
+  type EngineStateStore,
   type EngineTimers,
   type EngineTuning,
   type FetchLike,
@@ -19,6 +20,7 @@ import {
   type FileSourceOpener,
   type StoredFileOpener,
   type IndexedDbFactory,
+  type KeyWrapper,
   type ParleyClientEvents,
   type RelayAccess,
   type RelaySocket,
@@ -160,6 +162,10 @@ export interface DeviceOptions {
   access?: RelayAccess;
   /** Another device's database (a restored backup, say) instead of a fresh one. */
   indexedDB?: IndexedDbFactory;
+  /** The engine's state kept here instead of in the database (one that outlives restarts, to hold writes). */
+  stateStore?: EngineStateStore;
+  /** Seals what the database keeps, instead of the harness's own key (one that holds writes, say). */
+  keyWrapper?: (key: KeyWrapper) => KeyWrapper;
   /** The engine's crypto backend; its default (tweetnacl) when absent. */
   cryptoBackend?: CryptoBackend;
   /** Dial this URL as the home relay instead of the scenario's relay (a relay in the middle, say). */
@@ -218,7 +224,9 @@ export class TestDevice {
     return {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
-      keyWrapper: createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
+      keyWrapper: (this.options.keyWrapper ?? ((key) => key))(
+        createSecretboxKeyWrapper(new Uint8Array(32).fill(9)),
+      ),
       relayUrl: this.options.relayUrl ?? this.relay.url,
       socketFactory: (url) => {
         const socket = io(url, {
@@ -238,6 +246,7 @@ export class TestDevice {
       ...(this.options.fileSink === undefined ? {} : { fileSink: this.options.fileSink }),
       ...(this.options.maxFileBytes === undefined ? {} : { maxFileBytes: this.options.maxFileBytes }),
       ...(this.options.storedFile === undefined ? {} : { storedFile: this.options.storedFile }),
+      ...(this.options.stateStore === undefined ? {} : { stateStore: this.options.stateStore }),
       ...(this.options.reopenFileSource === undefined
         ? {}
         : { reopenFileSource: this.options.reopenFileSource }),

@@ -43,17 +43,22 @@ export async function cancelledBySender(
   ctx.emit('file-cancelled', { messageId, direction: 'receive', by: 'remote' });
 }
 
-/** A transfer ended by a person's cancel, at either end: recorded, and told once. */
+/**
+ * A transfer ended by a person's cancel, at either end: recorded (once `recorded`, the file record's first
+ * write, is done), and told once.
+ */
 export function onCancel(
   transfers: FileTransfers,
   messageId: string,
   direction: 'send' | 'receive',
   by: 'local' | 'remote',
   reason: string,
+  recorded?: Promise<void>,
 ): void {
   if (reason !== PERSON_CANCELLED || transfers.cancelled.has(messageId)) return; // reported otherwise
   transfers.cancelled.add(messageId);
   void (async () => {
+    await recorded;
     await transfers.records.cancel(messageId, by);
     transfers.ctx.emit('file-cancelled', { messageId, direction, by });
   })().catch((error: unknown) => transfers.report(error));

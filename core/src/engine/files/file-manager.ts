@@ -107,6 +107,14 @@ export class FileManager {
     return this.#sending.uploads.retry(messageId, source);
   }
 
+  /**
+   * A message announcing a file is about to be stored: a direct file new here starts its transfer beside the
+   * store's write; the returned function is told whether the message was stored (FileReceiving.prestart).
+   */
+  prestart(sender: ProtocolAddress, messageId: string, body: FileBody): (stored: boolean) => void {
+    return this.#receiving.prestart(sender, messageId, body);
+  }
+
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
   receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
     return this.#receiving.receive(sender, messageId, body);

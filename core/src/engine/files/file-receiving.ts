@@ -40,6 +40,13 @@ function screenProgress(
  * out. A file this device cannot take is refused back to its sender with the reason.
  */
 export class FileReceiving {
+  /** Files whose transfer `begin` started and `receive` has not offered yet, by message id. */
+  readonly #begun = new Map<string, { recorded: Promise<void>; offer: (offered: Promise<void>) => void }>();
+  /** Whether restore() took up the files a restart cut: until then no transfer starts before its message is stored. */
+  #restored = false;
+  /** Files `prestart` started whose store has not answered yet (the same id twice in one batch starts once). */
+  readonly #starting = new Set<string>();
+
   constructor(
     private readonly transfers: FileTransfers,
     /** Our own relay's attachment API, when the platform gave the engine `fetch` and SHA-256. */
@@ -47,8 +54,54 @@ export class FileReceiving {
     private readonly options: FileOptions,
   ) {}
 
-  /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */
-  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+  /**
+   * A message announcing a file is about to be stored (decrypted, its sender admitted): a direct file new to
+   * this device starts its transfer now, beside the store's write (the sink opens and the sender gets its
+   * first ack), unless a copy of the message was stored before (a resend after a lost acknowledgement must
+   * never open its file again). Returns what to call once the store answered: stored, the file is recorded
+   * and offered as `begin` does; not stored, a transfer started here is cancelled, nothing recorded.
+   */
+  prestart(sender: ProtocolAddress, messageId: string, body: FileBody): (stored: boolean) => void {
+    if (
+      body.relayHash !== undefined ||
+      !this.#restored ||
+      this.transfers.receiving.has(messageId) ||
+      this.#begun.has(messageId) ||
+      this.#starting.has(messageId)
+    )
+      return (stored) => {
+        if (stored) this.begin(sender, messageId, body);
+      };
+    this.#starting.add(messageId);
+    const gate = offerGate();
+    // Quietly: a file this device cannot take, or anything else that goes wrong here (a read that failed,
+    // say), is met again and told by `begin`'s path, once the message is stored.
+    const started = (async () => {
+      if ((await this.transfers.ctx.db.messages.get(messageId)) !== undefined) return false;
+      return this.#receive(sender, messageId, body, undefined, gate.offered, true);
+    })().catch(() => false);
+    return (stored) => {
+      this.#starting.delete(messageId);
+      if (stored) this.begin(sender, messageId, body, { gate, started });
+      // A store that failed because the app is closing is left as it stands: the message was not
+      // acknowledged, so its sender sends it again to the next start, which takes the file then.
+      else if (!this.#closing())
+        gate.offer(Promise.reject(new ParleyError('INTERNAL', 'its message could not be stored')));
+    };
+  }
+
+  /**
+   * The message announcing a file is stored: its transfer starts now (unless `prestart` started it), beside
+   * the write of the file's record, and `receive` (the message's effects, which run a moment later) offers
+   * it. What the transfer tells or records later (arrived, failed, cancelled) waits until it was offered.
+   */
+  begin(
+    sender: ProtocolAddress,
+    messageId: string,
+    body: FileBody,
+    early?: { gate: OfferGate; started: Promise<boolean> },
+  ): void {
+    if (this.#begun.has(messageId)) return;
     const size = (() => {
       try {
         return deserializeAttachmentKeys(body.descriptor).size;
@@ -56,7 +109,7 @@ export class FileReceiving {
         return 0; // #receive refuses it with a clear reason
       }
     })();
-    await this.transfers.records.put({
+    const recorded = this.transfers.records.put({
       messageId,
       direction: 'receive',
       name: body.name,
@@ -67,16 +120,38 @@ export class FileReceiving {
       ...(body.voice === undefined ? {} : { voice: body.voice }),
       state: 'transferring',
     });
-    this.transfers.ctx.emit('file-offered', {
-      messageId,
-      name: body.name,
-      mimeType: body.mimeType,
-      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-      ...(body.voice === undefined ? {} : { voice: body.voice }),
-    });
-    void this.#receive(sender, messageId, body).catch((error: unknown) =>
-      this.transfers.failed(error, { messageId, direction: 'receive' }),
-    );
+    const { offer, offered } = early?.gate ?? offerGate();
+    this.#begun.set(messageId, { recorded, offer });
+    const receive = () =>
+      this.#receive(sender, messageId, body, undefined, offered).catch((error: unknown) =>
+        this.transfers.failed(error, { messageId, direction: 'receive' }),
+      );
+    if (early === undefined) void receive();
+    else void early.started.then((started) => (started ? undefined : receive()));
+  }
+
+  /**
+   * A message announcing a file arrived (and is stored): receive it over the link or from the relay,
+   * decrypting as it comes (started by `begin`, if it was not already), and offer it once its record is
+   * written.
+   */
+  async receive(sender: ProtocolAddress, messageId: string, body: FileBody): Promise<void> {
+    this.begin(sender, messageId, body);
+    const begun = this.#begun.get(messageId);
+    if (begun === undefined) return;
+    this.#begun.delete(messageId);
+    try {
+      await begun.recorded;
+      this.transfers.ctx.emit('file-offered', {
+        messageId,
+        name: body.name,
+        mimeType: body.mimeType,
+        ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+        ...(body.voice === undefined ? {} : { voice: body.voice }),
+      });
+    } finally {
+      begun.offer(begun.recorded);
+    }
   }
 
   /**
@@ -119,14 +194,31 @@ export class FileReceiving {
         this.transfers.failed(error, { messageId: record.messageId, direction: 'receive' }),
       );
     }
+    this.#restored = true;
   }
 
+  #closing(): boolean {
+    try {
+      this.transfers.ctx.assertOpen();
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
+  /**
+   * `offered`: settles once the file was offered (its record written), which every later change of it waits
+   * for. `quiet`: a file it cannot take is left alone, resolving false (its message is not stored yet, so
+   * there is nothing to fail; `begin` refuses it); resolves true once the transfer started.
+   */
   async #receive(
     sender: ProtocolAddress,
     messageId: string,
     body: FileBody,
     restored?: IncomingFileRecord,
-  ): Promise<void> {
+    offered: Promise<void> = Promise.resolve(),
+    quiet = false,
+  ): Promise<boolean> {
     const { ctx, records } = this.transfers;
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
     let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
@@ -142,11 +234,13 @@ export class FileReceiving {
       const resume = restored?.checkpoint !== undefined && restored.transferChunkSize !== undefined;
       sink = await this.options.sink({ ...info, size: descriptor.size, ...(resume ? { resume } : {}) });
     } catch (error) {
+      if (quiet) return false;
       // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
       // instead of waiting for a transfer that will never start.
       const reason = refusalReason(error);
       const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
       await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
+      await offered;
       await records.setState(messageId, 'failed', reason);
       ctx.emit('file-failed', { messageId, direction: 'receive', reason });
       throw error;
@@ -159,6 +253,7 @@ export class FileReceiving {
         ? new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint)
         : new BatchedDecryptingWriter(sink, descriptor, ctx.crypto, opener, checkpoint);
     const arrived = async () => {
+      await offered;
       await records.setState(messageId, 'complete');
       ctx.emit('file', {
         ...info,
@@ -193,7 +288,7 @@ export class FileReceiving {
       }
       await relay.acknowledge(body.relayHash);
       await arrived();
-      return;
+      return true;
     }
     const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
     const flush = sink.flush?.bind(sink);
@@ -215,28 +310,43 @@ export class FileReceiving {
         ctx.emit('file-progress', { messageId, direction: 'receive', bytes, total }),
       ),
     );
-    receiver.on('cancel', ({ by, reason }) => onCancel(this.transfers, messageId, 'receive', by, reason));
+    receiver.on('cancel', ({ by, reason }) =>
+      onCancel(this.transfers, messageId, 'receive', by, reason, offered),
+    );
     this.transfers.receiving.set(messageId, receiver);
+    // A file whose record could not be written is not taken: nothing would say it arrived.
+    offered.catch(() => receiver.cancel('the file could not be recorded'));
     // A receiver that stops because the client is closing (its opener refuses new batches) leaves the
     // sink and its record as they stand: the next start resumes from the checkpoint.
-    const closing = () => {
-      try {
-        ctx.assertOpen();
-        return false;
-      } catch {
-        return true;
-      }
-    };
     void receiver.done
-      .catch(() => (closing() ? undefined : abort()))
+      .catch(() => (this.#closing() ? undefined : abort()))
       .finally(async () => {
         this.transfers.receiving.delete(messageId);
-        if (!closing()) await ended();
+        if (!this.#closing()) await ended();
       })
       .catch((error: unknown) => this.transfers.report(error));
-    this.transfers.track(peerOf(sender), receiver, receiver.done, arrived, {
-      messageId,
-      direction: 'receive',
-    });
+    // Its end is told (and recorded) only once it was offered.
+    const done = receiver.done.then(
+      () => offered,
+      async (error: unknown) => {
+        await offered.catch(() => undefined);
+        throw error;
+      },
+    );
+    this.transfers.track(peerOf(sender), receiver, done, arrived, { messageId, direction: 'receive' });
+    return true;
   }
+}
+
+/** Settles once a file was offered (`offer` with its record's write), or never is (`offer` with a rejection). */
+interface OfferGate {
+  readonly offered: Promise<void>;
+  readonly offer: (offered: Promise<void>) => void;
+}
+
+function offerGate(): OfferGate {
+  let offer!: (offered: Promise<void>) => void; // assigned by the Promise executor, which runs synchronously
+  const offered = new Promise<void>((resolve) => (offer = resolve));
+  offered.catch(() => undefined); // told through `receive`, which throws; the transfer stops (#receive)
+  return { offered, offer };
 }

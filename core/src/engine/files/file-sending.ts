@@ -71,8 +71,9 @@ export class FileSending {
     const transferId = ctx.newId();
     // Chosen now so that upload progress already names the message it belongs to.
     const messageId = namespacedId(ctx.self.name, ctx.newId());
-    await records.put(outgoingFileInfo(messageId, source, file));
+    const recorded = records.put(outgoingFileInfo(messageId, source, file));
     if (viaRelay) {
+      await recorded;
       const { uploaded } = await this.uploads.start(
         { id: messageId, conversationId, recipient, text },
         source,
@@ -93,7 +94,6 @@ export class FileSending {
       descriptor: serializeAttachmentKeys(prepared.keys),
       ...extras,
     };
-    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
     const record: OutgoingFileRecord = {
       messageId,
       transferId,
@@ -101,8 +101,15 @@ export class FileSending {
       prepared,
       ...(source.reopen === undefined ? {} : { source: source.reopen }),
     };
-    // Kept until the transfer ends, so it survives an app restart (restore()).
-    await ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record));
+    // Kept until the transfer ends, so it survives an app restart (restore()); written with the file's
+    // record, before the message exists, so the transfer starts the moment the message is stored, and a
+    // restart finds the record of every transfer a message announced. One left by a failure below is
+    // dropped by restore() if its message was never stored, and resumed if it was.
+    await Promise.all([
+      recorded,
+      ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record)),
+    ]);
+    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
     this.#startSending(record, source);
     return { messageId, uploaded: Promise.resolve() };
   }
@@ -116,7 +123,8 @@ export class FileSending {
     const { ctx } = this.transfers;
     for (const key of await ctx.state.keys(OUTGOING_FILE_PREFIX)) {
       const record = decodeOutgoingRecord(await ctx.state.get(key), ciphertextSize);
-      if (record === undefined) {
+      // No message announced it (the app stopped between the two writes): nobody waits for it.
+      if (record === undefined || (await ctx.db.messages.get(record.messageId)) === undefined) {
         await ctx.state.delete(key);
         continue;
       }

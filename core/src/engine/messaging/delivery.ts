@@ -55,9 +55,10 @@ export class Delivery {
   /** Writes a file announcement (one-to-one or group) and its outbox entries, then sends them. */
   async queue(options: QueueOptions): Promise<string> {
     const content = await queueOutgoing(this.ctx, options);
+    // It goes now (a file's transfer waits for it); the chat list's note of its kind is written meanwhile.
+    this.#pump.kick();
     await recordMessageKind(this.ctx, content.id, options.body);
     this.changed(options.conversationId);
-    this.#pump.kick();
     return content.id;
   }
 

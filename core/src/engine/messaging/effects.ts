@@ -46,9 +46,12 @@ export async function applyContent(
       return;
     }
     case 'file': {
-      await recordMessageKind(ctx, content.id, body);
       // Remembered (fileInfo) before the message is announced, so a screen drawing it finds what it is.
-      await parts.files.receive(sender, content.id, body);
+      // Its transfer starts first: nothing written here needs to wait for it.
+      await Promise.all([
+        parts.files.receive(sender, content.id, body),
+        recordMessageKind(ctx, content.id, body),
+      ]);
       const message = await ctx.db.messages.get(content.id);
       if (message !== undefined) ctx.emit('message', { message, via });
       return;

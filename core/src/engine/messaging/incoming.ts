@@ -1,6 +1,6 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
 import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
-import type { Contact, NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import type { Contact, InsertResult, NewMessage, StagedCryptoStores } from '../../storage/index.js';
 import { isAccepted } from '../contacts/contact-requests.js';
 import {
   controlConversationId,
@@ -25,6 +25,13 @@ export interface IncomingHandlers {
   beforeCommit(sender: ProtocolAddress, content: Content, stage: StagedCryptoStores): Promise<void>;
   /** Runs once the message is stored, never for a duplicate. */
   afterCommit(sender: ProtocolAddress, content: Content, via: Via): Promise<void>;
+  /**
+   * Runs for each content of a message from a contact right before it is stored (decrypted, admitted, its
+   * sender not blocked): what should not wait for the store's write or the effects' own reads and writes
+   * (a direct file's transfer starts here). The returned function is told, once the store answered,
+   * whether the content was stored (false for a duplicate, or when the store failed).
+   */
+  beforeStore?(sender: ProtocolAddress, content: Content): ((stored: boolean) => void) | undefined;
   /** Whether `sender` may send to this group now. */
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
@@ -201,11 +208,19 @@ async function commit(
     firstVisible === undefined
       ? undefined
       : { key: owedReceiptKey(from, firstVisible), value: { to: from, ids: visible } };
-  const results = await ctx.db.commitIncomingBatch({
-    crypto: stage.changes(),
-    messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
-    ...(owed === undefined ? {} : { onInsert: owed }),
-  });
+  const early = contents.map((content) => handlers.beforeStore?.(sender, content));
+  let results: InsertResult[];
+  try {
+    results = await ctx.db.commitIncomingBatch({
+      crypto: stage.changes(),
+      messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+      ...(owed === undefined ? {} : { onInsert: owed }),
+    });
+  } catch (error) {
+    for (const settle of early) settle?.(false);
+    throw error;
+  }
+  early.forEach((settle, index) => settle?.(results[index] === 'inserted'));
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';
   // Delivered: this device has them on disk. Receipts are end-to-end encrypted messages like any other,

@@ -33,6 +33,10 @@ export function receivingHandlers(
     isGroupMember: (groupId, account) => groups.isMember(groupId, account),
     senderOfTag: (tag) => groups.senderOfTag(tag),
     beforeCommit: (sender, content, stage) => groups.beforeCommit(sender, content, stage),
+    // A file's transfer starts beside the message's write, before its effects run (verification, the chat
+    // list, the offer).
+    beforeStore: (sender, content) =>
+      content.body.type === 'file' ? parts.files().prestart(sender, content.id, content.body) : undefined,
     afterCommit: async (sender, content, via) => {
       if (sender.name !== ctx.self.name) await parts.verification.check(sender.name);
       const effects = {
