@@ -17,7 +17,7 @@ import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { recordCalls, callScreen } from '../../e2e/browser/support/calls.js';
 import { twoContacts } from '../../e2e/browser/support/files-and-pairs.js';
-import { Person } from '../../e2e/browser/support/people.js';
+import { openPeople, type Person } from '../../e2e/browser/support/people.js';
 import { openChat } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import { runIfMain } from '../relay/lib/main.node.js';
@@ -114,8 +114,9 @@ async function main(): Promise<void> {
   const people: Person[] = [];
   try {
     const { alice, bob } = await twoContacts(async (...names) => {
-      for (const name of names) people.push(await Person.open(name, relay.url));
-      return people;
+      const opened = await openPeople(names, relay.url);
+      people.push(...opened);
+      return opened;
     }, recordCalls);
     await openChat(alice.page, 'Bob');
     await openChat(bob.page, 'Alice');

@@ -21,8 +21,9 @@ import { expect, type Page } from '@playwright/test';
 import { recordCalls } from '../../e2e/browser/support/calls.js';
 import { callScreen } from '../../e2e/browser/support/call-media.js';
 import { mediasoupWorker } from '../../e2e/browser/support/call-server.js';
-import { Person } from '../../e2e/browser/support/people.js';
-import { addEachOther, conversation, createGroup, onboard, openChat } from '../../e2e/browser/support/ui.js';
+import { openPeople, type Person } from '../../e2e/browser/support/people.js';
+import { formGroup } from '../../e2e/browser/support/group-call-setup.js';
+import { conversation, onboard } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
@@ -164,20 +165,12 @@ async function main(): Promise<void> {
   const people: Person[] = [];
   try {
     step('four people onboard and make a group');
-    for (const name of NAMES) people.push(await Person.open(name, relay.url));
+    people.push(...(await openPeople(NAMES, relay.url)));
     for (const person of people) {
       await recordCalls(person);
       await onboard(person.page, person.name);
     }
-    await addEachOther(people);
-    const [alice, ...others] = people;
-    if (alice === undefined) throw new Error('people did not open');
-    await createGroup(
-      alice.page,
-      GROUP,
-      others.map((person) => person.name),
-    );
-    for (const person of others) await openChat(person.page, GROUP);
+    await formGroup(people, GROUP);
     const pages = people.map((person) => person.page);
     const bare: BarePeer[] = [];
     for (const person of people) {

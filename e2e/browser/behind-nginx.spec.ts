@@ -1,7 +1,7 @@
 import { request as httpsRequest } from 'node:https';
 import { expect, test } from './support/fixtures.js';
 import { startNginx } from './support/nginx.js';
-import { Person } from './support/people.js';
+import { openPeople, type Person } from './support/people.js';
 import { befriend, bubble, conversation, expectTick, onboard, sendText } from './support/ui.js';
 
 /** GET through the proxy, trusting only its throwaway certificate; resolves the status code. */
@@ -34,10 +34,8 @@ test('two people onboard and chat through nginx terminating TLS in front of the 
     expect(await statusOf(`${proxy.url}metrics`, proxy.cert)).toBe(404);
     expect((await fetch(`${relay.url}metrics`)).status).toBe(200);
 
-    for (const name of ['Alice', 'Bob'])
-      people.push(await Person.open(name, proxy.url, ['--ignore-certificate-errors']));
-    const [alice, bob] = people;
-    if (alice === undefined || bob === undefined) throw new Error('people did not open');
+    const [alice, bob] = await openPeople(['Alice', 'Bob'], proxy.url, ['--ignore-certificate-errors']);
+    people.push(alice, bob);
     expect(alice.page.url()).toBe(proxy.url);
     expect(await alice.page.evaluate(() => window.isSecureContext)).toBe(true);
 

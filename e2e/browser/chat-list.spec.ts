@@ -38,7 +38,6 @@ test('pinned chats stay on top, archived ones move under "Archived", pictures an
   people,
 }, testInfo) => {
   const [alice, bob, carol] = await people('Alice', 'Bob', 'Carol');
-  if (alice === undefined || bob === undefined || carol === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await onboard(carol.page, 'Carol');

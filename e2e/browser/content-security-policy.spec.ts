@@ -6,7 +6,6 @@ test("the relay's CSP header and the built page's CSP meta tag say the same, and
   people,
 }, testInfo) => {
   const [alice] = await people('Alice');
-  if (alice === undefined) throw new Error('Alice did not open');
   // The page as the browser parsed it, and the header the relay sent with it.
   const meta = await alice.page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
   const header = (await fetch(relay.url)).headers.get('content-security-policy');

@@ -15,7 +15,6 @@ test('reply, react, edit and delete for everyone from the message menu reach the
   people,
 }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await befriend(alice, bob);
@@ -64,7 +63,6 @@ test('the header shows presence, typing and a direct route, and Ctrl+K searches 
   people,
 }) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await befriend(alice, bob);
@@ -97,7 +95,6 @@ test('the header shows presence, typing and a direct route, and Ctrl+K searches 
 
 test('on a phone-sized screen the list and the conversation take turns', async ({ people }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await bob.page.setViewportSize({ width: 390, height: 780 });
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
@@ -119,7 +116,6 @@ test('someone found by username is added, and the composer inserts emoji and clo
   people,
 }) => {
   const [carol, dave] = await people('Carol', 'Dave');
-  if (carol === undefined || dave === undefined) throw new Error('people did not open');
   await onboard(carol.page, 'Carol', { username: 'carol_k' });
   await onboard(dave.page, 'Dave');
   await addContact(dave.page, '@carol_k');

@@ -19,7 +19,6 @@ test('a parley://contact deep link asks before adding, and leaves a known contac
   relay,
 }) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   await addContact(alice.page, await myContactLink(bob.page));

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { callScreen, expectVideosDecoding } from './support/call-media.js';
 import { everyoneInGroupCall } from './support/group-call-setup.js';
+import { setTestOptions } from './support/test-options.js';
 
 /*
  * Key rotation on leave through the real SFU: once Bob leaves, Alice and Carol encrypt under new frame keys
@@ -75,12 +76,7 @@ test.describe('on a relay with an SFU', () => {
   }) => {
     const everyone = await people('Alice', 'Bob', 'Carol');
     const [alice, bob, carol] = everyone;
-    if (alice === undefined || bob === undefined || carol === undefined)
-      throw new Error('people did not open');
-    for (const person of everyone)
-      await person.page.addInitScript(() => {
-        (window as unknown as { parleyTestOptions: object }).parleyTestOptions = { groupCallE2eeProbe: true };
-      });
+    for (const person of everyone) await setTestOptions(person.page, { groupCallE2eeProbe: true });
     await everyoneInGroupCall(everyone, GROUP);
     await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
     await expectVideosDecoding(bob.page, ['Alice', 'Carol']);
@@ -201,16 +197,12 @@ test.describe('on a relay whose SFU forwards a call to someone unseen', () => {
   }) => {
     const everyone = await people('Alice', 'Bob', 'Carol');
     const [alice, bob, carol] = everyone;
-    if (alice === undefined || bob === undefined || carol === undefined)
-      throw new Error('people did not open');
     for (const person of everyone)
-      await person.page.addInitScript((leaver) => {
-        (window as unknown as { parleyTestOptions: object }).parleyTestOptions = {
-          groupCallE2eeProbe: true,
-          // Bob's page keeps the keys it held when it left (in memory, frozen) for the eavesdropper below.
-          ...(leaver ? { groupCallEavesdropAfterLeave: true } : {}),
-        };
-      }, person === bob);
+      await setTestOptions(person.page, {
+        groupCallE2eeProbe: true,
+        // Bob's page keeps the keys it held when it left (in memory, frozen) for the eavesdropper below.
+        ...(person === bob ? { groupCallEavesdropAfterLeave: true } : {}),
+      });
     await everyoneInGroupCall(everyone, GROUP);
     await expectVideosDecoding(alice.page, ['Bob', 'Carol']);
     await expectVideosDecoding(bob.page, ['Alice', 'Carol']);

@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
 import { callScreen, expectVideosDecoding, remoteFrames } from './support/call-media.js';
 import { everyoneInGroupCall } from './support/group-call-setup.js';
+import { setTestOptions } from './support/test-options.js';
 
 /*
  * End-to-end encrypted media through the real SFU: the SFU forwards every participant's packets to everyone,
@@ -40,13 +41,7 @@ test.describe('on a relay with an SFU', () => {
   }) => {
     const everyone = await people('Alice', 'Bob', 'Carol');
     const [alice, bob, carol] = everyone;
-    if (alice === undefined || bob === undefined || carol === undefined)
-      throw new Error('people did not open');
-    await carol.page.addInitScript(() => {
-      (window as unknown as { parleyTestOptions: object }).parleyTestOptions = {
-        groupCallWithoutFrameKeys: true,
-      };
-    });
+    await setTestOptions(carol.page, { groupCallWithoutFrameKeys: true });
     await everyoneInGroupCall(everyone, GROUP);
 
     // Alice and Bob hold each other's keys (and Carol's): they decode every video.

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import type { Person } from './support/people.js';
+import type { OpenPeople, PeopleNamed, Person } from './support/people.js';
 import {
   callScreen,
   callTile,
@@ -8,7 +8,8 @@ import {
   recordPeerConnections,
   remoteFrames,
 } from './support/call-media.js';
-import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+import { formGroup } from './support/group-call-setup.js';
+import { conversation, onboard } from './support/ui.js';
 
 /*
  * Small group calls as a mesh of direct connections, and the move to the SFU when a fifth person joins: real
@@ -19,7 +20,7 @@ import { addEachOther, conversation, createGroup, onboard, openChat } from './su
 test.describe.configure({ timeout: 1_200_000 });
 
 const GROUP = 'Book club';
-const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'];
+const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'] as const;
 
 /**
  * Five Chromiums on two cores: every camera is a slow fake (test instrumentation: the app asks for 640×360
@@ -40,11 +41,12 @@ async function smallCamera(page: Page): Promise<void> {
   });
 }
 
-async function openGroup(
-  people: (...names: string[]) => Promise<Person[]>,
-  names: readonly string[] = NAMES,
-): Promise<Person[]> {
-  const everyone = await people(...names);
+async function openGroup<const Names extends readonly string[]>(
+  people: OpenPeople,
+  names: Names,
+): Promise<PeopleNamed<Names>> {
+  const opened = await people(...names);
+  const everyone: readonly Person[] = opened;
   for (const person of everyone) {
     person.page.on('console', (message) => {
       if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
@@ -53,16 +55,8 @@ async function openGroup(
     await recordPeerConnections(person.page);
     await onboard(person.page, person.name);
   }
-  await addEachOther(everyone);
-  const [alice, ...others] = everyone;
-  if (alice === undefined) throw new Error('people did not open');
-  await createGroup(
-    alice.page,
-    GROUP,
-    others.map((person) => person.name),
-  );
-  for (const person of others) await openChat(person.page, GROUP);
-  return everyone;
+  await formGroup(everyone, GROUP);
+  return opened;
 }
 
 async function join(person: Person, first: boolean): Promise<void> {
@@ -133,16 +127,8 @@ test.describe('on a relay with an SFU', () => {
     people,
     relay,
   }) => {
-    const everyone = await openGroup(people);
+    const everyone = await openGroup(people, NAMES);
     const [alice, bob, carol, dave, erin] = everyone;
-    if (
-      alice === undefined ||
-      bob === undefined ||
-      carol === undefined ||
-      dave === undefined ||
-      erin === undefined
-    )
-      throw new Error('people did not open');
     const rooms = () => [...relay.sfu.context.rooms.all()];
 
     await join(alice, true);
@@ -184,7 +170,7 @@ test.describe('on a relay with an SFU', () => {
 
 test.describe('on a relay without an SFU', () => {
   test('five people stay on the mesh and everyone decodes everyone', async ({ people }) => {
-    const everyone = await openGroup(people);
+    const everyone = await openGroup(people, NAMES);
     let first = true;
     for (const person of everyone) {
       await join(person, first);
@@ -196,10 +182,8 @@ test.describe('on a relay without an SFU', () => {
   test('a dropped direct connection shows “Reconnecting…” on its tile and comes back with video, nobody clicking', async ({
     people,
   }) => {
-    const everyone = await openGroup(people, NAMES.slice(0, 3));
+    const everyone = await openGroup(people, ['Alice', 'Bob', 'Carol']);
     const [alice, bob, carol] = everyone;
-    if (alice === undefined || bob === undefined || carol === undefined)
-      throw new Error('people did not open');
     await join(alice, true);
     await join(bob, false);
     await join(carol, false);

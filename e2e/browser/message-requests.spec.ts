@@ -16,7 +16,6 @@ test('a stranger’s message is a request to accept or block; accepting opens th
   people,
 }, testInfo) => {
   const [alice, mallory] = await people('Alice', 'Mallory');
-  if (alice === undefined || mallory === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(mallory.page, 'Mallory');
   // Mallory has Alice's link; Alice never added Mallory.
@@ -50,7 +49,6 @@ test('a stranger’s message is a request to accept or block; accepting opens th
 
 test('the relay-only setting for calls and links is kept across a reload', async ({ people }) => {
   const [dee] = await people('Dee');
-  if (dee === undefined) throw new Error('people did not open');
   await onboard(dee.page, 'Dee');
   const panel = await openSettings(dee.page);
   const relayOnly = panel.getByRole('switch', { name: 'Relay-only calls and links' });

@@ -22,7 +22,6 @@ test('two people add each other by link, chat both ways, and ticks reach read', 
   people,
 }, testInfo) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await expectControlsLabelled(alice.page);
   await alice.page.screenshot({ path: testInfo.outputPath('onboarding.png') });
   await onboard(alice.page, 'Alice', { picture: PICTURE });
@@ -106,7 +105,6 @@ test('while the relay is down both people are told, and they chat again once it 
   relay,
 }) => {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');
   const linkA = await myContactLink(alice.page);

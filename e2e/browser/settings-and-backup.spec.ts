@@ -15,7 +15,6 @@ test('a backup restores the chats in a fresh browser, and the conversation goes 
   people,
 }, testInfo) => {
   const [ann, ben] = await people('Ann', 'Ben');
-  if (ann === undefined || ben === undefined) throw new Error('people did not open');
   await onboard(ann.page, 'Ann');
   await onboard(ben.page, 'Ben');
   await befriend(ann, ben);
@@ -45,7 +44,6 @@ test('a backup restores the chats in a fresh browser, and the conversation goes 
   await ann.quit();
 
   const [restored] = await people('Ann-restored');
-  if (restored === undefined) throw new Error('the fresh browser did not open');
   const page = restored.page;
   await page.getByRole('button', { name: 'Restore from backup' }).click();
   const choosing = page.waitForEvent('filechooser');
@@ -106,7 +104,6 @@ test('the dark theme recolours the page and is remembered; settings in light and
   people,
 }, testInfo) => {
   const [dee] = await people('Dee');
-  if (dee === undefined) throw new Error('people did not open');
   const page = dee.page;
   await onboard(page, 'Dee');
   const panel = await openSettings(page);

@@ -26,7 +26,6 @@ test('settings switches draw their knob inside the track, on and off, in light a
   people,
 }, testInfo) => {
   const [ann] = await people('Ann');
-  if (ann === undefined) throw new Error('people did not open');
   const page = ann.page;
   await onboard(page, 'Ann');
   await page.getByRole('button', { name: 'Settings', exact: true }).click();

@@ -8,7 +8,6 @@ test('an XSS payload in a message and in a display name shows as text and runs n
   people,
 }, testInfo) => {
   const [mallory, bob] = await people('Mallory', 'Bob');
-  if (mallory === undefined || bob === undefined) throw new Error('people did not open');
   await onboard(mallory.page, NAME_PAYLOAD);
   await onboard(bob.page, 'Bob');
   await addContact(bob.page, await myContactLink(mallory.page));

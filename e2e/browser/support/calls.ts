@@ -1,7 +1,8 @@
 import { expect, type Page } from '@playwright/test';
-import type { Person } from './people.js';
+import type { OpenPeople, Person } from './people.js';
 import { twoContacts } from './files-and-pairs.js';
 import { openChat } from './ui.js';
+import { setTestOptions } from './test-options.js';
 
 /*
  * What a call scenario reads from inside the page, recorded by a script that runs before the web client:
@@ -42,14 +43,13 @@ const RECORDER = `(() => {
 export async function recordCalls(person: Person, options: { ringMs?: number } = {}): Promise<void> {
   const context = person.page.context();
   await context.addInitScript(RECORDER);
-  if (options.ringMs !== undefined)
-    await context.addInitScript(`window.parleyTestOptions = { callRingMs: ${options.ringMs} };`);
+  if (options.ringMs !== undefined) await setTestOptions(context, { callRingMs: options.ringMs });
   await person.page.reload();
 }
 
 /** Alice and Bob, recorded, onboarded, contacts of each other, each with the other's chat open. */
 export async function callingPair(
-  people: (...names: string[]) => Promise<Person[]>,
+  people: OpenPeople,
   options: { ringMs?: number } = {},
 ): Promise<{ alice: Person; bob: Person }> {
   const pair = await twoContacts(people, (person) => recordCalls(person, options));

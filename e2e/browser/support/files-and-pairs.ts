@@ -1,5 +1,5 @@
 import { expect, type Page } from '@playwright/test';
-import type { Person } from './people.js';
+import type { OpenPeople, Person } from './people.js';
 import { addContact, conversation, myContactLink, onboard, sendText } from './ui.js';
 
 /**
@@ -7,11 +7,10 @@ import { addContact, conversation, myContactLink, onboard, sendText } from './ui
  * on each person's fresh page before onboarding (e.g. a script recording what the page does).
  */
 export async function twoContacts(
-  people: (...names: string[]) => Promise<Person[]>,
+  people: OpenPeople,
   prepare?: (person: Person) => Promise<void>,
 ): Promise<{ alice: Person; bob: Person }> {
   const [alice, bob] = await people('Alice', 'Bob');
-  if (alice === undefined || bob === undefined) throw new Error('people did not open');
   for (const person of [alice, bob]) await prepare?.(person);
   await onboard(alice.page, 'Alice');
   await onboard(bob.page, 'Bob');

@@ -1,6 +1,6 @@
 import { test as base } from '@playwright/test';
 import { assertChromium } from './chromium.js';
-import { Person } from './people.js';
+import { openPeople, type OpenPeople, type Person } from './people.js';
 import { WebRelay, type CallServerMode } from './web-relay.js';
 
 interface Options {
@@ -12,7 +12,7 @@ interface Fixtures {
   /** A fresh real relay for this test, serving the web client. */
   relay: WebRelay;
   /** Opens independent people (each their own Chromium and profile) on the relay's web client. */
-  people: (...names: string[]) => Promise<Person[]>;
+  people: OpenPeople;
 }
 
 export const test = base.extend<Options & Fixtures>({
@@ -26,7 +26,7 @@ export const test = base.extend<Options & Fixtures>({
   people: async ({ relay }, use, testInfo) => {
     const opened: Person[] = [];
     await use(async (...names) => {
-      const people = await Promise.all(names.map((name) => Person.open(name, relay.url)));
+      const people = await openPeople(names, relay.url);
       opened.push(...people);
       return people;
     });

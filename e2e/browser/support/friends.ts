@@ -1,4 +1,4 @@
-import type { Person } from './people.js';
+import type { OpenPeople, PeopleNamed, Person } from './people.js';
 import { addEachOther, onboard } from './ui.js';
 
 /**
@@ -6,13 +6,13 @@ import { addEachOther, onboard } from './ui.js';
  * contact link, the later-named first (as `befriend` does): by the time the first-named adds someone they
  * have already added her, so her presence request is allowed at once.
  */
-export async function openFriends<Names extends readonly string[]>(
-  people: (...names: string[]) => Promise<Person[]>,
+export async function openFriends<const Names extends readonly string[]>(
+  people: OpenPeople,
   ...names: Names
-): Promise<{ [K in keyof Names]: Person }> {
+): Promise<PeopleNamed<Names>> {
   const opened = await people(...names);
-  if (opened.length !== names.length) throw new Error('people did not open');
-  for (const person of opened) await onboard(person.page, person.name);
-  await addEachOther([...opened].reverse());
-  return opened as unknown as { [K in keyof Names]: Person }; // one Person per name, in order (checked above)
+  const everyone: readonly Person[] = opened;
+  for (const person of everyone) await onboard(person.page, person.name);
+  await addEachOther([...everyone].reverse());
+  return opened;
 }

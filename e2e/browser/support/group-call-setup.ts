@@ -4,6 +4,25 @@ import { callScreen, recordPeerConnections } from './call-media.js';
 import { addEachOther, conversation, createGroup, onboard, openChat } from './ui.js';
 
 /**
+ * Everyone (onboarded) adds everyone, the first creates `group` with the others, and the others open its
+ * chat: the group scenarios' (and the group-call bench's) common start before anyone calls.
+ */
+export async function formGroup(
+  everyone: readonly { readonly name: string; readonly page: Page }[],
+  group: string,
+): Promise<void> {
+  const [first, ...others] = everyone;
+  if (first === undefined) throw new Error('a group needs someone');
+  await addEachOther(everyone);
+  await createGroup(
+    first.page,
+    group,
+    others.map((person) => person.name),
+  );
+  for (const person of others) await openChat(person.page, group);
+}
+
+/**
  * The SFU group-call scenarios' common start: everyone onboards (their pages' peer connections recorded, so
  * set any init script before; the call goes straight to the SFU, mesh limit 0), befriends everyone, the first creates `group` with the others and starts its call,
  * the others join from the banner, and every call screen shows everyone's tile. The pages' "group call …"
@@ -27,13 +46,7 @@ export async function everyoneInGroupCall(
     await recordPeerConnections(person.page);
     await onboard(person.page, person.name);
   }
-  await addEachOther(everyone);
-  await createGroup(
-    host.page,
-    group,
-    guests.map((guest) => guest.name),
-  );
-  for (const person of guests) await openChat(person.page, group);
+  await formGroup(everyone, group);
 
   await conversation(host.page, group).getByRole('button', { name: 'Start group call' }).click();
   await expect(callScreen(host.page)).toBeVisible();

@@ -71,3 +71,33 @@ export class Person {
     await rm(this.profileDir, { recursive: true, force: true });
   }
 }
+
+/** One Person per name, in the names' order (a tuple when the names are). */
+export type PeopleNamed<Names extends readonly string[]> = { -readonly [K in keyof Names]: Person };
+
+/** Opens named people (the `people` fixture's shape): one Person per name, in order. */
+export type OpenPeople = <const Names extends readonly string[]>(
+  ...names: Names
+) => Promise<PeopleNamed<Names>>;
+
+/**
+ * Opens one Person per name, all at once, and checks each opened: if any did not, closes those that did and
+ * fails naming who did not and why, so a scenario never goes on with someone missing.
+ */
+export async function openPeople<const Names extends readonly string[]>(
+  names: Names,
+  url: string,
+  extraArgs: readonly string[] = [],
+): Promise<PeopleNamed<Names>> {
+  const results = await Promise.allSettled(names.map((name) => Person.open(name, url, extraArgs)));
+  const opened = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const missing = names.filter((_, index) => results[index]?.status !== 'fulfilled');
+  if (missing.length > 0) {
+    await Promise.all(opened.map((person) => person.destroy()));
+    const reasons = results.flatMap((result) =>
+      result.status === 'rejected' ? [String(result.reason)] : [],
+    );
+    throw new Error(`${missing.join(', ')} did not open:\n${reasons.join('\n')}`);
+  }
+  return opened as unknown as PeopleNamed<Names>; // one Person per name, in order (checked above)
+}

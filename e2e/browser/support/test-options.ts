@@ -1,0 +1,23 @@
+import type { BrowserContext, Page } from '@playwright/test';
+
+/**
+ * The app's test hooks a scenario may set before its pages load (desktop/src/renderer/platform/test-options.dom.ts
+ * reads them): `window.parleyTestOptions`, set by an init script on a page or on every page of a context. Takes
+ * effect from the next load.
+ */
+export interface ParleyTestOptions {
+  callRingMs?: number;
+  groupCallWithoutFrameKeys?: boolean;
+  groupCallE2eeProbe?: boolean;
+  groupCallEavesdropAfterLeave?: boolean;
+}
+
+export async function setTestOptions(
+  target: Page | BrowserContext,
+  options: ParleyTestOptions,
+): Promise<void> {
+  const script = (given: ParleyTestOptions) => {
+    (window as unknown as { parleyTestOptions: ParleyTestOptions }).parleyTestOptions = given;
+  };
+  await target.addInitScript(script, options);
+}
