@@ -27,7 +27,13 @@ export class Person {
   static async open(name: string, url: string, extraArgs: readonly string[] = []): Promise<Person> {
     const profileDir = await mkdtemp(join(tmpdir(), `parley-${name.toLowerCase()}-`));
     const person = new Person(name, url, profileDir, extraArgs);
-    await person.reopen();
+    try {
+      await person.reopen();
+    } catch (error) {
+      // Nobody gets this person to close: close the browser and its profile here.
+      await person.destroy();
+      throw error;
+    }
     return person;
   }
 
