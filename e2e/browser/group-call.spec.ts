@@ -2,7 +2,9 @@ import type { Page } from '@playwright/test';
 import type { Sfu } from '@parley/sfu';
 import { expect, test } from './support/fixtures.js';
 import { callScreen, callTile, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
-import { addEachOther, conversation, createGroup, onboard, openChat } from './support/ui.js';
+import { formGroup } from './support/group-call-setup.js';
+import { groupCallsStraightToSfu } from './support/test-options.js';
+import { addEachOther, conversation, createGroup, onboard } from './support/ui.js';
 
 /*
  * Group calls through the relay's SFU, by clicks only: real relay, real SFU with a real mediasoup worker,
@@ -70,15 +72,11 @@ test.describe('on a relay with an SFU', () => {
         if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
       });
       // Four people would talk on the mesh (group-call-mesh.spec.ts): this scenario is about the SFU.
-      await person.page.addInitScript(() => {
-        (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
-      });
+      await groupCallsStraightToSfu(person.page);
       await recordPeerConnections(person.page);
       await onboard(person.page, person.name);
     }
-    await addEachOther(everyone);
-    await createGroup(alice.page, GROUP, ['Bob', 'Carol', 'Dave']);
-    for (const person of [bob, carol, dave]) await openChat(person.page, GROUP);
+    await formGroup(everyone, GROUP);
 
     // Alice starts the call from the group's header; the others see "Call in progress" and join from it.
     await startCall(alice.page);
@@ -213,9 +211,7 @@ test.describe('on a relay whose SFU does not trust its key', () => {
   test('joining a group call is refused and the person is told why', async ({ people }) => {
     const [alice, bob] = await people('Alice', 'Bob');
     // Two people would talk on the mesh and never ask the SFU: this scenario is about the SFU's refusal.
-    await alice.page.addInitScript(() => {
-      (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
-    });
+    await groupCallsStraightToSfu(alice.page);
     await alice.page.reload();
     for (const person of [alice, bob]) await onboard(person.page, person.name);
     await addEachOther([alice, bob]);

@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { callScreen, recordPeerConnections } from './call-media.js';
+import { groupCallsStraightToSfu } from './test-options.js';
 import { addEachOther, conversation, createGroup, onboard, openChat } from './ui.js';
 
 /**
@@ -38,10 +39,7 @@ export async function everyoneInGroupCall(
     person.page.on('console', (message) => {
       if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
     });
-    // Straight to the SFU: with the default mesh limit (4) a call this small would be a mesh.
-    await person.page.addInitScript(() => {
-      (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
-    });
+    await groupCallsStraightToSfu(person.page);
     // Reloads the page: init scripts added before are in place from here on.
     await recordPeerConnections(person.page);
     await onboard(person.page, person.name);

@@ -21,3 +21,13 @@ export async function setTestOptions(
   };
   await target.addInitScript(script, options);
 }
+
+/**
+ * This page's group calls go straight to the SFU (the app's `__parleyGroupCallMeshLimit` hook set to 0): with the
+ * default mesh limit (4) a call of two to four would be a mesh. Takes effect from the next load.
+ */
+export async function groupCallsStraightToSfu(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    (window as unknown as { __parleyGroupCallMeshLimit: number }).__parleyGroupCallMeshLimit = 0;
+  });
+}
