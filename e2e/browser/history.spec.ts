@@ -29,10 +29,17 @@ test('a long conversation opens at the newest message and loads older pages whil
 
   const list = alice.page.getByRole('list', { name: 'Messages' });
   await list.hover();
-  for (let step = 0; step < 200; step += 1) {
-    if ((await bubble(alice.page, 'message 1').count()) > 0) break;
-    await alice.page.mouse.wheel(0, -1500);
-  }
+  // Keep scrolling up until the first page is in: each older page loads while the list sits at its top, so a
+  // fixed number of wheel turns can run out before the loads do (it did, on a fast machine).
+  await expect
+    .poll(
+      async () => {
+        await alice.page.mouse.wheel(0, -1500);
+        return bubble(alice.page, 'message 1').count();
+      },
+      { timeout: 60_000 },
+    )
+    .toBeGreaterThan(0);
   await expect(bubble(alice.page, 'message 1')).toBeVisible();
   await expect(bubble(alice.page, 'message 2')).toBeVisible();
   await alice.page.getByRole('button', { name: 'Scroll to the latest message' }).click();
