@@ -205,16 +205,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
    * The link holds on to `frame` until this resolves: only then may its memory be reused.
    */
   send(frame: Uint8Array): Promise<void> {
-    this.#assertNotClosed();
-    if (!(frame instanceof Uint8Array) || frame.byteLength === 0) {
-      throw new ParleyError('BAD_REQUEST', 'a frame is a non-empty Uint8Array');
-    }
-    if (frame.byteLength > MAX_FRAME_BYTES) {
-      throw new ParleyError(
-        'PAYLOAD_TOO_LARGE',
-        `frame of ${frame.byteLength} bytes exceeds ${MAX_FRAME_BYTES}; split it with the framing layer`,
-      );
-    }
+    this.#assertSendable(frame);
     return this.#sendQueue.send(ownBuffer(frame));
   }
 
@@ -226,10 +217,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
    * Throws as `send` does for a closed link or a bad frame.
    */
   trySend(frame: Uint8Array): boolean {
-    this.#assertNotClosed();
-    if (frame.byteLength === 0 || frame.byteLength > MAX_FRAME_BYTES) {
-      throw new ParleyError('BAD_REQUEST', `a frame is 1 to ${MAX_FRAME_BYTES} bytes`);
-    }
+    this.#assertSendable(frame);
     // A view of a larger buffer is copied first, as in `send` (some WebRTC stacks sent the whole buffer).
     return this.#sendQueue.trySend(ownBuffer(frame));
   }
@@ -269,6 +257,20 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
    */
   close(error?: ParleyError): void {
     this.#shutDown(error === undefined ? 'local' : 'error', error);
+  }
+
+  /** What `send` and `trySend` both refuse: a closed link, or a frame that is not 1..MAX_FRAME_BYTES bytes. */
+  #assertSendable(frame: Uint8Array): void {
+    this.#assertNotClosed();
+    if (!(frame instanceof Uint8Array) || frame.byteLength === 0) {
+      throw new ParleyError('BAD_REQUEST', 'a frame is a non-empty Uint8Array');
+    }
+    if (frame.byteLength > MAX_FRAME_BYTES) {
+      throw new ParleyError(
+        'PAYLOAD_TOO_LARGE',
+        `frame of ${frame.byteLength} bytes exceeds ${MAX_FRAME_BYTES}; split it with the framing layer`,
+      );
+    }
   }
 
   #assertNotClosed(): void {
