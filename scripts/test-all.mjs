@@ -69,6 +69,23 @@ function vitest() {
   const unexplained = status !== 0 && result.numFailedTests === 0 && brokenFiles.length === 0;
   if (unexplained) totals.failed += 1;
   if (status !== 0 || result.numFailedTests > 0 || brokenFiles.length > 0) failures.push('vitest');
+  // Named again at the end, beside the totals: the runner's own account of them is far up a long log.
+  for (const file of result.testResults) {
+    const where = path.relative(process.cwd(), file.name);
+    for (const test of file.assertionResults.filter((t) => t.status === 'failed')) {
+      console.log(`\nvitest failed: ${where} › ${test.fullName}\n  ${firstLines(test.failureMessages?.[0])}`);
+    }
+    for (const test of file.assertionResults.filter((t) => t.status === 'pending' || t.status === 'todo')) {
+      console.log(`\nvitest skipped: ${where} › ${test.fullName}`);
+    }
+    if (brokenFiles.includes(file))
+      console.log(`\nvitest file failed: ${where}\n  ${firstLines(file.message)}`);
+  }
+}
+
+/** The first lines of a failure message: what went wrong, without the whole stack. */
+function firstLines(text = '', lines = 6) {
+  return String(text).split('\n').slice(0, lines).join('\n  ');
 }
 
 function playwright() {
@@ -95,6 +112,17 @@ function playwright() {
   totals.failed += errors;
   if (status !== 0 && unexpected === 0 && errors === 0) totals.failed += 1;
   if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
+  for (const test of failedSpecs(result.suites ?? [])) console.log(`\nplaywright failed: ${test}`);
+}
+
+/** `file › title` of every spec whose outcome was unexpected, walking Playwright's nested suites. */
+function failedSpecs(suites) {
+  return suites.flatMap((suite) => [
+    ...(suite.specs ?? [])
+      .filter((spec) => spec.tests?.some((test) => test.status === 'unexpected'))
+      .map((spec) => `${spec.file}:${spec.line} › ${spec.title}`),
+    ...failedSpecs(suite.suites ?? []),
+  ]);
 }
 
 /**
