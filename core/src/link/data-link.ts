@@ -40,6 +40,12 @@ interface PeerLike {
 const DEFAULT_CONNECT_TIMEOUT_MS = 20_000;
 const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 const DEFAULT_LOW_WATER_MARK = 64 * 1024;
+/**
+ * Where the channel has no `bufferedamountlow` (@roamhq/wrtc), how often a waiting send looks again. The
+ * channel drains the whole high-water mark in 1–2 ms on a fast link: a 5 ms poll left it idle for most of
+ * each wait (bench/engine/file-transfer.ts: ~18 waits of 5 ms per 16 MiB). 1 ms is a Node timer's finest.
+ */
+const DEFAULT_DRAIN_POLL_MS = 1;
 
 /** simple-peer's `ERR_*` codes mapped onto Parley's closed set. */
 function codeForPeerError(error: unknown): ErrorCode {
@@ -112,7 +118,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     this.#sendQueue = new SendQueue({
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
       lowWaterMark: options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK,
-      drainPollMs: options.drainPollMs ?? 5,
+      drainPollMs: options.drainPollMs ?? DEFAULT_DRAIN_POLL_MS,
       timers: this.#timers,
       onSendError: (error) => this.#shutDown('error', toParleyError(error, 'data channel send failed')),
     });

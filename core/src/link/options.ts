@@ -58,7 +58,7 @@ export interface DataLinkOptions {
   readonly lowWaterMark?: number;
   /**
    * Where the data channel has no `bufferedamountlow` event (@roamhq/wrtc), a waiting send looks at
-   * `bufferedAmount` this often instead. Default 5 ms.
+   * `bufferedAmount` this often instead. Default 1 ms.
    */
   readonly drainPollMs?: number;
 }

@@ -223,6 +223,66 @@ describe('SendQueue', () => {
     expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
   });
 
+  it('send hands a frame that fits straight to the channel, reading bufferedAmount only when it might not fit', async () => {
+    const channel = new FakeChannel(true);
+    let reads = 0;
+    let buffered = 0;
+    Object.defineProperty(channel, 'bufferedAmount', {
+      get: () => {
+        reads += 1;
+        return buffered;
+      },
+      set: (value: number) => {
+        buffered = value;
+      },
+    });
+    channel.send = (data) => {
+      buffered += data.byteLength;
+    };
+    const sends = queue();
+    sends.bind(channel);
+    const frame = new Uint8Array(MAX_FRAME_BYTES);
+    // Each resolved by the time send returns: nothing was queued, and the channel was never asked.
+    const first = [sends.send(frame), sends.send(frame), sends.send(frame), sends.send(frame)];
+    expect(buffered).toBe(64 * KiB);
+    expect(sends.queued).toBe(0);
+    expect(reads).toBe(0);
+    await Promise.all(first);
+    // 80 KiB would pass the mark: the channel is asked (by send, then by the queue as it starts waiting).
+    const fifth = sends.send(frame);
+    expect(reads).toBe(2);
+    expect(sends.queued).toBe(1);
+    channel.drain(64 * KiB); // the network took everything: bufferedamountlow
+    await fifth;
+    expect(buffered).toBe(16 * KiB);
+    expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
+  });
+
+  it('a poll resumes at half the high-water mark, before the channel runs dry, where the low-water mark is lower', async () => {
+    const timers = new ManualTimers();
+    const channel = new FakeChannel(false);
+    const sends = new SendQueue({
+      highWaterMark: 256 * KiB,
+      lowWaterMark: 64 * KiB,
+      drainPollMs: 1,
+      timers,
+      onSendError: () => undefined,
+    });
+    sends.bind(channel);
+    const delivered = Array.from({ length: 17 }, () => sends.send(new Uint8Array(MAX_FRAME_BYTES)));
+    await settle();
+    expect(channel.bytesSent).toBe(256 * KiB);
+    channel.drain(112 * KiB); // 144 KiB left: above half
+    timers.fireAll();
+    await settle();
+    expect(channel.bytesSent).toBe(256 * KiB);
+    channel.drain(16 * KiB); // 128 KiB left: half, still twice the low-water mark
+    timers.fireAll();
+    await Promise.all(delivered);
+    expect(channel.bytesSent).toBe(272 * KiB);
+    expect(Math.max(...channel.afterEachSend)).toBeLessThanOrEqual(256 * KiB);
+  });
+
   it('trySend never jumps ahead of frames queued by send', async () => {
     const channel = new FakeChannel(true);
     const sends = queue();

@@ -30,13 +30,20 @@ interface PendingSend {
 /**
  * Hands frames to a data channel in order, never letting `bufferedAmount + frame` pass the high-water
  * mark: when the next frame does not fit, it waits for `bufferedamountlow` at the low-water mark, or, where
- * the channel has no such event, polls `bufferedAmount` every `drainPollMs`. Frames queued before a
- * channel is bound wait for it.
+ * the channel has no such event, polls `bufferedAmount` every `drainPollMs` and resumes once it is at most
+ * half the high-water mark (or the low-water mark, if higher). Frames queued before a channel is bound wait
+ * for it.
  */
 export class SendQueue {
   readonly highWaterMark: number;
   readonly lowWaterMark: number;
   readonly #drainPollMs: number;
+  /**
+   * Where a poll resumes sending. A poll sees the drain only every `drainPollMs`, and a channel drains
+   * a quarter-megabyte in about a millisecond on a fast link: waiting for the low-water mark, the next look
+   * often finds it empty and idle. Half the high-water mark keeps it fed, with room for a run of frames.
+   */
+  readonly #pollResumeMark: number;
   readonly #timers: LinkTimers;
   readonly #onSendError: (error: unknown) => void;
   readonly #queue: PendingSend[] = [];
@@ -55,6 +62,7 @@ export class SendQueue {
     this.highWaterMark = options.highWaterMark;
     this.lowWaterMark = options.lowWaterMark;
     this.#drainPollMs = options.drainPollMs;
+    this.#pollResumeMark = Math.max(this.lowWaterMark, Math.floor(this.highWaterMark / 2));
     this.#timers = options.timers;
     this.#onSendError = options.onSendError;
     if (this.lowWaterMark < 0 || this.lowWaterMark > this.highWaterMark - MAX_FRAME_BYTES) {
@@ -102,6 +110,13 @@ export class SendQueue {
    */
   send(frame: Uint8Array): Promise<void> {
     if (this.#closedWith !== undefined) return Promise.reject(this.#closedWith);
+    // Straight to the channel when it can take the frame now: no turn of the pump, and no read of
+    // bufferedAmount while the bound says it fits (each read waits on libwebrtc's thread in @roamhq/wrtc).
+    try {
+      if (this.#sendNow(frame)) return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ frame, resolve, reject });
       void this.#pump();
@@ -117,12 +132,23 @@ export class SendQueue {
    * A channel whose send throws stops the queue as in `send` (the owner closes the link) and returns false.
    */
   trySend(frame: Uint8Array): boolean {
+    try {
+      return this.#sendNow(frame);
+    } catch {
+      return false; // reported by #sendNow; the owner closes the link, and with it this queue
+    }
+  }
+
+  /**
+   * trySend's work: false if the frame cannot go now; throws what the channel's send threw, once reported.
+   * bufferedAmount is a call into libwebrtc's signalling thread with @roamhq/wrtc: it is read only when the
+   * bound (what it was, plus what went since) says the frame might not fit. The channel only drains between
+   * reads, so the bound never undercounts and the high-water mark holds.
+   */
+  #sendNow(frame: Uint8Array): boolean {
     const channel = this.#channel;
     if (channel === undefined || this.#queue.length > 0) return false;
     const length = frame.byteLength;
-    // bufferedAmount is a call into libwebrtc's signalling thread with @roamhq/wrtc: it is read only when
-    // the bound (what it was, plus what went since) says the frame might not fit. The channel only drains
-    // between reads, so the bound never undercounts and the high-water mark holds.
     if (this.#bufferedAtMost + length > this.highWaterMark) {
       this.#bufferedAtMost = channel.bufferedAmount;
       if (this.#bufferedAtMost + length > this.highWaterMark) return false;
@@ -130,8 +156,8 @@ export class SendQueue {
     try {
       channel.send(frame);
     } catch (error) {
-      this.#onSendError(error); // the owner closes the link, and with it this queue
-      return false;
+      this.#onSendError(error);
+      throw error;
     }
     this.#bufferedAtMost += length;
     if (this.#bufferedAtMost > this.#maxBufferedAmount) this.#maxBufferedAmount = this.#bufferedAtMost;
@@ -179,7 +205,10 @@ export class SendQueue {
         const next = this.#queue[0];
         if (channel === undefined || next === undefined) return;
         const frame = next.frame;
-        if (channel.bufferedAmount + (frame?.byteLength ?? MAX_FRAME_BYTES) > this.highWaterMark) {
+        const length = frame?.byteLength ?? MAX_FRAME_BYTES;
+        // As in trySend: the bound first, the channel's own figure only when the bound says it may not fit.
+        if (this.#bufferedAtMost + length > this.highWaterMark) this.#bufferedAtMost = channel.bufferedAmount;
+        if (this.#bufferedAtMost + length > this.highWaterMark) {
           // bufferedAmount is above the low-water mark here (the constructor checks the margin), so the
           // event will come (or the poll will see the drain), or close() will wake us.
           this.#drainWaits += 1;
@@ -201,7 +230,7 @@ export class SendQueue {
           this.#onSendError(error);
           return;
         }
-        this.#bufferedAtMost = channel.bufferedAmount;
+        this.#bufferedAtMost += length;
         this.#maxBufferedAmount = Math.max(this.#maxBufferedAmount, this.#bufferedAtMost);
         next.resolve();
       }
@@ -214,7 +243,7 @@ export class SendQueue {
     this.#drainTimer = this.#timers.setTimeout(() => {
       this.#drainTimer = undefined;
       if (this.#channel !== channel) return;
-      if (channel.bufferedAmount <= this.lowWaterMark) this.#onLow();
+      if (channel.bufferedAmount <= this.#pollResumeMark) this.#onLow();
       else this.#poll(channel);
     }, this.#drainPollMs);
   }
