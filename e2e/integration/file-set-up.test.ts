@@ -213,6 +213,53 @@ describe('a direct transfer starting', () => {
     await sent;
   });
 
+  it('gets a file whose message was stored just before the receiving app closed, before any other write', async () => {
+    const { alice, bob, wrapper, conversation } = await withHeldReceiver();
+    const bytes = pattern(SIZE);
+    // The real store, stopped right after its commit of the message announcing the file: from then on
+    // every write of the receiver waits (then fails, as the app closes), whatever the engine writes next.
+    const db = bob.c.db;
+    const commit = db.commitIncomingBatch.bind(db);
+    let stored: (messageId: string) => void = () => undefined;
+    const storedFile = new Promise<string>((resolve) => (stored = resolve));
+    db.commitIncomingBatch = async (batch) => {
+      const results = await commit(batch);
+      const file = batch.messages.find((message) => message.attachmentIds !== undefined);
+      if (file !== undefined && results[batch.messages.indexOf(file)] === 'inserted') {
+        wrapper.holding = true;
+        stored(file.id);
+      }
+      return results;
+    };
+    void alice.c.files.send(conversation, {
+      name: 'atlas.bin',
+      mimeType: 'application/octet-stream',
+      bytes,
+    });
+    const messageId = await storedFile;
+    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+    const stopping = bob.stop();
+    wrapper.failing = true;
+    wrapper.release();
+    await stopping;
+
+    // Started again: the message is there, and so is its file, which comes in whole.
+    const again = await bob.start();
+    const failed = next(again, 'file-failed', (event) => event.messageId === messageId);
+    const arrived = next(again, 'file', (event) => event.messageId === messageId);
+    expect(await again.db.messages.get(messageId)).toBeDefined();
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', size: SIZE });
+    const file = await Promise.race([
+      arrived,
+      failed.then(({ reason }) => {
+        throw new Error(`the file failed: ${reason}`);
+      }),
+    ]);
+    expect(same(file.bytes, bytes)).toBe(true);
+    expect(await again.files.info(messageId)).toMatchObject({ state: 'complete' });
+    await sent;
+  });
+
   it('stores the message announcing a file only once the record that resumes its transfer is kept', async () => {
     const state = new HeldStateStore();
     const alice = s.device('alice', { stateStore: state });
