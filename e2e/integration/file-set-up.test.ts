@@ -314,6 +314,47 @@ describe('a direct transfer starting', () => {
     expect(offered).toEqual([]);
   });
 
+  it('sends a file whose message was stored just before the sending app closed, before its transfer began', async () => {
+    const size = 3 * 1024 * 1024 + 99;
+    const bytes = pattern(size);
+    await writeFile(join(dir, 'atlas.bin'), bytes);
+    const alice = s.device('alice', { reopenFileSource });
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    // The real store commits the message and its outbox entry, and the app goes no further: nothing after
+    // that commit (the outbox's kick, the transfer's start) runs before it closes.
+    const db = alice.c.db;
+    const commit = db.commitOutgoing.bind(db);
+    let stored: (messageId: string) => void = () => undefined;
+    const storedFile = new Promise<string>((resolve) => (stored = resolve));
+    db.commitOutgoing = async (outgoing) => {
+      const result = await commit(outgoing);
+      if (outgoing.message.attachmentIds === undefined) return result;
+      stored(outgoing.message.id);
+      return new Promise<never>(() => undefined);
+    };
+    const source = await openFileSource(join(dir, 'atlas.bin'));
+    void alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
+    const messageId = await storedFile;
+    const arrived = next(bob.c, 'file', (event) => event.messageId === messageId);
+    await alice.stop();
+    await source.close();
+
+    // Started again, it sends the message if it had not gone, and the file with it, whole.
+    const again = await alice.start();
+    const sent = next(again, 'file-sent', (event) => event.messageId === messageId);
+    const failed = next(again, 'file-failed', (event) => event.messageId === messageId);
+    const file = await Promise.race([
+      arrived,
+      failed.then(({ reason }) => {
+        throw new Error(`the file failed: ${reason}`);
+      }),
+    ]);
+    expect(same(file.bytes, bytes)).toBe(true);
+    await sent;
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'send', state: 'complete' });
+  });
+
   it('does not send a file whose resume record cannot be kept, and says why', async () => {
     const state = new HeldStateStore();
     const alice = s.device('alice', { stateStore: state });
