@@ -328,6 +328,8 @@ export class FileReceiving {
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
       ...(flush === undefined ? {} : { flush }),
+      // Its record was stored with the message (storedWith), or is there since before a restart.
+      ...(this.#recordedWithMessage() ? { stored: offered } : {}),
     });
     receiver.on(
       'progress',
