@@ -213,6 +213,53 @@ describe('a direct transfer starting', () => {
     await sent;
   });
 
+  it('gets a file whose message was stored just before the receiving app closed, before any other write', async () => {
+    const { alice, bob, wrapper, conversation } = await withHeldReceiver();
+    const bytes = pattern(SIZE);
+    // The real store, stopped right after its commit of the message announcing the file: from then on
+    // every write of the receiver waits (then fails, as the app closes), whatever the engine writes next.
+    const db = bob.c.db;
+    const commit = db.commitIncomingBatch.bind(db);
+    let stored: (messageId: string) => void = () => undefined;
+    const storedFile = new Promise<string>((resolve) => (stored = resolve));
+    db.commitIncomingBatch = async (batch) => {
+      const results = await commit(batch);
+      const file = batch.messages.find((message) => message.attachmentIds !== undefined);
+      if (file !== undefined && results[batch.messages.indexOf(file)] === 'inserted') {
+        wrapper.holding = true;
+        stored(file.id);
+      }
+      return results;
+    };
+    void alice.c.files.send(conversation, {
+      name: 'atlas.bin',
+      mimeType: 'application/octet-stream',
+      bytes,
+    });
+    const messageId = await storedFile;
+    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+    const stopping = bob.stop();
+    wrapper.failing = true;
+    wrapper.release();
+    await stopping;
+
+    // Started again: the message is there, and so is its file, which comes in whole.
+    const again = await bob.start();
+    const failed = next(again, 'file-failed', (event) => event.messageId === messageId);
+    const arrived = next(again, 'file', (event) => event.messageId === messageId);
+    expect(await again.db.messages.get(messageId)).toBeDefined();
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', size: SIZE });
+    const file = await Promise.race([
+      arrived,
+      failed.then(({ reason }) => {
+        throw new Error(`the file failed: ${reason}`);
+      }),
+    ]);
+    expect(same(file.bytes, bytes)).toBe(true);
+    expect(await again.files.info(messageId)).toMatchObject({ state: 'complete' });
+    await sent;
+  });
+
   it('stores the message announcing a file only once the record that resumes its transfer is kept', async () => {
     const state = new HeldStateStore();
     const alice = s.device('alice', { stateStore: state });
@@ -265,6 +312,47 @@ describe('a direct transfer starting', () => {
     await again.messages.send(conversation, 'after the restart');
     await ping;
     expect(offered).toEqual([]);
+  });
+
+  it('sends a file whose message was stored just before the sending app closed, before its transfer began', async () => {
+    const size = 3 * 1024 * 1024 + 99;
+    const bytes = pattern(size);
+    await writeFile(join(dir, 'atlas.bin'), bytes);
+    const alice = s.device('alice', { reopenFileSource });
+    const bob = s.device('bob');
+    await startAll(alice, bob);
+    // The real store commits the message and its outbox entry, and the app goes no further: nothing after
+    // that commit (the outbox's kick, the transfer's start) runs before it closes.
+    const db = alice.c.db;
+    const commit = db.commitOutgoing.bind(db);
+    let stored: (messageId: string) => void = () => undefined;
+    const storedFile = new Promise<string>((resolve) => (stored = resolve));
+    db.commitOutgoing = async (outgoing) => {
+      const result = await commit(outgoing);
+      if (outgoing.message.attachmentIds === undefined) return result;
+      stored(outgoing.message.id);
+      return new Promise<never>(() => undefined);
+    };
+    const source = await openFileSource(join(dir, 'atlas.bin'));
+    void alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
+    const messageId = await storedFile;
+    const arrived = next(bob.c, 'file', (event) => event.messageId === messageId);
+    await alice.stop();
+    await source.close();
+
+    // Started again, it sends the message if it had not gone, and the file with it, whole.
+    const again = await alice.start();
+    const sent = next(again, 'file-sent', (event) => event.messageId === messageId);
+    const failed = next(again, 'file-failed', (event) => event.messageId === messageId);
+    const file = await Promise.race([
+      arrived,
+      failed.then(({ reason }) => {
+        throw new Error(`the file failed: ${reason}`);
+      }),
+    ]);
+    expect(same(file.bytes, bytes)).toBe(true);
+    await sent;
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'send', state: 'complete' });
   });
 
   it('does not send a file whose resume record cannot be kept, and says why', async () => {

@@ -105,7 +105,11 @@ export interface ParleyClientOptions {
   readonly access?: RelayAccess;
   /** Whether this device tells senders when their messages were read. Default true. */
   readonly readReceipts?: boolean;
-  /** Where groups, statuses, timers and reactions are kept; by default the client database's sealed engine state. */
+  /**
+   * Where groups, statuses, timers and reactions are kept; by default the client database's sealed engine
+   * state. Another store cannot share the database's transactions: a received file's record is then
+   * written after its message, and an app that stops between the two loses that file.
+   */
   readonly stateStore?: EngineStateStore;
   /** `fetch` for the relay's attachment API (files to offline peers); without it files need a direct link. */
   readonly fetch?: FetchLike;

@@ -126,6 +126,26 @@ describe('committing an incoming message', () => {
     expect(await db.commitIncoming({ crypto, message: message({ id: 'm1' }) })).toBe('duplicate');
     expect(await db.sessions.loadSession(BOB)).toBe('{"advanced":true}');
   });
+
+  it("writes each new message's engine state with it, never a duplicate's, and neither if it fails", async () => {
+    const crypto = { sessions: [], removedOneTimePreKeys: [], trusted: [] };
+    await db.messages.insert(message({ id: 'seen' }));
+    await db.engineState.put('file:seen', { state: 'complete' });
+    const results = await db.commitIncomingBatch({
+      crypto,
+      messages: [message({ id: 'seen' }), message({ id: 'new' })],
+      withEach: [[{ key: 'file:seen', value: { state: 'transferring' } }], [{ key: 'file:new', value: 1 }]],
+    });
+    expect(results).toEqual(['duplicate', 'inserted']);
+    expect(await db.engineState.get('file:seen')).toEqual({ state: 'complete' });
+    expect(await db.engineState.get('file:new')).toBe(1);
+
+    const broken = { ...message({ id: 'broken' }), extra: () => 'not cloneable' };
+    await expect(
+      db.commitIncomingBatch({ crypto, messages: [broken], withEach: [[{ key: 'file:broken', value: 1 }]] }),
+    ).rejects.toBeDefined();
+    expect(await db.engineState.get('file:broken')).toBeUndefined();
+  });
 });
 
 describe('the outbox', () => {

@@ -33,7 +33,7 @@ import { MESSAGE_STORES, MessageRepository, insertMessageInTx } from './reposito
 import { OutboxRepository, enqueueInTx, type NewOutboxEntry } from './repositories/outbox.js';
 import { SCHEMA_VERSION } from './schema.js';
 import { isEmptyDatabase, restoreSnapshot, takeSnapshot, type DatabaseSnapshot } from './snapshot.js';
-import type { SenderKeyRow, SessionRow } from './schema.js';
+import type { EngineStateRow, SenderKeyRow, SessionRow } from './schema.js';
 import type { InsertResult, NewMessage } from './types.js';
 
 export interface OpenClientDatabaseOptions {
@@ -59,7 +59,19 @@ export interface IncomingBatchCommit {
    * Engine state written in the same transaction if at least one message was new: what must follow from
    * storing them even if the app dies right after (the delivered receipt still owed to their sender).
    */
-  readonly onInsert?: { readonly key: string; readonly value: unknown };
+  readonly onInsert?: StateEntry;
+  /**
+   * Engine state written with each message (by index), in the same transaction, if that message is new (a
+   * duplicate's never overwrites what its first copy wrote): what must be on disk as soon as the message is,
+   * so a restart right after the commit finds it (the record of the file a message announces).
+   */
+  readonly withEach?: readonly (readonly StateEntry[])[];
+}
+
+/** One engine-state value by key, as `engineState.put` takes it. */
+export interface StateEntry {
+  readonly key: string;
+  readonly value: unknown;
 }
 
 export interface OutgoingCommit {
@@ -164,6 +176,12 @@ export class ClientDatabase {
       });
     }
     const owed = commit.onInsert === undefined ? undefined : await this.engineState.seal(commit.onInsert);
+    const withEach: EngineStateRow[][] = [];
+    for (const entries of commit.withEach ?? []) {
+      const sealed: EngineStateRow[] = [];
+      for (const entry of entries) sealed.push(await this.engineState.seal(entry));
+      withEach.push(sealed);
+    }
     const stores = [
       'sessions',
       'preKeys',
@@ -184,8 +202,12 @@ export class ClientDatabase {
       }
       for (const row of senderKeyRows) await tx.objectStore('senderKeys').put(row);
       const results: InsertResult[] = [];
-      for (const message of commit.messages)
-        results.push(await insertMessageInTx(tx, this.context.content, message));
+      for (const [index, message] of commit.messages.entries()) {
+        const result = await insertMessageInTx(tx, this.context.content, message);
+        results.push(result);
+        if (result !== 'inserted') continue;
+        for (const row of withEach[index] ?? []) await tx.objectStore('engineState').put(row);
+      }
       if (owed !== undefined && results.includes('inserted')) await tx.objectStore('engineState').put(owed);
       return results;
     });

@@ -4,6 +4,7 @@ export type {
   IncomingCommit,
   OpenClientDatabaseOptions,
   OutgoingCommit,
+  StateEntry,
 } from './client-database.js';
 export type { IndexedDbFactory } from './idb-environment.js';
 export { createSecretboxKeyWrapper } from './key-wrapper.js';

@@ -1,4 +1,5 @@
 import type { ProtocolAddress } from '../../crypto/index.js';
+import type { StateEntry } from '../../storage/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import type { TransferSession } from '../../transfer/session.js';
 import type { EngineContext } from '../context.js';
@@ -113,6 +114,11 @@ export class FileManager {
    */
   prestart(sender: ProtocolAddress, messageId: string, body: FileBody): (stored: boolean) => void {
     return this.#receiving.prestart(sender, messageId, body);
+  }
+
+  /** What to store with a message announcing a file, in its transaction (FileReceiving.storedWith). */
+  storedWith(sender: ProtocolAddress, messageId: string, body: FileBody): readonly StateEntry[] {
+    return this.#receiving.storedWith(sender, messageId, body);
   }
 
   /** A message announcing a file arrived: receive it over the link or from the relay, decrypting as it comes. */

@@ -7,12 +7,19 @@ import { BatchedDecryptingWriter } from './batched-decrypting-writer.js';
 import { onCancel } from './file-cancellation.js';
 import { MemoryFileSink, type FileSink } from './file-io.js';
 import type { FileTransfers } from './file-transfers.js';
-import { INCOMING_FILE_PREFIX, decodeIncomingRecord, type IncomingFileRecord } from './incoming-record.js';
+import { fileRecordEntry, type FileInfo } from './file-records.js';
+import {
+  INCOMING_FILE_PREFIX,
+  decodeIncomingRecord,
+  encodeIncomingRecord,
+  type IncomingFileRecord,
+} from './incoming-record.js';
 import { resumableReceiver } from './receive-checkpoints.js';
 import { refusalReason } from './refusal.js';
 import { PERSON_CANCELLED, type CancelFlag } from './relay-send.js';
 import type { FileBody, FileOptions } from './types.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
+import type { StateEntry } from '../../storage/index.js';
 
 /** The smallest step between two progress events of a received file, and the share of a large one. */
 const PROGRESS_STEP_BYTES = 64 * 1024;
@@ -46,6 +53,8 @@ export class FileReceiving {
   #restored = false;
   /** Files `prestart` started whose store has not answered yet (the same id twice in one batch starts once). */
   readonly #starting = new Set<string>();
+  /** Files whose transfer this run started, by message id: restore() does not start them again. */
+  readonly #taken = new Set<string>();
 
   constructor(
     private readonly transfers: FileTransfers,
@@ -91,6 +100,25 @@ export class FileReceiving {
   }
 
   /**
+   * What to write in the transaction that stores a message announcing a file, if the engine state is the
+   * database's own (else `begin` writes the record, after the commit): the file's record ('transferring')
+   * and its `file-in:` record. An app that stops right after the commit then finds both, and restore()
+   * takes the file up (from its first byte, or from the relay), instead of a message whose file never
+   * comes nor fails. A duplicate's are not written (the store writes them only with a new message).
+   */
+  storedWith(sender: ProtocolAddress, messageId: string, body: FileBody): readonly StateEntry[] {
+    if (!this.#recordedWithMessage()) return [];
+    const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    return [
+      fileRecordEntry(receivedFileInfo(messageId, body)),
+      {
+        key: INCOMING_FILE_PREFIX + messageId,
+        value: encodeIncomingRecord({ messageId, sender: from, body }),
+      },
+    ];
+  }
+
+  /**
    * The message announcing a file is stored: its transfer starts now (unless `prestart` started it), beside
    * the write of the file's record, and `receive` (the message's effects, which run a moment later) offers
    * it. What the transfer tells or records later (arrived, failed, cancelled) waits until it was offered.
@@ -102,32 +130,20 @@ export class FileReceiving {
     early?: { gate: OfferGate; started: Promise<boolean> },
   ): void {
     if (this.#begun.has(messageId)) return;
-    const size = (() => {
-      try {
-        return deserializeAttachmentKeys(body.descriptor).size;
-      } catch {
-        return 0; // #receive refuses it with a clear reason
-      }
-    })();
-    const recorded = this.transfers.records.put({
-      messageId,
-      direction: 'receive',
-      name: body.name,
-      mimeType: body.mimeType,
-      size,
-      ...(body.caption === undefined ? {} : { caption: body.caption }),
-      ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-      ...(body.voice === undefined ? {} : { voice: body.voice }),
-      state: 'transferring',
-    });
+    // In the database's own engine state the record was written with the message (storedWith).
+    const recorded = this.#recordedWithMessage()
+      ? Promise.resolve()
+      : this.transfers.records.put(receivedFileInfo(messageId, body));
     const { offer, offered } = early?.gate ?? offerGate();
     this.#begun.set(messageId, { recorded, offer });
     const receive = () =>
       this.#receive(sender, messageId, body, undefined, offered).catch((error: unknown) =>
         this.transfers.failed(error, { messageId, direction: 'receive' }),
       );
-    if (early === undefined) void receive();
-    else void early.started.then((started) => (started ? undefined : receive()));
+    // restore() may have taken it up already (from the record its message's commit wrote).
+    if (early === undefined) {
+      if (!this.#taken.has(messageId)) void receive();
+    } else void early.started.then((started) => (started ? undefined : receive()));
   }
 
   /**
@@ -187,7 +203,7 @@ export class FileReceiving {
         await ctx.state.delete(key);
         continue;
       }
-      if (this.transfers.receiving.has(record.messageId)) continue;
+      if (this.#taken.has(record.messageId)) continue;
       const { messageId, sender, body } = record;
       const resumable = this.options.sink.resumes === true ? record : { messageId, sender, body };
       void this.#receive(record.sender, record.messageId, record.body, resumable).catch((error: unknown) =>
@@ -195,6 +211,12 @@ export class FileReceiving {
       );
     }
     this.#restored = true;
+  }
+
+  /** Whether a file's records go into its message's transaction (storedWith): the engine state is the database's. */
+  #recordedWithMessage(): boolean {
+    const { ctx } = this.transfers;
+    return ctx.state === ctx.db.engineState;
   }
 
   #closing(): boolean {
@@ -220,6 +242,7 @@ export class FileReceiving {
     quiet = false,
   ): Promise<boolean> {
     const { ctx, records } = this.transfers;
+    this.#taken.add(messageId);
     const info = { messageId, name: body.name, mimeType: body.mimeType, size: 0 };
     let descriptor: ReturnType<typeof deserializeAttachmentKeys>;
     let sink: FileSink;
@@ -288,6 +311,8 @@ export class FileReceiving {
       }
       await relay.acknowledge(body.relayHash);
       await arrived();
+      // What a restart would have taken the download up from (storedWith) is done with.
+      await ctx.state.delete(INCOMING_FILE_PREFIX + messageId);
       return true;
     }
     const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
@@ -303,6 +328,8 @@ export class FileReceiving {
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
       ...(flush === undefined ? {} : { flush }),
+      // Its record was stored with the message (storedWith), or is there since before a restart.
+      ...(this.#recordedWithMessage() ? { stored: offered } : {}),
     });
     receiver.on(
       'progress',
@@ -336,6 +363,28 @@ export class FileReceiving {
     this.transfers.track(peerOf(sender), receiver, done, arrived, { messageId, direction: 'receive' });
     return true;
   }
+}
+
+/** A received file's record as it starts: transferring. */
+function receivedFileInfo(messageId: string, body: FileBody): FileInfo {
+  const size = (() => {
+    try {
+      return deserializeAttachmentKeys(body.descriptor).size;
+    } catch {
+      return 0; // #receive refuses it with a clear reason
+    }
+  })();
+  return {
+    messageId,
+    direction: 'receive',
+    name: body.name,
+    mimeType: body.mimeType,
+    size,
+    ...(body.caption === undefined ? {} : { caption: body.caption }),
+    ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+    ...(body.voice === undefined ? {} : { voice: body.voice }),
+    state: 'transferring',
+  };
 }
 
 /** Settles once a file was offered (`offer` with its record's write), or never is (`offer` with a rejection). */

@@ -32,17 +32,22 @@ type StoredFileInfo = Omit<FileInfo, 'thumbnail'> & { readonly thumbnail?: strin
 
 const PREFIX = 'file:';
 
+/** The key and value `FileRecords.put` writes, for a caller that writes it in a transaction of its own. */
+export function fileRecordEntry(info: FileInfo): { readonly key: string; readonly value: StoredFileInfo } {
+  const { thumbnail, ...rest } = info;
+  return {
+    key: PREFIX + info.messageId,
+    value: { ...rest, ...(thumbnail === undefined ? {} : { thumbnail: toBase64Url(thumbnail) }) },
+  };
+}
+
 /** File records in the engine's state store (sealed at rest like the rest of it), one per message. */
 export class FileRecords {
   constructor(private readonly state: EngineStateStore) {}
 
   async put(info: FileInfo): Promise<void> {
-    const { thumbnail, ...rest } = info;
-    const stored: StoredFileInfo = {
-      ...rest,
-      ...(thumbnail === undefined ? {} : { thumbnail: toBase64Url(thumbnail) }),
-    };
-    await this.state.put(PREFIX + info.messageId, stored);
+    const { key, value } = fileRecordEntry(info);
+    await this.state.put(key, value);
   }
 
   async get(messageId: string): Promise<FileInfo | undefined> {

@@ -31,6 +31,11 @@ export class ReceiveCheckpoints {
     private readonly current?: Pick<IncomingFileRecord, 'checkpoint' | 'transferChunkSize'>,
     /** The sink's flush (FileSink.flush): what a checkpoint counts is made durable before it is saved. */
     private readonly flush?: () => Promise<void>,
+    /**
+     * Settles once the record as it stands is in the store, written with the file's message (or before a
+     * restart): `start` writes nothing, and the checkpoints wait for it, so none is overwritten by it.
+     */
+    private readonly stored?: Promise<void>,
   ) {
     this.#savedIndex = current?.checkpoint?.index ?? 0;
   }
@@ -39,8 +44,13 @@ export class ReceiveCheckpoints {
    * Writes the record as it stands now (a resumed file keeps its checkpoint; a fresh one has none). Later
    * checkpoints and the deletion at the end queue behind it, so nobody needs to wait for it before chunks
    * come in: the transfer starts a database round trip sooner. A failure is reported, and also rejects here.
+   * A record already `stored` is not written again: the queue waits for that store instead.
    */
   start(): Promise<void> {
+    if (this.stored !== undefined) {
+      this.#saved = this.stored.catch(() => undefined);
+      return this.stored;
+    }
     const { checkpoint, transferChunkSize } = this.current ?? {};
     const written = this.state.put(
       this.key,
@@ -99,6 +109,8 @@ export async function resumableReceiver(options: {
   readonly report: (error: unknown) => void;
   /** FileSink.flush of the sink `writer` writes to, if it has one. */
   readonly flush?: () => Promise<void>;
+  /** Settles once the record was written with the file's message (ReceiveCheckpoints' `stored`). */
+  readonly stored?: Promise<void>;
 }): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
   const { file, writer, resume } = options;
   // The transfer's whole window (TransferReceiver's default, 4 MiB) stays for the link, even when the
@@ -129,6 +141,7 @@ export async function resumableReceiver(options: {
     options.report,
     resume,
     options.flush,
+    options.stored,
   );
   // Not awaited: the record's write leads the checkpoints' queue (a failure is reported through it).
   keep.start().catch(() => undefined);

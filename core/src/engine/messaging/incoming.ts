@@ -1,6 +1,12 @@
 import { ParleyError, isParleyError } from '../../errors/index.js';
 import { GroupCipher, addressKey, type ProtocolAddress } from '../../crypto/index.js';
-import type { Contact, InsertResult, NewMessage, StagedCryptoStores } from '../../storage/index.js';
+import type {
+  Contact,
+  InsertResult,
+  NewMessage,
+  StagedCryptoStores,
+  StateEntry,
+} from '../../storage/index.js';
 import { isAccepted } from '../contacts/contact-requests.js';
 import {
   controlConversationId,
@@ -32,6 +38,12 @@ export interface IncomingHandlers {
    * whether the content was stored (false for a duplicate, or when the store failed).
    */
   beforeStore?(sender: ProtocolAddress, content: Content): ((stored: boolean) => void) | undefined;
+  /**
+   * Engine state (of the database's own engine state) written in the transaction that stores the content, if
+   * it is new: what must be on disk as soon as the message is, for an app that stops right after (a file's
+   * record and what resumes its transfer). Asked for every content about to be stored, ours too.
+   */
+  storedWith?(sender: ProtocolAddress, content: Content): readonly StateEntry[];
   /** Whether `sender` may send to this group now. */
   isGroupMember(groupId: string, account: string): Promise<boolean>;
   /** The group and sender a sealed group message's sender-key tag names, if we hold that key. */
@@ -214,6 +226,7 @@ async function commit(
     results = await ctx.db.commitIncomingBatch({
       crypto: stage.changes(),
       messages: contents.map((content) => incomingMessage(sender, content, receivedAt)),
+      withEach: contents.map((content) => handlers.storedWith?.(sender, content) ?? []),
       ...(owed === undefined ? {} : { onInsert: owed }),
     });
   } catch (error) {
@@ -286,6 +299,7 @@ async function commitOwn(
   const results = await ctx.db.commitIncomingBatch({
     crypto: stage.changes(),
     messages: contents.map((content) => ownMessage(sender, content, receivedAt)),
+    withEach: contents.map((content) => handlers.storedWith?.(sender, content) ?? []),
   });
   const stored = contents.filter((_, index) => results[index] === 'inserted');
   if (stored.length === 0) return 'duplicate';

@@ -37,6 +37,9 @@ export function receivingHandlers(
     // list, the offer).
     beforeStore: (sender, content) =>
       content.body.type === 'file' ? parts.files().prestart(sender, content.id, content.body) : undefined,
+    // Its record, and what resumes its transfer, are stored with the message: a restart cannot come between.
+    storedWith: (sender, content) =>
+      content.body.type === 'file' ? parts.files().storedWith(sender, content.id, content.body) : [],
     afterCommit: async (sender, content, via) => {
       if (sender.name !== ctx.self.name) await parts.verification.check(sender.name);
       const effects = {
