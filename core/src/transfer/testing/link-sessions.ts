@@ -1,6 +1,6 @@
 import type { DataLink } from '../../link/data-link.js';
 import { FramedLink } from '../../link/framed-link.js';
-import { openLinkPair } from '../../link/testing/link-pair.js';
+import { closeAll, openLinkPair } from '../../link/testing/link-pair.js';
 import { TransferSession } from '../session.js';
 
 /**
@@ -13,4 +13,16 @@ export async function linkSessions(linkId: string, links: DataLink[]) {
   const fa = new FramedLink(a);
   const fb = new FramedLink(b);
   return { a, b, fa, fb, sa: new TransferSession(fa), sb: new TransferSession(fb) };
+}
+
+/**
+ * `sessions(linkId)` opens links as `linkSessions` does and keeps them, `closeSessions()` closes every link
+ * opened so far: one pool per test file, emptied by its afterEach.
+ */
+export function sessionPool() {
+  const links: DataLink[] = [];
+  return {
+    sessions: (linkId: string) => linkSessions(linkId, links),
+    closeSessions: () => closeAll(...links.splice(0)),
+  };
 }
