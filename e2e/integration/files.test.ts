@@ -2,13 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_CHUNK_BYTES, type FetchLike, type FileSink, type FileSource } from '@parley/core';
-import {
-  createFileSink,
-  directorySinkFactory,
-  openFileSource,
-  reopenFileSource,
-} from '@parley/core/files/node';
+import { DEFAULT_CHUNK_BYTES, type FileSink, type FileSource } from '@parley/core';
+import { createFileSink, openFileSource } from '@parley/core/files/node';
 import { next, scenario, startAll, pattern } from './support/harness.js';
 
 const s = scenario();
@@ -24,6 +19,9 @@ afterEach(async () => {
 
 /** The attachment layer's chunk: the most plaintext the engine should ever ask for or hand over at once. */
 const CRYPTO_CHUNK = 64 * 1024;
+
+// Files between two running devices over their direct link. Across an app restart: file-restarts.test.ts;
+// through the relay to a device that is offline: files-through-relay.test.ts.
 
 describe('ParleyClient files', () => {
   it('resumes a file over a new link after the link drops mid-transfer', async () => {
@@ -129,105 +127,6 @@ describe('ParleyClient files', () => {
     expect(refusal.reason).toContain('PAYLOAD_TOO_LARGE');
   });
 
-  it('finishes a file from disk after the sending app is closed mid-transfer and started again', async () => {
-    const size = 6 * 1024 * 1024 + 777;
-    const bytes = pattern(size);
-    await writeFile(join(dir, 'film.mp4'), bytes);
-    const alice = s.device('alice', { reopenFileSource });
-    const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
-    await startAll(alice, bob);
-    const source = await openFileSource(join(dir, 'film.mp4'), { mimeType: 'video/mp4' });
-    // The sender quits once about a third of the file is in, as a user closing the app would.
-    const progress: number[] = [];
-    let quitting: Promise<void> | undefined;
-    bob.c.on('file-progress', ({ bytes: done, total }) => {
-      progress.push(done);
-      if (quitting === undefined && done > total / 3) quitting = alice.stop();
-    });
-    const arrived = next(bob.c, 'file');
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
-    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    await quitting;
-    await source.close();
-    const atQuit = progress.at(-1) ?? 0;
-    expect(atQuit).toBeLessThan(size);
-
-    // Same database, new process state: the transfer comes back by itself and resumes.
-    const again = await alice.start();
-    const sent = next(again, 'file-sent', (event) => event.messageId === messageId);
-    const file = await arrived;
-    await sent;
-    expect(file).toMatchObject({ messageId, name: 'film.mp4', size });
-    expect((await readFile(join(dir, `${messageId}-film.mp4`))).equals(bytes)).toBe(true);
-    // It resumed from the receiver's checkpoint: the bytes already in were not sent again.
-    const afterRestart = progress.slice(progress.indexOf(atQuit) + 1);
-    expect(Math.min(...afterRestart)).toBeGreaterThanOrEqual(atQuit - 64 * DEFAULT_CHUNK_BYTES);
-  });
-
-  it('finishes a file from its checkpoint after the receiving app is closed mid-transfer and started again', async () => {
-    const size = 6 * 1024 * 1024 + 333;
-    const bytes = pattern(size);
-    await writeFile(join(dir, 'film.mp4'), bytes);
-    const alice = s.device('alice');
-    const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
-    await startAll(alice, bob);
-    const source = await openFileSource(join(dir, 'film.mp4'), { mimeType: 'video/mp4' });
-    // The receiver quits once about half of the file is in.
-    let quitting: Promise<void> | undefined;
-    let atQuit = 0;
-    bob.c.on('file-progress', ({ bytes: done, total }) => {
-      if (quitting !== undefined || done <= total / 2) return;
-      atQuit = done;
-      quitting = bob.stop();
-    });
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
-    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
-    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    await quitting;
-    expect(atQuit).toBeLessThan(size);
-
-    const again = await bob.start();
-    const progress: number[] = [];
-    again.on('file-progress', ({ bytes: done }) => progress.push(done));
-    const file = await next(again, 'file', (event) => event.messageId === messageId);
-    await sent;
-    await source.close();
-    expect(file).toMatchObject({ messageId, name: 'film.mp4', size });
-    expect((await readFile(join(dir, `${messageId}-film.mp4`))).equals(bytes)).toBe(true);
-    // Resumed from the saved checkpoint (at most a little behind where it quit), not from the first byte.
-    expect(progress.length).toBeGreaterThan(0);
-    expect(Math.min(...progress)).toBeGreaterThan(size / 3);
-    expect(await again.db.engineState.keys('file-in:')).toEqual([]);
-  });
-
-  it('fails an in-memory file cut by a restart of the sending app, saying why', async () => {
-    const alice = s.device('alice', { reopenFileSource });
-    const bob = s.device('bob');
-    await startAll(alice, bob);
-    let quitting: Promise<void> | undefined;
-    bob.c.on('file-progress', ({ bytes: done }) => {
-      if (quitting === undefined && done > 0) quitting = alice.stop();
-    });
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), {
-      name: 'memo.bin',
-      mimeType: 'application/octet-stream',
-      bytes: pattern(3 * 1024 * 1024),
-    });
-    while (quitting === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
-    await quitting;
-    const told = next(bob.c, 'file-failed', (event) => event.messageId === messageId);
-    const again = await alice.start();
-    const failed = await next(again, 'file-failed');
-    expect(failed).toMatchObject({ messageId, direction: 'send' });
-    expect(failed.reason).toContain('in memory');
-    expect((await again.db.messages.get(messageId))?.state).toBe('failed');
-    // The receiver is told why instead of waiting for bytes that will never come.
-    const heard = await told;
-    expect(heard).toMatchObject({ messageId, direction: 'receive' });
-    expect(heard.reason).toMatch(/^the sender cannot send the file: .*in memory/);
-    expect((await bob.c.files.info(messageId))?.state).toBe('failed');
-  });
-
   it('sends a voice message with its duration, waveform and the bytes', async () => {
     const alice = s.device('alice');
     const bob = s.device('bob');
@@ -281,28 +180,6 @@ describe('ParleyClient files', () => {
     expect((await alice.c.files.info(messageId))?.state).toBe('complete');
     const text = await alice.c.messages.send(alice.c.conversations.direct(bob.c.account), 'not a file');
     expect(await alice.c.files.info(text.id)).toBeUndefined();
-  });
-
-  it('leaves a file on the relay for a peer who is offline, and the peer fetches it when back', async () => {
-    const alice = s.device('alice');
-    const bob = s.device('bob');
-    await startAll(alice, bob);
-    const bobAccount = bob.c.account;
-    await bob.stop();
-    const bytes = pattern(600_000);
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
-      name: 'photo.jpg',
-      mimeType: 'image/jpeg',
-      bytes,
-      thumbnail: pattern(2_000),
-    });
-    const bobClient = await bob.start();
-    const offered = next(bobClient, 'file-offered');
-    const arriving = next(bobClient, 'file');
-    expect((await offered).thumbnail).toEqual(pattern(2_000));
-    const arrived = await arriving;
-    expect(arrived).toMatchObject({ messageId, name: 'photo.jpg', mimeType: 'image/jpeg' });
-    expect(arrived.bytes).toEqual(bytes);
   });
 
   it('streams a large file from a file on disk to a file on disk, a chunk at a time', async () => {
@@ -372,90 +249,5 @@ describe('ParleyClient files', () => {
     const bound = 256 * DEFAULT_CHUNK_BYTES + 5 * 4 * (CRYPTO_CHUNK + 16) + 3 * CRYPTO_CHUNK;
     expect(peakInFlight).toBeLessThanOrEqual(bound);
     expect(bound).toBeLessThan(size * 0.7);
-  });
-
-  it('retries an interrupted relay upload from where the relay stopped', async () => {
-    const cutAt = 700_000;
-    const calls: string[] = [];
-    const cuttingFetch: FetchLike = async (url, init) => {
-      const method = init?.method ?? 'GET';
-      if (url.includes('/v1/attachments'))
-        calls.push(`${method} ${init?.headers?.['upload-offset'] ?? ''}`.trim());
-      const body = init?.body;
-      if (
-        method !== 'PATCH' ||
-        calls.filter((call) => call.startsWith('PATCH')).length > 1 ||
-        !(body instanceof Uint8Array)
-      )
-        return fetch(url, init);
-      // The first PATCH's connection breaks after `cutAt` bytes reached the relay: the relay keeps them,
-      // the client never hears back.
-      await fetch(url, { ...init, body: body.subarray(0, cutAt) });
-      throw new TypeError('fetch failed: connection reset');
-    };
-    const alice = s.device('alice', { fetch: cuttingFetch });
-    const bob = s.device('bob');
-    await startAll(alice, bob);
-    const bobAccount = bob.c.account;
-    await bob.stop();
-    const bytes = pattern(1_500_000);
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
-      name: 'notes.pdf',
-      mimeType: 'application/pdf',
-      bytes,
-    });
-    // Asked the relay where it stood, and sent only the rest.
-    expect(calls).toEqual(['POST', 'PATCH 0', 'HEAD', `PATCH ${cutAt}`]);
-    const bobClient = await bob.start();
-    const arrived = await next(bobClient, 'file');
-    expect(arrived).toMatchObject({ messageId, name: 'notes.pdf' });
-    expect(arrived.bytes).toEqual(bytes);
-  });
-
-  it('resumes an interrupted relay download with a Range request', async () => {
-    const cutAfter = 300_000;
-    const requests: { range: string | undefined }[] = [];
-    const cuttingFetch: FetchLike = async (url, init) => {
-      const response = await fetch(url, init);
-      if (init?.method !== 'GET' || !url.includes('/v1/attachments/')) return response;
-      requests.push({ range: init.headers?.range });
-      if (requests.length > 1 || response.body === null) return response;
-      // The first download's connection drops after `cutAfter` bytes.
-      const reader = response.body.getReader();
-      let passed = 0;
-      const body = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          if (passed >= cutAfter) {
-            await reader.cancel();
-            controller.error(new Error('connection reset'));
-            return;
-          }
-          const { done, value } = await reader.read();
-          if (done) return controller.close();
-          const piece = value.subarray(0, cutAfter - passed);
-          passed += piece.length;
-          controller.enqueue(piece);
-        },
-      });
-      return new Response(body, { status: response.status, headers: response.headers });
-    };
-    const alice = s.device('alice');
-    const bob = s.device('bob', { fetch: cuttingFetch });
-    await startAll(alice, bob);
-    const bobAccount = bob.c.account;
-    await bob.stop();
-    const bytes = pattern(1_500_000);
-    const messageId = await alice.c.files.send(alice.c.conversations.direct(bobAccount), {
-      name: 'archive.zip',
-      mimeType: 'application/zip',
-      bytes,
-    });
-    const bobClient = await bob.start();
-    const arrived = await next(bobClient, 'file');
-    expect(arrived).toMatchObject({ messageId, name: 'archive.zip' });
-    expect(arrived.bytes).toEqual(bytes);
-    expect(requests).toHaveLength(2);
-    expect(requests[0]?.range).toBeUndefined();
-    expect(requests[1]?.range).toBe(`bytes=${cutAfter}-`);
   });
 });
