@@ -7,7 +7,7 @@ import { BatchedDecryptingWriter } from './batched-decrypting-writer.js';
 import { onCancel } from './file-cancellation.js';
 import { MemoryFileSink, type FileSink } from './file-io.js';
 import type { FileTransfers } from './file-transfers.js';
-import { fileRecordEntry, type FileInfo } from './file-records.js';
+import { fileRecordEntry } from './file-records.js';
 import {
   INCOMING_FILE_PREFIX,
   decodeIncomingRecord,
@@ -17,7 +17,7 @@ import {
 import { resumableReceiver } from './receive-checkpoints.js';
 import { refusalReason } from './refusal.js';
 import { PERSON_CANCELLED, type CancelFlag } from './relay-send.js';
-import type { FileBody, FileOptions } from './types.js';
+import { receivedFileInfo, type FileBody, type FileOptions } from './types.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
 import type { StateEntry } from '../../storage/index.js';
 
@@ -363,28 +363,6 @@ export class FileReceiving {
     this.transfers.track(peerOf(sender), receiver, done, arrived, { messageId, direction: 'receive' });
     return true;
   }
-}
-
-/** A received file's record as it starts: transferring. */
-function receivedFileInfo(messageId: string, body: FileBody): FileInfo {
-  const size = (() => {
-    try {
-      return deserializeAttachmentKeys(body.descriptor).size;
-    } catch {
-      return 0; // #receive refuses it with a clear reason
-    }
-  })();
-  return {
-    messageId,
-    direction: 'receive',
-    name: body.name,
-    mimeType: body.mimeType,
-    size,
-    ...(body.caption === undefined ? {} : { caption: body.caption }),
-    ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
-    ...(body.voice === undefined ? {} : { voice: body.voice }),
-    state: 'transferring',
-  };
 }
 
 /** Settles once a file was offered (`offer` with its record's write), or never is (`offer` with a rejection). */

@@ -1,5 +1,9 @@
-import { toBase64Url } from '../../protocol/encoding.js';
-import type { AttachmentOpener, ProtocolAddress } from '../../crypto/index.js';
+import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
+import {
+  deserializeAttachmentKeys,
+  type AttachmentOpener,
+  type ProtocolAddress,
+} from '../../crypto/index.js';
 import type { Content } from '../messaging/content.js';
 import type { FileInfo } from './file-records.js';
 import type { ParleyClientOptions } from '../options.js';
@@ -60,6 +64,28 @@ export function outgoingFileInfo(messageId: string, source: FileSource, file: Fi
     ...(file.caption === undefined ? {} : { caption: file.caption }),
     ...(file.thumbnail === undefined ? {} : { thumbnail: file.thumbnail }),
     ...(file.voice === undefined ? {} : { voice: file.voice }),
+    state: 'transferring',
+  };
+}
+
+/** The record of a file this device starts receiving (FileRecords), as its message announced it. */
+export function receivedFileInfo(messageId: string, body: FileBody): FileInfo {
+  const size = (() => {
+    try {
+      return deserializeAttachmentKeys(body.descriptor).size;
+    } catch {
+      return 0; // #receive refuses it with a clear reason
+    }
+  })();
+  return {
+    messageId,
+    direction: 'receive',
+    name: body.name,
+    mimeType: body.mimeType,
+    size,
+    ...(body.caption === undefined ? {} : { caption: body.caption }),
+    ...(body.thumbnail === undefined ? {} : { thumbnail: fromBase64Url(body.thumbnail) }),
+    ...(body.voice === undefined ? {} : { voice: body.voice }),
     state: 'transferring',
   };
 }
