@@ -62,6 +62,25 @@ function queue(timers = new ManualTimers(), errors: unknown[] = []) {
   });
 }
 
+/** A channel that counts reads of bufferedAmount (each a call into libwebrtc with @roamhq/wrtc). */
+function countingChannel(): { channel: FakeChannel; counts: { reads: number; buffered: number } } {
+  const channel = new FakeChannel(true);
+  const counts = { reads: 0, buffered: 0 };
+  Object.defineProperty(channel, 'bufferedAmount', {
+    get: () => {
+      counts.reads += 1;
+      return counts.buffered;
+    },
+    set: (value: number) => {
+      counts.buffered = value;
+    },
+  });
+  channel.send = (data) => {
+    counts.buffered += data.byteLength;
+  };
+  return { channel, counts };
+}
+
 describe('SendQueue', () => {
   it('sends 5 MB without bufferedAmount ever passing the high-water mark, resuming on bufferedamountlow', async () => {
     const channel = new FakeChannel(true);
@@ -193,68 +212,40 @@ describe('SendQueue', () => {
   });
 
   it('trySend reads bufferedAmount (a call into libwebrtc) only when a frame might not fit, and still never passes the high-water mark', () => {
-    const channel = new FakeChannel(true);
-    let reads = 0;
-    let buffered = 0;
-    Object.defineProperty(channel, 'bufferedAmount', {
-      get: () => {
-        reads += 1;
-        return buffered;
-      },
-      set: (value: number) => {
-        buffered = value;
-      },
-    });
-    channel.send = (data) => {
-      buffered += data.byteLength;
-    };
+    const { channel, counts } = countingChannel();
     const sends = queue();
     sends.bind(channel);
     const frame = new Uint8Array(MAX_FRAME_BYTES);
     for (let i = 0; i < 4; i++) expect(sends.trySend(frame)).toBe(true);
-    expect(reads).toBe(0); // 4 × 16 KiB: known to fit under 64 KiB without asking
+    expect(counts.reads).toBe(0); // 4 × 16 KiB: known to fit under 64 KiB without asking
     expect(sends.trySend(frame)).toBe(false);
-    expect(reads).toBe(1);
-    buffered = 40 * KiB; // the network took 24 KiB
+    expect(counts.reads).toBe(1);
+    counts.buffered = 40 * KiB; // the network took 24 KiB
     expect(sends.trySend(frame)).toBe(true);
-    expect(reads).toBe(2);
-    expect(buffered).toBe(56 * KiB);
+    expect(counts.reads).toBe(2);
+    expect(counts.buffered).toBe(56 * KiB);
     expect(sends.trySend(frame)).toBe(false);
     expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
   });
 
   it('send hands a frame that fits straight to the channel, reading bufferedAmount only when it might not fit', async () => {
-    const channel = new FakeChannel(true);
-    let reads = 0;
-    let buffered = 0;
-    Object.defineProperty(channel, 'bufferedAmount', {
-      get: () => {
-        reads += 1;
-        return buffered;
-      },
-      set: (value: number) => {
-        buffered = value;
-      },
-    });
-    channel.send = (data) => {
-      buffered += data.byteLength;
-    };
+    const { channel, counts } = countingChannel();
     const sends = queue();
     sends.bind(channel);
     const frame = new Uint8Array(MAX_FRAME_BYTES);
     // Each resolved by the time send returns: nothing was queued, and the channel was never asked.
     const first = [sends.send(frame), sends.send(frame), sends.send(frame), sends.send(frame)];
-    expect(buffered).toBe(64 * KiB);
+    expect(counts.buffered).toBe(64 * KiB);
     expect(sends.queued).toBe(0);
-    expect(reads).toBe(0);
+    expect(counts.reads).toBe(0);
     await Promise.all(first);
     // 80 KiB would pass the mark: the channel is asked (by send, then by the queue as it starts waiting).
     const fifth = sends.send(frame);
-    expect(reads).toBe(2);
+    expect(counts.reads).toBe(2);
     expect(sends.queued).toBe(1);
     channel.drain(64 * KiB); // the network took everything: bufferedamountlow
     await fifth;
-    expect(buffered).toBe(16 * KiB);
+    expect(counts.buffered).toBe(16 * KiB);
     expect(sends.maxBufferedAmount).toBeLessThanOrEqual(64 * KiB);
   });
 
