@@ -15,8 +15,11 @@ beforeEach(async () => {
   await s.setup();
   dir = await mkdtemp(join(tmpdir(), 'parley-file-finish-'));
 });
+/** The files the tests opened to send, closed after each. */
+const sources: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
   await s.teardown();
+  for (const source of sources.splice(0)) await source.close();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -59,29 +62,65 @@ async function sendFromDisk(): Promise<{
   await startAll(alice, bob);
   const send = async () => {
     const source = await openFileSource(join(dir, 'source-atlas.bin'), { name: 'atlas.bin' });
+    sources.push(source);
     return alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
   };
   return { alice, bob, bytes, send };
+}
+
+/** The sender's side once it let go of the file: its record complete, its resume record gone. */
+async function senderDone(alice: TestDevice, messageId: string): Promise<void> {
+  await expect
+    .poll(async () => (await alice.c.files.info(messageId))?.state, { timeout: 30_000 })
+    .toBe('complete');
+  await expect.poll(() => alice.c.db.engineState.keys('file-out:'), { timeout: 30_000 }).toEqual([]);
 }
 
 describe('a direct file whose receiving app stops as the file ends', () => {
   it('gets a file whose last byte was verified when the receiving app stopped, before it was recorded complete', async () => {
     const { alice, bob, bytes, send } = await sendFromDisk();
     const offered = collect(bob.c, 'file-offered');
+    const told = collect(alice.c, 'file-sent');
     const reached = stopAtCompleteRecord(bob, false);
     const messageId = await send();
     const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
     expect(await reached).toBe(messageId);
-    // The sender was told the file is done, and let go of it.
-    await sent;
+    // Every byte is in the sink and verified, and the sender was not told: it still holds the file.
+    expect(told).toEqual([]);
     await bob.stop();
 
     const again = await bob.start();
     const offeredAgain = collect(again, 'file-offered');
-    await expect
-      .poll(async () => (await again.files.info(messageId))?.state, { timeout: 30_000 })
-      .toBe('complete');
+    const file = await next(again, 'file', (event) => event.messageId === messageId);
+    expect(file).toMatchObject({ name: 'atlas.bin', size: SIZE });
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', state: 'complete' });
     expect((await readFile(join(dir, `${messageId}-atlas.bin`))).equals(bytes)).toBe(true);
     expect([...offered, ...offeredAgain].map((event) => event.messageId)).toEqual([messageId]);
+    await sent;
+    await senderDone(alice, messageId);
+    await expect.poll(() => again.db.engineState.keys('file-in:'), { timeout: 30_000 }).toEqual([]);
+  });
+
+  it("ends the sender's file when the receiving app stopped right after recording it complete, before telling the sender", async () => {
+    const { alice, bob, bytes, send } = await sendFromDisk();
+    const offered = collect(bob.c, 'file-offered');
+    const told = collect(alice.c, 'file-sent');
+    const reached = stopAtCompleteRecord(bob, true);
+    const messageId = await send();
+    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+    expect(await reached).toBe(messageId);
+    // The file is recorded complete; its `done` never left.
+    expect(told).toEqual([]);
+    await bob.stop();
+
+    // Started again, the receiver has nothing left to receive; the sender's next hello is told `done`.
+    const again = await bob.start();
+    const offeredAgain = collect(again, 'file-offered');
+    await senderDone(alice, messageId);
+    await sent;
+    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', state: 'complete' });
+    expect((await readFile(join(dir, `${messageId}-atlas.bin`))).equals(bytes)).toBe(true);
+    expect([...offered, ...offeredAgain].map((event) => event.messageId)).toEqual([messageId]);
+    await expect.poll(() => again.db.engineState.keys('file-in:'), { timeout: 30_000 }).toEqual([]);
   });
 });

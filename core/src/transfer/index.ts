@@ -8,6 +8,7 @@ export {
   encodeTransferMessage,
 } from './protocol.js';
 export type { TransferChunk, TransferControl, TransferMessage } from './protocol.js';
+export { FinishedTransfer } from './finished.js';
 export { TransferReceiver } from './receiver.js';
 export type { TransferCheckpoint, TransferReceiverOptions } from './receiver.js';
 export { TransferSender } from './sender.js';

@@ -20,6 +20,14 @@ export interface TransferReceiverOptions {
    * here.
    */
   readonly verify?: (trailer: string | undefined) => Promise<void>;
+  /**
+   * Runs once the file passed `verify`, before the sender is told `done`: where the caller makes the file's
+   * success durable (the engine records it complete), so a receiver that stops before then is resumed by a
+   * sender that never let go, and one that stops after finds its file complete. A failure fails the
+   * transfer like a failed check (the sender is told), except a ParleyError 'CLOSED': the receiver's app is
+   * closing, so it stops telling nothing, and the sender resumes with the app's next start.
+   */
+  readonly commit?: () => Promise<void>;
   /** The sender follows the last chunk with a trailer (TransferSenderOptions.trailer); finish waits for it. */
   readonly trailer?: boolean;
   /** The largest chunk accepted. Default 256 KiB. */
@@ -64,6 +72,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
 
   readonly #sink: TransferSink;
   readonly #verify: ((trailer: string | undefined) => Promise<void>) | undefined;
+  readonly #commit: (() => Promise<void>) | undefined;
   readonly #needsTrailer: boolean;
   #trailer: string | undefined;
   readonly #maxChunkBytes: number;
@@ -95,6 +104,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.size = options.size;
     this.#sink = options.sink;
     this.#verify = options.verify;
+    this.#commit = options.commit;
     this.#needsTrailer = options.trailer === true;
     this.#maxChunkBytes = options.maxChunkBytes ?? 256 * 1024;
     this.#window = options.window ?? 256;
@@ -338,6 +348,20 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
         : new ParleyError('DECRYPT_FAILED', 'the received file failed its hash check', { cause: error });
       verdict = { ok: false, reason: failure.message.slice(0, 256) };
     }
+    if (failure === undefined && this.#commit !== undefined && this.#state === 'running') {
+      try {
+        await this.#commit();
+      } catch (error) {
+        if (isParleyError(error, 'CLOSED')) {
+          this.#stopQuietly(error);
+          return;
+        }
+        failure = isParleyError(error)
+          ? error
+          : new ParleyError('INTERNAL', 'the received file could not be kept', { cause: error });
+        verdict = { ok: false, reason: failure.message.slice(0, 256) };
+      }
+    }
     if (this.#state !== 'running') return;
     this.#verdict = verdict;
     const port = this.#port;
@@ -382,6 +406,14 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.#state = 'failed';
     this.#port = undefined;
     this.emit('error', error);
+    this.#rejectDone(error);
+  }
+
+  /** Its app is closing: it ends here without a word to the sender, which resumes with the next start. */
+  #stopQuietly(error: ParleyError): void {
+    if (this.#state !== 'running') return;
+    this.#state = 'failed';
+    this.#port = undefined;
     this.#rejectDone(error);
   }
 

@@ -5,6 +5,7 @@ import type { TransferSession } from '../../transfer/session.js';
 import type { EngineContext } from '../context.js';
 import { cancelTransfer, cancelledBySender } from './file-cancellation.js';
 import { FileReceiving } from './file-receiving.js';
+import { answerFinishedTransfers } from './finished-transfers.js';
 import { FileRecords } from './file-records.js';
 import { FileSending } from './file-sending.js';
 import { FileTransfers } from './file-transfers.js';
@@ -136,8 +137,13 @@ export class FileManager {
     return this.#receiving.withdrawn(from, messageId, reason);
   }
 
-  /** A new link's transfer session: every transfer with that peer attaches (or resumes) on it. */
+  /**
+   * A new link's transfer session: every transfer with that peer attaches (or resumes) on it, and a hello
+   * for a file this device already received whole from that peer is answered `done` (finished-transfers.ts).
+   */
   adopt(peer: PeerAddress, session: TransferSession): void {
+    const { ctx } = this.#transfers;
+    answerFinishedTransfers(session, peer, ctx.state, this.records, (error) => this.#transfers.report(error));
     this.#transfers.adopt(peer, session);
   }
 }

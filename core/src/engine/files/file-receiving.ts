@@ -8,6 +8,7 @@ import { onCancel } from './file-cancellation.js';
 import { MemoryFileSink, type FileSink } from './file-io.js';
 import type { FileTransfers } from './file-transfers.js';
 import { fileRecordEntry } from './file-records.js';
+import { keepReceived } from './finished-transfers.js';
 import {
   INCOMING_FILE_PREFIX,
   decodeIncomingRecord,
@@ -94,7 +95,7 @@ export class FileReceiving {
       if (stored) this.begin(sender, messageId, body, { gate, started });
       // A store that failed because the app is closing is left as it stands: the message was not
       // acknowledged, so its sender sends it again to the next start, which takes the file then.
-      else if (!this.#closing())
+      else if (!this.transfers.closing())
         gate.offer(Promise.reject(new ParleyError('INTERNAL', 'its message could not be stored')));
     };
   }
@@ -219,15 +220,6 @@ export class FileReceiving {
     return ctx.state === ctx.db.engineState;
   }
 
-  #closing(): boolean {
-    try {
-      this.transfers.ctx.assertOpen();
-      return false;
-    } catch {
-      return true;
-    }
-  }
-
   /**
    * `offered`: settles once the file was offered (its record written), which every later change of it waits
    * for. `quiet`: a file it cannot take is left alone, resolving false (its message is not stored yet, so
@@ -275,15 +267,17 @@ export class FileReceiving {
       opener === undefined
         ? new DecryptingWriter(sink, descriptor, ctx.crypto, checkpoint)
         : new BatchedDecryptingWriter(sink, descriptor, ctx.crypto, opener, checkpoint);
-    const arrived = async () => {
-      await offered;
-      await records.setState(messageId, 'complete');
+    const tell = () =>
       ctx.emit('file', {
         ...info,
         size: descriptor.size,
         ...(sink instanceof MemoryFileSink ? { bytes: sink.bytes } : {}),
         ...(body.voice === undefined ? {} : { voice: body.voice }),
       });
+    const arrived = async () => {
+      await offered;
+      await records.setState(messageId, 'complete');
+      tell();
     };
     const abort = () => sink.abort().catch(() => undefined);
     if (body.relayHash !== undefined) {
@@ -316,11 +310,28 @@ export class FileReceiving {
       return true;
     }
     const from = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
+    const peer = peerOf(sender);
     const flush = sink.flush?.bind(sink);
+    // The file is kept before its sender is told `done` (and lets go of it): a stop before this resumes the
+    // transfer at the next start, a stop after finds the file complete, and its sender's next hello is
+    // answered (finished-transfers.ts). A write refused because the app is closing says nothing to the
+    // sender, which resumes with the next start.
+    const keep = async () => {
+      await offered;
+      try {
+        await keepReceived(ctx.state, { transferId: body.transferId, messageId, peer, size: body.size });
+        await records.setState(messageId, 'complete');
+      } catch (error) {
+        if (this.transfers.closing())
+          throw new ParleyError('CLOSED', 'the app closed before the file was kept', { cause: error });
+        throw error;
+      }
+    };
     const { receiver, ended } = await resumableReceiver({
       state: ctx.state,
       file: { messageId, sender: from, body },
       writer,
+      keep,
       trailing: descriptor.digest === undefined,
       attachmentChunkSize: descriptor.chunkSize,
       ...(checkpoint === undefined || transferChunkSize === undefined
@@ -346,10 +357,10 @@ export class FileReceiving {
     // A receiver that stops because the client is closing (its opener refuses new batches) leaves the
     // sink and its record as they stand: the next start resumes from the checkpoint.
     void receiver.done
-      .catch(() => (this.#closing() ? undefined : abort()))
+      .catch(() => (this.transfers.closing() ? undefined : abort()))
       .finally(async () => {
         this.transfers.receiving.delete(messageId);
-        if (!this.#closing()) await ended();
+        if (!this.transfers.closing()) await ended();
       })
       .catch((error: unknown) => this.transfers.report(error));
     // Its end is told (and recorded) only once it was offered.
@@ -360,7 +371,8 @@ export class FileReceiving {
         throw error;
       },
     );
-    this.transfers.track(peerOf(sender), receiver, done, arrived, { messageId, direction: 'receive' });
+    // Recorded complete by `keep` before the sender was told: the screen is told now.
+    this.transfers.track(peer, receiver, done, async () => tell(), { messageId, direction: 'receive' });
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import { ParleyError } from '../../errors/index.js';
+import { ParleyError, isParleyError } from '../../errors/index.js';
 import type { ProtocolAddress } from '../../crypto/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import type { TransferReceiver } from '../../transfer/receiver.js';
@@ -51,9 +51,21 @@ export class FileTransfers {
     );
   }
 
+  /** Whether the client is closing (or closed): what stops then is taken up by the next start. */
+  closing(): boolean {
+    try {
+      this.ctx.assertOpen();
+      return false;
+    } catch {
+      return true;
+    }
+  }
+
   /** A transfer failed for good: its record says so, and 'file-failed' tells the screen why. */
   failed(error: unknown, file: FileRef): void {
     if (this.cancelled.has(file.messageId)) return; // a person's cancel, already told
+    // Stopped by the app closing (TransferReceiver's `keep`): not a failure, the next start resumes it.
+    if (isParleyError(error, 'CLOSED') && this.closing()) return;
     this.report(error);
     const reason = error instanceof Error ? error.message : 'file transfer failed';
     void (async () => {

@@ -103,6 +103,8 @@ export async function resumableReceiver(options: {
   readonly state: EngineStateStore;
   readonly file: Pick<IncomingFileRecord, 'messageId' | 'sender' | 'body'>;
   readonly writer: ReceivingWriter;
+  /** Keeps the verified file before its sender is told `done` (TransferReceiverOptions.commit). */
+  readonly keep?: () => Promise<void>;
   readonly trailing: boolean;
   readonly attachmentChunkSize: number;
   readonly resume?: { readonly checkpoint: AttachmentCheckpoint; readonly transferChunkSize: number };
@@ -123,6 +125,7 @@ export async function resumableReceiver(options: {
     sink: writer,
     trailer: options.trailing,
     verify: (trailer) => writer.finish(trailer === undefined ? undefined : fromBase64Url(trailer)),
+    ...(options.keep === undefined ? {} : { commit: options.keep }),
     ...(resume === undefined
       ? {}
       : {
