@@ -7,11 +7,15 @@ import { MAX_FRAME_PAYLOAD_BYTES, readUint32 } from '../link/framing.js';
  *
  * Control messages are a 0x01 byte then UTF-8 JSON:
  *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?}  on every (re)attach; window:
- *                                                               the sender's, so acks come often enough
+ *                                                               the sender's, so acks come often enough;
+ *                                                               a receiver that already finished it (even
+ *                                                               in an earlier run) answers ack(all) + done
  *   ack    receiver → sender  {t:'ack', id, next, window?}      chunks [0, next) are written (cumulative)
  *   trailer sender → receiver {t:'trailer', id, value}          after the last chunk, when the file's check
  *                                                               value exists only once it was all read
- *   done   receiver → sender  {t:'done', id, ok, reason?}       all written and the hash check ran
+ *   done   receiver → sender  {t:'done', id, ok, reason?}       all written, the hash check ran, and
+ *                                                               (ok) the receiver kept the file: the
+ *                                                               sender may forget the transfer
  *   cancel either way         {t:'cancel', id, reason}
  *
  * A chunk is a 0x02 byte, the id's length (u8) and ASCII bytes, the chunk index as two big-endian u32
