@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { directorySinkFactory, openFileSource } from '@parley/core/files/node';
+import type { ParleyClient } from '@parley/core';
 import { collect, next, pattern, scenario, startAll, type TestDevice } from './support/harness.js';
 
 // A receiving app that stops around the moment a direct file ends: every byte is in its sink and the digest
@@ -48,24 +49,46 @@ function stopAtCompleteRecord(device: TestDevice, lands: boolean): Promise<strin
   });
 }
 
-/** Alice sends Bob a file from disk; Bob writes received files to `dir` (a sink that resumes). */
-async function sendFromDisk(): Promise<{
+/**
+ * Alice sends Bob a file from disk (Bob writes received files to `dir`: a sink that resumes); Bob's app stops
+ * at the write of the file's record saying 'complete' (stored first if `lands`), before anything after it,
+ * and starts again. The sender had not been told the file was done when Bob stopped.
+ */
+async function stopAsTheFileEnds(lands: boolean): Promise<{
   alice: TestDevice;
-  bob: TestDevice;
+  again: ParleyClient;
   bytes: Uint8Array;
-  send: () => Promise<string>;
+  messageId: string;
+  sent: Promise<unknown>;
+  offered: () => string[];
 }> {
   const bytes = pattern(SIZE);
   await writeFile(join(dir, 'source-atlas.bin'), bytes);
   const alice = s.device('alice');
   const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
   await startAll(alice, bob);
-  const send = async () => {
-    const source = await openFileSource(join(dir, 'source-atlas.bin'), { name: 'atlas.bin' });
-    sources.push(source);
-    return alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
+  const offered = collect(bob.c, 'file-offered');
+  const told = collect(alice.c, 'file-sent');
+  const reached = stopAtCompleteRecord(bob, lands);
+  const source = await openFileSource(join(dir, 'source-atlas.bin'), { name: 'atlas.bin' });
+  sources.push(source);
+  const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
+  const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+  expect(await reached).toBe(messageId);
+  // Every byte is in the sink and verified, and the sender was not told: it still holds the file.
+  expect(told).toEqual([]);
+  await bob.stop();
+
+  const again = await bob.start();
+  const offeredAgain = collect(again, 'file-offered');
+  return {
+    alice,
+    again,
+    bytes,
+    messageId,
+    sent,
+    offered: () => [...offered, ...offeredAgain].map((event) => event.messageId),
   };
-  return { alice, bob, bytes, send };
 }
 
 /** The sender's side once it let go of the file: its record complete, its resume record gone. */
@@ -76,51 +99,35 @@ async function senderDone(alice: TestDevice, messageId: string): Promise<void> {
   await expect.poll(() => alice.c.db.engineState.keys('file-out:'), { timeout: 30_000 }).toEqual([]);
 }
 
+/** The receiver's side: the file complete, its bytes intact, offered once, its resume record gone. */
+async function receiverDone(
+  again: ParleyClient,
+  { messageId, bytes, offered }: { messageId: string; bytes: Uint8Array; offered: () => string[] },
+): Promise<void> {
+  expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', state: 'complete' });
+  expect((await readFile(join(dir, `${messageId}-atlas.bin`))).equals(bytes)).toBe(true);
+  expect(offered()).toEqual([messageId]);
+  await expect.poll(() => again.db.engineState.keys('file-in:'), { timeout: 30_000 }).toEqual([]);
+}
+
 describe('a direct file whose receiving app stops as the file ends', () => {
   it('gets a file whose last byte was verified when the receiving app stopped, before it was recorded complete', async () => {
-    const { alice, bob, bytes, send } = await sendFromDisk();
-    const offered = collect(bob.c, 'file-offered');
-    const told = collect(alice.c, 'file-sent');
-    const reached = stopAtCompleteRecord(bob, false);
-    const messageId = await send();
-    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
-    expect(await reached).toBe(messageId);
-    // Every byte is in the sink and verified, and the sender was not told: it still holds the file.
-    expect(told).toEqual([]);
-    await bob.stop();
-
-    const again = await bob.start();
-    const offeredAgain = collect(again, 'file-offered');
+    const stopped = await stopAsTheFileEnds(false);
+    const { alice, again, messageId, sent } = stopped;
+    // The file comes again from the checkpoint, and is kept this time.
     const file = await next(again, 'file', (event) => event.messageId === messageId);
     expect(file).toMatchObject({ name: 'atlas.bin', size: SIZE });
-    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', state: 'complete' });
-    expect((await readFile(join(dir, `${messageId}-atlas.bin`))).equals(bytes)).toBe(true);
-    expect([...offered, ...offeredAgain].map((event) => event.messageId)).toEqual([messageId]);
+    await receiverDone(again, stopped);
     await sent;
     await senderDone(alice, messageId);
-    await expect.poll(() => again.db.engineState.keys('file-in:'), { timeout: 30_000 }).toEqual([]);
   });
 
   it("ends the sender's file when the receiving app stopped right after recording it complete, before telling the sender", async () => {
-    const { alice, bob, bytes, send } = await sendFromDisk();
-    const offered = collect(bob.c, 'file-offered');
-    const told = collect(alice.c, 'file-sent');
-    const reached = stopAtCompleteRecord(bob, true);
-    const messageId = await send();
-    const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
-    expect(await reached).toBe(messageId);
-    // The file is recorded complete; its `done` never left.
-    expect(told).toEqual([]);
-    await bob.stop();
-
-    // Started again, the receiver has nothing left to receive; the sender's next hello is told `done`.
-    const again = await bob.start();
-    const offeredAgain = collect(again, 'file-offered');
+    const stopped = await stopAsTheFileEnds(true);
+    const { alice, again, messageId, sent } = stopped;
+    // Nothing is left to receive; the sender's next hello is told `done`.
     await senderDone(alice, messageId);
     await sent;
-    expect(await again.files.info(messageId)).toMatchObject({ direction: 'receive', state: 'complete' });
-    expect((await readFile(join(dir, `${messageId}-atlas.bin`))).equals(bytes)).toBe(true);
-    expect([...offered, ...offeredAgain].map((event) => event.messageId)).toEqual([messageId]);
-    await expect.poll(() => again.db.engineState.keys('file-in:'), { timeout: 30_000 }).toEqual([]);
+    await receiverDone(again, stopped);
   });
 });
