@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { directorySinkFactory, openFileSource } from '@parley/core/files/node';
+import { directorySinkFactory, openFileSource, reopenFileSource } from '@parley/core/files/node';
 import type { ParleyClient } from '@parley/core';
 import { collect, next, pattern, scenario, startAll, type TestDevice } from './support/harness.js';
 
@@ -54,7 +54,11 @@ function stopAtCompleteRecord(device: TestDevice, lands: boolean): Promise<strin
  * at the write of the file's record saying 'complete' (stored first if `lands`), before anything after it,
  * and starts again. The sender had not been told the file was done when Bob stopped.
  */
-async function stopAsTheFileEnds(lands: boolean): Promise<{
+async function stopAsTheFileEnds(
+  lands: boolean,
+  /** The sending app stops too, and starts again after the receiving one (its transfer resumes then). */
+  senderRestarts = false,
+): Promise<{
   alice: TestDevice;
   again: ParleyClient;
   bytes: Uint8Array;
@@ -64,7 +68,7 @@ async function stopAsTheFileEnds(lands: boolean): Promise<{
 }> {
   const bytes = pattern(SIZE);
   await writeFile(join(dir, 'source-atlas.bin'), bytes);
-  const alice = s.device('alice');
+  const alice = s.device('alice', { reopenFileSource });
   const bob = s.device('bob', { fileSink: directorySinkFactory(dir) });
   await startAll(alice, bob);
   const offered = collect(bob.c, 'file-offered');
@@ -73,14 +77,19 @@ async function stopAsTheFileEnds(lands: boolean): Promise<{
   const source = await openFileSource(join(dir, 'source-atlas.bin'), { name: 'atlas.bin' });
   sources.push(source);
   const messageId = await alice.c.files.send(alice.c.conversations.direct(bob.c.account), { source });
-  const sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
+  let sent = next(alice.c, 'file-sent', (event) => event.messageId === messageId);
   expect(await reached).toBe(messageId);
   // Every byte is in the sink and verified, and the sender was not told: it still holds the file.
   expect(told).toEqual([]);
   await bob.stop();
+  if (senderRestarts) await alice.stop();
 
   const again = await bob.start();
   const offeredAgain = collect(again, 'file-offered');
+  if (senderRestarts) {
+    const sender = await alice.start();
+    sent = next(sender, 'file-sent', (event) => event.messageId === messageId);
+  }
   return {
     alice,
     again,
@@ -126,6 +135,15 @@ describe('a direct file whose receiving app stops as the file ends', () => {
     const stopped = await stopAsTheFileEnds(true);
     const { alice, again, messageId, sent } = stopped;
     // Nothing is left to receive; the sender's next hello is told `done`.
+    await senderDone(alice, messageId);
+    await sent;
+    await receiverDone(again, stopped);
+  });
+
+  it('ends the file at both ends when the sending app restarts too, after the receiver kept it', async () => {
+    const stopped = await stopAsTheFileEnds(true, true);
+    const { alice, again, messageId, sent } = stopped;
+    // The sending app's next start reopens the file and says hello: it is told `done` before any byte.
     await senderDone(alice, messageId);
     await sent;
     await receiverDone(again, stopped);

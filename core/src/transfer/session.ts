@@ -78,6 +78,14 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     return this.#endpoints.size;
   }
 
+  /**
+   * The hellos of transfers nobody attached yet, oldest first: what 'unknown-transfer' told before anyone
+   * may have listened (a peer's first messages can come before the engine takes the session up).
+   */
+  unclaimedHellos(): readonly TransferMessage[] {
+    return [...this.#unclaimedHellos.values()];
+  }
+
   /** Puts a transfer on this link; a sender says hello, a receiver says where it stands. */
   attach(endpoint: TransferEndpoint): void {
     if (this.#closed) throw new ParleyError('CLOSED', 'transfer session is closed');

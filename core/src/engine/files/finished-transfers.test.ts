@@ -56,6 +56,19 @@ describe('answering a hello for a file kept before a restart', () => {
     expect(errors).toEqual([]);
   });
 
+  it('answers a hello that came before the session was taken up', async () => {
+    const { state, records } = await bobsState([{ transferId: 'early', from: ALICE, state: 'complete' }]);
+    const { sa, sb } = await sessions('early');
+    const told = new Promise((resolve) => sb.once('unknown-transfer', resolve));
+    const sender = senderOf('early');
+    sa.attach(sender);
+    // The hello is in before anyone listens (a link's 'open' comes after the peer's first message).
+    await told;
+    answerFinishedTransfers(sb, ALICE, state, records, () => undefined);
+    await sender.done;
+    expect(sender.state).toBe('complete');
+  });
+
   it("does not answer another device's hello naming a file kept from someone else, nor one still coming", async () => {
     const { state, records } = await bobsState([
       { transferId: 'alices', from: ALICE, state: 'complete' },

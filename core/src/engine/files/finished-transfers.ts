@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { isParleyError } from '../../errors/index.js';
 import type { PeerAddress } from '../../link/link-manager.js';
 import { FinishedTransfer } from '../../transfer/finished.js';
+import type { TransferMessage } from '../../transfer/protocol.js';
 import type { TransferSession } from '../../transfer/session.js';
 import type { EngineStateStore } from '../shared/state-store.js';
 import type { FileRecords } from './file-records.js';
@@ -55,7 +56,7 @@ export function answerFinishedTransfers(
   records: FileRecords,
   report: (error: unknown) => void,
 ): void {
-  session.on('unknown-transfer', ({ id, message }) => {
+  const answer = (id: string, message: TransferMessage) => {
     if (message.t !== 'hello') return;
     void (async () => {
       const size = await finishedSize(state, records, id, peer);
@@ -69,7 +70,10 @@ export function answerFinishedTransfers(
       if (isParleyError(error, 'CLOSED') || isParleyError(error, 'CONFLICT')) return;
       report(error);
     });
-  });
+  };
+  session.on('unknown-transfer', ({ id, message }) => answer(id, message));
+  // Hellos that came before this session was taken up (before its link's 'open' here) were told to nobody.
+  for (const hello of session.unclaimedHellos()) answer(hello.id, hello);
 }
 
 /** The size of transfer `id` if this device received it whole from `peer` and recorded its file complete. */
