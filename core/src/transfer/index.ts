@@ -10,16 +10,17 @@ export {
 export type { TransferChunk, TransferControl, TransferMessage } from './protocol.js';
 export { FinishedTransfer } from './finished.js';
 export { TransferReceiver } from './receiver.js';
-export type { TransferCheckpoint, TransferReceiverOptions } from './receiver.js';
 export { TransferSender } from './sender.js';
 export type { TransferSenderOptions } from './sender.js';
 export { TransferSession } from './session.js';
 export type { TransferSessionEvents } from './session.js';
 export type {
+  TransferCheckpoint,
   TransferEndpoint,
   TransferEvents,
   TransferPort,
   TransferProgress,
+  TransferReceiverOptions,
   TransferSink,
   TransferSource,
   TransferState,

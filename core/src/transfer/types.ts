@@ -61,3 +61,47 @@ export interface TransferEndpoint {
   detach(port: TransferPort): void;
   handle(message: TransferMessage, port: TransferPort): void;
 }
+
+/** What a TransferReceiver (receiver.ts) is built with: here, so receiver.ts stays about receiving. */
+export interface TransferReceiverOptions {
+  readonly id: string;
+  /** The size the message announcing the file promised; a sender claiming another size is refused. */
+  readonly size: number;
+  readonly sink: TransferSink;
+  /**
+   * The final hash check, once every byte is written (and the trailer came, if one is expected): throw
+   * (ideally a ParleyError) if the file is not what was promised. The crypto layer's attachment digest goes
+   * here.
+   */
+  readonly verify?: (trailer: string | undefined) => Promise<void>;
+  /**
+   * Runs once the file passed `verify`, before the sender is told `done`: where the caller makes the file's
+   * success durable (the engine records it complete), so a receiver that stops before then is resumed by a
+   * sender that never let go, and one that stops after finds its file complete. A failure fails the
+   * transfer like a failed check (the sender is told), except a ParleyError 'CLOSED': the receiver's app is
+   * closing, so it stops telling nothing, and the sender resumes with the app's next start.
+   */
+  readonly commit?: () => Promise<void>;
+  /** The sender follows the last chunk with a trailer (TransferSenderOptions.trailer); finish waits for it. */
+  readonly trailer?: boolean;
+  /** The largest chunk accepted. Default 256 KiB. */
+  readonly maxChunkBytes?: number;
+  /** Most chunks received and not yet written; told to the sender as its window. Default 256 (4 MiB). */
+  readonly window?: number;
+  /**
+   * Acknowledge after this many written chunks (and the last one). Default a quarter of the smaller of this
+   * window and the sender's (its hello says), so a sender never waits for an ack that is not coming.
+   */
+  readonly ackEvery?: number;
+  /**
+   * Where an earlier receiver of this transfer stopped (its `checkpoint`, persisted by the engine), so a
+   * transfer survives an app restart as well as a dropped link. The sink must already hold those bytes.
+   */
+  readonly resume?: TransferCheckpoint;
+}
+
+/** How far a receiver got: `chunks` chunks of `chunkSize` bytes are in the sink. */
+export interface TransferCheckpoint {
+  readonly chunkSize: number;
+  readonly chunks: number;
+}
