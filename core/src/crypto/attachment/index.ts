@@ -37,4 +37,23 @@ export {
   type OpenBatch,
   type OpenedBatch,
 } from './opener.js';
-export { channelOpener, serveOpener, type OpenerChannel } from './opener-port.js';
+export { channelOpener } from './opener-port.js';
+export {
+  batchChunks,
+  inlineSealer,
+  lazySealer,
+  sealBatch,
+  sealedLength,
+  type AttachmentSealer,
+  type AttachmentSealerFactory,
+  type SealBatch,
+  type SealedBatch,
+} from './sealer.js';
+export { channelSealer } from './sealer-port.js';
+export {
+  channelCalls,
+  serveAttachmentWorker,
+  sharedCalls,
+  type AttachmentChannel,
+  type WorkerCalls,
+} from './worker-port.js';

@@ -1,9 +1,10 @@
 import { io } from 'socket.io-client';
-import { webWorkerOpener } from './attachment-opener.dom.js';
+import { webWorkerCrypto } from './attachment-opener.dom.js';
 import { storedFileOpener } from './received-files.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
   AttachmentOpener,
+  AttachmentSealer,
   FetchLike,
   IndexedDbFactory,
   StoredFileOpener,
@@ -19,8 +20,10 @@ export interface BrowserPlatform {
   readonly fetch: FetchLike;
   /** WebRTC for direct links. ICE servers always come from the relay's grant, never simple-peer's defaults. */
   readonly wrtc?: WebRtcImplementation;
-  /** Received files are decrypted on a Web Worker, off the thread that draws the screen. */
+  /** Received files are decrypted on a Web Worker, off the thread that draws the screen (one per client). */
   readonly attachmentOpener?: () => AttachmentOpener;
+  /** Sent files are encrypted on the same Web Worker. */
+  readonly attachmentSealer?: () => AttachmentSealer;
   /** This device's copies of its files (OPFS), served to our linked devices that moved the history. */
   readonly storedFile?: StoredFileOpener;
 }
@@ -32,7 +35,7 @@ export function browserPlatform(): BrowserPlatform {
       : undefined;
   const storedFile = storedFileOpener();
   return {
-    ...(typeof Worker === 'function' ? { attachmentOpener: webWorkerOpener } : {}),
+    ...(typeof Worker === 'function' ? webWorkerCrypto() : {}),
     ...(storedFile === undefined ? {} : { storedFile }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.
