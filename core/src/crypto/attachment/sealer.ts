@@ -91,7 +91,12 @@ export function sealBatch(batch: SealBatch, backend: CryptoBackend): SealedBatch
     const plaintext = bytes.subarray(start, Math.min(start + chunkSize, length));
     const at = i * (chunkSize + TAG_LENGTH);
     writeChunkNonce(nonce, firstIndex + i, final && i === count - 1);
-    backend.secretboxInto(bytes.subarray(at, at + plaintext.length + TAG_LENGTH), plaintext, nonce, batch.key);
+    backend.secretboxInto(
+      bytes.subarray(at, at + plaintext.length + TAG_LENGTH),
+      plaintext,
+      nonce,
+      batch.key,
+    );
   }
   return { buffer: batch.buffer, length: sealed };
 }

@@ -150,7 +150,9 @@ export function serveAttachmentWorker(channel: AttachmentChannel, backend: Crypt
     const request = data as WorkerRequest;
     try {
       const done =
-        request.kind === 'seal' ? sealBatch(request.batch, backend) : openBatchInPlace(request.batch, backend);
+        request.kind === 'seal'
+          ? sealBatch(request.batch, backend)
+          : openBatchInPlace(request.batch, backend);
       const response: WorkerResponse = {
         id: request.id,
         ok: true,

@@ -1,24 +1,23 @@
 import {
   ATTACHMENT_HEADER_LENGTH,
-  AttachmentDecryptor,
-  attachmentOffset,
-  type AttachmentCheckpoint,
   AttachmentChunkSealer,
   AttachmentEncryptor,
   DEFAULT_CHUNK_SIZE,
   NONCE_PREFIX_LENGTH,
   TagDigest,
   encodeAttachmentHeader,
-  openAttachmentDigest,
   type AttachmentDescriptor,
   type AttachmentKeys,
+  type AttachmentSealer,
   type CryptoOptions,
-  type PlaintextTarget,
 } from '../../crypto/index.js';
 import { resolveOptions } from '../../crypto/options.js';
 import { ParleyError } from '../../errors/index.js';
-import type { FileSink, FileSource } from './file-io.js';
+import type { FileSource } from './file-io.js';
+import { SealingPipeline, type SealingPipelineOptions } from './sealing-pipeline.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+
+export { DecryptingWriter, type ReceivingWriter } from './decrypting-writer.js';
 
 const TAG_LENGTH = 16;
 
@@ -91,13 +90,22 @@ export interface EncryptingReaderOptions {
    * copies them first, as TransferSender does (it copies each chunk into its link frame before it reads on).
    */
   readonly reuseMemory?: boolean;
+  /**
+   * Seal the chunks there (another thread: the client's `attachmentSealer`) in batches, ahead of the reads
+   * (SealingPipeline: up to 1 MiB of batches in flight and as much pooled). The bytes are the same.
+   */
+  readonly sealer?: AttachmentSealer;
+  /** The pipeline's batch size and depth (tests). */
+  readonly pipeline?: SealingPipelineOptions;
 }
 
 /**
  * The ciphertext of a prepared file as a random-access source: each read encrypts the chunks it covers from
  * the plaintext source, keeping the last one and reading the next one's plaintext ahead (reads come front to
  * back, in pieces smaller than a chunk). The first time each chunk is encrypted its tag goes into the
- * digest, so `digest()` is ready once the last chunk was read, without a second pass.
+ * digest, so `digest()` is ready once the last chunk was read, without a second pass. With a `sealer`, the
+ * chunks are sealed by it in batches ahead of the reads instead (SealingPipeline); reads then return
+ * copies unless `reuseMemory` said a view valid until the next read will do.
  */
 export class EncryptingReader {
   readonly size: number;
@@ -108,6 +116,10 @@ export class EncryptingReader {
   readonly #sealer: AttachmentChunkSealer;
   /** Where every chunk is encrypted to, with `reuseMemory`; otherwise each chunk gets a fresh box. */
   readonly #memory: Uint8Array | undefined;
+  /** With a `sealer`: the batches it seals ahead of the reads. */
+  readonly #pipeline: SealingPipeline | undefined;
+  /** Reads of a pipeline's batch are copied (see the constructor). */
+  readonly #copies: boolean;
   /** The chunk encrypted last, and its box (-1: none). */
   #cachedIndex = -1;
   #cachedBox: Uint8Array = new Uint8Array(0);
@@ -133,6 +145,31 @@ export class EncryptingReader {
       options.reuseMemory === true
         ? new Uint8Array(Math.min(this.#boxLength, file.keys.size + TAG_LENGTH))
         : undefined;
+    this.#pipeline =
+      options.sealer === undefined
+        ? undefined
+        : new SealingPipeline(
+            source,
+            {
+              ...file.keys,
+              noncePrefix: file.header.subarray(ATTACHMENT_HEADER_LENGTH - NONCE_PREFIX_LENGTH),
+            },
+            options.sealer,
+            this.#digest,
+            options.pipeline,
+          );
+    // A view of a pipeline's batch lasts until its buffer is recycled: only `reuseMemory` readers take one.
+    this.#copies = this.#pipeline !== undefined && this.#memory === undefined;
+  }
+
+  /** Batch buffers the sealing pipeline made so far (tests: its memory is bounded and reused). */
+  get sealerBuffers(): number {
+    return this.#pipeline?.allocated ?? 0;
+  }
+
+  /** Stops sealing ahead (the transfer ended): batches in flight are dropped when they come back. */
+  close(): void {
+    this.#pipeline?.close();
   }
 
   /**
@@ -160,7 +197,7 @@ export class EncryptingReader {
       const piece = this.#pieceNow(offset + filled, length - filled);
       if (piece === undefined) return undefined;
       // A read inside one chunk is a view of it; only a read across a boundary is copied.
-      if (filled === 0 && piece.length === length) return piece;
+      if (filled === 0 && piece.length === length) return this.#copies ? piece.slice() : piece;
       out ??= this.#joinedMemory(length);
       out.set(piece, filled);
       filled += piece.length;
@@ -208,6 +245,7 @@ export class EncryptingReader {
 
   /** Chunk `index` encrypted, if that needs no wait: it is the cached one, or the next with its plaintext in. */
   #boxNow(index: number): Uint8Array | undefined {
+    if (this.#pipeline !== undefined) return this.#pipeline.boxNow(index);
     if (this.#cachedIndex === index) return this.#cachedBox;
     const ahead = this.#ahead;
     if (ahead?.index !== index || ahead.bytes === undefined || this.#digest.chunks < index) return undefined;
@@ -216,6 +254,7 @@ export class EncryptingReader {
   }
 
   async #box(index: number): Promise<Uint8Array> {
+    if (this.#pipeline !== undefined) return this.#pipeline.box(index);
     if (this.#cachedIndex === index) return this.#cachedBox;
     // Tags go into the digest in order: a read that skips ahead (a resume after a restart) encrypts the
     // chunks in between first.
@@ -257,123 +296,6 @@ export class EncryptingReader {
     const { chunkSize, size } = this.file.keys;
     const start = index * chunkSize;
     return readExactly(this.source, start, Math.min(chunkSize, size - start));
-  }
-}
-
-/**
- * Where a received file's ciphertext goes, front to back: decrypted into the platform's sink, on this
- * thread (DecryptingWriter) or through an AttachmentOpener on another (BatchedDecryptingWriter).
- */
-export interface ReceivingWriter {
-  /** Takes the next ciphertext bytes; a promise when the caller should wait for it (or it failed). */
-  write(offset: number, bytes: Uint8Array): Promise<void> | undefined;
-  /** Every byte was given: opens the rest and checks the size and the digest (`sealedDigest` if it trails). */
-  finish(sealedDigest?: Uint8Array): Promise<void>;
-  /** Attachment chunks whose plaintext is in the sink. */
-  readonly chunks: number;
-  /** What a writer into the same sink needs to continue after a restart. */
-  checkpoint(): AttachmentCheckpoint | undefined;
-  /**
-   * Ciphertext it may hold taken and not yet in the sink (0: it writes as it takes): what a file in flight
-   * takes beyond the transfer's window, whose acks count only chunks in the sink.
-   */
-  readonly capacity?: number;
-}
-
-/**
- * Takes the ciphertext front to back in pieces of any size, decrypts each chunk as soon as it is complete
- * and writes its plaintext to the sink; `finish` opens the last chunk and checks the size and the digest.
- */
-export class DecryptingWriter implements ReceivingWriter {
-  readonly #decryptor: AttachmentDecryptor;
-  /** The sink's own memory, when it offers it: plaintext is decrypted in place, never copied. */
-  readonly #into: PlaintextTarget | undefined;
-  #received = 0;
-  #written = 0;
-  readonly #resumed: boolean;
-
-  constructor(
-    private readonly sink: FileSink,
-    private readonly keys: AttachmentKeys & { readonly digest?: Uint8Array },
-    private readonly crypto: CryptoOptions,
-    /** A `checkpoint()` of an earlier writer of this file into the same sink (an app restart). */
-    resume?: AttachmentCheckpoint,
-  ) {
-    this.#decryptor = new AttachmentDecryptor(keys, crypto, resume);
-    this.#into = sink.region === undefined ? undefined : (offset, length) => sink.region?.(offset, length);
-    this.#resumed = resume !== undefined;
-    if (resume !== undefined) {
-      this.#received = attachmentOffset(resume, keys.chunkSize);
-      this.#written = resume.index * keys.chunkSize;
-    }
-  }
-
-  /**
-   * What to keep so that a writer into the same sink can continue after a restart: the chunks written so
-   * far. Ciphertext from `attachmentOffset(checkpoint)` must be fed to it again.
-   */
-  checkpoint(): AttachmentCheckpoint | undefined {
-    return this.#decryptor.checkpoint();
-  }
-
-  /** Attachment chunks written so far: `checkpoint().index`, without building (copying) the checkpoint. */
-  get chunks(): number {
-    return this.#decryptor.chunks;
-  }
-
-  /** Ciphertext bytes taken so far. */
-  get received(): number {
-    return this.#received;
-  }
-
-  /**
-   * Takes the next ciphertext bytes. Returns a promise only when they completed a chunk whose plaintext went
-   * to the sink; most transfer chunks (a quarter of an attachment chunk) need no await at all.
-   */
-  write(offset: number, bytes: Uint8Array): Promise<void> | undefined {
-    let plaintexts: Uint8Array[];
-    try {
-      plaintexts = this.#take(offset, bytes);
-    } catch (error) {
-      return Promise.reject(error); // a bad or tampered chunk fails the write, as an async write would
-    }
-    return plaintexts.length === 0 ? undefined : this.#outAll(plaintexts);
-  }
-
-  #take(offset: number, bytes: Uint8Array): Uint8Array[] {
-    // After a resume the transfer restarts at a chunk boundary of its own, before ours: the ciphertext
-    // is the same (same key and nonces), so what was already taken is skipped.
-    if (offset < this.#received && offset + bytes.length > this.#received && this.#resumed) {
-      bytes = bytes.subarray(this.#received - offset);
-      offset = this.#received;
-    } else if (offset + bytes.length <= this.#received && this.#resumed) return [];
-    if (offset !== this.#received)
-      throw new ParleyError('BAD_REQUEST', `ciphertext write at ${offset}, expected ${this.#received}`);
-    this.#received += bytes.length;
-    return this.#decryptor.push(bytes, this.#into);
-  }
-
-  /** `sealedDigest`: the trailing digest (sealAttachmentDigest), when the descriptor came without one. */
-  async finish(sealedDigest?: Uint8Array): Promise<void> {
-    let digest = this.keys.digest;
-    if (digest === undefined) {
-      const header = this.#decryptor.header;
-      if (sealedDigest === undefined || header === undefined)
-        throw new ParleyError('TRUNCATED', 'the attachment ended without its digest');
-      digest = openAttachmentDigest(this.keys, header, sealedDigest, this.crypto);
-    }
-    await this.#out(this.#decryptor.finish(digest, this.#into));
-    await this.sink.finish();
-  }
-
-  async #outAll(plaintexts: readonly Uint8Array[]): Promise<void> {
-    for (const plaintext of plaintexts) await this.#out(plaintext);
-  }
-
-  async #out(plaintext: Uint8Array): Promise<void> {
-    if (plaintext.length === 0) return;
-    await this.sink.write(this.#written, plaintext);
-    this.#written += plaintext.length;
   }
 }
 
