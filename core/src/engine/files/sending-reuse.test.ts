@@ -5,7 +5,9 @@
  * the transfer resumes from chunks whose memory later chunks have overwritten since.
  */
 import nacl from 'tweetnacl';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AttachmentSealer } from '../../crypto/attachment/sealer.js';
+import { workerSealer } from '../../crypto/attachment/worker-opener.node.js';
 import { nodeNativeBackend } from '../../crypto/backend/native.node.js';
 import { tweetnaclBackend } from '../../crypto/backend/tweetnacl.js';
 import { sealAttachmentDigest } from '../../crypto/index.js';
@@ -27,12 +29,21 @@ const sessions = (linkId: string) => linkSessions(linkId, links);
 
 const CHUNK = 64 * 1024;
 
+/** Started by the first test that seals on a worker; stopped at the end. */
+let worker: AttachmentSealer | undefined;
+afterAll(() => worker?.close());
+/** The sealer of the suite running: none (the engine's thread) or a worker thread's. */
+let sealing: 'inline' | 'worker' = 'inline';
+const sealer = () => (sealing === 'worker' ? (worker ??= workerSealer()) : undefined);
+
 /** A file's sender as file-sending.ts builds it, and receivers (each into a fresh sink) that decrypt and check it. */
 function transfer(id: string, plaintext: Uint8Array, backend = nodeNativeBackend, window = 16) {
   const crypto = { backend, randomBytes: (length: number) => nacl.randomBytes(length) };
   const prepared = prepareFile(plaintext.byteLength, crypto);
+  const through = sealer();
   const reader = new EncryptingReader(bytesSource(plaintext, 'f', 'x'), prepared, crypto, {
     reuseMemory: true,
+    ...(through === undefined ? {} : { sealer: through }),
   });
   let furthestRead = 0;
   const sender = new TransferSender({
@@ -70,62 +81,69 @@ function transfer(id: string, plaintext: Uint8Array, backend = nodeNativeBackend
   return { sender, receiver, furthestRead: () => furthestRead };
 }
 
-describe('a direct transfer sent from reused memory', () => {
-  it('delivers every byte of a file sent from one box and one frame buffer, under both backends', async () => {
-    for (const backend of [nodeNativeBackend, tweetnaclBackend]) {
-      const plaintext = nacl.randomBytes(5 * CHUNK + 123);
-      const { sender, receiver } = transfer(`whole-${backend.name}`, plaintext, backend);
-      const { receiver: end, sink } = receiver();
-      const { sa, sb } = await sessions(`whole-${backend.name}`);
-      sb.attach(end);
-      sa.attach(sender);
+describe.each(['inline', 'worker'] as const)(
+  'a direct transfer sent from reused memory, sealed %s',
+  (mode) => {
+    beforeEach(() => {
+      sealing = mode;
+    });
+
+    it('delivers every byte of a file sent from one box and one frame buffer, under both backends', async () => {
+      for (const backend of [nodeNativeBackend, tweetnaclBackend]) {
+        const plaintext = nacl.randomBytes(5 * CHUNK + 123);
+        const { sender, receiver } = transfer(`whole-${backend.name}`, plaintext, backend);
+        const { receiver: end, sink } = receiver();
+        const { sa, sb } = await sessions(`whole-${backend.name}`);
+        sb.attach(end);
+        sa.attach(sender);
+        await Promise.all([sender.done, end.done]);
+        expect(Buffer.compare(sink.bytes, plaintext)).toBe(0);
+      }
+    });
+
+    it('resumes on a new link from where the receiver stands, and the receiver gets the right bytes', async () => {
+      const plaintext = nacl.randomBytes(12 * CHUNK + 5);
+      const { sender, receiver } = transfer('resumed', plaintext);
+      const first = await sessions('before-drop');
+      const dropped = whenClosed(first.b);
+      const { receiver: end, sink } = receiver((offset) => {
+        if (offset === 40 * sender.chunkSize) first.a.close(); // the link dies mid-transfer
+      });
+      first.sb.attach(end);
+      first.sa.attach(sender);
+      await dropped;
+      expect(sender.state).toBe('waiting');
+
+      const second = await sessions('after-drop');
+      second.sb.attach(end);
+      second.sa.attach(sender);
       await Promise.all([sender.done, end.done]);
+      expect(sender.resumePoints[1]).toBeGreaterThan(0);
       expect(Buffer.compare(sink.bytes, plaintext)).toBe(0);
-    }
-  });
-
-  it('resumes on a new link from where the receiver stands, and the receiver gets the right bytes', async () => {
-    const plaintext = nacl.randomBytes(12 * CHUNK + 5);
-    const { sender, receiver } = transfer('resumed', plaintext);
-    const first = await sessions('before-drop');
-    const dropped = whenClosed(first.b);
-    const { receiver: end, sink } = receiver((offset) => {
-      if (offset === 40 * sender.chunkSize) first.a.close(); // the link dies mid-transfer
     });
-    first.sb.attach(end);
-    first.sa.attach(sender);
-    await dropped;
-    expect(sender.state).toBe('waiting');
 
-    const second = await sessions('after-drop');
-    second.sb.attach(end);
-    second.sa.attach(sender);
-    await Promise.all([sender.done, end.done]);
-    expect(sender.resumePoints[1]).toBeGreaterThan(0);
-    expect(Buffer.compare(sink.bytes, plaintext)).toBe(0);
-  });
+    it('sends the first chunks again, right, to a receiver that starts over after the box moved on', async () => {
+      const plaintext = nacl.randomBytes(12 * CHUNK + 5);
+      const { sender, receiver, furthestRead } = transfer('again', plaintext);
+      const first = await sessions('first-receiver');
+      const dropped = whenClosed(first.b);
+      const before = receiver((offset) => {
+        if (offset === 40 * sender.chunkSize) first.a.close();
+      });
+      first.sb.attach(before.receiver);
+      first.sa.attach(sender);
+      await dropped;
+      before.receiver.cancel('the app quit and lost what it had');
+      // The sender's box has held several later attachment chunks since it encrypted the first.
+      expect(furthestRead()).toBeGreaterThan(4 * CHUNK);
 
-  it('sends the first chunks again, right, to a receiver that starts over after the box moved on', async () => {
-    const plaintext = nacl.randomBytes(12 * CHUNK + 5);
-    const { sender, receiver, furthestRead } = transfer('again', plaintext);
-    const first = await sessions('first-receiver');
-    const dropped = whenClosed(first.b);
-    const before = receiver((offset) => {
-      if (offset === 40 * sender.chunkSize) first.a.close();
+      const after = receiver();
+      const second = await sessions('second-receiver');
+      second.sb.attach(after.receiver);
+      second.sa.attach(sender);
+      await Promise.all([sender.done, after.receiver.done]);
+      expect(sender.resumePoints).toEqual([0, 0]);
+      expect(Buffer.compare(after.sink.bytes, plaintext)).toBe(0);
     });
-    first.sb.attach(before.receiver);
-    first.sa.attach(sender);
-    await dropped;
-    before.receiver.cancel('the app quit and lost what it had');
-    // The sender's box has held several later attachment chunks since it encrypted the first.
-    expect(furthestRead()).toBeGreaterThan(4 * CHUNK);
-
-    const after = receiver();
-    const second = await sessions('second-receiver');
-    second.sb.attach(after.receiver);
-    second.sa.attach(sender);
-    await Promise.all([sender.done, after.receiver.done]);
-    expect(sender.resumePoints).toEqual([0, 0]);
-    expect(Buffer.compare(after.sink.bytes, plaintext)).toBe(0);
-  });
-});
+  },
+);
