@@ -20,6 +20,7 @@ import { applySync } from './devices/sync.js';
 import { FilesService } from './files/files-service.js';
 import { fileOptions } from './files/types.js';
 import type { AttachmentOpener } from '../crypto/attachment/opener.js';
+import type { AttachmentSealer } from '../crypto/attachment/sealer.js';
 import { GroupCallsService } from './group-calls/group-calls-service.js';
 import { GroupMeshService } from './group-mesh/group-mesh-service.js';
 import { GroupManager } from './groups/group-manager.js';
@@ -91,7 +92,7 @@ export function wireClient(
   options: ParleyClientOptions,
   device: Device,
   access: AccessCredentials | undefined,
-  opener: AttachmentOpener | undefined,
+  attachments: { readonly opener?: AttachmentOpener; readonly sealer?: AttachmentSealer },
   facade: FacadeHooks,
 ): ClientServices & ClientInternals {
   const { db } = device;
@@ -213,7 +214,7 @@ export function wireClient(
         release: (message) => delivery.release(message),
       },
     },
-    fileOptions(options, opener),
+    fileOptions(options, attachments.opener, attachments.sealer),
   );
   const profile = new ProfileService(ctx, accountSettings, home, options.displayName);
   linking = new LinkingService(ctx, {

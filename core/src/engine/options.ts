@@ -1,4 +1,5 @@
 import type { AttachmentOpenerFactory } from '../crypto/attachment/opener.js';
+import type { AttachmentSealerFactory } from '../crypto/attachment/sealer.js';
 import type { CallTimeouts } from '../calls/index.js';
 import type { CryptoBackend } from '../crypto/index.js';
 import type { SignedDeviceList } from '../protocol/devices.js';
@@ -136,6 +137,14 @@ export interface ParleyClientOptions {
    * in-memory sink decrypted straight into it: their `bytes` are then a view of a SharedArrayBuffer.
    */
   readonly attachmentOpener?: AttachmentOpenerFactory;
+  /**
+   * Encrypts the chunks of files sent over a direct link off the thread that owns the links and the UI, in
+   * batches ahead of the transfer's reads: `workerSealer` from `@parley/core/crypto/opener/node`, or both
+   * this and `attachmentOpener` on one thread with `...workerCrypto()`; the web client's Web Worker. Called
+   * once, at the first batch of the first file sent; the client closes what it returns. Without it, chunks
+   * are encrypted on the engine's own thread. The bytes sent are the same either way.
+   */
+  readonly attachmentSealer?: AttachmentSealerFactory;
   /**
    * The primitives every engine crypto call uses (sealed sender, ratchet, X3DH, groups, attachments). Default
    * tweetnacl, which runs everywhere; Node hosts can pass `nodeNativeBackend` from `@parley/core/crypto/native`

@@ -1,6 +1,7 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
 import type { ProtocolAddress } from '../crypto/index.js';
 import { lazyOpener, type AttachmentOpener } from '../crypto/attachment/opener.js';
+import { lazySealer, type AttachmentSealer } from '../crypto/attachment/sealer.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import type { ClientDatabase } from '../storage/index.js';
 import { AccountSettings } from './account/account-settings.js';
@@ -77,6 +78,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   #closed = false;
   /** The platform's attachment opener (a worker), started at the first received batch; closed with us. */
   readonly #opener: AttachmentOpener | undefined;
+  readonly #sealer: AttachmentSealer | undefined;
 
   static async start(options: ParleyClientOptions): Promise<ParleyClient> {
     const access = options.access === undefined ? undefined : parseRelayAccess(options.access);
@@ -120,17 +122,27 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
   private constructor(options: ParleyClientOptions, device: Device, access: AccessCredentials | undefined) {
     super();
     this.#opener = options.attachmentOpener === undefined ? undefined : lazyOpener(options.attachmentOpener);
+    this.#sealer = options.attachmentSealer === undefined ? undefined : lazySealer(options.attachmentSealer);
     this.db = device.db;
     this.account = device.account;
-    const wired = wireClient(options, device, access, this.#opener, {
-      emit: (event, payload) => {
-        this.emit(event, payload);
-        this.#observe(event, payload);
+    const wired = wireClient(
+      options,
+      device,
+      access,
+      {
+        ...(this.#opener === undefined ? {} : { opener: this.#opener }),
+        ...(this.#sealer === undefined ? {} : { sealer: this.#sealer }),
       },
-      report: (error) => this.#report(error),
-      isClosed: () => this.#closed,
-      accountSettings: () => this.#accountSettings,
-    });
+      {
+        emit: (event, payload) => {
+          this.emit(event, payload);
+          this.#observe(event, payload);
+        },
+        report: (error) => this.#report(error),
+        isClosed: () => this.#closed,
+        accountSettings: () => this.#accountSettings,
+      },
+    );
     ({ ctx: this.#ctx, relays: this.#relays, delivery: this.#delivery, inbox: this.#inbox } = wired);
     this.#sweepMs = wired.tuning.sweepIntervalMs;
     this.#list = wired.list;
@@ -229,6 +241,7 @@ export class ParleyClient extends TypedEmitter<ParleyClientEvents> {
     // Receipts still coalescing are written to the outbox; they leave on the next start.
     await this.#ctx.receipts.close();
     this.#opener?.close();
+    this.#sealer?.close();
     this.db.close();
     this.removeAllListeners();
   }

@@ -83,7 +83,7 @@ describe('the worker_threads attachment sealer', () => {
     }
   });
 
-  it('seals the same bytes on the calling thread with tweetnacl (the web client's backend)', async () => {
+  it('seals the same bytes on the calling thread with tweetnacl (the web client’s backend)', async () => {
     const f = file(9 * CHUNK + 7);
     const here = inlineSealer({ backend: tweetnaclBackend });
     expect(boxesOf(await here.seal(f.batch(4, 4)))).toEqual(f.boxes(4, 4));

@@ -63,10 +63,11 @@ export function prepareFile(
 export async function sealFile(
   source: FileSource,
   crypto: RandomCrypto,
-  options: { sha256?: boolean } = {},
+  options: { sha256?: boolean; sealer?: AttachmentSealer } = {},
 ): Promise<SealedFile> {
   const prepared = prepareFile(source.size, crypto);
   const { keys } = prepared;
+  if (options.sealer !== undefined) return sealThrough(source, prepared, crypto, options.sealer, options);
   const encryptor = new AttachmentEncryptor({
     ...crypto,
     chunkSize: keys.chunkSize,
@@ -81,6 +82,31 @@ export async function sealFile(
   const { chunk, descriptor } = encryptor.finish();
   hash?.update(chunk);
   return { ...prepared, descriptor, ...(hash === undefined ? {} : { sha256: hex(hash.digest()) }) };
+}
+
+/** sealFile's pass with the chunks sealed by `sealer` (another thread), read a box at a time. */
+async function sealThrough(
+  source: FileSource,
+  prepared: PreparedFile,
+  crypto: RandomCrypto,
+  sealer: AttachmentSealer,
+  options: { sha256?: boolean },
+): Promise<SealedFile> {
+  const reader = new EncryptingReader(source, prepared, crypto, { sealer, reuseMemory: true });
+  try {
+    const hash = options.sha256 === true ? sha256.create() : undefined;
+    const boxLength = prepared.keys.chunkSize + TAG_LENGTH;
+    for (let offset = 0; offset < reader.size;) {
+      const length = offset === 0 ? ATTACHMENT_HEADER_LENGTH : Math.min(boxLength, reader.size - offset);
+      const read = reader.read(offset, length);
+      hash?.update(read instanceof Uint8Array ? read : await read);
+      offset += length;
+    }
+    const descriptor = { ...prepared.keys, digest: await reader.digest() };
+    return { ...prepared, descriptor, ...(hash === undefined ? {} : { sha256: hex(hash.digest()) }) };
+  } finally {
+    reader.close();
+  }
 }
 
 export interface EncryptingReaderOptions {

@@ -167,8 +167,13 @@ export class FileSending {
   #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
-    // The sender copies each chunk into its link frame before it reads the next: one box serves every chunk.
-    const ciphertext = new EncryptingReader(source, prepared, ctx.crypto, { reuseMemory: true });
+    // The sender copies each chunk into its link frame before it reads the next: one box serves every chunk
+    // (or, with the client's sealer, a few batches sealed on its thread ahead of the reads).
+    const { sealer } = this.options;
+    const ciphertext = new EncryptingReader(source, prepared, ctx.crypto, {
+      reuseMemory: true,
+      ...(sealer === undefined ? {} : { sealer }),
+    });
     const sender = new TransferSender({
       id: transferId,
       size: ciphertext.size,
@@ -189,6 +194,7 @@ export class FileSending {
       .finally(async () => {
         this.transfers.sending.delete(messageId);
         this.transfers.recipients.delete(messageId);
+        ciphertext.close();
         await ctx.state.delete(OUTGOING_FILE_PREFIX + transferId);
         await closeSource?.();
       })

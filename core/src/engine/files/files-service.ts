@@ -52,6 +52,7 @@ export class FilesService {
     );
     this.#group = new GroupFiles(ctx, {
       maxBytes: options.maxBytes,
+      sealer: options.sealer,
       records: this.manager.records,
       relay: (recipient) => routes.attachments(recipient),
       queue: (message) => routes.queue(message),

@@ -1,5 +1,9 @@
 import { ParleyError } from '../../errors/index.js';
-import { serializeAttachmentDescriptor, type ProtocolAddress } from '../../crypto/index.js';
+import {
+  serializeAttachmentDescriptor,
+  type AttachmentSealer,
+  type ProtocolAddress,
+} from '../../crypto/index.js';
 import type { ContentBody } from '../messaging/content.js';
 import type { EngineContext } from '../context.js';
 import { fileBodyExtras, outgoingFileInfo, type OutgoingFile } from './types.js';
@@ -13,6 +17,8 @@ type FileBody = Extract<ContentBody, { type: 'file' }>;
 
 export interface GroupFileOptions {
   readonly maxBytes: number;
+  /** Seals the file's chunks on another thread (the client's `attachmentSealer`), when it has one. */
+  readonly sealer?: AttachmentSealer | undefined;
   /** Where file messages are remembered for drawing them again (the one FileManager keeps, `fileInfo`). */
   readonly records: FileRecords;
   /** The attachment API of the relay the group's members use; undefined without `fetch` or before auth. */
@@ -63,10 +69,12 @@ export class GroupFiles {
         "files to a group need the relay's attachment API (fetch, connected)",
       );
     }
-    const sealed = await sealFile(source, this.ctx.crypto, { sha256: true });
+    const { sealer } = this.options;
+    const through = sealer === undefined ? {} : { sealer };
+    const sealed = await sealFile(source, this.ctx.crypto, { sha256: true, ...through });
     const relayHash = sealed.sha256;
     if (relayHash === undefined) throw new ParleyError('INTERNAL', 'sealed file has no relay hash');
-    const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto);
+    const ciphertext = new EncryptingReader(source, sealed, this.ctx.crypto, through);
     const body: FileBody = {
       type: 'file',
       transferId: this.ctx.newId(),

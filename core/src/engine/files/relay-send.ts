@@ -1,5 +1,9 @@
 import { ParleyError } from '../../errors/index.js';
-import { serializeAttachmentDescriptor, type ProtocolAddress } from '../../crypto/index.js';
+import {
+  serializeAttachmentDescriptor,
+  type AttachmentSealer,
+  type ProtocolAddress,
+} from '../../crypto/index.js';
 import type { EngineContext } from '../context.js';
 import type { QueueOptions } from '../messaging/outgoing.js';
 import type { RelayAttachments } from '../relay/relay-attachments.js';
@@ -32,6 +36,8 @@ export interface RelaySend {
   readonly drafts: FileDrafts;
   readonly relay: RelayAttachments;
   readonly flag: CancelFlag;
+  /** Seals the file's chunks on another thread (the client's `attachmentSealer`), when it has one. */
+  readonly sealer?: AttachmentSealer | undefined;
 }
 
 /** The file message an upload belongs to. */
@@ -78,10 +84,12 @@ export function uploadDraft(
   extras: Pick<FileBody, 'caption' | 'thumbnail' | 'voice'>,
   recipientIdentity: string,
 ): Promise<void> {
-  const { ctx, drafts, relay, flag } = deps;
+  const { ctx, drafts, relay, flag, sealer } = deps;
   const upload = async () => {
-    const sealed = await sealFile(source, ctx.crypto, { sha256: true });
-    const ciphertext = new EncryptingReader(source, sealed, ctx.crypto);
+    // Two passes (the relay names the upload by the ciphertext's hash): both sealed on the sealer's thread.
+    const through = sealer === undefined ? {} : { sealer };
+    const sealed = await sealFile(source, ctx.crypto, { sha256: true, ...through });
+    const ciphertext = new EncryptingReader(source, sealed, ctx.crypto, through);
     const relayHash = sealed.sha256 ?? '';
     if (flag.cancelled) throw new ParleyError('CLOSED', 'upload cancelled');
     await relay.upload(

@@ -73,7 +73,7 @@ export class RelayUploads {
     const relay = this.#relayFor(record.recipient);
     const flag = this.#flag(message.id);
     const { uploaded } = await sendViaRelay(
-      { ctx, records: this.transfers.records, drafts: this.drafts, relay, flag },
+      { ctx, records: this.transfers.records, drafts: this.drafts, relay, flag, sealer: this.options.sealer },
       message,
       source,
       transferId,
@@ -163,7 +163,7 @@ export class RelayUploads {
     try {
       const relay = this.#relayFor(record.recipient);
       uploaded = uploadDraft(
-        { ctx, records, drafts: this.drafts, relay, flag },
+        { ctx, records, drafts: this.drafts, relay, flag, sealer: this.options.sealer },
         message,
         named,
         record.transferId,

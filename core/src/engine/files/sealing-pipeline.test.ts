@@ -8,8 +8,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { inlineSealer, type AttachmentSealer } from '../../crypto/attachment/sealer.js';
 import { workerSealer } from '../../crypto/attachment/worker-opener.node.js';
 import { ParleyError } from '../../errors/index.js';
-import { EncryptingReader, prepareFile, type PreparedFile } from './attachment-stream.js';
-import { bytesSource } from './file-io.js';
+import { sha256 } from '@noble/hashes/sha2.js';
+import {
+  DecryptingWriter,
+  EncryptingReader,
+  prepareFile,
+  sealFile,
+  type PreparedFile,
+} from './attachment-stream.js';
+import { MemoryFileSink, bytesSource } from './file-io.js';
 
 const crypto = { randomBytes: (length: number) => nacl.randomBytes(length) };
 const CHUNK = 64 * 1024;
@@ -158,5 +165,22 @@ describe('a sent file sealed on a worker thread', () => {
     expect(Buffer.compare(retried, f.ciphertext.subarray(inBatch2, inBatch2 + 100))).toBe(0);
     expect(await reader.digest()).toEqual(f.digest);
     reader.close();
+  });
+
+  it('seals a file for the relay on the worker: its hash names the ciphertext and its digest opens it', async () => {
+    for (const size of [0, 3 * MiB + 17]) {
+      const plaintext = nacl.randomBytes(size);
+      const source = bytesSource(plaintext, 'f', 'application/octet-stream');
+      const sealed = await sealFile(source, crypto, { sha256: true, sealer: worker });
+      // The upload's own pass, sealed on the engine thread, must be the bytes the hash was taken over.
+      const ciphertext = await new EncryptingReader(source, sealed, crypto).read(0, sealed.ciphertextSize);
+      const hex = [...sha256(ciphertext)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+      expect(sealed.sha256).toBe(hex);
+      const sink = new MemoryFileSink(size);
+      const writer = new DecryptingWriter(sink, sealed.descriptor, crypto);
+      await writer.write(0, ciphertext);
+      await writer.finish(); // checks the descriptor's digest
+      expect(Buffer.compare(sink.bytes, plaintext)).toBe(0);
+    }
   });
 });

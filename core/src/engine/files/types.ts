@@ -2,6 +2,7 @@ import { fromBase64Url, toBase64Url } from '../../protocol/encoding.js';
 import {
   deserializeAttachmentKeys,
   type AttachmentOpener,
+  type AttachmentSealer,
   type ProtocolAddress,
 } from '../../crypto/index.js';
 import type { Content } from '../messaging/content.js';
@@ -101,17 +102,24 @@ export interface FileOptions {
   readonly reopen?: FileSourceOpener;
   /** Decrypts received chunks on another thread (the client's `attachmentOpener`, started on first use). */
   readonly opener?: AttachmentOpener;
+  /** Encrypts sent chunks on another thread (the client's `attachmentSealer`, started on first use). */
+  readonly sealer?: AttachmentSealer;
 }
 
 export type FileBody = Extract<Content['body'], { type: 'file' }>;
 
 /** The file options a client was started with, with their defaults. */
-export function fileOptions(options: ParleyClientOptions, opener?: AttachmentOpener): FileOptions {
+export function fileOptions(
+  options: ParleyClientOptions,
+  opener?: AttachmentOpener,
+  sealer?: AttachmentSealer,
+): FileOptions {
   return {
     // An opener on a thread that shares memory decrypts straight into a shared in-memory sink.
     sink: options.fileSink ?? (opener?.sharedMemory === true ? sharedMemorySinkFactory : memorySinkFactory),
     maxBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     ...(options.reopenFileSource === undefined ? {} : { reopen: options.reopenFileSource }),
     ...(opener === undefined ? {} : { opener }),
+    ...(sealer === undefined ? {} : { sealer }),
   };
 }
