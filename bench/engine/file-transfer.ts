@@ -18,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import wrtc from '@roamhq/wrtc';
 import { DataLink, MAX_FRAME_BYTES, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
+import { workerSealer } from '@parley/core/crypto/opener/node';
 import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
@@ -38,6 +39,12 @@ const TARGET = 0.8;
  * this stdout) can be split into rounds.
  */
 const MARK_ROUNDS = process.env.BENCH_MARK_ROUNDS === '1';
+
+/**
+ * BENCH_SENDER_SEALER=inline: the sending device encrypts its file's chunks on its engine thread, as before
+ * the client's `attachmentSealer`; by default a worker thread seals them (`workerSealer`), as the apps do.
+ */
+const SENDER_SEALER = process.env.BENCH_SENDER_SEALER === 'inline' ? {} : { sealer: workerSealer };
 
 async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {
   let received = 0;
@@ -194,6 +201,7 @@ async function oneProcess(relayUrl: string, file: Uint8Array, onFetch: () => voi
       direct: true,
       onFetch,
       backend: nodeNativeBackend,
+      ...SENDER_SEALER,
     });
     clients.push(a);
     const b = await startDevice('file-b', relayUrl, {
@@ -235,7 +243,12 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
   let a: ParleyClient | undefined;
   let rawLink: DataLink | undefined;
   try {
-    a = await startDevice('file-a2', relayUrl, { direct: true, onFetch, backend: nodeNativeBackend });
+    a = await startDevice('file-a2', relayUrl, {
+      direct: true,
+      onFetch,
+      backend: nodeNativeBackend,
+      ...SENDER_SEALER,
+    });
     const sender = a;
     const started = remote.next('started');
     remote.send({ type: 'start', relayUrl });
@@ -398,7 +411,12 @@ async function main(): Promise<void> {
         ? ['two']
         : ['one', 'two'];
     if (layouts.includes('one'))
-      report('both devices in this process', await oneProcess(relay.url, file, onFetch));
+      report(
+        `both devices in this process, the sender encrypting ${
+          process.env.BENCH_SENDER_SEALER === 'inline' ? 'on its engine thread' : 'on a worker thread'
+        }`,
+        await oneProcess(relay.url, file, onFetch),
+      );
     if (layouts.includes('two'))
       report(
         `receiver in its own process, decrypting ${
@@ -406,6 +424,8 @@ async function main(): Promise<void> {
             inline: 'on its engine thread',
             'inline-shared': 'on its engine thread into shared memory',
           }[process.env.BENCH_RECEIVER_OPENER ?? ''] ?? 'on a worker thread'
+        }, the sender encrypting ${
+          process.env.BENCH_SENDER_SEALER === 'inline' ? 'on its engine thread' : 'on a worker thread'
         }${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );

@@ -6,6 +6,7 @@ import {
   ParleyClient,
   createSecretboxKeyWrapper,
   type AttachmentOpener,
+  type AttachmentSealer,
   type CryptoBackend,
   type FetchLike,
   type FileSinkFactory,
@@ -31,6 +32,8 @@ export interface DeviceOptions {
   readonly backend?: CryptoBackend;
   /** Received files' chunks opened off the engine's thread (the client's `attachmentOpener`). */
   readonly opener?: () => AttachmentOpener;
+  /** Sent files' chunks sealed off the engine's thread (the client's `attachmentSealer`). */
+  readonly sealer?: () => AttachmentSealer;
   /** Where received files go; the engine's default (in memory) when absent. */
   readonly fileSink?: FileSinkFactory;
 }
@@ -63,6 +66,7 @@ export async function startDevice(
     displayName: name,
     ...(options.backend === undefined ? {} : { cryptoBackend: options.backend }),
     ...(options.opener === undefined ? {} : { attachmentOpener: options.opener }),
+    ...(options.sealer === undefined ? {} : { attachmentSealer: options.sealer }),
     ...(options.fileSink === undefined ? {} : { fileSink: options.fileSink }),
     fetch: (async (url, init) => {
       options.onFetch?.(url);

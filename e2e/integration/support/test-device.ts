@@ -1,5 +1,5 @@
 import wrtc from '@roamhq/wrtc';
-import { workerOpener } from '@parley/core/crypto/opener/node';
+import { workerCrypto } from '@parley/core/crypto/opener/node';
 import { freshIndexedDb } from '@parley/core/testing/indexeddb';
 import { io } from 'socket.io-client';
 import {
@@ -7,6 +7,7 @@ import {
   createSecretboxKeyWrapper,
   systemTimers,
   type AttachmentOpener,
+  type AttachmentSealer,
   type CallTimeouts,
   type CryptoBackend,
   type EngineStateStore,
@@ -66,6 +67,11 @@ export interface DeviceOptions {
    * theirs), 'inline' on the engine's own thread, or an opener of the test's own.
    */
   attachmentOpener?: 'inline' | (() => AttachmentOpener);
+  /**
+   * Where sent files are encrypted: by default on the same worker thread as the opener (`workerCrypto`, as
+   * the apps do), 'inline' on the engine's own thread, or a sealer of the test's own.
+   */
+  attachmentSealer?: 'inline' | (() => AttachmentSealer);
 }
 
 /**
@@ -108,6 +114,8 @@ export class TestDevice {
 
   /** What `start()` passes to ParleyClient.start (importBackup takes the same). */
   clientOptions(): Parameters<typeof ParleyClient.start>[0] {
+    // One attachment crypto thread per client, for both directions, as the apps have.
+    const crypto = workerCrypto();
     return {
       indexedDB: this.indexedDB,
       databaseName: `parley-${this.name}`,
@@ -144,7 +152,10 @@ export class TestDevice {
       ...(this.options.callTimeouts === undefined ? {} : { callTimeouts: this.options.callTimeouts }),
       ...(this.options.attachmentOpener === 'inline'
         ? {}
-        : { attachmentOpener: this.options.attachmentOpener ?? workerOpener }),
+        : { attachmentOpener: this.options.attachmentOpener ?? crypto.attachmentOpener }),
+      ...(this.options.attachmentSealer === 'inline'
+        ? {}
+        : { attachmentSealer: this.options.attachmentSealer ?? crypto.attachmentSealer }),
       tuning: { ...FAST, ...this.options.tuning },
       timers: this.#timers,
     };
