@@ -135,16 +135,26 @@ test('a 50 MB file goes over the direct link with a progress bar and arrives byt
   await save.click();
   const saved = await (await download).path();
   expect(sha256(await readFile(saved))).toBe(sha256(original));
-  // Bob's screen thread did not decrypt it: a worker of its own opened every chunk (800 of 64 KiB, in
-  // batches of four, and the final one). Alice, who received nothing, never started one.
-  const openers = (page: typeof bob.page) =>
+  // Neither screen thread did the crypto: Bob's worker opened every chunk (800 of 64 KiB, in batches of
+  // four, and the final one), Alice's sealed every chunk (the same 801, in batches of four), each on one
+  // worker of its own that did nothing else for this file.
+  const cryptoWorkers = (page: typeof bob.page) =>
     page.workers().filter((worker) => worker.url().includes('attachment-worker'));
-  expect(openers(bob.page)).toHaveLength(1);
-  const opened = await openers(bob.page)[0]?.evaluate(
-    () => (globalThis as unknown as { openedBatches: number }).openedBatches,
-  );
-  expect(opened).toBeGreaterThanOrEqual(200);
-  expect(openers(alice.page)).toHaveLength(0);
+  type Counts = { openedBatches: number; sealedBatches: number; sealedChunks: number };
+  const counts = (page: typeof bob.page) =>
+    cryptoWorkers(page)[0]?.evaluate(() => {
+      const { openedBatches, sealedBatches, sealedChunks } = globalThis as unknown as Counts;
+      return { openedBatches, sealedBatches, sealedChunks };
+    });
+  expect(cryptoWorkers(bob.page)).toHaveLength(1);
+  expect(cryptoWorkers(alice.page)).toHaveLength(1);
+  const opened = await counts(bob.page);
+  expect(opened?.openedBatches).toBeGreaterThanOrEqual(200);
+  expect(opened?.sealedBatches).toBe(0);
+  const sealed = await counts(alice.page);
+  expect(sealed?.sealedChunks).toBeGreaterThanOrEqual(801);
+  expect(sealed?.sealedBatches).toBeGreaterThanOrEqual(201);
+  expect(sealed?.openedBatches).toBe(0);
   // The sender's card finishes too, once the peer confirmed every byte.
   await expect(messages(alice.page).getByRole('progressbar', { name: 'Sending survey-data.bin' })).toBeHidden(
     {
