@@ -56,4 +56,5 @@ export {
   sharedCalls,
   type AttachmentChannel,
   type WorkerCalls,
+  type WorkerLease,
 } from './worker-port.js';

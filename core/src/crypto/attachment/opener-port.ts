@@ -1,6 +1,6 @@
 import { ParleyError } from '../../errors/index.js';
 import type { AttachmentOpener } from './opener.js';
-import { channelCalls, type AttachmentChannel, type WorkerCalls } from './worker-port.js';
+import { leaseOf, type AttachmentChannel, type WorkerLease } from './worker-port.js';
 
 /**
  * The engine's side of an opener on another thread: each batch's buffer is transferred there and comes
@@ -10,11 +10,10 @@ import { channelCalls, type AttachmentChannel, type WorkerCalls } from './worker
  * cross-origin isolated).
  */
 export function channelOpener(
-  channel: AttachmentChannel | { readonly calls: WorkerCalls; release(): void },
+  channel: AttachmentChannel | WorkerLease,
   options: { readonly sharedMemory?: boolean } = {},
 ): AttachmentOpener {
-  const { calls, release } =
-    'calls' in channel ? channel : { calls: channelCalls(channel), release: () => undefined };
+  const { calls, release } = leaseOf(channel);
   let closed = false;
   return {
     sharedMemory: options.sharedMemory === true,
@@ -30,8 +29,7 @@ export function channelOpener(
     close() {
       if (closed) return;
       closed = true;
-      if ('calls' in channel) release();
-      else calls.close();
+      release();
     },
   };
 }

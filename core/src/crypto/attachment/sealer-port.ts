@@ -1,17 +1,14 @@
 import { ParleyError } from '../../errors/index.js';
 import type { AttachmentSealer } from './sealer.js';
-import { channelCalls, type AttachmentChannel, type WorkerCalls } from './worker-port.js';
+import { leaseOf, type AttachmentChannel, type WorkerLease } from './worker-port.js';
 
 /**
  * The engine's side of a sealer on another thread: each batch's buffer, holding plaintext, is transferred
  * there and comes back holding the boxes. `channel` is the thread's own, or `calls` it shares with an
  * opener (`release`d when the sealer closes).
  */
-export function channelSealer(
-  channel: AttachmentChannel | { readonly calls: WorkerCalls; release(): void },
-): AttachmentSealer {
-  const { calls, release } =
-    'calls' in channel ? channel : { calls: channelCalls(channel), release: () => undefined };
+export function channelSealer(channel: AttachmentChannel | WorkerLease): AttachmentSealer {
+  const { calls, release } = leaseOf(channel);
   let closed = false;
   return {
     seal(batch) {
@@ -22,8 +19,7 @@ export function channelSealer(
     close() {
       if (closed) return;
       closed = true;
-      if ('calls' in channel) release();
-      else calls.close();
+      release();
     },
   };
 }

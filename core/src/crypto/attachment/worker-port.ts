@@ -117,11 +117,24 @@ export function channelCalls(channel: AttachmentChannel): WorkerCalls {
   };
 }
 
+/** A hold on a crypto thread: its calls, and what to do when its holder (an opener, a sealer) closes. */
+export interface WorkerLease {
+  readonly calls: WorkerCalls;
+  release(): void;
+}
+
+/** A thread of its own for one holder (`channel`: it stops when released), or the shared `lease` given. */
+export function leaseOf(channel: AttachmentChannel | WorkerLease): WorkerLease {
+  if ('calls' in channel) return channel;
+  const calls = channelCalls(channel);
+  return { calls, release: () => calls.close() };
+}
+
 /**
  * One thread for a client's opener and sealer together: started by whichever needs it first, stopped once
  * every user `release`d it (and its pending batches are done); a user after that starts a new one.
  */
-export function sharedCalls(start: () => WorkerCalls): () => { calls: WorkerCalls; release(): void } {
+export function sharedCalls(start: () => WorkerCalls): () => WorkerLease {
   let current: WorkerCalls | undefined;
   let users = 0;
   return () => {
