@@ -125,10 +125,13 @@ describe('DataLink', () => {
   // close tears the channel down on libwebrtc's thread in the middle of a send. So the peer must hear of a
   // close before the transport goes: its link closes while its data channel is still open, and no send of
   // its can be running when the channel does close.
-  it("tells a busy peer it is closing before the transport goes, so the peer stops sending first", async () => {
+  it('tells a busy peer it is closing before the transport goes, so the peer stops sending first', async () => {
     const channels: { readyState: string }[] = [];
     const Base = testWrtc.RTCPeerConnection as new (config: unknown) => {
-      addEventListener(type: 'datachannel', listener: (event: { channel: { readyState: string } }) => void): void;
+      addEventListener(
+        type: 'datachannel',
+        listener: (event: { channel: { readyState: string } }) => void,
+      ): void;
     };
     class WatchedPeerConnection extends Base {
       constructor(config: unknown) {
