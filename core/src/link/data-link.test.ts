@@ -121,6 +121,49 @@ describe('DataLink', () => {
     await b.whenClosed();
   });
 
+  // @roamhq/wrtc's RTCDataChannel.send crashes the process (a use after free in native code) when the peer's
+  // close tears the channel down on libwebrtc's thread in the middle of a send. So the peer must hear of a
+  // close before the transport goes: its link closes while its data channel is still open, and no send of
+  // its can be running when the channel does close.
+  it('tells a busy peer it is closing before the transport goes, so the peer stops sending first', async () => {
+    const channels: { readyState: string }[] = [];
+    const Base = testWrtc.RTCPeerConnection as new (config: unknown) => {
+      addEventListener(
+        type: 'datachannel',
+        listener: (event: { channel: { readyState: string } }) => void,
+      ): void;
+    };
+    class WatchedPeerConnection extends Base {
+      constructor(config: unknown) {
+        super(config);
+        this.addEventListener('datachannel', (event) => channels.push(event.channel));
+      }
+    }
+    const wrtc: WebRtcImplementation = { ...testWrtc, RTCPeerConnection: WatchedPeerConnection };
+    for (let round = 0; round < 10; round += 1) {
+      channels.length = 0;
+      const { a, b } = track(await openLinkPair({ wrtc, linkId: `busy-${round}` }));
+      expect(channels).toHaveLength(1); // b's, the answerer's: the offerer creates its own
+      const frame = new Uint8Array(MAX_FRAME_BYTES);
+      let sending = true;
+      const pump = (async () => {
+        while (sending && b.state === 'open') {
+          while (b.state === 'open' && b.trySend(frame));
+          await b.writable().catch(() => undefined);
+        }
+      })();
+      const closing = new Promise<string>((resolve) =>
+        b.once('close', (event) => resolve(`${event.reason}, channel ${channels[0]?.readyState}`)),
+      );
+      await nextMessage(a);
+      a.close();
+      expect(await closing).toBe('remote, channel open');
+      sending = false;
+      await pump;
+      await Promise.all([a.whenClosed(), b.whenClosed()]);
+    }
+  });
+
   it('rejects queued frames with CLOSED when the link closes', async () => {
     const { a, b } = track(createLinkPair());
     const pending = a.send(new Uint8Array([1]));

@@ -46,6 +46,18 @@ const DEFAULT_LOW_WATER_MARK = 64 * 1024;
  * each wait (bench/engine/file-transfer.ts: ~18 waits of 5 ms per 16 MiB). 1 ms is a Node timer's finest.
  */
 const DEFAULT_DRAIN_POLL_MS = 1;
+/**
+ * The one text message on a data link (frames are binary): "I am closing: stop sending, then close". A side
+ * that closes an open link sends it and tears its connection down only once the peer has closed as well, or
+ * after BYE_WAIT_MS. Why: @roamhq/wrtc 0.10's RTCDataChannel.send can crash the process (native use after
+ * free) when the channel is torn down from the peer's side, on libwebrtc's thread, in the middle of a send.
+ * A peer told first has stopped sending by the time its transport goes. Browsers do not have that bug; for
+ * them it only makes a close orderly.
+ */
+export const LINK_BYE = 'parley/bye';
+const BYE_WAIT_MS = 2_000;
+
+type ByeChannel = DataChannelLike & { send(data: string): void };
 
 /** simple-peer's `ERR_*` codes mapped onto Parley's closed set. */
 function codeForPeerError(error: unknown): ErrorCode {
@@ -104,6 +116,10 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
   #routeTimer: unknown;
   #route: LinkRoute = 'unknown';
   #peerError: ParleyError | undefined;
+  /** The open data channel, to say LINK_BYE on (SendQueue holds it for frames). */
+  #channel: ByeChannel | undefined;
+  /** Closed by us, waiting for the peer to close after our LINK_BYE. */
+  #byeTimer: unknown;
 
   constructor(options: DataLinkOptions) {
     super();
@@ -130,6 +146,8 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
       this.#peer = new SimplePeer({
         initiator: options.initiator,
         trickle: true,
+        // Text stays text (LINK_BYE); without it the stream turns strings into Buffers like any frame.
+        objectMode: true,
         // Always pass our own list, so simple-peer's default public STUN servers are never contacted.
         config: {
           iceServers: options.iceServers.map((server) => ({ ...server })),
@@ -302,7 +320,8 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     this.#clearConnectTimer();
     // simple-peer keeps the RTCDataChannel private; backpressure needs its bufferedAmount and
     // bufferedamountlow, so read it here, once, behind the DataChannelLike shape.
-    const channel = (this.#peer as unknown as { _channel: DataChannelLike })._channel;
+    const channel = (this.#peer as unknown as { _channel: ByeChannel })._channel;
+    this.#channel = channel;
     this.#state = 'open';
     this.#sendQueue.bind(channel);
     this.emit('open', undefined);
@@ -311,6 +330,10 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
   }
 
   #onData(chunk: unknown): void {
+    if (chunk === LINK_BYE) {
+      this.#onBye();
+      return;
+    }
     // Not only when 'open': the peer may send as soon as its side connects, before our 'connect' fires.
     if (this.#state === 'closed') return;
     if (!(chunk instanceof Uint8Array)) {
@@ -321,7 +344,18 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     this.emit('message', new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
   }
 
+  /**
+   * The peer is closing and sends nothing more. Closed already (we said bye too, or are waiting for the
+   * peer's close): tear down now. Open: close as if the transport had gone, at once and without a bye of
+   * ours, so the peer, which waits for that, may tear down too. This runs between our sends, never in one.
+   */
+  #onBye(): void {
+    if (this.#state !== 'closed') this.#shutDown('remote', undefined);
+    else this.#tearDown();
+  }
+
   #onPeerClosed(): void {
+    this.#clearByeTimer();
     this.#resolveClosed();
     if (this.#state === 'closed') return;
     const error = this.#peerError;
@@ -344,6 +378,29 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     }, this.#routeCheckIntervalMs);
   }
 
+  /** Says LINK_BYE on the open channel, after every frame already handed to it; false if it could not. */
+  #sayBye(): boolean {
+    const channel = this.#channel;
+    if (channel === undefined || (channel as { readyState?: string }).readyState !== 'open') return false;
+    try {
+      channel.send(LINK_BYE);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #tearDown(): void {
+    this.#clearByeTimer();
+    if (!this.#peer.destroyed) this.#peer.destroy();
+  }
+
+  #clearByeTimer(): void {
+    if (this.#byeTimer === undefined) return;
+    this.#timers.clearTimeout(this.#byeTimer);
+    this.#byeTimer = undefined;
+  }
+
   #clearConnectTimer(): void {
     if (this.#connectTimer === undefined) return;
     this.#timers.clearTimeout(this.#connectTimer);
@@ -362,7 +419,12 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
       new ParleyError('CLOSED', `link ${this.linkId} closed (${reason})`, { cause: error }),
     );
     if (this.#peer.destroyed) this.#resolveClosed();
-    else this.#peer.destroy();
+    else if (reason === 'remote' || !this.#sayBye()) this.#peer.destroy();
+    else {
+      const timer = this.#timers.setTimeout(() => this.#tearDown(), BYE_WAIT_MS);
+      (timer as { unref?: () => void } | undefined)?.unref?.(); // a silent peer does not hold a process open
+      this.#byeTimer = timer;
+    }
     if (error !== undefined) this.emit('error', error);
     this.emit('close', error === undefined ? { reason } : { reason, error });
     this.removeAllListeners();
