@@ -5,9 +5,12 @@
  * receiver sends (one per quarter window), against a baseline that hands the same bytes to the same link as
  * 16 KiB slices, as the raw rounds of bench/engine/file-transfer.ts do. Prints CPU per file, all threads and
  * the JavaScript thread's own: what the send path adds per byte on top of whatever the data channel costs.
+ * Each round also sends the file with its chunks sealed on a worker thread (`workerSealer`, the client's
+ * `attachmentSealer`), whose CPU counts in the process's figure but not in the JavaScript thread's.
  */
 import { randomBytes } from 'node:crypto';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
+import { workerSealer } from '@parley/core/crypto/opener/node';
 import { FramedLink, MAX_FRAME_BYTES, TransferSession, type DataLink } from '@parley/core';
 import { FakeLink, cpuMs, medianAfterFirst, roundList, threadMs } from './lib/path-bench.node.js';
 import { runIfMain } from '../relay/lib/main.node.js';
@@ -25,6 +28,9 @@ async function main(): Promise<void> {
   const rawThread: number[] = [];
   const engine: number[] = [];
   const engineThread: number[] = [];
+  const worker: number[] = [];
+  const workerThread: number[] = [];
+  const sealer = workerSealer();
   for (let round = 0; round < ROUNDS; round += 1) {
     {
       const link = new FakeLink();
@@ -45,7 +51,18 @@ async function main(): Promise<void> {
       engineThread.push(threadMs() - beforeThread);
       if (link.sent < FILE_BYTES) throw new Error('not every byte went out');
     }
+    {
+      const link = new FakeLink();
+      const session = new TransferSession(new FramedLink(link as unknown as DataLink));
+      const before = cpuMs();
+      const beforeThread = threadMs();
+      await sendPath(session, link, plaintext, crypto, `worker${round}`, sealer);
+      worker.push(cpuMs() - before);
+      workerThread.push(threadMs() - beforeThread);
+      if (link.sent < FILE_BYTES) throw new Error('not every byte went out');
+    }
   }
+  sealer.close();
   const median = medianAfterFirst;
   const rounds = roundList;
   line(
@@ -53,6 +70,10 @@ async function main(): Promise<void> {
       `${median(engineThread).toFixed(0)} ms of it on the JavaScript thread; ` +
       `16 KiB slices of the same bytes: median ${median(raw).toFixed(0)} ms (${rounds(raw)}), ` +
       `${median(rawThread).toFixed(0)} ms on the JavaScript thread`,
+  );
+  line(
+    `send path sealing on a worker thread: median ${median(worker).toFixed(0)} ms CPU per file ` +
+      `(rounds ${rounds(worker)}), ${median(workerThread).toFixed(0)} ms of it on the JavaScript thread`,
   );
 }
 

@@ -5,7 +5,7 @@
 import type { Crypto } from './receive-path.js';
 import { EncryptingReader, prepareFile } from '../../../core/src/engine/files/attachment-stream.js';
 import { bytesSource } from '../../../core/src/engine/files/file-io.js';
-import { sealAttachmentDigest } from '../../../core/src/crypto/index.js';
+import { sealAttachmentDigest, type AttachmentSealer } from '../../../core/src/crypto/index.js';
 import { decodeFrame, encodeFrameParts } from '../../../core/src/link/framing.js';
 import { LinkChannel } from '../../../core/src/link/framed-link.js';
 import { TransferSender } from '../../../core/src/transfer/sender.js';
@@ -33,11 +33,16 @@ export async function sendPath(
   plaintext: Uint8Array,
   crypto: Crypto,
   transferId: string,
+  /** Seals the chunks there (the client's `attachmentSealer`) instead of on this thread. */
+  sealer?: AttachmentSealer,
 ): Promise<void> {
   const prepared = prepareFile(plaintext.byteLength, crypto);
   const source = bytesSource(plaintext, 'f', 'x');
   // As file-sending.ts does: one box for every chunk, which the sender copies into its frame.
-  const reader = new EncryptingReader(source, prepared, crypto, { reuseMemory: true });
+  const reader = new EncryptingReader(source, prepared, crypto, {
+    reuseMemory: true,
+    ...(sealer === undefined ? {} : { sealer }),
+  });
   const sender = new TransferSender({
     id: transferId,
     size: reader.size,
@@ -72,5 +77,6 @@ export async function sendPath(
   };
   session.attach(sender);
   await sender.done;
+  reader.close();
   if (chunks !== sender.totalChunks) throw new Error('chunks missing');
 }
