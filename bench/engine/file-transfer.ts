@@ -44,7 +44,9 @@ const MARK_ROUNDS = process.env.BENCH_MARK_ROUNDS === '1';
  * BENCH_SENDER_SEALER=inline: the sending device encrypts its file's chunks on its engine thread, as before
  * the client's `attachmentSealer`; by default a worker thread seals them (`workerSealer`), as the apps do.
  */
-const SENDER_SEALER = process.env.BENCH_SENDER_SEALER === 'inline' ? {} : { sealer: workerSealer };
+const SEALER_INLINE = process.env.BENCH_SENDER_SEALER === 'inline';
+const SENDER_SEALER = SEALER_INLINE ? {} : { sealer: workerSealer };
+const SENDER_ENCRYPTING = `the sender encrypting ${SEALER_INLINE ? 'on its engine thread' : 'on a worker thread'}`;
 
 async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {
   let received = 0;
@@ -412,9 +414,7 @@ async function main(): Promise<void> {
         : ['one', 'two'];
     if (layouts.includes('one'))
       report(
-        `both devices in this process, the sender encrypting ${
-          process.env.BENCH_SENDER_SEALER === 'inline' ? 'on its engine thread' : 'on a worker thread'
-        }`,
+        `both devices in this process, ${SENDER_ENCRYPTING}`,
         await oneProcess(relay.url, file, onFetch),
       );
     if (layouts.includes('two'))
@@ -424,9 +424,7 @@ async function main(): Promise<void> {
             inline: 'on its engine thread',
             'inline-shared': 'on its engine thread into shared memory',
           }[process.env.BENCH_RECEIVER_OPENER ?? ''] ?? 'on a worker thread'
-        }, the sender encrypting ${
-          process.env.BENCH_SENDER_SEALER === 'inline' ? 'on its engine thread' : 'on a worker thread'
-        }${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
+        }, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);
