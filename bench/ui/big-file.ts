@@ -7,8 +7,7 @@
  *   unshare -rn sh -c 'ip link set lo up && npx tsx bench/ui/big-file.ts'
  * PARLEY_BENCH_FILE_MB sets the size (default 2048). Nothing here asserts a number.
  */
-import { open, readdir, readFile, rm } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -16,20 +15,9 @@ import { Person } from '../../e2e/browser/support/people.js';
 import { attach, messages } from '../../e2e/browser/support/files-and-pairs.js';
 import { addContact, conversation, myContactLink, onboard, sendText } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
+import { bigFile, MB } from './payload.js';
 
-const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.PARLEY_BENCH_FILE_MB ?? 2048);
-
-/** A file of `mb` MiB on disk: one random MiB repeated (the transfer encrypts it, so content does not matter). */
-async function bigFile(path: string, mb: number): Promise<void> {
-  const block = randomBytes(MB);
-  const file = await open(path, 'w');
-  try {
-    for (let i = 0; i < mb; i++) await file.write(block);
-  } finally {
-    await file.close();
-  }
-}
 
 async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');

@@ -10,6 +10,7 @@ export interface ParleyTestOptions {
   groupCallWithoutFrameKeys?: boolean;
   groupCallE2eeProbe?: boolean;
   groupCallEavesdropAfterLeave?: boolean;
+  attachmentCryptoInline?: boolean;
 }
 
 export async function setTestOptions(

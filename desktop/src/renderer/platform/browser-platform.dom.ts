@@ -1,6 +1,7 @@
 import { io } from 'socket.io-client';
 import { webWorkerCrypto } from './attachment-opener.dom.js';
 import { storedFileOpener } from './received-files.dom.js';
+import { testAttachmentCryptoInline } from './test-options.dom.js';
 import { windowFetch } from './window-fetch.dom.js';
 import type {
   AttachmentOpener,
@@ -35,7 +36,8 @@ export function browserPlatform(): BrowserPlatform {
       : undefined;
   const storedFile = storedFileOpener();
   return {
-    ...(typeof Worker === 'function' ? webWorkerCrypto() : {}),
+    // Without the worker (or with the bench's inline option) the engine seals and opens on this thread.
+    ...(typeof Worker === 'function' && !testAttachmentCryptoInline() ? webWorkerCrypto() : {}),
     ...(storedFile === undefined ? {} : { storedFile }),
     indexedDB: window.indexedDB as unknown as IndexedDbFactory,
     // WebSocket only: no long-polling fallback, so the relay sees one transport and the CSP one scheme pair.

@@ -66,3 +66,15 @@ export function testGroupCallEavesdrop(): GroupCallEavesdrop | undefined {
   target.__parleyGroupCallEavesdrop ??= {};
   return target.__parleyGroupCallEavesdrop;
 }
+
+/**
+ * A browser bench's "before the worker" layout (`parleyTestOptions.attachmentCryptoInline`): this device
+ * encrypts and decrypts files on the page's own thread, as the web client did before its Web Worker, so
+ * bench/ui/send-thread.ts measures what the worker takes off the screen's thread. It only ever makes this
+ * device slower: nothing a page script could abuse.
+ */
+export function testAttachmentCryptoInline(): boolean {
+  const options = (window as Window & { parleyTestOptions?: { attachmentCryptoInline?: unknown } })
+    .parleyTestOptions;
+  return options?.attachmentCryptoInline === true;
+}
