@@ -176,10 +176,21 @@ function summary(rounds: readonly Round[]): void {
   const count = (value: number) => value.toFixed(0);
   console.log(`\nMedians over ${ROUNDS} rounds per layout (range in brackets), ${SIZE_MB} MiB per round:`);
   row('sender main thread, task', (round) => round.sender.taskMs, perMib);
+  const share = (value: number) => `${(value * 100).toFixed(0)}%`;
+  row(
+    'sender main thread busy, share of the wall time',
+    (round) => round.sender.taskMs / (round.seconds * 1000),
+    share,
+  );
   row('sender main thread, script', (round) => round.sender.scriptMs, perMib);
   row('sender long tasks (> 50 ms)', (round) => round.sender.longTasks, count);
   row('sender longest task', (round) => round.sender.longestMs, ms);
   row('receiver main thread, task', (round) => round.receiver.taskMs, perMib);
+  row(
+    'receiver main thread busy, share of the wall time',
+    (round) => round.receiver.taskMs / (round.seconds * 1000),
+    share,
+  );
   row('receiver main thread, script', (round) => round.receiver.scriptMs, perMib);
   row('receiver long tasks (> 50 ms)', (round) => round.receiver.longTasks, count);
   row('receiver longest task', (round) => round.receiver.longestMs, ms);
