@@ -7,7 +7,7 @@
  *   unshare -rn sh -c 'ip link set lo up && npx tsx bench/ui/big-file.ts'
  * PARLEY_BENCH_FILE_MB sets the size (default 2048). Nothing here asserts a number.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '@playwright/test';
@@ -16,35 +16,9 @@ import { attach, messages } from '../../e2e/browser/support/files-and-pairs.js';
 import { addContact, conversation, myContactLink, onboard, sendText } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import { bigFile, MB } from './payload.js';
+import { renderersOf, statusKb } from './processes.js';
 
 const SIZE_MB = Number(process.env.PARLEY_BENCH_FILE_MB ?? 2048);
-
-async function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'mu').exec(status);
-  return match?.[1] === undefined ? 0 : Number(match[1]);
-}
-
-/** Renderer processes of the Chromium whose browser process was started with `profileDir`. */
-async function renderersOf(profileDir: string): Promise<number[]> {
-  const table = new Map<number, { parent: number; cmdline: string }>();
-  for (const entry of await readdir('/proc')) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid)) continue;
-    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replaceAll('\0', ' ');
-    const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-    const parent = Number(/^PPid:\s+(\d+)/mu.exec(status)?.[1] ?? 0);
-    table.set(pid, { parent, cmdline });
-  }
-  const ours = (pid: number): boolean => {
-    for (let at = pid, hops = 0; at > 1 && hops < 8; at = table.get(at)?.parent ?? 0, hops++)
-      if (table.get(at)?.cmdline.includes(profileDir)) return true;
-    return false;
-  };
-  return [...table.entries()]
-    .filter(([pid, { cmdline }]) => cmdline.includes('--type=renderer') && ours(pid))
-    .map(([pid]) => pid);
-}
 
 async function main(): Promise<void> {
   const relay = await WebRelay.start();

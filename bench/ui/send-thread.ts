@@ -21,6 +21,7 @@ import type { ParleyTestOptions } from '../../e2e/browser/support/test-options.j
 import { addContact, conversation, myContactLink, onboard } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import { bigFile } from './payload.js';
+import { renderersOf, threadCpuNs } from './processes.js';
 import { median } from './stats.js';
 
 const SIZE_MB = Number(process.env.PARLEY_BENCH_FILE_MB ?? 64);
@@ -34,6 +35,12 @@ interface Thread {
   readonly scriptMs: number;
   readonly longTasks: number;
   readonly longestMs: number;
+  /**
+   * CPU time of the renderer's main thread and of its dedicated workers (the crypto worker; on the receiver also
+   * the OPFS sink's worker), from /proc: TaskDuration is wall time, which counts a task's waits for a core too.
+   */
+  readonly mainCpuMs: number;
+  readonly workerCpuMs: number;
 }
 
 interface Round {
@@ -48,12 +55,21 @@ class Probe {
   private constructor(
     readonly page: Page,
     private readonly cdp: CDPSession,
+    private readonly renderers: readonly number[],
   ) {}
 
-  static async of(page: Page): Promise<Probe> {
-    const cdp = await page.context().newCDPSession(page);
+  static async of(person: Person): Promise<Probe> {
+    const cdp = await person.page.context().newCDPSession(person.page);
     await cdp.send('Performance.enable');
-    return new Probe(page, cdp);
+    return new Probe(person.page, cdp, await renderersOf(person.profileDir));
+  }
+
+  /** CPU time so far of every thread of this person's renderers, by thread name (ms). */
+  async threads(): Promise<Map<string, number>> {
+    const total = new Map<string, number>();
+    for (const pid of this.renderers)
+      for (const [name, ns] of await threadCpuNs(pid)) total.set(name, (total.get(name) ?? 0) + ns / 1e6);
+    return total;
   }
 
   async metrics(): Promise<{ task: number; script: number }> {
@@ -100,7 +116,7 @@ async function openPair(relay: WebRelay, layout: Layout, people: Person[]): Prom
   await expect(conversation(alice.page, 'Bob')).toBeVisible();
   await expect(conversation(bob.page, 'Alice')).toBeVisible();
   await openDirectLink(alice, bob, [`${layout}: hello`, 'hi']);
-  return { layout, alice: await Probe.of(alice.page), bob: await Probe.of(bob.page) };
+  return { layout, alice: await Probe.of(alice), bob: await Probe.of(bob) };
 }
 
 /** Whether this page started the attachment crypto worker: checks each layout is what it says. */
@@ -119,6 +135,7 @@ async function sendOnce(pair: Pair, source: string, name: string): Promise<Round
   await pair.alice.takeLongTasks();
   await pair.bob.takeLongTasks();
   const before = [await pair.alice.metrics(), await pair.bob.metrics()] as const;
+  const threadsBefore = [await pair.alice.threads(), await pair.bob.threads()] as const;
   const started = performance.now();
   await send.click();
   // Polled from here every 100 ms rather than by a waiting selector, which would run in Bob's page each frame.
@@ -128,9 +145,23 @@ async function sendOnce(pair: Pair, source: string, name: string): Promise<Round
   }
   const seconds = (performance.now() - started) / 1000;
   const after = [await pair.alice.metrics(), await pair.bob.metrics()] as const;
+  const threadsAfter = [await pair.alice.threads(), await pair.bob.threads()] as const;
   const thread = async (probe: Probe, index: 0 | 1): Promise<Thread> => {
     const longTasks = await probe.takeLongTasks();
+    const cpu = (named: (name: string) => boolean) =>
+      [...threadsAfter[index]]
+        .filter(([name]) => named(name))
+        .reduce((sum, [name, value]) => sum + value - (threadsBefore[index].get(name) ?? 0), 0);
+    if (process.env.PARLEY_BENCH_THREADS === '1')
+      console.log(
+        [...threadsAfter[index]]
+          .map(([name, value]) => `${name} ${(value - (threadsBefore[index].get(name) ?? 0)).toFixed(0)}`)
+          .join(', '),
+      );
     return {
+      // The renderer's main thread keeps the process's name.
+      mainCpuMs: cpu((name) => name === 'chromium'),
+      workerCpuMs: cpu((name) => name.startsWith('DedicatedWorker')),
       taskMs: after[index].task - before[index].task,
       scriptMs: after[index].script - before[index].script,
       longTasks: longTasks.length,
@@ -156,7 +187,7 @@ const ms = (value: number) => `${value.toFixed(0)} ms`;
 const perMib = (value: number) => `${(value / SIZE_MB).toFixed(2)} ms/MiB`;
 
 function describe(thread: Thread): string {
-  return `task ${ms(thread.taskMs)} (${perMib(thread.taskMs)}), script ${ms(thread.scriptMs)}, long tasks ${thread.longTasks} (longest ${ms(thread.longestMs)})`;
+  return `task ${ms(thread.taskMs)} (${perMib(thread.taskMs)}), CPU ${ms(thread.mainCpuMs)} (workers ${ms(thread.workerCpuMs)}), script ${ms(thread.scriptMs)}, long tasks ${thread.longTasks} (longest ${ms(thread.longestMs)})`;
 }
 
 function summary(rounds: readonly Round[]): void {
@@ -182,6 +213,8 @@ function summary(rounds: readonly Round[]): void {
     (round) => round.sender.taskMs / (round.seconds * 1000),
     share,
   );
+  row('sender main thread CPU', (round) => round.sender.mainCpuMs, perMib);
+  row('sender dedicated workers CPU', (round) => round.sender.workerCpuMs, perMib);
   row('sender main thread, script', (round) => round.sender.scriptMs, perMib);
   row('sender long tasks (> 50 ms)', (round) => round.sender.longTasks, count);
   row('sender longest task', (round) => round.sender.longestMs, ms);
@@ -191,6 +224,8 @@ function summary(rounds: readonly Round[]): void {
     (round) => round.receiver.taskMs / (round.seconds * 1000),
     share,
   );
+  row('receiver main thread CPU', (round) => round.receiver.mainCpuMs, perMib);
+  row('receiver dedicated workers CPU', (round) => round.receiver.workerCpuMs, perMib);
   row('receiver main thread, script', (round) => round.receiver.scriptMs, perMib);
   row('receiver long tasks (> 50 ms)', (round) => round.receiver.longTasks, count);
   row('receiver longest task', (round) => round.receiver.longestMs, ms);
