@@ -5,7 +5,8 @@
  * page's own thread, `parleyTestOptions.attachmentCryptoInline`, as before the worker). Each layout is a pair
  * of its own (the option is read at load), onboarded once. Per round, on both pages, from the click on Send to
  * Bob's "Save" control: the main thread's busy time (CDP Performance.getMetrics TaskDuration and
- * ScriptDuration deltas), long tasks (a PerformanceObserver for 'longtask', i.e. > 50 ms), and the wall time.
+ * ScriptDuration deltas), the CPU of the renderer's main thread and of its dedicated workers (/proc schedstat),
+ * long tasks (a PerformanceObserver for 'longtask', i.e. > 50 ms), and the wall time.
  * Run by hand after `npm run build:web`, inside a loopback-only namespace:
  *   unshare -rn sh -c 'ip link set lo up && npx tsx bench/ui/send-thread.ts'
  * PARLEY_BENCH_FILE_MB sets the size (default 64), PARLEY_BENCH_ROUNDS the rounds per layout (default 3).
