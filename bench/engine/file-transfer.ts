@@ -29,7 +29,8 @@ import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
 import { RoundProfiler } from './lib/thread-cpu.node.js';
 
-const FILE_BYTES = 16 * 1024 * 1024;
+/** BENCH_FILE_MIB: the file size (default 16 MiB); larger files spread the per-file work over more bytes. */
+const FILE_BYTES = Number(process.env.BENCH_FILE_MIB ?? 16) * 1024 * 1024;
 /** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const TARGET = 0.8;
