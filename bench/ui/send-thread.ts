@@ -15,11 +15,10 @@
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, type CDPSession, type Page } from '@playwright/test';
-import { Person } from '../../e2e/browser/support/people.js';
-import { attach, messages, openDirectLink } from '../../e2e/browser/support/files-and-pairs.js';
+import type { CDPSession, Page } from '@playwright/test';
+import { openPeople, type OpenPeople, type Person } from '../../e2e/browser/support/people.js';
+import { attach, messages, openDirectLink, twoContacts } from '../../e2e/browser/support/files-and-pairs.js';
 import type { ParleyTestOptions } from '../../e2e/browser/support/test-options.js';
-import { addContact, conversation, myContactLink, onboard } from '../../e2e/browser/support/ui.js';
 import { WebRelay } from '../../e2e/browser/support/web-relay.js';
 import { bigFile } from './payload.js';
 import { renderersOf, threadCpuNs } from './processes.js';
@@ -102,20 +101,15 @@ interface Pair {
 
 /** Alice and Bob in `layout`, contacts with the direct link open and each other's chat shown. */
 async function openPair(relay: WebRelay, layout: Layout, people: Person[]): Promise<Pair> {
-  const alice = await Person.open('Alice', relay.url);
-  people.push(alice);
-  const bob = await Person.open('Bob', relay.url);
-  people.push(bob);
-  for (const person of [alice, bob]) {
+  const opened: OpenPeople = async (...names) => {
+    const persons = await openPeople(names, relay.url);
+    people.push(...persons);
+    return persons;
+  };
+  const { alice, bob } = await twoContacts(opened, async (person) => {
     await person.page.context().addInitScript({ content: initScript(layout) });
     await person.page.reload();
-  }
-  await onboard(alice.page, 'Alice');
-  await onboard(bob.page, 'Bob');
-  await addContact(bob.page, await myContactLink(alice.page));
-  await addContact(alice.page, await myContactLink(bob.page));
-  await expect(conversation(alice.page, 'Bob')).toBeVisible();
-  await expect(conversation(bob.page, 'Alice')).toBeVisible();
+  });
   await openDirectLink(alice, bob, [`${layout}: hello`, 'hi']);
   return { layout, alice: await Probe.of(alice), bob: await Probe.of(bob) };
 }
@@ -207,29 +201,20 @@ function summary(rounds: readonly Round[]): void {
   };
   const count = (value: number) => value.toFixed(0);
   console.log(`\nMedians over ${ROUNDS} rounds per layout (range in brackets), ${SIZE_MB} MiB per round:`);
-  row('sender main thread, task', (round) => round.sender.taskMs, perMib);
   const share = (value: number) => `${(value * 100).toFixed(0)}%`;
-  row(
-    'sender main thread busy, share of the wall time',
-    (round) => round.sender.taskMs / (round.seconds * 1000),
-    share,
-  );
-  row('sender main thread CPU', (round) => round.sender.mainCpuMs, perMib);
-  row('sender dedicated workers CPU', (round) => round.sender.workerCpuMs, perMib);
-  row('sender main thread, script', (round) => round.sender.scriptMs, perMib);
-  row('sender long tasks (> 50 ms)', (round) => round.sender.longTasks, count);
-  row('sender longest task', (round) => round.sender.longestMs, ms);
-  row('receiver main thread, task', (round) => round.receiver.taskMs, perMib);
-  row(
-    'receiver main thread busy, share of the wall time',
-    (round) => round.receiver.taskMs / (round.seconds * 1000),
-    share,
-  );
-  row('receiver main thread CPU', (round) => round.receiver.mainCpuMs, perMib);
-  row('receiver dedicated workers CPU', (round) => round.receiver.workerCpuMs, perMib);
-  row('receiver main thread, script', (round) => round.receiver.scriptMs, perMib);
-  row('receiver long tasks (> 50 ms)', (round) => round.receiver.longTasks, count);
-  row('receiver longest task', (round) => round.receiver.longestMs, ms);
+  for (const end of ['sender', 'receiver'] as const) {
+    row(`${end} main thread, task`, (round) => round[end].taskMs, perMib);
+    row(
+      `${end} main thread busy, share of the wall time`,
+      (round) => round[end].taskMs / (round.seconds * 1000),
+      share,
+    );
+    row(`${end} main thread CPU`, (round) => round[end].mainCpuMs, perMib);
+    row(`${end} dedicated workers CPU`, (round) => round[end].workerCpuMs, perMib);
+    row(`${end} main thread, script`, (round) => round[end].scriptMs, perMib);
+    row(`${end} long tasks (> 50 ms)`, (round) => round[end].longTasks, count);
+    row(`${end} longest task`, (round) => round[end].longestMs, ms);
+  }
   row(
     'transfer',
     (round) => SIZE_MB / round.seconds,
