@@ -6,11 +6,19 @@ import { MAX_FRAME_PAYLOAD_BYTES, readUint32 } from '../link/framing.js';
  * The file transfer protocol, one payload per message on the link's transfer channel.
  *
  * Control messages are a 0x01 byte then UTF-8 JSON:
- *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?}  on every (re)attach; window:
- *                                                               the sender's, so acks come often enough;
- *                                                               a receiver that already finished it (even
- *                                                               in an earlier run) answers ack(all) + done
- *   ack    receiver → sender  {t:'ack', id, next, window?}      chunks [0, next) are written (cumulative)
+ *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?, eager?}  on every (re)attach;
+ *                                                               window: the sender's, so acks come often
+ *                                                               enough; a receiver that already finished it
+ *                                                               (even in an earlier run) answers ack(all) +
+ *                                                               done; eager: a new transfer's first hello
+ *                                                               only, chunks [0, eager) follow at once,
+ *                                                               before any ack (see TransferSession)
+ *   ack    receiver → sender  {t:'ack', id, next, window?, took?}  chunks [0, next) are written
+ *                                                               (cumulative); took: the answer to an eager
+ *                                                               hello, the eager chunks are taken (in order,
+ *                                                               behind the hello), so the sender goes on
+ *                                                               from where it is; without it the sender
+ *                                                               starts again from next
  *   trailer sender → receiver {t:'trailer', id, value}          after the last chunk, when the file's check
  *                                                               value exists only once it was all read
  *   done   receiver → sender  {t:'done', id, ok, reason?}       all written, the hash check ran, and
@@ -31,6 +39,12 @@ export const MAX_CHUNK_HEADER_BYTES = 1 + 1 + MAX_ID_LENGTH + 8;
 /** The default chunk fills exactly one 16 KiB link frame. */
 export const DEFAULT_CHUNK_BYTES = MAX_FRAME_PAYLOAD_BYTES - MAX_CHUNK_HEADER_BYTES;
 const TWO_POW_32 = 0x1_0000_0000;
+/**
+ * The most chunks a sender may send behind a new transfer's first hello before any ack (`eager`): 4 MiB of
+ * default chunks. A receiver holds them until the file's message is opened (TransferSession), within its own
+ * smaller budget per link.
+ */
+export const MAX_EAGER_CHUNKS = 256;
 
 export const TransferIdSchema = z
   .string()
@@ -49,12 +63,14 @@ export const TransferControlSchema = z.discriminatedUnion('t', [
     size: SizeSchema,
     chunkSize: ChunkSizeSchema,
     window: z.number().int().min(1).max(1_000_000).optional(),
+    eager: z.number().int().min(1).max(MAX_EAGER_CHUNKS).optional(),
   }),
   z.strictObject({
     t: z.literal('ack'),
     id: TransferIdSchema,
     next: SizeSchema,
     window: z.number().int().min(1).max(1_000_000).optional(),
+    took: z.literal(true).optional(),
   }),
   z.strictObject({
     t: z.literal('trailer'),

@@ -129,7 +129,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       case 'hello':
         if (message.window !== undefined)
           this.#ackEvery = Math.min(this.#ackEvery, Math.max(1, Math.floor(message.window / 4)));
-        this.#onHello(message.size, message.chunkSize, port);
+        this.#onHello(message.size, message.chunkSize, port, message.eager !== undefined);
         return;
       case 'chunk':
         this.#onChunk(message, port);
@@ -157,7 +157,8 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.#cancelled('local', reason);
   }
 
-  #onHello(size: number, chunkSize: number, port: TransferPort): void {
+  /** `eager`: the sender's chunks follow right behind this hello, and the session delivers them in order. */
+  #onHello(size: number, chunkSize: number, port: TransferPort, eager: boolean): void {
     if (size !== this.size) {
       this.#refuse(`sender offers ${size} bytes, ${this.size} were announced`);
       return;
@@ -175,7 +176,7 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       this.#totalChunks = chunkCount(size, chunkSize);
       this.#state = 'running';
     }
-    this.#ack(port);
+    this.#ack(port, eager);
     if (this.#verdict !== undefined) this.#send(port, { t: 'done', id: this.id, ...this.#verdict });
     else if (this.#expected === this.#totalChunks) this.#queueFinish(); // empty, or resumed with everything
   }
@@ -342,9 +343,15 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     this.#resolveDone();
   }
 
-  #ack(port: TransferPort): void {
+  #ack(port: TransferPort, took = false): void {
     this.#lastAcked = this.#written;
-    this.#send(port, { t: 'ack', id: this.id, next: this.#written, window: this.#window });
+    this.#send(port, {
+      t: 'ack',
+      id: this.id,
+      next: this.#written,
+      window: this.#window,
+      ...(took ? { took: true } : {}),
+    });
   }
 
   #send(port: TransferPort, message: TransferMessage): void {

@@ -2,6 +2,7 @@ import { ParleyError, isParleyError, type ErrorCode } from '../errors/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
 import {
   DEFAULT_CHUNK_BYTES,
+  MAX_EAGER_CHUNKS,
   TransferIdSchema,
   chunkCount,
   chunkRange,
@@ -31,6 +32,12 @@ export interface TransferSenderOptions {
    * link that reaches the end.
    */
   readonly trailer?: () => string | Promise<string>;
+  /**
+   * A new transfer (not one resumed after a restart): on its first link, send this many chunks right behind
+   * the hello instead of waiting for the receiver's first ack, so the bytes travel while the receiver opens
+   * the message announcing the file (protocol.ts, `eager`). At most the window and MAX_EAGER_CHUNKS.
+   */
+  readonly eager?: number;
 }
 
 /**
@@ -58,6 +65,10 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
   #started = false;
   #nextToSend = 0;
   #acked = 0;
+  /** Chunks still allowed behind the first hello (0 once used, or for a resumed transfer). */
+  #eager: number;
+  /** While positive: an eager burst is out and no ack came yet; the pump stops at this many chunks. */
+  #eagerLimit = 0;
   /** The port a send loop runs for; a loop for an old port stops at its next check. */
   #pumpingPort: TransferPort | undefined;
   #resumePoints: number[] = [];
@@ -76,6 +87,10 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
       throw new ParleyError('BAD_REQUEST', 'chunkSize must be a positive integer');
     }
     this.#window = options.window ?? 256;
+    const eager = Math.min(options.eager ?? 0, this.#window, MAX_EAGER_CHUNKS);
+    if (!Number.isSafeInteger(eager) || eager < 0)
+      throw new ParleyError('BAD_REQUEST', 'eager must be a non-negative integer');
+    this.#eager = eager;
     this.totalChunks = chunkCount(this.size, this.chunkSize);
     this.#source = options.source;
     this.#trailer = options.trailer;
@@ -104,19 +119,28 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (this.#isFinished()) return;
     this.#port = port;
     this.#started = false;
+    const eager = Math.min(this.#eager, this.totalChunks);
+    this.#eager = 0; // a burst goes once: a later link resumes from the receiver's ack as usual
     this.#send(port, {
       t: 'hello',
       id: this.id,
       size: this.size,
       chunkSize: this.chunkSize,
       window: this.#window,
+      ...(eager > 0 ? { eager } : {}),
     });
+    if (eager === 0 || this.#acked !== 0) return;
+    // The burst: chunks [0, eager) at once, the rest once the receiver's first ack says it took them.
+    this.#eagerLimit = eager;
+    this.#start(0);
+    void this.#pump(port);
   }
 
   detach(port: TransferPort): void {
     if (this.#port !== port) return;
     this.#port = undefined;
     this.#started = false;
+    this.#eagerLimit = 0;
     if (this.#state === 'running') this.#state = 'waiting';
   }
 
@@ -124,7 +148,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (port !== this.#port || this.#isFinished()) return;
     switch (message.t) {
       case 'ack':
-        this.#onAck(message.next, message.window, port);
+        this.#onAck(message.next, message.window, message.took === true, port);
         return;
       case 'done':
         if (message.ok && this.#acked === this.totalChunks) this.#finish();
@@ -151,18 +175,21 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     this.#end('cancelled', 'local', reason);
   }
 
-  #onAck(next: number, window: number | undefined, port: TransferPort): void {
+  #onAck(next: number, window: number | undefined, took: boolean, port: TransferPort): void {
     if (window !== undefined) this.#peerWindow = window;
+    if (this.#eagerLimit > 0) {
+      this.#eagerLimit = 0;
+      // Not taken (a receiver without room for it, or one that predates `eager`): the burst is lost, and
+      // this first ack is where to start, as after any hello.
+      if (!took) this.#started = false;
+    }
     if (!this.#started) {
       // The receiver's first ack on this port is where we (re)start: it knows what it has written.
       if (next > this.totalChunks) {
         this.#protocolError(`ack ${next} beyond the last chunk`);
         return;
       }
-      this.#started = true;
-      this.#state = 'running';
-      this.#resumePoints.push(next);
-      this.#nextToSend = next;
+      this.#start(next);
       if (next < this.#acked) {
         // A receiver that restarted without what it had written (or from an older checkpoint) is behind
         // what it acknowledged: the window counts from where it stands now, or the sender would run ahead.
@@ -180,17 +207,23 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     void this.#pump(port);
   }
 
+  #start(next: number): void {
+    this.#started = true;
+    this.#state = 'running';
+    this.#resumePoints.push(next);
+    this.#nextToSend = next;
+  }
+
   async #pump(port: TransferPort): Promise<void> {
     if (this.#pumpingPort === port) return;
     this.#pumpingPort = port;
     try {
-      const window = Math.min(this.#window, this.#peerWindow);
       while (
         this.#port === port &&
         this.#started &&
         this.#state === 'running' &&
         this.#nextToSend < this.totalChunks &&
-        this.#nextToSend - this.#acked < window
+        this.#nextToSend - this.#acked < this.#windowNow()
       ) {
         const index = this.#nextToSend;
         const { offset, length } = chunkRange(index, this.size, this.chunkSize);
@@ -229,10 +262,15 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     }
     // Acks that arrived while the last read or send was pending may have opened the window again.
     if (this.#port === port && this.#state === 'running' && this.#nextToSend < this.totalChunks) {
-      if (this.#nextToSend - this.#acked < Math.min(this.#window, this.#peerWindow)) void this.#pump(port);
+      if (this.#nextToSend - this.#acked < this.#windowNow()) void this.#pump(port);
     }
     if (this.#port === port && this.#state === 'running' && this.#nextToSend === this.totalChunks)
       await this.#sendTrailer(port);
+  }
+
+  /** Chunks that may be out unacknowledged now: the burst's size until the first ack, then the window. */
+  #windowNow(): number {
+    return this.#eagerLimit > 0 ? this.#eagerLimit : Math.min(this.#window, this.#peerWindow);
   }
 
   async #sendTrailer(port: TransferPort): Promise<void> {

@@ -10,6 +10,7 @@ import {
   writeChunkHeader,
   type TransferMessage,
 } from './protocol.js';
+import { EarlyChunks } from './early-chunks.js';
 import type { TransferEndpoint, TransferPort } from './types.js';
 
 const MAX_UNCLAIMED_HELLOS = 64;
@@ -36,7 +37,9 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
   readonly #endpoints = new Map<string, TransferEndpoint>();
   readonly #port: TransferPort;
   /** Hellos for transfers nobody attached yet, replayed on attach (bounded: the peer chooses the ids). */
-  readonly #unclaimedHellos = new Map<string, TransferMessage>();
+  readonly #unclaimedHellos = new Map<string, Extract<TransferMessage, { t: 'hello' }>>();
+  /** Chunks sent right behind a new transfer's hello, held until its receiver attaches (bounded). */
+  readonly #early = new EarlyChunks();
   #closed = false;
 
   constructor(link: FramedLink, channel: number = LinkChannel.transfer) {
@@ -95,11 +98,20 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
       throw new ParleyError('CONFLICT', `transfer ${endpoint.id} is already attached`);
     this.#endpoints.set(endpoint.id, endpoint);
     endpoint.attach(this.#port);
-    const hello = this.#unclaimedHellos.get(endpoint.id);
-    if (hello !== undefined) {
-      this.#unclaimedHellos.delete(endpoint.id);
-      endpoint.handle(hello, this.#port);
+    const unclaimed = this.#unclaimedHellos.get(endpoint.id);
+    if (unclaimed === undefined) return;
+    this.#unclaimedHellos.delete(endpoint.id);
+    const { hello, chunks } = this.#early.claim(unclaimed);
+    endpoint.handle(hello, this.#port);
+    for (const chunk of chunks) {
+      if (this.#endpoints.get(endpoint.id) !== endpoint) return;
+      this.#deliver(endpoint, chunk);
     }
+  }
+
+  /** Bytes of eager chunks held for transfers nobody attached yet (bounded per link). */
+  get heldBytes(): number {
+    return this.#early.heldBytes;
   }
 
   /** Takes a transfer off this link without ending it. */
@@ -116,6 +128,7 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     for (const endpoint of [...this.#endpoints.values()]) endpoint.detach(this.#port);
     this.#endpoints.clear();
     this.#unclaimedHellos.clear();
+    this.#early.clear();
     this.emit('close', undefined);
     this.removeAllListeners();
   }
@@ -132,21 +145,33 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
       );
       return;
     }
+    // A refused eager burst is dropped whether or not its receiver attached meanwhile (early-chunks.ts).
+    if (message.t === 'chunk' && this.#early.skipping && this.#early.skips(message)) return;
     const endpoint = this.#endpoints.get(message.id);
     if (endpoint === undefined) {
-      if (message.t === 'hello') {
-        this.#unclaimedHellos.delete(message.id);
-        this.#unclaimedHellos.set(message.id, message);
-        const oldest = this.#unclaimedHellos.keys().next();
-        if (this.#unclaimedHellos.size > MAX_UNCLAIMED_HELLOS && oldest.done !== true) {
-          this.#unclaimedHellos.delete(oldest.value);
-        }
-      }
+      if (message.t === 'hello') this.#keepHello(message);
+      else if (message.t === 'chunk' && this.#early.hold(message)) return;
       this.emit('unknown-transfer', { id: message.id, message });
       return;
     }
+    this.#deliver(endpoint, message);
+  }
+
+  #deliver(endpoint: TransferEndpoint, message: TransferMessage): void {
     endpoint.handle(message, this.#port);
     // A finished transfer needs no more of this link.
     if (endpoint.state === 'cancelled' || endpoint.state === 'failed') this.#endpoints.delete(endpoint.id);
+  }
+
+  #keepHello(hello: Extract<TransferMessage, { t: 'hello' }>): void {
+    this.#unclaimedHellos.delete(hello.id);
+    this.#unclaimedHellos.set(hello.id, hello);
+    if (hello.eager !== undefined) this.#early.hello(hello.id, hello.eager);
+    else this.#early.release(hello.id);
+    const oldest = this.#unclaimedHellos.keys().next();
+    if (this.#unclaimedHellos.size > MAX_UNCLAIMED_HELLOS && oldest.done !== true) {
+      this.#unclaimedHellos.delete(oldest.value);
+      this.#early.release(oldest.value);
+    }
   }
 }

@@ -1,0 +1,155 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LinkChannel, type FramedLink } from '../link/framed-link.js';
+import { EARLY_BYTES_PER_LINK } from './early-chunks.js';
+import {
+  CHUNK_TAG,
+  DEFAULT_CHUNK_BYTES,
+  encodeTransferMessageParts,
+  type TransferMessage,
+} from './protocol.js';
+import { TransferReceiver } from './receiver.js';
+import { TransferSender } from './sender.js';
+import { same } from './testing/checks.js';
+import { sessionPool } from './testing/link-sessions.js';
+import { MemorySink, MemorySource, patternBytes } from './testing/memory-file.js';
+
+const { sessions, closeSessions } = sessionPool();
+afterEach(closeSessions);
+
+/** Counts the chunks of each transfer that reach `link`'s far end, resent ones included. */
+function countChunks(link: FramedLink): Map<string, number> {
+  const counts = new Map<string, number>();
+  link.on('message', ({ channel, payload }) => {
+    if (channel !== LinkChannel.transfer || payload[0] !== CHUNK_TAG) return;
+    const id = new TextDecoder().decode(payload.subarray(2, 2 + (payload[1] ?? 0)));
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  });
+  return counts;
+}
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 5) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function send(link: FramedLink, message: TransferMessage): Promise<void> {
+  return link.send(LinkChannel.transfer, encodeTransferMessageParts(message));
+}
+
+describe('eager start: a new file streams behind its hello before the first ack', () => {
+  it('holds the burst until the receiver attaches, then goes on without sending a chunk twice', async () => {
+    const file = patternBytes(40 * DEFAULT_CHUNK_BYTES + 123);
+    const sink = new MemorySink(file.byteLength);
+    const sender = new TransferSender({
+      id: 'eager',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      eager: 16,
+    });
+    const { fb, sa, sb } = await sessions('eager');
+    const arrived = countChunks(fb);
+    sa.attach(sender);
+    // The receiver is still opening the message that announces the file: the burst waits for it.
+    await until(() => sb.heldBytes === 16 * DEFAULT_CHUNK_BYTES, 'the burst to be held');
+    expect(arrived.get('eager')).toBe(16);
+    sb.attach(new TransferReceiver({ id: 'eager', size: file.byteLength, sink }));
+    await sender.done;
+
+    expect(same(sink.bytes, file)).toBe(true);
+    expect(arrived.get('eager')).toBe(41);
+    expect(sender.resumePoints).toEqual([0]);
+    expect(sb.heldBytes).toBe(0);
+  });
+
+  it('takes the burst live when the receiver attached before the hello came', async () => {
+    const file = patternBytes(10 * DEFAULT_CHUNK_BYTES);
+    const sink = new MemorySink(file.byteLength);
+    const { fb, sa, sb } = await sessions('eager-live');
+    const arrived = countChunks(fb);
+    const receiver = new TransferReceiver({ id: 'live', size: file.byteLength, sink });
+    sb.attach(receiver);
+    const sender = new TransferSender({
+      id: 'live',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      eager: 64,
+    });
+    sa.attach(sender);
+    await Promise.all([sender.done, receiver.done]);
+    expect(same(sink.bytes, file)).toBe(true);
+    expect(arrived.get('live')).toBe(10);
+  });
+
+  it('starts again from the ack when the receiver had no room for the burst', async () => {
+    const { fb, sa, sb } = await sessions('eager-full');
+    const arrived = countChunks(fb);
+    // Three bursts of 1 MiB on one link: the budget holds two, the third is refused and sent again.
+    const files = ['f1', 'f2', 'f3'].map((id, seed) => {
+      const file = patternBytes(80 * DEFAULT_CHUNK_BYTES, seed);
+      const sender = new TransferSender({
+        id,
+        size: file.byteLength,
+        source: new MemorySource(file),
+        eager: 64,
+      });
+      return { id, file, sender, sink: new MemorySink(file.byteLength) };
+    });
+    for (const { sender } of files) sa.attach(sender);
+    await until(() => [...arrived.values()].reduce((sum, n) => sum + n, 0) === 3 * 64, 'three bursts');
+    expect(sb.heldBytes).toBeLessThanOrEqual(EARLY_BYTES_PER_LINK);
+    for (const { id, file, sink } of files)
+      sb.attach(new TransferReceiver({ id, size: file.byteLength, sink }));
+    await Promise.all(files.map(({ sender }) => sender.done));
+
+    for (const { file, sink } of files) expect(same(sink.bytes, file)).toBe(true);
+    const resent = files.filter(({ id }) => (arrived.get(id) ?? 0) > 80);
+    expect(resent.map(({ id }) => id)).toEqual(['f3']);
+    expect(files.map(({ sender }) => sender.resumePoints)).toEqual([[0], [0], [0, 0]]);
+    expect(sb.heldBytes).toBe(0);
+  });
+
+  it('holds no more than its budget when a peer floods chunks for files it never announced', async () => {
+    const { fa, fb, sa, sb } = await sessions('eager-flood');
+    let peak = 0;
+    let seen = 0;
+    // Registered after the session's own listener: reads what the session holds once it took each frame.
+    fb.on('message', ({ channel }) => {
+      if (channel !== LinkChannel.transfer) return;
+      seen += 1;
+      peak = Math.max(peak, sb.heldBytes);
+    });
+    const bytes = patternBytes(DEFAULT_CHUNK_BYTES);
+    const chunkSize = DEFAULT_CHUNK_BYTES;
+    // Eight "files" of 4 MiB each, all eager, none announced by a message: 32 MiB at the receiver's door.
+    for (let file = 0; file < 8; file += 1) {
+      const id = `flood-${file}`;
+      await send(fa, { t: 'hello', id, size: 256 * chunkSize, chunkSize, eager: 256 });
+      for (let index = 0; index < 256; index += 1) await send(fa, { t: 'chunk', id, index, bytes });
+    }
+    // Chunks nobody announced with an eager hello, and chunks out of order, are not held either.
+    await send(fa, { t: 'chunk', id: 'no-hello', index: 0, bytes });
+    await send(fa, { t: 'hello', id: 'gap', size: 10 * chunkSize, chunkSize, eager: 10 });
+    await send(fa, { t: 'chunk', id: 'gap', index: 3, bytes });
+    await until(() => seen === 8 * 257 + 3, 'the flood');
+
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThanOrEqual(EARLY_BYTES_PER_LINK);
+    expect(sb.heldBytes).toBe(0);
+    // A real file on the same link still goes through.
+    const file = patternBytes(100_000, 3);
+    const sink = new MemorySink(file.byteLength);
+    const sender = new TransferSender({
+      id: 'real',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      eager: 64,
+    });
+    sa.attach(sender);
+    await until(() => sb.unclaimedHellos().some((hello) => hello.id === 'real'), 'its hello');
+    sb.attach(new TransferReceiver({ id: 'real', size: file.byteLength, sink }));
+    await sender.done;
+    expect(same(sink.bytes, file)).toBe(true);
+  });
+});

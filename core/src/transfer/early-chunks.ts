@@ -1,0 +1,134 @@
+import type { TransferChunk, TransferMessage } from './protocol.js';
+
+type Hello = Extract<TransferMessage, { t: 'hello' }>;
+
+/** What one link holds, at most, of eager chunks for transfers nobody attached yet. */
+export const EARLY_BYTES_PER_LINK = 2 * 1024 * 1024;
+/** How many transfers' eager chunks one link holds at once. */
+const EARLY_TRANSFERS_PER_LINK = 4;
+/** A hold nobody claimed by then is let go (its file was refused, or its message never came). */
+const HOLD_MS = 30_000;
+
+interface Hold {
+  readonly eager: number;
+  readonly chunks: TransferChunk[];
+  bytes: number;
+  readonly since: number;
+}
+
+/** A refused eager burst: its chunks are dropped as they come, in order, until it ends. */
+interface Skip {
+  next: number;
+  readonly end: number;
+}
+
+/**
+ * The chunks a sender streams right behind a new transfer's first hello (`eager`), before the receiver has
+ * opened the message that announces the file, so the link carries bytes during the set-up's round trips.
+ * They are peer input that no message has vouched for yet, so they are held within a budget per link
+ * (EARLY_BYTES_PER_LINK, EARLY_TRANSFERS_PER_LINK), only in order from chunk 0 and only as many as the hello
+ * announced. A burst that does not fit is dropped whole and its hello loses `eager` when it is delivered:
+ * the receiver then acks without `took`, and the sender starts again from the ack (protocol.ts).
+ */
+export class EarlyChunks {
+  readonly #holds = new Map<string, Hold>();
+  readonly #skips = new Map<string, Skip>();
+  #bytes = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** Bytes held now, for every transfer on this link. */
+  get heldBytes(): number {
+    return this.#bytes;
+  }
+
+  /** An eager hello for a transfer nobody attached: hold its burst if the budget allows, else skip it. */
+  hello(id: string, eager: number): void {
+    this.#expire();
+    this.release(id);
+    if (this.#holds.size >= EARLY_TRANSFERS_PER_LINK) this.#skips.set(id, { next: 0, end: eager });
+    else this.#holds.set(id, { eager, chunks: [], bytes: 0, since: this.now() });
+  }
+
+  /**
+   * A chunk for a transfer nobody attached: true if it was held, or dropped as part of a refused burst;
+   * false if it is none of this class's business.
+   */
+  hold(chunk: TransferChunk): boolean {
+    const hold = this.#holds.get(chunk.id);
+    if (hold === undefined) return this.skips(chunk);
+    const size = chunk.bytes.byteLength;
+    if (
+      chunk.index === hold.chunks.length &&
+      chunk.index < hold.eager &&
+      this.#bytes + size <= EARLY_BYTES_PER_LINK
+    ) {
+      // Copied: the link may reuse the memory of a message once its handler returned.
+      hold.chunks.push({ ...chunk, bytes: chunk.bytes.slice() });
+      hold.bytes += size;
+      this.#bytes += size;
+      return true;
+    }
+    // Out of order, past what the hello announced, or over the budget: the burst is refused whole.
+    this.release(chunk.id);
+    this.#skips.set(chunk.id, { next: chunk.index + 1, end: hold.eager });
+    return true;
+  }
+
+  /**
+   * Whether a chunk belongs to a refused burst and is dropped. A chunk out of the burst's sequence is the
+   * sender starting again from the receiver's ack: the skip ends there and the chunk goes through.
+   */
+  skips(chunk: TransferChunk): boolean {
+    const skip = this.#skips.get(chunk.id);
+    if (skip === undefined) return false;
+    if (chunk.index !== skip.next || chunk.index >= skip.end) {
+      this.#skips.delete(chunk.id);
+      return false;
+    }
+    skip.next += 1;
+    if (skip.next >= skip.end) this.#skips.delete(chunk.id);
+    return true;
+  }
+
+  /** Whether a refused burst of this transfer is still being dropped (worth a lookup per chunk only then). */
+  get skipping(): boolean {
+    return this.#skips.size > 0;
+  }
+
+  /**
+   * The receiver attaches: the hello to give it (without `eager` unless its burst is held whole so far) and
+   * the chunks held for it, in order. Chunks of a held burst still on their way go to it directly.
+   */
+  claim(hello: Hello): { hello: Hello; chunks: readonly TransferChunk[] } {
+    const hold = this.#holds.get(hello.id);
+    this.#drop(hello.id);
+    if (hold !== undefined || hello.eager === undefined) return { hello, chunks: hold?.chunks ?? [] };
+    const { eager: _refused, ...plain } = hello;
+    return { hello: plain, chunks: [] };
+  }
+
+  /** Lets go of a transfer's held chunks (its hello was dropped, or a new one came). */
+  release(id: string): void {
+    this.#drop(id);
+    this.#skips.delete(id);
+  }
+
+  clear(): void {
+    this.#holds.clear();
+    this.#skips.clear();
+    this.#bytes = 0;
+  }
+
+  #drop(id: string): void {
+    const hold = this.#holds.get(id);
+    if (hold === undefined) return;
+    this.#holds.delete(id);
+    this.#bytes -= hold.bytes;
+  }
+
+  #expire(): void {
+    const cutoff = this.now() - HOLD_MS;
+    for (const [id, hold] of this.#holds) if (hold.since < cutoff) this.#drop(id);
+  }
+}
