@@ -29,6 +29,13 @@ import type { RelayAttachments } from '../relay/relay-attachments.js';
 import { namespacedId } from '../trust/message-ids.js';
 
 /**
+ * A new file's first chunks go right behind its hello, before the receiver's first ack (protocol.ts,
+ * `eager`): 1 MiB, about what the link carries while the receiver opens the announcing message, and half of
+ * what a receiver holds for a link before that (transfer/early-chunks.ts).
+ */
+const EAGER_CHUNKS = 64;
+
+/**
  * The sending end of a file: sealed once, announced by a message, then carried over the direct link (one
  * pass, encrypting as the transfer reads) or uploaded to the recipient's relay when the peer is not reachable.
  * A direct transfer's record is kept until it ends, so it resumes after an app restart.
@@ -110,7 +117,7 @@ export class FileSending {
       ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record)),
     ]);
     await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
-    this.#startSending(record, source);
+    this.#startSending(record, source, { eager: EAGER_CHUNKS });
     return { messageId, uploaded: Promise.resolve() };
   }
 
@@ -152,7 +159,7 @@ export class FileSending {
         await ctx.state.delete(key);
         continue;
       }
-      this.#startSending(record, source, () => source.close?.());
+      this.#startSending(record, source, { closeSource: () => source.close?.() });
     }
   }
 
@@ -164,7 +171,11 @@ export class FileSending {
     await this.#failSending(messageId, from, `the recipient cannot take the file: ${reason}`);
   }
 
-  #startSending(record: OutgoingFileRecord, source: FileSource, closeSource?: () => unknown): void {
+  #startSending(
+    record: OutgoingFileRecord,
+    source: FileSource,
+    { eager, closeSource }: { eager?: number; closeSource?: () => unknown } = {},
+  ): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
     // The sender copies each chunk into its link frame before it reads the next: one box serves every chunk
@@ -178,6 +189,7 @@ export class FileSending {
       id: transferId,
       size: ciphertext.size,
       source: ciphertext,
+      ...(eager === undefined ? {} : { eager }),
       trailer: async () =>
         toBase64Url(
           sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), ctx.crypto),
