@@ -23,31 +23,26 @@ import { runIfMain } from '../relay/lib/main.node.js';
 import { heading, line, ratio } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
 import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
+import { fileTransferOptions, type ReceiverOpener } from './lib/file-transfer-options.js';
 import { pinSender, pinned } from './lib/pinning.node.js';
 import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
 import { mbPerSecond } from './lib/stats.js';
 import { RoundProfiler } from './lib/thread-cpu.node.js';
 
-/** BENCH_FILE_MIB: the file size (default 16 MiB); larger files spread the per-file work over more bytes. */
-const FILE_BYTES = Number(process.env.BENCH_FILE_MIB ?? 16) * 1024 * 1024;
-/** BENCH_ROUNDS=n: more rounds, for a steadier figure on a busy machine. */
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
+/** The run's options (BENCH_* and flags), each documented in lib/file-transfer-options.ts. */
+const OPTIONS = fileTransferOptions(process.env, process.argv);
+const FILE_BYTES = OPTIONS.fileBytes;
+const ROUNDS = OPTIONS.rounds;
 const TARGET = 0.8;
-/**
- * BENCH_MARK_ROUNDS=1: a line on stdout as each two-process round starts and ends, so V8 traces of either end
- * (`--trace-opt --trace-deopt` on this process, or through BENCH_RECEIVER_NODE_FLAGS: the receivers share
- * this stdout) can be split into rounds.
- */
-const MARK_ROUNDS = process.env.BENCH_MARK_ROUNDS === '1';
 
-/**
- * BENCH_SENDER_SEALER=inline: the sending device encrypts its file's chunks on its engine thread, as before
- * the client's `attachmentSealer`; by default a worker thread seals them (`workerSealer`), as the apps do.
- */
-const SEALER_INLINE = process.env.BENCH_SENDER_SEALER === 'inline';
-const SENDER_SEALER = SEALER_INLINE ? {} : { sealer: workerSealer };
-const SENDER_ENCRYPTING = `the sender encrypting ${SEALER_INLINE ? 'on its engine thread' : 'on a worker thread'}`;
+const SENDER_SEALER = OPTIONS.sealerInline ? {} : { sealer: workerSealer };
+const SENDER_ENCRYPTING = `the sender encrypting ${OPTIONS.sealerInline ? 'on its engine thread' : 'on a worker thread'}`;
+const RECEIVER_DECRYPTING: Record<ReceiverOpener, string> = {
+  worker: 'on a worker thread',
+  inline: 'on its engine thread',
+  'inline-shared': 'on its engine thread into shared memory',
+};
 
 async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {
   let received = 0;
@@ -240,8 +235,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
   const remote = new RemoteReceiver();
   // The raw receiver has a process of its own, as the engine's has: in one process it would share the
   // engine's heap and pay part of the garbage collections the engine's allocations start.
-  // --shared-raw-receiver puts both in one process (the layout of the figures before 2026-12-05 02:00).
-  const shared = process.argv.includes('--shared-raw-receiver');
+  const shared = OPTIONS.sharedRawReceiver;
   const rawProcess = shared ? remote : new RemoteReceiver();
   let a: ParleyClient | undefined;
   let rawLink: DataLink | undefined;
@@ -344,12 +338,7 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     const rounds: EngineRound[] = [];
     let cpu = 0;
     let rawCpu = 0;
-    // BENCH_SENDER_ROUNDS=<dir>: a CPU profile of the sending process over each round (engine-<n>, raw-<n>)
-    // and its CPU per thread on stderr; BENCH_SENDER_THREADS=1: only the latter.
-    const profiler = new RoundProfiler({
-      dir: process.env.BENCH_SENDER_ROUNDS,
-      threads: process.env.BENCH_SENDER_THREADS !== undefined,
-    });
+    const profiler = new RoundProfiler({ dir: OPTIONS.senderRoundsDir, threads: OPTIONS.senderThreads });
     const settle = async () => {
       if (!settleGc()) return;
       const settled = [remote, rawProcess].map(async (child) => {
@@ -363,17 +352,17 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
     for (let round = 0; round < ROUNDS; round += 1) {
       await settle();
       await profiler.start();
-      if (MARK_ROUNDS) console.log(`@@RAW ${round}`);
+      if (OPTIONS.markRounds) console.log(`@@RAW ${round}`);
       const rawBefore = cpuMs();
       raw.push(mbPerSecond(FILE_BYTES, await rawRemote(file)));
       rawCpu += cpuMs() - rawBefore;
       await profiler.stop(`sender threads, raw round ${round}`, 'raw');
       await settle();
       await profiler.start();
-      if (MARK_ROUNDS) console.log(`@@ENGINE ${round}`);
+      if (OPTIONS.markRounds) console.log(`@@ENGINE ${round}`);
       const before = cpuMs();
       rounds.push(await engineRemote(file, round));
-      if (MARK_ROUNDS) console.log(`@@ENGINE-END ${round}`);
+      if (OPTIONS.markRounds) console.log(`@@ENGINE-END ${round}`);
       cpu += cpuMs() - before;
       await profiler.stop(`sender threads, engine round ${round}`, 'engine');
     }
@@ -408,24 +397,14 @@ async function main(): Promise<void> {
       relayFetches += 1;
     };
     const file = new Uint8Array(randomBytes(FILE_BYTES));
-    const layouts = process.argv.includes('--one-process')
-      ? ['one']
-      : process.argv.includes('--two-processes')
-        ? ['two']
-        : ['one', 'two'];
-    if (layouts.includes('one'))
+    if (OPTIONS.layouts.includes('one'))
       report(
         `both devices in this process, ${SENDER_ENCRYPTING}`,
         await oneProcess(relay.url, file, onFetch),
       );
-    if (layouts.includes('two'))
+    if (OPTIONS.layouts.includes('two'))
       report(
-        `receiver in its own process, decrypting ${
-          {
-            inline: 'on its engine thread',
-            'inline-shared': 'on its engine thread into shared memory',
-          }[process.env.BENCH_RECEIVER_OPENER ?? ''] ?? 'on a worker thread'
-        }, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
+        `receiver in its own process, decrypting ${RECEIVER_DECRYPTING[OPTIONS.receiverOpener]}, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);

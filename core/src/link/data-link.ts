@@ -1,6 +1,7 @@
 import SimplePeer from 'simple-peer';
 import { ParleyError, isParleyError, type ErrorCode } from '../errors/index.js';
 import { LocalSignalDataSchema, SignalDataSchema, type SignalData } from '../protocol/signalling.js';
+import { LINK_BYE, LinkBye, type ByeChannel } from './link-bye.js';
 import { MAX_FRAME_BYTES, defaultTimers, type DataLinkOptions, type LinkTimers } from './options.js';
 import { routeFromStats, type LinkRoute, type StatsReport } from './route.js';
 import { SendQueue, type DataChannelLike } from './send-queue.js';
@@ -46,18 +47,9 @@ const DEFAULT_LOW_WATER_MARK = 64 * 1024;
  * each wait (bench/engine/file-transfer.ts: ~18 waits of 5 ms per 16 MiB). 1 ms is a Node timer's finest.
  */
 const DEFAULT_DRAIN_POLL_MS = 1;
-/**
- * The one text message on a data link (frames are binary): "I am closing: stop sending, then close". A side
- * that closes an open link sends it and tears its connection down only once the peer has closed as well, or
- * after BYE_WAIT_MS. Why: @roamhq/wrtc 0.10's RTCDataChannel.send can crash the process (native use after
- * free) when the channel is torn down from the peer's side, on libwebrtc's thread, in the middle of a send.
- * A peer told first has stopped sending by the time its transport goes. Browsers do not have that bug; for
- * them it only makes a close orderly.
- */
-export const LINK_BYE = 'parley/bye';
-const BYE_WAIT_MS = 2_000;
 
-type ByeChannel = DataChannelLike & { send(data: string): void };
+/** The open data channel: frames go through the SendQueue, which holds it; LINK_BYE goes on it directly. */
+type LinkChannel = DataChannelLike & ByeChannel;
 
 /** simple-peer's `ERR_*` codes mapped onto Parley's closed set. */
 function codeForPeerError(error: unknown): ErrorCode {
@@ -108,7 +100,8 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
   readonly #sendSignal: (data: SignalData) => void;
   readonly #timers: LinkTimers;
   readonly #routeCheckIntervalMs: number;
-  readonly #sendQueue: SendQueue;
+  readonly #sendQueue: SendQueue<LinkChannel>;
+  readonly #bye: LinkBye;
   readonly #closed: Promise<void>;
   #resolveClosed!: () => void; // assigned in the constructor's Promise executor, which runs synchronously
   #state: LinkState = 'connecting';
@@ -116,10 +109,6 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
   #routeTimer: unknown;
   #route: LinkRoute = 'unknown';
   #peerError: ParleyError | undefined;
-  /** The open data channel, to say LINK_BYE on (SendQueue holds it for frames). */
-  #channel: ByeChannel | undefined;
-  /** Closed by us, waiting for the peer to close after our LINK_BYE. */
-  #byeTimer: unknown;
 
   constructor(options: DataLinkOptions) {
     super();
@@ -131,7 +120,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     if (!Array.isArray(options.iceServers)) {
       throw new ParleyError('BAD_REQUEST', 'iceServers is required (use [] for none)');
     }
-    this.#sendQueue = new SendQueue({
+    this.#sendQueue = new SendQueue<LinkChannel>({
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
       lowWaterMark: options.lowWaterMark ?? DEFAULT_LOW_WATER_MARK,
       drainPollMs: options.drainPollMs ?? DEFAULT_DRAIN_POLL_MS,
@@ -158,6 +147,7 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     } catch (error) {
       throw toParleyError(error, 'could not create the peer connection');
     }
+    this.#bye = new LinkBye(this.#peer, this.#timers);
 
     this.#peer.on('signal', (data: unknown) => this.#onLocalSignal(data));
     this.#peer.on('connect', () => this.#onConnect());
@@ -319,9 +309,9 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     if (this.#state !== 'connecting') return;
     this.#clearConnectTimer();
     // simple-peer keeps the RTCDataChannel private; backpressure needs its bufferedAmount and
-    // bufferedamountlow, so read it here, once, behind the DataChannelLike shape.
-    const channel = (this.#peer as unknown as { _channel: ByeChannel })._channel;
-    this.#channel = channel;
+    // bufferedamountlow, and the bye its readyState and text send, so read it here, once, behind the
+    // LinkChannel shape. The SendQueue holds it from here on.
+    const channel = (this.#peer as unknown as { _channel: LinkChannel })._channel;
     this.#state = 'open';
     this.#sendQueue.bind(channel);
     this.emit('open', undefined);
@@ -351,11 +341,11 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
    */
   #onBye(): void {
     if (this.#state !== 'closed') this.#shutDown('remote', undefined);
-    else this.#tearDown();
+    else this.#bye.tearDown();
   }
 
   #onPeerClosed(): void {
-    this.#clearByeTimer();
+    this.#bye.connectionClosed();
     this.#resolveClosed();
     if (this.#state === 'closed') return;
     const error = this.#peerError;
@@ -378,29 +368,6 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
     }, this.#routeCheckIntervalMs);
   }
 
-  /** Says LINK_BYE on the open channel, after every frame already handed to it; false if it could not. */
-  #sayBye(): boolean {
-    const channel = this.#channel;
-    if (channel === undefined || (channel as { readyState?: string }).readyState !== 'open') return false;
-    try {
-      channel.send(LINK_BYE);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  #tearDown(): void {
-    this.#clearByeTimer();
-    if (!this.#peer.destroyed) this.#peer.destroy();
-  }
-
-  #clearByeTimer(): void {
-    if (this.#byeTimer === undefined) return;
-    this.#timers.clearTimeout(this.#byeTimer);
-    this.#byeTimer = undefined;
-  }
-
   #clearConnectTimer(): void {
     if (this.#connectTimer === undefined) return;
     this.#timers.clearTimeout(this.#connectTimer);
@@ -415,16 +382,13 @@ export class DataLink extends TypedEmitter<DataLinkEvents> {
       this.#timers.clearTimeout(this.#routeTimer);
       this.#routeTimer = undefined;
     }
+    const channel = this.#sendQueue.channel; // read before close(), which lets go of it
     this.#sendQueue.close(
       new ParleyError('CLOSED', `link ${this.linkId} closed (${reason})`, { cause: error }),
     );
+    // LINK_BYE follows every frame the queue handed to the channel; those still queued were rejected above.
     if (this.#peer.destroyed) this.#resolveClosed();
-    else if (reason === 'remote' || !this.#sayBye()) this.#peer.destroy();
-    else {
-      const timer = this.#timers.setTimeout(() => this.#tearDown(), BYE_WAIT_MS);
-      (timer as { unref?: () => void } | undefined)?.unref?.(); // a silent peer does not hold a process open
-      this.#byeTimer = timer;
-    }
+    else this.#bye.linkClosed(channel, reason === 'remote');
     if (error !== undefined) this.emit('error', error);
     this.emit('close', error === undefined ? { reason } : { reason, error });
     this.removeAllListeners();

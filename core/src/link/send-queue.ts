@@ -32,9 +32,10 @@ interface PendingSend {
  * mark: when the next frame does not fit, it waits for `bufferedamountlow` at the low-water mark, or, where
  * the channel has no such event, polls `bufferedAmount` every `drainPollMs` and resumes once it is at most
  * half the high-water mark (or the low-water mark, if higher). Frames queued before a channel is bound wait
- * for it.
+ * for it. `C` is the channel's type as its owner knows it: the queue holds the channel, and hands it back
+ * through `channel` for what the owner does beside frames (DataLink's LINK_BYE).
  */
-export class SendQueue {
+export class SendQueue<C extends DataChannelLike = DataChannelLike> {
   readonly highWaterMark: number;
   readonly lowWaterMark: number;
   readonly #drainPollMs: number;
@@ -47,7 +48,7 @@ export class SendQueue {
   readonly #timers: LinkTimers;
   readonly #onSendError: (error: unknown) => void;
   readonly #queue: PendingSend[] = [];
-  #channel: DataChannelLike | undefined;
+  #channel: C | undefined;
   #hasLowEvent = false;
   #pumping = false;
   #drainWaiter: (() => void) | undefined;
@@ -92,8 +93,13 @@ export class SendQueue {
     return this.#queue.length;
   }
 
+  /** The bound channel, from `bind` until `close`. */
+  get channel(): C | undefined {
+    return this.#channel;
+  }
+
   /** Starts sending on `channel` (once the link is open). */
-  bind(channel: DataChannelLike): void {
+  bind(channel: C): void {
     if (this.#closedWith !== undefined || this.#channel !== undefined) return;
     this.#channel = channel;
     this.#hasLowEvent = typeof channel.bufferedAmountLowThreshold === 'number';
