@@ -205,7 +205,7 @@ export function wireClient(
     ctx,
     recipients,
     {
-      queue: (message) => delivery.queue(message),
+      queue: (message, handed) => delivery.queue(message, handed),
       connect: (peer) => links.connect(peer),
       reachable: (peer) => links.reachable(peer),
       attachments: (to) => attachmentsOf(to === undefined ? home() : relayFor(to), options.fetch),

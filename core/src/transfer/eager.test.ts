@@ -63,6 +63,39 @@ describe('eager start: a new file streams behind its hello before the first ack'
     expect(sb.heldBytes).toBe(0);
   });
 
+  it('sends the burst only once the announcing message is on the link (eagerAfter)', async () => {
+    const file = patternBytes(20 * DEFAULT_CHUNK_BYTES);
+    let announce!: () => void;
+    const announced = new Promise<void>((resolve) => (announce = resolve));
+    const sender = new TransferSender({
+      id: 'gated',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      eager: 8,
+      eagerAfter: announced,
+    });
+    const { fa, fb, sa, sb } = await sessions('eager-gated');
+    const arrived = countChunks(fb);
+    const marker = new Promise<void>((resolve) =>
+      fb.on('message', ({ channel }) => channel === LinkChannel.message && resolve()),
+    );
+    sa.attach(sender);
+    // An ungated burst is on the link within microtasks (a memory source, a link with room for it): after a
+    // macrotask, a marker sent on the same ordered link arrives behind any chunk of it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await fa.send(LinkChannel.message, Uint8Array.of(1));
+    await marker;
+    expect(sb.unclaimedHellos().map((hello) => hello.id)).toEqual(['gated']);
+    expect(arrived.get('gated')).toBeUndefined();
+    announce();
+    await until(() => sb.heldBytes === 8 * DEFAULT_CHUNK_BYTES, 'the burst');
+    const sink = new MemorySink(file.byteLength);
+    sb.attach(new TransferReceiver({ id: 'gated', size: file.byteLength, sink }));
+    await sender.done;
+    expect(same(sink.bytes, file)).toBe(true);
+    expect(arrived.get('gated')).toBe(20);
+  });
+
   it('takes the burst live when the receiver attached before the hello came', async () => {
     const file = patternBytes(10 * DEFAULT_CHUNK_BYTES);
     const sink = new MemorySink(file.byteLength);

@@ -38,6 +38,12 @@ export interface TransferSenderOptions {
    * the message announcing the file (protocol.ts, `eager`). At most the window and MAX_EAGER_CHUNKS.
    */
   readonly eager?: number;
+  /**
+   * The burst goes once this settles (the message announcing the file is on the link: chunks queued before
+   * it would delay what the receiver needs to take them). The hello goes at once; the receiver's first ack
+   * starts the transfer as usual if it comes first.
+   */
+  readonly eagerAfter?: Promise<unknown>;
 }
 
 /**
@@ -69,6 +75,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
   #eager: number;
   /** While positive: an eager burst is out and no ack came yet; the pump stops at this many chunks. */
   #eagerLimit = 0;
+  readonly #eagerAfter: Promise<unknown> | undefined;
   /** The port a send loop runs for; a loop for an old port stops at its next check. */
   #pumpingPort: TransferPort | undefined;
   #resumePoints: number[] = [];
@@ -91,6 +98,7 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (!Number.isSafeInteger(eager) || eager < 0)
       throw new ParleyError('BAD_REQUEST', 'eager must be a non-negative integer');
     this.#eager = eager;
+    this.#eagerAfter = options.eagerAfter;
     this.totalChunks = chunkCount(this.size, this.chunkSize);
     this.#source = options.source;
     this.#trailer = options.trailer;
@@ -133,7 +141,14 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     // The burst: chunks [0, eager) at once, the rest once the receiver's first ack says it took them.
     this.#eagerLimit = eager;
     this.#start(0);
-    void this.#pump(port);
+    if (this.#eagerAfter === undefined) void this.#pump(port);
+    else
+      void this.#eagerAfter.then(
+        () => {
+          if (this.#eagerLimit > 0) void this.#pump(port);
+        },
+        () => undefined,
+      );
   }
 
   detach(port: TransferPort): void {

@@ -116,8 +116,12 @@ export class FileSending {
       recorded,
       ctx.state.put(OUTGOING_FILE_PREFIX + transferId, encodeOutgoingRecord(record)),
     ]);
-    await this.queueMessage({ id: messageId, conversationId, recipient, body, text });
-    this.#startSending(record, source, { eager: EAGER_CHUNKS });
+    // The burst waits for the announcing envelope to be on the link: behind 1 MiB of chunks, the message
+    // the receiver needs before it can take them would come last.
+    let announced!: () => void;
+    const handed = new Promise<void>((resolve) => (announced = resolve));
+    await this.queueMessage({ id: messageId, conversationId, recipient, body, text }, announced);
+    this.#startSending(record, source, { eager: EAGER_CHUNKS, after: handed });
     return { messageId, uploaded: Promise.resolve() };
   }
 
@@ -174,7 +178,11 @@ export class FileSending {
   #startSending(
     record: OutgoingFileRecord,
     source: FileSource,
-    { eager, closeSource }: { eager?: number; closeSource?: () => unknown } = {},
+    {
+      eager,
+      after,
+      closeSource,
+    }: { eager?: number; after?: Promise<void>; closeSource?: () => unknown } = {},
   ): void {
     const { ctx } = this.transfers;
     const { messageId, transferId, prepared } = record;
@@ -190,6 +198,7 @@ export class FileSending {
       size: ciphertext.size,
       source: ciphertext,
       ...(eager === undefined ? {} : { eager }),
+      ...(after === undefined ? {} : { eagerAfter: after }),
       trailer: async () =>
         toBase64Url(
           sealAttachmentDigest(prepared.keys, prepared.header, await ciphertext.digest(), ctx.crypto),

@@ -13,8 +13,11 @@ import type { FileOptions, OutgoingFile } from './types.js';
 import type { FileDrafts } from './relay-send.js';
 
 export interface FileRoutes {
-  /** Writes a file announcement and its outbox entries and sends them; resolves the message id. */
-  queue(options: QueueOptions): Promise<string>;
+  /**
+   * Writes a file announcement and its outbox entries and sends them; resolves the message id. `handed`:
+   * called once its envelope left (Delivery.queue).
+   */
+  queue(options: QueueOptions, handed?: () => void): Promise<string>;
   /** Opens a direct link to the peer (transfers attach to its session). */
   connect(peer: PeerAddress): void;
   /** Whether the peer can be reached over a direct link now. */
@@ -42,8 +45,8 @@ export class FilesService {
   ) {
     this.manager = new FileManager(
       ctx,
-      ({ id, conversationId, recipient, body, text }) =>
-        routes.queue({ id, conversationId, recipients: [recipient], body, text }),
+      ({ id, conversationId, recipient, body, text }, handed) =>
+        routes.queue({ id, conversationId, recipients: [recipient], body, text }, handed),
       (peer) => routes.connect(peer),
       (peer) => routes.reachable(peer),
       (recipient) => routes.attachments(recipient),

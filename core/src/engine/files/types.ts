@@ -34,13 +34,16 @@ export type OutgoingFile = FileExtras &
   );
 
 export interface QueueFileMessage {
-  (options: {
-    id: string;
-    conversationId: string;
-    recipient: ProtocolAddress;
-    body: Content['body'];
-    text: string;
-  }): Promise<string>;
+  (
+    options: {
+      id: string;
+      conversationId: string;
+      recipient: ProtocolAddress;
+      body: Content['body'];
+      text: string;
+    },
+    handed?: () => void,
+  ): Promise<string>;
 }
 
 /** What a file message carries beside the file itself: caption, thumbnail and voice metadata. */

@@ -198,8 +198,11 @@ export class DirectLinks {
     return this.#manager.connect(peer);
   }
 
-  /** Sends one envelope over the link to `peer`; true once the peer acknowledged it, false to use the relay. */
-  async send(peer: PeerAddress, ref: string, envelope: Uint8Array): Promise<boolean> {
+  /**
+   * Sends one envelope over the link to `peer`; true once the peer acknowledged it, false to use the relay.
+   * `handed` is called once the envelope is on the link, before the peer could acknowledge it.
+   */
+  async send(peer: PeerAddress, ref: string, envelope: Uint8Array, handed?: () => void): Promise<boolean> {
     if (this.#closed) return false;
     const until = this.#unreachableUntil.get(peerKey(peer));
     if (until !== undefined && until > this.#options.now() && !this.isOpen(peer)) return false;
@@ -221,6 +224,7 @@ export class DirectLinks {
     });
     try {
       await framed.send(LinkChannel.message, frame(FRAME_ENVELOPE, ref, envelope));
+      handed?.();
     } catch {
       this.#acks.get(ref)?.();
       this.#acks.delete(ref);

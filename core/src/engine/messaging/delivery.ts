@@ -24,6 +24,8 @@ import {
  */
 export class Delivery {
   readonly #pump: OutboxPump;
+  /** Who waits for a message's envelope to leave (queue's `handed`), by message id. */
+  readonly #handoffs = new Map<string, () => void>();
 
   constructor(
     private readonly ctx: EngineContext,
@@ -52,9 +54,20 @@ export class Delivery {
     this.#pump.kick(recipients);
   }
 
-  /** Writes a file announcement (one-to-one or group) and its outbox entries, then sends them. */
-  async queue(options: QueueOptions): Promise<string> {
-    const content = await queueOutgoing(this.ctx, options);
+  /**
+   * Writes a file announcement (one-to-one or group) and its outbox entries, then sends them. `handed` is
+   * called once its envelope left: on a direct link (before the peer acknowledged it), or when its first
+   * attempt ended otherwise (the relay, a failure): a direct file's first chunks go right behind it.
+   */
+  async queue(options: QueueOptions, handed?: () => void): Promise<string> {
+    if (handed !== undefined && options.id !== undefined) this.#handoffs.set(options.id, handed);
+    let content;
+    try {
+      content = await queueOutgoing(this.ctx, options);
+    } catch (error) {
+      if (options.id !== undefined) this.#handoffs.delete(options.id);
+      throw error;
+    }
     // It goes now (a file's transfer waits for it); the chat list's note of its kind is written meanwhile.
     this.#pump.kick();
     await recordMessageKind(this.ctx, content.id, options.body);
@@ -106,11 +119,23 @@ export class Delivery {
   }
 
   close(): Promise<void> {
+    this.#handoffs.clear();
     return this.#pump.close();
   }
 
   async #attempt(batch: readonly OutboxEntry[], mayGo: (sibling: OutboxEntry) => boolean): Promise<void> {
-    const settled = await attemptBatch(this.ctx, batch, this.routes, mayGo);
-    for (const sibling of settled) await refreshMessageState(this.ctx, sibling.messageId);
+    const handed = () => {
+      if (this.#handoffs.size === 0) return;
+      for (const { messageId } of batch) {
+        this.#handoffs.get(messageId)?.();
+        this.#handoffs.delete(messageId);
+      }
+    };
+    try {
+      const settled = await attemptBatch(this.ctx, batch, this.routes, mayGo, handed);
+      for (const sibling of settled) await refreshMessageState(this.ctx, sibling.messageId);
+    } finally {
+      handed();
+    }
   }
 }

@@ -167,6 +167,8 @@ export async function attemptBatch(
   batch: readonly OutboxEntry[],
   routes: SendRoutes,
   mayGo: (sibling: OutboxEntry) => boolean = () => true,
+  /** Called once the batch's envelope is on a direct link (whatever the peer then says). */
+  handed?: () => void,
 ): Promise<OutboxEntry[]> {
   const [entry] = batch;
   if (entry === undefined) return [];
@@ -185,7 +187,8 @@ export async function attemptBatch(
   // Every device, a contact's or our own, has its own link (addressed to (account, device)).
   const direct = routes.direct();
   // The link acknowledges the envelope by the first entry's id.
-  if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope))) return [];
+  if (direct !== undefined && (await direct.send(peerOf(entry.recipient), entry.id, envelope, handed)))
+    return [];
   if (direct !== undefined && !direct.isOpen(peerOf(entry.recipient)))
     routes.deviceRoute(entry.recipient, 'relay');
   const { id: blobId } = await relay.request('blob:deposit', {
