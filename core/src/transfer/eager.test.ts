@@ -4,17 +4,43 @@ import { EARLY_BYTES_PER_LINK } from './early-chunks.js';
 import {
   CHUNK_TAG,
   DEFAULT_CHUNK_BYTES,
+  decodeTransferMessage,
   encodeTransferMessageParts,
   type TransferMessage,
 } from './protocol.js';
 import { TransferReceiver } from './receiver.js';
 import { TransferSender } from './sender.js';
+import { TransferSession } from './session.js';
 import { same } from './testing/checks.js';
 import { sessionPool } from './testing/link-sessions.js';
 import { MemorySink, MemorySource, patternBytes } from './testing/memory-file.js';
 
 const { sessions, closeSessions } = sessionPool();
 afterEach(closeSessions);
+
+/** The link as a session of a version without `eager` sees it: those messages never reach it. */
+function withoutEager(link: FramedLink): FramedLink {
+  const isEager = (payload: Uint8Array) => {
+    try {
+      return decodeTransferMessage(payload).t === 'eager';
+    } catch {
+      return false;
+    }
+  };
+  return new Proxy(link, {
+    get(target, key) {
+      if (key === 'on')
+        return (event: string, listener: (message: { channel: number; payload: Uint8Array }) => void) =>
+          target.on(event as 'message', (message) => {
+            if (event === 'message' && message.channel === LinkChannel.transfer && isEager(message.payload))
+              return;
+            listener(message);
+          });
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** Counts the chunks of each transfer that reach `link`'s far end, resent ones included. */
 function countChunks(link: FramedLink): Map<string, number> {
@@ -143,6 +169,42 @@ describe('eager start: a new file streams behind its hello before the first ack'
     expect(sb.heldBytes).toBe(0);
   });
 
+  it('works with a receiver that predates eager: it drops the announcement, and the sender starts over', async () => {
+    const { fb, sa } = await sessions('eager-older');
+    // A receiving session as an older version has it: the `eager` message does not decode there, and is
+    // dropped like any message it does not know.
+    const older = new TransferSession(withoutEager(fb));
+    const arrived = countChunks(fb);
+    const files = ['before', 'after'].map((id, seed) => {
+      const file = patternBytes(30 * DEFAULT_CHUNK_BYTES + 5, seed);
+      const sender = new TransferSender({
+        id,
+        size: file.byteLength,
+        source: new MemorySource(file),
+        eager: 16,
+      });
+      return { id, file, sender, sink: new MemorySink(file.byteLength) };
+    });
+    const [early, late] = files;
+    if (early === undefined || late === undefined) throw new Error('two files');
+    // One receiver attached before its hello came (it takes the burst live, then the resend from chunk 0),
+    // one after its burst went by (dropped: nobody attached, nothing held).
+    older.attach(new TransferReceiver({ id: early.id, size: early.file.byteLength, sink: early.sink }));
+    sa.attach(early.sender);
+    sa.attach(late.sender);
+    await until(() => (arrived.get(late.id) ?? 0) === 16, 'the second burst');
+    older.attach(new TransferReceiver({ id: late.id, size: late.file.byteLength, sink: late.sink }));
+    await Promise.all(files.map(({ sender }) => sender.done));
+
+    for (const { file, sink } of files) expect(same(sink.bytes, file)).toBe(true);
+    expect(files.map(({ sender }) => sender.resumePoints)).toEqual([
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(arrived.get(late.id)).toBe(16 + 31);
+    older.close();
+  });
+
   it('holds no more than its budget when a peer floods chunks for files it never announced', async () => {
     const { fa, fb, sa, sb } = await sessions('eager-flood');
     let peak = 0;
@@ -158,14 +220,16 @@ describe('eager start: a new file streams behind its hello before the first ack'
     // Eight "files" of 4 MiB each, all eager, none announced by a message: 32 MiB at the receiver's door.
     for (let file = 0; file < 8; file += 1) {
       const id = `flood-${file}`;
-      await send(fa, { t: 'hello', id, size: 256 * chunkSize, chunkSize, eager: 256 });
+      await send(fa, { t: 'eager', id, chunks: 256 });
+      await send(fa, { t: 'hello', id, size: 256 * chunkSize, chunkSize });
       for (let index = 0; index < 256; index += 1) await send(fa, { t: 'chunk', id, index, bytes });
     }
     // Chunks nobody announced with an eager hello, and chunks out of order, are not held either.
     await send(fa, { t: 'chunk', id: 'no-hello', index: 0, bytes });
-    await send(fa, { t: 'hello', id: 'gap', size: 10 * chunkSize, chunkSize, eager: 10 });
+    await send(fa, { t: 'eager', id: 'gap', chunks: 10 });
+    await send(fa, { t: 'hello', id: 'gap', size: 10 * chunkSize, chunkSize });
     await send(fa, { t: 'chunk', id: 'gap', index: 3, bytes });
-    await until(() => seen === 8 * 257 + 3, 'the flood');
+    await until(() => seen === 8 * 258 + 4, 'the flood');
 
     expect(peak).toBeGreaterThan(0);
     expect(peak).toBeLessThanOrEqual(EARLY_BYTES_PER_LINK);

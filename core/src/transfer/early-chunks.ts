@@ -1,6 +1,4 @@
-import type { TransferChunk, TransferMessage } from './protocol.js';
-
-type Hello = Extract<TransferMessage, { t: 'hello' }>;
+import type { TransferChunk } from './protocol.js';
 
 /** What one link holds, at most, of eager chunks for transfers nobody attached yet. */
 export const EARLY_BYTES_PER_LINK = 2 * 1024 * 1024;
@@ -8,6 +6,8 @@ export const EARLY_BYTES_PER_LINK = 2 * 1024 * 1024;
 const EARLY_TRANSFERS_PER_LINK = 4;
 /** A hold nobody claimed by then is let go (its file was refused, or its message never came). */
 const HOLD_MS = 30_000;
+/** `eager` announcements waiting for their hello (the peer chooses the ids: bounded). */
+const MAX_ANNOUNCED = 64;
 
 interface Hold {
   readonly eager: number;
@@ -23,14 +23,15 @@ interface Skip {
 }
 
 /**
- * The chunks a sender streams right behind a new transfer's first hello (`eager`), before the receiver has
+ * The chunks a sender streams right behind a new transfer's first hello (announced by `eager`), before the receiver has
  * opened the message that announces the file, so the link carries bytes during the set-up's round trips.
  * They are peer input that no message has vouched for yet, so they are held within a budget per link
  * (EARLY_BYTES_PER_LINK, EARLY_TRANSFERS_PER_LINK), only in order from chunk 0 and only as many as the hello
- * announced. A burst that does not fit is dropped whole and its hello loses `eager` when it is delivered:
- * the receiver then acks without `took`, and the sender starts again from the ack (protocol.ts).
+ * announced. A burst that does not fit is dropped whole and its receiver is not told of the announcement: it
+ * then acks the hello without `took`, and the sender starts again from the ack (protocol.ts).
  */
 export class EarlyChunks {
+  readonly #announced = new Map<string, number>();
   readonly #holds = new Map<string, Hold>();
   readonly #skips = new Map<string, Skip>();
   #bytes = 0;
@@ -42,10 +43,20 @@ export class EarlyChunks {
     return this.#bytes;
   }
 
-  /** An eager hello for a transfer nobody attached: hold its burst if the budget allows, else skip it. */
-  hello(id: string, eager: number): void {
-    this.#expire();
+  /** `eager` for a transfer nobody attached: its hello comes next. */
+  announce(id: string, chunks: number): void {
+    this.#announced.delete(id);
+    this.#announced.set(id, chunks);
+    const oldest = this.#announced.keys().next();
+    if (this.#announced.size > MAX_ANNOUNCED && oldest.done !== true) this.#announced.delete(oldest.value);
+  }
+
+  /** The hello of a transfer nobody attached: if `eager` announced it, hold its burst within the budget. */
+  hello(id: string): void {
+    const eager = this.#announced.get(id);
     this.release(id);
+    if (eager === undefined) return;
+    this.#expire();
     if (this.#holds.size >= EARLY_TRANSFERS_PER_LINK) this.#skips.set(id, { next: 0, end: eager });
     else this.#holds.set(id, { eager, chunks: [], bytes: 0, since: this.now() });
   }
@@ -97,24 +108,26 @@ export class EarlyChunks {
   }
 
   /**
-   * The receiver attaches: the hello to give it (without `eager` unless its burst is held whole so far) and
-   * the chunks held for it, in order. Chunks of a held burst still on their way go to it directly.
+   * The receiver attaches: the burst held for it so far (its `eager` announcement to pass on, and its chunks
+   * in order), or undefined if none is (its receiver then acks without `took`). Chunks of a held burst still
+   * on their way go to it directly.
    */
-  claim(hello: Hello): { hello: Hello; chunks: readonly TransferChunk[] } {
-    const hold = this.#holds.get(hello.id);
-    this.#drop(hello.id);
-    if (hold !== undefined || hello.eager === undefined) return { hello, chunks: hold?.chunks ?? [] };
-    const { eager: _refused, ...plain } = hello;
-    return { hello: plain, chunks: [] };
+  claim(id: string): { eager: number; chunks: readonly TransferChunk[] } | undefined {
+    const hold = this.#holds.get(id);
+    this.#drop(id);
+    this.#announced.delete(id);
+    return hold === undefined ? undefined : { eager: hold.eager, chunks: hold.chunks };
   }
 
   /** Lets go of a transfer's held chunks (its hello was dropped, or a new one came). */
   release(id: string): void {
     this.#drop(id);
+    this.#announced.delete(id);
     this.#skips.delete(id);
   }
 
   clear(): void {
+    this.#announced.clear();
     this.#holds.clear();
     this.#skips.clear();
     this.#bytes = 0;

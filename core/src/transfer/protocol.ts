@@ -6,19 +6,22 @@ import { MAX_FRAME_PAYLOAD_BYTES, readUint32 } from '../link/framing.js';
  * The file transfer protocol, one payload per message on the link's transfer channel.
  *
  * Control messages are a 0x01 byte then UTF-8 JSON:
- *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?, eager?}  on every (re)attach;
- *                                                               window: the sender's, so acks come often
- *                                                               enough; a receiver that already finished it
- *                                                               (even in an earlier run) answers ack(all) +
- *                                                               done; eager: a new transfer's first hello
- *                                                               only, chunks [0, eager) follow at once,
- *                                                               before any ack (see TransferSession)
+ *   eager  sender → receiver  {t:'eager', id, chunks}           right before a new transfer's first hello
+ *                                                               only: chunks [0, chunks) follow the hello at
+ *                                                               once, before any ack (TransferSession holds
+ *                                                               them). A message of its own, not a field of
+ *                                                               the hello, so that a receiver that predates
+ *                                                               it drops it and still takes the hello
+ *   hello  sender → receiver  {t:'hello', id, size, chunkSize, window?}  on every (re)attach; window:
+ *                                                               the sender's, so acks come often enough;
+ *                                                               a receiver that already finished it (even
+ *                                                               in an earlier run) answers ack(all) + done
  *   ack    receiver → sender  {t:'ack', id, next, window?, took?}  chunks [0, next) are written
- *                                                               (cumulative); took: the answer to an eager
- *                                                               hello, the eager chunks are taken (in order,
- *                                                               behind the hello), so the sender goes on
- *                                                               from where it is; without it the sender
- *                                                               starts again from next
+ *                                                               (cumulative); took: the answer to a hello
+ *                                                               announced by `eager`, whose chunks are taken
+ *                                                               (in order, behind the hello): the sender
+ *                                                               goes on from where it is; without it the
+ *                                                               sender starts again from next
  *   trailer sender → receiver {t:'trailer', id, value}          after the last chunk, when the file's check
  *                                                               value exists only once it was all read
  *   done   receiver → sender  {t:'done', id, ok, reason?}       all written, the hash check ran, and
@@ -63,7 +66,11 @@ export const TransferControlSchema = z.discriminatedUnion('t', [
     size: SizeSchema,
     chunkSize: ChunkSizeSchema,
     window: z.number().int().min(1).max(1_000_000).optional(),
-    eager: z.number().int().min(1).max(MAX_EAGER_CHUNKS).optional(),
+  }),
+  z.strictObject({
+    t: z.literal('eager'),
+    id: TransferIdSchema,
+    chunks: z.number().int().min(1).max(MAX_EAGER_CHUNKS),
   }),
   z.strictObject({
     t: z.literal('ack'),

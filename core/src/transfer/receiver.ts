@@ -52,6 +52,8 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   /** Chunks [written, expected) are queued for the sink. */
   #expected = 0;
   #lastAcked = 0;
+  /** The sender announced an eager burst behind its next hello (protocol.ts). */
+  #eagerHello = false;
   /** Chunks (and the finish) waiting for the sink, in order; one drain loop works through them. */
   readonly #queue: Array<QueuedChunk | typeof FINISH> = [];
   #queueHead = 0;
@@ -126,11 +128,18 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
     // Once complete, only a resumed sender's hello matters (it is answered with the verdict again).
     if (this.#state === 'complete' && message.t !== 'hello') return;
     switch (message.t) {
-      case 'hello':
+      case 'eager':
+        // Its hello comes next, then its chunks, in order (the session held them if they came early).
+        this.#eagerHello = true;
+        return;
+      case 'hello': {
         if (message.window !== undefined)
           this.#ackEvery = Math.min(this.#ackEvery, Math.max(1, Math.floor(message.window / 4)));
-        this.#onHello(message.size, message.chunkSize, port, message.eager !== undefined);
+        const eager = this.#eagerHello;
+        this.#eagerHello = false;
+        this.#onHello(message.size, message.chunkSize, port, eager);
         return;
+      }
       case 'chunk':
         this.#onChunk(message, port);
         return;

@@ -129,13 +129,13 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     this.#started = false;
     const eager = Math.min(this.#eager, this.totalChunks);
     this.#eager = 0; // a burst goes once: a later link resumes from the receiver's ack as usual
+    if (eager > 0) this.#send(port, { t: 'eager', id: this.id, chunks: eager });
     this.#send(port, {
       t: 'hello',
       id: this.id,
       size: this.size,
       chunkSize: this.chunkSize,
       window: this.#window,
-      ...(eager > 0 ? { eager } : {}),
     });
     if (eager === 0 || this.#acked !== 0) return;
     // The burst: chunks [0, eager) at once, the rest once the receiver's first ack says it took them.

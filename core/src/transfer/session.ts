@@ -98,12 +98,14 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
       throw new ParleyError('CONFLICT', `transfer ${endpoint.id} is already attached`);
     this.#endpoints.set(endpoint.id, endpoint);
     endpoint.attach(this.#port);
-    const unclaimed = this.#unclaimedHellos.get(endpoint.id);
-    if (unclaimed === undefined) return;
+    const hello = this.#unclaimedHellos.get(endpoint.id);
+    if (hello === undefined) return;
     this.#unclaimedHellos.delete(endpoint.id);
-    const { hello, chunks } = this.#early.claim(unclaimed);
+    const held = this.#early.claim(endpoint.id);
+    // The announcement goes first only if its burst is held: the receiver's ack then says it took it.
+    if (held !== undefined) endpoint.handle({ t: 'eager', id: endpoint.id, chunks: held.eager }, this.#port);
     endpoint.handle(hello, this.#port);
-    for (const chunk of chunks) {
+    for (const chunk of held?.chunks ?? []) {
       if (this.#endpoints.get(endpoint.id) !== endpoint) return;
       this.#deliver(endpoint, chunk);
     }
@@ -149,6 +151,10 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     if (message.t === 'chunk' && this.#early.skipping && this.#early.skips(message)) return;
     const endpoint = this.#endpoints.get(message.id);
     if (endpoint === undefined) {
+      if (message.t === 'eager') {
+        this.#early.announce(message.id, message.chunks);
+        return;
+      }
       if (message.t === 'hello') this.#keepHello(message);
       else if (message.t === 'chunk' && this.#early.hold(message)) return;
       this.emit('unknown-transfer', { id: message.id, message });
@@ -166,8 +172,7 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
   #keepHello(hello: Extract<TransferMessage, { t: 'hello' }>): void {
     this.#unclaimedHellos.delete(hello.id);
     this.#unclaimedHellos.set(hello.id, hello);
-    if (hello.eager !== undefined) this.#early.hello(hello.id, hello.eager);
-    else this.#early.release(hello.id);
+    this.#early.hello(hello.id);
     const oldest = this.#unclaimedHellos.keys().next();
     if (this.#unclaimedHellos.size > MAX_UNCLAIMED_HELLOS && oldest.done !== true) {
       this.#unclaimedHellos.delete(oldest.value);
