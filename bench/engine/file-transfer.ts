@@ -124,7 +124,8 @@ interface Layout {
 
 /**
  * An engine round in the two-process layout, ms: from sendFile until the receiver's first byte was in its
- * sink (the announcing message, the receiver's set-up, the hello and the first ack); first to last byte;
+ * sink (the announcing message and the receiver's set-up; the first 1 MiB travels meanwhile and is held until
+ * the receiver attaches); first to last byte;
  * last byte to the `file` event (the trailer and the digest check); the event's IPC back to this process.
  */
 interface Phases {
