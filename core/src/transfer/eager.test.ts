@@ -122,6 +122,40 @@ describe('eager start: a new file streams behind its hello before the first ack'
     expect(arrived.get('gated')).toBe(20);
   });
 
+  it('holds the trailer of a file the burst carried whole, so a receiver that attaches later finishes it', async () => {
+    const file = patternBytes(3 * DEFAULT_CHUNK_BYTES + 17);
+    const sink = new MemorySink(file.byteLength);
+    const sender = new TransferSender({
+      id: 'small',
+      size: file.byteLength,
+      source: new MemorySource(file),
+      eager: 64,
+      trailer: () => 'the-digest',
+    });
+    const { fb, sa, sb } = await sessions('eager-small');
+    let trailerSeen = false;
+    fb.on('message', ({ channel, payload }) => {
+      if (channel !== LinkChannel.transfer || payload[0] === CHUNK_TAG) return;
+      if (decodeTransferMessage(payload).t === 'trailer') trailerSeen = true;
+    });
+    sa.attach(sender);
+    await until(() => trailerSeen, 'the trailer');
+    let verified: string | undefined;
+    const receiver = new TransferReceiver({
+      id: 'small',
+      size: file.byteLength,
+      sink,
+      trailer: true,
+      verify: async (trailer) => {
+        verified = trailer;
+      },
+    });
+    sb.attach(receiver);
+    await Promise.all([sender.done, receiver.done]);
+    expect(same(sink.bytes, file)).toBe(true);
+    expect(verified).toBe('the-digest');
+  });
+
   it('takes the burst live when the receiver attached before the hello came', async () => {
     const file = patternBytes(10 * DEFAULT_CHUNK_BYTES);
     const sink = new MemorySink(file.byteLength);
@@ -202,6 +236,33 @@ describe('eager start: a new file streams behind its hello before the first ack'
       [0, 0],
     ]);
     expect(arrived.get(late.id)).toBe(16 + 31);
+    // A file the burst carried whole, trailer and all, before the older receiver attached: the trailer was
+    // dropped with it, so the sender sends it again behind the chunks it sends again.
+    const tiny = patternBytes(2 * DEFAULT_CHUNK_BYTES, 9);
+    const tinySink = new MemorySink(tiny.byteLength);
+    const tinySender = new TransferSender({
+      id: 'tiny',
+      size: tiny.byteLength,
+      source: new MemorySource(tiny),
+      eager: 16,
+      trailer: () => 'tiny-digest',
+    });
+    sa.attach(tinySender);
+    await until(() => (arrived.get('tiny') ?? 0) === 2, 'the tiny burst');
+    let verified: string | undefined;
+    const tinyReceiver = new TransferReceiver({
+      id: 'tiny',
+      size: tiny.byteLength,
+      sink: tinySink,
+      trailer: true,
+      verify: async (trailer) => {
+        verified = trailer;
+      },
+    });
+    older.attach(tinyReceiver);
+    await Promise.all([tinySender.done, tinyReceiver.done]);
+    expect(same(tinySink.bytes, tiny)).toBe(true);
+    expect(verified).toBe('tiny-digest');
     older.close();
   });
 

@@ -1,4 +1,6 @@
-import type { TransferChunk } from './protocol.js';
+import type { TransferChunk, TransferMessage } from './protocol.js';
+
+type Trailer = Extract<TransferMessage, { t: 'trailer' }>;
 
 /** What one link holds, at most, of eager chunks for transfers nobody attached yet. */
 export const EARLY_BYTES_PER_LINK = 2 * 1024 * 1024;
@@ -14,6 +16,8 @@ interface Hold {
   readonly chunks: TransferChunk[];
   bytes: number;
   readonly since: number;
+  /** A file the burst carried whole: its trailer comes right behind it, before anyone attached. */
+  trailer?: Trailer;
 }
 
 /** A refused eager burst: its chunks are dropped as they come, in order, until it ends. */
@@ -86,6 +90,14 @@ export class EarlyChunks {
     return true;
   }
 
+  /** The trailer of a transfer whose burst is held: kept with it (true), else none of this class's business. */
+  holdTrailer(trailer: Trailer): boolean {
+    const hold = this.#holds.get(trailer.id);
+    if (hold === undefined) return false;
+    hold.trailer = trailer;
+    return true;
+  }
+
   /**
    * Whether a chunk belongs to a refused burst and is dropped. A chunk out of the burst's sequence is the
    * sender starting again from the receiver's ack: the skip ends there and the chunk goes through.
@@ -112,11 +124,13 @@ export class EarlyChunks {
    * in order), or undefined if none is (its receiver then acks without `took`). Chunks of a held burst still
    * on their way go to it directly.
    */
-  claim(id: string): { eager: number; chunks: readonly TransferChunk[] } | undefined {
+  claim(
+    id: string,
+  ): { eager: number; chunks: readonly TransferChunk[]; trailer: Trailer | undefined } | undefined {
     const hold = this.#holds.get(id);
     this.#drop(id);
     this.#announced.delete(id);
-    return hold === undefined ? undefined : { eager: hold.eager, chunks: hold.chunks };
+    return hold === undefined ? undefined : { eager: hold.eager, chunks: hold.chunks, trailer: hold.trailer };
   }
 
   /** Lets go of a transfer's held chunks (its hello was dropped, or a new one came). */

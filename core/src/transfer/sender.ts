@@ -195,8 +195,11 @@ export class TransferSender extends TypedEmitter<TransferEvents> implements Tran
     if (this.#eagerLimit > 0) {
       this.#eagerLimit = 0;
       // Not taken (a receiver without room for it, or one that predates `eager`): the burst is lost, and
-      // this first ack is where to start, as after any hello.
-      if (!took) this.#started = false;
+      // this first ack is where to start, as after any hello, and the trailer goes again after the file.
+      if (!took) {
+        this.#started = false;
+        this.#trailerSentOn = undefined;
+      }
     }
     if (!this.#started) {
       // The receiver's first ack on this port is where we (re)start: it knows what it has written.

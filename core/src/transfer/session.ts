@@ -105,9 +105,10 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     // The announcement goes first only if its burst is held: the receiver's ack then says it took it.
     if (held !== undefined) endpoint.handle({ t: 'eager', id: endpoint.id, chunks: held.eager }, this.#port);
     endpoint.handle(hello, this.#port);
-    for (const chunk of held?.chunks ?? []) {
+    if (held === undefined) return;
+    for (const message of held.trailer === undefined ? held.chunks : [...held.chunks, held.trailer]) {
       if (this.#endpoints.get(endpoint.id) !== endpoint) return;
-      this.#deliver(endpoint, chunk);
+      this.#deliver(endpoint, message);
     }
   }
 
@@ -157,6 +158,7 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
       }
       if (message.t === 'hello') this.#keepHello(message);
       else if (message.t === 'chunk' && this.#early.hold(message)) return;
+      else if (message.t === 'trailer' && this.#early.holdTrailer(message)) return;
       this.emit('unknown-transfer', { id: message.id, message });
       return;
     }
