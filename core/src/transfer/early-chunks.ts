@@ -1,3 +1,4 @@
+import { setNewest } from './bounded-map.js';
 import type { TransferChunk, TransferMessage } from './protocol.js';
 
 type Trailer = Extract<TransferMessage, { t: 'trailer' }>;
@@ -49,10 +50,7 @@ export class EarlyChunks {
 
   /** `eager` for a transfer nobody attached: its hello comes next. */
   announce(id: string, chunks: number): void {
-    this.#announced.delete(id);
-    this.#announced.set(id, chunks);
-    const oldest = this.#announced.keys().next();
-    if (this.#announced.size > MAX_ANNOUNCED && oldest.done !== true) this.#announced.delete(oldest.value);
+    setNewest(this.#announced, id, chunks, MAX_ANNOUNCED);
   }
 
   /** The hello of a transfer nobody attached: if `eager` announced it, hold its burst within the budget. */
@@ -84,9 +82,11 @@ export class EarlyChunks {
       this.#bytes += size;
       return true;
     }
-    // Out of order, past what the hello announced, or over the budget: the burst is refused whole.
+    // Out of order, past what the hello announced, or over the budget: the burst is refused whole, and what
+    // is left of it dropped as it comes (nothing is, after its last chunk: no skip then, which `skipping`
+    // would otherwise report for every later chunk on the link).
     this.release(chunk.id);
-    this.#skips.set(chunk.id, { next: chunk.index + 1, end: hold.eager });
+    if (chunk.index + 1 < hold.eager) this.#skips.set(chunk.id, { next: chunk.index + 1, end: hold.eager });
     return true;
   }
 

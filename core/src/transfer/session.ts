@@ -10,6 +10,7 @@ import {
   writeChunkHeader,
   type TransferMessage,
 } from './protocol.js';
+import { setNewest } from './bounded-map.js';
 import { EarlyChunks } from './early-chunks.js';
 import type { TransferEndpoint, TransferPort } from './types.js';
 
@@ -172,13 +173,8 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
   }
 
   #keepHello(hello: Extract<TransferMessage, { t: 'hello' }>): void {
-    this.#unclaimedHellos.delete(hello.id);
-    this.#unclaimedHellos.set(hello.id, hello);
     this.#early.hello(hello.id);
-    const oldest = this.#unclaimedHellos.keys().next();
-    if (this.#unclaimedHellos.size > MAX_UNCLAIMED_HELLOS && oldest.done !== true) {
-      this.#unclaimedHellos.delete(oldest.value);
-      this.#early.release(oldest.value);
-    }
+    const evicted = setNewest(this.#unclaimedHellos, hello.id, hello, MAX_UNCLAIMED_HELLOS);
+    if (evicted !== undefined) this.#early.release(evicted);
   }
 }
