@@ -11,7 +11,7 @@ import {
 import { TransferReceiver } from './receiver.js';
 import { TransferSender } from './sender.js';
 import { TransferSession } from './session.js';
-import { same } from './testing/checks.js';
+import { same, until } from './testing/checks.js';
 import { sessionPool } from './testing/link-sessions.js';
 import { MemorySink, MemorySource, patternBytes } from './testing/memory-file.js';
 
@@ -51,13 +51,6 @@ function countChunks(link: FramedLink): Map<string, number> {
     counts.set(id, (counts.get(id) ?? 0) + 1);
   });
   return counts;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 5) {
-    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 function send(link: FramedLink, message: TransferMessage): Promise<void> {

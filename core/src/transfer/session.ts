@@ -118,6 +118,16 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
     return this.#early.heldBytes;
   }
 
+  /**
+   * This device will not take transfer `id` (its file was refused): its hello and any burst held for it go
+   * now, not when the hold expires. A transfer attached here is left alone.
+   */
+  forget(id: string): void {
+    if (this.#endpoints.has(id)) return;
+    this.#unclaimedHellos.delete(id);
+    this.#early.release(id);
+  }
+
   /** Takes a transfer off this link without ending it. */
   detach(endpoint: TransferEndpoint): void {
     if (this.#endpoints.get(endpoint.id) !== endpoint) return;
@@ -158,6 +168,8 @@ export class TransferSession extends TypedEmitter<TransferSessionEvents> {
         return;
       }
       if (message.t === 'hello') this.#keepHello(message);
+      else if (message.t === 'cancel')
+        this.forget(message.id); // the sender gave it up before we took it
       else if (message.t === 'chunk' && this.#early.hold(message)) return;
       else if (message.t === 'trailer' && this.#early.holdTrailer(message)) return;
       this.emit('unknown-transfer', { id: message.id, message });

@@ -253,6 +253,8 @@ export class FileReceiving {
       // Tell the sender (an end-to-end encrypted control message), so its message fails with the reason
       // instead of waiting for a transfer that will never start.
       const reason = refusalReason(error);
+      // What the link holds of it (its hello, the eager burst behind it) goes now, not in 30 s.
+      this.transfers.forget(peerOf(sender), body.transferId);
       const to = { name: sender.name, deviceId: sender.deviceId || PRIMARY_DEVICE };
       await ctx.sendControl([to], { type: 'file-refused', target: messageId, reason });
       await offered;

@@ -81,6 +81,11 @@ export class FileTransfers {
     this.#sessions.adopt(peer, session);
   }
 
+  /** A direct transfer this device refused: the peer's link lets go of its hello and held burst at once. */
+  forget(peer: PeerAddress, transferId: string): void {
+    this.#sessions.forget(peer, transferId);
+  }
+
   /**
    * Runs a direct transfer on the peer's sessions, now and after every reconnect, until `done` settles:
    * then `onDone`, or the failure reported.

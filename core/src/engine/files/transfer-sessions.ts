@@ -27,6 +27,11 @@ export class TransferSessions {
     for (const endpoint of this.#endpoints.get(key)?.values() ?? []) session.attach(endpoint);
   }
 
+  /** A transfer from the peer this device refused: its current session lets go of what it holds for it. */
+  forget(peer: PeerAddress, id: string): void {
+    this.#sessions.get(keyOf(peer))?.forget(id);
+  }
+
   /** Attaches a transfer to the peer's current session, or opens a link; returns how to forget it. */
   attach(peer: PeerAddress, endpoint: TransferEndpoint): () => void {
     const key = keyOf(peer);

@@ -16,3 +16,11 @@ export function recordProgress(endpoint: TransferSender | TransferReceiver): Tra
 }
 
 export const isClosedError = (error: unknown) => isParleyError(error, 'CLOSED');
+
+/** Polls `check` every 5 ms until it holds, failing after 10 s with what was awaited. */
+export async function until(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 5) {
+    if (waited > 10_000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
