@@ -27,6 +27,7 @@ import { fileTransferOptions, type ReceiverOpener } from './lib/file-transfer-op
 import { pinSender, pinned } from './lib/pinning.node.js';
 import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
+import { sha256 } from './lib/received-files.node.js';
 import { mbPerSecond } from './lib/stats.js';
 import { RoundProfiler } from './lib/thread-cpu.node.js';
 
@@ -301,6 +302,9 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
       if (bytes.byteLength === FILE_BYTES) receiverCpu.raw.push(remoteCpu - startCpu);
       return performance.now() - begun;
     };
+    // What the receiver must keep, hashed once, outside every round's readings.
+    const warmUp = file.subarray(0, 1024 * 1024);
+    const sums = new Map([warmUp, file].map((bytes) => [bytes, sha256(bytes)]));
     const engineRemote = async (bytes: Uint8Array, round: number): Promise<EngineRound> => {
       const name = `bench2-${round}.bin`;
       if (!shared) {
@@ -309,13 +313,16 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
         remoteCpu = (await reading).cpuMs;
       }
       const arrived = remote.next('file', (event) => event.name === name);
+      const kept = remote.next('file-kept', (event) => event.name === name);
       const epoch = performance.timeOrigin;
       const begun = performance.now();
       await sender.files.send(conversation, { name, mimeType: 'application/octet-stream', bytes });
       const sentAt = performance.now();
-      const { received, cpuMs: endCpu, firstByteAt, lastByteAt, fileAt } = await arrived;
+      const { cpuMs: endCpu, firstByteAt, lastByteAt, fileAt } = await arrived;
       const done = performance.now();
-      if (received !== bytes.byteLength) throw new Error('the file arrived with the wrong size');
+      const held = await kept;
+      if (held.size !== bytes.byteLength || held.sha256 !== sums.get(bytes))
+        throw new Error(`the receiver kept ${held.size} bytes that differ from the ${bytes.byteLength} sent`);
       if (bytes.byteLength === FILE_BYTES) {
         receiverCpu.engine.push(endCpu - remoteCpu);
         phases.push({
@@ -333,8 +340,8 @@ async function twoProcesses(relayUrl: string, file: Uint8Array, onFetch: () => v
         decryptMs: fileAt - lastByteAt,
       };
     };
-    await rawRemote(file.subarray(0, 1024 * 1024));
-    await engineRemote(file.subarray(0, 1024 * 1024), -1);
+    await rawRemote(warmUp);
+    await engineRemote(warmUp, -1);
     const raw: number[] = [];
     const rounds: EngineRound[] = [];
     let cpu = 0;
@@ -405,7 +412,7 @@ async function main(): Promise<void> {
       );
     if (OPTIONS.layouts.includes('two'))
       report(
-        `receiver in its own process, decrypting ${RECEIVER_DECRYPTING[OPTIONS.receiverOpener]}, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
+        `receiver in its own process, keeping the file ${OPTIONS.receiverSink === 'disk' ? 'on disk' : 'in memory'}, decrypting ${RECEIVER_DECRYPTING[OPTIONS.receiverOpener]}, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);

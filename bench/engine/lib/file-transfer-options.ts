@@ -6,6 +6,12 @@
 /** How the receiving process decrypts (BENCH_RECEIVER_OPENER; processes/receiver.node.ts reads it itself). */
 export type ReceiverOpener = 'worker' | 'inline' | 'inline-shared';
 
+/**
+ * Where the receiving process keeps the files it receives (BENCH_RECEIVER_SINK; processes/receiver.node.ts
+ * reads it itself): on disk, as the apps do, or in the engine's in-memory sink (lib/received-files.node.ts).
+ */
+export type ReceiverSink = 'disk' | 'memory';
+
 /** Which layouts run: both ends in this process, the receiver in a process of its own, or both in turn. */
 export type FileTransferLayout = 'one' | 'two';
 
@@ -38,6 +44,14 @@ export interface FileTransferOptions {
    * worker). Here it only names the layout in the report.
    */
   readonly receiverOpener: ReceiverOpener;
+  /**
+   * BENCH_RECEIVER_SINK=disk: the receiving process writes each file to a temporary directory (TMPDIR), as
+   * the apps write received files to disk, instead of keeping it in the engine's default in-memory sink.
+   * The disk's own work (the page cache, writeback) then also slows the raw rounds that follow, so the ratio
+   * of such a run is not comparable with the default's (docs/performance.md). BENCH_RECEIVER_OPENER=
+   * inline-shared implies memory. Here it only names the layout in the report.
+   */
+  readonly receiverSink: ReceiverSink;
   /** --one-process or --two-processes: only that layout; both by default. */
   readonly layouts: readonly FileTransferLayout[];
   /**
@@ -61,6 +75,7 @@ export function fileTransferOptions(
     senderRoundsDir: env.BENCH_SENDER_ROUNDS,
     senderThreads: env.BENCH_SENDER_THREADS !== undefined,
     receiverOpener: opener === 'inline' || opener === 'inline-shared' ? opener : 'worker',
+    receiverSink: receiverSink(env),
     layouts: argv.includes('--one-process')
       ? ['one']
       : argv.includes('--two-processes')
@@ -68,4 +83,11 @@ export function fileTransferOptions(
         : ['one', 'two'],
     sharedRawReceiver: argv.includes('--shared-raw-receiver'),
   };
+}
+
+/** BENCH_RECEIVER_SINK, for the receiving process and the report alike. */
+export function receiverSink(env: Readonly<Record<string, string | undefined>>): ReceiverSink {
+  return env.BENCH_RECEIVER_SINK === 'disk' && env.BENCH_RECEIVER_OPENER !== 'inline-shared'
+    ? 'disk'
+    : 'memory';
 }

@@ -25,12 +25,13 @@ export type RemoteEvent =
       type: 'file';
       name: string;
       size: number;
-      received: number;
       cpuMs: number;
       firstByteAt: number;
       lastByteAt: number;
       fileAt: number;
     }
+  /** The file the last `file` event announced, as the receiving device kept it (after the round's figures). */
+  | { type: 'file-kept'; name: string; size: number; sha256: string }
   | { type: 'raw-open' }
   | { type: 'raw-signal'; data: unknown }
   | { type: 'raw-ready'; cpuMs: number }

@@ -9,6 +9,8 @@ import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { workerOpener } from '@parley/core/crypto/opener/node';
 import { startDevice, until } from '../lib/devices.node.js';
 import type { RemoteEvent, RemoteRequest } from '../lib/remote-receiver.node.js';
+import { receiverSink } from '../lib/file-transfer-options.js';
+import { ReceivedFiles } from '../lib/received-files.node.js';
 import { RoundProfiler, threadCpu, threadDelta } from '../lib/thread-cpu.node.js';
 
 const send = (event: RemoteEvent) => process.send?.(event);
@@ -30,6 +32,10 @@ let rawThreads: Map<string, number> | undefined;
 const startRound = () => profiler.start();
 const endRound = (name: string) => profiler.stop(`receiver threads, engine round ${name}`);
 
+/** BENCH_RECEIVER_SINK: in the engine's in-memory sink by default, or on disk (lib/received-files.node.ts). */
+const files = new ReceivedFiles(receiverSink(process.env));
+process.on('exit', () => files.close());
+
 let client: ParleyClient | undefined;
 let raw: DataLink | undefined;
 let rawExpected = 0;
@@ -46,7 +52,9 @@ async function handle(request: RemoteRequest): Promise<void> {
         ...(process.env.BENCH_RECEIVER_OPENER?.startsWith('inline') === true ? {} : { opener: workerOpener }),
         ...(process.env.BENCH_RECEIVER_OPENER === 'inline-shared'
           ? { fileSink: sharedMemorySinkFactory }
-          : {}),
+          : files.sink === undefined
+            ? {}
+            : { fileSink: files.sink }),
       });
       const started = client;
       await until(() => started.connected, 'the receiver to connect');
@@ -63,9 +71,11 @@ async function handle(request: RemoteRequest): Promise<void> {
         const cpu = cpuMs();
         const at = { firstByteAt, lastByteAt, fileAt: now() };
         firstByteAt = lastByteAt = Number.NaN;
-        void endRound(name).then(() =>
-          send({ type: 'file', name, size, received: bytes?.byteLength ?? -1, cpuMs: cpu, ...at }),
-        );
+        void endRound(name).then(() => {
+          send({ type: 'file', name, size, cpuMs: cpu, ...at });
+          // Then what was kept, read back outside the round's figures.
+          send({ type: 'file-kept', name, ...files.take(bytes) });
+        });
       });
       send({ type: 'started', account: started.account, contactLink: started.profile.contactLink() });
       return;
