@@ -340,6 +340,8 @@ export class FileReceiving {
         ? {}
         : { resume: { checkpoint, transferChunkSize } }),
       report: (error) => this.transfers.report(error),
+      // An in-memory sink starts over after a restart: its checkpoints would be written for nothing.
+      checkpoints: this.options.sink.resumes === true,
       ...(flush === undefined ? {} : { flush }),
       // Its record was stored with the message (storedWith), or is there since before a restart.
       ...(this.#recordedWithMessage() ? { stored: offered } : {}),

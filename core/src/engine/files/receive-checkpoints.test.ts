@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InMemoryEngineStateStore } from '../shared/state-store.js';
-import { decodeIncomingRecord } from './incoming-record.js';
+import { INCOMING_FILE_PREFIX, decodeIncomingRecord } from './incoming-record.js';
 import { ReceiveCheckpoints, resumableReceiver } from './receive-checkpoints.js';
 import type { TransferMessage } from '../../transfer/protocol.js';
 import type { FileBody } from './types.js';
@@ -105,6 +105,52 @@ describe('receive checkpoints', () => {
     await expect.poll(() => reported.length, { timeout: 30_000 }).toBe(1);
     expect(decodeIncomingRecord(await state.get('file-in:m3'))?.checkpoint).toBeUndefined();
     await keep.end();
+  });
+
+  it('saves no checkpoint for a sink that starts over after a restart: nothing would read it', async () => {
+    const saved = new Map<boolean, number | undefined>();
+    for (const checkpoints of [true, false]) {
+      const state = new InMemoryEngineStateStore();
+      // Each transfer chunk written completes an attachment chunk here: 40 of them pass the 2 MiB step.
+      const writer = {
+        chunks: 0,
+        checkpoint: () => ({
+          header: new Uint8Array(29),
+          index: writer.chunks,
+          tags: new Uint8Array(writer.chunks * 16),
+        }),
+        write: () => {
+          writer.chunks += 1;
+          return undefined;
+        },
+        finish: async () => {},
+      };
+      const messageId = `m-${checkpoints}`;
+      const { receiver, ended } = await resumableReceiver({
+        state,
+        file: { messageId, sender: { name: 'alice', deviceId: 1 }, body },
+        writer,
+        trailing: false,
+        attachmentChunkSize: 65_536,
+        report: (error) => {
+          throw error;
+        },
+        checkpoints,
+      });
+      const port = { send: async () => {} };
+      receiver.attach(port);
+      receiver.handle({ t: 'hello', id: body.transferId, size: body.size, chunkSize: 16_294 }, port);
+      for (let index = 0; index < 40; index += 1)
+        receiver.handle({ t: 'chunk', id: body.transferId, index, bytes: new Uint8Array(16_294) }, port);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      const record = decodeIncomingRecord(await state.get(`${INCOMING_FILE_PREFIX}${messageId}`));
+      expect(record?.messageId).toBe(messageId); // the record itself is kept either way
+      saved.set(checkpoints, record?.checkpoint?.index);
+      receiver.cancel();
+      await ended();
+    }
+    expect(saved.get(true)).toBe(32);
+    expect(saved.get(false)).toBeUndefined();
   });
 
   it('offers the sender the whole window even when the writer holds batches of its own', async () => {

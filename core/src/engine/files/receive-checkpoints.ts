@@ -113,6 +113,12 @@ export async function resumableReceiver(options: {
   readonly flush?: () => Promise<void>;
   /** Settles once the record was written with the file's message (ReceiveCheckpoints' `stored`). */
   readonly stored?: Promise<void>;
+  /**
+   * The sink keeps what it took across a restart (its factory `resumes`): only then is a checkpoint worth
+   * a database write. Without, a restart receives the file again from its first byte, and a new link in
+   * the same run resumes from the receiver's own count. Default true.
+   */
+  readonly checkpoints?: boolean;
 }): Promise<{ receiver: TransferReceiver; ended: () => Promise<void> }> {
   const { file, writer, resume } = options;
   // The transfer's whole window (TransferReceiver's default, 4 MiB) stays for the link, even when the
@@ -149,6 +155,7 @@ export async function resumableReceiver(options: {
   // Not awaited: the record's write leads the checkpoints' queue (a failure is reported through it).
   keep.start().catch(() => undefined);
   // Every chunk the writer opened is in the sink once the receiver reports progress.
-  receiver.on('progress', () => keep.offer(writer, receiver.checkpoint?.chunkSize));
+  if (options.checkpoints !== false)
+    receiver.on('progress', () => keep.offer(writer, receiver.checkpoint?.chunkSize));
   return { receiver, ended: () => keep.end() };
 }
