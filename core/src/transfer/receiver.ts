@@ -1,5 +1,6 @@
 import { ParleyError, isParleyError } from '../errors/index.js';
 import { TypedEmitter } from '../link/typed-emitter.js';
+import { SinkQueue } from './sink-queue.js';
 import {
   TransferIdSchema,
   chunkCount,
@@ -54,10 +55,10 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
   #lastAcked = 0;
   /** The sender announced an eager burst behind its next hello (protocol.ts). */
   #eagerHello = false;
-  /** Chunks (and the finish) waiting for the sink, in order; one drain loop works through them. */
-  readonly #queue: Array<QueuedChunk | typeof FINISH> = [];
-  #queueHead = 0;
-  #draining = false;
+  /** Chunks (and the finish) on their way into the sink, in order. */
+  readonly #queue = new SinkQueue<QueuedChunk | typeof FINISH>((entry) =>
+    entry === FINISH ? this.#finish() : this.#write(entry),
+  );
   #verdict: { ok: boolean; reason?: string } | undefined;
   #resolveDone!: () => void; // assigned by the Promise executor, which runs synchronously
   #rejectDone!: (error: ParleyError) => void;
@@ -216,53 +217,11 @@ export class TransferReceiver extends TypedEmitter<TransferEvents> implements Tr
       return;
     }
     this.#expected += 1;
-    this.#enqueue({ offset, bytes: chunk.bytes });
+    this.#queue.push({ offset, bytes: chunk.bytes });
   }
 
   #queueFinish(): void {
-    this.#enqueue(FINISH);
-  }
-
-  #enqueue(entry: QueuedChunk | typeof FINISH): void {
-    this.#queue.push(entry);
-    if (!this.#draining) this.#drain();
-  }
-
-  /**
-   * Writes what is queued, in order. Runs synchronously for as long as the sink's writes finish at once
-   * (most transfer chunks only fill the decryptor's buffer), so a chunk costs no promise of its own; the first
-   * write that does not hands the rest of the queue to `#drainAfter`.
-   */
-  #drain(): void {
-    this.#draining = true;
-    try {
-      while (this.#queueHead < this.#queue.length) {
-        const entry = this.#queue[this.#queueHead];
-        this.#queueHead += 1;
-        if (this.#queueHead === this.#queue.length) {
-          this.#queue.length = 0;
-          this.#queueHead = 0;
-        }
-        const pending =
-          entry === FINISH ? this.#finish() : entry === undefined ? undefined : this.#write(entry);
-        if (pending !== undefined) {
-          void this.#drainAfter(pending);
-          return;
-        }
-      }
-      this.#draining = false;
-    } catch (error) {
-      this.#draining = false;
-      void Promise.reject(error); // a bug, reported as the runtime reports any; the transfer goes on
-    }
-  }
-
-  async #drainAfter(pending: Promise<void>): Promise<void> {
-    try {
-      await pending;
-    } finally {
-      this.#drain();
-    }
+    this.#queue.push(FINISH);
   }
 
   /** One chunk into the sink; returns a promise only if the sink's write did. */
