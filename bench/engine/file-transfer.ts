@@ -20,10 +20,11 @@ import { DataLink, MAX_FRAME_BYTES, type ParleyClient } from '@parley/core';
 import { nodeNativeBackend } from '@parley/core/crypto/native';
 import { workerSealer } from '@parley/core/crypto/opener/node';
 import { runIfMain } from '../relay/lib/main.node.js';
-import { heading, line, ratio } from '../relay/lib/report.js';
+import { heading, line } from '../relay/lib/report.js';
 import { startServerProcess } from '../relay/lib/server-process.node.js';
 import { next, openDirectLink, pair, startDevice } from './lib/devices.node.js';
 import { fileTransferOptions, type ReceiverOpener } from './lib/file-transfer-options.js';
+import { report, type EngineRound, type Layout, type Phases } from './lib/file-transfer-report.js';
 import { pinSender, pinned } from './lib/pinning.node.js';
 import { RemoteReceiver, settleGc } from './lib/remote-receiver.node.js';
 import { openRawLinkPair, type RawLinkPair } from './lib/raw-link.node.js';
@@ -36,6 +37,7 @@ const OPTIONS = fileTransferOptions(process.env, process.argv);
 const FILE_BYTES = OPTIONS.fileBytes;
 const ROUNDS = OPTIONS.rounds;
 const TARGET = 0.8;
+const REPORTED = { fileBytes: FILE_BYTES, target: TARGET };
 
 const SENDER_SEALER = OPTIONS.sealerInline ? {} : { sealer: workerSealer };
 const SENDER_ENCRYPTING = `the sender encrypting ${OPTIONS.sealerInline ? 'on its engine thread' : 'on a worker thread'}`;
@@ -61,18 +63,6 @@ async function rawRound(links: RawLinkPair, file: Uint8Array): Promise<number> {
   }
   await done;
   return performance.now() - started;
-}
-
-interface EngineRound {
-  readonly totalMs: number;
-  /** sendFile until it resolves: the digest pass over the file and queueing the message announcing it. */
-  readonly encryptMs: number;
-  /** Until the receiver's progress reaches the last byte. */
-  readonly transferMs: number;
-  /** Until the receiver wrote its first chunk: the announcing message's trip and the transfer's handshake. */
-  readonly startMs: number;
-  /** From the last byte to the `file` event: the last chunk and the digest check (chunks decrypt as they come). */
-  readonly decryptMs: number;
 }
 
 async function engineRound(
@@ -107,79 +97,6 @@ async function engineRound(
     startMs: firstByteAt - sentAt,
     decryptMs: done - lastByteAt,
   };
-}
-
-interface Layout {
-  readonly raw: number[];
-  readonly engine: number[];
-  readonly best: EngineRound | undefined;
-  /** Process CPU time (user + system, all threads) of the bench process over the engine rounds, ms. */
-  readonly cpuMs: number;
-  /** The same over the raw rounds (two-process layout: the sending end's CPU alone), ms. */
-  readonly rawCpuMs?: number;
-  /** The receiver process's CPU per round (two-process layout), ms: what the load on the machine cannot inflate. */
-  readonly receiverCpu?: { readonly raw: number[]; readonly engine: number[] };
-  /** Where each full-size engine round's time went (two-process layout). */
-  readonly phases?: Phases[];
-}
-
-/**
- * An engine round in the two-process layout, ms: from sendFile until the receiver's first byte was in its
- * sink (the announcing message and the receiver's set-up; the first 1 MiB travels meanwhile and is held until
- * the receiver attaches); first to last byte;
- * last byte to the `file` event (the trailer and the digest check); the event's IPC back to this process.
- */
-interface Phases {
-  readonly start: number;
-  readonly bytes: number;
-  readonly end: number;
-  readonly back: number;
-}
-
-function report(title: string, layout: Layout): void {
-  const bestRaw = Math.max(...layout.raw);
-  const bestEngine = Math.max(...layout.engine);
-  line(
-    `${title}: ${bestEngine.toFixed(1)} MB/s = ${ratio(bestEngine, bestRaw)} raw data channel ` +
-      `(${bestRaw.toFixed(1)} MB/s; target ≥ ${TARGET})`,
-  );
-  line(
-    `  rounds: engine ${layout.engine.map((v) => v.toFixed(1)).join(', ')} MB/s; ` +
-      `raw ${layout.raw.map((v) => v.toFixed(1)).join(', ')} MB/s (MB = 10^6 bytes of the file); ` +
-      `bench process CPU over the engine rounds ${Math.round(layout.cpuMs)} ms` +
-      (layout.rawCpuMs === undefined ? '' : `, over the raw rounds ${Math.round(layout.rawCpuMs)} ms`),
-  );
-  const receiver = layout.receiverCpu;
-  if (receiver !== undefined) {
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    line(
-      `  receiver process CPU per ${FILE_BYTES / 2 ** 20} MiB: engine ` +
-        `${receiver.engine.map((v) => Math.round(v)).join(', ')} ms; raw ` +
-        `${receiver.raw.map((v) => Math.round(v)).join(', ')} ms → per receiver CPU-second ` +
-        `${ratio(sum(receiver.raw), sum(receiver.engine))} raw`,
-    );
-  }
-  const phases = layout.phases;
-  if (phases !== undefined && phases.length > 0) {
-    const median = (pick: (phase: Phases) => number) => {
-      const sorted = phases.map(pick).sort((a, b) => a - b);
-      return Math.round(sorted[Math.floor(sorted.length / 2)] ?? Number.NaN);
-    };
-    line(
-      `  engine rounds, medians: sendFile → first byte in the receiver's sink ${median((p) => p.start)} ms, ` +
-        `first → last byte ${median((p) => p.bytes)} ms, last byte → file event ${median((p) => p.end)} ms, ` +
-        `IPC back ${median((p) => p.back)} ms`,
-    );
-  }
-  const best = layout.best;
-  if (best !== undefined) {
-    line(
-      `  best engine round: encrypt + announce ${Math.round(best.encryptMs)} ms, transfer ` +
-        `${Math.round(best.transferMs)} ms (${mbPerSecond(FILE_BYTES, best.transferMs).toFixed(1)} MB/s on the ` +
-        `link${Number.isNaN(best.startMs) ? '' : `, of which ${Math.round(best.startMs)} ms before the first chunk was in`})` +
-        (Number.isNaN(best.decryptMs) ? '' : `, last chunk + digest check ${Math.round(best.decryptMs)} ms`),
-    );
-  }
 }
 
 /** A full garbage collection of this process (--settle-gc), without starting Node with --expose-gc. */
@@ -409,11 +326,13 @@ async function main(): Promise<void> {
       report(
         `both devices in this process, ${SENDER_ENCRYPTING}`,
         await oneProcess(relay.url, file, onFetch),
+        REPORTED,
       );
     if (OPTIONS.layouts.includes('two'))
       report(
         `receiver in its own process, keeping the file ${OPTIONS.receiverSink === 'disk' ? 'on disk' : 'in memory'}, decrypting ${RECEIVER_DECRYPTING[OPTIONS.receiverOpener]}, ${SENDER_ENCRYPTING}${pinned() ? ', sender on CPU 0 and receivers on CPU 1' : ''}${settleGc() ? ', every process collecting its garbage between rounds' : ''}`,
         await twoProcesses(relay.url, file, onFetch),
+        REPORTED,
       );
     if (relayFetches > 0) line(`warning: ${relayFetches} requests went to the relay's attachment API`);
   } finally {
