@@ -39,7 +39,7 @@ export class SinkQueue<T> {
       this.#draining = false;
     } catch (error) {
       this.#draining = false;
-      void Promise.reject(error); // a bug, reported as the runtime reports any; the entries after it go on
+      void Promise.reject(error); // a bug, reported as the runtime reports any; the rest waits for the next push
     }
   }
 
