@@ -3,9 +3,19 @@ import { FakeMediaStreamTrack } from 'fake-mediastreamtrack';
 import { FakeHandler, testFakeParameters } from 'mediasoup-client';
 import nacl from 'tweetnacl';
 import { afterEach, describe, expect, it } from 'vitest';
-import { encodeSfuToken, isParleyError, toBase64Url, type GroupCallTicket } from '@parley/core';
+import {
+  encodeSfuToken,
+  isParleyError,
+  ParleyError,
+  toBase64Url,
+  type GroupCallTicket,
+  type SfuClientEventName,
+  type SfuClientRequest,
+  type SfuResponses,
+} from '@parley/core';
 import { defaultSfuConfig, startSfu, type Sfu } from '@parley/sfu';
 import { GroupCall } from '../../desktop/src/renderer/features/group-calls/group-call.dom.js';
+import { SfuConnection } from '../../desktop/src/renderer/features/group-calls/sfu-connection.dom.js';
 import type { GroupCallMediaHooks } from '../../desktop/src/renderer/features/group-calls/media-hooks.js';
 import { mediasoupWorker } from '../browser/support/call-server.js';
 import { until } from './support/harness.js';
@@ -59,7 +69,12 @@ function fakeStream() {
 function participant(
   server: Sfu,
   room: string,
-  options: { key?: nacl.SignKeyPair; ttlMs?: number; hooks?: GroupCallMediaHooks } = {},
+  options: {
+    key?: nacl.SignKeyPair;
+    ttlMs?: number;
+    hooks?: GroupCallMediaHooks;
+    connect?: (url: string) => SfuConnection;
+  } = {},
 ) {
   const identity = toBase64Url(randomBytes(32));
   const call = new GroupCall({
@@ -73,6 +88,7 @@ function participant(
     handlerFactory: FakeHandler.createFactory(testFakeParameters),
     retryDelayMs: () => 50,
     ...(options.hooks === undefined ? {} : { hooks: options.hooks }),
+    ...(options.connect === undefined ? {} : { connect: options.connect }),
   });
   calls.push(call);
   return call;
@@ -81,6 +97,30 @@ function participant(
 function roomOf(server: Sfu) {
   const rooms = [...server.context.rooms.all()];
   return rooms.length === 1 ? rooms[0] : undefined;
+}
+
+/**
+ * A connection whose answers to the first `times` requests named `event` never arrive (the request reaches the
+ * SFU, which acts on it): what a client sees when an overloaded SFU answers after the request's timeout.
+ */
+class AnswerLost extends SfuConnection {
+  constructor(
+    url: string,
+    private readonly event: string,
+    private times: number,
+  ) {
+    super(url);
+  }
+
+  override async request<E extends SfuClientEventName>(
+    event: E,
+    payload: SfuClientRequest<E>,
+  ): Promise<SfuResponses[E]> {
+    if (event !== this.event || this.times === 0) return super.request(event, payload);
+    this.times -= 1;
+    await super.request(event, payload).catch(() => undefined);
+    throw new ParleyError('UNAVAILABLE', `the call server did not answer ${event}`);
+  }
 }
 
 /** Every peer in the room has its two producers and consumes the others' (2 per other peer). */
@@ -166,6 +206,30 @@ describe('the group call client on a real SFU', () => {
     for (const call of [a, b]) {
       await until(() => call.snapshot().participants.length === 1, 'C gone from the call');
       expect(call.snapshot().events.at(-1)).toMatchObject({ kind: 'left' });
+    }
+  });
+
+  it('asks again when the answer to consume or consumer:resume is lost, and the SFU keeps one consumer per track, every one resumed', async () => {
+    const server = await startCallServer();
+    const room = toBase64Url(randomBytes(32));
+    const [a, b] = [participant(server, room), participant(server, room)];
+    for (const call of [a, b]) await call.start();
+    await until(() => settled(server, 2), 'two peers publishing and consuming');
+    for (const event of ['consume', 'consumer:resume']) {
+      const late = participant(server, room, { connect: (url) => new AnswerLost(url, event, 2) });
+      await late.start();
+      await until(() => settled(server, 3), `three peers publishing and consuming (${event} lost twice)`);
+      await until(
+        () => late.snapshot().participants.every((someone) => someone.tracks.length === 2),
+        'the late joiner has both tracks of both others',
+      );
+      const consumers = [...(roomOf(server)?.peers.values() ?? [])].flatMap((peer) => [
+        ...peer.consumers.values(),
+      ]);
+      expect(consumers).toHaveLength(12);
+      expect(consumers.filter((consumer) => consumer.paused)).toEqual([]);
+      await late.leave();
+      await until(() => settled(server, 2), 'the late joiner gone');
     }
   });
 

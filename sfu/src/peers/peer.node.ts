@@ -26,6 +26,8 @@ export class Peer {
   readonly transports = new Map<string, types.Transport>();
   readonly producers = new Map<string, types.Producer<ProducerData>>();
   readonly consumers = new Map<string, types.Consumer>();
+  /** The consumer made (or being made) per `transportId\nproducerId`, so a repeated `consume` gets the same one. */
+  readonly consuming = new Map<string, Promise<types.Consumer>>();
   private closed = false;
 
   constructor(

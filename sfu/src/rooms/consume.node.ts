@@ -4,16 +4,49 @@ import type { Peer } from '../peers/peer.node.js';
 import { ladderOf, pickLayers } from './layers.js';
 import type { Room } from './room.node.js';
 
+type ConsumeRequest = { producerId: string; rtpCapabilities: unknown; viewport?: Viewport | undefined };
+
 /**
  * A consumer of `producerId` for `peer`, paused (the client resumes it once its side is ready, so the first
  * packet it gets can be a keyframe). Simulcast and SVC consumers start at the layers the viewer's tile needs.
+ *
+ * Idempotent per transport and producer: a client whose answer was lost (an overloaded SFU answering after
+ * the client's timeout) asks again and gets the consumer the first request made — finished, or still being
+ * made — instead of a second one nobody would ever resume.
  */
 export async function consume(
   room: Room,
   peer: Peer,
   transport: types.Transport,
-  request: { producerId: string; rtpCapabilities: unknown; viewport?: Viewport | undefined },
+  request: ConsumeRequest,
 ): Promise<SfuResponses['consume']> {
+  const key = `${transport.id}\n${request.producerId}`;
+  const made = peer.consuming.get(key) ?? newConsumer(room, peer, transport, request);
+  if (!peer.consuming.has(key)) {
+    peer.consuming.set(key, made);
+    made.then(
+      (consumer) => consumer.observer.once('close', () => peer.consuming.delete(key)),
+      () => peer.consuming.delete(key),
+    );
+  }
+  const consumer = await made;
+  if (consumer.closed) throw new ParleyError('NOT_FOUND', 'that producer has closed');
+  const preferredLayers = request.viewport ? await applyViewport(consumer, request.viewport) : undefined;
+  return {
+    consumerId: consumer.id,
+    producerId: request.producerId,
+    kind: consumer.kind,
+    rtpParameters: consumer.rtpParameters,
+    ...(preferredLayers ? { preferredLayers } : {}),
+  };
+}
+
+async function newConsumer(
+  room: Room,
+  peer: Peer,
+  transport: types.Transport,
+  request: ConsumeRequest,
+): Promise<types.Consumer> {
   peer.assertRoomFor('consumers');
   const producer = room.producer(request.producerId);
   await room.bringProducerTo(peer, request.producerId);
@@ -44,14 +77,7 @@ export async function consume(
       });
     }
   });
-  const preferredLayers = request.viewport ? await applyViewport(consumer, request.viewport) : undefined;
-  return {
-    consumerId: consumer.id,
-    producerId: request.producerId,
-    kind: consumer.kind,
-    rtpParameters: consumer.rtpParameters,
-    ...(preferredLayers ? { preferredLayers } : {}),
-  };
+  return consumer;
 }
 
 /**

@@ -1,6 +1,16 @@
 import { Device } from 'mediasoup-client';
 import type { types } from 'mediasoup-client';
-import type { MediaSource, SfuJoined, SfuProducerInfo, Viewport } from '@parley/core';
+import {
+  isParleyError,
+  ParleyError,
+  type MediaSource,
+  type SfuClientEventName,
+  type SfuClientRequest,
+  type SfuJoined,
+  type SfuProducerInfo,
+  type SfuResponses,
+  type Viewport,
+} from '@parley/core';
 import { callCodec } from './codecs.js';
 import { CAMERA_ENCODINGS, type GroupCallMediaHooks } from './media-hooks.js';
 import type { SfuConnection } from './sfu-connection.dom.js';
@@ -23,7 +33,15 @@ interface Parts {
   readonly identityOf: (peerId: string) => string;
   readonly viewportOf: (peerId: string, source: MediaSource) => Viewport | undefined;
   readonly changed: () => void;
+  /** A remote track that could not be consumed (the call goes on without it). */
+  readonly report: (error: unknown) => void;
 }
+
+/**
+ * The waits before asking again when an idempotent request's answer did not come in time (UNAVAILABLE): an
+ * overloaded SFU may answer late, and a lost `consume` would otherwise leave a tile without video for good.
+ */
+const ASK_AGAIN_AFTER_MS = [500, 1_000, 2_000, 4_000] as const;
 
 /**
  * Everything one admission to an SFU room creates (docs/sfu.md, "A client's flow"): the Device loaded with the
@@ -69,7 +87,9 @@ export class CallMedia {
     if (video !== undefined) await this.#produce('camera', video, state.cameraOff);
     const pending = [...this.joined.producers, ...this.#pending];
     this.#pending = [];
-    await Promise.all(pending.map((producer) => this.consume(producer)));
+    // One track that cannot be consumed (its producer closed meanwhile, the SFU never answered) is reported;
+    // the call goes on with the others.
+    await Promise.all(pending.map((producer) => this.consume(producer).catch(this.parts.report)));
   }
 
   /** Consumes a producer someone else published (join's list and every `producer:new`). */
@@ -86,7 +106,7 @@ export class CallMedia {
       return;
     }
     const viewport = this.parts.viewportOf(producer.peerId, producer.source);
-    const answer = await this.parts.connection.request('consume', {
+    const answer = await this.#askUntilAnswered('consume', {
       transportId: recv.id,
       producerId: producer.producerId,
       rtpCapabilities: device.rtpCapabilities as Record<string, unknown>,
@@ -113,8 +133,29 @@ export class CallMedia {
         track: consumer.track,
       },
     });
-    await this.parts.connection.request('consumer:resume', { consumerId: consumer.id });
+    await this.#askUntilAnswered('consumer:resume', { consumerId: consumer.id });
     this.parts.changed();
+  }
+
+  /**
+   * An idempotent request (the SFU gives the same consumer to a repeated `consume`; resuming twice is
+   * resuming), asked again while its answer does not come, up to ASK_AGAIN_AFTER_MS's patience. A refusal,
+   * or this admission closing, ends it.
+   */
+  async #askUntilAnswered<E extends 'consume' | 'consumer:resume'>(
+    event: E & SfuClientEventName,
+    payload: SfuClientRequest<E>,
+  ): Promise<SfuResponses[E]> {
+    for (const wait of [...ASK_AGAIN_AFTER_MS, undefined]) {
+      try {
+        return await this.parts.connection.request(event, payload);
+      } catch (error) {
+        if (wait === undefined || this.#closed || !isParleyError(error, 'UNAVAILABLE')) throw error;
+        await new Promise((resolve) => setTimeout(resolve, wait));
+        if (this.#closed) throw new ParleyError('CLOSED', 'the call moved on without this admission');
+      }
+    }
+    throw new ParleyError('UNAVAILABLE', `the call server did not answer ${event}`);
   }
 
   /** The peers whose video this admission has decoded frames of (consumer stats: inbound-rtp framesDecoded). */

@@ -200,6 +200,7 @@ export class GroupCall implements GroupCallHandle {
       identityOf: (peerId) => this.#peers.get(peerId) ?? '',
       viewportOf: (peerId, source) => this.#viewports.get(viewportKey(peerId, source)),
       changed: () => this.#changed(),
+      report: (error) => this.#report(error),
     });
     this.#media = media;
     // Producers announced before the answer arrived (their producer:new overtook it).

@@ -43,6 +43,7 @@ export async function eavesdrop(
     },
     identityOf: (peerId) => identities.get(peerId) ?? '',
     viewportOf: () => undefined,
+    report,
     changed: () => {
       for (const remote of media.remoteTracks) {
         if (remote.kind !== 'video' || sinks.has(remote.consumerId)) continue;
