@@ -140,3 +140,28 @@ for (const mode of ['script-transform', 'encoded-streams'] as const) {
     await page.close();
   });
 }
+
+for (const side of ['receiver', 'sender'] as const) {
+  test(`a ${side} whose transform Chromium left unattached gets a fresh one, and Bob decodes`, async () => {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error.message));
+    await page.goto(server.url);
+    // The first transforms of Bob's receivers (or of Alice's senders to Bob) are lost: the page puts a
+    // never-reading one over each, as the race leaves them. Nothing decodes until the watch replaces ours.
+    await page.evaluate(
+      (lostSide) =>
+        (
+          globalThis as unknown as {
+            e2eeLoopback: { start(mode: string, lost: { who: string; side: string }): Promise<unknown> };
+          }
+        ).e2eeLoopback.start('script-transform', { who: 'bob', side: lostSide }),
+      side,
+    );
+    await expect.poll(async () => (await decoded(page)).bob ?? 0, { timeout: 60_000 }).toBeGreaterThan(10);
+    await expect.poll(async () => (await stats(page, 'bob', 'audio')).passed).toBeGreaterThan(30);
+    expect((await stats(page, 'bob')).dropped).toMatchObject({ unknownKey: 0, failed: 0 });
+    // Dave's were never lost: he decodes as ever.
+    await expect.poll(async () => (await decoded(page)).dave ?? 0).toBeGreaterThan(10);
+    await page.close();
+  });
+}

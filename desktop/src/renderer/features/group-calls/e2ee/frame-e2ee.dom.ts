@@ -1,5 +1,6 @@
 import type { FrameKeySource } from '@parley/core/crypto/frames';
 import type { FromWorker, ToWorker, TransformSetup, TransformStats } from './messages.js';
+import { TransformWatch } from './transform-watch.dom.js';
 
 /**
  * End-to-end encrypted call media in the browser (docs/crypto.md, "Group calls: encrypted media"): every
@@ -75,6 +76,8 @@ export class FrameE2ee {
   readonly #keyring: FrameKeySource;
   readonly #unsubscribe: () => void;
   readonly #statsWaiting = new Map<number, (stats: TransformStats[]) => void>();
+  /** Transforms that have not seen a frame yet (Chromium sometimes leaves one unattached). */
+  readonly #watch = new TransformWatch(() => this.stats());
   #nextId = 0;
   #nextStream = 0;
   #nextRequest = 0;
@@ -100,17 +103,23 @@ export class FrameE2ee {
 
   /** Encrypts everything `sender` sends from now on; returns the transform's id (for `stats`). */
   protectSender(sender: RTCRtpSender, options: ProtectOptions = {}): number {
-    return this.#attach(sender as unknown as Transformable, options, {
-      role: 'sender',
-      stream: this.#nextStream++,
-    });
+    // A fresh stream number for every transform, a replacement too: if the one it replaces did encrypt a
+    // frame after all (attached late), the two never share a (key, stream, counter) nonce.
+    return this.#watched(sender, 'sender', () =>
+      this.#attach(sender as unknown as Transformable, options, {
+        role: 'sender',
+        stream: this.#nextStream++,
+      }),
+    );
   }
 
   /** Decrypts what `receiver` gets with `participantId`'s keys; frames that do not decrypt are dropped. */
   protectReceiver(receiver: RTCRtpReceiver, participantId: string, options: ProtectOptions = {}): number {
     for (const key of this.#keyring.remoteKeys(participantId))
       this.#post({ type: 'remote-key', participantId, key });
-    return this.#attach(receiver as unknown as Transformable, options, { role: 'receiver', participantId });
+    return this.#watched(receiver, 'receiver', () =>
+      this.#attach(receiver as unknown as Transformable, options, { role: 'receiver', participantId }),
+    );
   }
 
   /** Per transform: frames passed on, frames dropped and why, the key ids in use. */
@@ -125,8 +134,26 @@ export class FrameE2ee {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#watch.close();
     this.#unsubscribe();
     this.#worker.terminate();
+  }
+
+  /**
+   * `attach()`es a transform to `target` and has the watch replace it (the same setup, a new id) while no
+   * frame reaches it. Streams can be taken from a sender or receiver only once: only a script transform is
+   * watched.
+   */
+  #watched(target: RTCRtpSender | RTCRtpReceiver, role: 'sender' | 'receiver', attach: () => number): number {
+    let id = attach();
+    if (this.mode === 'script-transform')
+      this.#watch.watch(id, target, role, () => {
+        const fresh = attach();
+        this.#post({ type: 'stop', id });
+        id = fresh;
+        return fresh;
+      });
+    return id;
   }
 
   #attach(

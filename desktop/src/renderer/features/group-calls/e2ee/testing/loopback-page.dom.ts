@@ -53,7 +53,25 @@ async function connect(from: RTCPeerConnection, to: RTCPeerConnection): Promise<
   await from.setRemoteDescription(to.localDescription as RTCSessionDescriptionInit);
 }
 
-async function start(mode: E2eeMode): Promise<{ firstKeyId: number }> {
+/**
+ * Chromium's lost transform, as a test can make it: a transform on a worker that never reads, put on the sender
+ * or receiver right after ours, so ours sees no frame while the camera runs and packets arrive.
+ */
+function loseTransform(target: RTCRtpSender | RTCRtpReceiver): void {
+  const silent = new Worker(
+    URL.createObjectURL(new Blob(['onrtctransform = () => {};'], { type: 'text/javascript' })),
+  );
+  const Transform = (globalThis as { RTCRtpScriptTransform?: new (worker: Worker) => unknown })
+    .RTCRtpScriptTransform;
+  if (Transform === undefined) throw new Error('RTCRtpScriptTransform is missing');
+  (target as unknown as { transform: unknown }).transform = new Transform(silent);
+}
+
+/** `lost`: the first transforms of that person's receivers, or of Alice's senders to them, are lost. */
+async function start(
+  mode: E2eeMode,
+  lost?: { readonly who: Receiver; readonly side: 'sender' | 'receiver' },
+): Promise<{ firstKeyId: number }> {
   const config = { ...e2eePeerConnectionConfig(mode) } as RTCConfiguration;
   const media = await navigator.mediaDevices.getUserMedia({
     audio: true,
@@ -77,9 +95,15 @@ async function start(mode: E2eeMode): Promise<{ firstKeyId: number }> {
     const receiving = new RTCPeerConnection(config);
     const transceiver = sending.addTransceiver(track, { direction: 'sendonly' });
     transceiver.setCodecPreferences(vp8);
-    alice.protectSender(transceiver.sender);
-    alice.protectSender(sending.addTransceiver(microphone, { direction: 'sendonly' }).sender);
-    receiving.ontrack = ({ receiver }) => void e2ee.protectReceiver(receiver, 'alice');
+    const audio = sending.addTransceiver(microphone, { direction: 'sendonly' });
+    for (const sender of [transceiver.sender, audio.sender]) {
+      alice.protectSender(sender);
+      if (lost?.who === name && lost.side === 'sender') loseTransform(sender);
+    }
+    receiving.ontrack = ({ receiver }) => {
+      e2ee.protectReceiver(receiver, 'alice');
+      if (lost?.who === name && lost.side === 'receiver') loseTransform(receiver);
+    };
     await connect(sending, receiving);
     people.set(name, { keyring, e2ee, pc: receiving });
   }
