@@ -1,14 +1,18 @@
 import type { Page } from '@playwright/test';
+import type { Sfu } from '@parley/sfu';
 import { expect, test } from './support/fixtures.js';
 import type { OpenPeople, PeopleNamed, Person } from './support/people.js';
 import {
+  callDiagnostics,
   callScreen,
   callTile,
   expectVideosDecoding,
   recordPeerConnections,
   remoteFrames,
+  slowCamera,
 } from './support/call-media.js';
 import { formGroup } from './support/group-call-setup.js';
+import { setTestOptions } from './support/test-options.js';
 import { conversation, onboard } from './support/ui.js';
 
 /*
@@ -22,25 +26,6 @@ test.describe.configure({ timeout: 1_200_000 });
 const GROUP = 'Book club';
 const NAMES = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'] as const;
 
-/**
- * Five Chromiums on two cores: every camera is a slow fake (test instrumentation: the app asks for 640×360
- * at 24 fps), so decoding keeps up everywhere. The size stays the app's: Chromium sends fewer simulcast
- * layers for smaller pictures, and the SFU path should see what it sees in use.
- */
-async function smallCamera(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const devices = navigator.mediaDevices;
-    const original = devices.getUserMedia.bind(devices);
-    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
-      original({
-        ...constraints,
-        ...(constraints?.video === undefined || constraints.video === false
-          ? {}
-          : { video: { width: 640, height: 360, frameRate: 10 } }),
-      });
-  });
-}
-
 async function openGroup<const Names extends readonly string[]>(
   people: OpenPeople,
   names: Names,
@@ -51,7 +36,9 @@ async function openGroup<const Names extends readonly string[]>(
     person.page.on('console', (message) => {
       if (message.text().startsWith('group call')) console.log(`[${person.name}] ${message.text()}`);
     });
-    await smallCamera(person.page);
+    await slowCamera(person.page);
+    // Key ids and transform stats, for a failure's log (the hook only reads).
+    await setTestOptions(person.page, { groupCallE2eeProbe: true });
     await recordPeerConnections(person.page);
     await onboard(person.page, person.name);
   }
@@ -70,7 +57,11 @@ async function join(person: Person, first: boolean): Promise<void> {
 }
 
 /** Everyone in `inCall` shows everyone else's tile, on `route`, and decodes every other's video. */
-async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' | 'sfu'): Promise<void> {
+async function expectEveryoneDecoding(
+  inCall: readonly Person[],
+  route: 'mesh' | 'sfu',
+  sfu?: Sfu,
+): Promise<void> {
   for (const person of inCall) {
     await expect(callScreen(person.page)).toHaveAttribute('data-route', route, { timeout: 120_000 });
     await expect(callScreen(person.page).getByRole('figure')).toHaveCount(inCall.length, {
@@ -83,11 +74,49 @@ async function expectEveryoneDecoding(inCall: readonly Person[], route: 'mesh' |
       await expectVideosDecoding(person.page, others);
     } catch (error) {
       // What each tile showed, for the failure's log.
-      for (const someone of inCall)
+      for (const someone of inCall) {
         console.log(`${someone.name} sees ${JSON.stringify(await remoteFrames(someone.page))}`);
+        console.log(`${someone.name}'s receivers: ${JSON.stringify(await callDiagnostics(someone.page))}`);
+      }
+      if (sfu !== undefined)
+        console.log(`the SFU's video consumers: ${JSON.stringify(await sfuConsumers(sfu))}`);
       throw error;
     }
   }
+}
+
+/** Every video consumer on the SFU, by viewer and owner (identities), as the worker sees it: for a failure's log. */
+async function sfuConsumers(sfu: Sfu): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  for (const room of sfu.context.rooms.all()) {
+    const owners = new Map<string, string>();
+    for (const peer of room.peers.values())
+      for (const producer of peer.producers.values()) owners.set(producer.id, peer.identity.slice(0, 12));
+    for (const peer of room.peers.values())
+      for (const consumer of peer.consumers.values()) {
+        if (consumer.kind !== 'video') continue;
+        const stats = await consumer.getStats().catch(() => []);
+        rows.push({
+          viewer: peer.identity.slice(0, 12),
+          owner: owners.get(consumer.producerId),
+          type: consumer.type,
+          paused: consumer.paused,
+          producerPaused: consumer.producerPaused,
+          score: consumer.score,
+          layers: consumer.currentLayers,
+          preferred: consumer.preferredLayers,
+          payloadType: consumer.rtpParameters.codecs[0]?.payloadType,
+          sent: stats.map((stat) => ({
+            type: stat.type,
+            packets: stat.packetCount,
+            plis: stat.pliCount,
+            firs: stat.firCount,
+            nacks: stat.nackCount,
+          })),
+        });
+      }
+  }
+  return rows;
 }
 
 /**
@@ -151,7 +180,7 @@ test.describe('on a relay with an SFU', () => {
 
     // The fifth: the call's decider (the lowest account) says move; everyone is on the SFU, nobody clicked.
     await join(erin, false);
-    await expectEveryoneDecoding(everyone, 'sfu');
+    await expectEveryoneDecoding(everyone, 'sfu', relay.sfu);
     const room = rooms()[0];
     expect(rooms()).toHaveLength(1);
     expect(room?.peers.size).toBe(5);

@@ -1,7 +1,14 @@
 import type { Page } from '@playwright/test';
 import type { Sfu } from '@parley/sfu';
 import { expect, test } from './support/fixtures.js';
-import { callScreen, callTile, expectVideosDecoding, recordPeerConnections } from './support/call-media.js';
+import {
+  callScreen,
+  callTile,
+  expectVideosDecoding,
+  recordPeerConnections,
+  sendingLayers,
+  slowCamera,
+} from './support/call-media.js';
 import { formGroup } from './support/group-call-setup.js';
 import { groupCallsStraightToSfu } from './support/test-options.js';
 import { addEachOther, conversation, createGroup, onboard } from './support/ui.js';
@@ -73,6 +80,7 @@ test.describe('on a relay with an SFU', () => {
       });
       // Four people would talk on the mesh (group-call-mesh.spec.ts): this scenario is about the SFU.
       await groupCallsStraightToSfu(person.page);
+      await slowCamera(person.page);
       await recordPeerConnections(person.page);
       await onboard(person.page, person.name);
     }
@@ -138,6 +146,13 @@ test.describe('on a relay with an SFU', () => {
     } finally {
       console.log(
         `simulcast (preferred/forwarded): pinned ${JSON.stringify(layers.pinned)}, small ${JSON.stringify(layers.small)}`,
+      );
+      // What Bob's encoder sends, and the scores the worker gives each of his streams.
+      const bobCamera = [...(theRoom(relay.sfu).peers.get(bobId)?.producers.values() ?? [])].find(
+        (producer) => producer.kind === 'video',
+      );
+      console.log(
+        `Bob sends ${JSON.stringify(await sendingLayers(bob.page))}; the SFU scores ${JSON.stringify(bobCamera?.score)}`,
       );
     }
     await alice.page.screenshot({ path: testInfo.outputPath('group-call-pinned.png') });

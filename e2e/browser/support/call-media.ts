@@ -1,5 +1,26 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 
+/**
+ * Four or five Chromiums on two cores: every camera is a slow fake (test instrumentation: the app asks for
+ * 640×360 at 24 fps; this page's camera gives 640×360 at 10 fps), so encoding and decoding keep up everywhere
+ * and no encoder sheds its upper simulcast layers for want of CPU. The size stays the app's: Chromium sends
+ * fewer simulcast layers for smaller pictures, and the SFU path should see what it sees in use. Call it before
+ * the app loads.
+ */
+export async function slowCamera(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const devices = navigator.mediaDevices;
+    const original = devices.getUserMedia.bind(devices);
+    devices.getUserMedia = (constraints?: MediaStreamConstraints) =>
+      original({
+        ...constraints,
+        ...(constraints?.video === undefined || constraints.video === false
+          ? {}
+          : { video: { width: 640, height: 360, frameRate: 10 } }),
+      });
+  });
+}
+
 /** The group call screen. */
 export function callScreen(page: Page): Locator {
   return page.getByRole('region', { name: 'Group call' });
@@ -107,3 +128,91 @@ export async function expectVideosDecoding(
     .toBe(true);
   return later;
 }
+
+/**
+ * What a page's receivers and frame transforms saw, for a failure's log: per inbound video stream its packets,
+ * frames received and decoded, keyframes and the keyframe requests it sent; and, where the page runs the
+ * `groupCallE2eeProbe` test hook, the frame-key ids it was given and the transforms' stats.
+ */
+export async function callDiagnostics(page: Page): Promise<unknown> {
+  return page.evaluate(async () => {
+    const connections =
+      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
+    const inbound: Record<string, unknown>[] = [];
+    for (const connection of connections) {
+      if (connection.signalingState === 'closed') continue;
+      (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
+        if (stat['type'] === 'inbound-rtp' && stat['kind'] === 'video')
+          inbound.push({
+            track: stat['trackIdentifier'],
+            packets: stat['packetsReceived'],
+            received: stat['framesReceived'],
+            decoded: stat['framesDecoded'],
+            keyframes: stat['keyFramesDecoded'],
+            plis: stat['pliCount'],
+            firs: stat['firCount'],
+            nacks: stat['nackCount'],
+            lost: stat['packetsLost'],
+            dropped: stat['framesDropped'],
+            codec: stat['codecId'],
+            mid: stat['mid'],
+            bytes: stat['bytesReceived'],
+          });
+      });
+    }
+    // Every receiving transceiver: whether its track ever got media (muted until the first frame) and
+    // whether a transform is attached.
+    const receivers = connections
+      .filter((connection) => connection.signalingState !== 'closed')
+      .flatMap((connection) =>
+        connection.getTransceivers().map((transceiver) => ({
+          mid: transceiver.mid,
+          direction: transceiver.currentDirection,
+          track: transceiver.receiver.track.id,
+          kind: transceiver.receiver.track.kind,
+          muted: transceiver.receiver.track.muted,
+          state: transceiver.receiver.track.readyState,
+          transform: (transceiver.receiver as { transform?: unknown }).transform != null,
+        })),
+      )
+      .filter((receiver) => receiver.kind === 'video' && receiver.direction?.includes('recv') === true);
+    const probe = (
+      window as unknown as {
+        __parleyGroupCallE2ee?: { keysGiven: unknown; stats?: () => Promise<unknown> };
+      }
+    ).__parleyGroupCallE2ee;
+    return {
+      inbound,
+      receivers,
+      ...(probe === undefined ? {} : { keysGiven: probe.keysGiven, transforms: await probe.stats?.() }),
+    };
+  });
+}
+
+/**
+ * What a page's video senders send now, per simulcast stream (rid): size, frame rate, and why the encoder
+ * holds back (`cpu`, `bandwidth`), for a failure's log.
+ */
+export async function sendingLayers(page: Page): Promise<unknown[]> {
+  return page.evaluate(async () => {
+    const connections =
+      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
+    const layers: unknown[] = [];
+    for (const connection of connections) {
+      if (connection.signalingState === 'closed') continue;
+      (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
+        if (stat['type'] === 'outbound-rtp' && stat['kind'] === 'video')
+          layers.push({
+            rid: stat['rid'],
+            active: stat['active'],
+            size: `${String(stat['frameWidth'])}x${String(stat['frameHeight'])}`,
+            fps: stat['framesPerSecond'],
+            limitation: stat['qualityLimitationReason'],
+            target: stat['targetBitrate'],
+          });
+      });
+    }
+    return layers;
+  });
+}
+
