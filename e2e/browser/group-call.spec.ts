@@ -8,6 +8,7 @@ import {
   recordPeerConnections,
   sendingLayers,
   slowCamera,
+  videoStartBitrates,
 } from './support/call-media.js';
 import { formGroup } from './support/group-call-setup.js';
 import { groupCallsStraightToSfu } from './support/test-options.js';
@@ -105,6 +106,9 @@ test.describe('on a relay with an SFU', () => {
       await expectVideosDecoding(person.page, others);
     }
     await alice.page.screenshot({ path: testInfo.outputPath('group-call-grid.png') });
+    // Each camera's bandwidth estimate starts at 1 Mbit/s, enough for its two lower layers from the first
+    // second (Chromium's own start, 300 kbit/s, would open every call on the 160×90 layer alone).
+    for (const person of everyone) expect(await videoStartBitrates(person.page)).toEqual([1000]);
 
     // Simulcast: Alice pins Bob (large) — Carol and Dave move to the small strip. The SFU forwards Bob's
     // camera to Alice in a higher layer than Carol's.

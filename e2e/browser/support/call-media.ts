@@ -216,3 +216,18 @@ export async function sendingLayers(page: Page): Promise<unknown[]> {
   });
 }
 
+/** The `x-google-start-bitrate` each open connection sending video was answered with (kbit/s; none: absent). */
+export async function videoStartBitrates(page: Page): Promise<(number | null)[]> {
+  return page.evaluate(() =>
+    ((window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [])
+      .filter(
+        (connection) =>
+          connection.signalingState !== 'closed' &&
+          connection.getSenders().some((sender) => sender.track?.kind === 'video'),
+      )
+      .map((connection) => {
+        const match = /x-google-start-bitrate=(\d+)/u.exec(connection.remoteDescription?.sdp ?? '');
+        return match?.[1] === undefined ? null : Number(match[1]);
+      }),
+  );
+}

@@ -12,7 +12,7 @@ import {
   type Viewport,
 } from '@parley/core';
 import { callCodec } from './codecs.js';
-import { CAMERA_ENCODINGS, type GroupCallMediaHooks } from './media-hooks.js';
+import { CAMERA_CODEC_OPTIONS, CAMERA_ENCODINGS, type GroupCallMediaHooks } from './media-hooks.js';
 import type { SfuConnection } from './sfu-connection.dom.js';
 
 /** One received track and who it is from. */
@@ -217,7 +217,7 @@ export class CallMedia {
       track,
       codec: callCodec(device.rtpCapabilities, kind),
       stopTracks: false,
-      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS } : {}),
+      ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: CAMERA_CODEC_OPTIONS } : {}),
       appData: { source },
       onRtpSender: (sender) => this.parts.hooks.sender?.(sender, { source, kind }),
     });

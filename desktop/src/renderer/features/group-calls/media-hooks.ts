@@ -39,3 +39,11 @@ export const CAMERA_ENCODINGS: types.RtpEncodingParameters[] = [
   { scaleResolutionDownBy: 2, maxBitrate: 500_000, scalabilityMode: 'L1T3' },
   { scaleResolutionDownBy: 1, maxBitrate: 1_500_000, scalabilityMode: 'L1T3' },
 ];
+
+/**
+ * Where the camera's bandwidth estimate starts (kbit/s; `x-google-start-bitrate` on the send transport):
+ * Chromium's own start, 300, is below what the two lower layers need (150 + 500 kbit/s at most), so every call
+ * would open on the 160×90 layer alone until the estimate climbed. The estimate still goes down at once
+ * when the network says so.
+ */
+export const CAMERA_CODEC_OPTIONS: types.ProducerCodecOptions = { videoGoogleStartBitrate: 1_000 };
