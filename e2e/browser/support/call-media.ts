@@ -135,31 +135,24 @@ export async function expectVideosDecoding(
  * `groupCallE2eeProbe` test hook, the frame-key ids it was given and the transforms' stats.
  */
 export async function callDiagnostics(page: Page): Promise<unknown> {
-  return page.evaluate(async () => {
+  const inbound = (await openConnectionStats(page, 'inbound-rtp')).map((stat) => ({
+    track: stat['trackIdentifier'],
+    packets: stat['packetsReceived'],
+    received: stat['framesReceived'],
+    decoded: stat['framesDecoded'],
+    keyframes: stat['keyFramesDecoded'],
+    plis: stat['pliCount'],
+    firs: stat['firCount'],
+    nacks: stat['nackCount'],
+    lost: stat['packetsLost'],
+    dropped: stat['framesDropped'],
+    codec: stat['codecId'],
+    mid: stat['mid'],
+    bytes: stat['bytesReceived'],
+  }));
+  const seen = await page.evaluate(async () => {
     const connections =
       (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
-    const inbound: Record<string, unknown>[] = [];
-    for (const connection of connections) {
-      if (connection.signalingState === 'closed') continue;
-      (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
-        if (stat['type'] === 'inbound-rtp' && stat['kind'] === 'video')
-          inbound.push({
-            track: stat['trackIdentifier'],
-            packets: stat['packetsReceived'],
-            received: stat['framesReceived'],
-            decoded: stat['framesDecoded'],
-            keyframes: stat['keyFramesDecoded'],
-            plis: stat['pliCount'],
-            firs: stat['firCount'],
-            nacks: stat['nackCount'],
-            lost: stat['packetsLost'],
-            dropped: stat['framesDropped'],
-            codec: stat['codecId'],
-            mid: stat['mid'],
-            bytes: stat['bytesReceived'],
-          });
-      });
-    }
     // Every receiving transceiver: whether its track ever got media (muted until the first frame) and
     // whether a transform is attached.
     const receivers = connections
@@ -182,11 +175,11 @@ export async function callDiagnostics(page: Page): Promise<unknown> {
       }
     ).__parleyGroupCallE2ee;
     return {
-      inbound,
       receivers,
       ...(probe === undefined ? {} : { keysGiven: probe.keysGiven, transforms: await probe.stats?.() }),
     };
   });
+  return { inbound, ...seen };
 }
 
 /**
@@ -194,26 +187,33 @@ export async function callDiagnostics(page: Page): Promise<unknown> {
  * holds back (`cpu`, `bandwidth`), for a failure's log.
  */
 export async function sendingLayers(page: Page): Promise<unknown[]> {
-  return page.evaluate(async () => {
+  return (await openConnectionStats(page, 'outbound-rtp')).map((stat) => ({
+    rid: stat['rid'],
+    active: stat['active'],
+    size: `${String(stat['frameWidth'])}x${String(stat['frameHeight'])}`,
+    fps: stat['framesPerSecond'],
+    limitation: stat['qualityLimitationReason'],
+    target: stat['targetBitrate'],
+  }));
+}
+
+/** Every video stat of `type` in the page's open connections (recordPeerConnections), as plain objects. */
+async function openConnectionStats(
+  page: Page,
+  type: 'inbound-rtp' | 'outbound-rtp',
+): Promise<Record<string, unknown>[]> {
+  return page.evaluate(async (wanted) => {
     const connections =
       (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
-    const layers: unknown[] = [];
+    const found: Record<string, unknown>[] = [];
     for (const connection of connections) {
       if (connection.signalingState === 'closed') continue;
       (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
-        if (stat['type'] === 'outbound-rtp' && stat['kind'] === 'video')
-          layers.push({
-            rid: stat['rid'],
-            active: stat['active'],
-            size: `${String(stat['frameWidth'])}x${String(stat['frameHeight'])}`,
-            fps: stat['framesPerSecond'],
-            limitation: stat['qualityLimitationReason'],
-            target: stat['targetBitrate'],
-          });
+        if (stat['type'] === wanted && stat['kind'] === 'video') found.push({ ...stat });
       });
     }
-    return layers;
-  });
+    return found;
+  }, type);
 }
 
 /** The `x-google-start-bitrate` each open connection sending video was answered with (kbit/s; none: absent). */

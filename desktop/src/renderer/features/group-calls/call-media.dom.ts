@@ -4,7 +4,6 @@ import {
   isParleyError,
   ParleyError,
   type MediaSource,
-  type SfuClientEventName,
   type SfuClientRequest,
   type SfuJoined,
   type SfuProducerInfo,
@@ -143,7 +142,7 @@ export class CallMedia {
    * or this admission closing, ends it.
    */
   async #askUntilAnswered<E extends 'consume' | 'consumer:resume'>(
-    event: E & SfuClientEventName,
+    event: E,
     payload: SfuClientRequest<E>,
   ): Promise<SfuResponses[E]> {
     for (const wait of [...ASK_AGAIN_AFTER_MS, undefined]) {
