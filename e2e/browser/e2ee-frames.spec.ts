@@ -165,3 +165,36 @@ for (const side of ['receiver', 'sender'] as const) {
     await page.close();
   });
 }
+
+test('no receiver’s stats are read before its connection’s DTLS is up, so a mesh pair’s certificate check can pass', async () => {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  // Chromium keeps a connection's certificate stats from its first getStats until the next negotiation: a read
+  // while DTLS shakes hands left mesh pairs unable to verify the sealed SDP's certificate, and given up. Every
+  // read of a receiver's stats is recorded with its DTLS transport's state at that moment.
+  await page.addInitScript(() => {
+    const states: string[] = [];
+    Object.defineProperty(globalThis, '__receiverStatsStates', { value: states });
+    const original = RTCRtpReceiver.prototype.getStats;
+    RTCRtpReceiver.prototype.getStats = function (this: RTCRtpReceiver) {
+      states.push(this.transport?.state ?? 'none');
+      return original.call(this);
+    };
+  });
+  await page.goto(server.url);
+  // Each answer is held 2.5 s, as a loaded relay holds it: the receivers' transforms are on, and watched,
+  // long before DTLS can start.
+  await page.evaluate(() =>
+    (
+      globalThis as unknown as {
+        e2eeLoopback: { start(mode: string, lost: undefined, holdAnswerMs: number): Promise<unknown> };
+      }
+    ).e2eeLoopback.start('script-transform', undefined, 2_500),
+  );
+  await expect.poll(async () => (await decoded(page)).bob ?? 0, { timeout: 60_000 }).toBeGreaterThan(10);
+  const states = await page.evaluate(
+    () => (globalThis as unknown as { __receiverStatsStates: string[] }).__receiverStatsStates,
+  );
+  expect(states.filter((state) => state !== 'connected')).toEqual([]);
+  await page.close();
+});

@@ -99,10 +99,15 @@ function framesSeen(stats: TransformStats): number {
   return stats.passed + Object.values(stats.dropped).reduce((sum, count) => sum + count, 0);
 }
 
-/** A receiver: its packets received so far. A sender: 1 while its live track goes out on a connected transport. */
+/** A receiver: its packets received so far (0 before DTLS is up). A sender: 1 while its live track goes out on a connected transport. */
 async function activityOf({ target, role }: Watched): Promise<number> {
   if (role === 'sender')
     return target.track?.readyState === 'live' && target.transport?.state === 'connected' ? 1 : 0;
+  // Chromium keeps a connection's certificate stats from its first getStats until the next negotiation: read
+  // while DTLS is still shaking hands, they say "no remote certificate" for good, and a mesh pair's check of
+  // the sealed SDP's certificate (core's CallPeer) never passes; the pair is given up after 30 s. So a
+  // receiver's stats are read only once its DTLS transport is up (no packets before that anyway).
+  if (target.transport?.state !== 'connected') return 0;
   let packets = 0;
   const report = await target.getStats().catch(() => undefined);
   report?.forEach((stat: { type?: string; packetsReceived?: number }) => {

@@ -44,13 +44,22 @@ let alice: FrameE2ee | undefined;
 let aliceKeys: TestKeyring | undefined;
 const people = new Map<Receiver, { keyring: TestKeyring; e2ee: FrameE2ee; pc: RTCPeerConnection }>();
 
-async function connect(from: RTCPeerConnection, to: RTCPeerConnection): Promise<void> {
+/** `holdAnswerMs`: the answer reaches the offerer that much later (a slow signalling path). */
+async function connect(from: RTCPeerConnection, to: RTCPeerConnection, holdAnswerMs = 0): Promise<void> {
   from.onicecandidate = ({ candidate }) => void (candidate && to.addIceCandidate(candidate));
-  to.onicecandidate = ({ candidate }) => void (candidate && from.addIceCandidate(candidate));
+  // The answerer's candidates wait for its answer to reach the offerer, as signalling would order them.
+  const held: RTCIceCandidate[] = [];
+  to.onicecandidate = ({ candidate }) => {
+    if (candidate === null) return;
+    if (from.remoteDescription === null) held.push(candidate);
+    else void from.addIceCandidate(candidate);
+  };
   await from.setLocalDescription(await from.createOffer());
   await to.setRemoteDescription(from.localDescription as RTCSessionDescriptionInit);
   await to.setLocalDescription(await to.createAnswer());
+  if (holdAnswerMs > 0) await new Promise((resolve) => setTimeout(resolve, holdAnswerMs));
   await from.setRemoteDescription(to.localDescription as RTCSessionDescriptionInit);
+  for (const candidate of held.splice(0)) await from.addIceCandidate(candidate);
 }
 
 /**
@@ -67,10 +76,14 @@ function loseTransform(target: RTCRtpSender | RTCRtpReceiver): void {
   (target as unknown as { transform: unknown }).transform = new Transform(silent);
 }
 
-/** `lost`: the first transforms of that person's receivers, or of Alice's senders to them, are lost. */
+/**
+ * `lost`: the first transforms of that person's receivers, or of Alice's senders to them, are lost.
+ * `holdAnswerMs`: each connection's answer is held that long (its receivers wait with their transforms on).
+ */
 async function start(
   mode: E2eeMode,
   lost?: { readonly who: Receiver; readonly side: 'sender' | 'receiver' },
+  holdAnswerMs = 0,
 ): Promise<{ firstKeyId: number }> {
   const config = { ...e2eePeerConnectionConfig(mode) } as RTCConfiguration;
   const media = await navigator.mediaDevices.getUserMedia({
@@ -104,7 +117,7 @@ async function start(
       e2ee.protectReceiver(receiver, 'alice');
       if (lost?.who === name && lost.side === 'receiver') loseTransform(receiver);
     };
-    await connect(sending, receiving);
+    await connect(sending, receiving, holdAnswerMs);
     people.set(name, { keyring, e2ee, pc: receiving });
   }
   return { firstKeyId: first.keyId };
