@@ -167,7 +167,12 @@ async function eavesdropperFlow(page: Page): Promise<Flow> {
     let packets = 0;
     let framesDecoded = 0;
     for (const connection of target.__parleyPeerConnections ?? []) {
-      if (connection.signalingState === 'closed') continue;
+      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
+      if (
+        connection.signalingState === 'closed' ||
+        ['new', 'connecting'].includes(connection.connectionState)
+      )
+        continue;
       (await connection.getStats()).forEach(
         (stat: { type: string; kind?: string; packetsReceived?: number; framesDecoded?: number }) => {
           if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;

@@ -22,7 +22,12 @@ async function videoPacketsReceived(page: Page): Promise<number> {
       (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
     let packets = 0;
     for (const connection of connections) {
-      if (connection.signalingState === 'closed') continue;
+      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
+      if (
+        connection.signalingState === 'closed' ||
+        ['new', 'connecting'].includes(connection.connectionState)
+      )
+        continue;
       (await connection.getStats()).forEach(
         (stat: { type: string; kind?: string; packetsReceived?: number }) => {
           if (stat.type === 'inbound-rtp' && stat.kind === 'video') packets += stat.packetsReceived ?? 0;

@@ -65,7 +65,12 @@ export async function remoteFrames(page: Page): Promise<Record<string, TileFrame
       (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
     const decoded = new Map<string, number>();
     for (const connection of connections) {
-      if (connection.signalingState === 'closed') continue;
+      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
+      if (
+        connection.signalingState === 'closed' ||
+        ['new', 'connecting'].includes(connection.connectionState)
+      )
+        continue;
       const report = await connection.getStats();
       report.forEach(
         (stat: { type: string; kind?: string; trackIdentifier?: string; framesDecoded?: number }) => {
@@ -92,41 +97,69 @@ export async function remoteFrames(page: Page): Promise<Record<string, TileFrame
 
 /**
  * Waits until every one of `names`' videos on `page` decodes: each tile shows a track (other than any in
- * `before`) with frames, and then more frames than at the first look. No time limit but the test's own.
+ * `before`) with frames, and then more frames on the track it shows than at the look before. A tile whose pair
+ * was re-opened in between (a new track) counts once its new track's frames grow too. No time limit but the
+ * test's own. On failure the error names the tiles that did not decode, with the first and the last look.
  */
 export async function expectVideosDecoding(
   page: Page,
   names: readonly string[],
   before: Record<string, TileFrames> = {},
 ): Promise<Record<string, TileFrames>> {
+  const shows = (look: Record<string, TileFrames>, name: string): boolean => {
+    const tile = look[name];
+    return tile?.track != null && tile.track !== before[name]?.track;
+  };
   let first: Record<string, TileFrames> = {};
-  await expect
-    .poll(
-      async () => {
-        first = await remoteFrames(page);
-        return names.every((name) => {
-          const tile = first[name];
-          return tile?.track != null && tile.track !== before[name]?.track && tile.frames > 0;
-        });
-      },
-      { timeout: 120_000 },
-    )
-    .toBe(true);
-  let later: Record<string, TileFrames> = {};
-  await expect
-    .poll(
-      async () => {
-        later = await remoteFrames(page);
-        return names.every((name) => {
-          const now = later[name];
-          const then = first[name];
-          return now !== undefined && now.track === then?.track && now.frames > then.frames;
-        });
-      },
-      { timeout: 120_000 },
-    )
-    .toBe(true);
-  return later;
+  let last: Record<string, TileFrames> = {};
+  const failed = (error: unknown, waiting: readonly string[]): Error =>
+    new Error(
+      `${waiting.join(', ')} never decoded: first look ${JSON.stringify(first)}, last ${JSON.stringify(last)}\n${String(error)}`,
+    );
+  let waiting: string[] = [...names];
+  try {
+    await expect
+      .poll(
+        async () => {
+          first = last = await remoteFrames(page);
+          waiting = names.filter((name) => !shows(first, name) || (first[name]?.frames ?? 0) === 0);
+          return waiting;
+        },
+        { timeout: 120_000 },
+      )
+      .toEqual([]);
+  } catch (error) {
+    throw failed(error, waiting);
+  }
+  const advanced = new Set<string>();
+  let previous = first;
+  try {
+    await expect
+      .poll(
+        async () => {
+          last = await remoteFrames(page);
+          for (const name of names) {
+            const now = last[name];
+            const then = previous[name];
+            if (
+              shows(last, name) &&
+              now?.track === then?.track &&
+              now !== undefined &&
+              now.frames > (then?.frames ?? 0)
+            )
+              advanced.add(name);
+          }
+          previous = last;
+          waiting = names.filter((name) => !advanced.has(name));
+          return waiting;
+        },
+        { timeout: 120_000 },
+      )
+      .toEqual([]);
+  } catch (error) {
+    throw failed(error, waiting);
+  }
+  return last;
 }
 
 /**
@@ -174,7 +207,21 @@ export async function callDiagnostics(page: Page): Promise<unknown> {
         __parleyGroupCallE2ee?: { keysGiven: unknown; stats?: () => Promise<unknown> };
       }
     ).__parleyGroupCallE2ee;
+    // Every connection the page ever opened, in order (a re-opened pair leaves its closed one behind), and
+    // what each tile says of its connection (reconnecting, unreachable).
+    const history = connections.map(
+      (connection) =>
+        `${connection.connectionState}/${connection.iceConnectionState}/${connection.signalingState}`,
+    );
+    const tiles = Array.from(
+      document.querySelectorAll('section[aria-label="Group call"] figure:not(.self)'),
+    ).map(
+      (figure) =>
+        `${figure.getAttribute('aria-label') ?? '?'}: ${figure.getAttribute('data-connection') ?? 'up'}`,
+    );
     return {
+      history,
+      tiles,
       receivers,
       ...(probe === undefined ? {} : { keysGiven: probe.keysGiven, transforms: await probe.stats?.() }),
     };
@@ -207,7 +254,12 @@ async function openConnectionStats(
       (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
     const found: Record<string, unknown>[] = [];
     for (const connection of connections) {
-      if (connection.signalingState === 'closed') continue;
+      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
+      if (
+        connection.signalingState === 'closed' ||
+        ['new', 'connecting'].includes(connection.connectionState)
+      )
+        continue;
       (await connection.getStats()).forEach((stat: Record<string, unknown>) => {
         if (stat['type'] === wanted && stat['kind'] === 'video') found.push({ ...stat });
       });
