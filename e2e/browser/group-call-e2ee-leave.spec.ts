@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { callScreen, expectVideosDecoding } from './support/call-media.js';
+import { callScreen, expectVideosDecoding, openConnectionStats } from './support/call-media.js';
 import { everyoneInGroupCall } from './support/group-call-setup.js';
 import { setTestOptions } from './support/test-options.js';
 
@@ -159,38 +159,21 @@ interface Flow {
 }
 
 async function eavesdropperFlow(page: Page): Promise<Flow> {
-  return page.evaluate(async () => {
-    const target = window as unknown as {
-      __parleyPeerConnections?: RTCPeerConnection[];
-      __parleyGroupCallEavesdrop?: { stats?: () => Promise<unknown> };
-    };
-    let packets = 0;
-    let framesDecoded = 0;
-    for (const connection of target.__parleyPeerConnections ?? []) {
-      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
-      if (
-        connection.signalingState === 'closed' ||
-        ['new', 'connecting'].includes(connection.connectionState)
-      )
-        continue;
-      (await connection.getStats()).forEach(
-        (stat: { type: string; kind?: string; packetsReceived?: number; framesDecoded?: number }) => {
-          if (stat.type !== 'inbound-rtp' || stat.kind !== 'video') return;
-          packets += stat.packetsReceived ?? 0;
-          framesDecoded += stat.framesDecoded ?? 0;
-        },
-      );
-    }
-    const all = ((await target.__parleyGroupCallEavesdrop?.stats?.()) ?? []) as Transform[];
-    const receivers = all.filter((transform) => transform.role === 'receiver' && transform.kind === 'video');
-    return {
-      packets,
-      framesDecoded,
-      passed: receivers.reduce((sum, transform) => sum + transform.passed, 0),
-      unknownKey: receivers.reduce((sum, transform) => sum + transform.dropped.unknownKey, 0),
-      receivers,
-    };
-  });
+  const inbound = await openConnectionStats(page, 'inbound-rtp');
+  const all = (await page.evaluate(
+    async () =>
+      (await (
+        window as unknown as { __parleyGroupCallEavesdrop?: { stats?: () => Promise<unknown> } }
+      ).__parleyGroupCallEavesdrop?.stats?.()) ?? [],
+  )) as Transform[];
+  const receivers = all.filter((transform) => transform.role === 'receiver' && transform.kind === 'video');
+  return {
+    packets: inbound.reduce((sum, stat) => sum + Number(stat['packetsReceived'] ?? 0), 0),
+    framesDecoded: inbound.reduce((sum, stat) => sum + Number(stat['framesDecoded'] ?? 0), 0),
+    passed: receivers.reduce((sum, transform) => sum + transform.passed, 0),
+    unknownKey: receivers.reduce((sum, transform) => sum + transform.dropped.unknownKey, 0),
+    receivers,
+  };
 }
 
 test.describe('on a relay whose SFU forwards a call to someone unseen', () => {

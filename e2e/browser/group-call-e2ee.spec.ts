@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures.js';
-import { callScreen, expectVideosDecoding, remoteFrames } from './support/call-media.js';
+import { callScreen, expectVideosDecoding, openConnectionStats, remoteFrames } from './support/call-media.js';
 import { everyoneInGroupCall } from './support/group-call-setup.js';
 import { setTestOptions } from './support/test-options.js';
 
@@ -17,25 +17,8 @@ const GROUP = 'Reading group';
 
 /** Video packets received on `page` so far, over all its inbound video streams. */
 async function videoPacketsReceived(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const connections =
-      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
-    let packets = 0;
-    for (const connection of connections) {
-      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
-      if (
-        connection.signalingState === 'closed' ||
-        ['new', 'connecting'].includes(connection.connectionState)
-      )
-        continue;
-      (await connection.getStats()).forEach(
-        (stat: { type: string; kind?: string; packetsReceived?: number }) => {
-          if (stat.type === 'inbound-rtp' && stat.kind === 'video') packets += stat.packetsReceived ?? 0;
-        },
-      );
-    }
-    return packets;
-  });
+  const inbound = await openConnectionStats(page, 'inbound-rtp');
+  return inbound.reduce((sum, stat) => sum + Number(stat['packetsReceived'] ?? 0), 0);
 }
 
 test.describe('on a relay with an SFU', () => {

@@ -60,39 +60,27 @@ export interface TileFrames {
 
 /** For each remote tile on the call screen (by name): its track and that track's decoded frames. */
 export async function remoteFrames(page: Page): Promise<Record<string, TileFrames>> {
-  return page.evaluate(async () => {
-    const connections =
-      (window as unknown as { __parleyPeerConnections?: RTCPeerConnection[] }).__parleyPeerConnections ?? [];
-    const decoded = new Map<string, number>();
-    for (const connection of connections) {
-      // Never read before DTLS is up: Chromium would then hide the certificate a mesh pair checks.
-      if (
-        connection.signalingState === 'closed' ||
-        ['new', 'connecting'].includes(connection.connectionState)
-      )
-        continue;
-      const report = await connection.getStats();
-      report.forEach(
-        (stat: { type: string; kind?: string; trackIdentifier?: string; framesDecoded?: number }) => {
-          if (stat.type === 'inbound-rtp' && stat.kind === 'video' && stat.trackIdentifier !== undefined)
-            decoded.set(stat.trackIdentifier, stat.framesDecoded ?? 0);
-        },
-      );
-    }
-    const tiles: Record<string, { track: string | null; frames: number }> = {};
+  const decoded = new Map<string, number>();
+  for (const stat of await openConnectionStats(page, 'inbound-rtp'))
+    if (typeof stat['trackIdentifier'] === 'string')
+      decoded.set(stat['trackIdentifier'], Number(stat['framesDecoded'] ?? 0));
+  const shown = await page.evaluate(() => {
+    const tiles: Record<string, string | null> = {};
     for (const figure of Array.from(
       document.querySelectorAll('section[aria-label="Group call"] figure:not(.self)'),
     )) {
-      const video = figure.querySelector('video');
-      const stream = video?.srcObject;
+      const stream = figure.querySelector('video')?.srcObject;
       const track = stream instanceof MediaStream ? stream.getVideoTracks()[0] : undefined;
-      tiles[figure.getAttribute('aria-label') ?? '?'] =
-        track === undefined
-          ? { track: null, frames: 0 }
-          : { track: track.id, frames: decoded.get(track.id) ?? 0 };
+      tiles[figure.getAttribute('aria-label') ?? '?'] = track?.id ?? null;
     }
     return tiles;
   });
+  return Object.fromEntries(
+    Object.entries(shown).map(([name, track]) => [
+      name,
+      { track, frames: track === null ? 0 : (decoded.get(track) ?? 0) },
+    ]),
+  );
 }
 
 /**
@@ -245,7 +233,7 @@ export async function sendingLayers(page: Page): Promise<unknown[]> {
 }
 
 /** Every video stat of `type` in the page's open connections (recordPeerConnections), as plain objects. */
-async function openConnectionStats(
+export async function openConnectionStats(
   page: Page,
   type: 'inbound-rtp' | 'outbound-rtp',
 ): Promise<Record<string, unknown>[]> {
