@@ -9,10 +9,16 @@ export interface Identity {
 
 export const fromBase64Url = (text: string): Buffer => Buffer.from(text, 'base64url');
 
+/**
+ * The raw 32-byte key, unpadded base64url: the end of its DER SubjectPublicKeyInfo (Ed25519 and X25519 alike).
+ * Not a JWK export: in Node 20, exporting as JWK a key that generateKeyPairSync made can deadlock the whole
+ * process, when the garbage collector runs inside the export and destroys the generating job, which takes the
+ * lock the export holds. A vitest worker hung that way for good in errors.test.ts (keys.test.ts shows it).
+ */
 function rawPublic(key: KeyObject): string {
-  const jwk = key.export({ format: 'jwk' });
-  if (typeof jwk.x !== 'string') throw new Error('expected an OKP key');
-  return jwk.x;
+  const spki = key.export({ format: 'der', type: 'spki' });
+  if (spki.length !== 44) throw new Error('expected an Ed25519 or X25519 public key');
+  return spki.subarray(12).toString('base64url');
 }
 
 export function newIdentity(): Identity {
