@@ -24,10 +24,16 @@ export interface RelayProcess {
 
 /** Prints a new invite token for a relay data directory, as `parley-relay invite` does for an operator. */
 export function createInvite(dataDir: string): string {
+  // spawnSync blocks this worker's event loop, where the test timeout runs: bound it here instead.
   const result = spawnSync(process.execPath, [...NODE_ARGS, 'invite', '--data-dir', dataDir], {
     encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
   });
-  if (result.status !== 0) throw new Error(`invite failed: ${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(
+      `invite failed (${result.error?.message ?? `status ${result.status}`}): ${result.stderr}`,
+    );
   return result.stdout.trim();
 }
 
@@ -109,7 +115,13 @@ export async function startRelayProcess(flags: string[] = [], dataDir?: string):
     logLine,
     async stop() {
       child.kill('SIGTERM');
+      // A relay that does not drain must not hold the suite (nor, through its inherited stderr, the runner).
+      const fallback = setTimeout(() => {
+        process.stderr.write('relay process ignored SIGTERM for 20 s; killing it\n');
+        child.kill('SIGKILL');
+      }, 20_000);
       await exited;
+      clearTimeout(fallback);
       if (!dataDir) await rm(dir, { recursive: true, force: true });
     },
   };

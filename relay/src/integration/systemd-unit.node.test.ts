@@ -12,7 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 const UNIT = fileURLToPath(new URL('../../../deploy/parley-relay.service', import.meta.url));
 const INSTALLED_BIN = '/usr/local/bin/parley-relay';
-const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
+/** systemd-analyze, bounded: spawnSync blocks this worker's event loop, where the test timeout runs. */
+function systemdAnalyze(args: string[]) {
+  return spawnSync('systemd-analyze', args, { encoding: 'utf8', timeout: 30_000, killSignal: 'SIGKILL' });
+}
+const analyze = systemdAnalyze(['--version']);
 const haveSystemd = analyze.status === 0;
 
 let dir: string;
@@ -57,22 +61,20 @@ describe('the systemd unit', () => {
 
   it.skipIf(!haveSystemd)('passes systemd-analyze verify with nothing to say', async () => {
     const file = await unitWithProgram(unitText);
-    const result = spawnSync('systemd-analyze', ['verify', '--man=no', file], { encoding: 'utf8' });
+    const result = systemdAnalyze(['verify', '--man=no', file]);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
   });
 
   it.skipIf(!haveSystemd)('fails verify for a misspelt directive, so the check above can fail', async () => {
     const file = await unitWithProgram(unitText.replace('ProtectSystem=strict', 'ProtectSystm=strict'));
-    const result = spawnSync('systemd-analyze', ['verify', '--man=no', file], { encoding: 'utf8' });
+    const result = systemdAnalyze(['verify', '--man=no', file]);
     expect(result.stderr).toMatch(/Unknown key.*'ProtectSystm'/);
   });
 
   it.skipIf(!haveSystemd)("rates low on systemd's exposure scale (≤ 2.0 of 10)", async () => {
     const file = await unitWithProgram(unitText);
-    const result = spawnSync('systemd-analyze', ['security', '--offline=true', '--no-pager', file], {
-      encoding: 'utf8',
-    });
+    const result = systemdAnalyze(['security', '--offline=true', '--no-pager', file]);
     const exposure = /Overall exposure level for [^:]+: (\d+\.\d)/.exec(result.stdout);
     expect(exposure, result.stdout + result.stderr).not.toBeNull();
     expect(Number(exposure?.[1])).toBeLessThanOrEqual(2);
