@@ -3,22 +3,65 @@
 // Lint, typecheck and the build count as one check each; vitest and Playwright count their tests.
 // Everything that may open WebRTC runs inside a network namespace that has only loopback, so no test can
 // send a packet anywhere but 127.0.0.1 / ::1 (the project's network rule).
-import { spawnSync } from 'node:child_process';
+// Each step has a time budget: one that hangs is stopped and counted as failed, naming what was still
+// running, so a run always ends with its totals line well inside CI's limit instead of being cut off.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { PROGRESS_FILE } from './vitest-progress.mjs';
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failures = [];
+/** The process group of the step running now, stopped with this script if it is interrupted. */
+let current;
 
-function run(label, command, args, options = {}) {
-  console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
-  const result = spawnSync(command, args, { stdio: 'inherit', ...options });
-  if (result.error) console.error(`${label}: ${result.error.message}`);
-  return result.status ?? 1;
+/** Signals a whole process group (the step and everything it started), ignoring one already gone. */
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
 }
 
-function check(label, command, args) {
-  if (run(label, command, args) === 0) totals.passed += 1;
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    if (current !== undefined) signalGroup(current, 'SIGKILL');
+    process.exit(130);
+  });
+
+/**
+ * Runs one step in its own process group. Past `budgetMinutes` the whole group gets SIGTERM, then SIGKILL
+ * 15 s later, and `timedOut` says so. Resolves with the exit status (1 when killed or not started).
+ */
+async function run(label, command, args, budgetMinutes) {
+  console.log(`\n=== ${label}: ${[command, ...args].join(' ')}`);
+  const child = spawn(command, args, { stdio: 'inherit', detached: true });
+  current = child.pid;
+  let timedOut = false;
+  const budget = setTimeout(() => {
+    timedOut = true;
+    console.log(`\n${label}: still running after its budget of ${budgetMinutes} min; stopping it`);
+    signalGroup(child.pid, 'SIGTERM');
+    setTimeout(() => signalGroup(child.pid, 'SIGKILL'), 15_000).unref();
+  }, budgetMinutes * 60_000);
+  const status = await new Promise((resolve) => {
+    child.once('error', (error) => {
+      console.error(`${label}: ${error.message}`);
+      resolve(1);
+    });
+    child.once('exit', (code) => resolve(code ?? 1));
+  });
+  clearTimeout(budget);
+  // Whatever the step left running (a relay, a browser) goes with it.
+  if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+  current = undefined;
+  return { status, timedOut };
+}
+
+async function check(label, command, args, budgetMinutes) {
+  const { status } = await run(label, command, args, budgetMinutes);
+  if (status === 0) totals.passed += 1;
   else {
     totals.failed += 1;
     failures.push(label);
@@ -43,13 +86,23 @@ function probeNamespace() {
   }
 }
 
-function vitest() {
+/** Vitest's budget: its files take about 8 minutes on two cores. */
+const VITEST_MINUTES = 20;
+
+async function vitest() {
   const report = '.vitest-report.json';
   rmSync(report, { force: true });
+  rmSync(PROGRESS_FILE, { force: true });
   const [command, args] = loopbackOnly(
-    `exec npx vitest run --reporter=default --reporter=json --outputFile.json=${report}`,
+    `exec npx vitest run --reporter=default --reporter=json --outputFile.json=${report} --reporter=./scripts/vitest-progress.mjs`,
   );
-  const status = run('unit and integration tests (vitest)', command, args);
+  const { status, timedOut } = await run(
+    'unit and integration tests (vitest)',
+    command,
+    args,
+    VITEST_MINUTES,
+  );
+  if (timedOut) return vitestStopped();
   if (!existsSync(report)) {
     totals.failed += 1;
     failures.push('vitest (no report: the runner itself failed)');
@@ -83,12 +136,40 @@ function vitest() {
   }
 }
 
+/**
+ * Vitest was stopped past its budget, so it wrote no report: count what the progress reporter saw finish,
+ * and each file still running as one failure, named with how long it had been running.
+ */
+function vitestStopped() {
+  failures.push(`vitest (stopped after ${VITEST_MINUTES} min)`);
+  if (!existsSync(PROGRESS_FILE)) {
+    totals.failed += 1;
+    console.log('\nvitest was stopped before any test file started');
+    return;
+  }
+  const progress = JSON.parse(readFileSync(PROGRESS_FILE, 'utf8'));
+  totals.passed += progress.passed;
+  totals.failed += progress.failed + Math.max(progress.running.length, 1);
+  totals.skipped += progress.skipped;
+  for (const test of progress.failedTests) console.log(`\nvitest failed: ${test}`);
+  for (const { file, since } of progress.running) {
+    const minutes = ((Date.now() - since) / 60_000).toFixed(1);
+    console.log(`\nvitest file never finished: ${file} (running for ${minutes} min when stopped)`);
+  }
+}
+
 /** The first lines of a failure message: what went wrong, without the whole stack. */
 function firstLines(text = '', lines = 6) {
   return String(text).split('\n').slice(0, lines).join('\n  ');
 }
 
-function playwright() {
+/**
+ * Playwright's budget: a little over the config's globalTimeout, past which Playwright itself stops and still
+ * writes its report (tests it never reached count as skipped, the interrupted one as failed).
+ */
+const PLAYWRIGHT_MINUTES = 40;
+
+async function playwright() {
   // Absolute: Playwright resolves a relative outputFile against the config's folder.
   const report = path.resolve('.playwright-report.json');
   rmSync(report, { force: true });
@@ -96,10 +177,10 @@ function playwright() {
   const [command, args] = loopbackOnly(
     `PLAYWRIGHT_JSON_OUTPUT_NAME='${report}' exec npx playwright test -c e2e/playwright.config.ts`,
   );
-  const status = run('browser scenarios (playwright, chromium)', command, args);
+  const { status } = await run('browser scenarios (playwright, chromium)', command, args, PLAYWRIGHT_MINUTES);
   if (!existsSync(report)) {
     totals.failed += 1;
-    failures.push('playwright (no report: the runner itself failed)');
+    failures.push('playwright (no report: the runner itself failed or was stopped)');
     return;
   }
   const result = JSON.parse(readFileSync(report, 'utf8'));
@@ -107,12 +188,14 @@ function playwright() {
   totals.passed += expected + flaky;
   totals.failed += unexpected;
   totals.skipped += skipped;
-  // Errors outside any test (a spec that fails to load, a broken fixture file) have no test to count.
+  // Errors outside any test (a spec that fails to load, a broken fixture file, the global timeout) have no
+  // test to count.
   const errors = (result.errors ?? []).length;
   totals.failed += errors;
   if (status !== 0 && unexpected === 0 && errors === 0) totals.failed += 1;
   if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
   for (const test of failedSpecs(result.suites ?? [])) console.log(`\nplaywright failed: ${test}`);
+  for (const error of result.errors ?? []) console.log(`\nplaywright error: ${firstLines(error.message)}`);
 }
 
 /** `file › title` of every spec whose outcome was unexpected, walking Playwright's nested suites. */
@@ -146,13 +229,13 @@ function mediasoupWorker() {
 
 probeNamespace();
 mediasoupWorker();
-check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint']);
-check('typecheck (tsc -b)', 'npx', ['tsc', '-b']);
+await check('lint (eslint + prettier)', 'npm', ['run', '--silent', 'lint'], 10);
+await check('typecheck (tsc -b)', 'npx', ['tsc', '-b'], 10);
 // The release build (web client, then the compiled relay) before the suites: the packaging test installs it
 // and the browser scenarios load the web client it built.
-check('build (npm run build: web client and compiled relay)', 'npm', ['run', '--silent', 'build']);
-vitest();
-playwright();
+await check('build (npm run build: web client and compiled relay)', 'npm', ['run', '--silent', 'build'], 10);
+await vitest();
+await playwright();
 
 if (failures.length > 0) console.log(`\nFailed: ${failures.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
