@@ -63,11 +63,13 @@ export function useClientVersion(events: readonly EventName[]): number {
   return version;
 }
 
-/** Re-renders on any route, presence or typing change and returns `select(live)`. */
-export function useLive<T>(select: (live: LiveState) => T): T {
+/**
+ * `select(live)`, re-rendering only when that changes: a typing or presence event re-renders what shows it,
+ * not every message bubble on screen. React compares selections with Object.is, hence primitives only.
+ */
+export function useLive<T extends string | number | boolean | undefined>(select: (live: LiveState) => T): T {
   const { live } = useSession();
-  useSyncExternalStore(live.subscribe, live.version);
-  return select(live);
+  return useSyncExternalStore(live.subscribe, () => select(live));
 }
 
 /** Loads `load()` and reloads it when `deps` change; keeps the previous value while reloading. */

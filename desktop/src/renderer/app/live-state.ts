@@ -51,6 +51,7 @@ export class LiveState {
   #relayLostAt: number | undefined;
   #version = 0;
   #local = 0;
+  #reactions = 0;
 
   constructor(
     source: Source,
@@ -126,6 +127,19 @@ export class LiveState {
 
   localChange(): void {
     this.#local += 1;
+    this.#changed();
+  }
+
+  /**
+   * Moves when this device reacted to a message. Apart from localVersion, which moves on every read mark:
+   * each bubble on screen re-reads its reactions when this moves.
+   */
+  get reactionsVersion(): number {
+    return this.#reactions;
+  }
+
+  reactionChange(): void {
+    this.#reactions += 1;
     this.#changed();
   }
 

@@ -117,7 +117,7 @@ export function useMessages(conversationId: string): MessagesState {
 export function useReactions(messageId: string): readonly Reaction[] {
   const client = useClient();
   const version = useClientVersion(['reaction']);
-  const local = useLive((live) => live.localVersion);
+  const local = useLive((live) => live.reactionsVersion);
   const { value } = useAsync(() => client.messages.reactions(messageId), [client, messageId, version, local]);
   return value ?? [];
 }

@@ -39,6 +39,9 @@ export function ConversationView({ conversation }: { conversation: Conversation 
 
   const notice = useComposerNotice(conversation);
   const onSent = useCallback((message: StoredMessage) => messages.add(message), [messages]);
+  // Stable, so the memoised bubbles do not all re-render with the list.
+  const onReply = useCallback((message: StoredMessage) => setMode({ kind: 'reply', message }), []);
+  const onEdit = useCallback((message: StoredMessage) => setMode({ kind: 'edit', message }), []);
 
   return (
     <section className="conversation-pane" aria-label={`Conversation with ${conversation.title}`}>
@@ -47,12 +50,7 @@ export function ConversationView({ conversation }: { conversation: Conversation 
       ))}
       <ConversationHeader conversation={conversation} />
       <ContactRequestBanner conversation={conversation} />
-      <MessageList
-        conversation={conversation}
-        state={messages}
-        onReply={(message) => setMode({ kind: 'reply', message })}
-        onEdit={(message) => setMode({ kind: 'edit', message })}
-      />
+      <MessageList conversation={conversation} state={messages} onReply={onReply} onEdit={onEdit} />
       {notice !== undefined ? (
         <ComposerNotice text={notice} />
       ) : (

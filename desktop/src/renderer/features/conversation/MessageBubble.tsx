@@ -166,7 +166,9 @@ function Reactions({ message }: { message: StoredMessage }) {
             aria-pressed={mine}
             aria-label={`${emoji} ${count}${mine ? ', yours: remove' : ''}`}
             disabled={!mine}
-            onClick={() => void client.messages.react(message.id, emoji, true).then(() => live.localChange())}
+            onClick={() =>
+              void client.messages.react(message.id, emoji, true).then(() => live.reactionChange())
+            }
           >
             {emoji} {count > 1 ? count : ''}
           </button>

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { Conversation, StoredMessage } from '@parley/core';
 import type { MessagesState } from '../../app/data/use-messages.js';
@@ -41,6 +41,8 @@ export function MessageList({
   const byId = useMemo(() => new Map(state.messages.map((m) => [m.id, m])), [state.messages]);
   const peer = conversation.kind === 'direct' ? conversation.members[0] : undefined;
   const typing = useLive((live) => (peer === undefined ? false : live.isTyping(peer)));
+  const { refresh } = state;
+  const onChanged = useCallback((id: string) => void refresh(id), [refresh]);
 
   const virtualizer = useVirtualizer({
     count: rows.length,
@@ -127,7 +129,7 @@ export function MessageList({
                     }
                     onReply={onReply}
                     onEdit={onEdit}
-                    onChanged={(id) => void state.refresh(id)}
+                    onChanged={onChanged}
                   />
                 )}
               </li>

@@ -93,7 +93,7 @@ export function MessageMenu({
             aria-label={`React ${emoji}`}
             onClick={act(async () => {
               await client.messages.react(message.id, emoji);
-              live.localChange();
+              live.reactionChange();
             })}
           >
             {emoji}

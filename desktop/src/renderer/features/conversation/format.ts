@@ -1,7 +1,24 @@
 import type { PresenceState, Reach } from '../../app/live-state.js';
 
+// Building an Intl formatter costs about a millisecond, and every bubble on screen shows a time: one each.
+const timeFormats = new Map<string | undefined, Intl.DateTimeFormat>();
+const dateFormats = new Map<string | undefined, Intl.DateTimeFormat>();
+
+function formatOf(
+  cache: Map<string | undefined, Intl.DateTimeFormat>,
+  locale: string | undefined,
+  options: Intl.DateTimeFormatOptions,
+): Intl.DateTimeFormat {
+  let format = cache.get(locale);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, options);
+    cache.set(locale, format);
+  }
+  return format;
+}
+
 export function timeOfDay(at: number, locale?: string): string {
-  return new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  return formatOf(timeFormats, locale, { hour: '2-digit', minute: '2-digit' }).format(at);
 }
 
 /** The chat list's timestamp: the time today, "Yesterday", else the short date. */
@@ -11,7 +28,7 @@ export function listTime(at: number, now: number, locale?: string): string {
   if (a.toDateString() === b.toDateString()) return timeOfDay(at, locale);
   const yesterday = new Date(b.getFullYear(), b.getMonth(), b.getDate() - 1);
   if (a.toDateString() === yesterday.toDateString()) return 'Yesterday';
-  return a.toLocaleDateString(locale, { day: 'numeric', month: 'numeric', year: '2-digit' });
+  return formatOf(dateFormats, locale, { day: 'numeric', month: 'numeric', year: '2-digit' }).format(at);
 }
 
 /**

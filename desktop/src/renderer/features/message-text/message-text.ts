@@ -69,11 +69,16 @@ export function foldAt(text: string): number | undefined {
 const EMOJI_GRAPHEME = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)/u;
 
 /** 1–3 when the text is only that many emoji (spaces allowed between), else 0: such a message is drawn large. */
+// One for every bubble: building a Segmenter costs more than segmenting a message.
+let graphemes: Intl.Segmenter | undefined;
+
 export function emojiOnlyCount(text: string): number {
   const trimmed = text.trim();
-  if (trimmed === '') return 0;
+  // Every emoji has a code point above ASCII (a keycap's U+20E3 included): most messages stop here.
+  if (trimmed === '' || !/\P{ASCII}/u.test(trimmed)) return 0;
   let count = 0;
-  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(trimmed)) {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  for (const { segment } of graphemes.segment(trimmed)) {
     if (/^\s+$/u.test(segment)) continue;
     if (!EMOJI_GRAPHEME.test(segment)) return 0;
     count += 1;
