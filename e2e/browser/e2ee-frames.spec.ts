@@ -1,5 +1,5 @@
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM, CHROMIUM_ARGS, assertChromium } from './support/chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, PERMISSIONS, assertChromium } from './support/chromium.js';
 import { E2eePage } from './support/e2ee-page.js';
 
 /*
@@ -71,7 +71,7 @@ const stats = async (page: Page, who: Who, kind: 'audio' | 'video' = 'video'): P
 
 for (const mode of ['script-transform', 'encoded-streams'] as const) {
   test(`frames are decoded only with the sender's key, and not with an old one after rotation (${mode})`, async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ permissions: PERMISSIONS });
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await page.goto(server.url);
     const available = await page.evaluate((wanted) => {
@@ -143,7 +143,7 @@ for (const mode of ['script-transform', 'encoded-streams'] as const) {
 
 for (const side of ['receiver', 'sender'] as const) {
   test(`a ${side} whose transform Chromium left unattached gets a fresh one, and Bob decodes`, async () => {
-    const page = await browser.newPage();
+    const page = await browser.newPage({ permissions: PERMISSIONS });
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await page.goto(server.url);
     // The first transforms of Bob's receivers (or of Alice's senders to Bob) are lost: the page puts a
@@ -167,7 +167,7 @@ for (const side of ['receiver', 'sender'] as const) {
 }
 
 test('no receiver’s stats are read before its connection’s DTLS is up, so a mesh pair’s certificate check can pass', async () => {
-  const page = await browser.newPage();
+  const page = await browser.newPage({ permissions: PERMISSIONS });
   page.on('pageerror', (error) => console.error('page error:', error.message));
   // Chromium keeps a connection's certificate stats from its first getStats until the next negotiation: a read
   // while DTLS shakes hands left mesh pairs unable to verify the sealed SDP's certificate, and given up. Every

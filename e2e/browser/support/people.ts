@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from '@playwright/test';
-import { CHROMIUM, CHROMIUM_ARGS } from './chromium.js';
+import { CHROMIUM, CHROMIUM_ARGS, PERMISSIONS } from './chromium.js';
 
 /**
  * One person: their own Chromium with its own profile folder, so IndexedDB and localStorage persist when
@@ -49,6 +49,7 @@ export class Person {
       args: [...CHROMIUM_ARGS, ...this.extraArgs],
       viewport: { width: 1100, height: 760 },
       locale: 'en-GB',
+      permissions: PERMISSIONS,
     });
     const page = this.#context.pages()[0] ?? (await this.#context.newPage());
     page.on('dialog', (dialog) => {
@@ -67,6 +68,9 @@ export class Person {
 
   /** Closes the browser entirely (every page, the renderer's IndexedDB connections, sockets). */
   async quit(): Promise<void> {
+    // The page first, as closing a window does: its connections close (a direct link's peer hears it at once)
+    // instead of going silent with the process.
+    await this.#page?.close();
     await this.#context?.close();
     this.#context = undefined;
     this.#page = undefined;
