@@ -164,23 +164,31 @@ function firstLines(text = '', lines = 6) {
 }
 
 /**
- * Playwright's budget: a little over the config's globalTimeout, past which Playwright itself stops and still
- * writes its report (tests it never reached count as skipped, the interrupted one as failed).
+ * The browser scenarios' two projects (e2e/playwright.config.ts), one after the other so the calls have both
+ * cores: about 8 and 9.5 minutes on two cores. Each gets Playwright's own global timeout, past which it stops
+ * and still writes its report (tests it never reached count as skipped, the interrupted one as failed), and a
+ * budget a little over it, past which the step is stopped outright.
  */
-const PLAYWRIGHT_MINUTES = 40;
+const PLAYWRIGHT_PROJECTS = [
+  { project: 'chats', minutes: 14 },
+  { project: 'calls', minutes: 18 },
+];
 
-async function playwright() {
+async function playwright({ project, minutes }) {
   // Absolute: Playwright resolves a relative outputFile against the config's folder.
-  const report = path.resolve('.playwright-report.json');
+  const report = path.resolve(`.playwright-report-${project}.json`);
   rmSync(report, { force: true });
-  // Debian's Chromium, one browser per person, against a real relay serving the web client just built.
+  // Debian's headless Chromium, one browser per person, against a real relay serving the web client just built.
   const [command, args] = loopbackOnly(
-    `PLAYWRIGHT_JSON_OUTPUT_NAME='${report}' exec npx playwright test -c e2e/playwright.config.ts`,
+    `PLAYWRIGHT_JSON_OUTPUT_NAME='${report}' exec npx playwright test -c e2e/playwright.config.ts ` +
+      `--project=${project} --global-timeout=${minutes * 60_000}`,
   );
-  const { status } = await run('browser scenarios (playwright, chromium)', command, args, PLAYWRIGHT_MINUTES);
+  const label = `browser scenarios: ${project} (playwright, chromium)`;
+  const { status } = await run(label, command, args, minutes + 3);
+  const name = `playwright ${project}`;
   if (!existsSync(report)) {
     totals.failed += 1;
-    failures.push('playwright (no report: the runner itself failed or was stopped)');
+    failures.push(`${name} (no report: the runner itself failed or was stopped)`);
     return;
   }
   const result = JSON.parse(readFileSync(report, 'utf8'));
@@ -193,9 +201,9 @@ async function playwright() {
   const errors = (result.errors ?? []).length;
   totals.failed += errors;
   if (status !== 0 && unexpected === 0 && errors === 0) totals.failed += 1;
-  if (status !== 0 || unexpected > 0 || errors > 0) failures.push('playwright');
-  for (const test of failedSpecs(result.suites ?? [])) console.log(`\nplaywright failed: ${test}`);
-  for (const error of result.errors ?? []) console.log(`\nplaywright error: ${firstLines(error.message)}`);
+  if (status !== 0 || unexpected > 0 || errors > 0) failures.push(name);
+  for (const test of failedSpecs(result.suites ?? [])) console.log(`\n${name} failed: ${test}`);
+  for (const error of result.errors ?? []) console.log(`\n${name} error: ${firstLines(error.message)}`);
 }
 
 /** `file › title` of every spec whose outcome was unexpected, walking Playwright's nested suites. */
@@ -235,7 +243,7 @@ await check('typecheck (tsc -b)', 'npx', ['tsc', '-b'], 10);
 // and the browser scenarios load the web client it built.
 await check('build (npm run build: web client and compiled relay)', 'npm', ['run', '--silent', 'build'], 10);
 await vitest();
-await playwright();
+for (const project of PLAYWRIGHT_PROJECTS) await playwright(project);
 
 if (failures.length > 0) console.log(`\nFailed: ${failures.join(', ')}`);
 console.log(`\n${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
