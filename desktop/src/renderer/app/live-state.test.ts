@@ -30,6 +30,16 @@ function manualTimers() {
 }
 
 describe('live state', () => {
+  it('moves the reactions version only for own reactions, not for other local changes, and says so', () => {
+    const live = new LiveState(new Events(), manualTimers().timers);
+    let notified = 0;
+    live.subscribe(() => (notified += 1));
+    live.localChange();
+    expect([live.localVersion, live.reactionsVersion, notified]).toEqual([1, 0, 1]);
+    live.reactionChange();
+    expect([live.localVersion, live.reactionsVersion, notified]).toEqual([1, 1, 2]);
+  });
+
   it('keeps the latest route per conversation and presence per account', () => {
     const events = new Events();
     const live = new LiveState(events, manualTimers().timers);

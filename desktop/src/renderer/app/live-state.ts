@@ -38,7 +38,7 @@ export interface Reach {
 /**
  * The client's ephemeral state that arrives only as events (routes, presence, typing), kept from the moment
  * the session starts so a conversation opened later still knows its route. A store for useSyncExternalStore:
- * every change makes a new version, and readers pick what they need.
+ * every change notifies the subscribers, and each reader re-renders only when what it selects changed.
  */
 export class LiveState {
   readonly #routes = new Map<string, Route>();
@@ -49,7 +49,6 @@ export class LiveState {
   readonly #leftDirectAt = new Map<string, number>();
   #relayConnected: boolean;
   #relayLostAt: number | undefined;
-  #version = 0;
   #local = 0;
   #reactions = 0;
 
@@ -158,8 +157,6 @@ export class LiveState {
     return () => this.#listeners.delete(listener);
   };
 
-  version = (): number => this.#version;
-
   close(): void {
     for (const stop of this.#unsubscribe.splice(0)) stop();
     for (const handle of this.#typing.values()) this.timers.clearTimeout(handle);
@@ -184,7 +181,6 @@ export class LiveState {
   }
 
   #changed(): void {
-    this.#version += 1;
     for (const listener of [...this.#listeners]) listener();
   }
 }

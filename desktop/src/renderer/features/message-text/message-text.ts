@@ -68,9 +68,10 @@ export function foldAt(text: string): number | undefined {
 
 const EMOJI_GRAPHEME = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3)/u;
 
-/** 1–3 when the text is only that many emoji (spaces allowed between), else 0: such a message is drawn large. */
 // One for every bubble: building a Segmenter costs more than segmenting a message.
 let graphemes: Intl.Segmenter | undefined;
+
+/** 1–3 when the text is only that many emoji (spaces allowed between), else 0: such a message is drawn large. */
 
 export function emojiOnlyCount(text: string): number {
   const trimmed = text.trim();
