@@ -45,11 +45,13 @@ export interface FileTransferOptions {
    */
   readonly receiverOpener: ReceiverOpener;
   /**
-   * BENCH_RECEIVER_SINK=disk: the receiving process writes each file to a temporary directory (TMPDIR), as
-   * the apps write received files to disk, instead of keeping it in the engine's default in-memory sink.
-   * The disk's own work (the page cache, writeback) then also slows the raw rounds that follow, so the ratio
-   * of such a run is not comparable with the default's (docs/performance.md). BENCH_RECEIVER_OPENER=
-   * inline-shared implies memory. Here it only names the layout in the report.
+   * Where the receiving process keeps each file: by default on disk, in a temporary directory (TMPDIR), through
+   * the engine's directory sink, as a receiving device does (the desktop and web apps write received files to
+   * the origin-private file system from a worker; a Node host gives the client a directory).
+   * BENCH_RECEIVER_SINK=memory keeps it in the engine's in-memory sink, the fallback where there is no file
+   * storage: a fresh allocation of the file's size per file, whose first touch of every page costs ~11 µs on
+   * the virtual machines these figures come from (docs/performance.md). BENCH_RECEIVER_OPENER=inline-shared
+   * implies memory. Here it only names the layout in the report.
    */
   readonly receiverSink: ReceiverSink;
   /** --one-process or --two-processes: only that layout; both by default. */
@@ -87,7 +89,7 @@ export function fileTransferOptions(
 
 /** BENCH_RECEIVER_SINK, for the receiving process and the report alike. */
 export function receiverSink(env: Readonly<Record<string, string | undefined>>): ReceiverSink {
-  return env.BENCH_RECEIVER_SINK === 'disk' && env.BENCH_RECEIVER_OPENER !== 'inline-shared'
-    ? 'disk'
-    : 'memory';
+  return env.BENCH_RECEIVER_SINK === 'memory' || env.BENCH_RECEIVER_OPENER === 'inline-shared'
+    ? 'memory'
+    : 'disk';
 }

@@ -1,4 +1,5 @@
 import { line, ratio } from '../../relay/lib/report.js';
+import { median } from '../../ui/stats.js';
 import { mbPerSecond } from './stats.js';
 
 /** One engine round of bench/engine/file-transfer.ts, ms. */
@@ -53,6 +54,14 @@ export function report(
   line(
     `${title}: ${bestEngine.toFixed(1)} MB/s = ${ratio(bestEngine, bestRaw)} raw data channel ` +
       `(${bestRaw.toFixed(1)} MB/s; target ≥ ${target})`,
+  );
+  // Best rounds swing with whatever else the machine does; the medians, and each engine round against the
+  // raw round just before it, say more on a busy machine.
+  const perRound = layout.engine.map((engine, round) => engine / (layout.raw[round] ?? Number.NaN));
+  line(
+    `  median rounds: engine ${median(layout.engine).toFixed(1)} MB/s = ` +
+      `${ratio(median(layout.engine), median(layout.raw))} raw (${median(layout.raw).toFixed(1)} MB/s); ` +
+      `each engine round over the raw round before it: median ${median(perRound).toFixed(2)}×`,
   );
   line(
     `  rounds: engine ${layout.engine.map((v) => v.toFixed(1)).join(', ')} MB/s; ` +

@@ -32,7 +32,7 @@ let rawThreads: Map<string, number> | undefined;
 const startRound = () => profiler.start();
 const endRound = (name: string) => profiler.stop(`receiver threads, engine round ${name}`);
 
-/** BENCH_RECEIVER_SINK: in the engine's in-memory sink by default, or on disk (lib/received-files.node.ts). */
+/** BENCH_RECEIVER_SINK: on disk by default, as the apps keep files, or `memory` (lib/received-files.node.ts). */
 const files = new ReceivedFiles(receiverSink(process.env));
 process.on('exit', () => files.close());
 
