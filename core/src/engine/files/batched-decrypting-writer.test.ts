@@ -4,7 +4,7 @@ import { inlineOpener, type AttachmentOpener, type OpenBatch, type OpenedBatch }
 import { workerOpener } from '../../crypto/attachment/worker-opener.node.js';
 import { DecryptingWriter, EncryptingReader, sealFile } from './attachment-stream.js';
 import { BatchedDecryptingWriter } from './batched-decrypting-writer.js';
-import { MemoryFileSink, bytesSource } from './file-io.js';
+import { MemoryFileSink, bytesSource, type FileSink } from './file-io.js';
 
 const crypto = { randomBytes: (length: number) => nacl.randomBytes(length) };
 const CHUNK = 64 * 1024;
@@ -95,6 +95,32 @@ describe('BatchedDecryptingWriter', () => {
     expect(sink.bytes.subarray(4 * CHUNK).every((byte) => byte === 0)).toBe(true);
   });
 
+  it('hands a sink that is not shared memory the plaintext of each batch in one write', async () => {
+    opener ??= workerOpener();
+    const { plaintext, descriptor, ciphertext } = await sealed(9 * CHUNK + 777);
+    const sink = new MemoryFileSink(plaintext.length);
+    const writes: [number, number][] = [];
+    // A sink that takes the bytes handed over, as a file on disk does.
+    const counting: FileSink = {
+      write: (offset, bytes) => {
+        writes.push([offset, bytes.length]);
+        return sink.write(offset, bytes);
+      },
+      finish: () => sink.finish(),
+      abort: () => sink.abort(),
+    };
+    const writer = new BatchedDecryptingWriter(counting, descriptor, crypto, opener, undefined, { boxes: 4 });
+    await feed(writer, ciphertext);
+    await writer.finish();
+    expect(sink.bytes).toEqual(plaintext);
+    // Ten chunks in batches of four: two whole batches and the last two chunks, a write each.
+    expect(writes).toEqual([
+      [0, 4 * CHUNK],
+      [4 * CHUNK, 4 * CHUNK],
+      [8 * CHUNK, CHUNK + 777],
+    ]);
+  });
+
   it('decrypts through the worker straight into a sink of shared memory, byte for byte', async () => {
     opener ??= workerOpener();
     const worker = opener;
@@ -110,7 +136,10 @@ describe('BatchedDecryptingWriter', () => {
     for (const size of [0, 1, CHUNK, 9 * CHUNK + 777]) {
       const { plaintext, descriptor, ciphertext } = await sealed(size);
       const sink = new MemoryFileSink(size, { shared: true });
-      const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, counting);
+      // Batches of four chunks, so a file of ten is three batches.
+      const writer = new BatchedDecryptingWriter(sink, descriptor, crypto, counting, undefined, {
+        boxes: 4,
+      });
       await feed(writer, ciphertext);
       await writer.finish();
       expect(sink.bytes).toEqual(plaintext);
