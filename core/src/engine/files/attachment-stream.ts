@@ -118,7 +118,7 @@ export interface EncryptingReaderOptions {
   readonly reuseMemory?: boolean;
   /**
    * Seal the chunks there (another thread: the client's `attachmentSealer`) in batches, ahead of the reads
-   * (SealingPipeline: up to 1 MiB of batches in flight and as much pooled). The bytes are the same.
+   * (SealingPipeline: up to 2 MiB of batches in flight and as much pooled). The bytes are the same.
    */
   readonly sealer?: AttachmentSealer;
   /** The pipeline's batch size and depth (tests). */

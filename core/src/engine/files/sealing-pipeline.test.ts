@@ -70,8 +70,8 @@ describe('a sent file sealed on a worker thread', () => {
     const reader = new EncryptingReader(f.source, f.prepared, crypto, { sealer: worker, reuseMemory: true });
     const { bytes, immediate, reads } = await readAll(reader, 16 * 1024);
     expect(Buffer.compare(bytes, f.ciphertext)).toBe(0);
-    // 16 batches of four chunks; a read waits at most where it enters a batch (one that straddles two: twice).
-    expect(reads - immediate).toBeLessThanOrEqual(2 * 16);
+    // Four batches of 16 chunks; a read waits at most where it enters a batch (one that straddles two: twice).
+    expect(reads - immediate).toBeLessThanOrEqual(2 * 4);
     reader.close();
   });
 
@@ -120,13 +120,13 @@ describe('a sent file sealed on a worker thread', () => {
     });
     const { bytes } = await readAll(reader, 16 * 1024);
     expect(Buffer.compare(bytes, f.ciphertext)).toBe(0);
-    // 32 batches of 256 KiB went through at most the pipeline's 4 in use and 4 pooled.
-    expect(seen.size).toBeLessThanOrEqual(8);
+    // Eight batches of 1 MiB went through at most the pipeline's 2 in use and 2 pooled.
+    expect(seen.size).toBeLessThanOrEqual(4);
     expect(reader.sealerBuffers).toBe(seen.size);
     // The worker's reader is as frugal: its buffers move across threads and come back.
     const other = new EncryptingReader(f.source, f.prepared, crypto, { sealer: worker, reuseMemory: true });
     await readAll(other, 16 * 1024);
-    expect(other.sealerBuffers).toBeLessThanOrEqual(8);
+    expect(other.sealerBuffers).toBeLessThanOrEqual(4);
     other.close();
   });
 
@@ -145,7 +145,7 @@ describe('a sent file sealed on a worker thread', () => {
     let failures = 1;
     const flaky: AttachmentSealer = {
       seal: (batch) => {
-        if (batch.firstIndex === 8 && failures > 0) {
+        if (batch.firstIndex === 16 && failures > 0) {
           failures -= 1;
           return Promise.reject(new ParleyError('INTERNAL', 'the attachment crypto worker stopped'));
         }
@@ -155,7 +155,8 @@ describe('a sent file sealed on a worker thread', () => {
     };
     const reader = new EncryptingReader(f.source, f.prepared, crypto, { sealer: flaky, reuseMemory: true });
     const boxLength = CHUNK + 16;
-    const inBatch2 = 21 + 8 * boxLength + 10;
+    // The second batch (chunks 16 to 31): the pipeline seals it ahead while the first is read.
+    const inBatch2 = 21 + 16 * boxLength + 10;
     await reader.read(0, 16_384);
     await expect(Promise.resolve(reader.read(inBatch2, 100))).rejects.toMatchObject({
       code: 'INTERNAL',
