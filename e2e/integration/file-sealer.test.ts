@@ -106,8 +106,8 @@ describe('direct files encrypted on a worker thread', () => {
       expect(await senderFailed).toMatchObject({ messageId, direction: 'send', reason: why });
       expect(await receiverFailed).toMatchObject({ direction: 'receive', reason: why });
       expect(delivered).toBe(false);
-      // Only the batches before the failure were sealed (3 batches of 4 chunks).
-      expect(sealer.chunks.size).toBe(12);
+      // Only the batches before the failure were sealed (3 batches of 16 chunks, of the file's 65).
+      expect(sealer.chunks.size).toBe(48);
     },
   );
 });
