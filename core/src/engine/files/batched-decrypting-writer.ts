@@ -212,7 +212,8 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
     this.#batch = undefined;
     this.#fill = 0;
     this.#firstIndex += boxes;
-    const region = this.#sharedRegion(firstIndex * chunkSize, length - boxes * TAG_LENGTH);
+    const plaintext = length - boxes * TAG_LENGTH;
+    const region = this.#sharedRegion(firstIndex * chunkSize, plaintext);
     const opened = this.opener.open({
       key: this.keys.key,
       noncePrefix,
@@ -231,24 +232,23 @@ export class BatchedDecryptingWriter implements ReceivingWriter {
         if (this.#failure !== undefined) return;
         try {
           const back = await opened;
+          let bytes: Uint8Array;
           if (region !== undefined) {
             // Already in the sink's memory: the sink is told, in one write that copies nothing.
             // An opener that said it shares memory but put the plaintext elsewhere would leave zeros here.
             if (back.into !== true || back.length !== region.length)
               throw new ParleyError('INTERNAL', 'the opener did not open the batch into the sink');
-            if (region.length > 0) await this.sink.write(firstIndex * chunkSize, region);
-            for (let box = 0; box < boxes; box += 1)
-              this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+            bytes = region;
           } else {
             // The whole batch's plaintext in one write: a file on disk takes it in one system call on
             // the thread pool instead of one per chunk, each with its own round trip and promise.
-            if (back.length !== length - boxes * TAG_LENGTH)
+            if (back.length !== plaintext)
               throw new ParleyError('INTERNAL', 'the opener handed back a batch of the wrong length');
-            if (back.length > 0)
-              await this.sink.write(firstIndex * chunkSize, new Uint8Array(back.buffer, 0, back.length));
-            for (let box = 0; box < boxes; box += 1)
-              this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
+            bytes = new Uint8Array(back.buffer, 0, back.length);
           }
+          if (bytes.length > 0) await this.sink.write(firstIndex * chunkSize, bytes);
+          for (let box = 0; box < boxes; box += 1)
+            this.#digest?.add(tags.subarray(box * TAG_LENGTH, (box + 1) * TAG_LENGTH));
           if (back.buffer.byteLength === this.#batchBytes) this.#free.push(back.buffer);
         } catch (error) {
           this.#failure ??= error;

@@ -72,7 +72,6 @@ const EMOJI_GRAPHEME = /^(?:\p{Extended_Pictographic}|\p{Regional_Indicator}{2}|
 let graphemes: Intl.Segmenter | undefined;
 
 /** 1–3 when the text is only that many emoji (spaces allowed between), else 0: such a message is drawn large. */
-
 export function emojiOnlyCount(text: string): number {
   const trimmed = text.trim();
   // Every emoji has a code point above ASCII (a keycap's U+20E3 included): most messages stop here.
